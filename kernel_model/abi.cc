@@ -1,0 +1,126 @@
+// The neutral C boundary (abi/kernsim/abi.h) for mutexes, condvars, kmem,
+// failures and the current thread. Each call resolves the driver's handle in
+// the current World and calls the World's operation.
+#include "kernsim/abi.h"
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+
+#include "kernel_model/kmem.h"
+#include "kernel_model/world.h"
+
+using ks::km::KHandle;
+using ks::km::World;
+
+namespace {
+inline World& W() { return *World::current(); }
+inline KHandle* H(ks_handle_t* h) { return reinterpret_cast<KHandle*>(h); }
+std::string vformat(const char* fmt, va_list ap) {
+  char buf[1024];
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  return buf;
+}
+}  // namespace
+
+extern "C" {
+
+void ks_mutex_init(ks_handle_t* h, const char* name, int spin, const char* expr) {
+  World& w = W();
+  w.init_handle(H(h), ks::km::kObjMutex, name, expr);
+  w.obj(static_cast<ks::sim::ObjId>(h->v)).spin = spin != 0;
+}
+void ks_mutex_enter(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.mutex_enter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_enter"));
+}
+int ks_mutex_tryenter(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  return w.mutex_tryenter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_tryenter"));
+}
+void ks_mutex_exit(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.mutex_exit(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_exit"));
+}
+int ks_mutex_owned(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  return w.mutex_owned(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_owned"));
+}
+int ks_mutex_held_by_anyone(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  return w.obj(w.resolve(H(h), ks::km::kObjMutex, expr, "mtx_owned")).owner != 0;
+}
+void ks_mutex_destroy(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.mutex_destroy(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_destroy"));
+}
+
+void ks_cv_init(ks_handle_t* h, const char* name, const char* expr) {
+  W().init_handle(H(h), ks::km::kObjCondvar, name, expr);
+}
+int ks_cv_wait(ks_handle_t* cv, ks_handle_t* m, int interruptible, uint64_t deadline_ns,
+               const char* cv_expr, const char* m_expr) {
+  World& w = W();
+  auto c = w.resolve(H(cv), ks::km::kObjCondvar, cv_expr, "cv_wait");
+  auto x = w.resolve(H(m), ks::km::kObjMutex, m_expr, "cv_wait");
+  return w.cv_wait(c, x, interruptible != 0, deadline_ns);
+}
+void ks_cv_signal(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.cv_signal(w.resolve(H(h), ks::km::kObjCondvar, expr, "cv_signal"));
+}
+void ks_cv_broadcast(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.cv_broadcast(w.resolve(H(h), ks::km::kObjCondvar, expr, "cv_broadcast"));
+}
+void ks_cv_destroy(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  w.cv_destroy(w.resolve(H(h), ks::km::kObjCondvar, expr, "cv_destroy"));
+}
+
+void* ks_kmem_alloc(size_t size, int flags, const char* tag) {
+  return ks::km::kmem_alloc(W(), size, flags, tag);
+}
+void ks_kmem_free(void* p, size_t size, const char* op) { ks::km::kmem_free(W(), p, size, op); }
+
+uint64_t ks_now_ns(void) { return W().sim().now(); }
+void ks_preempt(void) { W().preempt(); }
+
+void ks_panic(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string m = vformat(fmt, ap);
+  va_end(ap);
+  W().panic(m);
+}
+
+void ks_assert_failed(const char* expr, const char* file, int line, const char* func) {
+  World& w = W();
+  const char* base = file;
+  for (const char* p = file; *p; p++)
+    if (*p == '/') base = p + 1;
+  w.fail(ks::sim::FailureKind::kPanic,
+         std::string("assertion failed: ") + expr + ", file: " + base + ", line: " +
+             std::to_string(line) + " (in " + func + ", thread " +
+             w.thread_name(w.self_tid()) + ")",
+         std::string("assert:") + func + ":" + expr);
+}
+
+void ks_log(int level, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::string m = vformat(fmt, ap);
+  va_end(ap);
+  static const char* const lv[] = {"", "NOTICE: ", "WARNING: ", ""};
+  W().log(std::string(level >= 0 && level < 4 ? lv[level] : "") + m);
+}
+
+int ks_variant(const char* driver, const char* variant) {
+  return W().variant(driver, variant) ? 1 : 0;
+}
+
+uint32_t ks_thread_id(void) { return W().self_tid(); }
+const char* ks_thread_name(void) { return W().thread_name(W().self_tid()); }
+int ks_in_interrupt(void) { return W().sim().cur()->interrupt ? 1 : 0; }
+
+}  // extern "C"

@@ -1,0 +1,97 @@
+/*
+ * The personality-neutral C boundary of the kernel model (rump's rumpuser.h
+ * faces the host; this faces the personalities). Every personality header
+ * (illumos, FreeBSD, STREAMS, QNX) maps its real names onto these calls and
+ * adds no semantics. Drivers never include this file themselves.
+ *
+ * `expr` arguments carry the driver's own spelling of the object ("&sc->sc_lock")
+ * so reports name objects as the driver does.
+ */
+#ifndef KERNSIM_ABI_H
+#define KERNSIM_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ks_handle {
+	uint64_t v;
+} ks_handle_t;
+
+/* mutexes (spin != 0: a spin mutex) */
+void ks_mutex_init(ks_handle_t *, const char *name, int spin, const char *expr);
+void ks_mutex_enter(ks_handle_t *, const char *expr);
+int ks_mutex_tryenter(ks_handle_t *, const char *expr);
+void ks_mutex_exit(ks_handle_t *, const char *expr);
+int ks_mutex_owned(ks_handle_t *, const char *expr);
+int ks_mutex_held_by_anyone(ks_handle_t *, const char *expr);
+void ks_mutex_destroy(ks_handle_t *, const char *expr);
+
+/* condition variables; waits return 0, EINTR or ETIMEDOUT (errno values) */
+void ks_cv_init(ks_handle_t *, const char *name, const char *expr);
+int ks_cv_wait(ks_handle_t *cv, ks_handle_t *mtx, int interruptible,
+    uint64_t deadline_ns, const char *cv_expr, const char *mtx_expr);
+void ks_cv_signal(ks_handle_t *, const char *expr);
+void ks_cv_broadcast(ks_handle_t *, const char *expr);
+void ks_cv_destroy(ks_handle_t *, const char *expr);
+
+/* reader/writer locks (write != 0: as writer) */
+void ks_rw_init(ks_handle_t *, const char *name, const char *expr);
+void ks_rw_enter(ks_handle_t *, int write, const char *expr);
+int ks_rw_tryenter(ks_handle_t *, int write, const char *expr);
+void ks_rw_exit(ks_handle_t *, const char *expr);
+int ks_rw_write_held(ks_handle_t *, const char *expr);
+int ks_rw_read_held(ks_handle_t *, const char *expr);
+int ks_rw_tryupgrade(ks_handle_t *, const char *expr);
+void ks_rw_downgrade(ks_handle_t *, const char *expr);
+void ks_rw_destroy(ks_handle_t *, const char *expr);
+
+/* counting semaphores; p_sig returns EINTR when a signal interrupts */
+void ks_sema_init(ks_handle_t *, unsigned count, const char *name, const char *expr);
+void ks_sema_p(ks_handle_t *, const char *expr);
+int ks_sema_p_sig(ks_handle_t *, const char *expr);
+int ks_sema_tryp(ks_handle_t *, const char *expr);
+void ks_sema_v(ks_handle_t *, const char *expr);
+void ks_sema_destroy(ks_handle_t *, const char *expr);
+
+/* kernel memory: flags KS_KM_* */
+#define KS_KM_SLEEP 0
+#define KS_KM_NOSLEEP 1
+#define KS_KM_ZERO 2
+void *ks_kmem_alloc(size_t size, int flags, const char *tag);
+void ks_kmem_free(void *p, size_t size, const char *op);
+/* size unknown to the caller (FreeBSD free(9)): SIZE_MAX */
+
+/* time: virtual nanoseconds since the World booted */
+uint64_t ks_now_ns(void);
+void ks_delay_ns(uint64_t ns);
+/* A callout: fn(arg) runs in interrupt context at deadline; id > 0. */
+uint64_t ks_timeout(void (*fn)(void *), void *arg, uint64_t deadline_ns, const char *name);
+/* 1 if cancelled before it ran; waits for a running callout to finish. */
+int ks_untimeout(uint64_t id);
+
+/* an explicit preemption point */
+void ks_preempt(void);
+
+/* failures */
+void ks_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void ks_assert_failed(const char *expr, const char *file, int line, const char *func)
+    __attribute__((noreturn));
+void ks_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Is bug variant `variant` of driver `driver` selected in this World? */
+int ks_variant(const char *driver, const char *variant);
+
+/* the current thread */
+uint32_t ks_thread_id(void);
+const char *ks_thread_name(void);
+int ks_in_interrupt(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KERNSIM_ABI_H */

@@ -1,0 +1,114 @@
+// Condition variables: wait, wait_sig, timedwait, signal, broadcast, and
+// (when the World allows them) spurious wakeups as a recorded choice.
+#include <cerrno>
+
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+namespace {
+struct TimedWait {
+  World* w;
+  Tid t;
+  ObjId cv;
+};
+
+void timed_wait_expired(void* arg, uint64_t) {
+  auto* tw = static_cast<TimedWait*>(arg);
+  World* w = tw->w;
+  KThread& k = w->kt(tw->t);
+  k.wait_timer = 0;
+  if (w->wq_remove(tw->cv, tw->t)) w->sim().wake(tw->t, ETIMEDOUT);
+}
+}  // namespace
+
+int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
+  uint16_t ev = deadline ? kEvCvTimedwait : sig ? kEvCvWaitSig : kEvCvWait;
+  sim_.point(ev, cv, m);
+  const char* op = sim_.event_name(ev);
+  KObject& c = obj(cv);
+  KObject& mo = obj(m);
+  Tid me = self_tid();
+  if (__builtin_expect(mo.owner != me, 0))
+    misuse(std::string(op) + " on " + name(cv) + " without holding mutex " + name(m) +
+               " (thread " + thread_name(me) + ")",
+           std::string("cv_wait_unheld:") + name(cv));
+  if (__builtin_expect(c.wq_head != 0 && c.cv_mutex != m, 0))
+    misuse(std::string(op) + " on " + name(cv) + " with mutex " + name(m) +
+               ", but other waiters use mutex " + name(c.cv_mutex),
+           std::string("cv_wrong_mutex:") + name(cv));
+  assert_may_sleep(op, cv);
+  KThread& k = self();
+  if (sig && k.sig_pending) {
+    sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
+    return EINTR;
+  }
+
+  // Release the mutex and sleep, atomically with respect to other threads.
+  mo.owner = 0;
+  if (mo.spin) k.spin_held--;
+  held_pop(m);
+  if (Tid w = wq_pop(m)) sim_.wake(w, 0);
+
+  int code = 0;
+  bool spurious = opts_.spurious_wakeups && sim_.choose(2, sim::ChoiceKind::kSpurious) == 1;
+  if (!spurious) {
+    c.cv_mutex = m;
+    wq_push(cv, me);
+    TimedWait tw{this, me, cv};
+    if (deadline) k.wait_timer = sim_.add_timer(deadline, timed_wait_expired, &tw);
+    k.interruptible = sig;
+    code = sim_.block(ev, cv);
+    k.interruptible = false;
+    if (k.wait_timer) {
+      sim_.cancel_timer(k.wait_timer);
+      k.wait_timer = 0;
+    }
+    if (code == ETIMEDOUT) sim_.emit(kEvTimedout, cv, 0, 0, ETIMEDOUT);
+    if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
+  }
+
+  // Reacquire: contending like any mutex_enter, but no new scheduling point.
+  while (mo.owner != 0) {
+    wq_push(m, me);
+    sim_.block(kEvMutexEnter, m);
+  }
+  mo.owner = me;
+  if (mo.spin) k.spin_held++;
+  held_push(m);
+  return code;
+}
+
+void World::cv_signal(ObjId cv) {
+  sim_.point(kEvCvSignal, cv);
+  KObject& c = obj(cv);
+  c.last_wake_step = sim_.step();
+  c.last_waker = self_tid();
+  c.last_wake_kind = kEvCvSignal;
+  c.last_wake_sleepers = c.wq_head ? 1 : 0;
+  if (Tid w = wq_pop(cv)) sim_.wake(w, 0);
+}
+
+void World::cv_broadcast(ObjId cv) {
+  sim_.point(kEvCvBroadcast, cv);
+  KObject& c = obj(cv);
+  c.last_wake_step = sim_.step();
+  c.last_waker = self_tid();
+  c.last_wake_kind = kEvCvBroadcast;
+  c.last_wake_sleepers = 0;
+  while (Tid w = wq_pop(cv)) {
+    c.last_wake_sleepers++;
+    sim_.wake(w, 0);
+  }
+}
+
+void World::cv_destroy(ObjId cv) {
+  KObject& c = obj(cv);
+  if (c.wq_head)
+    misuse(std::string("cv_destroy of ") + name(cv) + " while thread " +
+               thread_name(c.wq_head) + " sleeps on it",
+           std::string("destroy_waited:") + name(cv));
+  c.destroyed = true;
+}
+
+}  // namespace ks::km

@@ -1,0 +1,17 @@
+#include "kernel_model/events.h"
+
+namespace ks::km {
+
+const char* const kEventNames[] = {
+    "mutex_enter", "mutex_exit", "mutex_tryenter", "cv_wait", "cv_wait_sig",
+    "cv_timedwait", "cv_signal", "cv_broadcast", "rw_enter", "rw_exit",
+    "rw_tryenter", "sema_p", "sema_v", "taskq_dispatch", "taskq_wait",
+    "taskq_exec", "kmem_alloc", "kmem_free", "copyin", "copyout",
+    "delay", "timeout", "untimeout", "callout", "syscall",
+    "syscall_exit", "preempt", "signal", "interrupted", "timedout",
+    "user_mem", "vnode_io",
+};
+static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
+              "kEventNames must name every KEvent");
+
+}  // namespace ks::km

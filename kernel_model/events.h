@@ -1,0 +1,51 @@
+// The kernel model's event kinds (names in events.cc, same order). Their
+// numbers go into trace hashes: append new kinds at the end, never reorder.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "sim/event.h"
+
+namespace ks::km {
+
+enum KEvent : uint16_t {
+  kEvMutexEnter = sim::kEvFirstKernel,
+  kEvMutexExit,
+  kEvMutexTryenter,
+  kEvCvWait,
+  kEvCvWaitSig,
+  kEvCvTimedwait,
+  kEvCvSignal,
+  kEvCvBroadcast,
+  kEvRwEnter,
+  kEvRwExit,
+  kEvRwTryenter,
+  kEvSemaP,
+  kEvSemaV,
+  kEvTaskqDispatch,
+  kEvTaskqWait,
+  kEvTaskqExec,
+  kEvKmemAlloc,
+  kEvKmemFree,
+  kEvCopyin,
+  kEvCopyout,
+  kEvDelay,
+  kEvTimeout,
+  kEvUntimeout,
+  kEvCallout,
+  kEvSyscall,
+  kEvSyscallExit,
+  kEvPreempt,
+  kEvSignalPost,
+  kEvInterrupted,
+  kEvTimedout,
+  kEvUserMem,     // the user process touches its own memory
+  kEvVnodeIo,
+  kEvLast
+};
+
+extern const char* const kEventNames[];
+constexpr size_t kNumEventNames = size_t(kEvLast) - size_t(sim::kEvFirstKernel);
+
+}  // namespace ks::km

@@ -1,0 +1,36 @@
+/*
+ * illumos <sys/types.h>: the host's types, plus the kernel's own names.
+ */
+#ifndef _KS_ILLUMOS_SYS_TYPES_H
+#define _KS_ILLUMOS_SYS_TYPES_H
+
+#include_next <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef unsigned char uchar_t;
+typedef unsigned short ushort_t;
+typedef unsigned int uint_t;
+typedef unsigned long ulong_t;
+typedef long long longlong_t;
+typedef unsigned long long u_longlong_t;
+typedef char *caddr_t;
+typedef int32_t minor32_t;
+typedef uint32_t major_t;
+typedef uint32_t minor_t;
+typedef long long offset_t;
+typedef unsigned long long diskaddr_t;
+typedef long long hrtime_t;
+typedef uint32_t processorid_t;
+typedef int zoneid_t;
+typedef unsigned int size32_t;
+typedef int32_t caddr32_t;
+typedef uint32_t dev32_t;
+
+typedef enum { B_FALSE = 0, B_TRUE = 1 } boolean_t;
+
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+
+#endif

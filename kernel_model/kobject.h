@@ -1,0 +1,75 @@
+// Kernel objects and per-thread kernel state, as the World stores them.
+//
+// A driver embeds a handle (one 64-bit word) where the real kernel has its
+// lock or condvar structure; the handle names an object in the World's
+// table: [ObjId:32 | world epoch:16 | kind magic:16]. A freed-and-poisoned,
+// stale or mistyped handle is recognised, not followed.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/event.h"
+
+namespace ks::km {
+
+using sim::ObjId;
+using sim::Tid;
+
+struct KHandle {
+  uint64_t v;
+};
+
+enum KObjKind : uint16_t {
+  kObjNone = 0,
+  kObjMutex = 0x4d58,    // "MX"
+  kObjCondvar = 0x4356,  // "CV"
+  kObjRwlock = 0x5257,   // "RW"
+  kObjSema = 0x534d,     // "SM"
+  kObjTaskq = 0x5451,    // "TQ"
+  kObjCallout = 0x434f,  // "CO"
+  kObjKmem = 0x4b4d,     // allocations (named by tag, for events)
+  kObjFile = 0x4649,     // open files, vnodes
+  kObjDevice = 0x4456,   // device nodes
+  kObjProc = 0x5052,     // processes, address spaces
+  kObjOther = 0x4f54,
+};
+
+const char* kind_name(KObjKind k);
+
+struct KObject {
+  KObjKind kind = kObjNone;
+  bool destroyed = false;
+  bool spin = false;           // spin mutex
+  Tid owner = 0;               // mutex owner, rwlock writer
+  uint32_t readers = 0;        // rwlock readers
+  int64_t count = 0;           // semaphore
+  Tid wq_head = 0, wq_tail = 0;  // FIFO of sleeping threads (KThread::next_waiter)
+  ObjId cv_mutex = 0;          // the mutex the current cv waiters use
+  // The last wakeup posted on this object, for hang reports.
+  uint64_t last_wake_step = 0;
+  Tid last_waker = 0;
+  uint16_t last_wake_kind = 0;
+  uint32_t last_wake_sleepers = 0;  // how many slept when it came
+  uint32_t witness_class = 0;       // 0: not yet in the order graph
+  void* data = nullptr;             // per-kind extra state (taskq, callout)
+};
+
+constexpr int kMaxHeld = 32;
+
+struct KThread {
+  Tid next_waiter = 0;
+  bool queued = false;         // on some object's wait queue
+  bool interruptible = false;  // in cv_wait_sig: a signal wakes it
+  uint8_t nheld = 0;
+  uint16_t spin_held = 0;
+  ObjId held[kMaxHeld];        // locks held, oldest first
+  uint64_t sig_pending = 0;    // bit n-1 = signal n
+  uint64_t wait_timer = 0;     // timer of a timed wait
+  ObjId waiting_on = 0;        // queue it sleeps on
+  struct Proc* proc = nullptr; // the process of a user thread
+  const char* syscall = nullptr;  // the system call it is in, for reports
+  uint64_t syscall_arg = 0;
+  void* personality = nullptr;    // a personality's per-thread record
+};
+
+}  // namespace ks::km

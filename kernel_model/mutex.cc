@@ -1,0 +1,71 @@
+// Mutexes, adaptive and spin. A waiter that is woken retries the enter, so a
+// third thread may barge in between: real adaptive mutexes promise no
+// hand-off, and the extra interleavings are ones a driver must survive.
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+void World::mutex_enter(ObjId m) {
+  sim_.point(kEvMutexEnter, m);
+  KObject& o = obj(m);
+  Tid me = self_tid();
+  if (__builtin_expect(o.owner == me, 0))
+    misuse(std::string("recursive mutex_enter of ") + name(m) + " by thread " +
+               thread_name(me),
+           std::string("recursive_enter:") + name(m));
+  while (o.owner != 0) {
+    if (!o.spin) assert_may_sleep("mutex_enter", m);
+    wq_push(m, me);
+    sim_.block(kEvMutexEnter, m);
+  }
+  o.owner = me;
+  if (o.spin) self().spin_held++;
+  witness_acquire(m);
+}
+
+bool World::mutex_tryenter(ObjId m) {
+  sim_.point(kEvMutexTryenter, m);
+  KObject& o = obj(m);
+  if (o.owner != 0) {
+    sim_.emit(kEvMutexTryenter, m, 0, 0, 0);
+    return false;
+  }
+  o.owner = self_tid();
+  if (o.spin) self().spin_held++;
+  held_push(m);  // a tryenter cannot deadlock: no order edge
+  return true;
+}
+
+void World::mutex_exit(ObjId m) {
+  sim_.point(kEvMutexExit, m);
+  KObject& o = obj(m);
+  Tid me = self_tid();
+  if (__builtin_expect(o.owner != me, 0)) {
+    if (o.owner == 0)
+      misuse(std::string("mutex_exit of ") + name(m) + ", which is not held, by thread " +
+                 thread_name(me),
+             std::string("exit_unheld:") + name(m));
+    misuse(std::string("mutex_exit of ") + name(m) + " by thread " + thread_name(me) +
+               ", but thread " + thread_name(o.owner) + " owns it",
+           std::string("exit_not_owner:") + name(m));
+  }
+  o.owner = 0;
+  if (o.spin) self().spin_held--;
+  held_pop(m);
+  if (Tid w = wq_pop(m)) sim_.wake(w, 0);
+}
+
+void World::mutex_destroy(ObjId m) {
+  KObject& o = obj(m);
+  if (o.owner)
+    misuse(std::string("mutex_destroy of ") + name(m) + " while thread " +
+               thread_name(o.owner) + " holds it",
+           std::string("destroy_held:") + name(m));
+  if (o.wq_head)
+    misuse(std::string("mutex_destroy of ") + name(m) + " while thread " +
+               thread_name(o.wq_head) + " waits for it",
+           std::string("destroy_waited:") + name(m));
+  o.destroyed = true;
+}
+
+}  // namespace ks::km

@@ -1,0 +1,192 @@
+#include "kernel_model/world.h"
+
+#include <cstring>
+
+#include "kernel_model/kmem.h"
+#include "kernel_model/user_mem.h"
+
+namespace ks::km {
+
+namespace {
+// Handles carry the World's epoch so a handle left in a driver's static
+// storage by an earlier World on this host thread is recognised as stale.
+thread_local uint16_t tls_epoch = 0;
+
+bool describe_fault(void* owner, uintptr_t addr, std::string* what, std::string* sig);
+}  // namespace
+
+const char* kind_name(KObjKind k) {
+  switch (k) {
+    case kObjMutex: return "mutex";
+    case kObjCondvar: return "condvar";
+    case kObjRwlock: return "rwlock";
+    case kObjSema: return "semaphore";
+    case kObjTaskq: return "taskq";
+    case kObjCallout: return "callout";
+    case kObjKmem: return "kmem";
+    case kObjFile: return "file";
+    case kObjDevice: return "device";
+    case kObjProc: return "process";
+    default: return "object";
+  }
+}
+
+const char* short_name(const char* expr) {
+  if (!expr) return "?";
+  const char* best = expr;
+  for (const char* p = expr; *p; p++) {
+    if (*p == '>' || *p == '.' || *p == '&' || *p == '(' || *p == '*') best = p + 1;
+  }
+  while (*best == ' ') best++;
+  return *best ? best : expr;
+}
+
+World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions& opts,
+             uint64_t index)
+    : sim_(stacks, strategy, opts.sim, index), opts_(opts) {
+  epoch_ = ++tls_epoch;
+  if (epoch_ == 0) epoch_ = ++tls_epoch;
+  sim_.set_owner(this);
+  sim_.set_event_names(kEventNames, kNumEventNames);
+  sim_.set_fault_describer(describe_fault);
+  objs_.reserve(32);
+  kthreads_.reserve(16);
+}
+
+World::~World() = default;
+
+Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, bool interrupt) {
+  kthreads_.emplace_back();
+  return sim_.spawn(name, fn, arg, daemon, interrupt);
+}
+
+ObjId World::new_obj(KObjKind kind, const char* name) {
+  objs_.emplace_back();
+  objs_.back().kind = kind;
+  return sim_.new_object(kind, name);
+}
+
+void World::init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr) {
+  ObjId id = new_obj(kind, name ? name : short_name(expr));
+  h->v = uint64_t(id) | (uint64_t(epoch_) << 32) | (uint64_t(kind) << 48);
+}
+
+ObjId World::resolve(KHandle* h, KObjKind kind, const char* expr, const char* op) {
+  uint64_t v = h->v;
+  uint16_t magic = static_cast<uint16_t>(v >> 48);
+  uint16_t ep = static_cast<uint16_t>(v >> 32);
+  ObjId id = static_cast<ObjId>(v);
+  if (__builtin_expect(magic == kind && ep == epoch_ && id >= 1 && id <= objs_.size(), 1)) {
+    KObject& o = objs_[id - 1];
+    if (__builtin_expect(!o.destroyed, 1)) return id;
+    misuse(std::string(op) + " on " + kind_name(kind) + " " + name(id) +
+               " after it was destroyed",
+           std::string("use_after_destroy:") + op + ":" + name(id));
+  }
+  if (v == 0 || (magic == kind && ep != epoch_)) {
+    // Zeroed memory is an initialised object (illumos and FreeBSD allow a
+    // zeroed adaptive mutex); a stale epoch is static storage from an
+    // earlier World, which in this World's boot is zeroed memory too.
+    init_handle(h, kind, nullptr, expr);
+    return static_cast<ObjId>(h->v);
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(v));
+  const char* what = kmem_poisoned_word(v) ? " (freed memory: kmem poison)" : " (garbage)";
+  fail(sim::FailureKind::kMemory,
+       std::string(op) + " on " + short_name(expr) + ", which is not a " + kind_name(kind) +
+           ": its memory holds " + buf + what,
+       std::string("bad_object:") + op + ":" + short_name(expr));
+}
+
+void World::panic(const std::string& msg) {
+  sim_.fail(sim::FailureKind::kPanic, "panic: " + msg, "panic:" + msg.substr(0, 80));
+}
+
+void World::misuse(const std::string& msg, const std::string& sig) {
+  sim_.fail(sim::FailureKind::kLockMisuse, msg, sig);
+}
+
+void World::assert_may_sleep(const char* op, ObjId o) {
+  sim::Thread* t = sim_.cur();
+  if (__builtin_expect(t->interrupt, 0))
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
+               " would sleep in interrupt context (thread " + t->name + ")",
+           std::string("sleep_in_interrupt:") + op);
+  KThread& k = kthreads_[t->tid - 1];
+  if (__builtin_expect(k.spin_held != 0, 0)) {
+    std::string held;
+    for (int i = k.nheld - 1; i >= 0; i--)
+      if (obj(k.held[i]).spin) { held = name(k.held[i]); break; }
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
+               " would sleep while thread " + t->name + " holds spin mutex " + held,
+           std::string("sleep_with_spin:") + op + ":" + held);
+  }
+}
+
+RunStatus World::run() {
+  for (;;) {
+    if (phase_ == Phase::kDone) {
+      if (!finished_) {
+        finished_ = true;
+        sim_.finish();
+      }
+      return sim_.failure() ? RunStatus::kFailed : RunStatus::kDone;
+    }
+    sim::StopReason r = sim_.run();
+    if (r == sim::StopReason::kHostRequest) return RunStatus::kHostRequest;
+    if (r == sim::StopReason::kFailed) {
+      phase_ = Phase::kDone;
+      continue;
+    }
+    on_quiescent();
+  }
+}
+
+void World::teardown_thread(void* arg) {
+  World* w = static_cast<World*>(arg);
+  // Hooks may register further hooks (a driver's detach closes a taskq).
+  for (size_t i = 0; i < w->teardown_.size(); i++) w->teardown_[i]();
+}
+
+void World::on_quiescent() {
+  for (size_t i = 1; i <= sim_.nthreads(); i++) {
+    const sim::Thread* t = sim_.thread(static_cast<Tid>(i));
+    if (t->state == sim::ThreadState::kBlocked && !t->daemon) {
+      analyze_hang();
+      phase_ = Phase::kDone;
+      return;
+    }
+  }
+  if (phase_ == Phase::kRunning && !teardown_.empty()) {
+    phase_ = Phase::kTeardown;
+    spawn("teardown", teardown_thread, this);
+    return;
+  }
+  phase_ = Phase::kDone;
+  for (auto& c : checks_) {
+    if (sim_.failure()) return;
+    c();
+  }
+  if (sim_.failure()) return;
+  for (size_t i = 1; i <= sim_.nthreads(); i++) {
+    const sim::Thread* t = sim_.thread(static_cast<Tid>(i));
+    if (t->state != sim::ThreadState::kDone) {
+      set_failure(sim::FailureKind::kTeardown,
+                  std::string("thread ") + t->name + " is still alive at teardown (asleep on " +
+                      (t->wait_obj ? name(t->wait_obj) : "nothing") +
+                      "): a kernel thread nobody stopped",
+                  std::string("thread_left:") + t->name);
+      return;
+    }
+  }
+}
+
+namespace {
+bool describe_fault(void* owner, uintptr_t addr, std::string* what, std::string* sig) {
+  World* w = static_cast<World*>(owner);
+  return describe_user_fault(*w, addr, what, sig);
+}
+}  // namespace
+
+}  // namespace ks::km

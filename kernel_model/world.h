@@ -1,0 +1,191 @@
+// A World is one execution of the simulated kernel: the scheduler (sim::Sim),
+// every kernel object, processes, devices, files, memory. It owns all it
+// uses; nothing is global, so a World is thrown away whole after its run.
+//
+// The kernel model is personality-neutral: the illumos, FreeBSD, STREAMS and
+// QNX headers translate their names onto the World's operations and add no
+// semantics of their own.
+//
+// An execution runs in phases: the user threads (and the kernel threads they
+// start) run until nothing can run; if a non-daemon thread is still asleep
+// that is a hang (stuck or deadlock); otherwise the teardown hooks run on a
+// kernel thread (close what is open, detach drivers), then the final checks
+// (leaks, leftovers) on the host.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_model/events.h"
+#include "kernel_model/kobject.h"
+#include "sim/sim.h"
+
+namespace ks::km {
+
+using sim::ObjId;
+using sim::Tid;
+
+struct Proc;
+struct KmemState;
+struct DevState;
+struct VfsState;
+
+struct WorldOptions {
+  sim::SimOptions sim;
+  bool inject_faults = false;     // allocation failure, I/O errors, pages gone
+  bool spurious_wakeups = false;  // cv waiters may wake with no signal
+  bool witness = true;            // lock-order checking
+};
+
+enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };
+
+class World {
+ public:
+  // `index`: which execution of a campaign this is (seeds the strategy).
+  World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions& opts,
+        uint64_t index = 0);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // The World whose thread is running on this host thread.
+  static World* current() { return static_cast<World*>(sim::Sim::current()->owner()); }
+  sim::Sim& sim() { return sim_; }
+  const WorldOptions& options() const { return opts_; }
+  uint16_t epoch() const { return epoch_; }
+
+  // ---- threads ----
+  Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
+            bool interrupt = false);
+  KThread& kt(Tid t) { return kthreads_[t - 1]; }
+  KThread& self() { return kthreads_[sim_.cur()->tid - 1]; }
+  Tid self_tid() const { return sim_.cur()->tid; }
+  const char* thread_name(Tid t) const { return sim_.thread_name(t); }
+  // A fixed, inlined-friendly scheduling point (preempt()).
+  void preempt() { sim_.point(kEvPreempt, 0); }
+
+  // ---- objects ----
+  ObjId new_obj(KObjKind kind, const char* name);
+  KObject& obj(ObjId id) { return objs_[id - 1]; }
+  const char* name(ObjId id) const { return sim_.object_name(id); }
+  // Resolves a handle embedded in a driver's structure: a zero handle is
+  // created on first use (a zeroed kmutex_t is a valid mutex); a handle of
+  // the wrong kind, poisoned by kmem_free, or destroyed is a failure.
+  ObjId resolve(KHandle* h, KObjKind kind, const char* expr, const char* op);
+  void init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr);
+
+  // FIFO wait queues threaded through KThread::next_waiter.
+  void wq_push(ObjId o, Tid t) {
+    KObject& ob = obj(o);
+    KThread& k = kt(t);
+    k.next_waiter = 0;
+    k.queued = true;
+    k.waiting_on = o;
+    if (ob.wq_tail) kt(ob.wq_tail).next_waiter = t; else ob.wq_head = t;
+    ob.wq_tail = t;
+  }
+  Tid wq_pop(ObjId o) {
+    KObject& ob = obj(o);
+    Tid t = ob.wq_head;
+    if (!t) return 0;
+    KThread& k = kt(t);
+    ob.wq_head = k.next_waiter;
+    if (!ob.wq_head) ob.wq_tail = 0;
+    k.queued = false;
+    k.waiting_on = 0;
+    return t;
+  }
+  bool wq_remove(ObjId o, Tid t);
+  uint32_t wq_len(ObjId o) {
+    uint32_t n = 0;
+    for (Tid t = obj(o).wq_head; t; t = kt(t).next_waiter) n++;
+    return n;
+  }
+
+  // ---- witness (witness.cc): lock-order checking ----
+  void witness_acquire(ObjId lock);
+  void held_push(ObjId lock);
+  void held_pop(ObjId lock);
+
+  // ---- synchronisation (mutex.cc, condvar.cc, rwlock.cc, sema.cc) ----
+  void mutex_enter(ObjId m);
+  bool mutex_tryenter(ObjId m);
+  void mutex_exit(ObjId m);
+  bool mutex_owned(ObjId m) { return obj(m).owner == self_tid(); }
+  void mutex_destroy(ObjId m);
+  // cv waits return: 0 woken, EINTR (signal), ETIMEDOUT; `deadline` is
+  // absolute virtual ns, 0 for none.
+  int cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline);
+  void cv_signal(ObjId cv);
+  void cv_broadcast(ObjId cv);
+  void cv_destroy(ObjId cv);
+
+  // ---- failures (from a fiber) ----
+  [[noreturn]] void panic(const std::string& msg);
+  [[noreturn]] void misuse(const std::string& msg, const std::string& sig);
+  [[noreturn]] void fail(sim::FailureKind k, const std::string& msg, const std::string& sig) {
+    sim_.fail(k, msg, sig);
+  }
+  // Sleeping is not allowed in interrupt context or with a spin lock held.
+  void assert_may_sleep(const char* op, ObjId obj);
+
+  // ---- phases and hooks ----
+  // A hook run on the teardown kernel thread, in registration order.
+  void on_teardown(std::function<void()> fn) { teardown_.push_back(std::move(fn)); }
+  // A check run on the host after teardown; it calls set_failure() to fail.
+  void on_final_check(std::function<void()> fn) { checks_.push_back(std::move(fn)); }
+  void set_failure(sim::FailureKind k, const std::string& msg, const std::string& sig) {
+    sim_.set_failure(k, msg, sig);
+  }
+  // Run until done, failed, or a thread wants the host (Python generators).
+  RunStatus run();
+  bool finished() const { return finished_; }
+
+  // Bug variants selected for this World, by driver name.
+  void select_variant(const std::string& driver, const std::string& variant) {
+    variants_.emplace_back(driver, variant);
+  }
+  bool variant(const char* driver, const char* v) const {
+    for (auto& [d, x] : variants_)
+      if (d == driver && x == v) return true;
+    return false;
+  }
+  // Console messages (cmn_err, printf, log) in order.
+  void log(std::string line) { log_.push_back(std::move(line)); }
+  const std::vector<std::string>& console() const { return log_; }
+
+  // Components hang their per-World state here (created on first use).
+  KmemState& kmem();
+  std::shared_ptr<void>& component(int slot) { return components_[slot]; }
+  enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotIllumos,
+                       kSlotFreebsd, kSlotStreams, kSlotQnx, kSlotScenario, kSlotWitness,
+                       kNumSlots };
+
+ private:
+  enum class Phase : uint8_t { kRunning, kTeardown, kDone };
+  void on_quiescent();
+  void analyze_hang();
+  static void teardown_thread(void* arg);
+
+  sim::Sim sim_;
+  WorldOptions opts_;
+  uint16_t epoch_;
+  Phase phase_ = Phase::kRunning;
+  bool finished_ = false;
+  std::vector<KObject> objs_;
+  std::vector<KThread> kthreads_;
+  std::vector<std::function<void()>> teardown_;
+  std::vector<std::function<void()>> checks_;
+  std::unique_ptr<KmemState> kmem_;
+  std::vector<std::pair<std::string, std::string>> variants_;
+  std::vector<std::string> log_;
+  std::shared_ptr<void> components_[kNumSlots];
+};
+
+// Short name of a C expression naming an object: "&sc->sc_lock" -> "sc_lock".
+const char* short_name(const char* expr);
+
+}  // namespace ks::km

@@ -1,0 +1,64 @@
+#include "sim/fault_guard.h"
+
+#include <signal.h>
+
+#include <cstdint>
+#include <cstdlib>
+
+#include "sim/sim.h"
+
+namespace ks::sim {
+
+namespace {
+
+constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+struct sigaction g_previous[4];  // the process's handlers before ours
+constexpr size_t kAltStackSize = 64 * 1024;
+
+void handler(int signo, siginfo_t* info, void* uctx) {
+  Sim* s = Sim::current();
+  if (s && s->on_fiber()) {
+    s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr));
+    siglongjmp(s->recover_point(), 1);
+  }
+  // Not ours: hand it to whoever was there before, or die as the host would.
+  for (int i = 0; i < 4; i++) {
+    if (kSignals[i] != signo) continue;
+    const struct sigaction& p = g_previous[i];
+    if ((p.sa_flags & SA_SIGINFO) && p.sa_sigaction) {
+      p.sa_sigaction(signo, info, uctx);
+      return;
+    }
+    if (p.sa_handler != SIG_DFL && p.sa_handler != SIG_IGN && p.sa_handler) {
+      p.sa_handler(signo);
+      return;
+    }
+  }
+  signal(signo, SIG_DFL);
+  raise(signo);
+}
+
+}  // namespace
+
+void install_fault_handlers() {
+  thread_local bool have_altstack = false;
+  if (!have_altstack) {
+    stack_t ss{};
+    ss.ss_sp = std::malloc(kAltStackSize);
+    ss.ss_size = kAltStackSize;
+    if (ss.ss_sp && sigaltstack(&ss, nullptr) == 0) have_altstack = true;
+  }
+  for (int i = 0; i < 4; i++) {
+    struct sigaction cur{};
+    sigaction(kSignals[i], nullptr, &cur);
+    if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == handler) continue;
+    g_previous[i] = cur;
+    struct sigaction sa{};
+    sa.sa_sigaction = handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(kSignals[i], &sa, nullptr);
+  }
+}
+
+}  // namespace ks::sim

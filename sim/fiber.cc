@@ -1,0 +1,50 @@
+#include "sim/fiber.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace ks::sim {
+
+static size_t page_size() {
+  static const size_t ps = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return ps;
+}
+
+StackPool::StackPool(size_t stack_size) {
+  size_t ps = page_size();
+  stack_size_ = (stack_size + ps - 1) / ps * ps;
+}
+
+StackPool::~StackPool() {
+  for (const Stack& s : all_) munmap(s.guard, s.size + page_size());
+}
+
+Stack StackPool::get() {
+  if (!free_.empty()) {
+    Stack s = free_.back();
+    free_.pop_back();
+    return s;
+  }
+  size_t ps = page_size();
+  void* m = mmap(nullptr, stack_size_ + ps, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (m == MAP_FAILED) {
+    std::perror("kernsim: mmap of a fiber stack");
+    std::abort();
+  }
+  if (mprotect(m, ps, PROT_NONE) != 0) {
+    std::perror("kernsim: mprotect of a stack guard page");
+    std::abort();
+  }
+  Stack s;
+  s.guard = static_cast<char*>(m);
+  s.base = s.guard + ps;
+  s.size = stack_size_;
+  all_.push_back(s);
+  return s;
+}
+
+}  // namespace ks::sim

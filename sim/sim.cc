@@ -1,0 +1,366 @@
+#include "sim/sim.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <stdexcept>
+
+namespace ks::sim {
+
+namespace {
+// The Sim inside run() on this host thread. initial-exec: the module that
+// holds it may be dlopen'ed (the Python extension), and a global-dynamic
+// TLS access would cost a call on every primitive.
+__attribute__((tls_model("initial-exec"))) thread_local Sim* tls_sim = nullptr;
+
+bool heap_later(const auto& a, const auto& b) {
+  return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+}
+}  // namespace
+
+Sim* Sim::current() { return tls_sim; }
+Sim::HostScope::HostScope(Sim& s) : prev_(tls_sim) { tls_sim = &s; }
+Sim::HostScope::~HostScope() { tls_sim = prev_; }
+
+Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t index)
+    : stacks_(stacks), strategy_(strategy), opts_(opts) {
+  strategy_events_ = strategy_.wants_events();
+  runnable_.assign(1, 0);
+  pick_buf_.reserve(16);
+  strategy_.begin(index, *this);
+}
+
+void Sim::finish() {
+  strategy_.end(ExecutionSummary{step_, static_cast<uint32_t>(threads_.size()),
+                                 static_cast<bool>(failure_)});
+  std::string why = strategy_.divergence();
+  if (!why.empty() && (!failure_ || failure_.kind != FailureKind::kReplayDivergence)) {
+    // A divergence explains any failure it caused; it replaces it.
+    failure_ = Failure{};
+    set_failure(FailureKind::kReplayDivergence, why, "replay_divergence");
+  }
+}
+
+Sim::~Sim() {
+  for (Thread& t : threads_) stacks_.put(t.stack);
+}
+
+const char* Sim::intern(const std::string& s) {
+  names_.push_back(s);
+  return names_.back().c_str();
+}
+
+Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
+               bool interrupt) {
+  Thread& t = threads_.emplace_back();
+  t.tid = static_cast<Tid>(threads_.size());
+  t.name = name;
+  t.daemon = daemon;
+  t.interrupt = interrupt;
+  t.fn = fn;
+  t.arg = arg;
+  t.stack = stacks_.get();
+  t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
+  if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
+  set_runnable(t.tid, true);
+  strategy_.on_spawn(t.tid);
+  return t.tid;
+}
+
+ObjId Sim::new_object(uint16_t kind, const char* name) {
+  objects_.push_back(Object{kind, name ? name : "?"});
+  return static_cast<ObjId>(objects_.size());
+}
+
+void Sim::emit(uint16_t kind, ObjId obj, uint64_t a0, uint64_t a1, int64_t result) {
+  Event e{step_, cur_ ? cur_->tid : 0, kind, obj, a0, a1, result, now_};
+  hash_ = hash_event(hash_, e);
+  if (opts_.record_trace) trace_.push_back(e);
+  if (strategy_events_) strategy_.on_event(e);
+}
+
+void fiber_entry(bctx::transfer_t t) {
+  static_cast<Context*>(t.data)->fctx = t.fctx;
+  Sim* s = tls_sim;
+  s->thread_main(s->cur_);
+}
+
+void Sim::thread_main(Thread* self) {
+  self->started = true;
+  emit(kEvThreadStart, 0);
+  try {
+    self->fn(self->arg);
+  } catch (const std::exception& e) {
+    fail(FailureKind::kHostError, std::string("exception escaped thread ") + self->name +
+                                      ": " + e.what(),
+         "host_error");
+  } catch (...) {
+    fail(FailureKind::kHostError,
+         std::string("unknown exception escaped thread ") + self->name, "host_error");
+  }
+  self->state = ThreadState::kDone;
+  set_runnable(self->tid, false);
+  emit(kEvThreadExit, 0);
+  Tid next = pick_next(false);
+  if (next == 0) leave_to_host(StopReason::kQuiescent);
+  cur_ = thread(next);
+  bctx::jump_fcontext(cur_->fctx, self);
+  __builtin_unreachable();  // nobody resumes a finished thread
+}
+
+Tid Sim::pick_next(bool current_runnable) {
+  for (;;) {
+    pick_buf_.clear();
+    bool any_thread = false;
+    for (size_t w = 0; w < runnable_.size(); w++) {
+      uint64_t bits = runnable_[w];
+      if (bits) any_thread = true;
+      while (bits) {
+        int b = __builtin_ctzll(bits);
+        bits &= bits - 1;
+        pick_buf_.push_back(static_cast<Tid>(w * 64 + b + 1));
+      }
+    }
+    if (!timers_.empty() && (opts_.clock_choices || !any_thread))
+      pick_buf_.insert(pick_buf_.begin(), kClockTid);
+    if (pick_buf_.empty()) return 0;
+
+    Tid t;
+    if (pick_buf_.size() == 1) {
+      t = pick_buf_[0];
+    } else {
+      PickContext c{pick_buf_, cur_ ? cur_->tid : 0, current_runnable, step_};
+      t = strategy_.pick(c);
+      if (!std::binary_search(pick_buf_.begin(), pick_buf_.end(), t)) {
+        std::string why = strategy_.divergence();
+        if (why.empty()) {
+          why = std::string("strategy ") + strategy_.name() + " picked thread " +
+                std::to_string(t) + ", which is not runnable at step " +
+                std::to_string(step_);
+        }
+        if (cur_) fail(FailureKind::kReplayDivergence, why, "replay_divergence");
+        set_failure(FailureKind::kReplayDivergence, why, "replay_divergence");
+        return 0;
+      }
+      decisions_.push_back(Decision{0, t});
+    }
+    if (t == kClockTid) {
+      fire_next_timer();
+      continue;
+    }
+    return t;
+  }
+}
+
+void Sim::switch_to(Thread* next) {
+  Thread* prev = cur_;
+  cur_ = next;
+  bctx::transfer_t t = bctx::jump_fcontext(next->fctx, prev);
+  static_cast<Context*>(t.data)->fctx = t.fctx;
+}
+
+void Sim::reschedule() {
+  Tid next = pick_next(true);
+  if (next != cur_->tid) {
+    if (next == 0) leave_to_host(StopReason::kFailed);  // divergence already recorded
+    preemptions_++;
+    switch_to(thread(next));
+  }
+}
+
+int Sim::block(uint16_t kind, ObjId obj) {
+  Thread* self = cur_;
+  self->state = ThreadState::kBlocked;
+  self->wait_obj = obj;
+  self->wait_kind = kind;
+  self->wait_step = step_;
+  set_runnable(self->tid, false);
+  emit(kEvBlock, obj, kind);
+  Tid next = pick_next(false);
+  if (next == 0) {
+    if (failure_) leave_to_host(StopReason::kFailed);
+    // Nothing can run: the host decides whether that is the end or a hang.
+    leave_to_host(StopReason::kQuiescent);
+  }
+  if (next != self->tid) switch_to(thread(next));
+  self->wait_obj = 0;
+  return self->wake_code;
+}
+
+void Sim::wake(Tid t, int code) {
+  Thread* th = thread(t);
+  if (th->state != ThreadState::kBlocked) return;
+  th->state = ThreadState::kRunnable;
+  th->wake_code = code;
+  set_runnable(t, true);
+  emit(kEvWake, th->wait_obj, static_cast<uint64_t>(code), t);
+}
+
+uint32_t Sim::choose(uint32_t n, ChoiceKind kind) {
+  if (n < 2) return 0;
+  uint32_t v = strategy_.choose(n, kind);
+  if (v >= n) {
+    std::string why = strategy_.divergence();
+    if (why.empty())
+      why = std::string("strategy ") + strategy_.name() + " chose " + std::to_string(v) +
+            " of " + std::to_string(n) + " at step " + std::to_string(step_);
+    fail(FailureKind::kReplayDivergence, why, "replay_divergence");
+  }
+  decisions_.push_back(Decision{static_cast<uint8_t>(kind), v});
+  emit(kEvChoice, 0, static_cast<uint64_t>(kind), v);
+  return v;
+}
+
+void Sim::leave_to_host(StopReason why) {
+  stop_ = why;
+  Thread* self = cur_;
+  cur_ = nullptr;
+  bctx::jump_fcontext(host_.fctx, self);
+  __builtin_unreachable();
+}
+
+void Sim::host_request(int code, void* data) {
+  req_code_ = code;
+  req_data_ = data;
+  stop_ = StopReason::kHostRequest;
+  resume_cur_ = true;
+  Thread* self = cur_;
+  req_thread_ = self;
+  cur_ = nullptr;
+  bctx::transfer_t t = bctx::jump_fcontext(host_.fctx, self);
+  static_cast<Context*>(t.data)->fctx = t.fctx;
+}
+
+void Sim::set_failure(FailureKind kind, std::string message, std::string signature,
+                      Tid tid) {
+  if (failure_) return;  // the first failure is the one that counts
+  failure_.kind = kind;
+  failure_.step = step_;
+  failure_.tid = tid;
+  failure_.thread = tid ? thread(tid)->name : "";
+  failure_.message = std::move(message);
+  failure_.signature = std::move(signature);
+}
+
+void Sim::fail(FailureKind kind, std::string message, std::string signature) {
+  if (!cur_) throw std::logic_error("kernsim: Sim::fail called on the host: " + message);
+  set_failure(kind, std::move(message), std::move(signature), cur_->tid);
+  leave_to_host(StopReason::kFailed);
+}
+
+void Sim::step_budget_exceeded() {
+  fail(FailureKind::kStepBudget,
+       "step budget of " + std::to_string(opts_.max_steps) +
+           " scheduling points exceeded while thread " + cur_->name +
+           " ran: a livelock, or a loop that never blocks (a spin on a flag?)",
+       "step_budget");
+}
+
+uint64_t Sim::add_timer(uint64_t deadline, TimerFn fn, void* arg) {
+  uint64_t id = ++timer_seq_;
+  timers_.push_back(Timer{std::max(deadline, now_), id, id, fn, arg});
+  std::push_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
+  return id;
+}
+
+bool Sim::cancel_timer(uint64_t id) {
+  for (size_t i = 0; i < timers_.size(); i++) {
+    if (timers_[i].id == id) {
+      timers_[i] = timers_.back();
+      timers_.pop_back();
+      std::make_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
+      return true;
+    }
+  }
+  return false;
+}
+
+void Sim::fire_next_timer() {
+  std::pop_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
+  Timer t = timers_.back();
+  timers_.pop_back();
+  now_ = t.deadline;
+  emit(kEvClock, 0, now_, t.id);
+  t.fn(t.arg, t.id);
+}
+
+StopReason Sim::run() {
+  Sim* prev = tls_sim;
+  tls_sim = this;
+  if (sigsetjmp(recover_, 1) != 0) {
+    // A fault in a fiber: on_fault() recorded it; the fiber is abandoned.
+    cur_ = nullptr;
+    tls_sim = prev;
+    return stop_ = StopReason::kFailed;
+  }
+  if (failure_) {
+    tls_sim = prev;
+    return stop_ = StopReason::kFailed;
+  }
+  Thread* next;
+  if (resume_cur_) {
+    resume_cur_ = false;
+    next = req_thread_;
+  } else {
+    Tid t = pick_next(false);
+    if (t == 0) {
+      tls_sim = prev;
+      return stop_ = failure_ ? StopReason::kFailed : StopReason::kQuiescent;
+    }
+    next = thread(t);
+  }
+  cur_ = next;
+  bctx::transfer_t tr = bctx::jump_fcontext(next->fctx, &host_);
+  static_cast<Context*>(tr.data)->fctx = tr.fctx;
+  tls_sim = prev;
+  return stop_;
+}
+
+void Sim::on_fault(int signo, uintptr_t addr) {
+  Thread* self = cur_;
+  std::string what, sig;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "0x%" PRIxPTR, addr);
+  const char* sname = signo == 11 ? "SIGSEGV" : signo == 7 ? "SIGBUS" : signo == 8 ? "SIGFPE"
+                    : signo == 4 ? "SIGILL" : "signal";
+  if (self->stack.in_guard(addr)) {
+    what = std::string("stack overflow in thread ") + self->name + " (guard page hit at " + buf + ")";
+    sig = "fault:stack_overflow";
+  } else if (signo == 11 && addr < 4096) {
+    what = std::string("NULL pointer dereference in thread ") + self->name + " (" + sname +
+           " at " + buf + ")";
+    sig = "fault:null_deref";
+  } else if (fault_describer_ && fault_describer_(owner_, addr, &what, &sig)) {
+    what += std::string(" in thread ") + self->name;
+  } else if (signo == 8) {
+    what = std::string("arithmetic fault (SIGFPE, division by zero?) in thread ") + self->name;
+    sig = "fault:sigfpe";
+  } else if (signo == 4) {
+    what = std::string("illegal instruction (SIGILL, a trap?) in thread ") + self->name;
+    sig = "fault:sigill";
+  } else {
+    what = std::string("wild pointer in thread ") + self->name + " (" + sname + " at " + buf + ")";
+    sig = std::string("fault:") + sname;
+  }
+  set_failure(FailureKind::kFault, what, sig, self->tid);
+}
+
+const char* Sim::thread_name(Tid t) const {
+  if (t == kClockTid) return "<clock>";
+  return t <= threads_.size() ? threads_[t - 1].name : "?";
+}
+
+const char* Sim::object_name(ObjId o) const {
+  return o >= 1 && o <= objects_.size() ? objects_[o - 1].name : "";
+}
+
+const char* Sim::event_name(uint16_t kind) const {
+  static const char* const sim_names[] = {"?", "thread_start", "thread_exit", "block",
+                                          "wake", "clock", "choice"};
+  if (kind < sizeof sim_names / sizeof sim_names[0]) return sim_names[kind];
+  if (kind >= kEvFirstKernel && size_t(kind - kEvFirstKernel) < n_event_names_)
+    return event_names_[kind - kEvFirstKernel];
+  return "?";
+}
+
+}  // namespace ks::sim

@@ -1,0 +1,227 @@
+// The deterministic scheduler: simulated threads as fibers on one host
+// thread, a scheduling point at every primitive, a strategy deciding each
+// point, a decision log, a trace with a running hash, a virtual clock.
+//
+// Threads switch to each other directly (one jump per context switch, not
+// two through a scheduler fiber). The host context (whoever called run())
+// is entered only when the execution stops: quiescent, failed, or a fiber
+// asked the host for a service (a Python generator's next system call).
+//
+// A failure, a step budget overrun or a fault abandons every fiber where it
+// stands: nothing is unwound, the stacks go back to the pool.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "sim/event.h"
+#include "sim/failure.h"
+#include "sim/fiber.h"
+#include "sim/strategy.h"
+
+namespace ks::sim {
+
+enum class ThreadState : uint8_t { kRunnable, kBlocked, kDone };
+
+struct Thread : Context {
+  Tid tid = 0;
+  const char* name = "";
+  ThreadState state = ThreadState::kRunnable;
+  bool daemon = false;     // a kernel service thread: asleep at the end is fine
+  bool interrupt = false;  // interrupt context: sleeping is a misuse
+  bool started = false;
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  Stack stack;
+  // What it sleeps on, while blocked (for stuck and deadlock reports).
+  ObjId wait_obj = 0;
+  uint16_t wait_kind = 0;
+  uint64_t wait_step = 0;
+  int wake_code = 0;
+  void* owner_data = nullptr;  // the kernel model's per-thread record
+};
+
+// A logged decision: which thread ran (kind 0) or a data choice.
+struct Decision {
+  uint8_t kind;  // 0 = thread, else a ChoiceKind
+  uint32_t value;
+};
+
+enum class StopReason : uint8_t {
+  kQuiescent,    // nothing runnable, no timer pending
+  kFailed,       // failure() says why
+  kHostRequest,  // a fiber called host_request(); call run() again after serving it
+};
+
+struct SimOptions {
+  uint64_t max_steps = 1'000'000;
+  bool record_trace = false;  // keep every event (the hash is always kept)
+  bool clock_choices = true;  // a pending timer may fire at any point
+};
+
+void fiber_entry(bctx::transfer_t t);
+
+class Sim final : public SchedView {
+ public:
+  // `index`: which execution of a campaign this is (seeds the strategy).
+  Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t index);
+  ~Sim() override;
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+
+  // The Sim running on this host thread (valid while inside run()).
+  static Sim* current();
+  // Makes this Sim current on the host for set-up code that creates objects
+  // before the first run() (no scheduling points may happen there).
+  class HostScope {
+   public:
+    explicit HostScope(Sim& s);
+    ~HostScope();
+   private:
+    Sim* prev_;
+  };
+  void set_owner(void* o) { owner_ = o; }
+  void* owner() const { return owner_; }
+
+  // ---- threads and objects (host or fiber) ----
+  Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
+            bool interrupt = false);
+  ObjId new_object(uint16_t kind, const char* name);
+  // Keeps a copy of a name whose storage is not static.
+  const char* intern(const std::string& s);
+  void set_event_names(const char* const* names, size_t n) {
+    event_names_ = names;
+    n_event_names_ = n;
+  }
+
+  Thread* cur() const { return cur_; }
+  bool on_fiber() const { return cur_ != nullptr; }
+  Thread* thread(Tid t) { return &threads_[t - 1]; }
+  const Thread* thread(Tid t) const { return &threads_[t - 1]; }
+  size_t nthreads() const { return threads_.size(); }
+
+  // ---- on a fiber ----
+  // A scheduling point, then the event of the operation that follows it.
+  void point(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0) {
+    if (++step_ > opts_.max_steps) step_budget_exceeded();
+    reschedule();
+    emit(kind, obj, a0, a1, 0);
+  }
+  void emit(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0,
+            int64_t result = 0);
+  // Sleep until wake(); returns the waker's code.
+  int block(uint16_t kind, ObjId obj);
+  void wake(Tid t, int code);
+  uint32_t choose(uint32_t n, ChoiceKind kind);
+  [[noreturn]] void fail(FailureKind kind, std::string message, std::string signature);
+  // Leave to the host with a request; returns once run() is called again.
+  void host_request(int code, void* data);
+  int host_request_code() const { return req_code_; }
+  void* host_request_data() const { return req_data_; }
+
+  // ---- virtual clock ----
+  uint64_t now() const { return now_; }
+  using TimerFn = void (*)(void* arg, uint64_t id);
+  uint64_t add_timer(uint64_t deadline, TimerFn fn, void* arg);
+  bool cancel_timer(uint64_t id);
+  bool timers_pending() const { return !timers_.empty(); }
+
+  // ---- host ----
+  StopReason run();
+  // Tells the strategy the execution is over; a strategy that could not
+  // follow its input (replay, script) turns into a divergence failure.
+  void finish();
+  // Record a failure found by the host (teardown checks, stuck analysis).
+  void set_failure(FailureKind kind, std::string message, std::string signature,
+                   Tid tid = 0);
+  const Failure& failure() const { return failure_; }
+  uint64_t trace_hash() const { return hash_; }
+  const std::vector<Event>& trace() const { return trace_; }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  uint32_t preemptions() const { return preemptions_; }
+  Strategy& strategy() { return strategy_; }
+  const SimOptions& options() const { return opts_; }
+
+  // Describes a faulting address for a report; the kernel model knows user
+  // address ranges. Returns false when it does not recognise the address.
+  using FaultDescriber = bool (*)(void* owner, uintptr_t addr, std::string* what,
+                                  std::string* sig);
+  void set_fault_describer(FaultDescriber d) { fault_describer_ = d; }
+
+  // SchedView
+  const char* thread_name(Tid t) const override;
+  const char* object_name(ObjId o) const override;
+  const char* event_name(uint16_t kind) const override;
+  uint64_t step() const override { return step_; }
+  uint16_t object_kind(ObjId o) const { return objects_[o - 1].kind; }
+  size_t nobjects() const { return objects_.size(); }
+
+  // Called by the signal handler (fault_guard.cc) only.
+  void on_fault(int signo, uintptr_t addr);
+  sigjmp_buf& recover_point() { return recover_; }
+
+ private:
+  struct Object {
+    uint16_t kind;
+    const char* name;
+  };
+  struct Timer {
+    uint64_t deadline, seq, id;
+    TimerFn fn;
+    void* arg;
+  };
+
+  friend void fiber_entry(bctx::transfer_t t);
+  void thread_main(Thread* self);
+  void reschedule();
+  Tid pick_next(bool current_runnable);
+  void switch_to(Thread* next);
+  [[noreturn]] void leave_to_host(StopReason why);
+  [[noreturn]] void step_budget_exceeded();
+  void fire_next_timer();
+  void set_runnable(Tid t, bool r) {
+    uint64_t bit = uint64_t(1) << ((t - 1) & 63);
+    if (r) runnable_[(t - 1) >> 6] |= bit; else runnable_[(t - 1) >> 6] &= ~bit;
+  }
+
+  StackPool& stacks_;
+  Strategy& strategy_;
+  SimOptions opts_;
+  void* owner_ = nullptr;
+  bool strategy_events_;
+
+  std::deque<Thread> threads_;
+  std::vector<uint64_t> runnable_;
+  std::vector<Tid> pick_buf_;
+  std::vector<Object> objects_;
+  std::deque<std::string> names_;
+  const char* const* event_names_ = nullptr;
+  size_t n_event_names_ = 0;
+
+  Thread* cur_ = nullptr;  // null while the host runs
+  Context host_;
+  StopReason stop_ = StopReason::kQuiescent;
+  int req_code_ = 0;
+  void* req_data_ = nullptr;
+  bool resume_cur_ = false;  // run() resumes req_thread_ after a host request
+  Thread* req_thread_ = nullptr;
+
+  uint64_t step_ = 0;
+  uint64_t hash_ = 0xcbf29ce484222325ull;
+  uint32_t preemptions_ = 0;
+  std::vector<Event> trace_;
+  std::vector<Decision> decisions_;
+  Failure failure_;
+
+  uint64_t now_ = 0;
+  uint64_t timer_seq_ = 0;
+  std::vector<Timer> timers_;  // binary min-heap on (deadline, seq)
+
+  FaultDescriber fault_describer_ = nullptr;
+  sigjmp_buf recover_;
+};
+
+}  // namespace ks::sim

@@ -1,0 +1,40 @@
+#include "sim/strategies/pct.h"
+
+#include <algorithm>
+
+namespace ks::sim {
+
+void PctStrategy::begin(uint64_t index, const SchedView&) {
+  rng_.reseed(execution_seed(seed_, index));
+  prio_.clear();
+  change_points_.clear();
+  next_change_ = 0;
+  if (k_ > 0) {
+    for (uint32_t i = 0; i + 1 < depth_; i++) change_points_.push_back(1 + rng_.next() % k_);
+    std::sort(change_points_.begin(), change_points_.end());
+  }
+  on_spawn(kClockTid);  // the clock competes like a thread
+}
+
+void PctStrategy::on_spawn(Tid t) {
+  if (prio_.size() <= t) prio_.resize(t + 1, 0);
+  // Initial priorities sit above every change-point priority (< depth).
+  prio_[t] = depth_ + (rng_.next() >> 1);
+}
+
+Tid PctStrategy::pick(const PickContext& c) {
+  while (next_change_ < change_points_.size() && c.step >= change_points_[next_change_]) {
+    if (c.current != 0 && c.current < prio_.size())
+      prio_[c.current] = depth_ - 1 - next_change_;  // below every initial priority
+    next_change_++;
+  }
+  Tid best = c.runnable[0];
+  for (Tid t : c.runnable) {
+    uint64_t p = t < prio_.size() ? prio_[t] : 0;
+    uint64_t bp = best < prio_.size() ? prio_[best] : 0;
+    if (p > bp) best = t;
+  }
+  return best;
+}
+
+}  // namespace ks::sim
