@@ -85,6 +85,20 @@ void ks_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* Is bug variant `variant` of driver `driver` selected in this World? */
 int ks_variant(const char *driver, const char *variant);
 
+/*
+ * A driver's registration: one per driver, defined by its personality's
+ * registration macro. variants: NULL-terminated list of name, description
+ * pairs. The build renames a module's _init/_fini/_info per driver.
+ */
+struct ks_driver_desc {
+	const char *name;
+	const char *personality;
+	const char *const *variants;
+	int (*mod_init)(void);
+	int (*mod_fini)(void);
+	void *module;
+};
+
 /* the current thread */
 uint32_t ks_thread_id(void);
 const char *ks_thread_name(void);

@@ -1,0 +1,52 @@
+// Processes and their credentials, open files and signals. A user thread
+// belongs to a process (KThread::proc); kernel threads have none.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_model/user_mem.h"
+#include "sim/event.h"
+
+namespace ks::km {
+
+class World;
+struct OpenFile;  // devsw.h
+
+enum class DataModel : uint8_t { kLP64, kILP32 };
+
+struct Cred {
+  uint32_t uid = 0, gid = 0;
+  bool privileged() const { return uid == 0; }
+};
+
+struct Proc {
+  uint32_t pid;  // 1-based, creation order
+  std::string name;
+  Cred cred;
+  DataModel model = DataModel::kLP64;
+  AddressSpace as;
+  std::vector<std::shared_ptr<OpenFile>> fds;  // index = fd; null = free
+  sim::ObjId obj = 0;                          // for trace events
+};
+
+// The World's processes (component slot kSlotUser).
+struct ProcTable {
+  std::vector<std::unique_ptr<Proc>> procs;
+};
+
+Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred);
+Proc* proc_find(World& w, const std::string& name);
+ProcTable& procs(World& w);
+// The process of the current thread; a failure if a kernel thread asks.
+Proc& curproc(World& w);
+
+// Posts signal `sig` (1..63) to thread t: pending until taken; a thread
+// sleeping interruptibly (cv_wait_sig, sema_p_sig) wakes with EINTR.
+void post_signal(World& w, sim::Tid t, int sig);
+bool signal_pending(World& w, sim::Tid t);
+void clear_signals(World& w, sim::Tid t);
+
+}  // namespace ks::km

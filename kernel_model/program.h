@@ -1,0 +1,91 @@
+// A Program: a declarative scenario (threads of system calls whose arguments
+// may name earlier results), executed entirely in C++ for speed. It is what
+// the fuzzer generates and mutates; sim/proto/kernsim.proto's Program is its
+// stored form (python/ converts).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernel_model/proc.h"
+
+namespace ks::km {
+
+class World;
+
+// An argument: a constant, or the result of an earlier call (by its `out`
+// name) plus an offset.
+struct Arg {
+  int64_t value = 0;
+  std::string ref;  // empty: constant
+};
+
+enum class Op : uint8_t {
+  kOpen,      // path, a0 = oflags                    -> fd
+  kClose,     // a0 = fd
+  kIoctl,     // a0 = fd, a1 = cmd, a2 = arg           -> rval
+  kRead,      // a0 = fd, a1 = uaddr, a2 = len          -> bytes
+  kWrite,     // a0 = fd, a1 = uaddr, a2 = len          -> bytes
+  kPread,     // a0 = fd, a1 = uaddr, a2 = len, a3 = off
+  kPwrite,    // a0 = fd, a1 = uaddr, a2 = len, a3 = off
+  kMmap,      // a0 = len, a1 = prot                    -> uaddr
+  kMunmap,    // a0 = uaddr, a1 = len
+  kMprotect,  // a0 = uaddr, a1 = len, a2 = prot
+  kPoke,      // a0 = uaddr; data = bytes the process stores there
+  kCheck,     // a0 = uaddr; data = bytes expected there (else scenario failure)
+  kKill,      // path = thread name, a0 = signal
+};
+
+struct Call {
+  Op op;
+  std::vector<Arg> args;
+  std::string path;  // open: device path; kill: thread name
+  std::string data;  // poke/check bytes
+  std::string out;   // name under which the result is kept ("" = not kept)
+  bool check = false;  // compare the result with `expect`
+  int64_t expect = 0;  // >= 0 value or -errno
+};
+
+struct ProgThread {
+  std::string name;
+  std::string proc;  // process name
+  std::vector<Call> calls;
+};
+
+struct ProgProc {
+  std::string name;
+  DataModel model = DataModel::kLP64;
+  uint32_t uid = 0;
+};
+
+struct ProgFile {
+  std::string path;
+  uint64_t size = 0;
+  bool readonly = false;
+};
+
+struct ProgDriver {
+  std::string name;
+  std::string variant = "none";
+};
+
+struct Program {
+  std::vector<ProgDriver> drivers;
+  std::vector<ProgFile> files;
+  std::vector<ProgProc> procs;
+  std::vector<ProgThread> threads;
+};
+
+// Checks names and references before anything runs: an unknown driver,
+// variant, process, or a ref that no earlier call in that thread (or an
+// earlier thread's call) defines. Returns "" or the error.
+std::string program_check(const Program& p);
+
+// Sets the Program up in w (drivers, files, processes) and spawns its
+// threads; w.run() then executes it. The Program must outlive the run.
+void program_load(World& w, const Program& p);
+
+const char* op_name(Op op);
+
+}  // namespace ks::km

@@ -1,0 +1,30 @@
+// System calls of a simulated user thread. Each starts with a scheduling
+// point and a syscall event and ends with a syscall_exit event carrying the
+// result; results are >= 0 or -errno. They run on the calling thread's
+// fiber, in its process (KThread::proc).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ks::km {
+
+class World;
+
+int64_t sys_open(World& w, const std::string& path, int oflags);
+int64_t sys_close(World& w, int64_t fd);
+int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg);
+int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len);
+int64_t sys_write(World& w, int64_t fd, uint64_t uaddr, uint64_t len);
+int64_t sys_pread(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off);
+int64_t sys_pwrite(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off);
+int64_t sys_mmap(World& w, uint64_t hint, uint64_t len, int prot);
+int64_t sys_munmap(World& w, uint64_t addr, uint64_t len);
+int64_t sys_mprotect(World& w, uint64_t addr, uint64_t len, int prot);
+// Signal `sig` to the thread named `thread`.
+int64_t sys_kill(World& w, const std::string& thread, int sig);
+
+// Names for reports ("ioctl", "open" ...) and errno names ("EBUSY").
+const char* errno_name(int e);
+
+}  // namespace ks::km
