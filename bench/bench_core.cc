@@ -1,0 +1,233 @@
+// The core figures, as JSON on stdout (one core, pinned):
+//   raw_switch_ns            one Boost.Context jump_fcontext, one way
+//   point_ns                 a scheduling point through the full scheduler
+//                            (strategy asked, event hashed), no switch
+//   point_switch_ns          a scheduling point that switches thread
+//   point_switch_ratio       point_switch_ns / raw_switch_ns
+//   lost_wakeup_execs_per_s  the two-thread lost-wakeup test in C on the
+//                            illumos personality, World set-up, hash and
+//                            teardown checks included (random, and PCT d=2)
+//   pct_vs_random            executions to the first find of a lost wakeup
+//                            whose window follows 16 unrelated steps
+//   sample_program_execs_per_s  the sample scenario through the Program path
+// Host time is read here, outside any World, only to report rates.
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "drivers/sample/sample_io.h"
+#include "kernel_model/program.h"
+#include "kernel_model/world.h"
+#include "python/core/explore.h"
+#include "sim/strategies/pct.h"
+#include "sim/strategies/random.h"
+#include "tests/cpp/kdrivers/kdrivers.h"
+
+using namespace ks;
+namespace bctx = boost::context::detail;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+
+// ---- raw switch: two contexts ping-pong ----
+bctx::fcontext_t g_main;
+void pong(bctx::transfer_t t) {
+  for (;;) t = bctx::jump_fcontext(t.fctx, nullptr);
+}
+
+double raw_switch_ns() {
+  sim::StackPool pool;
+  sim::Stack s = pool.get();
+  bctx::fcontext_t f = bctx::make_fcontext(s.top(), s.size, pong);
+  const int n = 20'000'000;
+  bctx::transfer_t t = bctx::jump_fcontext(f, nullptr);
+  auto t0 = Clock::now();
+  for (int i = 0; i < n; i++) t = bctx::jump_fcontext(t.fctx, nullptr);
+  double ns = secs(t0) * 1e9 / (2.0 * n);
+  pool.put(s);
+  return ns;
+}
+
+// ---- scheduling points ----
+struct Spinner {
+  int n;
+};
+void spin_points(void* arg) {
+  int n = static_cast<Spinner*>(arg)->n;
+  for (int i = 0; i < n; i++) km::World::current()->preempt();
+}
+
+// A strategy that always switches to another thread when it can.
+class Alternate final : public sim::Strategy {
+ public:
+  const char* name() const override { return "alternate"; }
+  void begin(uint64_t, const sim::SchedView&) override {}
+  sim::Tid pick(const sim::PickContext& c) override {
+    for (sim::Tid t : c.runnable)
+      if (t != c.current && t != sim::kClockTid) return t;
+    return c.runnable.back();
+  }
+  uint32_t choose(uint32_t, sim::ChoiceKind) override { return 0; }
+};
+
+double point_ns(int threads) {
+  sim::StackPool pool;
+  Alternate alt;
+  km::WorldOptions o;
+  o.sim.max_steps = 1ull << 40;
+  const int n = 5'000'000;
+  Spinner sp{n / threads};
+  km::World w(pool, alt, o, 0);
+  for (int i = 0; i < threads; i++) w.spawn(i ? "b" : "a", spin_points, &sp);
+  auto t0 = Clock::now();
+  w.run();
+  return secs(t0) * 1e9 / n;
+}
+
+// ---- the two-thread lost wakeup ----
+bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pad, bool checked) {
+  km::WorldOptions o;
+  km::World w(pool, s, o, i);
+  lw_state st{};
+  st.lw_checked = checked;
+  st.lw_pad = pad;
+  {
+    sim::Sim::HostScope scope(w.sim());
+    lw_init(&st);
+  }
+  w.spawn("waiter", lw_waiter, &st);
+  w.spawn("signaller", lw_signaller, &st);
+  w.run();
+  return static_cast<bool>(w.sim().failure());
+}
+
+double lost_wakeup_rate(sim::Strategy& s, bool checked) {
+  sim::StackPool pool;
+  const uint64_t n = 2'000'000;
+  auto t0 = Clock::now();
+  uint64_t failures = 0;
+  for (uint64_t i = 0; i < n; i++) failures += lost_wakeup_once(pool, s, i, 0, checked);
+  double r = n / secs(t0);
+  if (checked && failures) std::fprintf(stderr, "unexpected failures: %llu\n", (unsigned long long)failures);
+  return r;
+}
+
+uint64_t first_find(sim::Strategy& s, uint64_t limit) {
+  sim::StackPool pool;
+  for (uint64_t i = 0; i < limit; i++)
+    if (lost_wakeup_once(pool, s, i, 16, false)) return i + 1;
+  return 0;  // not found within limit
+}
+
+std::string finds_json(bool pct) {
+  std::vector<uint64_t> v;
+  uint64_t misses = 0;
+  for (uint64_t seed = 1; seed <= 50; seed++) {
+    uint64_t n;
+    if (pct) {
+      sim::PctStrategy s(seed, 2, 0, {});
+      n = first_find(s, 100'000);
+    } else {
+      sim::RandomStrategy s(seed, {});
+      n = first_find(s, 100'000);
+    }
+    if (n) v.push_back(n); else misses++;
+  }
+  std::sort(v.begin(), v.end());
+  char b[200];
+  std::snprintf(b, sizeof b, "{\"seeds\": 50, \"median\": %llu, \"max\": %llu, \"not_found_in_100000\": %llu}",
+                (unsigned long long)(v.empty() ? 0 : v[v.size() / 2]),
+                (unsigned long long)(v.empty() ? 0 : v.back()), (unsigned long long)misses);
+  return b;
+}
+
+// ---- the sample scenario through the Program path ----
+km::Program sample_program(int clients) {
+  km::Program p;
+  p.drivers.push_back({"sample", "none"});
+  p.procs.push_back({"user", km::DataModel::kLP64, 0});
+  for (int c = 0; c < clients; c++) {
+    km::ProgThread t;
+    t.name = "client" + std::to_string(c);
+    t.proc = "user";
+    std::string fd = "fd" + std::to_string(c), buf = "buf" + std::to_string(c);
+    auto call = [&](km::Op op, std::vector<km::Arg> args, std::string out = "") {
+      km::Call x;
+      x.op = op;
+      x.args = std::move(args);
+      x.out = std::move(out);
+      return x;
+    };
+    km::Call open = call(km::Op::kOpen, {{2, ""}}, fd);
+    open.path = "/dev/sample";
+    t.calls.push_back(open);
+    t.calls.push_back(call(km::Op::kMmap, {{4096, ""}, {3, ""}}, buf));
+    uint64_t req[2] = {uint64_t(20 + c), 0};
+    km::Call poke = call(km::Op::kPoke, {{0, buf}});
+    poke.data.assign(reinterpret_cast<const char*>(req), sizeof req);
+    t.calls.push_back(poke);
+    km::Call sub = call(km::Op::kIoctl, {{0, fd}, {SAMPLE_SUBMIT, ""}, {0, buf}});
+    sub.check = true;
+    sub.expect = 0;
+    t.calls.push_back(sub);
+    uint64_t want[2] = {uint64_t(20 + c), uint64_t(2 * (20 + c) + 1)};
+    km::Call chk = call(km::Op::kCheck, {{0, buf}});
+    chk.data.assign(reinterpret_cast<const char*>(want), sizeof want);
+    t.calls.push_back(chk);
+    t.calls.push_back(call(km::Op::kClose, {{0, fd}}));
+    p.threads.push_back(std::move(t));
+  }
+  return p;
+}
+
+std::string sample_json() {
+  km::Program p = sample_program(2);
+  core::CampaignOptions o;
+  o.strategy.name = "pct";
+  o.strategy.seed = 1;
+  o.runs = 200'000;
+  auto r = core::run_campaign(o, [&](km::World& w) { km::program_load(w, p); }, nullptr);
+  char b[256];
+  std::snprintf(b, sizeof b,
+                "{\"runs\": %llu, \"execs_per_s\": %.0f, \"distinct\": %llu, \"max_steps\": %llu, "
+                "\"failed\": %s}",
+                (unsigned long long)r.runs, r.runs / r.seconds, (unsigned long long)r.distinct,
+                (unsigned long long)r.max_steps, r.failure ? "true" : "false");
+  if (r.failure) std::fprintf(stderr, "sample failed: %s\n", r.failure->failure.message.c_str());
+  return b;
+}
+
+}  // namespace
+
+int main() {
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  sched_setaffinity(0, sizeof one, &one);
+  sim::install_fault_handlers();
+
+  double raw = raw_switch_ns();
+  double p1 = point_ns(1);
+  double p2 = point_ns(2);
+  sim::RandomStrategy rnd(1, {});
+  sim::PctStrategy pct(1, 2, 0, {});
+  double lw_rnd = lost_wakeup_rate(rnd, true);
+  double lw_pct = lost_wakeup_rate(pct, true);
+  std::printf("{\n");
+  std::printf("  \"raw_switch_ns\": %.2f,\n", raw);
+  std::printf("  \"point_ns\": %.2f,\n", p1);
+  std::printf("  \"point_switch_ns\": %.2f,\n", p2);
+  std::printf("  \"point_switch_ratio\": %.2f,\n", p2 / raw);
+  std::printf("  \"lost_wakeup_execs_per_s\": {\"random\": %.0f, \"pct_d2\": %.0f},\n", lw_rnd, lw_pct);
+  std::printf("  \"pct_vs_random_padded16\": {\"pct_d2\": %s, \"random\": %s},\n",
+              finds_json(true).c_str(), finds_json(false).c_str());
+  std::printf("  \"sample_program_pct\": %s\n", sample_json().c_str());
+  std::printf("}\n");
+  return 0;
+}

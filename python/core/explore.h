@@ -1,0 +1,64 @@
+// Campaigns: run a scenario's executions one after another on this host
+// thread, each in a fresh World, under one strategy (whose state, such as
+// PCT's step estimate, carries across executions), until a failure or the
+// run budget. Used by the Python API, the CLI and the benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel_model/world.h"
+#include "python/core/strategy_spec.h"
+
+namespace ks::core {
+
+struct RunRecord {
+  uint64_t execution = 0;
+  sim::Failure failure;
+  uint64_t hash = 0;
+  uint64_t steps = 0;
+  uint32_t preemptions = 0;
+  std::vector<sim::Decision> decisions;
+  std::vector<sim::Event> trace;  // when recorded
+  std::vector<std::string> console;
+};
+
+// Sets a fresh World up (drivers, files, processes, threads).
+using SetupFn = std::function<void(km::World&)>;
+// Serves a thread's host request (a Python generator's next system call);
+// returns normally to resume the World.
+using HostFn = std::function<void(km::World&)>;
+
+// One execution. Failures and divergences are in the record; set-up errors
+// (bad input) throw.
+RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy,
+                   const km::WorldOptions& opts, uint64_t execution, const SetupFn& setup,
+                   const HostFn& host, bool record_trace);
+
+struct CampaignOptions {
+  StrategySpec strategy;
+  uint64_t runs = 1000;
+  uint64_t first_execution = 0;
+  km::WorldOptions world;
+  bool stop_on_failure = true;
+  // Called about every `progress_every` executions with (runs, distinct).
+  std::function<void(uint64_t, uint64_t)> progress;
+  uint64_t progress_every = 10000;
+};
+
+struct CampaignResult {
+  uint64_t runs = 0;
+  uint64_t distinct = 0;  // distinct trace hashes seen
+  uint64_t max_steps = 0;
+  std::optional<RunRecord> failure;  // the first one
+  double seconds = 0;                // host wall time, for runs/s only
+};
+
+CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, const HostFn& host);
+
+std::string hash_hex(uint64_t h);
+
+}  // namespace ks::core

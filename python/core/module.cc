@@ -1,0 +1,255 @@
+// kernsim._core: the C++ simulator as seen from Python. The Python package
+// (python/kernsim) builds the user-facing API on these few calls.
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <stdexcept>
+
+#include "drivers/registry.h"
+#include "kernel_model/drivers.h"
+#include "kernel_model/proc.h"
+#include "kernel_model/syscalls.h"
+#include "kernel_model/vfs.h"
+#include "python/core/explore.h"
+#include "python/core/program_proto.h"
+#include "python/core/scenario_threads.h"
+
+namespace py = pybind11;
+using namespace ks;
+
+namespace {
+
+// ---- conversions between dicts and the C++ descriptions ----
+
+core::StrategySpec strategy_from(const py::dict& d) {
+  core::StrategySpec s;
+  if (d.contains("name")) s.name = d["name"].cast<std::string>();
+  if (d.contains("seed")) s.seed = d["seed"].cast<uint64_t>();
+  if (d.contains("pct_depth")) s.pct_depth = d["pct_depth"].cast<uint32_t>();
+  if (d.contains("pct_steps")) s.pct_steps = d["pct_steps"].cast<uint64_t>();
+  if (d.contains("fallback")) s.fallback = d["fallback"].cast<std::string>();
+  if (d.contains("decisions"))
+    for (auto item : d["decisions"]) {
+      auto t = item.cast<std::pair<int, uint32_t>>();
+      s.decisions.push_back(sim::Decision{static_cast<uint8_t>(t.first), t.second});
+    }
+  if (d.contains("script"))
+    for (auto item : d["script"]) {
+      auto t = item.cast<std::tuple<std::string, std::string, std::string>>();
+      s.script.push_back({std::get<0>(t), std::get<1>(t), std::get<2>(t)});
+    }
+  core::make_strategy(s);  // validates the name now, with a clear error
+  return s;
+}
+
+km::WorldOptions world_from(const py::dict& d) {
+  km::WorldOptions o;
+  if (d.contains("max_steps") && d["max_steps"].cast<uint64_t>() > 0)
+    o.sim.max_steps = d["max_steps"].cast<uint64_t>();
+  if (d.contains("inject_faults")) o.inject_faults = d["inject_faults"].cast<bool>();
+  if (d.contains("spurious_wakeups")) o.spurious_wakeups = d["spurious_wakeups"].cast<bool>();
+  return o;
+}
+
+py::dict record_to_dict(const core::RunRecord& r, sim::Sim* names_from = nullptr) {
+  py::dict d;
+  d["execution"] = r.execution;
+  d["kind"] = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
+  d["signature"] = r.failure.signature;
+  d["message"] = r.failure.message;
+  d["step"] = r.failure.step;
+  d["thread"] = r.failure.thread;
+  d["hash"] = core::hash_hex(r.hash);
+  d["steps"] = r.steps;
+  d["preemptions"] = r.preemptions;
+  py::list dec;
+  for (const auto& x : r.decisions) dec.append(py::make_tuple(int(x.kind), x.value));
+  d["decisions"] = dec;
+  d["console"] = r.console;
+  return d;
+}
+
+py::dict campaign_to_dict(const core::CampaignResult& c) {
+  py::dict d;
+  d["runs"] = c.runs;
+  d["distinct"] = c.distinct;
+  d["max_steps"] = c.max_steps;
+  d["seconds"] = c.seconds;
+  d["failure"] = c.failure ? py::object(record_to_dict(*c.failure)) : py::none();
+  return d;
+}
+
+// The World as a scenario's set-up function sees it (valid during set-up).
+struct SetupWorld {
+  km::World* w;
+  void check() const {
+    if (!w) throw std::logic_error("this World is no longer being set up");
+  }
+};
+
+core::SetupFn python_setup(py::object fn) {
+  return [fn](km::World& w) {
+    SetupWorld sw{&w};
+    py::object h = py::cast(&sw, py::return_value_policy::reference);
+    fn(h);
+    sw.w = nullptr;
+  };
+}
+
+core::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
+  return [prog](km::World& w) { km::program_load(w, *prog); };
+}
+
+std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
+  kernsim::Program p;
+  if (!p.ParseFromString(std::string(b)))
+    throw std::invalid_argument("program: not a serialized kernsim.Program");
+  return std::make_shared<km::Program>(core::program_from_proto(p));
+}
+
+std::string event_kind_name(sim::Sim& s, uint16_t k) { return s.event_name(k); }
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "kernsim's deterministic kernel simulator (C++ core)";
+  ks_register_all_drivers();
+
+  py::class_<SetupWorld>(m, "SetupWorld")
+      .def("load_driver",
+           [](SetupWorld& s, const std::string& name, const std::string& variant) {
+             s.check();
+             km::load_driver(*s.w, name, variant);
+           })
+      .def("proc",
+           [](SetupWorld& s, const std::string& name, const std::string& model, uint32_t uid) {
+             s.check();
+             if (km::proc_find(*s.w, name))
+               throw std::invalid_argument("process '" + name + "' exists already");
+             if (model != "lp64" && model != "ilp32")
+               throw std::invalid_argument("process '" + name + "': model must be lp64 or ilp32");
+             km::Cred cr;
+             cr.uid = uid;
+             km::proc_create(*s.w, name,
+                             model == "ilp32" ? km::DataModel::kILP32 : km::DataModel::kLP64, cr);
+           })
+      .def("has_proc",
+           [](SetupWorld& s, const std::string& name) {
+             s.check();
+             return km::proc_find(*s.w, name) != nullptr;
+           })
+      .def("file",
+           [](SetupWorld& s, const std::string& path, uint64_t size, const py::bytes& data,
+              bool readonly) {
+             s.check();
+             if (path.empty() || path[0] != '/')
+               throw std::invalid_argument("file '" + path + "': the path must be absolute");
+             km::BackingFile& f = km::vfs_create(*s.w, path, size, readonly);
+             std::string d = data;
+             if (d.size() > f.data.size()) f.data.resize(d.size());
+             std::copy(d.begin(), d.end(), f.data.begin());
+           })
+      .def("file_bytes",
+           [](SetupWorld& s, const std::string& path) {
+             s.check();
+             km::BackingFile* f = km::vfs_lookup(*s.w, path);
+             if (!f) throw std::invalid_argument("no file " + path);
+             return py::bytes(reinterpret_cast<const char*>(f->data.data()), f->data.size());
+           })
+      .def("spawn",
+           [](SetupWorld& s, const std::string& name, py::object gen, const std::string& proc) {
+             s.check();
+             km::Proc* p = km::proc_find(*s.w, proc);
+             if (!p) throw std::invalid_argument("thread " + name + ": no process '" + proc + "'");
+             core::spawn_scenario_thread(*s.w, name, std::move(gen), p);
+           });
+
+  m.def(
+      "explore",
+      [](py::object setup, py::dict strategy, uint64_t runs, uint64_t first, py::dict world,
+         bool stop_on_failure, py::object progress, uint64_t progress_every) {
+        core::CampaignOptions o;
+        o.strategy = strategy_from(strategy);
+        o.runs = runs;
+        o.first_execution = first;
+        o.world = world_from(world);
+        o.stop_on_failure = stop_on_failure;
+        o.progress_every = progress_every;
+        if (!progress.is_none())
+          o.progress = [progress](uint64_t r, uint64_t d) { progress(r, d); };
+        core::SetupFn sf;
+        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
+        else sf = python_setup(setup);
+        return campaign_to_dict(core::run_campaign(o, sf, core::serve_scenario_thread));
+      },
+      py::arg("setup"), py::arg("strategy"), py::arg("runs"), py::arg("first_execution") = 0,
+      py::arg("world") = py::dict(), py::arg("stop_on_failure") = true,
+      py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
+      "Runs a campaign: `setup` is a Python function(SetupWorld) or a serialized Program.");
+
+  m.def(
+      "run_one",
+      [](py::object setup, py::dict strategy, uint64_t execution, py::dict world) {
+        sim::install_fault_handlers();
+        sim::StackPool pool;
+        auto st = core::make_strategy(strategy_from(strategy));
+        core::SetupFn sf;
+        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
+        else sf = python_setup(setup);
+        km::WorldOptions o = world_from(world);
+        // Run once more with a recording trace; names resolved while the World lives.
+        py::list events;
+        core::RunRecord r;
+        {
+          o.sim.record_trace = true;
+          km::World w(pool, *st, o, execution);
+          {
+            sim::Sim::HostScope scope(w.sim());
+            sf(w);
+          }
+          while (w.run() == km::RunStatus::kHostRequest) core::serve_scenario_thread(w);
+          r.execution = execution;
+          r.failure = w.sim().failure();
+          r.hash = w.sim().trace_hash();
+          r.steps = w.sim().step();
+          r.preemptions = w.sim().preemptions();
+          r.decisions = w.sim().decisions();
+          r.console = w.console();
+          for (const sim::Event& e : w.sim().trace()) {
+            py::dict ev;
+            ev["step"] = e.step;
+            ev["thread"] = e.tid;
+            ev["thread_name"] = w.sim().thread_name(e.tid);
+            ev["kind"] = event_kind_name(w.sim(), e.kind);
+            ev["object"] = w.sim().object_name(e.obj);
+            ev["a0"] = e.a0;
+            ev["a1"] = e.a1;
+            ev["result"] = e.result;
+            ev["vtime"] = e.vtime;
+            events.append(ev);
+          }
+        }
+        py::dict d = record_to_dict(r);
+        d["trace"] = events;
+        return d;
+      },
+      py::arg("setup"), py::arg("strategy"), py::arg("execution") = 0,
+      py::arg("world") = py::dict(),
+      "Runs one execution with its trace recorded (replay, show).");
+
+  m.def("drivers", [] {
+    py::list out;
+    for (const ks_driver_desc* d : km::all_drivers()) {
+      py::dict x;
+      x["name"] = d->name;
+      x["personality"] = d->personality;
+      x["variants"] = km::driver_variants(d);
+      out.append(x);
+    }
+    return out;
+  });
+  m.def("errno_name", [](int e) { return std::string(km::errno_name(e)); });
+  m.def("check_program", [](const py::bytes& b) { parse_program(b); },
+        "Raises ValueError naming the field if a serialized Program is malformed.");
+}

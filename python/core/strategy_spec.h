@@ -1,0 +1,29 @@
+// Builds a strategy from its description (name and parameters): the one
+// place the CLI, the Python API, repros and benchmarks turn names into
+// strategies.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/sim.h"
+#include "sim/strategies/scripted.h"
+
+namespace ks::core {
+
+struct StrategySpec {
+  std::string name = "pct";  // round_robin random pct replay scripted
+  uint64_t seed = 0;
+  uint32_t pct_depth = 3;
+  uint64_t pct_steps = 0;
+  std::vector<sim::Decision> decisions;  // replay
+  std::vector<sim::ScriptStep> script;   // scripted
+  std::string fallback = "round_robin";  // scripted: who decides off-script
+};
+
+// Throws std::invalid_argument naming an unknown strategy.
+std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s);
+
+}  // namespace ks::core

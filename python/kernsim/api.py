@@ -1,0 +1,246 @@
+"""The Python API: explore a scenario under a strategy, replay a repro, run
+one execution with its trace. Every campaign runs in C++ (kernsim._core);
+Python scenario threads are driven from there."""
+
+import dataclasses
+import os
+import time
+
+from . import _core
+from . import kernsim_pb2 as pb
+from . import repro as repro_io
+from .errors import KernsimError, ReproError, ScenarioError
+from .scenario import Scenario, World, load_module, scenarios_in
+
+
+@dataclasses.dataclass
+class Failure:
+    kind: str
+    signature: str
+    message: str
+    step: int
+    thread: str
+    execution: int
+    hash: str
+    steps: int
+    preemptions: int
+    decisions: list
+    console: list
+    trace: list = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def from_core(cls, d):
+        return cls(**{f.name: d[f.name] for f in dataclasses.fields(cls) if f.name in d})
+
+    def __str__(self):
+        return f"{self.kind} at step {self.step}: {self.message}"
+
+
+@dataclasses.dataclass
+class ExploreResult:
+    scenario: Scenario
+    strategy: dict
+    variant: str
+    runs: int
+    distinct: int
+    seconds: float
+    failure: Failure = None
+    repro: object = None  # kernsim_pb2.Repro of the failure
+
+    @property
+    def runs_per_sec(self):
+        return self.runs / self.seconds if self.seconds > 0 else 0.0
+
+
+def _strategy(name, seed, depth, pct_steps):
+    return {"name": name, "seed": int(seed), "pct_depth": int(depth), "pct_steps": int(pct_steps)}
+
+
+def _world_opts(max_steps, inject_faults, spurious_wakeups):
+    return {"max_steps": int(max_steps), "inject_faults": bool(inject_faults),
+            "spurious_wakeups": bool(spurious_wakeups)}
+
+
+def _setup_for(scn, variant, params):
+    """What _core runs per execution: serialized Program bytes, or a function."""
+    params = dict(params or {})
+    if scn.program:
+        try:
+            prog = scn.fn(**params)
+        except Exception as e:
+            raise ScenarioError(f"program scenario {scn.name} raised {type(e).__name__}: {e}") from e
+        if not isinstance(prog, pb.Program):
+            raise ScenarioError(f"program scenario {scn.name} returned {type(prog).__name__}, not a Program")
+        for d in prog.driver:
+            if d.name == scn.driver:
+                d.variant = variant
+        if not any(d.name == scn.driver for d in prog.driver):
+            prog.driver.add(name=scn.driver, variant=variant)
+        return prog.SerializeToString()
+
+    def setup(core_world):
+        core_world.load_driver(scn.driver, variant)
+        try:
+            scn.fn(World(core_world), **params)
+        except (KernsimError, ValueError, TypeError):
+            raise
+        except Exception as e:
+            raise ScenarioError(f"scenario {scn.name} raised {type(e).__name__}: {e}") from e
+    return setup
+
+
+def _call_core(fn, *args, **kw):
+    """Bad input surfacing from C++ (unknown driver, variant, malformed
+    Program) comes back as ValueError: make it a KernsimError."""
+    try:
+        return fn(*args, **kw)
+    except ValueError as e:
+        if isinstance(e, KernsimError):
+            raise
+        raise KernsimError(str(e)) from e
+
+
+def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
+            pct_steps=0, max_steps=0, inject_faults=False, spurious_wakeups=False,
+            first_execution=0, progress=None, progress_every=10000):
+    """Runs up to `runs` executions; stops at the first failure, which comes
+    back with its repro."""
+    strat = _strategy(strategy, seed, depth, pct_steps)
+    world = _world_opts(max_steps, inject_faults, spurious_wakeups)
+    setup = _setup_for(scn, variant, params)
+    t0 = time.monotonic()
+    res = _call_core(_core.explore, setup, strat, int(runs), int(first_execution), world, True,
+                     progress, int(progress_every))
+    out = ExploreResult(scn, strat, variant, res["runs"], res["distinct"],
+                        res["seconds"] or (time.monotonic() - t0))
+    if res["failure"] is not None:
+        out.failure = Failure.from_core(res["failure"])
+        out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+    return out
+
+
+def _module_ref(path):
+    """Scenario script path as stored in a repro: relative to the repository
+    root when inside one (so repros travel with the repository)."""
+    root = os.environ.get("KERNSIM_ROOT") or _find_root(os.path.dirname(path))
+    if root and os.path.abspath(path).startswith(os.path.abspath(root) + os.sep):
+        return os.path.relpath(path, root)
+    return path
+
+
+def _find_root(start):
+    d = os.path.abspath(start)
+    while True:
+        if os.path.isdir(os.path.join(d, "scenarios")) and os.path.isdir(os.path.join(d, "drivers")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def make_repro(scn, variant, params, strat, world, failure):
+    r = pb.Repro(version=repro_io.FORMAT_VERSION, driver=scn.driver, variant=variant,
+                 execution=failure.execution)
+    if scn.program:
+        r.program.ParseFromString(_setup_for(scn, variant, params))
+    else:
+        r.scenario.module = _module_ref(scn.module_file)
+        r.scenario.name = scn.name
+        for k, v in (params or {}).items():
+            r.scenario.params[k] = repr(v)
+    r.found_by.name = strat["name"]
+    r.found_by.seed = strat["seed"]
+    r.found_by.pct_depth = strat["pct_depth"]
+    r.found_by.pct_steps = strat["pct_steps"]
+    r.world.max_steps = world["max_steps"]
+    r.world.inject_faults = world["inject_faults"]
+    r.world.spurious_wakeups = world["spurious_wakeups"]
+    repro_io.decisions_to_proto(failure.decisions, r.schedule)
+    r.expected.kind = failure.kind
+    r.expected.signature = failure.signature
+    r.expected.message = failure.message
+    r.expected.trace_hash = failure.hash
+    r.expected.steps = failure.steps
+    return r
+
+
+@dataclasses.dataclass
+class ReplayResult:
+    path: str
+    repro: object
+    outcome: Failure       # what this replay produced (with its trace)
+    mismatches: list       # empty when outcome and hash match the repro
+
+    @property
+    def matched(self):
+        return not self.mismatches
+
+
+def _repro_setup(r, path):
+    if r.HasField("program") and len(r.program.thread):
+        return r.program.SerializeToString(), None
+    module = r.scenario.module
+    candidates = [module] if os.path.isabs(module) else []
+    if not candidates:
+        d = os.path.dirname(os.path.abspath(path))
+        while True:
+            candidates.append(os.path.join(d, module))
+            if os.path.dirname(d) == d:
+                break
+            d = os.path.dirname(d)
+        candidates.append(os.path.join(os.getcwd(), module))
+    script = next((c for c in candidates if os.path.isfile(c)), None)
+    if script is None:
+        raise ReproError(f"{path}: field scenario.module: {module} not found near the repro or here")
+    found = scenarios_in(load_module(script))
+    if r.scenario.name not in found:
+        raise ReproError(f"{path}: field scenario.name: {script} has no scenario '{r.scenario.name}'")
+    scn = found[r.scenario.name]
+    if scn.driver != r.driver:
+        raise ReproError(f"{path}: field driver: the repro says {r.driver}, "
+                         f"scenario {scn.name} exercises {scn.driver}")
+    import ast
+    try:
+        params = {k: ast.literal_eval(v) for k, v in r.scenario.params.items()}
+    except (ValueError, SyntaxError) as e:
+        raise ReproError(f"{path}: field scenario.params: {e}") from e
+    return _setup_for(scn, r.variant, params), scn
+
+
+def run_repro(r, path="repro"):
+    """Replays a loaded repro once, trace recorded."""
+    setup, _ = _repro_setup(r, path)
+    strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
+    world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups)
+    d = _call_core(_core.run_one, setup, strat, r.execution, world)
+    return Failure.from_core(d)
+
+
+def replay(path):
+    """Replays a repro file; .matched says whether the outcome (kind and
+    signature) and the trace hash are the ones recorded."""
+    r = repro_io.load(path)
+    out = run_repro(r, path)
+    mism = []
+    if out.kind != r.expected.kind:
+        mism.append(f"outcome: expected {r.expected.kind}, got {out.kind}")
+    elif out.signature != r.expected.signature:
+        mism.append(f"signature: expected {r.expected.signature}, got {out.signature}")
+    if out.hash != r.expected.trace_hash:
+        mism.append(f"trace hash: expected {r.expected.trace_hash}, got {out.hash}")
+    return ReplayResult(path, r, out, mism)
+
+
+def run(scn, strategy="round_robin", seed=0, execution=0, variant="none", params=None, depth=3,
+        max_steps=0, inject_faults=False, spurious_wakeups=False):
+    """One execution of a scenario with its trace, as a Failure record (kind
+    'pass' when nothing failed)."""
+    setup = _setup_for(scn, variant, params)
+    d = _call_core(_core.run_one, setup, _strategy(strategy, seed, depth, 0), int(execution),
+                   _world_opts(max_steps, inject_faults, spurious_wakeups))
+    return Failure.from_core(d)
+
+
+def drivers():
+    return _core.drivers()

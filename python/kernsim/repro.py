@@ -1,0 +1,91 @@
+"""Repro files: protobuf text format (*.repro.txtpb). Loading checks every
+field it relies on and names the field that is wrong; a malformed file is a
+ReproError, never a crash."""
+
+import os
+
+from google.protobuf import text_format
+
+from . import kernsim_pb2 as pb
+from .errors import ReproError
+
+FORMAT_VERSION = 1
+FAILURE_KINDS = ("pass", "deadlock", "stuck", "step_budget", "panic", "lock_misuse",
+                 "lock_order", "memory", "teardown", "fault", "replay_divergence",
+                 "scenario", "host_error")
+STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted")
+DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
+
+
+def decisions_to_proto(decisions, schedule):
+    names = {v: k for k, v in DECISION_KINDS.items()}
+    for kind, value in decisions:
+        d = schedule.decision.add()
+        setattr(d, names[kind], value)
+
+
+def decisions_from_proto(schedule):
+    out = []
+    for i, d in enumerate(schedule.decision):
+        which = d.WhichOneof("choice")
+        if which is None:
+            raise ReproError(f"schedule.decision[{i}]: empty decision (want thread/fault/spurious/signal)")
+        out.append((DECISION_KINDS[which], getattr(d, which)))
+    return out
+
+
+def save(repro, path):
+    text = text_format.MessageToString(repro)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("# kernsim repro: replay with  python3 -m kernsim replay " + path + "\n")
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError as e:
+        raise ReproError(f"{path}: cannot read: {e.strerror}") from e
+    repro = pb.Repro()
+    try:
+        text_format.Parse(text, repro)
+    except text_format.ParseError as e:
+        raise ReproError(f"{path}: not a kernsim repro: {e}") from e
+    check(repro, path)
+    return repro
+
+
+def _hex64(s):
+    return isinstance(s, str) and s.startswith("0x") and len(s) == 18 and \
+        all(c in "0123456789abcdef" for c in s[2:])
+
+
+def check(r, path="repro"):
+    def bad(field, why):
+        raise ReproError(f"{path}: field {field}: {why}")
+
+    if r.version != FORMAT_VERSION:
+        bad("version", f"is {r.version}, this kernsim reads version {FORMAT_VERSION}")
+    has_scenario = bool(r.scenario.module)
+    has_program = r.HasField("program") and len(r.program.thread) > 0
+    if has_scenario == has_program:
+        bad("scenario/program", "exactly one of scenario (a Python script) or program must be set")
+    if has_scenario and not r.scenario.name:
+        bad("scenario.name", "is empty: which scenario of " + r.scenario.module + "?")
+    if not r.driver:
+        bad("driver", "is empty")
+    if not r.variant:
+        bad("variant", "is empty (use \"none\" for the correct driver)")
+    if r.found_by.name and r.found_by.name not in STRATEGIES:
+        bad("found_by.name", f"unknown strategy '{r.found_by.name}' (known: {', '.join(STRATEGIES)})")
+    if r.expected.kind not in FAILURE_KINDS:
+        bad("expected.kind", f"unknown outcome '{r.expected.kind}' (known: {', '.join(FAILURE_KINDS)})")
+    if r.expected.kind != "pass" and not r.expected.signature:
+        bad("expected.signature", "is empty for a failing outcome")
+    if not _hex64(r.expected.trace_hash):
+        bad("expected.trace_hash", f"'{r.expected.trace_hash}' is not 0x followed by 16 lower-case hex digits")
+    decisions_from_proto(r.schedule)
+    return r

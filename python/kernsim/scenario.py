@@ -1,0 +1,104 @@
+"""Scenarios: what a user writes. A scenario is a function that sets up one
+World (processes, files, threads whose bodies are generators of system
+calls), declared with @scenario naming the driver it exercises. kernsim
+calls it once per execution, on a fresh World, with the bug variant the
+campaign selected already loaded.
+
+A Program scenario (@program_scenario) returns a kernsim_pb2.Program
+instead; its executions then run entirely in C++.
+"""
+
+import importlib.util
+import inspect
+import os
+
+from .errors import ScenarioError
+
+
+class World:
+    """The World a scenario function sets up (valid only while it runs)."""
+
+    def __init__(self, core_world):
+        self._w = core_world
+
+    def proc(self, name, model="lp64", uid=0):
+        """A process; model 'lp64' or 'ilp32' (a 32-bit caller)."""
+        self._w.proc(name, model, uid)
+        return name
+
+    def file(self, path, size=0, data=b"", readonly=False):
+        """An in-memory backing file."""
+        self._w.file(path, max(size, len(data)), bytes(data), readonly)
+        return path
+
+    def spawn(self, name, gen, proc="user"):
+        """A user thread whose body is a generator yielding kernsim.sys calls."""
+        if proc == "user" and not self._w.has_proc("user"):
+            self._w.proc("user", "lp64", 0)
+        self._w.spawn(name, gen, proc)
+
+    def load_driver(self, name, variant="none"):
+        self._w.load_driver(name, variant)
+
+
+class Scenario:
+    def __init__(self, fn, driver, program=False, doc=None):
+        self.fn = fn
+        self.name = fn.__name__
+        self.driver = driver
+        self.program = program
+        self.doc = doc or inspect.getdoc(fn) or ""
+        self.module_file = os.path.abspath(inspect.getsourcefile(fn) or "")
+
+    def __repr__(self):
+        return f"<scenario {self.name} of driver {self.driver}>"
+
+
+def scenario(driver):
+    """Declares a Python scenario of `driver`: fn(world, **params)."""
+    def wrap(fn):
+        return Scenario(fn, driver)
+    return wrap
+
+
+def program_scenario(driver):
+    """Declares a Program scenario: fn(**params) returns a kernsim_pb2.Program."""
+    def wrap(fn):
+        return Scenario(fn, driver, program=True)
+    return wrap
+
+
+def load_module(path):
+    """Imports a scenario script by path; errors name the file."""
+    if not os.path.isfile(path):
+        raise ScenarioError(f"scenario script {path} does not exist")
+    name = "kernsim_scenario_" + os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)
+    except Exception as e:  # the script itself is broken
+        raise ScenarioError(f"scenario script {path} failed to import: "
+                            f"{type(e).__name__}: {e}") from e
+    return mod
+
+
+def scenarios_in(mod):
+    return {v.name: v for v in vars(mod).values() if isinstance(v, Scenario)}
+
+
+def resolve(spec):
+    """'path/to/file.py' or 'path/to/file.py:name' -> Scenario."""
+    path, _, name = spec.partition(":")
+    mod = load_module(path)
+    found = scenarios_in(mod)
+    if not found:
+        raise ScenarioError(f"{path} declares no scenario (use @kernsim.scenario)")
+    if not name:
+        if len(found) > 1:
+            raise ScenarioError(f"{path} declares several scenarios ({', '.join(sorted(found))}): "
+                                f"say which, as {path}:NAME")
+        return next(iter(found.values()))
+    if name not in found:
+        raise ScenarioError(f"{path} has no scenario '{name}' (it has: {', '.join(sorted(found))})")
+    return found[name]

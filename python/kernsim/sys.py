@@ -1,0 +1,72 @@
+"""System calls a scenario thread yields. Each returns a small tuple that the
+simulator runs on that thread's fiber inside the kernel; the result (an int,
+negative -errno on error; bytes for peek) is sent back into the generator.
+
+    def client(t):
+        fd = yield sys.open("/dev/sample", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<QQ", 20, 0))
+        r = yield sys.ioctl(fd, SAMPLE_SUBMIT, buf)
+"""
+
+O_RDONLY, O_WRONLY, O_RDWR = 0, 1, 2
+O_EXCL = 0o200
+O_NDELAY = 0o4000
+PROT_READ, PROT_WRITE = 1, 2
+SIGINT, SIGKILL, SIGUSR1, SIGTERM = 2, 9, 10, 15
+
+
+def open(path, flags=O_RDWR):  # noqa: A001 - the system call's own name
+    return ("open", str(path), int(flags))
+
+
+def close(fd):
+    return ("close", fd)
+
+
+def ioctl(fd, cmd, arg=0):
+    return ("ioctl", fd, cmd, arg)
+
+
+def read(fd, addr, length):
+    return ("read", fd, addr, length)
+
+
+def write(fd, addr, length):
+    return ("write", fd, addr, length)
+
+
+def pread(fd, addr, length, offset):
+    return ("pread", fd, addr, length, offset)
+
+
+def pwrite(fd, addr, length, offset):
+    return ("pwrite", fd, addr, length, offset)
+
+
+def mmap(length, prot=PROT_READ | PROT_WRITE):
+    return ("mmap", length, prot)
+
+
+def munmap(addr, length):
+    return ("munmap", addr, length)
+
+
+def mprotect(addr, length, prot):
+    return ("mprotect", addr, length, prot)
+
+
+def kill(thread, sig=SIGINT):
+    """Signal the scenario thread named `thread`."""
+    return ("kill", str(thread), int(sig))
+
+
+def poke(addr, data):
+    """The process stores bytes at a user address (no system call)."""
+    return ("poke", addr, bytes(data))
+
+
+def peek(addr, length):
+    """The process loads bytes from a user address; the result is bytes (or a
+    negative errno if the memory is not mapped)."""
+    return ("peek", addr, length)

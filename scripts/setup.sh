@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages only) and builds kernsim into build/.
+# Safe to run again: a warm machine skips apt and rebuilds incrementally.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(build-essential cmake git
+      libboost-context-dev            # fibers
+      libprotobuf-dev protobuf-compiler python3-protobuf   # repro files
+      pybind11-dev python3-dev python3-pytest              # kernsim._core and its tests
+      libgtest-dev)                   # C++ tests
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "kernsim setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build.log 2>&1 || { cat build.log; exit 1; }
+cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit 1; }
+echo "kernsim setup: built into build/ (log: build.log)"

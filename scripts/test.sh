@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test: C++ under ctest, Python under pytest on /usr/bin/python3 (a
+# ctest entry of its own).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cd build
+ctest --output-on-failure -j2
