@@ -23,6 +23,7 @@
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
 #include "python/core/explore.h"
+#include "sim/fault_guard.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
 #include "tests/cpp/kdrivers/kdrivers.h"
@@ -91,11 +92,11 @@ double point_ns(int threads) {
 }
 
 // ---- the two-thread lost wakeup ----
-bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pad, bool checked) {
+bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pad, int mode) {
   km::WorldOptions o;
   km::World w(pool, s, o, i);
   lw_state st{};
-  st.lw_checked = checked;
+  st.lw_checked = mode;
   st.lw_pad = pad;
   {
     sim::Sim::HostScope scope(w.sim());
@@ -107,21 +108,21 @@ bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pa
   return static_cast<bool>(w.sim().failure());
 }
 
-double lost_wakeup_rate(sim::Strategy& s, bool checked) {
+double lost_wakeup_rate(sim::Strategy& s, int mode) {
   sim::StackPool pool;
   const uint64_t n = 2'000'000;
   auto t0 = Clock::now();
   uint64_t failures = 0;
-  for (uint64_t i = 0; i < n; i++) failures += lost_wakeup_once(pool, s, i, 0, checked);
+  for (uint64_t i = 0; i < n; i++) failures += lost_wakeup_once(pool, s, i, 0, mode);
   double r = n / secs(t0);
-  if (checked && failures) std::fprintf(stderr, "unexpected failures: %llu\n", (unsigned long long)failures);
+  if (mode == LW_CHECKED && failures) std::fprintf(stderr, "unexpected failures: %llu\n", (unsigned long long)failures);
   return r;
 }
 
 uint64_t first_find(sim::Strategy& s, uint64_t limit) {
   sim::StackPool pool;
   for (uint64_t i = 0; i < limit; i++)
-    if (lost_wakeup_once(pool, s, i, 16, false)) return i + 1;
+    if (lost_wakeup_once(pool, s, i, 16, LW_WINDOW)) return i + 1;
   return 0;  // not found within limit
 }
 
@@ -217,8 +218,8 @@ int main() {
   double p2 = point_ns(2);
   sim::RandomStrategy rnd(1, {});
   sim::PctStrategy pct(1, 2, 0, {});
-  double lw_rnd = lost_wakeup_rate(rnd, true);
-  double lw_pct = lost_wakeup_rate(pct, true);
+  double lw_rnd = lost_wakeup_rate(rnd, LW_CHECKED);
+  double lw_pct = lost_wakeup_rate(pct, LW_CHECKED);
   std::printf("{\n");
   std::printf("  \"raw_switch_ns\": %.2f,\n", raw);
   std::printf("  \"point_ns\": %.2f,\n", p1);

@@ -32,20 +32,18 @@ struct Event {
 };
 
 // Running 64-bit hash of the canonical events (step, thread, kind, object,
-// arguments, result, time). Stable across builds and hosts.
-inline uint64_t hash_mix(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  h *= 0xff51afd7ed558ccdull;
-  return h ^ (h >> 32);
-}
+// arguments, result, time). Stable across builds and hosts. The event's own
+// words are mixed independently of the running value, so only one multiply
+// sits on the chain from one event to the next.
+inline uint64_t hash_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 inline uint64_t hash_event(uint64_t h, const Event& e) {
-  h = hash_mix(h, e.step);
-  h = hash_mix(h, (uint64_t(e.tid) << 32) ^ (uint64_t(e.kind) << 16) ^ (uint64_t(e.obj) << 40));
-  h = hash_mix(h, e.a0);
-  h = hash_mix(h, e.a1);
-  h = hash_mix(h, static_cast<uint64_t>(e.result));
-  return hash_mix(h, e.vtime);
+  uint64_t x = (e.step * 0x9e3779b97f4a7c15ull) ^
+               ((uint64_t(e.tid) << 48) | (uint64_t(e.kind) << 32) | e.obj);
+  uint64_t y = (e.a0 * 0xc2b2ae3d27d4eb4full) ^ hash_rotl(e.a1 * 0x165667b19e3779f9ull, 21) ^
+               (static_cast<uint64_t>(e.result) * 0xd6e8feb86659fd93ull) ^ hash_rotl(e.vtime, 43);
+  h = (h ^ (x + hash_rotl(y, 31))) * 0xff51afd7ed558ccdull;
+  return h ^ (h >> 29);
 }
 
 }  // namespace ks::sim

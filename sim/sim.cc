@@ -7,26 +7,24 @@
 
 namespace ks::sim {
 
+thread_local Sim* tls_current_sim = nullptr;
+
 namespace {
-// The Sim inside run() on this host thread. initial-exec: the module that
-// holds it may be dlopen'ed (the Python extension), and a global-dynamic
-// TLS access would cost a call on every primitive.
-__attribute__((tls_model("initial-exec"))) thread_local Sim* tls_sim = nullptr;
 
 bool heap_later(const auto& a, const auto& b) {
   return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
 }
 }  // namespace
 
-Sim* Sim::current() { return tls_sim; }
-Sim::HostScope::HostScope(Sim& s) : prev_(tls_sim) { tls_sim = &s; }
-Sim::HostScope::~HostScope() { tls_sim = prev_; }
+Sim::HostScope::HostScope(Sim& s) : prev_(tls_current_sim) { tls_current_sim = &s; }
+Sim::HostScope::~HostScope() { tls_current_sim = prev_; }
 
 Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t index)
     : stacks_(stacks), strategy_(strategy), opts_(opts) {
   strategy_events_ = strategy_.wants_events();
+  observe_ = strategy_events_ || opts_.record_trace;
   runnable_.assign(1, 0);
-  pick_buf_.reserve(16);
+  pick_buf_.resize(16);
   strategy_.begin(index, *this);
 }
 
@@ -62,6 +60,7 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.stack = stacks_.get();
   t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
+  if (pick_buf_.size() < threads_.size() + 1) pick_buf_.resize(threads_.size() + 1);
   set_runnable(t.tid, true);
   strategy_.on_spawn(t.tid);
   return t.tid;
@@ -72,16 +71,14 @@ ObjId Sim::new_object(uint16_t kind, const char* name) {
   return static_cast<ObjId>(objects_.size());
 }
 
-void Sim::emit(uint16_t kind, ObjId obj, uint64_t a0, uint64_t a1, int64_t result) {
-  Event e{step_, cur_ ? cur_->tid : 0, kind, obj, a0, a1, result, now_};
-  hash_ = hash_event(hash_, e);
+void Sim::observe(const Event& e) {
   if (opts_.record_trace) trace_.push_back(e);
   if (strategy_events_) strategy_.on_event(e);
 }
 
 void fiber_entry(bctx::transfer_t t) {
   static_cast<Context*>(t.data)->fctx = t.fctx;
-  Sim* s = tls_sim;
+  Sim* s = tls_current_sim;
   s->thread_main(s->cur_);
 }
 
@@ -110,28 +107,33 @@ void Sim::thread_main(Thread* self) {
 
 Tid Sim::pick_next(bool current_runnable) {
   for (;;) {
-    pick_buf_.clear();
+    Tid* buf = pick_buf_.data();
+    size_t n = 0;
     bool any_thread = false;
+    if (!timers_.empty()) buf[n++] = kClockTid;  // withdrawn below if it may not fire
     for (size_t w = 0; w < runnable_.size(); w++) {
       uint64_t bits = runnable_[w];
       if (bits) any_thread = true;
       while (bits) {
         int b = __builtin_ctzll(bits);
         bits &= bits - 1;
-        pick_buf_.push_back(static_cast<Tid>(w * 64 + b + 1));
+        buf[n++] = static_cast<Tid>(w * 64 + b + 1);
       }
     }
-    if (!timers_.empty() && (opts_.clock_choices || !any_thread))
-      pick_buf_.insert(pick_buf_.begin(), kClockTid);
-    if (pick_buf_.empty()) return 0;
+    if (n > 0 && buf[0] == kClockTid && !opts_.clock_choices && any_thread) {
+      buf++;
+      n--;
+    }
+    if (n == 0) return 0;
 
     Tid t;
-    if (pick_buf_.size() == 1) {
-      t = pick_buf_[0];
+    if (n == 1) {
+      t = buf[0];
     } else {
-      PickContext c{pick_buf_, cur_ ? cur_->tid : 0, current_runnable, step_};
+      std::span<const Tid> options(buf, n);
+      PickContext c{options, cur_ ? cur_->tid : 0, current_runnable, step_};
       t = strategy_.pick(c);
-      if (!std::binary_search(pick_buf_.begin(), pick_buf_.end(), t)) {
+      if (!std::binary_search(options.begin(), options.end(), t)) {
         std::string why = strategy_.divergence();
         if (why.empty()) {
           why = std::string("strategy ") + strategy_.name() + " picked thread " +
@@ -152,20 +154,12 @@ Tid Sim::pick_next(bool current_runnable) {
   }
 }
 
-void Sim::switch_to(Thread* next) {
-  Thread* prev = cur_;
-  cur_ = next;
-  bctx::transfer_t t = bctx::jump_fcontext(next->fctx, prev);
-  static_cast<Context*>(t.data)->fctx = t.fctx;
-}
-
-void Sim::reschedule() {
+Thread* Sim::decide() {
   Tid next = pick_next(true);
-  if (next != cur_->tid) {
-    if (next == 0) leave_to_host(StopReason::kFailed);  // divergence already recorded
-    preemptions_++;
-    switch_to(thread(next));
-  }
+  if (next == cur_->tid) return nullptr;
+  if (next == 0) leave_to_host(StopReason::kFailed);  // divergence already recorded
+  preemptions_++;
+  return thread(next);
 }
 
 int Sim::block(uint16_t kind, ObjId obj) {
@@ -285,16 +279,16 @@ void Sim::fire_next_timer() {
 }
 
 StopReason Sim::run() {
-  Sim* prev = tls_sim;
-  tls_sim = this;
+  Sim* prev = tls_current_sim;
+  tls_current_sim = this;
   if (sigsetjmp(recover_, 1) != 0) {
     // A fault in a fiber: on_fault() recorded it; the fiber is abandoned.
     cur_ = nullptr;
-    tls_sim = prev;
+    tls_current_sim = prev;
     return stop_ = StopReason::kFailed;
   }
   if (failure_) {
-    tls_sim = prev;
+    tls_current_sim = prev;
     return stop_ = StopReason::kFailed;
   }
   Thread* next;
@@ -304,7 +298,7 @@ StopReason Sim::run() {
   } else {
     Tid t = pick_next(false);
     if (t == 0) {
-      tls_sim = prev;
+      tls_current_sim = prev;
       return stop_ = failure_ ? StopReason::kFailed : StopReason::kQuiescent;
     }
     next = thread(t);
@@ -312,7 +306,7 @@ StopReason Sim::run() {
   cur_ = next;
   bctx::transfer_t tr = bctx::jump_fcontext(next->fctx, &host_);
   static_cast<Context*>(tr.data)->fctx = tr.fctx;
-  tls_sim = prev;
+  tls_current_sim = prev;
   return stop_;
 }
 

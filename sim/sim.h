@@ -63,6 +63,11 @@ struct SimOptions {
 };
 
 void fiber_entry(bctx::transfer_t t);
+class Sim;
+// The Sim inside run() on this host thread. initial-exec: the module that
+// holds it may be dlopen'ed (the Python extension), and a global-dynamic
+// TLS access would cost a call on every primitive.
+extern thread_local Sim* tls_current_sim __attribute__((tls_model("initial-exec")));
 
 class Sim final : public SchedView {
  public:
@@ -73,7 +78,7 @@ class Sim final : public SchedView {
   Sim& operator=(const Sim&) = delete;
 
   // The Sim running on this host thread (valid while inside run()).
-  static Sim* current();
+  static Sim* current() { return tls_current_sim; }
   // Makes this Sim current on the host for set-up code that creates objects
   // before the first run() (no scheduling points may happen there).
   class HostScope {
@@ -105,13 +110,22 @@ class Sim final : public SchedView {
 
   // ---- on a fiber ----
   // A scheduling point, then the event of the operation that follows it.
+  // Inline on purpose: after a context switch every return the resumed
+  // thread makes is mispredicted, so the switch sits as few calls deep as
+  // possible, and a point with nothing else runnable costs a few compares.
   void point(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0) {
-    if (++step_ > opts_.max_steps) step_budget_exceeded();
-    reschedule();
+    if (__builtin_expect(++step_ > opts_.max_steps, 0)) step_budget_exceeded();
+    if (!(runnable_.size() == 1 && timers_.empty() &&
+          runnable_[0] == uint64_t(1) << ((cur_->tid - 1) & 63))) {
+      if (Thread* next = decide()) switch_to(next);
+    }
     emit(kind, obj, a0, a1, 0);
   }
-  void emit(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0,
-            int64_t result = 0);
+  void emit(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0, int64_t result = 0) {
+    Event e{step_, cur_ ? cur_->tid : 0, kind, obj, a0, a1, result, now_};
+    hash_ = hash_event(hash_, e);
+    if (__builtin_expect(observe_, 0)) observe(e);
+  }
   // Sleep until wake(); returns the waker's code.
   int block(uint16_t kind, ObjId obj);
   void wake(Tid t, int code);
@@ -176,9 +190,15 @@ class Sim final : public SchedView {
 
   friend void fiber_entry(bctx::transfer_t t);
   void thread_main(Thread* self);
-  void reschedule();
+  Thread* decide();  // the next thread at a point, or null to keep running
   Tid pick_next(bool current_runnable);
-  void switch_to(Thread* next);
+  void observe(const Event& e);
+  void switch_to(Thread* next) {
+    Thread* prev = cur_;
+    cur_ = next;
+    bctx::transfer_t t = bctx::jump_fcontext(next->fctx, prev);
+    static_cast<Context*>(t.data)->fctx = t.fctx;
+  }
   [[noreturn]] void leave_to_host(StopReason why);
   [[noreturn]] void step_budget_exceeded();
   void fire_next_timer();
@@ -192,6 +212,7 @@ class Sim final : public SchedView {
   SimOptions opts_;
   void* owner_ = nullptr;
   bool strategy_events_;
+  bool observe_;  // record the trace or show events to the strategy
 
   std::deque<Thread> threads_;
   std::vector<uint64_t> runnable_;

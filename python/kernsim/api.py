@@ -52,8 +52,16 @@ class ExploreResult:
         return self.runs / self.seconds if self.seconds > 0 else 0.0
 
 
-def _strategy(name, seed, depth, pct_steps):
-    return {"name": name, "seed": int(seed), "pct_depth": int(depth), "pct_steps": int(pct_steps)}
+def _strategy(name, seed, depth, pct_steps, script=None, fallback="round_robin"):
+    """script: for strategy "scripted", a list of (thread, event, object)
+    steps: run `thread` until it makes `event` (e.g. "block", "cv_wait",
+    "thread_exit"; "" = until it blocks or exits) on `object` ("" = any);
+    `fallback` decides everything off-script."""
+    d = {"name": name, "seed": int(seed), "pct_depth": int(depth), "pct_steps": int(pct_steps)}
+    if script is not None:
+        d["script"] = [tuple(str(x) for x in (tuple(step) + ("", "", ""))[:3]) for step in script]
+        d["fallback"] = fallback
+    return d
 
 
 def _world_opts(max_steps, inject_faults, spurious_wakeups):
@@ -102,10 +110,11 @@ def _call_core(fn, *args, **kw):
 
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
             pct_steps=0, max_steps=0, inject_faults=False, spurious_wakeups=False,
-            first_execution=0, progress=None, progress_every=10000):
+            first_execution=0, progress=None, progress_every=10000, script=None,
+            fallback="round_robin"):
     """Runs up to `runs` executions; stops at the first failure, which comes
     back with its repro."""
-    strat = _strategy(strategy, seed, depth, pct_steps)
+    strat = _strategy(strategy, seed, depth, pct_steps, script, fallback)
     world = _world_opts(max_steps, inject_faults, spurious_wakeups)
     setup = _setup_for(scn, variant, params)
     t0 = time.monotonic()
@@ -233,11 +242,14 @@ def replay(path):
 
 
 def run(scn, strategy="round_robin", seed=0, execution=0, variant="none", params=None, depth=3,
-        max_steps=0, inject_faults=False, spurious_wakeups=False):
+        max_steps=0, inject_faults=False, spurious_wakeups=False, script=None,
+        fallback="round_robin"):
     """One execution of a scenario with its trace, as a Failure record (kind
-    'pass' when nothing failed)."""
+    'pass' when nothing failed). With strategy="scripted" and a `script`,
+    this is how a regression test pins a known race."""
     setup = _setup_for(scn, variant, params)
-    d = _call_core(_core.run_one, setup, _strategy(strategy, seed, depth, 0), int(execution),
+    d = _call_core(_core.run_one, setup, _strategy(strategy, seed, depth, 0, script, fallback),
+                   int(execution),
                    _world_opts(max_steps, inject_faults, spurious_wakeups))
     return Failure.from_core(d)
 

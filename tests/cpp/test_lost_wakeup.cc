@@ -21,7 +21,7 @@ struct Outcome {
   std::vector<sim::Decision> decisions;
 };
 
-Outcome run_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, bool checked, int pad) {
+Outcome run_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int checked, int pad) {
   km::WorldOptions o;
   km::World w(pool, s, o, i);
   lw_state st{};
@@ -40,14 +40,14 @@ Outcome run_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, bool checke
 TEST(LostWakeup, RoundRobinNeverFindsIt) {
   sim::StackPool pool;
   sim::RoundRobin rr;
-  for (uint64_t i = 0; i < 100; i++) EXPECT_FALSE(run_once(pool, rr, i, false, 0).failure);
+  for (uint64_t i = 0; i < 100; i++) EXPECT_FALSE(run_once(pool, rr, i, LW_UNCHECKED, 0).failure);
 }
 
 TEST(LostWakeup, RandomFindsItAndNamesTheCondvar) {
   sim::StackPool pool;
   sim::RandomStrategy rnd(1, {});
   for (uint64_t i = 0; i < 1000; i++) {
-    Outcome r = run_once(pool, rnd, i, false, 0);
+    Outcome r = run_once(pool, rnd, i, LW_UNCHECKED, 0);
     if (!r.failure) continue;
     EXPECT_EQ(r.failure.kind, sim::FailureKind::kStuck);
     EXPECT_EQ(r.failure.signature, "stuck:cv_wait:lw_cv");
@@ -59,7 +59,7 @@ TEST(LostWakeup, RandomFindsItAndNamesTheCondvar) {
         << r.failure.message;
     // Replay gives the same failure and the same hash.
     sim::ReplayStrategy rep(r.decisions);
-    Outcome again = run_once(pool, rep, 0, false, 0);
+    Outcome again = run_once(pool, rep, 0, LW_UNCHECKED, 0);
     EXPECT_EQ(again.failure.signature, r.failure.signature);
     EXPECT_EQ(again.hash, r.hash);
     return;
@@ -73,9 +73,9 @@ TEST(LostWakeup, CheckedWaiterPassesRandomAndPct) {
   sim::PctStrategy pct(7, 3, 0, {});
   std::set<uint64_t> hashes;
   for (uint64_t i = 0; i < 10000; i++) {
-    Outcome a = run_once(pool, rnd, i, true, 0);
+    Outcome a = run_once(pool, rnd, i, LW_CHECKED, 0);
     ASSERT_FALSE(a.failure) << a.failure.message;
-    Outcome b = run_once(pool, pct, i, true, 0);
+    Outcome b = run_once(pool, pct, i, LW_CHECKED, 0);
     ASSERT_FALSE(b.failure) << b.failure.message;
     hashes.insert(a.hash);
   }
@@ -83,26 +83,36 @@ TEST(LostWakeup, CheckedWaiterPassesRandomAndPct) {
 }
 
 TEST(LostWakeup, PctFindsAPaddedWindowWhereRandomStruggles) {
+  // The window follows 16 unrelated steps of the waiter: random must leave
+  // the signaller off for all of them, PCT needs one change point.
   sim::StackPool pool;
   auto first = [&](sim::Strategy& s, uint64_t limit) -> uint64_t {
     for (uint64_t i = 0; i < limit; i++)
-      if (run_once(pool, s, i, false, 16).failure) return i + 1;
+      if (run_once(pool, s, i, LW_WINDOW, 16).failure) return i + 1;
     return 0;
   };
-  int pct_found = 0;
+  int pct_found = 0, random_found = 0;
   for (uint64_t seed = 1; seed <= 10; seed++) {
     sim::PctStrategy pct(seed, 2, 0, {});
-    uint64_t n = first(pct, 1000);
-    if (n > 0) pct_found++;
+    if (first(pct, 500) > 0) pct_found++;
+    sim::RandomStrategy rnd(seed, {});
+    if (first(rnd, 500) > 0) random_found++;
   }
   EXPECT_EQ(pct_found, 10);
+  EXPECT_LE(random_found, 2);
+}
+
+TEST(LostWakeup, WindowVariantPassesWithoutPreemption) {
+  sim::StackPool pool;
+  sim::RoundRobin rr;
+  EXPECT_FALSE(run_once(pool, rr, 0, LW_WINDOW, 16).failure);
 }
 
 TEST(LostWakeup, SameSeedSameHashes) {
   sim::StackPool pool;
   sim::RandomStrategy a(42, {}), b(42, {});
   for (uint64_t i = 0; i < 200; i++)
-    EXPECT_EQ(run_once(pool, a, i, false, 3).hash, run_once(pool, b, i, false, 3).hash);
+    EXPECT_EQ(run_once(pool, a, i, LW_WINDOW, 3).hash, run_once(pool, b, i, LW_WINDOW, 3).hash);
 }
 
 }  // namespace

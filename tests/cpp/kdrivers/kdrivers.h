@@ -8,11 +8,13 @@
 extern "C" {
 #endif
 
+enum { LW_UNCHECKED = 0, LW_CHECKED = 1, LW_WINDOW = 2 };
+
 struct lw_state {
 	kmutex_t lw_lock;
 	kcondvar_t lw_cv;
 	int lw_done;
-	int lw_checked;
+	int lw_checked; /* LW_* */
 	int lw_pad;
 };
 void lw_init(struct lw_state *);
