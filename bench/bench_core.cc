@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/registry.h"
 #include "drivers/sample/sample_io.h"
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
@@ -212,6 +213,7 @@ int main() {
   CPU_SET(0, &one);
   sched_setaffinity(0, sizeof one, &one);
   sim::install_fault_handlers();
+  ks_register_all_drivers();
 
   double raw = raw_switch_ns();
   double p1 = point_ns(1);

@@ -28,7 +28,11 @@ void World::analyze_hang() {
   auto lock_owner = [&](Tid t) -> Tid {
     const sim::Thread* th = sim_.thread(t);
     if (th->state != sim::ThreadState::kBlocked) return 0;
-    if (th->wait_kind != kEvMutexEnter && th->wait_kind != kEvRwEnter) return 0;
+    // Lock waits, and untimeout waiting for a running callout (whose object
+    // names the callout's thread as owner while it runs).
+    if (th->wait_kind != kEvMutexEnter && th->wait_kind != kEvRwEnter &&
+        th->wait_kind != kEvUntimeout)
+      return 0;
     const KObject& o = obj(th->wait_obj);
     if (o.owner) return o.owner;
     if (o.kind == kObjRwlock && o.readers) {
@@ -89,7 +93,7 @@ void World::analyze_hang() {
       msg += std::string("; the last ") + sim_.event_name(o.last_wake_kind) + " on " + oname +
              " was by " + thread_name(o.last_waker) + " at step " +
              std::to_string(o.last_wake_step);
-      if (o.last_wake_step < th->wait_step)
+      if (o.last_wake_step < th->wait_step && o.kind != kObjSema)  // posts are counted, not lost
         msg += o.last_wake_sleepers == 0
                    ? ", when no thread slept on it: the wakeup came before the wait"
                    : ", before this thread went to sleep";

@@ -49,8 +49,6 @@ World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions
   sim_.set_owner(this);
   sim_.set_event_names(kEventNames, kNumEventNames);
   sim_.set_fault_describer(describe_fault);
-  objs_.reserve(32);
-  kthreads_.reserve(16);
 }
 
 World::~World() = default;

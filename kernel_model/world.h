@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -175,8 +176,10 @@ class World {
   uint16_t epoch_;
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
-  std::vector<KObject> objs_;
-  std::vector<KThread> kthreads_;
+  // Deques: a primitive keeps references to its object and thread across a
+  // sleep, while other threads create objects and threads.
+  std::deque<KObject> objs_;
+  std::deque<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
   std::unique_ptr<KmemState> kmem_;

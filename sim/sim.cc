@@ -174,9 +174,11 @@ int Sim::block(uint16_t kind, ObjId obj) {
   if (next == 0) {
     if (failure_) leave_to_host(StopReason::kFailed);
     // Nothing can run: the host decides whether that is the end or a hang.
-    leave_to_host(StopReason::kQuiescent);
+    // It may start more threads (teardown) that wake this one: resumable.
+    yield_to_host(StopReason::kQuiescent);
+  } else if (next != self->tid) {
+    switch_to(thread(next));
   }
-  if (next != self->tid) switch_to(thread(next));
   self->wait_obj = 0;
   return self->wake_code;
 }
@@ -213,16 +215,20 @@ void Sim::leave_to_host(StopReason why) {
   __builtin_unreachable();
 }
 
-void Sim::host_request(int code, void* data) {
-  req_code_ = code;
-  req_data_ = data;
-  stop_ = StopReason::kHostRequest;
-  resume_cur_ = true;
+void Sim::yield_to_host(StopReason why) {
+  stop_ = why;
   Thread* self = cur_;
-  req_thread_ = self;
   cur_ = nullptr;
   bctx::transfer_t t = bctx::jump_fcontext(host_.fctx, self);
   static_cast<Context*>(t.data)->fctx = t.fctx;
+}
+
+void Sim::host_request(int code, void* data) {
+  req_code_ = code;
+  req_data_ = data;
+  resume_cur_ = true;
+  req_thread_ = cur_;
+  yield_to_host(StopReason::kHostRequest);
 }
 
 void Sim::set_failure(FailureKind kind, std::string message, std::string signature,

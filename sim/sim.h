@@ -199,7 +199,10 @@ class Sim final : public SchedView {
     bctx::transfer_t t = bctx::jump_fcontext(next->fctx, prev);
     static_cast<Context*>(t.data)->fctx = t.fctx;
   }
+  // To the host for good (the thread is finished or abandoned) ...
   [[noreturn]] void leave_to_host(StopReason why);
+  // ... or until some thread switches back to this one.
+  void yield_to_host(StopReason why);
   [[noreturn]] void step_budget_exceeded();
   void fire_next_timer();
   void set_runnable(Tid t, bool r) {

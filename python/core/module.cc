@@ -4,16 +4,19 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstring>
 #include <stdexcept>
 
 #include "drivers/registry.h"
 #include "kernel_model/drivers.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
+#include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
 #include "python/core/explore.h"
 #include "python/core/program_proto.h"
 #include "python/core/scenario_threads.h"
+#include "sim/fault_guard.h"
 
 namespace py = pybind11;
 using namespace ks;
@@ -156,6 +159,28 @@ PYBIND11_MODULE(_core, m) {
              km::BackingFile* f = km::vfs_lookup(*s.w, path);
              if (!f) throw std::invalid_argument("no file " + path);
              return py::bytes(reinterpret_cast<const char*>(f->data.data()), f->data.size());
+           })
+      .def("map",
+           [](SetupWorld& s, const std::string& proc, uint64_t length, int prot,
+              const py::bytes& data) {
+             s.check();
+             km::Proc* p = km::proc_find(*s.w, proc);
+             if (!p) throw std::invalid_argument("map: no process '" + proc + "'");
+             std::string d = data;
+             int err = 0;
+             uint64_t a = km::as_map(*s.w, *p, 0, std::max<uint64_t>(length, d.size()),
+                                     prot, &err);
+             if (!a) throw std::invalid_argument("map: cannot map " + std::to_string(length) +
+                                                 " bytes in process " + proc + ": " +
+                                                 km::errno_name(err));
+             if (!d.empty()) {
+               auto& pg = p->as.pages;
+               for (size_t off = 0; off < d.size(); off += km::kUserPage) {
+                 size_t n = std::min<size_t>(km::kUserPage, d.size() - off);
+                 std::memcpy(pg.at(a + off).mem, d.data() + off, n);
+               }
+             }
+             return a;
            })
       .def("spawn",
            [](SetupWorld& s, const std::string& name, py::object gen, const std::string& proc) {

@@ -31,10 +31,19 @@ class World:
         self._w.file(path, max(size, len(data)), bytes(data), readonly)
         return path
 
-    def spawn(self, name, gen, proc="user"):
-        """A user thread whose body is a generator yielding kernsim.sys calls."""
+    def map(self, length, data=b"", prot=3, proc="user"):
+        """Maps user memory in a process before any thread runs (zero-filled,
+        then `data` at its start); returns the user address."""
+        self._default_proc(proc)
+        return self._w.map(proc, length, prot, bytes(data))
+
+    def _default_proc(self, proc):
         if proc == "user" and not self._w.has_proc("user"):
             self._w.proc("user", "lp64", 0)
+
+    def spawn(self, name, gen, proc="user"):
+        """A user thread whose body is a generator yielding kernsim.sys calls."""
+        self._default_proc(proc)
         self._w.spawn(name, gen, proc)
 
     def load_driver(self, name, variant="none"):
