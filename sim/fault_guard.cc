@@ -55,7 +55,9 @@ void install_fault_handlers() {
     g_previous[i] = cur;
     struct sigaction sa{};
     sa.sa_sigaction = handler;
-    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    // SA_NODEFER: the handler leaves by siglongjmp without restoring a
+    // signal mask, so the signal must not be blocked while it runs.
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     sigaction(kSignals[i], &sa, nullptr);
   }

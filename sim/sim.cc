@@ -25,6 +25,9 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
   observe_ = strategy_events_ || opts_.record_trace;
   runnable_.assign(1, 0);
   pick_buf_.resize(16);
+  // One allocation each instead of a doubling series per execution.
+  objects_.reserve(64);
+  decisions_.reserve(256);
   strategy_.begin(index, *this);
 }
 
@@ -287,7 +290,7 @@ void Sim::fire_next_timer() {
 StopReason Sim::run() {
   Sim* prev = tls_current_sim;
   tls_current_sim = this;
-  if (sigsetjmp(recover_, 1) != 0) {
+  if (sigsetjmp(recover_, 0) != 0) {  // no mask save: a syscall per run()
     // A fault in a fiber: on_fault() recorded it; the fiber is abandoned.
     cur_ = nullptr;
     tls_current_sim = prev;
