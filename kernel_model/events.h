@@ -42,6 +42,15 @@ enum KEvent : uint16_t {
   kEvTimedout,
   kEvUserMem,     // the user process touches its own memory
   kEvVnodeIo,
+  kEvModload,     // a driver's module load starts (a0 = 1) or ends (a0 = 0); the boot gate
+  kEvMinorNode,   // a device node is created (a0 = 1) or removed (a0 = 0)
+  kEvSoftState,   // soft-state zalloc (a0 = 1) or free (a0 = 0), a1 = the item
+  kEvRwTryupgrade,
+  kEvRwDowngrade,
+  kEvSemaTryp,
+  kEvTaskqCreate,
+  kEvTaskqDestroy,
+  kEvTaskqIdle,   // a taskq worker sleeps for work
   kEvLast
 };
 

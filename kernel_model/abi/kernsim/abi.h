@@ -73,8 +73,52 @@ uint64_t ks_timeout(void (*fn)(void *), void *arg, uint64_t deadline_ns, const c
 /* 1 if cancelled before it ran; waits for a running callout to finish. */
 int ks_untimeout(uint64_t id);
 
+/*
+ * task queues. A taskq is named by an opaque pointer that is never
+ * dereferenced (it encodes a handle). dispatch returns 0 when it could not
+ * queue (KS_TQ_NOSLEEP and full, KS_TQ_NOQUEUE and no idle worker, or an
+ * injected failure), otherwise an id > 0.
+ */
+typedef struct ks_taskq ks_taskq_t;
+#define KS_TQ_SLEEP 0
+#define KS_TQ_NOSLEEP 1
+#define KS_TQ_NOQUEUE 2
+#define KS_TQ_FRONT 4
+ks_taskq_t *ks_taskq_create(const char *name, int nthreads, int maxalloc, const char *expr);
+uint64_t ks_taskq_dispatch(ks_taskq_t *, void (*fn)(void *), void *arg, int flags,
+    const char *expr);
+void ks_taskq_wait(ks_taskq_t *, const char *expr);
+void ks_taskq_destroy(ks_taskq_t *, const char *expr);
+
 /* an explicit preemption point */
 void ks_preempt(void);
+
+/* ---- user memory, processes, credentials (user_mem.h, proc.h) ----
+ * A user address is the simulated address as an integer. Copies act on the
+ * calling thread's process, page by page (each page a scheduling point), and
+ * return 0 or EFAULT; copyinstr also ENAMETOOLONG. `done` counts the bytes
+ * copied including the NUL. Called from a kernel thread (no process) they
+ * are a reported failure.
+ */
+int ks_copyin(uint64_t uaddr, void *kaddr, size_t n);
+int ks_copyout(const void *kaddr, uint64_t uaddr, size_t n);
+int ks_copyinstr(uint64_t uaddr, char *kaddr, size_t max, size_t *done);
+int ks_copyoutstr(const char *kaddr, uint64_t uaddr, size_t max, size_t *done);
+#define KS_MODEL_LP64 0
+#define KS_MODEL_ILP32 1
+/* the calling process's data model (KS_MODEL_*); LP64 in a kernel thread */
+int ks_curproc_model(void);
+/* the calling process's pid; 0 in a kernel thread */
+uint32_t ks_curproc_pid(void);
+/* Credentials: opaque. ks_curcred() is the calling process's, or the
+ * kernel's (uid 0) in a kernel thread; ks_kcred() is always the kernel's. */
+struct ks_cred;
+const struct ks_cred *ks_curcred(void);
+const struct ks_cred *ks_kcred(void);
+uint32_t ks_cred_uid(const struct ks_cred *);
+uint32_t ks_cred_gid(const struct ks_cred *);
+/* 0 when the credential is privileged, else EPERM */
+int ks_cred_priv(const struct ks_cred *);
 
 /* failures */
 void ks_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

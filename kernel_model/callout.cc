@@ -1,0 +1,130 @@
+// Callouts. A callout is a Sim timer; when the clock reaches it (at any
+// scheduling point where the strategy advances the clock, or when nothing
+// else can run), it becomes a thread of its own in interrupt context, so it
+// races with running threads as a real one does, and sleeping in it is the
+// misuse assert_may_sleep reports. Each callout is a kernel object: the
+// owner of a running callout is its thread, and untimeout sleeps on it.
+#include "kernel_model/callout.h"
+
+#include <memory>
+#include <vector>
+
+#include "kernel_model/services.h"
+
+namespace ks::km {
+
+namespace {
+
+enum class CalloutState : uint8_t { kPending, kFired, kDone, kCancelled };
+
+struct Callout {
+  World* w;
+  uint64_t id;
+  ObjId obj;
+  const char* name;
+  void (*fn)(void*);
+  void* arg;
+  uint64_t timer;
+  CalloutState state = CalloutState::kPending;
+  Tid thread = 0;
+};
+
+}  // namespace
+
+struct CalloutTable {
+  std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
+};
+
+namespace {
+
+CalloutTable& table(World& w) {
+  auto& t = services(w).callouts;
+  if (!t) t = std::make_shared<CalloutTable>();
+  return *t;
+}
+
+void callout_main(void* arg) {
+  Callout& c = *static_cast<Callout*>(arg);
+  World& w = *c.w;
+  w.sim().point(kEvCallout, c.obj, c.id);
+  c.fn(c.arg);
+  KThread& k = w.self();
+  if (k.nheld)
+    w.misuse(std::string("callout ") + c.name + " returned holding " +
+                 kind_name(w.obj(k.held[k.nheld - 1]).kind) + " " +
+                 w.name(k.held[k.nheld - 1]),
+             std::string("callout_returned_holding:") + w.name(k.held[k.nheld - 1]));
+  c.state = CalloutState::kDone;
+  w.obj(c.obj).owner = 0;
+  while (Tid t = w.wq_pop(c.obj)) w.sim().wake(t, 0);
+}
+
+void fire(void* arg, uint64_t) {
+  Callout& c = *static_cast<Callout*>(arg);
+  c.state = CalloutState::kFired;
+  c.thread = c.w->spawn(c.name, callout_main, &c, /*daemon=*/false, /*interrupt=*/true);
+  c.w->obj(c.obj).owner = c.thread;
+}
+
+struct DelayWake {
+  World* w;
+  Tid t;
+};
+
+void delay_done(void* arg, uint64_t) {
+  auto* d = static_cast<DelayWake*>(arg);
+  d->w->sim().wake(d->t, 0);
+}
+
+}  // namespace
+
+uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadline_ns,
+                         const char* name) {
+  CalloutTable& t = table(w);
+  auto c = std::make_unique<Callout>();
+  c->w = &w;
+  c->id = t.all.size() + 1;
+  c->name = w.sim().intern(name && *name ? name : "callout");
+  c->obj = w.new_obj(kObjCallout, c->name);
+  c->fn = fn;
+  c->arg = arg;
+  if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c->obj, deadline_ns);
+  c->timer = w.sim().add_timer(deadline_ns, fire, c.get());
+  t.all.push_back(std::move(c));
+  return t.all.back()->id;
+}
+
+int callout_untimeout(World& w, uint64_t id) {
+  CalloutTable& t = table(w);
+  Callout* c = id >= 1 && id <= t.all.size() ? t.all[id - 1].get() : nullptr;
+  w.sim().point(kEvUntimeout, c ? c->obj : 0, id);
+  if (!c) return 0;
+  switch (c->state) {
+    case CalloutState::kPending:
+      w.sim().cancel_timer(c->timer);
+      c->state = CalloutState::kCancelled;
+      return 1;
+    case CalloutState::kFired:
+      // From inside the callout itself there is nothing to wait for.
+      if (c->thread == w.self_tid()) return 0;
+      w.assert_may_sleep("untimeout", c->obj);
+      while (c->state == CalloutState::kFired) {
+        w.wq_push(c->obj, w.self_tid());
+        w.sim().block(kEvUntimeout, c->obj);
+      }
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+void delay_ns(World& w, uint64_t ns) {
+  w.sim().point(kEvDelay, 0, ns);
+  w.assert_may_sleep("delay", 0);
+  if (ns == 0) return;
+  DelayWake d{&w, w.self_tid()};
+  w.sim().add_timer(w.sim().now() + ns, delay_done, &d);
+  w.sim().block(kEvDelay, 0);
+}
+
+}  // namespace ks::km

@@ -1,0 +1,21 @@
+// Callouts (timeout/untimeout) and delay, on the virtual clock.
+// Personality-neutral.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+// fn(arg) runs at absolute virtual time deadline_ns on a fresh thread in
+// interrupt context, named `name`. Returns an id > 0.
+uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadline_ns,
+                         const char* name);
+// 1 if it was cancelled before it fired. Otherwise 0, after waiting for it
+// to finish if it is running (unless the caller is that callout).
+int callout_untimeout(World& w, uint64_t id);
+// Sleeps for ns of virtual time.
+void delay_ns(World& w, uint64_t ns);
+
+}  // namespace ks::km

@@ -1,0 +1,58 @@
+/* illumos <sys/taskq.h> */
+#ifndef _KS_ILLUMOS_SYS_TASKQ_H
+#define _KS_ILLUMOS_SYS_TASKQ_H
+
+#include <sys/types.h>
+#include <kernsim/abi.h>
+
+typedef struct taskq taskq_t;
+typedef uintptr_t taskqid_t;
+typedef void (task_func_t)(void *);
+#ifndef _KS_ILLUMOS_PRI_T
+#define _KS_ILLUMOS_PRI_T
+typedef short pri_t;
+#endif
+
+/* taskq_create flags */
+#define TASKQ_PREPOPULATE 0x0001
+#define TASKQ_CPR_SAFE 0x0002
+#define TASKQ_DYNAMIC 0x0004
+#define TASKQ_THREADS_CPU_PCT 0x0008
+#define TASKQ_DC_BATCH 0x0010
+
+/* taskq_dispatch flags */
+#define TQ_SLEEP 0x00
+#define TQ_NOSLEEP 0x01
+#define TQ_NOQUEUE 0x02
+#define TQ_NOALLOC 0x04
+#define TQ_FRONT 0x08
+
+/* System-class priorities (illumos's values; priorities are not modelled). */
+#define minclsyspri ((pri_t)60)
+#define maxclsyspri ((pri_t)99)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+extern taskq_t *taskq_create(const char *, int, pri_t, int, int, uint_t);
+extern taskqid_t taskq_dispatch(taskq_t *, task_func_t, void *, uint_t);
+extern void taskq_wait(taskq_t *);
+extern void taskq_destroy(taskq_t *);
+
+extern taskq_t *ks_il_taskq_create(const char *, int, int, uint_t, const char *);
+extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
+    const char *);
+
+#ifdef __cplusplus
+}
+#endif
+
+#define taskq_create(name, nthreads, pri, minalloc, maxalloc, flags) \
+	ks_il_taskq_create((name), (nthreads), (maxalloc), (flags), #name)
+#define taskq_dispatch(tq, func, arg, flags) \
+	ks_il_taskq_dispatch((tq), (func), (arg), (flags), #tq)
+#define taskq_wait(tq) ks_taskq_wait((ks_taskq_t *)(tq), #tq)
+#define taskq_destroy(tq) ks_taskq_destroy((ks_taskq_t *)(tq), #tq)
+
+#endif

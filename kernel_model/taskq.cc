@@ -1,0 +1,207 @@
+// Task queues. Each taskq has three wait queues, each its own kernel object
+// with the taskq's name: the taskq itself (taskq_wait and taskq_destroy
+// sleep there), "work" (idle workers) and "room" (TQ_SLEEP dispatchers
+// waiting below maxalloc). An entry counts against maxalloc from dispatch
+// until its function returns, as illumos frees it only after running it.
+#include "kernel_model/taskq.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_model/services.h"
+
+namespace ks::km {
+
+namespace {
+
+struct TaskqEntry {
+  void (*fn)(void*);
+  void* arg;
+  uint64_t id;
+};
+
+struct Taskq {
+  World* w;
+  const char* name;
+  ObjId obj, work, room;
+  int maxalloc;
+  int nthreads;
+  int live = 0;     // workers not yet exited
+  int running = 0;  // entries taken by a worker, not yet returned
+  bool stopping = false;
+  uint64_t next_id = 1;
+  std::deque<TaskqEntry> q;
+  std::vector<Tid> workers;
+  int nalloc() const { return static_cast<int>(q.size()) + running; }
+};
+
+}  // namespace
+
+struct TaskqTable {
+  std::vector<std::unique_ptr<Taskq>> all;  // creation order, for reports
+};
+
+namespace {
+
+TaskqTable& table(World& w) {
+  auto& t = services(w).taskqs;
+  if (!t) {
+    t = std::make_shared<TaskqTable>();
+    w.on_final_check([&w] {
+      for (auto& tq : services(w).taskqs->all) {
+        if (w.obj(tq->obj).destroyed) continue;
+        w.set_failure(sim::FailureKind::kTeardown,
+                      std::string("taskq ") + tq->name + " was never destroyed (" +
+                          std::to_string(tq->live) + " workers left)",
+                      std::string("taskq_left:") + tq->name);
+        return;
+      }
+    });
+  }
+  return *t;
+}
+
+Taskq& tq_of(World& w, ObjId tq) { return *static_cast<Taskq*>(w.obj(tq).data); }
+
+void wake_all(World& w, ObjId o) {
+  while (Tid t = w.wq_pop(o)) w.sim().wake(t, 0);
+}
+
+// The taskq a call names, refusing one that is destroyed or being destroyed.
+Taskq& usable(World& w, ObjId o, const char* op) {
+  Taskq& tq = tq_of(w, o);
+  if (w.obj(o).destroyed || tq.stopping)
+    w.misuse(std::string(op) + " on taskq " + tq.name + " after taskq_destroy (thread " +
+                 w.thread_name(w.self_tid()) + ")",
+             std::string("use_after_destroy:") + op + ":" + tq.name);
+  return tq;
+}
+
+void not_from_own_worker(World& w, Taskq& tq, const char* op) {
+  if (taskq_of_current(w) == tq.obj)
+    w.misuse(std::string(op) + " on taskq " + tq.name + " from its own worker thread " +
+                 w.thread_name(w.self_tid()) + ": it would wait for itself",
+             std::string(op) + "_self:" + tq.name);
+}
+
+void worker_main(void* arg) {
+  Taskq& tq = *static_cast<Taskq*>(arg);
+  World& w = *tq.w;
+  Tid me = w.self_tid();
+  for (;;) {
+    while (tq.q.empty() && !tq.stopping) {
+      w.wq_push(tq.work, me);
+      w.sim().block(kEvTaskqIdle, tq.work);
+    }
+    if (tq.q.empty()) break;  // stopping, and drained
+    TaskqEntry e = tq.q.front();
+    tq.q.pop_front();
+    tq.running++;
+    w.sim().point(kEvTaskqExec, tq.obj, e.id);
+    e.fn(e.arg);
+    KThread& k = w.self();
+    if (k.nheld)
+      w.misuse(std::string("a task of taskq ") + tq.name + " returned holding " +
+                   kind_name(w.obj(k.held[k.nheld - 1]).kind) + " " +
+                   w.name(k.held[k.nheld - 1]) + " (thread " + w.thread_name(me) + ")",
+               std::string("task_returned_holding:") + w.name(k.held[k.nheld - 1]));
+    tq.running--;
+    if (Tid t = w.wq_pop(tq.room)) w.sim().wake(t, 0);
+    if (tq.q.empty() && tq.running == 0) wake_all(w, tq.obj);
+  }
+  tq.live--;
+  wake_all(w, tq.obj);
+}
+
+}  // namespace
+
+ObjId taskq_of_current(World& w) {
+  auto& t = services(w).taskqs;
+  if (!t) return 0;
+  Tid me = w.self_tid();
+  for (auto& tq : t->all)
+    for (Tid x : tq->workers)
+      if (x == me) return tq->obj;
+  return 0;
+}
+
+ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc) {
+  TaskqTable& t = table(w);
+  auto tq = std::make_unique<Taskq>();
+  tq->w = &w;
+  tq->name = w.sim().intern(name && *name ? name : "taskq");
+  tq->obj = w.new_obj(kObjTaskq, tq->name);
+  tq->work = w.new_obj(kObjTaskq, tq->name);
+  tq->room = w.new_obj(kObjTaskq, tq->name);
+  tq->maxalloc = maxalloc > 0 ? maxalloc : INT32_MAX;
+  tq->nthreads = nthreads < 1 ? 1 : nthreads > 64 ? 64 : nthreads;
+  w.obj(tq->obj).data = tq.get();
+  if (w.sim().on_fiber()) w.sim().point(kEvTaskqCreate, tq->obj, tq->nthreads);
+  Taskq* p = tq.get();
+  t.all.push_back(std::move(tq));
+  for (int i = 0; i < p->nthreads; i++) {
+    const char* tn = w.sim().intern(std::string(p->name) + "/" + std::to_string(i));
+    p->workers.push_back(w.spawn(tn, worker_main, p, /*daemon=*/true));
+    p->live++;
+  }
+  return p->obj;
+}
+
+uint64_t taskq_dispatch(World& w, ObjId o, void (*fn)(void*), void* arg, int flags) {
+  w.sim().point(kEvTaskqDispatch, o, static_cast<uint64_t>(flags));
+  Taskq* tq = &usable(w, o, "taskq_dispatch");
+  bool nosleep = flags & (kTqNoSleep | kTqNoQueue);
+  if (!nosleep) w.assert_may_sleep("taskq_dispatch(TQ_SLEEP)", o);
+  auto refuse = [&] {
+    w.sim().emit(kEvTaskqDispatch, o, static_cast<uint64_t>(flags), 0, 0);
+    return uint64_t(0);
+  };
+  if ((flags & kTqNoQueue) && w.obj(tq->work).wq_head == 0) return refuse();
+  if (nosleep) {
+    if (tq->nalloc() >= tq->maxalloc) return refuse();
+    if (w.options().inject_faults && w.sim().choose(2, sim::ChoiceKind::kFault) == 1)
+      return refuse();
+  } else {
+    while (tq->nalloc() >= tq->maxalloc) {
+      w.wq_push(tq->room, w.self_tid());
+      w.sim().block(kEvTaskqDispatch, tq->room);
+      tq = &usable(w, o, "taskq_dispatch");
+    }
+  }
+  TaskqEntry e{fn, arg, tq->next_id++};
+  if (flags & kTqFront) tq->q.push_front(e); else tq->q.push_back(e);
+  if (Tid t = w.wq_pop(tq->work)) w.sim().wake(t, 0);
+  return e.id;
+}
+
+void taskq_wait(World& w, ObjId o) {
+  w.sim().point(kEvTaskqWait, o);
+  Taskq& tq = usable(w, o, "taskq_wait");
+  not_from_own_worker(w, tq, "taskq_wait");
+  while (!tq.q.empty() || tq.running) {
+    w.assert_may_sleep("taskq_wait", o);
+    w.wq_push(o, w.self_tid());
+    w.sim().block(kEvTaskqWait, o);
+  }
+}
+
+void taskq_destroy(World& w, ObjId o) {
+  w.sim().point(kEvTaskqDestroy, o);
+  Taskq& tq = usable(w, o, "taskq_destroy");
+  not_from_own_worker(w, tq, "taskq_destroy");
+  if (tq.live) w.assert_may_sleep("taskq_destroy", o);
+  tq.stopping = true;
+  wake_all(w, tq.work);
+  wake_all(w, tq.room);  // a dispatcher still waiting for room is now a misuse
+  while (tq.live) {
+    w.wq_push(o, w.self_tid());
+    w.sim().block(kEvTaskqWait, o);
+  }
+  w.obj(o).destroyed = true;
+  w.obj(tq.work).destroyed = true;
+  w.obj(tq.room).destroyed = true;
+}
+
+}  // namespace ks::km

@@ -1,0 +1,31 @@
+// Task queues: a FIFO of (function, argument) entries run by n worker
+// threads (daemon kernel threads named "<taskq>/<i>"), with illumos's
+// dispatch rules for maxalloc. Personality-neutral.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+enum TaskqDispatchFlags : int {
+  kTqSleep = 0,
+  kTqNoSleep = 1,  // fail (return 0) rather than wait for room
+  kTqNoQueue = 2,  // fail unless a worker is idle to take it at once
+  kTqFront = 4,    // queue at the head
+};
+
+// Creates the taskq object and its workers (from the host or a thread).
+// maxalloc <= 0: no limit.
+ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc);
+// Returns a non-zero id, or 0 when a no-sleep dispatch cannot be queued.
+uint64_t taskq_dispatch(World& w, ObjId tq, void (*fn)(void*), void* arg, int flags);
+// Waits until the queue is empty and no entry is running.
+void taskq_wait(World& w, ObjId tq);
+// Runs what is queued, stops the workers, and destroys the object.
+void taskq_destroy(World& w, ObjId tq);
+// The taskq whose worker is the calling thread, or 0.
+ObjId taskq_of_current(World& w);
+
+}  // namespace ks::km
