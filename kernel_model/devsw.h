@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct Cred;
 // Open flags, as the kernel sees them (illumos/FreeBSD FREAD/FWRITE/FEXCL...).
 constexpr int kFRead = 0x1, kFWrite = 0x2, kFNdelay = 0x4, kFNonblock = 0x80,
               kFExcl = 0x400, kFCreat = 0x100, kFTrunc = 0x200;
+// The data model of the caller, in the mode bits of an ioctl (illumos FMODELS):
+// a driver asks ddi_model_convert_from(mode & FMODELS) how to read its argument.
+constexpr int kFIlp32 = 0x00100000, kFLp64 = 0x00200000, kFModels = 0x0ff00000;
 // User open(2) flags accepted by sys_open (Linux values, as the scenario says them).
 constexpr int kORdonly = 0, kOWronly = 1, kORdwr = 2, kOExcl = 0200, kONdelay = 04000;
 
@@ -29,6 +33,7 @@ struct UserIo {
   uint64_t resid;
   int64_t offset;
   bool write;  // user write(2): data flows user -> driver
+  int fmode = 0;  // the open file's kF* flags (illumos uio_fmode)
 };
 
 struct DevOps {
@@ -48,6 +53,7 @@ struct DevNode {
   DevOps ops;
   sim::ObjId obj;
   bool removed = false;
+  std::string owner;  // the driver that created it, for reports
 };
 
 struct OpenFile {
@@ -62,6 +68,16 @@ struct OpenFile {
 struct DevSwitch {
   std::vector<std::unique_ptr<DevNode>> nodes;  // creation order
   uint32_t next_major = 1;
+  // Opens per dev (major/minor): a driver's close entry point runs on the
+  // last close of a dev, as on illumos. Keyed by number, so ordered and stable.
+  std::map<uint64_t, uint32_t> opens;
+  // The boot gate: module loads still running; user threads wait for them.
+  uint32_t loads_pending = 0;
+  sim::ObjId boot_gate = 0;
+  bool closer_registered = false;  // the exit-time close of open files
+  bool node_check_registered = false;
+  // Records a personality keeps for the drivers it loaded (World lifetime).
+  std::vector<std::shared_ptr<void>> driver_records;
 };
 
 DevSwitch& devsw(World& w);
@@ -69,7 +85,27 @@ uint32_t devsw_new_major(World& w);
 DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
                         bool block, const DevOps& ops);
 void devsw_remove_node(World& w, const std::string& path);
+// The live node at path, or null. devsw_find also returns a removed node.
 DevNode* devsw_lookup(World& w, const std::string& path);
+DevNode* devsw_find(World& w, const std::string& path);
+
+// Open and close of a dev through its node, counting opens per dev: the
+// driver's close runs on the last close. Used by the syscalls and by the
+// exit-time close.
+int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr);
+int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr);
+
+// Registers (once) the teardown hook that closes every open file of every
+// process, in pid then fd order, as process exit does: the scenario's
+// threads may exit with files open. It must run before the drivers' detach
+// hooks, so load_driver registers it before any driver's own hook.
+void devsw_register_exit_close(World& w);
+
+// The boot gate: module loads run on their own kernel threads ("modload:x")
+// and must finish before user threads make system calls.
+void boot_load_started(World& w);
+void boot_load_finished(World& w);
+void wait_for_boot(World& w);
 
 inline uint64_t makedev64(uint32_t major, uint32_t minor) {
   return (uint64_t(major) << 32) | minor;

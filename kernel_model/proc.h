@@ -42,6 +42,10 @@ Proc* proc_find(World& w, const std::string& name);
 ProcTable& procs(World& w);
 // The process of the current thread; a failure if a kernel thread asks.
 Proc& curproc(World& w);
+// The same without failing: null for a kernel thread or on the host.
+Proc* curproc_or_null(World& w);
+// Makes thread t a thread of process p.
+void proc_attach(World& w, sim::Tid t, Proc& p);
 
 // Posts signal `sig` (1..63) to thread t: pending until taken; a thread
 // sleeping interruptibly (cv_wait_sig, sema_p_sig) wakes with EINTR.

@@ -11,6 +11,14 @@ namespace ks::km {
 
 class World;
 
+// System call numbers, as the syscall events carry them (a0). Stable: they
+// go into trace hashes; append, never reorder.
+enum SysNr : uint16_t {
+  kSysOpen = 1, kSysClose, kSysIoctl, kSysRead, kSysWrite, kSysPread, kSysPwrite,
+  kSysMmap, kSysMunmap, kSysMprotect, kSysKill,
+};
+const char* sys_name(int nr);
+
 int64_t sys_open(World& w, const std::string& path, int oflags);
 int64_t sys_close(World& w, int64_t fd);
 int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg);

@@ -1,5 +1,288 @@
+// User address spaces: the reserved host range, per-process page maps, and
+// the kernel's copies across the user boundary (DESIGN.md, User memory).
 #include "kernel_model/user_mem.h"
 
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "kernel_model/proc.h"
+#include "kernel_model/world.h"
+
 namespace ks::km {
-bool describe_user_fault(World&, uintptr_t, std::string*, std::string*) { return false; }
+
+namespace {
+
+// Below 4 GiB so ILP32 callers' pointers fit; fixed so every run, in every
+// process, hands out the same addresses (trace hashes include them).
+constexpr uint64_t kRangeBase = 0x40000000ull;
+constexpr uint64_t kRangeSize = 1ull << 30;
+constexpr uint64_t kRangeEnd = kRangeBase + kRangeSize;
+
+// Written once under call_once, then only read: the signal handler reads it.
+bool g_reserved = false;
+
+// The range is address space only (PROT_NONE, no reserve): a driver that
+// dereferences a user address faults here instead of hitting host memory.
+void reserve_range() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    void* want = reinterpret_cast<void*>(kRangeBase);
+    void* got = mmap(want, kRangeSize, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (got != want) {
+      int e = errno;
+      if (got != MAP_FAILED) munmap(got, kRangeSize);  // a kernel without NOREPLACE moved it
+      std::fprintf(stderr,
+                   "kernsim: fatal: cannot reserve the simulated user address range "
+                   "[0x%" PRIx64 ", 0x%" PRIx64 ") in this process (%s); something else "
+                   "is mapped there\n",
+                   kRangeBase, kRangeEnd, got == MAP_FAILED ? std::strerror(e) : "moved");
+      std::abort();
+    }
+    g_reserved = true;
+  });
+}
+
+uint64_t page_down(uint64_t a) { return a & ~(kUserPage - 1); }
+
+// Rounds len up to whole pages; 0 when it would overflow or exceed the range.
+uint64_t round_len(uint64_t len) {
+  if (len == 0 || len > kRangeSize) return 0;
+  return (len + kUserPage - 1) & ~(kUserPage - 1);
+}
+
+bool in_range(uint64_t addr, uint64_t len) {
+  return addr >= kRangeBase && len <= kRangeSize && addr - kRangeBase <= kRangeSize - len;
+}
+
+bool range_free(const AddressSpace& as, uint64_t addr, uint64_t len) {
+  auto it = as.pages.lower_bound(addr);
+  return it == as.pages.end() || it->first >= addr + len;
+}
+
+// First-fit from `from`, then once more from the start of the range.
+uint64_t find_free(const AddressSpace& as, uint64_t from, uint64_t len) {
+  for (uint64_t a : {from, kRangeBase}) {
+    while (a >= kRangeBase && a + len <= kRangeEnd) {
+      auto it = as.pages.lower_bound(a);
+      if (it == as.pages.end() || it->first >= a + len) return a;
+      a = it->first + kUserPage;  // skip past the page in the way
+    }
+  }
+  return 0;
+}
+
+// A scheduling point on a fiber; on the host (scenario set-up) only the event.
+void user_point(World& w, uint16_t kind, ObjId obj, uint64_t a0, uint64_t a1) {
+  if (w.sim().on_fiber()) w.sim().point(kind, obj, a0, a1);
+  else w.sim().emit(kind, obj, a0, a1);
+}
+
+// One copy across the boundary, page by page. `need` is the protection the
+// kernel's access needs (0 for the process's own accesses: mapped is enough).
+// `to_user`: data flows from kbuf to the user pages.
+int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsigned char* kbuf,
+               size_t len, bool to_user) {
+  if (len == 0) {
+    user_point(w, kind, p.obj, uaddr, 0);
+    return 0;
+  }
+  uint64_t end = uaddr + len;
+  if (end < uaddr) {  // wraps: no such range
+    user_point(w, kind, p.obj, uaddr, len);
+    w.sim().emit(kind, p.obj, uaddr, len, -EFAULT);
+    return EFAULT;
+  }
+  for (uint64_t a = uaddr; a < end;) {
+    uint64_t pg = page_down(a);
+    uint64_t n = std::min<uint64_t>(end, pg + kUserPage) - a;
+    // The point comes before the lookup: another thread may have unmapped
+    // or protected this page while the copy was under way.
+    user_point(w, kind, p.obj, a, n);
+    auto it = p.as.pages.find(pg);
+    if (it == p.as.pages.end() || (it->second.prot & need) != need) {
+      w.sim().emit(kind, p.obj, a, n, -EFAULT);
+      return EFAULT;
+    }
+    unsigned char* m = it->second.mem + (a - pg);
+    if (to_user) std::memcpy(m, kbuf, n);
+    else std::memcpy(kbuf, m, n);
+    kbuf += n;
+    a += n;
+  }
+  return 0;
+}
+
+void check_may_sleep(World& w, const char* op, Proc& p) {
+  if (w.sim().on_fiber()) w.assert_may_sleep(op, p.obj);
+}
+
+}  // namespace
+
+uint64_t user_range_base() {
+  reserve_range();
+  return kRangeBase;
+}
+uint64_t user_range_size() { return kRangeSize; }
+
+AddressSpace::~AddressSpace() {
+  for (auto& [addr, pg] : pages) std::free(pg.mem);
+}
+
+uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err) {
+  reserve_range();
+  AddressSpace& as = p.as;
+  uint64_t n = round_len(len);
+  if ((prot & ~(kProtRead | kProtWrite)) != 0 || len == 0) {
+    if (err) *err = EINVAL;
+    return 0;
+  }
+  if (n == 0) {
+    if (err) *err = ENOMEM;
+    return 0;
+  }
+  uint64_t addr = 0;
+  hint = page_down(hint);
+  if (hint && in_range(hint, n) && range_free(as, hint, n)) {
+    addr = hint;
+  } else {
+    uint64_t from = as.next_map ? as.next_map : kRangeBase;
+    addr = find_free(as, from, n);
+  }
+  if (!addr) {
+    if (err) *err = ENOMEM;
+    return 0;
+  }
+  for (uint64_t a = addr; a < addr + n; a += kUserPage) {
+    void* mem = std::aligned_alloc(kUserPage, kUserPage);
+    if (!mem) {
+      std::fprintf(stderr, "kernsim: fatal: out of host memory backing user pages\n");
+      std::abort();
+    }
+    std::memset(mem, 0, kUserPage);
+    as.pages.emplace(a, UserPage{static_cast<unsigned char*>(mem), prot});
+  }
+  if (!hint || addr != hint) as.next_map = addr + n;
+  if (err) *err = 0;
+  return addr;
+}
+
+int as_unmap(World&, Proc& p, uint64_t addr, uint64_t len) {
+  if (addr & (kUserPage - 1)) return EINVAL;
+  uint64_t n = round_len(len);
+  if (n == 0 || addr + n < addr) return EINVAL;
+  auto& pages = p.as.pages;
+  auto it = pages.lower_bound(addr);
+  while (it != pages.end() && it->first < addr + n) {
+    std::free(it->second.mem);
+    it = pages.erase(it);
+  }
+  return 0;
+}
+
+int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
+  if (addr & (kUserPage - 1)) return EINVAL;
+  if ((prot & ~(kProtRead | kProtWrite)) != 0) return EINVAL;
+  uint64_t n = round_len(len);
+  if (n == 0 || addr + n < addr) return EINVAL;
+  auto& pages = p.as.pages;
+  // All or nothing: a hole anywhere in the range is ENOMEM, as mprotect(2).
+  for (uint64_t a = addr; a < addr + n; a += kUserPage)
+    if (!pages.count(a)) return ENOMEM;
+  for (uint64_t a = addr; a < addr + n; a += kUserPage) pages[a].prot = prot;
+  return 0;
+}
+
+int copyin(World& w, Proc& p, uint64_t uaddr, void* kaddr, size_t len) {
+  check_may_sleep(w, "copyin", p);
+  return copy_pages(w, p, kEvCopyin, kProtRead, uaddr, static_cast<unsigned char*>(kaddr), len,
+                    false);
+}
+
+int copyout(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len) {
+  check_may_sleep(w, "copyout", p);
+  return copy_pages(w, p, kEvCopyout, kProtWrite, uaddr,
+                    const_cast<unsigned char*>(static_cast<const unsigned char*>(kaddr)), len,
+                    true);
+}
+
+int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t* done) {
+  check_may_sleep(w, "copyinstr", p);
+  size_t copied = 0;
+  uint64_t a = uaddr;
+  int rc = ENAMETOOLONG;
+  while (copied < max) {
+    if (a < uaddr) {  // wrapped past the top of the address space
+      rc = EFAULT;
+      break;
+    }
+    uint64_t pg = page_down(a);
+    uint64_t n = std::min<uint64_t>(max - copied, pg + kUserPage - a);
+    user_point(w, kEvCopyin, p.obj, a, n);
+    auto it = p.as.pages.find(pg);
+    if (it == p.as.pages.end() || !(it->second.prot & kProtRead)) {
+      w.sim().emit(kEvCopyin, p.obj, a, n, -EFAULT);
+      rc = EFAULT;
+      break;
+    }
+    const unsigned char* m = it->second.mem + (a - pg);
+    const void* nul = std::memchr(m, 0, n);
+    uint64_t take = nul ? static_cast<const unsigned char*>(nul) - m + 1 : n;
+    std::memcpy(kaddr + copied, m, take);
+    copied += take;
+    a += take;
+    if (nul) {
+      rc = 0;
+      break;
+    }
+  }
+  if (done) *done = copied;
+  return rc;
+}
+
+int user_write(World& w, Proc& p, uint64_t uaddr, const void* src, size_t len) {
+  return copy_pages(w, p, kEvUserMem, 0, uaddr,
+                    const_cast<unsigned char*>(static_cast<const unsigned char*>(src)), len,
+                    true);
+}
+
+int user_read(World& w, Proc& p, uint64_t uaddr, void* dst, size_t len) {
+  return copy_pages(w, p, kEvUserMem, 0, uaddr, static_cast<unsigned char*>(dst), len, false);
+}
+
+// Runs in the fault handler, on the alternate signal stack.
+bool describe_user_fault(World& w, uintptr_t addr, std::string* what, std::string* sig) {
+  if (!g_reserved || addr < kRangeBase || addr >= kRangeEnd) return false;
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "driver dereferenced user address 0x%" PRIxPTR
+                " directly (missing copyin/copyout?)",
+                addr);
+  std::string m = buf;
+  if (w.sim().on_fiber()) {
+    KThread& k = w.self();
+    if (k.syscall) {
+      m += std::string(" during ") + k.syscall;
+      std::snprintf(buf, sizeof buf, " (arg 0x%" PRIx64 ")", k.syscall_arg);
+      m += buf;
+    }
+    if (k.proc) {
+      bool mapped = k.proc->as.pages.count(page_down(addr)) != 0;
+      m += std::string("; the address is ") + (mapped ? "mapped" : "not mapped") +
+           " in process " + k.proc->name;
+    } else {
+      m += "; a kernel thread, with no user process";
+    }
+  }
+  *what = std::move(m);
+  *sig = "fault:user_address";
+  return true;
+}
+
 }  // namespace ks::km

@@ -30,6 +30,10 @@ struct Vfs {
 Vfs& vfs(World& w);
 BackingFile& vfs_create(World& w, const std::string& path, uint64_t size, bool readonly);
 BackingFile* vfs_lookup(World& w, const std::string& path);
+// A vnode hold and its release (VN_HOLD/VN_RELE); releasing a file with no
+// holds is a panic, and holds left at teardown a vnode leak (kTeardown).
+void vfs_hold(World& w, BackingFile& f);
+void vfs_rele(World& w, BackingFile& f);
 // Each a scheduling point; return bytes moved (short at EOF) or -errno
 // (EIO when a fault is injected, EINVAL for a negative offset).
 int64_t vfs_pread(World& w, BackingFile& f, void* buf, uint64_t len, int64_t off);

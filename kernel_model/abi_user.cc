@@ -1,0 +1,92 @@
+// The neutral C boundary (abi/kernsim/abi.h) for user memory, the current
+// process and credentials. A `struct ks_cred` is a km::Cred.
+#include <cerrno>
+#include <cstring>
+
+#include "kernel_model/proc.h"
+#include "kernel_model/world.h"
+#include "kernsim/abi.h"
+
+using ks::km::Cred;
+using ks::km::Proc;
+using ks::km::World;
+
+namespace {
+
+inline World& W() { return *World::current(); }
+
+// The kernel's own credential (illumos kcred): root, immutable.
+constexpr Cred kKernelCred{};
+
+// Copying user memory needs a user context: a taskq, callout or interrupt
+// touching user addresses has none (the pointer belongs to some process
+// that may be gone), which is a driver bug worth naming as such.
+Proc& user_context(World& w, const char* op) {
+  Proc* p = ks::km::curproc_or_null(w);
+  if (!p)
+    w.fail(ks::sim::FailureKind::kPanic,
+           std::string("panic: ") + op + " in kernel thread " + w.thread_name(w.self_tid()) +
+               ", which has no user process (user memory touched outside the system call?)",
+           std::string("user_copy_in_kernel_thread:") + op);
+  return *p;
+}
+
+const Cred& C(World& w, const ks_cred* c, const char* op) {
+  if (!c)
+    w.fail(ks::sim::FailureKind::kFault, std::string(op) + " on a NULL credential",
+           std::string("null_cred:") + op);
+  return *reinterpret_cast<const Cred*>(c);
+}
+
+}  // namespace
+
+extern "C" {
+
+int ks_copyin(uint64_t uaddr, void* kaddr, size_t n) {
+  World& w = W();
+  return ks::km::copyin(w, user_context(w, "copyin"), uaddr, kaddr, n);
+}
+
+int ks_copyout(const void* kaddr, uint64_t uaddr, size_t n) {
+  World& w = W();
+  return ks::km::copyout(w, user_context(w, "copyout"), kaddr, uaddr, n);
+}
+
+int ks_copyinstr(uint64_t uaddr, char* kaddr, size_t max, size_t* done) {
+  World& w = W();
+  return ks::km::copyinstr(w, user_context(w, "copyinstr"), uaddr, kaddr, max, done);
+}
+
+int ks_copyoutstr(const char* kaddr, uint64_t uaddr, size_t max, size_t* done) {
+  World& w = W();
+  Proc& p = user_context(w, "copyoutstr");
+  size_t len = strnlen(kaddr, max);
+  bool fits = len < max;
+  size_t n = fits ? len + 1 : max;
+  int rc = ks::km::copyout(w, p, kaddr, uaddr, n);
+  if (done) *done = rc ? 0 : n;
+  return rc ? rc : fits ? 0 : ENAMETOOLONG;
+}
+
+int ks_curproc_model(void) {
+  Proc* p = ks::km::curproc_or_null(W());
+  return p && p->model == ks::km::DataModel::kILP32 ? KS_MODEL_ILP32 : KS_MODEL_LP64;
+}
+
+uint32_t ks_curproc_pid(void) {
+  Proc* p = ks::km::curproc_or_null(W());
+  return p ? p->pid : 0;
+}
+
+const ks_cred* ks_curcred(void) {
+  Proc* p = ks::km::curproc_or_null(W());
+  return reinterpret_cast<const ks_cred*>(p ? &p->cred : &kKernelCred);
+}
+
+const ks_cred* ks_kcred(void) { return reinterpret_cast<const ks_cred*>(&kKernelCred); }
+
+uint32_t ks_cred_uid(const ks_cred* c) { return C(W(), c, "crgetuid").uid; }
+uint32_t ks_cred_gid(const ks_cred* c) { return C(W(), c, "crgetgid").gid; }
+int ks_cred_priv(const ks_cred* c) { return C(W(), c, "drv_priv").privileged() ? 0 : EPERM; }
+
+}  // extern "C"

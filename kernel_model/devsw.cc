@@ -1,0 +1,169 @@
+// The device switch: device nodes by path, opens counted per dev, the
+// exit-time close of files a process left open, the leftover-node check, and
+// the boot gate that holds user threads until the drivers are loaded.
+#include "kernel_model/devsw.h"
+
+#include <cerrno>
+
+#include "kernel_model/proc.h"
+#include "kernel_model/syscalls.h"
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+DevSwitch& devsw(World& w) {
+  auto& slot = w.component(World::kSlotDev);
+  if (!slot) slot = std::make_shared<DevSwitch>();
+  return *static_cast<DevSwitch*>(slot.get());
+}
+
+uint32_t devsw_new_major(World& w) { return devsw(w).next_major++; }
+
+namespace {
+// After teardown (open files closed, drivers detached) no node may remain:
+// a driver's detach removes the minor nodes its attach created.
+void check_nodes_left(World& w) {
+  for (auto& n : devsw(w).nodes) {
+    if (n->removed) continue;
+    std::string who = n->owner.empty() ? std::string() : " of driver " + n->owner;
+    w.set_failure(sim::FailureKind::kTeardown,
+                  "minor node " + n->path + who +
+                      " left behind: the driver was unloaded without removing it "
+                      "(detach should call ddi_remove_minor_node)",
+                  "teardown:minor_node_left:" + n->path);
+    return;
+  }
+}
+}  // namespace
+
+DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
+                        bool block, const DevOps& ops) {
+  DevSwitch& d = devsw(w);
+  sim::ObjId obj = w.new_obj(kObjDevice, w.sim().intern(path));
+  if (w.sim().on_fiber()) w.sim().point(kEvMinorNode, obj, 1, minor);
+  if (devsw_lookup(w, path))
+    w.fail(sim::FailureKind::kPanic, "device node " + path + " created twice",
+           "devsw:node_twice:" + path);
+  auto n = std::make_unique<DevNode>();
+  n->path = path;
+  n->major = major;
+  n->minor = minor;
+  n->block = block;
+  n->ops = ops;
+  n->obj = obj;
+  d.nodes.push_back(std::move(n));
+  if (!d.node_check_registered) {
+    d.node_check_registered = true;
+    w.on_final_check([&w] { check_nodes_left(w); });
+  }
+  return *d.nodes.back();
+}
+
+void devsw_remove_node(World& w, const std::string& path) {
+  DevNode* n = devsw_lookup(w, path);
+  if (!n) return;
+  if (w.sim().on_fiber()) w.sim().point(kEvMinorNode, n->obj, 0, n->minor);
+  n->removed = true;
+}
+
+DevNode* devsw_find(World& w, const std::string& path) {
+  // Newest first: a path removed and created again names the new node.
+  auto& nodes = devsw(w).nodes;
+  for (size_t i = nodes.size(); i-- > 0;)
+    if (nodes[i]->path == path) return nodes[i].get();
+  return nullptr;
+}
+
+DevNode* devsw_lookup(World& w, const std::string& path) {
+  DevNode* n = devsw_find(w, path);
+  return n && !n->removed ? n : nullptr;
+}
+
+int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
+  if (!n.ops.open) return ENXIO;
+  int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);
+  if (rc == 0) devsw(w).opens[*dev]++;
+  return rc;
+}
+
+int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
+  auto& opens = devsw(w).opens;
+  auto it = opens.find(dev);
+  if (it != opens.end() && --it->second > 0) return 0;  // not the last close
+  if (it != opens.end()) opens.erase(it);
+  if (!n.ops.close) return 0;
+  return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+}
+
+void devsw_register_exit_close(World& w) {
+  DevSwitch& d = devsw(w);
+  if (d.closer_registered) return;
+  d.closer_registered = true;
+  w.on_teardown([&w] {
+    // Process exit: each file still open is closed in the process's own
+    // context (curproc is the exiting process), pid order, then fd order.
+    // (KThread references are taken afresh: a driver's close may spawn
+    // threads, and the World's thread records may move.)
+    for (auto& p : procs(w).procs) {
+      w.self().proc = p.get();
+      for (auto& slot : p->fds) {
+        std::shared_ptr<OpenFile> f = std::move(slot);
+        slot.reset();
+        if (!f || f->closed) continue;
+        f->closed = true;
+        // Visible in the trace as the close it is, made by the exiting process.
+        uint64_t fd = static_cast<uint64_t>(&slot - p->fds.data());
+        w.sim().point(kEvSyscall, p->obj, kSysClose, fd);
+        KThread& k = w.self();
+        k.syscall = "exit";
+        k.syscall_arg = p->pid;
+        int rc = devsw_close(w, *f->node, f->dev, f->flags, p->cred);
+        w.sim().emit(kEvSyscallExit, p->obj, kSysClose, 0, rc ? -rc : 0);
+        k.syscall = nullptr;
+        k.syscall_arg = 0;
+      }
+    }
+    w.self().proc = nullptr;
+  });
+}
+
+// ---- the boot gate ----
+//
+// A module load runs on its own kernel thread and may sleep (kmem, taskq
+// creation, locks), so the strategy may run a user thread in the middle of
+// it. User threads therefore wait at this gate (at their first system call,
+// and a Program thread before its first call) until every load has finished:
+// the kernel is booted before init runs. A counter and a wait queue on a
+// World object keep it deterministic and visible in hang reports ("sleeps in
+// modload on boot").
+
+namespace {
+sim::ObjId gate(World& w) {
+  DevSwitch& d = devsw(w);
+  if (!d.boot_gate) d.boot_gate = w.new_obj(kObjOther, "boot");
+  return d.boot_gate;
+}
+}  // namespace
+
+void boot_load_started(World& w) {
+  gate(w);
+  devsw(w).loads_pending++;
+}
+
+void boot_load_finished(World& w) {
+  DevSwitch& d = devsw(w);
+  if (d.loads_pending == 0 || --d.loads_pending > 0) return;
+  while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
+}
+
+void wait_for_boot(World& w) {
+  auto& slot = w.component(World::kSlotDev);
+  if (!slot) return;
+  DevSwitch& d = *static_cast<DevSwitch*>(slot.get());
+  while (d.loads_pending > 0) {
+    w.wq_push(d.boot_gate, w.self_tid());
+    w.sim().block(kEvModload, d.boot_gate);
+  }
+}
+
+}  // namespace ks::km

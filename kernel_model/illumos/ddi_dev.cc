@@ -1,0 +1,135 @@
+// illumos device functions: minor nodes onto the device switch, instance and
+// driver-private data, and the adapter that turns the device switch's calls
+// into cb_ops calls (open with dev_t* and OTYP_CHR, ioctl with mode and
+// rvalp, read/write through a uio).
+#include <cerrno>
+#include <sys/stat.h>
+
+#include "kernel_model/illumos/dev_impl.h"
+
+extern "C" {
+#include <sys/conf.h>
+#include <sys/ddi_impldefs.h>
+#include <sys/open.h>
+#include <sys/uio.h>
+}
+
+namespace ks::km::illumos {
+
+namespace {
+IlDriver* D(void* cookie) { return static_cast<IlDriver*>(cookie); }
+struct cb_ops* CB(void* cookie) {
+  IlDriver* d = D(cookie);
+  return d->ops ? d->ops->devo_cb_ops : nullptr;
+}
+// The kernel model's credential is what a cred_t* points at (sys/cred.h).
+struct cred* CR(const Cred& c) {
+  return reinterpret_cast<struct cred*>(const_cast<Cred*>(&c));
+}
+
+int a_open(void* cookie, uint64_t* dev, int flags, bool block, const Cred& cr) {
+  struct cb_ops* cb = CB(cookie);
+  if (!cb || !cb->cb_open) return ENXIO;
+  dev_t d = static_cast<dev_t>(*dev);
+  int rc = cb->cb_open(&d, flags, block ? OTYP_BLK : OTYP_CHR, CR(cr));
+  // A clone open hands back another minor of the same driver.
+  if (rc == 0) *dev = makedev64(getmajor(*dev), getminor(d));
+  return rc;
+}
+
+int a_close(void* cookie, uint64_t dev, int flags, bool block, const Cred& cr) {
+  struct cb_ops* cb = CB(cookie);
+  if (!cb || !cb->cb_close) return 0;
+  return cb->cb_close(static_cast<dev_t>(dev), flags, block ? OTYP_BLK : OTYP_CHR, CR(cr));
+}
+
+int a_rw(void* cookie, uint64_t dev, UserIo& io, const Cred& cr) {
+  struct cb_ops* cb = CB(cookie);
+  auto fn = cb ? (io.write ? cb->cb_write : cb->cb_read) : nullptr;
+  if (!fn) return ENXIO;
+  iovec_t iov;
+  iov.iov_base = reinterpret_cast<void*>(static_cast<uintptr_t>(io.uaddr));
+  iov.iov_len = io.resid;
+  uio_t uio{};
+  uio.uio_iov = &iov;
+  uio.uio_iovcnt = 1;
+  uio.uio_loffset = io.offset;
+  uio.uio_segflg = UIO_USERSPACE;
+  uio.uio_fmode = static_cast<uint16_t>(io.fmode);
+  uio.uio_limit = INT64_MAX;
+  uio.uio_resid = static_cast<ssize_t>(io.resid);
+  int rc = fn(static_cast<dev_t>(dev), &uio, CR(cr));
+  io.resid = uio.uio_resid < 0 ? 0 : static_cast<uint64_t>(uio.uio_resid);
+  return rc;
+}
+
+int a_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, const Cred& cr,
+            int* rval) {
+  struct cb_ops* cb = CB(cookie);
+  if (!cb || !cb->cb_ioctl) return ENOTTY;
+  return cb->cb_ioctl(static_cast<dev_t>(dev), static_cast<int>(cmd),
+                      static_cast<intptr_t>(arg), mode, CR(cr), rval);
+}
+}  // namespace
+
+DevOps dev_ops_adapter(IlDriver* d) {
+  return DevOps{d, a_open, a_close, a_rw, a_rw, a_ioctl};
+}
+
+}  // namespace ks::km::illumos
+
+using ks::km::illumos::IlDriver;
+
+extern "C" {
+
+int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, minor_t minor,
+                          const char* node_type, int flag) {
+  if (!dip || !dip->drv || !name || !*name) return DDI_FAILURE;
+  if (spec_type != S_IFCHR && spec_type != S_IFBLK) return DDI_FAILURE;
+  IlDriver* d = dip->drv;
+  ks::km::World& w = *d->w;
+  std::string path = std::string("/dev/") + name;
+  if (ks::km::devsw_lookup(w, path)) return DDI_FAILURE;  // that name is taken
+  ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK,
+                                              ks::km::illumos::dev_ops_adapter(d));
+  n.owner = d->desc->name;
+  dip->nodes.emplace_back(name);
+  return DDI_SUCCESS;
+}
+
+void ddi_remove_minor_node(dev_info_t* dip, const char* name) {
+  if (!dip || !dip->drv) return;
+  ks::km::World& w = *dip->drv->w;
+  auto& v = dip->nodes;
+  for (size_t i = 0; i < v.size();) {
+    if (name && v[i] != name) {
+      i++;
+      continue;
+    }
+    ks::km::devsw_remove_node(w, "/dev/" + v[i]);
+    v.erase(v.begin() + static_cast<ptrdiff_t>(i));
+  }
+}
+
+int ddi_get_instance(dev_info_t* dip) { return dip ? dip->instance : -1; }
+void* ddi_get_driver_private(dev_info_t* dip) { return dip ? dip->driver_private : nullptr; }
+void ddi_set_driver_private(dev_info_t* dip, void* data) {
+  if (dip) dip->driver_private = data;
+}
+const char* ddi_driver_name(dev_info_t* dip) {
+  return dip && dip->drv ? dip->drv->desc->name : "";
+}
+major_t ddi_driver_major(dev_info_t* dip) { return dip && dip->drv ? dip->drv->major : 0; }
+
+int ddi_quiesce_not_needed(dev_info_t*) { return DDI_SUCCESS; }
+int ddi_quiesce_not_supported(dev_info_t*) { return DDI_FAILURE; }
+
+int nodev() { return ENXIO; }
+int nulldev() { return 0; }
+int nochpoll(dev_t, short, int, short*, struct pollhead**) { return ENXIO; }
+// Properties are not modelled: no property exists.
+int ddi_prop_op(dev_t, dev_info_t*, ddi_prop_op_t, int, char*, caddr_t, int*) {
+  return DDI_FAILURE;
+}
+
+}  // extern "C"

@@ -1,0 +1,47 @@
+// The illumos personality's records of a loaded driver and its device
+// instance (dev_info_t). C++ only; drivers see dev_info_t as opaque.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel_model/devsw.h"
+#include "kernel_model/world.h"
+#include "kernsim/abi.h"
+
+extern "C" {
+#include <sys/devops.h>
+#include <sys/modctl.h>
+}
+
+namespace ks::km::illumos {
+
+struct IlDriver;
+
+}  // namespace ks::km::illumos
+
+// The dev_info_t a driver's attach and detach get: instance 0 of the driver.
+struct dev_info {
+  ks::km::illumos::IlDriver* drv = nullptr;
+  int instance = 0;
+  void* driver_private = nullptr;
+  std::vector<std::string> nodes;  // minor node names, creation order
+};
+
+namespace ks::km::illumos {
+
+struct IlDriver {
+  World* w = nullptr;
+  const ks_driver_desc* desc = nullptr;
+  struct dev_ops* ops = nullptr;  // what _init's mod_install installed
+  bool installed = false;
+  bool attached = false;
+  uint32_t major = 0;
+  dev_info dip;
+};
+
+// The device switch's view of the driver's cb_ops.
+DevOps dev_ops_adapter(IlDriver* d);
+
+}  // namespace ks::km::illumos

@@ -1,0 +1,22 @@
+/*
+ * illumos <sys/mkdev.h>: the kernel's dev_t is the 64-bit expanded device
+ * number, major in the high 32 bits and minor in the low 32 (NBITSMAJOR64).
+ */
+#ifndef _KS_ILLUMOS_SYS_MKDEV_H
+#define _KS_ILLUMOS_SYS_MKDEV_H
+
+#include <sys/types.h>
+
+#define NBITSMAJOR64 32
+#define NBITSMINOR64 32
+#define MAXMAJ64 0xffffffffUL
+#define MAXMIN64 0xffffffffUL
+#define NODEV ((dev_t)-1)
+
+static inline major_t getmajor(dev_t d) { return (major_t)((uint64_t)d >> NBITSMINOR64); }
+static inline minor_t getminor(dev_t d) { return (minor_t)((uint64_t)d & MAXMIN64); }
+static inline dev_t makedevice(major_t maj, minor_t min) {
+	return (dev_t)(((uint64_t)maj << NBITSMINOR64) | (uint64_t)min);
+}
+
+#endif

@@ -1,0 +1,230 @@
+// The Program executor: a declarative scenario run entirely in C++. Each
+// ProgThread is a user thread of its process that waits for boot, then runs
+// its calls in order through the system calls; results are kept by name in
+// an ordered map, so later calls (of any thread) can use them.
+#include "kernel_model/program.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+
+#include "kernel_model/devsw.h"
+#include "kernel_model/drivers.h"
+#include "kernel_model/syscalls.h"
+#include "kernel_model/user_mem.h"
+#include "kernel_model/vfs.h"
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::kOpen: return "open";
+    case Op::kClose: return "close";
+    case Op::kIoctl: return "ioctl";
+    case Op::kRead: return "read";
+    case Op::kWrite: return "write";
+    case Op::kPread: return "pread";
+    case Op::kPwrite: return "pwrite";
+    case Op::kMmap: return "mmap";
+    case Op::kMunmap: return "munmap";
+    case Op::kMprotect: return "mprotect";
+    case Op::kPoke: return "poke";
+    case Op::kCheck: return "check";
+    case Op::kKill: return "kill";
+  }
+  return "?";
+}
+
+namespace {
+
+size_t nargs(Op op) {
+  switch (op) {
+    case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
+    case Op::kMmap: case Op::kMunmap: return 2;
+    case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: return 3;
+    case Op::kPread: case Op::kPwrite: return 4;
+  }
+  return 0;
+}
+
+std::string where(const ProgThread& t, size_t i, const Call& c) {
+  return "thread " + t.name + " call " + std::to_string(i) + " (" + op_name(c.op) + ")";
+}
+
+std::string result_str(int64_t r) {
+  if (r < 0 && r >= -4095) return std::string("-") + errno_name(static_cast<int>(-r));
+  return std::to_string(r);
+}
+
+struct ProgRun;
+struct RunThread {
+  ProgRun* run;
+  const ProgThread* t;
+  Proc* proc;
+};
+struct ProgRun {
+  World* w;
+  const Program* p;
+  std::map<std::string, int64_t> results;  // by `out` name
+  std::vector<std::unique_ptr<RunThread>> threads;
+};
+
+int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
+  const Arg& a = c.args[i];
+  if (a.ref.empty()) return a.value;
+  auto it = rt.run->results.find(a.ref);
+  if (it == rt.run->results.end())
+    rt.run->w->fail(sim::FailureKind::kScenario,
+                    where(*rt.t, ci, c) + " uses the result '" + a.ref +
+                        "', which no call has produced yet",
+                    "scenario:no_result:" + rt.t->name + ":" + std::to_string(ci));
+  return it->second + a.value;
+}
+
+int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
+  World& w = *rt.run->w;
+  auto A = [&](size_t i) { return arg(rt, ci, c, i); };
+  auto U = [&](size_t i) { return static_cast<uint64_t>(A(i)); };
+  switch (c.op) {
+    case Op::kOpen: return sys_open(w, c.path, static_cast<int>(A(0)));
+    case Op::kClose: return sys_close(w, A(0));
+    case Op::kIoctl: return sys_ioctl(w, A(0), A(1), U(2));
+    case Op::kRead: return sys_read(w, A(0), U(1), U(2));
+    case Op::kWrite: return sys_write(w, A(0), U(1), U(2));
+    case Op::kPread: return sys_pread(w, A(0), U(1), U(2), A(3));
+    case Op::kPwrite: return sys_pwrite(w, A(0), U(1), U(2), A(3));
+    case Op::kMmap: return sys_mmap(w, 0, U(0), static_cast<int>(A(1)));
+    case Op::kMunmap: return sys_munmap(w, U(0), U(1));
+    case Op::kMprotect: return sys_mprotect(w, U(0), U(1), static_cast<int>(A(2)));
+    case Op::kKill: return sys_kill(w, c.path, static_cast<int>(A(0)));
+    case Op::kPoke: {
+      int e = user_write(w, *rt.proc, U(0), c.data.data(), c.data.size());
+      return e ? -e : 0;
+    }
+    case Op::kCheck: {
+      uint64_t ua = U(0);
+      std::string got(c.data.size(), '\0');
+      int e = user_read(w, *rt.proc, ua, got.data(), got.size());
+      if (e)
+        w.fail(sim::FailureKind::kScenario,
+               where(*rt.t, ci, c) + " could not read " + std::to_string(got.size()) +
+                   " bytes of its memory: " + errno_name(e),
+               "scenario:check_fault:" + rt.t->name + ":" + std::to_string(ci));
+      for (size_t i = 0; i < got.size(); i++) {
+        if (got[i] == c.data[i]) continue;
+        char buf[160];
+        std::snprintf(buf, sizeof buf,
+                      ": data mismatch at offset %zu of %zu (user address 0x%llx): "
+                      "got 0x%02x, expected 0x%02x",
+                      i, got.size(), static_cast<unsigned long long>(ua + i),
+                      static_cast<unsigned char>(got[i]), static_cast<unsigned char>(c.data[i]));
+        w.fail(sim::FailureKind::kScenario, where(*rt.t, ci, c) + buf,
+               "scenario:data_mismatch:" + rt.t->name + ":" + std::to_string(ci));
+      }
+      return 0;
+    }
+  }
+  return -ENOSYS;
+}
+
+void thread_body(void* arg) {
+  auto& rt = *static_cast<RunThread*>(arg);
+  World& w = *rt.run->w;
+  wait_for_boot(w);  // before even touching its memory: the kernel is up first
+  for (size_t ci = 0; ci < rt.t->calls.size(); ci++) {
+    const Call& c = rt.t->calls[ci];
+    int64_t r = run_call(rt, ci, c);
+    if (!c.out.empty()) rt.run->results[c.out] = r;
+    if (c.check && r != c.expect)
+      w.fail(sim::FailureKind::kScenario,
+             where(*rt.t, ci, c) + " returned " + result_str(r) + ", expected " +
+                 result_str(c.expect),
+             "scenario:result:" + rt.t->name + ":" + std::to_string(ci) + ":" + op_name(c.op));
+  }
+}
+
+}  // namespace
+
+std::string program_check(const Program& p) {
+  for (size_t i = 0; i < p.drivers.size(); i++) {
+    const ProgDriver& d = p.drivers[i];
+    const ks_driver_desc* desc = find_driver(d.name);
+    if (!desc) {
+      std::string known;
+      for (auto* x : all_drivers()) known += std::string(known.empty() ? "" : ", ") + x->name;
+      return "driver[" + std::to_string(i) + "]: unknown driver '" + d.name +
+             "' (known drivers: " + (known.empty() ? "none registered" : known) + ")";
+    }
+    bool ok = false;
+    std::string valid;
+    for (auto& [v, _] : driver_variants(desc)) {
+      ok = ok || v == d.variant;
+      valid += std::string(valid.empty() ? "" : ", ") + v;
+    }
+    if (!ok)
+      return "driver[" + std::to_string(i) + "]: driver '" + d.name + "' has no variant '" +
+             d.variant + "' (valid: " + valid + ")";
+  }
+  std::set<std::string> procs, files, threads;
+  for (auto& f : p.files) {
+    if (f.path.empty() || f.path[0] != '/') return "file '" + f.path + "': path must be absolute";
+    if (!files.insert(f.path).second) return "file '" + f.path + "' is defined twice";
+  }
+  for (auto& pr : p.procs) {
+    if (pr.name.empty()) return "a process has no name";
+    if (!procs.insert(pr.name).second) return "process '" + pr.name + "' is defined twice";
+  }
+  std::set<std::string> defined;  // results of earlier threads and calls
+  for (auto& t : p.threads) {
+    if (t.name.empty()) return "a thread has no name";
+    if (!threads.insert(t.name).second) return "thread '" + t.name + "' is defined twice";
+    if (!procs.count(t.proc))
+      return "thread " + t.name + ": unknown process '" + t.proc + "'";
+    for (size_t ci = 0; ci < t.calls.size(); ci++) {
+      const Call& c = t.calls[ci];
+      if (c.args.size() < nargs(c.op))
+        return where(t, ci, c) + ": needs " + std::to_string(nargs(c.op)) + " arguments, has " +
+               std::to_string(c.args.size());
+      if ((c.op == Op::kOpen || c.op == Op::kKill) && c.path.empty())
+        return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
+      if ((c.op == Op::kPoke || c.op == Op::kCheck) && c.data.empty())
+        return where(t, ci, c) + ": no data";
+      for (auto& a : c.args)
+        if (!a.ref.empty() && !defined.count(a.ref))
+          return where(t, ci, c) + ": the result '" + a.ref +
+                 "' is not defined by an earlier call";
+      if (!c.out.empty()) defined.insert(c.out);
+    }
+  }
+  return "";
+}
+
+void program_load(World& w, const Program& p) {
+  std::string err = program_check(p);
+  if (!err.empty()) throw std::invalid_argument("program: " + err);
+  for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
+  for (auto& f : p.files) vfs_create(w, f.path, f.size, f.readonly);
+  auto run = std::make_shared<ProgRun>();
+  run->w = &w;
+  run->p = &p;
+  for (auto& pr : p.procs) {
+    Cred cr;
+    cr.uid = pr.uid;
+    proc_create(w, pr.name, pr.model, cr);
+  }
+  for (auto& t : p.threads) {
+    auto rt = std::make_unique<RunThread>(RunThread{run.get(), &t, proc_find(w, t.proc)});
+    Tid tid = w.spawn(w.sim().intern(t.name), thread_body, rt.get());
+    w.kt(tid).proc = rt->proc;
+    run->threads.push_back(std::move(rt));
+  }
+  // The run's state lives as long as the World: a final check owns it (the
+  // World has no other keep-alive for a component's records).
+  w.on_final_check([run] {});
+}
+
+}  // namespace ks::km

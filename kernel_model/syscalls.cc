@@ -1,0 +1,237 @@
+// System calls of simulated user threads: file descriptors onto the device
+// switch, user I/O, the address space, signals. Each is a scheduling point
+// with a syscall event at entry and a syscall_exit event carrying the result.
+#include "kernel_model/syscalls.h"
+
+#include <cerrno>
+
+#include "kernel_model/devsw.h"
+#include "kernel_model/proc.h"
+#include "kernel_model/user_mem.h"
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+const char* sys_name(int nr) {
+  switch (nr) {
+    case kSysOpen: return "open";
+    case kSysClose: return "close";
+    case kSysIoctl: return "ioctl";
+    case kSysRead: return "read";
+    case kSysWrite: return "write";
+    case kSysPread: return "pread";
+    case kSysPwrite: return "pwrite";
+    case kSysMmap: return "mmap";
+    case kSysMunmap: return "munmap";
+    case kSysMprotect: return "mprotect";
+    case kSysKill: return "kill";
+    default: return "syscall";
+  }
+}
+
+const char* errno_name(int e) {
+  switch (e) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EINTR: return "EINTR";
+    case EIO: return "EIO";
+    case ENXIO: return "ENXIO";
+    case E2BIG: return "E2BIG";
+    case EBADF: return "EBADF";
+    case EAGAIN: return "EAGAIN";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EBUSY: return "EBUSY";
+    case EEXIST: return "EEXIST";
+    case ENODEV: return "ENODEV";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case EINVAL: return "EINVAL";
+    case ENFILE: return "ENFILE";
+    case EMFILE: return "EMFILE";
+    case ENOTTY: return "ENOTTY";
+    case EFBIG: return "EFBIG";
+    case ENOSPC: return "ENOSPC";
+    case ESPIPE: return "ESPIPE";
+    case EROFS: return "EROFS";
+    case EPIPE: return "EPIPE";
+    case ERANGE: return "ERANGE";
+    case EDEADLK: return "EDEADLK";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+    case ENOSYS: return "ENOSYS";
+    case ENOTSUP: return "ENOTSUP";
+    case EOVERFLOW: return "EOVERFLOW";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ECANCELED: return "ECANCELED";
+    default: return "E?";
+  }
+}
+
+namespace {
+
+// Entry: wait for boot, then the scheduling point and the syscall event; the
+// thread records which call it is in, for fault reports.
+Proc& enter(World& w, SysNr nr, uint64_t a1) {
+  wait_for_boot(w);
+  Proc& p = curproc(w);
+  w.sim().point(kEvSyscall, p.obj, nr, a1);
+  KThread& k = w.self();
+  k.syscall = sys_name(nr);
+  k.syscall_arg = a1;
+  return p;
+}
+
+int64_t leave(World& w, Proc& p, SysNr nr, int64_t r) {
+  w.sim().emit(kEvSyscallExit, p.obj, nr, 0, r);
+  KThread& k = w.self();
+  k.syscall = nullptr;
+  k.syscall_arg = 0;
+  return r;
+}
+
+std::shared_ptr<OpenFile> getf(Proc& p, int64_t fd) {
+  if (fd < 0 || static_cast<uint64_t>(fd) >= p.fds.size()) return nullptr;
+  auto f = p.fds[static_cast<size_t>(fd)];
+  return f && !f->closed ? f : nullptr;
+}
+
+int open_flags(int oflags, int* out) {
+  int f = 0;
+  switch (oflags & 3) {
+    case kORdonly: f = kFRead; break;
+    case kOWronly: f = kFWrite; break;
+    case kORdwr: f = kFRead | kFWrite; break;
+    default: return EINVAL;
+  }
+  if (oflags & kOExcl) f |= kFExcl;
+  if (oflags & kONdelay) f |= kFNdelay;
+  *out = f;
+  return 0;
+}
+
+int model_flag(const Proc& p) { return p.model == DataModel::kILP32 ? kFIlp32 : kFLp64; }
+
+int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off,
+              bool write, bool positional) {
+  auto f = getf(p, fd);
+  if (!f) return -EBADF;
+  if (!(f->flags & (write ? kFWrite : kFRead))) return -EBADF;
+  if (positional && off < 0) return -EINVAL;
+  UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags};
+  DevNode& n = *f->node;
+  auto fn = write ? n.ops.write : n.ops.read;
+  if (!fn) return -ENXIO;
+  int rc = fn(n.ops.cookie, f->dev, io, p.cred);
+  uint64_t moved = len - io.resid;
+  if (!positional) f->offset += static_cast<int64_t>(moved);
+  if (rc != 0 && moved == 0) return -rc;
+  return static_cast<int64_t>(moved);
+}
+
+}  // namespace
+
+int64_t sys_open(World& w, const std::string& path, int oflags) {
+  Proc& p = enter(w, kSysOpen, static_cast<uint64_t>(oflags));
+  int flags = 0;
+  if (int e = open_flags(oflags, &flags)) return leave(w, p, kSysOpen, -e);
+  DevNode* n = devsw_find(w, path);
+  if (!n) return leave(w, p, kSysOpen, -ENOENT);
+  // A node whose driver removed it (detached) has no driver behind it.
+  if (n->removed) return leave(w, p, kSysOpen, -ENXIO);
+  uint64_t dev = makedev64(n->major, n->minor);
+  int rc = devsw_open(w, *n, &dev, flags, p.cred);
+  if (rc != 0) return leave(w, p, kSysOpen, -rc);
+  devsw_register_exit_close(w);  // a no-op when load_driver registered it
+  auto f = std::make_shared<OpenFile>();
+  f->node = n;
+  f->dev = dev;  // a clone open may have picked another minor
+  f->flags = flags;
+  // The lowest free descriptor, taken after the driver's open (which may
+  // have slept while other threads opened and closed).
+  size_t fd = 0;
+  while (fd < p.fds.size() && p.fds[fd]) fd++;
+  if (fd == p.fds.size()) p.fds.emplace_back();
+  p.fds[fd] = std::move(f);
+  return leave(w, p, kSysOpen, static_cast<int64_t>(fd));
+}
+
+int64_t sys_close(World& w, int64_t fd) {
+  Proc& p = enter(w, kSysClose, static_cast<uint64_t>(fd));
+  auto f = getf(p, fd);
+  if (!f) return leave(w, p, kSysClose, -EBADF);
+  // The descriptor is gone before the driver's close runs, as on illumos:
+  // another thread's use of it now sees EBADF.
+  p.fds[static_cast<size_t>(fd)].reset();
+  f->closed = true;
+  int rc = devsw_close(w, *f->node, f->dev, f->flags, p.cred);
+  return leave(w, p, kSysClose, rc ? -rc : 0);
+}
+
+int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
+  Proc& p = enter(w, kSysIoctl, static_cast<uint64_t>(fd));
+  w.self().syscall_arg = static_cast<uint64_t>(cmd);  // reports name the ioctl
+  auto f = getf(p, fd);
+  if (!f) return leave(w, p, kSysIoctl, -EBADF);
+  DevNode& n = *f->node;
+  if (!n.ops.ioctl) return leave(w, p, kSysIoctl, -ENOTTY);
+  int rval = 0;
+  int rc = n.ops.ioctl(n.ops.cookie, f->dev, cmd, arg, f->flags | model_flag(p), p.cred, &rval);
+  return leave(w, p, kSysIoctl, rc ? -rc : rval);
+}
+
+int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {
+  Proc& p = enter(w, kSysRead, static_cast<uint64_t>(fd));
+  return leave(w, p, kSysRead, do_rw(w, p, fd, uaddr, len, 0, false, false));
+}
+
+int64_t sys_write(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {
+  Proc& p = enter(w, kSysWrite, static_cast<uint64_t>(fd));
+  return leave(w, p, kSysWrite, do_rw(w, p, fd, uaddr, len, 0, true, false));
+}
+
+int64_t sys_pread(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off) {
+  Proc& p = enter(w, kSysPread, static_cast<uint64_t>(fd));
+  return leave(w, p, kSysPread, do_rw(w, p, fd, uaddr, len, off, false, true));
+}
+
+int64_t sys_pwrite(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off) {
+  Proc& p = enter(w, kSysPwrite, static_cast<uint64_t>(fd));
+  return leave(w, p, kSysPwrite, do_rw(w, p, fd, uaddr, len, off, true, true));
+}
+
+int64_t sys_mmap(World& w, uint64_t hint, uint64_t len, int prot) {
+  Proc& p = enter(w, kSysMmap, len);
+  int err = 0;
+  uint64_t a = as_map(w, p, hint, len, prot, &err);
+  return leave(w, p, kSysMmap, a ? static_cast<int64_t>(a) : -(err ? err : ENOMEM));
+}
+
+int64_t sys_munmap(World& w, uint64_t addr, uint64_t len) {
+  Proc& p = enter(w, kSysMunmap, addr);
+  int rc = as_unmap(w, p, addr, len);
+  return leave(w, p, kSysMunmap, rc ? -rc : 0);
+}
+
+int64_t sys_mprotect(World& w, uint64_t addr, uint64_t len, int prot) {
+  Proc& p = enter(w, kSysMprotect, addr);
+  int rc = as_protect(w, p, addr, len, prot);
+  return leave(w, p, kSysMprotect, rc ? -rc : 0);
+}
+
+int64_t sys_kill(World& w, const std::string& thread, int sig) {
+  Proc& p = enter(w, kSysKill, static_cast<uint64_t>(sig));
+  if (sig < 1 || sig > 63) return leave(w, p, kSysKill, -EINVAL);
+  sim::Sim& s = w.sim();
+  for (size_t i = 1; i <= s.nthreads(); i++) {
+    Tid t = static_cast<Tid>(i);
+    if (thread != s.thread_name(t)) continue;
+    if (s.thread(t)->state == sim::ThreadState::kDone) continue;
+    post_signal(w, t, sig);
+    return leave(w, p, kSysKill, 0);
+  }
+  return leave(w, p, kSysKill, -ESRCH);
+}
+
+}  // namespace ks::km
