@@ -222,9 +222,7 @@ void program_load(World& w, const Program& p) {
     w.kt(tid).proc = rt->proc;
     run->threads.push_back(std::move(rt));
   }
-  // The run's state lives as long as the World: a final check owns it (the
-  // World has no other keep-alive for a component's records).
-  w.on_final_check([run] {});
+  w.keep(run);
 }
 
 }  // namespace ks::km

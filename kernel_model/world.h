@@ -158,6 +158,9 @@ class World {
   void log(std::string line) { log_.push_back(std::move(line)); }
   const std::vector<std::string>& console() const { return log_; }
 
+  // Keeps `p` alive as long as the World (state a set-up leaves behind).
+  void keep(std::shared_ptr<void> p) { kept_.push_back(std::move(p)); }
+
   // Components hang their per-World state here (created on first use).
   KmemState& kmem();
   std::shared_ptr<void>& component(int slot) { return components_[slot]; }
@@ -186,6 +189,7 @@ class World {
   std::vector<std::pair<std::string, std::string>> variants_;
   std::vector<std::string> log_;
   std::shared_ptr<void> components_[kNumSlots];
+  std::vector<std::shared_ptr<void>> kept_;
 };
 
 // Short name of a C expression naming an object: "&sc->sc_lock" -> "sc_lock".
