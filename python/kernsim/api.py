@@ -97,15 +97,25 @@ def _setup_for(scn, variant, params):
     return setup
 
 
-def _call_core(fn, *args, **kw):
+def _call_core(fn, *args, scn=None, **kw):
     """Bad input surfacing from C++ (unknown driver, variant, malformed
-    Program) comes back as ValueError: make it a KernsimError."""
+    Program, a thread yielding what is not a system call) comes back as
+    ValueError or TypeError: make it a KernsimError. With a Python scenario
+    `scn`, anything else a thread body raised (other than an assert, which is
+    a finding) is a ScenarioError naming the scenario."""
     try:
         return fn(*args, **kw)
-    except ValueError as e:
-        if isinstance(e, KernsimError):
-            raise
+    except KernsimError:
+        raise
+    except (ValueError, TypeError) as e:
+        if scn is not None and not scn.program:
+            raise ScenarioError(f"scenario {scn.name}: {e}") from e
         raise KernsimError(str(e)) from e
+    except Exception as e:  # noqa: BLE001 - a scenario thread's own bug
+        if scn is not None and not scn.program:
+            raise ScenarioError(f"scenario {scn.name}: a thread raised "
+                                f"{type(e).__name__}: {e}") from e
+        raise
 
 
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
@@ -119,7 +129,7 @@ def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None,
     setup = _setup_for(scn, variant, params)
     t0 = time.monotonic()
     res = _call_core(_core.explore, setup, strat, int(runs), int(first_execution), world, True,
-                     progress, int(progress_every))
+                     progress, int(progress_every), scn=scn)
     out = ExploreResult(scn, strat, variant, res["runs"], res["distinct"],
                         res["seconds"] or (time.monotonic() - t0))
     if res["failure"] is not None:
@@ -199,6 +209,11 @@ def _repro_setup(r, path):
                 break
             d = os.path.dirname(d)
         candidates.append(os.path.join(os.getcwd(), module))
+        # A repro written outside the repository (--out /tmp/x.repro.txtpb)
+        # names its script relative to the repository root.
+        root = os.environ.get("KERNSIM_ROOT") or _find_root(os.getcwd())
+        if root:
+            candidates.append(os.path.join(root, module))
     script = next((c for c in candidates if os.path.isfile(c)), None)
     if script is None:
         raise ReproError(f"{path}: field scenario.module: {module} not found near the repro or here")
@@ -219,10 +234,10 @@ def _repro_setup(r, path):
 
 def run_repro(r, path="repro"):
     """Replays a loaded repro once, trace recorded."""
-    setup, _ = _repro_setup(r, path)
+    setup, scn = _repro_setup(r, path)
     strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
     world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups)
-    d = _call_core(_core.run_one, setup, strat, r.execution, world)
+    d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
     return Failure.from_core(d)
 
 
@@ -250,7 +265,7 @@ def run(scn, strategy="round_robin", seed=0, execution=0, variant="none", params
     setup = _setup_for(scn, variant, params)
     d = _call_core(_core.run_one, setup, _strategy(strategy, seed, depth, 0, script, fallback),
                    int(execution),
-                   _world_opts(max_steps, inject_faults, spurious_wakeups))
+                   _world_opts(max_steps, inject_faults, spurious_wakeups), scn=scn)
     return Failure.from_core(d)
 
 

@@ -87,5 +87,8 @@ def check(r, path="repro"):
         bad("expected.signature", "is empty for a failing outcome")
     if not _hex64(r.expected.trace_hash):
         bad("expected.trace_hash", f"'{r.expected.trace_hash}' is not 0x followed by 16 lower-case hex digits")
-    decisions_from_proto(r.schedule)
+    try:
+        decisions_from_proto(r.schedule)
+    except ReproError as e:
+        raise ReproError(f"{path}: field {e}") from e
     return r

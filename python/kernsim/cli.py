@@ -1,0 +1,288 @@
+"""The command line: python3 -m kernsim {explore,replay,show,drivers}.
+
+Exit status: explore 0 when nothing failed, 1 when a failure was found;
+replay 0 when outcome and trace hash matched the repro, 1 when not; show and
+drivers 0; 2 for any usage or input error (bad scenario, malformed repro,
+unknown strategy, variant or driver), reported on one line as
+"kernsim: error: ..." without a traceback.
+"""
+
+import argparse
+import ast
+import os
+import shlex
+import sys
+import time
+
+from . import api
+from . import repro as repro_io
+from . import show as show_mod
+from .errors import KernsimError
+from .scenario import resolve
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+PROG = "kernsim"
+REPLAY_CMD = "python3 -m kernsim replay"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line and exit status 2, raised so that
+    main() reports it like every other input error."""
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+def _positive(s):
+    try:
+        v = int(s, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{s}' is not an integer") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"'{s}' is negative")
+    return v
+
+
+def _build_parser():
+    p = _Parser(prog=PROG, description="kernsim: a deterministic kernel simulator for "
+                "device-driver concurrency bugs.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    e = sub.add_parser("explore", help="run a scenario under a strategy until it fails",
+                       description="Runs a scenario's executions under a strategy; stops at "
+                       "the first failure, writes its repro and prints how to replay it.")
+    e.add_argument("scenario", metavar="SCENARIO",
+                   help="path/to/script.py or path/to/script.py:name")
+    e.add_argument("--strategy", choices=("round_robin", "random", "pct"), default="pct")
+    e.add_argument("--runs", type=_positive, default=10000, help="executions (default 10000)")
+    e.add_argument("--seed", type=_positive, default=0, help="strategy seed (default 0)")
+    e.add_argument("--variant", default="none",
+                   help="bug variant of the driver (default: none, the correct driver)")
+    e.add_argument("--depth", type=_positive, default=3, help="PCT bug depth d (default 3)")
+    e.add_argument("--max-steps", type=_positive, default=0,
+                   help="step budget per execution (default: the simulator's)")
+    e.add_argument("--inject-faults", action="store_true",
+                   help="let the strategy inject faults (allocation failure, EIO, ...)")
+    e.add_argument("--spurious-wakeups", action="store_true",
+                   help="let the strategy wake condvar waiters spuriously")
+    e.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="scenario parameter (a Python literal, else a string); repeatable")
+    e.add_argument("--out", metavar="FILE.repro.txtpb",
+                   help="where to write the repro (default out/<scenario>-<variant>.repro.txtpb)")
+    e.add_argument("--progress-every", type=_positive, default=10000, help=argparse.SUPPRESS)
+    e.add_argument("--quiet", action="store_true", help="no header, no progress")
+
+    r = sub.add_parser("replay", help="replay a repro and compare outcome and trace hash",
+                       description="Replays a repro; exit status 0 when the outcome and the "
+                       "trace hash are the recorded ones, 1 when not.")
+    r.add_argument("file", metavar="FILE", help="a *.repro.txtpb")
+    r.add_argument("--trace", action="store_true", help="print the interleaving too")
+
+    s = sub.add_parser("show", help="print a repro's interleaving",
+                       description="Replays a repro and prints its interleaving, one line "
+                       "per event, then the failure.")
+    s.add_argument("file", metavar="FILE", help="a *.repro.txtpb")
+    s.add_argument("--columns", action="store_true", help="one column per thread")
+
+    sub.add_parser("drivers", help="list drivers, personalities and bug variants")
+    return p
+
+
+# ---- helpers ----
+
+def _params(items):
+    out = {}
+    for it in items:
+        k, eq, v = it.partition("=")
+        k = k.strip()
+        if not eq or not k.isidentifier():
+            raise UsageError(f"argument --param: want KEY=VALUE with KEY a Python name, got '{it}'")
+        try:
+            out[k] = ast.literal_eval(v)
+        except (ValueError, SyntaxError):
+            out[k] = v
+    return out
+
+
+def _check_variant(driver, variant):
+    known = {d["name"]: d for d in api.drivers()}
+    if driver not in known:
+        raise KernsimError(f"the scenario exercises driver '{driver}', which this build does "
+                           f"not have (drivers: {', '.join(sorted(known)) or 'none'})")
+    names = ["none"] + [n for n, _ in known[driver]["variants"] if n != "none"]
+    if variant not in names:
+        raise KernsimError(f"driver {driver} has no variant '{variant}' "
+                           f"(variants: {', '.join(names)})")
+
+
+def _onoff(b):
+    return "yes" if b else "no"
+
+
+def _indent(text, pad="    "):
+    return "\n".join(pad + line for line in str(text).splitlines()) or pad.rstrip()
+
+
+def _scenario_label(spec, scn):
+    return spec if ":" in spec else f"{spec}:{scn.name}"
+
+
+def _describe_repro(r):
+    if r.scenario.module:
+        what = f"scenario {r.scenario.module}:{r.scenario.name}"
+        if r.scenario.params:
+            what += " (" + ", ".join(f"{k}={v}" for k, v in sorted(r.scenario.params.items())) + ")"
+    else:
+        what = "program of " + ", ".join(t.name for t in r.program.thread)
+    fb = r.found_by
+    how = f"found by {fb.name} seed {fb.seed}" if fb.name else "origin unknown"
+    if fb.name == "pct":
+        how += f" depth {fb.pct_depth}"
+    return (f"{what}, driver {r.driver} variant {r.variant}; {how}, execution {r.execution}, "
+            f"{len(r.schedule.decision)} decisions")
+
+
+def _outcome_line(kind, signature, step, hash_):
+    return f"{kind:<10} {signature or '-':<34} steps {step:<6} hash {hash_}"
+
+
+# ---- commands ----
+
+def cmd_explore(a):
+    scn = resolve(a.scenario)
+    params = _params(a.param)
+    _check_variant(scn.driver, a.variant)
+    label = _scenario_label(a.scenario, scn)
+    out_path = a.out or os.path.join("out", f"{scn.name}-{a.variant}.repro.txtpb")
+    if not a.quiet:
+        print(f"kernsim explore scenario={label} driver={scn.driver} variant={a.variant} "
+              f"strategy={a.strategy} seed={a.seed} runs={a.runs} depth={a.depth} "
+              f"max_steps={a.max_steps or 'default'} inject_faults={_onoff(a.inject_faults)} "
+              f"spurious_wakeups={_onoff(a.spurious_wakeups)}"
+              + "".join(f" param:{k}={v!r}" for k, v in params.items())
+              + f" out={out_path} path={'program' if scn.program else 'python'}", flush=True)
+
+    t0 = time.monotonic()
+
+    def progress(runs, distinct):
+        dt = time.monotonic() - t0
+        rate = runs / dt if dt > 0 else 0.0
+        print(f"kernsim: {runs} runs, {distinct} distinct interleavings, {rate:.0f} runs/s",
+              file=sys.stderr, flush=True)
+
+    res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed, variant=a.variant,
+                      params=params, depth=a.depth, max_steps=a.max_steps,
+                      inject_faults=a.inject_faults, spurious_wakeups=a.spurious_wakeups,
+                      progress=None if a.quiet else progress,
+                      progress_every=a.progress_every)
+    print(f"runs={res.runs} distinct_interleavings={res.distinct} "
+          f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
+    f = res.failure
+    if f is None:
+        print(f"no failure in {res.runs} runs")
+        return EXIT_OK
+
+    d = os.path.dirname(out_path)
+    try:
+        if d:
+            os.makedirs(d, exist_ok=True)
+        repro_io.save(res.repro, out_path)
+    except OSError as e:
+        raise KernsimError(f"cannot write the repro to {out_path}: {e.strerror or e}") from e
+    print(f"FAILURE {f.kind} at step {f.step} in thread {f.thread or '-'} "
+          f"(execution {f.execution}, {f.steps} steps, {f.preemptions} preemptions)")
+    print(_indent(f.message))
+    if f.console:
+        print("console:")
+        print(_indent("\n".join(f.console[-20:])))
+    print(f"signature:  {f.signature}")
+    print(f"trace hash: {f.hash}")
+    print(f"repro written to {out_path}; replay it with:")
+    print(f"{REPLAY_CMD} {shlex.quote(out_path)}")
+    return EXIT_FOUND
+
+
+def cmd_replay(a):
+    rr = api.replay(a.file)
+    r, got = rr.repro, rr.outcome
+    print(f"replay {a.file}: {_describe_repro(r)}")
+    if a.trace:
+        print(show_mod.render(got.trace), end="")
+    exp = r.expected
+    print("expected: " + _outcome_line(exp.kind, exp.signature, exp.steps, exp.trace_hash))
+    print("got:      " + _outcome_line(got.kind, got.signature, got.steps, got.hash))
+    if got.kind != "pass":
+        print(f"  {got.kind} at step {got.step} in thread {got.thread or '-'}:")
+        print(_indent(got.message))
+    if rr.matched:
+        print("MATCH")
+        return EXIT_OK
+    print("MISMATCH")
+    for m in rr.mismatches:
+        print(f"  {m}")
+    return EXIT_FOUND
+
+
+def cmd_show(a):
+    r = repro_io.load(a.file)
+    got = api.run_repro(r, a.file)
+    print(f"{a.file}: {_describe_repro(r)}; {len(got.trace)} events")
+    print(show_mod.render(got.trace, columns=a.columns), end="")
+    if got.kind == "pass":
+        print("outcome: pass (no failure)")
+    else:
+        print(f"{got.kind} at step {got.step} in thread {got.thread or '-'}:")
+        print(_indent(got.message))
+    if got.hash != r.expected.trace_hash or got.kind != r.expected.kind:
+        print(f"note: this build does not reproduce the recorded execution (recorded "
+              f"{r.expected.kind} hash {r.expected.trace_hash}, got {got.kind} hash {got.hash}); "
+              f"see {REPLAY_CMD} {shlex.quote(a.file)}")
+    return EXIT_OK
+
+
+def cmd_drivers(a):
+    ds = api.drivers()
+    if not ds:
+        print("no drivers in this build")
+    for d in sorted(ds, key=lambda x: x["name"]):
+        print(f"{d['name']}  (personality {d['personality']})")
+        variants = [(n, desc) for n, desc in d["variants"]]
+        if not any(n == "none" for n, _ in variants):
+            variants.insert(0, ("none", "the correct driver"))
+        w = max(len(n) for n, _ in variants)
+        for n, desc in variants:
+            print(f"  {n:<{w}}  {desc}")
+    return EXIT_OK
+
+
+COMMANDS = {"explore": cmd_explore, "replay": cmd_replay, "show": cmd_show,
+            "drivers": cmd_drivers}
+
+
+def _one_line(msg):
+    return "; ".join(x.strip() for x in str(msg).splitlines() if x.strip())
+
+
+def main(argv=None):
+    try:
+        a = _build_parser().parse_args(argv)
+        return COMMANDS[a.command](a)
+    except (UsageError, KernsimError) as e:
+        sys.stdout.flush()
+        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        # `kernsim show FILE | head`: the reader left; not an error of ours.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
