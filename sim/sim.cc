@@ -54,6 +54,7 @@ const char* Sim::intern(const std::string& s) {
 Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
                bool interrupt) {
   Thread& t = threads_.emplace_back();
+  by_tid_.push_back(&t);
   t.tid = static_cast<Tid>(threads_.size());
   t.name = name;
   t.daemon = daemon;
@@ -136,7 +137,10 @@ Tid Sim::pick_next(bool current_runnable) {
       std::span<const Tid> options(buf, n);
       PickContext c{options, cur_ ? cur_->tid : 0, current_runnable, step_};
       t = strategy_.pick(c);
-      if (!std::binary_search(options.begin(), options.end(), t)) {
+      bool valid = t == kClockTid ? buf[0] == kClockTid
+                                  : t - 1 < runnable_.size() * 64 &&
+                                        (runnable_[(t - 1) >> 6] >> ((t - 1) & 63) & 1);
+      if (!valid) {
         std::string why = strategy_.divergence();
         if (why.empty()) {
           why = std::string("strategy ") + strategy_.name() + " picked thread " +

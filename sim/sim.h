@@ -104,8 +104,8 @@ class Sim final : public SchedView {
 
   Thread* cur() const { return cur_; }
   bool on_fiber() const { return cur_ != nullptr; }
-  Thread* thread(Tid t) { return &threads_[t - 1]; }
-  const Thread* thread(Tid t) const { return &threads_[t - 1]; }
+  Thread* thread(Tid t) { return by_tid_[t - 1]; }
+  const Thread* thread(Tid t) const { return by_tid_[t - 1]; }
   size_t nthreads() const { return threads_.size(); }
 
   // ---- on a fiber ----
@@ -217,7 +217,8 @@ class Sim final : public SchedView {
   bool strategy_events_;
   bool observe_;  // record the trace or show events to the strategy
 
-  std::deque<Thread> threads_;
+  std::deque<Thread> threads_;  // stable addresses
+  std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;
   std::vector<Object> objects_;

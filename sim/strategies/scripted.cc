@@ -7,6 +7,7 @@ namespace ks::sim {
 void ScriptedStrategy::begin(uint64_t index, const SchedView& view) {
   view_ = &view;
   pos_ = 0;
+  opened_step_ = 0;
   divergence_.clear();
   fallback_->begin(index, view);
 }
@@ -29,6 +30,7 @@ Tid ScriptedStrategy::pick(const PickContext& c) {
     if (t == 0) break;  // not spawned yet
     if (runnable) return t;
     pos_++;  // it ran and has blocked or exited
+    opened_step_ = view_->step();
   }
   if (Tid t = step_thread()) {
     for (Tid r : c.runnable)
@@ -39,16 +41,31 @@ Tid ScriptedStrategy::pick(const PickContext& c) {
 
 void ScriptedStrategy::on_event(const Event& e) {
   fallback_->on_event(e);
-  if (pos_ >= steps_.size() || steps_[pos_].event.empty()) return;
-  const ScriptStep& s = steps_[pos_];
-  if (e.tid == 0 || s.thread != view_->thread_name(e.tid)) return;
-  if (s.event != view_->event_name(e.kind)) return;
-  if (!s.object.empty() && s.object != view_->object_name(e.obj)) return;
-  pos_++;
+  while (pos_ < steps_.size()) {
+    const ScriptStep& s = steps_[pos_];
+    bool mine = e.tid != 0 && s.thread == view_->thread_name(e.tid);
+    if (s.event.empty()) {
+      // "Run T until it stops": while it is open, T runs whenever it can, so
+      // another thread acting at a later scheduling point means T has
+      // blocked or exited (or never could run).
+      if (mine || e.tid == 0 || e.step <= opened_step_) return;
+      pos_++;
+      opened_step_ = e.step;
+      continue;  // the event may close the next step
+    }
+    if (mine && s.event == view_->event_name(e.kind) &&
+        (s.object.empty() || s.object == view_->object_name(e.obj))) {
+      pos_++;
+      opened_step_ = e.step;
+    }
+    return;
+  }
 }
 
 void ScriptedStrategy::end(const ExecutionSummary& s) {
   fallback_->end(s);
+  // At the end every thread has stopped: open "until it stops" steps are done.
+  while (pos_ < steps_.size() && steps_[pos_].event.empty()) pos_++;
   if (pos_ < steps_.size() && divergence_.empty()) {
     const ScriptStep& st = steps_[pos_];
     divergence_ = "script step " + std::to_string(pos_) + " (run " + st.thread +

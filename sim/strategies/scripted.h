@@ -40,6 +40,7 @@ class ScriptedStrategy final : public Strategy {
   std::unique_ptr<Strategy> fallback_;
   const SchedView* view_ = nullptr;
   size_t pos_ = 0;
+  uint64_t opened_step_ = 0;  // step at which the current script step opened
   std::string divergence_;
 };
 
