@@ -16,4 +16,11 @@ const char* const kEventNames[] = {
 static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
               "kEventNames must name every KEvent");
 
+const char* event_kind_name(uint16_t kind) {
+  if (const char* n = sim::sim_event_name(kind)) return n;
+  if (size_t(kind) >= size_t(sim::kEvFirstKernel) && size_t(kind - sim::kEvFirstKernel) < kNumEventNames)
+    return kEventNames[kind - sim::kEvFirstKernel];
+  return "?";
+}
+
 }  // namespace ks::km

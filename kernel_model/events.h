@@ -55,6 +55,8 @@ enum KEvent : uint16_t {
 };
 
 extern const char* const kEventNames[];
+// Any event kind's name, the simulator's own included; "?" if unknown.
+const char* event_kind_name(uint16_t kind);
 constexpr size_t kNumEventNames = size_t(kEvLast) - size_t(sim::kEvFirstKernel);
 
 }  // namespace ks::km

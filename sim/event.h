@@ -21,6 +21,9 @@ enum SimEvent : uint16_t {
   kEvFirstKernel = 32,
 };
 
+// Name of one of the simulator's own kinds (< kEvFirstKernel), else null.
+const char* sim_event_name(uint16_t kind);
+
 struct Event {
   uint64_t step;   // scheduling points taken before this event
   Tid tid;         // thread that made it

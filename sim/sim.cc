@@ -361,10 +361,15 @@ const char* Sim::object_name(ObjId o) const {
   return o >= 1 && o <= objects_.size() ? objects_[o - 1].name : "";
 }
 
+const char* sim_event_name(uint16_t kind) {
+  static const char* const names[] = {"?", "thread_start", "thread_exit", "block",
+                                      "wake", "clock", "choice"};
+  if (kind < sizeof names / sizeof names[0]) return names[kind];
+  return kind < kEvFirstKernel ? "?" : nullptr;
+}
+
 const char* Sim::event_name(uint16_t kind) const {
-  static const char* const sim_names[] = {"?", "thread_start", "thread_exit", "block",
-                                          "wake", "clock", "choice"};
-  if (kind < sizeof sim_names / sizeof sim_names[0]) return sim_names[kind];
+  if (const char* n = sim_event_name(kind)) return n;
   if (kind >= kEvFirstKernel && size_t(kind - kEvFirstKernel) < n_event_names_)
     return event_names_[kind - kEvFirstKernel];
   return "?";

@@ -37,7 +37,12 @@ RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::Worl
   r.steps = w.sim().step();
   r.preemptions = w.sim().preemptions();
   r.decisions = w.sim().decisions();
-  if (record_trace) r.trace = w.sim().trace();
+  if (record_trace) {
+    const sim::Sim& s = w.sim();
+    r.trace.reserve(s.trace().size());
+    for (const sim::Event& e : s.trace())
+      r.trace.push_back({e, s.thread_name(e.tid), s.object_name(e.obj), s.event_name(e.kind)});
+  }
   r.console = w.console();
   return r;
 }

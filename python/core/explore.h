@@ -15,6 +15,13 @@
 
 namespace ks::core {
 
+// A recorded event with the names it had in its World (a World's names die
+// with it).
+struct NamedEvent {
+  sim::Event e;
+  std::string thread, object, kind;
+};
+
 struct RunRecord {
   uint64_t execution = 0;
   sim::Failure failure;
@@ -22,7 +29,7 @@ struct RunRecord {
   uint64_t steps = 0;
   uint32_t preemptions = 0;
   std::vector<sim::Decision> decisions;
-  std::vector<sim::Event> trace;  // when recorded
+  std::vector<NamedEvent> trace;  // when recorded
   std::vector<std::string> console;
 };
 

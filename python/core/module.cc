@@ -55,7 +55,7 @@ km::WorldOptions world_from(const py::dict& d) {
   return o;
 }
 
-py::dict record_to_dict(const core::RunRecord& r, sim::Sim* names_from = nullptr) {
+py::dict record_to_dict(const core::RunRecord& r) {
   py::dict d;
   d["execution"] = r.execution;
   d["kind"] = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
@@ -110,8 +110,6 @@ std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
     throw std::invalid_argument("program: not a serialized kernsim.Program");
   return std::make_shared<km::Program>(core::program_from_proto(p));
 }
-
-std::string event_kind_name(sim::Sim& s, uint16_t k) { return s.event_name(k); }
 
 }  // namespace
 
@@ -222,38 +220,21 @@ PYBIND11_MODULE(_core, m) {
         core::SetupFn sf;
         if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
         else sf = python_setup(setup);
-        km::WorldOptions o = world_from(world);
-        // Run once more with a recording trace; names resolved while the World lives.
+        core::RunRecord r = core::run_once(pool, *st, world_from(world), execution, sf,
+                                           core::serve_scenario_thread, true);
         py::list events;
-        core::RunRecord r;
-        {
-          o.sim.record_trace = true;
-          km::World w(pool, *st, o, execution);
-          {
-            sim::Sim::HostScope scope(w.sim());
-            sf(w);
-          }
-          while (w.run() == km::RunStatus::kHostRequest) core::serve_scenario_thread(w);
-          r.execution = execution;
-          r.failure = w.sim().failure();
-          r.hash = w.sim().trace_hash();
-          r.steps = w.sim().step();
-          r.preemptions = w.sim().preemptions();
-          r.decisions = w.sim().decisions();
-          r.console = w.console();
-          for (const sim::Event& e : w.sim().trace()) {
-            py::dict ev;
-            ev["step"] = e.step;
-            ev["thread"] = e.tid;
-            ev["thread_name"] = w.sim().thread_name(e.tid);
-            ev["kind"] = event_kind_name(w.sim(), e.kind);
-            ev["object"] = w.sim().object_name(e.obj);
-            ev["a0"] = e.a0;
-            ev["a1"] = e.a1;
-            ev["result"] = e.result;
-            ev["vtime"] = e.vtime;
-            events.append(ev);
-          }
+        for (const core::NamedEvent& n : r.trace) {
+          py::dict ev;
+          ev["step"] = n.e.step;
+          ev["thread"] = n.e.tid;
+          ev["thread_name"] = n.thread;
+          ev["kind"] = n.kind;
+          ev["object"] = n.object;
+          ev["a0"] = n.e.a0;
+          ev["a1"] = n.e.a1;
+          ev["result"] = n.e.result;
+          ev["vtime"] = n.e.vtime;
+          events.append(ev);
         }
         py::dict d = record_to_dict(r);
         d["trace"] = events;
@@ -275,6 +256,10 @@ PYBIND11_MODULE(_core, m) {
     return out;
   });
   m.def("errno_name", [](int e) { return std::string(km::errno_name(e)); });
+  m.def("event_name", [](int k) { return std::string(km::event_kind_name(static_cast<uint16_t>(k))); },
+        "Name of an event kind number (a block event's a0 says what the thread sleeps in).");
+  m.def("sys_name", [](int nr) { return std::string(km::sys_name(nr)); },
+        "Name of a system call number (a syscall event's a0).");
   m.def("check_program", [](const py::bytes& b) { parse_program(b); },
         "Raises ValueError naming the field if a serialized Program is malformed.");
 }

@@ -10,10 +10,6 @@ attributes (kernsim_pb2.Event) work too.
 
 from . import _core
 
-# System call numbers as the syscall events carry them (a0); kernel_model's
-# SysNr, stable by contract (append only).
-_SYSCALLS = {1: "open", 2: "close", 3: "ioctl", 4: "read", 5: "write", 6: "pread",
-             7: "pwrite", 8: "mmap", 9: "munmap", 10: "mprotect", 11: "kill"}
 # What a syscall event's a1 (the first argument) is, per call.
 _SYSCALL_ARG = {"open": "flags", "close": "fd", "ioctl": "fd", "read": "fd", "write": "fd",
                 "pread": "fd", "pwrite": "fd", "mmap": "len", "munmap": "addr",
@@ -57,40 +53,19 @@ def _open_flags(f):
     return "|".join(parts)
 
 
-# Event kind numbers (a block event's a0 says what the thread sleeps in):
-# sim's kinds, then kernel_model/events.cc's from 32 on, append only by
-# contract (tests/python/test_show.py checks this copy against events.cc).
-_SIM_EVENTS = ("?", "thread_start", "thread_exit", "block", "wake", "clock", "choice")
-KERNEL_EVENTS = (
-    "mutex_enter", "mutex_exit", "mutex_tryenter", "cv_wait", "cv_wait_sig",
-    "cv_timedwait", "cv_signal", "cv_broadcast", "rw_enter", "rw_exit",
-    "rw_tryenter", "sema_p", "sema_v", "taskq_dispatch", "taskq_wait",
-    "taskq_exec", "kmem_alloc", "kmem_free", "copyin", "copyout",
-    "delay", "timeout", "untimeout", "callout", "syscall",
-    "syscall_exit", "preempt", "signal", "interrupted", "timedout",
-    "user_mem", "vnode_io", "modload", "minor_node", "soft_state",
-    "rw_tryupgrade", "rw_downgrade", "sema_tryp", "taskq_create", "taskq_destroy",
-    "taskq_idle",
-)
 _SIGNALS = {1: "SIGHUP", 2: "SIGINT", 9: "SIGKILL", 10: "SIGUSR1", 12: "SIGUSR2", 14: "SIGALRM",
             15: "SIGTERM"}
 
 
 def _event_name(k):
-    """Name of an event kind number (_core's, when it tells)."""
-    fn = getattr(_core, "event_name", None)
-    if fn is not None:
-        try:
-            name = fn(int(k))
-            if name and name != "?":
-                return name
-        except Exception:  # noqa: BLE001 - fall back to the copy
-            pass
-    if 0 < k < len(_SIM_EVENTS):
-        return _SIM_EVENTS[k]
-    if 0 <= k - 32 < len(KERNEL_EVENTS):
-        return KERNEL_EVENTS[k - 32]
-    return f"event {k}"
+    """Name of an event kind number, as the simulator names it."""
+    name = _core.event_name(int(k))
+    return name if name != "?" else f"event {k}"
+
+
+def _sys_name(nr):
+    name = _core.sys_name(int(nr))
+    return name if name != "syscall" else f"syscall {nr}"
 
 
 def _fmt_time(ns):
@@ -114,7 +89,7 @@ def describe(e, names, prev=None):
     a0, a1, res = _get(e, "a0"), _get(e, "a1"), _get(e, "result")
     d = ""
     if kind == "syscall":
-        call = _SYSCALLS.get(a0, f"syscall {a0}")
+        call = _sys_name(a0)
         what = _SYSCALL_ARG.get(call)
         if call == "open":
             d = f"{call}({_open_flags(a1)})"
@@ -125,7 +100,7 @@ def describe(e, names, prev=None):
         else:
             d = f"{call}({a1})"
     elif kind == "syscall_exit":
-        call = _SYSCALLS.get(a0, f"syscall {a0}")
+        call = _sys_name(a0)
         d = f"{call} = {_result(res, hexa=(call == 'mmap'))}"
     elif kind == "block":
         d = f"sleeps in {_event_name(a0)}"
