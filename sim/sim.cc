@@ -140,15 +140,8 @@ Tid Sim::pick_next(bool current_runnable) {
       bool valid = t == kClockTid ? buf[0] == kClockTid
                                   : t - 1 < runnable_.size() * 64 &&
                                         (runnable_[(t - 1) >> 6] >> ((t - 1) & 63) & 1);
-      if (!valid) {
-        std::string why = strategy_.divergence();
-        if (why.empty()) {
-          why = std::string("strategy ") + strategy_.name() + " picked thread " +
-                std::to_string(t) + ", which is not runnable at step " +
-                std::to_string(step_);
-        }
-        if (cur_) fail(FailureKind::kReplayDivergence, why, "replay_divergence");
-        set_failure(FailureKind::kReplayDivergence, why, "replay_divergence");
+      if (__builtin_expect(!valid, 0)) {
+        bad_pick(t);
         return 0;
       }
       decisions_.push_back(Decision{0, t});
@@ -159,6 +152,16 @@ Tid Sim::pick_next(bool current_runnable) {
     }
     return t;
   }
+}
+
+// Kept out of pick_next: its strings would bloat the hot path's frame.
+__attribute__((noinline, cold)) void Sim::bad_pick(Tid t) {
+  std::string why = strategy_.divergence();
+  if (why.empty())
+    why = std::string("strategy ") + strategy_.name() + " picked thread " + std::to_string(t) +
+          ", which is not runnable at step " + std::to_string(step_);
+  if (cur_) fail(FailureKind::kReplayDivergence, why, "replay_divergence");
+  set_failure(FailureKind::kReplayDivergence, why, "replay_divergence");
 }
 
 Thread* Sim::decide() {

@@ -192,6 +192,7 @@ class Sim final : public SchedView {
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
   Tid pick_next(bool current_runnable);
+  void bad_pick(Tid t);
   void observe(const Event& e);
   void switch_to(Thread* next) {
     Thread* prev = cur_;
