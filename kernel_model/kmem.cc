@@ -1,68 +1,124 @@
 #include "kernel_model/kmem.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <string>
 
+#include "kernel_model/kmem_arena.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
 
-KmemState::~KmemState() {
-  for (auto& [addr, a] : live) std::free(reinterpret_cast<void*>(addr));
-}
+namespace {
 
-static std::string hex(uintptr_t v) {
+constexpr uint32_t kHdrMagic = 0x6b6d656d;  // "kmem"
+constexpr uint64_t kRedzone = 16;
+
+uint64_t round16(uint64_t n) { return (n + 15) & ~uint64_t(15); }
+
+std::string hex(uintptr_t v) {
   char b[32];
   std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
   return b;
 }
 
+unsigned char poison_byte(size_t i) {
+  return reinterpret_cast<const unsigned char*>(&kKmemPoison)[i % 8];
+}
+
+char* data_of(KmemHdr* h) { return reinterpret_cast<char*>(h + 1); }
+
+// The header of p if p is the start of a buffer of this World, else null.
+KmemHdr* header_of(const KmemState& k, const void* p) {
+  const char* c = static_cast<const char*>(p);
+  if (!k.base || c < k.base + sizeof(KmemHdr) || c >= k.base + k.used ||
+      (reinterpret_cast<uintptr_t>(c) & 15) != 0)
+    return nullptr;
+  auto* h = reinterpret_cast<KmemHdr*>(const_cast<char*>(c)) - 1;
+  return h->magic == kHdrMagic ? h : nullptr;
+}
+
+// First byte of the redzone after h's buffer that was written, or -1.
+int64_t redzone_hit(KmemHdr* h) {
+  const unsigned char* rz = reinterpret_cast<unsigned char*>(data_of(h)) + h->size;
+  uint64_t n = round16(h->size + kRedzone) - h->size;
+  for (uint64_t i = 0; i < n; i++)
+    if (rz[i] != kKmemRedzone) return static_cast<int64_t>(i);
+  return -1;
+}
+
+std::string overrun_message(const KmemHdr* h, int64_t at, const std::string& when) {
+  return std::string("buffer overrun: ") + std::to_string(h->size) + "-byte buffer of tag " +
+         h->tag + " was written past its end, at offset " + std::to_string(h->size + at) +
+         " (found " + when + ")";
+}
+
+template <class Fn>
+void for_each_buffer(KmemState& k, Fn fn) {
+  for (uint64_t off = 0; off < k.used;) {
+    auto* h = reinterpret_cast<KmemHdr*>(k.base + off);
+    fn(h);
+    off = h->next;
+  }
+}
+
+}  // namespace
+
+KmemState::~KmemState() {
+  if (slot >= 0) kmem_arena_release(slot);
+}
+
 KmemState& World::kmem() {
-  if (!kmem_) {
-    kmem_ = std::make_unique<KmemState>();
-    on_final_check([this] {
-      KmemState& k = *kmem_;
-      // Writes after free: the poison must be intact.
-      for (auto& [seq, addr] : k.by_seq) {
-        KmemAlloc& a = k.live[addr];
-        if (!a.freed) continue;
-        const unsigned char* p = reinterpret_cast<const unsigned char*>(addr);
-        for (size_t i = 0; i < a.size; i++) {
-          if (p[i] == reinterpret_cast<const unsigned char*>(&kKmemPoison)[i % 8]) continue;
+  if (kmem_) return *kmem_;
+  kmem_ = std::make_unique<KmemState>();
+  kmem_->base = kmem_arena_claim(&kmem_->slot);
+  on_final_check([this] {
+    KmemState& k = *kmem_;
+    std::map<std::string, std::pair<size_t, size_t>> leaks;  // tag -> count, bytes
+    const KmemHdr* first = nullptr;
+    bool failed = false;
+    for_each_buffer(k, [&](KmemHdr* h) {
+      if (failed) return;
+      if (int64_t at = redzone_hit(h); at >= 0) {
+        set_failure(sim::FailureKind::kMemory, overrun_message(h, at, "at teardown"),
+                    std::string("overrun:") + h->tag);
+        failed = true;
+        return;
+      }
+      if (h->freed) {
+        // Writes after free: the poison must be intact.
+        const unsigned char* p = reinterpret_cast<unsigned char*>(data_of(h));
+        for (size_t i = 0; i < h->size; i++) {
+          if (p[i] == poison_byte(i)) continue;
           set_failure(sim::FailureKind::kMemory,
-                      std::string("write after free: ") + std::to_string(a.size) +
-                          "-byte buffer of tag " + a.tag + " was modified at offset " +
-                          std::to_string(i) + " after thread " + thread_name(a.free_tid) +
-                          " freed it at step " + std::to_string(a.free_step),
-                      std::string("modified_after_free:") + a.tag);
+                      std::string("write after free: ") + std::to_string(h->size) +
+                          "-byte buffer of tag " + h->tag + " was modified at offset " +
+                          std::to_string(i) + " after thread " + thread_name(h->free_tid) +
+                          " freed it at step " + std::to_string(h->free_step),
+                      std::string("modified_after_free:") + h->tag);
+          failed = true;
           return;
         }
+        return;
       }
-      // Leaks, grouped by tag, in allocation order.
-      std::map<std::string, std::pair<size_t, size_t>> leaks;  // tag -> count, bytes
-      const KmemAlloc* first = nullptr;
-      for (auto& [seq, addr] : k.by_seq) {
-        KmemAlloc& a = k.live[addr];
-        if (a.freed) continue;
-        if (!first) first = &a;
-        auto& l = leaks[a.tag];
-        l.first++;
-        l.second += a.size;
-      }
-      if (!first) return;
-      std::string msg = "memory leak at teardown:";
-      std::string sig = "leak";
-      for (auto& [tag, l] : leaks) {
-        msg += "\n  " + std::to_string(l.first) + " allocation(s), " + std::to_string(l.second) +
-               " bytes, of tag " + tag;
-        sig += ":" + tag;
-      }
-      msg += std::string("\n  first: ") + std::to_string(first->size) + " bytes by thread " +
-             thread_name(first->tid) + " at step " + std::to_string(first->step);
-      set_failure(sim::FailureKind::kMemory, msg, sig);
+      if (!first) first = h;
+      auto& l = leaks[h->tag];
+      l.first++;
+      l.second += h->size;
     });
-  }
+    if (failed || !first) return;
+    std::string msg = "memory leak at teardown:";
+    std::string sig = "leak";
+    for (auto& [tag, l] : leaks) {
+      msg += "\n  " + std::to_string(l.first) + " allocation(s), " + std::to_string(l.second) +
+             " bytes, of tag " + tag;
+      sig += ":" + tag;
+    }
+    msg += std::string("\n  first: ") + std::to_string(first->size) + " bytes by thread " +
+           thread_name(first->tid) + " at step " + std::to_string(first->step);
+    set_failure(sim::FailureKind::kMemory, msg, sig);
+  });
   return *kmem_;
 }
 
@@ -74,54 +130,61 @@ void* kmem_alloc(World& w, size_t size, int flags, const char* tag) {
       s.choose(2, sim::ChoiceKind::kFault) == 1)
     return nullptr;
   KmemState& k = w.kmem();
-  void* p = std::malloc(size ? size : 1);
-  if (!p) w.panic("host out of memory");
-  if (flags & kKmemZero) std::memset(p, 0, size);
-  else std::memset(p, kKmemUninit, size);
-  uint64_t seq = k.next_seq++;
-  k.live[reinterpret_cast<uintptr_t>(p)] =
-      KmemAlloc{size, tag ? tag : "?", seq, s.step(), w.self_tid(), false, 0, 0};
-  k.by_seq[seq] = reinterpret_cast<uintptr_t>(p);
-  k.bytes_live += size;
+  uint64_t span = sizeof(KmemHdr) + round16(size + kRedzone);
+  if (!k.base || !kmem_arena_commit(k.slot, k.used + span))
+    w.fail(sim::FailureKind::kHostError,
+           std::string("kernel memory arena exhausted (") + std::to_string(k.used) +
+               " bytes in " + std::to_string(k.nallocs) + " allocations) allocating " +
+               std::to_string(size) + " bytes for " + (tag ? tag : "?"),
+           "kmem_arena_exhausted");
+  auto* h = reinterpret_cast<KmemHdr*>(k.base + k.used);
+  *h = KmemHdr{kHdrMagic, 0, {}, size, tag ? tag : "?", s.step(), w.self_tid(), 0, 0,
+               k.used + span};
+  k.used += span;
+  k.nallocs++;
+  char* p = data_of(h);
+  std::memset(p, (flags & kKmemZero) ? 0 : kKmemUninit, size);
+  std::memset(p + size, kKmemRedzone, round16(size + kRedzone) - size);
   return p;
 }
 
+const KmemHdr* kmem_buffer(World& w, const void* p) { return header_of(w.kmem(), p); }
+
 size_t kmem_size(World& w, void* p) {
-  KmemState& k = w.kmem();
-  auto it = k.live.find(reinterpret_cast<uintptr_t>(p));
-  return it == k.live.end() || it->second.freed ? 0 : it->second.size;
+  KmemHdr* h = header_of(w.kmem(), p);
+  return h && !h->freed ? h->size : 0;
 }
 
 void kmem_free(World& w, void* p, size_t size, const char* op) {
   sim::Sim& s = w.sim();
   s.point(kEvKmemFree, 0, size);
-  KmemState& k = w.kmem();
-  auto it = k.live.find(reinterpret_cast<uintptr_t>(p));
-  if (it == k.live.end())
+  KmemHdr* h = header_of(w.kmem(), p);
+  if (!h)
     w.fail(sim::FailureKind::kMemory,
-           std::string(op) + " of " + hex(reinterpret_cast<uintptr_t>(p)) +
-               ", which was never allocated (bad free) by thread " + w.thread_name(w.self_tid()),
+           std::string(op) + " of " + (p ? hex(reinterpret_cast<uintptr_t>(p)) : "NULL") +
+               ", which is not an allocated buffer (bad free) by thread " +
+               w.thread_name(w.self_tid()),
            std::string("bad_free:") + op);
-  KmemAlloc& a = it->second;
-  if (a.freed)
+  if (h->freed)
     w.fail(sim::FailureKind::kMemory,
-           std::string("double free: ") + op + " of a " + std::to_string(a.size) +
-               "-byte buffer of tag " + a.tag + " by thread " + w.thread_name(w.self_tid()) +
-               "; thread " + w.thread_name(a.free_tid) + " freed it at step " +
-               std::to_string(a.free_step),
-           std::string("double_free:") + a.tag);
-  if (size != SIZE_MAX && size != a.size)
+           std::string("double free: ") + op + " of a " + std::to_string(h->size) +
+               "-byte buffer of tag " + h->tag + " by thread " + w.thread_name(w.self_tid()) +
+               "; thread " + w.thread_name(h->free_tid) + " freed it at step " +
+               std::to_string(h->free_step),
+           std::string("double_free:") + h->tag);
+  if (size != SIZE_MAX && size != h->size)
     w.fail(sim::FailureKind::kMemory,
-           std::string(op) + " of a buffer of tag " + a.tag + " with size " +
+           std::string(op) + " of a buffer of tag " + h->tag + " with size " +
                std::to_string(size) + ", but it was allocated with size " +
-               std::to_string(a.size),
-           std::string("free_size_mismatch:") + a.tag);
-  for (size_t i = 0; i < a.size; i++)
-    static_cast<unsigned char*>(p)[i] = reinterpret_cast<const unsigned char*>(&kKmemPoison)[i % 8];
-  a.freed = true;
-  a.free_step = s.step();
-  a.free_tid = w.self_tid();
-  k.bytes_live -= a.size;
+               std::to_string(h->size),
+           std::string("free_size_mismatch:") + h->tag);
+  if (int64_t at = redzone_hit(h); at >= 0)
+    w.fail(sim::FailureKind::kMemory, overrun_message(h, at, std::string("at ") + op),
+           std::string("overrun:") + h->tag);
+  for (size_t i = 0; i < h->size; i++) static_cast<unsigned char*>(p)[i] = poison_byte(i);
+  h->freed = 1;
+  h->free_step = s.step();
+  h->free_tid = w.self_tid();
 }
 
 }  // namespace ks::km

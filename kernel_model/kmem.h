@@ -1,18 +1,18 @@
 // Kernel memory: kmem_alloc/zalloc/free with tags, sleep and no-sleep
 // allocations (a no-sleep one may fail, as a recorded choice, when the World
 // injects faults), poisoning on free, and checks: double free, free of a
-// pointer never allocated, size mismatch, writes after free (poison found
-// disturbed at teardown) and leaks by tag.
+// pointer never allocated, size mismatch, buffer overruns (a redzone after
+// every buffer), writes after free (poison found disturbed) and leaks by tag.
 //
-// Freed memory stays in quarantine until the World ends, so a stale pointer
-// reads poison rather than another allocation, and the poison is verified.
+// Buffers come from an arena at a fixed host address, bump-allocated in
+// allocation order and never reused within a World: the addresses a driver
+// sees are the same in every run and every process (a driver that hashes or
+// sorts by address stays deterministic), a stale pointer reads poison rather
+// than another allocation, and walking the arena is walking allocation order.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <string>
-#include <unordered_map>
 
 #include "kernel_model/kobject.h"
 
@@ -21,27 +21,30 @@ namespace ks::km {
 class World;
 
 constexpr uint64_t kKmemPoison = 0xdeadbeefdeadbeefull;
-constexpr uint8_t kKmemUninit = 0xba;  // fresh kmem_alloc memory (illumos: 0xbaddcafe)
+constexpr uint8_t kKmemUninit = 0xba;   // fresh kmem_alloc memory (illumos: 0xbaddcafe)
+constexpr uint8_t kKmemRedzone = 0xfe;  // after the end of every buffer
 
 inline bool kmem_poisoned_word(uint64_t v) { return v == kKmemPoison; }
 
-struct KmemAlloc {
-  size_t size;
-  const char* tag;
-  uint64_t seq;    // allocation order: reports are sorted by it, never by address
-  uint64_t step;
-  Tid tid;
-  bool freed;
-  uint64_t free_step;
+// The header before every buffer.
+struct alignas(16) KmemHdr {  // 64 bytes: buffers stay 16-byte aligned
+  uint32_t magic;
+  uint8_t freed;
+  uint8_t pad[3];
+  uint64_t size;
+  const char* tag;   // the allocating function, or a malloc type name
+  uint64_t step;     // when allocated
+  Tid tid;           // by whom
   Tid free_tid;
+  uint64_t free_step;
+  uint64_t next;     // offset of the next header from the slot base
 };
 
 struct KmemState {
-  // Lookup by address only; reports iterate `by_seq`, never this map.
-  std::unordered_map<uintptr_t, KmemAlloc> live;
-  std::map<uint64_t, uintptr_t> by_seq;
-  uint64_t next_seq = 1;
-  size_t bytes_live = 0;
+  char* base = nullptr;  // this World's slot of the arena
+  uint64_t used = 0;     // bytes handed out (headers, buffers, redzones)
+  int slot = -1;
+  uint64_t nallocs = 0;
   ~KmemState();
 };
 
@@ -49,8 +52,13 @@ enum KmemFlags : int { kKmemSleep = 0, kKmemNoSleep = 1, kKmemZero = 2 };
 
 // tag: what allocated it (the calling function, or a malloc type name).
 void* kmem_alloc(World& w, size_t size, int flags, const char* tag);
+// size SIZE_MAX: the caller does not know it (FreeBSD free(9)).
 void kmem_free(World& w, void* p, size_t size, const char* op);
-// Size of a live allocation (FreeBSD free() passes no size), 0 if unknown.
+// Size of a live allocation, 0 if p is not one.
 size_t kmem_size(World& w, void* p);
+// The header of the buffer that starts at p (live or freed), null if p is
+// not the start of a buffer of this World: what a personality checks before
+// trusting a pointer a driver hands back (a vnode, a port).
+const KmemHdr* kmem_buffer(World& w, const void* p);
 
 }  // namespace ks::km

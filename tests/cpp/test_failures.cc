@@ -185,7 +185,7 @@ TEST(Failures, DoubleFree) {
 
 TEST(Failures, BadFree) {
   Outcome o = run_rr({{"t", kf_bad_free}});
-  EXPECT_FAILURE(o, kMemory, "bad_free:kmem_free", "never allocated (bad free) by thread t");
+  EXPECT_FAILURE(o, kMemory, "bad_free:kmem_free", "not an allocated buffer (bad free) by thread t");
 }
 
 TEST(Failures, FreeSizeMismatch) {
@@ -403,3 +403,20 @@ TEST(Time, CvTimedwaitTimesOutAtTheDeadline) {
 }
 
 }  // namespace
+
+TEST(Kmem, OverrunIntoTheRedzoneIsFound) {
+  Outcome o = run_rr({{"t", kf_overrun}});
+  EXPECT_FAILURE(o, kMemory, "overrun:kf_overrun", "20-byte buffer of tag kf_overrun",
+                 "written past its end, at offset 20", "found at kmem_free");
+}
+
+TEST(Kmem, AddressesAreTheSameInEveryWorld) {
+  // A driver that hashes or sorts by address must behave the same on replay.
+  Outcome a = run_rr({{"t", kf_addresses}});
+  Outcome b = run_rr({{"t", kf_addresses}});
+  ASSERT_FALSE(a.failure) << a.failure.message;
+  ASSERT_EQ(a.log.size(), 3u);
+  EXPECT_EQ(a.log, b.log);
+  EXPECT_LT(a.log[0], a.log[1]);  // allocation order is address order
+  for (long p : a.log) EXPECT_EQ(p % 16, 0);
+}

@@ -67,6 +67,8 @@ void kf_a_rw(void *);
 /* memory (kf_mem.c) */
 void kf_double_free(void *);
 void kf_bad_free(void *);
+void kf_overrun(void *);
+void kf_addresses(void *);
 void kf_size_mismatch(void *);
 void kf_leak(void *);
 void kf_write_after_free(void *);

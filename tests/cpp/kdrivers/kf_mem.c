@@ -35,3 +35,23 @@ void kf_write_after_free(void *arg) {
 	kmem_free((void *)p, 32);
 	p[5] = 1;
 }
+
+/* Writes one byte past the end of a 20-byte buffer, then frees it. */
+void kf_overrun(void *arg) {
+	(void)arg;
+	char *p = kmem_alloc(20, KM_SLEEP);
+	p[20] = 'x';
+	kmem_free(p, 20);
+}
+
+/* Records the addresses of three allocations in the log, frees them. */
+void kf_addresses(void *arg) {
+	struct kf_state *st = arg;
+	void *p[3];
+	for (int i = 0; i < 3; i++) {
+		p[i] = kmem_alloc(24 + 8 * i, KM_SLEEP);
+		st->kf_log[st->kf_nlog++] = (long)(uintptr_t)p[i];
+	}
+	for (int i = 0; i < 3; i++)
+		kmem_free(p[i], 24 + 8 * i);
+}
