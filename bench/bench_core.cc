@@ -38,7 +38,6 @@ namespace {
 double secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
 
 // ---- raw switch: two contexts ping-pong ----
-bctx::fcontext_t g_main;
 void pong(bctx::transfer_t t) {
   for (;;) t = bctx::jump_fcontext(t.fctx, nullptr);
 }
