@@ -88,4 +88,10 @@ void program_load(World& w, const Program& p);
 
 const char* op_name(Op op);
 
+// Runs one call of process p's thread with its arguments resolved (a[i] is
+// argument i): the system call, or the process's own store for kPoke. kCheck
+// is the caller's. Returns the result (>= 0, or -errno).
+int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std::string& path,
+                        const std::string& data);
+
 }  // namespace ks::km

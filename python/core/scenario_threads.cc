@@ -3,7 +3,6 @@
 #include <cerrno>
 
 #include "kernel_model/proc.h"
-#include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 
 namespace ks::core {
@@ -15,32 +14,13 @@ constexpr int kReqNextCall = 1;
 int64_t execute(km::World& w, ScenarioThread& t) {
   const GenCall& c = t.call;
   t.result_is_bytes = false;
-  switch (c.op) {
-    case km::Op::kOpen: return km::sys_open(w, c.path, static_cast<int>(c.a[0]));
-    case km::Op::kClose: return km::sys_close(w, c.a[0]);
-    case km::Op::kIoctl: return km::sys_ioctl(w, c.a[0], c.a[1], static_cast<uint64_t>(c.a[2]));
-    case km::Op::kRead: return km::sys_read(w, c.a[0], c.a[1], c.a[2]);
-    case km::Op::kWrite: return km::sys_write(w, c.a[0], c.a[1], c.a[2]);
-    case km::Op::kPread: return km::sys_pread(w, c.a[0], c.a[1], c.a[2], c.a[3]);
-    case km::Op::kPwrite: return km::sys_pwrite(w, c.a[0], c.a[1], c.a[2], c.a[3]);
-    case km::Op::kMmap: return km::sys_mmap(w, 0, c.a[0], static_cast<int>(c.a[1]));
-    case km::Op::kMunmap: return km::sys_munmap(w, c.a[0], c.a[1]);
-    case km::Op::kMprotect: return km::sys_mprotect(w, c.a[0], c.a[1], static_cast<int>(c.a[2]));
-    case km::Op::kKill: return km::sys_kill(w, c.path, static_cast<int>(c.a[0]));
-    case km::Op::kPoke: {
-      int e = km::user_write(w, *t.proc, c.a[0], c.data.data(), c.data.size());
-      return e ? -e : 0;
-    }
-    case km::Op::kCheck: {
-      // A peek: the bytes go back to the generator, which checks them itself.
-      t.bytes_result.assign(c.peek_len, '\0');
-      int e = km::user_read(w, *t.proc, c.a[0], t.bytes_result.data(), c.peek_len);
-      if (e) return -e;
-      t.result_is_bytes = true;
-      return 0;
-    }
-  }
-  return -ENOSYS;
+  if (c.op != km::Op::kCheck) return km::program_syscall(w, *t.proc, c.op, c.a, c.path, c.data);
+  // A peek: the bytes go back to the generator, which checks them itself.
+  t.bytes_result.assign(c.peek_len, '\0');
+  int e = km::user_read(w, *t.proc, c.a[0], t.bytes_result.data(), c.peek_len);
+  if (e) return -e;
+  t.result_is_bytes = true;
+  return 0;
 }
 
 void thread_body(void* arg) {
