@@ -6,9 +6,11 @@
  * cv_broadcast).
  *
  * Bug variants (KS_VARIANT):
- *   no_done_check  the client calls cv_wait once without testing r_done, so a
- *                  task that completes before the client sleeps wakes nobody:
- *                  the client sleeps in cv_wait on r_cv forever.
+ *   no_done_check     the client calls cv_wait once without testing r_done, so
+ *                     a task that completes before the client sleeps wakes
+ *                     nobody: the client sleeps in cv_wait on r_cv forever.
+ *   stats_no_copyout  SAMPLE_STATS stores through the user's pointer: a fault
+ *                     on the reserved user range, reported as a missing copyout.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -152,8 +154,12 @@ sample_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp, int *rva
 		mutex_enter(&sc->sc_lock);
 		st.ss_served = sc->sc_served;
 		mutex_exit(&sc->sc_lock);
-		if (ddi_copyout(&st, (void *)arg, sizeof (st), mode) != 0)
+		if (KS_VARIANT("sample", "stats_no_copyout")) {
+			/* The classic: a user pointer used as a kernel one. */
+			*(struct sample_stats *)arg = st;
+		} else if (ddi_copyout(&st, (void *)arg, sizeof (st), mode) != 0) {
 			return (EFAULT);
+		}
 		*rvalp = 0;
 		return (0);
 	default:
@@ -306,6 +312,9 @@ static const char *const sample_variants[] = {
 	"no_done_check",
 	"stuck: the client sleeps in cv_wait on r_cv forever when the taskq "
 	"completes the request before the client waits",
+	"stats_no_copyout",
+	"fault: SAMPLE_STATS stores through the user's pointer instead of "
+	"ddi_copyout (the missing-copyout bug)",
 	NULL, NULL,
 };
 

@@ -61,6 +61,31 @@ def submit(w, clients=2, base=20):
         w.spawn(f"client{i}", client(base + i))
 
 
+STATS = struct.Struct("<Q")      # struct sample_stats { uint64 ss_served; }
+
+
+def watcher(clients):
+    """Asks how many requests were served, while clients submit: the count
+    can be anything from 0 to `clients`, never more."""
+    fd = yield sys.open(DEVICE, sys.O_RDONLY)
+    assert fd >= 0, f"open {DEVICE} failed: {fd}"
+    buf = yield sys.mmap(PAGE)
+    r = yield sys.ioctl(fd, SAMPLE_STATS, buf)
+    assert r == 0, f"SAMPLE_STATS returned {r}"
+    (served,) = STATS.unpack((yield sys.peek(buf, STATS.size)))
+    assert 0 <= served <= clients, f"SAMPLE_STATS says {served} served of {clients}"
+    yield sys.close(fd)
+
+
+@kernsim.scenario(driver="sample")
+def stats(w, clients=1, base=20):
+    """Clients submit while a watcher reads the statistics (variant
+    stats_no_copyout: the driver stores through the user pointer)."""
+    for i in range(clients):
+        w.spawn(f"client{i}", client(base + i))
+    w.spawn("watcher", watcher(clients))
+
+
 def _arg(call, value=None, ref=None, offset=0):
     a = call.arg.add()
     if ref is not None:
