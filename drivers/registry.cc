@@ -7,9 +7,14 @@
 
 extern "C" {
 extern const struct ks_driver_desc ks_driver_sample;
+extern const struct ks_driver_desc ks_driver_lofi;
 }
+
+void ks_register_ctl_ioctl();  // drivers/ctl_ioctl/register.cc (FreeBSD)
 
 void ks_register_all_drivers() {
   ks::km::illumos::register_personality();
   ks::km::register_driver(&ks_driver_sample);
+  ks::km::register_driver(&ks_driver_lofi);
+  ks_register_ctl_ioctl();
 }

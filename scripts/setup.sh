@@ -8,7 +8,8 @@ PKGS=(build-essential cmake git
       libboost-context-dev            # fibers
       libprotobuf-dev protobuf-compiler python3-protobuf   # repro files
       pybind11-dev python3-dev python3-pytest              # kernsim._core and its tests
-      libgtest-dev)                   # C++ tests
+      libgtest-dev                    # C++ tests
+      clang libclang-rt-14-dev)       # libFuzzer/ASan entry points (fuzz/, optional)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -178,6 +178,8 @@ int Sim::block(uint16_t kind, ObjId obj) {
   self->wait_obj = obj;
   self->wait_kind = kind;
   self->wait_step = step_;
+  self->next_kind = kind;  // resuming continues the wait on obj
+  self->next_obj = obj;
   set_runnable(self->tid, false);
   emit(kEvBlock, obj, kind);
   Tid next = pick_next(false);
@@ -358,6 +360,15 @@ void Sim::on_fault(int signo, uintptr_t addr) {
 const char* Sim::thread_name(Tid t) const {
   if (t == kClockTid) return "<clock>";
   return t <= threads_.size() ? threads_[t - 1].name : "?";
+}
+
+bool Sim::pending_op(Tid t, uint16_t* kind, ObjId* obj) const {
+  if (t == kClockTid || t > threads_.size()) return false;
+  const Thread& th = threads_[t - 1];
+  if (!th.started || th.next_kind == 0) return false;
+  *kind = th.next_kind;
+  *obj = th.next_obj;
+  return true;
 }
 
 const char* Sim::object_name(ObjId o) const {

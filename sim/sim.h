@@ -41,6 +41,11 @@ struct Thread : Context {
   uint16_t wait_kind = 0;
   uint64_t wait_step = 0;
   int wake_code = 0;
+  // The operation it performs when next resumed (set only on the slow path
+  // of a point, where it may be suspended, and when it blocks): see
+  // SchedView::pending_op.
+  uint16_t next_kind = 0;
+  ObjId next_obj = 0;
   void* owner_data = nullptr;  // the kernel model's per-thread record
 };
 
@@ -117,6 +122,8 @@ class Sim final : public SchedView {
     if (__builtin_expect(++step_ > opts_.max_steps, 0)) step_budget_exceeded();
     if (!(runnable_.size() == 1 && timers_.empty() &&
           runnable_[0] == uint64_t(1) << ((cur_->tid - 1) & 63))) {
+      cur_->next_kind = kind;
+      cur_->next_obj = obj;
       if (Thread* next = decide()) switch_to(next);
     }
     emit(kind, obj, a0, a1, 0);
@@ -170,6 +177,7 @@ class Sim final : public SchedView {
   const char* object_name(ObjId o) const override;
   const char* event_name(uint16_t kind) const override;
   uint64_t step() const override { return step_; }
+  bool pending_op(Tid t, uint16_t* kind, ObjId* obj) const override;
   uint16_t object_kind(ObjId o) const { return objects_[o - 1].kind; }
   size_t nobjects() const { return objects_.size(); }
 

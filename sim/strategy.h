@@ -28,6 +28,11 @@ class SchedView {
   virtual const char* object_name(ObjId o) const = 0;
   virtual const char* event_name(uint16_t kind) const = 0;
   virtual uint64_t step() const = 0;
+  // The operation (event kind, object) a runnable thread performs next:
+  // where it stands suspended at a scheduling point, or the wait it resumes
+  // from. False when not known (a thread that has not started yet). DPOR's
+  // sleep sets look at it.
+  virtual bool pending_op(Tid, uint16_t* /*kind*/, ObjId* /*obj*/) const { return false; }
 };
 
 struct PickContext {

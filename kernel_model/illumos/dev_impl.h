@@ -2,6 +2,7 @@
 // instance (dev_info_t). C++ only; drivers see dev_info_t as opaque.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,8 @@ struct dev_info {
   int instance = 0;
   void* driver_private = nullptr;
   std::vector<std::string> nodes;  // minor node names, creation order
+  // ddi_prop_update_int64 properties by (dev, name): ordered, stable.
+  std::map<std::pair<uint64_t, std::string>, int64_t> props;
 };
 
 namespace ks::km::illumos {

@@ -16,10 +16,13 @@
 #include "python/core/explore.h"
 #include "python/core/program_proto.h"
 #include "python/core/scenario_threads.h"
+#include "python/core/search.h"
 #include "sim/fault_guard.h"
 
 namespace py = pybind11;
 using namespace ks;
+
+void ks_register_fuzz(py::module_& m);  // fuzz_module.cc
 
 namespace {
 
@@ -32,6 +35,9 @@ core::StrategySpec strategy_from(const py::dict& d) {
   if (d.contains("pct_depth")) s.pct_depth = d["pct_depth"].cast<uint32_t>();
   if (d.contains("pct_steps")) s.pct_steps = d["pct_steps"].cast<uint64_t>();
   if (d.contains("fallback")) s.fallback = d["fallback"].cast<std::string>();
+  if (d.contains("bound")) s.dfs_bound = d["bound"].cast<uint32_t>();
+  if (d.contains("dpor")) s.dpor = d["dpor"].cast<bool>();
+  if (d.contains("iterative")) s.iterative = d["iterative"].cast<bool>();
   if (d.contains("decisions"))
     for (auto item : d["decisions"]) {
       auto t = item.cast<std::pair<int, uint32_t>>();
@@ -83,6 +89,79 @@ py::dict campaign_to_dict(const core::CampaignResult& c) {
   return d;
 }
 
+// ---- the DFS checkpoint as a dict (python/kernsim turns it into protobuf) ----
+
+py::list decisions_to_list(const std::vector<sim::Decision>& v) {
+  py::list l;
+  for (const auto& x : v) l.append(py::make_tuple(int(x.kind), x.value));
+  return l;
+}
+
+std::vector<sim::Decision> decisions_from(const py::handle& h) {
+  std::vector<sim::Decision> v;
+  for (auto item : h) {
+    auto t = item.cast<std::pair<int, uint32_t>>();
+    v.push_back(sim::Decision{static_cast<uint8_t>(t.first), t.second});
+  }
+  return v;
+}
+
+py::dict dfs_state_to_dict(const sim::DfsState& s) {
+  py::dict d;
+  d["bound"] = s.bound;
+  d["exhausted"] = s.exhausted;
+  d["executions"] = s.executions;
+  d["redundant"] = s.redundant;
+  py::list path;
+  for (const sim::DfsNode& n : s.path) {
+    py::dict x;
+    x["kind"] = int(n.kind);
+    x["options"] = n.options;
+    x["cur"] = n.cur;
+    x["cur_runnable"] = n.cur_runnable;
+    x["pre"] = n.pre;
+    x["chosen"] = n.chosen;
+    x["done"] = n.done;
+    x["todo"] = n.todo;
+    x["sleep"] = n.sleep;
+    x["fixed"] = n.fixed;
+    path.append(x);
+  }
+  d["path"] = path;
+  py::list roots, next_roots;
+  for (const auto& r : s.roots) roots.append(decisions_to_list(r));
+  for (const auto& r : s.next_roots) next_roots.append(decisions_to_list(r));
+  d["roots"] = roots;
+  d["next_roots"] = next_roots;
+  return d;
+}
+
+sim::DfsState dfs_state_from(const py::dict& d) {
+  sim::DfsState s;
+  s.bound = d["bound"].cast<uint32_t>();
+  s.exhausted = d["exhausted"].cast<bool>();
+  s.executions = d["executions"].cast<uint64_t>();
+  s.redundant = d["redundant"].cast<uint64_t>();
+  for (auto h : d["path"]) {
+    py::dict x = h.cast<py::dict>();
+    sim::DfsNode n;
+    n.kind = static_cast<uint8_t>(x["kind"].cast<int>());
+    n.options = x["options"].cast<std::vector<uint32_t>>();
+    n.cur = x["cur"].cast<uint32_t>();
+    n.cur_runnable = x["cur_runnable"].cast<bool>();
+    n.pre = x["pre"].cast<uint32_t>();
+    n.chosen = x["chosen"].cast<uint32_t>();
+    n.done = x["done"].cast<std::vector<uint32_t>>();
+    n.todo = x["todo"].cast<std::vector<uint32_t>>();
+    n.sleep = x["sleep"].cast<std::vector<uint32_t>>();
+    n.fixed = x["fixed"].cast<bool>();
+    s.path.push_back(std::move(n));
+  }
+  for (auto r : d["roots"]) s.roots.push_back(decisions_from(r));
+  for (auto r : d["next_roots"]) s.next_roots.push_back(decisions_from(r));
+  return s;
+}
+
 // The World as a scenario's set-up function sees it (valid during set-up).
 struct SetupWorld {
   km::World* w;
@@ -115,6 +194,7 @@ std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "kernsim's deterministic kernel simulator (C++ core)";
+  ks_register_fuzz(m);
   ks_register_all_drivers();
 
   py::class_<SetupWorld>(m, "SetupWorld")
@@ -210,6 +290,52 @@ PYBIND11_MODULE(_core, m) {
       py::arg("world") = py::dict(), py::arg("stop_on_failure") = true,
       py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
       "Runs a campaign: `setup` is a Python function(SetupWorld) or a serialized Program.");
+
+  m.def(
+      "search",
+      [](py::object setup, py::dict opts, py::dict world, py::object progress,
+         uint64_t progress_every, py::object resume) {
+        core::SearchOptions o;
+        if (opts.contains("bound")) o.dfs.max_bound = opts["bound"].cast<uint32_t>();
+        if (opts.contains("dpor")) o.dfs.dpor = opts["dpor"].cast<bool>();
+        if (opts.contains("iterative")) o.dfs.iterative = opts["iterative"].cast<bool>();
+        if (opts.contains("max_executions"))
+          o.max_executions = opts["max_executions"].cast<uint64_t>();
+        if (opts.contains("max_seconds")) o.max_seconds = opts["max_seconds"].cast<double>();
+        if (opts.contains("stop_on_failure"))
+          o.stop_on_failure = opts["stop_on_failure"].cast<bool>();
+        if (opts.contains("want_kind")) o.want_kind = opts["want_kind"].cast<std::string>();
+        if (opts.contains("want_signature"))
+          o.want_signature = opts["want_signature"].cast<std::string>();
+        if (opts.contains("fewest_steps")) o.fewest_steps = opts["fewest_steps"].cast<bool>();
+        o.world = world_from(world);
+        o.progress_every = progress_every;
+        if (!progress.is_none())
+          o.progress = [progress](uint64_t e, uint64_t d, uint32_t b, uint64_t f) {
+            progress(e, d, b, f);
+          };
+        if (!resume.is_none()) o.resume = dfs_state_from(resume.cast<py::dict>());
+        core::SetupFn sf;
+        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
+        else sf = python_setup(setup);
+        core::SearchResult r = core::run_search(o, sf, core::serve_scenario_thread);
+        py::dict d;
+        d["executions"] = r.executions;
+        d["distinct"] = r.distinct;
+        d["redundant"] = r.redundant;
+        d["failures"] = r.failures;
+        d["exhausted"] = r.exhausted;
+        d["bound"] = r.bound;
+        d["per_bound"] = r.per_bound;
+        d["seconds"] = r.seconds;
+        d["failure"] = r.failure ? py::object(record_to_dict(*r.failure)) : py::none();
+        d["state"] = dfs_state_to_dict(r.state);
+        return d;
+      },
+      py::arg("setup"), py::arg("options"), py::arg("world") = py::dict(),
+      py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
+      py::arg("resume") = py::none(),
+      "Bounded exhaustive search (DFS, optionally DPOR); resumable from a state dict.");
 
   m.def(
       "run_one",

@@ -1,5 +1,6 @@
 #include "python/core/strategy_spec.h"
 
+#include "sim/strategies/dfs.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/replay.h"
@@ -13,16 +14,19 @@ std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s) {
   if (s.name == "pct")
     return std::make_unique<sim::PctStrategy>(s.seed, s.pct_depth, s.pct_steps,
                                               sim::ChoiceRates{});
+  if (s.name == "dfs")
+    return std::make_unique<sim::DfsStrategy>(sim::DfsOptions{s.dfs_bound, s.dpor, s.iterative});
   if (s.name == "replay") return std::make_unique<sim::ReplayStrategy>(s.decisions);
   if (s.name == "scripted") {
     StrategySpec fb = s;
     fb.name = s.fallback;
     if (fb.name == "scripted" || fb.name == "replay")
       throw std::invalid_argument("a script's fallback must be round_robin, random or pct");
+    if (fb.name == "dfs") throw std::invalid_argument("a script's fallback cannot be dfs");
     return std::make_unique<sim::ScriptedStrategy>(s.script, make_strategy(fb));
   }
   throw std::invalid_argument("unknown strategy '" + s.name +
-                              "' (known: round_robin, random, pct, replay, scripted)");
+                              "' (known: round_robin, random, pct, replay, scripted, dfs)");
 }
 
 }  // namespace ks::core

@@ -14,13 +14,16 @@
 namespace ks::core {
 
 struct StrategySpec {
-  std::string name = "pct";  // round_robin random pct replay scripted
+  std::string name = "pct";  // round_robin random pct replay scripted dfs
   uint64_t seed = 0;
   uint32_t pct_depth = 3;
   uint64_t pct_steps = 0;
   std::vector<sim::Decision> decisions;  // replay
   std::vector<sim::ScriptStep> script;   // scripted
   std::string fallback = "round_robin";  // scripted: who decides off-script
+  uint32_t dfs_bound = 2;                // dfs: preemption bound
+  bool dpor = false;                     // dfs: partial-order reduction
+  bool iterative = true;                 // dfs: bounds 0..dfs_bound in turn
 };
 
 // Throws std::invalid_argument naming an unknown strategy.

@@ -16,3 +16,4 @@ from .api import (ExploreResult, Failure, ReplayResult, drivers, explore, make_r
 from .errors import CheckFailed, KernsimError, ReproError, ScenarioError  # noqa: F401
 from .repro import load as load_repro, save as save_repro  # noqa: F401
 from .scenario import Scenario, World, program_scenario, resolve, scenario  # noqa: F401
+from .api import SearchResult, load_checkpoint, save_checkpoint, search  # noqa: F401,E402

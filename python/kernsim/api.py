@@ -121,9 +121,19 @@ def _call_core(fn, *args, scn=None, **kw):
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
             pct_steps=0, max_steps=0, inject_faults=False, spurious_wakeups=False,
             first_execution=0, progress=None, progress_every=10000, script=None,
-            fallback="round_robin"):
+            fallback="round_robin", bound=2, dpor=False):
     """Runs up to `runs` executions; stops at the first failure, which comes
-    back with its repro."""
+    back with its repro. strategy="dfs" is the bounded exhaustive search
+    (see search(): `bound`, `dpor`; `runs` is its execution budget)."""
+    if strategy == "dfs":
+        sr = search(scn, bound=bound, dpor=dpor, max_executions=runs, variant=variant,
+                    params=params, max_steps=max_steps, inject_faults=inject_faults,
+                    spurious_wakeups=spurious_wakeups, progress=None,
+                    progress_every=progress_every)
+        out = ExploreResult(scn, sr.strategy, variant, sr.executions, sr.distinct, sr.seconds,
+                            sr.failure, sr.repro)
+        out.search = sr
+        return out
     strat = _strategy(strategy, seed, depth, pct_steps, script, fallback)
     world = _world_opts(max_steps, inject_faults, spurious_wakeups)
     setup = _setup_for(scn, variant, params)
@@ -135,6 +145,128 @@ def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None,
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
         out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+    return out
+
+
+@dataclasses.dataclass
+class SearchResult:
+    """A bounded exhaustive search: `exhausted` says every execution within
+    `bound` preemptions ran (with no failure, the scenario is proven free of
+    bugs up to that bound); `bound` is the bound reached, or the one the
+    failure was found at."""
+    scenario: Scenario
+    strategy: dict
+    variant: str
+    executions: int
+    distinct: int
+    exhausted: bool
+    bound: int
+    seconds: float
+    per_bound: list
+    redundant: int = 0
+    failures: int = 0
+    failure: Failure = None
+    repro: object = None
+    checkpoint: object = None  # kernsim_pb2.DfsCheckpoint to resume from
+
+    @property
+    def runs(self):
+        return self.executions
+
+    @property
+    def runs_per_sec(self):
+        return self.executions / self.seconds if self.seconds > 0 else 0.0
+
+
+def _state_to_checkpoint(st, scn, variant, params, world, opts):
+    c = pb.DfsCheckpoint(version=1, driver=scn.driver, variant=variant,
+                         max_bound=opts["bound"], dpor=opts["dpor"],
+                         iterative=opts["iterative"], bound=st["bound"],
+                         exhausted=st["exhausted"], executions=st["executions"],
+                         redundant=st["redundant"])
+    if scn.program:
+        c.program.ParseFromString(_setup_for(scn, variant, params))
+    else:
+        c.scenario.module = _module_ref(scn.module_file)
+        c.scenario.name = scn.name
+        for k, v in (params or {}).items():
+            c.scenario.params[k] = repr(v)
+    c.world.max_steps = world["max_steps"]
+    c.world.inject_faults = world["inject_faults"]
+    c.world.spurious_wakeups = world["spurious_wakeups"]
+    for n in st["path"]:
+        c.path.add(kind=n["kind"], option=n["options"], current=n["cur"],
+                   current_runnable=n["cur_runnable"], preemptions=n["pre"],
+                   chosen=n["chosen"], done=n["done"], todo=n["todo"], sleep=n["sleep"],
+                   fixed=n["fixed"])
+    for field, key in ((c.roots, "roots"), (c.next_roots, "next_roots")):
+        for r in st[key]:
+            repro_io.decisions_to_proto(r, field.add())
+    return c
+
+
+def _checkpoint_to_state(c):
+    return {"bound": c.bound, "exhausted": c.exhausted, "executions": c.executions,
+            "redundant": c.redundant,
+            "path": [{"kind": n.kind, "options": list(n.option), "cur": n.current,
+                      "cur_runnable": n.current_runnable, "pre": n.preemptions,
+                      "chosen": n.chosen, "done": list(n.done), "todo": list(n.todo),
+                      "sleep": list(n.sleep), "fixed": n.fixed} for n in c.path],
+            "roots": [repro_io.decisions_from_proto(r) for r in c.roots],
+            "next_roots": [repro_io.decisions_from_proto(r) for r in c.next_roots]}
+
+
+def save_checkpoint(c, path):
+    from google.protobuf import text_format
+    with open(path, "w") as f:
+        f.write(text_format.MessageToString(c))
+
+
+def load_checkpoint(path):
+    from google.protobuf import text_format
+    try:
+        with open(path) as f:
+            return text_format.Parse(f.read(), pb.DfsCheckpoint())
+    except OSError as e:
+        raise KernsimError(f"cannot read checkpoint {path}: {e.strerror or e}") from e
+    except text_format.ParseError as e:
+        raise ReproError(f"{path}: not a DfsCheckpoint: {e}") from e
+
+
+def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_seconds=0,
+           variant="none", params=None, max_steps=0, inject_faults=False,
+           spurious_wakeups=False, progress=None, progress_every=10000, resume=None,
+           stop_on_failure=True, want_kind="", want_signature="", fewest_steps=False):
+    """Bounded exhaustive search (DFS over every decision, preemption bounds
+    0..`bound` in turn; `dpor` prunes orders of independent operations).
+    Stops at the first failure, at exhaustion, or at `max_executions` /
+    `max_seconds`; `.checkpoint` continues it (pass it, or a file saved with
+    save_checkpoint, as `resume`). progress(executions, distinct, bound,
+    failures) is called every `progress_every` executions."""
+    opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
+            "max_executions": int(max_executions), "max_seconds": float(max_seconds),
+            "stop_on_failure": bool(stop_on_failure), "want_kind": want_kind,
+            "want_signature": want_signature, "fewest_steps": bool(fewest_steps)}
+    state = None
+    if resume is not None:
+        c = load_checkpoint(resume) if isinstance(resume, str) else resume
+        if (c.max_bound, c.dpor, c.iterative) != (opts["bound"], opts["dpor"], opts["iterative"]):
+            raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "
+                               f"iterative={c.iterative}; resume it with the same options")
+        state = _checkpoint_to_state(c)
+    world = _world_opts(max_steps, inject_faults, spurious_wakeups)
+    setup = _setup_for(scn, variant, params)
+    res = _call_core(_core.search, setup, opts, world, progress, int(progress_every), state,
+                     scn=scn)
+    strat = {"name": "dfs", "seed": 0, "pct_depth": 0, "pct_steps": 0, "bound": opts["bound"],
+             "dpor": opts["dpor"]}
+    out = SearchResult(scn, strat, variant, res["executions"], res["distinct"], res["exhausted"],
+                       res["bound"], res["seconds"], list(res["per_bound"]), res["redundant"],
+                       res["failures"])
+    if res["failure"] is not None:
+        out.failure = Failure.from_core(res["failure"])
+        out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+    out.checkpoint = _state_to_checkpoint(res["state"], scn, variant, params, world, opts)
     return out
 
 

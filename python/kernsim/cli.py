@@ -15,6 +15,7 @@ import sys
 import time
 
 from . import api
+from . import fuzz_cli
 from . import repro as repro_io
 from . import show as show_mod
 from .errors import KernsimError
@@ -90,6 +91,7 @@ def _build_parser():
     s.add_argument("--columns", action="store_true", help="one column per thread")
 
     sub.add_parser("drivers", help="list drivers, personalities and bug variants")
+    fuzz_cli.add_parser(sub, _positive)
     return p
 
 
@@ -261,7 +263,7 @@ def cmd_drivers(a):
 
 
 COMMANDS = {"explore": cmd_explore, "replay": cmd_replay, "show": cmd_show,
-            "drivers": cmd_drivers}
+            "drivers": cmd_drivers, "fuzz": lambda a: fuzz_cli.cmd(a)}
 
 
 def _one_line(msg):

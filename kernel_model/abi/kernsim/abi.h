@@ -148,6 +148,15 @@ uint32_t ks_thread_id(void);
 const char *ks_thread_name(void);
 int ks_in_interrupt(void);
 
+
+/* ---- kernel threads (abi_kthread.cc) ----
+ * A kernel thread running fn(arg), named `name` (copied). daemon != 0: a
+ * service thread, whose sleeping at the end of a run is not a hang (it must
+ * still have returned by the final checks). Returns its thread id. The
+ * thread ends when fn returns.
+ */
+uint32_t ks_kthread_create(const char *name, void (*fn)(void *), void *arg, int daemon);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,6 +11,7 @@
 #define NBITSMINOR64 32
 #define MAXMAJ64 0xffffffffUL
 #define MAXMIN64 0xffffffffUL
+#undef NODEV /* glibc <sys/param.h> has its own */
 #define NODEV ((dev_t)-1)
 
 static inline major_t getmajor(dev_t d) { return (major_t)((uint64_t)d >> NBITSMINOR64); }

@@ -52,4 +52,28 @@ extern pid_t ddi_get_pid(void);
 
 /* ---- end user memory ---- */
 
+/* ---- properties: 64-bit integer properties of a dev_t (lofi's "Size",
+ * "Nblocks"), kept with the dev_info until removed ---- */
+
+#define DDI_PROP_SUCCESS 0
+#define DDI_PROP_NOT_FOUND 1
+#define DDI_PROP_INVAL_ARG 4
+#define DDI_PROP_DONTPASS 0x0001
+#define DDI_DEV_T_NONE ((dev_t)-1)
+#define DDI_DEV_T_ANY ((dev_t)-2)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern int ddi_prop_update_int64(dev_t, dev_info_t *, char *, int64_t);
+extern int ddi_prop_update_int(dev_t, dev_info_t *, char *, int);
+extern int64_t ddi_prop_get_int64(dev_t, dev_info_t *, uint_t, char *, int64_t);
+extern int ddi_prop_remove(dev_t, dev_info_t *, char *);
+extern void ddi_prop_remove_all(dev_info_t *);
+#ifdef __cplusplus
+}
+#endif
+
+/* ---- end properties ---- */
+
 #endif

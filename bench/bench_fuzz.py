@@ -1,0 +1,88 @@
+"""Fuzzer figures, JSON on stdout: for each driver with an ioctl description,
+(1) executions per second of generated programs of ~10 calls over 2-3
+threads, one core, coverage on; (2) time and executions to the first find of
+each bug variant (capped; null when not found), and (3) with --long, a
+60-second run of the correct driver (no failure expected; coverage over time).
+
+    PYTHONPATH=build/python KERNSIM_ROOT=$PWD /usr/bin/python3 bench/bench_fuzz.py [--cap S] [--long]
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+from kernsim import _core, api, fuzz_desc, fuzz_engine, fuzz_gen
+
+
+def exec_rate(desc, seconds=3.0):
+    rng = random.Random(1)
+    gen = fuzz_gen.Generator(desc, rng)
+    progs, calls = [], []
+    while len(progs) < 64:
+        p = gen.generate()
+        for _ in range(6):
+            p, _s = gen.mutate(p, {"name": "pct"})
+        n = sum(len(t.call) for t in p.thread)
+        if 8 <= n <= 14 and len(p.thread) >= 2:
+            progs.append(p.SerializeToString())
+            calls.append(n)
+    ex = _core.FuzzExecutor()
+    runs, t0, i = 0, time.monotonic(), 0
+    while time.monotonic() - t0 < seconds:
+        ex.run_batch(progs[i % len(progs)], {"name": "pct", "pct_depth": 2},
+                     list(range(i * 64, i * 64 + 64)))
+        runs += 64
+        i += 1
+    dt = time.monotonic() - t0
+    return {"executions_per_sec": round(runs / dt), "programs": len(progs),
+            "mean_calls": round(sum(calls) / len(calls), 1), "edges": ex.edges,
+            "pairs": ex.pairs}
+
+
+def first_find(desc, variant, cap, tmp):
+    fz = fuzz_engine.Fuzzer(desc, variant, seed=0, out_dir=tmp)
+    st = fz.run(seconds=cap, stop_on_find=True)
+    if not fz.findings:
+        return {"found": None, "seconds_cap": cap, "executions": st.executions}
+    f = next(iter(fz.findings.values()))
+    return {"found": f"{f.kind} {f.signature}", "seconds": round(f.seconds, 3),
+            "executions": f.executions, "replayed": f.replayed, "calls": f.calls}
+
+
+def long_run(desc, seconds=60):
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir="/tmp/kernsim-bench-fuzz")
+    curve = []
+    fz.run(seconds=seconds, status=lambda s: curve.append((round(s.seconds), s.edges, s.pairs)),
+           status_every=5.0)
+    return {"seconds": seconds, "executions": fz.stats.executions,
+            "failures": [f"{k} {s}" for k, s in fz.findings], "edges_pairs_over_time": curve}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cap", type=float, default=30.0, help="seconds per variant (default 30)")
+    ap.add_argument("--long", action="store_true", help="also the 60 s no-false-positive run")
+    a = ap.parse_args()
+    root = os.environ.get("KERNSIM_ROOT", os.getcwd())
+    variants = {d["name"]: [n for n, _ in d["variants"] if n != "none"] for d in api.drivers()}
+    out = {}
+    for name in sorted(variants):
+        try:
+            desc = fuzz_desc.load(fuzz_desc.find(name, root))
+        except fuzz_desc.DescriptionError:
+            continue
+        r = {"exec_rate": exec_rate(desc),
+             "first_find": {v: first_find(desc, v, a.cap, f"/tmp/kernsim-bench-fuzz/{name}")
+                            for v in variants[name]}}
+        if a.long:
+            r["long_run"] = long_run(desc)
+        out[name] = r
+    json.dump(out, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+// FreeBSD character devices onto the device switch: make_dev_s creates the
+// node /dev/<name> whose DevOps call the cdevsw; the ioctl path does what
+// FreeBSD's generic ioctl code does before d_ioctl (copy the argument in by
+// the command's IOC_IN/IOC_OUT and size, and out after a successful call),
+// so d_ioctl gets a kernel pointer. destroy_dev removes the node and waits
+// until no thread is inside the device's methods (si_threadcount drains).
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "kernel_model/devsw.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/conf.h>
+#include <sys/kthread.h>
+#include <sys/systm.h>
+}
+
+#undef printf
+#undef panic
+#undef ticks
+#undef curthread
+
+using ks::km::World;
+
+// The personality's record of a cdev (struct cdev is its first member, so
+// the driver's pointer stays valid, if dead, for the World's lifetime).
+struct ks_fb_cdev {
+  struct cdev cdev;
+  World* w = nullptr;
+  std::string path;
+  uint32_t threads = 0;  // threads inside d_open/d_close/d_ioctl
+  bool destroyed = false;
+  bool draining = false;
+  ks_handle_t lock{}, cv{};
+};
+
+namespace ks::km::freebsd {
+
+namespace {
+
+struct FbState {
+  uint32_t major = 0;
+  uint32_t next_minor = 0;
+  std::deque<ks_fb_cdev> cdevs;
+};
+
+FbState& state(World& w) {
+  auto& slot = w.component(World::kSlotFreebsd);
+  if (!slot) {
+    auto s = std::make_shared<FbState>();
+    s->major = devsw_new_major(w);
+    slot = s;
+  }
+  return *static_cast<FbState*>(slot.get());
+}
+
+ks_fb_cdev* C(void* cookie) { return static_cast<ks_fb_cdev*>(cookie); }
+
+constexpr int kSIfchr = 0020000;  // d_open's devtype for a character device
+
+void leave(ks_fb_cdev* c) {
+  c->threads--;
+  if (c->draining && c->threads == 0) {
+    ks_mutex_enter(&c->lock, "si_threadcount_mtx");
+    ks_cv_broadcast(&c->cv, "si_threadcount");
+    ks_mutex_exit(&c->lock, "si_threadcount_mtx");
+  }
+}
+
+int a_open(void* cookie, uint64_t*, int flags, bool, const Cred&) {
+  ks_fb_cdev* c = C(cookie);
+  if (c->destroyed) return ENXIO;
+  d_open_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_open : nullptr;
+  if (!fn) return 0;
+  c->threads++;
+  int rc = fn(&c->cdev, flags & 0xffff, kSIfchr, ks_fb_curthread());
+  leave(c);
+  return rc;
+}
+
+int a_close(void* cookie, uint64_t, int flags, bool, const Cred&) {
+  ks_fb_cdev* c = C(cookie);
+  if (c->destroyed) return 0;
+  d_close_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_close : nullptr;
+  if (!fn) return 0;
+  c->threads++;
+  int rc = fn(&c->cdev, flags & 0xffff, kSIfchr, ks_fb_curthread());
+  leave(c);
+  return rc;
+}
+
+int a_rw(void*, uint64_t, UserIo&, const Cred&) { return ENODEV; }
+
+int a_ioctl(void* cookie, uint64_t, int64_t cmd, uint64_t arg, int mode, const Cred&, int*) {
+  ks_fb_cdev* c = C(cookie);
+  if (c->destroyed) return ENXIO;
+  d_ioctl_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_ioctl : nullptr;
+  if (!fn) return ENOTTY;
+  u_long com = static_cast<uint32_t>(cmd);
+  size_t size = IOCPARM_LEN(com);
+  if (size > IOCPARM_MAX || ((com & IOC_VOID) && (com & IOC_INOUT)) ||
+      (!(com & IOC_DIRMASK) && size))
+    return ENOTTY;
+  // The thread holds the device from here (the copies are scheduling
+  // points: destroy_dev may start meanwhile, and must wait for us).
+  c->threads++;
+  // On the fiber's stack, not the host heap: a thread abandoned asleep in
+  // d_ioctl leaves nothing to free.
+  alignas(16) unsigned char buf[IOCPARM_MAX];
+  caddr_t data = reinterpret_cast<caddr_t>(buf);
+  int rc = 0;
+  if (com & IOC_VOID) {
+    int v = static_cast<int>(arg);  // _IOWINT: d_ioctl reads an int
+    std::memcpy(buf, &v, sizeof v);
+  } else if ((com & IOC_IN) && size) {
+    if (ks_copyin(arg, buf, size) != 0) rc = EFAULT;
+  } else if (size) {
+    std::memset(buf, 0, size);
+  }
+  if (rc == 0) rc = fn(&c->cdev, com, data, mode & 0xffff, ks_fb_curthread());
+  if (rc == 0 && (com & IOC_OUT) && size && ks_copyout(buf, arg, size) != 0) rc = EFAULT;
+  leave(c);
+  return rc;
+}
+
+}  // namespace
+
+}  // namespace ks::km::freebsd
+
+using namespace ks::km::freebsd;
+
+extern "C" {
+
+void make_dev_args_init_impl(struct make_dev_args* a, size_t sz) {
+  std::memset(a, 0, sz);
+  a->mda_size = sz;
+}
+
+int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...) {
+  World& w = *World::current();
+  if (!a || a->mda_size != sizeof(struct make_dev_args) || !a->mda_devsw) return EINVAL;
+  if (a->mda_devsw->d_version != D_VERSION)
+    ks_panic("make_dev_s: cdevsw %s has d_version 0x%x, not D_VERSION",
+             a->mda_devsw->d_name ? a->mda_devsw->d_name : "?", a->mda_devsw->d_version);
+  char name[64];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = std::vsnprintf(name, sizeof name, fmt, ap);
+  va_end(ap);
+  if (n <= 0 || size_t(n) >= sizeof name) return ENAMETOOLONG;
+  std::string path = std::string("/dev/") + name;
+  if (ks::km::devsw_lookup(w, path)) return EEXIST;  // that name is taken
+  FbState& s = state(w);
+  ks_fb_cdev& c = s.cdevs.emplace_back();
+  c.w = &w;
+  c.path = path;
+  c.cdev.si_drv1 = a->mda_si_drv1;
+  c.cdev.si_drv2 = a->mda_si_drv2;
+  c.cdev.si_devsw = a->mda_devsw;
+  c.cdev.si_drv0 = a->mda_unit;
+  std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
+  c.cdev.si_ks = &c;
+  ks_mutex_init(&c.lock, "si_threadcount_mtx", 0, "si_threadcount_mtx");
+  ks_cv_init(&c.cv, "si_threadcount", "si_threadcount");
+  ks::km::DevOps ops{&c, a_open, a_close, a_rw, a_rw, a_ioctl};
+  ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
+  node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
+  *cdev = &c.cdev;
+  return 0;
+}
+
+void destroy_dev(struct cdev* dev) {
+  if (!dev || !dev->si_ks || dev->si_ks->destroyed)
+    ks_panic("destroy_dev of %s: not a live cdev", dev ? dev->si_name : "NULL");
+  ks_fb_cdev* c = dev->si_ks;
+  c->destroyed = true;
+  ks::km::devsw_remove_node(*c->w, c->path);
+  // Wait for the threads still inside the device's methods, as FreeBSD's
+  // destroy_dev does (a driver frees what they use only after this).
+  ks_mutex_enter(&c->lock, "si_threadcount_mtx");
+  c->draining = true;
+  while (c->threads > 0) ks_cv_wait(&c->cv, &c->lock, 0, 0, "si_threadcount", "si_threadcount_mtx");
+  c->draining = false;
+  ks_mutex_exit(&c->lock, "si_threadcount_mtx");
+}
+
+int dev2unit(struct cdev* dev) { return dev->si_drv0; }
+const char* devtoname(struct cdev* dev) { return dev->si_name; }
+
+int kthread_add(void (*fn)(void*), void* arg, struct proc*, struct thread** tdp, int, int,
+                const char* fmt, ...) {
+  char name[64];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(name, sizeof name, fmt, ap);
+  va_end(ap);
+  uint32_t tid = ks_kthread_create(name, fn, arg, 1);
+  if (tdp)
+    *tdp = reinterpret_cast<struct thread*>(static_cast<uintptr_t>(0xfb00000000000000ull | tid));
+  return 0;
+}
+
+int kproc_create(void (*fn)(void*), void* arg, struct proc** pp, int, int, const char* fmt, ...) {
+  char name[64];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(name, sizeof name, fmt, ap);
+  va_end(ap);
+  ks_kthread_create(name, fn, arg, 1);
+  if (pp) *pp = nullptr;
+  return 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,93 @@
+/*
+ * FreeBSD <sys/conf.h>: character devices. A cdevsw names the driver's
+ * d_open/d_close/d_ioctl; make_dev_s creates /dev/<name> (si_drv1/si_drv2
+ * from the args); destroy_dev removes the node and, as FreeBSD does, waits
+ * until no thread is inside one of the device's methods any more (so it
+ * must not be called from the device's own methods). d_ioctl gets a kernel
+ * copy of the argument (sys/ioccom.h). d_read/d_write are not modelled.
+ */
+#ifndef _KS_FREEBSD_SYS_CONF_H
+#define _KS_FREEBSD_SYS_CONF_H
+
+#include <sys/types.h>
+#include <sys/ioccom.h>
+
+struct thread;
+struct cdev;
+struct ucred;
+
+typedef int d_open_t(struct cdev *dev, int oflags, int devtype, struct thread *td);
+typedef int d_close_t(struct cdev *dev, int fflag, int devtype, struct thread *td);
+typedef int d_ioctl_t(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
+    struct thread *td);
+
+#define D_VERSION	0x17122009
+#define D_TRACKCLOSE	0x00080000
+#define D_NEEDGIANT	0x00400000
+
+struct cdevsw {
+	int d_version;
+	u_int d_flags;
+	const char *d_name;
+	d_open_t *d_open;
+	d_close_t *d_close;
+	d_ioctl_t *d_ioctl;
+};
+
+struct ks_fb_cdev;	/* the personality's record (kernel_model/freebsd) */
+
+struct cdev {
+	void *si_drv1;
+	void *si_drv2;
+	struct cdevsw *si_devsw;
+	int si_drv0;		/* the unit */
+	char si_name[64];	/* below /dev */
+	struct ks_fb_cdev *si_ks;
+};
+
+#define UID_ROOT	0
+#define GID_WHEEL	0
+#define GID_OPERATOR	5
+
+#define MAKEDEV_REF		0x01
+#define MAKEDEV_WHTOUT		0x02
+#define MAKEDEV_NOWAIT		0x04
+#define MAKEDEV_WAITOK		0x08
+#define MAKEDEV_ETERNAL		0x10
+#define MAKEDEV_CHECKNAME	0x20
+
+/* open(2) flags as d_open/d_ioctl see them */
+#ifndef FREAD
+#define FREAD	0x0001
+#define FWRITE	0x0002
+#endif
+
+struct make_dev_args {
+	size_t mda_size;
+	int mda_flags;
+	struct cdevsw *mda_devsw;
+	struct ucred *mda_cr;
+	uid_t mda_uid;
+	gid_t mda_gid;
+	int mda_mode;
+	int mda_unit;
+	void *mda_si_drv1;
+	void *mda_si_drv2;
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+void make_dev_args_init_impl(struct make_dev_args *, size_t);
+int make_dev_s(struct make_dev_args *, struct cdev **, const char *, ...)
+    __attribute__((format(__printf__, 3, 4)));
+void destroy_dev(struct cdev *);
+int dev2unit(struct cdev *);
+const char *devtoname(struct cdev *);
+#ifdef __cplusplus
+}
+#endif
+
+#define make_dev_args_init(a) make_dev_args_init_impl((a), sizeof(struct make_dev_args))
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * kernsim's additions to a driver's view of FreeBSD: run-time selection of
+ * the bug variants a driver ships, an explicit preemption point, and the
+ * registration glue. KS_FREEBSD_DRIVER(ctl_ioctl, variants, ctl_moduledata)
+ * defines `ks_driver_ctl_ioctl`, whose module is that moduledata_t (its
+ * event handler gets MOD_LOAD and MOD_UNLOAD). variants: NULL-terminated
+ * name, description pairs (or NULL).
+ */
+#ifndef _KS_FREEBSD_SYS_KERNSIM_H
+#define _KS_FREEBSD_SYS_KERNSIM_H
+
+#include <kernsim/abi.h>
+#include <sys/module.h>
+
+#define KS_VARIANT(drv, name) ks_variant((drv), (name))
+#define KS_PREEMPT() ks_preempt()
+
+#define KS_FREEBSD_DRIVER(drv, variants, moddata)				\
+	const struct ks_driver_desc ks_driver_##drv = {				\
+		#drv, "freebsd", (variants), 0, 0, (void *)&(moddata) }
+
+#endif

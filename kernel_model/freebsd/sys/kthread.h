@@ -1,0 +1,30 @@
+/*
+ * FreeBSD <sys/kthread.h>: kernel threads, each a fiber of the World. The
+ * thread ends when its function returns (kthread_exit is not modelled: a
+ * return does the same). They are service threads: asleep when the users
+ * are done is fine, but they must have returned by the final checks (the
+ * module's MOD_UNLOAD stops them).
+ */
+#ifndef _KS_FREEBSD_SYS_KTHREAD_H
+#define _KS_FREEBSD_SYS_KTHREAD_H
+
+#include <sys/types.h>
+
+struct thread;
+struct proc;
+
+#define RFHIGHPID	(1 << 18)
+#define RFSTOPPED	(1 << 17)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+int kthread_add(void (*)(void *), void *, struct proc *, struct thread **, int, int,
+    const char *, ...) __attribute__((format(__printf__, 7, 8)));
+int kproc_create(void (*)(void *), void *, struct proc **, int, int, const char *, ...)
+    __attribute__((format(__printf__, 6, 7)));
+#ifdef __cplusplus
+}
+#endif
+
+#endif

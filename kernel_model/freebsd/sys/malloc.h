@@ -1,0 +1,51 @@
+/*
+ * FreeBSD <sys/malloc.h>: malloc(9)/free(9). A malloc type is a kmem tag
+ * named as the driver names it (M_CTL): leaks at teardown are reported by
+ * type. One of M_WAITOK or M_NOWAIT is required (an INVARIANTS panic
+ * otherwise); M_NOWAIT may fail when faults are injected; M_WAITOK never
+ * returns NULL. libc's <stdlib.h> comes first, so its malloc and free are
+ * declared before these macros take the names.
+ */
+#ifndef _KS_FREEBSD_SYS_MALLOC_H
+#define _KS_FREEBSD_SYS_MALLOC_H
+
+#include <sys/types.h>
+#include <stdlib.h>
+#include <kernsim/abi.h>
+
+#define M_NOWAIT	0x0001
+#define M_WAITOK	0x0002
+#define M_ZERO		0x0100
+
+struct malloc_type {
+	const char *ks_name;		/* the C name, M_CTL: the kmem tag */
+	const char *ks_shortdesc;
+};
+
+#define MALLOC_DEFINE(type, shortdesc, longdesc) \
+	struct malloc_type type[1] = { { #type, (shortdesc) } }
+#define MALLOC_DECLARE(type) extern struct malloc_type type[1]
+
+static inline void *
+ks_fb_malloc(size_t size, struct malloc_type *type, int flags)
+{
+	if ((flags & (M_WAITOK | M_NOWAIT)) == 0)
+		ks_panic("malloc(%zu, %s): neither M_WAITOK nor M_NOWAIT", size,
+		    type->ks_name);
+	return (ks_kmem_alloc(size,
+	    ((flags & M_NOWAIT) ? KS_KM_NOSLEEP : KS_KM_SLEEP) |
+	    ((flags & M_ZERO) ? KS_KM_ZERO : 0), type->ks_name));
+}
+
+static inline void
+ks_fb_free(void *addr, struct malloc_type *type)
+{
+	(void)type;
+	if (addr != NULL)
+		ks_kmem_free(addr, SIZE_MAX, "free");
+}
+
+#define malloc(size, type, flags) ks_fb_malloc((size), (type), (flags))
+#define free(addr, type) ks_fb_free((addr), (type))
+
+#endif

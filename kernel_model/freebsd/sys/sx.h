@@ -1,0 +1,50 @@
+/*
+ * FreeBSD <sys/sx.h>: sx(9) shared/exclusive sleep locks, onto the kernel
+ * model's reader/writer locks. sx_assert is on (INVARIANTS).
+ */
+#ifndef _KS_FREEBSD_SYS_SX_H
+#define _KS_FREEBSD_SYS_SX_H
+
+#include <sys/types.h>
+#include <sys/lock.h>
+#include <kernsim/abi.h>
+
+struct sx {
+	ks_handle_t _opaque;
+};
+
+#define SX_DUPOK	0x01
+#define SX_NOWITNESS	0x04
+#define SX_RECURSE	0x10
+
+#define SA_UNLOCKED	0x00
+#define SA_SLOCKED	0x01
+#define SA_XLOCKED	0x04
+#define SA_LOCKED	0x08
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+void ks_fb_sx_assert(ks_handle_t *, int what, const char *expr, const char *file, int line);
+void ks_fb_sx_unlock(ks_handle_t *, const char *expr);
+#ifdef __cplusplus
+}
+#endif
+
+#define sx_init(sx, desc) ks_rw_init(&(sx)->_opaque, (desc), #sx)
+#define sx_init_flags(sx, desc, flags) ks_rw_init(&(sx)->_opaque, (desc), #sx)
+#define sx_destroy(sx) ks_rw_destroy(&(sx)->_opaque, #sx)
+#define sx_xlock(sx) ks_rw_enter(&(sx)->_opaque, 1, #sx)
+#define sx_slock(sx) ks_rw_enter(&(sx)->_opaque, 0, #sx)
+#define sx_try_xlock(sx) ks_rw_tryenter(&(sx)->_opaque, 1, #sx)
+#define sx_try_slock(sx) ks_rw_tryenter(&(sx)->_opaque, 0, #sx)
+#define sx_xunlock(sx) ks_rw_exit(&(sx)->_opaque, #sx)
+#define sx_sunlock(sx) ks_rw_exit(&(sx)->_opaque, #sx)
+#define sx_unlock(sx) ks_rw_exit(&(sx)->_opaque, #sx)
+#define sx_try_upgrade(sx) ks_rw_tryupgrade(&(sx)->_opaque, #sx)
+#define sx_downgrade(sx) ks_rw_downgrade(&(sx)->_opaque, #sx)
+#define sx_xlocked(sx) ks_rw_write_held(&(sx)->_opaque, #sx)
+#define sx_assert(sx, what) \
+	ks_fb_sx_assert(&(sx)->_opaque, (what), #sx, __FILE__, __LINE__)
+
+#endif

@@ -1,0 +1,44 @@
+// The illumos personality's per-World state and its teardown checks.
+#include "kernel_model/illumos/il_state.h"
+
+extern "C" {
+#include <sys/kstat.h>
+#include <sys/vnode.h>
+}
+
+namespace ks::km::illumos {
+
+namespace {
+
+void check(World& w, IlState& s) {
+  for (auto& [path, vp] : s.vnodes) {
+    if (vp->v_type == VREG) continue;  // the backing file's own check names those
+    w.set_failure(sim::FailureKind::kTeardown,
+                  "vnode of device " + path + " still has " + std::to_string(vp->v_count) +
+                      " hold(s) at teardown (vnode leak)",
+                  "vnode_held:" + path);
+    return;
+  }
+  for (struct kstat* k : s.kstats) {
+    w.set_failure(sim::FailureKind::kTeardown,
+                  std::string("kstat ") + k->ks_module + ":" + std::to_string(k->ks_instance) +
+                      ":" + k->ks_name + " still installed at teardown (kstat_delete missing)",
+                  std::string("teardown:kstat_left:") + k->ks_module + ":" + k->ks_name);
+    return;
+  }
+}
+
+}  // namespace
+
+IlState& il_state(World& w) {
+  auto& slot = w.component(World::kSlotIllumos);
+  if (!slot) {
+    auto s = std::make_shared<IlState>();
+    slot = s;
+    IlState* p = s.get();
+    w.on_final_check([&w, p] { check(w, *p); });
+  }
+  return *static_cast<IlState*>(slot.get());
+}
+
+}  // namespace ks::km::illumos

@@ -1,0 +1,126 @@
+#include "python/core/fuzz_exec.h"
+
+#include <cstring>
+
+#include "sim/fault_guard.h"
+
+namespace ks::core {
+
+namespace {
+
+uint64_t mix(uint64_t a, uint64_t b) {
+  uint64_t h = (a ^ (b + 0x9E3779B97F4A7C15ull + (a << 6) + (a >> 2))) * 0xBF58476D1CE4E5B9ull;
+  return h ^ (h >> 31);
+}
+
+uint64_t name_hash(const char* s) {  // FNV-1a: object names are stable across Worlds, ids are not
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; s && *s; s++) h = (h ^ static_cast<uint8_t>(*s)) * 0x100000001b3ull;
+  return h;
+}
+
+// AFL's hit-count buckets: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+.
+uint8_t bucket(uint8_t n) {
+  if (n <= 3) return static_cast<uint8_t>(1u << (n - 1));
+  if (n < 8) return 8;
+  if (n < 16) return 16;
+  if (n < 32) return 32;
+  if (n < 128) return 64;
+  return 128;
+}
+
+// Forwards everything to the real strategy; watches the events for
+// interleaving pairs, and tells the coverage map which simulated thread the
+// next blocks belong to.
+class Watch final : public sim::Strategy {
+ public:
+  Watch(sim::Strategy& inner, std::unordered_set<uint64_t>& pairs)
+      : in_(inner), pairs_(pairs) {}
+  const char* name() const override { return in_.name(); }
+  void begin(uint64_t index, const sim::SchedView& view) override {
+    view_ = &view;
+    in_.begin(index, view);
+  }
+  void on_spawn(sim::Tid t) override { in_.on_spawn(t); }
+  sim::Tid pick(const sim::PickContext& c) override {
+    sim::Tid t = in_.pick(c);
+    sim::coverage_context(t);
+    return t;
+  }
+  uint32_t choose(uint32_t n, sim::ChoiceKind k) override { return in_.choose(n, k); }
+  bool wants_events() const override { return true; }
+  void on_event(const sim::Event& e) override {
+    if (in_.wants_events()) in_.on_event(e);
+    sim::coverage_context(e.tid);
+    if (e.obj == 0 || e.tid == sim::kClockTid) return;
+    if (e.obj >= last_.size()) last_.resize(e.obj + 1);
+    Last& l = last_[e.obj];
+    if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
+    if (l.tid != 0 && l.tid != e.tid) {
+      if (pairs_.insert(mix(mix(l.name, l.kind), e.kind)).second) new_pairs++;
+    }
+    l.tid = e.tid;
+    l.kind = e.kind;
+  }
+  void end(const sim::ExecutionSummary& s) override { in_.end(s); }
+  std::string divergence() const override { return in_.divergence(); }
+
+  uint32_t new_pairs = 0;
+
+ private:
+  struct Last {
+    uint64_t name = 0;
+    sim::Tid tid = 0;
+    uint16_t kind = 0;
+  };
+  sim::Strategy& in_;
+  std::unordered_set<uint64_t>& pairs_;
+  const sim::SchedView* view_ = nullptr;
+  std::vector<Last> last_;  // by object id (dense, 1-based)
+};
+
+}  // namespace
+
+FuzzExecutor::FuzzExecutor()
+    : map_(std::make_unique<sim::CoverageMap>()), seen_(sim::kCovMapSize, 0) {
+  sim::install_fault_handlers();
+}
+
+FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
+                          uint64_t execution, bool record_trace) {
+  auto inner = make_strategy(s);
+  Watch watch(*inner, pairs_);
+  FuzzRun out;
+  map_->prev = 0;
+  sim::CoverageMap* old = sim::coverage_attach(map_.get());
+  try {
+    out.rec = run_once(pool_, watch, o, execution, [&](km::World& w) { km::program_load(w, p); },
+                       nullptr, record_trace);
+  } catch (...) {
+    sim::coverage_attach(old);
+    std::memset(map_->hits, 0, sizeof map_->hits);
+    throw;
+  }
+  sim::coverage_attach(old);
+  executions_++;
+  out.new_pairs = watch.new_pairs;
+  // Scan a word at a time: most of the map is zero.
+  const uint64_t* words = reinterpret_cast<const uint64_t*>(map_->hits);
+  for (size_t wi = 0; wi < sim::kCovMapSize / 8; wi++) {
+    if (!words[wi]) continue;
+    for (size_t i = wi * 8; i < wi * 8 + 8; i++) {
+      uint8_t n = map_->hits[i];
+      if (!n) continue;
+      uint8_t b = bucket(n);
+      if (!(seen_[i] & b)) {
+        if (!seen_[i]) edges_++;
+        seen_[i] |= b;
+        out.new_edges++;
+      }
+    }
+  }
+  std::memset(map_->hits, 0, sizeof map_->hits);
+  return out;
+}
+
+}  // namespace ks::core

@@ -1,0 +1,50 @@
+// The fuzzer's executor: runs a Program under a schedule in a fresh World
+// with a coverage map attached, and keeps what the campaign has covered so
+// far: driver edges (sim/coverage.h, hit counts bucketed as AFL does) and
+// interleaving pairs (op A by thread X, then op B by thread Y != X on the same
+// kernel object). An execution is "interesting" when it adds either.
+//
+// Every execution is (Program, StrategySpec, execution index) with a fresh
+// strategy, so the fuzzer can re-run or minimize any of them exactly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include "kernel_model/program.h"
+#include "python/core/explore.h"
+#include "sim/coverage.h"
+
+namespace ks::core {
+
+struct FuzzRun {
+  RunRecord rec;
+  uint32_t new_edges = 0;  // map cells (or hit-count buckets) not seen before
+  uint32_t new_pairs = 0;
+};
+
+class FuzzExecutor {
+ public:
+  FuzzExecutor();
+  // Bad input (an unknown driver) throws, as run_once does.
+  FuzzRun run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
+              uint64_t execution, bool record_trace = false);
+  uint64_t edges() const { return edges_; }
+  uint64_t pairs() const { return pairs_.size(); }
+  uint64_t executions() const { return executions_; }
+  // The edge cells covered so far (one byte of bucket bits each), for
+  // merging the coverage of several processes.
+  const std::vector<uint8_t>& seen() const { return seen_; }
+
+ private:
+  sim::StackPool pool_;
+  std::unique_ptr<sim::CoverageMap> map_;
+  std::vector<uint8_t> seen_;               // per cell: bucket bits seen
+  uint64_t edges_ = 0;                      // cells with any bit
+  std::unordered_set<uint64_t> pairs_;      // counted and probed, never iterated
+  uint64_t executions_ = 0;
+};
+
+}  // namespace ks::core

@@ -1,0 +1,50 @@
+// Bounded exhaustive search of a scenario (the "dfs" strategy driven to
+// exhaustion): executions one after another in fresh Worlds until the tree
+// is exhausted within the bound, a failure, or the work budget; resumable
+// from a checkpoint (the DFS state).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "python/core/explore.h"
+#include "sim/strategies/dfs.h"
+
+namespace ks::core {
+
+struct SearchOptions {
+  sim::DfsOptions dfs;
+  uint64_t max_executions = 0;  // 0: no limit
+  double max_seconds = 0;       // 0: no limit (host wall time: a budget, not a World input)
+  km::WorldOptions world;
+  bool stop_on_failure = true;
+  std::optional<sim::DfsState> resume;
+  // Minimization: only a failure of this kind name and signature counts (the
+  // others are counted in `failures` and passed over) ...
+  std::string want_kind, want_signature;
+  // ... and once one is found, the rest of its bound is searched for the
+  // one with the fewest steps.
+  bool fewest_steps = false;
+  // (executions, distinct, bound, failures) about every progress_every executions.
+  std::function<void(uint64_t, uint64_t, uint32_t, uint64_t)> progress;
+  uint64_t progress_every = 10000;
+};
+
+struct SearchResult {
+  uint64_t executions = 0;  // this call's
+  uint64_t distinct = 0;    // distinct trace hashes this call saw
+  uint64_t redundant = 0;   // DPOR: sleep-set blocked executions
+  uint64_t failures = 0;
+  bool exhausted = false;
+  uint32_t bound = 0;       // the bound reached (of the failure, if one stopped it)
+  std::vector<uint64_t> per_bound;  // executions run at each bound
+  std::optional<RunRecord> failure;  // the first one
+  uint32_t failure_bound = 0;
+  sim::DfsState state;      // the checkpoint to continue from
+  double seconds = 0;
+};
+
+SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host);
+
+}  // namespace ks::core

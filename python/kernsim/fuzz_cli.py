@@ -1,0 +1,193 @@
+"""`kernsim fuzz --driver NAME [--time S] [--jobs N] [--corpus DIR]
+[--variant V] [--seed S] [--execs N] [--desc FILE] [--out DIR]`: a
+coverage-guided campaign over the driver's described ioctls, with a live
+status line on stderr and a summary on stdout. Exit status 1 when a failure
+was found (each one minimized and written as a repro), 0 when not, 2 for bad
+input.
+
+--jobs N runs N worker processes (seeds S, S+1, ...), each its own campaign;
+they share the corpus directory (each picks up the others' entries every few
+seconds) and the parent dedups their findings by kind and signature. The
+status line sums executions and shows the largest worker's edge and pair
+counts (the coverage maps are per process)."""
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+
+from . import api
+from . import fuzz_desc
+from .errors import KernsimError
+
+REPLAY_CMD = "python3 -m kernsim replay"
+
+
+def add_parser(sub, positive):
+    f = sub.add_parser("fuzz", help="coverage-guided fuzzing of a driver's ioctl sequences",
+                       description="Generates and mutates Programs from the driver's ioctl "
+                       "description (drivers/<name>/<name>.ioctl.txtpb), keeps those that cover "
+                       "new driver edges or interleaving pairs, and writes a minimized repro of "
+                       "every distinct failure.")
+    f.add_argument("--driver", required=True)
+    f.add_argument("--variant", default="none", help="bug variant (default: none)")
+    f.add_argument("--time", type=float, default=60.0, help="seconds (default 60)")
+    f.add_argument("--execs", type=positive, default=0,
+                   help="stop after this many executions per job (default: no limit)")
+    f.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
+    f.add_argument("--seed", type=positive, default=0, help="fuzzer seed (default 0)")
+    f.add_argument("--corpus", metavar="DIR", help="corpus directory (read, then grown)")
+    f.add_argument("--desc", metavar="FILE", help="ioctl description (default: found under drivers/)")
+    f.add_argument("--out", metavar="DIR", default=os.path.join("out", "fuzz"),
+                   help="where repros go (default out/fuzz)")
+    f.add_argument("--stop-on-find", action="store_true", help="stop at the first failure")
+    f.add_argument("--quiet", action="store_true", help="no status line")
+    return f
+
+
+def _load_desc(a):
+    desc = fuzz_desc.load(a.desc or fuzz_desc.find(a.driver))
+    if desc.driver != a.driver:
+        raise KernsimError(f"{a.desc}: field driver: describes '{desc.driver}', not '{a.driver}'")
+    known = {d["name"]: d for d in api.drivers()}
+    if a.driver not in known:
+        raise KernsimError(f"no driver '{a.driver}' in this build (drivers: {', '.join(sorted(known))})")
+    variants = ["none"] + [n for n, _ in known[a.driver]["variants"] if n != "none"]
+    if a.variant not in variants:
+        raise KernsimError(f"driver {a.driver} has no variant '{a.variant}' (variants: {', '.join(variants)})")
+    return desc
+
+
+def _status_line(s, jobs):
+    return (f"[{s['seconds']:6.1f}s] execs {s['executions']} ({s['rate']:.0f}/s)  "
+            f"edges {s['edges']}  pairs {s['pairs']}  corpus {s['corpus']}  "
+            f"failures {s['failures']}  invalid {s['invalid']}" + (f"  jobs {jobs}" if jobs > 1 else ""))
+
+
+def _stats_dict(st):
+    return {"executions": st.executions, "edges": st.edges, "pairs": st.pairs,
+            "corpus": st.corpus, "invalid": st.invalid, "failures": st.failures,
+            "seconds": st.seconds, "rate": st.rate}
+
+
+def _worker(job, a, desc_bytes, q):
+    """One campaign; reports stats and findings through q."""
+    from . import fuzz_engine
+    from . import kernsim_pb2 as pb
+    desc = pb.DriverDescription()
+    desc.ParseFromString(desc_bytes)
+    out = a.out if a.jobs == 1 else os.path.join(a.out, f"job{job}")
+    fz = fuzz_engine.Fuzzer(desc, a.variant, seed=a.seed + job, corpus_dir=a.corpus, out_dir=out,
+                            on_find=lambda f: q.put(("find", job, f.__dict__)))
+    try:
+        st = fz.run(seconds=a.time, executions=a.execs or None, stop_on_find=a.stop_on_find,
+                    status=lambda s: q.put(("status", job, _stats_dict(s))))
+        q.put(("done", job, _stats_dict(st)))
+    except KernsimError as e:
+        q.put(("error", job, str(e)))
+    except Exception as e:  # noqa: BLE001 - a worker must always say it is done
+        q.put(("error", job, f"fuzz job {job}: {type(e).__name__}: {e}"))
+
+
+def cmd(a):
+    desc = _load_desc(a)
+    if a.corpus:
+        os.makedirs(a.corpus, exist_ok=True)
+        from . import fuzz_corpus
+        fuzz_corpus.load_dir(a.corpus, a.driver)  # a corrupt file is an error before anything runs
+    print(f"kernsim fuzz driver={a.driver} variant={a.variant} time={a.time:g}s jobs={a.jobs} "
+          f"seed={a.seed} corpus={a.corpus or '-'} out={a.out} "
+          f"ioctls={','.join(io.name for io in desc.ioctl)}", flush=True)
+    col = _Collector(a, a.jobs)
+    if a.jobs == 1:  # in this process: the collector sees each message as it is put
+        _worker(0, a, desc.SerializeToString(), col)
+        return col.finish()
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(j, a, desc.SerializeToString(), q), daemon=True)
+             for j in range(a.jobs)]
+    for p in procs:
+        p.start()
+    try:
+        done = 0
+        while done < a.jobs:
+            m = q.get()
+            done += m[0] in ("done", "error")
+            col.put(m)
+        return col.finish()
+    finally:
+        for p in procs:
+            p.join(timeout=5)
+
+
+class _Collector:
+    """Merges the workers' messages: the live status line, findings deduped
+    by kind and signature, and the summary."""
+
+    def __init__(self, a, jobs):
+        self.a, self.jobs = a, jobs
+        self.status, self.found, self.errors = {}, {}, []
+        self.tty = sys.stderr.isatty()
+
+    def _agg(self):
+        v = list(self.status.values())
+        if not v:
+            return {}
+        agg = {"executions": sum(x["executions"] for x in v), "edges": max(x["edges"] for x in v),
+               "pairs": max(x["pairs"] for x in v), "corpus": max(x["corpus"] for x in v),
+               "invalid": sum(x["invalid"] for x in v), "failures": len(self.found),
+               "seconds": max(x["seconds"] for x in v)}
+        agg["rate"] = agg["executions"] / agg["seconds"] if agg["seconds"] > 0 else 0
+        return agg
+
+    def _show(self, final=False):
+        agg = self._agg()
+        if self.a.quiet or not agg:
+            return
+        line = _status_line(agg, self.jobs)
+        if self.tty:
+            print("\r" + line + "\x1b[K", end="\n" if final else "", file=sys.stderr, flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    def put(self, m):
+        kind, job, x = m
+        if kind in ("status", "done"):
+            self.status[job] = x
+            if kind == "status":
+                self._show()
+        elif kind == "find":
+            key = (x["kind"], x["signature"])
+            if key in self.found:
+                return
+            self.found[key] = x
+            if self.jobs > 1:  # one repro per distinct failure, at the top of --out
+                dst = os.path.join(self.a.out, os.path.basename(x["repro_path"]))
+                shutil.copyfile(x["repro_path"], dst)
+                x["repro_path"] = dst
+            if not self.a.quiet:
+                print(f"{chr(10) if self.tty else ''}kernsim: found {x['kind']} ({x['signature']}) "
+                      f"after {x['executions']} executions, {x['seconds']:.2f}s",
+                      file=sys.stderr, flush=True)
+        elif kind == "error":
+            self.errors.append(x)
+
+    def finish(self):
+        if self.errors:
+            raise KernsimError(self.errors[0])
+        self._show(final=True)
+        agg = self._agg()
+        print(f"executions={agg.get('executions', 0)} execs/s={agg.get('rate', 0):.0f} "
+              f"edges={agg.get('edges', 0)} pairs={agg.get('pairs', 0)} corpus={agg.get('corpus', 0)} "
+              f"invalid={agg.get('invalid', 0)} failures={len(self.found)}")
+        for x in self.found.values():
+            print(f"FAILURE {x['kind']} {x['signature']}: found after {x['executions']} executions "
+                  f"({x['seconds']:.2f}s), minimized to {x['calls']} calls, "
+                  f"replay {'matches' if x['replayed'] else 'DOES NOT match'}")
+            first = str(x["message"]).splitlines()[0] if x["message"] else ""
+            print(f"    {first}")
+            print(f"    repro: {x['repro_path']}")
+            print(f"    replay: {REPLAY_CMD} {x['repro_path']}")
+        return 1 if self.found else 0

@@ -1,0 +1,34 @@
+#include "sim/coverage.h"
+
+namespace ks::sim {
+
+// initial-exec: one %fs-relative load in the callback, not a __tls_get_addr
+// call (the module is dlopen'ed by Python; a pointer fits the static TLS
+// surplus glibc keeps for that).
+static thread_local CoverageMap* tls_map __attribute__((tls_model("initial-exec"))) = nullptr;
+
+CoverageMap* coverage_attach(CoverageMap* m) {
+  CoverageMap* old = tls_map;
+  tls_map = m;
+  return old;
+}
+
+void coverage_context(uint32_t tid) {
+  if (CoverageMap* m = tls_map) m->prev = (uint64_t{tid} + 1) * 0x9E3779B97F4A7C15ull >> 49;
+}
+
+}  // namespace ks::sim
+
+// Not instrumented itself (it is not driver code). The block's identity is
+// its return address relative to this function (both live in the same
+// binary), so edge numbers do not move with ASLR and agree across --jobs
+// processes; AFL's shift keeps A->B distinct from B->A.
+extern "C" __attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void) {
+  ks::sim::CoverageMap* m = ks::sim::tls_map;
+  if (!m) return;
+  uint64_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0)) -
+                reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
+  uint64_t cur = (pc ^ (pc >> 15)) * 0x2545F4914F6CDD1Dull >> (64 - ks::sim::kCovMapBits);
+  m->hits[(cur ^ m->prev) & (ks::sim::kCovMapSize - 1)]++;
+  m->prev = cur >> 1;
+}

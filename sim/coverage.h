@@ -1,0 +1,35 @@
+// Edge coverage of instrumented (driver) code, AFL style. The drivers are
+// compiled with -fsanitize-coverage=trace-pc: a call to
+// __sanitizer_cov_trace_pc at every basic block. The callback hashes the
+// previous and the current block into a hit-count map owned by whoever
+// attached it to this host thread (the fuzzer, around one World's run); with
+// none attached it returns at once, so instrumented code also runs outside
+// fuzzing (tests, explore) at the cost of one thread-local load.
+//
+// Per simulated thread: every scheduling point resets the "previous block"
+// to a value derived from the thread that runs next (coverage_context), so
+// an edge never joins a block of one thread to a block of another; the map
+// itself is per World, as host threads never run two Worlds at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ks::sim {
+
+constexpr size_t kCovMapBits = 15;
+constexpr size_t kCovMapSize = size_t{1} << kCovMapBits;
+
+struct CoverageMap {
+  uint64_t prev = 0;
+  alignas(64) uint8_t hits[kCovMapSize] = {};
+};
+
+// Attaches m (nullptr: detaches) to this host thread; returns the previous.
+CoverageMap* coverage_attach(CoverageMap* m);
+// The next blocks belong to simulated thread `tid`.
+void coverage_context(uint32_t tid);
+
+}  // namespace ks::sim
+
+extern "C" void __sanitizer_cov_trace_pc(void);
