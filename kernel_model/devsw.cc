@@ -81,18 +81,44 @@ DevNode* devsw_lookup(World& w, const std::string& path) {
 
 int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   if (!n.ops.open) return ENXIO;
+  DevSwitch& d = devsw(w);
+  // The dev's last close is running: wait for it to finish (a driver must
+  // never see an open interleaved with the close that tears it down). The
+  // wait queue is made only when someone waits, so runs without this race
+  // keep their object ids and trace hashes.
+  for (auto it = d.closing.find(*dev); it != d.closing.end(); it = d.closing.find(*dev)) {
+    if (!it->second.q) it->second.q = w.new_obj(kObjOther, w.sim().intern("spec:" + n.path));
+    sim::ObjId q = it->second.q;
+    w.wq_push(q, w.self_tid());
+    w.sim().block(kEvSyscall, q);
+  }
+  if (n.removed) return ENXIO;  // the close tore the device down
   int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);
-  if (rc == 0) devsw(w).opens[*dev]++;
+  if (rc == 0) d.opens[*dev]++;
   return rc;
 }
 
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
-  auto& opens = devsw(w).opens;
-  auto it = opens.find(dev);
-  if (it != opens.end() && --it->second > 0) return 0;  // not the last close
-  if (it != opens.end()) opens.erase(it);
+  DevSwitch& d = devsw(w);
+  auto it = d.opens.find(dev);
+  if (it != d.opens.end() && --it->second > 0) return 0;  // not the last close
+  if (it != d.opens.end()) d.opens.erase(it);
   if (!n.ops.close) return 0;
-  return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  d.closing[dev].n++;
+  int rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  auto c = d.closing.find(dev);  // still there: only the last of us erases it
+  if (--c->second.n > 0) return rc;
+  sim::ObjId q = c->second.q;
+  d.closing.erase(c);
+  if (q)
+    while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
+  return rc;
+}
+
+int devsw_close_file(World& w, OpenFile& f, const Cred& cr) {
+  if (f.released) return 0;
+  f.released = true;
+  return devsw_close(w, *f.node, f.dev, f.flags, cr);
 }
 
 void devsw_register_exit_close(World& w) {
@@ -110,14 +136,14 @@ void devsw_register_exit_close(World& w) {
         std::shared_ptr<OpenFile> f = std::move(slot);
         slot.reset();
         if (!f || f->closed) continue;
-        f->closed = true;
+        f->closed = true;  // no thread is left, so nothing holds it
         // Visible in the trace as the close it is, made by the exiting process.
         uint64_t fd = static_cast<uint64_t>(&slot - p->fds.data());
         w.sim().point(kEvSyscall, p->obj, kSysClose, fd);
         KThread& k = w.self();
         k.syscall = "exit";
         k.syscall_arg = p->pid;
-        int rc = devsw_close(w, *f->node, f->dev, f->flags, p->cred);
+        int rc = devsw_close_file(w, *f, p->cred);
         w.sim().emit(kEvSyscallExit, p->obj, kSysClose, 0, rc ? -rc : 0);
         k.syscall = nullptr;
         k.syscall_arg = 0;

@@ -61,7 +61,13 @@ struct OpenFile {
   uint64_t dev;  // after a clone open, the minor the driver picked
   int flags;     // kF*
   int64_t offset = 0;
-  bool closed = false;
+  bool closed = false;  // its descriptor was closed (new calls see EBADF)
+  // System calls still inside the driver through this file (illumos: the
+  // getf/releasef hold). A close(2) while it is non-zero leaves the
+  // driver's close to the last release, so a driver never sees a close
+  // while one of its entry points still runs on that open.
+  uint32_t holds = 0;
+  bool released = false;  // the device close for this open was made
 };
 
 // Component slot kSlotDev.
@@ -71,6 +77,17 @@ struct DevSwitch {
   // Opens per dev (major/minor): a driver's close entry point runs on the
   // last close of a dev, as on illumos. Keyed by number, so ordered and stable.
   std::map<uint64_t, uint32_t> opens;
+  // Devs whose driver close is running (the last close), with the wait
+  // queue an open of that dev sleeps on (0 until one does): the spec node
+  // lock of a real kernel, which serialises the last close with a new open.
+  // Last closes in progress, by dev: how many (an open that passed the gate
+  // before a close began can make a second one overlap) and the queue
+  // openers wait on (made only when someone waits).
+  struct Closing {
+    uint32_t n = 0;
+    sim::ObjId q = 0;
+  };
+  std::map<uint64_t, Closing> closing;
   // The boot gate: module loads still running; user threads wait for them.
   uint32_t loads_pending = 0;
   sim::ObjId boot_gate = 0;
@@ -93,7 +110,13 @@ DevNode* devsw_find(World& w, const std::string& path);
 // driver's close runs on the last close. Used by the syscalls and by the
 // exit-time close.
 int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr);
+// An open of a dev whose last close is running waits for that close to end,
+// then opens afresh (ENXIO if the driver removed the node meanwhile).
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr);
+
+// The device close of an open file, once: at close(2) when no system call
+// holds the file, else at the last release (syscalls.cc), and at exit.
+int devsw_close_file(World& w, OpenFile& f, const Cred& cr);
 
 // Registers (once) the teardown hook that closes every open file of every
 // process, in pid then fd order, as process exit does: the scenario's

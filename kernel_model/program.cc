@@ -35,6 +35,9 @@ const char* op_name(Op op) {
     case Op::kPoke: return "poke";
     case Op::kCheck: return "check";
     case Op::kKill: return "kill";
+    case Op::kPokeInt: return "poke_int";
+    case Op::kPeekInt: return "peek_int";
+    case Op::kAssertRange: return "assert_range";
   }
   return "?";
 }
@@ -44,8 +47,9 @@ namespace {
 size_t nargs(Op op) {
   switch (op) {
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
-    case Op::kMmap: case Op::kMunmap: return 2;
-    case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: return 3;
+    case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
+    case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
+    case Op::kAssertRange: return 3;
     case Op::kPread: case Op::kPwrite: return 4;
   }
   return 0;
@@ -93,6 +97,30 @@ int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
       int64_t a[4] = {0, 0, 0, 0};
       for (size_t i = 0; i < c.args.size() && i < 4; i++) a[i] = arg(rt, ci, c, i);
       return program_syscall(w, *rt.proc, c.op, a, c.path, c.data);
+    }
+    case Op::kPokeInt: case Op::kPeekInt: {
+      uint64_t ua = U(0), v = U(1);
+      size_t n = static_cast<size_t>(c.op == Op::kPokeInt ? U(2) : U(1));
+      unsigned char b[8] = {};
+      if (c.op == Op::kPokeInt) {
+        for (size_t i = 0; i < n; i++) b[i] = static_cast<unsigned char>(v >> (8 * i));
+        int e = user_write(w, *rt.proc, ua, b, n);
+        return e ? -e : 0;
+      }
+      int e = user_read(w, *rt.proc, ua, b, n);
+      if (e) return -e;
+      uint64_t x = 0;
+      for (size_t i = 0; i < n; i++) x |= static_cast<uint64_t>(b[i]) << (8 * i);
+      return static_cast<int64_t>(x);
+    }
+    case Op::kAssertRange: {
+      int64_t v = arg(rt, ci, c, 0), lo = arg(rt, ci, c, 1), hi = arg(rt, ci, c, 2);
+      if (v >= 0 && lo >= 0 && (v < lo || v > hi))
+        w.fail(sim::FailureKind::kScenario,
+               where(*rt.t, ci, c) + ": oracle " + c.path + ": value " + std::to_string(v) +
+                   " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
+               "scenario:oracle:" + c.path);
+      return 0;
     }
     case Op::kCheck: {
       uint64_t ua = U(0);
@@ -181,6 +209,14 @@ std::string program_check(const Program& p) {
         return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
       if ((c.op == Op::kPoke || c.op == Op::kCheck) && c.data.empty())
         return where(t, ci, c) + ": no data";
+      if (c.op == Op::kAssertRange && c.path.empty())
+        return where(t, ci, c) + ": no oracle label (path)";
+      if (c.op == Op::kPokeInt || c.op == Op::kPeekInt) {
+        const Arg& sz = c.args[c.op == Op::kPokeInt ? 2 : 1];
+        if (!sz.ref.empty() || (sz.value != 1 && sz.value != 2 && sz.value != 4 && sz.value != 8))
+          return where(t, ci, c) + ": size must be the constant 1, 2, 4 or 8, not " +
+                 (sz.ref.empty() ? std::to_string(sz.value) : "the result '" + sz.ref + "'");
+      }
       for (auto& a : c.args)
         if (!a.ref.empty() && !defined.count(a.ref))
           return where(t, ci, c) + ": the result '" + a.ref +
@@ -232,7 +268,8 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;
     }
-    case Op::kCheck: break;  // the caller's: a Program compares, a generator peeks
+    case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt: case Op::kAssertRange:
+      break;  // the caller's: a Program compares, a generator peeks
   }
   return -ENOSYS;
 }

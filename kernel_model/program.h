@@ -35,6 +35,18 @@ enum class Op : uint8_t {
   kPoke,      // a0 = uaddr; data = bytes the process stores there
   kCheck,     // a0 = uaddr; data = bytes expected there (else scenario failure)
   kKill,      // path = thread name, a0 = signal
+  // Program-only ops (additive, for the fuzzer): structs that hold pointers
+  // and resources. The process's own stores and loads, not system calls.
+  kPokeInt,     // a0 = uaddr, a1 = value, a2 = size (1, 2, 4, 8): stores a
+                // (possibly ref'd) integer, e.g. a buffer's address into an
+                // S/G entry, a minor number into li_id    -> 0 or -EFAULT
+  kPeekInt,     // a0 = uaddr, a1 = size                -> the unsigned value
+                // stored there (a resource returned inside a struct), or -EFAULT
+  kAssertRange, // a0 = value, a1 = min, a2 = max; path = oracle label: an
+                // error result (value or min < 0: the value was not there to
+                // check) passes, any other outside [min, max] is a
+                // scenario failure "scenario:oracle:<label>" (no thread or call
+                // in the signature, so one bug is one finding)
 };
 
 struct Call {

@@ -97,6 +97,23 @@ std::shared_ptr<OpenFile> getf(Proc& p, int64_t fd) {
   return f && !f->closed ? f : nullptr;
 }
 
+// The file a system call uses, held for the call's duration (illumos
+// getf/releasef): a close(2) by another thread meanwhile removes the
+// descriptor at once but leaves the driver's close to the last release.
+struct FileHold {
+  World& w;
+  const Cred& cr;
+  std::shared_ptr<OpenFile> f;
+  FileHold(World& w_, Proc& p, int64_t fd) : w(w_), cr(p.cred), f(getf(p, fd)) {
+    if (f) f->holds++;
+  }
+  ~FileHold() {
+    if (f && --f->holds == 0 && f->closed) devsw_close_file(w, *f, cr);
+  }
+  FileHold(const FileHold&) = delete;
+  FileHold& operator=(const FileHold&) = delete;
+};
+
 int open_flags(int oflags, int* out) {
   int f = 0;
   switch (oflags & 3) {
@@ -115,7 +132,8 @@ int model_flag(const Proc& p) { return p.model == DataModel::kILP32 ? kFIlp32 : 
 
 int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off,
               bool write, bool positional) {
-  auto f = getf(p, fd);
+  FileHold h(w, p, fd);
+  OpenFile* f = h.f.get();
   if (!f) return -EBADF;
   if (!(f->flags & (write ? kFWrite : kFRead))) return -EBADF;
   if (positional && off < 0) return -EINVAL;
@@ -165,20 +183,30 @@ int64_t sys_close(World& w, int64_t fd) {
   // another thread's use of it now sees EBADF.
   p.fds[static_cast<size_t>(fd)].reset();
   f->closed = true;
-  int rc = devsw_close(w, *f->node, f->dev, f->flags, p.cred);
+  // In use by another thread's call: its release makes the device close,
+  // and this close(2) succeeds now (the driver's close result is that
+  // thread's to see, as closef's is on illumos).
+  if (f->holds > 0) return leave(w, p, kSysClose, 0);
+  int rc = devsw_close_file(w, *f, p.cred);
   return leave(w, p, kSysClose, rc ? -rc : 0);
 }
 
 int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
   Proc& p = enter(w, kSysIoctl, static_cast<uint64_t>(fd));
   w.self().syscall_arg = static_cast<uint64_t>(cmd);  // reports name the ioctl
-  auto f = getf(p, fd);
-  if (!f) return leave(w, p, kSysIoctl, -EBADF);
-  DevNode& n = *f->node;
-  if (!n.ops.ioctl) return leave(w, p, kSysIoctl, -ENOTTY);
-  int rval = 0;
-  int rc = n.ops.ioctl(n.ops.cookie, f->dev, cmd, arg, f->flags | model_flag(p), p.cred, &rval);
-  return leave(w, p, kSysIoctl, rc ? -rc : rval);
+  int64_t r;
+  {
+    FileHold h(w, p, fd);
+    OpenFile* f = h.f.get();
+    if (!f) return leave(w, p, kSysIoctl, -EBADF);
+    DevNode& n = *f->node;
+    if (!n.ops.ioctl) return leave(w, p, kSysIoctl, -ENOTTY);
+    int rval = 0;
+    int rc = n.ops.ioctl(n.ops.cookie, f->dev, cmd, arg, f->flags | model_flag(p), p.cred,
+                         &rval);
+    r = rc ? -rc : rval;
+  }  // released before the exit event: a deferred close is part of this call
+  return leave(w, p, kSysIoctl, r);
 }
 
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {

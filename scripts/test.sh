@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cd build
-ctest --output-on-failure -j2
+# A hang is a failure, not a stalled CI: every test has a time limit.
+ctest --output-on-failure -j2 --timeout 1500

@@ -54,6 +54,7 @@
 #include <sys/dkio.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
+#include <sys/debug.h>
 #include <sys/kernsim.h>
 
 #include "lofi_impl.h"
@@ -468,12 +469,14 @@ lofi_close(dev_t dev, int flag, int otyp, cred_t *credp)
 		mutex_exit(&lofi_lock);
 		return (0);
 	}
+	/*
+	 * The soft state is there: the device is torn down only here or by an
+	 * unmap of a closed device, and the system (spec node) runs this last
+	 * close after every call through the open has returned and before any
+	 * new open of the dev.
+	 */
 	lsp = ddi_get_soft_state(lofi_statep, (int)minor);
-	if (lsp == NULL) {
-		/* torn down while this close waited for lofi_lock */
-		mutex_exit(&lofi_lock);
-		return (0);
-	}
+	ASSERT(lsp != NULL);
 	lsp->ls_open_count = 0;
 	lsp->ls_open_excl = 0;
 	if (lsp->ls_cleanup)

@@ -107,8 +107,9 @@ lofi_dkio(struct lofi_state *lsp, int cmd, intptr_t arg, int flag, int *rvalp)
 	mutex_enter(&lsp->ls_vp_lock);
 	gone = !lsp->ls_vp_ready || lsp->ls_vp_closereq;
 	mutex_exit(&lsp->ls_vp_lock);
+	/* as on a disk that went away: EIO (DKIOCSTATE alone still answers) */
 	if (gone)
-		return (ENXIO);
+		return (EIO);
 
 	switch (cmd) {
 	case DKIOCGGEOM:

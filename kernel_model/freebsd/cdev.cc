@@ -8,17 +8,17 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <string>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/freebsd/state.h"
 #include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/conf.h>
-#include <sys/kthread.h>
 #include <sys/systm.h>
+#include <sys/uio.h>
 }
 
 #undef printf
@@ -42,14 +42,6 @@ struct ks_fb_cdev {
 
 namespace ks::km::freebsd {
 
-namespace {
-
-struct FbState {
-  uint32_t major = 0;
-  uint32_t next_minor = 0;
-  std::deque<ks_fb_cdev> cdevs;
-};
-
 FbState& state(World& w) {
   auto& slot = w.component(World::kSlotFreebsd);
   if (!slot) {
@@ -59,6 +51,8 @@ FbState& state(World& w) {
   }
   return *static_cast<FbState*>(slot.get());
 }
+
+namespace {
 
 ks_fb_cdev* C(void* cookie) { return static_cast<ks_fb_cdev*>(cookie); }
 
@@ -95,7 +89,37 @@ int a_close(void* cookie, uint64_t, int flags, bool, const Cred&) {
   return rc;
 }
 
-int a_rw(void*, uint64_t, UserIo&, const Cred&) { return ENODEV; }
+// read(2)/write(2): one iovec over the user's buffer, as FreeBSD's
+// vn_read builds it; the driver's uiomove advances it and we report back
+// how much moved (a short transfer with an error still counts, as dofileread
+// leaves it to the caller).
+int rw(ks_fb_cdev* c, UserIo& io) {
+  if (c->destroyed) return ENXIO;
+  struct cdevsw* sw = c->cdev.si_devsw;
+  d_read_t* fn = !sw ? nullptr : io.write ? sw->d_write : sw->d_read;
+  if (!fn) return ENODEV;
+  struct iovec iov;
+  iov.iov_base = reinterpret_cast<void*>(static_cast<uintptr_t>(io.uaddr));
+  iov.iov_len = io.resid;
+  struct uio uio;
+  uio.uio_iov = &iov;
+  uio.uio_iovcnt = 1;
+  uio.uio_offset = io.offset;
+  uio.uio_resid = static_cast<ssize_t>(io.resid);
+  uio.uio_segflg = UIO_USERSPACE;
+  uio.uio_rw = io.write ? UIO_WRITE : UIO_READ;
+  uio.uio_td = ks_fb_curthread();
+  int ioflag = (io.fmode & (ks::km::kFNdelay | ks::km::kFNonblock)) ? IO_NDELAY : 0;
+  c->threads++;
+  int rc = fn(&c->cdev, &uio, ioflag);
+  leave(c);
+  io.uaddr += io.resid - static_cast<uint64_t>(uio.uio_resid);
+  io.resid = static_cast<uint64_t>(uio.uio_resid);
+  io.offset = uio.uio_offset;
+  return rc;
+}
+int a_read(void* cookie, uint64_t, UserIo& io, const Cred&) { return rw(C(cookie), io); }
+int a_write(void* cookie, uint64_t, UserIo& io, const Cred&) { return rw(C(cookie), io); }
 
 int a_ioctl(void* cookie, uint64_t, int64_t cmd, uint64_t arg, int mode, const Cred&, int*) {
   ks_fb_cdev* c = C(cookie);
@@ -168,7 +192,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   c.cdev.si_ks = &c;
   ks_mutex_init(&c.lock, "si_threadcount_mtx", 0, "si_threadcount_mtx");
   ks_cv_init(&c.cv, "si_threadcount", "si_threadcount");
-  ks::km::DevOps ops{&c, a_open, a_close, a_rw, a_rw, a_ioctl};
+  ks::km::DevOps ops{&c, a_open, a_close, a_read, a_write, a_ioctl};
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   *cdev = &c.cdev;
@@ -192,29 +216,5 @@ void destroy_dev(struct cdev* dev) {
 
 int dev2unit(struct cdev* dev) { return dev->si_drv0; }
 const char* devtoname(struct cdev* dev) { return dev->si_name; }
-
-int kthread_add(void (*fn)(void*), void* arg, struct proc*, struct thread** tdp, int, int,
-                const char* fmt, ...) {
-  char name[64];
-  va_list ap;
-  va_start(ap, fmt);
-  std::vsnprintf(name, sizeof name, fmt, ap);
-  va_end(ap);
-  uint32_t tid = ks_kthread_create(name, fn, arg, 1);
-  if (tdp)
-    *tdp = reinterpret_cast<struct thread*>(static_cast<uintptr_t>(0xfb00000000000000ull | tid));
-  return 0;
-}
-
-int kproc_create(void (*fn)(void*), void* arg, struct proc** pp, int, int, const char* fmt, ...) {
-  char name[64];
-  va_list ap;
-  va_start(ap, fmt);
-  std::vsnprintf(name, sizeof name, fmt, ap);
-  va_end(ap);
-  ks_kthread_create(name, fn, arg, 1);
-  if (pp) *pp = nullptr;
-  return 0;
-}
 
 }  // extern "C"

@@ -34,6 +34,11 @@ void strfree(char* s) {
 }
 }  // namespace
 
+// FreeBSD's malloc type for packed buffers, named as the kmem tag is.
+extern "C" {
+struct malloc_type M_NVLIST[1] = {{"nvlist", "nvlist"}};
+}
+
 struct nvlist {
   int error;
   nvpair* head;
@@ -147,35 +152,49 @@ void* nvlist_pack(const nvlist_t* nvl, size_t* sizep) {
 }
 
 nvlist_t* nvlist_unpack(const void* vbuf, size_t size, int flags) {
-  // Malformed input (a bad type, a name or string without its NUL, a short
-  // number) gives NULL, never a read past the buffer.
+  // Malformed input gives NULL, never a read past the buffer; the console
+  // says why, so a driver author sees more than "it returned NULL".
   const auto* b = static_cast<const unsigned char*>(vbuf);
   nvlist_t* nvl = nvlist_create(flags);
-  size_t o = 0;
-  while (o < size) {
+  size_t o = 0, at = 0;
+  const char* why = nullptr;
+  while (o < size && !why) {
+    at = o;
     int type = b[o++];
     const void* z = std::memchr(b + o, 0, size - o);
-    if (!z || (type != NV_TYPE_NUMBER && type != NV_TYPE_STRING)) goto bad;
-    {
-      const char* name = reinterpret_cast<const char*>(b + o);
-      o = static_cast<size_t>(static_cast<const unsigned char*>(z) - b) + 1;
-      if (type == NV_TYPE_NUMBER) {
-        if (size - o < 8) goto bad;
-        uint64_t v = 0;
-        for (int i = 0; i < 8; i++) v |= uint64_t(b[o + i]) << (8 * i);
-        o += 8;
-        nvlist_add_number(nvl, name, v);
-      } else {
-        const void* z2 = std::memchr(b + o, 0, size - o);
-        if (!z2) goto bad;
-        nvlist_add_string(nvl, name, reinterpret_cast<const char*>(b + o));
-        o = static_cast<size_t>(static_cast<const unsigned char*>(z2) - b) + 1;
-      }
+    if (type != NV_TYPE_NUMBER && type != NV_TYPE_STRING) {
+      why = "unknown pair type";
+      break;
     }
-    if (nvl->error) goto bad;
+    if (!z) {
+      why = "a name without its NUL";
+      break;
+    }
+    const char* name = reinterpret_cast<const char*>(b + o);
+    o = static_cast<size_t>(static_cast<const unsigned char*>(z) - b) + 1;
+    if (type == NV_TYPE_NUMBER) {
+      if (size - o < 8) {
+        why = "a number shorter than 8 bytes";
+        break;
+      }
+      uint64_t v = 0;
+      for (int i = 0; i < 8; i++) v |= uint64_t(b[o + i]) << (8 * i);
+      o += 8;
+      nvlist_add_number(nvl, name, v);
+    } else {
+      const void* z2 = std::memchr(b + o, 0, size - o);
+      if (!z2) {
+        why = "a string value without its NUL";
+        break;
+      }
+      nvlist_add_string(nvl, name, reinterpret_cast<const char*>(b + o));
+      o = static_cast<size_t>(static_cast<const unsigned char*>(z2) - b) + 1;
+    }
+    if (nvl->error) why = "a duplicate name";
   }
-  return nvl;
-bad:
+  if (!why) return nvl;
+  ks_log(0, "nvlist_unpack: malformed packed nvlist (%zu bytes): %s in the pair at offset %zu",
+         size, why, at);
   nvlist_destroy(nvl);
   return nullptr;
 }

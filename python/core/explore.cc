@@ -60,6 +60,13 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
     res.runs++;
     hashes.insert(r.hash);
     if (r.steps > res.max_steps) res.max_steps = r.steps;
+    if (r.failure) res.failed_runs++;
+    if (r.failure && o.collect_failures) {
+      bool seen = false;  // a linear scan: few distinct signatures
+      for (const RunRecord& f : res.failures)
+        seen |= f.failure.kind == r.failure.kind && f.failure.signature == r.failure.signature;
+      if (!seen) res.failures.push_back(r);
+    }
     if (r.failure && !res.failure) {
       res.failure = std::move(r);
       if (o.stop_on_failure) break;

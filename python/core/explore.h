@@ -54,6 +54,9 @@ struct CampaignOptions {
   // Called about every `progress_every` executions with (runs, distinct).
   std::function<void(uint64_t, uint64_t)> progress;
   uint64_t progress_every = 10000;
+  // Keep the first failure of every distinct signature (parallel campaigns
+  // merge these by signature).
+  bool collect_failures = false;
 };
 
 struct CampaignResult {
@@ -62,6 +65,8 @@ struct CampaignResult {
   uint64_t max_steps = 0;
   std::optional<RunRecord> failure;  // the first one
   double seconds = 0;                // host wall time, for runs/s only
+  std::vector<RunRecord> failures;   // collect_failures: first per signature
+  uint64_t failed_runs = 0;          // executions that failed
 };
 
 CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, const HostFn& host);

@@ -8,6 +8,8 @@
 // strategy, so the fuzzer can re-run or minimize any of them exactly.
 #pragma once
 
+#include <algorithm>
+
 #include <cstdint>
 #include <memory>
 #include <unordered_set>
@@ -37,6 +39,12 @@ class FuzzExecutor {
   // The edge cells covered so far (one byte of bucket bits each), for
   // merging the coverage of several processes.
   const std::vector<uint8_t>& seen() const { return seen_; }
+  // The interleaving pairs seen so far, sorted (for the same merge).
+  std::vector<uint64_t> pair_keys() const {
+    std::vector<uint64_t> v(pairs_.begin(), pairs_.end());
+    std::sort(v.begin(), v.end());
+    return v;
+  }
 
  private:
   sim::StackPool pool_;

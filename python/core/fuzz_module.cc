@@ -110,6 +110,14 @@ void ks_register_fuzz(py::module_& m) {
           },
           py::arg("program"), py::arg("strategy"), py::arg("seeds"), py::arg("world") = py::dict(),
           "Runs a Program once per schedule seed (execution index 0 each); failures are listed.")
+      .def(
+          "coverage",
+          [](const core::FuzzExecutor& x) {
+            const auto& s = x.seen();
+            return py::make_tuple(py::bytes(reinterpret_cast<const char*>(s.data()), s.size()),
+                                  x.pair_keys());
+          },
+          "(edge map bytes, sorted pair keys): merged across --jobs workers by the parent")
       .def_property_readonly("edges", &core::FuzzExecutor::edges)
       .def_property_readonly("pairs", &core::FuzzExecutor::pairs)
       .def_property_readonly("executions", &core::FuzzExecutor::executions);

@@ -86,6 +86,10 @@ py::dict campaign_to_dict(const core::CampaignResult& c) {
   d["max_steps"] = c.max_steps;
   d["seconds"] = c.seconds;
   d["failure"] = c.failure ? py::object(record_to_dict(*c.failure)) : py::none();
+  py::list fl;
+  for (const core::RunRecord& r : c.failures) fl.append(record_to_dict(r));
+  d["failures"] = fl;
+  d["failed_runs"] = c.failed_runs;
   return d;
 }
 
@@ -271,8 +275,10 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "explore",
       [](py::object setup, py::dict strategy, uint64_t runs, uint64_t first, py::dict world,
-         bool stop_on_failure, py::object progress, uint64_t progress_every) {
+         bool stop_on_failure, py::object progress, uint64_t progress_every,
+         bool collect_failures) {
         core::CampaignOptions o;
+        o.collect_failures = collect_failures;
         o.strategy = strategy_from(strategy);
         o.runs = runs;
         o.first_execution = first;
@@ -289,6 +295,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("setup"), py::arg("strategy"), py::arg("runs"), py::arg("first_execution") = 0,
       py::arg("world") = py::dict(), py::arg("stop_on_failure") = true,
       py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
+      py::arg("collect_failures") = false,
       "Runs a campaign: `setup` is a Python function(SetupWorld) or a serialized Program.");
 
   m.def(

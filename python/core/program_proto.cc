@@ -15,7 +15,8 @@ constexpr OpName kOps[] = {
     {"read", km::Op::kRead, 3},     {"write", km::Op::kWrite, 3},   {"pread", km::Op::kPread, 4},
     {"pwrite", km::Op::kPwrite, 4}, {"mmap", km::Op::kMmap, 2},     {"munmap", km::Op::kMunmap, 2},
     {"mprotect", km::Op::kMprotect, 3}, {"poke", km::Op::kPoke, 1}, {"check", km::Op::kCheck, 1},
-    {"kill", km::Op::kKill, 1},
+    {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
+    {"peek_int", km::Op::kPeekInt, 2}, {"assert_range", km::Op::kAssertRange, 3},
 };
 }  // namespace
 

@@ -136,19 +136,21 @@ void serve_scenario_thread(km::World& w) {
       std::string what = py::str(e.value());
       py::object tb = py::module_::import("traceback");
       py::list frames = tb.attr("extract_tb")(e.trace());
-      std::string at;
+      // The message says where (file:line); the signature says which check
+      // by its function, so editing the script does not change it.
+      std::string at, fn;
       if (py::len(frames) > 0) {
         py::object f = frames[py::len(frames) - 1];
-        at = std::string(py::str(f.attr("filename"))) + ":" + std::string(py::str(f.attr("lineno")));
-        std::string fn = py::str(f.attr("filename"));
-        auto slash = fn.rfind('/');
-        at = fn.substr(slash == std::string::npos ? 0 : slash + 1) + ":" +
+        std::string file = py::str(f.attr("filename"));
+        auto slash = file.rfind('/');
+        at = file.substr(slash == std::string::npos ? 0 : slash + 1) + ":" +
              std::string(py::str(f.attr("lineno")));
+        fn = py::str(f.attr("name"));
       }
       w.set_failure(sim::FailureKind::kScenario,
                     "scenario check failed in thread " + t->name + " at " + at +
                         (what.empty() ? std::string() : ": " + what),
-                    "scenario:" + t->name + ":" + at);
+                    "scenario:" + t->name + ":" + fn);
       t->finished = true;
       return;
     }

@@ -59,7 +59,8 @@ def _build_parser():
                        "the first failure, writes its repro and prints how to replay it.")
     e.add_argument("scenario", metavar="SCENARIO",
                    help="path/to/script.py or path/to/script.py:name")
-    e.add_argument("--strategy", choices=("round_robin", "random", "pct"), default="pct")
+    e.add_argument("--strategy", choices=("round_robin", "random", "pct", "dfs"), default="pct",
+                   help="dfs: bounded exhaustive search (--bound, --dpor); --runs is its budget")
     e.add_argument("--runs", type=_positive, default=10000, help="executions (default 10000)")
     e.add_argument("--seed", type=_positive, default=0, help="strategy seed (default 0)")
     e.add_argument("--variant", default="none",
@@ -77,6 +78,23 @@ def _build_parser():
                    help="where to write the repro (default out/<scenario>-<variant>.repro.txtpb)")
     e.add_argument("--progress-every", type=_positive, default=10000, help=argparse.SUPPRESS)
     e.add_argument("--quiet", action="store_true", help="no header, no progress")
+    e.add_argument("--bound", type=_positive, default=2,
+                   help="dfs: preemption bound, searched 0, 1, ... in turn (default 2)")
+    e.add_argument("--dpor", action="store_true",
+                   help="dfs: dynamic partial-order reduction with sleep sets")
+    e.add_argument("--checkpoint", metavar="FILE",
+                   help="dfs: write a checkpoint here at the end (resume with --resume)")
+    e.add_argument("--resume", metavar="FILE", help="dfs: continue from a checkpoint")
+    e.add_argument("--jobs", type=_positive, default=1,
+                   help="random/pct: split the executions over N worker processes")
+
+    m = sub.add_parser("minimize", help="shrink a failing repro",
+                       description="Fewer preemptions, then fewer steps, then (Programs) "
+                       "fewer calls and threads; each candidate must fail the same way.")
+    m.add_argument("file", metavar="FILE", help="a failing *.repro.txtpb")
+    m.add_argument("--out", metavar="FILE", help="where to write (default FILE with .min)")
+    m.add_argument("--budget", type=_positive, default=200000,
+                   help="executions per search (default 200000)")
 
     r = sub.add_parser("replay", help="replay a repro and compare outcome and trace hash",
                        description="Replays a repro; exit status 0 when the outcome and the "
@@ -177,6 +195,19 @@ def cmd_explore(a):
         print(f"kernsim: {runs} runs, {distinct} distinct interleavings, {rate:.0f} runs/s",
               file=sys.stderr, flush=True)
 
+    if a.strategy == "dfs":
+        return _explore_dfs(a, scn, params, out_path)
+    if a.jobs > 1:
+        from . import parallel
+        res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
+                                        seed=a.seed, variant=a.variant, params=params,
+                                        depth=a.depth, max_steps=a.max_steps,
+                                        inject_faults=a.inject_faults,
+                                        spurious_wakeups=a.spurious_wakeups)
+        print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
+              f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
+              f"failure_signatures={len(res.failures)}")
+        return _report_failure(res, out_path)
     res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed, variant=a.variant,
                       params=params, depth=a.depth, max_steps=a.max_steps,
                       inject_faults=a.inject_faults, spurious_wakeups=a.spurious_wakeups,
@@ -184,6 +215,40 @@ def cmd_explore(a):
                       progress_every=a.progress_every)
     print(f"runs={res.runs} distinct_interleavings={res.distinct} "
           f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
+    return _report_failure(res, out_path)
+
+
+def _explore_dfs(a, scn, params, out_path):
+    t0 = time.monotonic()
+
+    def progress(execs, distinct, bound, failures):
+        dt = time.monotonic() - t0
+        print(f"kernsim: {execs} executions, {distinct} distinct interleavings, bound {bound}, "
+              f"{failures} failures, {execs / dt if dt > 0 else 0:.0f} executions/s",
+              file=sys.stderr, flush=True)
+
+    res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs, variant=a.variant,
+                     params=params, max_steps=a.max_steps, inject_faults=a.inject_faults,
+                     spurious_wakeups=a.spurious_wakeups,
+                     progress=None if a.quiet else progress, progress_every=a.progress_every,
+                     resume=a.resume)
+    print(f"executions={res.executions} distinct_interleavings={res.distinct} "
+          f"bound={res.bound} exhausted={_onoff(res.exhausted)} "
+          f"per_bound={','.join(map(str, res.per_bound))} dpor={_onoff(a.dpor)} "
+          f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
+    if a.checkpoint:
+        try:
+            api.save_checkpoint(res.checkpoint, a.checkpoint)
+        except OSError as e:
+            raise KernsimError(f"cannot write the checkpoint to {a.checkpoint}: "
+                               f"{e.strerror or e}") from e
+        print(f"checkpoint written to {a.checkpoint}")
+    if res.failure is None and res.exhausted:
+        print(f"exhausted: no failure within {a.bound} preemptions")
+    return _report_failure(res, out_path)
+
+
+def _report_failure(res, out_path):
     f = res.failure
     if f is None:
         print(f"no failure in {res.runs} runs")
@@ -247,6 +312,24 @@ def cmd_show(a):
     return EXIT_OK
 
 
+def cmd_minimize(a):
+    from . import minimize as min_mod
+    r = repro_io.load(a.file)
+    res = min_mod.minimize(r, a.file, budget=a.budget)
+    out = a.out or (a.file[:-len(".repro.txtpb")] + ".min.repro.txtpb"
+                    if a.file.endswith(".repro.txtpb") else a.file + ".min")
+    try:
+        repro_io.save(res.repro, out)
+    except OSError as e:
+        raise KernsimError(f"cannot write {out}: {e.strerror or e}") from e
+    print(f"preemptions {res.preemptions_before} -> {res.preemptions_after}, "
+          f"steps {res.steps_before} -> {res.steps_after}, calls removed {res.calls_removed}, "
+          f"threads removed {res.threads_removed}, {res.executions} candidate executions")
+    print(f"minimized repro written to {out}; read it with: python3 -m kernsim show "
+          f"{shlex.quote(out)}")
+    return EXIT_OK
+
+
 def cmd_drivers(a):
     ds = api.drivers()
     if not ds:
@@ -263,7 +346,8 @@ def cmd_drivers(a):
 
 
 COMMANDS = {"explore": cmd_explore, "replay": cmd_replay, "show": cmd_show,
-            "drivers": cmd_drivers, "fuzz": lambda a: fuzz_cli.cmd(a)}
+            "drivers": cmd_drivers, "fuzz": lambda a: fuzz_cli.cmd(a),
+            "minimize": cmd_minimize}
 
 
 def _one_line(msg):

@@ -8,8 +8,8 @@ input.
 --jobs N runs N worker processes (seeds S, S+1, ...), each its own campaign;
 they share the corpus directory (each picks up the others' entries every few
 seconds) and the parent dedups their findings by kind and signature. The
-status line sums executions and shows the largest worker's edge and pair
-counts (the coverage maps are per process)."""
+status line sums executions; edges and pairs are the union of the workers'
+coverage (each sends its edge map and pair keys with its status)."""
 
 import argparse
 import multiprocessing
@@ -81,10 +81,16 @@ def _worker(job, a, desc_bytes, q):
     out = a.out if a.jobs == 1 else os.path.join(a.out, f"job{job}")
     fz = fuzz_engine.Fuzzer(desc, a.variant, seed=a.seed + job, corpus_dir=a.corpus, out_dir=out,
                             on_find=lambda f: q.put(("find", job, f.__dict__)))
+
+    def stats(s):
+        d = _stats_dict(s)
+        if a.jobs > 1:  # the parent merges coverage as a union
+            d["coverage"] = fz.ex.coverage()
+        return d
     try:
         st = fz.run(seconds=a.time, executions=a.execs or None, stop_on_find=a.stop_on_find,
-                    status=lambda s: q.put(("status", job, _stats_dict(s))))
-        q.put(("done", job, _stats_dict(st)))
+                    status=lambda s: q.put(("status", job, stats(s))))
+        q.put(("done", job, stats(st)))
     except KernsimError as e:
         q.put(("error", job, str(e)))
     except Exception as e:  # noqa: BLE001 - a worker must always say it is done
@@ -129,14 +135,19 @@ class _Collector:
     def __init__(self, a, jobs):
         self.a, self.jobs = a, jobs
         self.status, self.found, self.errors = {}, {}, []
+        self.edge_map, self.pair_set = None, set()  # union of the workers' coverage
         self.tty = sys.stderr.isatty()
 
     def _agg(self):
         v = list(self.status.values())
         if not v:
             return {}
-        agg = {"executions": sum(x["executions"] for x in v), "edges": max(x["edges"] for x in v),
-               "pairs": max(x["pairs"] for x in v), "corpus": max(x["corpus"] for x in v),
+        edges, pairs = max(x["edges"] for x in v), max(x["pairs"] for x in v)
+        if self.edge_map is not None:
+            edges = sum(1 for b in self.edge_map if b)
+            pairs = len(self.pair_set)
+        agg = {"executions": sum(x["executions"] for x in v), "edges": edges,
+               "pairs": pairs, "corpus": max(x["corpus"] for x in v),
                "invalid": sum(x["invalid"] for x in v), "failures": len(self.found),
                "seconds": max(x["seconds"] for x in v)}
         agg["rate"] = agg["executions"] / agg["seconds"] if agg["seconds"] > 0 else 0
@@ -155,6 +166,12 @@ class _Collector:
     def put(self, m):
         kind, job, x = m
         if kind in ("status", "done"):
+            cov = x.pop("coverage", None)
+            if cov is not None:
+                emap, keys = cov
+                self.edge_map = bytearray(emap) if self.edge_map is None else \
+                    bytearray(p | q for p, q in zip(self.edge_map, emap))
+                self.pair_set.update(keys)
             self.status[job] = x
             if kind == "status":
                 self._show()

@@ -12,7 +12,7 @@ from google.protobuf import text_format
 from . import kernsim_pb2 as pb
 from .errors import KernsimError
 
-FIELD_TYPES = ("int", "flags", "enum", "string", "len", "pointer", "resource", "pad")
+FIELD_TYPES = ("int", "flags", "enum", "string", "bytes", "len", "pointer", "sglist", "resource", "pad")
 DIRS = ("in", "out", "inout", "none")
 ARGS = ("", "struct", "value", "none")
 SUFFIX = ".ioctl.txtpb"
@@ -46,6 +46,9 @@ def check(d, path="description"):
         if r.name in resources:
             _fail(path, f"resource[{i}].name", f"'{r.name}' is described twice")
         resources.add(r.name)
+        if r.HasField("valid_min") != r.HasField("valid_max") or r.valid_min > r.valid_max:
+            _fail(path, f"resource[{i}] ({r.name}).valid_min",
+                  "an oracle range needs valid_min <= valid_max, both given")
     names, cmds = set(), set()
     for i, io in enumerate(d.ioctl):
         w = f"ioctl[{i}] ({io.name or '?'})"
@@ -69,6 +72,11 @@ def check(d, path="description"):
             _fail(path, f"{w}.field", "arg: none takes no fields")
         if io.produces and io.produces not in resources:
             _fail(path, f"{w}.produces", f"unknown resource '{io.produces}'")
+        if io.produces_field:
+            pf = [f for f in io.field if f.name == io.produces_field]
+            if not io.produces or not pf or pf[0].size not in (1, 2, 4, 8) or io.dir not in ("out", "inout"):
+                _fail(path, f"{w}.produces_field", f"'{io.produces_field}' is not an integer field "
+                      "of an out/inout struct ioctl that produces a resource")
         _check_fields(path, w, io, resources)
     for i, f in enumerate(d.file):
         if not f.path.startswith("/"):
@@ -87,7 +95,7 @@ def _check_fields(path, w, io, resources):
         fnames[f.name] = f
         if f.type not in FIELD_TYPES:
             _fail(path, f"{fw}.type", f"'{f.type}': want one of {', '.join(FIELD_TYPES)}")
-        if f.type in ("string", "pad"):
+        if f.type in ("string", "bytes", "pad"):
             if not 0 < f.size <= 65536:
                 _fail(path, f"{fw}.size", f"{f.size}: a {f.type} needs a size of 1..65536 bytes")
         elif f.size not in (1, 2, 4, 8):
@@ -96,11 +104,21 @@ def _check_fields(path, w, io, resources):
             _fail(path, f"{fw}.min", f"min {f.min} > max {f.max}")
         if f.type in ("enum", "flags") and not f.value:
             _fail(path, f"{fw}.value", f"a {f.type} field lists its values")
+        if f.type == "bytes" and not f.blob:
+            _fail(path, f"{fw}.blob", "a bytes field lists candidate blobs")
+        if f.type == "sglist" and f.size != 8:
+            _fail(path, f"{fw}.size", "an sglist pointer is 8 bytes")
         if f.type == "string" and not f.text:
             _fail(path, f"{fw}.text", "a string field lists candidate strings")
         if f.type == "resource" and f.resource not in resources:
             _fail(path, f"{fw}.resource", f"unknown resource '{f.resource}'")
     for j, f in enumerate(io.field):
+        for attr in ("sg_count", "sg_bytes"):
+            ref = getattr(f, attr)
+            if ref and (f.type != "sglist" or fnames.get(ref) is None or
+                        fnames[ref].type not in ("int", "len") or fnames[ref].size not in (1, 2, 4, 8)):
+                _fail(path, f"{w}.field[{j}] ({f.name}).{attr}",
+                      f"'{ref}' is not an integer field of this ioctl (or {f.name} is not an sglist)")
         if f.type in ("len", "pointer") and f.len_of:
             other = fnames.get(f.len_of)
             want = "pointer" if f.type == "len" else "len"
@@ -150,7 +168,7 @@ def field_layout(io):
     the struct's size."""
     off, out, align = 0, [], 1
     for f in io.field:
-        a = f.size if f.type not in ("string", "pad") else 1
+        a = f.size if f.type not in ("string", "bytes", "pad") else 1
         align = max(align, a)
         off = (off + a - 1) // a * a
         out.append((f, off))

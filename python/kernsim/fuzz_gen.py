@@ -21,7 +21,11 @@ O_RDWR = 2
 PROT_RW = 3
 USER_BASE = 0xC0000000          # DESIGN.md: user addresses start here
 MAX_THREADS = 3
-MAX_CALLS = 14                  # per thread
+MAX_CALLS = 24                  # per thread (an S/G bundle with its oracle is ~15)
+SGD_PAGES = 24                  # an S/G data mapping; its entries sit in the last pages,
+SGD_DATA = 20 * PAGE            # out of reach of guessed pointers plus the longest flat move
+SG_GAP = 8                      # bytes between entries: the oracle checks they stay unwritten
+SG_TOTALS = (512, 1024, 1536, 2048, 3072)
 BAD_FD = 1000
 BAD_POINTERS = (0, 8, 0xFFF, USER_BASE - 8, 0xFFFFF000)
 INT_FMT = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
@@ -96,6 +100,8 @@ class Generator:
         if f.type == "resource":
             special = list(self.d.resource[self.res_index[f.resource]].special)
             return r.choice(special + [0, 1, 2, 3]) if r.random() < 0.9 else r.randrange(1 << 16)
+        if f.type == "sglist":
+            return 0  # its address is stored by a poke_int (sg_bundle)
         if f.type == "pointer":
             if r.random() < 0.8:  # where this program's mmaps land (contiguous pages from the base)
                 return USER_BASE + PAGE * r.randrange(8)
@@ -107,6 +113,11 @@ class Generator:
     def encode_field(self, f):
         if f.type == "pad":
             return bytes(f.size)
+        if f.type == "bytes":
+            b = bytearray(self.rng.choice(f.blob)[:f.size].ljust(f.size, b"\0"))
+            if self.rng.random() < 0.05:  # one byte flipped
+                b[self.rng.randrange(f.size)] ^= 1 << self.rng.randrange(8)
+            return bytes(b)
         if f.type == "string":
             s = self.rng.choice(f.text).encode()
             if self.rng.random() < 0.05:  # no terminating NUL
@@ -145,6 +156,8 @@ class Generator:
         r = self.rng
         io = io or r.choice(self.d.ioctl)
         calls = []
+        if not self.d.ioctl:
+            return calls
         node = self.nodes.index(io.node)
         fds = self._outs_before(thread, pos, f"fd{node}")
         if fds and r.random() < 0.85:
@@ -180,20 +193,162 @@ class Generator:
                 off = PAGE - max(size // 2, 1)  # the struct runs past the mapping
             elif x < 0.15:
                 off = r.randrange(0, PAGE - size, 8) if size < PAGE else 0
+            after = []
             if io.dir != "out" or r.random() < 0.3:
-                data = self.encode_struct(io)
+                data = bytearray(self.encode_struct(io))
+                inner, after = self.struct_refs(thread, pos, io, buf, off, data, calls)
                 if off + len(data) > PAGE:
                     data = data[:PAGE - off]
+                    inner = [c for c in inner if c.arg[0].offset < PAGE]
                 if data:
-                    poke = self._call("poke", data=data)
+                    poke = self._call("poke", data=bytes(data))
                     self._arg(poke, ref=buf, offset=off)
                     calls.append(poke)
+                calls.extend(inner)
             if r.random() < 0.03:
                 self._arg(c_io, r.choice(BAD_POINTERS))
             else:
                 self._arg(c_io, ref=buf, offset=off)
+            if io.produces_field:
+                f_off = next(o for f, o in self.layouts[io.name][0] if f.name == io.produces_field)
+                size = next(f.size for f in io.field if f.name == io.produces_field)
+                peek = self._call("peek_int", out=c_io.out)  # the resource is the loaded field
+                c_io.out = ""
+                self._arg(peek, ref=buf, offset=off + f_off)
+                self._arg(peek, size)
+                after.insert(0, peek)
+            calls.append(c_io)
+            calls.extend(self.oracle(io, c_io.out))
+            calls.extend(after)
+            return calls
         calls.append(c_io)
+        calls.extend(self.oracle(io, c_io.out))
         return calls
+
+    def oracle(self, io, out):
+        """assert_range on a produced resource the description bounds."""
+        if not io.produces or not out:
+            return []
+        res = self.d.resource[self.res_index[io.produces]]
+        if not res.HasField("valid_min"):
+            return []
+        c = self._call("assert_range", path=f"{io.name}.{res.name}")
+        self._arg(c, ref=out)
+        self._arg(c, res.valid_min)
+        self._arg(c, res.valid_max)
+        return [c]
+
+    def struct_refs(self, thread, pos, io, buf, off, data, before):
+        """Pointers and resources inside the struct: poke_int calls that
+        store a buffer's address or an earlier call's resource into their
+        fields (run after the struct's poke), the S/G bundle's set-up
+        (appended to `before`) and the oracle calls to run after the ioctl.
+        Fills the S/G count/byte fields in `data`."""
+        r = self.rng
+        inner, after = [], []
+        layout = dict((f.name, o) for f, o in self.layouts[io.name][0])
+        for f, fo in self.layouts[io.name][0]:
+            if f.type == "resource":
+                have = self._outs_before(thread, pos, f"res{self.res_index[f.resource]}")
+                if have and r.random() < 0.7:
+                    c = self._call("poke_int")
+                    self._arg(c, ref=buf, offset=off + fo)
+                    self._arg(c, ref=r.choice(have))
+                    self._arg(c, f.size)
+                    inner.append(c)
+            elif f.type == "pointer" and r.random() < 0.7:
+                # a real buffer: the second half of the struct's own page
+                c = self._call("poke_int")
+                self._arg(c, ref=buf, offset=off + fo)
+                self._arg(c, ref=buf, offset=PAGE // 2)
+                self._arg(c, f.size)
+                inner.append(c)
+            elif f.type == "sglist" and r.random() < 0.9:
+                sgd = self._name("sgd")
+                m = self._call("mmap", out=sgd)
+                self._arg(m, SGD_PAGES * PAGE)
+                self._arg(m, PROT_RW)
+                before.append(m)
+                total = r.choice(SG_TOTALS)
+                k = r.randint(1, 4)
+                cuts = sorted(r.sample(range(1, total), k - 1)) if k > 1 else []
+                sizes = [b - a for a, b in zip([0] + cuts, cuts + [total])]
+                lst = self._call("poke", data=b"".join(struct.pack("<QQ", 0, n) for n in sizes))
+                self._arg(lst, ref=sgd)
+                before.append(lst)
+                at = SGD_DATA + SG_GAP
+                gaps = []
+                for i, n in enumerate(sizes):
+                    c = self._call("poke_int")
+                    self._arg(c, ref=sgd, offset=16 * i)
+                    self._arg(c, ref=sgd, offset=at)
+                    self._arg(c, 8)
+                    before.append(c)
+                    gaps.append(at + n)
+                    at += n + SG_GAP
+                c = self._call("poke_int")
+                self._arg(c, ref=buf, offset=off + fo)
+                self._arg(c, ref=sgd)
+                self._arg(c, 8)
+                inner.append(c)
+                for name, v in ((f.sg_count, k), (f.sg_bytes, total)):
+                    if name and r.random() < 0.92:
+                        g = next(x for x in io.field if x.name == name)
+                        o = layout[name]
+                        data[o:o + g.size] = struct.pack(INT_FMT[g.size], v & ((1 << (8 * g.size)) - 1))
+                # The oracle: the gap after each of the first two entries holds
+                # the same 8 bytes after the call as before it.
+                for gap in gaps[:2]:
+                    pre, post = self._name("pre"), self._name("post")
+                    a = self._call("peek_int", out=pre)
+                    self._arg(a, ref=sgd, offset=gap)
+                    self._arg(a, 8)
+                    inner.append(a)
+                    b = self._call("peek_int", out=post)
+                    self._arg(b, ref=sgd, offset=gap)
+                    self._arg(b, 8)
+                    chk = self._call("assert_range", path=f"{io.name}.{f.name}.gap_written")
+                    self._arg(chk, ref=post)
+                    self._arg(chk, ref=pre)
+                    self._arg(chk, ref=pre)
+                    after += [b, chk]
+        return inner, after
+
+    def rw_calls(self, thread, pos, node):
+        """read/write/pread/pwrite of a node described with rw."""
+        r = self.rng
+        calls = []
+        fds = self._outs_before(thread, pos, f"fd{node}")
+        if fds and r.random() < 0.85:
+            fd = r.choice(fds)
+        else:
+            fd = self._name(f"fd{node}")
+            calls.append(self.open_call(node, fd))
+        bufs = self._outs_before(thread, pos, "buf")
+        if bufs and r.random() < 0.7:
+            buf = r.choice(bufs)
+        else:
+            buf = self._name("buf")
+            calls.append(self.mmap_call(buf))
+        op = r.choice(("read", "write", "pread", "pwrite"))
+        mx = self.d.node[node].rw_max or PAGE
+        n = r.choice((512, 512, 1024, mx, r.randrange(1, mx + 1), mx + 512))
+        c = self._call(op)
+        self._arg(c, ref=fd)
+        self._arg(c, ref=buf) if r.random() < 0.96 else self._arg(c, r.choice(BAD_POINTERS))
+        self._arg(c, n)
+        if op.startswith("p"):
+            self._arg(c, r.choice((0, 512, 1024, 2048, 4096, -512)))
+        calls.append(c)
+        return calls
+
+    def op_calls(self, thread, pos):
+        """One described operation: mostly an ioctl, sometimes a read or
+        write of a node described with rw."""
+        rw = [i for i, n in enumerate(self.d.node) if n.rw]
+        if rw and (not self.d.ioctl or self.rng.random() < 0.3):
+            return self.rw_calls(thread, pos, self.rng.choice(rw))
+        return self.ioctl_calls(thread, pos)
 
     def open_call(self, node, out):
         c = self._call("open", out=out, path=self.nodes[node])
@@ -226,7 +381,7 @@ class Generator:
         for _ in range(self.rng.randint(1, MAX_THREADS)):
             t = self.new_thread(p)
             for _ in range(self.rng.randint(1, 3)):
-                t.call.extend(self.ioctl_calls(t, len(t.call)))
+                t.call.extend(self.op_calls(t, len(t.call)))
         repair(p)
         return p
 
@@ -242,7 +397,7 @@ class Generator:
         sched = dict(sched)
         ops = [self.m_insert] * 6 + [self.m_args] * 5 + [self.m_remove] * 3 + \
               [self.m_move] * 2 + [self.m_unmap] * 2 + [self.m_close] * 2 + \
-              [self.m_thread] + [self.m_splice]
+              [self.m_thread] + [self.m_splice] + [self.m_dup] * 3
         for _ in range(self.rng.choice((1, 1, 1, 2, 3))):
             if self.rng.random() < 0.1:
                 sched = self.schedule()
@@ -261,7 +416,7 @@ class Generator:
         if len(t.call) >= MAX_CALLS:
             return
         pos = self.rng.randint(0, len(t.call))
-        for k, c in enumerate(self.ioctl_calls(t, pos)):
+        for k, c in enumerate(self.op_calls(t, pos)):
             t.call.insert(pos + k, c)
 
     def m_remove(self, p, other):
@@ -286,7 +441,30 @@ class Generator:
             c.arg[2].value = self.field_value(io.field[0])
         else:  # another described command on the same fd, or a bad one
             io2 = self.rng.choice(self.d.ioctl)
+            if io2.produces != (io.produces if io else "") or io2.produces_field:
+                c.out = ""  # not the same resource: its users and oracle are repaired away
             c.arg[1].value = io2.cmd if self.rng.random() < 0.9 else io2.cmd + 0x40
+
+    def m_dup(self, p, other):
+        """Repeats an ioctl with its struct's poke, one field regenerated
+        (map one more file, one more minor: state that builds up)."""
+        t = self._pick_thread(p)
+        cands = [i for i, c in enumerate(t.call) if c.op == "ioctl" and i > 0
+                 and t.call[i - 1].op == "poke" and len(t.call) + 2 <= MAX_CALLS]
+        if not cands:
+            return self.m_insert(p, other)
+        i = self.rng.choice(cands)
+        io = self.by_cmd.get(t.call[i].arg[1].value)
+        pk, c = pb.Call(), pb.Call()
+        pk.CopyFrom(t.call[i - 1])
+        c.CopyFrom(t.call[i])
+        if io is not None and io.arg in ("", "struct"):
+            pk.data = self.remutate_struct(io, pk.data)
+        t.call.insert(i + 1, pk)
+        t.call.insert(i + 2, c)
+        if io is not None:
+            for k, o in enumerate(self.oracle(io, c.out)):
+                t.call.insert(i + 3 + k, o)
 
     def m_move(self, p, other):
         while len(p.thread) < 2:
@@ -331,7 +509,7 @@ class Generator:
     def m_thread(self, p, other):
         if len(p.thread) < MAX_THREADS and self.rng.random() < 0.7:
             t = self.new_thread(p)
-            t.call.extend(self.ioctl_calls(t, 0))
+            t.call.extend(self.op_calls(t, 0))
         elif len(p.thread) > 1:
             del p.thread[self.rng.randrange(len(p.thread))]
 
@@ -359,10 +537,16 @@ def repair(p):
         local = {}
         latest = {}  # kind -> new name, in this thread so far
         for ci, c in enumerate(t.call):
+            exact = c.op == "assert_range"  # an oracle compares what it was made for, or nothing
             for a in c.arg:
                 if a.WhichOneof("v") != "ref":
                     continue
-                new = local.get(a.ref) or defined.get(a.ref) or latest.get(kind_of(a.ref))
+                new = local.get(a.ref) or defined.get(a.ref)
+                if not new and not exact:
+                    new = latest.get(kind_of(a.ref))
+                if exact and not new:
+                    a.value = -1  # an error result: the oracle passes
+                    continue
                 if new:
                     a.ref = new
                 else:

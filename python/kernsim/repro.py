@@ -13,7 +13,7 @@ FORMAT_VERSION = 1
 FAILURE_KINDS = ("pass", "deadlock", "stuck", "step_budget", "panic", "lock_misuse",
                  "lock_order", "memory", "teardown", "fault", "replay_divergence",
                  "scenario", "host_error")
-STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted")
+STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted", "dfs", "minimize")
 DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
 
 

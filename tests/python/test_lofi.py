@@ -22,7 +22,7 @@ def scn(name):
 FINDS = [
     ("unmap_no_wait", "forced_unmap", "pct", 500, "memory", "vnode_use_after_free"),
     ("unmap_no_wait", "forced_unmap_program", "pct", 1000, "memory", "vnode_use_after_free"),
-    ("late_iocount", "forced_unmap", "pct", 500, "memory", "vnode_use_after_free"),
+    ("late_iocount", "forced_unmap", "pct", 2000, "memory", "vnode_use_after_free"),
     ("late_iocount", "forced_unmap", "random", 2000, "memory", "vnode_use_after_free"),
     ("unmap_no_broadcast", "dkiocstate", "pct", 500, "stuck", "ls_vp_cv"),
     ("unmap_no_broadcast", "dkiocstate", "random", 1000, "stuck", "ls_vp_cv"),

@@ -4,7 +4,9 @@
  * from the args); destroy_dev removes the node and, as FreeBSD does, waits
  * until no thread is inside one of the device's methods any more (so it
  * must not be called from the device's own methods). d_ioctl gets a kernel
- * copy of the argument (sys/ioccom.h). d_read/d_write are not modelled.
+ * copy of the argument (sys/ioccom.h). d_read/d_write get a uio over the
+ * user's buffer (sys/uio.h; ioflag: IO_NDELAY for O_NONBLOCK); without
+ * them read(2)/write(2) give ENODEV.
  */
 #ifndef _KS_FREEBSD_SYS_CONF_H
 #define _KS_FREEBSD_SYS_CONF_H
@@ -15,9 +17,12 @@
 struct thread;
 struct cdev;
 struct ucred;
+struct uio;
 
 typedef int d_open_t(struct cdev *dev, int oflags, int devtype, struct thread *td);
 typedef int d_close_t(struct cdev *dev, int fflag, int devtype, struct thread *td);
+typedef int d_read_t(struct cdev *dev, struct uio *uio, int ioflag);
+typedef int d_write_t(struct cdev *dev, struct uio *uio, int ioflag);
 typedef int d_ioctl_t(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
     struct thread *td);
 
@@ -31,6 +36,8 @@ struct cdevsw {
 	const char *d_name;
 	d_open_t *d_open;
 	d_close_t *d_close;
+	d_read_t *d_read;
+	d_write_t *d_write;
 	d_ioctl_t *d_ioctl;
 };
 
@@ -44,6 +51,8 @@ struct cdev {
 	char si_name[64];	/* below /dev */
 	struct ks_fb_cdev *si_ks;
 };
+
+#define IO_NDELAY	0x0004	/* FNONBLOCK: the file is O_NONBLOCK */
 
 #define UID_ROOT	0
 #define GID_WHEEL	0

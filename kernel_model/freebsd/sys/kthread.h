@@ -1,9 +1,9 @@
 /*
  * FreeBSD <sys/kthread.h>: kernel threads, each a fiber of the World. The
- * thread ends when its function returns (kthread_exit is not modelled: a
- * return does the same). They are service threads: asleep when the users
- * are done is fine, but they must have returned by the final checks (the
- * module's MOD_UNLOAD stops them).
+ * thread ends when its function returns or calls kthread_exit (kproc_exit
+ * for a kproc_create'd one; its argument is ignored). They are service
+ * threads: asleep when the users are done is fine, but they must have
+ * ended by the final checks (the module's MOD_UNLOAD stops them).
  */
 #ifndef _KS_FREEBSD_SYS_KTHREAD_H
 #define _KS_FREEBSD_SYS_KTHREAD_H
@@ -23,6 +23,8 @@ int kthread_add(void (*)(void *), void *, struct proc *, struct thread **, int, 
     const char *, ...) __attribute__((format(__printf__, 7, 8)));
 int kproc_create(void (*)(void *), void *, struct proc **, int, int, const char *, ...)
     __attribute__((format(__printf__, 6, 7)));
+void kthread_exit(void) __attribute__((noreturn));
+void kproc_exit(int) __attribute__((noreturn));
 #ifdef __cplusplus
 }
 #endif

@@ -1,8 +1,13 @@
 /*
  * FreeBSD <sys/mutex.h>: mtx(9). MTX_DEF is a sleep mutex, MTX_SPIN a spin
- * mutex (sleeping while one is held is reported). Recursion is reported as
- * misuse even with MTX_RECURSE (not modelled). mtx_assert is on, as with
- * INVARIANTS: a failed MA_OWNED/MA_NOTOWNED is a lock-misuse report.
+ * mutex (sleeping while one is held is reported, and so is taking a sleep
+ * mutex then, as WITNESS does). MTX_RECURSE allows the owner to lock again
+ * (counted; mtx_recursed, MA_RECURSED); without it, recursion is misuse.
+ * mtx_lock of a spin mutex (or mtx_lock_spin of a sleep one) is misuse, as
+ * FreeBSD's KASSERTs make it. mtx_assert is on, as with INVARIANTS: a failed
+ * MA_OWNED/MA_NOTOWNED/MA_(NOT)RECURSED is a lock-misuse report.
+ * mtx_destroy of a mutex the caller holds (not recursed) unlocks it first,
+ * as FreeBSD's does; held by another thread it is misuse.
  */
 #ifndef _KS_FREEBSD_SYS_MUTEX_H
 #define _KS_FREEBSD_SYS_MUTEX_H
@@ -11,8 +16,15 @@
 #include <sys/lock.h>
 #include <kernsim/abi.h>
 
+/*
+ * The kernel model's mutex has no recursion (illumos's has none), so the
+ * depth beyond the first lock lives here, next to the handle; only the
+ * owner touches it, so it needs no lock of its own.
+ */
 struct mtx {
 	ks_handle_t _opaque;
+	int _ks_opts;		/* mtx_init's opts (MTX_SPIN, MTX_RECURSE) */
+	unsigned _ks_recurse;	/* extra locks by the owner */
 };
 
 #define MTX_DEF		0x00000000
@@ -29,22 +41,28 @@ struct mtx {
 #ifdef __cplusplus
 extern "C" {
 #endif
-void ks_fb_mtx_assert(ks_handle_t *, int what, const char *expr, const char *file, int line);
+void ks_fb_mtx_init(struct mtx *, const char *name, int opts, const char *expr);
+void ks_fb_mtx_lock(struct mtx *, int spin, const char *expr);
+void ks_fb_mtx_unlock(struct mtx *, int spin, const char *expr);
+int ks_fb_mtx_trylock(struct mtx *, const char *expr);
+int ks_fb_mtx_recursed(struct mtx *, const char *expr);
+void ks_fb_mtx_destroy(struct mtx *, const char *expr);
+void ks_fb_mtx_assert(struct mtx *, int what, const char *expr, const char *file, int line);
 #ifdef __cplusplus
 }
 #endif
 
-#define mtx_init(m, name, type, opts) \
-	ks_mutex_init(&(m)->_opaque, (name), ((opts) & MTX_SPIN) != 0, #m)
-#define mtx_destroy(m) ks_mutex_destroy(&(m)->_opaque, #m)
-#define mtx_lock(m) ks_mutex_enter(&(m)->_opaque, #m)
-#define mtx_lock_spin(m) ks_mutex_enter(&(m)->_opaque, #m)
-#define mtx_unlock(m) ks_mutex_exit(&(m)->_opaque, #m)
-#define mtx_unlock_spin(m) ks_mutex_exit(&(m)->_opaque, #m)
-#define mtx_trylock(m) ks_mutex_tryenter(&(m)->_opaque, #m)
-#define mtx_trylock_spin(m) ks_mutex_tryenter(&(m)->_opaque, #m)
+#define mtx_init(m, name, type, opts) ks_fb_mtx_init((m), (name), (opts), #m)
+#define mtx_destroy(m) ks_fb_mtx_destroy((m), #m)
+#define mtx_lock(m) ks_fb_mtx_lock((m), 0, #m)
+#define mtx_lock_spin(m) ks_fb_mtx_lock((m), 1, #m)
+#define mtx_unlock(m) ks_fb_mtx_unlock((m), 0, #m)
+#define mtx_unlock_spin(m) ks_fb_mtx_unlock((m), 1, #m)
+#define mtx_trylock(m) ks_fb_mtx_trylock((m), #m)
+#define mtx_trylock_spin(m) ks_fb_mtx_trylock((m), #m)
 #define mtx_owned(m) ks_mutex_owned(&(m)->_opaque, #m)
+#define mtx_recursed(m) ks_fb_mtx_recursed((m), #m)
 #define mtx_assert(m, what) \
-	ks_fb_mtx_assert(&(m)->_opaque, (what), #m, __FILE__, __LINE__)
+	ks_fb_mtx_assert((m), (what), #m, __FILE__, __LINE__)
 
 #endif

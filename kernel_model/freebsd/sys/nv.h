@@ -3,17 +3,23 @@
  * form (kernsim's own, for ioctl arguments): per pair one type byte
  * (NV_TYPE_NUMBER or NV_TYPE_STRING), the NUL-terminated name, then a
  * little-endian uint64_t or a NUL-terminated string. nvlists live in kmem
- * (tag "nvlist"): one not destroyed is reported as a leak.
+ * (tag "nvlist"): one not destroyed is reported as a leak. nvlist_unpack
+ * of a malformed buffer returns NULL and says on the console what is wrong
+ * and at which offset (FreeBSD only sets errno).
  */
 #ifndef _KS_FREEBSD_SYS_NV_H
 #define _KS_FREEBSD_SYS_NV_H
 
 #include <sys/types.h>
+#include <sys/malloc.h>
 
 typedef struct nvlist nvlist_t;
 
 #define NV_TYPE_NUMBER	2
 #define NV_TYPE_STRING	3
+
+/* nvlist_pack's buffer: the caller frees it with free(buf, M_NVLIST). */
+MALLOC_DECLARE(M_NVLIST);
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,6 +1,8 @@
 /*
  * FreeBSD <sys/sx.h>: sx(9) shared/exclusive sleep locks, onto the kernel
- * model's reader/writer locks. sx_assert is on (INVARIANTS).
+ * model's reader/writer locks (no recursion: SX_RECURSE is not modelled,
+ * recursion is misuse). sx_assert is on (INVARIANTS); as without WITNESS,
+ * SA_SLOCKED checks that someone holds it shared, not who.
  */
 #ifndef _KS_FREEBSD_SYS_SX_H
 #define _KS_FREEBSD_SYS_SX_H
@@ -17,10 +19,13 @@ struct sx {
 #define SX_NOWITNESS	0x04
 #define SX_RECURSE	0x10
 
+/* FreeBSD's values, so combinations (SA_XLOCKED | SA_NOTRECURSED) work. */
 #define SA_UNLOCKED	0x00
-#define SA_SLOCKED	0x01
+#define SA_LOCKED	0x01
+#define SA_SLOCKED	0x02
 #define SA_XLOCKED	0x04
-#define SA_LOCKED	0x08
+#define SA_RECURSED	0x08
+#define SA_NOTRECURSED	0x10
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,149 @@
+"""Minimization of a failing repro: fewer preemptions first, then fewer
+steps, then (Programs) fewer calls and fewer threads. Every candidate is
+re-run and kept only if it fails the same way (same kind and signature).
+
+Preemptions and steps: a bounded exhaustive search of the repro's scenario
+(iterative context bounding, bounds 0, 1, ... up to the repro's own
+preemption count) that accepts only failures of the same kind and signature;
+the first bound that has one is the fewest preemptions that can fail this
+way, and the rest of that bound is searched for the one with the fewest
+steps (within a budget of executions). Calls and threads: each call (then
+each thread) of a Program is dropped in turn, and the drop is kept when the
+smaller Program still fails the same way within the found bound.
+"""
+
+import copy
+import dataclasses
+
+from . import api
+from . import repro as repro_io
+from .errors import KernsimError
+from .scenario import Scenario
+
+
+@dataclasses.dataclass
+class MinimizeResult:
+    repro: object            # kernsim_pb2.Repro, minimized
+    preemptions_before: int
+    preemptions_after: int
+    steps_before: int
+    steps_after: int
+    calls_removed: int = 0
+    threads_removed: int = 0
+    executions: int = 0      # candidates run
+
+
+def _program_scenario(r):
+    """A Scenario whose Program is the repro's (for re-running a Program repro)."""
+    prog = copy.deepcopy(r.program)
+
+    def repro_program():
+        return copy.deepcopy(prog)
+    return Scenario(repro_program, r.driver, program=True)
+
+
+def _scenario_of(r, path):
+    if r.HasField("program") and len(r.program.thread):
+        return _program_scenario(r), {}
+    _, scn = api._repro_setup(r, path)
+    import ast
+    params = {k: ast.literal_eval(v) for k, v in r.scenario.params.items()}
+    return scn, params
+
+
+def _search(scn, params, r, bound, budget, fewest_steps, dpor=True):
+    """DPOR first (it finds every failure the full search finds, in far fewer
+    executions); the full search if DPOR finds none."""
+    res = api.search(scn, bound=bound, dpor=dpor, iterative=True, max_executions=budget,
+                     variant=r.variant, params=params, max_steps=r.world.max_steps,
+                     inject_faults=r.world.inject_faults,
+                     spurious_wakeups=r.world.spurious_wakeups,
+                     want_kind=r.expected.kind, want_signature=r.expected.signature,
+                     fewest_steps=fewest_steps)
+    if res.failure is not None or not dpor:
+        return res
+    return api.search(scn, bound=bound, dpor=False, iterative=True, max_executions=budget,
+                      variant=r.variant, params=params, max_steps=r.world.max_steps,
+                      inject_faults=r.world.inject_faults,
+                      spurious_wakeups=r.world.spurious_wakeups,
+                      want_kind=r.expected.kind, want_signature=r.expected.signature,
+                      fewest_steps=fewest_steps)
+
+
+def minimize(r, path="repro", budget=200000, programs=True):
+    """Minimizes a loaded repro (kernsim_pb2.Repro) that fails; returns a
+    MinimizeResult whose .repro replays with `kernsim replay`."""
+    if r.expected.kind == "pass":
+        raise KernsimError(f"{path}: the repro does not fail: nothing to minimize")
+    before = api.run_repro(r, path)
+    if before.kind != r.expected.kind or before.signature != r.expected.signature:
+        raise KernsimError(f"{path}: the repro does not reproduce ({before.kind} "
+                           f"{before.signature}); replay it first")
+    scn, params = _scenario_of(r, path)
+    res = _search(scn, params, r, before.preemptions, budget, True)
+    n = res.executions
+    best = r
+    if res.failure is not None and (res.failure.preemptions, res.failure.steps) < \
+            (before.preemptions, before.steps):
+        best = _rebuild(r, res.failure, "minimize")
+    after = api.run_repro(best, path)
+    out = MinimizeResult(best, before.preemptions, after.preemptions, before.steps,
+                         after.steps, executions=n)
+    if programs and best.HasField("program") and len(best.program.thread):
+        _shrink_program(out, path, res.bound if res.failure is not None else before.preemptions,
+                        budget)
+    return out
+
+
+def _rebuild(r, failure, how):
+    nr = copy.deepcopy(r)
+    del nr.schedule.decision[:]
+    repro_io.decisions_to_proto(failure.decisions, nr.schedule)
+    nr.execution = failure.execution
+    nr.found_by.name = how
+    nr.expected.kind = failure.kind
+    nr.expected.signature = failure.signature
+    nr.expected.message = failure.message
+    nr.expected.trace_hash = failure.hash
+    nr.expected.steps = failure.steps
+    return nr
+
+
+def _try_program(out, prog, bound, budget):
+    cand = copy.deepcopy(out.repro)
+    cand.program.CopyFrom(prog)
+    scn = _program_scenario(cand)
+    try:
+        res = _search(scn, {}, cand, bound, budget, True)
+    except KernsimError:
+        return None  # not a valid Program any more (a later call names the dropped one)
+    out.executions += res.executions
+    if res.failure is None:
+        return None
+    return _rebuild(cand, res.failure, "minimize")
+
+
+def _shrink_program(out, path, bound, budget):
+    """Drops calls (last first), then threads, keeping each drop that still
+    fails the same way. A call another names (`out`) is kept with it."""
+    for ti in range(len(out.repro.program.thread) - 1, -1, -1):
+        ci = len(out.repro.program.thread[ti].call) - 1
+        while ci >= 0:
+            prog = copy.deepcopy(out.repro.program)
+            del prog.thread[ti].call[ci]
+            got = _try_program(out, prog, bound, budget)
+            if got is not None:
+                out.repro = got
+                out.calls_removed += 1
+            ci -= 1
+    ti = len(out.repro.program.thread) - 1
+    while ti >= 0 and len(out.repro.program.thread) > 1:
+        prog = copy.deepcopy(out.repro.program)
+        del prog.thread[ti]
+        got = _try_program(out, prog, bound, budget)
+        if got is not None:
+            out.repro = got
+            out.threads_removed += 1
+        ti -= 1
+    after = api.run_repro(out.repro, path)
+    out.preemptions_after, out.steps_after = after.preemptions, after.steps

@@ -1,0 +1,86 @@
+/*
+ * Tiny C "drivers" on the FreeBSD personality for tests/cpp/test_freebsd.cc.
+ * This header is plain C (no FreeBSD header): the test compiles against the
+ * illumos personality's include path, so the drivers' state stays in their
+ * own files and results come back through kfb_log, in the order they
+ * happen.
+ */
+#ifndef KS_TEST_KDRIVERS_FREEBSD_KFB_H
+#define KS_TEST_KDRIVERS_FREEBSD_KFB_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KFB_NLOG 32
+struct kfb_log {
+	long v[KFB_NLOG];
+	int n;
+};
+extern struct kfb_log kfb_log;
+void kfb_note(long);
+
+/* Initialise every object (on the host, inside the World, before threads). */
+void kfb_init(void);
+
+/* mtx (kfb_mtx.c) */
+void kfb_mtx_count(void *);	/* lock; read, preempt, write; unlock: 2 threads -> 2 */
+void kfb_mtx_ab(void *);
+void kfb_mtx_ba(void *);
+void kfb_mtx_spin_sleeps(void *);	/* malloc(M_WAITOK) under MTX_SPIN */
+void kfb_mtx_spin_then_def(void *);
+void kfb_mtx_lock_of_spin(void *);
+void kfb_mtx_assert_unowned(void *);
+void kfb_mtx_recurse_plain(void *);
+void kfb_mtx_recurse_ok(void *);
+void kfb_mtx_recursed_cv_wait(void *);
+void kfb_mtx_destroy_owned(void *);
+
+/* condvars (kfb_cv.c) */
+void kfb_cv_waiter_nocheck(void *);	/* cv_wait without checking the state first */
+void kfb_cv_waiter(void *);		/* checks the state: never lost */
+void kfb_cv_signaler(void *);
+void kfb_cv_timedwait(void *);	/* logs error == EWOULDBLOCK, ticks */
+void kfb_cv_wait_sig(void *);	/* logs cv_wait_sig's return */
+void kfb_sx_reader(void *);	/* logs readers inside at once */
+void kfb_sx_writer(void *);	/* logs whether a reader was inside */
+void kfb_sx_x_then_s(void *);	/* recursion: misuse */
+void kfb_sx_assert_x(void *);	/* sx_assert(SA_XLOCKED) when share locked */
+
+/* malloc, nvlist, queue.h (kfb_mem.c) */
+void kfb_malloc_leak(void *);
+void kfb_malloc_nowait(void *);	/* logs 1 got memory, 0 NULL */
+void kfb_malloc_zero(void *);	/* logs 1 when every byte is zero */
+void kfb_malloc_noflags(void *);
+void kfb_list_safe(void *);	/* removes odd ones while iterating: logs the rest */
+void kfb_tailq_safe(void *);
+void kfb_list_unsafe(void *);	/* frees the current element in LIST_FOREACH */
+void kfb_nv_roundtrip(void *);
+void kfb_nv_malformed(void *);
+void kfb_nv_get_absent(void *);
+
+/* copyin/copyout/copyinstr: arg points at a struct kfb_user (kfb_copy.c) */
+struct kfb_user {
+	uint64_t ua;		/* a mapped page */
+	uint64_t hole;		/* an unmapped address */
+};
+void kfb_copy(void *);
+
+/* cdevs, d_ioctl, d_read/d_write, kthreads (kfb_cdev.c) */
+#define KFB_IOC_DOUBLE	0xc0046b01UL	/* _IOWR('k', 1, int) */
+#define KFB_IOC_BLOCK	0x20006b02UL	/* _IO('k', 2) */
+void kfb_make_dev(void *);	/* creates /dev/kfb (logs make_dev_s's return) */
+void kfb_destroy_when_inside(void *);	/* waits for a thread in d_ioctl, destroy_dev */
+void kfb_release(void *);
+void kfb_destroy(void *);	/* destroy_dev of /dev/kfb0 */	/* lets the thread in d_ioctl out */
+extern int kfb_destroy_from_ioctl;	/* d_ioctl calls destroy_dev itself (a hang) */
+void kfb_kthread_exit(void *);	/* kthread_add a thread that kthread_exit()s */
+void kfb_kthread_exit_bad(void *);	/* kthread_exit from a thread it did not start */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
