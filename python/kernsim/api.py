@@ -184,16 +184,7 @@ def _state_to_checkpoint(st, scn, variant, params, world, opts):
                          iterative=opts["iterative"], bound=st["bound"],
                          exhausted=st["exhausted"], executions=st["executions"],
                          redundant=st["redundant"])
-    if scn.program:
-        c.program.ParseFromString(_setup_for(scn, variant, params))
-    else:
-        c.scenario.module = _module_ref(scn.module_file)
-        c.scenario.name = scn.name
-        for k, v in (params or {}).items():
-            c.scenario.params[k] = repr(v)
-    c.world.max_steps = world["max_steps"]
-    c.world.inject_faults = world["inject_faults"]
-    c.world.spurious_wakeups = world["spurious_wakeups"]
+    _describe_run(c, scn, variant, params, world)
     for n in st["path"]:
         c.path.add(kind=n["kind"], option=n["options"], current=n["cur"],
                    current_runnable=n["cur_runnable"], preemptions=n["pre"],
@@ -290,23 +281,29 @@ def _find_root(start):
         d = parent
 
 
+def _describe_run(msg, scn, variant, params, world):
+    """The scenario (or whole Program) and World options of a run, as a
+    Repro and a DfsCheckpoint both record them."""
+    if scn.program:
+        msg.program.ParseFromString(_setup_for(scn, variant, params))
+    else:
+        msg.scenario.module = _module_ref(scn.module_file)
+        msg.scenario.name = scn.name
+        for k, v in (params or {}).items():
+            msg.scenario.params[k] = repr(v)
+    msg.world.max_steps = world["max_steps"]
+    msg.world.inject_faults = world["inject_faults"]
+    msg.world.spurious_wakeups = world["spurious_wakeups"]
+
+
 def make_repro(scn, variant, params, strat, world, failure):
     r = pb.Repro(version=repro_io.FORMAT_VERSION, driver=scn.driver, variant=variant,
                  execution=failure.execution)
-    if scn.program:
-        r.program.ParseFromString(_setup_for(scn, variant, params))
-    else:
-        r.scenario.module = _module_ref(scn.module_file)
-        r.scenario.name = scn.name
-        for k, v in (params or {}).items():
-            r.scenario.params[k] = repr(v)
+    _describe_run(r, scn, variant, params, world)
     r.found_by.name = strat["name"]
     r.found_by.seed = strat["seed"]
     r.found_by.pct_depth = strat["pct_depth"]
     r.found_by.pct_steps = strat["pct_steps"]
-    r.world.max_steps = world["max_steps"]
-    r.world.inject_faults = world["inject_faults"]
-    r.world.spurious_wakeups = world["spurious_wakeups"]
     repro_io.decisions_to_proto(failure.decisions, r.schedule)
     r.expected.kind = failure.kind
     r.expected.signature = failure.signature
