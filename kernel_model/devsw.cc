@@ -29,7 +29,8 @@ void check_nodes_left(World& w) {
     w.set_failure(sim::FailureKind::kTeardown,
                   "minor node " + n->path + who +
                       " left behind: the driver was unloaded without removing it "
-                      "(detach should call ddi_remove_minor_node)",
+                      "(its unload should remove it: ddi_remove_minor_node in an illumos "
+                      "detach, destroy_dev at a FreeBSD MOD_UNLOAD)",
                   "teardown:minor_node_left:" + n->path);
     return;
   }
