@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "python/core/fuzz_exec.h"
+#include "python/core/py_convert.h"
 #include "python/core/program_proto.h"
 
 namespace py = pybind11;
@@ -27,24 +28,7 @@ core::StrategySpec spec_from(const py::dict& d) {
   return s;
 }
 
-km::WorldOptions world_of(const py::dict& d) {
-  km::WorldOptions o;
-  if (d.contains("max_steps") && d["max_steps"].cast<uint64_t>() > 0)
-    o.sim.max_steps = d["max_steps"].cast<uint64_t>();
-  if (d.contains("inject_faults")) o.inject_faults = d["inject_faults"].cast<bool>();
-  if (d.contains("spurious_wakeups")) o.spurious_wakeups = d["spurious_wakeups"].cast<bool>();
-  return o;
-}
 
-km::Program program_of(const py::bytes& b) {
-  kernsim::Program p;
-  if (!p.ParseFromString(std::string(b)))
-    throw std::invalid_argument("program: not a serialized kernsim.Program");
-  km::Program kp = core::program_from_proto(p);
-  std::string err = km::program_check(kp);
-  if (!err.empty()) throw std::invalid_argument("program: " + err);
-  return kp;
-}
 
 py::dict run_dict(const core::FuzzRun& r, uint64_t seed) {
   py::dict d;
@@ -77,9 +61,9 @@ void ks_register_fuzz(py::module_& m) {
           "run",
           [](core::FuzzExecutor& x, const py::bytes& prog, py::dict strategy, uint64_t execution,
              py::dict world) {
-            km::Program p = program_of(prog);
+            km::Program p = core::program_from_bytes(prog);
             core::StrategySpec s = spec_from(strategy);
-            return run_dict(x.run(p, s, world_of(world), execution), s.seed);
+            return run_dict(x.run(p, s, core::world_options(world), execution), s.seed);
           },
           py::arg("program"), py::arg("strategy"), py::arg("execution") = 0,
           py::arg("world") = py::dict(), "One execution; its record and the coverage it added.")
@@ -87,9 +71,9 @@ void ks_register_fuzz(py::module_& m) {
           "run_batch",
           [](core::FuzzExecutor& x, const py::bytes& prog, py::dict strategy,
              const std::vector<uint64_t>& seeds, py::dict world) {
-            km::Program p = program_of(prog);
+            km::Program p = core::program_from_bytes(prog);
             core::StrategySpec s = spec_from(strategy);
-            km::WorldOptions o = world_of(world);
+            km::WorldOptions o = core::world_options(world);
             py::dict out;
             py::list failures;
             uint64_t edges = 0, pairs = 0;
@@ -122,7 +106,7 @@ void ks_register_fuzz(py::module_& m) {
       .def_property_readonly("pairs", &core::FuzzExecutor::pairs)
       .def_property_readonly("executions", &core::FuzzExecutor::executions);
   m.def(
-      "fuzz_check_program", [](const py::bytes& b) { program_of(b); },
+      "fuzz_check_program", [](const py::bytes& b) { core::program_from_bytes(b); },
       "Raises ValueError naming the field or call if a serialized Program is malformed or names "
       "a result no earlier call produced.");
 }

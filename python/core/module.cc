@@ -15,6 +15,7 @@
 #include "kernel_model/vfs.h"
 #include "python/core/explore.h"
 #include "python/core/program_proto.h"
+#include "python/core/py_convert.h"
 #include "python/core/scenario_threads.h"
 #include "python/core/search.h"
 #include "sim/fault_guard.h"
@@ -52,14 +53,6 @@ core::StrategySpec strategy_from(const py::dict& d) {
   return s;
 }
 
-km::WorldOptions world_from(const py::dict& d) {
-  km::WorldOptions o;
-  if (d.contains("max_steps") && d["max_steps"].cast<uint64_t>() > 0)
-    o.sim.max_steps = d["max_steps"].cast<uint64_t>();
-  if (d.contains("inject_faults")) o.inject_faults = d["inject_faults"].cast<bool>();
-  if (d.contains("spurious_wakeups")) o.spurious_wakeups = d["spurious_wakeups"].cast<bool>();
-  return o;
-}
 
 py::dict record_to_dict(const core::RunRecord& r) {
   py::dict d;
@@ -188,10 +181,7 @@ core::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
 }
 
 std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
-  kernsim::Program p;
-  if (!p.ParseFromString(std::string(b)))
-    throw std::invalid_argument("program: not a serialized kernsim.Program");
-  return std::make_shared<km::Program>(core::program_from_proto(p));
+  return std::make_shared<km::Program>(core::program_from_bytes(b));
 }
 
 }  // namespace
@@ -282,7 +272,7 @@ PYBIND11_MODULE(_core, m) {
         o.strategy = strategy_from(strategy);
         o.runs = runs;
         o.first_execution = first;
-        o.world = world_from(world);
+        o.world = core::world_options(world);
         o.stop_on_failure = stop_on_failure;
         o.progress_every = progress_every;
         if (!progress.is_none())
@@ -315,7 +305,7 @@ PYBIND11_MODULE(_core, m) {
         if (opts.contains("want_signature"))
           o.want_signature = opts["want_signature"].cast<std::string>();
         if (opts.contains("fewest_steps")) o.fewest_steps = opts["fewest_steps"].cast<bool>();
-        o.world = world_from(world);
+        o.world = core::world_options(world);
         o.progress_every = progress_every;
         if (!progress.is_none())
           o.progress = [progress](uint64_t e, uint64_t d, uint32_t b, uint64_t f) {
@@ -353,7 +343,7 @@ PYBIND11_MODULE(_core, m) {
         core::SetupFn sf;
         if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
         else sf = python_setup(setup);
-        core::RunRecord r = core::run_once(pool, *st, world_from(world), execution, sf,
+        core::RunRecord r = core::run_once(pool, *st, core::world_options(world), execution, sf,
                                            core::serve_scenario_thread, true);
         py::list events;
         for (const core::NamedEvent& n : r.trace) {

@@ -1,0 +1,28 @@
+#include "python/core/py_convert.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "python/core/program_proto.h"
+
+namespace ks::core {
+
+namespace py = pybind11;
+
+km::WorldOptions world_options(const py::dict& d) {
+  km::WorldOptions o;
+  if (d.contains("max_steps") && d["max_steps"].cast<uint64_t>() > 0)
+    o.sim.max_steps = d["max_steps"].cast<uint64_t>();
+  if (d.contains("inject_faults")) o.inject_faults = d["inject_faults"].cast<bool>();
+  if (d.contains("spurious_wakeups")) o.spurious_wakeups = d["spurious_wakeups"].cast<bool>();
+  return o;
+}
+
+km::Program program_from_bytes(const py::bytes& b) {
+  kernsim::Program p;
+  if (!p.ParseFromString(std::string(b)))
+    throw std::invalid_argument("program: not a serialized kernsim.Program");
+  return program_from_proto(p);  // checked there (program_check)
+}
+
+}  // namespace ks::core

@@ -1,0 +1,18 @@
+// Python-side descriptions to the C++ ones, shared by every binding
+// (module.cc, fuzz_module.cc): one place decides what a World option dict
+// and a serialized Program mean, and what their errors say.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include "kernel_model/program.h"
+#include "kernel_model/world.h"
+
+namespace ks::core {
+
+// {"max_steps", "inject_faults", "spurious_wakeups"}: absent keys keep defaults.
+km::WorldOptions world_options(const pybind11::dict& d);
+// A serialized kernsim.Program, checked; std::invalid_argument naming the field.
+km::Program program_from_bytes(const pybind11::bytes& b);
+
+}  // namespace ks::core
