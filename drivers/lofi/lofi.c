@@ -470,16 +470,13 @@ lofi_close(dev_t dev, int flag, int otyp, cred_t *credp)
 		return (0);
 	}
 	/*
-	 * The system runs this last close after every call through the open
-	 * has returned and before any later open of the dev; but an open already
-	 * inside lofi_open when the close began is not yet serialised by the
-	 * device switch (kernsim), so the device may be gone: nothing to do.
+	 * The soft state is there: the device is torn down only here or by an
+	 * unmap of a closed device, and the system (spec node) runs this last
+	 * close after every call through the open has returned and before any
+	 * new open of the dev.
 	 */
 	lsp = ddi_get_soft_state(lofi_statep, (int)minor);
-	if (lsp == NULL) {
-		mutex_exit(&lofi_lock);
-		return (0);
-	}
+	ASSERT(lsp != NULL);
 	lsp->ls_open_count = 0;
 	lsp->ls_open_excl = 0;
 	if (lsp->ls_cleanup)
