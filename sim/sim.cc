@@ -27,7 +27,7 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
   pick_buf_.resize(16);
   // One allocation each instead of a doubling series per execution.
   objects_.reserve(64);
-  decisions_.reserve(256);
+  grow_decisions();
   strategy_.begin(index, *this);
 }
 
@@ -81,6 +81,7 @@ void Sim::observe(const Event& e) {
 }
 
 void fiber_entry(bctx::transfer_t t) {
+  asan_arrive(nullptr);  // a fiber's first entry (ASan builds only)
   static_cast<Context*>(t.data)->fctx = t.fctx;
   Sim* s = tls_current_sim;
   s->thread_main(s->cur_);
@@ -105,53 +106,67 @@ void Sim::thread_main(Thread* self) {
   Tid next = pick_next(false);
   if (next == 0) leave_to_host(StopReason::kQuiescent);
   cur_ = thread(next);
+  asan_leave(nullptr, cur_->stack);
   bctx::jump_fcontext(cur_->fctx, self);
   __builtin_unreachable();  // nobody resumes a finished thread
 }
 
-Tid Sim::pick_next(bool current_runnable) {
-  for (;;) {
-    Tid* buf = pick_buf_.data();
-    size_t n = 0;
-    bool any_thread = false;
-    if (!timers_.empty()) buf[n++] = kClockTid;  // withdrawn below if it may not fire
-    for (size_t w = 0; w < runnable_.size(); w++) {
-      uint64_t bits = runnable_[w];
-      if (bits) any_thread = true;
-      while (bits) {
-        int b = __builtin_ctzll(bits);
-        bits &= bits - 1;
-        buf[n++] = static_cast<Tid>(w * 64 + b + 1);
-      }
-    }
-    if (n > 0 && buf[0] == kClockTid && !opts_.clock_choices && any_thread) {
-      buf++;
-      n--;
-    }
-    if (n == 0) return 0;
-
-    Tid t;
-    if (n == 1) {
-      t = buf[0];
-    } else {
-      std::span<const Tid> options(buf, n);
-      PickContext c{options, cur_ ? cur_->tid : 0, current_runnable, step_};
-      t = strategy_.pick(c);
-      bool valid = t == kClockTid ? buf[0] == kClockTid
-                                  : t - 1 < runnable_.size() * 64 &&
-                                        (runnable_[(t - 1) >> 6] >> ((t - 1) & 63) & 1);
-      if (__builtin_expect(!valid, 0)) {
-        bad_pick(t);
-        return 0;
-      }
-      decisions_.push_back(Decision{0, t});
-    }
-    if (t == kClockTid) {
-      fire_next_timer();
-      continue;
-    }
-    return t;
+// The options of a pick: the clock first when a timer may fire, then the
+// runnable threads by tid. Rebuilt only after the runnable set or the timer
+// queue changed: most points change neither, and a switching point then
+// costs no more than the strategy's own choice.
+void Sim::rebuild_options() {
+  Tid* buf = pick_buf_.data() + 1;
+  size_t n = 0;
+  for (size_t w = 0; w < runnable_.size(); w++) {
+    for (uint64_t bits = runnable_[w]; bits; bits &= bits - 1)
+      buf[n++] = static_cast<Tid>(w * 64 + __builtin_ctzll(bits) + 1);
   }
+  // The clock may fire at any point when clock choices are on, and only
+  // when nothing else can run when they are off.
+  bool clock = !timers_.empty() && (opts_.clock_choices || n == 0);
+  pick_buf_[0] = kClockTid;
+  opt_first_ = clock ? 0 : 1;
+  opt_n_ = static_cast<uint32_t>(n + clock);
+  options_dirty_ = false;
+}
+
+// The strategy's pick among n >= 2 options, checked and logged; kNoPick
+// when it picked something else (a divergence, recorded by bad_pick).
+__attribute__((always_inline)) inline Tid Sim::ask_strategy(const Tid* options, size_t n, bool current_runnable) {
+  PickContext c{std::span<const Tid>(options, n), cur_ ? cur_->tid : 0, current_runnable,
+                step_};
+  Tid t = strategy_.pick(c);
+  bool valid = t == kClockTid ? options[0] == kClockTid
+                              : t - 1 < runnable_.size() * 64 &&
+                                    (runnable_[(t - 1) >> 6] >> ((t - 1) & 63) & 1);
+  if (__builtin_expect(!valid, 0)) {
+    bad_pick(t);
+    return kNoPick;
+  }
+  log_decision(Decision{0, t});
+  return t;
+}
+
+__attribute__((noinline)) Tid Sim::pick_next(bool current_runnable) {
+  for (;;) {
+    if (options_dirty_) rebuild_options();
+    size_t n = opt_n_;
+    if (n == 0) return 0;
+    const Tid* buf = pick_buf_.data() + opt_first_;
+    Tid t = buf[0];
+    if (n > 1 && (t = ask_strategy(buf, n, current_runnable)) == kNoPick) return 0;
+    if (t != kClockTid) return t;
+    fire_next_timer();
+  }
+}
+
+__attribute__((noinline)) void Sim::grow_decisions() {
+  size_t cap = decisions_cap_ ? 2 * decisions_cap_ : 256;
+  std::unique_ptr<Decision[]> d(new Decision[cap]);
+  std::copy_n(decisions_.get(), ndecisions_, d.get());
+  decisions_ = std::move(d);
+  decisions_cap_ = cap;
 }
 
 // Kept out of pick_next: its strings would bloat the hot path's frame.
@@ -165,9 +180,19 @@ __attribute__((noinline, cold)) void Sim::bad_pick(Tid t) {
 }
 
 Thread* Sim::decide() {
-  Tid next = pick_next(true);
+  // The common case kept short (few registers to save): the options did not
+  // change since the last pick and hold no clock, so the strategy's choice
+  // is all there is to it.
+  if (__builtin_expect(options_dirty_ || opt_first_ != 1 || opt_n_ < 2, 0))
+    return to_thread(pick_next(true));
+  return to_thread(ask_strategy(pick_buf_.data() + 1, opt_n_, true));
+}
+
+// The thread to switch to for a pick at a point, or null to keep running.
+__attribute__((always_inline)) inline Thread* Sim::to_thread(Tid next) {
   if (next == cur_->tid) return nullptr;
-  if (next == 0) leave_to_host(StopReason::kFailed);  // divergence already recorded
+  // A bad pick was recorded as a divergence (on a fiber it already failed).
+  if (__builtin_expect(next == 0 || next == kNoPick, 0)) leave_to_host(StopReason::kFailed);
   preemptions_++;
   return thread(next);
 }
@@ -214,7 +239,7 @@ uint32_t Sim::choose(uint32_t n, ChoiceKind kind) {
             " of " + std::to_string(n) + " at step " + std::to_string(step_);
     fail(FailureKind::kReplayDivergence, why, "replay_divergence");
   }
-  decisions_.push_back(Decision{static_cast<uint8_t>(kind), v});
+  log_decision(Decision{static_cast<uint8_t>(kind), v});
   emit(kEvChoice, 0, static_cast<uint64_t>(kind), v);
   return v;
 }
@@ -223,6 +248,7 @@ void Sim::leave_to_host(StopReason why) {
   stop_ = why;
   Thread* self = cur_;
   cur_ = nullptr;
+  asan_leave_for_host(nullptr);  // this fiber never resumes
   bctx::jump_fcontext(host_.fctx, self);
   __builtin_unreachable();
 }
@@ -231,8 +257,10 @@ void Sim::yield_to_host(StopReason why) {
   stop_ = why;
   Thread* self = cur_;
   cur_ = nullptr;
+  asan_leave_for_host(self);
   bctx::transfer_t t = bctx::jump_fcontext(host_.fctx, self);
   static_cast<Context*>(t.data)->fctx = t.fctx;
+  asan_arrive(self);
 }
 
 void Sim::host_request(int code, void* data) {
@@ -271,6 +299,7 @@ void Sim::step_budget_exceeded() {
 uint64_t Sim::add_timer(uint64_t deadline, TimerFn fn, void* arg) {
   uint64_t id = ++timer_seq_;
   timers_.push_back(Timer{std::max(deadline, now_), id, id, fn, arg});
+  options_dirty_ = true;
   std::push_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
   return id;
 }
@@ -280,6 +309,7 @@ bool Sim::cancel_timer(uint64_t id) {
     if (timers_[i].id == id) {
       timers_[i] = timers_.back();
       timers_.pop_back();
+      options_dirty_ = true;
       std::make_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
       return true;
     }
@@ -291,6 +321,7 @@ void Sim::fire_next_timer() {
   std::pop_heap(timers_.begin(), timers_.end(), [](auto& a, auto& b) { return heap_later(a, b); });
   Timer t = timers_.back();
   timers_.pop_back();
+  options_dirty_ = true;
   now_ = t.deadline;
   emit(kEvClock, 0, now_, t.id);
   t.fn(t.arg, t.id);
@@ -301,6 +332,7 @@ StopReason Sim::run() {
   tls_current_sim = this;
   if (sigsetjmp(recover_, 0) != 0) {  // no mask save: a syscall per run()
     // A fault in a fiber: on_fault() recorded it; the fiber is abandoned.
+    asan_arrive(&host_);  // the handler announced the jump (ASan builds only)
     cur_ = nullptr;
     tls_current_sim = prev;
     return stop_ = StopReason::kFailed;
@@ -322,8 +354,10 @@ StopReason Sim::run() {
     next = thread(t);
   }
   cur_ = next;
+  asan_leave(&host_, next->stack);
   bctx::transfer_t tr = bctx::jump_fcontext(next->fctx, &host_);
   static_cast<Context*>(tr.data)->fctx = tr.fctx;
+  asan_arrive(&host_);
   tls_current_sim = prev;
   return stop_;
 }

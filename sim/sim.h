@@ -14,6 +14,7 @@
 #include <csetjmp>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -161,7 +162,9 @@ class Sim final : public SchedView {
   const Failure& failure() const { return failure_; }
   uint64_t trace_hash() const { return hash_; }
   const std::vector<Event>& trace() const { return trace_; }
-  const std::vector<Decision>& decisions() const { return decisions_; }
+  std::vector<Decision> decisions() const {
+    return {decisions_.get(), decisions_.get() + ndecisions_};
+  }
   uint32_t preemptions() const { return preemptions_; }
   Strategy& strategy() { return strategy_; }
   const SimOptions& options() const { return opts_; }
@@ -200,13 +203,27 @@ class Sim final : public SchedView {
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
   Tid pick_next(bool current_runnable);
+  void rebuild_options();
+  static constexpr Tid kNoPick = ~Tid(0);
+  Thread* to_thread(Tid next);
+  // A plain store on the hot path: a vector's push_back would inline its
+  // growth path into every pick, and with it the saving of every
+  // callee-saved register; a vector's resize would zero the slots.
+  void log_decision(Decision d) {
+    if (__builtin_expect(ndecisions_ == decisions_cap_, 0)) grow_decisions();
+    decisions_[ndecisions_++] = d;
+  }
+  void grow_decisions();
+  Tid ask_strategy(const Tid* options, size_t n, bool current_runnable);
   void bad_pick(Tid t);
   void observe(const Event& e);
   void switch_to(Thread* next) {
     Thread* prev = cur_;
     cur_ = next;
+    asan_leave(prev, next->stack);  // ASan builds only (sim/asan_fiber.h)
     bctx::transfer_t t = bctx::jump_fcontext(next->fctx, prev);
     static_cast<Context*>(t.data)->fctx = t.fctx;
+    asan_arrive(prev);
   }
   // To the host for good (the thread is finished or abandoned) ...
   [[noreturn]] void leave_to_host(StopReason why);
@@ -217,6 +234,7 @@ class Sim final : public SchedView {
   void set_runnable(Tid t, bool r) {
     uint64_t bit = uint64_t(1) << ((t - 1) & 63);
     if (r) runnable_[(t - 1) >> 6] |= bit; else runnable_[(t - 1) >> 6] &= ~bit;
+    options_dirty_ = true;
   }
 
   StackPool& stacks_;
@@ -229,7 +247,9 @@ class Sim final : public SchedView {
   std::deque<Thread> threads_;  // stable addresses
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
   std::vector<uint64_t> runnable_;
-  std::vector<Tid> pick_buf_;
+  std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
+  uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)
+  bool options_dirty_ = true;
   std::vector<Object> objects_;
   std::deque<std::string> names_;
   const char* const* event_names_ = nullptr;
@@ -247,7 +267,8 @@ class Sim final : public SchedView {
   uint64_t hash_ = 0xcbf29ce484222325ull;
   uint32_t preemptions_ = 0;
   std::vector<Event> trace_;
-  std::vector<Decision> decisions_;
+  std::unique_ptr<Decision[]> decisions_;  // the log: the first ndecisions_
+  size_t ndecisions_ = 0, decisions_cap_ = 0;
   Failure failure_;
 
   uint64_t now_ = 0;
