@@ -19,6 +19,9 @@ void handler(int signo, siginfo_t* info, void* uctx) {
   Sim* s = Sim::current();
   if (s && s->on_fiber()) {
     s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr));
+    // ASan builds: back to the host stack, the faulting fiber abandoned
+    // (Sim::run announces the arrival); nothing otherwise.
+    asan::leave_for_host(nullptr);
     siglongjmp(s->recover_point(), 1);
   }
   // Not ours: hand it to whoever was there before, or die as the host would.

@@ -1,5 +1,6 @@
 #include "sim/fiber.h"
 
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -46,5 +47,34 @@ Stack StackPool::get() {
   all_.push_back(s);
   return s;
 }
+
+#if KS_ASAN
+namespace asan {
+
+void host_stack(const void** bottom, size_t* size) {
+  struct Bounds {
+    const void* bottom = nullptr;
+    size_t size = 0;
+  };
+  thread_local Bounds b = [] {
+    Bounds r;
+    pthread_attr_t a;
+    void* addr = nullptr;
+    size_t n = 0;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+      if (pthread_attr_getstack(&a, &addr, &n) == 0) {
+        r.bottom = addr;
+        r.size = n;
+      }
+      pthread_attr_destroy(&a);
+    }
+    return r;
+  }();
+  *bottom = b.bottom;
+  *size = b.size;
+}
+
+}  // namespace asan
+#endif
 
 }  // namespace ks::sim

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/asan_fiber.h"
+
 namespace ks::sim {
 
 namespace bctx = boost::context::detail;
@@ -41,7 +43,10 @@ class StackPool {
   StackPool& operator=(const StackPool&) = delete;
 
   Stack get();
-  void put(const Stack& s) { free_.push_back(s); }
+  void put(const Stack& s) {
+    asan::unpoison(s.base, s.size);  // ASan builds: an abandoned fiber's redzones
+    free_.push_back(s);
+  }
   size_t stack_size() const { return stack_size_; }
 
  private:
@@ -53,6 +58,27 @@ class StackPool {
 // A saved execution context: the main (host) context or a fiber.
 struct Context {
   bctx::fcontext_t fctx = nullptr;
+#if KS_ASAN
+  void* asan_fake = nullptr;  // ASan's fake-stack save while switched away
+#endif
 };
+
+// ASan's view of the switches (sim/asan_fiber.h); empty without ASan.
+// `from` null: the context being left never resumes.
+inline void asan_leave(Context* from, const Stack& to) {
+#if KS_ASAN
+  asan::leave(from ? &from->asan_fake : nullptr, to.base, to.size);
+#endif
+}
+inline void asan_leave_for_host(Context* from) {
+#if KS_ASAN
+  asan::leave_for_host(from ? &from->asan_fake : nullptr);
+#endif
+}
+inline void asan_arrive(Context* self) {
+#if KS_ASAN
+  asan::arrive(self ? self->asan_fake : nullptr);
+#endif
+}
 
 }  // namespace ks::sim
