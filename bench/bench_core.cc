@@ -27,7 +27,7 @@
 #include "sim/fault_guard.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
-#include "tests/cpp/kdrivers/kdrivers.h"
+#include "tests/cpp/kdrivers/lw_run.h"
 
 using namespace ks;
 namespace bctx = boost::context::detail;
@@ -96,19 +96,7 @@ double point_ns(int threads) {
 
 // ---- the two-thread lost wakeup ----
 bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pad, int mode) {
-  km::WorldOptions o;
-  km::World w(pool, s, o, i);
-  lw_state st{};
-  st.lw_checked = mode;
-  st.lw_pad = pad;
-  {
-    sim::Sim::HostScope scope(w.sim());
-    lw_init(&st);
-  }
-  w.spawn("waiter", lw_waiter, &st);
-  w.spawn("signaller", lw_signaller, &st);
-  w.run();
-  return static_cast<bool>(w.sim().failure());
+  return static_cast<bool>(kdrivers::lw_run(pool, s, i, mode, pad).failure);
 }
 
 double lost_wakeup_rate(sim::Strategy& s, int mode) {

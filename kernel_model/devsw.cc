@@ -94,8 +94,22 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
     w.sim().block(kEvSyscall, q);
   }
   if (n.removed) return ENXIO;  // the close tore the device down
+  const uint64_t asked = *dev;  // a clone open changes *dev
+  d.opening[asked].n++;
   int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);
-  if (rc == 0) d.opens[*dev]++;
+  if (rc == 0) {
+    d.opens[*dev]++;
+    // A last close that began while this open was inside the driver is no
+    // longer the last.
+    if (auto c = d.closing.find(*dev); c != d.closing.end()) c->second.epoch++;
+  }
+  auto o = d.opening.find(asked);
+  if (--o->second.n == 0) {
+    sim::ObjId q = o->second.q;
+    d.opening.erase(o);
+    if (q)
+      while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
+  }
   return rc;
 }
 
@@ -105,8 +119,19 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   if (it != d.opens.end() && --it->second > 0) return 0;  // not the last close
   if (it != d.opens.end()) d.opens.erase(it);
   if (!n.ops.close) return 0;
-  d.closing[dev].n++;
-  int rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  // From here new opens wait for this close; opens already inside the
+  // driver finish first.
+  DevSwitch::Closing& mine = d.closing[dev];
+  mine.n++;
+  const uint32_t epoch = mine.epoch;
+  for (auto o = d.opening.find(dev); o != d.opening.end(); o = d.opening.find(dev)) {
+    if (!o->second.q) o->second.q = w.new_obj(kObjOther, w.sim().intern("spec-open:" + n.path));
+    sim::ObjId q = o->second.q;
+    w.wq_push(q, w.self_tid());
+    w.sim().block(kEvSyscall, q);
+  }
+  int rc = 0;
+  if (d.closing[dev].epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
   auto c = d.closing.find(dev);  // still there: only the last of us erases it
   if (--c->second.n > 0) return rc;
   sim::ObjId q = c->second.q;

@@ -77,17 +77,25 @@ struct DevSwitch {
   // Opens per dev (major/minor): a driver's close entry point runs on the
   // last close of a dev, as on illumos. Keyed by number, so ordered and stable.
   std::map<uint64_t, uint32_t> opens;
-  // Devs whose driver close is running (the last close), with the wait
-  // queue an open of that dev sleeps on (0 until one does): the spec node
-  // lock of a real kernel, which serialises the last close with a new open.
-  // Last closes in progress, by dev: how many (an open that passed the gate
-  // before a close began can make a second one overlap) and the queue
-  // openers wait on (made only when someone waits).
+  // Last closes in progress, by dev: the spec node lock of a real kernel,
+  // which serialises the last close with opens. While one is registered a
+  // new open of the dev waits on q (made only when someone waits). `epoch`
+  // counts opens that succeeded meanwhile (they were already inside the
+  // driver when the close began): a close that began before such an open is
+  // no longer the last one and skips the driver's close.
   struct Closing {
     uint32_t n = 0;
+    uint32_t epoch = 0;
     sim::ObjId q = 0;
   };
   std::map<uint64_t, Closing> closing;
+  // Opens inside the driver's open entry point, by the dev asked for, and
+  // the queue a last close waits on for them (made only when one waits).
+  struct Opening {
+    uint32_t n = 0;
+    sim::ObjId q = 0;
+  };
+  std::map<uint64_t, Opening> opening;
   // The boot gate: module loads still running; user threads wait for them.
   uint32_t loads_pending = 0;
   sim::ObjId boot_gate = 0;
@@ -111,7 +119,9 @@ DevNode* devsw_find(World& w, const std::string& path);
 // exit-time close.
 int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr);
 // An open of a dev whose last close is running waits for that close to end,
-// then opens afresh (ENXIO if the driver removed the node meanwhile).
+// then opens afresh (ENXIO if the driver removed the node meanwhile). A last
+// close waits for opens already inside the driver; if one of them succeeds,
+// the device stays open and the driver's close is left to its last close.
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr);
 
 // The device close of an open file, once: at close(2) when no system call

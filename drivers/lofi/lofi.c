@@ -472,8 +472,8 @@ lofi_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	/*
 	 * The soft state is there: the device is torn down only here or by an
 	 * unmap of a closed device, and the system (spec node) runs this last
-	 * close after every call through the open has returned and before any
-	 * new open of the dev.
+	 * close after every call through the open has returned, after any open
+	 * of the dev already inside lofi_open, and before any new open.
 	 */
 	lsp = ddi_get_soft_state(lofi_statep, (int)minor);
 	ASSERT(lsp != NULL);

@@ -95,6 +95,9 @@ def _build_parser():
     m.add_argument("--out", metavar="FILE", help="where to write (default FILE with .min)")
     m.add_argument("--budget", type=_positive, default=200000,
                    help="executions per search (default 200000)")
+    m.add_argument("--time", type=float, default=120.0, metavar="S",
+                   help="stop shrinking after S seconds, keeping the smallest repro so far "
+                   "(default 120; 0: no bound, the result then depends only on the repro)")
 
     r = sub.add_parser("replay", help="replay a repro and compare outcome and trace hash",
                        description="Replays a repro; exit status 0 when the outcome and the "
@@ -315,7 +318,9 @@ def cmd_show(a):
 def cmd_minimize(a):
     from . import minimize as min_mod
     r = repro_io.load(a.file)
-    res = min_mod.minimize(r, a.file, budget=a.budget)
+    if a.time < 0:
+        raise KernsimError(f"--time must be 0 or more seconds, not {a.time}")
+    res = min_mod.minimize(r, a.file, budget=a.budget, seconds=a.time)
     out = a.out or (a.file[:-len(".repro.txtpb")] + ".min.repro.txtpb"
                     if a.file.endswith(".repro.txtpb") else a.file + ".min")
     try:
@@ -324,7 +329,8 @@ def cmd_minimize(a):
         raise KernsimError(f"cannot write {out}: {e.strerror or e}") from e
     print(f"preemptions {res.preemptions_before} -> {res.preemptions_after}, "
           f"steps {res.steps_before} -> {res.steps_after}, calls removed {res.calls_removed}, "
-          f"threads removed {res.threads_removed}, {res.executions} candidate executions")
+          f"threads removed {res.threads_removed}, {res.executions} candidate executions"
+          + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
     print(f"minimized repro written to {out}; read it with: python3 -m kernsim show "
           f"{shlex.quote(out)}")
     return EXIT_OK

@@ -10,10 +10,16 @@ way, and the rest of that bound is searched for the one with the fewest
 steps (within a budget of executions). Calls and threads: each call (then
 each thread) of a Program is dropped in turn, and the drop is kept when the
 smaller Program still fails the same way within the found bound.
+
+A time bound (`seconds`, 0 = none) caps the whole: each search gets what is
+left of it, and shrinking stops when it is spent. The result is then less
+small, never wrong: every kept candidate was re-run and failed the same way.
+Without a time bound the result depends only on the repro and the budget.
 """
 
 import copy
 import dataclasses
+import time
 
 from . import api
 from . import repro as repro_io
@@ -31,6 +37,22 @@ class MinimizeResult:
     calls_removed: int = 0
     threads_removed: int = 0
     executions: int = 0      # candidates run
+    timed_out: bool = False  # the time bound cut the search short
+
+
+class _Clock:
+    """What is left of the time bound (host time: it only ends the search
+    early, it never changes what a candidate run does)."""
+
+    def __init__(self, seconds):
+        self.deadline = time.monotonic() + seconds if seconds and seconds > 0 else None
+
+    def left(self):
+        """Seconds for the next search: 0 means no limit; None means spent."""
+        if self.deadline is None:
+            return 0
+        rest = self.deadline - time.monotonic()
+        return rest if rest > 0 else None
 
 
 def _program_scenario(r):
@@ -51,10 +73,15 @@ def _scenario_of(r, path):
     return scn, params
 
 
-def _search(scn, params, r, bound, budget, fewest_steps, dpor=True):
+def _search(scn, params, r, bound, budget, fewest_steps, clock, dpor=True):
     """DPOR first (it finds every failure the full search finds, in far fewer
-    executions); the full search if DPOR finds none."""
+    executions); the full search if DPOR finds none. None when the time
+    bound is spent."""
+    left = clock.left()
+    if left is None:
+        return None
     res = api.search(scn, bound=bound, dpor=dpor, iterative=True, max_executions=budget,
+                     max_seconds=left,
                      variant=r.variant, params=params, max_steps=r.world.max_steps,
                      inject_faults=r.world.inject_faults,
                      spurious_wakeups=r.world.spurious_wakeups,
@@ -62,17 +89,22 @@ def _search(scn, params, r, bound, budget, fewest_steps, dpor=True):
                      fewest_steps=fewest_steps)
     if res.failure is not None or not dpor:
         return res
+    left = clock.left()
+    if left is None:
+        return res
     return api.search(scn, bound=bound, dpor=False, iterative=True, max_executions=budget,
-                      variant=r.variant, params=params, max_steps=r.world.max_steps,
+                      max_seconds=left, variant=r.variant, params=params, max_steps=r.world.max_steps,
                       inject_faults=r.world.inject_faults,
                       spurious_wakeups=r.world.spurious_wakeups,
                       want_kind=r.expected.kind, want_signature=r.expected.signature,
                       fewest_steps=fewest_steps)
 
 
-def minimize(r, path="repro", budget=200000, programs=True):
+def minimize(r, path="repro", budget=200000, programs=True, seconds=0):
     """Minimizes a loaded repro (kernsim_pb2.Repro) that fails; returns a
-    MinimizeResult whose .repro replays with `kernsim replay`."""
+    MinimizeResult whose .repro replays with `kernsim replay`. `seconds`
+    bounds the whole (0: no bound)."""
+    clock = _Clock(seconds)
     if r.expected.kind == "pass":
         raise KernsimError(f"{path}: the repro does not fail: nothing to minimize")
     before = api.run_repro(r, path)
@@ -80,18 +112,18 @@ def minimize(r, path="repro", budget=200000, programs=True):
         raise KernsimError(f"{path}: the repro does not reproduce ({before.kind} "
                            f"{before.signature}); replay it first")
     scn, params = _scenario_of(r, path)
-    res = _search(scn, params, r, before.preemptions, budget, True)
-    n = res.executions
+    res = _search(scn, params, r, before.preemptions, budget, True, clock)
+    found = res is not None and res.failure is not None
     best = r
-    if res.failure is not None and (res.failure.preemptions, res.failure.steps) < \
+    if found and (res.failure.preemptions, res.failure.steps) < \
             (before.preemptions, before.steps):
         best = _rebuild(r, res.failure, "minimize")
     after = api.run_repro(best, path)
     out = MinimizeResult(best, before.preemptions, after.preemptions, before.steps,
-                         after.steps, executions=n)
+                         after.steps, executions=res.executions if res else 0)
     if programs and best.HasField("program") and len(best.program.thread):
-        _shrink_program(out, path, res.bound if res.failure is not None else before.preemptions,
-                        budget)
+        _shrink_program(out, path, res.bound if found else before.preemptions, budget, clock)
+    out.timed_out = clock.left() is None
     return out
 
 
@@ -109,38 +141,40 @@ def _rebuild(r, failure, how):
     return nr
 
 
-def _try_program(out, prog, bound, budget):
+def _try_program(out, prog, bound, budget, clock):
     cand = copy.deepcopy(out.repro)
     cand.program.CopyFrom(prog)
     scn = _program_scenario(cand)
     try:
-        res = _search(scn, {}, cand, bound, budget, True)
+        res = _search(scn, {}, cand, bound, budget, True, clock)
     except KernsimError:
         return None  # not a valid Program any more (a later call names the dropped one)
+    if res is None:
+        return None
     out.executions += res.executions
     if res.failure is None:
         return None
     return _rebuild(cand, res.failure, "minimize")
 
 
-def _shrink_program(out, path, bound, budget):
+def _shrink_program(out, path, bound, budget, clock):
     """Drops calls (last first), then threads, keeping each drop that still
     fails the same way. A call another names (`out`) is kept with it."""
     for ti in range(len(out.repro.program.thread) - 1, -1, -1):
         ci = len(out.repro.program.thread[ti].call) - 1
-        while ci >= 0:
+        while ci >= 0 and clock.left() is not None:
             prog = copy.deepcopy(out.repro.program)
             del prog.thread[ti].call[ci]
-            got = _try_program(out, prog, bound, budget)
+            got = _try_program(out, prog, bound, budget, clock)
             if got is not None:
                 out.repro = got
                 out.calls_removed += 1
             ci -= 1
     ti = len(out.repro.program.thread) - 1
-    while ti >= 0 and len(out.repro.program.thread) > 1:
+    while ti >= 0 and len(out.repro.program.thread) > 1 and clock.left() is not None:
         prog = copy.deepcopy(out.repro.program)
         del prog.thread[ti]
-        got = _try_program(out, prog, bound, budget)
+        got = _try_program(out, prog, bound, budget, clock)
         if got is not None:
             out.repro = got
             out.threads_removed += 1

@@ -14,6 +14,7 @@
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
 #include "kernel_model/program.h"
+#include "tests/cpp/prog_builders.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/replay.h"
@@ -23,6 +24,10 @@ using namespace ks;
 using km::Arg;
 using km::Call;
 using km::Op;
+using progtest::call;
+using progtest::expect;
+using progtest::R;
+using progtest::V;
 
 namespace {
 
@@ -48,21 +53,6 @@ Outcome run_program(sim::StackPool& pool, sim::Strategy& s, uint64_t i, const km
   return r;
 }
 
-Arg V(int64_t v) { return Arg{v, ""}; }
-Arg R(const std::string& ref, int64_t off = 0) { return Arg{off, ref}; }
-
-Call call(Op op, std::vector<Arg> args, std::string out = "") {
-  Call c;
-  c.op = op;
-  c.args = std::move(args);
-  c.out = std::move(out);
-  return c;
-}
-Call expect(Call c, int64_t e) {
-  c.check = true;
-  c.expect = e;
-  return c;
-}
 std::string req_bytes(uint64_t value, uint64_t result) {
   sample_req_io io{value, result};
   return std::string(reinterpret_cast<const char*>(&io), sizeof io);

@@ -3,7 +3,10 @@
 //      inside a system call on it does not reach the driver's close until
 //      that call returns (the file is held by each call using it);
 //  (b) a device's last close is serialised with a new open of the device:
-//      the open waits for the close to finish, then opens afresh.
+//      the open waits for the close to finish, then opens afresh;
+//  (c) an open already inside the driver when the last close begins
+//      finishes first; when it succeeds the device stays open and the
+//      driver's close waits for the close of that open.
 // A device written here in C++ straight onto DevOps (no personality) checks
 // both and fails the run when the driver would see the wrong order.
 #include <gtest/gtest.h>
@@ -15,6 +18,7 @@
 #include "kernel_model/devsw.h"
 #include "kernel_model/events.h"
 #include "kernel_model/program.h"
+#include "tests/cpp/prog_builders.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/round_robin.h"
@@ -23,6 +27,10 @@ using namespace ks;
 using km::Arg;
 using km::Call;
 using km::Op;
+using progtest::call;
+using progtest::expect;
+using progtest::R;
+using progtest::V;
 
 namespace {
 
@@ -37,6 +45,8 @@ struct TestDev {
   sim::ObjId q = 0;   // sleepers
   bool released = false;
   bool close_sleeps = false;  // close of minor 0 sleeps until released
+  bool open_sleeps = false;   // a second open of minor 0 sleeps until released
+  int in_open[2] = {0, 0};    // opens inside the driver, per minor
   int busy[2] = {0, 0};      // ioctls inside the driver, per minor
   bool closing[2] = {false, false};
   int closes[2] = {0, 0};
@@ -59,6 +69,9 @@ int t_open(void* c, uint64_t* d, int, bool, const km::Cred&) {
     t.w->fail(sim::FailureKind::kPanic, "open of minor " + std::to_string(m) +
                                             " while its last close runs",
               "test:open_during_close");
+  t.in_open[m]++;
+  if (m == 0 && t.open_sleeps && t.opens[0] > t.closes[0]) t.sleep_until_released();
+  t.in_open[m]--;
   t.opens[m]++;
   return 0;
 }
@@ -70,6 +83,10 @@ int t_close(void* c, uint64_t d, int, bool, const km::Cred&) {
     t.w->fail(sim::FailureKind::kPanic, "close of minor " + std::to_string(m) +
                                             " while an ioctl on it still runs",
               "test:close_while_busy");
+  if (t.in_open[m])
+    t.w->fail(sim::FailureKind::kPanic, "last close of minor " + std::to_string(m) +
+                                            " while an open of it is inside the driver",
+              "test:close_during_open");
   t.closing[m] = true;
   if (m == 0 && t.close_sleeps) t.sleep_until_released();
   t.closing[m] = false;
@@ -93,21 +110,6 @@ int t_ioctl(void* c, uint64_t d, int64_t cmd, uint64_t, int, const km::Cred&, in
   return 0;
 }
 
-Arg V(int64_t v) { return Arg{v, ""}; }
-Arg R(const std::string& ref) { return Arg{0, ref}; }
-Call call(Op op, std::vector<Arg> args, std::string out = "", std::string path = "") {
-  Call c;
-  c.op = op;
-  c.args = std::move(args);
-  c.out = std::move(out);
-  c.path = std::move(path);
-  return c;
-}
-Call expect(Call c, int64_t e) {
-  c.check = true;
-  c.expect = e;
-  return c;
-}
 km::ProgThread thread(const std::string& name, const std::string& proc, std::vector<Call> calls) {
   return km::ProgThread{name, proc, std::move(calls)};
 }
@@ -119,12 +121,13 @@ struct Outcome {
 };
 
 Outcome run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, const km::Program& p,
-            bool close_sleeps = false) {
+            bool close_sleeps = false, bool open_sleeps = false) {
   km::WorldOptions o;
   km::World w(pool, s, o, i);
   Outcome r;
   r.dev.w = &w;
   r.dev.close_sleeps = close_sleeps;
+  r.dev.open_sleeps = open_sleeps;
   {
     sim::Sim::HostScope scope(w.sim());
     r.dev.q = w.new_obj(km::kObjOther, "tc_sleepers");
@@ -176,6 +179,25 @@ km::Program open_during_last_close() {
   return program(
       {thread("a", "pa",
               {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd", "/dev/tc0"), 0),
+               expect(call(Op::kClose, {R("fd")}), 0)}),
+       thread("b", "pb",
+              {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd2", "/dev/tc0"), 0),
+               expect(call(Op::kClose, {R("fd2")}), 0)}),
+       thread("c", "pc",
+              {expect(call(Op::kOpen, {V(km::kORdwr)}, "side", "/dev/tc1"), 0),
+               expect(call(Op::kIoctl, {R("side"), V(kRelease), V(0)}), 0),
+               expect(call(Op::kClose, {R("side")}), 0)})},
+      {"pa", "pb", "pc"});
+}
+
+// (c): a opens minor 0 and sleeps in an ioctl on it; b's open of minor 0
+// sleeps inside the driver; c releases both through minor 1; a closes (the
+// last close as far as the opens counted so far go); b closes.
+km::Program close_during_open() {
+  return program(
+      {thread("a", "pa",
+              {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd", "/dev/tc0"), 0),
+               expect(call(Op::kIoctl, {R("fd"), V(kSleep), V(0)}), 0),
                expect(call(Op::kClose, {R("fd")}), 0)}),
        thread("b", "pb",
               {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd2", "/dev/tc0"), 0),
@@ -244,6 +266,35 @@ TEST(DevswClose, OpenNeverInterleavesWithLastClose) {
     EXPECT_LE(r.dev.closes[0], r.dev.opens[0]) << "run " << i;
     EXPECT_EQ(r.opens_left, 0u);
   }
+}
+
+TEST(DevswClose, LastCloseWaitsForAnOpenInsideTheDriver) {
+  // Round-robin: a opens and sleeps; b's open sleeps in the driver; c
+  // releases both; a's close waits for b's open, which succeeds, so a's
+  // close was not the last: the driver closes once, at b's close.
+  sim::StackPool pool;
+  sim::RoundRobin rr;
+  Outcome r = run(pool, rr, 0, close_during_open(), false, true);
+  ASSERT_FALSE(r.failure) << r.failure.message;
+  EXPECT_EQ(r.dev.opens[0], 2);
+  EXPECT_EQ(r.dev.closes[0], 1);
+  EXPECT_EQ(r.opens_left, 0u);
+}
+
+TEST(DevswClose, LastCloseNeverInterleavesWithAnOpenInsideTheDriver) {
+  sim::StackPool pool;
+  sim::RandomStrategy rnd(13, {});
+  km::Program p = close_during_open();
+  int shared = 0;  // runs where one driver close covered both opens
+  for (uint64_t i = 0; i < 2000; i++) {
+    Outcome r = run(pool, rnd, i, p, false, true);
+    ASSERT_FALSE(r.failure) << "run " << i << ": " << r.failure.message;
+    EXPECT_GE(r.dev.closes[0], 1) << "run " << i;
+    EXPECT_LE(r.dev.closes[0], r.dev.opens[0]) << "run " << i;
+    EXPECT_EQ(r.opens_left, 0u);
+    shared += r.dev.closes[0] < r.dev.opens[0];
+  }
+  EXPECT_GT(shared, 0);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "drivers/registry.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/program.h"
+#include "tests/cpp/prog_builders.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/round_robin.h"
@@ -21,6 +22,10 @@ using namespace ks;
 using km::Arg;
 using km::Call;
 using km::Op;
+using progtest::call;
+using progtest::expect;
+using progtest::R;
+using progtest::V;
 
 namespace {
 
@@ -28,21 +33,6 @@ constexpr int64_t kBs = 512, kPage = 4096;
 constexpr int64_t kDkiocggeom = (0x04 << 8) | 1;  // <sys/dkio.h>
 const char* const kFile = "/var/tmp/disk";
 
-Arg V(int64_t v) { return Arg{v, ""}; }
-Arg R(const std::string& ref, int64_t off = 0) { return Arg{off, ref}; }
-Call call(Op op, std::vector<Arg> args, std::string out = "", std::string path = "") {
-  Call c;
-  c.op = op;
-  c.args = std::move(args);
-  c.out = std::move(out);
-  c.path = std::move(path);
-  return c;
-}
-Call expect(Call c, int64_t e) {
-  c.check = true;
-  c.expect = e;
-  return c;
-}
 Call poke(const std::string& buf, std::string data, int64_t off = 0) {
   Call c = call(Op::kPoke, {R(buf, off)});
   c.data = std::move(data);

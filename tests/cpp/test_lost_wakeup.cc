@@ -9,32 +9,16 @@
 #include "sim/strategies/random.h"
 #include "sim/strategies/replay.h"
 #include "sim/strategies/round_robin.h"
-#include "tests/cpp/kdrivers/kdrivers.h"
+#include "tests/cpp/kdrivers/lw_run.h"
 
 using namespace ks;
 
 namespace {
 
-struct Outcome {
-  sim::Failure failure;
-  uint64_t hash;
-  std::vector<sim::Decision> decisions;
-};
+using Outcome = kdrivers::LwOutcome;
 
 Outcome run_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int checked, int pad) {
-  km::WorldOptions o;
-  km::World w(pool, s, o, i);
-  lw_state st{};
-  st.lw_checked = checked;
-  st.lw_pad = pad;
-  {
-    sim::Sim::HostScope scope(w.sim());
-    lw_init(&st);
-  }
-  w.spawn("waiter", lw_waiter, &st);
-  w.spawn("signaller", lw_signaller, &st);
-  w.run();
-  return {w.sim().failure(), w.sim().trace_hash(), w.sim().decisions()};
+  return kdrivers::lw_run(pool, s, i, checked, pad);
 }
 
 TEST(LostWakeup, RoundRobinNeverFindsIt) {

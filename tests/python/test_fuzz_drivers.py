@@ -20,8 +20,8 @@ def _desc(root, driver):
 
 
 @pytest.mark.parametrize("driver,variant,seed,budget,kind,sig", [
-    ("lofi", "minor_overrun", 0, 40000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
-    ("lofi", "unmap_no_wait", 4, 20000, "memory", "vnode_use_after_free:"),
+    ("lofi", "minor_overrun", 0, 100000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
+    ("lofi", "unmap_no_wait", 2, 30000, "memory", "vnode_use_after_free:"),
     ("ctl_ioctl", "sg_watermark", 1, 15000, "scenario", "scenario:oracle:CTL_IO.ext_data_ptr.gap_written"),
 ])
 def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, seed, budget, kind, sig):
