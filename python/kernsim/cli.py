@@ -105,6 +105,19 @@ def _build_parser():
     r.add_argument("file", metavar="FILE", help="a *.repro.txtpb")
     r.add_argument("--trace", action="store_true", help="print the interleaving too")
 
+    rr = sub.add_parser("rerecord", help="record a repro's failure again after an intended change",
+                        description="For each repro that no longer replays (a driver or the "
+                        "kernel model changed on purpose), finds the same failure (kind and "
+                        "signature) again, by the recorded campaign or a bounded search, and "
+                        "rewrites the repro. Exit status 0 when every repro replays or was "
+                        "re-recorded, 1 when a failure was not found again.")
+    rr.add_argument("files", nargs="+", metavar="FILE", help="*.repro.txtpb, rewritten in place")
+    rr.add_argument("--runs", type=_positive, default=100000,
+                    help="executions of the campaign or search (default 100000)")
+    rr.add_argument("--bound", type=int, default=3,
+                    help="preemption bound of the search for repros not found by a campaign "
+                    "(default 3)")
+
     s = sub.add_parser("show", help="print a repro's interleaving",
                        description="Replays a repro and prints its interleaving, one line "
                        "per event, then the failure.")
@@ -351,7 +364,32 @@ def cmd_drivers(a):
     return EXIT_OK
 
 
+def cmd_rerecord(a):
+    from . import rerecord as rr_mod
+    status = EXIT_OK
+    for path in a.files:
+        r = repro_io.load(path)
+        if api.replay(path).matched:
+            print(f"{path}: replays as recorded; unchanged")
+            continue
+        try:
+            new, how, n = rr_mod.rerecord(r, path, runs=a.runs, bound=a.bound)
+        except rr_mod.NotReproduced as e:
+            print(f"{PROG}: {_one_line(e)}", file=sys.stderr)
+            status = EXIT_FOUND
+            continue
+        try:
+            repro_io.save(new, path)
+        except OSError as e:
+            raise KernsimError(f"cannot write {path}: {e.strerror or e}") from e
+        print(f"{path}: {new.expected.kind} {new.expected.signature} found again by {how} "
+              f"({n} executions); hash {r.expected.trace_hash} -> {new.expected.trace_hash}, "
+              f"{len(r.schedule.decision)} -> {len(new.schedule.decision)} decisions")
+    return status
+
+
 COMMANDS = {"explore": cmd_explore, "replay": cmd_replay, "show": cmd_show,
+            "rerecord": cmd_rerecord,
             "drivers": cmd_drivers, "fuzz": lambda a: fuzz_cli.cmd(a),
             "minimize": cmd_minimize}
 

@@ -1,6 +1,8 @@
 """Every stored regression repro (scenarios/regressions/*.repro.txtpb)
 replays with its recorded outcome and trace hash. Add a file there and it
-is tested: python3 -m kernsim explore ... --out scenarios/regressions/NAME.repro.txtpb"""
+is tested: python3 -m kernsim explore ... --out scenarios/regressions/NAME.repro.txtpb
+After an intended change to a driver or the kernel model, `python3 -m kernsim
+rerecord scenarios/regressions/*.repro.txtpb` records each failure again."""
 
 import glob
 import os

@@ -1,0 +1,76 @@
+"""Re-recording a repro after an intended change to a driver or to the kernel
+model: the old decision log may no longer reach the bug (a new lock, one
+more scheduling point), so `kernsim replay` reports a mismatch although the
+bug is still there. Re-recording finds the same failure (same kind and
+signature) again and rewrites the repro's schedule and expected outcome:
+
+- a repro found by a random or PCT campaign reruns that campaign (same
+  strategy, seed, depth; PCT's step estimate learnt again from execution 0
+  when the repro recorded none), first the recorded execution alone when it
+  depends only on (seed, execution), then the campaign up to `runs`;
+- any other (minimized, DFS-found, scripted) is searched again by the
+  minimizer's bounded exhaustive search, bounds 0 .. `bound`.
+
+A failure of another kind or signature is never taken for it: a bug that
+moved or disappeared is an error for a person to look at, not a new repro.
+"""
+
+import copy
+
+from . import api
+from . import minimize
+from .errors import KernsimError
+
+
+class NotReproduced(KernsimError):
+    """The same failure was not found again (exit status 1, not 2)."""
+
+
+def _same(f, r):
+    return f is not None and (f.kind, f.signature) == (r.expected.kind, r.expected.signature)
+
+
+def _campaign(scn, params, r, runs):
+    fb = r.found_by
+    common = dict(strategy=fb.name, seed=fb.seed, variant=r.variant, params=params,
+                  depth=fb.pct_depth or 3, pct_steps=fb.pct_steps,
+                  max_steps=r.world.max_steps, inject_faults=r.world.inject_faults,
+                  spurious_wakeups=r.world.spurious_wakeups)
+    if fb.name == "random" or fb.pct_steps:
+        one = api.explore(scn, runs=1, first_execution=r.execution, **common)
+        if _same(one.failure, r):
+            return one, 1
+    res = api.explore(scn, runs=runs, **common)
+    return res, res.runs
+
+
+def rerecord(r, path="repro", runs=100000, bound=3):
+    """Returns (new repro, how it was found, executions run) for a loaded
+    failing repro whose schedule no longer reproduces it; raises
+    KernsimError when the same failure is not found again."""
+    if r.expected.kind == "pass":
+        raise KernsimError(f"{path}: the repro records no failure: nothing to re-record")
+    scn, params = minimize._scenario_of(r, path)
+    if r.found_by.name in ("random", "pct"):
+        res, n = _campaign(scn, params, r, runs)
+        how = f"{r.found_by.name} campaign, seed {r.found_by.seed}"
+        if not _same(res.failure, r):
+            got = f"{res.failure.kind} {res.failure.signature}" if res.failure else "no failure"
+            raise NotReproduced(
+                f"{path}: the {how} no longer fails with {r.expected.kind} "
+                f"{r.expected.signature} (got {got} in {res.runs} runs): the bug was fixed or "
+                f"moved; look at it before re-recording by hand")
+        new = copy.deepcopy(res.repro)
+    else:
+        clock = minimize._Clock(0)
+        res = minimize._search(scn, params, r, bound, runs, True, clock)
+        n = res.executions
+        how = f"a bounded search up to {bound} preemptions"
+        if res.failure is None:
+            raise NotReproduced(
+                f"{path}: {how} found no {r.expected.kind} {r.expected.signature} in {n} "
+                f"executions: the bug was fixed or moved")
+        new = minimize._rebuild(r, res.failure, r.found_by.name or "dfs")
+    if not new.HasField("program") or not len(new.program.thread):
+        new.scenario.CopyFrom(r.scenario)  # keep the module path as written
+    return new, how, n
