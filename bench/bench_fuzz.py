@@ -2,9 +2,12 @@
 (1) executions per second of generated programs of ~10 calls over 2-3
 threads, one core, coverage on; (2) time and executions to the first find of
 each bug variant (capped; null when not found), and (3) with --long, a
-60-second run of the correct driver (no failure expected; coverage over time).
+60-second run of the correct driver from an empty corpus: executions/s,
+edges and interleaving pairs over time (they grow, then flatten), and the
+failures found (there must be none).
 
-    PYTHONPATH=build/python KERNSIM_ROOT=$PWD /usr/bin/python3 bench/bench_fuzz.py [--cap S] [--long]
+    PYTHONPATH=build/python KERNSIM_ROOT=$PWD /usr/bin/python3 bench/bench_fuzz.py \
+        [--cap S] [--long] [--drivers lofi,ctl_ioctl] [--no-find]
 """
 
 import argparse
@@ -52,34 +55,50 @@ def first_find(desc, variant, cap, tmp):
             "executions": f.executions, "replayed": f.replayed, "calls": f.calls}
 
 
-def long_run(desc, seconds=60):
-    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir="/tmp/kernsim-bench-fuzz")
+def long_run(desc, seconds=60.0, every=2.0):
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir="/tmp/kernsim-bench-fuzz/long")
     curve = []
-    fz.run(seconds=seconds, status=lambda s: curve.append((round(s.seconds), s.edges, s.pairs)),
-           status_every=5.0)
-    return {"seconds": seconds, "executions": fz.stats.executions,
-            "failures": [f"{k} {s}" for k, s in fz.findings], "edges_pairs_over_time": curve}
+    st = fz.run(seconds=seconds, status=lambda s: curve.append(
+        (round(s.seconds, 1), s.edges, s.pairs, s.corpus)), status_every=every)
+    curve.append((round(st.seconds, 1), st.edges, st.pairs, st.corpus))
+    half = [c for c in curve if c[0] <= seconds / 2][-1] if curve else (0, 0, 0, 0)
+    return {"seconds": round(st.seconds, 1), "executions": st.executions,
+            "executions_per_sec": round(st.rate), "invalid": st.invalid,
+            "failures": [f"{k} {s}" for k, s in fz.findings],
+            "edges": st.edges, "pairs": st.pairs, "corpus": st.corpus,
+            # flattening: what the second half of the run added
+            "edges_added_second_half": st.edges - half[1],
+            "pairs_added_second_half": st.pairs - half[2],
+            "curve_seconds_edges_pairs_corpus": curve}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cap", type=float, default=30.0, help="seconds per variant (default 30)")
     ap.add_argument("--long", action="store_true", help="also the 60 s no-false-positive run")
+    ap.add_argument("--long-seconds", type=float, default=60.0)
+    ap.add_argument("--drivers", default="", help="comma-separated (default: every described driver)")
+    ap.add_argument("--no-find", action="store_true", help="skip the time-to-first-find runs")
     a = ap.parse_args()
     root = os.environ.get("KERNSIM_ROOT", os.getcwd())
     variants = {d["name"]: [n for n, _ in d["variants"] if n != "none"] for d in api.drivers()}
+    only = [x for x in a.drivers.split(",") if x]
     out = {}
     for name in sorted(variants):
+        if only and name not in only:
+            continue
         try:
             desc = fuzz_desc.load(fuzz_desc.find(name, root))
         except fuzz_desc.DescriptionError:
             continue
-        r = {"exec_rate": exec_rate(desc),
-             "first_find": {v: first_find(desc, v, a.cap, f"/tmp/kernsim-bench-fuzz/{name}")
-                            for v in variants[name]}}
+        r = {"exec_rate": exec_rate(desc)}
+        if not a.no_find:
+            r["first_find"] = {v: first_find(desc, v, a.cap, f"/tmp/kernsim-bench-fuzz/{name}")
+                               for v in variants[name]}
         if a.long:
-            r["long_run"] = long_run(desc)
+            r["long_run"] = long_run(desc, a.long_seconds)
         out[name] = r
+        print(json.dumps({name: r}), file=sys.stderr, flush=True)  # progress
     json.dump(out, sys.stdout, indent=2)
     print()
 

@@ -38,6 +38,8 @@ const char* op_name(Op op) {
     case Op::kPokeInt: return "poke_int";
     case Op::kPeekInt: return "peek_int";
     case Op::kAssertRange: return "assert_range";
+    case Op::kSoloMark: return "solo_mark";
+    case Op::kAssertClaim: return "assert_claim";
   }
   return "?";
 }
@@ -46,13 +48,26 @@ namespace {
 
 size_t nargs(Op op) {
   switch (op) {
+    case Op::kSoloMark: return 0;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
     case Op::kAssertRange: return 3;
     case Op::kPread: case Op::kPwrite: return 4;
+    case Op::kAssertClaim: return 6;
   }
   return 0;
+}
+
+// A system call (the kernel may change state), not the process's own work.
+bool enters_kernel(Op op) {
+  switch (op) {
+    case Op::kPoke: case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt:
+    case Op::kAssertRange: case Op::kSoloMark: case Op::kAssertClaim:
+      return false;
+    default:
+      return true;
+  }
 }
 
 std::string where(const ProgThread& t, size_t i, const Call& c) {
@@ -69,12 +84,27 @@ struct RunThread {
   ProgRun* run;
   const ProgThread* t;
   Proc* proc;
+  uint32_t index = 0;    // in the Program
+  uint64_t entries = 0;  // system calls it entered
+};
+struct Result {
+  int64_t value;
+  uint32_t thread;  // which thread's call made it, and which call
+  size_t call;
+};
+struct SoloMark {
+  uint32_t thread;
+  size_t call;
+  uint64_t others;  // system calls the other threads had entered
 };
 struct ProgRun {
   World* w;
   const Program* p;
-  std::map<std::string, int64_t> results;  // by `out` name
+  std::map<std::string, Result> results;  // by `out` name
   std::vector<std::unique_ptr<RunThread>> threads;
+  uint64_t entries = 0;    // system calls entered, every thread
+  uint32_t in_kernel = 0;  // threads inside one now
+  std::vector<SoloMark> marks;
 };
 
 int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
@@ -86,7 +116,50 @@ int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
                     where(*rt.t, ci, c) + " uses the result '" + a.ref +
                         "', which no call has produced yet",
                     "scenario:no_result:" + rt.t->name + ":" + std::to_string(ci));
-  return it->second + a.value;
+  return it->second.value + a.value;
+}
+
+// The result a ref argument names, if this thread made it after call `after`.
+const Result* own_result(RunThread& rt, const Arg& a, size_t after) {
+  if (a.ref.empty()) return nullptr;
+  auto it = rt.run->results.find(a.ref);
+  if (it == rt.run->results.end() || it->second.thread != rt.index || it->second.call <= after)
+    return nullptr;
+  return &it->second;
+}
+
+int64_t assert_claim(RunThread& rt, size_t ci, const Call& c) {
+  ProgRun& run = *rt.run;
+  int64_t tok = arg(rt, ci, c, 0);
+  if (tok < 0 || static_cast<uint64_t>(tok) >= run.marks.size()) return 0;
+  const SoloMark& m = run.marks[tok];
+  if (m.thread != rt.index || run.in_kernel != 0 || run.entries - rt.entries != m.others)
+    return 0;  // not this thread's window, or another thread acted in it
+  const Result* claim = own_result(rt, c.args[1], m.call);
+  if (!claim || claim->value != arg(rt, ci, c, 2)) return 0;
+  int64_t free_value = arg(rt, ci, c, 3), probe_cmd = arg(rt, ci, c, 4);
+  // This thread changed nothing since the claim: its system calls there
+  // are the probes (a mutation may have put anything else in between).
+  for (size_t k = claim->call + 1; k < ci; k++) {
+    const Call& x = rt.t->calls[k];
+    if (!enters_kernel(x.op)) continue;
+    bool listed = false;
+    for (size_t i = 5; i < c.args.size(); i++) listed |= !x.out.empty() && c.args[i].ref == x.out;
+    if (!listed || x.op != Op::kIoctl || x.args.size() < 2 || !x.args[1].ref.empty() ||
+        x.args[1].value != probe_cmd)
+      return 0;
+  }
+  for (size_t i = 5; i < c.args.size(); i++) {
+    const Result* probe = own_result(rt, c.args[i], claim->call);
+    if (!probe || probe->value != free_value) continue;
+    rt.run->w->fail(sim::FailureKind::kScenario,
+                    where(*rt.t, ci, c) + ": oracle " + c.path + ": the call " + c.args[1].ref +
+                        " returned " + result_str(claim->value) +
+                        " (none free), yet the probe " + c.args[i].ref + " returned " +
+                        result_str(probe->value) + " (free), no other thread acting between",
+                    "scenario:oracle:" + c.path);
+  }
+  return 0;
 }
 
 int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
@@ -122,6 +195,13 @@ int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
                "scenario:oracle:" + c.path);
       return 0;
     }
+    case Op::kSoloMark: {
+      if (rt.run->in_kernel != 0) return -1;
+      rt.run->marks.push_back(SoloMark{rt.index, ci, rt.run->entries - rt.entries});
+      return static_cast<int64_t>(rt.run->marks.size() - 1);
+    }
+    case Op::kAssertClaim:
+      return assert_claim(rt, ci, c);
     case Op::kCheck: {
       uint64_t ua = U(0);
       std::string got(c.data.size(), '\0');
@@ -153,8 +233,15 @@ void thread_body(void* arg) {
   wait_for_boot(w);  // before even touching its memory: the kernel is up first
   for (size_t ci = 0; ci < rt.t->calls.size(); ci++) {
     const Call& c = rt.t->calls[ci];
+    bool sys = enters_kernel(c.op);
+    if (sys) {
+      rt.run->entries++;
+      rt.entries++;
+      rt.run->in_kernel++;
+    }
     int64_t r = run_call(rt, ci, c);
-    if (!c.out.empty()) rt.run->results[c.out] = r;
+    if (sys) rt.run->in_kernel--;
+    if (!c.out.empty()) rt.run->results[c.out] = Result{r, rt.index, ci};
     if (c.check && r != c.expect)
       w.fail(sim::FailureKind::kScenario,
              where(*rt.t, ci, c) + " returned " + result_str(r) + ", expected " +
@@ -209,7 +296,7 @@ std::string program_check(const Program& p) {
         return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
       if ((c.op == Op::kPoke || c.op == Op::kCheck) && c.data.empty())
         return where(t, ci, c) + ": no data";
-      if (c.op == Op::kAssertRange && c.path.empty())
+      if ((c.op == Op::kAssertRange || c.op == Op::kAssertClaim) && c.path.empty())
         return where(t, ci, c) + ": no oracle label (path)";
       if (c.op == Op::kPokeInt || c.op == Op::kPeekInt) {
         const Arg& sz = c.args[c.op == Op::kPokeInt ? 2 : 1];
@@ -242,6 +329,7 @@ void program_load(World& w, const Program& p) {
   }
   for (auto& t : p.threads) {
     auto rt = std::make_unique<RunThread>(RunThread{run.get(), &t, proc_find(w, t.proc)});
+    rt->index = static_cast<uint32_t>(run->threads.size());
     Tid tid = w.spawn(w.sim().intern(t.name), thread_body, rt.get());
     w.kt(tid).proc = rt->proc;
     run->threads.push_back(std::move(rt));
@@ -269,6 +357,7 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
       return e ? -e : 0;
     }
     case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt: case Op::kAssertRange:
+    case Op::kSoloMark: case Op::kAssertClaim:
       break;  // the caller's: a Program compares, a generator peeks
   }
   return -ENOSYS;

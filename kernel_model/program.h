@@ -47,6 +47,21 @@ enum class Op : uint8_t {
                 // check) passes, any other outside [min, max] is a
                 // scenario failure "scenario:oracle:<label>" (no thread or call
                 // in the signature, so one bug is one finding)
+  // A stateful oracle's window (the fuzzer's exhaustion checks): a claim
+  // such as "no minor is free" (EAGAIN) checked against probes made after
+  // it, valid only while no other thread could have changed the state.
+  kSoloMark,    // (no args) -> a token for kAssertClaim, or -1 when another
+                // Program thread is inside a system call right now
+  kAssertClaim, // a0 = token, a1 = claim, a2 = claimed, a3 = free,
+                // a4 = the probe's ioctl command, a5... = probes; path =
+                // oracle label: fails as "scenario:oracle:<label>" when
+                // claim == claimed and some probe == free, provided the token
+                // is this thread's, the claim and the probes are results of
+                // this thread's calls made after the token in that order,
+                // every system call this thread made between the claim and
+                // here is one of the probes (an ioctl of that command), and
+                // no other Program thread entered a system call since the
+                // token; else passes
 };
 
 struct Call {

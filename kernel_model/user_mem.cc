@@ -13,6 +13,7 @@
 
 #include "kernel_model/proc.h"
 #include "kernel_model/world.h"
+#include "sim/asan_fiber.h"  // KS_ASAN
 
 namespace ks::km {
 
@@ -28,6 +29,26 @@ constexpr uint64_t kRangeEnd = kRangeBase + kRangeSize;
 
 // Written once under call_once, then only read: the signal handler reads it.
 bool g_reserved = false;
+
+// Whether [lo, hi) lies wholly in inaccessible (---p) mappings of this
+// process, as when AddressSanitizer's shadow gap already covers it.
+bool covered_prot_none(uint64_t lo, uint64_t hi) {
+  FILE* f = std::fopen("/proc/self/maps", "r");
+  if (!f) return false;
+  char line[512];
+  uint64_t at = lo;
+  while (at < hi && std::fgets(line, sizeof line, f)) {
+    unsigned long long a, b;
+    char perms[8] = {};
+    if (std::sscanf(line, "%llx-%llx %7s", &a, &b, perms) != 3) continue;
+    if (a <= at && at < b) {
+      if (std::strncmp(perms, "---", 3) != 0) break;
+      at = b;
+    }
+  }
+  std::fclose(f);
+  return at >= hi;
+}
 
 // The range is address space only (PROT_NONE, no reserve): a driver that
 // dereferences a user address faults here instead of hitting host memory.
@@ -47,6 +68,10 @@ void reserve_range() {
     }
     int e = errno;
     if (got != MAP_FAILED) munmap(got, kRangeSize);  // a kernel without NOREPLACE moved it
+    if (got == MAP_FAILED && e == EEXIST && covered_prot_none(kRangeBase, kRangeEnd)) {
+      g_reserved = true;  // AddressSanitizer's shadow gap: it faults all the same
+      return;
+    }
     std::fprintf(stderr,
                  "kernsim: warning: cannot reserve the simulated user address range "
                  "[0x%" PRIx64 ", 0x%" PRIx64 ") in this process (%s): a driver that "
@@ -262,8 +287,22 @@ int user_read(World& w, Proc& p, uint64_t uaddr, void* dst, size_t len) {
   return copy_pages(w, p, kEvUserMem, 0, uaddr, static_cast<unsigned char*>(dst), len, false);
 }
 
+// AddressSanitizer builds: an instrumented load checks the address's shadow
+// byte first, and the user range lies in ASan's shadow gap, so a direct
+// dereference faults at the shadow byte. Its address maps back to the user
+// address (to 8 bytes), and the report is the one the plain build gives.
+static uintptr_t asan_app_address(uintptr_t a) {
+#if KS_ASAN
+  size_t scale = 0, offset = 0;
+  __asan_get_shadow_mapping(&scale, &offset);
+  if (a >= offset) return (a - offset) << scale;
+#endif
+  return a;
+}
+
 // Runs in the fault handler, on the alternate signal stack.
 bool describe_user_fault(World& w, uintptr_t addr, std::string* what, std::string* sig) {
+  if (addr < kRangeBase || addr >= kRangeEnd) addr = asan_app_address(addr);
   if (addr < kRangeBase || addr >= kRangeEnd) return false;
   char buf[160];
   std::snprintf(buf, sizeof buf,

@@ -19,6 +19,9 @@ void coverage_context(uint32_t tid) {
 
 }  // namespace ks::sim
 
+// In the libFuzzer build (KS_LIBFUZZER) drivers carry libFuzzer's own
+// coverage, not trace-pc, and libFuzzer's runtime defines this callback.
+#ifndef KS_LIBFUZZER_BUILD
 // Not instrumented itself (it is not driver code). The block's identity is
 // its return address relative to this function (both live in the same
 // binary), so edge numbers do not move with ASLR and agree across --jobs
@@ -32,3 +35,4 @@ extern "C" __attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(v
   m->hits[(cur ^ m->prev) & (ks::sim::kCovMapSize - 1)]++;
   m->prev = cur >> 1;
 }
+#endif  // KS_LIBFUZZER_BUILD

@@ -15,26 +15,42 @@ constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
 struct sigaction g_previous[4];  // the process's handlers before ours
 constexpr size_t kAltStackSize = 64 * 1024;
 
+thread_local bool t_chaining = false;  // handing a fault to the previous handler
+
 void handler(int signo, siginfo_t* info, void* uctx) {
   Sim* s = Sim::current();
   if (s && s->on_fiber()) {
     s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr));
+    // We may have been called by a handler installed after ours that chains
+    // to it without SA_NODEFER (libFuzzer's does): the signal is then
+    // blocked, and siglongjmp restores no mask, so the next fault would
+    // kill the process. Unblock it (a fault is rare: one syscall).
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signo);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     // ASan builds: back to the host stack, the faulting fiber abandoned
     // (Sim::run announces the arrival); nothing otherwise.
     asan::leave_for_host(nullptr);
     siglongjmp(s->recover_point(), 1);
   }
   // Not ours: hand it to whoever was there before, or die as the host would.
-  for (int i = 0; i < 4; i++) {
-    if (kSignals[i] != signo) continue;
-    const struct sigaction& p = g_previous[i];
-    if ((p.sa_flags & SA_SIGINFO) && p.sa_sigaction) {
-      p.sa_sigaction(signo, info, uctx);
-      return;
-    }
-    if (p.sa_handler != SIG_DFL && p.sa_handler != SIG_IGN && p.sa_handler) {
-      p.sa_handler(signo);
-      return;
+  // Entered again while doing so (a handler that chains back to us): die.
+  if (!t_chaining) {
+    t_chaining = true;
+    for (int i = 0; i < 4; i++) {
+      if (kSignals[i] != signo) continue;
+      const struct sigaction& p = g_previous[i];
+      if ((p.sa_flags & SA_SIGINFO) && p.sa_sigaction) {
+        p.sa_sigaction(signo, info, uctx);
+        t_chaining = false;
+        return;
+      }
+      if (p.sa_handler != SIG_DFL && p.sa_handler != SIG_IGN && p.sa_handler) {
+        p.sa_handler(signo);
+        t_chaining = false;
+        return;
+      }
     }
   }
   signal(signo, SIG_DFL);
@@ -44,12 +60,15 @@ void handler(int signo, siginfo_t* info, void* uctx) {
 }  // namespace
 
 void install_fault_handlers() {
-  thread_local bool have_altstack = false;
-  if (!have_altstack) {
+  // The pointer is kept (not only the kernel knows it), so LeakSanitizer
+  // sees the alternate stack as reachable for the thread's life.
+  thread_local void* altstack = nullptr;
+  if (!altstack) {
     stack_t ss{};
     ss.ss_sp = std::malloc(kAltStackSize);
     ss.ss_size = kAltStackSize;
-    if (ss.ss_sp && sigaltstack(&ss, nullptr) == 0) have_altstack = true;
+    if (ss.ss_sp && sigaltstack(&ss, nullptr) == 0) altstack = ss.ss_sp;
+    else std::free(ss.ss_sp);
   }
   for (int i = 0; i < 4; i++) {
     struct sigaction cur{};

@@ -66,6 +66,7 @@ struct cfi_port {
 	struct cdev *dev;
 	int pp, vp;
 	int is_default;
+	int ready;		/* created in full: remove and modify may find it */
 	TAILQ_ENTRY(cfi_port) link;
 };
 
@@ -310,7 +311,7 @@ cfi_port_find(int port_id)
 
 	mtx_assert(&cfi_softc->lock, MA_OWNED);
 	TAILQ_FOREACH(cp, &cfi_softc->ports, link)
-		if (cp->port.targ_port == port_id)
+		if (cp->ready && cp->port.targ_port == port_id)
 			return (cp);
 	return (NULL);
 }
@@ -360,6 +361,15 @@ cfi_port_create(struct ctl_req *req, nvlist_t *nvl)
 		return;
 	}
 	ctl_port_online(&cp->port);
+	/*
+	 * Published last. A port is on the list from the start (a racing create
+	 * of the same pp/vp must see it), but until here a remove or modify that
+	 * found it would destroy a node not made yet (destroy_dev of NULL) or
+	 * deregister a port this thread then onlines (a destroyed port_lock):
+	 * both found by the ioctl fuzzer. A plain store: kernsim's threads never
+	 * run at once (a kernel would use atomic_store_rel_int).
+	 */
+	cp->ready = 1;
 	req->status = CTL_LUN_OK;
 	req->result_port_id = cp->port.targ_port;
 }
@@ -517,6 +527,7 @@ cfi_load(void)
 	cfi_softc->default_port = cp;
 	TAILQ_INSERT_TAIL(&cfi_softc->ports, cp, link);
 	ctl_port_online(&cp->port);
+	cp->ready = 1;
 	return (0);
 }
 

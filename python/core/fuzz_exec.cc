@@ -34,8 +34,9 @@ uint8_t bucket(uint8_t n) {
 // next blocks belong to.
 class Watch final : public sim::Strategy {
  public:
-  Watch(sim::Strategy& inner, std::unordered_set<uint64_t>& pairs)
-      : in_(inner), pairs_(pairs) {}
+  Watch(sim::Strategy& inner, std::unordered_set<uint64_t>& pairs, uint8_t* counters,
+        size_t ncounters)
+      : in_(inner), pairs_(pairs), counters_(counters), ncounters_(ncounters) {}
   const char* name() const override { return in_.name(); }
   void begin(uint64_t index, const sim::SchedView& view) override {
     view_ = &view;
@@ -57,7 +58,12 @@ class Watch final : public sim::Strategy {
     Last& l = last_[e.obj];
     if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
     if (l.tid != 0 && l.tid != e.tid) {
-      if (pairs_.insert(mix(mix(l.name, l.kind), e.kind)).second) new_pairs++;
+      uint64_t key = mix(mix(l.name, l.kind), e.kind);
+      if (pairs_.insert(key).second) new_pairs++;
+      if (counters_) {
+        uint8_t& c = counters_[key % ncounters_];
+        if (c != 255) c++;
+      }
     }
     l.tid = e.tid;
     l.kind = e.kind;
@@ -75,6 +81,8 @@ class Watch final : public sim::Strategy {
   };
   sim::Strategy& in_;
   std::unordered_set<uint64_t>& pairs_;
+  uint8_t* counters_;
+  size_t ncounters_;
   const sim::SchedView* view_ = nullptr;
   std::vector<Last> last_;  // by object id (dense, 1-based)
 };
@@ -89,7 +97,7 @@ FuzzExecutor::FuzzExecutor()
 FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
                           uint64_t execution, bool record_trace) {
   auto inner = make_strategy(s);
-  Watch watch(*inner, pairs_);
+  Watch watch(*inner, pairs_, pair_counters_, n_pair_counters_);
   FuzzRun out;
   map_->prev = 0;
   sim::CoverageMap* old = sim::coverage_attach(map_.get());

@@ -36,6 +36,13 @@ class FuzzExecutor {
   uint64_t edges() const { return edges_; }
   uint64_t pairs() const { return pairs_.size(); }
   uint64_t executions() const { return executions_; }
+  // Also count every interleaving pair an execution forms in c[key % n]
+  // (saturating): libFuzzer's extra counters, so the pairs steer it too
+  // (fuzz/entry.cc). Null: not counted.
+  void set_pair_counters(uint8_t* c, size_t n) {
+    pair_counters_ = c;
+    n_pair_counters_ = n;
+  }
   // The edge cells covered so far (one byte of bucket bits each), for
   // merging the coverage of several processes.
   const std::vector<uint8_t>& seen() const { return seen_; }
@@ -53,6 +60,8 @@ class FuzzExecutor {
   uint64_t edges_ = 0;                      // cells with any bit
   std::unordered_set<uint64_t> pairs_;      // counted and probed, never iterated
   uint64_t executions_ = 0;
+  uint8_t* pair_counters_ = nullptr;
+  size_t n_pair_counters_ = 0;
 };
 
 }  // namespace ks::core

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "python/core/fuzz_exec.h"
+#include "python/core/fuzz_verdict.h"
 #include "python/core/py_convert.h"
 #include "python/core/program_proto.h"
 
@@ -35,8 +36,8 @@ py::dict run_dict(const core::FuzzRun& r, uint64_t seed) {
   d["seed"] = seed;
   d["execution"] = r.rec.execution;
   d["kind"] = r.rec.failure ? sim::failure_kind_name(r.rec.failure.kind) : "pass";
-  d["signature"] = r.rec.failure.signature;
-  d["message"] = r.rec.failure.message;
+  d["signature"] = core::text(r.rec.failure.signature);
+  d["message"] = core::text(r.rec.failure.message);
   d["step"] = r.rec.failure.step;
   d["thread"] = r.rec.failure.thread;
   d["hash"] = core::hash_hex(r.rec.hash);
@@ -45,7 +46,7 @@ py::dict run_dict(const core::FuzzRun& r, uint64_t seed) {
   py::list dec;
   for (const auto& x : r.rec.decisions) dec.append(py::make_tuple(int(x.kind), x.value));
   d["decisions"] = dec;
-  d["console"] = r.rec.console;
+  d["console"] = core::text_lines(r.rec.console);
   d["new_edges"] = r.new_edges;
   d["new_pairs"] = r.new_pairs;
   return d;
@@ -105,6 +106,15 @@ void ks_register_fuzz(py::module_& m) {
       .def_property_readonly("edges", &core::FuzzExecutor::edges)
       .def_property_readonly("pairs", &core::FuzzExecutor::pairs)
       .def_property_readonly("executions", &core::FuzzExecutor::executions);
+  m.def(
+      "fuzz_verdict",
+      [](const std::string& kind, const std::string& signature) {
+        return std::string(core::fuzz_verdict_name(core::fuzz_verdict(kind, signature)));
+      },
+      py::arg("kind"), py::arg("signature"),
+      "What an outcome says about the driver: 'pass', 'invalid' (a result used before it "
+      "existed), 'ignored' (not the driver's bug) or 'finding'; shared with the libFuzzer "
+      "entry points (fuzz/).");
   m.def(
       "fuzz_check_program", [](const py::bytes& b) { core::program_from_bytes(b); },
       "Raises ValueError naming the field or call if a serialized Program is malformed or names "

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -58,8 +59,8 @@ py::dict record_to_dict(const core::RunRecord& r) {
   py::dict d;
   d["execution"] = r.execution;
   d["kind"] = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
-  d["signature"] = r.failure.signature;
-  d["message"] = r.failure.message;
+  d["signature"] = core::text(r.failure.signature);
+  d["message"] = core::text(r.failure.message);
   d["step"] = r.failure.step;
   d["thread"] = r.failure.thread;
   d["hash"] = core::hash_hex(r.hash);
@@ -68,7 +69,7 @@ py::dict record_to_dict(const core::RunRecord& r) {
   py::list dec;
   for (const auto& x : r.decisions) dec.append(py::make_tuple(int(x.kind), x.value));
   d["decisions"] = dec;
-  d["console"] = r.console;
+  d["console"] = core::text_lines(r.console);
   return d;
 }
 
@@ -157,6 +158,104 @@ sim::DfsState dfs_state_from(const py::dict& d) {
   for (auto r : d["roots"]) s.roots.push_back(decisions_from(r));
   for (auto r : d["next_roots"]) s.next_roots.push_back(decisions_from(r));
   return s;
+}
+
+// ---- splitting a search (python/kernsim/dfs_split.py) ----
+
+// A prefix handed from part to part as bytes (a remainder can hold
+// thousands): preemptions, then per decision its kind and value
+// (uint8, uint32), little-endian.
+std::string prefix_bytes(const sim::DfsPrefix& p) {
+  std::string b;
+  auto u32 = [&](uint32_t v) {
+    for (int k = 0; k < 4; k++) b.push_back(static_cast<char>(v >> (8 * k)));
+  };
+  u32(p.preemptions);
+  for (const sim::Decision& d : p.decisions) {
+    b.push_back(static_cast<char>(d.kind));
+    u32(d.value);
+  }
+  return b;
+}
+
+sim::DfsPrefix prefix_from_bytes(const std::string& b) {
+  if (b.size() < 4 || (b.size() - 4) % 5)
+    throw std::invalid_argument("search: a prefix in bytes is 4 + 5n bytes long");
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (int k = 0; k < 4; k++) v |= uint32_t(static_cast<uint8_t>(b[at + k])) << (8 * k);
+    return v;
+  };
+  sim::DfsPrefix p;
+  p.preemptions = u32(0);
+  for (size_t at = 4; at < b.size(); at += 5)
+    p.decisions.push_back(sim::Decision{static_cast<uint8_t>(b[at]), u32(at + 1)});
+  return p;
+}
+
+// opts: "branch_depth" (enumerate prefixes), "prefixes" [(decisions,
+// preemptions[, siblings done per decision]) or bytes] (search only
+// under them; [] searches nothing), "collect_hashes", "max_hashes", "collect_failures",
+// "want_remainder".
+void search_split_options(core::SearchOptions& o, const py::dict& opts) {
+  if (opts.contains("branch_depth")) o.dfs.branch_depth = opts["branch_depth"].cast<uint32_t>();
+  if (opts.contains("prefixes")) {
+    o.dfs.restricted = true;
+    for (auto item : opts["prefixes"]) {
+      if (py::isinstance<py::bytes>(item)) {
+        o.dfs.prefixes.push_back(prefix_from_bytes(item.cast<std::string>()));
+        continue;
+      }
+      auto t = item.cast<py::tuple>();
+      if (t.size() < 2)
+        throw std::invalid_argument(
+            "search: a prefix is (decisions, preemptions[, siblings done])");
+      sim::DfsPrefix p{decisions_from(t[0]), t[1].cast<uint32_t>()};
+      if (t.size() > 2) p.siblings_done = t[2].cast<std::vector<std::vector<uint32_t>>>();
+      o.dfs.prefixes.push_back(std::move(p));
+    }
+  }
+  if (opts.contains("collect_hashes")) o.collect_hashes = opts["collect_hashes"].cast<bool>();
+  if (opts.contains("max_hashes")) o.max_hashes = opts["max_hashes"].cast<uint64_t>();
+  if (opts.contains("collect_failures"))
+    o.collect_failures = opts["collect_failures"].cast<bool>();
+  if (opts.contains("want_remainder")) o.want_remainder = opts["want_remainder"].cast<bool>();
+}
+
+// "hashes": sorted little-endian uint64s as bytes (None: not collected or
+// too many), "distinct_failures": records with their "bound", "prefixes"
+// and "requests" [(decisions, preemptions)], "remainder" [bytes], "explored"
+// [decisions].
+void search_split_results(py::dict& d, const core::SearchResult& r) {
+  if (r.hashes_complete) {
+    std::string b(r.hashes.size() * 8, '\0');
+    for (size_t i = 0; i < r.hashes.size(); i++)
+      for (int k = 0; k < 8; k++) b[i * 8 + k] = static_cast<char>(r.hashes[i] >> (8 * k));
+    d["hashes"] = py::bytes(b);
+  } else {
+    d["hashes"] = py::none();
+  }
+  py::list fl;
+  for (const core::BoundFailure& f : r.distinct_failures) {
+    py::dict x = record_to_dict(f.run);
+    x["bound"] = f.bound;
+    fl.append(x);
+  }
+  d["distinct_failures"] = fl;
+  py::list pl;
+  for (const sim::DfsPrefix& p : r.prefixes)
+    pl.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
+  d["prefixes"] = pl;
+  py::list rl;
+  for (const sim::DfsPrefix& p : r.remainder) rl.append(py::bytes(prefix_bytes(p)));
+  d["remainder"] = rl;
+  py::list ql;
+  for (const sim::DfsPrefix& p : r.requests)
+    ql.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
+  d["requests"] = ql;
+  py::list el;
+  for (const auto& v : r.explored) el.append(decisions_to_list(v));
+  d["explored"] = el;
 }
 
 // The World as a scenario's set-up function sees it (valid during set-up).
@@ -305,6 +404,7 @@ PYBIND11_MODULE(_core, m) {
         if (opts.contains("want_signature"))
           o.want_signature = opts["want_signature"].cast<std::string>();
         if (opts.contains("fewest_steps")) o.fewest_steps = opts["fewest_steps"].cast<bool>();
+        search_split_options(o, opts);
         o.world = core::world_options(world);
         o.progress_every = progress_every;
         if (!progress.is_none())
@@ -326,7 +426,11 @@ PYBIND11_MODULE(_core, m) {
         d["per_bound"] = r.per_bound;
         d["seconds"] = r.seconds;
         d["failure"] = r.failure ? py::object(record_to_dict(*r.failure)) : py::none();
-        d["state"] = dfs_state_to_dict(r.state);
+        // A split's part is not resumable: its state (thousands of queued
+        // roots, as Python lists) would only cost time.
+        bool want_state = !opts.contains("want_state") || opts["want_state"].cast<bool>();
+        d["state"] = want_state ? py::object(dfs_state_to_dict(r.state)) : py::none();
+        search_split_results(d, r);
         return d;
       },
       py::arg("setup"), py::arg("options"), py::arg("world") = py::dict(),
@@ -366,6 +470,22 @@ PYBIND11_MODULE(_core, m) {
       py::arg("setup"), py::arg("strategy"), py::arg("execution") = 0,
       py::arg("world") = py::dict(),
       "Runs one execution with its trace recorded (replay, show).");
+
+  m.def(
+      "count_distinct",
+      [](const std::vector<std::string>& blobs) {
+        std::vector<uint64_t> all;
+        for (const std::string& b : blobs)
+          for (size_t at = 0; at + 8 <= b.size(); at += 8) {
+            uint64_t v = 0;
+            for (int k = 0; k < 8; k++) v |= uint64_t(static_cast<uint8_t>(b[at + k])) << (8 * k);
+            all.push_back(v);
+          }
+        std::sort(all.begin(), all.end());
+        return static_cast<uint64_t>(std::unique(all.begin(), all.end()) - all.begin());
+      },
+      "How many distinct trace hashes the parts of a split saw (each part's "
+      "\"hashes\": little-endian uint64s).");
 
   m.def("drivers", [] {
     py::list out;

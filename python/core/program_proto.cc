@@ -17,6 +17,7 @@ constexpr OpName kOps[] = {
     {"mprotect", km::Op::kMprotect, 3}, {"poke", km::Op::kPoke, 1}, {"check", km::Op::kCheck, 1},
     {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
     {"peek_int", km::Op::kPeekInt, 2}, {"assert_range", km::Op::kAssertRange, 3},
+    {"solo_mark", km::Op::kSoloMark, 0}, {"assert_claim", km::Op::kAssertClaim, 6},
 };
 }  // namespace
 

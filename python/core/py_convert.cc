@@ -25,4 +25,16 @@ km::Program program_from_bytes(const py::bytes& b) {
   return program_from_proto(p);  // checked there (program_check)
 }
 
+py::str text(const std::string& s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
+py::list text_lines(const std::vector<std::string>& v) {
+  py::list l;
+  for (const auto& s : v) l.append(text(s));
+  return l;
+}
+
 }  // namespace ks::core

@@ -78,10 +78,37 @@ def check(d, path="description"):
                 _fail(path, f"{w}.produces_field", f"'{io.produces_field}' is not an integer field "
                       "of an out/inout struct ioctl that produces a resource")
         _check_fields(path, w, io, resources)
+    _check_exhaustion(path, d)
     for i, f in enumerate(d.file):
         if not f.path.startswith("/"):
             _fail(path, f"file[{i}].path", f"'{f.path}' is not absolute")
     return d
+
+
+def _check_exhaustion(path, d):
+    """A resource's exhaustion oracle: its probe is a struct ioctl with
+    exactly one field of that resource."""
+    by_name = {io.name: io for io in d.ioctl}
+    for i, r in enumerate(d.resource):
+        w = f"resource[{i}] ({r.name})"
+        if not (r.exhausted_errno or r.probe or r.probe_free_errno):
+            continue
+        if r.exhausted_errno <= 0 or r.probe_free_errno <= 0:
+            _fail(path, f"{w}.exhausted_errno", "an exhaustion oracle needs exhausted_errno and "
+                  "probe_free_errno, both positive errno values")
+        if not r.HasField("valid_min"):
+            _fail(path, f"{w}.valid_min", "an exhaustion oracle needs the range valid_min..valid_max")
+        if r.valid_max - r.valid_min >= 16:
+            _fail(path, f"{w}.valid_max", "an exhaustion oracle probes every value: at most 16")
+        io = by_name.get(r.probe)
+        if io is None:
+            _fail(path, f"{w}.probe", f"'{r.probe}' is not one of the ioctls")
+        fields = [f for f in io.field if f.type == "resource" and f.resource == r.name]
+        if io.arg not in ("", "struct") or len(fields) != 1:
+            _fail(path, f"{w}.probe", f"'{r.probe}' is not a struct ioctl with exactly one "
+                  f"field of resource {r.name}")
+        if not any(x.produces == r.name for x in d.ioctl):
+            _fail(path, f"{w}.exhausted_errno", f"no ioctl produces {r.name}: nothing to check")
 
 
 def _check_fields(path, w, io, resources):
@@ -106,6 +133,10 @@ def _check_fields(path, w, io, resources):
             _fail(path, f"{fw}.value", f"a {f.type} field lists its values")
         if f.type == "bytes" and not f.blob:
             _fail(path, f"{fw}.blob", "a bytes field lists candidate blobs")
+        if f.blob and f.type not in ("bytes", "pointer"):
+            _fail(path, f"{fw}.blob", f"blobs belong to a bytes or pointer field, not a {f.type}")
+        if f.type == "pointer" and any(not 0 < len(b) <= 2048 for b in f.blob):
+            _fail(path, f"{fw}.blob", "a pointed-to blob is 1..2048 bytes")
         if f.type == "sglist" and f.size != 8:
             _fail(path, f"{fw}.size", "an sglist pointer is 8 bytes")
         if f.type == "string" and not f.text:

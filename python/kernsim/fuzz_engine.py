@@ -18,19 +18,13 @@ from . import fuzz_min
 from . import repro as repro_io
 from .fuzz_gen import Generator
 
-# Outcomes that say nothing about the driver: a program whose thread used
-# another thread's result before it existed (scenario:no_result), a host
-# error. Everything else is a finding.
-NOT_FINDINGS = ("pass", "scenario", "replay_divergence", "host_error")
-# Signature prefixes that are not findings either: a driver may refuse to
-# detach while a program left a device in use (lofi with a file still
-# mapped: DDI_FAILURE, as illumos' modunload gets EBUSY).
-# An interruptible sleep nobody wakes (DKIOCSTATE waiting for a state
-# change that never comes) is the program's hang, which a signal ends.
-NOT_FINDING_SIGS = ("teardown:detach_failed:", "stuck:cv_wait_sig:")
-# A scenario failure that is one: an oracle the generator put in the program
-# (assert_range: a minor out of range, an S/G gap written).
-ORACLE = "scenario:oracle:"
+# Which outcomes are findings is decided in C++ (_core.fuzz_verdict,
+# python/core/fuzz_verdict.cc), the one rule shared with the libFuzzer entry
+# points: a program's own errors (a thread that used another's result before
+# it existed: 'invalid'; other scenario failures, divergences, host errors,
+# lofi's detach refused with a file mapped, an interruptible sleep nobody
+# wakes: 'ignored') are not; an oracle the generator placed
+# (scenario:oracle:...) and every driver failure are.
 BATCH = 8            # schedule seeds per mutated program
 INITIAL = 8          # programs generated when the corpus is empty
 FRESH = 0.05         # chance of a freshly generated program instead of a mutant
@@ -117,12 +111,10 @@ class Fuzzer:
         if keep and res["interesting_seed"] is not None:
             self._keep(prog, dict(sched, seed=res["interesting_seed"]))
         for f in res["failures"]:
-            if f["kind"] == "scenario" and ":no_result:" in f["signature"]:
+            verdict = _core.fuzz_verdict(f["kind"], f["signature"])
+            if verdict == "invalid":
                 self.stats.invalid += 1
-                continue
-            if f["signature"].startswith(NOT_FINDING_SIGS):
-                continue
-            if f["kind"] in NOT_FINDINGS and not f["signature"].startswith(ORACLE):
+            if verdict != "finding":
                 continue
             key = (f["kind"], f["signature"])
             if key not in self.findings:

@@ -30,6 +30,7 @@ BAD_FD = 1000
 BAD_POINTERS = (0, 8, 0xFFF, USER_BASE - 8, 0xFFFFF000)
 INT_FMT = {1: "<B", 2: "<H", 4: "<I", 8: "<Q"}
 STRATEGIES = ("pct", "pct", "pct", "random")
+CLAIM_CHANCE = 0.35             # a producing ioctl gets its resource's exhaustion check
 
 
 def kind_of(out):
@@ -174,6 +175,8 @@ class Generator:
         cmd = io.cmd
         if r.random() < 0.03:  # an unknown command
             cmd = io.cmd ^ (1 << r.randrange(8)) if r.random() < 0.7 else r.randrange(1 << 16)
+        if cmd != io.cmd:
+            c_io.out = ""  # another command (a flipped bit may name a real one): no resource, no oracle
         self._arg(c_io, cmd)
         if io.arg == "none":
             self._arg(c_io, 0)
@@ -217,12 +220,18 @@ class Generator:
                 self._arg(peek, ref=buf, offset=off + f_off)
                 self._arg(peek, size)
                 after.insert(0, peek)
+            mark, claim = self.claim_check(thread, pos, io, c_io, calls)
+            calls.extend(mark)
             calls.append(c_io)
             calls.extend(self.oracle(io, c_io.out))
             calls.extend(after)
+            calls.extend(claim)
             return calls
+        mark, claim = self.claim_check(thread, pos, io, c_io, calls)
+        calls.extend(mark)
         calls.append(c_io)
         calls.extend(self.oracle(io, c_io.out))
+        calls.extend(claim)
         return calls
 
     def oracle(self, io, out):
@@ -237,6 +246,60 @@ class Generator:
         self._arg(c, res.valid_min)
         self._arg(c, res.valid_max)
         return [c]
+
+    def claim_check(self, thread, pos, io, c_io, before):
+        """The exhaustion oracle of the resource io produces, sometimes:
+        ([solo_mark] to run just before the ioctl, the probes and
+        assert_claim to run after it). The ioctl's return value is the claim
+        (named if it was not); the probe's struct goes to a buffer of the
+        thread's (mapped first, appended to `before`, if it has none)."""
+        res = self.d.resource[self.res_index[io.produces]] if io.produces else None
+        if res is None or not res.exhausted_errno or c_io.arg[1].value != io.cmd or \
+                self.rng.random() >= CLAIM_CHANCE:
+            return [], []
+        if not c_io.out:
+            c_io.out = self._name("ret")
+        probe = next(x for x in self.d.ioctl if x.name == res.probe)
+        node = self.nodes.index(probe.node)
+        if probe.node == io.node and c_io.arg[0].WhichOneof("v") == "ref":
+            fd = c_io.arg[0].ref
+        else:
+            fds = self._outs_before(thread, pos, f"fd{node}")
+            fd = fds[-1] if fds else self._name(f"fd{node}")
+            if not fds:
+                before.append(self.open_call(node, fd))
+        bufs = self._outs_before(thread, pos, "buf") + \
+            [c.out for c in before if kind_of(c.out) == "buf"]
+        buf = bufs[-1] if bufs else self._name("buf")
+        if not bufs:
+            before.append(self.mmap_call(buf))
+        mark = self._call("solo_mark", out=self._name("mark"))
+        layout, _size = self.layouts[probe.name]
+        f_off, f = next((o, f) for f, o in layout if f.type == "resource" and f.resource == res.name)
+        pk = self._call("poke", data=self.encode_struct(probe))
+        self._arg(pk, ref=buf)
+        after, probes = [pk], []
+        for v in range(res.valid_min, res.valid_max + 1):
+            c = self._call("poke_int")
+            self._arg(c, ref=buf, offset=f_off)
+            self._arg(c, v)
+            self._arg(c, f.size)
+            q = self._call("ioctl", out=self._name("prb"))
+            self._arg(q, ref=fd)
+            self._arg(q, probe.cmd)
+            self._arg(q, ref=buf)
+            after += [c, q]
+            probes.append(q.out)
+        chk = self._call("assert_claim", path=f"{io.name}.{res.name}.exhausted")
+        self._arg(chk, ref=mark.out)
+        self._arg(chk, ref=c_io.out)
+        self._arg(chk, -res.exhausted_errno)
+        self._arg(chk, -res.probe_free_errno)
+        self._arg(chk, probe.cmd)
+        for q in probes:
+            self._arg(chk, ref=q)
+        after.append(chk)
+        return [mark], after
 
     def struct_refs(self, thread, pos, io, buf, off, data, before):
         """Pointers and resources inside the struct: poke_int calls that
@@ -263,6 +326,15 @@ class Generator:
                 self._arg(c, ref=buf, offset=PAGE // 2)
                 self._arg(c, f.size)
                 inner.append(c)
+                if f.blob:  # holding one of the described blobs, its length in len_of
+                    blob = r.choice(f.blob)
+                    pk = self._call("poke", data=blob)
+                    self._arg(pk, ref=buf, offset=PAGE // 2)
+                    inner.append(pk)
+                    if f.len_of and r.random() < 0.92:
+                        g = next(x for x in io.field if x.name == f.len_of)
+                        o = layout[f.len_of]
+                        data[o:o + g.size] = struct.pack(INT_FMT[g.size], len(blob) & ((1 << (8 * g.size)) - 1))
             elif f.type == "sglist" and r.random() < 0.9:
                 sgd = self._name("sgd")
                 m = self._call("mmap", out=sgd)
@@ -441,9 +513,10 @@ class Generator:
             c.arg[2].value = self.field_value(io.field[0])
         else:  # another described command on the same fd, or a bad one
             io2 = self.rng.choice(self.d.ioctl)
-            if io2.produces != (io.produces if io else "") or io2.produces_field:
+            cmd = io2.cmd if self.rng.random() < 0.9 else io2.cmd + 0x40
+            if io2.produces != (io.produces if io else "") or io2.produces_field or cmd != io2.cmd:
                 c.out = ""  # not the same resource: its users and oracle are repaired away
-            c.arg[1].value = io2.cmd if self.rng.random() < 0.9 else io2.cmd + 0x40
+            c.arg[1].value = cmd
 
     def m_dup(self, p, other):
         """Repeats an ioctl with its struct's poke, one field regenerated
@@ -460,11 +533,13 @@ class Generator:
         c.CopyFrom(t.call[i])
         if io is not None and io.arg in ("", "struct"):
             pk.data = self.remutate_struct(io, pk.data)
-        t.call.insert(i + 1, pk)
-        t.call.insert(i + 2, c)
-        if io is not None:
-            for k, o in enumerate(self.oracle(io, c.out)):
-                t.call.insert(i + 3 + k, o)
+        before, claim = [], []
+        if io is not None and len(t.call) + 16 <= MAX_CALLS:
+            mark, claim = self.claim_check(t, i + 1, io, c, before)
+            before += mark
+        new = [pk] + before + [c] + (self.oracle(io, c.out) if io is not None else []) + claim
+        for k, x in enumerate(new):
+            t.call.insert(i + 1 + k, x)
 
     def m_move(self, p, other):
         while len(p.thread) < 2:
@@ -527,8 +602,9 @@ def repair(p):
     """Makes a mutated program valid for program_check, deterministically:
     results renamed <kind>_<thread>_<call>; a reference to a result no
     earlier call (this thread's, or an earlier thread's) made goes to the
-    latest result of the same kind in the thread, else becomes a bad
-    constant (an EBADF fd, a NULL buffer: invalid arguments on purpose);
+    latest result of the same kind in the thread (never for an oracle's
+    refs or an S/G data mapping), else becomes a bad constant (an EBADF fd,
+    a NULL buffer: invalid arguments on purpose; -1 for an oracle);
     threads trimmed to MAX_CALLS and MAX_THREADS; empty threads dropped."""
     del p.thread[MAX_THREADS:]
     defined = {}  # old name -> new name, of earlier threads (last definition wins)
@@ -537,12 +613,19 @@ def repair(p):
         local = {}
         latest = {}  # kind -> new name, in this thread so far
         for ci, c in enumerate(t.call):
-            exact = c.op == "assert_range"  # an oracle compares what it was made for, or nothing
+            # An oracle compares what it was made for, or nothing: a broken
+            # reference becomes -1 (an error result: assert_range passes,
+            # assert_claim's window is disarmed).
+            exact = c.op in ("assert_range", "assert_claim")
             for a in c.arg:
                 if a.WhichOneof("v") != "ref":
                     continue
                 new = local.get(a.ref) or defined.get(a.ref)
-                if not new and not exact:
+                # An S/G data mapping (sgd) belongs to its bundle: the entry
+                # offsets and the gap oracle are laid out for it alone, so no
+                # other mapping stands in for a lost one (another bundle's
+                # data in "its" gaps would be a false finding).
+                if not new and not exact and kind_of(a.ref) != "sgd":
                     new = latest.get(kind_of(a.ref))
                 if exact and not new:
                     a.value = -1  # an error result: the oracle passes

@@ -1,0 +1,57 @@
+// Bytes -> (Program, schedule) against a driver's ioctl description: the
+// libFuzzer/AFL++ entry points' input format. Total and deterministic: any
+// byte string decodes, the same way every time, into a Program that passes
+// program_check (bad fds, bad pointers, unknown commands and out-of-range
+// fields are generated on purpose, and the World answers them with errors).
+//
+// Layout: 5 header bytes (strategy: bit 0-1 == 3 random, else PCT, depth
+// 1 + (byte >> 2) % 3; then the seed, 32 bits little-endian), then records
+// until the input ends (at most kMaxRecords). A record is a thread byte (the
+// thread index mod 3; a new thread when past the last), an action byte, and
+// the action's own bytes: a described ioctl (with the open, mmap and struct
+// pokes it needs, pointers and resources inside the struct chained with
+// poke_int, and the description's oracles), a read/write of a node
+// described with rw, or a close/munmap of an fd/buffer of this thread or an
+// earlier one (the race). The choices mirror python/kernsim/fuzz_gen.py's,
+// so a finding here is the same kind of finding there.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fuzz/desc.h"
+#include "kernsim.pb.h"
+#include "python/core/strategy_spec.h"
+
+namespace ks::fuzz {
+
+constexpr size_t kHeaderBytes = 5;
+constexpr size_t kMaxRecords = 64;
+constexpr int kMaxThreads = 3;
+constexpr int kMaxCalls = 40;  // per thread; a record started below it completes
+
+struct Decoded {
+  kernsim::Program program;
+  core::StrategySpec schedule;  // pct or random, with its seed and depth
+  std::vector<std::pair<size_t, size_t>> records;  // each record's bytes [begin, end)
+};
+
+class Decoder {
+ public:
+  // `desc` must have passed parse_description and outlive the decoder.
+  Decoder(const kernsim::DriverDescription& desc, std::string variant);
+  Decoded decode(const uint8_t* data, size_t size) const;
+  const kernsim::DriverDescription& description() const { return d_; }
+  const std::string& variant() const { return variant_; }
+
+ private:
+  friend struct Build;
+  const kernsim::DriverDescription& d_;
+  std::string variant_;
+  std::vector<Layout> layouts_;  // per ioctl
+};
+
+}  // namespace ks::fuzz

@@ -1,0 +1,28 @@
+// A driver's ioctl description (drivers/<name>/<name>.ioctl.txtpb, message
+// DriverDescription) loaded in C++ for the libFuzzer/AFL++ entry points.
+// The checks are python/kernsim/fuzz_desc.py's, with the same field paths in
+// the errors ("ioctl[1] (LOFI_MAP_FILE).field[2].size: ..."), so the decoder
+// (decode.h) can rely on every reference and size it reads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kernsim.pb.h"
+
+namespace ks::fuzz {
+
+// Parses and checks; throws std::invalid_argument "<path>: <field>: <why>".
+kernsim::DriverDescription parse_description(const std::string& text, const std::string& path);
+
+// The argument struct's fields with their offsets (natural alignment of
+// integer fields, as the C compiler lays it out on LP64) and its size.
+struct Layout {
+  std::vector<std::pair<const kernsim::FuzzField*, uint32_t>> fields;
+  uint32_t size = 0;
+};
+Layout field_layout(const kernsim::FuzzIoctl& io);
+
+}  // namespace ks::fuzz

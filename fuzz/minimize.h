@@ -1,0 +1,25 @@
+// Shrinking a finding's input: drop whole records (each decodes into a
+// described operation and its set-up), last first, keeping a candidate when
+// its Program still fails with the same kind and signature under the
+// input's schedule seed or one of a few derived ones (a smaller program
+// shifts PCT's change points). Bounded; the result is still an input the
+// entry point accepts, so it also replays under libFuzzer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fuzz/decode.h"
+#include "python/core/fuzz_exec.h"
+
+namespace ks::fuzz {
+
+// Runs the decoded input once; its record (bad input: a failure of kind
+// host_error with the reason, never an exception).
+core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input);
+
+std::string minimize_input(const Decoder& dec, core::FuzzExecutor& ex, std::string input,
+                           const std::string& kind, const std::string& signature,
+                           uint64_t max_runs = 4000);
+
+}  // namespace ks::fuzz
