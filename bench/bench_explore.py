@@ -1,16 +1,21 @@
 #!/usr/bin/python3
 """Figures of issue 5 on the sample scenario (Program path), JSON on stdout:
 executions/s of exhaustive search, executions with and without DPOR, time
-to exhaust at bound 2 (DPOR), and the --jobs 2 speed-up over --jobs 1.
+to exhaust at bound 2 (DPOR), and the speed-up of --jobs 2 over --jobs 1,
+for the seed split (random, 400,000 runs) and for the DFS split (plain DFS
+at bound 1, 727,904 executions; DPOR at bound 4, 242,716), with the
+machine's load (uptime) before and after: other work on the machine eats
+into a 2-core speed-up.
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/bench_explore.py"""
 
 import json
 import os
+import subprocess
 import sys
 import time
 
 import kernsim
-from kernsim import parallel
+from kernsim import dfs_split, parallel
 
 ROOT = os.environ.get("KERNSIM_ROOT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -33,6 +38,7 @@ def main():
     out["exhaust_bound2_dpor"] = {"seconds": round(time.monotonic() - t, 3),
                                   "executions": r.executions, "exhausted": r.exhausted,
                                   "per_bound": r.per_bound}
+    out["uptime_before_jobs"] = _uptime()
     runs = int(os.environ.get("BENCH_JOBS_RUNS", "400000"))
     secs = {}
     for j in (1, 2):
@@ -41,8 +47,32 @@ def main():
         secs[j] = p.seconds
         out[f"jobs{j}_random_runs_per_s"] = round(p.runs_per_sec)
     out["jobs2_speedup"] = round(secs[1] / secs[2], 2)
+    out["dfs_split_bound1"] = _dfs_split(scn, bound=1, dpor=False)
+    out["dfs_split_bound4_dpor"] = _dfs_split(scn, bound=4, dpor=True)
+    out["uptime_after_jobs"] = _uptime()
     out["load_average"] = os.getloadavg()[0]
     print(json.dumps(out, indent=2))
+
+
+def _uptime():
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def _dfs_split(scn, bound, dpor):
+    """--jobs 1 (one search in this process) against --jobs 2 (the split,
+    prefix enumeration and forks included), each exhausting the bound."""
+    t = time.monotonic()
+    one = kernsim.search(scn, bound=bound, dpor=dpor, stop_on_failure=False)
+    t1 = time.monotonic() - t
+    t = time.monotonic()
+    two = dfs_split.search_parallel(scn, jobs=2, bound=bound, dpor=dpor, stop_on_failure=False)
+    t2 = time.monotonic() - t
+    if not (one.exhausted and two.exhausted) or one.failure or two.failure:
+        sys.exit("bench: the fixed sample failed or was not exhausted")
+    return {"jobs1_executions": one.executions, "jobs2_executions": two.executions,
+            "jobs1_seconds": round(t1, 3), "jobs2_seconds": round(t2, 3),
+            "jobs2_prefixes": two.prefixes, "jobs2_split_depth": two.split_depth,
+            "jobs2_parts": two.slices, "speedup": round(t1 / t2, 2)}
 
 
 if __name__ == "__main__":

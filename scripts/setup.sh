@@ -9,6 +9,7 @@ PKGS=(build-essential cmake git
       libprotobuf-dev protobuf-compiler python3-protobuf   # repro files
       pybind11-dev python3-dev python3-pytest              # kernsim._core and its tests
       libgtest-dev                    # C++ tests
+      python3-distributed             # explore --cluster: Dask scheduler, workers, client (and its test)
       clang libclang-rt-14-dev)       # libFuzzer/ASan entry points (fuzz/, optional)
 
 missing=()

@@ -1,24 +1,56 @@
 #include "python/core/search.h"
 
+#include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <unordered_set>
 
 #include "sim/fault_guard.h"
 
 namespace ks::core {
 
+namespace {
+
+// The simplest failure of each (kind, signature): the lowest bound, then
+// the fewest preemptions, steps, then the least decisions. Not the first:
+// which comes first depends on how a split cut the search, the simplest
+// does not. A linear scan: few signatures.
+bool simpler(const RunRecord& a, uint32_t ab, const BoundFailure& b) {
+  auto key = [](const RunRecord& r, uint32_t bound) {
+    return std::make_tuple(bound, r.preemptions, r.steps);
+  };
+  if (key(a, ab) != key(b.run, b.bound)) return key(a, ab) < key(b.run, b.bound);
+  return std::lexicographical_compare(
+      a.decisions.begin(), a.decisions.end(), b.run.decisions.begin(), b.run.decisions.end(),
+      [](const sim::Decision& x, const sim::Decision& y) {
+        return std::make_pair(x.kind, x.value) < std::make_pair(y.kind, y.value);
+      });
+}
+
+void note_failure(std::vector<BoundFailure>& seen, const RunRecord& r, uint32_t bound) {
+  for (BoundFailure& f : seen)
+    if (f.run.failure.kind == r.failure.kind && f.run.failure.signature == r.failure.signature) {
+      if (simpler(r, bound, f)) f = {r, bound};
+      return;
+    }
+  seen.push_back({r, bound});
+}
+
+}  // namespace
+
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host) {
   sim::install_fault_handlers();
   sim::StackPool pool;
   sim::DfsStrategy dfs(o.dfs);
   if (o.resume) dfs.restore(*o.resume);
-  std::unordered_set<uint64_t> hashes;  // counted, never iterated
+  std::unordered_set<uint64_t> hashes;  // counted; iterated only to be sorted
   SearchResult res;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   uint64_t index = dfs.state().executions;
+  bool stopped = false;  // by a failure, not by the budget
   while (!dfs.exhausted()) {
     if (o.max_executions && res.executions >= o.max_executions) break;
     if (o.max_seconds > 0 && elapsed() >= o.max_seconds) break;
@@ -28,13 +60,17 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
     if (res.per_bound.size() <= b) res.per_bound.resize(b + 1, 0);
     res.per_bound[b]++;
     hashes.insert(r.hash);
+    if (o.dfs.branch_depth && !dfs.last_prefix_redundant())
+      res.prefixes.push_back(dfs.last_prefix());
     if (res.failure && o.fewest_steps && b != res.failure_bound) break;  // bound done
     if (r.failure) {
       res.failures++;
+      if (o.collect_failures) note_failure(res.distinct_failures, r, b);
       // A divergence means the scenario is not deterministic: the search
       // cannot go on (the strategy marked itself exhausted; say it was not).
       if (r.failure.kind == sim::FailureKind::kReplayDivergence) {
         if (!res.failure) res.failure = std::move(r);
+        stopped = true;
         break;
       }
       bool wanted = (o.want_kind.empty() ||
@@ -44,12 +80,25 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
         res.failure = std::move(r);
         res.failure_bound = b;
       }
-      if (wanted && o.stop_on_failure && !o.fewest_steps) break;
+      if (wanted && o.stop_on_failure && !o.fewest_steps) {
+        stopped = true;
+        break;
+      }
     }
     if (o.progress && o.progress_every && res.executions % o.progress_every == 0)
       o.progress(res.executions, hashes.size(), dfs.bound(), res.failures);
   }
   res.distinct = hashes.size();
+  if (o.collect_hashes && hashes.size() <= o.max_hashes) {
+    res.hashes.assign(hashes.begin(), hashes.end());
+    std::sort(res.hashes.begin(), res.hashes.end());  // the set's order is not an order
+    res.hashes_complete = true;
+  }
+  if (o.want_remainder && !stopped && !o.fewest_steps) {
+    res.remainder = dfs.remainder();
+    if (o.dfs.dpor && !res.remainder.empty()) res.explored = dfs.explored();
+  }
+  res.requests = dfs.requests();
   res.redundant = dfs.state().redundant;
   res.exhausted = dfs.exhausted() &&
                   !(res.failure && res.failure->failure.kind == sim::FailureKind::kReplayDivergence);

@@ -26,9 +26,22 @@ struct SearchOptions {
   // ... and once one is found, the rest of its bound is searched for the
   // one with the fewest steps.
   bool fewest_steps = false;
+  // Splitting (--jobs): keep the trace hashes seen (up to max_hashes; more
+  // and the parts' union is not computed: hashes_complete is false) ...
+  bool collect_hashes = false;
+  uint64_t max_hashes = 1u << 20;
+  // ... and the simplest failure of every (kind, signature); and, when the
+  // budget stops a plain search, the work left as prefixes (remainder).
+  bool collect_failures = false;
+  bool want_remainder = false;
   // (executions, distinct, bound, failures) about every progress_every executions.
   std::function<void(uint64_t, uint64_t, uint32_t, uint64_t)> progress;
   uint64_t progress_every = 10000;
+};
+
+struct BoundFailure {
+  RunRecord run;
+  uint32_t bound = 0;  // the bound it was found at
 };
 
 struct SearchResult {
@@ -42,6 +55,14 @@ struct SearchResult {
   std::optional<RunRecord> failure;  // the first one
   uint32_t failure_bound = 0;
   sim::DfsState state;      // the checkpoint to continue from
+  std::vector<uint64_t> hashes;  // collect_hashes: sorted
+  bool hashes_complete = false;
+  std::vector<BoundFailure> distinct_failures;  // collect_failures: the simplest of each
+  std::vector<sim::DfsPrefix> prefixes;  // dfs.branch_depth: one per execution (DPOR: not
+                                         // those that only repeat others)
+  std::vector<sim::DfsPrefix> requests;  // DPOR, restricted (DfsStrategy::requests)
+  std::vector<sim::DfsPrefix> remainder;  // want_remainder (see DfsStrategy::remainder)
+  std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) explored()
   double seconds = 0;
 };
 

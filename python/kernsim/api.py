@@ -168,10 +168,14 @@ class SearchResult:
     failure: Failure = None
     repro: object = None
     checkpoint: object = None  # kernsim_pb2.DfsCheckpoint to resume from
+    distinct_failures: list = dataclasses.field(default_factory=list)  # simplest per signature
 
     @property
     def runs(self):
         return self.executions
+
+    def signatures(self):
+        return sorted({(f.kind, f.signature) for f in self.distinct_failures})
 
     @property
     def runs_per_sec(self):
@@ -237,7 +241,8 @@ def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_secon
     opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
             "max_executions": int(max_executions), "max_seconds": float(max_seconds),
             "stop_on_failure": bool(stop_on_failure), "want_kind": want_kind,
-            "want_signature": want_signature, "fewest_steps": bool(fewest_steps)}
+            "want_signature": want_signature, "fewest_steps": bool(fewest_steps),
+            "collect_failures": True}
     state = None
     if resume is not None:
         c = load_checkpoint(resume) if isinstance(resume, str) else resume
@@ -249,16 +254,22 @@ def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_secon
     setup = _setup_for(scn, variant, params)
     res = _call_core(_core.search, setup, opts, world, progress, int(progress_every), state,
                      scn=scn)
-    strat = {"name": "dfs", "seed": 0, "pct_depth": 0, "pct_steps": 0, "bound": opts["bound"],
-             "dpor": opts["dpor"]}
+    strat = _dfs_strategy(opts["bound"], opts["dpor"])
     out = SearchResult(scn, strat, variant, res["executions"], res["distinct"], res["exhausted"],
                        res["bound"], res["seconds"], list(res["per_bound"]), res["redundant"],
                        res["failures"])
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
         out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+    out.distinct_failures = [Failure.from_core(f) for f in res["distinct_failures"]]
     out.checkpoint = _state_to_checkpoint(res["state"], scn, variant, params, world, opts)
     return out
+
+
+def _dfs_strategy(bound, dpor):
+    """How a repro of a bounded search says it was found."""
+    return {"name": "dfs", "seed": 0, "pct_depth": 0, "pct_steps": 0, "bound": int(bound),
+            "dpor": bool(dpor)}
 
 
 def _module_ref(path):

@@ -48,6 +48,16 @@ def _positive(s):
     return v
 
 
+def _seconds(s):
+    try:
+        v = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a number of seconds") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"'{s}' is not a positive number of seconds")
+    return v
+
+
 def _build_parser():
     p = _Parser(prog=PROG, description="kernsim: a deterministic kernel simulator for "
                 "device-driver concurrency bugs.")
@@ -86,7 +96,14 @@ def _build_parser():
                    help="dfs: write a checkpoint here at the end (resume with --resume)")
     e.add_argument("--resume", metavar="FILE", help="dfs: continue from a checkpoint")
     e.add_argument("--jobs", type=_positive, default=1,
-                   help="random/pct: split the executions over N worker processes")
+                   help="split the work over N processes (or --cluster tasks) at once: "
+                   "random/pct the executions, dfs the decision tree's subtrees")
+    e.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                   help="run the --jobs parts as tasks on this Dask scheduler's workers "
+                   "(they need this build on their PYTHONPATH; see kernsim/cluster.py)")
+    e.add_argument("--cluster-timeout", type=_seconds, default=10.0, metavar="SECONDS",
+                   help="how long to try to reach the --cluster scheduler and see a "
+                   "worker (default 10)")
 
     m = sub.add_parser("minimize", help="shrink a failing repro",
                        description="Fewer preemptions, then fewer steps, then (Programs) "
@@ -195,13 +212,18 @@ def cmd_explore(a):
     _check_variant(scn.driver, a.variant)
     label = _scenario_label(a.scenario, scn)
     out_path = a.out or os.path.join("out", f"{scn.name}-{a.variant}.repro.txtpb")
+    split = a.jobs > 1 or a.cluster
+    if split:
+        _check_split(a)
     if not a.quiet:
         print(f"kernsim explore scenario={label} driver={scn.driver} variant={a.variant} "
               f"strategy={a.strategy} seed={a.seed} runs={a.runs} depth={a.depth} "
               f"max_steps={a.max_steps or 'default'} inject_faults={_onoff(a.inject_faults)} "
               f"spurious_wakeups={_onoff(a.spurious_wakeups)}"
               + "".join(f" param:{k}={v!r}" for k, v in params.items())
-              + f" out={out_path} path={'program' if scn.program else 'python'}", flush=True)
+              + f" out={out_path} path={'program' if scn.program else 'python'}"
+              + (f" jobs={a.jobs}" if split else "")
+              + (f" cluster={a.cluster}" if a.cluster else ""), flush=True)
 
     t0 = time.monotonic()
 
@@ -212,14 +234,17 @@ def cmd_explore(a):
               file=sys.stderr, flush=True)
 
     if a.strategy == "dfs":
+        if split:
+            return _explore_dfs_split(a, scn, params, out_path)
         return _explore_dfs(a, scn, params, out_path)
-    if a.jobs > 1:
+    if split:
         from . import parallel
         res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
                                         seed=a.seed, variant=a.variant, params=params,
                                         depth=a.depth, max_steps=a.max_steps,
                                         inject_faults=a.inject_faults,
-                                        spurious_wakeups=a.spurious_wakeups)
+                                        spurious_wakeups=a.spurious_wakeups,
+                                        cluster=a.cluster, cluster_timeout=a.cluster_timeout)
         print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
               f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
               f"failure_signatures={len(res.failures)}")
@@ -234,19 +259,26 @@ def cmd_explore(a):
     return _report_failure(res, out_path)
 
 
-def _explore_dfs(a, scn, params, out_path):
+def _search_progress(a, at_most=False):
+    """The progress line of a long search (None with --quiet)."""
+    if a.quiet:
+        return None
     t0 = time.monotonic()
+    le = "<=" if at_most else ""
 
     def progress(execs, distinct, bound, failures):
         dt = time.monotonic() - t0
-        print(f"kernsim: {execs} executions, {distinct} distinct interleavings, bound {bound}, "
-              f"{failures} failures, {execs / dt if dt > 0 else 0:.0f} executions/s",
-              file=sys.stderr, flush=True)
+        print(f"kernsim: {execs} executions, {le}{distinct} distinct interleavings, "
+              f"bound {bound}, {failures} failures, "
+              f"{execs / dt if dt > 0 else 0:.0f} executions/s", file=sys.stderr, flush=True)
+    return progress
 
+
+def _explore_dfs(a, scn, params, out_path):
     res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs, variant=a.variant,
                      params=params, max_steps=a.max_steps, inject_faults=a.inject_faults,
                      spurious_wakeups=a.spurious_wakeups,
-                     progress=None if a.quiet else progress, progress_every=a.progress_every,
+                     progress=_search_progress(a), progress_every=a.progress_every,
                      resume=a.resume)
     print(f"executions={res.executions} distinct_interleavings={res.distinct} "
           f"bound={res.bound} exhausted={_onoff(res.exhausted)} "
@@ -259,6 +291,39 @@ def _explore_dfs(a, scn, params, out_path):
             raise KernsimError(f"cannot write the checkpoint to {a.checkpoint}: "
                                f"{e.strerror or e}") from e
         print(f"checkpoint written to {a.checkpoint}")
+    if res.failure is None and res.exhausted:
+        print(f"exhausted: no failure within {a.bound} preemptions")
+    return _report_failure(res, out_path)
+
+
+def _check_split(a):
+    """Bad --jobs/--cluster input, before anything runs."""
+    if a.cluster:
+        from .cluster import check_address
+        check_address(a.cluster)
+    if a.strategy != "dfs":
+        from .parallel import check_strategy
+        check_strategy(a.strategy)
+    elif a.checkpoint or a.resume:
+        raise KernsimError("--checkpoint and --resume are for a search in one process; a "
+                           "split search (--jobs N > 1 or --cluster) has no single state")
+
+
+def _explore_dfs_split(a, scn, params, out_path):
+    from . import dfs_split
+    res = dfs_split.search_parallel(scn, jobs=a.jobs, bound=a.bound, dpor=a.dpor,
+                                    max_executions=a.runs, variant=a.variant, params=params,
+                                    max_steps=a.max_steps, inject_faults=a.inject_faults,
+                                    spurious_wakeups=a.spurious_wakeups, cluster=a.cluster,
+                                    cluster_timeout=a.cluster_timeout,
+                                    progress=_search_progress(a, at_most=True),
+                                    progress_every=a.progress_every)
+    distinct = f"{'=' if res.distinct_exact else '<='}{res.distinct}"
+    print(f"jobs={res.jobs} prefixes={res.prefixes} split_depth={res.split_depth} "
+          f"executions={res.executions} distinct_interleavings{distinct} bound={res.bound} "
+          f"exhausted={_onoff(res.exhausted)} per_bound={','.join(map(str, res.per_bound))} "
+          f"dpor={_onoff(a.dpor)} runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
+          f"failure_signatures={len(res.distinct_failures)}")
     if res.failure is None and res.exhausted:
         print(f"exhausted: no failure within {a.bound} preemptions")
     return _report_failure(res, out_path)

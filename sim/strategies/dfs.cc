@@ -44,8 +44,44 @@ void join(std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
 
 }  // namespace
 
-DfsStrategy::DfsStrategy(DfsOptions o) : opts_(o) {
+DfsStrategy::DfsStrategy(DfsOptions o) : opts_(std::move(o)) {
   st_.bound = opts_.iterative ? 0 : opts_.max_bound;
+  if (opts_.restricted) {
+    queue_prefixes();
+    if (!next_root()) st_.exhausted = true;  // no prefix fits the bound
+  }
+}
+
+// A restricted search's roots at the bound starting now: the subtrees the
+// last bound queued (plain DFS), then each prefix whose preemptions this
+// bound is the first to pay for (DPOR, or a single bound: every prefix that
+// fits, searched afresh as DPOR searches afresh from the root). They run in
+// that order (roots are taken from the back).
+void DfsStrategy::queue_prefixes() {
+  std::vector<std::vector<Decision>> r(st_.next_roots.begin(), st_.next_roots.end());
+  std::vector<std::vector<std::vector<uint32_t>>> done(r.size());
+  st_.next_roots.clear();
+  bool fresh = opts_.dpor || !opts_.iterative;
+  for (const DfsPrefix& p : opts_.prefixes)
+    if (fresh ? p.preemptions <= st_.bound : p.preemptions == st_.bound) {
+      r.push_back(p.decisions);
+      done.push_back(p.siblings_done);
+    }
+  st_.roots.assign(r.rbegin(), r.rend());
+  root_done_.assign(done.rbegin(), done.rend());
+}
+
+// Split DPOR: a prefix decision met for the first time gets the sleep set
+// one search would give it, and its siblings searched under other prefixes
+// before it as explored; if its own pick sleeps, its whole subtree repeats
+// orders run under an earlier sibling.
+void DfsStrategy::enter_prefix_node(size_t i, DfsNode& n) {
+  if (n.kind != 0) return;
+  inherit_sleep(n);
+  if (i < cur_root_done_.size())
+    for (uint32_t a : cur_root_done_[i])
+      if (a != n.chosen && contains(n.options, a) && !contains(n.done, a)) n.done.push_back(a);
+  if (contains(n.sleep, n.chosen)) prefix_asleep_ = sleep_blocked_ = true;
 }
 
 void DfsStrategy::begin(uint64_t, const SchedView& view) {
@@ -53,6 +89,8 @@ void DfsStrategy::begin(uint64_t, const SchedView& view) {
   pos_ = 0;
   divergence_.clear();
   sleep_blocked_ = false;
+  blocked_at_ = SIZE_MAX;
+  prefix_asleep_ = false;
   last_thread_node_ = SIZE_MAX;
   ran_since_.clear();
   touched_since_.clear();
@@ -102,6 +140,17 @@ bool DfsStrategy::independent_of_footprint(Tid q) const {
          std::find(touched_since_.begin(), touched_since_.end(), obj) == touched_since_.end();
 }
 
+// Sleep set: the sleepers at the last thread decision and the siblings
+// already explored there, minus whoever what ran since may affect.
+void DfsStrategy::inherit_sleep(DfsNode& n) const {
+  if (last_thread_node_ == SIZE_MAX) return;
+  const DfsNode& l = st_.path[last_thread_node_];
+  for (const auto* set : {&l.sleep, &l.done})
+    for (uint32_t q : *set)
+      if (q != l.chosen && !contains(n.sleep, q) && independent_of_footprint(q))
+        n.sleep.push_back(q);
+}
+
 Tid DfsStrategy::pick(const PickContext& c) {
   size_t i = pos_++;
   if (i < st_.path.size()) {
@@ -121,6 +170,7 @@ Tid DfsStrategy::pick(const PickContext& c) {
                     " does not offer the threads it offered before";
       return UINT32_MAX;
     }
+    if (fresh && opts_.dpor && n.fixed) enter_prefix_node(i, n);
     if (opts_.dpor) enter_node(i);
     return n.chosen;
   }
@@ -129,19 +179,16 @@ Tid DfsStrategy::pick(const PickContext& c) {
   n.cur = c.current;
   n.cur_runnable = c.current_runnable;
   n.pre = i ? st_.path[i - 1].pre + cost(st_.path[i - 1], st_.path[i - 1].chosen) : 0;
-  if (opts_.dpor && last_thread_node_ != SIZE_MAX) {
-    // Sleep set: the sleepers at the last thread decision and the siblings
-    // already explored there, minus whoever what ran since may affect.
-    const DfsNode& l = st_.path[last_thread_node_];
-    for (const auto* set : {&l.sleep, &l.done})
-      for (uint32_t q : *set)
-        if (q != l.chosen && !contains(n.sleep, q) && independent_of_footprint(q))
-          n.sleep.push_back(q);
-  }
+  if (opts_.dpor) inherit_sleep(n);
   n.chosen = decide_new(n);
+  if (sleep_blocked_ && blocked_at_ == SIZE_MAX) blocked_at_ = i;
+  bool below_split = opts_.branch_depth && i >= opts_.branch_depth;
   if (opts_.dpor) {
     n.todo.push_back(n.chosen);
-    if (n.options[0] == kClockTid && n.chosen != kClockTid) n.todo.push_back(kClockTid);
+    if (n.options[0] == kClockTid && n.chosen != kClockTid && !below_split)
+      n.todo.push_back(kClockTid);
+  } else if (below_split) {
+    n.todo.push_back(n.chosen);  // below the split's depth: the default pick only
   } else {
     n.todo = n.options;
   }
@@ -170,6 +217,7 @@ uint32_t DfsStrategy::choose(uint32_t n, ChoiceKind kind) {
   d.kind = static_cast<uint8_t>(kind);
   for (uint32_t v = 0; v < n; v++) d.options.push_back(v);
   d.todo = d.options;  // data choices are never reduced: every value is tried
+  if (opts_.branch_depth && i >= opts_.branch_depth) d.todo = {0};
   d.pre = i ? st_.path[i - 1].pre + cost(st_.path[i - 1], st_.path[i - 1].chosen) : 0;
   d.chosen = 0;
   st_.path.push_back(std::move(d));
@@ -225,19 +273,40 @@ void DfsStrategy::add_backtrack(size_t i, Tid p) {
   if (contains(n.options, p)) cands.push_back(p);
   else cands = n.options;
   for (uint32_t a : cands) {
-    if (contains(n.done, a) || contains(n.todo, a)) continue;
+    if (a == n.chosen || contains(n.done, a) || contains(n.todo, a)) continue;
     if (n.pre + cost(n, a) <= st_.bound) {
-      n.todo.push_back(a);
+      backtrack_at(i, a);
       continue;
     }
     for (size_t j = i; j-- > 0;) {
       DfsNode& m = st_.path[j];
-      if (m.kind != 0 || m.fixed || !contains(m.options, a)) continue;
+      if (m.kind != 0 || !contains(m.options, a)) continue;
       if (m.pre + cost(m, a) > st_.bound) continue;
-      if (!contains(m.done, a) && !contains(m.todo, a)) m.todo.push_back(a);
+      if (a != m.chosen && !contains(m.done, a) && !contains(m.todo, a)) backtrack_at(j, a);
       break;
     }
   }
+}
+
+// A backtrack point at decision j. A split's prefix decision (fixed) is not
+// this part's to branch: the alternative is asked of the split as a new
+// prefix (requests()). An enumeration does not branch below its depth: the
+// parts searching under its prefixes do.
+void DfsStrategy::backtrack_at(size_t j, uint32_t a) {
+  DfsNode& m = st_.path[j];
+  if (m.fixed) {
+    DfsPrefix p;
+    for (size_t k = 0; k < j; k++) p.decisions.push_back(Decision{st_.path[k].kind,
+                                                                  st_.path[k].chosen});
+    p.decisions.push_back(Decision{m.kind, a});
+    p.preemptions = m.pre + cost(m, a);
+    std::vector<std::pair<uint8_t, uint32_t>> key;
+    for (const Decision& d : p.decisions) key.push_back({d.kind, d.value});
+    if (requested_.insert(std::move(key)).second) requests_.push_back(std::move(p));
+    return;
+  }
+  if (opts_.branch_depth && j >= opts_.branch_depth) return;
+  m.todo.push_back(a);
 }
 
 bool DfsStrategy::advance() {
@@ -276,6 +345,11 @@ bool DfsStrategy::next_root() {
     if (!st_.roots.empty()) {
       std::vector<Decision> r = std::move(st_.roots.back());
       st_.roots.pop_back();
+      cur_root_done_.clear();
+      if (root_done_.size() == st_.roots.size() + 1) {
+        cur_root_done_ = std::move(root_done_.back());
+        root_done_.pop_back();
+      }
       st_.path.clear();
       for (const Decision& d : r) {
         DfsNode n;
@@ -289,6 +363,10 @@ bool DfsStrategy::next_root() {
     if (st_.bound >= opts_.max_bound) return false;
     st_.bound++;
     st_.path.clear();
+    if (opts_.restricted) {  // the prefixes stand for the root
+      queue_prefixes();
+      continue;
+    }
     if (opts_.dpor) return true;  // a fresh search from the root at the new bound
     // Queued in the order found; taken from the back, so reverse to run
     // them in that order.
@@ -302,9 +380,75 @@ bool DfsStrategy::next_root() {
   }
 }
 
+void DfsStrategy::note_prefix() {
+  size_t n = std::min<size_t>(opts_.branch_depth, pos_);
+  last_prefix_.decisions.clear();
+  for (size_t j = 0; j < n; j++)
+    last_prefix_.decisions.push_back(Decision{st_.path[j].kind, st_.path[j].chosen});
+  last_prefix_.preemptions =
+      n ? st_.path[n - 1].pre + cost(st_.path[n - 1], st_.path[n - 1].chosen) : 0;
+  // DPOR: every pick the bound allowed slept at a decision of the prefix:
+  // all of it repeats orders run under other prefixes.
+  last_prefix_redundant_ = blocked_at_ < n;
+}
+
+std::vector<DfsPrefix> DfsStrategy::remainder() const {
+  std::vector<DfsPrefix> out;
+  if (st_.exhausted || (opts_.dpor && opts_.iterative)) return out;
+  // The path's own subtree. A root just taken (its nodes not visited yet)
+  // costs this bound: roots enter at the bound that pays for them (with a
+  // single bound, every cost fits it, so this bound is as good).
+  DfsPrefix cur;
+  for (const DfsNode& n : st_.path) cur.decisions.push_back(Decision{n.kind, n.chosen});
+  if (!st_.path.empty() && !st_.path.back().options.empty())
+    cur.preemptions = st_.path.back().pre + cost(st_.path.back(), st_.path.back().chosen);
+  else
+    cur.preemptions = st_.bound;
+  out.push_back(cur);
+  // The alternatives advance() has not reached yet: searched at this bound,
+  // or (one more preemption) what it would queue for the next.
+  for (size_t i = 0; i < st_.path.size(); i++) {
+    const DfsNode& n = st_.path[i];
+    if (n.fixed || n.options.empty()) continue;
+    for (uint32_t a : n.todo) {
+      uint32_t c = n.pre + cost(n, a);
+      if (a == n.chosen || contains(n.done, a) || c > opts_.max_bound) continue;
+      if (c > st_.bound && !opts_.iterative) continue;
+      if (opts_.dpor && n.kind == 0 && contains(n.sleep, a)) continue;  // as advance() does
+      DfsPrefix p;
+      p.decisions.assign(cur.decisions.begin(), cur.decisions.begin() + i);
+      p.decisions.push_back(Decision{n.kind, a});
+      p.preemptions = c;
+      out.push_back(std::move(p));
+    }
+  }
+  for (const auto& r : st_.roots) out.push_back(DfsPrefix{r, st_.bound});
+  for (const auto& r : st_.next_roots) out.push_back(DfsPrefix{r, st_.bound + 1});
+  if (opts_.restricted && opts_.iterative)
+    for (const DfsPrefix& p : opts_.prefixes)
+      if (p.preemptions > st_.bound) out.push_back(p);
+  return out;
+}
+
+std::vector<std::vector<Decision>> DfsStrategy::explored() const {
+  std::vector<std::vector<Decision>> out;
+  std::vector<Decision> at;
+  for (const DfsNode& n : st_.path) {
+    if (!n.fixed && n.kind == 0)
+      for (uint32_t b : n.done)
+        if (b != n.chosen) {
+          out.push_back(at);
+          out.back().push_back(Decision{n.kind, b});
+        }
+    at.push_back(Decision{n.kind, n.chosen});
+  }
+  return out;
+}
+
 void DfsStrategy::end(const ExecutionSummary&) {
   last_bound_ = st_.bound;
   if (st_.exhausted) return;
+  if (opts_.branch_depth && pos_ <= st_.path.size()) note_prefix();
   st_.executions++;
   if (sleep_blocked_) st_.redundant++;
   if (divergence_.empty() && pos_ < st_.path.size())
@@ -313,6 +457,10 @@ void DfsStrategy::end(const ExecutionSummary&) {
                   " decisions it made before";
   if (!divergence_.empty()) {
     st_.exhausted = true;  // a search over a nondeterministic tree proves nothing
+    return;
+  }
+  if (prefix_asleep_) {  // the whole subtree is redundant: on to the next root
+    if (!next_root()) st_.exhausted = true;
     return;
   }
   if (!advance() && !next_root()) st_.exhausted = true;

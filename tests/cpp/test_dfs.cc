@@ -9,8 +9,7 @@
 #include "kernel_model/world.h"
 #include "sim/strategies/dfs.h"
 #include "sim/strategies/replay.h"
-#include "tests/cpp/kdrivers/dfs_count.h"
-#include "tests/cpp/kdrivers/kdrivers.h"
+#include "tests/cpp/dfs_scenarios.h"
 
 using namespace ks;
 
@@ -27,7 +26,9 @@ struct SearchOut {
   uint64_t redundant = 0;
 };
 
-using Scenario = std::function<void(km::World&)>;
+using test::Scenario;
+using test::counting;
+using test::lost_wakeup;
 
 SearchOut search(const Scenario& scn, sim::DfsOptions o, uint64_t limit = 200000) {
   sim::StackPool pool;
@@ -51,36 +52,6 @@ SearchOut search(const Scenario& scn, sim::DfsOptions o, uint64_t limit = 200000
   out.exhausted = dfs.exhausted();
   out.redundant = dfs.state().redundant;
   return out;
-}
-
-Scenario lost_wakeup(int checked, int pad) {
-  return [=](km::World& w) {
-    auto* st = new lw_state{};  // leaked per execution is too much: keep it in the World
-    w.keep(std::unique_ptr<lw_state>(st));
-    st->lw_checked = checked;
-    st->lw_pad = pad;
-    {
-      sim::Sim::HostScope scope(w.sim());
-      lw_init(st);
-    }
-    w.spawn("waiter", lw_waiter, st);
-    w.spawn("signaller", lw_signaller, st);
-  };
-}
-
-Scenario counting(bool locks, int k, bool shared) {
-  return [=](km::World& w) {
-    auto* st = new dc_state{};
-    w.keep(std::unique_ptr<dc_state>(st));
-    st->dc_k = k;
-    st->dc_shared = shared;
-    {
-      sim::Sim::HostScope scope(w.sim());
-      dc_init(st);
-    }
-    w.spawn("a", locks ? dc_locked_a : dc_points_a, st);
-    w.spawn("b", locks ? dc_locked_b : dc_points_b, st);
-  };
 }
 
 // The hand count for `counting(false, k)`: two threads, each starts, then

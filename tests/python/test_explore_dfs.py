@@ -66,6 +66,37 @@ def test_checkpoint_resume_visits_the_same_executions(tmp_path):
     assert part.executions + rest.executions == whole.executions
 
 
+def test_checkpoint_stop_and_resume_without_dpor(tmp_path):
+    # One client: the plain search at bound 2 is 22,888 executions (two
+    # clients: 30 million). Stop in the middle of bound 1, when subtrees are
+    # queued for bound 2, then twice more, each time through a file.
+    kw = dict(bound=2, params={"clients": 1}, variant="no_done_check", stop_on_failure=False)
+    whole = kernsim.search(scn(), **kw)
+    assert whole.exhausted and whole.failures > 0
+    k = whole.per_bound[0] + whole.per_bound[1] // 2
+    sessions, resume = [], None
+    for budget in (k, k, 0):
+        r = kernsim.search(scn(), max_executions=budget, resume=resume, **kw)
+        sessions.append(r)
+        resume = str(tmp_path / f"ck{len(sessions)}.txtpb")
+        kernsim.save_checkpoint(r.checkpoint, resume)
+    first = kernsim.load_checkpoint(str(tmp_path / "ck1.txtpb"))
+    assert first.bound == 1 and len(first.next_roots) > 0 and not first.exhausted
+    assert [r.exhausted for r in sessions] == [False, False, True]
+    assert sum(r.executions for r in sessions) == whole.executions
+    assert sum(r.failures for r in sessions) == whole.failures
+    # Each execution is a distinct interleaving here, so the sessions' own
+    # distinct counts add up too: nothing ran twice, nothing was skipped.
+    assert whole.distinct == whole.executions
+    assert sum(r.distinct for r in sessions) == whole.distinct
+    per_bound = [0] * len(whole.per_bound)
+    for r in sessions:
+        for b, n in enumerate(r.per_bound):
+            per_bound[b] += n
+    assert per_bound == whole.per_bound
+    assert sessions[-1].checkpoint.executions == whole.executions
+
+
 def test_explore_strategy_dfs():
     r = kernsim.explore(scn(), strategy="dfs", bound=1, dpor=True, runs=100000,
                         variant="no_done_check")

@@ -1,0 +1,141 @@
+"""Splitting a bounded exhaustive search: `kernsim explore --strategy dfs
+--jobs N [--cluster tcp://HOST:PORT]`.
+
+1. Enumerate prefixes: a search at the full bound that branches only at its
+   first d decisions and takes the default pick after them
+   (DfsOptions::branch_depth), so each of its executions is one distinct
+   prefix of d decisions (or a whole execution that ends sooner), with the
+   preemptions it costs; with DPOR it branches there only where its races
+   ask, and DPOR, which searches each bound afresh, enumerates each bound.
+   d = 1, 2, ... until there are PREFIXES_PER_PART x N prefixes (DPOR:
+   DPOR_PREFIXES_PER_PART x N), or no execution is longer than d.
+2. Search under them (DfsOptions::prefixes), N parts at a time (forked
+   children, or tasks in flight on the cluster), each taking prefixes from
+   a frontier, fewest preemptions first (dfs_parts.py). Plain DFS: the same
+   iterative search in slices of SLICE executions, each putting what it
+   left back (DfsStrategy::remainder), so subtrees of very unequal size
+   still keep every process busy; every bound is split by the same
+   prefixes, each entering at the bound that pays for its own preemptions.
+   DPOR: a part searches one bound under one prefix, in slices too, and
+   the alternatives its races ask for at prefix decisions come back as new
+   prefixes (DfsStrategy::requests), a distributed DPOR.
+3. Merge (merge.merge_search): executions and per-bound counts summed,
+   distinct interleavings by the union of trace hashes, exhausted when no
+   subtree was left, failures deduped by (kind, signature), the simplest
+   reported.
+
+Without DPOR the parts partition the whole search exactly: the same
+executions, per bound, none twice, whatever N and the slice size
+(tests/cpp/test_dfs_split.cc, tests/python/test_dfs_split.py). With DPOR
+they do not: they find what one DPOR search finds in about as many
+executions, a few more when prefixes are deep (sim/strategies/dfs.h).
+
+--runs (max_executions) bounds the whole split: no part starts once the
+parts ran that many (so it stops within one slice per process after it);
+max_seconds too (host time: it only decides when to stop).
+With
+stop_on_failure no part starts after one failed, and the failure reported
+is the simplest of those found, which can differ from run to run (which
+parts ran first is up to timing); with stop_on_failure=False a plain split
+gives the same result every time. A split has no single checkpoint:
+--checkpoint/--resume are for one process.
+"""
+
+import time
+
+from . import _core
+from . import api
+from . import dfs_parts
+from . import tasks
+from .errors import KernsimError, ScenarioError
+from .merge import merge_search
+
+PREFIXES_PER_PART = 16
+DPOR_PREFIXES_PER_PART = 4  # each prefix's sleep sets start a little short: fewer, deeper
+SLICE = 20000  # executions a plain part runs before it hands the rest on
+MAX_DEPTH = 200
+ENUMERATION_CAP = 1_000_000  # executions per depth tried; far above what the target needs
+
+
+def enumerate_prefixes(scn, setup, world, bound, target, dpor=False):
+    """([(decisions, preemptions)], depth, executions run): at least
+    `target` prefixes when the tree within `bound` (DPOR: what DPOR
+    explores of it) has that many."""
+    executions = 0
+    for d in range(1, MAX_DEPTH + 1):
+        opts = {"bound": bound, "dpor": bool(dpor), "iterative": False, "branch_depth": d,
+                "stop_on_failure": False, "max_executions": ENUMERATION_CAP,
+                "want_state": False}
+        res = api._call_core(_core.search, setup, opts, world, None, tasks.BIG, None, scn=scn)
+        executions += res["executions"]
+        f = res["failure"]
+        if f is not None and f["kind"] == "replay_divergence":
+            raise ScenarioError(f"scenario {scn.name} is not deterministic, it cannot be "
+                                f"searched: {f['message']}")
+        if not res["exhausted"]:
+            raise KernsimError(f"splitting the search: more than {ENUMERATION_CAP} prefixes "
+                               f"of {d} decisions")
+        prefixes = res["prefixes"]
+        if len(prefixes) >= target or max((len(p[0]) for p in prefixes), default=0) < d:
+            return prefixes, d, executions
+    return prefixes, MAX_DEPTH, executions
+
+
+def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_executions=0,
+                    max_seconds=0, variant="none", params=None, max_steps=0,
+                    inject_faults=False, spurious_wakeups=False, stop_on_failure=True,
+                    cluster=None, cluster_timeout=None, resume=None, progress=None,
+                    progress_every=10000, prefixes_per_part=None, slice_executions=SLICE):
+    """api.search split over `jobs` processes (or, with `cluster`,
+    tcp://HOST:PORT, over the Dask scheduler's workers); a
+    merge.SplitSearchResult. progress(executions, distinct, bound,
+    failures) is called as parts finish, about every `progress_every`
+    executions (distinct: an upper bound)."""
+    if resume is not None:
+        raise KernsimError("a split search cannot resume a checkpoint (a checkpoint is one "
+                           "process's search): resume it without --jobs/--cluster")
+    jobs = max(1, int(jobs))
+    max_executions = int(max_executions)
+    world = api._world_opts(max_steps, inject_faults, spurious_wakeups)
+    setup = api._setup_for(scn, variant, params)
+    t0 = time.monotonic()
+    if prefixes_per_part is None:
+        prefixes_per_part = DPOR_PREFIXES_PER_PART if dpor else PREFIXES_PER_PART
+    target = max(1, prefixes_per_part) * jobs
+    # DPOR searches each bound afresh: each is enumerated, and split, alone.
+    bounds = range(int(bound) + 1) if dpor and iterative else [int(bound)]
+    enumerated = {b: enumerate_prefixes(scn, setup, world, b, target, dpor) for b in bounds}
+    prefixes, depth, _ = enumerated[int(bound)]
+    enum_execs = sum(e[2] for e in enumerated.values())
+    opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
+            "stop_on_failure": bool(stop_on_failure)}
+    deadline = t0 + float(max_seconds) if max_seconds else None
+    job = tasks.describe(scn, variant, params, world)
+    tasks.remember(job, scn, setup)
+    seen = {"executions": 0, "distinct": 0, "bound": 0, "failures": 0, "shown": 0}
+
+    def count(res):
+        for k in ("executions", "distinct", "failures"):
+            seen[k] += res[k]
+        seen["bound"] = max(seen["bound"], res["bound"])
+        if progress and seen["executions"] // max(1, progress_every) > seen["shown"]:
+            seen["shown"] = seen["executions"] // max(1, progress_every)
+            progress(seen["executions"], seen["distinct"], seen["bound"], seen["failures"])
+
+    if dpor:
+        parts, left = dfs_parts.run_dpor(job, opts, {b: e[0] for b, e in enumerated.items()},
+                                         jobs, max_executions, slice_executions,
+                                         stop_on_failure, count, cluster, cluster_timeout,
+                                         deadline)
+    else:
+        parts, left = dfs_parts.run_plain(job, opts, prefixes, jobs, max_executions,
+                                          slice_executions, stop_on_failure, count, cluster,
+                                          cluster_timeout, deadline)
+    strat = api._dfs_strategy(bound, dpor)
+    out = merge_search(parts, jobs, time.monotonic() - t0, strat, variant)
+    out.exhausted = out.exhausted and not left
+    out.prefixes, out.split_depth, out.split_executions = len(prefixes), depth, enum_execs
+    out.slices = len(parts)
+    if out.failure is not None:
+        out.repro = api.make_repro(scn, variant, params, strat, world, out.failure)
+    return out
