@@ -122,13 +122,17 @@ class _Pool:
         self.parts = []
         self.started = 0
         self.executions = 0
+        self.grants = {}  # executions granted to the parts in flight, by start number
         self.hashes = 0
         self.stopped = False
+
+    def _left(self):
+        return self.max_executions - self.executions - sum(self.grants.values())
 
     def may_start(self, frontier):
         if self.stopped or not frontier.size:
             return False
-        if self.max_executions and self.executions >= self.max_executions:
+        if self.max_executions and self._left() <= 0:
             return False
         if self.deadline is not None and time.monotonic() >= self.deadline:
             return False
@@ -136,12 +140,20 @@ class _Pool:
         return True
 
     def budget(self, opts):
-        """A part's options, its host time cut to what is left."""
+        """A part's options (for the part may_start just counted): its
+        executions cut to what the whole may still run, less what the parts
+        in flight may run (so --runs is never overshot), and its host time
+        to what is left."""
+        if self.max_executions:
+            grant = min(int(opts["max_executions"]), self._left())
+            self.grants[self.started] = grant
+            opts = dict(opts, max_executions=grant)
         if self.deadline is None:
             return opts
         return dict(opts, max_seconds=max(0.001, self.deadline - time.monotonic()))
 
-    def finished(self, res):
+    def finished(self, res, started):
+        self.grants.pop(started, None)
         self.count(res)
         self.executions += res["executions"]
         if self.stop_on_failure and res["failure"] is not None:
@@ -175,7 +187,7 @@ def run_plain(job, opts, prefixes, jobs, max_executions, slice_executions, stop_
         if rest:
             frontier.put(rest)
             res["handed_on"] = True
-        pool.finished(res)
+        pool.finished(res, tag)
 
     tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout)
     return pool.parts, frontier.size > 0
@@ -223,7 +235,7 @@ def run_dpor(job, opts, prefixes_by_bound, jobs, max_executions, slice_execution
                 frontier.put([(d, c, b)])
         if rest:
             res["handed_on"] = True
-        pool.finished(res)
+        pool.finished(res, tag[0])
 
     tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout)
     return pool.parts, frontier.size > 0

@@ -30,8 +30,8 @@ executions, per bound, none twice, whatever N and the slice size
 they do not: they find what one DPOR search finds in about as many
 executions, a few more when prefixes are deep (sim/strategies/dfs.h).
 
---runs (max_executions) bounds the whole split: no part starts once the
-parts ran that many (so it stops within one slice per process after it);
+--runs (max_executions) bounds the whole split exactly: a part may run at
+most what the whole may still run less what the parts in flight may run;
 max_seconds too (host time: it only decides when to stop).
 With
 stop_on_failure no part starts after one failed, and the failure reported

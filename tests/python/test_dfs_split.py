@@ -124,10 +124,11 @@ def test_too_many_hashes_make_distinct_an_upper_bound(monkeypatch):
 
 def test_runs_bound_the_whole_split():
     scn = kernsim.resolve(PROGRAM)
-    two = dfs_split.search_parallel(scn, jobs=2, bound=2, params=ONE_CLIENT,
-                                    max_executions=3000, slice_executions=500)
-    assert not two.exhausted
-    assert 3000 <= two.executions <= 3000 + 2 * 500
+    for runs, slice_ in ((3000, 500), (1000, 20000), (777, 100)):
+        two = dfs_split.search_parallel(scn, jobs=2, bound=2, params=ONE_CLIENT,
+                                        max_executions=runs, slice_executions=slice_)
+        assert not two.exhausted
+        assert two.executions == runs, (runs, slice_)
 
 
 def test_max_seconds_bound_the_whole_split():
