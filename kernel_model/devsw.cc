@@ -131,7 +131,7 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
     w.sim().block(kEvSyscall, q);
   }
   int rc = 0;
-  if (d.closing[dev].epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  if (mine.epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
   auto c = d.closing.find(dev);  // still there: only the last of us erases it
   if (--c->second.n > 0) return rc;
   sim::ObjId q = c->second.q;

@@ -242,17 +242,17 @@ void search_split_results(py::dict& d, const core::SearchResult& r) {
     fl.append(x);
   }
   d["distinct_failures"] = fl;
-  py::list pl;
-  for (const sim::DfsPrefix& p : r.prefixes)
-    pl.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
-  d["prefixes"] = pl;
+  auto prefix_tuples = [](const std::vector<sim::DfsPrefix>& v) {
+    py::list l;
+    for (const sim::DfsPrefix& p : v)
+      l.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
+    return l;
+  };
+  d["prefixes"] = prefix_tuples(r.prefixes);
   py::list rl;
   for (const sim::DfsPrefix& p : r.remainder) rl.append(py::bytes(prefix_bytes(p)));
   d["remainder"] = rl;
-  py::list ql;
-  for (const sim::DfsPrefix& p : r.requests)
-    ql.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
-  d["requests"] = ql;
+  d["requests"] = prefix_tuples(r.requests);
   py::list el;
   for (const auto& v : r.explored) el.append(decisions_to_list(v));
   d["explored"] = el;

@@ -76,28 +76,24 @@ def _scenario_of(r, path):
 def _search(scn, params, r, bound, budget, fewest_steps, clock, dpor=True):
     """DPOR first (it finds every failure the full search finds, in far fewer
     executions); the full search if DPOR finds none. None when the time
-    bound is spent."""
+    bound is spent before the first search."""
+    def one(with_dpor, left):
+        return api.search(scn, bound=bound, dpor=with_dpor, iterative=True,
+                          max_executions=budget, max_seconds=left, variant=r.variant,
+                          params=params, max_steps=r.world.max_steps,
+                          inject_faults=r.world.inject_faults,
+                          spurious_wakeups=r.world.spurious_wakeups,
+                          want_kind=r.expected.kind, want_signature=r.expected.signature,
+                          fewest_steps=fewest_steps)
+
     left = clock.left()
     if left is None:
         return None
-    res = api.search(scn, bound=bound, dpor=dpor, iterative=True, max_executions=budget,
-                     max_seconds=left,
-                     variant=r.variant, params=params, max_steps=r.world.max_steps,
-                     inject_faults=r.world.inject_faults,
-                     spurious_wakeups=r.world.spurious_wakeups,
-                     want_kind=r.expected.kind, want_signature=r.expected.signature,
-                     fewest_steps=fewest_steps)
+    res = one(dpor, left)
     if res.failure is not None or not dpor:
         return res
     left = clock.left()
-    if left is None:
-        return res
-    return api.search(scn, bound=bound, dpor=False, iterative=True, max_executions=budget,
-                      max_seconds=left, variant=r.variant, params=params, max_steps=r.world.max_steps,
-                      inject_faults=r.world.inject_faults,
-                      spurious_wakeups=r.world.spurious_wakeups,
-                      want_kind=r.expected.kind, want_signature=r.expected.signature,
-                      fewest_steps=fewest_steps)
+    return res if left is None else one(False, left)
 
 
 def minimize(r, path="repro", budget=200000, programs=True, seconds=0):
