@@ -5,7 +5,8 @@ to exhaust at bound 2 (DPOR), and the speed-up of --jobs 2 over --jobs 1,
 for the seed split (random, 400,000 runs) and for the DFS split (plain DFS
 at bound 1, 727,904 executions; DPOR at bound 4, 242,716), with the
 machine's load (uptime) before and after: other work on the machine eats
-into a 2-core speed-up.
+into a 2-core speed-up. jobs2_handed_on: parts cut short to hand their
+work to an idle process.
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/bench_explore.py"""
 
 import json
@@ -72,7 +73,8 @@ def _dfs_split(scn, bound, dpor):
     return {"jobs1_executions": one.executions, "jobs2_executions": two.executions,
             "jobs1_seconds": round(t1, 3), "jobs2_seconds": round(t2, 3),
             "jobs2_prefixes": two.prefixes, "jobs2_split_depth": two.split_depth,
-            "jobs2_parts": two.slices, "speedup": round(t1 / t2, 2)}
+            "jobs2_parts": two.slices, "jobs2_handed_on": two.handed_on,
+            "speedup": round(t1 / t2, 2)}
 
 
 if __name__ == "__main__":

@@ -220,6 +220,7 @@ void search_split_options(core::SearchOptions& o, const py::dict& opts) {
   if (opts.contains("collect_failures"))
     o.collect_failures = opts["collect_failures"].cast<bool>();
   if (opts.contains("want_remainder")) o.want_remainder = opts["want_remainder"].cast<bool>();
+  if (opts.contains("yield_fd")) o.yield_fd = opts["yield_fd"].cast<int>();
 }
 
 // "hashes": sorted little-endian uint64s as bytes (None: not collected or
@@ -256,6 +257,7 @@ void search_split_results(py::dict& d, const core::SearchResult& r) {
   py::list el;
   for (const auto& v : r.explored) el.append(decisions_to_list(v));
   d["explored"] = el;
+  d["yielded"] = r.yielded;
 }
 
 // The World as a scenario's set-up function sees it (valid during set-up).

@@ -5,6 +5,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include <poll.h>
+
 #include "sim/fault_guard.h"
 
 namespace ks::core {
@@ -36,6 +38,12 @@ void note_failure(std::vector<BoundFailure>& seen, const RunRecord& r, uint32_t 
   seen.push_back({r, bound});
 }
 
+// Has the split asked for this part's work (yield_fd readable)?
+bool asked_to_yield(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP)) != 0;
+}
+
 }  // namespace
 
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host) {
@@ -50,10 +58,15 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   uint64_t index = dfs.state().executions;
-  bool stopped = false;  // by a failure, not by the budget
+  bool diverged = false;  // the tree is not a tree: nothing is left to hand on
   while (!dfs.exhausted()) {
     if (o.max_executions && res.executions >= o.max_executions) break;
     if (o.max_seconds > 0 && elapsed() >= o.max_seconds) break;
+    if (o.want_remainder && o.yield_fd >= 0 && res.executions &&
+        res.executions % o.yield_every == 0 && asked_to_yield(o.yield_fd)) {
+      res.yielded = true;
+      break;
+    }
     RunRecord r = run_once(pool, dfs, o.world, index++, setup, host, false);
     uint32_t b = dfs.last_bound();
     res.executions++;
@@ -70,7 +83,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
       // cannot go on (the strategy marked itself exhausted; say it was not).
       if (r.failure.kind == sim::FailureKind::kReplayDivergence) {
         if (!res.failure) res.failure = std::move(r);
-        stopped = true;
+        diverged = true;
         break;
       }
       bool wanted = (o.want_kind.empty() ||
@@ -80,10 +93,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
         res.failure = std::move(r);
         res.failure_bound = b;
       }
-      if (wanted && o.stop_on_failure && !o.fewest_steps) {
-        stopped = true;
-        break;
-      }
+      if (wanted && o.stop_on_failure && !o.fewest_steps) break;
     }
     if (o.progress && o.progress_every && res.executions % o.progress_every == 0)
       o.progress(res.executions, hashes.size(), dfs.bound(), res.failures);
@@ -94,7 +104,8 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
     std::sort(res.hashes.begin(), res.hashes.end());  // the set's order is not an order
     res.hashes_complete = true;
   }
-  if (o.want_remainder && !stopped && !o.fewest_steps) {
+  // Also after a failure stopped it: what it left is a split's checkpoint.
+  if (o.want_remainder && !diverged && !o.fewest_steps) {
     res.remainder = dfs.remainder();
     if (o.dfs.dpor && !res.remainder.empty()) res.explored = dfs.explored();
   }

@@ -31,9 +31,15 @@ struct SearchOptions {
   bool collect_hashes = false;
   uint64_t max_hashes = 1u << 20;
   // ... and the simplest failure of every (kind, signature); and, when the
-  // budget stops a plain search, the work left as prefixes (remainder).
+  // budget, a failure or yield_fd stops a search, the work left as prefixes
+  // (remainder).
   bool collect_failures = false;
   bool want_remainder = false;
+  // With want_remainder: a descriptor that turns readable when the split
+  // wants this part's work handed on (a process of the split went idle,
+  // forked.py); polled between executions, every yield_every.
+  int yield_fd = -1;
+  uint64_t yield_every = 32;
   // (executions, distinct, bound, failures) about every progress_every executions.
   std::function<void(uint64_t, uint64_t, uint32_t, uint64_t)> progress;
   uint64_t progress_every = 10000;
@@ -63,6 +69,7 @@ struct SearchResult {
   std::vector<sim::DfsPrefix> requests;  // DPOR, restricted (DfsStrategy::requests)
   std::vector<sim::DfsPrefix> remainder;  // want_remainder (see DfsStrategy::remainder)
   std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) explored()
+  bool yielded = false;  // stopped because yield_fd asked
   double seconds = 0;
 };
 

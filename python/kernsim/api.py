@@ -182,13 +182,35 @@ class SearchResult:
         return self.executions / self.seconds if self.seconds > 0 else 0.0
 
 
-def _state_to_checkpoint(st, scn, variant, params, world, opts):
+def checkpoint_header(scn, variant, params, world, opts):
+    """A DfsCheckpoint saying what is searched, and how."""
     c = pb.DfsCheckpoint(version=1, driver=scn.driver, variant=variant,
                          max_bound=opts["bound"], dpor=opts["dpor"],
-                         iterative=opts["iterative"], bound=st["bound"],
-                         exhausted=st["exhausted"], executions=st["executions"],
-                         redundant=st["redundant"])
+                         iterative=opts["iterative"])
     _describe_run(c, scn, variant, params, world)
+    return c
+
+
+def check_resume(c, scn, variant, opts, split):
+    """A KernsimError unless checkpoint `c` continues this search."""
+    if (c.driver, c.variant) != (scn.driver, variant):
+        raise KernsimError(f"the checkpoint is of driver {c.driver} variant {c.variant}, not "
+                           f"{scn.driver} variant {variant}")
+    if (c.max_bound, c.dpor, c.iterative) != (opts["bound"], opts["dpor"], opts["iterative"]):
+        raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "
+                           f"iterative={c.iterative}; resume it with the same options")
+    if c.split and not split:
+        raise KernsimError("the checkpoint is a split search's (--jobs/--cluster): resume it "
+                           "with --jobs (any N)")
+    if split and not c.split:
+        raise KernsimError("the checkpoint is of a search in one process: resume it without "
+                           "--jobs/--cluster")
+
+
+def _state_to_checkpoint(st, scn, variant, params, world, opts):
+    c = checkpoint_header(scn, variant, params, world, opts)
+    c.bound, c.exhausted, c.executions = st["bound"], st["exhausted"], st["executions"]
+    c.redundant = st["redundant"]
     for n in st["path"]:
         c.path.add(kind=n["kind"], option=n["options"], current=n["cur"],
                    current_runnable=n["cur_runnable"], preemptions=n["pre"],
@@ -246,9 +268,7 @@ def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_secon
     state = None
     if resume is not None:
         c = load_checkpoint(resume) if isinstance(resume, str) else resume
-        if (c.max_bound, c.dpor, c.iterative) != (opts["bound"], opts["dpor"], opts["iterative"]):
-            raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "
-                               f"iterative={c.iterative}; resume it with the same options")
+        check_resume(c, scn, variant, opts, split=False)
         state = _checkpoint_to_state(c)
     world = _world_opts(max_steps, inject_faults, spurious_wakeups)
     setup = _setup_for(scn, variant, params)

@@ -92,9 +92,13 @@ def _build_parser():
                    help="dfs: preemption bound, searched 0, 1, ... in turn (default 2)")
     e.add_argument("--dpor", action="store_true",
                    help="dfs: dynamic partial-order reduction with sleep sets")
+    e.add_argument("--time", type=_seconds, metavar="S",
+                   help="dfs: stop the search after S seconds (with --runs, whichever "
+                   "comes first; --checkpoint keeps where it stopped)")
     e.add_argument("--checkpoint", metavar="FILE",
                    help="dfs: write a checkpoint here at the end (resume with --resume)")
-    e.add_argument("--resume", metavar="FILE", help="dfs: continue from a checkpoint")
+    e.add_argument("--resume", metavar="FILE",
+                   help="dfs: continue from a checkpoint (a split search's: with any --jobs)")
     e.add_argument("--jobs", type=_positive, default=1,
                    help="split the work over N processes (or --cluster tasks) at once: "
                    "random/pct the executions, dfs the decision tree's subtrees")
@@ -212,7 +216,11 @@ def cmd_explore(a):
     _check_variant(scn.driver, a.variant)
     label = _scenario_label(a.scenario, scn)
     out_path = a.out or os.path.join("out", f"{scn.name}-{a.variant}.repro.txtpb")
-    split = a.jobs > 1 or a.cluster
+    if a.strategy != "dfs" and (a.time or a.checkpoint or a.resume):
+        raise UsageError("--time, --checkpoint and --resume are for --strategy dfs (random "
+                         "and pct are bounded by --runs, and continued with --seed)")
+    resumed = api.load_checkpoint(a.resume) if a.resume else None
+    split = a.jobs > 1 or a.cluster or (resumed is not None and resumed.split)
     if split:
         _check_split(a)
     if not a.quiet:
@@ -235,8 +243,8 @@ def cmd_explore(a):
 
     if a.strategy == "dfs":
         if split:
-            return _explore_dfs_split(a, scn, params, out_path)
-        return _explore_dfs(a, scn, params, out_path)
+            return _explore_dfs_split(a, scn, params, out_path, resumed)
+        return _explore_dfs(a, scn, params, out_path, resumed)
     if split:
         from . import parallel
         res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
@@ -274,23 +282,18 @@ def _search_progress(a, at_most=False):
     return progress
 
 
-def _explore_dfs(a, scn, params, out_path):
-    res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs, variant=a.variant,
+def _explore_dfs(a, scn, params, out_path, resumed):
+    res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs,
+                     max_seconds=a.time or 0, variant=a.variant,
                      params=params, max_steps=a.max_steps, inject_faults=a.inject_faults,
                      spurious_wakeups=a.spurious_wakeups,
                      progress=_search_progress(a), progress_every=a.progress_every,
-                     resume=a.resume)
+                     resume=resumed)
     print(f"executions={res.executions} distinct_interleavings={res.distinct} "
           f"bound={res.bound} exhausted={_onoff(res.exhausted)} "
           f"per_bound={','.join(map(str, res.per_bound))} dpor={_onoff(a.dpor)} "
           f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
-    if a.checkpoint:
-        try:
-            api.save_checkpoint(res.checkpoint, a.checkpoint)
-        except OSError as e:
-            raise KernsimError(f"cannot write the checkpoint to {a.checkpoint}: "
-                               f"{e.strerror or e}") from e
-        print(f"checkpoint written to {a.checkpoint}")
+    _write_checkpoint(a, res)
     if res.failure is None and res.exhausted:
         print(f"exhausted: no failure within {a.bound} preemptions")
     return _report_failure(res, out_path)
@@ -304,26 +307,36 @@ def _check_split(a):
     if a.strategy != "dfs":
         from .parallel import check_strategy
         check_strategy(a.strategy)
-    elif a.checkpoint or a.resume:
-        raise KernsimError("--checkpoint and --resume are for a search in one process; a "
-                           "split search (--jobs N > 1 or --cluster) has no single state")
 
 
-def _explore_dfs_split(a, scn, params, out_path):
+def _write_checkpoint(a, res):
+    if not a.checkpoint:
+        return
+    try:
+        api.save_checkpoint(res.checkpoint, a.checkpoint)
+    except OSError as e:
+        raise KernsimError(f"cannot write the checkpoint to {a.checkpoint}: "
+                           f"{e.strerror or e}") from e
+    print(f"checkpoint written to {a.checkpoint}")
+
+
+def _explore_dfs_split(a, scn, params, out_path, resumed):
     from . import dfs_split
     res = dfs_split.search_parallel(scn, jobs=a.jobs, bound=a.bound, dpor=a.dpor,
-                                    max_executions=a.runs, variant=a.variant, params=params,
+                                    max_executions=a.runs, max_seconds=a.time or 0,
+                                    variant=a.variant, params=params,
                                     max_steps=a.max_steps, inject_faults=a.inject_faults,
                                     spurious_wakeups=a.spurious_wakeups, cluster=a.cluster,
                                     cluster_timeout=a.cluster_timeout,
                                     progress=_search_progress(a, at_most=True),
-                                    progress_every=a.progress_every)
+                                    progress_every=a.progress_every, resume=resumed)
     distinct = f"{'=' if res.distinct_exact else '<='}{res.distinct}"
     print(f"jobs={res.jobs} prefixes={res.prefixes} split_depth={res.split_depth} "
           f"executions={res.executions} distinct_interleavings{distinct} bound={res.bound} "
           f"exhausted={_onoff(res.exhausted)} per_bound={','.join(map(str, res.per_bound))} "
           f"dpor={_onoff(a.dpor)} runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
           f"failure_signatures={len(res.distinct_failures)}")
+    _write_checkpoint(a, res)
     if res.failure is None and res.exhausted:
         print(f"exhausted: no failure within {a.bound} preemptions")
     return _report_failure(res, out_path)

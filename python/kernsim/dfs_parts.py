@@ -1,14 +1,14 @@
 """How the parts of a split search are handed out (dfs_split.py says why):
 a frontier of prefixes not searched yet, and `jobs` parts kept running over
-it (tasks.run_pool: forked children, or tasks on a Dask cluster).
+it (tasks.run_pool: forked workers, or tasks on a Dask cluster).
 
 Plain DFS (run_plain): slices of at most `slice_executions` executions,
 each over prefixes taken from the frontier; a slice puts what it left back
 (DfsStrategy::remainder) for the next free process.
 
 DPOR (run_dpor): as the DPOR search runs each bound afresh from the root, a
-part searches one bound (non-iterative) under one prefix, in slices too, and
-asks for the alternatives its races need at prefix decisions
+part searches one bound (non-iterative) under a few prefixes (DPOR_BATCH),
+in slices too, and asks for the alternatives its races need at prefix decisions
 (DfsStrategy::requests); each comes back as a new prefix for that bound,
 unless one under it was taken already, as do the alternatives a slice left
 untried (DfsStrategy::remainder), after the siblings it searched
@@ -16,6 +16,10 @@ untried (DfsStrategy::remainder), after the siblings it searched
 before it at that bound: searched elsewhere, they sleep below it as they
 would in one search (taken order is a strict order, so no two siblings put
 each other to sleep).
+
+Both: when a worker is idle and the frontier is empty, the part running
+longest is asked to hand its work on (steal, forked.run_pool); what it
+left comes back as from a slice's end.
 """
 
 import time
@@ -51,6 +55,10 @@ class Frontier:
     def lowest(self):
         return min(self.by_key)
 
+    def entries(self):
+        """Every prefix in it, lowest key first (a checkpoint's todo)."""
+        return [p for key in sorted(self.by_key) for p in self.by_key[key]]
+
     def take(self, n=None, one_key=False):
         """Up to `n` (default: the batch) prefixes, lowest key first (and
         all of one key, if one_key)."""
@@ -75,37 +83,72 @@ class Frontier:
             self.batch = min(1 << 16, self.batch * 2)
 
 
+class _Segment:
+    __slots__ = ("when", "kids")
+
+    def __init__(self, when):
+        self.when = when  # first taken
+        self.kids = {}    # decision (kind, value) -> _Segment, in the order first taken
+
+
 class Taken:
     """DPOR, one bound: every initial segment of the prefixes taken, in the
-    order first taken."""
+    order first taken (a trie)."""
 
     def __init__(self):
-        self.order = {}      # segment -> when first taken
-        self.children = {}   # segment -> [(when, decision)] of its extensions
+        self.root = _Segment(0)
+        self.n = 0
 
     def add(self, decisions):
-        """False if the prefix is under (or is) one taken already."""
-        key = tuple(tuple(d) for d in decisions)
-        if key in self.order:
-            return False
-        for k in range(1, len(key) + 1):
-            if key[:k] not in self.order:
-                self.order[key[:k]] = len(self.order)
-                self.children.setdefault(key[:k - 1], []).append((self.order[key[:k]],
-                                                                   key[k - 1]))
-        return True
+        """False if the prefix is one taken already, or an initial segment of one."""
+        at, new = self.root, False
+        for d in decisions:
+            d = (d[0], d[1])
+            kid = at.kids.get(d)
+            if kid is None:
+                self.n += 1
+                kid = at.kids[d] = _Segment(self.n)
+                new = True
+            at = kid
+        return new
+
+    def segments(self):
+        """[(parent, decision)] in the order first taken, parent the place of
+        the parent segment in the list from 1 (0: the root): a checkpoint's."""
+        out, stack = [], [(self.root, 0)]
+        while stack:
+            at, _ = stack.pop()
+            for d, kid in at.kids.items():
+                out.append((kid.when, at.when, d))
+                stack.append((kid, kid.when))
+        return [(parent, d) for _, parent, d in sorted(out)]
+
+    @classmethod
+    def from_segments(cls, segments):
+        """The inverse of segments(); a ValueError names a bad parent."""
+        t = cls()
+        nodes = [t.root]
+        for i, (parent, d) in enumerate(segments):
+            if not 0 <= parent < len(nodes):
+                raise ValueError(f"segment[{i}].parent = {parent}: want 0..{len(nodes) - 1} "
+                                 f"(a segment taken before it)")
+            t.n += 1
+            kid = nodes[parent].kids[(d[0], d[1])] = _Segment(t.n)
+            nodes.append(kid)
+        return t
 
     def siblings_done(self, decisions):
         """Per decision, the thread siblings taken before it."""
-        key = tuple(tuple(d) for d in decisions)
-        done = []
-        for k in range(len(key)):
-            mine = self.order[key[:k + 1]]
-            done.append(sorted(d[1] for when, d in self.children.get(key[:k], ())
-                               if when < mine and d[0] == 0 and d != key[k]))
+        done, at = [], self.root
+        for d in decisions:
+            mine = at.kids[(d[0], d[1])]
+            done.append(sorted(v for (k, v), kid in at.kids.items()
+                               if k == 0 and kid.when < mine.when))
+            at = mine
         return done
 
 
+DPOR_BATCH = 8  # prefixes a DPOR part takes at most: fewer round trips, still fine-grained
 MAX_UNION = 1 << 23  # trace hashes kept for the union; past it, distinct is an upper bound
 
 
@@ -113,8 +156,9 @@ class _Pool:
     """The bookkeeping both ways share: when to stop, what ran, and the
     parts' trace hashes while their union stays affordable."""
 
-    def __init__(self, jobs, max_executions, stop_on_failure, count, deadline):
+    def __init__(self, jobs, max_executions, stop_on_failure, count, deadline, hand_on):
         self.deadline = deadline  # time.monotonic() after which nothing starts
+        self.hand_on = hand_on
         self.jobs = jobs
         self.max_executions = max_executions
         self.stop_on_failure = stop_on_failure
@@ -129,23 +173,47 @@ class _Pool:
     def _left(self):
         return self.max_executions - self.executions - sum(self.grants.values())
 
+    def _open(self, granted_too=False):
+        """May a part still start (if there were work for it)? granted_too:
+        or would it, once the parts in flight hand back their grants?"""
+        if self.stopped:
+            return False
+        if self.max_executions:
+            if (self.max_executions - self.executions if granted_too else self._left()) <= 0:
+                return False
+        return self.deadline is None or time.monotonic() < self.deadline
+
     def may_start(self, frontier):
-        if self.stopped or not frontier.size:
-            return False
-        if self.max_executions and self._left() <= 0:
-            return False
-        if self.deadline is not None and time.monotonic() >= self.deadline:
+        if not frontier.size or not self._open():
             return False
         self.started += 1
         return True
 
+    def steal(self, frontier):
+        """forked.run_pool's steal (None: parts are not asked): with nothing
+        left to start, the part running longest (likely the biggest
+        subtree) hands its work on; once a failure stopped the split, every
+        part does (at once, not at the end of its slice)."""
+        if not self.hand_on:
+            return None
+
+        def pick(tags):
+            if self.stopped:
+                return tags
+            if frontier.size or not tags or not self._open(granted_too=True):
+                return ()
+            return (min(tags, key=lambda t: t[0] if isinstance(t, tuple) else t),)
+        return pick
+
     def budget(self, opts):
         """A part's options (for the part may_start just counted): its
         executions cut to what the whole may still run, less what the parts
-        in flight may run (so --runs is never overshot), and its host time
-        to what is left."""
+        in flight may run (so --runs is never overshot), and to its share
+        (1/jobs) of what the whole may still run (so a small --runs still
+        keeps every process busy); its host time to what is left."""
         if self.max_executions:
-            grant = min(int(opts["max_executions"]), self._left())
+            share = -(-(self.max_executions - self.executions) // self.jobs)
+            grant = min(int(opts["max_executions"]), self._left(), share)
             self.grants[self.started] = grant
             opts = dict(opts, max_executions=grant)
         if self.deadline is None:
@@ -169,12 +237,12 @@ class _Pool:
             res["hashes"] = None
 
 
-def run_plain(job, opts, prefixes, jobs, max_executions, slice_executions, stop_on_failure,
-              count, cluster=None, cluster_timeout=None, deadline=None):
-    """The parts' results, and whether subtrees were left unsearched."""
-    frontier = Frontier(prefixes, jobs, int(slice_executions))
+def run_plain(job, opts, frontier, jobs, max_executions, slice_executions, stop_on_failure,
+              count, cluster=None, cluster_timeout=None, deadline=None, hand_on=True):
+    """The parts' results; what they left is in `frontier` (a Frontier of
+    (decisions, preemptions))."""
     sopts = dict(opts, max_executions=int(slice_executions), want_remainder=True)
-    pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline)
+    pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline, hand_on)
 
     def next_call():
         if not pool.may_start(frontier):
@@ -189,8 +257,12 @@ def run_plain(job, opts, prefixes, jobs, max_executions, slice_executions, stop_
             res["handed_on"] = True
         pool.finished(res, tag)
 
-    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout)
-    return pool.parts, frontier.size > 0
+    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout, pool.steal(frontier))
+    return pool.parts
+
+
+def _decisions_key(decisions):
+    return tuple((d[0], d[1]) for d in decisions)
 
 
 def _decoded(blob):
@@ -199,43 +271,53 @@ def _decoded(blob):
              for i in range(4, len(blob), 5)], int.from_bytes(blob[:4], "little"))
 
 
-def run_dpor(job, opts, prefixes_by_bound, jobs, max_executions, slice_executions,
-             stop_on_failure, count, cluster=None, cluster_timeout=None, deadline=None):
-    """prefixes_by_bound: {bound: [(decisions, preemptions)]}, the
-    enumeration of each bound searched. Parts are slices too: one that runs
-    out of budget hands its path's untried alternatives on as prefixes,
-    after the siblings it searched (explored) so those sleep below them.
-    The parts' results, and whether subtrees were left unsearched."""
+def dpor_work(prefixes_by_bound, jobs):
+    """The frontier and the prefixes taken per bound of a DPOR split, from
+    the enumeration of each bound searched ({bound: [(decisions, preemptions)]})."""
     entries, taken = [], {}
     for b, prefixes in sorted(prefixes_by_bound.items()):
         taken[b] = Taken()
         for p in prefixes:
             taken[b].add(p[0])
             entries.append((p[0], p[1], b))
-    frontier = Frontier(entries, jobs, 0)
-    pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline)
+    return Frontier(entries, jobs, 0), taken
+
+
+def run_dpor(job, opts, frontier, taken, jobs, max_executions, slice_executions,
+             stop_on_failure, count, cluster=None, cluster_timeout=None, deadline=None,
+             hand_on=True):
+    """frontier, taken: dpor_work's. Parts are slices too: one that runs out
+    of budget hands its path's untried alternatives on as prefixes, after
+    the siblings it searched (explored) so those sleep below them. The
+    parts' results; what they left is in `frontier` and `taken`."""
+    pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline, hand_on)
+    given = {}  # part (start number) -> its prefixes, as decision tuples
 
     def next_call():
         if not pool.may_start(frontier):
             return None
         b = frontier.lowest()
-        group = [(d, c, taken[b].siblings_done(d))
-                 for d, c, _ in frontier.take(1, one_key=True)]
+        n = max(1, min(DPOR_BATCH, frontier.size // (2 * jobs)))
+        group = [(d, c, taken[b].siblings_done(d)) for d, c, _ in frontier.take(n, one_key=True)]
+        given[pool.started] = {_decisions_key(d) for d, _, _ in group}
         popts = dict(opts, bound=b, iterative=False, max_executions=int(slice_executions),
                      want_remainder=True)
         return ((pool.started, b), tasks.dfs_part, (job, pool.budget(popts), group))
 
     def on_result(tag, res):
-        b = tag[1]
+        b, mine = tag[1], given.pop(tag[0])
         for d in res.pop("explored", None) or ():
             taken[b].add(d)
-        rest = res.pop("remainder", None)
-        for d, c in [_decoded(x) for x in rest or ()] + (res.pop("requests", None) or []):
+        rest = [_decoded(x) for x in res.pop("remainder", None) or ()]
+        for d, c in rest:  # a prefix the part did not reach is in `taken` already
+            if taken[b].add(d) or _decisions_key(d) in mine:
+                frontier.put([(d, c, b)])
+        for d, c in res.pop("requests", None) or ():
             if taken[b].add(d):
                 frontier.put([(d, c, b)])
         if rest:
             res["handed_on"] = True
         pool.finished(res, tag[0])
 
-    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout)
-    return pool.parts, frontier.size > 0
+    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout, pool.steal(frontier))
+    return pool.parts

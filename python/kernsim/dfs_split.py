@@ -9,14 +9,14 @@
    ask, and DPOR, which searches each bound afresh, enumerates each bound.
    d = 1, 2, ... until there are PREFIXES_PER_PART x N prefixes (DPOR:
    DPOR_PREFIXES_PER_PART x N), or no execution is longer than d.
-2. Search under them (DfsOptions::prefixes), N parts at a time (forked
-   children, or tasks in flight on the cluster), each taking prefixes from
+2. Search under them (DfsOptions::prefixes), N parts at a time (in forked
+   workers, or tasks in flight on the cluster), each taking prefixes from
    a frontier, fewest preemptions first (dfs_parts.py). Plain DFS: the same
    iterative search in slices of SLICE executions, each putting what it
    left back (DfsStrategy::remainder), so subtrees of very unequal size
    still keep every process busy; every bound is split by the same
    prefixes, each entering at the bound that pays for its own preemptions.
-   DPOR: a part searches one bound under one prefix, in slices too, and
+   DPOR: a part searches one bound under a few prefixes, in slices too, and
    the alternatives its races ask for at prefix decisions come back as new
    prefixes (DfsStrategy::requests), a distributed DPOR.
 3. Merge (merge.merge_search): executions and per-bound counts summed,
@@ -30,15 +30,21 @@ executions, per bound, none twice, whatever N and the slice size
 they do not: they find what one DPOR search finds in about as many
 executions, a few more when prefixes are deep (sim/strategies/dfs.h).
 
+Handing work on (local --jobs, dfs_parts.py): when a process is idle and
+the frontier is empty, the part running longest stops between executions
+and hands what it left back, as a slice's end does, so one big subtree
+does not leave the other processes idle.
+
 --runs (max_executions) bounds the whole split exactly: a part may run at
 most what the whole may still run less what the parts in flight may run;
-max_seconds too (host time: it only decides when to stop).
-With
-stop_on_failure no part starts after one failed, and the failure reported
-is the simplest of those found, which can differ from run to run (which
-parts ran first is up to timing); with stop_on_failure=False a plain split
-gives the same result every time. A split has no single checkpoint:
---checkpoint/--resume are for one process.
+max_seconds too (host time: it only decides when to stop). With
+stop_on_failure no part starts after one failed (those running hand their
+work on), and the failure reported is the simplest of those found, which
+can differ from run to run (which parts ran first is up to timing); with
+stop_on_failure=False a plain split gives the same result every time.
+
+The result's checkpoint is the frontier left (split_checkpoint.py):
+resume=checkpoint continues the split, with any number of jobs.
 """
 
 import time
@@ -46,6 +52,7 @@ import time
 from . import _core
 from . import api
 from . import dfs_parts
+from . import split_checkpoint
 from . import tasks
 from .errors import KernsimError, ScenarioError
 from .merge import merge_search
@@ -85,30 +92,42 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
                     max_seconds=0, variant="none", params=None, max_steps=0,
                     inject_faults=False, spurious_wakeups=False, stop_on_failure=True,
                     cluster=None, cluster_timeout=None, resume=None, progress=None,
-                    progress_every=10000, prefixes_per_part=None, slice_executions=SLICE):
+                    progress_every=10000, prefixes_per_part=None, slice_executions=SLICE,
+                    hand_on=True):
     """api.search split over `jobs` processes (or, with `cluster`,
     tcp://HOST:PORT, over the Dask scheduler's workers); a
     merge.SplitSearchResult. progress(executions, distinct, bound,
     failures) is called as parts finish, about every `progress_every`
-    executions (distinct: an upper bound)."""
-    if resume is not None:
-        raise KernsimError("a split search cannot resume a checkpoint (a checkpoint is one "
-                           "process's search): resume it without --jobs/--cluster")
+    executions (distinct: an upper bound). hand_on=False: a part is never
+    asked to hand its work on when a process goes idle (with DPOR, the
+    counts then do not depend on timing; the split is slower)."""
     jobs = max(1, int(jobs))
     max_executions = int(max_executions)
     world = api._world_opts(max_steps, inject_faults, spurious_wakeups)
     setup = api._setup_for(scn, variant, params)
-    t0 = time.monotonic()
-    if prefixes_per_part is None:
-        prefixes_per_part = DPOR_PREFIXES_PER_PART if dpor else PREFIXES_PER_PART
-    target = max(1, prefixes_per_part) * jobs
-    # DPOR searches each bound afresh: each is enumerated, and split, alone.
-    bounds = range(int(bound) + 1) if dpor and iterative else [int(bound)]
-    enumerated = {b: enumerate_prefixes(scn, setup, world, b, target, dpor) for b in bounds}
-    prefixes, depth, _ = enumerated[int(bound)]
-    enum_execs = sum(e[2] for e in enumerated.values())
     opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
             "stop_on_failure": bool(stop_on_failure)}
+    t0 = time.monotonic()
+    before = {"executions": 0, "failures": 0}
+    if resume is not None:
+        c = api.load_checkpoint(resume) if isinstance(resume, str) else resume
+        split_checkpoint.check(c, scn, variant, opts)
+        frontier, taken = split_checkpoint.load(c, jobs, slice_executions, dpor)
+        before = {"executions": c.executions, "failures": c.failures}
+        prefixes, depth, enum_execs = frontier.entries(), 0, 0
+    else:
+        if prefixes_per_part is None:
+            prefixes_per_part = DPOR_PREFIXES_PER_PART if dpor else PREFIXES_PER_PART
+        target = max(1, prefixes_per_part) * jobs
+        # DPOR searches each bound afresh: each is enumerated, and split, alone.
+        bounds = range(int(bound) + 1) if dpor and iterative else [int(bound)]
+        enumerated = {b: enumerate_prefixes(scn, setup, world, b, target, dpor) for b in bounds}
+        prefixes, depth, _ = enumerated[int(bound)]
+        enum_execs = sum(e[2] for e in enumerated.values())
+        if dpor:
+            frontier, taken = dfs_parts.dpor_work({b: e[0] for b, e in enumerated.items()}, jobs)
+        else:
+            frontier, taken = dfs_parts.Frontier(prefixes, jobs, int(slice_executions)), None
     deadline = t0 + float(max_seconds) if max_seconds else None
     job = tasks.describe(scn, variant, params, world)
     tasks.remember(job, scn, setup)
@@ -123,19 +142,22 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
             progress(seen["executions"], seen["distinct"], seen["bound"], seen["failures"])
 
     if dpor:
-        parts, left = dfs_parts.run_dpor(job, opts, {b: e[0] for b, e in enumerated.items()},
-                                         jobs, max_executions, slice_executions,
-                                         stop_on_failure, count, cluster, cluster_timeout,
-                                         deadline)
+        parts = dfs_parts.run_dpor(job, opts, frontier, taken, jobs, max_executions,
+                                   slice_executions, stop_on_failure, count, cluster,
+                                   cluster_timeout, deadline, hand_on)
     else:
-        parts, left = dfs_parts.run_plain(job, opts, prefixes, jobs, max_executions,
-                                          slice_executions, stop_on_failure, count, cluster,
-                                          cluster_timeout, deadline)
+        parts = dfs_parts.run_plain(job, opts, frontier, jobs, max_executions, slice_executions,
+                                    stop_on_failure, count, cluster, cluster_timeout, deadline,
+                                    hand_on)
     strat = api._dfs_strategy(bound, dpor)
     out = merge_search(parts, jobs, time.monotonic() - t0, strat, variant)
-    out.exhausted = out.exhausted and not left
+    out.exhausted = out.exhausted and not frontier.size
     out.prefixes, out.split_depth, out.split_executions = len(prefixes), depth, enum_execs
     out.slices = len(parts)
+    out.handed_on = sum(1 for p in parts if p.get("yielded"))
+    out.checkpoint = split_checkpoint.save(
+        api.checkpoint_header(scn, variant, params, world, opts), frontier, taken,
+        before["executions"] + out.executions, before["failures"] + out.failures, out.exhausted)
     if out.failure is not None:
         out.repro = api.make_repro(scn, variant, params, strat, world, out.failure)
     return out

@@ -89,6 +89,8 @@ class SplitSearchResult:
     split_depth: int = 0          # their depth in decisions
     split_executions: int = 0     # executions the enumeration of prefixes ran
     slices: int = 0               # parts run (a plain part hands the rest of a slice on)
+    handed_on: int = 0            # parts that handed their work on when a process went idle
+    checkpoint: object = None     # kernsim_pb2.DfsCheckpoint (split) to resume from
 
     @property
     def runs(self):

@@ -17,21 +17,28 @@ STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted", "dfs", "mini
 DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
 
 
+_KIND_NAMES = {v: k for k, v in DECISION_KINDS.items()}
+
+
+def decision_to_proto(kind, value, d):
+    setattr(d, _KIND_NAMES[kind], value)
+
+
+def decision_from_proto(d, where):
+    which = d.WhichOneof("choice")
+    if which is None:
+        raise ReproError(f"{where}: empty decision (want thread/fault/spurious/signal)")
+    return (DECISION_KINDS[which], getattr(d, which))
+
+
 def decisions_to_proto(decisions, schedule):
-    names = {v: k for k, v in DECISION_KINDS.items()}
     for kind, value in decisions:
-        d = schedule.decision.add()
-        setattr(d, names[kind], value)
+        decision_to_proto(kind, value, schedule.decision.add())
 
 
 def decisions_from_proto(schedule):
-    out = []
-    for i, d in enumerate(schedule.decision):
-        which = d.WhichOneof("choice")
-        if which is None:
-            raise ReproError(f"schedule.decision[{i}]: empty decision (want thread/fault/spurious/signal)")
-        out.append((DECISION_KINDS[which], getattr(d, which)))
-    return out
+    return [decision_from_proto(d, f"schedule.decision[{i}]")
+            for i, d in enumerate(schedule.decision)]
 
 
 def save(repro, path):

@@ -70,28 +70,33 @@ def dfs_part(job, opts, prefixes):
     preemptions[, siblings done]) or the bytes of a remainder): its counts,
     its trace hashes (bytes, or None when too many), the simplest failure of
     every (kind, signature), with opts["want_remainder"] the work its budget
-    left ("remainder", prefixes as bytes), with DPOR the alternatives its
-    races asked for at prefix decisions ("requests")."""
+    left ("remainder", prefixes as bytes), also when the split asked for it
+    early ("yielded": forked.py, handing work on), with DPOR the
+    alternatives its races asked for at prefix decisions ("requests")."""
     scn, setup = _resolve(job)
     o = dict(opts, prefixes=[p if isinstance(p, bytes) else tuple(p) for p in prefixes],
              collect_hashes=True, collect_failures=True, want_state=False)
+    if forked.yield_fd() is not None:
+        o["yield_fd"] = forked.yield_fd()
     res = api._call_core(_core.search, setup, o, job["world"], None, BIG, None, scn=scn)
     res.pop("state", None)  # a part is not resumable (see dfs_split.py)
     res.pop("prefixes", None)
     return res
 
 
-def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None):
-    """Keeps `at_once` parts running: each in a forked child here, or each
-    as a task on the Dask scheduler at `cluster` (tcp://HOST:PORT;
+def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None, steal=None):
+    """Keeps `at_once` parts running: in forked workers here, or each as a
+    task on the Dask scheduler at `cluster` (tcp://HOST:PORT;
     `cluster_timeout` seconds to reach it and see a worker). next_call()
-    gives (tag, part, args) or None; on_result(tag, result) takes results."""
+    gives (tag, part, args) or None; on_result(tag, result) takes results;
+    steal(tags), here only, picks a running part to hand its work on when a
+    worker is idle (forked.run_pool)."""
     if cluster:
         from . import cluster as cluster_mod
         cluster_mod.run_pool(cluster, next_call, on_result, at_once,
                              cluster_timeout or cluster_mod.CONNECT_TIMEOUT)
     else:
-        forked.run_pool(next_call, on_result, at_once)
+        forked.run_pool(next_call, on_result, at_once, steal)
 
 
 def run_all(calls, cluster=None, cluster_timeout=None):

@@ -295,6 +295,9 @@ void DfsStrategy::add_backtrack(size_t i, Tid p) {
 void DfsStrategy::backtrack_at(size_t j, uint32_t a) {
   DfsNode& m = st_.path[j];
   if (m.fixed) {
+    // Asked once per root: every later execution under it meets the same
+    // race, and add_backtrack skips what todo holds.
+    m.todo.push_back(a);
     DfsPrefix p;
     for (size_t k = 0; k < j; k++) p.decisions.push_back(Decision{st_.path[k].kind,
                                                                   st_.path[k].chosen});

@@ -92,7 +92,8 @@ struct DfsNode {
   uint32_t pre = 0;               // preemptions before this decision
   uint32_t chosen = 0;
   std::vector<uint32_t> done;     // tried (or queued for a later bound)
-  std::vector<uint32_t> todo;     // DPOR backtrack set (plain DFS: every option)
+  std::vector<uint32_t> todo;     // DPOR backtrack set (plain DFS: every option;
+                                  // a prefix node: the alternatives asked of the split)
   std::vector<uint32_t> sleep;    // DPOR: threads asleep on entry
   bool fixed = false;             // part of a queued subtree's root path
 };

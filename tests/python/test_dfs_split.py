@@ -69,13 +69,15 @@ def test_dpor_split_same_verdict_and_failures(variant):
     # DPOR does not partition, but the split is a distributed DPOR (parts ask
     # for the alternatives their races need above their prefixes): it runs
     # about what one DPOR search runs, here within 10% (the plain search is
-    # 30 million), and exactly that with the shallowest prefixes.
-    assert one.executions <= two.executions <= one.executions * 1.1
+    # 30 million), and exactly that with the shallowest prefixes when no
+    # part is cut short for an idle process (where that happens is timing).
+    assert one.executions * 0.9 <= two.executions <= one.executions * 1.1
     assert len(two.per_bound) == len(one.per_bound) == 3
     scn = kernsim.resolve(PROGRAM)
     shallow = dfs_split.search_parallel(scn, jobs=2, bound=2, dpor=True, variant=variant,
                                         max_executions=ALL, stop_on_failure=False,
-                                        prefixes_per_part=1)
+                                        prefixes_per_part=1, hand_on=False)
+    assert shallow.handed_on == 0
     assert (shallow.executions, shallow.per_bound) == (one.executions, one.per_bound)
     assert shallow.signatures() == one.signatures()
 
@@ -162,13 +164,6 @@ def test_non_iterative_split_counts_the_same():
     assert two.executions == one.executions and two.exhausted
 
 
-def test_resume_is_refused():
-    scn = kernsim.resolve(PROGRAM)
-    part = kernsim.search(scn, bound=1, max_executions=10)
-    with pytest.raises(kernsim.KernsimError, match="checkpoint"):
-        dfs_split.search_parallel(scn, jobs=2, bound=1, resume=part.checkpoint)
-
-
 def test_cli_dfs_jobs(cli, tmp_path):
     p = cli("explore", PROGRAM, "--strategy", "dfs", "--jobs", "2", "--bound", "2",
             "--param", "clients=1", "--runs", "1000000", "--quiet")
@@ -183,8 +178,6 @@ def test_cli_dfs_jobs(cli, tmp_path):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--strategy", "dfs", "--jobs", "2", "--checkpoint", "c.txtpb"], "--checkpoint"),
-    (["--strategy", "dfs", "--jobs", "2", "--resume", "c.txtpb"], "--resume"),
     (["--strategy", "round_robin", "--jobs", "2"], "round_robin"),
     (["--strategy", "pct", "--jobs", "2", "--cluster", "localhost:8786"], "tcp://HOST:PORT"),
 ])

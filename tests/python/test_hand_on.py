@@ -1,0 +1,104 @@
+"""Handing work on: when a process of a split search goes idle with nothing
+left to start, the part running longest is asked (one byte down its
+worker's pipe, forked.py) to stop between executions and hand what it left
+back to the split (dfs_parts.py)."""
+
+import os
+import select
+
+import kernsim
+from kernsim import api, dfs_split, forked, tasks
+
+ROOT = os.environ.get("KERNSIM_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+PROGRAM = os.path.join(ROOT, "scenarios/sample/handshake.py:submit_program")
+ONE_CLIENT = {"clients": 1}
+ALL = 10 ** 9
+
+
+def _job(params=None):
+    scn = kernsim.resolve(PROGRAM)
+    world = api._world_opts(0, False, False)
+    return scn, tasks.describe(scn, "no_done_check", params, world)
+
+
+def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
+    # The worker's side, in this process: the request is already there when
+    # the part starts, so it stops at its first poll with what it left; the
+    # remainder, searched, completes the search exactly (plain DFS).
+    scn, job = _job(ONE_CLIENT)
+    one = kernsim.search(scn, bound=2, variant="no_done_check", params=ONE_CLIENT,
+                         max_executions=ALL, stop_on_failure=False)
+    rd, wr = os.pipe()
+    os.write(wr, b"Y")
+    monkeypatch.setattr(forked, "_yield_fd", rd)
+    opts = {"bound": 2, "dpor": False, "iterative": True, "stop_on_failure": False,
+            "max_executions": ALL, "want_remainder": True}
+    first = tasks.dfs_part(job, opts, [([], 0)])
+    assert first["yielded"] and 0 < first["executions"] < one.executions
+    assert first["remainder"] and not first["exhausted"]
+    monkeypatch.setattr(forked, "_yield_fd", None)
+    rest = tasks.dfs_part(job, opts, first["remainder"])
+    assert not rest["yielded"] and rest["exhausted"]
+    assert first["executions"] + rest["executions"] == one.executions
+    per_bound = [a + b for a, b in zip(first["per_bound"] + [0, 0, 0],
+                                       rest["per_bound"] + [0, 0, 0])][:len(one.per_bound)]
+    assert per_bound == one.per_bound
+    assert first["failures"] + rest["failures"] == one.failures
+    os.close(rd)
+    os.close(wr)
+
+
+def spin_until_asked(seconds=60):
+    """A call that runs until its worker is asked to hand its work on."""
+    ready, _, _ = select.select([forked.yield_fd()], [], [], seconds)
+    return "asked" if ready else "never asked"
+
+
+def quick():
+    return "done"
+
+
+def test_an_idle_worker_asks_the_longest_running_call():
+    calls = [(2, quick, ()), (1, spin_until_asked, ())]  # popped from the back
+    got, offered = {}, []
+
+    def steal(tags):
+        offered.append(sorted(tags))
+        return [min(tags)] if tags else []
+
+    forked.run_pool(lambda: calls.pop() if calls else None, got.__setitem__, 2, steal)
+    assert got == {1: "asked", 2: "done"}
+    assert offered[0] == [1]  # once `quick` was done, only the spinner ran
+
+
+def test_a_request_that_comes_after_its_call_ended_is_dropped():
+    w = forked.Worker()
+    try:
+        w.send(1, quick, ())
+        w.ask_to_yield()  # quick does not poll: the byte is still there after it
+        out = None
+        while out is None:
+            out = w.read()
+        assert out == ("ok", "done")
+        w.send(2, spin_until_asked, (0.5,))
+        out = None
+        while out is None:
+            out = w.read()
+        assert out == ("ok", "never asked")
+    finally:
+        w.close(kill=True)
+
+
+def test_dpor_split_hands_work_on_and_finds_what_one_search_finds():
+    # Bound 3 with one prefix per part: the enumeration's prefixes are few
+    # and unequal, so a process goes idle while the other's part still runs
+    # thousands of executions, and asks it for its work.
+    scn = kernsim.resolve(PROGRAM)
+    kw = dict(bound=3, dpor=True, variant="no_done_check", stop_on_failure=False,
+              max_executions=ALL)
+    one = kernsim.search(scn, **kw)
+    two = dfs_split.search_parallel(scn, jobs=2, prefixes_per_part=1, **kw)
+    assert two.handed_on > 0
+    assert two.exhausted and two.signatures() == one.signatures()
+    assert one.executions * 0.9 <= two.executions <= one.executions * 1.1
