@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "kernel_model/world.h"
+#include "sim/strategies/dfs.h"
 #include "tests/cpp/kdrivers/dfs_count.h"
 #include "tests/cpp/kdrivers/kdrivers.h"
 
@@ -41,6 +42,21 @@ inline Scenario counting(bool locks, int k, bool shared) {
     w.spawn("a", locks ? dc_locked_a : dc_points_a, st);
     w.spawn("b", locks ? dc_locked_b : dc_points_b, st);
   };
+}
+
+// Runs executions of `scn` under `dfs` until it is exhausted, `limit`
+// executions ran, or `each` (called with every execution's World, after it
+// ran) returns false: the loop of every search these tests make.
+template <class Each>
+void each_execution(const Scenario& scn, sim::DfsStrategy& dfs, uint64_t limit, Each each) {
+  sim::StackPool pool;
+  for (uint64_t i = 0; !dfs.exhausted() && i < limit; i++) {
+    km::WorldOptions wo;
+    km::World w(pool, dfs, wo, i);
+    scn(w);
+    w.run();
+    if (!each(w)) break;
+  }
 }
 
 }  // namespace ks::test

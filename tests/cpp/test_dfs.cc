@@ -31,24 +31,18 @@ using test::counting;
 using test::lost_wakeup;
 
 SearchOut search(const Scenario& scn, sim::DfsOptions o, uint64_t limit = 200000) {
-  sim::StackPool pool;
   sim::DfsStrategy dfs(o);
   SearchOut out;
-  for (uint64_t i = 0; !dfs.exhausted() && i < limit; i++) {
-    km::WorldOptions wo;
-    km::World w(pool, dfs, wo, i);
-    scn(w);
-    w.run();
+  test::each_execution(scn, dfs, limit, [&](km::World& w) {
     out.executions++;
     out.hashes.insert(w.sim().trace_hash());
-    if (w.sim().failure()) {
-      out.failed = true;
-      out.fail_bound = dfs.last_bound();
-      out.failure = w.sim().failure();
-      out.decisions = w.sim().decisions();
-      break;
-    }
-  }
+    if (!w.sim().failure()) return true;
+    out.failed = true;
+    out.fail_bound = dfs.last_bound();
+    out.failure = w.sim().failure();
+    out.decisions = w.sim().decisions();
+    return false;
+  });
   out.exhausted = dfs.exhausted();
   out.redundant = dfs.state().redundant;
   return out;

@@ -32,14 +32,9 @@ struct Part {
 // Runs a search to exhaustion (or `limit` executions), failures included
 // (it does not stop at one).
 Part run(const test::Scenario& scn, const sim::DfsOptions& o, uint64_t limit = 500000) {
-  sim::StackPool pool;
   sim::DfsStrategy dfs(o);
   Part out;
-  for (uint64_t i = 0; !dfs.exhausted() && i < limit; i++) {
-    km::WorldOptions wo;
-    km::World w(pool, dfs, wo, i);
-    scn(w);
-    w.run();
+  test::each_execution(scn, dfs, limit, [&](km::World& w) {
     out.executions++;
     uint32_t b = dfs.last_bound();
     if (out.per_bound.size() <= b) out.per_bound.resize(b + 1, 0);
@@ -48,7 +43,8 @@ Part run(const test::Scenario& scn, const sim::DfsOptions& o, uint64_t limit = 5
     if (w.sim().failure()) out.signatures.insert(w.sim().failure().signature);
     if (o.branch_depth && !dfs.last_prefix_redundant())
       out.prefixes.push_back(dfs.last_prefix());
-  }
+    return true;
+  });
   out.exhausted = dfs.exhausted();
   out.requests = dfs.requests();
   out.remainder = dfs.remainder();
