@@ -111,7 +111,7 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
     before = {"executions": 0, "failures": 0}
     if resume is not None:
         c = api.load_checkpoint(resume) if isinstance(resume, str) else resume
-        split_checkpoint.check(c, scn, variant, opts)
+        api.check_resume(c, scn, variant, opts, split=True)
         frontier, taken = split_checkpoint.load(c, jobs, slice_executions, dpor)
         before = {"executions": c.executions, "failures": c.failures}
         prefixes, depth, enum_execs = frontier.entries(), 0, 0

@@ -7,7 +7,6 @@ prefixes not searched yet are the whole of the work left; with DPOR, also
 every prefix taken so far per bound (the siblings that sleep below a new
 prefix, the requests already searched)."""
 
-from . import api
 from . import dfs_parts
 from . import repro as repro_io
 from .errors import ReproError
@@ -60,6 +59,3 @@ def load(c, jobs, slice_executions, dpor):
         taken[b].add(d)  # a prefix left is one taken (no-op for a well-made checkpoint)
     return dfs_parts.Frontier(entries, jobs, 0), taken
 
-
-def check(c, scn, variant, opts):
-    api.check_resume(c, scn, variant, opts, split=True)

@@ -100,18 +100,32 @@ def test_slices_hand_the_rest_on_exactly(jobs):
     assert two.failure.hash == one.distinct_failures[0].hash
 
 
-def test_dpor_slices_hand_the_rest_on():
-    # DPOR parts cut in slices of 3,000 (bound 3: 46,454 executions): a
-    # slice's untried alternatives go on as prefixes, the siblings it
-    # searched sleep below them.
+@pytest.fixture(scope="module")
+def dpor_bound3():
+    # Bound 3, DPOR: 46,454 executions in one search.
     scn = kernsim.resolve(PROGRAM)
     kw = dict(bound=3, dpor=True, variant="no_done_check", stop_on_failure=False,
               max_executions=ALL)
-    one = kernsim.search(scn, **kw)
-    two = dfs_split.search_parallel(scn, jobs=2, slice_executions=3000, **kw)
-    assert two.exhausted and two.slices > one.executions // 3000
+    return scn, kw, kernsim.search(scn, **kw)
+
+
+@pytest.mark.parametrize("how", ["slices", "hand_on"])
+def test_dpor_split_hands_the_rest_on(dpor_bound3, how):
+    # slices: parts cut every 3,000 executions; a slice's untried
+    # alternatives go on as prefixes, the siblings it searched sleep below
+    # them. hand_on: one prefix per part, and the enumeration's prefixes are
+    # few and unequal, so a process goes idle while the other's part still
+    # runs thousands of executions, and asks it for its work (forked.py).
+    scn, kw, one = dpor_bound3
+    if how == "slices":
+        two = dfs_split.search_parallel(scn, jobs=2, slice_executions=3000, **kw)
+        assert two.slices > one.executions // 3000
+    else:
+        two = dfs_split.search_parallel(scn, jobs=2, prefixes_per_part=1, **kw)
+        assert two.handed_on > 0
+    assert two.exhausted
     assert two.signatures() == one.signatures() == [("stuck", "stuck:cv_wait:r_cv")]
-    assert one.executions <= two.executions <= one.executions * 1.1
+    assert one.executions * 0.9 <= two.executions <= one.executions * 1.1
 
 
 def test_too_many_hashes_make_distinct_an_upper_bound(monkeypatch):

@@ -7,7 +7,7 @@ import os
 import select
 
 import kernsim
-from kernsim import api, dfs_split, forked, tasks
+from kernsim import api, forked, tasks
 
 ROOT = os.environ.get("KERNSIM_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -89,16 +89,3 @@ def test_a_request_that_comes_after_its_call_ended_is_dropped():
     finally:
         w.close(kill=True)
 
-
-def test_dpor_split_hands_work_on_and_finds_what_one_search_finds():
-    # Bound 3 with one prefix per part: the enumeration's prefixes are few
-    # and unequal, so a process goes idle while the other's part still runs
-    # thousands of executions, and asks it for its work.
-    scn = kernsim.resolve(PROGRAM)
-    kw = dict(bound=3, dpor=True, variant="no_done_check", stop_on_failure=False,
-              max_executions=ALL)
-    one = kernsim.search(scn, **kw)
-    two = dfs_split.search_parallel(scn, jobs=2, prefixes_per_part=1, **kw)
-    assert two.handed_on > 0
-    assert two.exhausted and two.signatures() == one.signatures()
-    assert one.executions * 0.9 <= two.executions <= one.executions * 1.1
