@@ -6,11 +6,13 @@ for the seed split (random, 400,000 runs) and for the DFS split (plain DFS
 at bound 1, 727,904 executions; DPOR at bound 4, 242,716), with the
 machine's load (uptime) before and after: other work on the machine eats
 into a 2-core speed-up. jobs2_handed_on: parts cut short to hand their
-work to an idle process.
+work to an idle process. Each speed-up is the median of BENCH_REPEAT (3)
+pairs of runs, jobs 1 and jobs 2 in turn; "speedups" lists each pair.
 Run: PYTHONPATH=build/python /usr/bin/python3 bench/bench_explore.py"""
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -41,13 +43,16 @@ def main():
                                   "per_bound": r.per_bound}
     out["uptime_before_jobs"] = _uptime()
     runs = int(os.environ.get("BENCH_JOBS_RUNS", "400000"))
-    secs = {}
-    for j in (1, 2):
+
+    def seed_split(j):
         p = parallel.explore_parallel(scn, jobs=j, strategy="random", runs=runs, seed=1,
                                       stop_on_failure=False)
-        secs[j] = p.seconds
-        out[f"jobs{j}_random_runs_per_s"] = round(p.runs_per_sec)
-    out["jobs2_speedup"] = round(secs[1] / secs[2], 2)
+        return p.seconds, p
+    t1, t2, one, two, speedups = _paired(seed_split, seed_split)
+    out["jobs1_random_runs_per_s"] = round(one.runs_per_sec)
+    out["jobs2_random_runs_per_s"] = round(two.runs_per_sec)
+    out["jobs2_speedup"] = round(t1 / t2, 2)
+    out["jobs2_speedups"] = speedups
     out["dfs_split_bound1"] = _dfs_split(scn, bound=1, dpor=False)
     out["dfs_split_bound4_dpor"] = _dfs_split(scn, bound=4, dpor=True)
     out["uptime_after_jobs"] = _uptime()
@@ -59,22 +64,43 @@ def _uptime():
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+def _paired(run1, run2):
+    """--jobs 1 then --jobs 2, REPEAT times in turn (a shared 2-core machine
+    is noisy): the median seconds of each, their last results, and each
+    pair's speed-up."""
+    s1, s2, speedups = [], [], []
+    for _ in range(REPEAT):
+        a, one = run1(1)
+        b, two = run2(2)
+        s1.append(a)
+        s2.append(b)
+        speedups.append(round(a / b, 2))
+    return statistics.median(s1), statistics.median(s2), one, two, speedups
+
+
 def _dfs_split(scn, bound, dpor):
     """--jobs 1 (one search in this process) against --jobs 2 (the split,
     prefix enumeration and forks included), each exhausting the bound."""
-    t = time.monotonic()
-    one = kernsim.search(scn, bound=bound, dpor=dpor, stop_on_failure=False)
-    t1 = time.monotonic() - t
-    t = time.monotonic()
-    two = dfs_split.search_parallel(scn, jobs=2, bound=bound, dpor=dpor, stop_on_failure=False)
-    t2 = time.monotonic() - t
+    def timed(fn):
+        def run(_):
+            t = time.monotonic()
+            r = fn()
+            return time.monotonic() - t, r
+        return run
+    t1, t2, one, two, speedups = _paired(
+        timed(lambda: kernsim.search(scn, bound=bound, dpor=dpor, stop_on_failure=False)),
+        timed(lambda: dfs_split.search_parallel(scn, jobs=2, bound=bound, dpor=dpor,
+                                                stop_on_failure=False)))
     if not (one.exhausted and two.exhausted) or one.failure or two.failure:
         sys.exit("bench: the fixed sample failed or was not exhausted")
     return {"jobs1_executions": one.executions, "jobs2_executions": two.executions,
             "jobs1_seconds": round(t1, 3), "jobs2_seconds": round(t2, 3),
             "jobs2_prefixes": two.prefixes, "jobs2_split_depth": two.split_depth,
             "jobs2_parts": two.slices, "jobs2_handed_on": two.handed_on,
-            "speedup": round(t1 / t2, 2)}
+            "speedup": round(t1 / t2, 2), "speedups": speedups}
 
 
 if __name__ == "__main__":

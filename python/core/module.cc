@@ -220,7 +220,15 @@ void search_split_options(core::SearchOptions& o, const py::dict& opts) {
   if (opts.contains("collect_failures"))
     o.collect_failures = opts["collect_failures"].cast<bool>();
   if (opts.contains("want_remainder")) o.want_remainder = opts["want_remainder"].cast<bool>();
-  if (opts.contains("yield_fd")) o.yield_fd = opts["yield_fd"].cast<int>();
+  if (opts.contains("yield_word")) {
+    // The buffer (forked.py's shared mapping) outlives the search: the
+    // worker holds it for its life.
+    py::buffer_info w = opts["yield_word"].cast<py::buffer>().request(true);
+    if (w.size * w.itemsize < 8 || reinterpret_cast<uintptr_t>(w.ptr) % 8 != 0)
+      throw std::invalid_argument("search: yield_word is a writable, aligned buffer of 8 bytes");
+    o.yield_word = static_cast<int64_t*>(w.ptr);
+    o.yield_call = opts.contains("yield_call") ? opts["yield_call"].cast<int64_t>() : 1;
+  }
 }
 
 // "hashes": sorted little-endian uint64s as bytes (None: not collected or

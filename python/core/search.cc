@@ -1,11 +1,10 @@
 #include "python/core/search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <tuple>
 #include <unordered_set>
-
-#include <poll.h>
 
 #include "sim/fault_guard.h"
 
@@ -38,17 +37,22 @@ void note_failure(std::vector<BoundFailure>& seen, const RunRecord& r, uint32_t 
   seen.push_back({r, bound});
 }
 
-// Has the split asked for this part's work (yield_fd readable)?
-bool asked_to_yield(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP)) != 0;
+// Has the split asked for this part's work? The word is written by another
+// process: an atomic load, so the compiler reads it each time.
+bool asked_to_yield(const SearchOptions& o) {
+  return o.yield_word != nullptr &&
+         std::atomic_ref<int64_t>(*o.yield_word).load(std::memory_order_relaxed) >=
+             o.yield_call;
 }
 
 }  // namespace
 
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host) {
   sim::install_fault_handlers();
-  sim::StackPool pool;
+  // One pool for the process: a split's worker runs hundreds of short
+  // searches, and fresh stacks cost a map, faults on first touch and an
+  // unmap each time (5% of a DPOR split's time).
+  static sim::StackPool pool;
   sim::DfsStrategy dfs(o.dfs);
   if (o.resume) dfs.restore(*o.resume);
   std::unordered_set<uint64_t> hashes;  // counted; iterated only to be sorted
@@ -62,8 +66,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   while (!dfs.exhausted()) {
     if (o.max_executions && res.executions >= o.max_executions) break;
     if (o.max_seconds > 0 && elapsed() >= o.max_seconds) break;
-    if (o.want_remainder && o.yield_fd >= 0 && res.executions &&
-        res.executions % o.yield_every == 0 && asked_to_yield(o.yield_fd)) {
+    if (o.want_remainder && res.executions && asked_to_yield(o)) {
       res.yielded = true;
       break;
     }

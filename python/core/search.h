@@ -31,15 +31,17 @@ struct SearchOptions {
   bool collect_hashes = false;
   uint64_t max_hashes = 1u << 20;
   // ... and the simplest failure of every (kind, signature); and, when the
-  // budget, a failure or yield_fd stops a search, the work left as prefixes
+  // budget, a failure or a yield request stops a search, the work left as prefixes
   // (remainder).
   bool collect_failures = false;
   bool want_remainder = false;
-  // With want_remainder: a descriptor that turns readable when the split
-  // wants this part's work handed on (a process of the split went idle,
-  // forked.py); polled between executions, every yield_every.
-  int yield_fd = -1;
-  uint64_t yield_every = 32;
+  // With want_remainder: a word the split writes (from another process:
+  // shared memory) when it wants this part's work handed on (a process of
+  // the split went idle, forked.py); the part stops before an execution once
+  // the word is at least yield_call. Host timing decides when: what is
+  // searched, here and in the remainder, does not change.
+  int64_t* yield_word = nullptr;
+  int64_t yield_call = 0;
   // (executions, distinct, bound, failures) about every progress_every executions.
   std::function<void(uint64_t, uint64_t, uint32_t, uint64_t)> progress;
   uint64_t progress_every = 10000;
@@ -69,7 +71,7 @@ struct SearchResult {
   std::vector<sim::DfsPrefix> requests;  // DPOR, restricted (DfsStrategy::requests)
   std::vector<sim::DfsPrefix> remainder;  // want_remainder (see DfsStrategy::remainder)
   std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) explored()
-  bool yielded = false;  // stopped because yield_fd asked
+  bool yielded = false;  // stopped because the split asked (yield_word)
   double seconds = 0;
 };
 

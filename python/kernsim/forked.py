@@ -14,31 +14,47 @@ handlers, no second flush of the caller's buffers. A worker that dies (a
 fault that corrupts the host heap: see "Faults in driver code") is reported
 with its signal.
 
-Handing work on. While a worker runs a call, the pipe its calls come
-through carries nothing but a request to hand the call's work on, one byte
-(b"Y"): a part that can stop between executions and return what it left (a
-DFS part with want_remainder polls yield_fd(), python/core/search.cc) does
-so; any other ignores it. run_pool asks (steal) when a worker is idle and
-there is nothing to start.
+Handing work on. Each worker shares one word of memory with the caller
+(an anonymous shared mapping made before the fork): the caller writes the
+running call's number there to ask it to hand its work on. A part that
+can stop between executions and return what it left (a DFS part with
+want_remainder, python/core/search.cc, reads the word before every
+execution) does so; any other ignores it. Calls are numbered in the order
+sent, so a request that comes after its call ended asks nothing of the
+next. run_pool asks (steal) when a worker is idle and there is nothing to
+start. (The request was a byte down the calls pipe, polled every 32
+executions: a system call, and a byte left over when it came late.)
 """
 
+import mmap
 import os
 import pickle
 import selectors
 import signal
+import struct
 
 from . import errors
 from .errors import KernsimError
 
-_CALL, _YIELD = b"C", b"Y"
-_yield_fd = None
+_running = None  # in a worker: (shared word, number of the call it runs)
 _caller_fds = set()  # this process's ends of its workers' pipes: a new worker closes them
 
 
-def yield_fd():
-    """In a worker: the descriptor that turns readable when the caller wants
-    the running call's work handed on. None outside a worker."""
-    return _yield_fd
+def yield_word():
+    """In a worker running a call: (word, n), the memory its caller writes
+    to ask for the call's work (a writable buffer of one little-endian
+    int64) and the call's number; the call is asked once word >= n. None
+    outside a worker."""
+    return _running
+
+
+def asked():
+    """Has the running call been asked to hand its work on? (False outside
+    a worker.)"""
+    if _running is None:
+        return False
+    word, n = _running
+    return struct.unpack_from("<q", word)[0] >= n
 
 
 def _read_exact(fd, n):
@@ -71,30 +87,27 @@ def _outcome(fn, args):
         return ("error", f"{type(e).__name__}: {e}")
 
 
-def _serve(calls, results):
+def _serve(word, calls, results):
     """A worker: calls in, results out, until the caller closes `calls`."""
-    global _yield_fd
-    _yield_fd = calls
+    global _running
     while True:
-        kind = _read_exact(calls, 1)
-        if kind is None:
-            return
-        if kind == _YIELD:  # asked after its call had ended: nothing to hand on
-            continue
         size = _read_exact(calls, 8)
         data = size and _read_exact(calls, int.from_bytes(size, "little"))
         if data is None:
             return
-        fn, args = pickle.loads(data)
+        n, fn, args = pickle.loads(data)
+        _running = (word, n)
         try:
             out = _frame(_outcome(fn, args))
         except Exception as e:  # noqa: BLE001 - a result that does not pickle
             out = _frame(("error", f"its result cannot be sent back: {e}"))
+        _running = None
         _write_all(results, out)
 
 
 class Worker:
     def __init__(self):
+        self.word = mmap.mmap(-1, 8)  # shared with the child: MAP_SHARED | MAP_ANONYMOUS
         calls_r, self.calls = os.pipe()
         self.results, results_w = os.pipe()
         self.pid = os.fork()
@@ -106,7 +119,7 @@ class Worker:
                 for fd in _caller_fds | {self.calls, self.results}:
                     os.close(fd)
                 _caller_fds.clear()
-                _serve(calls_r, results_w)
+                _serve(self.word, calls_r, results_w)
             except BaseException:  # noqa: BLE001 - a pipe is gone: the caller will say so
                 status = 1
             finally:
@@ -114,19 +127,20 @@ class Worker:
         os.close(calls_r)
         os.close(results_w)
         _caller_fds.update((self.calls, self.results))
+        self.sent = 0      # calls sent: the number of the one it runs
         self.tag = None    # of the call it runs
         self.asked = False  # to hand that call's work on
         self.got = bytearray()
         self.closed = False
 
     def send(self, tag, fn, args):
+        self.sent += 1
         self.tag, self.asked, self.got = tag, False, bytearray()
-        data = pickle.dumps((fn, tuple(args)), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(self.calls, _CALL + len(data).to_bytes(8, "little") + data)
+        _write_all(self.calls, _frame((self.sent, fn, tuple(args))))
 
     def ask_to_yield(self):
         self.asked = True
-        _write_all(self.calls, _YIELD)
+        struct.pack_into("<q", self.word, 0, self.sent)
 
     def read(self):
         """The call's outcome once all of it has come; None before. A

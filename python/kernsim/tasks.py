@@ -76,8 +76,8 @@ def dfs_part(job, opts, prefixes):
     scn, setup = _resolve(job)
     o = dict(opts, prefixes=[p if isinstance(p, bytes) else tuple(p) for p in prefixes],
              collect_hashes=True, collect_failures=True, want_state=False)
-    if forked.yield_fd() is not None:
-        o["yield_fd"] = forked.yield_fd()
+    if forked.yield_word() is not None:
+        o["yield_word"], o["yield_call"] = forked.yield_word()
     res = api._call_core(_core.search, setup, o, job["world"], None, BIG, None, scn=scn)
     res.pop("state", None)  # a part is not resumable (see dfs_split.py)
     res.pop("prefixes", None)

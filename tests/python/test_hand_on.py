@@ -1,10 +1,12 @@
 """Handing work on: when a process of a split search goes idle with nothing
-left to start, the part running longest is asked (one byte down its
-worker's pipe, forked.py) to stop between executions and hand what it left
-back to the split (dfs_parts.py)."""
+left to start, the part running longest is asked (a word of memory its
+worker shares with the split, forked.py) to stop between executions and
+hand what it left back to the split (dfs_parts.py)."""
 
+import mmap
 import os
-import select
+import struct
+import time
 
 import kernsim
 from kernsim import api, forked, tasks
@@ -29,15 +31,15 @@ def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
     scn, job = _job(ONE_CLIENT)
     one = kernsim.search(scn, bound=2, variant="no_done_check", params=ONE_CLIENT,
                          max_executions=ALL, stop_on_failure=False)
-    rd, wr = os.pipe()
-    os.write(wr, b"Y")
-    monkeypatch.setattr(forked, "_yield_fd", rd)
+    word = mmap.mmap(-1, 8)
+    struct.pack_into("<q", word, 0, 7)
+    monkeypatch.setattr(forked, "_running", (word, 7))
     opts = {"bound": 2, "dpor": False, "iterative": True, "stop_on_failure": False,
             "max_executions": ALL, "want_remainder": True}
     first = tasks.dfs_part(job, opts, [([], 0)])
     assert first["yielded"] and 0 < first["executions"] < one.executions
     assert first["remainder"] and not first["exhausted"]
-    monkeypatch.setattr(forked, "_yield_fd", None)
+    monkeypatch.setattr(forked, "_running", (word, 8))  # the next call: not asked
     rest = tasks.dfs_part(job, opts, first["remainder"])
     assert not rest["yielded"] and rest["exhausted"]
     assert first["executions"] + rest["executions"] == one.executions
@@ -45,14 +47,16 @@ def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
                                        rest["per_bound"] + [0, 0, 0])][:len(one.per_bound)]
     assert per_bound == one.per_bound
     assert first["failures"] + rest["failures"] == one.failures
-    os.close(rd)
-    os.close(wr)
 
 
 def spin_until_asked(seconds=60):
     """A call that runs until its worker is asked to hand its work on."""
-    ready, _, _ = select.select([forked.yield_fd()], [], [], seconds)
-    return "asked" if ready else "never asked"
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if forked.asked():
+            return "asked"
+        time.sleep(0.001)
+    return "never asked"
 
 
 def quick():
@@ -72,20 +76,24 @@ def test_an_idle_worker_asks_the_longest_running_call():
     assert offered[0] == [1]  # once `quick` was done, only the spinner ran
 
 
-def test_a_request_that_comes_after_its_call_ended_is_dropped():
+def _outcome(w):
+    out = None
+    while out is None:
+        out = w.read()
+    return out
+
+
+def test_a_request_that_comes_after_its_call_ended_asks_nothing_of_the_next():
     w = forked.Worker()
     try:
-        w.send(1, quick, ())
-        w.ask_to_yield()  # quick does not poll: the byte is still there after it
-        out = None
-        while out is None:
-            out = w.read()
-        assert out == ("ok", "done")
-        w.send(2, spin_until_asked, (0.5,))
-        out = None
-        while out is None:
-            out = w.read()
-        assert out == ("ok", "never asked")
+        w.send(1, spin_until_asked, (30,))
+        w.ask_to_yield()
+        assert _outcome(w) == ("ok", "asked")
+        w.send(2, quick, ())
+        time.sleep(0.1)  # call 2 is over, its outcome not read yet: a late request
+        w.ask_to_yield()
+        assert _outcome(w) == ("ok", "done")
+        w.send(3, spin_until_asked, (0.5,))
+        assert _outcome(w) == ("ok", "never asked")
     finally:
         w.close(kill=True)
-
