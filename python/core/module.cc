@@ -414,6 +414,8 @@ PYBIND11_MODULE(_core, m) {
         if (opts.contains("want_signature"))
           o.want_signature = opts["want_signature"].cast<std::string>();
         if (opts.contains("fewest_steps")) o.fewest_steps = opts["fewest_steps"].cast<bool>();
+        if (opts.contains("interruptible"))
+          o.interruptible = opts["interruptible"].cast<bool>();
         search_split_options(o, opts);
         o.world = core::world_options(world);
         o.progress_every = progress_every;
@@ -435,6 +437,7 @@ PYBIND11_MODULE(_core, m) {
         d["bound"] = r.bound;
         d["per_bound"] = r.per_bound;
         d["seconds"] = r.seconds;
+        d["interrupted"] = r.interrupted;
         d["failure"] = r.failure ? py::object(record_to_dict(*r.failure)) : py::none();
         // A split's part is not resumable: its state (thousands of queued
         // roots, as Python lists) would only cost time.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <tuple>
 #include <unordered_set>
 
@@ -45,6 +46,33 @@ bool asked_to_yield(const SearchOptions& o) {
              o.yield_call;
 }
 
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_sigint(int) { g_interrupted = 1; }
+
+// SIGINT goes to on_sigint while a search runs, and back to whoever had it
+// (Python's handler) after.
+class SigintGuard {
+ public:
+  explicit SigintGuard(bool on) : on_(on) {
+    if (!on_) return;
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintGuard() {
+    if (on_) ::sigaction(SIGINT, &old_, nullptr);
+  }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  bool on_;
+  struct sigaction old_ {};
+};
+
 }  // namespace
 
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host) {
@@ -53,6 +81,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   // searches, and fresh stacks cost a map, faults on first touch and an
   // unmap each time (5% of a DPOR split's time).
   static sim::StackPool pool;
+  SigintGuard sigint(o.interruptible);
   sim::DfsStrategy dfs(o.dfs);
   if (o.resume) dfs.restore(*o.resume);
   std::unordered_set<uint64_t> hashes;  // counted; iterated only to be sorted
@@ -68,6 +97,10 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
     if (o.max_seconds > 0 && elapsed() >= o.max_seconds) break;
     if (o.want_remainder && res.executions && asked_to_yield(o)) {
       res.yielded = true;
+      break;
+    }
+    if (o.interruptible && g_interrupted) {
+      res.interrupted = true;
       break;
     }
     RunRecord r = run_once(pool, dfs, o.world, index++, setup, host, false);

@@ -42,6 +42,11 @@ struct SearchOptions {
   // searched, here and in the remainder, does not change.
   int64_t* yield_word = nullptr;
   int64_t yield_call = 0;
+  // SIGINT (Ctrl-C) ends the search between executions, as a budget does,
+  // instead of the process: what was searched is kept (the checkpoint's
+  // state, a part's remainder). The handler is the process's only while
+  // the search runs.
+  bool interruptible = false;
   // (executions, distinct, bound, failures) about every progress_every executions.
   std::function<void(uint64_t, uint64_t, uint32_t, uint64_t)> progress;
   uint64_t progress_every = 10000;
@@ -72,6 +77,7 @@ struct SearchResult {
   std::vector<sim::DfsPrefix> remainder;  // want_remainder (see DfsStrategy::remainder)
   std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) explored()
   bool yielded = false;  // stopped because the split asked (yield_word)
+  bool interrupted = false;  // stopped by SIGINT (interruptible)
   double seconds = 0;
 };
 

@@ -22,6 +22,7 @@ from .errors import KernsimError
 from .scenario import resolve
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 PROG = "kernsim"
 REPLAY_CMD = "python3 -m kernsim replay"
 
@@ -96,7 +97,8 @@ def _build_parser():
                    help="dfs: stop the search after S seconds (with --runs, whichever "
                    "comes first; --checkpoint keeps where it stopped)")
     e.add_argument("--checkpoint", metavar="FILE",
-                   help="dfs: write a checkpoint here at the end (resume with --resume)")
+                   help="dfs: write a checkpoint here when the search ends or stops "
+                   "(--runs, --time, Ctrl-C); resume with --resume")
     e.add_argument("--resume", metavar="FILE",
                    help="dfs: continue from a checkpoint (a split search's: with any --jobs)")
     e.add_argument("--jobs", type=_positive, default=1,
@@ -288,15 +290,12 @@ def _explore_dfs(a, scn, params, out_path, resumed):
                      params=params, max_steps=a.max_steps, inject_faults=a.inject_faults,
                      spurious_wakeups=a.spurious_wakeups,
                      progress=_search_progress(a), progress_every=a.progress_every,
-                     resume=resumed)
+                     resume=resumed, interruptible=True)
     print(f"executions={res.executions} distinct_interleavings={res.distinct} "
           f"bound={res.bound} exhausted={_onoff(res.exhausted)} "
           f"per_bound={','.join(map(str, res.per_bound))} dpor={_onoff(a.dpor)} "
           f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
-    _write_checkpoint(a, res)
-    if res.failure is None and res.exhausted:
-        print(f"exhausted: no failure within {a.bound} preemptions")
-    return _report_failure(res, out_path)
+    return _search_outcome(a, res, out_path)
 
 
 def _check_split(a):
@@ -307,6 +306,19 @@ def _check_split(a):
     if a.strategy != "dfs":
         from .parallel import check_strategy
         check_strategy(a.strategy)
+
+
+def _search_outcome(a, res, out_path):
+    """Checkpoint, verdict and exit status of a search (split or not)."""
+    _write_checkpoint(a, res)
+    if res.interrupted and res.failure is None:
+        print(f"interrupted after {res.executions} executions"
+              + ("" if a.checkpoint else " (--checkpoint FILE keeps where a search stops)"),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if res.failure is None and res.exhausted:
+        print(f"exhausted: no failure within {a.bound} preemptions")
+    return _report_failure(res, out_path)
 
 
 def _write_checkpoint(a, res):
@@ -329,17 +341,15 @@ def _explore_dfs_split(a, scn, params, out_path, resumed):
                                     spurious_wakeups=a.spurious_wakeups, cluster=a.cluster,
                                     cluster_timeout=a.cluster_timeout,
                                     progress=_search_progress(a, at_most=True),
-                                    progress_every=a.progress_every, resume=resumed)
+                                    progress_every=a.progress_every, resume=resumed,
+                                    interruptible=True)
     distinct = f"{'=' if res.distinct_exact else '<='}{res.distinct}"
     print(f"jobs={res.jobs} prefixes={res.prefixes} split_depth={res.split_depth} "
           f"executions={res.executions} distinct_interleavings{distinct} bound={res.bound} "
           f"exhausted={_onoff(res.exhausted)} per_bound={','.join(map(str, res.per_bound))} "
           f"dpor={_onoff(a.dpor)} runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
           f"failure_signatures={len(res.distinct_failures)}")
-    _write_checkpoint(a, res)
-    if res.failure is None and res.exhausted:
-        print(f"exhausted: no failure within {a.bound} preemptions")
-    return _report_failure(res, out_path)
+    return _search_outcome(a, res, out_path)
 
 
 def _report_failure(res, out_path):
@@ -493,4 +503,4 @@ def main(argv=None):
         return EXIT_OK
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

@@ -238,9 +238,10 @@ class _Pool:
 
 
 def run_plain(job, opts, frontier, jobs, max_executions, slice_executions, stop_on_failure,
-              count, cluster=None, cluster_timeout=None, deadline=None, hand_on=True):
-    """The parts' results; what they left is in `frontier` (a Frontier of
-    (decisions, preemptions))."""
+              count, cluster=None, cluster_timeout=None, deadline=None, hand_on=True,
+              interruptible=False):
+    """The parts' results, and whether Ctrl-C stopped them (tasks.run_pool);
+    what they left is in `frontier` (a Frontier of (decisions, preemptions))."""
     sopts = dict(opts, max_executions=int(slice_executions), want_remainder=True)
     pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline, hand_on)
 
@@ -257,8 +258,9 @@ def run_plain(job, opts, frontier, jobs, max_executions, slice_executions, stop_
             res["handed_on"] = True
         pool.finished(res, tag)
 
-    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout, pool.steal(frontier))
-    return pool.parts
+    interrupted = tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout,
+                                 pool.steal(frontier), interruptible)
+    return pool.parts, interrupted
 
 
 def _decisions_key(decisions):
@@ -285,11 +287,12 @@ def dpor_work(prefixes_by_bound, jobs):
 
 def run_dpor(job, opts, frontier, taken, jobs, max_executions, slice_executions,
              stop_on_failure, count, cluster=None, cluster_timeout=None, deadline=None,
-             hand_on=True):
+             hand_on=True, interruptible=False):
     """frontier, taken: dpor_work's. Parts are slices too: one that runs out
     of budget hands its path's untried alternatives on as prefixes, after
     the siblings it searched (explored) so those sleep below them. The
-    parts' results; what they left is in `frontier` and `taken`."""
+    parts' results, and whether Ctrl-C stopped them; what they left is in
+    `frontier` and `taken`."""
     pool = _Pool(jobs, max_executions, stop_on_failure, count, deadline, hand_on)
     given = {}  # part (start number) -> its prefixes, as decision tuples
 
@@ -319,5 +322,6 @@ def run_dpor(job, opts, frontier, taken, jobs, max_executions, slice_executions,
             res["handed_on"] = True
         pool.finished(res, tag[0])
 
-    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout, pool.steal(frontier))
-    return pool.parts
+    interrupted = tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout,
+                                 pool.steal(frontier), interruptible)
+    return pool.parts, interrupted

@@ -93,14 +93,17 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
                     inject_faults=False, spurious_wakeups=False, stop_on_failure=True,
                     cluster=None, cluster_timeout=None, resume=None, progress=None,
                     progress_every=10000, prefixes_per_part=None, slice_executions=SLICE,
-                    hand_on=True):
+                    hand_on=True, interruptible=False):
     """api.search split over `jobs` processes (or, with `cluster`,
     tcp://HOST:PORT, over the Dask scheduler's workers); a
     merge.SplitSearchResult. progress(executions, distinct, bound,
     failures) is called as parts finish, about every `progress_every`
     executions (distinct: an upper bound). hand_on=False: a part is never
     asked to hand its work on when a process goes idle (with DPOR, the
-    counts then do not depend on timing; the split is slower)."""
+    counts then do not depend on timing; the split is slower).
+    interruptible (local --jobs): Ctrl-C ends the split as a budget does,
+    every part handing its work on (`.interrupted`; the checkpoint
+    continues it)."""
     jobs = max(1, int(jobs))
     max_executions = int(max_executions)
     world = api._world_opts(max_steps, inject_faults, spurious_wakeups)
@@ -142,19 +145,22 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
             progress(seen["executions"], seen["distinct"], seen["bound"], seen["failures"])
 
     if dpor:
-        parts = dfs_parts.run_dpor(job, opts, frontier, taken, jobs, max_executions,
-                                   slice_executions, stop_on_failure, count, cluster,
-                                   cluster_timeout, deadline, hand_on)
+        parts, interrupted = dfs_parts.run_dpor(job, opts, frontier, taken, jobs, max_executions,
+                                                slice_executions, stop_on_failure, count,
+                                                cluster, cluster_timeout, deadline, hand_on,
+                                                interruptible)
     else:
-        parts = dfs_parts.run_plain(job, opts, frontier, jobs, max_executions, slice_executions,
-                                    stop_on_failure, count, cluster, cluster_timeout, deadline,
-                                    hand_on)
+        parts, interrupted = dfs_parts.run_plain(job, opts, frontier, jobs, max_executions,
+                                                 slice_executions, stop_on_failure, count,
+                                                 cluster, cluster_timeout, deadline, hand_on,
+                                                 interruptible)
     strat = api._dfs_strategy(bound, dpor)
     out = merge_search(parts, jobs, time.monotonic() - t0, strat, variant)
     out.exhausted = out.exhausted and not frontier.size
     out.prefixes, out.split_depth, out.split_executions = len(prefixes), depth, enum_execs
     out.slices = len(parts)
     out.handed_on = sum(1 for p in parts if p.get("yielded"))
+    out.interrupted = interrupted
     out.checkpoint = split_checkpoint.save(
         api.checkpoint_header(scn, variant, params, world, opts), frontier, taken,
         before["executions"] + out.executions, before["failures"] + out.failures, out.exhausted)

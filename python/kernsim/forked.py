@@ -114,6 +114,9 @@ class Worker:
         if self.pid == 0:
             status = 0
             try:
+                # Ctrl-C at a terminal reaches the whole process group: the
+                # caller decides what it means for the calls (run_pool).
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
                 # Else a worker would hold its siblings' calls pipes open
                 # and they would never see the caller close them.
                 for fd in _caller_fds | {self.calls, self.results}:
@@ -193,21 +196,37 @@ def _result(worker, out):
     raise KernsimError(f"worker process {worker.pid} failed: {out[1]}")
 
 
-def run_pool(next_call, on_result, at_once, steal=None):
+def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
     """Keeps up to `at_once` workers busy: next_call() gives the next
     (tag, fn, args) to run, or None when there is nothing to start now (it
     is asked again as calls finish); on_result(tag, result) takes each
     result. While a worker is idle and nothing is to start, steal(tags), if
     given, names those of the running calls' tags whose work should be
-    handed on (a collection, maybe empty). Returns when nothing runs and nothing is left to
-    start. If a call fails, or the caller is interrupted, the workers are
-    killed."""
+    handed on (a collection, maybe empty). Returns when nothing runs and
+    nothing is left to start: True if Ctrl-C stopped it, else False. With
+    `interruptible` (from the main thread), Ctrl-C starts nothing more and
+    asks every running call to hand its work on, whose results still come
+    to on_result; a second Ctrl-C is a KeyboardInterrupt. If a call fails,
+    or the caller is interrupted, the workers are killed."""
     idle, busy = [], {}  # busy: results fd -> Worker
     sel = selectors.DefaultSelector()
     ok = False
+    stop = []  # Ctrl-C came
+
+    def on_sigint(signum, frame):
+        # Between two of the loop's bytecodes: only asks (a store to
+        # shared memory); a result being taken is taken whole.
+        if stop:
+            raise KeyboardInterrupt
+        stop.append(True)
+        for w in list(busy.values()):
+            if not w.asked:
+                w.ask_to_yield()
+
+    old = signal.signal(signal.SIGINT, on_sigint) if interruptible else None
     try:
         while True:
-            while len(busy) < max(1, at_once):
+            while not stop and len(busy) < max(1, at_once):
                 call = next_call()
                 if call is None:
                     break
@@ -217,9 +236,10 @@ def run_pool(next_call, on_result, at_once, steal=None):
                 sel.register(w.results, selectors.EVENT_READ)
             if not busy:
                 ok = True
-                return
-            if steal is not None and len(busy) < max(1, at_once):
-                asked = steal([w.tag for w in busy.values() if not w.asked])
+                return bool(stop)
+            if stop or (steal is not None and len(busy) < max(1, at_once)):
+                running = [w.tag for w in busy.values() if not w.asked]
+                asked = running if stop else steal(running)
                 for w in busy.values():
                     if w.tag in asked and not w.asked:
                         w.ask_to_yield()
@@ -233,6 +253,8 @@ def run_pool(next_call, on_result, at_once, steal=None):
                 idle.append(w)
                 on_result(w.tag, _result(w, out))
     finally:
+        if interruptible:
+            signal.signal(signal.SIGINT, old)
         for w in idle + list(busy.values()):
             w.close(kill=not ok)
         sel.close()

@@ -91,6 +91,7 @@ class SplitSearchResult:
     slices: int = 0               # parts run (a plain part hands the rest of a slice on)
     handed_on: int = 0            # parts that handed their work on when a process went idle
     checkpoint: object = None     # kernsim_pb2.DfsCheckpoint (split) to resume from
+    interrupted: bool = False     # stopped by Ctrl-C (interruptible): the checkpoint continues it
 
     @property
     def runs(self):

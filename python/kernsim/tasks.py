@@ -84,19 +84,22 @@ def dfs_part(job, opts, prefixes):
     return res
 
 
-def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None, steal=None):
+def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None, steal=None,
+             interruptible=False):
     """Keeps `at_once` parts running: in forked workers here, or each as a
     task on the Dask scheduler at `cluster` (tcp://HOST:PORT;
     `cluster_timeout` seconds to reach it and see a worker). next_call()
     gives (tag, part, args) or None; on_result(tag, result) takes results;
     steal(tags), here only, picks a running part to hand its work on when a
-    worker is idle (forked.run_pool)."""
+    worker is idle (forked.run_pool). True if Ctrl-C stopped it (here only,
+    with interruptible: the parts hand their work on; on a cluster Ctrl-C
+    is a KeyboardInterrupt)."""
     if cluster:
         from . import cluster as cluster_mod
         cluster_mod.run_pool(cluster, next_call, on_result, at_once,
                              cluster_timeout or cluster_mod.CONNECT_TIMEOUT)
-    else:
-        forked.run_pool(next_call, on_result, at_once, steal)
+        return False
+    return forked.run_pool(next_call, on_result, at_once, steal, interruptible)
 
 
 def run_all(calls, cluster=None, cluster_timeout=None):

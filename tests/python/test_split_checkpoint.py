@@ -1,7 +1,12 @@
-"""A split search stopped (--runs, --time, a failure) and continued from
-its checkpoint (kernsim/split_checkpoint.py), with any number of jobs."""
+"""A split search stopped (--runs, --time, a failure, Ctrl-C) and continued
+from its checkpoint (kernsim/split_checkpoint.py), with any number of jobs;
+Ctrl-C for a search in one process too."""
 
 import os
+import re
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -110,11 +115,21 @@ def test_cli_split_checkpoint_and_resume(cli, tmp_path):
     assert p.returncode == 0, p.stderr
     assert "executions=4000 " in p.stdout and "exhausted=no" in p.stdout
     # A split checkpoint is continued as a split, here in one process.
-    p = cli(*common, "--runs", "1000000", "--resume", "ck.txtpb", "--checkpoint", "ck2.txtpb")
+    p = cli(*common, "--runs", "1000000", "--resume", "ck.txtpb", "--checkpoint", "ck2.pb")
     assert p.returncode == 0, p.stderr
     assert "jobs=1 " in p.stdout and "executions=18888 " in p.stdout  # 22888 in all
     assert "exhausted=yes" in p.stdout
-    assert kernsim.load_checkpoint(str(tmp_path / "ck2.txtpb")).executions == 22888
+    assert kernsim.load_checkpoint(str(tmp_path / "ck2.pb")).executions == 22888  # binary
+
+
+def test_a_file_that_is_no_checkpoint_is_named(tmp_path):
+    # Binary unless the name ends in .txtpb: an empty or foreign file, or a
+    # text checkpoint under another name, is refused with a hint.
+    for name, data in [("empty.pb", b""), ("junk.pb", b"\x08\x07garbage"),
+                       ("text.pb", b"version: 1\n"), ("junk.txtpb", b"no such: field\n")]:
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(kernsim.ReproError, match=f"{name}: not a DfsCheckpoint"):
+            kernsim.load_checkpoint(str(tmp_path / name))
 
 
 def test_cli_time_bounds_a_dfs_search(cli):
@@ -124,3 +139,31 @@ def test_cli_time_bounds_a_dfs_search(cli):
     assert "exhausted=no" in p.stdout
     p = cli("explore", PROGRAM, "--strategy", "pct", "--time", "1")
     assert p.returncode == 2 and "--strategy dfs" in p.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_a_search_at_its_checkpoint(cli, tmp_path, jobs):
+    # Two clients, bound 1: 727,904 executions (seconds). Ctrl-C once the
+    # first progress line shows: the search (every part, with --jobs 2)
+    # stops between executions, the checkpoint keeps all it did, and the
+    # resumed search runs exactly the rest.
+    common = ["explore", PROGRAM, "--strategy", "dfs", "--bound", "1", "--runs", "100000000",
+              "--jobs", jobs]
+    p = subprocess.Popen([sys.executable, "-m", "kernsim", *common, "--checkpoint", "ck.pb",
+                          "--progress-every", "20000"],
+                         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=dict(os.environ, KERNSIM_ROOT=ROOT))
+    try:
+        line = p.stderr.readline()
+        assert " executions, " in line, line
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+    finally:
+        p.kill()
+    assert p.returncode == 130, err
+    done = int(re.search(r"interrupted after (\d+) executions", err).group(1))
+    assert "exhausted=no" in out and done < 727904
+    assert kernsim.load_checkpoint(str(tmp_path / "ck.pb")).executions == done
+    r = cli(*common, "--resume", "ck.pb", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert "exhausted=yes" in r.stdout and f"executions={727904 - done} " in r.stdout
