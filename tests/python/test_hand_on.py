@@ -26,7 +26,7 @@ def _job(params=None):
 
 def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
     # The worker's side, in this process: the request is already there when
-    # the part starts, so it stops at its first poll with what it left; the
+    # the part starts, so it stops after its first execution with what it left; the
     # remainder, searched, completes the search exactly (plain DFS).
     scn, job = _job(ONE_CLIENT)
     one = kernsim.search(scn, bound=2, variant="no_done_check", params=ONE_CLIENT,
