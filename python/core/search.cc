@@ -79,7 +79,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   sim::install_fault_handlers();
   // One pool for the process: a split's worker runs hundreds of short
   // searches, and fresh stacks cost a map, faults on first touch and an
-  // unmap each time (5% of a DPOR split's time).
+  // unmap each time (6% of a DPOR split's time, in the kernel).
   static sim::StackPool pool;
   SigintGuard sigint(o.interruptible);
   sim::DfsStrategy dfs(o.dfs);

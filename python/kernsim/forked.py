@@ -213,15 +213,21 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
     ok = False
     stop = []  # Ctrl-C came
 
+    def ask(pick):
+        """Asks the running calls pick(their tags) names to hand their work on."""
+        running = list(busy.values())
+        chosen = pick([w.tag for w in running if not w.asked])
+        for w in running:
+            if w.tag in chosen and not w.asked:
+                w.ask_to_yield()
+
     def on_sigint(signum, frame):
         # Between two of the loop's bytecodes: only asks (a store to
         # shared memory); a result being taken is taken whole.
         if stop:
             raise KeyboardInterrupt
         stop.append(True)
-        for w in list(busy.values()):
-            if not w.asked:
-                w.ask_to_yield()
+        ask(lambda tags: tags)
 
     old = signal.signal(signal.SIGINT, on_sigint) if interruptible else None
     try:
@@ -237,12 +243,10 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
             if not busy:
                 ok = True
                 return bool(stop)
-            if stop or (steal is not None and len(busy) < max(1, at_once)):
-                running = [w.tag for w in busy.values() if not w.asked]
-                asked = running if stop else steal(running)
-                for w in busy.values():
-                    if w.tag in asked and not w.asked:
-                        w.ask_to_yield()
+            if stop:  # a call sent as Ctrl-C came
+                ask(lambda tags: tags)
+            elif steal is not None and len(busy) < max(1, at_once):
+                ask(steal)
             for key, _ in sel.select():
                 w = busy[key.fd]
                 out = w.read()
