@@ -255,22 +255,11 @@ void thread_body(void* arg) {
 std::string program_check(const Program& p) {
   for (size_t i = 0; i < p.drivers.size(); i++) {
     const ProgDriver& d = p.drivers[i];
-    const ks_driver_desc* desc = find_driver(d.name);
-    if (!desc) {
-      std::string known;
-      for (auto* x : all_drivers()) known += std::string(known.empty() ? "" : ", ") + x->name;
-      return "driver[" + std::to_string(i) + "]: unknown driver '" + d.name +
-             "' (known drivers: " + (known.empty() ? "none registered" : known) + ")";
+    try {
+      driver_module(d.name, d.variant);
+    } catch (const ModuleError& e) {
+      return "driver[" + std::to_string(i) + "]: " + e.what();
     }
-    bool ok = false;
-    std::string valid;
-    for (auto& [v, _] : driver_variants(desc)) {
-      ok = ok || v == d.variant;
-      valid += std::string(valid.empty() ? "" : ", ") + v;
-    }
-    if (!ok)
-      return "driver[" + std::to_string(i) + "]: driver '" + d.name + "' has no variant '" +
-             d.variant + "' (valid: " + valid + ")";
   }
   std::set<std::string> procs, files, threads;
   for (auto& f : p.files) {

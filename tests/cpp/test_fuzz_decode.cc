@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "drivers/registry.h"
 #include "fuzz/decode.h"
 #include "fuzz/desc.h"
 #include "fuzz/minimize.h"
@@ -58,7 +57,6 @@ struct Case {
 const Case kCases[] = {{"sample", "sample"}, {"lofi", "lofi"}, {"ctl_ioctl", "ctl_ioctl"}};
 
 TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
-  ks_register_all_drivers();
   for (const Case& c : kCases) {
     auto d = desc(c.driver, c.dir);
     fuzz::Decoder dec(d, "none");
@@ -87,7 +85,6 @@ TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
 }
 
 TEST(FuzzDecode, CorrectDriversGiveNoFinding) {
-  ks_register_all_drivers();
   for (const Case& c : {kCases[1], kCases[2]}) {
     auto d = desc(c.driver, c.dir);
     fuzz::Decoder dec(d, "none");
