@@ -145,6 +145,18 @@ void add_driver_dir(const std::string& dir) {
 }
 
 Module& module_open(const std::string& spec, const std::string& personality) {
+  // Every execution of a Program names its drivers: the spec's answer is
+  // kept, so only the first costs file system calls.
+  static std::map<std::string, Module*> by_spec;
+  auto hit = by_spec.find(spec);
+  Module& m = hit != by_spec.end() ? *hit->second : *(by_spec[spec] = &Module::open(spec));
+  if (!personality.empty() && personality != m.desc()->personality)
+    refuse(m.path(), std::string("was built for the ") + m.desc()->personality +
+                         " personality, not " + personality);
+  return m;
+}
+
+Module& Module::open(const std::string& spec) {
   std::string path = absolute(module_spec_is_path(spec) ? spec : resolve_name(spec));
   auto& table = opened();
   auto it = table.find(path);
@@ -204,11 +216,7 @@ Module& module_open(const std::string& spec, const std::string& personality) {
     }
     it = table.emplace(path, std::move(m)).first;
   }
-  Module& m = *it->second;
-  if (!personality.empty() && personality != m.desc()->personality)
-    refuse(path, std::string("was built for the ") + m.desc()->personality +
-                     " personality, not " + personality);
-  return m;
+  return *it->second;
 }
 
 Module::~Module() = default;  // never dlclose'd: a process keeps what it loaded

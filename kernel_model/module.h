@@ -73,6 +73,7 @@ class Module {
 
  private:
   friend Module& module_open(const std::string& spec, const std::string& personality);
+  static Module& open(const std::string& spec);  // module_open, less the cache
   struct Segment {
     uint8_t* at;
     size_t size;

@@ -304,8 +304,11 @@ std::string program_check(const Program& p) {
 }
 
 void program_load(World& w, const Program& p) {
-  std::string err = program_check(p);
-  if (!err.empty()) throw std::invalid_argument("program: " + err);
+  if (!p.checked) {
+    std::string err = program_check(p);
+    if (!err.empty()) throw std::invalid_argument("program: " + err);
+    p.checked = true;
+  }
   for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
   for (auto& f : p.files) vfs_create(w, f.path, f.size, f.readonly);
   auto run = std::make_shared<ProgRun>();

@@ -50,9 +50,11 @@ def add_parser(sub, positive):
 def _load_desc(a):
     info = api.module_info(a.driver)
     name = info["name"]
-    # An out-of-tree module's description sits beside it: NAME.ioctl.txtpb.
-    beside = os.path.join(os.path.dirname(info["path"]), name + ".ioctl.txtpb")
-    path = a.desc or (beside if os.path.isfile(beside) else fuzz_desc.find(name))
+    # An out-of-tree module's description, NAME.ioctl.txtpb, sits beside the
+    # module or in the directory kernsim runs in (beside the sources).
+    beside = [os.path.join(d, name + ".ioctl.txtpb")
+              for d in (os.path.dirname(info["path"]), os.getcwd())]
+    path = a.desc or next((p for p in beside if os.path.isfile(p)), None) or fuzz_desc.find(name)
     desc = fuzz_desc.load(path)
     if desc.driver != name:
         raise KernsimError(f"{path}: field driver: describes '{desc.driver}', not '{name}'")

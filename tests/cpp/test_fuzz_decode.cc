@@ -128,8 +128,12 @@ TEST(FuzzDecode, LayoutIsNaturallyAligned) {
   auto d = desc("ctl_ioctl", "ctl_ioctl");
   for (const auto& io : d.ioctl()) {
     fuzz::Layout l = fuzz::field_layout(io);
-    if (io.name() == "CTL_IO") EXPECT_EQ(l.size, 64u);
-    if (io.name() == "CTL_PORT_REQ") EXPECT_EQ(l.size, 168u);
+    if (io.name() == "CTL_IO") {
+      EXPECT_EQ(l.size, 64u);
+    }
+    if (io.name() == "CTL_PORT_REQ") {
+      EXPECT_EQ(l.size, 168u);
+    }
   }
 }
 

@@ -29,7 +29,7 @@ def own(root, tmp_path_factory):
     """The example's sources copied outside the checkout, built with the
     documented command (`kernsim build-driver`), run from that directory."""
     d = tmp_path_factory.mktemp("own_driver")
-    for f in ("tally.c", "ping.c", "scenarios.py"):
+    for f in ("tally.c", "ping.c", "scenarios.py", "tally.ioctl.txtpb"):
         shutil.copy(os.path.join(root, *EXAMPLE, f), d / f)
     for pers, src in (("illumos", "tally"), ("freebsd", "ping")):
         r = _kernsim(d, "build-driver", "--personality", pers, "-o", f"build/{src}.so", f"{src}.c")
@@ -68,6 +68,12 @@ def test_walk_build_explore_find_replay(own):
     assert r.returncode == 0, r.stdout + r.stderr
     r = _kernsim(own, "drivers", "--load", "build/ping.so")
     assert r.returncode == 0 and r.stdout.startswith("ping  (personality freebsd"), r.stdout
+    r = _kernsim(own, "explore", "scenarios.py:two_bumps", "--variant", "split_bump",
+                 "--strategy", "dfs", "--bound", "2", "--dpor", "--quiet")
+    assert r.returncode == 1, r.stdout + r.stderr
+    # the description beside the sources; a correct driver: nothing found
+    r = _kernsim(own, "fuzz", "--driver", "build/tally.so", "--time", "1", "--quiet")
+    assert r.returncode == 0 and "ioctls=TALLY_BUMP" in r.stdout, r.stdout + r.stderr
 
 
 def test_module_data_is_fresh_in_every_execution(own):
