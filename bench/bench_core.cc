@@ -28,11 +28,11 @@
 #include "kernel_model/module.h"
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
-#include "python/core/explore.h"
+#include "runner/explore.h"
 #include "sim/fault_guard.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
-#include "tests/cpp/kdrivers/lw_run.h"
+#include "bench/lost_wakeup/lw_run.h"
 
 using namespace ks;
 namespace bctx = boost::context::detail;

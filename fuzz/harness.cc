@@ -9,8 +9,8 @@
 #include "fuzz/minimize.h"
 #include "fuzz/repro_out.h"
 #include "kernel_model/drivers.h"
-#include "python/core/fuzz_verdict.h"
-#include "python/core/program_proto.h"
+#include "runner/fuzz_verdict.h"
+#include "runner/program_proto.h"
 
 namespace ks::fuzz {
 

@@ -13,11 +13,11 @@
 #include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
-#include "python/core/explore.h"
-#include "python/core/program_proto.h"
+#include "runner/explore.h"
+#include "runner/program_proto.h"
 #include "python/core/py_convert.h"
 #include "python/core/scenario_threads.h"
-#include "python/core/search.h"
+#include "runner/search.h"
 #include "sim/fault_guard.h"
 
 namespace py = pybind11;

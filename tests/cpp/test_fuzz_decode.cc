@@ -14,8 +14,8 @@
 #include "fuzz/decode.h"
 #include "fuzz/desc.h"
 #include "fuzz/minimize.h"
-#include "python/core/fuzz_verdict.h"
-#include "python/core/program_proto.h"
+#include "runner/fuzz_verdict.h"
+#include "runner/program_proto.h"
 
 namespace {
 

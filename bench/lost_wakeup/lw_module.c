@@ -1,11 +1,11 @@
 /*
- * The two-thread lost-wakeup test (tests/cpp/kdrivers/lost_wakeup.c) built
+ * The two-thread lost-wakeup test (lost_wakeup.c) built
  * as a driver module, so bench_core can measure the same executions with
  * the driver loaded from a module (its data restored before every World)
  * against the driver linked into the binary. The entry points reach the
  * bench through the registration's module pointer.
  */
-#include "../tests/cpp/kdrivers/lost_wakeup.c"
+#include "lost_wakeup.c"
 
 struct lw_entry {
 	void (*init)(struct lw_state *);
