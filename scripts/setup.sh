@@ -27,4 +27,8 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build.log 2>&1 || { cat build.log; exit 1; }
 cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit 1; }
+# The libFuzzer/ASan tree (build/libfuzzer, DESIGN.md "libFuzzer/AFL++ entry
+# points"), built here so its ctest entry only runs it; nothing without clang.
+/usr/bin/python3 fuzz/ctest_libfuzzer.py --source . --build build --build-only >> build.log 2>&1 \
+  || { tail -60 build.log; exit 1; }
 echo "kernsim setup: built into build/ (log: build.log)"
