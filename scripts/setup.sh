@@ -31,4 +31,10 @@ cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit
 # points"), built here so its ctest entry only runs it; nothing without clang.
 /usr/bin/python3 fuzz/ctest_libfuzzer.py --source . --build build --build-only >> build.log 2>&1 \
   || { tail -60 build.log; exit 1; }
-echo "kernsim setup: built into build/ (log: build.log)"
+# The `kernsim` command on PATH, where this user may put it.
+if [ -w /usr/local/bin ]; then
+  ln -sf "$PWD/build/bin/kernsim" /usr/local/bin/kernsim
+  echo "kernsim setup: built into build/ (log: build.log); kernsim -> /usr/local/bin/kernsim"
+else
+  echo "kernsim setup: built into build/ (log: build.log); add $PWD/build/bin to PATH for kernsim"
+fi

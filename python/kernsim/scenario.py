@@ -56,8 +56,10 @@ class Scenario:
         self.name = fn.__name__
         self.program = program
         self.doc = doc or inspect.getdoc(fn) or ""
-        self.module_file = os.path.abspath(inspect.getsourcefile(fn) or "")
-        self.driver = driver_spec(driver, os.path.dirname(self.module_file))
+        src = inspect.getsourcefile(fn)
+        self.module_file = os.path.abspath(src or "")
+        # (a scenario typed at a prompt has no file: its paths are the cwd's)
+        self.driver = driver_spec(driver, os.path.dirname(self.module_file) if src else os.getcwd())
 
     def __repr__(self):
         return f"<scenario {self.name} of driver {self.driver}>"
