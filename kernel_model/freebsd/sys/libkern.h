@@ -1,0 +1,36 @@
+/*
+ * FreeBSD <sys/libkern.h> (brought by <sys/systm.h>): the kernel's small
+ * arithmetic helpers and string functions. The string functions are the
+ * host C library's (the same meaning), strlcpy/strlcat the kernel model's
+ * where the host lacks them.
+ */
+#ifndef _KS_FREEBSD_SYS_LIBKERN_H
+#define _KS_FREEBSD_SYS_LIBKERN_H
+
+#include <sys/types.h>
+#include <string.h>
+#include <strings.h>
+
+static inline int imax(int a, int b) { return (a > b ? a : b); }
+static inline int imin(int a, int b) { return (a < b ? a : b); }
+static inline long lmax(long a, long b) { return (a > b ? a : b); }
+static inline long lmin(long a, long b) { return (a < b ? a : b); }
+static inline u_int max(u_int a, u_int b) { return (a > b ? a : b); }
+static inline u_int min(u_int a, u_int b) { return (a < b ? a : b); }
+static inline uint64_t qmax(uint64_t a, uint64_t b) { return (a > b ? a : b); }
+static inline uint64_t qmin(uint64_t a, uint64_t b) { return (a < b ? a : b); }
+static inline u_long ulmax(u_long a, u_long b) { return (a > b ? a : b); }
+static inline u_long ulmin(u_long a, u_long b) { return (a < b ? a : b); }
+static inline off_t omax(off_t a, off_t b) { return (a > b ? a : b); }
+static inline off_t omin(off_t a, off_t b) { return (a < b ? a : b); }
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+size_t strlcpy(char *, const char *, size_t);
+size_t strlcat(char *, const char *, size_t);
+#ifdef __cplusplus
+}
+#endif
+
+#endif
