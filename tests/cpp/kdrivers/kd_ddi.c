@@ -1,0 +1,202 @@
+/* The DDI services of kd_ddi.h, each exercised the way a driver uses it. */
+#include <sys/types.h>
+#include <sys/ksynch.h>
+#include <sys/kmem.h>
+#include <sys/atomic.h>
+#include <sys/bitext.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <vm/as.h>
+
+#include "kd_ddi.h"
+
+long kd_log[KD_NLOG];
+int kd_nlog;
+
+static void kd_note(long v) {
+	if (kd_nlog < KD_NLOG)
+		kd_log[kd_nlog++] = v;
+}
+
+static ksema_t kd_ran;		/* posted by each soft interrupt run */
+static int kd_runs;
+static long kd_last_arg;
+
+void kd_init(void) {
+	kd_nlog = 0;
+	kd_runs = 0;
+	kd_last_arg = 0;
+	sema_init(&kd_ran, 0, "kd_ran", SEMA_DRIVER, NULL);
+}
+
+static uint_t kd_soft(caddr_t arg1, caddr_t arg2) {
+	kd_runs++;
+	kd_last_arg = (long)(uintptr_t)arg1 * 100 + (long)(uintptr_t)arg2;
+	sema_v(&kd_ran);
+	return (DDI_INTR_CLAIMED);
+}
+
+void kd_softint(void *arg) {
+	ddi_softint_handle_t h;
+	uint_t pri = 0;
+	(void) arg;
+	kd_note(ddi_intr_add_softint(NULL, &h, 4, kd_soft, (void *)(uintptr_t)7));
+	(void) ddi_intr_get_softint_pri(h, &pri);
+	kd_note(pri);
+	kd_note(ddi_intr_trigger_softint(h, (void *)(uintptr_t)1));
+	/* still pending: nothing ran since (no scheduling point let it) */
+	kd_note(ddi_intr_trigger_softint(h, (void *)(uintptr_t)2));
+	sema_p(&kd_ran);
+	kd_note(kd_runs);
+	kd_note(kd_last_arg);
+	kd_note(ddi_intr_trigger_softint(h, (void *)(uintptr_t)3));
+	sema_p(&kd_ran);
+	kd_note(kd_runs);
+	kd_note(kd_last_arg);
+	kd_note(ddi_intr_remove_softint(h));
+	/* no hardware interrupts on a simulated device */
+	{
+		int types = -1;
+		ddi_iblock_cookie_t ibc;
+		kd_note(ddi_intr_get_supported_types(NULL, &types));
+		kd_note(types);
+		kd_note(ddi_get_iblock_cookie(NULL, 0, &ibc));
+		kd_note(ddi_intr_get_hilevel_pri());
+	}
+}
+
+void kd_softint_leak(void *arg) {
+	ddi_softint_handle_t h;
+	(void) arg;
+	(void) ddi_intr_add_softint(NULL, &h, DDI_INTR_SOFTPRI_MIN, kd_soft, NULL);
+}
+
+struct kd_obj {
+	kmutex_t ko_lock;
+	int ko_magic;
+};
+static int kd_ctors, kd_dtors;
+
+static int kd_ctor(void *buf, void *priv, int kmflags) {
+	struct kd_obj *o = buf;
+	(void) kmflags;
+	mutex_init(&o->ko_lock, NULL, MUTEX_DRIVER, NULL);
+	o->ko_magic = (int)(uintptr_t)priv;
+	kd_ctors++;
+	return (0);
+}
+
+static void kd_dtor(void *buf, void *priv) {
+	struct kd_obj *o = buf;
+	(void) priv;
+	mutex_destroy(&o->ko_lock);
+	kd_dtors++;
+}
+
+void kd_kmem_cache(void *arg) {
+	kmem_cache_t *c;
+	struct kd_obj *a, *b;
+	(void) arg;
+	kd_ctors = kd_dtors = 0;
+	c = kmem_cache_create("kd_obj_cache", sizeof (struct kd_obj), 0, kd_ctor, kd_dtor,
+	    NULL, (void *)(uintptr_t)42, NULL, 0);
+	a = kmem_cache_alloc(c, KM_SLEEP);
+	b = kmem_cache_alloc(c, KM_SLEEP);
+	kd_note(a->ko_magic + b->ko_magic);
+	mutex_enter(&a->ko_lock);	/* constructed: its lock works */
+	mutex_exit(&a->ko_lock);
+	kd_note(kd_ctors);
+	kmem_cache_free(c, a);
+	kmem_cache_free(c, b);
+	kd_note(kd_dtors);
+	kmem_cache_destroy(c);
+}
+
+static int kd_tasks;
+static void kd_task(void *arg) {
+	kd_tasks += (int)(uintptr_t)arg;
+}
+
+void kd_ddi_taskq(void *arg) {
+	ddi_taskq_t *tq;
+	(void) arg;
+	kd_tasks = 0;
+	tq = ddi_taskq_create(NULL, "kd_tq", 2, TASKQ_DEFAULTPRI, 0);
+	for (int i = 1; i <= 3; i++)
+		kd_note(ddi_taskq_dispatch(tq, kd_task, (void *)(uintptr_t)i, DDI_SLEEP));
+	ddi_taskq_wait(tq);
+	kd_note(kd_tasks);
+	ddi_taskq_destroy(tq);
+}
+
+void kd_strings(void *arg) {
+	long l;
+	unsigned long ul;
+	longlong_t ll;
+	char *end, buf[8], num[24], *p, *s;
+	(void) arg;
+	kd_note(ddi_strtol("-42x", &end, 10, &l));
+	kd_note(l);
+	kd_note(*end);
+	kd_note(ddi_strtol("zz", NULL, 10, &l));		/* no digits: EINVAL */
+	kd_note(ddi_strtoul("0x10", NULL, 16, &ul));
+	kd_note((long)ul);
+	kd_note(ddi_strtoll("99999999999999999999", NULL, 10, &ll));	/* ERANGE */
+	kd_note(ddi_strtol("1", NULL, 1, &l));		/* bad base: EINVAL */
+	kd_note((long)strlcpy(buf, "abcdefghij", sizeof (buf)));
+	kd_note((long)strlen(buf));
+	kd_note((long)strlcat(buf, "xyz", sizeof (buf)));
+	s = ddi_strdup("kd", KM_SLEEP);
+	kd_note(strcmp(s, "kd") == 0);
+	strfree(s);
+	numtos(1234UL, num);
+	p = num;
+	kd_note(stoi(&p));
+	kd_note(ddi_ffs(0x28) * 100 + ddi_fls(0x28));
+	kd_note((long)btopr(PAGESIZE + 1));
+}
+
+void kd_atomics(void *arg) {
+	volatile uint32_t u32 = 5;
+	volatile ulong_t bits = 0;
+	volatile uint64_t u64 = 1;
+	void *volatile ptr = NULL;
+	(void) arg;
+	kd_note(atomic_inc_32_nv(&u32));
+	atomic_add_32(&u32, -2);
+	kd_note(u32);
+	kd_note(atomic_cas_32(&u32, 4, 9));	/* old value, and it swapped */
+	kd_note(u32);
+	kd_note(atomic_cas_32(&u32, 4, 1));	/* no match: unchanged */
+	kd_note(atomic_swap_64(&u64, 3));
+	kd_note(atomic_set_long_excl(&bits, 3));
+	kd_note(atomic_set_long_excl(&bits, 3));
+	kd_note(atomic_clear_long_excl(&bits, 3));
+	kd_note(atomic_cas_ptr(&ptr, NULL, (void *)&bits) == NULL && ptr == (void *)&bits);
+	kd_note((long)bitx64(0xabcdULL, 11, 4));
+	kd_note((long)bitset32(0, 7, 4, 0xf));
+	kd_note((long)bitdel64(0xff0fULL, 7, 4));
+}
+
+void kd_time(void *arg) {
+	clock_t t0, t1;
+	time_t s0;
+	(void) arg;
+	(void) drv_getparm(LBOLT, &t0);
+	s0 = ddi_get_time();
+	drv_usecwait(1000);		/* a busy wait: the clock does not move */
+	kd_note(ddi_get_lbolt() - t0);
+	delay(drv_usectohz(2000000));	/* 2 s of virtual time */
+	(void) drv_getparm(LBOLT, &t1);
+	kd_note(t1 - t0);
+	kd_note((long)(ddi_get_time() - s0));
+	kd_note(s0 >= KS_IL_BOOT_TIME);
+	kd_note(drv_getparm(UPROCP, &t1));	/* not modelled: -1 */
+}
+
+void kd_segmap(void *arg) {
+	caddr_t addr = NULL;
+	(void) arg;
+	(void) ddi_segmap(0, 0, &kas, &addr, 4096, 0, 0, 0, kcred);
+	kd_note(1);	/* never reached */
+}
