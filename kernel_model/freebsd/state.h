@@ -44,6 +44,7 @@ struct FbState {
   std::deque<ks_fb_cdev> cdevs;
   std::deque<FbKthread> kthreads;
   std::deque<ks_fb_callout_run> callout_runs;
+  uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
 };
 
 FbState& state(World& w);

@@ -103,4 +103,22 @@ TEST(DdiServices, SegmapIsAReportedFailureNotACrash) {
   EXPECT_TRUE(o.log.empty());
 }
 
+TEST(DdiServices, Lists) {
+  Outcome o = run_rr(kd_list);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 0, 1, 2, 3, 0, 1, 3, 1, 0, 2}));
+}
+
+TEST(DdiServices, PeriodicRunsEveryIntervalUntilDeleted) {
+  Outcome o = run_rr(kd_periodic);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{3, 15, 3}));
+}
+
+TEST(DdiServices, UmemIsZeroedAndFreedByItsCookie) {
+  Outcome o = run_rr(kd_umem);
+  ASSERT_FALSE(o.failure) << o.failure.message;  // a leak would fail teardown
+  EXPECT_EQ(o.log, (std::vector<long>{1}));
+}
+
 }  // namespace

@@ -123,4 +123,23 @@ TEST(FreebsdRefcount, AcquireRelease) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 0, 0, 1, 0}));
 }
 
+TEST(FreebsdMisc, EndianKenvSemaLibkern) {
+  Outcome o = run_rr(kfbc_misc);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  // be32enc bytes 1..4; le32dec; no kernel environment (getenv NULL,
+  // getenv_int 0 and the value untouched); sema_trywait 1 then 0; 3 + 5
+  EXPECT_EQ(o.log, (std::vector<long>{14, 1, 1, 0, 7, 1, 0, 8}));
+}
+
+TEST(FreebsdMisc, RandomIsTheSameInEveryWorld) {
+  // Determinism: the host's arc4random would differ run to run.
+  Outcome a = run_rr(kfbc_random);
+  Outcome b = run_rr(kfbc_random);
+  ASSERT_FALSE(a.failure) << a.failure.message;
+  EXPECT_EQ(a.log, b.log);
+  ASSERT_EQ(a.log.size(), 3u);
+  EXPECT_LT(a.log[0], 1L << 31);
+  EXPECT_EQ(a.log[2], 1);
+}
+
 }  // namespace

@@ -10,6 +10,8 @@
 #include <sys/types.h>
 #include <string.h>
 #include <strings.h>
+/* the host's, before random & co. below become the kernel's */
+#include <stdlib.h>
 
 static inline int imax(int a, int b) { return (a > b ? a : b); }
 static inline int imin(int a, int b) { return (a < b ? a : b); }
@@ -29,8 +31,22 @@ extern "C" {
 #endif
 size_t strlcpy(char *, const char *, size_t);
 size_t strlcat(char *, const char *, size_t);
+/*
+ * random(9): pseudo-random numbers from a generator each World starts from
+ * the same seed, so a run replays exactly (the host's would not). They are
+ * not a recorded choice: exploration does not vary them.
+ */
+u_long ks_fb_random(void);
+void ks_fb_srandom(u_long);
+uint32_t ks_fb_arc4random(void);
+void ks_fb_arc4rand(void *, u_int, int);
 #ifdef __cplusplus
 }
 #endif
+
+#define random ks_fb_random
+#define srandom ks_fb_srandom
+#define arc4random ks_fb_arc4random
+#define arc4rand ks_fb_arc4rand
 
 #endif

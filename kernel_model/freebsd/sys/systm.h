@@ -11,6 +11,8 @@
 
 #include <sys/types.h>
 #include <stdarg.h>
+/* The host's, before the kernel's names below take over getenv & co. */
+#include <stdlib.h>
 #include <sys/callout.h>
 #include <sys/libkern.h>
 #include <kernsim/abi.h>
@@ -46,6 +48,21 @@ int ks_fb_pause(const char *, int, int);
 /* DELAY(9): a busy wait, a scheduling point that neither sleeps nor moves
  * virtual time (only sleeps advance it) */
 void ks_fb_delay(int);
+/* the kernel environment (getenv(9)): empty, see kernel_model/freebsd/kenv.cc */
+char *ks_fb_getenv(const char *);
+void ks_fb_freeenv(char *);
+int ks_fb_testenv(const char *);
+int ks_fb_setenv(const char *, const char *);
+int ks_fb_unsetenv(const char *);
+int ks_fb_getenv_int(const char *, int *);
+int ks_fb_getenv_uint(const char *, unsigned *);
+int ks_fb_getenv_long(const char *, long *);
+int ks_fb_getenv_ulong(const char *, unsigned long *);
+int ks_fb_getenv_quad(const char *, int64_t *);
+int ks_fb_getenv_string(const char *, char *, int);
+int ks_fb_getenv_bool(const char *, bool *);
+bool ks_fb_getenv_is_true(const char *);
+bool ks_fb_getenv_is_false(const char *);
 /* the C library's, with the kernel's meaning */
 int snprintf(char *, size_t, const char *, ...) __attribute__((format(__printf__, 3, 4)));
 int vsnprintf(char *, size_t, const char *, va_list) __attribute__((format(__printf__, 3, 0)));
@@ -75,6 +92,24 @@ int vsprintf(char *, const char *, va_list) __attribute__((format(__printf__, 2,
 #define pause(wmesg, timo) ks_fb_pause((wmesg), (timo), 0)
 #define pause_sig(wmesg, timo) ks_fb_pause((wmesg), (timo), 1)
 #define DELAY(usec) ks_fb_delay(usec)
+/* the host's getenv and setenv are the process's environment: not these */
+#define getenv ks_fb_getenv
+#define kern_getenv ks_fb_getenv
+#define freeenv ks_fb_freeenv
+#define testenv ks_fb_testenv
+#define setenv ks_fb_setenv
+#define kern_setenv ks_fb_setenv
+#define unsetenv ks_fb_unsetenv
+#define kern_unsetenv ks_fb_unsetenv
+#define getenv_int ks_fb_getenv_int
+#define getenv_uint ks_fb_getenv_uint
+#define getenv_long ks_fb_getenv_long
+#define getenv_ulong ks_fb_getenv_ulong
+#define getenv_quad ks_fb_getenv_quad
+#define getenv_string ks_fb_getenv_string
+#define getenv_bool ks_fb_getenv_bool
+#define getenv_is_true ks_fb_getenv_is_true
+#define getenv_is_false ks_fb_getenv_is_false
 #define curthread ks_fb_curthread()
 #define ticks ks_fb_ticks()
 

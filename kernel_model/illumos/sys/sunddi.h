@@ -249,6 +249,75 @@ extern int ks_il_ddi_taskq_dispatch(ddi_taskq_t *, void (*)(void *), void *, uin
 
 /* ---- end DDI task queues ---- */
 
+/* ---- periodic callouts (ddi_periodic_add(9F)): func(arg) every
+ * interval_ns of virtual time, each run a callout in interrupt context;
+ * ddi_periodic_delete cancels the next run and waits for a running one ---- */
+
+typedef struct ks_il_periodic *ddi_periodic_t;
+/* the interrupt level to run at: recorded nowhere, one context here */
+#define DDI_IPL_0 0
+#define DDI_IPL_1 1
+#define DDI_IPL_2 2
+#define DDI_IPL_3 3
+#define DDI_IPL_4 4
+#define DDI_IPL_5 5
+#define DDI_IPL_6 6
+#define DDI_IPL_7 7
+#define DDI_IPL_8 8
+#define DDI_IPL_9 9
+#define DDI_IPL_10 10
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern ddi_periodic_t ddi_periodic_add(void (*)(void *), void *, hrtime_t, int);
+extern void ddi_periodic_delete(ddi_periodic_t);
+extern ddi_periodic_t ks_il_periodic_add(void (*)(void *), void *, hrtime_t, const char *);
+#ifdef __cplusplus
+}
+#endif
+
+#define ddi_periodic_add(fn, arg, interval, level) \
+	ks_il_periodic_add((fn), (arg), (interval), #fn)
+
+/* ---- end periodic callouts ---- */
+
+/* ---- power management is not modelled: a device is always at full
+ * power, so the requests succeed and change nothing ---- */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern int pm_busy_component(dev_info_t *, int);
+extern int pm_idle_component(dev_info_t *, int);
+extern int pm_raise_power(dev_info_t *, int, int);
+extern int pm_lower_power(dev_info_t *, int, int);
+extern int pm_power_has_changed(dev_info_t *, int, int);
+extern int ddi_removing_power(dev_info_t *);
+#ifdef __cplusplus
+}
+#endif
+
+/* ---- end power management ---- */
+
+/* ---- kernel memory a driver may export (ddi_umem_alloc(9F)): zeroed,
+ * page-rounded kmem; the cookie frees it ---- */
+
+#define DDI_UMEM_SLEEP 0x0
+#define DDI_UMEM_NOSLEEP 0x01
+#define DDI_UMEM_PAGEABLE 0x02
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern void *ddi_umem_alloc(size_t, int, ddi_umem_cookie_t *);
+extern void ddi_umem_free(ddi_umem_cookie_t);
+#ifdef __cplusplus
+}
+#endif
+
+/* ---- end umem ---- */
+
 /* ---- poll(2) is not modelled: nobody polls, so there is no one to wake ---- */
 
 struct pollhead;

@@ -4,6 +4,7 @@
 #include <sys/kmem.h>
 #include <sys/atomic.h>
 #include <sys/bitext.h>
+#include <sys/list.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <vm/as.h>
@@ -199,4 +200,72 @@ void kd_segmap(void *arg) {
 	(void) arg;
 	(void) ddi_segmap(0, 0, &kas, &addr, 4096, 0, 0, 0, kcred);
 	kd_note(1);	/* never reached */
+}
+
+struct kd_item {
+	int ki_v;
+	list_node_t ki_node;
+};
+
+void kd_list(void *arg) {
+	list_t l, l2;
+	struct kd_item it[4], *p;
+	(void) arg;
+	list_create(&l, sizeof (struct kd_item), offsetof(struct kd_item, ki_node));
+	list_create(&l2, sizeof (struct kd_item), offsetof(struct kd_item, ki_node));
+	for (int i = 0; i < 4; i++) {
+		it[i].ki_v = i;
+		list_link_init(&it[i].ki_node);
+	}
+	kd_note(list_is_empty(&l));
+	list_insert_tail(&l, &it[1]);
+	list_insert_head(&l, &it[0]);
+	list_insert_after(&l, &it[1], &it[3]);
+	list_insert_before(&l, &it[3], &it[2]);
+	for (p = list_head(&l); p != NULL; p = list_next(&l, p))
+		kd_note(p->ki_v);
+	list_remove(&l, &it[2]);
+	kd_note(list_link_active(&it[2].ki_node));
+	list_insert_tail(&l2, &it[2]);
+	list_move_tail(&l2, &l);	/* l2: 2 0 1 3; l empty */
+	kd_note(list_is_empty(&l));
+	for (p = list_tail(&l2); p != NULL; p = list_prev(&l2, p))
+		kd_note(p->ki_v);
+	while ((p = list_remove_head(&l2)) != NULL)
+		;
+	list_destroy(&l);
+	list_destroy(&l2);
+}
+
+static int kd_ticks;
+static void kd_tick(void *arg) {
+	(void) arg;
+	if (++kd_ticks == 3)
+		sema_v(&kd_ran);
+}
+
+void kd_periodic(void *arg) {
+	ddi_periodic_t p;
+	clock_t t0 = ddi_get_lbolt();
+	(void) arg;
+	kd_ticks = 0;
+	p = ddi_periodic_add(kd_tick, NULL, 50000000LL, DDI_IPL_0);	/* 50 ms */
+	sema_p(&kd_ran);
+	kd_note(kd_ticks);
+	kd_note(ddi_get_lbolt() - t0);	/* three periods: 15 ticks */
+	ddi_periodic_delete(p);
+	delay(100);
+	kd_note(kd_ticks);
+}
+
+void kd_umem(void *arg) {
+	ddi_umem_cookie_t c;
+	unsigned char *p;
+	int zero = 1;
+	(void) arg;
+	p = ddi_umem_alloc(100, DDI_UMEM_SLEEP, &c);
+	for (int i = 0; i < PAGESIZE; i++)
+		zero &= p[i] == 0;
+	kd_note(zero);
+	ddi_umem_free(c);
 }

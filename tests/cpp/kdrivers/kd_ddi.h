@@ -24,6 +24,9 @@ void kd_strings(void *);	/* ddi_strtol family, strlcpy/strlcat, ddi_strdup ... *
 void kd_atomics(void *);	/* atomic_ops(9F), bitx64 */
 void kd_time(void *);		/* drv_getparm, ddi_get_time, drv_usecwait */
 void kd_segmap(void *);		/* reaches ddi_segmap: not modelled */
+void kd_list(void *);		/* list_create(9F) and friends */
+void kd_periodic(void *);	/* ddi_periodic_add: runs every interval */
+void kd_umem(void *);		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
 }

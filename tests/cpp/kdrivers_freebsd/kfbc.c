@@ -8,6 +8,8 @@
 #include <sys/rwlock.h>
 #include <sys/refcount.h>
 #include <sys/time.h>
+#include <sys/sema.h>
+#include <sys/endian.h>
 
 #include "kfbc.h"
 
@@ -159,4 +161,34 @@ void kfbc_refcount(void *arg) {
 	note(refcount_release_if_not_last(&rc));
 	note(refcount_release(&rc));
 	note(refcount_acquire_if_not_zero(&rc));
+}
+
+void kfbc_misc(void *arg) {
+	unsigned char b[8];
+	struct sema s;
+	int v = 7;
+	(void) arg;
+	be32enc(b, 0x01020304);
+	note(b[0] * 10 + b[3]);
+	note(le32dec(b) == 0x04030201);
+	note(getenv("hw.kfbc.tunable") == NULL);	/* no tunables set */
+	note(getenv_int("hw.kfbc.n", &v));
+	note(v);
+	sema_init(&s, 1, "kfbc_sema");
+	note(sema_trywait(&s));
+	note(sema_trywait(&s));
+	sema_post(&s);
+	sema_wait(&s);
+	sema_destroy(&s);
+	note(imax(3, -4) + (int)ulmin(5, 9));
+}
+
+void kfbc_random(void *arg) {
+	uint32_t a, b;
+	(void) arg;
+	note((long)random());
+	a = arc4random();
+	b = arc4random();
+	note(a);
+	note(a != b);
 }
