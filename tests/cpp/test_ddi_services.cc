@@ -9,6 +9,7 @@
 
 #include <vector>
 
+#include "kernel_model/vfs.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/round_robin.h"
@@ -29,6 +30,7 @@ Outcome run(sim::Strategy& s, void (*fn)(void*), uint64_t index = 0) {
   {
     sim::Sim::HostScope scope(w.sim());
     kd_init();
+    km::vfs_create(w, "/kd/file", 4, false);
   }
   w.spawn("t", fn, nullptr);
   w.run();
@@ -119,6 +121,15 @@ TEST(DdiServices, UmemIsZeroedAndFreedByItsCookie) {
   Outcome o = run_rr(kd_umem);
   ASSERT_FALSE(o.failure) << o.failure.message;  // a leak would fail teardown
   EXPECT_EQ(o.log, (std::vector<long>{1}));
+}
+
+TEST(DdiServices, VopsOnARegularFile) {
+  // vn_open 0; VOP_WRITE of two iovecs at offset 2: 0, resid 0, offset 12;
+  // VOP_READ from 2: 0, 10 bytes (the file is 12 long), "helloworld";
+  // VOP_IOCTL ENOTTY; VOP_ACCESS(VWRITE) 0; VOP_OPEN 0 (closed again).
+  Outcome o = run_rr(kd_vop);
+  ASSERT_FALSE(o.failure) << o.failure.message;  // opens and holds balanced
+  EXPECT_EQ(o.log, (std::vector<long>{0, 0, 0, 12, 0, 10, 1, ENOTTY, 0, 0}));
 }
 
 }  // namespace

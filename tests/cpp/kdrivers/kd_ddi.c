@@ -8,6 +8,8 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <vm/as.h>
+#include <sys/file.h>
+#include <sys/vnode.h>
 
 #include "kd_ddi.h"
 
@@ -268,4 +270,43 @@ void kd_umem(void *arg) {
 		zero &= p[i] == 0;
 	kd_note(zero);
 	ddi_umem_free(c);
+}
+
+void kd_vop(void *arg) {
+	vnode_t *vp;
+	char w1[] = "hello", w2[] = "world", r[16];
+	iovec_t iov[2];
+	uio_t uio;
+	int rv;
+	(void) arg;
+	kd_note(vn_open("/kd/file", UIO_SYSSPACE, FREAD | FWRITE, 0, &vp, CRCREAT, 0));
+	iov[0].iov_base = w1;
+	iov[0].iov_len = 5;
+	iov[1].iov_base = w2;
+	iov[1].iov_len = 5;
+	bzero(&uio, sizeof (uio));
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = 2;
+	uio.uio_loffset = 2;
+	uio.uio_segflg = UIO_SYSSPACE;
+	uio.uio_resid = 10;
+	kd_note(VOP_WRITE(vp, &uio, 0, kcred, NULL));
+	kd_note(uio.uio_resid);
+	kd_note((long)uio.uio_loffset);
+	bzero(r, sizeof (r));
+	iov[0].iov_base = r;
+	iov[0].iov_len = sizeof (r);
+	uio.uio_iov = iov;
+	uio.uio_iovcnt = 1;
+	uio.uio_loffset = 2;
+	uio.uio_resid = sizeof (r);
+	kd_note(VOP_READ(vp, &uio, 0, kcred, NULL));
+	kd_note((long)sizeof (r) - uio.uio_resid);	/* the file holds 12 bytes */
+	kd_note(strcmp(r, "helloworld") == 0);
+	kd_note(VOP_IOCTL(vp, 1, 0, FREAD, kcred, &rv, NULL));
+	kd_note(VOP_ACCESS(vp, VWRITE, 0, kcred, NULL));
+	kd_note(VOP_OPEN(&vp, FREAD, kcred, NULL));
+	(void) VOP_CLOSE(vp, FREAD, 1, 0, kcred, NULL);
+	(void) VOP_CLOSE(vp, FREAD | FWRITE, 1, 0, kcred, NULL);
+	VN_RELE(vp);
 }

@@ -26,7 +26,8 @@ void kd_time(void *);		/* drv_getparm, ddi_get_time, drv_usecwait */
 void kd_segmap(void *);		/* reaches ddi_segmap: not modelled */
 void kd_list(void *);		/* list_create(9F) and friends */
 void kd_periodic(void *);	/* ddi_periodic_add: runs every interval */
-void kd_umem(void *);		/* ddi_umem_alloc: zeroed, freed by cookie */
+void kd_umem(void *);
+void kd_vop(void *);		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
 }
