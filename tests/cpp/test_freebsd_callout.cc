@@ -142,4 +142,13 @@ TEST(FreebsdMisc, RandomIsTheSameInEveryWorld) {
   EXPECT_EQ(a.log[2], 1);
 }
 
+TEST(FreebsdTaskqueue, EnqueueCoalescesCancelDrainFree) {
+  // start_threads 0; three enqueues before the worker ran: one run with
+  // pending 3; a cancelled enqueue: 0 (not running), its pending count 1,
+  // and no second run. Everything freed (a leak would fail teardown).
+  Outcome o = run_rr(kfbc_taskqueue);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 1, 3, 0, 1, 1}));
+}
+
 }  // namespace

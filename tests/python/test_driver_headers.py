@@ -134,5 +134,5 @@ def test_coverage_does_not_fall(root):
     assert r.returncode == 0, r.stderr
     t = json.loads(r.stdout)
     assert t["illumos"]["provided"] >= 401, t["illumos"]
-    assert t["freebsd"]["provided"] >= 202, t["freebsd"]
+    assert t["freebsd"]["provided"] >= 210, t["freebsd"]
     assert not t["illumos"]["notes"], t["illumos"]["notes"]

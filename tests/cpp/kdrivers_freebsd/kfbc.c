@@ -9,6 +9,8 @@
 #include <sys/refcount.h>
 #include <sys/time.h>
 #include <sys/sema.h>
+#include <sys/malloc.h>
+#include <sys/taskqueue.h>
 #include <sys/endian.h>
 
 #include "kfbc.h"
@@ -191,4 +193,37 @@ void kfbc_random(void *arg) {
 	b = arc4random();
 	note(a);
 	note(a != b);
+}
+
+static struct taskqueue *kc_tq;
+static struct task kc_task;
+static int kc_task_runs, kc_task_pending;
+
+static void kc_task_fn(void *ctx, int pending) {
+	(void) ctx;
+	kc_task_runs++;
+	kc_task_pending += pending;
+}
+
+void kfbc_taskqueue(void *arg) {
+	u_int pend = 99;
+	(void) arg;
+	kc_task_runs = kc_task_pending = 0;
+	kc_tq = taskqueue_create("kc_tq", M_WAITOK, taskqueue_thread_enqueue, &kc_tq);
+	note(taskqueue_start_threads(&kc_tq, 1, 0, "kc_tq thread"));
+	TASK_INIT(&kc_task, 0, kc_task_fn, NULL);
+	/* three enqueues before the worker runs: one run, pending 3 */
+	(void) taskqueue_enqueue(kc_tq, &kc_task);
+	(void) taskqueue_enqueue(kc_tq, &kc_task);
+	(void) taskqueue_enqueue(kc_tq, &kc_task);
+	taskqueue_drain(kc_tq, &kc_task);
+	note(kc_task_runs);
+	note(kc_task_pending);
+	/* a cancelled task does not run */
+	(void) taskqueue_enqueue(kc_tq, &kc_task);
+	note(taskqueue_cancel(kc_tq, &kc_task, &pend));
+	note(pend);
+	taskqueue_drain_all(kc_tq);
+	note(kc_task_runs);
+	taskqueue_free(kc_tq);
 }

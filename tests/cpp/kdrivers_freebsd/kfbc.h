@@ -25,7 +25,8 @@ void kfbc_rw(void *);		/* rw(9) then a failing rw_assert */
 void kfbc_time(void *);		/* pause, ticks, the uptime clocks */
 void kfbc_refcount(void *);
 void kfbc_misc(void *);
-void kfbc_random(void *);	/* random(9), arc4random(9) */		/* endian, getenv, sema(9), libkern */
+void kfbc_random(void *);
+void kfbc_taskqueue(void *);	/* coalescing enqueue, cancel, drain, free */	/* random(9), arc4random(9) */		/* endian, getenv, sema(9), libkern */
 
 #ifdef __cplusplus
 }
