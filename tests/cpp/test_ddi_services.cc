@@ -132,4 +132,12 @@ TEST(DdiServices, VopsOnARegularFile) {
   EXPECT_EQ(o.log, (std::vector<long>{0, 0, 0, 12, 0, 10, 1, ENOTTY, 0, 0}));
 }
 
+TEST(DdiServices, NamedKstats) {
+  // created (two entries), updated, installed, deleted (a leak or a kstat
+  // left installed would fail teardown); a raw kstat is not modelled: NULL.
+  Outcome o = run_rr(kd_kstat);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 2, 42, 1, 1}));
+}
+
 }  // namespace

@@ -133,6 +133,6 @@ def test_coverage_does_not_fall(root):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     t = json.loads(r.stdout)
-    assert t["illumos"]["provided"] >= 401, t["illumos"]
+    assert t["illumos"]["provided"] >= 403, t["illumos"]
     assert t["freebsd"]["provided"] >= 210, t["freebsd"]
     assert not t["illumos"]["notes"], t["illumos"]["notes"]

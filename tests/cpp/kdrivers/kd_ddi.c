@@ -10,6 +10,7 @@
 #include <vm/as.h>
 #include <sys/file.h>
 #include <sys/vnode.h>
+#include <sys/kstat.h>
 
 #include "kd_ddi.h"
 
@@ -309,4 +310,24 @@ void kd_vop(void *arg) {
 	(void) VOP_CLOSE(vp, FREAD, 1, 0, kcred, NULL);
 	(void) VOP_CLOSE(vp, FREAD | FWRITE, 1, 0, kcred, NULL);
 	VN_RELE(vp);
+}
+
+void kd_kstat(void *arg) {
+	kstat_t *ks;
+	kstat_named_t *kn;
+	(void) arg;
+	ks = kstat_create("kd", 0, "kd_stats", "misc", KSTAT_TYPE_NAMED, 2, 0);
+	kd_note(ks != NULL);
+	kn = KSTAT_NAMED_PTR(ks);
+	kstat_named_init(&kn[0], "ops", KSTAT_DATA_UINT64);
+	kstat_named_init(&kn[1], "state", KSTAT_DATA_STRING);
+	kn[0].value.ui64 = 41;
+	kn[0].value.ui64++;
+	kstat_named_setstr(&kn[1], "online");
+	kstat_install(ks);
+	kd_note((long)ks->ks_ndata);
+	kd_note((long)kn[0].value.ui64);
+	kd_note(strcmp(kn[1].name, "state") == 0 && KSTAT_NAMED_STR_BUFLEN(&kn[1]) == 7);
+	kstat_delete(ks);
+	kd_note(kstat_create("kd", 0, "kd_raw", "misc", KSTAT_TYPE_RAW, 1, 0) == NULL);
 }

@@ -27,7 +27,8 @@ void kd_segmap(void *);		/* reaches ddi_segmap: not modelled */
 void kd_list(void *);		/* list_create(9F) and friends */
 void kd_periodic(void *);	/* ddi_periodic_add: runs every interval */
 void kd_umem(void *);
-void kd_vop(void *);		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
+void kd_vop(void *);
+void kd_kstat(void *);		/* named kstats */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
 }
