@@ -17,8 +17,10 @@
 # (kernsim_add_driver); paths into kernsim are taken from this file's place.
 get_filename_component(KS_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(KS_DRIVER_DIR ${CMAKE_BINARY_DIR}/drivers)
-set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra
-    -Wno-unused-parameter -Werror=implicit-function-declaration)
+# KS_DRIVER_C_WARNINGS is for every piece of driver code, wherever it is
+# compiled (modules here, tests/cpp's kdrivers).
+set(KS_DRIVER_C_WARNINGS -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration)
+set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden ${KS_DRIVER_C_WARNINGS})
 set(KS_DRIVER_LDFLAGS -shared -nostartfiles -Wl,-init,ks_no_dt_init -Wl,-fini,ks_no_dt_fini
     -Wl,-z,now -Wl,--build-id=none)
 option(KS_DRIVER_COVERAGE "instrument driver code for the fuzzer's edge coverage" ON)

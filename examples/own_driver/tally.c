@@ -16,7 +16,6 @@
 #include <sys/devops.h>
 #include <sys/modctl.h>
 #include <sys/ksynch.h>
-#include <sys/mutex.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/kernsim.h>

@@ -1,6 +1,6 @@
 // The FreeBSD personality's per-World state (component slot kSlotFreebsd):
 // its device major and cdev records (cdev.cc), its kernel threads
-// (kthread.cc). Records live in deques so the driver's pointers to them
+// (kthread.cc), its callouts' schedulings (callout.cc). Records live in deques so the driver's pointers to them
 // stay put; they are found by scanning in creation order, never by address.
 #pragma once
 
@@ -9,6 +9,21 @@
 #include <deque>
 
 struct ks_fb_cdev;
+struct callout;
+
+// One scheduling of a callout(9) (callout.cc): what the timer runs, and how
+// far it got. World-owned, so a stale timer never touches a callout the
+// driver may have freed.
+struct ks_fb_callout_run {
+  struct callout* c = nullptr;
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  uint64_t id = 0;         // the kernel model's callout
+  bool cancelled = false;  // stopped or reset before the function ran
+  bool started = false;    // the timer fired (maybe waiting for the lock)
+  bool in_fn = false;      // the function was called
+  bool done = false;
+};
 
 namespace ks::km {
 class World;
@@ -28,6 +43,8 @@ struct FbState {
   uint32_t next_minor = 0;
   std::deque<ks_fb_cdev> cdevs;
   std::deque<FbKthread> kthreads;
+  std::deque<ks_fb_callout_run> callout_runs;
+  uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
 };
 
 FbState& state(World& w);

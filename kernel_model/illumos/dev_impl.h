@@ -30,6 +30,8 @@ struct dev_info {
   std::vector<std::string> nodes;  // minor node names, creation order
   // ddi_prop_update_int64 properties by (dev, name): ordered, stable.
   std::map<std::pair<uint64_t, std::string>, int64_t> props;
+  // ddi_prop_update_string properties, the same way
+  std::map<std::pair<uint64_t, std::string>, std::string> str_props;
 };
 
 namespace ks::km::illumos {

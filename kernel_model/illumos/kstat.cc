@@ -31,8 +31,10 @@ extern "C" {
 kstat_t* kstat_create(const char* module, int instance, const char* name, const char* cls,
                       uchar_t type, uint_t ndata, uchar_t flags) {
   World& w = *World::current();
-  size_t dsize = type == KSTAT_TYPE_IO ? sizeof(kstat_io_t) : 0;
-  if (type != KSTAT_TYPE_IO) return nullptr;  // only I/O kstats are modelled
+  if (type != KSTAT_TYPE_IO && type != KSTAT_TYPE_NAMED) return nullptr;  // not modelled
+  if (type == KSTAT_TYPE_NAMED && ndata == 0) return nullptr;
+  size_t dsize = type == KSTAT_TYPE_IO ? sizeof(kstat_io_t) : ndata * sizeof(kstat_named_t);
+  if (flags & KSTAT_FLAG_VIRTUAL) dsize = 0;  // the driver supplies ks_data
   auto* k = static_cast<kstat_t*>(
       ks::km::kmem_alloc(w, sizeof(kstat_t), ks::km::kKmemSleep | ks::km::kKmemZero, "kstat_create"));
   copy(k->ks_module, module);
@@ -43,7 +45,9 @@ kstat_t* kstat_create(const char* module, int instance, const char* name, const 
   k->ks_flags = flags;
   k->ks_ndata = ndata ? ndata : 1;
   k->ks_data_size = dsize;
-  k->ks_data = ks::km::kmem_alloc(w, dsize, ks::km::kKmemSleep | ks::km::kKmemZero, "kstat_create");
+  k->ks_data = dsize ? ks::km::kmem_alloc(w, dsize, ks::km::kKmemSleep | ks::km::kKmemZero,
+                                           "kstat_create")
+                    : nullptr;
   return k;
 }
 
@@ -64,8 +68,19 @@ void kstat_delete(kstat_t* k) {
         break;
       }
   }
-  ks::km::kmem_free(w, k->ks_data, k->ks_data_size, "kstat_delete");
+  if (k->ks_data_size) ks::km::kmem_free(w, k->ks_data, k->ks_data_size, "kstat_delete");
   ks::km::kmem_free(w, k, sizeof(kstat_t), "kstat_delete");
+}
+
+void kstat_named_init(kstat_named_t* kn, const char* name, uchar_t type) {
+  std::memset(kn, 0, sizeof *kn);
+  copy(kn->name, name);
+  kn->data_type = type;
+}
+
+void kstat_named_setstr(kstat_named_t* kn, const char* src) {
+  kn->value.str.addr.ptr = const_cast<char*>(src);
+  kn->value.str.len = src ? static_cast<uint32_t>(std::strlen(src) + 1) : 0;
 }
 
 void kstat_waitq_enter(kstat_io_t* k) {

@@ -126,6 +126,10 @@ void ks_assert_failed(const char *expr, const char *file, int line, const char *
     __attribute__((noreturn));
 void ks_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* An interface the model does not implement was reached: a host_error
+ * failure "not_modelled:<what>" (abi_unmodelled.cc). */
+void ks_not_modelled(const char *what) __attribute__((noreturn));
+
 /* Is bug variant `variant` of driver `driver` selected in this World? */
 int ks_variant(const char *driver, const char *variant);
 

@@ -93,6 +93,16 @@ int make_dev_s(struct make_dev_args *, struct cdev **, const char *, ...)
 void destroy_dev(struct cdev *);
 int dev2unit(struct cdev *);
 const char *devtoname(struct cdev *);
+/* The older constructors, on make_dev_s. A failure is a panic (as with
+ * INVARIANTS) unless MAKEDEV_CHECKNAME asks for NULL or the error. */
+struct cdev *make_dev(struct cdevsw *, int, uid_t, gid_t, int, const char *, ...)
+    __attribute__((format(__printf__, 6, 7)));
+struct cdev *make_dev_cred(struct cdevsw *, int, struct ucred *, uid_t, gid_t, int,
+    const char *, ...) __attribute__((format(__printf__, 7, 8)));
+struct cdev *make_dev_credf(int, struct cdevsw *, int, struct ucred *, uid_t, gid_t, int,
+    const char *, ...) __attribute__((format(__printf__, 8, 9)));
+int make_dev_p(int, struct cdev **, struct cdevsw *, struct ucred *, uid_t, gid_t, int,
+    const char *, ...) __attribute__((format(__printf__, 8, 9)));
 #ifdef __cplusplus
 }
 #endif

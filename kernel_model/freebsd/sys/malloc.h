@@ -45,7 +45,19 @@ ks_fb_free(void *addr, struct malloc_type *type)
 		ks_kmem_free(addr, SIZE_MAX, "free");
 }
 
+/* malloc(9) of nmemb * size; an overflow is a panic, as FreeBSD's */
+static inline void *
+ks_fb_mallocarray(size_t nmemb, size_t size, struct malloc_type *type, int flags)
+{
+	size_t n;
+	if (__builtin_mul_overflow(nmemb, size, &n))
+		ks_panic("mallocarray: %zu * %zu overflows", nmemb, size);
+	return (ks_fb_malloc(n, type, flags));
+}
+
 #define malloc(size, type, flags) ks_fb_malloc((size), (type), (flags))
+#define mallocarray(nmemb, size, type, flags) \
+	ks_fb_mallocarray((nmemb), (size), (type), (flags))
 #define free(addr, type) ks_fb_free((addr), (type))
 
 #endif

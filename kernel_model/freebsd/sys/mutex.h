@@ -62,6 +62,13 @@ void ks_fb_mtx_assert(struct mtx *, int what, const char *expr, const char *file
 #define mtx_trylock_spin(m) ks_fb_mtx_trylock((m), #m)
 #define mtx_owned(m) ks_mutex_owned(&(m)->_opaque, #m)
 #define mtx_recursed(m) ks_fb_mtx_recursed((m), #m)
+/* the _flags forms: the flags (MTX_QUIET, MTX_DUPOK) only tune WITNESS */
+#define mtx_lock_flags(m, opts) mtx_lock(m)
+#define mtx_unlock_flags(m, opts) mtx_unlock(m)
+#define mtx_trylock_flags(m, opts) mtx_trylock(m)
+#define mtx_lock_spin_flags(m, opts) mtx_lock_spin(m)
+#define mtx_unlock_spin_flags(m, opts) mtx_unlock_spin(m)
+#define mtx_trylock_spin_flags(m, opts) mtx_trylock_spin(m)
 #define mtx_assert(m, what) \
 	ks_fb_mtx_assert((m), (what), #m, __FILE__, __LINE__)
 

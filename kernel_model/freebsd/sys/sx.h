@@ -48,6 +48,9 @@ void ks_fb_sx_unlock(ks_handle_t *, const char *expr);
 #define sx_unlock(sx) ks_rw_exit(&(sx)->_opaque, #sx)
 #define sx_try_upgrade(sx) ks_rw_tryupgrade(&(sx)->_opaque, #sx)
 #define sx_downgrade(sx) ks_rw_downgrade(&(sx)->_opaque, #sx)
+/* interruptible forms: the wait is not interruptible here, so always 0 */
+#define sx_xlock_sig(sx) (ks_rw_enter(&(sx)->_opaque, 1, #sx), 0)
+#define sx_slock_sig(sx) (ks_rw_enter(&(sx)->_opaque, 0, #sx), 0)
 #define sx_xlocked(sx) ks_rw_write_held(&(sx)->_opaque, #sx)
 #define sx_assert(sx, what) \
 	ks_fb_sx_assert(&(sx)->_opaque, (what), #sx, __FILE__, __LINE__)

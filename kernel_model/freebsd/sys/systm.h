@@ -1,15 +1,20 @@
 /*
  * FreeBSD <sys/systm.h>: panic, KASSERT (on: drivers run as an INVARIANTS
- * kernel), printf to the console, copyin/copyout/copyinstr (0 or EFAULT,
- * ENAMETOOLONG), curthread, hz and ticks on virtual time.
+ * kernel), printf/log to the console, copyin/copyout/copyinstr (0 or
+ * EFAULT, ENAMETOOLONG), curthread, hz and ticks on virtual time, pause,
+ * DELAY, and (as FreeBSD's brings <sys/callout.h> and <sys/libkern.h>)
+ * callouts and the kernel's string functions. Not the host's <stdio.h>:
+ * its names (fopen, getc ...) are not the kernel's.
  */
 #ifndef _KS_FREEBSD_SYS_SYSTM_H
 #define _KS_FREEBSD_SYS_SYSTM_H
 
 #include <sys/types.h>
-#include <stdio.h>
-#include <string.h>
-#include <strings.h>
+#include <stdarg.h>
+/* The host's, before the kernel's names below take over getenv & co. */
+#include <stdlib.h>
+#include <sys/callout.h>
+#include <sys/libkern.h>
 #include <kernsim/abi.h>
 
 #ifndef __predict_true
@@ -34,6 +39,35 @@ int ks_fb_printf(const char *, ...) __attribute__((format(__printf__, 1, 2)));
 struct thread *ks_fb_curthread(void);
 int ks_fb_ticks(void);
 extern int hz;
+/* log(9): the console with a syslog priority; vprintf/vlog the va_list forms */
+void ks_fb_log(int, const char *, ...) __attribute__((format(__printf__, 2, 3)));
+void ks_fb_vlog(int, const char *, va_list) __attribute__((format(__printf__, 2, 0)));
+int ks_fb_vprintf(const char *, va_list) __attribute__((format(__printf__, 1, 0)));
+/* pause(9): sleeps timo ticks (at least one); EWOULDBLOCK when it ran out */
+int ks_fb_pause(const char *, int, int);
+/* DELAY(9): a busy wait, a scheduling point that neither sleeps nor moves
+ * virtual time (only sleeps advance it) */
+void ks_fb_delay(int);
+/* the kernel environment (getenv(9)): empty, see kernel_model/freebsd/kenv.cc */
+char *ks_fb_getenv(const char *);
+void ks_fb_freeenv(char *);
+int ks_fb_testenv(const char *);
+int ks_fb_setenv(const char *, const char *);
+int ks_fb_unsetenv(const char *);
+int ks_fb_getenv_int(const char *, int *);
+int ks_fb_getenv_uint(const char *, unsigned *);
+int ks_fb_getenv_long(const char *, long *);
+int ks_fb_getenv_ulong(const char *, unsigned long *);
+int ks_fb_getenv_quad(const char *, int64_t *);
+int ks_fb_getenv_string(const char *, char *, int);
+int ks_fb_getenv_bool(const char *, bool *);
+bool ks_fb_getenv_is_true(const char *);
+bool ks_fb_getenv_is_false(const char *);
+/* the C library's, with the kernel's meaning */
+int snprintf(char *, size_t, const char *, ...) __attribute__((format(__printf__, 3, 4)));
+int vsnprintf(char *, size_t, const char *, va_list) __attribute__((format(__printf__, 3, 0)));
+int sprintf(char *, const char *, ...) __attribute__((format(__printf__, 2, 3)));
+int vsprintf(char *, const char *, va_list) __attribute__((format(__printf__, 2, 0)));
 
 #ifdef __cplusplus
 }
@@ -50,6 +84,32 @@ extern int hz;
 
 #define panic ks_fb_panic
 #define printf ks_fb_printf
+#define vprintf ks_fb_vprintf
+/* log and pause are macros for the reason panic is: the host C library has
+ * functions of these names with other meanings (log(3), pause(2)) */
+#define log ks_fb_log
+#define vlog ks_fb_vlog
+#define pause(wmesg, timo) ks_fb_pause((wmesg), (timo), 0)
+#define pause_sig(wmesg, timo) ks_fb_pause((wmesg), (timo), 1)
+#define DELAY(usec) ks_fb_delay(usec)
+/* the host's getenv and setenv are the process's environment: not these */
+#define getenv ks_fb_getenv
+#define kern_getenv ks_fb_getenv
+#define freeenv ks_fb_freeenv
+#define testenv ks_fb_testenv
+#define setenv ks_fb_setenv
+#define kern_setenv ks_fb_setenv
+#define unsetenv ks_fb_unsetenv
+#define kern_unsetenv ks_fb_unsetenv
+#define getenv_int ks_fb_getenv_int
+#define getenv_uint ks_fb_getenv_uint
+#define getenv_long ks_fb_getenv_long
+#define getenv_ulong ks_fb_getenv_ulong
+#define getenv_quad ks_fb_getenv_quad
+#define getenv_string ks_fb_getenv_string
+#define getenv_bool ks_fb_getenv_bool
+#define getenv_is_true ks_fb_getenv_is_true
+#define getenv_is_false ks_fb_getenv_is_false
 #define curthread ks_fb_curthread()
 #define ticks ks_fb_ticks()
 

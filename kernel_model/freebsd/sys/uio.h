@@ -38,4 +38,20 @@ int ks_fb_uiomove(void *cp, int n, struct uio *uio);
 
 #define uiomove(cp, n, uio) ks_fb_uiomove((cp), (n), (uio))
 
+/* uiomove of buf as if the file were buf: from uio_offset, what is left */
+static inline int
+uiomove_frombuf(void *buf, int buflen, struct uio *uio)
+{
+	size_t offset, n;
+	if (uio->uio_offset < 0 || uio->uio_resid < 0)
+		return (22);	/* EINVAL */
+	offset = (size_t)uio->uio_offset;
+	if (buflen <= 0 || offset >= (size_t)buflen)
+		return (0);
+	n = (size_t)buflen - offset;
+	if (n > (size_t)uio->uio_resid)
+		n = (size_t)uio->uio_resid;
+	return (ks_fb_uiomove((char *)buf + offset, (int)n, uio));
+}
+
 #endif

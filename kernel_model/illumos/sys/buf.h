@@ -61,6 +61,12 @@ extern void bp_mapin(struct buf *);
 extern void bp_mapout(struct buf *);
 extern struct buf *getrbuf(int);
 extern void freerbuf(struct buf *);
+/* the size of a buf for a driver allocating its own: bioinit it after */
+extern size_t biosize(void);
+/* ready a finished buf for reuse (biofini + bioinit) */
+extern void bioreset(struct buf *);
+/* zeroes the buf's data and b_resid */
+extern void clrbuf(struct buf *);
 /* caps b_bcount at maxphys */
 extern void minphys(struct buf *);
 extern int physio(int (*)(struct buf *), struct buf *, dev_t, int,

@@ -19,6 +19,7 @@ extern int cv_wait_sig(kcondvar_t *, kmutex_t *);
 extern clock_t cv_timedwait(kcondvar_t *, kmutex_t *, clock_t);
 extern clock_t cv_reltimedwait(kcondvar_t *, kmutex_t *, clock_t, time_res_t);
 extern int cv_timedwait_sig(kcondvar_t *, kmutex_t *, clock_t);
+extern int cv_reltimedwait_sig(kcondvar_t *, kmutex_t *, clock_t, time_res_t);
 extern void cv_signal(kcondvar_t *);
 extern void cv_broadcast(kcondvar_t *);
 
@@ -41,6 +42,8 @@ extern clock_t ks_il_cv_timedwait(kcondvar_t *, kmutex_t *, clock_t, int,
 	((int)ks_il_cv_timedwait((cvp), (mp), (abst), 1, #cvp, #mp))
 #define cv_reltimedwait(cvp, mp, delta, res) \
 	ks_il_cv_timedwait((cvp), (mp), ddi_get_lbolt() + (delta), 0, #cvp, #mp)
+#define cv_reltimedwait_sig(cvp, mp, delta, res) \
+	((int)ks_il_cv_timedwait((cvp), (mp), ddi_get_lbolt() + (delta), 1, #cvp, #mp))
 #define cv_signal(cvp) ks_cv_signal(&(cvp)->_opaque, #cvp)
 #define cv_broadcast(cvp) ks_cv_broadcast(&(cvp)->_opaque, #cvp)
 

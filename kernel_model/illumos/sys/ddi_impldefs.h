@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <sys/dditypes.h>
 #include <sys/mkdev.h>
+#include <sys/ksynch.h>
+#include <sys/ddi_intr.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -20,5 +20,9 @@
 #define IMPLY(A, B) ASSERT(!(A) || (B))
 #define EQUIV(A, B) ASSERT(!!(A) == !!(B))
 #define CTASSERT(x) _Static_assert((x), #x)
+/* illumos's kernel assert(9F): ASSERT under another name */
+#ifndef assert
+#define assert(EX) ASSERT(EX)
+#endif
 
 #endif

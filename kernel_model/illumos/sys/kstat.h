@@ -1,7 +1,9 @@
 /*
  * illumos <sys/kstat.h>: kernel statistics. A kstat is kernel memory from
  * kstat_create until kstat_delete; one installed and never deleted is
- * reported at teardown. The I/O queue accounting (KSTAT_TYPE_IO) is the
+ * reported at teardown. I/O and named kstats are modelled (other types:
+ * kstat_create returns NULL, as it may on illumos); a KSTAT_FLAG_VIRTUAL
+ * one gets no data: the driver points ks_data at its own. The I/O queue accounting (KSTAT_TYPE_IO) is the
  * driver's, under the lock it hangs on ks_lock.
  */
 #ifndef _KS_ILLUMOS_SYS_KSTAT_H
@@ -50,6 +52,40 @@ typedef struct kstat_io {
 
 #define KSTAT_IO_PTR(kptr) ((kstat_io_t *)(kptr)->ks_data)
 
+/* named kstats: an array of ks_ndata name/value pairs the driver updates */
+#define KSTAT_DATA_CHAR 0
+#define KSTAT_DATA_INT32 1
+#define KSTAT_DATA_UINT32 2
+#define KSTAT_DATA_INT64 3
+#define KSTAT_DATA_UINT64 4
+#define KSTAT_DATA_LONG KSTAT_DATA_INT64
+#define KSTAT_DATA_ULONG KSTAT_DATA_UINT64
+#define KSTAT_DATA_STRING 9
+
+typedef struct kstat_named {
+	char name[KSTAT_STRLEN];
+	uchar_t data_type;
+	union {
+		char c[16];
+		int32_t i32;
+		uint32_t ui32;
+		struct {
+			union {
+				char *ptr;
+			} addr;
+			uint32_t len;
+		} str;
+		int64_t i64;
+		uint64_t ui64;
+		long l;
+		ulong_t ul;
+	} value;
+} kstat_named_t;
+
+#define KSTAT_NAMED_PTR(kptr) ((kstat_named_t *)(kptr)->ks_data)
+#define KSTAT_NAMED_STR_PTR(knptr) ((knptr)->value.str.addr.ptr)
+#define KSTAT_NAMED_STR_BUFLEN(knptr) ((knptr)->value.str.len)
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -63,6 +99,9 @@ extern void kstat_runq_enter(kstat_io_t *);
 extern void kstat_runq_exit(kstat_io_t *);
 extern void kstat_waitq_to_runq(kstat_io_t *);
 extern void kstat_runq_back_to_waitq(kstat_io_t *);
+extern void kstat_named_init(kstat_named_t *, const char *, uchar_t);
+/* points the string value at src (not copied: it must outlive the kstat) */
+extern void kstat_named_setstr(kstat_named_t *, const char *);
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,9 @@
 /*
  * illumos <sys/ksynch.h>: the kernel synchronisation objects. Each is one
- * word that names an object in the kernel model.
+ * word that names an object in the kernel model. As on illumos, including
+ * it brings their interfaces too (through <sys/t_lock.h>: mutex_*, cv_*,
+ * rw_*, sema_*), so a driver that includes only this header calls the real
+ * macros, which name each object as the driver spells it.
  */
 #ifndef _KS_ILLUMOS_SYS_KSYNCH_H
 #define _KS_ILLUMOS_SYS_KSYNCH_H
@@ -24,5 +27,8 @@ typedef enum { CV_DEFAULT, CV_DRIVER } kcv_type_t;
 typedef enum { RW_DRIVER = 2, RW_DEFAULT = 4 } krw_type_t;
 typedef enum { RW_WRITER, RW_READER, RW_READER_STARVEWRITER } krw_t;
 typedef enum { SEMA_DEFAULT, SEMA_DRIVER } ksema_type_t;
+
+/* after the types: the headers it includes use them */
+#include <sys/t_lock.h>
 
 #endif

@@ -16,6 +16,13 @@
 #ifndef DEV_BSHIFT
 #define DEV_BSHIFT 9
 #endif
+/* the machine's page (illumos's MMU_PAGESIZE on x86) */
+#ifndef PAGESIZE
+#define PAGESIZE 4096
+#endif
+#define PAGESHIFT 12
+#define PAGEOFFSET (PAGESIZE - 1)
+#define PAGEMASK (~PAGEOFFSET)
 #define lbtodb(bytes) ((u_offset_t)(bytes) >> DEV_BSHIFT)
 #define ldbtob(db) ((u_offset_t)(db) << DEV_BSHIFT)
 

@@ -18,6 +18,7 @@ extern void rw_downgrade(krwlock_t *);
 extern int rw_read_held(krwlock_t *);
 extern int rw_write_held(krwlock_t *);
 extern int rw_lock_held(krwlock_t *);
+extern int rw_read_locked(krwlock_t *);
 
 #ifdef __cplusplus
 }
@@ -41,6 +42,8 @@ extern int rw_lock_held(krwlock_t *);
 #define rw_read_held(rwlp) ks_rw_read_held(&(rwlp)->_opaque, #rwlp)
 #define rw_write_held(rwlp) ks_rw_write_held(&(rwlp)->_opaque, #rwlp)
 #define rw_lock_held(rwlp) (rw_read_held(rwlp) || rw_write_held(rwlp))
+/* illumos: the lock is held, and held as reader (assumed held) */
+#define rw_read_locked(rwlp) ks_rw_read_held(&(rwlp)->_opaque, #rwlp)
 #define RW_READ_HELD(rwlp) rw_read_held(rwlp)
 #define RW_WRITE_HELD(rwlp) rw_write_held(rwlp)
 #define RW_LOCK_HELD(rwlp) rw_lock_held(rwlp)

@@ -26,6 +26,14 @@ typedef int zoneid_t;
 typedef unsigned int size32_t;
 typedef int32_t caddr32_t;
 typedef uint32_t dev32_t;
+typedef uint64_t kt_did_t;	/* a kernel thread's id */
+typedef unsigned long pgcnt_t;
+typedef unsigned long long u_offset_t;
+typedef unsigned long pfn_t;
+#ifndef _KS_ILLUMOS_PRI_T
+#define _KS_ILLUMOS_PRI_T
+typedef short pri_t;
+#endif
 
 typedef enum { B_FALSE = 0, B_TRUE = 1 } boolean_t;
 

@@ -35,6 +35,9 @@ extern "C" {
  * the uio (a read(2)), UIO_WRITE copies in from it. Returns 0 or EFAULT.
  */
 extern int uiomove(void *p, size_t n, enum uio_rw rw, uio_t *uio);
+/* one byte to (ureadc) or from (uwritec: the byte, or -1) the uio */
+extern int ureadc(int c, uio_t *uio);
+extern int uwritec(uio_t *uio);
 #ifdef __cplusplus
 }
 #endif

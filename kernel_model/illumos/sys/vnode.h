@@ -74,6 +74,11 @@ extern void ks_il_vn_hold(vnode_t *);
 extern int fop_close(vnode_t *, int, int, offset_t, cred_t *, caller_context_t *);
 extern int fop_getattr(vnode_t *, vattr_t *, int, cred_t *, caller_context_t *);
 extern int fop_fsync(vnode_t *, int, cred_t *, caller_context_t *);
+extern int fop_open(vnode_t **, int, cred_t *, caller_context_t *);
+extern int fop_read(vnode_t *, uio_t *, int, cred_t *, caller_context_t *);
+extern int fop_write(vnode_t *, uio_t *, int, cred_t *, caller_context_t *);
+extern int fop_ioctl(vnode_t *, int, intptr_t, int, cred_t *, int *, caller_context_t *);
+extern int fop_access(vnode_t *, int, int, cred_t *, caller_context_t *);
 #ifdef __cplusplus
 }
 #endif
@@ -83,5 +88,24 @@ extern int fop_fsync(vnode_t *, int, cred_t *, caller_context_t *);
 #define VOP_CLOSE(vp, f, c, o, cr, ct) fop_close((vp), (f), (c), (o), (cr), (ct))
 #define VOP_GETATTR(vp, vap, f, cr, ct) fop_getattr((vp), (vap), (f), (cr), (ct))
 #define VOP_FSYNC(vp, f, cr, ct) fop_fsync((vp), (f), (cr), (ct))
+/*
+ * The VOPs' arities are current illumos's. On a regular file: VOP_OPEN
+ * counts an open as vn_open does, VOP_READ/VOP_WRITE move a uio's bytes
+ * (kernel or user space) as vn_rdwr does, VOP_IOCTL is ENOTTY,
+ * VOP_ACCESS grants what the file allows (VWRITE of a read-only file:
+ * EROFS). On a device vnode they are ENXIO: I/O through a device vnode is
+ * not modelled.
+ */
+#define VOP_OPEN(vpp, mode, cr, ct) fop_open((vpp), (mode), (cr), (ct))
+#define VOP_READ(vp, uiop, iof, cr, ct) fop_read((vp), (uiop), (iof), (cr), (ct))
+#define VOP_WRITE(vp, uiop, iof, cr, ct) fop_write((vp), (uiop), (iof), (cr), (ct))
+#define VOP_IOCTL(vp, cmd, a, f, cr, rvp, ct) \
+	fop_ioctl((vp), (cmd), (a), (f), (cr), (rvp), (ct))
+#define VOP_ACCESS(vp, mode, f, cr, ct) fop_access((vp), (mode), (f), (cr), (ct))
+
+/* VOP_ACCESS modes */
+#define VREAD 00400
+#define VWRITE 00200
+#define VEXEC 00100
 
 #endif

@@ -1,0 +1,96 @@
+// Small FreeBSD kernel services behind sys/systm.h, sys/kernel.h,
+// sys/time.h and sys/rwlock.h: log/vlog/vprintf to the console, pause and
+// DELAY on virtual time, tick, tvtohz, rw_assert.
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+#include "kernel_model/kobject.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/kernel.h>
+#include <sys/rwlock.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+}
+
+#undef log
+#undef vlog
+#undef vprintf
+#undef pause
+#undef printf
+
+using ks::km::World;
+
+namespace {
+constexpr uint64_t kNsPerTick = 1000000;  // hz = 1000
+}
+
+extern "C" {
+
+int tick = 1000;
+
+void ks_fb_vlog(int pri, const char* fmt, va_list ap) {
+  char buf[1024];
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  ks_log(pri, "%s", buf);
+}
+
+void ks_fb_log(int pri, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  ks_fb_vlog(pri, fmt, ap);
+  va_end(ap);
+}
+
+int ks_fb_vprintf(const char* fmt, va_list ap) {
+  char buf[1024];
+  int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
+  ks_log(0, "%s", buf);
+  return n;
+}
+
+int ks_fb_pause(const char*, int timo, int) {
+  // A pause nobody can wake: only a signal could end it early, and a
+  // delay is not interruptible in the kernel model.
+  if (timo <= 0) timo = 1;
+  ks_delay_ns(uint64_t(timo) * kNsPerTick);
+  return EWOULDBLOCK;
+}
+
+void ks_fb_delay(int) { ks_preempt(); }
+
+int tvtohz(struct timeval* tv) {
+  int64_t us = int64_t(tv->tv_sec) * 1000000 + tv->tv_usec;
+  if (us <= 0) return 1;
+  int64_t t = (us + tick - 1) / tick;
+  return t > 0x7fffffff ? 0x7fffffff : int(t);
+}
+
+void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* file, int line) {
+  bool x = ks_rw_write_held(h, expr) != 0;
+  bool s = ks_rw_read_held(h, expr) != 0;
+  const char* need = nullptr;
+  switch (what & ~(RA_RECURSED | RA_NOTRECURSED)) {
+    case RA_WLOCKED: if (!x) need = "RA_WLOCKED"; break;
+    case RA_RLOCKED: if (!s) need = "RA_RLOCKED"; break;
+    case RA_LOCKED: if (!x && !s) need = "RA_LOCKED"; break;
+    case RA_UNLOCKED: if (x) need = "RA_UNLOCKED"; break;
+    default: break;
+  }
+  if ((what & RA_RECURSED) && (x || s)) need = "RA_RECURSED";  // never recursed here
+  if (!need) return;
+  World& w = *World::current();
+  std::string n = w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(h), ks::km::kObjRwlock,
+                                   expr, "rw_assert"));
+  const char* base = file;
+  for (const char* p = file; *p; p++)
+    if (*p == '/') base = p + 1;
+  w.misuse(std::string("rw_assert(") + n + ", " + need + ") failed at " + base + ":" +
+               std::to_string(line) + " (thread " + w.thread_name(w.self_tid()) + ")",
+           std::string("rw_assert:") + need + ":" + n);
+}
+
+}  // extern "C"

@@ -1,0 +1,55 @@
+/*
+ * FreeBSD <sys/taskqueue.h>: taskqueue(9) on the kernel model's taskqs.
+ * A driver's own queue: taskqueue_create, then taskqueue_start_threads
+ * makes the workers (a task enqueued before that is not modelled and
+ * reported so). Enqueueing a pending task only counts it: the function
+ * runs once and gets the count. taskqueue_cancel removes a pending run
+ * (EBUSY if it is running). taskqueue_drain waits until the whole queue
+ * is idle (FreeBSD waits for that one task only: a stronger wait, the
+ * same for a driver that drains before freeing). The system queues
+ * (taskqueue_thread, taskqueue_swi) are not modelled.
+ */
+#ifndef _KS_FREEBSD_SYS_TASKQUEUE_H
+#define _KS_FREEBSD_SYS_TASKQUEUE_H
+
+#include <sys/types.h>
+#include <kernsim/abi.h>
+
+struct taskqueue;
+typedef void task_fn_t(void *context, int pending);
+typedef void (*taskqueue_enqueue_fn)(void *context);
+
+struct task {
+	u_short ta_pending;		/* enqueued, not yet run: the count */
+	u_short ta_priority;
+	task_fn_t *ta_func;
+	void *ta_context;
+	int ta_ks_running;		/* its function is running */
+};
+
+#define TASK_INIT(task, priority, func, context) do {	\
+	(task)->ta_pending = 0;				\
+	(task)->ta_priority = (priority);		\
+	(task)->ta_func = (func);			\
+	(task)->ta_context = (context);			\
+	(task)->ta_ks_running = 0;			\
+} while (0)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+struct taskqueue *taskqueue_create(const char *, int, taskqueue_enqueue_fn, void *);
+int taskqueue_start_threads(struct taskqueue **, int, int, const char *, ...)
+    __attribute__((format(__printf__, 4, 5)));
+int taskqueue_enqueue(struct taskqueue *, struct task *);
+int taskqueue_cancel(struct taskqueue *, struct task *, u_int *);
+void taskqueue_drain(struct taskqueue *, struct task *);
+void taskqueue_drain_all(struct taskqueue *);
+void taskqueue_free(struct taskqueue *);
+/* what drivers pass as taskqueue_create's enqueue function */
+void taskqueue_thread_enqueue(void *);
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,65 @@
+// Small DDI services that only translate: power management requests (not
+// modelled: the device stays at full power), ddi_umem_alloc, ureadc and
+// uwritec on uiomove, the buf helpers.
+#include <cstring>
+
+extern "C" {
+#include <sys/buf.h>
+#include <sys/sunddi.h>
+#include <sys/uio.h>
+}
+
+extern "C" {
+
+int pm_busy_component(dev_info_t*, int) { return DDI_SUCCESS; }
+int pm_idle_component(dev_info_t*, int) { return DDI_SUCCESS; }
+int pm_raise_power(dev_info_t*, int, int) { return DDI_SUCCESS; }
+int pm_lower_power(dev_info_t*, int, int) { return DDI_SUCCESS; }
+int pm_power_has_changed(dev_info_t*, int, int) { return DDI_SUCCESS; }
+int ddi_removing_power(dev_info_t*) { return 0; }
+
+// The cookie is the allocation; its size sits in the word before the data
+// so ddi_umem_free can free it exactly.
+void* ddi_umem_alloc(size_t size, int flags, ddi_umem_cookie_t* cookiep) {
+  size_t n = ((size + PAGESIZE - 1) & ~size_t(PAGESIZE - 1)) + sizeof(size_t);
+  int f = ((flags & DDI_UMEM_NOSLEEP) ? KS_KM_NOSLEEP : KS_KM_SLEEP) | KS_KM_ZERO;
+  auto* p = static_cast<char*>(ks_kmem_alloc(n, f, "ddi_umem_alloc"));
+  if (!p) return nullptr;
+  std::memcpy(p, &n, sizeof n);
+  if (cookiep) *cookiep = reinterpret_cast<ddi_umem_cookie_t>(p + sizeof n);
+  return p + sizeof n;
+}
+
+void ddi_umem_free(ddi_umem_cookie_t cookie) {
+  if (!cookie) return;
+  char* p = reinterpret_cast<char*>(cookie) - sizeof(size_t);
+  size_t n;
+  std::memcpy(&n, p, sizeof n);
+  ks_kmem_free(p, n, "ddi_umem_free");
+}
+
+int ureadc(int c, uio_t* uio) {
+  char b = static_cast<char>(c);
+  if (uio->uio_resid <= 0) return 0;
+  return uiomove(&b, 1, UIO_READ, uio);
+}
+
+int uwritec(uio_t* uio) {
+  unsigned char b;
+  if (uio->uio_resid <= 0) return -1;
+  return uiomove(&b, 1, UIO_WRITE, uio) ? -1 : b;
+}
+
+size_t biosize(void) { return sizeof(struct buf); }
+
+void bioreset(struct buf* bp) {
+  biofini(bp);
+  bioinit(bp);
+}
+
+void clrbuf(struct buf* bp) {
+  std::memset(bp->b_un.b_addr, 0, bp->b_bcount);
+  bp->b_resid = 0;
+}
+
+}  // extern "C"
