@@ -15,6 +15,8 @@
 //                            every World, against the same code linked in:
 //                            interleaved rounds, medians and their ratio
 //   module_restore_ns_per_kib  restoring a shipped module's data, per KiB
+//   mallocs_per_execution    heap allocations one lost-wakeup execution
+//                            makes after warm-up (issue 14 wants 0)
 // Host time is read here, outside any World, only to report rates.
 #include <sched.h>
 
@@ -33,6 +35,15 @@
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
 #include "bench/lost_wakeup/lw_run.h"
+
+// Every heap allocation of this process, counted: glibc's malloc is the
+// one underneath (operator new comes here too).
+extern "C" void* __libc_malloc(size_t);
+static uint64_t g_mallocs = 0;
+extern "C" void* malloc(size_t n) {
+  g_mallocs++;
+  return __libc_malloc(n);
+}
 
 using namespace ks;
 namespace bctx = boost::context::detail;
@@ -162,6 +173,15 @@ std::string module_json() {
   return out;
 }
 
+double mallocs_per_execution() {
+  sim::StackPool pool;
+  sim::RandomStrategy s(1, {});
+  for (uint64_t i = 0; i < 1000; i++) lost_wakeup_once(pool, s, i, 0, LW_CHECKED);  // warm-up
+  const uint64_t n = 10'000, before = g_mallocs;
+  for (uint64_t i = 1000; i < 1000 + n; i++) lost_wakeup_once(pool, s, i, 0, LW_CHECKED);
+  return double(g_mallocs - before) / n;
+}
+
 std::string restore_json() {
   std::string out = "{";
   for (const char* name : {"sample", "lofi", "ctl_ioctl", KS_BENCH_LW_MODULE}) {
@@ -278,8 +298,9 @@ int main(int argc, char** argv) {
   double p1 = point_ns(1);
   double p2 = point_ns(2);
   if (argc > 1 && std::string(argv[1]) == "modules") {  // just the module figures
-    std::printf("{\"lost_wakeup_module\": %s, \"module_restore_ns_per_kib\": %s}\n",
-                module_json().c_str(), restore_json().c_str());
+    std::printf("{\"lost_wakeup_module\": %s, \"module_restore_ns_per_kib\": %s, "
+                "\"mallocs_per_execution\": %.1f}\n",
+                module_json().c_str(), restore_json().c_str(), mallocs_per_execution());
     return 0;
   }
   if (points_only) {
@@ -301,7 +322,8 @@ int main(int argc, char** argv) {
               finds_json(true).c_str(), finds_json(false).c_str());
   std::printf("  \"sample_program_pct\": %s,\n", sample_json().c_str());
   std::printf("  \"lost_wakeup_module\": %s,\n", module_json().c_str());
-  std::printf("  \"module_restore_ns_per_kib\": %s\n", restore_json().c_str());
+  std::printf("  \"module_restore_ns_per_kib\": %s,\n", restore_json().c_str());
+  std::printf("  \"mallocs_per_execution\": %.1f\n", mallocs_per_execution());
   std::printf("}\n");
   return 0;
 }
