@@ -10,6 +10,11 @@
 //   pct_vs_random            executions to the first find of a lost wakeup
 //                            whose window follows 16 unrelated steps
 //   sample_program_execs_per_s  the sample scenario through the Program path
+//   lost_wakeup_module       the lost wakeup (random) with the test driver
+//                            loaded as a module, its data restored before
+//                            every World, against the same code linked in:
+//                            interleaved rounds, medians and their ratio
+//   module_restore_ns_per_kib  restoring a shipped module's data, per KiB
 // Host time is read here, outside any World, only to report rates.
 #include <sched.h>
 
@@ -19,15 +24,15 @@
 #include <string>
 #include <vector>
 
-#include "drivers/registry.h"
 #include "drivers/sample/sample_io.h"
+#include "kernel_model/module.h"
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
-#include "python/core/explore.h"
+#include "runner/explore.h"
 #include "sim/fault_guard.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
-#include "tests/cpp/kdrivers/lw_run.h"
+#include "bench/lost_wakeup/lw_run.h"
 
 using namespace ks;
 namespace bctx = boost::context::detail;
@@ -108,6 +113,68 @@ double lost_wakeup_rate(sim::Strategy& s, int mode) {
   double r = n / secs(t0);
   if (mode == LW_CHECKED && failures) std::fprintf(stderr, "unexpected failures: %llu\n", (unsigned long long)failures);
   return r;
+}
+
+struct LwEntry {
+  void (*init)(lw_state*);
+  void (*waiter)(void*);
+  void (*signaller)(void*);
+};
+
+// The lost wakeup as lw_run does it, with the driver's code from `e` and,
+// for a module, its data restored first as load_driver does.
+double lost_wakeup_rate_via(const LwEntry& e, km::Module* m, uint64_t n) {
+  sim::StackPool pool;
+  sim::RandomStrategy s(1, {});
+  auto t0 = Clock::now();
+  for (uint64_t i = 0; i < n; i++) {
+    if (m) m->restore();
+    km::WorldOptions o;
+    km::World w(pool, s, o, i);
+    lw_state st{};
+    st.lw_checked = LW_CHECKED;
+    {
+      sim::Sim::HostScope scope(w.sim());
+      e.init(&st);
+    }
+    w.spawn("waiter", e.waiter, &st);
+    w.spawn("signaller", e.signaller, &st);
+    w.run();
+  }
+  return n / secs(t0);
+}
+
+std::string module_json() {
+  km::Module& m = km::module_open(KS_BENCH_LW_MODULE);
+  const LwEntry mod = *static_cast<const LwEntry*>(m.desc()->module);
+  const LwEntry lin{lw_init, lw_waiter, lw_signaller};
+  std::vector<double> a, b;
+  for (int round = 0; round < 5; round++) {  // interleaved: drift hits both alike
+    a.push_back(lost_wakeup_rate_via(lin, nullptr, 400'000));
+    b.push_back(lost_wakeup_rate_via(mod, &m, 400'000));
+  }
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::string out = "{\"linked_execs_per_s\": " + std::to_string(long(a[2])) +
+                    ", \"module_execs_per_s\": " + std::to_string(long(b[2])) +
+                    ", \"module_over_linked\": " + std::to_string(b[2] / a[2]) +
+                    ", \"module_data_bytes\": " + std::to_string(m.data_bytes()) + "}";
+  return out;
+}
+
+std::string restore_json() {
+  std::string out = "{";
+  for (const char* name : {"sample", "lofi", "ctl_ioctl", KS_BENCH_LW_MODULE}) {
+    km::Module& m = km::module_open(name);
+    const int n = 200'000;
+    auto t0 = Clock::now();
+    for (int i = 0; i < n; i++) m.restore();
+    double ns = secs(t0) * 1e9 / n;
+    out += std::string(out.size() > 1 ? ", " : "") + "\"" + m.name() + "\": {\"bytes\": " +
+           std::to_string(m.data_bytes()) + ", \"ns\": " + std::to_string(ns) +
+           ", \"ns_per_kib\": " + std::to_string(ns * 1024.0 / m.data_bytes()) + "}";
+  }
+  return out + "}";
 }
 
 uint64_t first_find(sim::Strategy& s, uint64_t limit) {
@@ -206,11 +273,15 @@ int main(int argc, char** argv) {
   CPU_SET(0, &one);
   sched_setaffinity(0, sizeof one, &one);
   sim::install_fault_handlers();
-  ks_register_all_drivers();
 
   double raw = raw_switch_ns();
   double p1 = point_ns(1);
   double p2 = point_ns(2);
+  if (argc > 1 && std::string(argv[1]) == "modules") {  // just the module figures
+    std::printf("{\"lost_wakeup_module\": %s, \"module_restore_ns_per_kib\": %s}\n",
+                module_json().c_str(), restore_json().c_str());
+    return 0;
+  }
   if (points_only) {
     std::printf("{\"raw_switch_ns\": %.2f, \"point_ns\": %.2f, \"point_switch_ns\": %.2f, "
                 "\"point_switch_ratio\": %.2f}\n", raw, p1, p2, p2 / raw);
@@ -228,7 +299,9 @@ int main(int argc, char** argv) {
   std::printf("  \"lost_wakeup_execs_per_s\": {\"random\": %.0f, \"pct_d2\": %.0f},\n", lw_rnd, lw_pct);
   std::printf("  \"pct_vs_random_padded16\": {\"pct_d2\": %s, \"random\": %s},\n",
               finds_json(true).c_str(), finds_json(false).c_str());
-  std::printf("  \"sample_program_pct\": %s\n", sample_json().c_str());
+  std::printf("  \"sample_program_pct\": %s,\n", sample_json().c_str());
+  std::printf("  \"lost_wakeup_module\": %s,\n", module_json().c_str());
+  std::printf("  \"module_restore_ns_per_kib\": %s\n", restore_json().c_str());
   std::printf("}\n");
   return 0;
 }

@@ -24,7 +24,7 @@
 
 #include "fuzz/desc.h"
 #include "kernsim.pb.h"
-#include "python/core/strategy_spec.h"
+#include "runner/strategy_spec.h"
 
 namespace ks::fuzz {
 

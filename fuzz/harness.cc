@@ -6,12 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "drivers/registry.h"
 #include "fuzz/minimize.h"
 #include "fuzz/repro_out.h"
 #include "kernel_model/drivers.h"
-#include "python/core/fuzz_verdict.h"
-#include "python/core/program_proto.h"
+#include "runner/fuzz_verdict.h"
+#include "runner/program_proto.h"
 
 namespace ks::fuzz {
 
@@ -39,7 +38,6 @@ std::string file_text(const std::string& path) {
 
 Harness::Harness(const char* driver, const char* builtin_desc, const char* builtin_path)
     : driver_(driver) {
-  ks_register_all_drivers();
   std::string path = env("KERNSIM_FUZZ_DESC", "");
   std::string text = path.empty() ? builtin_desc : file_text(path);
   if (path.empty()) path = builtin_path;
@@ -52,15 +50,11 @@ Harness::Harness(const char* driver, const char* builtin_desc, const char* built
     bad_setting(path + ": driver: describes '" + desc_.driver() + "', this entry point fuzzes '" +
                 driver_ + "'");
   std::string variant = env("KERNSIM_VARIANT", "none");
-  const ks_driver_desc* d = km::find_driver(driver_);
-  if (!d) bad_setting("no driver '" + driver_ + "' in this build");
-  std::string valid;
-  bool ok = false;
-  for (auto& [v, _] : km::driver_variants(d)) {
-    ok |= v == variant;
-    valid += (valid.empty() ? "" : ", ") + v;
+  try {
+    km::driver_module(driver_, variant);
+  } catch (const km::ModuleError& e) {
+    bad_setting(e.what());
   }
-  if (!ok) bad_setting("driver " + driver_ + " has no variant '" + variant + "' (variants: " + valid + ")");
   repro_dir_ = env("KERNSIM_REPRO_DIR", ".");
   keep_going_ = !env("KERNSIM_FUZZ_CONTINUE", "").empty();
   dec_ = std::make_unique<Decoder>(desc_, variant);

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "fuzz/decode.h"
-#include "python/core/fuzz_exec.h"
+#include "runner/fuzz_exec.h"
 
 namespace ks::fuzz {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "python/core/program_proto.h"
+#include "runner/program_proto.h"
 
 namespace ks::fuzz {
 

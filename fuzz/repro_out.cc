@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "kernel_model/module.h"
+
 namespace ks::fuzz {
 
 namespace {
@@ -34,6 +36,13 @@ kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& f
   if (p.driver_size() > 0) {
     r.set_driver(p.driver(0).name());
     r.set_variant(p.driver(0).variant());
+  }
+  for (auto& d : p.driver()) {  // the modules it ran, as Python's repro.save records them
+    ks::km::Module& m = ks::km::module_open(d.name());
+    kernsim::ModuleRef* x = r.add_module();
+    x->set_name(m.name());
+    x->set_path(m.path());
+    x->set_hash(m.hash_hex());
   }
   r.mutable_found_by()->set_name(found_by.name);
   r.mutable_found_by()->set_seed(found_by.seed);

@@ -7,8 +7,8 @@
 #include <string>
 
 #include "kernsim.pb.h"
-#include "python/core/explore.h"
-#include "python/core/strategy_spec.h"
+#include "runner/explore.h"
+#include "runner/strategy_spec.h"
 
 namespace ks::fuzz {
 

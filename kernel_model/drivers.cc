@@ -1,9 +1,9 @@
-// The driver registry (host-wide, read-only once the drivers registered:
-// static descriptions, not World state) and per-World module loading.
+// Per-World driver loading over modules (module.h), and the personalities'
+// loaders (registered by each personality when the host starts).
 #include "kernel_model/drivers.h"
 
 #include <cstring>
-#include <stdexcept>
+#include <vector>
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/world.h"
@@ -11,10 +11,6 @@
 namespace ks::km {
 
 namespace {
-std::vector<const ks_driver_desc*>& registry() {
-  static std::vector<const ks_driver_desc*> r;
-  return r;
-}
 std::vector<std::pair<std::string, PersonalityLoader>>& personalities() {
   static std::vector<std::pair<std::string, PersonalityLoader>> p;
   return p;
@@ -42,30 +38,6 @@ void modload_thread(void* arg) {
 }
 }  // namespace
 
-void register_driver(const ks_driver_desc* d) {
-  for (auto* x : registry()) {
-    if (x == d) return;  // registering twice (two front ends) is harmless
-    if (std::strcmp(x->name, d->name) == 0)
-      throw std::invalid_argument(std::string("two drivers are named '") + d->name + "'");
-  }
-  registry().push_back(d);
-}
-
-const ks_driver_desc* find_driver(const std::string& name) {
-  for (auto* d : registry())
-    if (name == d->name) return d;
-  return nullptr;
-}
-
-const std::vector<const ks_driver_desc*>& all_drivers() { return registry(); }
-
-std::vector<std::pair<std::string, std::string>> driver_variants(const ks_driver_desc* d) {
-  std::vector<std::pair<std::string, std::string>> v{{"none", "the correct driver"}};
-  if (d->variants)
-    for (const char* const* p = d->variants; p[0] && p[1]; p += 2) v.emplace_back(p[0], p[1]);
-  return v;
-}
-
 void register_personality(const char* personality, PersonalityLoader load) {
   for (auto& [n, l] : personalities())
     if (n == personality) {
@@ -75,28 +47,32 @@ void register_personality(const char* personality, PersonalityLoader load) {
   personalities().emplace_back(personality, load);
 }
 
-void load_driver(World& w, const std::string& name, const std::string& variant) {
-  const ks_driver_desc* d = find_driver(name);
-  if (!d) {
-    std::string known;
-    for (auto* x : registry()) known += std::string(known.empty() ? "" : ", ") + x->name;
-    throw std::invalid_argument("unknown driver '" + name + "' (known drivers: " +
-                                (known.empty() ? "none registered" : known) + ")");
+bool personality_known(const std::string& personality) {
+  return find_loader(personality.c_str()) != nullptr;
+}
+
+Module& driver_module(const std::string& spec, const std::string& variant) {
+  Module& m = module_open(spec);
+  if (!personality_known(m.desc()->personality))
+    throw ModuleError("driver module " + m.path() + " is built for personality '" +
+                      m.desc()->personality + "', which this kernsim does not have");
+  if (!m.has_variant(variant)) {
+    std::string valid;
+    for (auto& [v, _] : m.variants()) valid += std::string(valid.empty() ? "" : ", ") + v;
+    throw ModuleError("driver '" + m.name() + "' has no variant '" + variant + "' (valid: " +
+                      valid + ")");
   }
-  auto vs = driver_variants(d);
-  bool ok = false;
-  std::string valid;
-  for (auto& [v, _] : vs) {
-    ok = ok || v == variant;
-    valid += std::string(valid.empty() ? "" : ", ") + v;
-  }
-  if (!ok)
-    throw std::invalid_argument("driver '" + name + "' has no variant '" + variant +
-                                "' (valid: " + valid + ")");
+  return m;
+}
+
+void load_driver(World& w, const std::string& spec, const std::string& variant) {
+  Module& m = driver_module(spec, variant);
+  const ks_driver_desc* d = m.desc();
   PersonalityLoader load = find_loader(d->personality);
-  if (!load)
-    throw std::invalid_argument("driver '" + name + "' needs personality '" + d->personality +
-                                "', which is not linked in (call ks_register_all_drivers)");
+  const std::string& name = m.name();
+  // The driver's globals as a fresh modload leaves them, whatever earlier
+  // Worlds in this process did to them.
+  m.restore();
   if (variant != "none") w.select_variant(name, variant);
 
   // Files left open at exit are closed before any driver detaches: that hook

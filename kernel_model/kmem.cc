@@ -27,6 +27,26 @@ unsigned char poison_byte(size_t i) {
   return reinterpret_cast<const unsigned char*>(&kKmemPoison)[i % 8];
 }
 
+// A buffer's data starts 16-aligned, so its poison goes a word at a time
+// (byte by byte it was a fifth of a lofi execution).
+void poison(unsigned char* p, size_t n) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) std::memcpy(p + i, &kKmemPoison, 8);
+  for (; i < n; i++) p[i] = poison_byte(i);
+}
+
+// The offset of the first byte of p[0, n) that is not poison, or n.
+size_t poison_intact(const unsigned char* p, size_t n) {
+  size_t i = 0;
+  for (uint64_t v; i + 8 <= n; i += 8) {
+    std::memcpy(&v, p + i, 8);
+    if (v != kKmemPoison) break;
+  }
+  for (; i < n; i++)
+    if (p[i] != poison_byte(i)) return i;
+  return n;
+}
+
 char* data_of(KmemHdr* h) { return reinterpret_cast<char*>(h + 1); }
 
 // The header of p if p is the start of a buffer of this World, else null.
@@ -89,8 +109,7 @@ KmemState& World::kmem() {
       if (h->freed) {
         // Writes after free: the poison must be intact.
         const unsigned char* p = reinterpret_cast<unsigned char*>(data_of(h));
-        for (size_t i = 0; i < h->size; i++) {
-          if (p[i] == poison_byte(i)) continue;
+        if (size_t i = poison_intact(p, h->size); i < h->size) {
           set_failure(sim::FailureKind::kMemory,
                       std::string("write after free: ") + std::to_string(h->size) +
                           "-byte buffer of tag " + h->tag + " was modified at offset " +
@@ -181,7 +200,7 @@ void kmem_free(World& w, void* p, size_t size, const char* op) {
   if (int64_t at = redzone_hit(h); at >= 0)
     w.fail(sim::FailureKind::kMemory, overrun_message(h, at, std::string("at ") + op),
            std::string("overrun:") + h->tag);
-  for (size_t i = 0; i < h->size; i++) static_cast<unsigned char*>(p)[i] = poison_byte(i);
+  poison(static_cast<unsigned char*>(p), h->size);
   h->freed = 1;
   h->free_step = s.step();
   h->free_tid = w.self_tid();

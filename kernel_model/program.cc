@@ -256,22 +256,11 @@ void thread_body(void* arg) {
 std::string program_check(const Program& p) {
   for (size_t i = 0; i < p.drivers.size(); i++) {
     const ProgDriver& d = p.drivers[i];
-    const ks_driver_desc* desc = find_driver(d.name);
-    if (!desc) {
-      std::string known;
-      for (auto* x : all_drivers()) known += std::string(known.empty() ? "" : ", ") + x->name;
-      return "driver[" + std::to_string(i) + "]: unknown driver '" + d.name +
-             "' (known drivers: " + (known.empty() ? "none registered" : known) + ")";
+    try {
+      driver_module(d.name, d.variant);
+    } catch (const ModuleError& e) {
+      return "driver[" + std::to_string(i) + "]: " + e.what();
     }
-    bool ok = false;
-    std::string valid;
-    for (auto& [v, _] : driver_variants(desc)) {
-      ok = ok || v == d.variant;
-      valid += std::string(valid.empty() ? "" : ", ") + v;
-    }
-    if (!ok)
-      return "driver[" + std::to_string(i) + "]: driver '" + d.name + "' has no variant '" +
-             d.variant + "' (valid: " + valid + ")";
   }
   std::set<std::string> procs, files, threads;
   for (auto& f : p.files) {
@@ -316,8 +305,11 @@ std::string program_check(const Program& p) {
 }
 
 void program_load(World& w, const Program& p) {
-  std::string err = program_check(p);
-  if (!err.empty()) throw std::invalid_argument("program: " + err);
+  if (!p.checked) {
+    std::string err = program_check(p);
+    if (!err.empty()) throw std::invalid_argument("program: " + err);
+    p.checked = true;
+  }
   for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
   for (auto& f : p.files) vfs_create(w, f.path, f.size, f.readonly);
   auto run = std::make_shared<ProgRun>();

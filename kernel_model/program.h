@@ -106,6 +106,10 @@ struct Program {
   std::vector<ProgFile> files;
   std::vector<ProgProc> procs;
   std::vector<ProgThread> threads;
+  // program_load checks a Program once, not at each of its executions
+  // (that was a tenth of a lofi execution); a Program is not changed once
+  // it has run.
+  mutable bool checked = false;
 };
 
 // Checks names and references before anything runs: an unknown driver,

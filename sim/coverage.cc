@@ -13,6 +13,28 @@ CoverageMap* coverage_attach(CoverageMap* m) {
   return old;
 }
 
+namespace {
+struct CovModule {
+  uintptr_t begin, size;
+  uint64_t salt;
+};
+CovModule cov_modules[kCovModules];
+size_t cov_nmodules = 0;
+}  // namespace
+
+void coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
+  if (cov_nmodules < kCovModules) cov_modules[cov_nmodules++] = {begin, end - begin, salt};
+}
+
+// A block's identity: its offset in its module, or in the host binary for
+// code linked into it (edge numbers then do not move with ASLR either).
+__attribute__((no_sanitize_coverage)) static inline uint64_t block_id(uintptr_t ra) {
+  for (size_t i = 0; i < cov_nmodules; i++)
+    if (ra - cov_modules[i].begin < cov_modules[i].size)
+      return (ra - cov_modules[i].begin) ^ cov_modules[i].salt;
+  return ra - reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
+}
+
 void coverage_context(uint32_t tid) {
   if (CoverageMap* m = tls_map) m->prev = (uint64_t{tid} + 1) * 0x9E3779B97F4A7C15ull >> 49;
 }
@@ -22,15 +44,12 @@ void coverage_context(uint32_t tid) {
 // In the libFuzzer build (KS_LIBFUZZER) drivers carry libFuzzer's own
 // coverage, not trace-pc, and libFuzzer's runtime defines this callback.
 #ifndef KS_LIBFUZZER_BUILD
-// Not instrumented itself (it is not driver code). The block's identity is
-// its return address relative to this function (both live in the same
-// binary), so edge numbers do not move with ASLR and agree across --jobs
-// processes; AFL's shift keeps A->B distinct from B->A.
+// Not instrumented itself (it is not driver code). Edge numbers agree across
+// --jobs processes (block_id); AFL's shift keeps A->B distinct from B->A.
 extern "C" __attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void) {
   ks::sim::CoverageMap* m = ks::sim::tls_map;
   if (!m) return;
-  uint64_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0)) -
-                reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
+  uint64_t pc = ks::sim::block_id(reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
   uint64_t cur = (pc ^ (pc >> 15)) * 0x2545F4914F6CDD1Dull >> (64 - ks::sim::kCovMapBits);
   m->hits[(cur ^ m->prev) & (ks::sim::kCovMapSize - 1)]++;
   m->prev = cur >> 1;

@@ -29,6 +29,11 @@ struct CoverageMap {
 CoverageMap* coverage_attach(CoverageMap* m);
 // The next blocks belong to simulated thread `tid`.
 void coverage_context(uint32_t tid);
+// Code in [begin, end) is numbered relative to begin, mixed with `salt`
+// (the module's name): a loaded module's edges stay the same whatever else
+// is loaded, and wherever the loader put it. Up to kCovModules ranges.
+constexpr size_t kCovModules = 32;
+void coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt);
 
 }  // namespace ks::sim
 

@@ -5,7 +5,6 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
-#include "kernel_model/freebsd/personality.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -57,6 +56,8 @@ void load(World& w, const ks_driver_desc* desc) {
 
 }  // namespace
 
-void register_personality() { km::register_personality("freebsd", load); }
+// Every host links the whole personality (drivers are loaded later, by
+// file), so its loader registers itself when the host starts.
+[[maybe_unused]] const bool registered = (km::register_personality("freebsd", load), true);
 
 }  // namespace ks::km::freebsd

@@ -7,10 +7,10 @@
 
 #include <stdexcept>
 
-#include "python/core/fuzz_exec.h"
-#include "python/core/fuzz_verdict.h"
+#include "runner/fuzz_exec.h"
+#include "runner/fuzz_verdict.h"
 #include "python/core/py_convert.h"
-#include "python/core/program_proto.h"
+#include "runner/program_proto.h"
 
 namespace py = pybind11;
 using namespace ks;

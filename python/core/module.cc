@@ -8,17 +8,16 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "drivers/registry.h"
 #include "kernel_model/drivers.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
-#include "python/core/explore.h"
-#include "python/core/program_proto.h"
+#include "runner/explore.h"
+#include "runner/program_proto.h"
 #include "python/core/py_convert.h"
 #include "python/core/scenario_threads.h"
-#include "python/core/search.h"
+#include "runner/search.h"
 #include "sim/fault_guard.h"
 
 namespace py = pybind11;
@@ -285,6 +284,17 @@ core::SetupFn python_setup(py::object fn) {
   };
 }
 
+py::dict module_dict(const km::Module& mod) {
+  py::dict x;
+  x["name"] = mod.name();
+  x["personality"] = mod.desc()->personality;
+  x["variants"] = mod.variants();
+  x["path"] = mod.path();
+  x["hash"] = mod.hash_hex();
+  x["data_bytes"] = mod.data_bytes();
+  return x;
+}
+
 core::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
   return [prog](km::World& w) { km::program_load(w, *prog); };
 }
@@ -298,7 +308,6 @@ std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
 PYBIND11_MODULE(_core, m) {
   m.doc() = "kernsim's deterministic kernel simulator (C++ core)";
   ks_register_fuzz(m);
-  ks_register_all_drivers();
 
   py::class_<SetupWorld>(m, "SetupWorld")
       .def("load_driver",
@@ -502,15 +511,17 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("drivers", [] {
     py::list out;
-    for (const ks_driver_desc* d : km::all_drivers()) {
-      py::dict x;
-      x["name"] = d->name;
-      x["personality"] = d->personality;
-      x["variants"] = km::driver_variants(d);
-      out.append(x);
-    }
+    for (km::Module* mod : km::modules_in_driver_path()) out.append(module_dict(*mod));
     return out;
-  });
+  }, "The drivers in the driver path, by name.");
+  m.def("module_info",
+        [](const std::string& spec, const std::string& personality) {
+          return module_dict(km::module_open(spec, personality));
+        },
+        py::arg("spec"), py::arg("personality") = "",
+        "Loads the module `spec` names (a registered name or a path; ValueError names what is "
+        "wrong) and describes it.");
+  m.def("add_driver_dir", &km::add_driver_dir, "Searches `dir` for NAME.so too.");
   m.def("errno_name", [](int e) { return std::string(km::errno_name(e)); });
   m.def("event_name", [](int k) { return std::string(km::event_kind_name(static_cast<uint16_t>(k))); },
         "Name of an event kind number (a block event's a0 says what the thread sleeps in).");

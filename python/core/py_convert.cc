@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "python/core/program_proto.h"
+#include "runner/program_proto.h"
 
 namespace ks::core {
 

@@ -10,7 +10,20 @@
     result = kernsim.explore(submit, strategy="pct", runs=10000, variant="no_done_check")
 """
 
-from . import sys  # noqa: F401  (kernsim.sys: the system calls threads yield)
+import os as _os
+import sys as _sys
+
+# Driver modules (shared objects, dlopen'ed by the simulator) resolve the
+# kernel API against this extension, which exports it: load it with
+# RTLD_GLOBAL so its symbols are visible to them.
+_flags = _sys.getdlopenflags()
+_sys.setdlopenflags(_flags | _os.RTLD_GLOBAL)
+try:
+    from . import _core  # noqa: F401
+finally:
+    _sys.setdlopenflags(_flags)
+
+from . import sys  # noqa: F401,E402  (kernsim.sys: the system calls threads yield)
 from .api import (ExploreResult, Failure, ReplayResult, drivers, explore, make_repro,  # noqa: F401
                   replay, run, run_repro)
 from .errors import CheckFailed, KernsimError, ReproError, ScenarioError  # noqa: F401

@@ -427,10 +427,14 @@ def run_repro(r, path="repro"):
     return Failure.from_core(d)
 
 
-def replay(path):
+def replay(path, check_build=True):
     """Replays a repro file; .matched says whether the outcome (kind and
-    signature) and the trace hash are the ones recorded."""
+    signature) and the trace hash are the ones recorded. A repro recorded
+    with another build of a driver module is refused (ReproError) unless
+    `check_build` is False."""
     r = repro_io.load(path)
+    if check_build:
+        repro_io.check_modules(r, path)
     out = run_repro(r, path)
     mism = []
     if out.kind != r.expected.kind:
@@ -456,4 +460,14 @@ def run(scn, strategy="round_robin", seed=0, execution=0, variant="none", params
 
 
 def drivers():
+    """The drivers in the driver path: name, personality, variants, path, hash."""
     return _core.drivers()
+
+
+def module_info(spec, personality=""):
+    """Loads the driver module `spec` names (a registered name or a path) and
+    describes it; a bad module is a KernsimError naming what is wrong."""
+    try:
+        return _core.module_info(spec, personality or "")
+    except ValueError as e:
+        raise KernsimError(str(e)) from e

@@ -48,15 +48,21 @@ def add_parser(sub, positive):
 
 
 def _load_desc(a):
-    desc = fuzz_desc.load(a.desc or fuzz_desc.find(a.driver))
-    if desc.driver != a.driver:
-        raise KernsimError(f"{a.desc}: field driver: describes '{desc.driver}', not '{a.driver}'")
-    known = {d["name"]: d for d in api.drivers()}
-    if a.driver not in known:
-        raise KernsimError(f"no driver '{a.driver}' in this build (drivers: {', '.join(sorted(known))})")
-    variants = ["none"] + [n for n, _ in known[a.driver]["variants"] if n != "none"]
+    info = api.module_info(a.driver)
+    name = info["name"]
+    # An out-of-tree module's description, NAME.ioctl.txtpb, sits beside the
+    # module or in the directory kernsim runs in (beside the sources).
+    beside = [os.path.join(d, name + ".ioctl.txtpb")
+              for d in (os.path.dirname(info["path"]), os.getcwd())]
+    path = a.desc or next((p for p in beside if os.path.isfile(p)), None) or fuzz_desc.find(name)
+    desc = fuzz_desc.load(path)
+    if desc.driver != name:
+        raise KernsimError(f"{path}: field driver: describes '{desc.driver}', not '{name}'")
+    variants = [n for n, _ in info["variants"]]
     if a.variant not in variants:
-        raise KernsimError(f"driver {a.driver} has no variant '{a.variant}' (variants: {', '.join(variants)})")
+        raise KernsimError(f"driver {name} has no variant '{a.variant}' (variants: {', '.join(variants)})")
+    if "/" in a.driver or a.driver.endswith(".so"):
+        desc.driver = info["path"]  # Programs (and repros) load the module by its file
     return desc
 
 
@@ -102,7 +108,7 @@ def cmd(a):
     if a.corpus:
         os.makedirs(a.corpus, exist_ok=True)
         from . import fuzz_corpus
-        fuzz_corpus.load_dir(a.corpus, a.driver)  # a corrupt file is an error before anything runs
+        fuzz_corpus.load_dir(a.corpus, desc.driver)  # a corrupt file is an error before anything runs
     print(f"kernsim fuzz driver={a.driver} variant={a.variant} time={a.time:g}s jobs={a.jobs} "
           f"seed={a.seed} corpus={a.corpus or '-'} out={a.out} "
           f"ioctls={','.join(io.name for io in desc.ioctl)}", flush=True)

@@ -130,7 +130,8 @@ class Fuzzer:
             small = prog
         os.makedirs(self.out_dir, exist_ok=True)
         n = len(self.findings)
-        path = os.path.join(self.out_dir, f"{self.desc.driver}-{self.variant}-{key[0]}-{n}.repro.txtpb")
+        drv = os.path.basename(self.desc.driver).removesuffix(".so")  # a name, or a module's path
+        path = os.path.join(self.out_dir, f"{drv}-{self.variant}-{key[0]}-{n}.repro.txtpb")
         repro_io.save(repro, path)
         from . import api
         try:

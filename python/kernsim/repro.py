@@ -41,7 +41,44 @@ def decisions_from_proto(schedule):
             for i, d in enumerate(schedule.decision)]
 
 
+def _driver_specs(repro):
+    if repro.HasField("program") and len(repro.program.thread):
+        return [d.name for d in repro.program.driver]
+    return [repro.driver]
+
+
+def stamp_modules(repro):
+    """Records which module file each driver of the run was loaded from."""
+    from . import _core
+    del repro.module[:]
+    for spec in _driver_specs(repro):
+        try:
+            info = _core.module_info(spec)
+        except ValueError:
+            continue  # not loadable here: nothing to record (replay will say why)
+        repro.module.add(name=info["name"], path=info["path"], hash=info["hash"])
+
+
+def check_modules(repro, path):
+    """A repro replays only on the build of each driver it was recorded
+    with: the same schedule on other code means nothing."""
+    from . import _core
+    specs = _driver_specs(repro)
+    for i, m in enumerate(repro.module):
+        spec = specs[i] if i < len(specs) else m.name
+        try:
+            info = _core.module_info(spec)
+        except ValueError as e:
+            raise ReproError(f"{path}: field module[{i}] ({m.name}): {e}") from e
+        if info["hash"] != m.hash:
+            raise ReproError(
+                f"{path}: field module[{i}] ({m.name}): recorded with the build of hash {m.hash}, "
+                f"but {info['path']} is hash {info['hash']}: another build of the driver "
+                f"(replay on the recorded build, or record it again: kernsim rerecord {path})")
+
+
 def save(repro, path):
+    stamp_modules(repro)
     text = text_format.MessageToString(repro)
     tmp = path + ".tmp"
     with open(tmp, "w") as f:

@@ -54,17 +54,30 @@ class Scenario:
     def __init__(self, fn, driver, program=False, doc=None):
         self.fn = fn
         self.name = fn.__name__
-        self.driver = driver
         self.program = program
         self.doc = doc or inspect.getdoc(fn) or ""
         self.module_file = os.path.abspath(inspect.getsourcefile(fn) or "")
+        self.driver = driver_spec(driver, os.path.dirname(self.module_file))
 
     def __repr__(self):
         return f"<scenario {self.name} of driver {self.driver}>"
 
 
+def driver_spec(driver, base_dir):
+    """A driver is a registered name ("lofi") or a module file ("mydrv.so",
+    "build/mydrv.so"); a relative file is relative to the scenario script, so
+    the scenario runs from any directory."""
+    if not isinstance(driver, str) or not driver:
+        raise ScenarioError(f"a scenario's driver must be a name or a module path, not {driver!r}")
+    is_path = "/" in driver or driver.endswith(".so")
+    if is_path and not os.path.isabs(driver):
+        return os.path.normpath(os.path.join(base_dir, driver))
+    return driver
+
+
 def scenario(driver):
-    """Declares a Python scenario of `driver`: fn(world, **params)."""
+    """Declares a Python scenario of `driver` (a registered name, or a
+    module's path relative to this script): fn(world, **params)."""
     def wrap(fn):
         return Scenario(fn, driver)
     return wrap

@@ -14,7 +14,6 @@
 #include <cerrno>
 #include <string>
 
-#include "drivers/registry.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/events.h"
 #include "kernel_model/program.h"
@@ -151,7 +150,6 @@ Outcome run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, const km::Progra
 }
 
 km::Program program(std::vector<km::ProgThread> threads, std::vector<std::string> procs) {
-  ks_register_all_drivers();
   km::Program p;
   for (auto& n : procs) p.procs.push_back({n, km::DataModel::kLP64, 0});
   p.threads = std::move(threads);

@@ -11,12 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "drivers/registry.h"
 #include "fuzz/decode.h"
 #include "fuzz/desc.h"
 #include "fuzz/minimize.h"
-#include "python/core/fuzz_verdict.h"
-#include "python/core/program_proto.h"
+#include "runner/fuzz_verdict.h"
+#include "runner/program_proto.h"
 
 namespace {
 
@@ -58,7 +57,6 @@ struct Case {
 const Case kCases[] = {{"sample", "sample"}, {"lofi", "lofi"}, {"ctl_ioctl", "ctl_ioctl"}};
 
 TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
-  ks_register_all_drivers();
   for (const Case& c : kCases) {
     auto d = desc(c.driver, c.dir);
     fuzz::Decoder dec(d, "none");
@@ -87,7 +85,6 @@ TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
 }
 
 TEST(FuzzDecode, CorrectDriversGiveNoFinding) {
-  ks_register_all_drivers();
   for (const Case& c : {kCases[1], kCases[2]}) {
     auto d = desc(c.driver, c.dir);
     fuzz::Decoder dec(d, "none");
@@ -131,8 +128,12 @@ TEST(FuzzDecode, LayoutIsNaturallyAligned) {
   auto d = desc("ctl_ioctl", "ctl_ioctl");
   for (const auto& io : d.ioctl()) {
     fuzz::Layout l = fuzz::field_layout(io);
-    if (io.name() == "CTL_IO") EXPECT_EQ(l.size, 64u);
-    if (io.name() == "CTL_PORT_REQ") EXPECT_EQ(l.size, 168u);
+    if (io.name() == "CTL_IO") {
+      EXPECT_EQ(l.size, 64u);
+    }
+    if (io.name() == "CTL_PORT_REQ") {
+      EXPECT_EQ(l.size, 168u);
+    }
   }
 }
 

@@ -10,7 +10,6 @@
 #include <string>
 
 #include "drivers/lofi/lofi_io.h"
-#include "drivers/registry.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/program.h"
 #include "tests/cpp/prog_builders.h"
@@ -57,7 +56,6 @@ std::string block(int seed) {
 }
 
 km::Program program(std::vector<km::ProgThread> threads) {
-  ks_register_all_drivers();
   km::Program p;
   p.drivers.push_back({"lofi", "none"});
   p.files.push_back({kFile, 4 * kBs, false});

@@ -9,7 +9,7 @@
 #include "sim/strategies/random.h"
 #include "sim/strategies/replay.h"
 #include "sim/strategies/round_robin.h"
-#include "tests/cpp/kdrivers/lw_run.h"
+#include "bench/lost_wakeup/lw_run.h"
 
 using namespace ks;
 

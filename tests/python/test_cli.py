@@ -125,7 +125,7 @@ def test_round_robin_exits_0(handshake, cli):
 def test_drivers(cli):
     r = cli("drivers")
     assert r.returncode == 0
-    assert re.search(r"^sample\s+\(personality illumos\)", r.stdout, re.M)
+    assert re.search(r"^sample\s+\(personality illumos, \S+sample.so, hash 0x[0-9a-f]{16}\)", r.stdout, re.M)
     assert re.search(r"^\s+none\s+the correct driver", r.stdout, re.M)
     assert re.search(r"^\s+no_done_check\s+\S", r.stdout, re.M)
 

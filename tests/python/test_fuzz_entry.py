@@ -55,7 +55,7 @@ def test_malformed_description_named_as_python_names_it(text, where, tmp_path):
 
 def test_bad_variant_and_wrong_driver(tmp_path):
     r = _run("lofi", [], tmp_path, KERNSIM_VARIANT="nope")
-    assert r.returncode == 2 and "driver lofi has no variant 'nope'" in r.stderr
+    assert r.returncode == 2 and "driver 'lofi' has no variant 'nope'" in r.stderr
     other = fuzz_desc.find("sample")
     r = _run("lofi", [], tmp_path, KERNSIM_FUZZ_DESC=other)
     assert r.returncode == 2 and "describes 'sample', this entry point fuzzes 'lofi'" in r.stderr

@@ -134,10 +134,14 @@ void ks_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 int ks_variant(const char *driver, const char *variant);
 
 /*
- * A driver's registration: one per driver, defined by its personality's
- * registration macro. variants: NULL-terminated list of name, description
- * pairs. The build renames a module's _init/_fini/_info per driver.
+ * A driver module's registration: one per module, the symbol `ks_module`,
+ * defined by its personality's registration macro (KS_ILLUMOS_DRIVER,
+ * KS_FREEBSD_DRIVER in <sys/kernsim.h>). variants: NULL-terminated list of
+ * name, description pairs. A module whose abi_version is not this
+ * kernsim's is refused at load.
  */
+#define KS_ABI_VERSION 1
+#define KS_MODULE_SYMBOL "ks_module"
 struct ks_driver_desc {
 	const char *name;
 	const char *personality;
@@ -145,6 +149,7 @@ struct ks_driver_desc {
 	int (*mod_init)(void);
 	int (*mod_fini)(void);
 	void *module;
+	unsigned abi_version;
 };
 
 /* the current thread */

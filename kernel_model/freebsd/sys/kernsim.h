@@ -2,9 +2,9 @@
  * kernsim's additions to a driver's view of FreeBSD: run-time selection of
  * the bug variants a driver ships, an explicit preemption point, and the
  * registration glue. KS_FREEBSD_DRIVER(ctl_ioctl, variants, ctl_moduledata)
- * defines `ks_driver_ctl_ioctl`, whose module is that moduledata_t (its
- * event handler gets MOD_LOAD and MOD_UNLOAD). variants: NULL-terminated
- * name, description pairs (or NULL).
+ * defines `ks_module`, which kernsim looks up after loading the file; the
+ * module is that moduledata_t (its event handler gets MOD_LOAD and
+ * MOD_UNLOAD). variants: NULL-terminated name, description pairs (or NULL).
  */
 #ifndef _KS_FREEBSD_SYS_KERNSIM_H
 #define _KS_FREEBSD_SYS_KERNSIM_H
@@ -16,7 +16,9 @@
 #define KS_PREEMPT() ks_preempt()
 
 #define KS_FREEBSD_DRIVER(drv, variants, moddata)				\
-	const struct ks_driver_desc ks_driver_##drv = {				\
-		#drv, "freebsd", (variants), 0, 0, (void *)&(moddata) }
+	__attribute__((visibility("default")))					\
+	const struct ks_driver_desc ks_module = {				\
+		#drv, "freebsd", (variants), 0, 0, (void *)&(moddata),		\
+		KS_ABI_VERSION }
 
 #endif

@@ -13,17 +13,19 @@
 #define KS_PREEMPT() ks_preempt()
 
 /*
- * KS_ILLUMOS_DRIVER(sample, sample_variants) defines the driver's
- * registration, `ks_driver_sample`, naming its module entry points. Every
- * illumos module defines _init and _fini (and the ELF _init would collide),
- * so the build renames them per driver: -D_init=<name>__init
- * -D_fini=<name>__fini -D_info=<name>__info; the names below expand the same
- * way. `variants`: NULL-terminated name, description pairs (or NULL).
+ * KS_ILLUMOS_DRIVER(sample, sample_variants) registers the module: it
+ * defines `ks_module`, which kernsim looks up after loading the file and
+ * which names the module's _init and _fini. `variants`: NULL-terminated
+ * name, description pairs (or NULL). A module is built with kernsim
+ * build-driver (or kernsim_add_driver in CMake), which keeps the ELF
+ * loader from taking _init for its own.
  */
 #define KS_ILLUMOS_DRIVER(drv, variants)                                      \
 	extern int _init(void);                                               \
 	extern int _fini(void);                                               \
-	const struct ks_driver_desc ks_driver_##drv = {                       \
-		#drv, "illumos", (variants), _init, _fini, (void *)0 }
+	__attribute__((visibility("default")))                                \
+	const struct ks_driver_desc ks_module = {                             \
+		#drv, "illumos", (variants), _init, _fini, (void *)0,         \
+		KS_ABI_VERSION }
 
 #endif

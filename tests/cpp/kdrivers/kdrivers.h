@@ -4,22 +4,13 @@
 
 #include <sys/ksynch.h>
 
+/* the lost wakeup lives with the benchmark that measures it */
+#include "bench/lost_wakeup/lost_wakeup.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-enum { LW_UNCHECKED = 0, LW_CHECKED = 1, LW_WINDOW = 2 };
-
-struct lw_state {
-	kmutex_t lw_lock;
-	kcondvar_t lw_cv;
-	int lw_done;
-	int lw_checked; /* LW_* */
-	int lw_pad;
-};
-void lw_init(struct lw_state *);
-void lw_waiter(void *);
-void lw_signaller(void *);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-#include "python/core/search.h"
+#include "runner/search.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "python/core/program_proto.h"
+#include "runner/program_proto.h"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "python/core/strategy_spec.h"
+#include "runner/strategy_spec.h"
 
 #include "sim/strategies/dfs.h"
 #include "sim/strategies/pct.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "kernel_model/world.h"
-#include "python/core/strategy_spec.h"
+#include "runner/strategy_spec.h"
 
 namespace ks::core {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernel_model/world.h"
-#include "tests/cpp/kdrivers/kdrivers.h"
+#include "bench/lost_wakeup/lost_wakeup.h"
 
 namespace ks::kdrivers {
 

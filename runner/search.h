@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-#include "python/core/explore.h"
+#include "runner/explore.h"
 #include "sim/strategies/dfs.h"
 
 namespace ks::core {

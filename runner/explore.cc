@@ -1,4 +1,4 @@
-#include "python/core/explore.h"
+#include "runner/explore.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "python/core/fuzz_verdict.h"
+#include "runner/fuzz_verdict.h"
 
 namespace ks::core {
 

@@ -14,7 +14,7 @@
 #include <sys/condvar.h>
 #include <sys/kernsim.h>
 
-#include "kdrivers.h"
+#include "lost_wakeup.h"
 
 void lw_init(struct lw_state *s) {
 	mutex_init(&s->lw_lock, NULL, MUTEX_DEFAULT, NULL);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "kernel_model/program.h"
-#include "python/core/explore.h"
+#include "runner/explore.h"
 #include "sim/coverage.h"
 
 namespace ks::core {

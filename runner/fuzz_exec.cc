@@ -1,4 +1,4 @@
-#include "python/core/fuzz_exec.h"
+#include "runner/fuzz_exec.h"
 
 #include <cstring>
 

@@ -1,0 +1,75 @@
+# How a driver module is built: the one set of flags that both the in-tree
+# drivers (kernsim_add_driver) and out-of-tree ones (kernsim build-driver,
+# which reads them from build/python/kernsim/build_config.json) use.
+#
+# -Werror=implicit-function-declaration: a kernel function the personality
+#   does not declare is a compile error naming it, never a silent link to
+#   something else.
+# -nostartfiles and -init/-fini naming no symbol: an illumos module defines
+#   _init and _fini, which the C start files and the ELF loader would
+#   otherwise take for their own (run at dlopen, outside any World).
+# -z now: every symbol resolved at load (an unknown one is an error there,
+#   and the GOT is final before the module's data is copied for restore).
+# --build-id=none and the prefix map: the loaded bytes do not depend on the
+#   checkout's path, so a repro's module hash agrees across clones.
+#
+# Another project can include this file to build its drivers the same way
+# (kernsim_add_driver); paths into kernsim are taken from this file's place.
+get_filename_component(KS_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
+set(KS_DRIVER_DIR ${CMAKE_BINARY_DIR}/drivers)
+set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden -Wall -Wextra
+    -Wno-unused-parameter -Werror=implicit-function-declaration)
+set(KS_DRIVER_LDFLAGS -shared -nostartfiles -Wl,-init,ks_no_dt_init -Wl,-fini,ks_no_dt_fini
+    -Wl,-z,now -Wl,--build-id=none)
+option(KS_DRIVER_COVERAGE "instrument driver code for the fuzzer's edge coverage" ON)
+if(KS_LIBFUZZER)  # libFuzzer steers by its own counters (fuzz/)
+  set(KS_DRIVER_COVERAGE_FLAGS -fsanitize=fuzzer-no-link)
+elseif(KS_DRIVER_COVERAGE)
+  set(KS_DRIVER_COVERAGE_FLAGS -fsanitize-coverage=trace-pc)
+else()
+  set(KS_DRIVER_COVERAGE_FLAGS "")
+endif()
+set(KS_PERSONALITIES illumos freebsd)
+set(KS_INCLUDE_illumos ${KS_ROOT}/kernel_model/illumos ${KS_ROOT}/kernel_model/abi)
+set(KS_INCLUDE_freebsd ${KS_ROOT}/kernel_model/freebsd ${KS_ROOT}/kernel_model/abi)
+
+# kernsim_add_driver(<name> PERSONALITY <illumos|freebsd> SOURCES <c files>...
+#                    [DEFINES <NAME[=value]>...] [OUTPUT_DIRECTORY <dir>]
+#                    [NO_COVERAGE])
+# builds <dir>/<name>.so (default: the build's driver directory, where
+# drivers are found by name).
+function(kernsim_add_driver name)
+  cmake_parse_arguments(D "NO_COVERAGE" "PERSONALITY;OUTPUT_DIRECTORY" "SOURCES;DEFINES" ${ARGN})
+  set(cov ${KS_DRIVER_COVERAGE_FLAGS})
+  if(D_NO_COVERAGE)
+    set(cov "")
+  endif()
+  if(NOT D_PERSONALITY IN_LIST KS_PERSONALITIES)
+    message(FATAL_ERROR "kernsim_add_driver(${name}): PERSONALITY must be one of ${KS_PERSONALITIES}")
+  endif()
+  if(NOT D_OUTPUT_DIRECTORY)
+    set(D_OUTPUT_DIRECTORY ${KS_DRIVER_DIR})
+  endif()
+  add_library(ks_module_${name} MODULE ${D_SOURCES})
+  set_target_properties(ks_module_${name} PROPERTIES PREFIX "" SUFFIX ".so" OUTPUT_NAME ${name}
+    LIBRARY_OUTPUT_DIRECTORY ${D_OUTPUT_DIRECTORY} C_VISIBILITY_PRESET hidden)
+  target_include_directories(ks_module_${name} PRIVATE ${KS_INCLUDE_${D_PERSONALITY}})
+  target_compile_definitions(ks_module_${name} PRIVATE ${D_DEFINES})
+  target_compile_options(ks_module_${name} PRIVATE ${KS_DRIVER_CFLAGS} ${cov}
+    -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
+  target_link_options(ks_module_${name} PRIVATE ${KS_DRIVER_LDFLAGS})
+  add_dependencies(ks_driver_modules ks_module_${name})
+endfunction()
+if(NOT TARGET ks_driver_modules)
+  add_custom_target(ks_driver_modules ALL)
+endif()
+
+# A host: a binary that runs Worlds and loads driver modules into them. It
+# links the whole kernel API (every personality, the ABI, the coverage
+# callback) and exports it, since modules resolve their kernel calls
+# against the host; and it depends on the driver modules being built.
+function(ks_host target)
+  target_link_libraries(${target} PRIVATE ks_abi ks_illumos ks_freebsd)
+  set_target_properties(${target} PROPERTIES ENABLE_EXPORTS ON)
+  add_dependencies(${target} ks_driver_modules)
+endfunction()

@@ -1,0 +1,275 @@
+// Opening driver modules: the checks a file must pass (each refusal one
+// line naming the file), dlopen, the registration, and the writable
+// segments' as-loaded copy.
+#include "kernel_model/module.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+
+#include "sim/coverage.h"
+
+#ifndef KS_DRIVER_DIR
+#define KS_DRIVER_DIR ""
+#endif
+
+namespace ks::km {
+
+namespace {
+
+// Process-wide, as dlopen is: keyed by absolute path (a string, so the
+// table's order never depends on an address).
+std::map<std::string, std::unique_ptr<Module>>& opened() {
+  static std::map<std::string, std::unique_ptr<Module>> m;
+  return m;
+}
+std::vector<std::string>& added_dirs() {
+  static std::vector<std::string> d;
+  return d;
+}
+
+[[noreturn]] void refuse(const std::string& path, const std::string& why) {
+  throw ModuleError("driver module " + path + ": " + why);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) refuse(path, std::string("cannot read it (") + std::strerror(errno) + ")");
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+uint64_t fnv(uint64_t h, const void* p, size_t n) {
+  auto* b = static_cast<const uint8_t*>(p);
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ull;
+  return h;
+}
+
+// A shared object for this host, or a refusal saying what it is instead;
+// returns the hash of what its PT_LOAD segments map.
+uint64_t check_elf(const std::string& path, const std::string& img) {
+  const char* not_so = "not a shared object (build it with kernsim build-driver)";
+  if (img.size() < sizeof(Elf64_Ehdr) || std::memcmp(img.data(), ELFMAG, SELFMAG) != 0)
+    refuse(path, not_so);
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, img.data(), sizeof eh);
+  if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64)
+    refuse(path, "an ELF file for another machine (kernsim runs x86-64 modules)");
+  if (eh.e_type != ET_DYN) refuse(path, std::string("an ELF ") +
+                                        (eh.e_type == ET_REL ? "object file" : "executable") +
+                                        ", " + not_so);
+  if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+      eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > img.size())
+    refuse(path, "a damaged ELF file (its program headers lie outside it)");
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned i = 0; i < eh.e_phnum; i++) {
+    Elf64_Phdr ph;
+    std::memcpy(&ph, img.data() + eh.e_phoff + i * sizeof ph, sizeof ph);
+    if (ph.p_type != PT_LOAD) continue;
+    if (ph.p_offset + ph.p_filesz > img.size())
+      refuse(path, "a damaged ELF file (a segment lies outside it)");
+    h = fnv(h, &ph.p_vaddr, sizeof ph.p_vaddr);
+    h = fnv(h, &ph.p_memsz, sizeof ph.p_memsz);
+    h = fnv(h, img.data() + ph.p_offset, ph.p_filesz);
+  }
+  return h;
+}
+
+struct PhdrQuery {
+  uintptr_t base;
+  std::vector<Elf64_Phdr> phdrs;
+};
+
+int find_phdrs(struct dl_phdr_info* info, size_t, void* arg) {
+  auto* q = static_cast<PhdrQuery*>(arg);
+  if (info->dlpi_addr != q->base || !info->dlpi_name || !info->dlpi_name[0]) return 0;
+  q->phdrs.assign(info->dlpi_phdr, info->dlpi_phdr + info->dlpi_phnum);
+  return 1;
+}
+
+std::string absolute(const std::string& path) {
+  char* r = realpath(path.c_str(), nullptr);
+  if (!r) refuse(path, std::string("cannot open it (") + std::strerror(errno) + ")");
+  std::string s(r);
+  std::free(r);
+  return s;
+}
+
+std::string resolve_name(const std::string& name) {
+  if (name.empty()) throw ModuleError("a driver needs a name or a module path");
+  std::string tried;
+  for (auto& d : driver_path()) {
+    std::string p = d + "/" + name + ".so";
+    if (access(p.c_str(), F_OK) == 0) return p;
+    tried += (tried.empty() ? "" : ", ") + d;
+  }
+  std::string known;
+  for (Module* m : modules_in_driver_path()) known += (known.empty() ? "" : ", ") + m->name();
+  throw ModuleError("unknown driver '" + name + "': no " + name + ".so in the driver path (" +
+                    (tried.empty() ? "empty" : tried) + "; known drivers: " +
+                    (known.empty() ? "none" : known) + ")");
+}
+
+}  // namespace
+
+bool module_spec_is_path(const std::string& spec) {
+  return spec.find('/') != std::string::npos ||
+         (spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0);
+}
+
+std::vector<std::string> driver_path() {
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("KERNSIM_DRIVER_PATH")) {
+    std::stringstream s(env);
+    for (std::string d; std::getline(s, d, ':');)
+      if (!d.empty()) out.push_back(d);
+  }
+  for (auto& d : added_dirs()) out.push_back(d);
+  if (KS_DRIVER_DIR[0]) out.push_back(KS_DRIVER_DIR);
+  return out;
+}
+
+void add_driver_dir(const std::string& dir) {
+  if (std::find(added_dirs().begin(), added_dirs().end(), dir) == added_dirs().end())
+    added_dirs().push_back(dir);
+}
+
+Module& module_open(const std::string& spec, const std::string& personality) {
+  // Every execution of a Program names its drivers: the spec's answer is
+  // kept, so only the first costs file system calls.
+  static std::map<std::string, Module*> by_spec;
+  auto hit = by_spec.find(spec);
+  Module& m = hit != by_spec.end() ? *hit->second : *(by_spec[spec] = &Module::open(spec));
+  if (!personality.empty() && personality != m.desc()->personality)
+    refuse(m.path(), std::string("was built for the ") + m.desc()->personality +
+                         " personality, not " + personality);
+  return m;
+}
+
+Module& Module::open(const std::string& spec) {
+  std::string path = absolute(module_spec_is_path(spec) ? spec : resolve_name(spec));
+  auto& table = opened();
+  auto it = table.find(path);
+  if (it == table.end()) {
+    std::string img = read_file(path);
+    uint64_t hash = check_elf(path, img);
+    void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      const char* e = dlerror();
+      std::string why = e ? e : "dlopen failed";
+      if (why.rfind(path + ": ", 0) == 0) why = why.substr(path.size() + 2);
+      refuse(path, "cannot be loaded: " + why +
+                       (why.find("undefined symbol") != std::string::npos
+                            ? " (a kernel function this kernsim does not provide)"
+                            : ""));
+    }
+    auto m = std::unique_ptr<Module>(new Module);
+    m->path_ = path;
+    m->handle_ = h;
+    m->hash_ = hash;
+    auto* d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_SYMBOL));
+    if (!d)
+      refuse(path, "has no kernsim registration (" KS_MODULE_SYMBOL
+                   "): add KS_ILLUMOS_DRIVER(name, variants) or KS_FREEBSD_DRIVER(name, "
+                   "variants, moduledata) from <sys/kernsim.h>");
+    if (d->abi_version != KS_ABI_VERSION)
+      refuse(path, "was built against kernsim ABI " + std::to_string(d->abi_version) +
+                       ", this kernsim has " + std::to_string(KS_ABI_VERSION) +
+                       ": rebuild it with this kernsim's build-driver");
+    if (!d->name || !d->name[0] || !d->personality)
+      refuse(path, "its registration names no driver or personality");
+    m->desc_ = d;
+    m->name_ = d->name;
+
+    link_map* lm = nullptr;
+    dlinfo(h, RTLD_DI_LINKMAP, &lm);
+    PhdrQuery q{lm ? lm->l_addr : 0, {}};
+    dl_iterate_phdr(find_phdrs, &q);
+    uintptr_t relro_lo = 0, relro_hi = 0;
+    for (auto& ph : q.phdrs)
+      if (ph.p_type == PT_GNU_RELRO) {
+        relro_lo = q.base + ph.p_vaddr;
+        relro_hi = relro_lo + ph.p_memsz;
+      }
+    for (auto& ph : q.phdrs) {
+      if (ph.p_type != PT_LOAD) continue;
+      uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;
+      if (ph.p_flags & PF_X) sim::coverage_add_module(lo, hi, fnv(0xcbf29ce484222325ull, d->name,
+                                                             std::strlen(d->name)));
+      if (!(ph.p_flags & PF_W)) continue;
+      if (relro_lo <= lo && relro_hi > lo) lo = std::min(relro_hi, hi);  // RELRO starts it
+      if (hi <= lo) continue;
+      Module::Segment s{reinterpret_cast<uint8_t*>(lo), hi - lo,
+                        std::make_unique<uint8_t[]>(hi - lo)};
+      copy_data(s.as_loaded.get(), s.at, s.size);
+      m->segs_.push_back(std::move(s));
+    }
+    it = table.emplace(path, std::move(m)).first;
+  }
+  return *it->second;
+}
+
+Module::~Module() = default;  // never dlclose'd: a process keeps what it loaded
+
+std::string Module::hash_hex() const {
+  char b[19];
+  std::snprintf(b, sizeof b, "0x%016llx", static_cast<unsigned long long>(hash_));
+  return b;
+}
+
+size_t Module::data_bytes() const {
+  size_t n = 0;
+  for (auto& s : segs_) n += s.size;
+  return n;
+}
+
+std::vector<std::pair<std::string, std::string>> Module::variants() const {
+  std::vector<std::pair<std::string, std::string>> v{{"none", "the correct driver"}};
+  if (desc_->variants)
+    for (const char* const* p = desc_->variants; p[0] && p[1]; p += 2) v.emplace_back(p[0], p[1]);
+  return v;
+}
+
+bool Module::has_variant(const std::string& v) const {
+  for (auto& [n, _] : variants())
+    if (n == v) return true;
+  return false;
+}
+
+std::vector<Module*> modules_in_driver_path() {
+  std::map<std::string, Module*> byname;
+  for (auto& d : driver_path()) {
+    std::vector<std::string> files;
+    if (DIR* dir = opendir(d.c_str())) {
+      while (dirent* e = readdir(dir)) {
+        std::string f = e->d_name;
+        if (f.size() > 3 && f.compare(f.size() - 3, 3, ".so") == 0) files.push_back(f);
+      }
+      closedir(dir);
+    }
+    std::sort(files.begin(), files.end());
+    for (auto& f : files) {
+      try {
+        Module& m = module_open(d + "/" + f);
+        byname.emplace(m.name(), &m);
+      } catch (const ModuleError&) {
+        // not a driver module: not listed
+      }
+    }
+  }
+  std::vector<Module*> out;
+  for (auto& [_, m] : byname) out.push_back(m);
+  return out;
+}
+
+}  // namespace ks::km

@@ -1,0 +1,72 @@
+"""kernsim build-driver: builds a driver module from its C sources, in the
+user's own directory, exactly as the shipped drivers are built (the flags
+come from the build, cmake/KernsimDriver.cmake, via build_config.json)."""
+
+import json
+import os
+import subprocess
+
+from .errors import KernsimError
+
+PERSONALITIES = ("illumos", "freebsd")
+
+
+def config():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build_config.json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise KernsimError(f"cannot read {path} (made by kernsim's build): {e}") from e
+
+
+def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
+            cwd=None):
+    """The compiler command line that builds `out` from `sources`."""
+    if personality not in PERSONALITIES:
+        raise KernsimError(f"unknown personality '{personality}' "
+                           f"(personalities: {', '.join(PERSONALITIES)})")
+    cfg = config()
+    cwd = os.path.abspath(cwd or os.getcwd())
+    cmd = [cc or os.environ.get("CC") or cfg["cc"]]
+    cmd += cfg["cflags"] + (cfg["coverage_flags"] if coverage else [])
+    cmd += [f"-I{d}" for d in includes] + [f"-I{d}" for d in cfg["include"][personality]]
+    cmd += [f"-D{d}" for d in defines]
+    # Sources named relative to the user's directory, as the in-tree build
+    # names them relative to the checkout: the module's bytes do not
+    # depend on where the directory is.
+    cmd += [f"-ffile-prefix-map={cwd}/="]
+    cmd += cfg["ldflags"] + ["-o", out] + list(sources)
+    return cmd
+
+
+def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=True):
+    """Builds the module, then loads it once to check it (its registration,
+    every kernel function it calls resolved). Returns the module's
+    description; a failure is a KernsimError, with the compiler's own
+    messages on stderr."""
+    if not sources:
+        raise KernsimError("build-driver: no source files")
+    for s in sources:
+        if not os.path.isfile(s):
+            raise KernsimError(f"build-driver: source {s} does not exist")
+    outdir = os.path.dirname(os.path.abspath(out))
+    os.makedirs(outdir, exist_ok=True)
+    cmd = command(personality, out, sources, defines, includes, cc, coverage)
+    try:
+        rc = subprocess.run(cmd).returncode
+    except OSError as e:
+        raise KernsimError(f"build-driver: cannot run the compiler {cmd[0]}: {e.strerror}") from e
+    if rc != 0:
+        raise KernsimError(f"build-driver: {cmd[0]} failed (exit status {rc}); its messages are above")
+    from . import _core
+    try:
+        info = _core.module_info(os.path.abspath(out))
+    except ValueError as e:
+        os.unlink(out)  # never leave a module behind that cannot load
+        raise KernsimError(str(e)) from e
+    if info["personality"] != personality:
+        os.unlink(out)
+        raise KernsimError(f"build-driver: {out} registers a {info['personality']} driver, "
+                           f"but was built with --personality {personality}")
+    return info
