@@ -154,6 +154,23 @@ TEST(FidelitySyscalls, IllumosPhysioErrorIsTheResultNotACount) {
   EXPECT_EQ(o.log, attached({102, 1, -EIO, 202}));
 }
 
+// rw.c read(): EINTR after part of the transfer returns the part moved;
+// EINTR before anything moved is the error.
+TEST(FidelitySyscalls, IllumosEintrKeepsAPartialCount) {
+  for (int mode : {1, 2}) {
+    Outcome o = run_rr(Pers::kIllumos,
+                       {{"u", [mode](km::World& w) {
+                           kfid_read_mode = mode;
+                           int64_t fd = km::sys_open(w, "/dev/rkfid/0", km::kORdwr);
+                           kfid_log[kfid_nlog++] = km::sys_read(w, fd, map_page(w), 100);
+                           km::sys_close(w, fd);
+                         }, true},
+                        {"k", [](km::World& w) { km::sys_kill(w, "u", 2); }, true}});
+    EXPECT_PASS(o);
+    EXPECT_EQ(o.log, attached({102, mode == 1 ? 10 : -EINTR, 202})) << "mode " << mode;
+  }
+}
+
 // ioctl(9E): arg is "the argument passed by the caller": the user's value
 // or address, unchanged (illumos does no generic copy).
 TEST(FidelitySyscalls, IllumosIoctlGetsTheUserArgumentUnchanged) {

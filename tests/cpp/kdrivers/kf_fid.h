@@ -25,6 +25,10 @@ void kfid_init(void);
 void kfid_attach(struct dev_info *dip);
 void kfid_detach(struct dev_info *dip);
 
+/* cb_read: 0 physio through a failing strategy routine; 1 move 10 bytes,
+ * then sleep interruptibly (cv_wait_sig) until a signal; 2 only sleep. */
+extern int kfid_read_mode;
+
 /* cb_ioctl commands */
 #define KFID_IOC_ARG 1		/* logs the argument it got */
 #define KFID_IOC_FLAGS 2	/* logs the open flags of the last open */
