@@ -140,7 +140,9 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
   OpenFile* f = h.f.get();
   if (!f) return -EBADF;
   if (!(f->flags & (write ? kFWrite : kFRead))) return -EBADF;
-  if (positional && off < 0) return -EINVAL;
+  // A negative pread/pwrite offset is EINVAL only for files that are not
+  // character devices (FreeBSD kern_preadv/kern_pwritev; illumos rw.c
+  // checks offsets of regular files only): a device node's driver decides.
   UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags};
   DevNode& n = *f->node;
   auto fn = write ? n.ops.write : n.ops.read;

@@ -198,6 +198,20 @@ TEST(FidelitySyscalls, FreebsdReadKeepsAPartialCountOnlyAfterAnInterruption) {
   }
 }
 
+// FreeBSD sys/kern/sys_generic.c kern_preadv: a negative offset is EINVAL
+// "offset < 0 && (fp->f_vnode == NULL || fp->f_vnode->v_type != VCHR)":
+// a character device's driver gets it (illumos rw.c pread checks the
+// offset of regular files only).
+TEST(FidelitySyscalls, NegativePreadOffsetReachesACharacterDriver) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"u", [](km::World& w) {
+                                         int64_t fd = km::sys_open(w, "/dev/kfbfid", km::kORdwr);
+                                         kfbfid_log[kfbfid_nlog++] = km::sys_pread(w, fd, map_page(w), 100, -4096);
+                                         km::sys_close(w, fd);
+                                       }, true}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, 100, 10, 200}));
+}
+
 // FreeBSD sys/kern/sys_generic.c sys_ioctl(): before the file is used, a
 // command that has no direction, that has IOC_IN/IOC_OUT with no size, or
 // IOC_VOID with a size other than an int's is ENOTTY (so is a size over
