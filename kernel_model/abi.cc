@@ -25,10 +25,12 @@ std::string vformat(const char* fmt, va_list ap) {
 
 extern "C" {
 
-void ks_mutex_init(ks_handle_t* h, const char* name, int spin, const char* expr) {
+void ks_mutex_init(ks_handle_t* h, const char* name, int flags, const char* expr) {
   World& w = W();
   w.init_handle(H(h), ks::km::kObjMutex, name, expr);
-  w.obj(static_cast<ks::sim::ObjId>(h->v)).spin = spin != 0;
+  ks::km::KObject& o = w.obj(static_cast<ks::sim::ObjId>(h->v));
+  o.spin = (flags & KS_MTX_SPIN) != 0;
+  o.no_sleep_held = (flags & KS_MTX_NOSLEEP) != 0;
 }
 void ks_mutex_enter(ks_handle_t* h, const char* expr) {
   World& w = W();
@@ -121,6 +123,6 @@ int ks_variant(const char* driver, const char* variant) {
 
 uint32_t ks_thread_id(void) { return W().self_tid(); }
 const char* ks_thread_name(void) { return W().thread_name(W().self_tid()); }
-int ks_in_interrupt(void) { return W().sim().cur()->interrupt ? 1 : 0; }
+int ks_in_interrupt(void) { return W().sim().cur()->ctx != ks::km::kCtxThread ? 1 : 0; }
 
 }  // extern "C"

@@ -1,8 +1,10 @@
 // Callouts. A callout is a Sim timer; when the clock reaches it (at any
 // scheduling point where the strategy advances the clock, or when nothing
-// else can run), it becomes a thread of its own in interrupt context, so it
-// races with running threads as a real one does, and sleeping in it is the
-// misuse assert_may_sleep reports. Each callout is a kernel object: the
+// else can run), it becomes a thread of its own in soft interrupt context
+// (timeout(9F): a soft interrupt handler's rules; callout(9): no sleeping),
+// so it races with running threads as a real one does: it may block briefly
+// on an adaptive mutex, and sleeping in it is the misuse assert_may_sleep
+// reports. Each callout is a kernel object: the
 // owner of a running callout is its thread, and untimeout sleeps on it.
 #include "kernel_model/callout.h"
 
@@ -62,7 +64,7 @@ void callout_main(void* arg) {
 void fire(void* arg, uint64_t) {
   Callout& c = *static_cast<Callout*>(arg);
   c.state = CalloutState::kFired;
-  c.thread = c.w->spawn(c.name, callout_main, &c, /*daemon=*/false, /*interrupt=*/true);
+  c.thread = c.w->spawn(c.name, callout_main, &c, /*daemon=*/false, kCtxSoft);
   c.w->obj(c.obj).owner = c.thread;
 }
 

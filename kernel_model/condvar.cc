@@ -37,7 +37,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
     misuse(std::string(op) + " on " + name(cv) + " with mutex " + name(m) +
                ", but other waiters use mutex " + name(c.cv_mutex),
            std::string("cv_wrong_mutex:") + name(cv));
-  assert_may_sleep(op, cv);
+  assert_may_sleep(op, cv, m);
   KThread& k = self();
   if (sig && k.sig_pending) {
     sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);

@@ -83,25 +83,27 @@ DevNode* devsw_lookup(World& w, const std::string& path) {
 int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   if (!n.ops.open) return ENXIO;
   DevSwitch& d = devsw(w);
-  // The dev's last close is running: wait for it to finish (a driver must
-  // never see an open interleaved with the close that tears it down). The
-  // wait queue is made only when someone waits, so runs without this race
-  // keep their object ids and trace hashes.
-  for (auto it = d.closing.find(*dev); it != d.closing.end(); it = d.closing.find(*dev)) {
+  // The dev's last close (of this open type) is running: wait for it to
+  // finish (a driver must never see an open interleaved with the close that
+  // tears it down). The wait queue is made only when someone waits, so runs
+  // without this race keep their object ids and trace hashes.
+  for (auto it = d.closing.find(spec_key(*dev, n.block)); it != d.closing.end();
+       it = d.closing.find(spec_key(*dev, n.block))) {
     if (!it->second.q) it->second.q = w.new_obj(kObjOther, w.sim().intern("spec:" + n.path));
     sim::ObjId q = it->second.q;
     w.wq_push(q, w.self_tid());
     w.sim().block(kEvSyscall, q);
   }
   if (n.removed) return ENXIO;  // the close tore the device down
-  const uint64_t asked = *dev;  // a clone open changes *dev
+  const uint64_t asked = spec_key(*dev, n.block);  // a clone open changes *dev
   d.opening[asked].n++;
   int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);
   if (rc == 0) {
-    d.opens[*dev]++;
+    const uint64_t key = spec_key(*dev, n.block);
+    d.opens[key]++;
     // A last close that began while this open was inside the driver is no
     // longer the last.
-    if (auto c = d.closing.find(*dev); c != d.closing.end()) c->second.epoch++;
+    if (auto c = d.closing.find(key); c != d.closing.end()) c->second.epoch++;
   }
   auto o = d.opening.find(asked);
   if (--o->second.n == 0) {
@@ -115,16 +117,22 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
 
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
-  auto it = d.opens.find(dev);
-  if (it != d.opens.end() && --it->second > 0) return 0;  // not the last close
+  const uint64_t key = spec_key(dev, n.block);
+  auto it = d.opens.find(key);
+  if (it != d.opens.end() && --it->second > 0) {
+    // Not the last close of this type: only a driver that tracks every
+    // close (FreeBSD D_TRACKCLOSE) sees it.
+    if (n.ops.close_rule != CloseRule::kEvery || !n.ops.close) return 0;
+    return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  }
   if (it != d.opens.end()) d.opens.erase(it);
   if (!n.ops.close) return 0;
   // From here new opens wait for this close; opens already inside the
   // driver finish first.
-  DevSwitch::Closing& mine = d.closing[dev];
+  DevSwitch::Closing& mine = d.closing[key];
   mine.n++;
   const uint32_t epoch = mine.epoch;
-  for (auto o = d.opening.find(dev); o != d.opening.end(); o = d.opening.find(dev)) {
+  for (auto o = d.opening.find(key); o != d.opening.end(); o = d.opening.find(key)) {
     if (!o->second.q) o->second.q = w.new_obj(kObjOther, w.sim().intern("spec-open:" + n.path));
     sim::ObjId q = o->second.q;
     w.wq_push(q, w.self_tid());
@@ -132,7 +140,7 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   }
   int rc = 0;
   if (mine.epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
-  auto c = d.closing.find(dev);  // still there: only the last of us erases it
+  auto c = d.closing.find(key);  // still there: only the last of us erases it
   if (--c->second.n > 0) return rc;
   sim::ObjId q = c->second.q;
   d.closing.erase(c);

@@ -36,6 +36,20 @@ struct UserIo {
   int fmode = 0;  // the open file's kF* flags (illumos uio_fmode)
 };
 
+// The real kernels' rules that differ, as parameters a personality sets
+// on the DevOps of its nodes (the neutral model names no personality).
+//
+// Which errors from a read/write entry point still return the partial
+// count moved before them (illumos rw.c: EINTR only; FreeBSD
+// sys_generic.c dofileread/dofilewrite: EINTR, ERESTART, EWOULDBLOCK).
+// Any other error is the result, whatever moved.
+constexpr uint32_t kPartialOnEintr = 1, kPartialOnEwouldblock = 2;
+// When the driver's close entry point runs: on the last close of each
+// open type of a dev (illumos spec_close: character and block opens are
+// counted apart; FreeBSD devfs_close without D_TRACKCLOSE: there is only
+// the character type), or on every close (FreeBSD D_TRACKCLOSE).
+enum class CloseRule : uint8_t { kLastPerType, kEvery };
+
 struct DevOps {
   void* cookie;  // the personality's driver record
   int (*open)(void* cookie, uint64_t* dev, int flags, bool block, const Cred& cr);
@@ -44,6 +58,8 @@ struct DevOps {
   int (*write)(void* cookie, uint64_t dev, UserIo& io, const Cred& cr);
   int (*ioctl)(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode,
                const Cred& cr, int* rval);
+  uint32_t partial_on = kPartialOnEintr;
+  CloseRule close_rule = CloseRule::kLastPerType;
 };
 
 struct DevNode {
@@ -74,8 +90,9 @@ struct OpenFile {
 struct DevSwitch {
   std::vector<std::unique_ptr<DevNode>> nodes;  // creation order
   uint32_t next_major = 1;
-  // Opens per dev (major/minor): a driver's close entry point runs on the
-  // last close of a dev, as on illumos. Keyed by number, so ordered and stable.
+  // Opens per dev and open type (spec_key): a driver's close entry point
+  // runs on the last close of each (CloseRule). Keyed by number, so ordered
+  // and stable.
   std::map<uint64_t, uint32_t> opens;
   // Last closes in progress, by dev: the spec node lock of a real kernel,
   // which serialises the last close with opens. While one is registered a
@@ -139,6 +156,13 @@ void devsw_register_exit_close(World& w);
 void boot_load_started(World& w);
 void boot_load_finished(World& w);
 void wait_for_boot(World& w);
+
+// The key of a dev's opens of one type: illumos keeps one common snode per
+// (dev, character or block), so each type has its own open count, last
+// close and spec lock.
+inline uint64_t spec_key(uint64_t dev, bool block) {
+  return block ? dev | (uint64_t(1) << 63) : dev;
+}
 
 inline uint64_t makedev64(uint32_t major, uint32_t minor) {
   return (uint64_t(major) << 32) | minor;

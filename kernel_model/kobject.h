@@ -36,10 +36,20 @@ enum KObjKind : uint16_t {
 
 const char* kind_name(KObjKind k);
 
+// The context a thread runs in, as the real kernels define them: a thread
+// (may sleep), a soft interrupt or callout (may block briefly on an adaptive
+// lock, may not sleep), a high-level interrupt (above LOCK_LEVEL: may take
+// only spin locks). Stored in sim::Thread::ctx.
+enum ThreadCtx : uint8_t { kCtxThread = 0, kCtxSoft = 1, kCtxHigh = 2 };
+
 struct KObject {
   KObjKind kind = kObjNone;
   bool destroyed = false;
   bool spin = false;           // spin mutex
+  // A lock that may not be held across a sleep (FreeBSD's non-sleepable
+  // locks: WITNESS's "sleeping with a non-sleepable lock held"); illumos
+  // allows sleeping with an adaptive mutex held, so its locks leave it off.
+  bool no_sleep_held = false;
   Tid owner = 0;               // mutex owner, rwlock writer
   uint32_t readers = 0;        // rwlock readers
   int64_t count = 0;           // semaphore

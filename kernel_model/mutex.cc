@@ -13,8 +13,12 @@ void World::mutex_enter(ObjId m) {
     misuse(std::string("recursive mutex_enter of ") + name(m) + " by thread " +
                thread_name(me),
            std::string("recursive_enter:") + name(m));
+  // A high-level interrupt may take only spin mutexes (mutex(9F)), contended
+  // or not.
+  if (__builtin_expect(sim_.cur()->ctx == kCtxHigh && !o.spin, 0))
+    assert_may_block("mutex_enter of an adaptive mutex", m);
   while (o.owner != 0) {
-    if (!o.spin) assert_may_sleep("mutex_enter", m);
+    if (!o.spin) assert_may_block("mutex_enter", m);
     wq_push(m, me);
     sim_.block(kEvMutexEnter, m);
   }

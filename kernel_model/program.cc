@@ -39,6 +39,7 @@ const char* op_name(Op op) {
     case Op::kPeekInt: return "peek_int";
     case Op::kAssertRange: return "assert_range";
     case Op::kSoloMark: return "solo_mark";
+    case Op::kGettime: return "gettime";
     case Op::kAssertClaim: return "assert_claim";
   }
   return "?";
@@ -48,7 +49,7 @@ namespace {
 
 size_t nargs(Op op) {
   switch (op) {
-    case Op::kSoloMark: return 0;
+    case Op::kSoloMark: case Op::kGettime: return 0;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
@@ -63,7 +64,7 @@ size_t nargs(Op op) {
 bool enters_kernel(Op op) {
   switch (op) {
     case Op::kPoke: case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt:
-    case Op::kAssertRange: case Op::kSoloMark: case Op::kAssertClaim:
+    case Op::kAssertRange: case Op::kSoloMark: case Op::kAssertClaim: case Op::kGettime:
       return false;
     default:
       return true;
@@ -348,6 +349,8 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;
     }
+    case Op::kGettime:
+      return static_cast<int64_t>(w.sim().now());
     case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt: case Op::kAssertRange:
     case Op::kSoloMark: case Op::kAssertClaim:
       break;  // the caller's: a Program compares, a generator peeks

@@ -62,6 +62,10 @@ enum class Op : uint8_t {
                 // here is one of the probes (an ioctl of that command), and
                 // no other Program thread entered a system call since the
                 // token; else passes
+  // The process reads the virtual clock (clock_gettime(CLOCK_MONOTONIC)):
+  // -> nanoseconds since boot. No system call state changes; a scenario
+  // asserts on time with it (a wait that took its full timeout or not).
+  kGettime,
 };
 
 struct Call {

@@ -44,7 +44,7 @@ void rw_enter(World& w, ObjId rw, bool write) {
   if (write) {
     w.obj(rw).count++;
     while (w.obj(rw).owner != 0 || w.obj(rw).readers != 0) {
-      w.assert_may_sleep("rw_enter", rw);
+      w.assert_may_block("rw_enter", rw);
       w.wq_push(rw, me);
       w.sim().block(kEvRwEnter, rw);
     }
@@ -53,7 +53,7 @@ void rw_enter(World& w, ObjId rw, bool write) {
     o.owner = me;
   } else {
     while (w.obj(rw).owner != 0 || w.obj(rw).count != 0) {
-      w.assert_may_sleep("rw_enter", rw);
+      w.assert_may_block("rw_enter", rw);
       w.wq_push(rw, me);
       w.sim().block(kEvRwEnter, rw);
     }

@@ -75,6 +75,10 @@ namespace {
 // thread records which call it is in, for fault reports.
 Proc& enter(World& w, SysNr nr, uint64_t a1) {
   wait_for_boot(w);
+  // The time model: user code before a system call may have taken any
+  // time, so the thread is bound by the scheduling latency again only once
+  // it sleeps and is woken (sim::SimOptions::sched_latency_ns).
+  w.sim().unpin();
   Proc& p = curproc(w);
   w.sim().point(kEvSyscall, p.obj, nr, a1);
   KThread& k = w.self();
@@ -136,7 +140,9 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
   OpenFile* f = h.f.get();
   if (!f) return -EBADF;
   if (!(f->flags & (write ? kFWrite : kFRead))) return -EBADF;
-  if (positional && off < 0) return -EINVAL;
+  // A negative pread/pwrite offset is EINVAL only for files that are not
+  // character devices (FreeBSD kern_preadv/kern_pwritev; illumos rw.c
+  // checks offsets of regular files only): a device node's driver decides.
   UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags};
   DevNode& n = *f->node;
   auto fn = write ? n.ops.write : n.ops.read;
@@ -144,7 +150,13 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
   int rc = fn(n.ops.cookie, f->dev, io, p.cred);
   uint64_t moved = len - io.resid;
   if (!positional) f->offset += static_cast<int64_t>(moved);
-  if (rc != 0 && moved == 0) return -rc;
+  // An error is the result, whatever moved, except the interruptions after
+  // which the kernel returns the partial count (DevOps::partial_on).
+  if (rc != 0) {
+    bool partial = moved != 0 && ((rc == EINTR && (n.ops.partial_on & kPartialOnEintr)) ||
+                                  (rc == EWOULDBLOCK && (n.ops.partial_on & kPartialOnEwouldblock)));
+    if (!partial) return -rc;
+  }
   return static_cast<int64_t>(moved);
 }
 

@@ -53,9 +53,9 @@ World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions
 
 World::~World() = default;
 
-Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, bool interrupt) {
+Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, ThreadCtx ctx) {
   kthreads_.emplace_back();
-  return sim_.spawn(name, fn, arg, daemon, interrupt);
+  return sim_.spawn(name, fn, arg, daemon, ctx);
 }
 
 ObjId World::new_obj(KObjKind kind, const char* name) {
@@ -105,20 +105,51 @@ void World::misuse(const std::string& msg, const std::string& sig) {
   sim_.fail(sim::FailureKind::kLockMisuse, msg, sig);
 }
 
-void World::assert_may_sleep(const char* op, ObjId o) {
+namespace {
+const char* ctx_words(uint8_t ctx) {
+  return ctx == kCtxHigh ? "high-level interrupt context" : "callout (soft interrupt) context";
+}
+}  // namespace
+
+// The spin lock a thread holds (the newest), for reports.
+static std::string spin_held_name(World& w, KThread& k) {
+  for (int i = k.nheld - 1; i >= 0; i--)
+    if (w.obj(k.held[i]).spin) return w.name(k.held[i]);
+  return {};
+}
+
+void World::assert_may_block(const char* op, ObjId o) { check_block(op, o, "block"); }
+
+void World::check_block(const char* op, ObjId o, const char* verb) {
   sim::Thread* t = sim_.cur();
-  if (__builtin_expect(t->interrupt, 0))
-    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
-               " would sleep in interrupt context (thread " + t->name + ")",
-           std::string("sleep_in_interrupt:") + op);
+  if (__builtin_expect(t->ctx == kCtxHigh, 0))
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) + " would " +
+               verb + " in high-level interrupt context (thread " + t->name + ")",
+           std::string("block_in_high_interrupt:") + op);
   KThread& k = kthreads_[t->tid - 1];
   if (__builtin_expect(k.spin_held != 0, 0)) {
-    std::string held;
-    for (int i = k.nheld - 1; i >= 0; i--)
-      if (obj(k.held[i]).spin) { held = name(k.held[i]); break; }
-    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
-               " would sleep while thread " + t->name + " holds spin mutex " + held,
+    std::string held = spin_held_name(*this, k);
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) + " would " +
+               verb + " while thread " + t->name + " holds spin mutex " + held,
            std::string("sleep_with_spin:") + op + ":" + held);
+  }
+}
+
+void World::assert_may_sleep(const char* op, ObjId o, ObjId interlock) {
+  sim::Thread* t = sim_.cur();
+  if (__builtin_expect(t->ctx != kCtxThread, 0))
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
+               " would sleep in " + ctx_words(t->ctx) + " (thread " + t->name + ")",
+           std::string("sleep_in_interrupt:") + op);
+  check_block(op, o, "sleep");
+  KThread& k = kthreads_[t->tid - 1];
+  for (int i = k.nheld - 1; i >= 0; i--) {
+    ObjId h = k.held[i];
+    if (h == interlock || !obj(h).no_sleep_held) continue;
+    misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
+               ": thread " + t->name + " would sleep with the non-sleepable lock " + name(h) +
+               " held",
+           std::string("sleep_with_nonsleepable:") + op + ":" + name(h));
   }
 }
 

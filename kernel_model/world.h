@@ -60,7 +60,7 @@ class World {
 
   // ---- threads ----
   Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
-            bool interrupt = false);
+            ThreadCtx ctx = kCtxThread);
   KThread& kt(Tid t) { return kthreads_[t - 1]; }
   KThread& self() { return kthreads_[sim_.cur()->tid - 1]; }
   Tid self_tid() const { return sim_.cur()->tid; }
@@ -124,6 +124,13 @@ class World {
   void cv_broadcast(ObjId cv);
   void cv_destroy(ObjId cv);
 
+  // A fault a real kernel can produce here (an allocation or a registration
+  // that fails): a recorded choice when faults are injected, on a fiber.
+  bool inject_fault() {
+    return opts_.inject_faults && sim_.on_fiber() &&
+           sim_.choose(2, sim::ChoiceKind::kFault) == 1;
+  }
+
   // ---- failures (from a fiber) ----
   [[noreturn]] void panic(const std::string& msg);
   [[noreturn]] void misuse(const std::string& msg, const std::string& sig);
@@ -132,8 +139,13 @@ class World {
   [[noreturn]] void fail(sim::FailureKind k, std::string msg, std::string sig) {
     sim_.fail(k, std::move(msg), std::move(sig));
   }
-  // Sleeping is not allowed in interrupt context or with a spin lock held.
-  void assert_may_sleep(const char* op, ObjId obj);
+  // Blocking on a contended adaptive lock: not in a high-level interrupt
+  // nor with a spin lock held (a soft interrupt or callout may).
+  void assert_may_block(const char* op, ObjId obj);
+  // Sleeping (a cv wait, a semaphore, delay, a sleeping allocation): only
+  // in thread context, with no spin lock and no lock marked no_sleep_held
+  // held, except `interlock`, which the sleep releases.
+  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0);
 
   // ---- phases and hooks ----
   // A hook run on the teardown kernel thread, in registration order.
@@ -172,6 +184,7 @@ class World {
 
  private:
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };
+  void check_block(const char* op, ObjId o, const char* verb);
   void on_quiescent();
   void analyze_hang();
   static void teardown_thread(void* arg);

@@ -18,6 +18,7 @@ constexpr OpName kOps[] = {
     {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
     {"peek_int", km::Op::kPeekInt, 2}, {"assert_range", km::Op::kAssertRange, 3},
     {"solo_mark", km::Op::kSoloMark, 0}, {"assert_claim", km::Op::kAssertClaim, 6},
+    {"gettime", km::Op::kGettime, 0},
 };
 }  // namespace
 

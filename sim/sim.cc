@@ -52,13 +52,14 @@ const char* Sim::intern(const std::string& s) {
 }
 
 Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
-               bool interrupt) {
+               uint8_t ctx) {
   Thread& t = threads_.emplace_back();
   by_tid_.push_back(&t);
   t.tid = static_cast<Tid>(threads_.size());
   t.name = name;
   t.daemon = daemon;
-  t.interrupt = interrupt;
+  t.ctx = ctx;
+  t.pin = now_ + opts_.sched_latency_ns;
   t.fn = fn;
   t.arg = arg;
   t.stack = stacks_.get();
@@ -123,12 +124,21 @@ void Sim::rebuild_options() {
       buf[n++] = static_cast<Tid>(w * 64 + __builtin_ctzll(bits) + 1);
   }
   // The clock may fire at any point when clock choices are on, and only
-  // when nothing else can run when they are off.
-  bool clock = !timers_.empty() && (opts_.clock_choices || n == 0);
+  // when nothing else can run when they are off; and never past the pin of
+  // a runnable thread (the bounded scheduling latency), unless nothing else
+  // can run.
+  bool clock = !timers_.empty() && (n == 0 || (opts_.clock_choices &&
+                                               timers_.front().deadline <= min_pin(buf, n)));
   pick_buf_[0] = kClockTid;
   opt_first_ = clock ? 0 : 1;
   opt_n_ = static_cast<uint32_t>(n + clock);
   options_dirty_ = false;
+}
+
+uint64_t Sim::min_pin(const Tid* tids, size_t n) const {
+  uint64_t m = kUnpinned;
+  for (size_t i = 0; i < n; i++) m = std::min(m, by_tid_[tids[i] - 1]->pin);
+  return m;
 }
 
 // The strategy's pick among n >= 2 options, checked and logged; kNoPick
@@ -225,6 +235,7 @@ void Sim::wake(Tid t, int code) {
   if (th->state != ThreadState::kBlocked) return;
   th->state = ThreadState::kRunnable;
   th->wake_code = code;
+  th->pin = now_ + opts_.sched_latency_ns;
   set_runnable(t, true);
   emit(kEvWake, th->wait_obj, static_cast<uint64_t>(code), t);
 }

@@ -32,7 +32,9 @@ struct Thread : Context {
   const char* name = "";
   ThreadState state = ThreadState::kRunnable;
   bool daemon = false;     // a kernel service thread: asleep at the end is fine
-  bool interrupt = false;  // interrupt context: sleeping is a misuse
+  // Its context (the kernel model's ThreadCtx: thread, soft interrupt or
+  // callout, high-level interrupt); the kernel model decides what each may do.
+  uint8_t ctx = 0;
   bool started = false;
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
@@ -48,7 +50,12 @@ struct Thread : Context {
   uint16_t next_kind = 0;
   ObjId next_obj = 0;
   void* owner_data = nullptr;  // the kernel model's per-thread record
+  // The latest virtual time the clock may reach while this thread is
+  // runnable (see SimOptions::sched_latency_ns); kUnpinned for a user
+  // thread that entered a system call and has not slept since.
+  uint64_t pin = 0;
 };
+constexpr uint64_t kUnpinned = ~uint64_t(0);
 
 // A logged decision: which thread ran (kind 0) or a data choice.
 struct Decision {
@@ -66,6 +73,14 @@ struct SimOptions {
   uint64_t max_steps = 1'000'000;
   bool record_trace = false;  // keep every event (the hash is always kept)
   bool clock_choices = true;  // a pending timer may fire at any point
+  // The time model's scheduling latency: a thread that becomes runnable
+  // (woken, or a callout or kernel thread started) runs before virtual time
+  // passes more than this beyond the moment it became runnable, until it
+  // sleeps again. Default: one tick at hz=1000. A user thread is not bound
+  // from its system call's entry until its first sleep (its user code may
+  // take any time), so a timer may still fire between any two scheduling
+  // points of the system call it makes.
+  uint64_t sched_latency_ns = 1'000'000;
 };
 
 void fiber_entry(bctx::transfer_t t);
@@ -99,7 +114,7 @@ class Sim final : public SchedView {
 
   // ---- threads and objects (host or fiber) ----
   Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
-            bool interrupt = false);
+            uint8_t ctx = 0);
   ObjId new_object(uint16_t kind, const char* name);
   // Keeps a copy of a name whose storage is not static.
   const char* intern(const std::string& s);
@@ -150,6 +165,13 @@ class Sim final : public SchedView {
   uint64_t add_timer(uint64_t deadline, TimerFn fn, void* arg);
   bool cancel_timer(uint64_t id);
   bool timers_pending() const { return !timers_.empty(); }
+  // The current thread is no longer bound by the scheduling latency (a user
+  // thread entering a system call): see SimOptions::sched_latency_ns.
+  void unpin() {
+    if (cur_->pin == kUnpinned) return;
+    cur_->pin = kUnpinned;
+    options_dirty_ = true;
+  }
 
   // ---- host ----
   StopReason run();
@@ -204,6 +226,7 @@ class Sim final : public SchedView {
   Thread* decide();  // the next thread at a point, or null to keep running
   Tid pick_next(bool current_runnable);
   void rebuild_options();
+  uint64_t min_pin(const Tid* tids, size_t n) const;
   static constexpr Tid kNoPick = ~Tid(0);
   Thread* to_thread(Tid next);
   // A plain store on the hot path: a vector's push_back would inline its

@@ -324,6 +324,11 @@ cfi_port_create(struct ctl_req *req, nvlist_t *nvl)
 
 	pp = (int)dnvlist_get_number(nvl, "pp", (uint64_t)-1);
 	vp = (int)dnvlist_get_number(nvl, "vp", 0);
+	/*
+	 * M_WAITOK may sleep: never with the frontend's mutex held (WITNESS:
+	 * "malloc(M_WAITOK) ... with the following non-sleepable locks held").
+	 */
+	cp = cfi_port_alloc(0, 0, 0);
 	mtx_lock(&cfi_softc->lock);
 	if (pp == -1) {
 		/* Pick the lowest physical port no port uses. */
@@ -338,14 +343,16 @@ cfi_port_create(struct ctl_req *req, nvlist_t *nvl)
 	TAILQ_FOREACH(it, &cfi_softc->ports, link) {
 		if (it->pp == pp && it->vp == vp) {
 			mtx_unlock(&cfi_softc->lock);
+			free(cp, M_CTL);
 			snprintf(req->error_str, sizeof(req->error_str),
 			    "port %d.%d already exists", pp, vp);
 			req->status = CTL_LUN_ERROR;
 			return;
 		}
 	}
-	cp = cfi_port_alloc(pp, vp, 0);
-	/* On the list before it sleeps in malloc: a racing create sees it. */
+	cp->pp = cp->port.physical_port = pp;
+	cp->vp = cp->port.virtual_port = vp;
+	/* On the list before the lock is dropped: a racing create sees it. */
 	TAILQ_INSERT_TAIL(&cfi_softc->ports, cp, link);
 	mtx_unlock(&cfi_softc->lock);
 

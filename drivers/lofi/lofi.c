@@ -72,7 +72,12 @@ static int lofi_taskq_maxalloc = 64;
 static int
 is_opened(struct lofi_state *lsp)
 {
-	return (lsp->ls_open_count > 0);
+	int i;
+
+	for (i = 0; i < OTYPCNT; i++)
+		if (lsp->ls_open_count[i] > 0)
+			return (1);
+	return (0);
 }
 
 /* The minor the file is mapped on, or 0. (lofi_lock) */
@@ -446,16 +451,21 @@ lofi_open(dev_t *devp, int flag, int otyp, cred_t *credp)
 		error = EROFS;
 	else if (lsp->ls_open_excl || ((flag & FEXCL) && is_opened(lsp)))
 		error = EBUSY;
+	else if (otyp < 0 || otyp >= OTYPCNT)
+		error = EINVAL;
 	else {
-		lsp->ls_open_count++;
+		lsp->ls_open_count[otyp]++;
 		if (flag & FEXCL)
-			lsp->ls_open_excl = 1;
+			lsp->ls_open_excl = 1 + otyp;
 	}
 	mutex_exit(&lofi_lock);
 	return (error);
 }
 
-/* The device switch calls close at the last close of a dev. */
+/*
+ * The system calls close at the last close of each open type of a dev
+ * (close(9E)): the block and character nodes are closed apart.
+ */
 static int
 lofi_close(dev_t dev, int flag, int otyp, cred_t *credp)
 {
@@ -477,9 +487,13 @@ lofi_close(dev_t dev, int flag, int otyp, cred_t *credp)
 	 */
 	lsp = ddi_get_soft_state(lofi_statep, (int)minor);
 	ASSERT(lsp != NULL);
-	lsp->ls_open_count = 0;
-	lsp->ls_open_excl = 0;
-	if (lsp->ls_cleanup)
+	if (otyp == OTYP_LYR)
+		lsp->ls_open_count[otyp]--;
+	else if (otyp >= 0 && otyp < OTYPCNT)
+		lsp->ls_open_count[otyp] = 0;
+	if (lsp->ls_open_excl == 1 + otyp)
+		lsp->ls_open_excl = 0;
+	if (lsp->ls_cleanup && !is_opened(lsp))
 		lofi_destroy(lsp);
 	mutex_exit(&lofi_lock);
 	return (0);

@@ -14,6 +14,7 @@
 
 #include <sys/types.h>
 #include <sys/ksynch.h>
+#include <sys/open.h>
 #include <sys/taskq.h>
 #include <sys/kstat.h>
 #include <sys/vnode.h>
@@ -40,8 +41,12 @@ struct lofi_state {
 	int ls_vp_closereq;		/* a forced unmap wants the file closed */
 	uint32_t ls_vp_iocount;
 
-	int ls_open_count;		/* opens (lofi_lock) */
-	int ls_open_excl;
+	/*
+	 * Opens by open type (lofi_lock): close(9E) comes at the last close of
+	 * each type (OTYP_BLK, OTYP_CHR), and once per layered close.
+	 */
+	int ls_open_count[OTYPCNT];
+	int ls_open_excl;		/* 1 + the type of the FEXCL open, or 0 */
 	int ls_cleanup;			/* tear down at last close */
 
 	taskq_t *ls_taskq;

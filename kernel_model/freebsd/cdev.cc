@@ -16,6 +16,7 @@
 #include "kernel_model/world.h"
 
 extern "C" {
+#include <fcntl.h>
 #include <sys/conf.h>
 #include <sys/systm.h>
 #include <sys/uio.h>
@@ -58,6 +59,16 @@ ks_fb_cdev* C(void* cookie) { return static_cast<ks_fb_cdev*>(cookie); }
 
 constexpr int kSIfchr = 0020000;  // d_open's devtype for a character device
 
+// The kernel model's open flags as FreeBSD's d_open/d_close see them (the
+// file's f_flag: FREAD, FWRITE, O_NONBLOCK, O_EXCL as the driver's own
+// headers define them).
+int fflags(int kf) {
+  int f = kf & (FREAD | FWRITE);
+  if (kf & (ks::km::kFNdelay | ks::km::kFNonblock)) f |= O_NONBLOCK;
+  if (kf & ks::km::kFExcl) f |= O_EXCL;
+  return f;
+}
+
 void leave(ks_fb_cdev* c) {
   c->threads--;
   if (c->draining && c->threads == 0) {
@@ -73,7 +84,7 @@ int a_open(void* cookie, uint64_t*, int flags, bool, const Cred&) {
   d_open_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_open : nullptr;
   if (!fn) return 0;
   c->threads++;
-  int rc = fn(&c->cdev, flags & 0xffff, kSIfchr, ks_fb_curthread());
+  int rc = fn(&c->cdev, fflags(flags), kSIfchr, ks_fb_curthread());
   leave(c);
   return rc;
 }
@@ -84,7 +95,7 @@ int a_close(void* cookie, uint64_t, int flags, bool, const Cred&) {
   d_close_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_close : nullptr;
   if (!fn) return 0;
   c->threads++;
-  int rc = fn(&c->cdev, flags & 0xffff, kSIfchr, ks_fb_curthread());
+  int rc = fn(&c->cdev, fflags(flags), kSIfchr, ks_fb_curthread());
   leave(c);
   return rc;
 }
@@ -123,31 +134,43 @@ int a_write(void* cookie, uint64_t, UserIo& io, const Cred&) { return rw(C(cooki
 
 int a_ioctl(void* cookie, uint64_t, int64_t cmd, uint64_t arg, int mode, const Cred&, int*) {
   ks_fb_cdev* c = C(cookie);
-  if (c->destroyed) return ENXIO;
-  d_ioctl_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_ioctl : nullptr;
-  if (!fn) return ENOTTY;
+  // sys_ioctl (sys/kern/sys_generic.c) decodes the command word before the
+  // file is looked at: a size over IOCPARM_MAX, no direction at all, IOC_IN
+  // or IOC_OUT with no size, or IOC_VOID with a size other than an int's
+  // never reaches d_ioctl.
   u_long com = static_cast<uint32_t>(cmd);
   size_t size = IOCPARM_LEN(com);
-  if (size > IOCPARM_MAX || ((com & IOC_VOID) && (com & IOC_INOUT)) ||
-      (!(com & IOC_DIRMASK) && size))
+  if (size > IOCPARM_MAX || (com & (IOC_VOID | IOC_IN | IOC_OUT)) == 0 ||
+      ((com & (IOC_IN | IOC_OUT)) && size == 0) ||
+      ((com & IOC_VOID) && size > 0 && size != sizeof(int)))
     return ENOTTY;
-  // The thread holds the device from here (the copies are scheduling
-  // points: destroy_dev may start meanwhile, and must wait for us).
-  c->threads++;
   // On the fiber's stack, not the host heap: a thread abandoned asleep in
   // d_ioctl leaves nothing to free.
   alignas(16) unsigned char buf[IOCPARM_MAX];
   caddr_t data = reinterpret_cast<caddr_t>(buf);
-  int rc = 0;
-  if (com & IOC_VOID) {
-    int v = static_cast<int>(arg);  // _IOWINT: d_ioctl reads an int
-    std::memcpy(buf, &v, sizeof v);
-  } else if ((com & IOC_IN) && size) {
-    if (ks_copyin(arg, buf, size) != 0) rc = EFAULT;
-  } else if (size) {
-    std::memset(buf, 0, size);
+  if (size == 0 || (com & IOC_VOID)) {
+    // No buffer: d_ioctl's data points at the argument word itself (an
+    // _IOWINT int, or the user's pointer value of an _IO command).
+    uintptr_t v = static_cast<uintptr_t>(arg);
+    if (com & IOC_VOID && size) {
+      int iv = static_cast<int>(arg);
+      std::memcpy(buf, &iv, sizeof iv);
+    } else {
+      std::memcpy(buf, &v, sizeof v);
+    }
+    size = 0;
+  } else if (com & IOC_IN) {
+    if (ks_copyin(arg, buf, size) != 0) return EFAULT;
+  } else {
+    std::memset(buf, 0, size);  // IOC_OUT: the user gets zeros, never stale bytes
   }
-  if (rc == 0) rc = fn(&c->cdev, com, data, mode & 0xffff, ks_fb_curthread());
+  if (c->destroyed) return ENXIO;
+  d_ioctl_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_ioctl : nullptr;
+  if (!fn) return ENOTTY;
+  // The thread holds the device from here (the copy out is a scheduling
+  // point: destroy_dev may start meanwhile, and must wait for us).
+  c->threads++;
+  int rc = fn(&c->cdev, com, data, fflags(mode), ks_fb_curthread());
   if (rc == 0 && (com & IOC_OUT) && size && ks_copyout(buf, arg, size) != 0) rc = EFAULT;
   leave(c);
   return rc;
@@ -180,6 +203,10 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   if (n <= 0 || size_t(n) >= sizeof name) return ENAMETOOLONG;
   std::string path = std::string("/dev/") + name;
   if (ks::km::devsw_lookup(w, path)) return EEXIST;  // that name is taken
+  // make_dev(9): make_dev_s fails with ENOMEM under MAKEDEV_NOWAIT, and a
+  // name another driver took is EEXIST: an injected fault, so a driver
+  // that ignores the result is found.
+  if (w.inject_fault()) return (a->mda_flags & MAKEDEV_NOWAIT) ? ENOMEM : EEXIST;
   FbState& s = state(w);
   ks_fb_cdev& c = s.cdevs.emplace_back();
   c.w = &w;
@@ -193,6 +220,10 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ks_mutex_init(&c.lock, "si_threadcount_mtx", 0, "si_threadcount_mtx");
   ks_cv_init(&c.cv, "si_threadcount", "si_threadcount");
   ks::km::DevOps ops{&c, a_open, a_close, a_read, a_write, a_ioctl};
+  // FreeBSD's rules (sys_generic.c dofileread/dofilewrite; devfs_close and
+  // D_TRACKCLOSE in conf.h).
+  ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;
+  if (a->mda_devsw->d_flags & D_TRACKCLOSE) ops.close_rule = ks::km::CloseRule::kEvery;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   *cdev = &c.cdev;

@@ -64,7 +64,9 @@ extern "C" {
 void ks_fb_mtx_init(struct mtx* m, const char* name, int opts, const char* expr) {
   m->_ks_opts = opts;
   m->_ks_recurse = 0;
-  ks_mutex_init(&m->_opaque, name, (opts & MTX_SPIN) != 0, expr);
+  // Every mtx(9) is a non-sleepable lock in WITNESS's sense: sleeping with
+  // one held (other than a cv wait's interlock) is a WITNESS error.
+  ks_mutex_init(&m->_opaque, name, ((opts & MTX_SPIN) ? KS_MTX_SPIN : 0) | KS_MTX_NOSLEEP, expr);
 }
 
 void ks_fb_mtx_lock(struct mtx* m, int spin, const char* expr) {

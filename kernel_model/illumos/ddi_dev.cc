@@ -73,7 +73,24 @@ int a_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, con
 }  // namespace
 
 DevOps dev_ops_adapter(IlDriver* d) {
+  // illumos's rules are the neutral defaults: a partial count survives only
+  // EINTR (rw.c), close(9E) at the last close of each open type.
   return DevOps{d, a_open, a_close, a_rw, a_rw, a_ioctl};
+}
+
+std::string minor_path(const std::string& drv, const std::string& name, bool block) {
+  // The links devfsadm makes for the conventional names: a block node "N"
+  // is /dev/<drv>/N and its character twin "N,raw" is /dev/r<drv>/N (as for
+  // lofi). Any other name, or one that already names a directory, is
+  // /dev/<name>.
+  if (name.find('/') == std::string::npos) {
+    const std::string raw = ",raw";
+    if (!block && name.size() > raw.size() &&
+        name.compare(name.size() - raw.size(), raw.size(), raw) == 0)
+      return "/dev/r" + drv + "/" + name.substr(0, name.size() - raw.size());
+    if (block) return "/dev/" + drv + "/" + name;
+  }
+  return "/dev/" + name;
 }
 
 }  // namespace ks::km::illumos
@@ -88,12 +105,15 @@ int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, mino
   if (spec_type != S_IFCHR && spec_type != S_IFBLK) return DDI_FAILURE;
   IlDriver* d = dip->drv;
   ks::km::World& w = *d->w;
-  std::string path = std::string("/dev/") + name;
+  std::string path = ks::km::illumos::minor_path(d->desc->name, name, spec_type == S_IFBLK);
   if (ks::km::devsw_lookup(w, path)) return DDI_FAILURE;  // that name is taken
+  // ddi_create_minor_node(9F) returns DDI_FAILURE when the node cannot be
+  // made (memory, a name already made): a driver must check.
+  if (w.inject_fault()) return DDI_FAILURE;
   ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK,
                                               ks::km::illumos::dev_ops_adapter(d));
   n.owner = d->desc->name;
-  dip->nodes.emplace_back(name);
+  dip->nodes.emplace_back(name, path);
   return DDI_SUCCESS;
 }
 
@@ -102,11 +122,11 @@ void ddi_remove_minor_node(dev_info_t* dip, const char* name) {
   ks::km::World& w = *dip->drv->w;
   auto& v = dip->nodes;
   for (size_t i = 0; i < v.size();) {
-    if (name && v[i] != name) {
+    if (name && v[i].first != name) {
       i++;
       continue;
     }
-    ks::km::devsw_remove_node(w, "/dev/" + v[i]);
+    ks::km::devsw_remove_node(w, v[i].second);
     v.erase(v.begin() + static_cast<ptrdiff_t>(i));
   }
 }

@@ -27,7 +27,9 @@ struct dev_info {
   ks::km::illumos::IlDriver* drv = nullptr;
   int instance = 0;
   void* driver_private = nullptr;
-  std::vector<std::string> nodes;  // minor node names, creation order
+  // Minor nodes, creation order: the minor name and the /dev path of the
+  // node made for it.
+  std::vector<std::pair<std::string, std::string>> nodes;
   // ddi_prop_update_int64 properties by (dev, name): ordered, stable.
   std::map<std::pair<uint64_t, std::string>, int64_t> props;
   // ddi_prop_update_string properties, the same way
@@ -48,5 +50,7 @@ struct IlDriver {
 
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
+// The /dev path of a minor node, as devfsadm links it.
+std::string minor_path(const std::string& drv, const std::string& name, bool block);
 
 }  // namespace ks::km::illumos

@@ -47,6 +47,9 @@ int ddi_soft_state_zalloc(void* state, int item) {
   w.sim().point(ks::km::kEvSoftState, 0, 1, static_cast<uint64_t>(item));
   auto* ss = static_cast<SoftState*>(state);
   if (!ss || item < 0) return DDI_FAILURE;
+  // ddi_soft_state(9F): DDI_FAILURE when "the routine failed to allocate the
+  // storage required"; a driver must check (an injected fault).
+  if (w.inject_fault()) return DDI_FAILURE;
   size_t i = static_cast<size_t>(item);
   // Each allocation may sleep and let another thread in: grow, then look
   // again before installing.

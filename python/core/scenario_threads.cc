@@ -63,7 +63,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"pwrite", km::Op::kPwrite, 4, -1}, {"mmap", km::Op::kMmap, 2, -1},
       {"munmap", km::Op::kMunmap, 2, -1}, {"mprotect", km::Op::kMprotect, 3, -1},
       {"kill", km::Op::kKill, 1, 1},     {"poke", km::Op::kPoke, 1, -1},
-      {"peek", km::Op::kCheck, 2, -1},
+      {"peek", km::Op::kCheck, 2, -1},   {"gettime", km::Op::kGettime, 0, -1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

@@ -491,7 +491,12 @@ def cmd_rerecord(a):
     for path in a.files:
         r = repro_io.load(path)
         if api.replay(path, check_build=False).matched:
-            print(f"{path}: replays as recorded; unchanged")
+            try:
+                repro_io.check_modules(r, path)
+                print(f"{path}: replays as recorded; unchanged")
+            except KernsimError:
+                repro_io.save(r, path)  # records this build's modules
+                print(f"{path}: replays as recorded on this build; its module hashes updated")
             continue
         try:
             new, how, n = rr_mod.rerecord(r, path, runs=a.runs, bound=a.bound)

@@ -70,3 +70,9 @@ def peek(addr, length):
     """The process loads bytes from a user address; the result is bytes (or a
     negative errno if the memory is not mapped)."""
     return ("peek", addr, length)
+
+
+def gettime():
+    """The virtual clock, in nanoseconds since boot (the process's
+    clock_gettime(CLOCK_MONOTONIC)): a scenario asserts on time with it."""
+    return ("gettime",)

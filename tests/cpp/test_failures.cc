@@ -149,7 +149,7 @@ TEST(Failures, SleepingWithASpinLockHeld) {
 TEST(Failures, SleepingInACallout) {
   Outcome o = run_rr({{"t", kf_co_sleeps}});
   EXPECT_FAILURE(o, kLockMisuse, "sleep_in_interrupt:delay",
-                 "would sleep in interrupt context (thread kf_co_sleeper)");
+                 "would sleep in callout (soft interrupt) context (thread kf_co_sleeper)");
 }
 
 TEST(Failures, RwlockMisuse) {

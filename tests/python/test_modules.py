@@ -131,7 +131,8 @@ def test_two_builds_of_one_driver_side_by_side(own):
 
 def test_replay_refuses_another_build(root, tmp_path):
     """A repro names its module's hash: replaying it on another build of
-    the driver (the fixed twin built to the same path) is refused."""
+    the driver is refused; `rerecord` on a build that behaves the same (no
+    coverage calls) records its hash; on the fixed twin the bug is gone."""
     for f in ("tally.c", "scenarios.py"):
         shutil.copy(os.path.join(root, *EXAMPLE, f), tmp_path / f)
     build = ("build-driver", "--personality", "illumos", "-o", "build/tally.so", "tally.c")
@@ -139,9 +140,16 @@ def test_replay_refuses_another_build(root, tmp_path):
     found = _kernsim(tmp_path, "explore", "scenarios.py:two_bumps", "--variant", "split_bump",
                      "--runs", "3000", "--out", "out/hash.repro.txtpb")
     assert found.returncode == 1, found.stdout + found.stderr
-    assert _kernsim(tmp_path, *build, "-D", "FIXED").returncode == 0
+    assert _kernsim(tmp_path, *build, "--no-coverage").returncode == 0
     line = _one_error(_kernsim(tmp_path, "replay", "out/hash.repro.txtpb"))
     assert "field module[0] (tally)" in line and "another build" in line, line
+    r = _kernsim(tmp_path, "rerecord", "out/hash.repro.txtpb")
+    assert r.returncode == 0 and "module hashes updated" in r.stdout, r.stdout + r.stderr
+    assert _kernsim(tmp_path, "replay", "out/hash.repro.txtpb").returncode == 0
+    assert _kernsim(tmp_path, *build, "-D", "FIXED").returncode == 0
+    _one_error(_kernsim(tmp_path, "replay", "out/hash.repro.txtpb"))
+    r = _kernsim(tmp_path, "rerecord", "out/hash.repro.txtpb")
+    assert r.returncode == 1, r.stdout + r.stderr  # the lost update is not there to find
 
 
 def _one_error(r):

@@ -22,7 +22,11 @@ typedef struct ks_handle {
 } ks_handle_t;
 
 /* mutexes (spin != 0: a spin mutex) */
-void ks_mutex_init(ks_handle_t *, const char *name, int spin, const char *expr);
+/* flags: KS_MTX_SPIN a spin mutex; KS_MTX_NOSLEEP may not be held across a
+ * sleep (FreeBSD's non-sleepable locks, as WITNESS checks). */
+#define KS_MTX_SPIN 1
+#define KS_MTX_NOSLEEP 2
+void ks_mutex_init(ks_handle_t *, const char *name, int flags, const char *expr);
 void ks_mutex_enter(ks_handle_t *, const char *expr);
 int ks_mutex_tryenter(ks_handle_t *, const char *expr);
 void ks_mutex_exit(ks_handle_t *, const char *expr);
