@@ -25,8 +25,12 @@ void coverage_context(uint32_t tid) {
 // Not instrumented itself (it is not driver code). The block's identity is
 // its return address relative to this function (both live in the same
 // binary), so edge numbers do not move with ASLR and agree across --jobs
-// processes; AFL's shift keeps A->B distinct from B->A.
-extern "C" __attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void) {
+// processes; AFL's shift keeps A->B distinct from B->A. In a section of its
+// own, whose bounds the linker names (__start_/__stop_ks_cov_text): the hang
+// watchdog does not stop a loop while it is in here, to name the driver's
+// code instead (sim/watchdog.cc).
+extern "C" __attribute__((no_sanitize_coverage, section("ks_cov_text"))) void
+__sanitizer_cov_trace_pc(void) {
   ks::sim::CoverageMap* m = ks::sim::tls_map;
   if (!m) return;
   uint64_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0)) -

@@ -64,9 +64,29 @@ def _strategy(name, seed, depth, pct_steps, script=None, fallback="round_robin")
     return d
 
 
-def _world_opts(max_steps, inject_faults, spurious_wakeups):
+# The hang watchdog's limit, ms of CPU time a thread may run with no
+# scheduling point (sim/watchdog.h); 0: the World's default (10 s).
+_hang_ms = 0
+
+
+def set_hang_limit(seconds):
+    """Sets the hang watchdog's limit for the runs this process starts from
+    now on: a simulated thread that runs `seconds` of CPU time with no
+    scheduling point is a `hang` failure. None restores the default (10 s)."""
+    global _hang_ms
+    if seconds is None:
+        _hang_ms = 0
+        return
+    s = float(seconds)
+    if not (0.001 <= s <= 3600):
+        raise KernsimError(f"hang limit: {seconds} is outside 0.001..3600 seconds")
+    _hang_ms = max(1, round(s * 1000))
+
+
+def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):
     return {"max_steps": int(max_steps), "inject_faults": bool(inject_faults),
-            "spurious_wakeups": bool(spurious_wakeups)}
+            "spurious_wakeups": bool(spurious_wakeups),
+            "hang_ms": int(hang_ms or _hang_ms)}
 
 
 def _setup_for(scn, variant, params):
@@ -351,6 +371,7 @@ def _describe_run(msg, scn, variant, params, world):
     msg.world.max_steps = world["max_steps"]
     msg.world.inject_faults = world["inject_faults"]
     msg.world.spurious_wakeups = world["spurious_wakeups"]
+    msg.world.hang_ms = world.get("hang_ms", 0)
 
 
 def make_repro(scn, variant, params, strat, world, failure):
@@ -422,7 +443,8 @@ def run_repro(r, path="repro"):
     """Replays a loaded repro once, trace recorded."""
     setup, scn = _repro_setup(r, path)
     strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
-    world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups)
+    world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups,
+                        r.world.hang_ms)
     d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
     return Failure.from_core(d)
 
