@@ -9,6 +9,7 @@ import time
 from . import _core
 from . import kernsim_pb2 as pb
 from . import repro as repro_io
+from . import statefile
 from .errors import KernsimError, ReproError, ScenarioError
 from .scenario import Scenario, World, load_module, scenarios_in
 
@@ -261,34 +262,37 @@ def save_checkpoint(c, path):
     """Writes checkpoint `c`: protobuf's binary encoding, or its text format
     if `path` ends in .txtpb (for reading it; a search's deferred subtrees
     make it some 10 times bigger and 100 times slower to read back: 30 MB
-    and 9 s for a quarter of the sample at bound 1)."""
+    and 9 s for a quarter of the sample at bound 1). Framed with its length
+    and checksum and written atomically (statefile.py)."""
     if path.endswith(TEXT_CHECKPOINT):
         from google.protobuf import text_format
-        with open(path, "w") as f:
-            f.write(text_format.MessageToString(c))
+        data = statefile.frame_text(_CHECKPOINT_KIND, text_format.MessageToString(c))
     else:
-        with open(path, "wb") as f:
-            f.write(c.SerializeToString())
+        data = statefile.frame(_CHECKPOINT_KIND, c.SerializeToString())
+    statefile.write_atomic(path, data)
+
+
+_CHECKPOINT_KIND = "DfsCheckpoint"
 
 
 def load_checkpoint(path):
-    """A checkpoint saved with save_checkpoint (the format by the name)."""
+    """A checkpoint saved with save_checkpoint (the format by the name); a
+    damaged one is refused by name (StateFileError)."""
     from google.protobuf import message, text_format
     text = path.endswith(TEXT_CHECKPOINT)
     hint = "" if text else f" (a text checkpoint's name ends in {TEXT_CHECKPOINT})"
     c = pb.DfsCheckpoint()
+    data = statefile.read(path, "checkpoint")
     try:
-        with open(path, "r" if text else "rb") as f:
-            data = f.read()
         if text:
-            text_format.Parse(data, c)
+            text_format.Parse(statefile.unframe_text(_CHECKPOINT_KIND, data, path), c)
         else:
-            c.ParseFromString(data)
-    except OSError as e:
-        raise KernsimError(f"cannot read checkpoint {path}: {e.strerror or e}") from e
+            c.ParseFromString(statefile.unframe(_CHECKPOINT_KIND, data, path))
+    except statefile.StateFileError as e:
+        raise ReproError(f"{path}: not a DfsCheckpoint: {e.why}{hint}") from None
     except (text_format.ParseError, message.DecodeError, UnicodeDecodeError) as e:
         raise ReproError(f"{path}: not a DfsCheckpoint: {e}{hint}") from e
-    if c.version != 1:  # an empty or foreign file decodes as binary to version 0
+    if c.version != 1:
         raise ReproError(f"{path}: not a DfsCheckpoint (version {c.version}, want 1){hint}")
     return c
 

@@ -7,6 +7,7 @@ import os
 from google.protobuf import text_format
 
 from . import kernsim_pb2 as pb
+from . import statefile
 from .errors import ReproError
 
 FORMAT_VERSION = 1
@@ -42,12 +43,10 @@ def decisions_from_proto(schedule):
 
 
 def save(repro, path):
+    # Not framed with a checksum: people edit repros by hand (statefile.py).
     text = text_format.MessageToString(repro)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("# kernsim repro: replay with  python3 -m kernsim replay " + path + "\n")
-        f.write(text)
-    os.replace(tmp, path)
+    statefile.write_atomic(path, ("# kernsim repro: replay with  python3 -m kernsim replay "
+                                  + path + "\n" + text).encode("utf-8"))
 
 
 def load(path):
