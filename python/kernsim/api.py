@@ -93,10 +93,11 @@ def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):
 def _setup_for(scn, variant, params):
     """What _core runs per execution: serialized Program bytes, or a function."""
     params = dict(params or {})
+    scn.check_params(params)
     if scn.program:
         try:
             prog = scn.fn(**params)
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             raise ScenarioError(f"program scenario {scn.name} raised {type(e).__name__}: {e}") from e
         if not isinstance(prog, pb.Program):
             raise ScenarioError(f"program scenario {scn.name} returned {type(prog).__name__}, not a Program")
@@ -113,7 +114,7 @@ def _setup_for(scn, variant, params):
             scn.fn(World(core_world), **params)
         except (KernsimError, ValueError, TypeError):
             raise
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             raise ScenarioError(f"scenario {scn.name} raised {type(e).__name__}: {e}") from e
     return setup
 
@@ -132,7 +133,7 @@ def _call_core(fn, *args, scn=None, **kw):
         if scn is not None and not scn.program:
             raise ScenarioError(f"scenario {scn.name}: {e}") from e
         raise KernsimError(str(e)) from e
-    except Exception as e:  # noqa: BLE001 - a scenario thread's own bug
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - a scenario thread's own bug
         if scn is not None and not scn.program:
             raise ScenarioError(f"scenario {scn.name}: a thread raised "
                                 f"{type(e).__name__}: {e}") from e

@@ -50,18 +50,18 @@ def save(repro, path):
 
 
 def load(path):
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError as e:
-        raise ReproError(f"{path}: cannot read: {e.strerror}") from e
+    text = statefile.read_text(path, "kernsim repro", ReproError)
     repro = pb.Repro()
     try:
         text_format.Parse(text, repro)
-    except text_format.ParseError as e:
-        raise ReproError(f"{path}: not a kernsim repro: {e}") from e
+    except (text_format.ParseError, ValueError, TypeError, RecursionError) as e:
+        raise ReproError(f"{path}: not a kernsim repro: {_one_line(e)}") from None
     check(repro, path)
     return repro
+
+
+def _one_line(e):
+    return " ".join(str(e).split()) or type(e).__name__
 
 
 def _hex64(s):

@@ -132,3 +132,23 @@ def read(path, what):
         raise KernsimError(f"{path}: is a directory, not a {what}") from None
     except OSError as e:
         raise KernsimError(f"cannot read {what} {path}: {e.strerror or e}") from e
+
+
+def read_text(path, what, error):
+    """A hand-written text file (a repro, a description) as str; unreadable
+    or non-UTF-8 content is `error` naming the file, never a traceback."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except IsADirectoryError:
+        raise error(f"{path}: is a directory, not a {what}") from None
+    except OSError as e:
+        raise error(f"{path}: cannot read: {e.strerror or e}") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise error(f"{path}: not a {what}: not UTF-8 text (byte 0x{data[e.start]:02x} at "
+                    f"offset {e.start}; a binary file?)") from None
+    if "\0" in text:
+        raise error(f"{path}: not a {what}: holds a NUL byte (a binary file?)")
+    return text
