@@ -445,12 +445,17 @@ def _repro_setup(r, path):
 
 
 def run_repro(r, path="repro"):
-    """Replays a loaded repro once, trace recorded."""
-    setup, scn = _repro_setup(r, path)
-    strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
-    world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups,
-                        r.world.hang_ms)
-    d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
+    """Replays a loaded repro once, trace recorded. An error names the file."""
+    try:
+        setup, scn = _repro_setup(r, path)
+        strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
+        world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups,
+                            r.world.hang_ms)
+        d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
+    except KernsimError as e:
+        if str(e).startswith(f"{path}:"):
+            raise
+        raise type(e)(f"{path}: {e}") from None
     return Failure.from_core(d)
 
 
