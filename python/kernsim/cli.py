@@ -506,7 +506,10 @@ def _one_line(msg):
 
 def main(argv=None):
     try:
-        a = _build_parser().parse_args(argv)
+        try:
+            a = _build_parser().parse_args(argv)
+        except SystemExit as e:  # --help (argparse's own errors raise UsageError)
+            return e.code if isinstance(e.code, int) else EXIT_OK
         if getattr(a, "hang_limit", None):
             api.set_hang_limit(a.hang_limit)
         return COMMANDS[a.command](a)
@@ -524,7 +527,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (Exception, SystemExit) as e:  # noqa: BLE001 - a bug of ours, never status 1
+    except Exception as e:  # noqa: BLE001 - a bug of ours, never status 1
         # Exit statuses mean only what the docstring says: an error kernsim
         # did not foresee is still "could not do it" (2), with the traceback
         # a bug report needs.

@@ -98,6 +98,9 @@ def load_module(path):
         raise ScenarioError(f"scenario script {path} does not exist")
     name = "kernsim_scenario_" + os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ScenarioError(f"scenario script {path} is not a Python script "
+                            "(its name must end in .py)")
     mod = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(mod)
