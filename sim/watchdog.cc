@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <mutex>
 
 #include "sim/asan_fiber.h"
@@ -34,6 +35,7 @@ namespace {
 // module's TLS (that may allocate).
 struct Tick {
   bool created = false;  // this thread has its timer
+  bool failed = false;   // timer_create failed: no watchdog on this thread
   bool armed = false;
   timer_t timer{};
   int depth = 0;         // executions running on this thread (Scopes held)
@@ -121,13 +123,13 @@ void on_tick(int signo, siginfo_t*, void* uctx) {
   int saved_errno = errno;
   Tick& t = t_tick;
   Sim* s = Sim::current();
+  if (t.depth > 0) t.idle = 0;
   if (!s || !s->on_fiber()) {
     t.sim = nullptr;
     if (t.depth == 0 && ++t.idle >= kIdleTicksToDisarm) set_timer(false);
     errno = saved_errno;
     return;
   }
-  t.idle = 0;
   int64_t now = thread_cpu_ns();
   if (s != t.sim || s->step() != t.step || s->runs() != t.runs) {
     t.sim = s;
@@ -157,8 +159,11 @@ void on_tick(int signo, siginfo_t*, void* uctx) {
 }
 
 void after_fork_in_child() {
-  // Timers are not inherited: the child's thread has none.
+  // Timers are not inherited: the child's thread has none (the Scopes it
+  // holds, if any, stay counted).
+  int depth = t_tick.depth;
   t_tick = Tick{};
+  t_tick.depth = depth;
 }
 
 void process_setup() {
@@ -191,7 +196,10 @@ void arm() {
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_signo = tick_signal();
     ev._sigev_un._tid = static_cast<pid_t>(syscall(SYS_gettid));
-    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &t.timer) != 0) return;  // no watchdog
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &t.timer) != 0) {
+      t.failed = true;  // no watchdog here; do not retry per execution
+      return;
+    }
     t.created = true;
   }
   t.idle = 0;
@@ -203,7 +211,7 @@ void arm() {
 HangWatchScope::HangWatchScope() {
   Tick& t = t_tick;
   t.depth++;
-  if (!t.armed) arm();
+  if (!t.armed && !t.failed) arm();
 }
 
 HangWatchScope::~HangWatchScope() { t_tick.depth--; }
@@ -249,7 +257,28 @@ bool addr2line(const char* obj, uintptr_t addr, std::string* fn, std::string* wh
 
 }  // namespace
 
+namespace {
+std::string describe_uncached(uintptr_t pc);
+}  // namespace
+
 std::string describe_code_address(uintptr_t pc) {
+  // A search over a spinning driver hangs again and again at the same few
+  // PCs: addr2line once per PC.
+  static std::mutex mu;
+  static std::map<uintptr_t, std::string> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = cache.find(pc); it != cache.end()) return it->second;
+  }
+  std::string d = describe_uncached(pc);
+  std::lock_guard<std::mutex> lock(mu);
+  if (cache.size() < 4096) cache.emplace(pc, d);
+  return d;
+}
+
+namespace {
+
+std::string describe_uncached(uintptr_t pc) {
   char buf[64];
   Dl_info info{};
   if (!pc || !dladdr(reinterpret_cast<void*>(pc), &info) || !info.dli_fname) {
@@ -279,5 +308,7 @@ std::string describe_code_address(uintptr_t pc) {
   }
   return place;
 }
+
+}  // namespace
 
 }  // namespace ks::sim
