@@ -26,9 +26,9 @@ void coverage_context(uint32_t tid) {
 // its return address relative to this function (both live in the same
 // binary), so edge numbers do not move with ASLR and agree across --jobs
 // processes; AFL's shift keeps A->B distinct from B->A. In a section of its
-// own, whose bounds the linker names (__start_/__stop_ks_cov_text): the hang
-// watchdog does not stop a loop while it is in here, to name the driver's
-// code instead (sim/watchdog.cc).
+// own, whose bounds the linker names (__start_/__stop_ks_cov_text): a hang
+// interrupted in here is reported at its caller, the driver's code
+// (sim/watchdog.cc relies on this function keeping no frame).
 extern "C" __attribute__((no_sanitize_coverage, section("ks_cov_text"))) void
 __sanitizer_cov_trace_pc(void) {
   ks::sim::CoverageMap* m = ks::sim::tls_map;

@@ -53,12 +53,11 @@ constexpr int kMaxDeferrals = 100;
 
 int tick_signal() { return SIGRTMIN + 6; }
 
-// The C and C++ runtimes' code, and the coverage callback that every driver
-// block calls. A hang is not declared while the PC is in there (the loop may
-// hold malloc's lock in a call it makes; the callback names no driver line):
-// the next tick tries again, and a loop spends most of its time in its own
-// code. After kMaxDeferrals ticks it is declared wherever the PC is, so a
-// loop that lives in a runtime call is still caught.
+// The C and C++ runtimes' code. A hang is not declared while the PC is in
+// there (the loop may hold malloc's lock in a call it makes): the next tick
+// tries again, and a loop spends most of its time in its own code. After
+// kMaxDeferrals ticks it is declared wherever the PC is, so a loop that
+// lives in a runtime call is still caught.
 struct Range {
   uintptr_t lo, hi;
 };
@@ -97,16 +96,30 @@ int64_t thread_cpu_ns() {
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+// The driver code a tick interrupted. Every block of a driver built with
+// coverage calls __sanitizer_cov_trace_pc, and with a map attached (the
+// fuzzer) a tight loop spends most of its time in there: a PC in the
+// callback stands for its caller. The callback is a leaf that keeps no
+// frame, so its return address is at the stack pointer (x86-64) or in the
+// link register (AArch64) at every one of its instructions; minus one, it
+// is the call's own line.
 uintptr_t interrupted_pc(void* uctx) {
   auto* uc = static_cast<ucontext_t*>(uctx);
+  uintptr_t pc = 0, ret = 0;
 #if defined(__x86_64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  if (__start_ks_cov_text && pc >= reinterpret_cast<uintptr_t>(__start_ks_cov_text) &&
+      pc < reinterpret_cast<uintptr_t>(__stop_ks_cov_text))
+    ret = *reinterpret_cast<const uintptr_t*>(uc->uc_mcontext.gregs[REG_RSP]);
 #elif defined(__aarch64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+  pc = static_cast<uintptr_t>(uc->uc_mcontext.pc);
+  if (__start_ks_cov_text && pc >= reinterpret_cast<uintptr_t>(__start_ks_cov_text) &&
+      pc < reinterpret_cast<uintptr_t>(__stop_ks_cov_text))
+    ret = static_cast<uintptr_t>(uc->uc_mcontext.regs[30]);
 #else
   (void)uc;
-  return 0;
 #endif
+  return ret ? ret - 1 : pc;
 }
 
 void set_timer(bool on) {
@@ -167,9 +180,6 @@ void after_fork_in_child() {
 }
 
 void process_setup() {
-  if (__start_ks_cov_text)
-    add_runtime(reinterpret_cast<uintptr_t>(__start_ks_cov_text),
-                reinterpret_cast<uintptr_t>(__stop_ks_cov_text));
   dl_iterate_phdr(collect_runtime, nullptr);
   pthread_atfork(nullptr, nullptr, after_fork_in_child);
 }

@@ -2,6 +2,7 @@
 one execution with its trace. Every campaign runs in C++ (kernsim._core);
 Python scenario threads are driven from there."""
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -82,6 +83,20 @@ def set_hang_limit(seconds):
     if not (0.001 <= s <= 3600):
         raise KernsimError(f"hang limit: {seconds} is outside 0.001..3600 seconds")
     _hang_ms = max(1, round(s * 1000))
+
+
+@contextlib.contextmanager
+def recorded_hang_limit(r):
+    """Runs under repro `r`'s recorded hang limit (minimize, rerecord: a
+    hang repro's candidates then hang as fast as the original did)."""
+    global _hang_ms
+    before = _hang_ms
+    if r.world.hang_ms:
+        _hang_ms = r.world.hang_ms
+    try:
+        yield
+    finally:
+        _hang_ms = before
 
 
 def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):

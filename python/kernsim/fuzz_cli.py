@@ -45,7 +45,7 @@ def add_parser(sub, positive):
                    help="fuzzer seed (default 0)" + rng(0, "2**64-1"))
     f.add_argument("--hang-limit", type=seconds_in(0.001, 3600, lo_open=False), metavar="S",
                    help="a thread that runs S seconds of CPU time with no scheduling point "
-                   "is a hang failure (default 10) [0.001..3600]")
+                   "is a hang failure (default 1 for fuzz) [0.001..3600]")
     f.add_argument("--corpus", metavar="DIR", help="corpus directory (read, then grown)")
     f.add_argument("--desc", metavar="FILE", help="ioctl description (default: found under drivers/)")
     f.add_argument("--out", metavar="DIR", default=os.path.join("out", "fuzz"),
@@ -105,8 +105,14 @@ def _worker(job, a, desc_bytes, q):
         q.put(("error", job, f"fuzz job {job}: {type(e).__name__}: {e}"))
 
 
+FUZZ_HANG_LIMIT = 1.0  # s: a campaign's executions take microseconds, and
+# each hanging one costs the limit (the minimizer runs it dozens of times)
+
+
 def cmd(a):
     desc = _load_desc(a)
+    if not a.hang_limit:
+        api.set_hang_limit(FUZZ_HANG_LIMIT)
     if a.corpus:
         if os.path.exists(a.corpus) and not os.path.isdir(a.corpus):
             raise KernsimError(f"--corpus {a.corpus}: is a file, not a directory")

@@ -45,3 +45,16 @@ def test_search_goes_on_after_hangs(handshake, short_hang_limit):
     assert [d.kind for d in s.distinct_failures] == ["hang"]
     ok = kernsim.explore(scn, strategy="pct", runs=200, seed=3, variant="none")
     assert ok.failure is None and ok.runs == 200
+
+
+def test_fuzzer_finds_the_hang_at_the_drivers_line(cli, tmp_path):
+    # With a coverage map attached the loop spends most of its time in the
+    # coverage callback: the report still names the driver's line.
+    p = cli("fuzz", "--driver", "sample", "--variant", "stats_spin", "--time", "20",
+            "--hang-limit", "0.05", "--stop-on-find", "--quiet", "--out", tmp_path / "fz")
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "FAILURE hang hang" in p.stdout and "replay matches" in p.stdout, p.stdout
+    assert re.search(r"interrupted in sample_ioctl at \S*sample\.c:\d+ ", p.stdout), p.stdout
+    (repro,) = (tmp_path / "fz").glob("*.repro.txtpb")
+    assert "hang_ms: 50" in repro.read_text()
+    assert cli("replay", repro).returncode == 0
