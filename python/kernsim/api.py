@@ -86,17 +86,25 @@ def set_hang_limit(seconds):
 
 
 @contextlib.contextmanager
-def recorded_hang_limit(r):
-    """Runs under repro `r`'s recorded hang limit (minimize, rerecord: a
-    hang repro's candidates then hang as fast as the original did)."""
+def hang_limit_kept():
+    """Whatever the body sets, the hang limit is restored after it."""
     global _hang_ms
     before = _hang_ms
-    if r.world.hang_ms:
-        _hang_ms = r.world.hang_ms
     try:
         yield
     finally:
         _hang_ms = before
+
+
+@contextlib.contextmanager
+def recorded_hang_limit(r):
+    """Runs under repro `r`'s recorded hang limit (minimize, rerecord: a
+    hang repro's candidates then hang as fast as the original did)."""
+    global _hang_ms
+    with hang_limit_kept():
+        if r.world.hang_ms:
+            _hang_ms = r.world.hang_ms
+        yield
 
 
 def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):

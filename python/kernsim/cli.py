@@ -510,9 +510,10 @@ def main(argv=None):
             a = _build_parser().parse_args(argv)
         except SystemExit as e:  # --help (argparse's own errors raise UsageError)
             return e.code if isinstance(e.code, int) else EXIT_OK
-        if getattr(a, "hang_limit", None):
-            api.set_hang_limit(a.hang_limit)
-        return COMMANDS[a.command](a)
+        with api.hang_limit_kept():  # main(argv) in-process leaves it as it was
+            if getattr(a, "hang_limit", None):
+                api.set_hang_limit(a.hang_limit)
+            return COMMANDS[a.command](a)
     except (UsageError, KernsimError) as e:
         sys.stdout.flush()
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)

@@ -82,6 +82,9 @@ def check(d, path="description"):
     for i, f in enumerate(d.file):
         if not f.path.startswith("/"):
             _fail(path, f"file[{i}].path", f"'{f.path}' is not absolute")
+    if not d.ioctl:
+        # Also what a description cut short after its nodes looks like.
+        _fail(path, "ioctl", "no ioctl described: the fuzzer has nothing to call")
     return d
 
 

@@ -22,6 +22,7 @@ over the target and the directory fsync'ed, so a crash leaves the old file
 or the new one, never half of one."""
 
 import os
+import re
 import struct
 import zlib
 
@@ -30,6 +31,8 @@ from .errors import KernsimError
 MAGIC = b"KSSTATE1"
 _HEAD = struct.Struct("<QI")
 TEXT_TAG = "# kernsim-state v1 "
+_TEXT_HEAD = re.compile(rb"# kernsim-state v1 kind=([A-Za-z]+) length=(0|[1-9][0-9]{0,15}) "
+                        rb"crc32=([0-9a-f]{8})")
 
 
 class StateFileError(KernsimError):
@@ -81,12 +84,12 @@ def unframe_text(kind, data, path):
     if not first.startswith(TEXT_TAG.encode()):
         raise StateFileError(path, f"not a kernsim state file (no '{TEXT_TAG.strip()}' "
                              "first line: damaged, or written by an older kernsim)")
-    try:
-        fields = dict(f.split("=", 1) for f in first[len(TEXT_TAG):].decode("ascii").split())
-        n, crc, got = int(fields["length"]), int(fields["crc32"], 16), fields["kind"]
-    except (UnicodeDecodeError, ValueError, KeyError):
-        raise StateFileError(path, f"damaged: its first line is not a valid state header") \
-            from None
+    # Exactly as frame_text writes it: a header read loosely (" 1" for "1",
+    # "A" for "a") would take a damaged line for the same one.
+    m = _TEXT_HEAD.fullmatch(first)
+    if not m:
+        raise StateFileError(path, "damaged: its first line is not a valid state header")
+    got, n, crc = m.group(1).decode("ascii"), int(m.group(2)), int(m.group(3), 16)
     body = data[nl + 1:] if nl >= 0 else b""
     if len(body) != n:
         raise StateFileError(path, f"damaged: {len(body)} bytes after the first line, "

@@ -68,7 +68,8 @@ def test_damaged_checkpoint_is_refused(tmp_path, name):
     assert api.load_checkpoint(path) == s.checkpoint
     n = 0
     for what, got in each_mutant(tmp_path, "bad-" + name, data, api.load_checkpoint):
-        assert isinstance(got, kernsim.KernsimError), f"{what}: loaded a damaged checkpoint"
+        assert isinstance(got, kernsim.KernsimError) or got == s.checkpoint, \
+            f"{what}: loaded a damaged checkpoint as another one"
         n += 1
     assert n == 2 * len(offsets(len(data)))
 
