@@ -186,6 +186,8 @@ struct Checker {
     for (int i = 0; i < d.file_size(); i++)
       if (d.file(i).path().empty() || d.file(i).path()[0] != '/')
         fail("file[" + std::to_string(i) + "].path", "'" + d.file(i).path() + "' is not absolute");
+    // Also what a description cut short after its nodes looks like.
+    if (d.ioctl_size() == 0) fail("ioctl", "no ioctl described: the fuzzer has nothing to call");
   }
 };
 

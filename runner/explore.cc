@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "sim/fault_guard.h"
+#include "sim/watchdog.h"
 
 namespace ks::core {
 
@@ -19,6 +20,7 @@ RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::Worl
                    bool record_trace) {
   km::WorldOptions o = opts;
   o.sim.record_trace = record_trace;
+  sim::HangWatchScope watch;  // arms the watchdog when it is not armed
   km::World w(pool, strategy, o, execution);
   {
     sim::Sim::HostScope scope(w.sim());

@@ -10,6 +10,7 @@ PKGS=(build-essential cmake git
       pybind11-dev python3-dev python3-pytest              # kernsim._core and its tests
       libgtest-dev                    # C++ tests
       python3-distributed             # explore --cluster: Dask scheduler, workers, client (and its test)
+      python3-hypothesis              # the parser fuzz tests (tests/python/test_parsers_fuzz.py)
       clang libclang-rt-14-dev)       # libFuzzer/ASan entry points (fuzz/, optional)
 
 missing=()

@@ -28,7 +28,7 @@ void coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
 
 // A block's identity: its offset in its module, or in the host binary for
 // code linked into it (edge numbers then do not move with ASLR either).
-__attribute__((no_sanitize_coverage)) static inline uint64_t block_id(uintptr_t ra) {
+__attribute__((no_sanitize_coverage, always_inline)) static inline uint64_t block_id(uintptr_t ra) {
   for (size_t i = 0; i < cov_nmodules; i++)
     if (ra - cov_modules[i].begin < cov_modules[i].size)
       return (ra - cov_modules[i].begin) ^ cov_modules[i].salt;
@@ -46,7 +46,12 @@ void coverage_context(uint32_t tid) {
 #ifndef KS_LIBFUZZER_BUILD
 // Not instrumented itself (it is not driver code). Edge numbers agree across
 // --jobs processes (block_id); AFL's shift keeps A->B distinct from B->A.
-extern "C" __attribute__((no_sanitize_coverage)) void __sanitizer_cov_trace_pc(void) {
+// In a section of its own, whose bounds the linker names
+// (__start_/__stop_ks_cov_text): a hang interrupted in here is reported at
+// its caller, the driver's code (sim/watchdog.cc relies on this function
+// keeping no frame, and on block_id being inlined into it).
+extern "C" __attribute__((no_sanitize_coverage, section("ks_cov_text"))) void
+__sanitizer_cov_trace_pc(void) {
   ks::sim::CoverageMap* m = ks::sim::tls_map;
   if (!m) return;
   uint64_t pc = ks::sim::block_id(reinterpret_cast<uintptr_t>(__builtin_return_address(0)));

@@ -23,6 +23,7 @@ enum class FailureKind : uint8_t {
   kReplayDivergence,  // a replayed schedule did not fit this execution
   kScenario,          // the scenario's own check failed (data mismatch ...)
   kHostError,         // an exception escaped simulator code: our bug
+  kHang,              // a thread ran too long with no scheduling point
 };
 
 const char* failure_kind_name(FailureKind k);

@@ -1,5 +1,7 @@
 #include "sim/sim.h"
 
+#include "sim/watchdog.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -341,9 +343,12 @@ void Sim::fire_next_timer() {
 StopReason Sim::run() {
   Sim* prev = tls_current_sim;
   tls_current_sim = this;
+  runs_++;
   if (sigsetjmp(recover_, 0) != 0) {  // no mask save: a syscall per run()
-    // A fault in a fiber: on_fault() recorded it; the fiber is abandoned.
+    // A fault in a fiber: on_fault() recorded it; or a hang: on_hang()
+    // noted where. The fiber is abandoned.
     asan_arrive(&host_);  // the handler announced the jump (ASan builds only)
+    if (hang_pc_) report_hang();
     cur_ = nullptr;
     tls_current_sim = prev;
     return stop_ = StopReason::kFailed;
@@ -400,6 +405,22 @@ void Sim::on_fault(int signo, uintptr_t addr) {
     sig = std::string("fault:") + sname;
   }
   set_failure(FailureKind::kFault, what, sig, self->tid);
+}
+
+// Made here, on the host, not in the signal handler: naming the place
+// starts addr2line. Nothing in it depends on time (the limit is an option),
+// so a replay's report reads the same, but for where in the loop the tick
+// landed.
+void Sim::report_hang() {
+  Thread* self = cur_;
+  char lim[32];
+  std::snprintf(lim, sizeof lim, "%g", opts_.hang_ms / 1000.0);
+  std::string what = std::string("thread ") + self->name + " ran more than " + lim +
+                     " s of CPU time with no scheduling point (a loop that never calls a "
+                     "kernel primitive: a spin on a plain variable?); interrupted in " +
+                     describe_code_address(hang_pc_);
+  hang_pc_ = 0;
+  set_failure(FailureKind::kHang, what, "hang", self->tid);
 }
 
 const char* Sim::thread_name(Tid t) const {

@@ -81,6 +81,11 @@ struct SimOptions {
   // take any time), so a timer may still fire between any two scheduling
   // points of the system call it makes.
   uint64_t sched_latency_ns = 1'000'000;
+  // A thread that runs this long (CPU time) with no scheduling point is a
+  // `hang` failure (sim/watchdog.h); 0: never. Long enough that no sane
+  // stretch of driver code between two primitives reaches it, even in an
+  // ASan -O0 build.
+  uint32_t hang_ms = 10'000;
 };
 
 void fiber_entry(bctx::transfer_t t);
@@ -206,8 +211,10 @@ class Sim final : public SchedView {
   uint16_t object_kind(ObjId o) const { return objects_[o - 1].kind; }
   size_t nobjects() const { return objects_.size(); }
 
-  // Called by the signal handler (fault_guard.cc) only.
+  // Called by the signal handlers (fault_guard.cc, watchdog.cc) only.
   void on_fault(int signo, uintptr_t addr);
+  void on_hang(uintptr_t pc) { hang_pc_ = pc ? pc : 1; }
+  uint32_t runs() const { return runs_; }  // calls of run(): the watchdog's
   sigjmp_buf& recover_point() { return recover_; }
 
  private:
@@ -300,6 +307,9 @@ class Sim final : public SchedView {
 
   FaultDescriber fault_describer_ = nullptr;
   sigjmp_buf recover_;
+  uint32_t runs_ = 0;
+  uintptr_t hang_pc_ = 0;  // set by the watchdog; the report is made on the host
+  void report_hang();
 };
 
 }  // namespace ks::sim

@@ -11,6 +11,10 @@
  *                     nobody: the client sleeps in cv_wait on r_cv forever.
  *   stats_no_copyout  SAMPLE_STATS stores through the user's pointer: a fault
  *                     on the reserved user range, reported as a missing copyout.
+ *   stats_spin        SAMPLE_STATS waits for a first served request by spinning
+ *                     on sc_served, calling no kernel primitive: when no
+ *                     request was served yet, nothing else ever runs (a hang,
+ *                     caught by the watchdog).
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -151,6 +155,10 @@ sample_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp, int *rva
 	case SAMPLE_SUBMIT:
 		return (sample_submit(sc, arg, mode));
 	case SAMPLE_STATS:
+		if (KS_VARIANT("sample", "stats_spin")) {
+			while (*(volatile uint64_t *)&sc->sc_served == 0)
+				continue;
+		}
 		mutex_enter(&sc->sc_lock);
 		st.ss_served = sc->sc_served;
 		mutex_exit(&sc->sc_lock);
@@ -315,6 +323,9 @@ static const char *const sample_variants[] = {
 	"stats_no_copyout",
 	"fault: SAMPLE_STATS stores through the user's pointer instead of "
 	"ddi_copyout (the missing-copyout bug)",
+	"stats_spin",
+	"hang: SAMPLE_STATS spins on sc_served with no scheduling point until a "
+	"request was served, so when none was, nothing else ever runs",
 	NULL, NULL,
 };
 

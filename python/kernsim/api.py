@@ -2,6 +2,7 @@
 one execution with its trace. Every campaign runs in C++ (kernsim._core);
 Python scenario threads are driven from there."""
 
+import contextlib
 import dataclasses
 import os
 import time
@@ -9,6 +10,7 @@ import time
 from . import _core
 from . import kernsim_pb2 as pb
 from . import repro as repro_io
+from . import statefile
 from .errors import KernsimError, ReproError, ScenarioError
 from .scenario import Scenario, World, load_module, scenarios_in
 
@@ -64,18 +66,61 @@ def _strategy(name, seed, depth, pct_steps, script=None, fallback="round_robin")
     return d
 
 
-def _world_opts(max_steps, inject_faults, spurious_wakeups):
+# The hang watchdog's limit, ms of CPU time a thread may run with no
+# scheduling point (sim/watchdog.h); 0: the World's default (10 s).
+_hang_ms = 0
+
+
+def set_hang_limit(seconds):
+    """Sets the hang watchdog's limit for the runs this process starts from
+    now on: a simulated thread that runs `seconds` of CPU time with no
+    scheduling point is a `hang` failure. None restores the default (10 s)."""
+    global _hang_ms
+    if seconds is None:
+        _hang_ms = 0
+        return
+    s = float(seconds)
+    if not (0.001 <= s <= 3600):
+        raise KernsimError(f"hang limit: {seconds} is outside 0.001..3600 seconds")
+    _hang_ms = max(1, round(s * 1000))
+
+
+@contextlib.contextmanager
+def hang_limit_kept():
+    """Whatever the body sets, the hang limit is restored after it."""
+    global _hang_ms
+    before = _hang_ms
+    try:
+        yield
+    finally:
+        _hang_ms = before
+
+
+@contextlib.contextmanager
+def recorded_hang_limit(r):
+    """Runs under repro `r`'s recorded hang limit (minimize, rerecord: a
+    hang repro's candidates then hang as fast as the original did)."""
+    global _hang_ms
+    with hang_limit_kept():
+        if r.world.hang_ms:
+            _hang_ms = r.world.hang_ms
+        yield
+
+
+def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):
     return {"max_steps": int(max_steps), "inject_faults": bool(inject_faults),
-            "spurious_wakeups": bool(spurious_wakeups)}
+            "spurious_wakeups": bool(spurious_wakeups),
+            "hang_ms": int(hang_ms or _hang_ms)}
 
 
 def _setup_for(scn, variant, params):
     """What _core runs per execution: serialized Program bytes, or a function."""
     params = dict(params or {})
+    scn.check_params(params)
     if scn.program:
         try:
             prog = scn.fn(**params)
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             raise ScenarioError(f"program scenario {scn.name} raised {type(e).__name__}: {e}") from e
         if not isinstance(prog, pb.Program):
             raise ScenarioError(f"program scenario {scn.name} returned {type(prog).__name__}, not a Program")
@@ -92,7 +137,7 @@ def _setup_for(scn, variant, params):
             scn.fn(World(core_world), **params)
         except (KernsimError, ValueError, TypeError):
             raise
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             raise ScenarioError(f"scenario {scn.name} raised {type(e).__name__}: {e}") from e
     return setup
 
@@ -111,7 +156,7 @@ def _call_core(fn, *args, scn=None, **kw):
         if scn is not None and not scn.program:
             raise ScenarioError(f"scenario {scn.name}: {e}") from e
         raise KernsimError(str(e)) from e
-    except Exception as e:  # noqa: BLE001 - a scenario thread's own bug
+    except (Exception, SystemExit) as e:  # noqa: BLE001 - a scenario thread's own bug
         if scn is not None and not scn.program:
             raise ScenarioError(f"scenario {scn.name}: a thread raised "
                                 f"{type(e).__name__}: {e}") from e
@@ -241,34 +286,37 @@ def save_checkpoint(c, path):
     """Writes checkpoint `c`: protobuf's binary encoding, or its text format
     if `path` ends in .txtpb (for reading it; a search's deferred subtrees
     make it some 10 times bigger and 100 times slower to read back: 30 MB
-    and 9 s for a quarter of the sample at bound 1)."""
+    and 9 s for a quarter of the sample at bound 1). Framed with its length
+    and checksum and written atomically (statefile.py)."""
     if path.endswith(TEXT_CHECKPOINT):
         from google.protobuf import text_format
-        with open(path, "w") as f:
-            f.write(text_format.MessageToString(c))
+        data = statefile.frame_text(_CHECKPOINT_KIND, text_format.MessageToString(c))
     else:
-        with open(path, "wb") as f:
-            f.write(c.SerializeToString())
+        data = statefile.frame(_CHECKPOINT_KIND, c.SerializeToString())
+    statefile.write_atomic(path, data)
+
+
+_CHECKPOINT_KIND = "DfsCheckpoint"
 
 
 def load_checkpoint(path):
-    """A checkpoint saved with save_checkpoint (the format by the name)."""
+    """A checkpoint saved with save_checkpoint (the format by the name); a
+    damaged one is refused by name (StateFileError)."""
     from google.protobuf import message, text_format
     text = path.endswith(TEXT_CHECKPOINT)
     hint = "" if text else f" (a text checkpoint's name ends in {TEXT_CHECKPOINT})"
     c = pb.DfsCheckpoint()
+    data = statefile.read(path, "checkpoint")
     try:
-        with open(path, "r" if text else "rb") as f:
-            data = f.read()
         if text:
-            text_format.Parse(data, c)
+            text_format.Parse(statefile.unframe_text(_CHECKPOINT_KIND, data, path), c)
         else:
-            c.ParseFromString(data)
-    except OSError as e:
-        raise KernsimError(f"cannot read checkpoint {path}: {e.strerror or e}") from e
+            c.ParseFromString(statefile.unframe(_CHECKPOINT_KIND, data, path))
+    except statefile.StateFileError as e:
+        raise ReproError(f"{path}: not a DfsCheckpoint: {e.why}{hint}") from None
     except (text_format.ParseError, message.DecodeError, UnicodeDecodeError) as e:
         raise ReproError(f"{path}: not a DfsCheckpoint: {e}{hint}") from e
-    if c.version != 1:  # an empty or foreign file decodes as binary to version 0
+    if c.version != 1:
         raise ReproError(f"{path}: not a DfsCheckpoint (version {c.version}, want 1){hint}")
     return c
 
@@ -351,6 +399,7 @@ def _describe_run(msg, scn, variant, params, world):
     msg.world.max_steps = world["max_steps"]
     msg.world.inject_faults = world["inject_faults"]
     msg.world.spurious_wakeups = world["spurious_wakeups"]
+    msg.world.hang_ms = world.get("hang_ms", 0)
 
 
 def make_repro(scn, variant, params, strat, world, failure):
@@ -419,11 +468,17 @@ def _repro_setup(r, path):
 
 
 def run_repro(r, path="repro"):
-    """Replays a loaded repro once, trace recorded."""
-    setup, scn = _repro_setup(r, path)
-    strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
-    world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups)
-    d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
+    """Replays a loaded repro once, trace recorded. An error names the file."""
+    try:
+        setup, scn = _repro_setup(r, path)
+        strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
+        world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups,
+                            r.world.hang_ms)
+        d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
+    except KernsimError as e:
+        if str(e).startswith(f"{path}:"):
+            raise
+        raise type(e)(f"{path}: {e}") from None
     return Failure.from_core(d)
 
 

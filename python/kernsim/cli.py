@@ -3,8 +3,11 @@
 Exit status: explore 0 when nothing failed, 1 when a failure was found;
 replay 0 when outcome and trace hash matched the repro, 1 when not; show and
 drivers 0; 2 for any usage or input error (bad scenario, malformed repro,
-unknown strategy, variant or driver), reported on one line as
-"kernsim: error: ..." without a traceback.
+checkpoint, corpus or description, an option outside its range, unknown
+strategy, variant or driver, a scenario that raised or called sys.exit),
+reported on one line as "kernsim: error: ..." without a traceback; 130 when
+Ctrl-C stopped it. Nothing else: an error kernsim did not foresee is also 2,
+as "kernsim: internal error" with its traceback (a bug to report).
 """
 
 import argparse
@@ -18,11 +21,16 @@ from . import api
 from . import fuzz_cli
 from . import repro as repro_io
 from . import show as show_mod
+from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
 from .scenario import resolve
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+MAX_RUNS = 10**15
+MAX_BOUND = 10000
+MAX_JOBS = 1024
+MAX_SECONDS = 10**7
 PROG = "kernsim"
 REPLAY_CMD = "python3 -m kernsim replay"
 
@@ -39,26 +47,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive(s):
-    try:
-        v = int(s, 0)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{s}' is not an integer") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"'{s}' is negative")
-    return v
-
-
-def _seconds(s):
-    try:
-        v = float(s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{s}' is not a number of seconds") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"'{s}' is not a positive number of seconds")
-    return v
-
-
 def _build_parser():
     p = _Parser(prog=PROG, description="kernsim: a deterministic kernel simulator for "
                 "device-driver concurrency bugs.")
@@ -72,13 +60,20 @@ def _build_parser():
                    help="path/to/script.py or path/to/script.py:name")
     e.add_argument("--strategy", choices=("round_robin", "random", "pct", "dfs"), default="pct",
                    help="dfs: bounded exhaustive search (--bound, --dpor); --runs is its budget")
-    e.add_argument("--runs", type=_positive, default=10000, help="executions (default 10000)")
-    e.add_argument("--seed", type=_positive, default=0, help="strategy seed (default 0)")
+    e.add_argument("--runs", type=int_in(1, MAX_RUNS), default=10000,
+                   help="executions (default 10000)" + rng(1, MAX_RUNS))
+    e.add_argument("--seed", type=int_in(0, U64), default=0,
+                   help="strategy seed (default 0)" + rng(0, "2**64-1"))
     e.add_argument("--variant", default="none",
                    help="bug variant of the driver (default: none, the correct driver)")
-    e.add_argument("--depth", type=_positive, default=3, help="PCT bug depth d (default 3)")
-    e.add_argument("--max-steps", type=_positive, default=0,
-                   help="step budget per execution (default: the simulator's)")
+    e.add_argument("--depth", type=int_in(1, 1000), default=3,
+                   help="PCT bug depth d (default 3)" + rng(1, 1000))
+    e.add_argument("--max-steps", type=int_in(0, I63), default=0,
+                   help="step budget per execution (default 0: the simulator's, 1000000)"
+                   + rng(0, "2**63-1"))
+    e.add_argument("--hang-limit", type=seconds_in(0.001, 3600, lo_open=False), metavar="S",
+                   help="a thread that runs S seconds of CPU time with no scheduling point "
+                   "is a hang failure (default 10) [0.001..3600]")
     e.add_argument("--inject-faults", action="store_true",
                    help="let the strategy inject faults (allocation failure, EIO, ...)")
     e.add_argument("--spurious-wakeups", action="store_true",
@@ -87,40 +82,44 @@ def _build_parser():
                    help="scenario parameter (a Python literal, else a string); repeatable")
     e.add_argument("--out", metavar="FILE.repro.txtpb",
                    help="where to write the repro (default out/<scenario>-<variant>.repro.txtpb)")
-    e.add_argument("--progress-every", type=_positive, default=10000, help=argparse.SUPPRESS)
+    e.add_argument("--progress-every", type=int_in(1, I63), default=10000, help=argparse.SUPPRESS)
     e.add_argument("--quiet", action="store_true", help="no header, no progress")
-    e.add_argument("--bound", type=_positive, default=2,
-                   help="dfs: preemption bound, searched 0, 1, ... in turn (default 2)")
+    e.add_argument("--bound", type=int_in(0, MAX_BOUND), default=2,
+                   help="dfs: preemption bound, searched 0, 1, ... in turn (default 2)"
+                   + rng(0, MAX_BOUND))
     e.add_argument("--dpor", action="store_true",
                    help="dfs: dynamic partial-order reduction with sleep sets")
-    e.add_argument("--time", type=_seconds, metavar="S",
+    e.add_argument("--time", type=seconds_in(0, MAX_SECONDS), metavar="S",
                    help="dfs: stop the search after S seconds (with --runs, whichever "
-                   "comes first; --checkpoint keeps where it stopped)")
+                   f"comes first; --checkpoint keeps where it stopped) (0..{MAX_SECONDS}]")
     e.add_argument("--checkpoint", metavar="FILE",
                    help="dfs: write a checkpoint here when the search ends or stops "
                    "(--runs, --time, Ctrl-C); resume with --resume")
     e.add_argument("--resume", metavar="FILE",
                    help="dfs: continue from a checkpoint (a split search's: with any --jobs)")
-    e.add_argument("--jobs", type=_positive, default=1,
+    e.add_argument("--jobs", type=int_in(1, MAX_JOBS), default=1,
                    help="split the work over N processes (or --cluster tasks) at once: "
-                   "random/pct the executions, dfs the decision tree's subtrees")
+                   "random/pct the executions, dfs the decision tree's subtrees"
+                   + rng(1, MAX_JOBS))
     e.add_argument("--cluster", metavar="tcp://HOST:PORT",
                    help="run the --jobs parts as tasks on this Dask scheduler's workers "
                    "(they need this build on their PYTHONPATH; see kernsim/cluster.py)")
-    e.add_argument("--cluster-timeout", type=_seconds, default=10.0, metavar="SECONDS",
-                   help="how long to try to reach the --cluster scheduler and see a "
-                   "worker (default 10)")
+    e.add_argument("--cluster-timeout", type=seconds_in(0, 3600), default=10.0,
+                   metavar="SECONDS", help="how long to try to reach the --cluster scheduler "
+                   "and see a worker (default 10) (0..3600]")
 
     m = sub.add_parser("minimize", help="shrink a failing repro",
                        description="Fewer preemptions, then fewer steps, then (Programs) "
                        "fewer calls and threads; each candidate must fail the same way.")
     m.add_argument("file", metavar="FILE", help="a failing *.repro.txtpb")
     m.add_argument("--out", metavar="FILE", help="where to write (default FILE with .min)")
-    m.add_argument("--budget", type=_positive, default=200000,
-                   help="executions per search (default 200000)")
-    m.add_argument("--time", type=float, default=120.0, metavar="S",
+    m.add_argument("--budget", type=int_in(1, MAX_RUNS), default=200000,
+                   help="executions per search (default 200000)" + rng(1, MAX_RUNS))
+    m.add_argument("--time", type=seconds_in(0, MAX_SECONDS, lo_open=False), default=120.0,
+                   metavar="S",
                    help="stop shrinking after S seconds, keeping the smallest repro so far "
-                   "(default 120; 0: no bound, the result then depends only on the repro)")
+                   "(default 120; 0: no bound, the result then depends only on the repro)"
+                   + rng(0, MAX_SECONDS))
 
     r = sub.add_parser("replay", help="replay a repro and compare outcome and trace hash",
                        description="Replays a repro; exit status 0 when the outcome and the "
@@ -135,11 +134,12 @@ def _build_parser():
                         "rewrites the repro. Exit status 0 when every repro replays or was "
                         "re-recorded, 1 when a failure was not found again.")
     rr.add_argument("files", nargs="+", metavar="FILE", help="*.repro.txtpb, rewritten in place")
-    rr.add_argument("--runs", type=_positive, default=100000,
-                    help="executions of the campaign or search (default 100000)")
-    rr.add_argument("--bound", type=int, default=3,
+    rr.add_argument("--runs", type=int_in(1, MAX_RUNS), default=100000,
+                    help="executions of the campaign or search (default 100000)"
+                    + rng(1, MAX_RUNS))
+    rr.add_argument("--bound", type=int_in(0, MAX_BOUND), default=3,
                     help="preemption bound of the search for repros not found by a campaign "
-                    "(default 3)")
+                    "(default 3)" + rng(0, MAX_BOUND))
 
     s = sub.add_parser("show", help="print a repro's interleaving",
                        description="Replays a repro and prints its interleaving, one line "
@@ -170,7 +170,7 @@ def _build_parser():
     b.add_argument("--cc", help="the C compiler (default: $CC, else the one kernsim was built with)")
     b.add_argument("--no-coverage", action="store_true",
                    help="no edge-coverage instrumentation (the fuzzer then sees no edges)")
-    fuzz_cli.add_parser(sub, _positive)
+    fuzz_cli.add_parser(sub, None)
     return p
 
 
@@ -397,9 +397,27 @@ def _report_failure(res, out_path):
     return EXIT_FOUND
 
 
+def _impossible_decision(path, r, got):
+    """A repro whose decision picks a thread the execution never has is
+    malformed, not a mismatch: say which decision."""
+    import re
+    m = re.search(r"decision (\d+) picks thread (\d+), which is not runnable", got.message)
+    if got.kind != "replay_divergence" or r.expected.kind == "replay_divergence" or not m:
+        return
+    n, tid = int(m.group(1)), int(m.group(2))
+    seen = {e["thread"] for e in got.trace if e["thread"]}
+    if tid not in seen:
+        # Not runnable and never seen: a thread that exists and has not
+        # started is runnable, one that started or ended is in the trace.
+        have = f" (threads so far: {', '.join(map(str, sorted(seen)))})" if seen else ""
+        raise KernsimError(f"{path}: field schedule.decision[{n}]: picks thread {tid}, which "
+                           f"does not exist at that point of the execution{have}")
+
+
 def cmd_replay(a):
     rr = api.replay(a.file)
     r, got = rr.repro, rr.outcome
+    _impossible_decision(a.file, r, got)
     print(f"replay {a.file}: {_describe_repro(r)}")
     if a.trace:
         print(show_mod.render(got.trace), end="")
@@ -527,8 +545,14 @@ def _one_line(msg):
 
 def main(argv=None):
     try:
-        a = _build_parser().parse_args(argv)
-        return COMMANDS[a.command](a)
+        try:
+            a = _build_parser().parse_args(argv)
+        except SystemExit as e:  # --help (argparse's own errors raise UsageError)
+            return e.code if isinstance(e.code, int) else EXIT_OK
+        with api.hang_limit_kept():  # main(argv) in-process leaves it as it was
+            if getattr(a, "hang_limit", None):
+                api.set_hang_limit(a.hang_limit)
+            return COMMANDS[a.command](a)
     except (UsageError, KernsimError) as e:
         sys.stdout.flush()
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
@@ -543,3 +567,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - a bug of ours, never status 1
+        # Exit statuses mean only what the docstring says: an error kernsim
+        # did not foresee is still "could not do it" (2), with the traceback
+        # a bug report needs.
+        import traceback
+        sys.stdout.flush()
+        print(f"{PROG}: internal error (a bug in kernsim; please report it with this "
+              f"traceback): {type(e).__name__}: {_one_line(e)}", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_USAGE

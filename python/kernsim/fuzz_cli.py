@@ -20,6 +20,7 @@ import time
 
 from . import api
 from . import fuzz_desc
+from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
 
 REPLAY_CMD = "python3 -m kernsim replay"
@@ -33,11 +34,18 @@ def add_parser(sub, positive):
                        "every distinct failure.")
     f.add_argument("--driver", required=True)
     f.add_argument("--variant", default="none", help="bug variant (default: none)")
-    f.add_argument("--time", type=float, default=60.0, help="seconds (default 60)")
-    f.add_argument("--execs", type=positive, default=0,
-                   help="stop after this many executions per job (default: no limit)")
-    f.add_argument("--jobs", type=positive, default=1, help="worker processes (default 1)")
-    f.add_argument("--seed", type=positive, default=0, help="fuzzer seed (default 0)")
+    f.add_argument("--time", type=seconds_in(0, 10**7), default=60.0,
+                   help="seconds (default 60) (0..10000000]")
+    f.add_argument("--execs", type=int_in(0, I63), default=0,
+                   help="stop after this many executions per job (default 0: no limit)"
+                   + rng(0, "2**63-1"))
+    f.add_argument("--jobs", type=int_in(1, 1024), default=1,
+                   help="worker processes (default 1)" + rng(1, 1024))
+    f.add_argument("--seed", type=int_in(0, U64), default=0,
+                   help="fuzzer seed (default 0)" + rng(0, "2**64-1"))
+    f.add_argument("--hang-limit", type=seconds_in(0.001, 3600, lo_open=False), metavar="S",
+                   help="a thread that runs S seconds of CPU time with no scheduling point "
+                   "is a hang failure (default 1 for fuzz) [0.001..3600]")
     f.add_argument("--corpus", metavar="DIR", help="corpus directory (read, then grown)")
     f.add_argument("--desc", metavar="FILE", help="ioctl description (default: found under drivers/)")
     f.add_argument("--out", metavar="DIR", default=os.path.join("out", "fuzz"),
@@ -103,9 +111,17 @@ def _worker(job, a, desc_bytes, q):
         q.put(("error", job, f"fuzz job {job}: {type(e).__name__}: {e}"))
 
 
+FUZZ_HANG_LIMIT = 1.0  # s: a campaign's executions take microseconds, and
+# each hanging one costs the limit (the minimizer runs it dozens of times)
+
+
 def cmd(a):
     desc = _load_desc(a)
+    if not a.hang_limit:
+        api.set_hang_limit(FUZZ_HANG_LIMIT)
     if a.corpus:
+        if os.path.exists(a.corpus) and not os.path.isdir(a.corpus):
+            raise KernsimError(f"--corpus {a.corpus}: is a file, not a directory")
         os.makedirs(a.corpus, exist_ok=True)
         from . import fuzz_corpus
         fuzz_corpus.load_dir(a.corpus, desc.driver)  # a corrupt file is an error before anything runs

@@ -1,9 +1,10 @@
 """The fuzzer's on-disk corpus: one CorpusEntry (sim/proto/kernsim.proto:
 a Program and the schedule it earned its place with) per file,
-<dir>/<sha1 of its bytes>.pb, binary protobuf. Files are written by rename,
-so several --jobs workers may share a directory; a file that does not parse
-as a CorpusEntry, or whose Program is malformed, is a CorpusError naming the
-file and what is wrong."""
+<dir>/<sha1 of its bytes>.pb, binary protobuf in a checksummed frame
+(statefile.py). Files are written atomically (temporary file, fsync,
+rename), so several --jobs workers may share a directory; a damaged file,
+one that does not parse as a CorpusEntry, or whose Program is malformed, is
+a CorpusError naming the file and what is wrong."""
 
 import hashlib
 import os
@@ -12,9 +13,11 @@ from google.protobuf.message import DecodeError
 
 from . import _core
 from . import kernsim_pb2 as pb
+from . import statefile
 from .errors import KernsimError
 
 SUFFIX = ".pb"
+KIND = "CorpusEntry"
 
 
 class CorpusError(KernsimError):
@@ -39,10 +42,7 @@ def save(directory, e):
     data = e.SerializeToString(deterministic=True)
     path = os.path.join(directory, hashlib.sha1(data).hexdigest() + SUFFIX)
     if not os.path.exists(path):
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        statefile.write_atomic(path, statefile.frame(KIND, data))
     return path
 
 
@@ -52,6 +52,10 @@ def load_file(path, driver=None):
             data = f.read()
     except OSError as e:
         raise CorpusError(f"{path}: cannot read: {e.strerror}") from e
+    try:
+        data = statefile.unframe(KIND, data, path)
+    except statefile.StateFileError as ex:
+        raise CorpusError(f"{path}: corrupt corpus file: {ex.why}") from None
     e = pb.CorpusEntry()
     try:
         e.ParseFromString(data)
@@ -73,8 +77,10 @@ def load_file(path, driver=None):
 def names(directory):
     """Entry file names, sorted (a campaign's order must not depend on the
     directory's)."""
-    if not os.path.isdir(directory):
+    if not os.path.exists(directory):
         return []
+    if not os.path.isdir(directory):
+        raise CorpusError(f"corpus {directory}: is not a directory")
     return sorted(n for n in os.listdir(directory) if n.endswith(SUFFIX))
 
 

@@ -82,6 +82,9 @@ def check(d, path="description"):
     for i, f in enumerate(d.file):
         if not f.path.startswith("/"):
             _fail(path, f"file[{i}].path", f"'{f.path}' is not absolute")
+    if not d.ioctl:
+        # Also what a description cut short after its nodes looks like.
+        _fail(path, "ioctl", "no ioctl described: the fuzzer has nothing to call")
     return d
 
 
@@ -162,18 +165,15 @@ def parse(text, path="description"):
     d = pb.DriverDescription()
     try:
         text_format.Parse(text, d)
-    except text_format.ParseError as e:
-        raise DescriptionError(f"{path}: not a DriverDescription: {e}") from e
+    except (text_format.ParseError, ValueError, TypeError, RecursionError) as e:
+        raise DescriptionError(f"{path}: not a DriverDescription: "
+                               f"{' '.join(str(e).split()) or type(e).__name__}") from None
     return check(d, path)
 
 
 def load(path):
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError as e:
-        raise DescriptionError(f"{path}: cannot read: {e.strerror}") from e
-    return parse(text, path)
+    from .statefile import read_text
+    return parse(read_text(path, "DriverDescription", DescriptionError), path)
 
 
 def find(driver, root=None):

@@ -68,6 +68,8 @@ class Fuzzer:
         self.corpus_dir = corpus_dir
         self.out_dir = out_dir
         self.world = dict(world or {})
+        from . import api  # the hang limit set for this process (--hang-limit)
+        self.world.setdefault("hang_ms", api._hang_ms)
         self.batch = batch
         self.corpus = []        # [(Program, schedule dict)]
         self.known = set()      # corpus file names already loaded

@@ -13,14 +13,22 @@ RETRY_SEEDS = 16
 MAX_ATTEMPTS = 300
 
 
+MAX_ATTEMPTS_HANG = 30  # a hang costs the hang limit per execution
+
+
 def _fails_same(ex, prog, sched, seeds, key, world):
-    try:
-        res = ex.run_batch(prog.SerializeToString(), sched, seeds, world)
-    except ValueError:
-        return None
-    for f in res["failures"]:
-        if (f["kind"], f["signature"]) == key:
-            return f["seed"]
+    """The first of `seeds` that fails with `key`, or None. One seed at a
+    time: the first that fails ends it, which matters when each failing
+    execution costs the hang limit."""
+    data = prog.SerializeToString()
+    for s in seeds:
+        try:
+            res = ex.run_batch(data, sched, [s], world)
+        except ValueError:
+            return None
+        for f in res["failures"]:
+            if (f["kind"], f["signature"]) == key:
+                return f["seed"]
     return None
 
 
@@ -31,6 +39,7 @@ def minimize(prog, sched, key, world=None):
     sched = dict(sched)
     seed = sched["seed"]
     attempts = 0
+    max_attempts = MAX_ATTEMPTS_HANG if key[0] == "hang" else MAX_ATTEMPTS
 
     def try_(cand):
         nonlocal attempts
@@ -39,10 +48,10 @@ def minimize(prog, sched, key, world=None):
         return _fails_same(ex, cand, sched, seeds, key, world)
 
     changed = True
-    while changed and attempts < MAX_ATTEMPTS:
+    while changed and attempts < max_attempts:
         changed = False
         for ti in reversed(range(len(prog.thread))):
-            if len(prog.thread) == 1 or attempts >= MAX_ATTEMPTS:
+            if len(prog.thread) == 1 or attempts >= max_attempts:
                 break
             cand = pb.Program()
             cand.CopyFrom(prog)
@@ -53,7 +62,7 @@ def minimize(prog, sched, key, world=None):
                 prog, seed, changed = cand, s, True
         for ti in range(len(prog.thread)):
             ci = len(prog.thread[ti].call) - 1
-            while ci >= 0 and attempts < MAX_ATTEMPTS:
+            while ci >= 0 and attempts < max_attempts:
                 if ti >= len(prog.thread) or ci >= len(prog.thread[ti].call):
                     break
                 cand = pb.Program()
@@ -84,6 +93,7 @@ def make_repro(prog, sched, world=None):
     r.world.max_steps = int(world.get("max_steps", 0))
     r.world.inject_faults = bool(world.get("inject_faults", False))
     r.world.spurious_wakeups = bool(world.get("spurious_wakeups", False))
+    r.world.hang_ms = int(world.get("hang_ms", 0))
     repro_io.decisions_to_proto(rec["decisions"], r.schedule)
     r.expected.kind = rec["kind"]
     r.expected.signature = rec["signature"]

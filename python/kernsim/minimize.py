@@ -100,6 +100,11 @@ def minimize(r, path="repro", budget=200000, programs=True, seconds=0):
     """Minimizes a loaded repro (kernsim_pb2.Repro) that fails; returns a
     MinimizeResult whose .repro replays with `kernsim replay`. `seconds`
     bounds the whole (0: no bound)."""
+    with api.recorded_hang_limit(r):
+        return _minimize(r, path, budget, programs, seconds)
+
+
+def _minimize(r, path, budget, programs, seconds):
     clock = _Clock(seconds)
     if r.expected.kind == "pass":
         raise KernsimError(f"{path}: the repro does not fail: nothing to minimize")

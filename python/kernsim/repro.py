@@ -7,12 +7,13 @@ import os
 from google.protobuf import text_format
 
 from . import kernsim_pb2 as pb
+from . import statefile
 from .errors import ReproError
 
 FORMAT_VERSION = 1
 FAILURE_KINDS = ("pass", "deadlock", "stuck", "step_budget", "panic", "lock_misuse",
                  "lock_order", "memory", "teardown", "fault", "replay_divergence",
-                 "scenario", "host_error")
+                 "scenario", "host_error", "hang")
 STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted", "dfs", "minimize")
 DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
 
@@ -78,28 +79,26 @@ def check_modules(repro, path):
 
 
 def save(repro, path):
+    # Not framed with a checksum: people edit repros by hand (statefile.py).
     stamp_modules(repro)
     text = text_format.MessageToString(repro)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("# kernsim repro: replay with  python3 -m kernsim replay " + path + "\n")
-        f.write(text)
-    os.replace(tmp, path)
+    statefile.write_atomic(path, ("# kernsim repro: replay with  python3 -m kernsim replay "
+                                  + path + "\n" + text).encode("utf-8"))
 
 
 def load(path):
-    try:
-        with open(path) as f:
-            text = f.read()
-    except OSError as e:
-        raise ReproError(f"{path}: cannot read: {e.strerror}") from e
+    text = statefile.read_text(path, "kernsim repro", ReproError)
     repro = pb.Repro()
     try:
         text_format.Parse(text, repro)
-    except text_format.ParseError as e:
-        raise ReproError(f"{path}: not a kernsim repro: {e}") from e
+    except (text_format.ParseError, ValueError, TypeError, RecursionError) as e:
+        raise ReproError(f"{path}: not a kernsim repro: {_one_line(e)}") from None
     check(repro, path)
     return repro
+
+
+def _one_line(e):
+    return " ".join(str(e).split()) or type(e).__name__
 
 
 def _hex64(s):

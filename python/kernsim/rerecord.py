@@ -48,6 +48,11 @@ def rerecord(r, path="repro", runs=100000, bound=3):
     """Returns (new repro, how it was found, executions run) for a loaded
     failing repro whose schedule no longer reproduces it; raises
     KernsimError when the same failure is not found again."""
+    with api.recorded_hang_limit(r):
+        return _rerecord(r, path, runs, bound)
+
+
+def _rerecord(r, path, runs, bound):
     if r.expected.kind == "pass":
         raise KernsimError(f"{path}: the repro records no failure: nothing to re-record")
     scn, params = minimize._scenario_of(r, path)

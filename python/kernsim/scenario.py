@@ -51,8 +51,11 @@ class World:
 
 
 class Scenario:
-    def __init__(self, fn, driver, program=False, doc=None):
+    def __init__(self, fn, driver, program=False, doc=None, ranges=None):
         self.fn = fn
+        # {param: (min, max)}: the values the scenario accepts, checked
+        # before it runs (a bad --param is an error, not a strange run).
+        self.ranges = dict(ranges or {})
         self.name = fn.__name__
         self.program = program
         self.doc = doc or inspect.getdoc(fn) or ""
@@ -63,6 +66,17 @@ class Scenario:
 
     def __repr__(self):
         return f"<scenario {self.name} of driver {self.driver}>"
+
+    def check_params(self, params):
+        """Refuses a parameter the scenario declares a range for and that is
+        outside it (or not a number)."""
+        for k, v in (params or {}).items():
+            if k not in self.ranges:
+                continue
+            lo, hi = self.ranges[k]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+                raise ScenarioError(f"scenario {self.name}: parameter {k}={v!r} is outside "
+                                    f"its range {lo}..{hi}")
 
 
 def driver_spec(driver, base_dir):
@@ -77,18 +91,19 @@ def driver_spec(driver, base_dir):
     return driver
 
 
-def scenario(driver):
+def scenario(driver, ranges=None):
     """Declares a Python scenario of `driver` (a registered name, or a
-    module's path relative to this script): fn(world, **params)."""
+    module's path relative to this script): fn(world, **params). `ranges`:
+    {param: (min, max)} of the parameters that have one."""
     def wrap(fn):
-        return Scenario(fn, driver)
+        return Scenario(fn, driver, ranges=ranges)
     return wrap
 
 
-def program_scenario(driver):
+def program_scenario(driver, ranges=None):
     """Declares a Program scenario: fn(**params) returns a kernsim_pb2.Program."""
     def wrap(fn):
-        return Scenario(fn, driver, program=True)
+        return Scenario(fn, driver, program=True, ranges=ranges)
     return wrap
 
 
@@ -98,12 +113,17 @@ def load_module(path):
         raise ScenarioError(f"scenario script {path} does not exist")
     name = "kernsim_scenario_" + os.path.splitext(os.path.basename(path))[0]
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ScenarioError(f"scenario script {path} is not a Python script "
+                            "(its name must end in .py)")
     mod = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(mod)
-    except Exception as e:  # the script itself is broken
+    except (Exception, SystemExit) as e:  # the script itself is broken
+        # SystemExit too: a script's sys.exit() must not decide kernsim's
+        # exit status (0, 1, 2 and 130 mean what cli.py says).
         raise ScenarioError(f"scenario script {path} failed to import: "
-                            f"{type(e).__name__}: {e}") from e
+                            f"{type(e).__name__}: {e}") from None
     return mod
 
 

@@ -53,7 +53,7 @@ def client(value):
     assert r == 0, f"close returned {r}"
 
 
-@kernsim.scenario(driver="sample")
+@kernsim.scenario(driver="sample", ranges={"clients": (1, 64), "base": (0, 2**62)})
 def submit(w, clients=2, base=20):
     """`clients` threads (client0, client1, ...) each submit one request, of
     value base + i, and check the result."""
@@ -77,7 +77,7 @@ def watcher(clients):
     yield sys.close(fd)
 
 
-@kernsim.scenario(driver="sample")
+@kernsim.scenario(driver="sample", ranges={"clients": (0, 64), "base": (0, 2**62)})
 def stats(w, clients=1, base=20):
     """Clients submit while a watcher reads the statistics (variant
     stats_no_copyout: the driver stores through the user pointer)."""
@@ -97,7 +97,7 @@ def _arg(call, value=None, ref=None, offset=0):
     return a
 
 
-@kernsim.program_scenario(driver="sample")
+@kernsim.program_scenario(driver="sample", ranges={"clients": (1, 64), "base": (0, 2**62)})
 def submit_program(clients=2, base=20):
     """The same as `submit`, as a Program: each client's calls name the
     results they use (fd<i>, buf<i>), and a `check` call compares the

@@ -190,7 +190,7 @@ TEST(Devsw, UnknownDriverOrVariantIsAClearError) {
             std::string::npos) << km::program_check(p);
   p.drivers[0] = {"sample", "bogus"};
   EXPECT_NE(km::program_check(p).find(
-                "driver 'sample' has no variant 'bogus' (valid: none, no_done_check, stats_no_copyout)"),
+                "driver 'sample' has no variant 'bogus' (valid: none, no_done_check, stats_no_copyout, stats_spin)"),
             std::string::npos) << km::program_check(p);
 
   sim::StackPool pool;

@@ -110,6 +110,9 @@ void kf_timedwait(void *);
 void kf_null_deref(void *);
 void kf_overflow(void *);
 
+/* a loop with no scheduling point (kf_hang.c) */
+void kf_spin_no_point(void *);
+
 #ifdef __cplusplus
 }
 #endif
