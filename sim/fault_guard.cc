@@ -21,18 +21,7 @@ void handler(int signo, siginfo_t* info, void* uctx) {
   Sim* s = Sim::current();
   if (s && s->on_fiber()) {
     s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr));
-    // We may have been called by a handler installed after ours that chains
-    // to it without SA_NODEFER (libFuzzer's does): the signal is then
-    // blocked, and siglongjmp restores no mask, so the next fault would
-    // kill the process. Unblock it (a fault is rare: one syscall).
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, signo);
-    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-    // ASan builds: back to the host stack, the faulting fiber abandoned
-    // (Sim::run announces the arrival); nothing otherwise.
-    asan::leave_for_host(nullptr);
-    siglongjmp(s->recover_point(), 1);
+    leave_fiber_from_signal(s, signo);
   }
   // Not ours: hand it to whoever was there before, or die as the host would.
   // Entered again while doing so (a handler that chains back to us): die.
@@ -58,6 +47,17 @@ void handler(int signo, siginfo_t* info, void* uctx) {
 }
 
 }  // namespace
+
+void leave_fiber_from_signal(Sim* s, int signo) {
+  sigset_t set;  // one syscall: faults and hangs are rare
+  sigemptyset(&set);
+  sigaddset(&set, signo);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  // ASan builds: back to the host stack, the fiber abandoned (Sim::run
+  // announces the arrival); nothing otherwise.
+  asan::leave_for_host(nullptr);
+  siglongjmp(s->recover_point(), 1);
+}
 
 void install_fault_handlers() {
   // The pointer is kept (not only the kernel knows it), so LeakSanitizer

@@ -16,4 +16,13 @@ namespace ks::sim {
 // them, and gives this host thread its alternate stack).
 void install_fault_handlers();
 
+class Sim;
+// From a signal handler running on one of s's fibers (a fault, the hang
+// watchdog), once the failure is recorded: back to Sim::run's recovery
+// point, the fiber abandoned. siglongjmp restores no signal mask, so
+// `signo` is unblocked first (a handler entered without SA_NODEFER, as
+// libFuzzer's chaining one is, would leave it blocked and the next one
+// would kill the process).
+[[noreturn]] void leave_fiber_from_signal(Sim* s, int signo);
+
 }  // namespace ks::sim

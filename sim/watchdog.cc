@@ -17,7 +17,7 @@
 #include <map>
 #include <mutex>
 
-#include "sim/asan_fiber.h"
+#include "sim/fault_guard.h"
 #include "sim/sim.h"
 
 extern char** environ;
@@ -162,13 +162,7 @@ void on_tick(int signo, siginfo_t*, void* uctx) {
   }
   t.sim = nullptr;
   s->on_hang(pc);
-  // As the fault path (fault_guard.cc): siglongjmp restores no mask.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, signo);
-  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-  asan::leave_for_host(nullptr);
-  siglongjmp(s->recover_point(), 1);
+  leave_fiber_from_signal(s, signo);
 }
 
 void after_fork_in_child() {

@@ -62,12 +62,8 @@ TEST(FreebsdCallout, StopUnderTheMutexAlwaysWins) {
   std::set<long> seen;
   for (uint64_t i = 0; i < 300; i++) {
     Outcome o = run(rnd, kfbc_stop_locked, i);
-    // Until callouts may block on an adaptive mutex (issue 13's contexts
-    // class), a timer that fires while the stopper holds kc_mtx is reported
-    // as sleeping in interrupt context; nothing else may go wrong.
-    if (o.failure &&
-        o.failure.message.find("would sleep in interrupt context") != std::string::npos)
-      continue;
+    // A timer that fires while the stopper holds kc_mtx blocks on it, as a
+    // callout may on an adaptive mutex (callout(9), mutex(9)).
     ASSERT_FALSE(o.failure) << o.failure.message;
     // the function logs 101 (it held the mutex) when it runs
     if (o.log.size() == 2) {
