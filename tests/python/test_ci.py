@@ -4,6 +4,7 @@ verdict depends on the machine's load."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -206,3 +207,19 @@ def test_pytest_plugin_as_a_user_writes_it(variant, tmp_path):
     assert f"repro: {repro}" in p.stdout
     assert f"replay: kernsim replay {repro}" in p.stdout
     assert "Failure(" not in p.stdout  # never the dataclass
+
+
+def test_another_build_refuses_unless_marked_fixed(regs, cli, tmp_path):
+    """A fix is a new build of the module: a repro marked fixed replays on
+    any build; an unmarked one is refused with the one-line reason."""
+    text = (regs / "regs" / "c-gone.repro.txtpb").read_text()
+    other = re.sub(r'(module \{[^}]*hash: )"0x[0-9a-f]{16}"', r'\1"0x0123456789abcdef"', text)
+    assert other != text
+    (tmp_path / "u.repro.txtpb").write_text(other)
+    (tmp_path / "m.repro.txtpb").write_text("expect_fixed: true\n" + other)
+    p = cli("ci", ".", "--json", "r.json")
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    cases = {c["name"]: c for c in json.loads((tmp_path / "r.json").read_text())["testcases"]}
+    assert cases["./m.repro.txtpb"]["verdict"] == "fixed"
+    u = cases["./u.repro.txtpb"]
+    assert u["verdict"] == "refused" and "another build of the driver" in u["message"]
