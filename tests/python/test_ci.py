@@ -189,11 +189,16 @@ def test_submit_fixture(kernsim_explore):
 '''
 
 
-@pytest.mark.parametrize("variant", ["none", "no_done_check"])
-def test_pytest_plugin_as_a_user_writes_it(variant, tmp_path):
+@pytest.mark.parametrize("variant,load", [("none", "-p"), ("no_done_check", "-p"),
+                                          ("no_done_check", "conftest")])
+def test_pytest_plugin_as_a_user_writes_it(variant, load, tmp_path):
     (tmp_path / "test_drv.py").write_text(USER_TEST.replace("VARIANT", repr(variant)))
-    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
-                        "kernsim.pytest_plugin", "--kernsim-repro-dir", "repros"],
+    plugin = ["-p", "kernsim.pytest_plugin"]
+    if load == "conftest":  # the other documented way to load it
+        (tmp_path / "conftest.py").write_text('pytest_plugins = ["kernsim.pytest_plugin"]\n')
+        plugin = []
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin,
+                        "--kernsim-repro-dir", "repros"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     if variant == "none":
         assert p.returncode == 0 and "2 passed" in p.stdout, p.stdout
