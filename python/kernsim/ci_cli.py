@@ -16,6 +16,7 @@ import os
 import sys
 import time
 
+from . import api
 from . import ci
 from . import ci_report
 from .cli_types import U64, int_in, rng, seconds_in
@@ -77,14 +78,26 @@ def _collect(paths):
     return repros, scenarios
 
 
+def _check_variant(label, scn, variant):
+    names = [n for n, _ in api.module_info(scn.driver)["variants"]]
+    if variant != "none" and variant not in names:
+        raise KernsimError(f"{label}: driver {scn.driver} has no variant '{variant}' "
+                           f"(variants: {', '.join(names)})")
+
+
 def cmd(a):
     repros, scenarios = _collect(a.paths or DEFAULT_PATHS)
     if not repros and not scenarios:
         raise KernsimError(f"nothing to check under {', '.join(a.paths or DEFAULT_PATHS)}")
+    for label, scn in scenarios:
+        _check_variant(label, scn, a.variant)
     cases = [ci.check_repro(p) for p in repros]
     deadline = time.monotonic() + a.budget
     for i, (label, scn) in enumerate(scenarios):
         left = max(0.0, deadline - time.monotonic()) / (len(scenarios) - i)
+        # A plain line per scenario: a CI log shows where the time goes.
+        print(f"kernsim ci: exploring {label} ({a.strategy}, variant {a.variant}, up to "
+              f"{a.runs} runs or {left:.1f} s)", file=sys.stderr, flush=True)
         cases.append(ci.explore_scenario(label, scn, seconds=left, runs=a.runs,
                                          strategy=a.strategy, seed=a.seed, variant=a.variant,
                                          artifacts=a.artifacts))

@@ -119,12 +119,14 @@ def test_ci_new_failure_goes_to_artifacts(cli, handshake, tmp_path):
     assert cli("replay", out).returncode == 0
 
 
-def test_ci_refuses_by_line_and_bad_input(cli, tmp_path):
+def test_ci_refuses_by_line_and_bad_input(cli, handshake, tmp_path):
     (tmp_path / "bad.repro.txtpb").write_text("version: 7\n")
     p = cli("ci", "bad.repro.txtpb")
     assert p.returncode == 1
     assert "FAIL  repro    bad.repro.txtpb: refused\n    bad.repro.txtpb: field version" \
         in p.stdout, p.stdout
+    p = cli("ci", f"{handshake}:submit", "--variant", "nope")
+    assert p.returncode == 2 and "has no variant 'nope'" in p.stderr, p.stderr
     p = cli("ci", "nowhere")
     assert p.returncode == 2 and p.stderr.strip() == \
         "kernsim: error: nowhere: no such file or directory", p.stderr
