@@ -2,8 +2,9 @@
 python3 -m kernsim with the build's package on PYTHONPATH).
 
 Exit status: explore 0 when nothing failed, 1 when a failure was found;
-replay 0 when outcome and trace hash matched the repro, 1 when not; show and
-drivers 0; 2 for any usage or input error (bad scenario, malformed repro,
+replay 0 when outcome and trace hash matched the repro, 1 when not (a repro
+marked fixed: 0 while its failure stays gone, 1 when it is back); ci 1 when
+a repro regressed or a scenario failed, else 0; show, drivers, mark-fixed 0; 2 for any usage or input error (bad scenario, malformed repro,
 checkpoint, corpus or description, an option outside its range, unknown
 strategy, variant or driver, a scenario that raised or called sys.exit),
 reported on one line as "kernsim: error: ..." without a traceback; 130 when
@@ -432,7 +433,8 @@ def _impossible_decision(path, r, got):
 def cmd_replay(a):
     rr = api.replay(a.file)
     r, got = rr.repro, rr.outcome
-    _impossible_decision(a.file, r, got)
+    if not r.expect_fixed:  # on the fixed code, a schedule that cannot go on is expected
+        _impossible_decision(a.file, r, got)
     print(f"replay {a.file}: {_describe_repro(r)}")
     if a.trace:
         print(show_mod.render(got.trace), end="")
