@@ -214,6 +214,10 @@ def test_pytest_plugin_as_a_user_writes_it(variant, load, tmp_path):
     assert f"repro: {repro}" in p.stdout
     assert f"replay: kernsim replay {repro}" in p.stdout
     assert "Failure(" not in p.stdout  # never the dataclass
+    # The printed command replays it (the scenario lives in the test file).
+    r = subprocess.run([sys.executable, "-m", "kernsim", "replay", str(repro)], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "MATCH" in r.stdout, (r.stdout, r.stderr)
 
 
 def test_another_build_refuses_unless_marked_fixed(regs, cli, tmp_path):
