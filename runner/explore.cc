@@ -75,6 +75,12 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
     }
     if (o.progress && o.progress_every && res.runs % o.progress_every == 0)
       o.progress(res.runs, hashes.size());
+    if (o.max_seconds > 0 && i + 1 < o.runs &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >=
+            o.max_seconds) {
+      res.timed_out = true;
+      break;
+    }
   }
   res.distinct = hashes.size();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -57,6 +57,10 @@ struct CampaignOptions {
   // Keep the first failure of every distinct signature (parallel campaigns
   // merge these by signature).
   bool collect_failures = false;
+  // Stop after this many seconds of wall time (0: no bound), checked
+  // between executions: a CI job runs "PCT for N minutes". Which runs a
+  // campaign makes is then load-dependent; the runs bound is not.
+  double max_seconds = 0;
 };
 
 struct CampaignResult {
@@ -67,6 +71,7 @@ struct CampaignResult {
   double seconds = 0;                // host wall time, for runs/s only
   std::vector<RunRecord> failures;   // collect_failures: first per signature
   uint64_t failed_runs = 0;          // executions that failed
+  bool timed_out = false;            // stopped by max_seconds before `runs`
 };
 
 CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, const HostFn& host);

@@ -83,6 +83,7 @@ py::dict campaign_to_dict(const core::CampaignResult& c) {
   for (const core::RunRecord& r : c.failures) fl.append(record_to_dict(r));
   d["failures"] = fl;
   d["failed_runs"] = c.failed_runs;
+  d["timed_out"] = c.timed_out;
   return d;
 }
 
@@ -384,9 +385,10 @@ PYBIND11_MODULE(_core, m) {
       "explore",
       [](py::object setup, py::dict strategy, uint64_t runs, uint64_t first, py::dict world,
          bool stop_on_failure, py::object progress, uint64_t progress_every,
-         bool collect_failures) {
+         bool collect_failures, double max_seconds) {
         core::CampaignOptions o;
         o.collect_failures = collect_failures;
+        o.max_seconds = max_seconds;
         o.strategy = strategy_from(strategy);
         o.runs = runs;
         o.first_execution = first;
@@ -403,7 +405,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("setup"), py::arg("strategy"), py::arg("runs"), py::arg("first_execution") = 0,
       py::arg("world") = py::dict(), py::arg("stop_on_failure") = true,
       py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
-      py::arg("collect_failures") = false,
+      py::arg("collect_failures") = false, py::arg("max_seconds") = 0.0,
       "Runs a campaign: `setup` is a Python function(SetupWorld) or a serialized Program.");
 
   m.def(

@@ -48,6 +48,7 @@ class ExploreResult:
     seconds: float
     failure: Failure = None
     repro: object = None  # kernsim_pb2.Repro of the failure
+    timed_out: bool = False  # stopped by max_seconds before its runs
 
     @property
     def runs_per_sec(self):
@@ -166,27 +167,33 @@ def _call_core(fn, *args, scn=None, **kw):
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
             pct_steps=0, max_steps=0, inject_faults=False, spurious_wakeups=False,
             first_execution=0, progress=None, progress_every=10000, script=None,
-            fallback="round_robin", bound=2, dpor=False):
+            fallback="round_robin", bound=2, dpor=False, max_seconds=0):
     """Runs up to `runs` executions; stops at the first failure, which comes
     back with its repro. strategy="dfs" is the bounded exhaustive search
-    (see search(): `bound`, `dpor`; `runs` is its execution budget)."""
+    (see search(): `bound`, `dpor`; `runs` is its execution budget).
+    max_seconds > 0 also stops it after that many seconds, whichever comes
+    first (`.timed_out`)."""
     if strategy == "dfs":
-        sr = search(scn, bound=bound, dpor=dpor, max_executions=runs, variant=variant,
+        sr = search(scn, bound=bound, dpor=dpor, max_executions=runs, max_seconds=max_seconds,
+                    variant=variant,
                     params=params, max_steps=max_steps, inject_faults=inject_faults,
                     spurious_wakeups=spurious_wakeups, progress=None,
                     progress_every=progress_every)
         out = ExploreResult(scn, sr.strategy, variant, sr.executions, sr.distinct, sr.seconds,
                             sr.failure, sr.repro)
         out.search = sr
+        out.timed_out = not sr.exhausted and sr.failure is None and sr.executions < runs
         return out
     strat = _strategy(strategy, seed, depth, pct_steps, script, fallback)
     world = _world_opts(max_steps, inject_faults, spurious_wakeups)
     setup = _setup_for(scn, variant, params)
     t0 = time.monotonic()
     res = _call_core(_core.explore, setup, strat, int(runs), int(first_execution), world, True,
-                     progress, int(progress_every), scn=scn)
+                     progress, int(progress_every), max_seconds=float(max_seconds or 0),
+                     scn=scn)
     out = ExploreResult(scn, strat, variant, res["runs"], res["distinct"],
-                        res["seconds"] or (time.monotonic() - t0))
+                        res["seconds"] or (time.monotonic() - t0),
+                        timed_out=res.get("timed_out", False))
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
         out.repro = make_repro(scn, variant, params, strat, world, out.failure)
@@ -430,6 +437,20 @@ class ReplayResult:
     def matched(self):
         return not self.mismatches
 
+    @property
+    def still_fails(self):
+        """The recorded failure (kind and signature) happened again."""
+        return (self.outcome.kind, self.outcome.signature) == \
+            (self.repro.expected.kind, self.repro.expected.signature)
+
+    @property
+    def passed(self):
+        """A repro marked fixed passes when its failure is gone (any other
+        outcome); any other passes when it matched as recorded."""
+        if self.repro.expect_fixed:
+            return not self.still_fails
+        return self.matched
+
 
 def _repro_setup(r, path):
     if r.HasField("program") and len(r.program.thread):
@@ -486,9 +507,10 @@ def replay(path, check_build=True):
     """Replays a repro file; .matched says whether the outcome (kind and
     signature) and the trace hash are the ones recorded. A repro recorded
     with another build of a driver module is refused (ReproError) unless
-    `check_build` is False."""
+    `check_build` is False, or it is marked fixed: the fix is a new build,
+    and every later build must keep the failure away too."""
     r = repro_io.load(path)
-    if check_build:
+    if check_build and not r.expect_fixed:
         repro_io.check_modules(r, path)
     out = run_repro(r, path)
     mism = []

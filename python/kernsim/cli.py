@@ -1,8 +1,10 @@
-"""The command line: python3 -m kernsim {explore,replay,show,drivers}.
+"""The command line: kernsim COMMAND (the launcher <build>/bin/kernsim, or
+python3 -m kernsim with the build's package on PYTHONPATH).
 
 Exit status: explore 0 when nothing failed, 1 when a failure was found;
-replay 0 when outcome and trace hash matched the repro, 1 when not; show and
-drivers 0; 2 for any usage or input error (bad scenario, malformed repro,
+replay 0 when outcome and trace hash matched the repro, 1 when not (a repro
+marked fixed: 0 while its failure stays gone, 1 when it is back); ci 1 when
+a repro regressed or a scenario failed, else 0; show, drivers, mark-fixed 0; 2 for any usage or input error (bad scenario, malformed repro,
 checkpoint, corpus or description, an option outside its range, unknown
 strategy, variant or driver, a scenario that raised or called sys.exit),
 reported on one line as "kernsim: error: ..." without a traceback; 130 when
@@ -18,6 +20,7 @@ import sys
 import time
 
 from . import api
+from . import ci_cli as ci_mod
 from . import fuzz_cli
 from . import repro as repro_io
 from . import show as show_mod
@@ -32,7 +35,9 @@ MAX_BOUND = 10000
 MAX_JOBS = 1024
 MAX_SECONDS = 10**7
 PROG = "kernsim"
-REPLAY_CMD = "python3 -m kernsim replay"
+# Commands printed for the user to paste: the `kernsim` launcher works in a
+# fresh shell, "python3 -m kernsim" needs the right interpreter and PYTHONPATH.
+REPLAY_CMD = "kernsim replay"
 
 
 class UsageError(Exception):
@@ -50,6 +55,7 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser():
     p = _Parser(prog=PROG, description="kernsim: a deterministic kernel simulator for "
                 "device-driver concurrency bugs.")
+    p.add_argument("--version", action="version", version=f"{PROG} {version()}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -90,8 +96,8 @@ def _build_parser():
     e.add_argument("--dpor", action="store_true",
                    help="dfs: dynamic partial-order reduction with sleep sets")
     e.add_argument("--time", type=seconds_in(0, MAX_SECONDS), metavar="S",
-                   help="dfs: stop the search after S seconds (with --runs, whichever "
-                   f"comes first; --checkpoint keeps where it stopped) (0..{MAX_SECONDS}]")
+                   help="stop after S seconds (with --runs, whichever comes first; dfs: "
+                   f"--checkpoint keeps where it stopped) (0..{MAX_SECONDS}]")
     e.add_argument("--checkpoint", metavar="FILE",
                    help="dfs: write a checkpoint here when the search ends or stops "
                    "(--runs, --time, Ctrl-C); resume with --resume")
@@ -170,7 +176,14 @@ def _build_parser():
     b.add_argument("--cc", help="the C compiler (default: $CC, else the one kernsim was built with)")
     b.add_argument("--no-coverage", action="store_true",
                    help="no edge-coverage instrumentation (the fuzzer then sees no edges)")
+    mf = sub.add_parser("mark-fixed", help="mark repros whose bug was fixed",
+                        description="Sets expect_fixed in each repro: from then on replay "
+                        "and ci pass while its failure (kind and signature) no longer "
+                        "happens, and fail when it comes back.")
+    mf.add_argument("files", nargs="+", metavar="FILE", help="*.repro.txtpb, rewritten in place")
+    mf.add_argument("--undo", action="store_true", help="clear the mark instead")
     fuzz_cli.add_parser(sub, None)
+    ci_mod.add_parser(sub)
     return p
 
 
@@ -237,9 +250,11 @@ def cmd_explore(a):
     _check_variant(scn.driver, a.variant)
     label = _scenario_label(a.scenario, scn)
     out_path = a.out or os.path.join("out", f"{scn.name}-{a.variant}.repro.txtpb")
-    if a.strategy != "dfs" and (a.time or a.checkpoint or a.resume):
-        raise UsageError("--time, --checkpoint and --resume are for --strategy dfs (random "
-                         "and pct are bounded by --runs, and continued with --seed)")
+    if a.strategy != "dfs" and (a.checkpoint or a.resume):
+        raise UsageError("--checkpoint and --resume are for --strategy dfs (random "
+                         "and pct are continued with --seed)")
+    if a.time and (a.jobs > 1 or a.cluster) and a.strategy != "dfs":
+        raise UsageError("--time with --jobs/--cluster is for --strategy dfs")
     resumed = api.load_checkpoint(a.resume) if a.resume else None
     split = a.jobs > 1 or a.cluster or (resumed is not None and resumed.split)
     if split:
@@ -282,9 +297,10 @@ def cmd_explore(a):
                       params=params, depth=a.depth, max_steps=a.max_steps,
                       inject_faults=a.inject_faults, spurious_wakeups=a.spurious_wakeups,
                       progress=None if a.quiet else progress,
-                      progress_every=a.progress_every)
+                      progress_every=a.progress_every, max_seconds=a.time or 0)
     print(f"runs={res.runs} distinct_interleavings={res.distinct} "
-          f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}")
+          f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}"
+          + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
     return _report_failure(res, out_path)
 
 
@@ -417,7 +433,8 @@ def _impossible_decision(path, r, got):
 def cmd_replay(a):
     rr = api.replay(a.file)
     r, got = rr.repro, rr.outcome
-    _impossible_decision(a.file, r, got)
+    if not r.expect_fixed:  # on the fixed code, a schedule that cannot go on is expected
+        _impossible_decision(a.file, r, got)
     print(f"replay {a.file}: {_describe_repro(r)}")
     if a.trace:
         print(show_mod.render(got.trace), end="")
@@ -427,6 +444,13 @@ def cmd_replay(a):
     if got.kind != "pass":
         print(f"  {got.kind} at step {got.step} in thread {got.thread or '-'}:")
         print(_indent(got.message))
+    if r.expect_fixed:
+        # Marked fixed: the recorded failure must not come back.
+        if rr.passed:
+            print("FIXED: the recorded failure no longer happens")
+            return EXIT_OK
+        print(f"REGRESSION: marked fixed, but {exp.kind} {exp.signature} happens again")
+        return EXIT_FOUND
     if rr.matched:
         print("MATCH")
         return EXIT_OK
@@ -469,7 +493,7 @@ def cmd_minimize(a):
           f"steps {res.steps_before} -> {res.steps_after}, calls removed {res.calls_removed}, "
           f"threads removed {res.threads_removed}, {res.executions} candidate executions"
           + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
-    print(f"minimized repro written to {out}; read it with: python3 -m kernsim show "
+    print(f"minimized repro written to {out}; read it with: kernsim show "
           f"{shlex.quote(out)}")
     return EXIT_OK
 
@@ -532,7 +556,36 @@ def cmd_rerecord(a):
     return status
 
 
-COMMANDS = {"explore": cmd_explore, "replay": cmd_replay, "show": cmd_show,
+def cmd_mark_fixed(a):
+    for path in a.files:
+        r = repro_io.load(path)
+        if r.expected.kind == "pass":
+            raise KernsimError(f"{path}: field expected.kind: the repro records no failure: "
+                               "nothing to mark fixed")
+        r.expect_fixed = not a.undo
+        try:
+            repro_io.save(r, path)
+        except OSError as e:
+            raise KernsimError(f"cannot write {path}: {e.strerror or e}") from e
+        print(f"{path}: " + ("expect_fixed cleared: replay expects the failure again"
+                             if a.undo else f"marked fixed: replay passes while "
+                             f"{r.expected.kind} {r.expected.signature} stays gone"))
+    return EXIT_OK
+
+
+def version():
+    """The version CMake's project() says, from the build's build_config.json."""
+    import json
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build_config.json")
+    try:
+        with open(path) as f:
+            return json.load(f).get("version") or "unknown"
+    except (OSError, ValueError):
+        return "unknown (not a build tree)"
+
+
+COMMANDS = {"explore": cmd_explore, "mark-fixed": cmd_mark_fixed,
+            "ci": lambda a: ci_mod.cmd(a), "replay": cmd_replay, "show": cmd_show,
             "rerecord": cmd_rerecord,
             "drivers": cmd_drivers, "build-driver": cmd_build_driver,
             "fuzz": lambda a: fuzz_cli.cmd(a),
@@ -545,6 +598,12 @@ def _one_line(msg):
 
 def main(argv=None):
     try:
+        if not (sys.argv[1:] if argv is None else argv):
+            # As argparse does for an error: the usage on stderr, status 2.
+            _build_parser().print_usage(sys.stderr)
+            print(f"{PROG}: error: a COMMAND is required (kernsim --help lists them)",
+                  file=sys.stderr)
+            return EXIT_USAGE
         try:
             a = _build_parser().parse_args(argv)
         except SystemExit as e:  # --help (argparse's own errors raise UsageError)

@@ -23,7 +23,7 @@ from . import fuzz_desc
 from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
 
-REPLAY_CMD = "python3 -m kernsim replay"
+REPLAY_CMD = "kernsim replay"  # pasteable in a fresh shell (cli.REPLAY_CMD)
 
 
 def add_parser(sub, positive):

@@ -3,6 +3,7 @@ field it relies on and names the field that is wrong; a malformed file is a
 ReproError, never a crash."""
 
 import os
+import shlex
 
 from google.protobuf import text_format
 
@@ -82,8 +83,8 @@ def save(repro, path):
     # Not framed with a checksum: people edit repros by hand (statefile.py).
     stamp_modules(repro)
     text = text_format.MessageToString(repro)
-    statefile.write_atomic(path, ("# kernsim repro: replay with  python3 -m kernsim replay "
-                                  + path + "\n" + text).encode("utf-8"))
+    statefile.write_atomic(path, ("# kernsim repro: replay with  kernsim replay "
+                                  + shlex.quote(path) + "\n" + text).encode("utf-8"))
 
 
 def load(path):

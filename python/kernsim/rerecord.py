@@ -16,6 +16,7 @@ moved or disappeared is an error for a person to look at, not a new repro.
 """
 
 import copy
+import shlex
 
 from . import api
 from . import minimize
@@ -63,8 +64,9 @@ def _rerecord(r, path, runs, bound):
             got = f"{res.failure.kind} {res.failure.signature}" if res.failure else "no failure"
             raise NotReproduced(
                 f"{path}: the {how} no longer fails with {r.expected.kind} "
-                f"{r.expected.signature} (got {got} in {res.runs} runs): the bug was fixed or "
-                f"moved; look at it before re-recording by hand")
+                f"{r.expected.signature} (got {got} in {res.runs} runs): the bug was fixed "
+                f"(then: kernsim mark-fixed {shlex.quote(path)}) or moved; look at it before "
+                f"re-recording by hand")
         new = copy.deepcopy(res.repro)
     else:
         clock = minimize._Clock(0)
@@ -74,7 +76,8 @@ def _rerecord(r, path, runs, bound):
         if res.failure is None:
             raise NotReproduced(
                 f"{path}: {how} found no {r.expected.kind} {r.expected.signature} in {n} "
-                f"executions: the bug was fixed or moved")
+                f"executions: the bug was fixed (then: kernsim mark-fixed "
+                f"{shlex.quote(path)}) or moved")
         new = minimize._rebuild(r, res.failure, r.found_by.name or "dfs")
     if not new.HasField("program") or not len(new.program.thread):
         new.scenario.CopyFrom(r.scenario)  # keep the module path as written
