@@ -42,6 +42,7 @@
 #include <sys/types.h>
 #include <sys/errno.h>
 #include <sys/conf.h>
+#include <sys/kernel.h>
 #include <sys/module.h>
 #include <sys/nv.h>
 #include <sys/dnv.h>

@@ -6,6 +6,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/errno.h>
+#include <sys/kernel.h>
 #include <sys/module.h>
 #include <sys/conf.h>
 #include <sys/ioccom.h>

@@ -20,7 +20,7 @@ using ks::km::World;
 
 namespace {
 
-constexpr uint64_t kNsPerTick = 1000000;  // hz = 1000
+using ks::km::freebsd::kNsPerTick;
 
 void lock(struct mtx* m) { ks_fb_mtx_lock(m, (m->_ks_opts & MTX_SPIN) != 0, "callout lock"); }
 void unlock(struct mtx* m) { ks_fb_mtx_unlock(m, (m->_ks_opts & MTX_SPIN) != 0, "callout lock"); }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
 #include "kernel_model/world.h"
 
@@ -25,12 +26,12 @@ extern "C" {
 using ks::km::World;
 
 namespace {
-constexpr uint64_t kNsPerTick = 1000000;  // hz = 1000
+using ks::km::freebsd::kNsPerTick;
 }
 
 extern "C" {
 
-int tick = 1000;
+int tick = static_cast<int>(kNsPerTick / 1000);  // microseconds
 
 void ks_fb_vlog(int pri, const char* fmt, va_list ap) {
   char buf[1024];

@@ -31,6 +31,10 @@ class World;
 
 namespace ks::km::freebsd {
 
+// One tick of virtual time: hz = 1000 (hz and tick of sys/kernel.h, pause,
+// callout and sleep timeouts all count in it).
+constexpr uint64_t kNsPerTick = 1'000'000;
+
 struct FbKthread {
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
 #include "kernel_model/world.h"
 
@@ -27,7 +28,7 @@ extern "C" {
 using ks::km::World;
 
 namespace {
-constexpr uint64_t kNsPerTick = 1000000;  // hz = 1000
+using ks::km::freebsd::kNsPerTick;
 
 // Named as every other report names a lock: by its init name ("kfb_a"),
 // which the expression's last component ("a" of kfb.a) often is not.
@@ -145,7 +146,7 @@ void ks_fb_mtx_assert(struct mtx* m, int what, const char* expr, const char* fil
   }
 }
 
-int hz = 1000;
+int hz = static_cast<int>(1'000'000'000 / kNsPerTick);
 
 void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* file, int line) {
   bool x = ks_rw_write_held(h, expr) != 0;

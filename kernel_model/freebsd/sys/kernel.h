@@ -19,11 +19,8 @@ extern int tick;
 }
 #endif
 
-#ifndef _KS_FREEBSD_SI_SUB
-#define _KS_FREEBSD_SI_SUB
 enum { SI_SUB_DRIVERS = 0x3100000, SI_SUB_CONFIGURE = 0x3800000 };
 enum { SI_ORDER_FIRST = 0, SI_ORDER_SECOND = 1, SI_ORDER_THIRD = 2,
 	SI_ORDER_MIDDLE = 0x1000000, SI_ORDER_ANY = 0xfffffff };
-#endif
 
 #endif

@@ -28,13 +28,7 @@ typedef struct moduledata {
 	void *priv;
 } moduledata_t;
 
-#ifndef _KS_FREEBSD_SI_SUB
-#define _KS_FREEBSD_SI_SUB
-enum { SI_SUB_DRIVERS = 0x3100000, SI_SUB_CONFIGURE = 0x3800000 };
-enum { SI_ORDER_FIRST = 0, SI_ORDER_SECOND = 1, SI_ORDER_THIRD = 2,
-	SI_ORDER_MIDDLE = 0x1000000, SI_ORDER_ANY = 0xfffffff };
-#endif
-
+/* DECLARE_MODULE's subsystem and order are SI_* of <sys/kernel.h>, as on FreeBSD */
 #define DECLARE_MODULE(name, data, sub, order) \
 	moduledata_t *const ks_fb_module_##name = &(data)
 #define MODULE_VERSION(name, ver) \
