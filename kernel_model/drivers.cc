@@ -2,7 +2,6 @@
 // loaders (registered by each personality when the host starts).
 #include "kernel_model/drivers.h"
 
-#include <cstring>
 #include <vector>
 
 #include "kernel_model/devsw.h"

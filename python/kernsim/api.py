@@ -453,7 +453,7 @@ class ReplayResult:
 
 
 def _repro_setup(r, path):
-    if r.HasField("program") and len(r.program.thread):
+    if repro_io.is_program(r):
         return r.program.SerializeToString(), None
     module = r.scenario.module
     candidates = [module] if os.path.isabs(module) else []

@@ -20,6 +20,7 @@ import sys
 import time
 
 from . import api
+from . import build_driver
 from . import ci_cli as ci_mod
 from . import fuzz_cli
 from . import repro as repro_io
@@ -158,7 +159,7 @@ def _build_parser():
                         "then $KERNSIM_DRIVER_PATH), or the modules given with --load.")
     dv.add_argument("--load", action="append", default=[], metavar="MODULE.so",
                     help="list this module file instead (checks that it loads); repeatable")
-    dv.add_argument("--personality", choices=("illumos", "freebsd"),
+    dv.add_argument("--personality", choices=build_driver.PERSONALITIES,
                     help="with --load: refuse a module of another personality")
 
     b = sub.add_parser("build-driver", help="build a driver module from C sources (out of tree)",
@@ -167,7 +168,7 @@ def _build_parser():
                        "are built with, then loads it once to check it. Use the module as "
                        "@kernsim.scenario(driver=\"path/to/MODULE.so\").")
     b.add_argument("sources", nargs="+", metavar="SRC.c")
-    b.add_argument("--personality", required=True, choices=("illumos", "freebsd"))
+    b.add_argument("--personality", required=True, choices=build_driver.PERSONALITIES)
     b.add_argument("-o", "--output", required=True, metavar="MODULE.so")
     b.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME[=VALUE]",
                    help="a preprocessor definition (e.g. -D FIXED for a fixed twin); repeatable")
@@ -516,7 +517,6 @@ def cmd_drivers(a):
 
 
 def cmd_build_driver(a):
-    from . import build_driver
     info = build_driver.build(a.personality, a.output, a.sources, a.defines, a.includes, a.cc,
                               coverage=not a.no_coverage)
     variants = ", ".join(n for n, _ in info["variants"])

@@ -22,6 +22,7 @@ from . import api
 from . import fuzz_desc
 from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
+from .scenario import is_module_path
 
 REPLAY_CMD = "kernsim replay"  # pasteable in a fresh shell (cli.REPLAY_CMD)
 
@@ -69,7 +70,7 @@ def _load_desc(a):
     variants = [n for n, _ in info["variants"]]
     if a.variant not in variants:
         raise KernsimError(f"driver {name} has no variant '{a.variant}' (variants: {', '.join(variants)})")
-    if "/" in a.driver or a.driver.endswith(".so"):
+    if is_module_path(a.driver):
         desc.driver = info["path"]  # Programs (and repros) load the module by its file
     return desc
 

@@ -65,7 +65,7 @@ def _program_scenario(r):
 
 
 def _scenario_of(r, path):
-    if r.HasField("program") and len(r.program.thread):
+    if repro_io.is_program(r):
         return _program_scenario(r), {}
     _, scn = api._repro_setup(r, path)
     import ast
@@ -122,7 +122,7 @@ def _minimize(r, path, budget, programs, seconds):
     after = api.run_repro(best, path)
     out = MinimizeResult(best, before.preemptions, after.preemptions, before.steps,
                          after.steps, executions=res.executions if res else 0)
-    if programs and best.HasField("program") and len(best.program.thread):
+    if programs and repro_io.is_program(best):
         _shrink_program(out, path, res.bound if found else before.preemptions, budget, clock)
     out.timed_out = clock.left() is None
     return out

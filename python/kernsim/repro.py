@@ -43,8 +43,13 @@ def decisions_from_proto(schedule):
             for i, d in enumerate(schedule.decision)]
 
 
+def is_program(repro):
+    """A repro (or checkpoint) of a Program scenario, rather than a Python one."""
+    return repro.HasField("program") and len(repro.program.thread) > 0
+
+
 def _driver_specs(repro):
-    if repro.HasField("program") and len(repro.program.thread):
+    if is_program(repro):
         return [d.name for d in repro.program.driver]
     return [repro.driver]
 
@@ -114,7 +119,7 @@ def check(r, path="repro"):
     if r.version != FORMAT_VERSION:
         bad("version", f"is {r.version}, this kernsim reads version {FORMAT_VERSION}")
     has_scenario = bool(r.scenario.module)
-    has_program = r.HasField("program") and len(r.program.thread) > 0
+    has_program = is_program(r)
     if has_scenario == has_program:
         bad("scenario/program", "exactly one of scenario (a Python script) or program must be set")
     if has_scenario and not r.scenario.name:

@@ -20,6 +20,7 @@ import shlex
 
 from . import api
 from . import minimize
+from . import repro as repro_io
 from .errors import KernsimError
 
 
@@ -79,6 +80,6 @@ def _rerecord(r, path, runs, bound):
                 f"executions: the bug was fixed (then: kernsim mark-fixed "
                 f"{shlex.quote(path)}) or moved")
         new = minimize._rebuild(r, res.failure, r.found_by.name or "dfs")
-    if not new.HasField("program") or not len(new.program.thread):
+    if not repro_io.is_program(new):
         new.scenario.CopyFrom(r.scenario)  # keep the module path as written
     return new, how, n

@@ -79,14 +79,19 @@ class Scenario:
                                     f"its range {lo}..{hi}")
 
 
+def is_module_path(driver):
+    """A module file rather than a registered name (as module_spec_is_path
+    in kernel_model/module.cc decides)."""
+    return "/" in driver or driver.endswith(".so")
+
+
 def driver_spec(driver, base_dir):
     """A driver is a registered name ("lofi") or a module file ("mydrv.so",
     "build/mydrv.so"); a relative file is relative to the scenario script, so
     the scenario runs from any directory."""
     if not isinstance(driver, str) or not driver:
         raise ScenarioError(f"a scenario's driver must be a name or a module path, not {driver!r}")
-    is_path = "/" in driver or driver.endswith(".so")
-    if is_path and not os.path.isabs(driver):
+    if is_module_path(driver) and not os.path.isabs(driver):
         return os.path.normpath(os.path.join(base_dir, driver))
     return driver
 
