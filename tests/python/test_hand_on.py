@@ -77,24 +77,17 @@ def test_an_idle_worker_asks_the_longest_running_call():
     assert offered[0] == [1]  # once `quick` was done, only the spinner ran
 
 
-def _outcome(w):
-    out = None
-    while out is None:
-        out = w.read()
-    return out
-
-
 def test_a_request_that_comes_after_its_call_ended_asks_nothing_of_the_next():
     w = forked.Worker()
     try:
         w.send(1, spin_until_asked, (30,))
         w.ask_to_yield()
-        assert _outcome(w) == ("ok", "asked")
+        assert w.read() == ("ok", "asked")
         w.send(2, quick, ())
         time.sleep(0.1)  # call 2 is over, its outcome not read yet: a late request
         w.ask_to_yield()
-        assert _outcome(w) == ("ok", "done")
+        assert w.read() == ("ok", "done")
         w.send(3, spin_until_asked, (0.5,))
-        assert _outcome(w) == ("ok", "never asked")
+        assert w.read() == ("ok", "never asked")
     finally:
         w.close(kill=True)
