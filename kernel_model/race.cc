@@ -16,8 +16,16 @@
 
 namespace ks::km {
 
+// One detector per host thread, reset for each World that detects races:
+// Worlds of a process run one after another, and its shadow table then
+// allocates only while it grows.
+sim::HbDetector& detector() {
+  static thread_local sim::HbDetector hb;
+  return hb;
+}
+
 struct RaceState {
-  sim::HbDetector hb;
+  sim::HbDetector& hb = detector();
   // preempt_at_access: a kernel object per 8-byte granule touched, in the
   // order first touched (its id, not its address, goes into the trace).
   std::unordered_map<uint64_t, ObjId> granules;
@@ -27,7 +35,10 @@ RaceState* race_state(World& w) {
   const WorldOptions& o = w.options();
   if (__builtin_expect(!o.detect_races && !o.preempt_at_access, 1)) return nullptr;
   auto& slot = w.component(World::kSlotRace);
-  if (!slot) slot = std::make_shared<RaceState>();
+  if (!slot) {
+    slot = std::make_shared<RaceState>();
+    detector().reset();
+  }
   return static_cast<RaceState*>(slot.get());
 }
 

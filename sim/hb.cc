@@ -5,9 +5,63 @@
 namespace ks::sim {
 
 void HbDetector::reset() {
-  vc_.clear();
+  for (auto& c : vc_) c.clear();
   sync_.clear();
-  shadow_.clear();
+  if (++gen_ == 0) {  // wrapped: every slot would look current
+    for (Slot& s : table_) s.gen = 0;
+    gen_ = 1;
+  }
+  used_ = 0;
+  last_g_ = ~0ull;
+  last_cell_ = nullptr;
+}
+
+namespace {
+inline size_t slot_of(uint64_t g, size_t mask) { return (g * 0x9e3779b97f4a7c15ull >> 17) & mask; }
+}  // namespace
+
+HbDetector::Cell& HbDetector::cell(uint64_t g) {
+  if (g == last_g_) return *last_cell_;
+  if ((used_ + 1) * 2 > table_.size()) grow();
+  size_t mask = table_.size() - 1;
+  for (size_t i = slot_of(g, mask);; i = (i + 1) & mask) {
+    Slot& s = table_[i];
+    if (s.gen != gen_) {
+      s.gen = gen_;
+      s.granule = g;
+      s.cell = Cell{};
+      used_++;
+    } else if (s.granule != g) {
+      continue;
+    }
+    last_g_ = g;
+    return *(last_cell_ = &s.cell);
+  }
+}
+
+const HbDetector::Cell* HbDetector::find(uint64_t g) const {
+  if (table_.empty()) return nullptr;
+  size_t mask = table_.size() - 1;
+  for (size_t i = slot_of(g, mask);; i = (i + 1) & mask) {
+    const Slot& s = table_[i];
+    if (s.gen != gen_) return nullptr;
+    if (s.granule == g) return &s.cell;
+  }
+}
+
+void HbDetector::grow() {
+  std::vector<Slot> old;
+  old.swap(table_);
+  table_.resize(old.empty() ? 4096 : old.size() * 2);
+  size_t mask = table_.size() - 1;
+  for (Slot& o : old) {
+    if (o.gen != gen_) continue;
+    size_t i = slot_of(o.granule, mask);
+    while (table_[i].gen == gen_) i = (i + 1) & mask;
+    table_[i] = o;
+  }
+  last_g_ = ~0ull;
+  last_cell_ = nullptr;
 }
 
 std::vector<uint32_t>& HbDetector::clock_of(Tid t) {
@@ -64,7 +118,16 @@ void HbDetector::acquire(uint64_t key, Tid t) {
 bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc,
                          Access* older) {
   std::vector<uint32_t>& c = clock_of(t);
-  Cell& cell = shadow_[g];
+  uint32_t now = c[t];
+  Cell& cell = this->cell(g);
+  // The same bytes, no more writing, at the same epoch: checked already,
+  // against threads' accesses that came before, and any that came since
+  // were checked against it.
+  for (int i = 0; i < cell.n; i++) {
+    const Access& s = cell.a[i];
+    if (s.tid == t && s.clock == now && (s.mask | mask) == s.mask && (s.write || !write))
+      return false;
+  }
   for (int i = 0; i < cell.n; i++) {
     const Access& s = cell.a[i];
     if (s.tid == t || !(s.mask & mask) || !(s.write || write)) continue;
@@ -74,20 +137,27 @@ bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t 
       return true;
     }
   }
-  Access now{t, c[t], mask, write, pc};
-  // The thread's own earlier access to the same bytes is subsumed (a write
-  // also subsumes its reads); else a free slot, else the oldest.
+  // Kept: merged into the thread's access of this epoch and kind (a byte
+  // loop leaves one entry per granule), or over one it subsumes, or in a
+  // free slot, or over the oldest.
   for (int i = 0; i < cell.n; i++) {
     Access& s = cell.a[i];
-    if (s.tid == t && s.mask == mask && (write || !s.write)) {
-      s = now;
+    if (s.tid != t) continue;
+    if (s.clock == now && s.write == write) {
+      s.mask |= mask;
+      s.pc = pc;
+      return false;
+    }
+    if ((s.mask | mask) == mask && (write || !s.write)) {
+      s = Access{t, now, mask, write, pc};
       return false;
     }
   }
+  Access a{t, now, mask, write, pc};
   if (cell.n < kSlots) {
-    cell.a[cell.n++] = now;
+    cell.a[cell.n++] = a;
   } else {
-    cell.a[cell.next] = now;
+    cell.a[cell.next] = a;
     cell.next = static_cast<uint8_t>((cell.next + 1) % kSlots);
   }
   return false;
@@ -117,17 +187,12 @@ bool HbDetector::access(Tid t, uintptr_t addr, uint32_t size, bool write, uintpt
 bool HbDetector::shared(Tid t, uintptr_t addr, uint32_t size) const {
   if (!size) return false;
   for (uint64_t g = addr >> 3, last = (addr + size - 1) >> 3; g <= last; g++) {
-    auto it = shadow_.find(g);
-    if (it == shadow_.end()) continue;
-    for (int i = 0; i < it->second.n; i++)
-      if (it->second.a[i].tid != t) return true;
+    const Cell* c = find(g);
+    if (!c) continue;
+    for (int i = 0; i < c->n; i++)
+      if (c->a[i].tid != t) return true;
   }
   return false;
-}
-
-void HbDetector::forget(uintptr_t addr, uint64_t size) {
-  if (!size || shadow_.empty()) return;
-  for (uint64_t g = addr >> 3, last = (addr + size - 1) >> 3; g <= last; g++) shadow_.erase(g);
 }
 
 }  // namespace ks::sim

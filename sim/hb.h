@@ -17,6 +17,7 @@
 // before every thread they start.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -58,21 +59,32 @@ class HbDetector {
   // Has a thread other than `t` accessed these bytes (as far as the
   // shadow remembers)?
   bool shared(Tid t, uintptr_t addr, uint32_t size) const;
-  // Memory freed or newly allocated: no access before is in conflict with
-  // what comes next (the allocator orders them).
-  void forget(uintptr_t addr, uint64_t size);
-
  private:
   struct Cell {
     Access a[kSlots];
     uint8_t n = 0, next = 0;
   };
+  // The shadow: open addressing by granule (addr / 8), emptied by bumping
+  // the generation, so a reset costs nothing and a detector reused across
+  // executions allocates only while the table grows.
+  struct Slot {
+    uint64_t granule = 0;
+    uint32_t gen = 0;
+    Cell cell;
+  };
   std::vector<uint32_t>& clock_of(Tid t);
   bool granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc, Access* older);
+  Cell& cell(uint64_t g);
+  const Cell* find(uint64_t g) const;
+  void grow();
 
   std::vector<std::vector<uint32_t>> vc_;  // per thread, by tid
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync_;  // looked up, never iterated
-  std::unordered_map<uint64_t, Cell> shadow_;                 // by granule (addr / 8)
+  std::vector<Slot> table_;
+  uint32_t gen_ = 1;
+  size_t used_ = 0;
+  uint64_t last_g_ = ~0ull;  // the granule looked up last, and its cell
+  Cell* last_cell_ = nullptr;
 };
 
 }  // namespace ks::sim
