@@ -90,9 +90,16 @@ KmemState::~KmemState() {
 }
 
 KmemState& World::kmem() {
-  if (kmem_) return *kmem_;
-  kmem_ = std::make_unique<KmemState>();
-  kmem_->base = kmem_arena_claim(&kmem_->slot);
+  if (kmem_live_) return *kmem_;
+  // A reset World keeps its state and arena slot (the lowest free one, the
+  // slot a new World would claim): an empty arena is all there is to reset.
+  if (!kmem_) {
+    kmem_ = std::make_unique<KmemState>();
+    kmem_->base = kmem_arena_claim(&kmem_->slot);
+  }
+  kmem_->used = 0;
+  kmem_->nallocs = 0;
+  kmem_live_ = true;
   on_final_check([this] {
     KmemState& k = *kmem_;
     std::map<std::string, std::pair<size_t, size_t>> leaks;  // tag -> count, bytes

@@ -49,6 +49,12 @@ class World {
   World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions& opts,
         uint64_t index = 0);
   ~World();
+  // Back to the state of a World just made with these arguments, for the
+  // next execution of a campaign, search or fuzz loop (issue 14): threads,
+  // objects, hooks, console, components and kmem go back to nothing and
+  // the epoch moves on, as for a new World; the containers keep what they
+  // grew to. The set-up (drivers, files, threads) is then made again.
+  void reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index);
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
@@ -195,12 +201,14 @@ class World {
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
   // Deques: a primitive keeps references to its object and thread across a
-  // sleep, while other threads create objects and threads.
+  // sleep, while other threads create objects and threads. The first
+  // sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
   std::deque<KObject> objs_;
   std::deque<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
-  std::unique_ptr<KmemState> kmem_;
+  std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
+  bool kmem_live_ = false;           // kmem_ in use in this execution
   std::vector<std::pair<std::string, std::string>> variants_;
   std::vector<std::string> log_;
   std::shared_ptr<void> components_[kNumSlots];
