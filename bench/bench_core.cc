@@ -382,6 +382,11 @@ int main(int argc, char** argv) {
                 mallocs_per_execution(true));
     return 0;
   }
+  if (mode == "lost_wakeup") {  // just the lost wakeup in a reset World (for a profiler)
+    sim::RandomStrategy r1(1, {});
+    std::printf("{\"lost_wakeup_execs_per_s\": %.0f}\n", lost_wakeup_rate(r1, LW_CHECKED));
+    return 0;
+  }
   double raw = raw_switch_ns();
   if (mode == "reset") {  // issue 14's figures: reset against new Worlds
     sim::RandomStrategy r1(1, {}), r2(1, {});
