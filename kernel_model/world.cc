@@ -60,7 +60,7 @@ void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t in
   for (int i = kNumSlots - 1; i >= 0; i--) components_[i].reset();
   log_.clear();
   variants_.clear();
-  kmem_live_ = false;
+  release_arena();
   checks_.clear();
   teardown_.clear();
   phase_ = Phase::kRunning;

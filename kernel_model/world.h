@@ -55,6 +55,11 @@ class World {
   // the epoch moves on, as for a new World; the containers keep what they
   // grew to. The set-up (drivers, files, threads) is then made again.
   void reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index);
+  // Gives the kmem arena slot back (a reset does; a World kept idle between
+  // executions should): a World made meanwhile in this process then gets
+  // the slot, and the addresses, a new World would. Its memory is not to be
+  // read again until the next execution.
+  void release_arena();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 

@@ -73,8 +73,9 @@ void run_once_into(RunRecord& r, sim::StackPool& pool, sim::Strategy& strategy,
   o.sim.record_trace = record_trace;
   sim::HangWatchScope watch;  // arms the watchdog when it is not armed
   if (reuse) {
-    run_world(reuse->next(pool, strategy, o, execution), r, execution, setup, host,
-              record_trace, decisions_if_failed);
+    km::World& w = reuse->next(pool, strategy, o, execution);
+    run_world(w, r, execution, setup, host, record_trace, decisions_if_failed);
+    w.release_arena();  // idle until the next execution
     return;
   }
   km::World w(pool, strategy, o, execution);
