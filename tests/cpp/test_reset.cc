@@ -39,6 +39,11 @@ extern "C" void* realloc(void* p, size_t n) {
   g_allocs += g_counting;
   return __libc_realloc(p, n);
 }
+extern "C" void* __libc_memalign(size_t, size_t);
+extern "C" void* aligned_alloc(size_t a, size_t n) {
+  g_allocs += g_counting;
+  return __libc_memalign(a, n);
+}
 #endif
 
 using namespace ks;
