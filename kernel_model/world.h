@@ -1,6 +1,7 @@
 // A World is one execution of the simulated kernel: the scheduler (sim::Sim),
 // every kernel object, processes, devices, files, memory. It owns all it
-// uses; nothing is global, so a World is thrown away whole after its run.
+// uses; nothing is global, so a World is thrown away whole after its run,
+// or reset whole (reset()) and run again, as campaigns do.
 //
 // The kernel model is personality-neutral: the illumos, FreeBSD, STREAMS and
 // QNX headers translate their names onto the World's operations and add no
