@@ -76,7 +76,7 @@ def test_damaged_checkpoint_is_refused(tmp_path, name):
 
 def test_damaged_corpus_entry_is_refused(tmp_path):
     scn = kernsim.resolve(PROGRAM)
-    prog = pb.Program.FromString(api._setup_for(scn, "none", {"clients": 1}))
+    prog = api.run_spec(scn, "none", {"clients": 1}).program
     e = fuzz_corpus.entry(prog, {"name": "pct", "seed": 7, "pct_depth": 3})
     path = fuzz_corpus.save(str(tmp_path), e)
     data = open(path, "rb").read()

@@ -133,7 +133,7 @@ def test_checkpoint_regressions(path):
 @pytest.fixture(scope="module")
 def corpus_entry():
     scn = kernsim.resolve(PROGRAM)
-    prog = pb.Program.FromString(api._setup_for(scn, "none", {"clients": 1}))
+    prog = api.run_spec(scn, "none", {"clients": 1}).program
     return fuzz_corpus.entry(prog, {"name": "pct", "seed": 1}).SerializeToString()
 
 
