@@ -16,9 +16,14 @@
 //                            interleaved rounds, medians and their ratio
 //   module_restore_ns_per_kib  restoring a shipped module's data, per KiB
 //   mallocs_per_execution    heap allocations one lost-wakeup execution
-//                            makes after warm-up (issue 14 wants 0)
-// Host time is read here, outside any World, only to report rates.
+//                            makes after warm-up, its World reset (0), and
+//                            with a new World per execution
+// `bench_core reset` prints issue 14's figures: the lost wakeup in a reset
+// World against new Worlds (and in raw switches per execution), the fixed
+// cost per execution (0/10/100-step fit), cost per step from 2 to 16 threads.
+// Host CPU time is read here, outside any World, only to report rates.
 #include <sched.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -47,7 +52,17 @@ extern "C" void* malloc(size_t n) {
 
 using namespace ks;
 namespace bctx = boost::context::detail;
-using Clock = std::chrono::steady_clock;
+// This thread's CPU time, not wall time: the machine is shared, and wall
+// time measured the other work's load more than kernsim (a lost-wakeup
+// rate moved 2x between runs minutes apart).
+struct Clock {
+  using time_point = std::chrono::nanoseconds;
+  static time_point now() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return std::chrono::nanoseconds(int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
+  }
+};
 
 namespace {
 
@@ -94,20 +109,81 @@ class Alternate final : public sim::Strategy {
 };
 
 // Executions of 1000 points each (a long scenario, not one giant run whose
-// decision log would measure page faults), World set-up included.
+// decision log would measure page faults), World reset included.
 double point_ns(int threads) {
   sim::StackPool pool;
   Alternate alt;
   km::WorldOptions o;
   const int per_exec = 1000, execs = 5000;
   Spinner sp{per_exec / threads};
+  km::World w(pool, alt, o, 0);
   auto t0 = Clock::now();
   for (int e = 0; e < execs; e++) {
-    km::World w(pool, alt, o, e);
+    w.reset(alt, o, e);
     for (int i = 0; i < threads; i++) w.spawn(i ? "b" : "a", spin_points, &sp);
     w.run();
   }
-  return secs(t0) * 1e9 / (double(per_exec) * execs);
+  return secs(t0) * 1e9 / (double(per_exec / threads * threads) * execs);
+}
+
+// Cost per step with 2, 4, 8 and 16 threads switching at every point
+// (issue 14: at most 20% more at 16 than at 2).
+std::string threads_json() {
+  std::string out = "{";
+  double p2 = 0;
+  for (int t : {2, 4, 8, 16}) {
+    double ns = point_ns(t);
+    if (t == 2) p2 = ns;
+    out += (t == 2 ? "\"" : ", \"") + std::to_string(t) + "\": " + std::to_string(ns);
+  }
+  return out + ", \"16_over_2\": " + std::to_string(point_ns(16) / p2) + "}";
+}
+
+// One thread making `steps` points, the execution's World new or reset: the
+// per-execution fixed cost is the intercept of time against steps.
+double steps_exec_ns(int steps, bool reset, uint64_t n) {
+  sim::StackPool pool;
+  sim::RandomStrategy s(1, {});
+  km::WorldOptions o;
+  Spinner sp{steps};
+  km::World kept(pool, s, o, 0);
+  auto t0 = Clock::now();
+  for (uint64_t e = 0; e < n; e++) {
+    if (reset) {
+      kept.reset(s, o, e);
+      kept.spawn("a", spin_points, &sp);
+      kept.run();
+    } else {
+      km::World w(pool, s, o, e);
+      w.spawn("a", spin_points, &sp);
+      w.run();
+    }
+  }
+  return secs(t0) * 1e9 / n;
+}
+
+// Least squares over 0-, 10- and 100-step executions: fixed ns and ns/step.
+std::string fixed_cost_json() {
+  std::string out = "{";
+  for (bool reset : {true, false}) {
+    const int xs[] = {0, 10, 100};
+    double ys[3];
+    for (int i = 0; i < 3; i++) ys[i] = steps_exec_ns(xs[i], reset, 1'000'000);
+    double mx = (0 + 10 + 100) / 3.0, my = (ys[0] + ys[1] + ys[2]) / 3, sxy = 0, sxx = 0;
+    for (int i = 0; i < 3; i++) {
+      sxy += (xs[i] - mx) * (ys[i] - my);
+      sxx += (xs[i] - mx) * (xs[i] - mx);
+    }
+    double slope = sxy / sxx, fixed = my - slope * mx;
+    char b[256];
+    std::snprintf(b, sizeof b,
+                  "%s\"%s\": {\"fixed_ns\": %.1f, \"ns_per_step\": %.2f, \"ns_0\": %.1f, "
+                  "\"ns_10\": %.1f, \"ns_100\": %.1f}",
+                  reset ? "" : ", ", reset ? "reset" : "new_world", fixed, slope, ys[0], ys[1],
+                  ys[2]);
+    out += b;
+  }
+  return out + "}";
 }
 
 // ---- the two-thread lost wakeup ----
@@ -115,12 +191,21 @@ bool lost_wakeup_once(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int pa
   return static_cast<bool>(kdrivers::lw_run(pool, s, i, mode, pad).failure);
 }
 
-double lost_wakeup_rate(sim::Strategy& s, int mode) {
+// In one World reset before each execution, or (`fresh`) a new World each.
+double lost_wakeup_rate(sim::Strategy& s, int mode, bool fresh = false) {
   sim::StackPool pool;
   const uint64_t n = 2'000'000;
+  km::World w(pool, s, km::WorldOptions{}, 0);
   auto t0 = Clock::now();
   uint64_t failures = 0;
-  for (uint64_t i = 0; i < n; i++) failures += lost_wakeup_once(pool, s, i, 0, mode);
+  for (uint64_t i = 0; i < n; i++) {
+    if (fresh) {
+      failures += lost_wakeup_once(pool, s, i, 0, mode);
+    } else {
+      kdrivers::lw_run_reset(w, s, i, mode, 0);
+      failures += static_cast<bool>(w.sim().failure());
+    }
+  }
   double r = n / secs(t0);
   if (mode == LW_CHECKED && failures) std::fprintf(stderr, "unexpected failures: %llu\n", (unsigned long long)failures);
   return r;
@@ -173,12 +258,18 @@ std::string module_json() {
   return out;
 }
 
-double mallocs_per_execution() {
+// `fresh`: a new World per execution, else one World reset.
+double mallocs_per_execution(bool fresh = false) {
   sim::StackPool pool;
   sim::RandomStrategy s(1, {});
-  for (uint64_t i = 0; i < 1000; i++) lost_wakeup_once(pool, s, i, 0, LW_CHECKED);  // warm-up
+  km::World w(pool, s, km::WorldOptions{}, 0);
+  auto once = [&](uint64_t i) {
+    if (fresh) lost_wakeup_once(pool, s, i, 0, LW_CHECKED);
+    else kdrivers::lw_run_reset(w, s, i, LW_CHECKED, 0);
+  };
+  for (uint64_t i = 0; i < 1000; i++) once(i);  // warm-up
   const uint64_t n = 10'000, before = g_mallocs;
-  for (uint64_t i = 1000; i < 1000 + n; i++) lost_wakeup_once(pool, s, i, 0, LW_CHECKED);
+  for (uint64_t i = 1000; i < 1000 + n; i++) once(i);
   return double(g_mallocs - before) / n;
 }
 
@@ -294,15 +385,34 @@ int main(int argc, char** argv) {
   sched_setaffinity(0, sizeof one, &one);
   sim::install_fault_handlers();
 
-  double raw = raw_switch_ns();
-  double p1 = point_ns(1);
-  double p2 = point_ns(2);
-  if (argc > 1 && std::string(argv[1]) == "modules") {  // just the module figures
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "modules") {  // just the module figures
     std::printf("{\"lost_wakeup_module\": %s, \"module_restore_ns_per_kib\": %s, "
-                "\"mallocs_per_execution\": %.1f}\n",
-                module_json().c_str(), restore_json().c_str(), mallocs_per_execution());
+                "\"mallocs_per_execution\": %.1f, \"mallocs_per_execution_new_world\": %.1f}\n",
+                module_json().c_str(), restore_json().c_str(), mallocs_per_execution(),
+                mallocs_per_execution(true));
     return 0;
   }
+  if (mode == "lost_wakeup") {  // just the lost wakeup in a reset World (for a profiler)
+    sim::RandomStrategy r1(1, {});
+    std::printf("{\"lost_wakeup_execs_per_s\": %.0f}\n", lost_wakeup_rate(r1, LW_CHECKED));
+    return 0;
+  }
+  double raw = raw_switch_ns();
+  if (mode == "reset") {  // issue 14's figures: reset against new Worlds
+    sim::RandomStrategy r1(1, {}), r2(1, {});
+    double lw = lost_wakeup_rate(r1, LW_CHECKED), lw_new = lost_wakeup_rate(r2, LW_CHECKED, true);
+    std::printf("{\"raw_switch_ns\": %.2f, \"lost_wakeup_execs_per_s\": {\"reset\": %.0f, "
+                "\"new_world\": %.0f, \"reset_over_new\": %.2f, "
+                "\"raw_switches_per_execution\": %.1f},\n \"fixed_cost\": %s,\n "
+                "\"threads_ns_per_step\": %s,\n \"mallocs_per_execution\": {\"reset\": %.2f, "
+                "\"new_world\": %.1f}}\n",
+                raw, lw, lw_new, lw / lw_new, 1e9 / lw / raw, fixed_cost_json().c_str(),
+                threads_json().c_str(), mallocs_per_execution(), mallocs_per_execution(true));
+    return 0;
+  }
+  double p1 = point_ns(1);
+  double p2 = point_ns(2);
   if (points_only) {
     std::printf("{\"raw_switch_ns\": %.2f, \"point_ns\": %.2f, \"point_switch_ns\": %.2f, "
                 "\"point_switch_ratio\": %.2f}\n", raw, p1, p2, p2 / raw);

@@ -89,10 +89,23 @@ KmemState::~KmemState() {
   if (slot >= 0) kmem_arena_release(slot);
 }
 
+void World::release_arena() {
+  if (!kmem_ || kmem_->slot < 0) return;
+  kmem_arena_release(kmem_->slot);
+  kmem_->slot = -1;
+  kmem_->base = nullptr;
+  kmem_live_ = false;
+}
+
 KmemState& World::kmem() {
-  if (kmem_) return *kmem_;
-  kmem_ = std::make_unique<KmemState>();
-  kmem_->base = kmem_arena_claim(&kmem_->slot);
+  if (kmem_live_) return *kmem_;
+  // A reset World keeps its state; it claims an arena slot at first use, as
+  // a new World does (the lowest free one: the same addresses).
+  if (!kmem_) kmem_ = std::make_unique<KmemState>();
+  if (kmem_->slot < 0) kmem_->base = kmem_arena_claim(&kmem_->slot);
+  kmem_->used = 0;
+  kmem_->nallocs = 0;
+  kmem_live_ = true;
   on_final_check([this] {
     KmemState& k = *kmem_;
     std::map<std::string, std::pair<size_t, size_t>> leaks;  // tag -> count, bytes

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 #include "kernel_model/proc.h"
 #include "kernel_model/world.h"
@@ -162,8 +163,43 @@ uint64_t user_range_base() {
 }
 uint64_t user_range_size() { return kRangeSize; }
 
+namespace {
+// Backing pages come back here and serve the next mmap on this host thread:
+// a reset World maps the same pages again in every execution, and paid an
+// aligned_alloc and a free per page (glibc's memalign path) in each.
+// Bounded: beyond it, pages are freed.
+struct PageCache {
+  static constexpr size_t kMax = 4096;  // 16 MiB
+  std::vector<void*> pages;
+  ~PageCache() {
+    for (void* p : pages) std::free(p);
+  }
+};
+thread_local PageCache t_page_cache;
+
+void* page_get() {
+  auto& c = t_page_cache.pages;
+  if (!c.empty()) {
+    void* p = c.back();
+    c.pop_back();
+    return p;
+  }
+  void* mem = std::aligned_alloc(kUserPage, kUserPage);
+  if (!mem) {
+    std::fprintf(stderr, "kernsim: fatal: out of host memory backing user pages\n");
+    std::abort();
+  }
+  return mem;
+}
+
+void page_put(void* p) {
+  auto& c = t_page_cache.pages;
+  if (c.size() < PageCache::kMax) c.push_back(p); else std::free(p);
+}
+}  // namespace
+
 AddressSpace::~AddressSpace() {
-  for (auto& [addr, pg] : pages) std::free(pg.mem);
+  for (auto& [addr, pg] : pages) page_put(pg.mem);
 }
 
 uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err) {
@@ -191,11 +227,7 @@ uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err
     return 0;
   }
   for (uint64_t a = addr; a < addr + n; a += kUserPage) {
-    void* mem = std::aligned_alloc(kUserPage, kUserPage);
-    if (!mem) {
-      std::fprintf(stderr, "kernsim: fatal: out of host memory backing user pages\n");
-      std::abort();
-    }
+    void* mem = page_get();
     std::memset(mem, 0, kUserPage);
     as.pages.emplace(a, UserPage{static_cast<unsigned char*>(mem), prot});
   }
@@ -211,7 +243,7 @@ int as_unmap(World&, Proc& p, uint64_t addr, uint64_t len) {
   auto& pages = p.as.pages;
   auto it = pages.lower_bound(addr);
   while (it != pages.end() && it->first < addr + n) {
-    std::free(it->second.mem);
+    page_put(it->second.mem);
     it = pages.erase(it);
   }
   return 0;

@@ -55,16 +55,36 @@ World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions
 
 World::~World() = default;
 
+// In the order the destructor releases them, so a component that relies on
+// another in its destructor sees the same thing either way.
+void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index) {
+  kept_.clear();
+  for (int i = kNumSlots - 1; i >= 0; i--) components_[i].reset();
+  log_.clear();
+  variants_.clear();
+  release_arena();
+  checks_.clear();
+  teardown_.clear();
+  phase_ = Phase::kRunning;
+  finished_ = false;
+  opts_ = opts;
+  epoch_ = ++tls_epoch;
+  if (epoch_ == 0) epoch_ = ++tls_epoch;
+  sim_.reset(strategy, opts.sim, index);
+}
+
 Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, ThreadCtx ctx) {
-  kthreads_.emplace_back();
+  size_t n = sim_.nthreads();
+  if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n] = KThread{};
   Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
   race_fork(*this, t);
   return t;
 }
 
 ObjId World::new_obj(KObjKind kind, const char* name) {
-  objs_.emplace_back();
-  objs_.back().kind = kind;
+  size_t n = sim_.nobjects();
+  if (n == objs_.size()) objs_.emplace_back(); else objs_[n] = KObject{};
+  objs_[n].kind = kind;
   return sim_.new_object(kind, name);
 }
 
@@ -78,7 +98,7 @@ ObjId World::resolve(KHandle* h, KObjKind kind, const char* expr, const char* op
   uint16_t magic = static_cast<uint16_t>(v >> 48);
   uint16_t ep = static_cast<uint16_t>(v >> 32);
   ObjId id = static_cast<ObjId>(v);
-  if (__builtin_expect(magic == kind && ep == epoch_ && id >= 1 && id <= objs_.size(), 1)) {
+  if (__builtin_expect(magic == kind && ep == epoch_ && id >= 1 && id <= sim_.nobjects(), 1)) {
     KObject& o = objs_[id - 1];
     if (__builtin_expect(!o.destroyed, 1)) return id;
     misuse(std::string(op) + " on " + kind_name(kind) + " " + name(id) +

@@ -1,6 +1,7 @@
 // A World is one execution of the simulated kernel: the scheduler (sim::Sim),
 // every kernel object, processes, devices, files, memory. It owns all it
-// uses; nothing is global, so a World is thrown away whole after its run.
+// uses; nothing is global, so a World is thrown away whole after its run,
+// or reset whole (reset()) and run again, as campaigns do.
 //
 // The kernel model is personality-neutral: the illumos, FreeBSD, STREAMS and
 // QNX headers translate their names onto the World's operations and add no
@@ -51,6 +52,17 @@ class World {
   World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions& opts,
         uint64_t index = 0);
   ~World();
+  // Back to the state of a World just made with these arguments, for the
+  // next execution of a campaign, search or fuzz loop (issue 14): threads,
+  // objects, hooks, console, components and kmem go back to nothing and
+  // the epoch moves on, as for a new World; the containers keep what they
+  // grew to. The set-up (drivers, files, threads) is then made again.
+  void reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index);
+  // Gives the kmem arena slot back (a reset does; a World kept idle between
+  // executions should): a World made meanwhile in this process then gets
+  // the slot, and the addresses, a new World would. Its memory is not to be
+  // read again until the next execution.
+  void release_arena();
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 
@@ -197,12 +209,14 @@ class World {
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
   // Deques: a primitive keeps references to its object and thread across a
-  // sleep, while other threads create objects and threads.
+  // sleep, while other threads create objects and threads. The first
+  // sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
   std::deque<KObject> objs_;
   std::deque<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
-  std::unique_ptr<KmemState> kmem_;
+  std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
+  bool kmem_live_ = false;           // kmem_ in use in this execution
   std::vector<std::pair<std::string, std::string>> variants_;
   std::vector<std::string> log_;
   std::shared_ptr<void> components_[kNumSlots];

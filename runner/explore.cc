@@ -15,13 +15,22 @@ std::string hash_hex(uint64_t h) {
   return b;
 }
 
-RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::WorldOptions& opts,
-                   uint64_t execution, const SetupFn& setup, const HostFn& host,
-                   bool record_trace) {
-  km::WorldOptions o = opts;
-  o.sim.record_trace = record_trace;
-  sim::HangWatchScope watch;  // arms the watchdog when it is not armed
-  km::World w(pool, strategy, o, execution);
+km::World& WorldReuse::next(sim::StackPool& pool, sim::Strategy& strategy,
+                           const km::WorldOptions& opts, uint64_t execution) {
+  if (w_ && pool_ == &pool) {
+    w_->reset(strategy, opts, execution);
+  } else {
+    w_.reset();  // first: its kmem slot is the one the new World claims
+    w_ = std::make_unique<km::World>(pool, strategy, opts, execution);
+    pool_ = &pool;
+  }
+  return *w_;
+}
+
+namespace {
+
+void run_world(km::World& w, RunRecord& r, uint64_t execution, const SetupFn& setup,
+               const HostFn& host, bool record_trace, bool decisions_if_failed) {
   {
     sim::Sim::HostScope scope(w.sim());
     setup(w);
@@ -32,20 +41,52 @@ RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::Worl
     if (!host) throw std::logic_error("a thread asked the host for a service nobody serves");
     host(w);
   }
-  RunRecord r;
+  const sim::Sim& s = w.sim();
   r.execution = execution;
-  r.failure = w.sim().failure();
-  r.hash = w.sim().trace_hash();
-  r.steps = w.sim().step();
-  r.preemptions = w.sim().preemptions();
-  r.decisions = w.sim().decisions();
+  r.failure = s.failure();
+  r.hash = s.trace_hash();
+  r.steps = s.step();
+  r.preemptions = s.preemptions();
+  r.trace.clear();
+  if (!decisions_if_failed || r.failure) {
+    std::vector<sim::Decision> d = s.decisions();
+    r.decisions.assign(d.begin(), d.end());
+    r.console = w.console();
+  } else {
+    r.decisions.clear();
+    r.console.clear();
+  }
   if (record_trace) {
-    const sim::Sim& s = w.sim();
     r.trace.reserve(s.trace().size());
     for (const sim::Event& e : s.trace())
       r.trace.push_back({e, s.thread_name(e.tid), s.object_name(e.obj), s.event_name(e.kind)});
   }
-  r.console = w.console();
+}
+
+}  // namespace
+
+void run_once_into(RunRecord& r, sim::StackPool& pool, sim::Strategy& strategy,
+                   const km::WorldOptions& opts, uint64_t execution, const SetupFn& setup,
+                   const HostFn& host, bool record_trace, WorldReuse* reuse,
+                   bool decisions_if_failed) {
+  km::WorldOptions o = opts;
+  o.sim.record_trace = record_trace;
+  sim::HangWatchScope watch;  // arms the watchdog when it is not armed
+  if (reuse) {
+    km::World& w = reuse->next(pool, strategy, o, execution);
+    run_world(w, r, execution, setup, host, record_trace, decisions_if_failed);
+    w.release_arena();  // idle until the next execution
+    return;
+  }
+  km::World w(pool, strategy, o, execution);
+  run_world(w, r, execution, setup, host, record_trace, decisions_if_failed);
+}
+
+RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::WorldOptions& opts,
+                   uint64_t execution, const SetupFn& setup, const HostFn& host,
+                   bool record_trace, WorldReuse* reuse) {
+  RunRecord r;
+  run_once_into(r, pool, strategy, opts, execution, setup, host, record_trace, reuse, false);
   return r;
 }
 
@@ -55,10 +96,12 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
   auto strategy = make_strategy(o.strategy);
   std::unordered_set<uint64_t> hashes;  // counted, never iterated
   CampaignResult res;
+  WorldReuse reuse;
+  RunRecord r;  // its buffers serve every execution
   auto t0 = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < o.runs; i++) {
     uint64_t ex = o.first_execution + i;
-    RunRecord r = run_once(pool, *strategy, o.world, ex, setup, host, false);
+    run_once_into(r, pool, *strategy, o.world, ex, setup, host, false, &reuse, true);
     res.runs++;
     hashes.insert(r.hash);
     if (r.steps > res.max_steps) res.max_steps = r.steps;
@@ -70,7 +113,7 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
       if (!seen) res.failures.push_back(r);
     }
     if (r.failure && !res.failure) {
-      res.failure = std::move(r);
+      res.failure = r;
       if (o.stop_on_failure) break;
     }
     if (o.progress && o.progress_every && res.runs % o.progress_every == 0)

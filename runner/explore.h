@@ -1,11 +1,12 @@
 // Campaigns: run a scenario's executions one after another on this host
-// thread, each in a fresh World, under one strategy (whose state, such as
+// thread, in one World reset before each (as if fresh), under one strategy (whose state, such as
 // PCT's step estimate, carries across executions), until a failure or the
 // run budget. Used by the Python API, the CLI and the benchmarks.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,11 +40,33 @@ using SetupFn = std::function<void(km::World&)>;
 // returns normally to resume the World.
 using HostFn = std::function<void(km::World&)>;
 
+// A World kept across the executions of a loop (a campaign, a search, a
+// fuzzer) and reset before each one instead of rebuilt (issue 14): a warm
+// World allocates nothing for what it resets. Holds none until the first.
+class WorldReuse {
+ public:
+  // The World for the next execution: made the first time, reset after.
+  km::World& next(sim::StackPool& pool, sim::Strategy& strategy, const km::WorldOptions& opts,
+                  uint64_t execution);
+
+ private:
+  sim::StackPool* pool_ = nullptr;
+  std::unique_ptr<km::World> w_;
+};
+
 // One execution. Failures and divergences are in the record; set-up errors
-// (bad input) throw.
+// (bad input) throw. With `reuse`, in its World (reset) rather than a new
+// one: the same execution either way, to the trace hash.
 RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy,
                    const km::WorldOptions& opts, uint64_t execution, const SetupFn& setup,
-                   const HostFn& host, bool record_trace);
+                   const HostFn& host, bool record_trace, WorldReuse* reuse = nullptr);
+// The same into `r`, whose buffers are reused; `decisions_if_failed`: the
+// decision log and console are copied only when the execution failed (what
+// a loop that keeps failures only needs; none of it is allocated then).
+void run_once_into(RunRecord& r, sim::StackPool& pool, sim::Strategy& strategy,
+                   const km::WorldOptions& opts, uint64_t execution, const SetupFn& setup,
+                   const HostFn& host, bool record_trace, WorldReuse* reuse,
+                   bool decisions_if_failed);
 
 struct CampaignOptions {
   StrategySpec strategy;

@@ -103,7 +103,7 @@ FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km:
   sim::CoverageMap* old = sim::coverage_attach(map_.get());
   try {
     out.rec = run_once(pool_, watch, o, execution, [&](km::World& w) { km::program_load(w, p); },
-                       nullptr, record_trace);
+                       nullptr, record_trace, &reuse_);
   } catch (...) {
     sim::coverage_attach(old);
     std::memset(map_->hits, 0, sizeof map_->hits);

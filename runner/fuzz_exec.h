@@ -1,4 +1,4 @@
-// The fuzzer's executor: runs a Program under a schedule in a fresh World
+// The fuzzer's executor: runs a Program under a schedule in a World (reset)
 // with a coverage map attached, and keeps what the campaign has covered so
 // far: driver edges (sim/coverage.h, hit counts bucketed as AFL does) and
 // interleaving pairs (op A by thread X, then op B by thread Y != X on the same
@@ -55,6 +55,7 @@ class FuzzExecutor {
 
  private:
   sim::StackPool pool_;
+  WorldReuse reuse_;  // after pool_: its World's threads hold pool_'s stacks
   std::unique_ptr<sim::CoverageMap> map_;
   std::vector<uint8_t> seen_;               // per cell: bucket bits seen
   uint64_t edges_ = 0;                      // cells with any bit

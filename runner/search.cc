@@ -91,6 +91,8 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   uint64_t index = dfs.state().executions;
+  WorldReuse reuse;  // one World, reset before each execution
+  RunRecord r;       // its buffers serve every execution
   bool diverged = false;  // the tree is not a tree: nothing is left to hand on
   while (!dfs.exhausted()) {
     if (o.max_executions && res.executions >= o.max_executions) break;
@@ -103,7 +105,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
       res.interrupted = true;
       break;
     }
-    RunRecord r = run_once(pool, dfs, o.world, index++, setup, host, false);
+    run_once_into(r, pool, dfs, o.world, index++, setup, host, false, &reuse, true);
     uint32_t b = dfs.last_bound();
     res.executions++;
     if (res.per_bound.size() <= b) res.per_bound.resize(b + 1, 0);

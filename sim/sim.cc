@@ -22,21 +22,57 @@ Sim::HostScope::HostScope(Sim& s) : prev_(tls_current_sim) { tls_current_sim = &
 Sim::HostScope::~HostScope() { tls_current_sim = prev_; }
 
 Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t index)
-    : stacks_(stacks), strategy_(strategy), opts_(opts) {
-  strategy_events_ = strategy_.wants_events();
-  observe_ = strategy_events_ || opts_.record_trace;
-  runnable_.assign(1, 0);
+    : stacks_(stacks), strategy_(&strategy), opts_(opts) {
   pick_buf_.resize(16);
   // One allocation each instead of a doubling series per execution.
   objects_.reserve(64);
   grow_decisions();
-  strategy_.begin(index, *this);
+  start(index);
+}
+
+// Everything an execution changes goes back to a fresh Sim's state; the
+// containers keep what they grew to, so a warm Sim allocates nothing.
+void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
+  for (Thread* t : by_tid_) stacks_.put(t->stack);
+  by_tid_.clear();
+  opt_first_ = 1;
+  opt_n_ = 0;
+  options_dirty_ = true;
+  objects_.clear();
+  nnames_ = 0;
+  cur_ = nullptr;
+  stop_ = StopReason::kQuiescent;
+  req_code_ = 0;
+  req_data_ = nullptr;
+  resume_cur_ = false;
+  req_thread_ = nullptr;
+  step_ = 0;
+  hash_ = kHashSeed;
+  preemptions_ = 0;
+  trace_.clear();
+  ndecisions_ = 0;
+  if (failure_) failure_ = Failure{};
+  now_ = 0;
+  timer_seq_ = 0;
+  timers_.clear();
+  hang_pc_ = 0;
+  // runs_ keeps counting: the watchdog tells executions apart by it.
+  strategy_ = &strategy;
+  opts_ = opts;
+  start(index);
+}
+
+void Sim::start(uint64_t index) {
+  strategy_events_ = strategy_->wants_events();
+  observe_ = strategy_events_ || opts_.record_trace;
+  runnable_.assign(1, 0);
+  strategy_->begin(index, *this);
 }
 
 void Sim::finish() {
-  strategy_.end(ExecutionSummary{step_, static_cast<uint32_t>(threads_.size()),
+  strategy_->end(ExecutionSummary{step_, static_cast<uint32_t>(by_tid_.size()),
                                  static_cast<bool>(failure_)});
-  std::string why = strategy_.divergence();
+  std::string why = strategy_->divergence();
   if (!why.empty() && (!failure_ || failure_.kind != FailureKind::kReplayDivergence)) {
     // A divergence explains any failure it caused; it replaces it.
     failure_ = Failure{};
@@ -45,19 +81,27 @@ void Sim::finish() {
 }
 
 Sim::~Sim() {
-  for (Thread& t : threads_) stacks_.put(t.stack);
+  for (Thread* t : by_tid_) stacks_.put(t->stack);
 }
 
+// A reset Sim reuses the strings of the names interned before it: assigning
+// a name no longer than the old one keeps its buffer.
 const char* Sim::intern(const std::string& s) {
-  names_.push_back(s);
-  return names_.back().c_str();
+  if (nnames_ == names_.size()) names_.emplace_back();
+  std::string& n = names_[nnames_++];
+  n.assign(s);
+  return n.c_str();
 }
 
 Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
                uint8_t ctx) {
-  Thread& t = threads_.emplace_back();
+  // A reset Sim reuses the records of the threads before it (a deque:
+  // their addresses stay put while more are added).
+  if (by_tid_.size() == threads_.size()) threads_.emplace_back();
+  Thread& t = threads_[by_tid_.size()];
+  t = Thread{};
   by_tid_.push_back(&t);
-  t.tid = static_cast<Tid>(threads_.size());
+  t.tid = static_cast<Tid>(by_tid_.size());
   t.name = name;
   t.daemon = daemon;
   t.ctx = ctx;
@@ -67,9 +111,9 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.stack = stacks_.get();
   t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
-  if (pick_buf_.size() < threads_.size() + 1) pick_buf_.resize(threads_.size() + 1);
+  if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
   set_runnable(t.tid, true);
-  strategy_.on_spawn(t.tid);
+  strategy_->on_spawn(t.tid);
   return t.tid;
 }
 
@@ -80,7 +124,7 @@ ObjId Sim::new_object(uint16_t kind, const char* name) {
 
 void Sim::observe(const Event& e) {
   if (opts_.record_trace) trace_.push_back(e);
-  if (strategy_events_) strategy_.on_event(e);
+  if (strategy_events_) strategy_->on_event(e);
 }
 
 void fiber_entry(bctx::transfer_t t) {
@@ -148,7 +192,7 @@ uint64_t Sim::min_pin(const Tid* tids, size_t n) const {
 __attribute__((always_inline)) inline Tid Sim::ask_strategy(const Tid* options, size_t n, bool current_runnable) {
   PickContext c{std::span<const Tid>(options, n), cur_ ? cur_->tid : 0, current_runnable,
                 step_};
-  Tid t = strategy_.pick(c);
+  Tid t = strategy_->pick(c);
   bool valid = t == kClockTid ? options[0] == kClockTid
                               : t - 1 < runnable_.size() * 64 &&
                                     (runnable_[(t - 1) >> 6] >> ((t - 1) & 63) & 1);
@@ -183,9 +227,9 @@ __attribute__((noinline)) void Sim::grow_decisions() {
 
 // Kept out of pick_next: its strings would bloat the hot path's frame.
 __attribute__((noinline, cold)) void Sim::bad_pick(Tid t) {
-  std::string why = strategy_.divergence();
+  std::string why = strategy_->divergence();
   if (why.empty())
-    why = std::string("strategy ") + strategy_.name() + " picked thread " + std::to_string(t) +
+    why = std::string("strategy ") + strategy_->name() + " picked thread " + std::to_string(t) +
           ", which is not runnable at step " + std::to_string(step_);
   if (cur_) fail(FailureKind::kReplayDivergence, why, "replay_divergence");
   set_failure(FailureKind::kReplayDivergence, why, "replay_divergence");
@@ -244,11 +288,11 @@ void Sim::wake(Tid t, int code) {
 
 uint32_t Sim::choose(uint32_t n, ChoiceKind kind) {
   if (n < 2) return 0;
-  uint32_t v = strategy_.choose(n, kind);
+  uint32_t v = strategy_->choose(n, kind);
   if (v >= n) {
-    std::string why = strategy_.divergence();
+    std::string why = strategy_->divergence();
     if (why.empty())
-      why = std::string("strategy ") + strategy_.name() + " chose " + std::to_string(v) +
+      why = std::string("strategy ") + strategy_->name() + " chose " + std::to_string(v) +
             " of " + std::to_string(n) + " at step " + std::to_string(step_);
     fail(FailureKind::kReplayDivergence, why, "replay_divergence");
   }
@@ -425,12 +469,12 @@ void Sim::report_hang() {
 
 const char* Sim::thread_name(Tid t) const {
   if (t == kClockTid) return "<clock>";
-  return t <= threads_.size() ? threads_[t - 1].name : "?";
+  return t <= by_tid_.size() ? by_tid_[t - 1]->name : "?";
 }
 
 bool Sim::pending_op(Tid t, uint16_t* kind, ObjId* obj) const {
-  if (t == kClockTid || t > threads_.size()) return false;
-  const Thread& th = threads_[t - 1];
+  if (t == kClockTid || t > by_tid_.size()) return false;
+  const Thread& th = *by_tid_[t - 1];
   if (!th.started || th.next_kind == 0) return false;
   *kind = th.next_kind;
   *obj = th.next_obj;

@@ -100,6 +100,11 @@ class Sim final : public SchedView {
   // `index`: which execution of a campaign this is (seeds the strategy).
   Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t index);
   ~Sim() override;
+  // Back to the state of a Sim just made with these arguments, for the next
+  // execution, keeping every buffer it grew (issue 14: no heap allocation
+  // per execution once warm). Threads still suspended are abandoned, as
+  // the destructor abandons them.
+  void reset(Strategy& strategy, const SimOptions& opts, uint64_t index);
   Sim(const Sim&) = delete;
   Sim& operator=(const Sim&) = delete;
 
@@ -132,7 +137,7 @@ class Sim final : public SchedView {
   bool on_fiber() const { return cur_ != nullptr; }
   Thread* thread(Tid t) { return by_tid_[t - 1]; }
   const Thread* thread(Tid t) const { return by_tid_[t - 1]; }
-  size_t nthreads() const { return threads_.size(); }
+  size_t nthreads() const { return by_tid_.size(); }
 
   // ---- on a fiber ----
   // A scheduling point, then the event of the operation that follows it.
@@ -193,7 +198,7 @@ class Sim final : public SchedView {
     return {decisions_.get(), decisions_.get() + ndecisions_};
   }
   uint32_t preemptions() const { return preemptions_; }
-  Strategy& strategy() { return strategy_; }
+  Strategy& strategy() { return *strategy_; }
   const SimOptions& options() const { return opts_; }
 
   // Describes a faulting address for a report; the kernel model knows user
@@ -229,6 +234,7 @@ class Sim final : public SchedView {
   };
 
   friend void fiber_entry(bctx::transfer_t t);
+  void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
   Tid pick_next(bool current_runnable);
@@ -268,20 +274,23 @@ class Sim final : public SchedView {
   }
 
   StackPool& stacks_;
-  Strategy& strategy_;
+  Strategy* strategy_;
   SimOptions opts_;
   void* owner_ = nullptr;
   bool strategy_events_;
   bool observe_;  // record the trace or show events to the strategy
 
-  std::deque<Thread> threads_;  // stable addresses
+  // Every thread record made so far, the first nthreads() in use: a reset
+  // keeps them for the next execution. A deque: stable addresses.
+  std::deque<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)
   bool options_dirty_ = true;
   std::vector<Object> objects_;
-  std::deque<std::string> names_;
+  std::deque<std::string> names_;  // the first nnames_ in use
+  size_t nnames_ = 0;
   const char* const* event_names_ = nullptr;
   size_t n_event_names_ = 0;
 
@@ -294,7 +303,8 @@ class Sim final : public SchedView {
   Thread* req_thread_ = nullptr;
 
   uint64_t step_ = 0;
-  uint64_t hash_ = 0xcbf29ce484222325ull;
+  static constexpr uint64_t kHashSeed = 0xcbf29ce484222325ull;
+  uint64_t hash_ = kHashSeed;
   uint32_t preemptions_ = 0;
   std::vector<Event> trace_;
   std::unique_ptr<Decision[]> decisions_;  // the log: the first ndecisions_

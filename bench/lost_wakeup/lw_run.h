@@ -16,12 +16,10 @@ struct LwOutcome {
   std::vector<sim::Decision> decisions;
 };
 
-// `checked`: LW_*; `pad`: unrelated steps of the waiter before its window.
-inline LwOutcome lw_run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int checked,
-                        int pad) {
-  km::WorldOptions o;
-  km::World w(pool, s, o, i);
-  lw_state st{};
+// Sets the test up in `w` (fresh or just reset) and runs it; `st` must
+// outlive the run.
+inline void lw_setup_run(km::World& w, lw_state& st, int checked, int pad) {
+  st = lw_state{};
   st.lw_checked = checked;
   st.lw_pad = pad;
   {
@@ -31,7 +29,25 @@ inline LwOutcome lw_run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int 
   w.spawn("waiter", lw_waiter, &st);
   w.spawn("signaller", lw_signaller, &st);
   w.run();
+}
+
+// `checked`: LW_*; `pad`: unrelated steps of the waiter before its window.
+// In a new World.
+inline LwOutcome lw_run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, int checked,
+                        int pad) {
+  km::WorldOptions o;
+  km::World w(pool, s, o, i);
+  lw_state st;
+  lw_setup_run(w, st, checked, pad);
   return {w.sim().failure(), w.sim().trace_hash(), w.sim().decisions()};
+}
+
+// The same execution in `w`, reset first (a World kept across executions,
+// issue 14); the outcome stays in w.sim(). Allocates nothing once warm.
+inline void lw_run_reset(km::World& w, sim::Strategy& s, uint64_t i, int checked, int pad) {
+  w.reset(s, km::WorldOptions{}, i);
+  lw_state st;
+  lw_setup_run(w, st, checked, pad);
 }
 
 }  // namespace ks::kdrivers
