@@ -137,7 +137,7 @@ TEST(FreebsdMtx, SleepingUnderASpinMutexIsMisuse) {
                  "mtx_lock of kfb_a: a blockable sleep mutex acquired with a spin mutex held");
   o = run_rr({{"t", C(kfb_mtx_lock_of_spin)}});
   EXPECT_FAILURE(o, kLockMisuse, "mtx_lock_of_spin_mutex:kfb_spin",
-                 "a spin mutex (MTX_SPIN) needs mtx_lock_spin");
+                 "a spin mutex needs mtx_lock_spin");
 }
 
 TEST(FreebsdMtx, AssertOwnedFailsAsMisuse) {
