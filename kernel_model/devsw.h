@@ -1,7 +1,8 @@
 // The device switch: named device nodes with major/minor numbers whose
 // entry points (open, close, read, write, ioctl) a personality provides,
-// and open files that refer to them. Personality-neutral: the illumos
-// personality adapts cb_ops onto DevOps, FreeBSD cdevsw likewise.
+// and open files that refer to them. Personality-neutral: a personality
+// adapts its device switch entry (cb_ops, cdevsw) onto DevOps and sets the
+// rules where the real systems differ.
 #pragma once
 
 #include <cstdint>
