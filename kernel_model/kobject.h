@@ -52,7 +52,7 @@ struct KObject {
   // them: "sleeping with a non-sleepable lock held"; an illumos adaptive
   // mutex may be held across a sleep, so its locks leave it off).
   bool no_sleep_held = false;
-  bool recursable = false;     // the owner may enter again (recursed counts)
+  bool recursable = false;     // the owner (writer) may enter again (recursed counts)
   // A blockable mutex taken with a spin lock held is misuse even when it
   // happens not to contend (WITNESS judges the class, not the contention).
   bool class_checked = false;
@@ -62,7 +62,7 @@ struct KObject {
   int64_t count = 0;           // semaphore
   Tid wq_head = 0, wq_tail = 0;  // FIFO of sleeping threads (KThread::next_waiter)
   ObjId cv_mutex = 0;          // the mutex the current cv waiters use
-  uint32_t recursed = 0;       // mutex: enters by the owner beyond the first
+  uint32_t recursed = 0;       // enters by the owner (writer) beyond the first
   // The last wakeup posted on this object, for hang reports.
   uint64_t last_wake_step = 0;
   Tid last_waker = 0;

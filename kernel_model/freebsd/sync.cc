@@ -120,9 +120,12 @@ void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     default:
       break;
   }
-  // sx recursion is not modelled: never recursed.
-  if ((what & SA_RECURSED) && (x || s))
+  // Only the exclusive holder's enters are counted (shared ones are not).
+  bool rec = x && ks_rw_recursed(h, expr) != 0;
+  if ((what & SA_RECURSED) && (x || s) && !rec)
     assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_RECURSED", file, line, "not recursed");
+  if ((what & SA_NOTRECURSED) && rec)
+    assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_NOTRECURSED", file, line, "recursed");
 }
 
 int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char* ce,

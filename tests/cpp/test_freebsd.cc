@@ -236,6 +236,17 @@ TEST(FreebsdSx, SharedAndExclusive) {
   EXPECT_FAILURE(o, kLockMisuse, "sx_assert:SA_XLOCKED:kfb_sx", "not exclusively locked");
 }
 
+TEST(FreebsdSx, SxRecurseIsAllowedAndCounted) {
+  // sx(9): SX_RECURSE lets the exclusive holder lock again, each lock
+  // needing its unlock; sx_downgrade asserts it not recursed.
+  Outcome o = run_rr({{"t", C(kfb_sx_recurse_ok)}});
+  EXPECT_PASS(o);
+  // try_xlock by the holder; still held after two unlocks; released
+  EXPECT_EQ(o.log, (Log{1, 1, 0}));
+  o = run_rr({{"t", C(kfb_sx_recursed_downgrade)}});
+  EXPECT_FAILURE(o, kLockMisuse, "downgrade_recursed:kfb_sxr", "holds it recursed");
+}
+
 // ---- malloc(9) ----
 
 TEST(FreebsdMalloc, LeakIsReportedByMallocType) {

@@ -63,6 +63,12 @@ void ks_cv_destroy(ks_handle_t *, const char *expr);
 
 /* reader/writer locks (write != 0: as writer) */
 void ks_rw_init(ks_handle_t *, const char *name, const char *expr);
+/* flags: KS_RW_RECURSE the writer may enter exclusively again, each enter
+ * needing its exit (FreeBSD's SX_RECURSE, RW_RECURSE) */
+#define KS_RW_RECURSE 1
+void ks_rw_init_flags(ks_handle_t *, const char *name, int flags, const char *expr);
+/* held as writer by the caller and entered exclusively more than once */
+int ks_rw_recursed(ks_handle_t *, const char *expr);
 void ks_rw_enter(ks_handle_t *, int write, const char *expr);
 int ks_rw_tryenter(ks_handle_t *, int write, const char *expr);
 void ks_rw_exit(ks_handle_t *, const char *expr);
