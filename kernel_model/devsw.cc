@@ -26,9 +26,9 @@ void check_nodes_left(World& w) {
   for (auto& n : devsw(w).nodes) {
     if (n->removed) continue;
     std::string who = n->owner.empty() ? std::string() : " of driver " + n->owner;
-    std::string hint = n->ops.remove_hint
-                           ? std::string(" (its unload should remove it: ") + n->ops.remove_hint + ")"
-                           : std::string();
+    std::string hint;
+    if (n->ops.remove_hint)
+      hint = std::string(" (its unload should remove it: ") + n->ops.remove_hint + ")";
     w.set_failure(sim::FailureKind::kTeardown,
                   "minor node " + n->path + who +
                       " left behind: the driver was unloaded without removing it" + hint,

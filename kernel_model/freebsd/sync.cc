@@ -55,10 +55,10 @@ extern "C" {
 void ks_fb_mtx_init(struct mtx* m, const char* name, int opts, const char* expr) {
   m->_ks_opts = opts;
   m->_ks_recurse = 0;
-  ks_mutex_init(&m->_opaque, name,
-                ((opts & MTX_SPIN) ? KS_MTX_SPIN : 0) | ((opts & MTX_RECURSE) ? KS_MTX_RECURSE : 0) |
-                    KS_MTX_NOSLEEP | KS_MTX_CLASS_CHECKED | KS_MTX_DESTROY_UNLOCKS,
-                expr);
+  int flags = KS_MTX_NOSLEEP | KS_MTX_CLASS_CHECKED | KS_MTX_DESTROY_UNLOCKS;
+  if (opts & MTX_SPIN) flags |= KS_MTX_SPIN;
+  if (opts & MTX_RECURSE) flags |= KS_MTX_RECURSE;
+  ks_mutex_init(&m->_opaque, name, flags, expr);
 }
 
 // mtx_lock serves sleep mutexes, mtx_lock_spin spin ones (FreeBSD's
