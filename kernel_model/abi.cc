@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "kernel_model/kmem.h"
+#include "kernel_model/lock_class.h"
 #include "kernel_model/world.h"
 
 using ks::km::KHandle;
@@ -31,6 +32,9 @@ void ks_mutex_init(ks_handle_t* h, const char* name, int flags, const char* expr
   ks::km::KObject& o = w.obj(static_cast<ks::sim::ObjId>(h->v));
   o.spin = (flags & KS_MTX_SPIN) != 0;
   o.no_sleep_held = (flags & KS_MTX_NOSLEEP) != 0;
+  o.recursable = (flags & KS_MTX_RECURSE) != 0;
+  o.class_checked = (flags & KS_MTX_CLASS_CHECKED) != 0;
+  o.destroy_unlocks = (flags & KS_MTX_DESTROY_UNLOCKS) != 0;
 }
 void ks_mutex_enter(ks_handle_t* h, const char* expr) {
   World& w = W();
@@ -50,7 +54,23 @@ int ks_mutex_owned(ks_handle_t* h, const char* expr) {
 }
 int ks_mutex_held_by_anyone(ks_handle_t* h, const char* expr) {
   World& w = W();
-  return w.obj(w.resolve(H(h), ks::km::kObjMutex, expr, "mtx_owned")).owner != 0;
+  return w.obj(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_held")).owner != 0;
+}
+int ks_mutex_recursed(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  return ks::km::mutex_recursed(w, w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_recursed"));
+}
+void ks_mutex_enter_class(ks_handle_t* h, int spin, const char* op, const char* right_op,
+                          const char* expr) {
+  World& w = W();
+  ks::km::mutex_enter_class(w, w.resolve(H(h), ks::km::kObjMutex, expr, op), spin != 0, op,
+                            right_op);
+}
+void ks_mutex_exit_class(ks_handle_t* h, int spin, const char* op, const char* right_op,
+                         const char* expr) {
+  World& w = W();
+  ks::km::mutex_exit_class(w, w.resolve(H(h), ks::km::kObjMutex, expr, op), spin != 0, op,
+                           right_op);
 }
 void ks_mutex_destroy(ks_handle_t* h, const char* expr) {
   World& w = W();

@@ -48,6 +48,15 @@ extern "C" {
 void ks_rw_init(ks_handle_t* h, const char* name, const char* expr) {
   W().init_handle(H(h), ks::km::kObjRwlock, name, expr);
 }
+void ks_rw_init_flags(ks_handle_t* h, const char* name, int flags, const char* expr) {
+  World& w = W();
+  w.init_handle(H(h), ks::km::kObjRwlock, name, expr);
+  w.obj(static_cast<ObjId>(h->v)).recursable = (flags & KS_RW_RECURSE) != 0;
+}
+int ks_rw_recursed(ks_handle_t* h, const char* expr) {
+  World& w = W();
+  return ks::km::rw_recursed(w, RW(w, h, expr, "rw_recursed"));
+}
 void ks_rw_enter(ks_handle_t* h, int write, const char* expr) {
   World& w = W();
   ks::km::rw_enter(w, RW(w, h, expr, "rw_enter"), write != 0);

@@ -21,15 +21,7 @@ constexpr Cred kKernelCred{};
 // Copying user memory needs a user context: a taskq, callout or interrupt
 // touching user addresses has none (the pointer belongs to some process
 // that may be gone), which is a driver bug worth naming as such.
-Proc& user_context(World& w, const char* op) {
-  Proc* p = ks::km::curproc_or_null(w);
-  if (!p)
-    w.fail(ks::sim::FailureKind::kPanic,
-           std::string("panic: ") + op + " in kernel thread " + w.thread_name(w.self_tid()) +
-               ", which has no user process (user memory touched outside the system call?)",
-           std::string("user_copy_in_kernel_thread:") + op);
-  return *p;
-}
+Proc& user_context(World& w, const char* op) { return ks::km::user_process(w, op); }
 
 const Cred& C(World& w, const ks_cred* c, const char* op) {
   if (!c)

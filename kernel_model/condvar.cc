@@ -25,6 +25,12 @@ void timed_wait_expired(void* arg, uint64_t) {
 
 int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
   uint16_t ev = deadline ? kEvCvTimedwait : sig ? kEvCvWaitSig : kEvCvWait;
+  // The interlock is released whole for the sleep: a recursed one cannot
+  // be (FreeBSD asserts it not recursed in the mutex class's unlock).
+  if (__builtin_expect(obj(m).recursed != 0, 0) && obj(m).owner == self_tid())
+    misuse(std::string(sim_.event_name(ev)) + " of " + name(m) +
+               ": the interlock is recursed (thread " + thread_name(self_tid()) + ")",
+           std::string("cv_wait_recursed:") + name(m));
   sim_.point(ev, cv, m);
   const char* op = sim_.event_name(ev);
   KObject& c = obj(cv);

@@ -27,11 +27,12 @@ void check_nodes_left(World& w) {
   for (auto& n : devsw(w).nodes) {
     if (n->removed) continue;
     std::string who = n->owner.empty() ? std::string() : " of driver " + n->owner;
+    std::string hint;
+    if (n->ops.remove_hint)
+      hint = std::string(" (its unload should remove it: ") + n->ops.remove_hint + ")";
     w.set_failure(sim::FailureKind::kTeardown,
                   "minor node " + n->path + who +
-                      " left behind: the driver was unloaded without removing it "
-                      "(its unload should remove it: ddi_remove_minor_node in an illumos "
-                      "detach, destroy_dev at a FreeBSD MOD_UNLOAD)",
+                      " left behind: the driver was unloaded without removing it" + hint,
                   "teardown:minor_node_left:" + n->path);
     return;
   }
@@ -41,6 +42,11 @@ void check_nodes_left(World& w) {
 DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
                         bool block, const DevOps& ops) {
   DevSwitch& d = devsw(w);
+  KHandle lock{}, cv{};
+  if (ops.drain_lock) {
+    w.init_handle(&lock, kObjMutex, ops.drain_lock, ops.drain_lock);
+    w.init_handle(&cv, kObjCondvar, ops.drain_cv, ops.drain_cv);
+  }
   sim::ObjId obj = w.new_obj(kObjDevice, w.sim().intern(path));
   if (w.sim().on_fiber()) w.sim().point(kEvMinorNode, obj, 1, minor);
   if (devsw_lookup(w, path))
@@ -53,6 +59,8 @@ DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint3
   n->block = block;
   n->ops = ops;
   n->obj = obj;
+  n->drain_lock = static_cast<sim::ObjId>(lock.v);
+  n->drain_cv = static_cast<sim::ObjId>(cv.v);
   d.nodes.push_back(std::move(n));
   if (!d.node_check_registered) {
     d.node_check_registered = true;
@@ -66,6 +74,23 @@ void devsw_remove_node(World& w, const std::string& path) {
   if (!n) return;
   if (w.sim().on_fiber()) w.sim().point(kEvMinorNode, n->obj, 0, n->minor);
   n->removed = true;
+  if (!n->drain_lock) return;
+  // Wait for the threads still inside the driver (it frees what they use
+  // only after this).
+  w.mutex_enter(n->drain_lock);
+  n->draining = true;
+  while (n->inside > 0) w.cv_wait(n->drain_cv, n->drain_lock, false, 0);
+  n->draining = false;
+  w.mutex_exit(n->drain_lock);
+}
+
+void devsw_leave_driver(World& w, DevNode& n) {
+  n.inside--;
+  if (n.draining && n.inside == 0) {
+    w.mutex_enter(n.drain_lock);
+    w.cv_broadcast(n.drain_cv);
+    w.mutex_exit(n.drain_lock);
+  }
 }
 
 DevNode* devsw_find(World& w, const std::string& path) {

@@ -1,7 +1,8 @@
 // The device switch: named device nodes with major/minor numbers whose
 // entry points (open, close, read, write, ioctl) a personality provides,
-// and open files that refer to them. Personality-neutral: the illumos
-// personality adapts cb_ops onto DevOps, FreeBSD cdevsw likewise.
+// and open files that refer to them. Personality-neutral: a personality
+// adapts its device switch entry (cb_ops, cdevsw) onto DevOps and sets the
+// rules where the real systems differ.
 #pragma once
 
 #include <cstdint>
@@ -60,6 +61,15 @@ struct DevOps {
                const Cred& cr, int* rval);
   uint32_t partial_on = kPartialOnEintr;
   CloseRule close_rule = CloseRule::kLastPerType;
+  // Removing the node waits until no thread is inside the driver's entry
+  // points through it (FreeBSD's destroy_dev drains si_threadcount; an
+  // illumos minor node goes at once, its open files kept by their holds):
+  // the names of the lock and condition of that wait, null for no wait.
+  const char* drain_lock = nullptr;
+  const char* drain_cv = nullptr;
+  // What the driver's unload should call to remove the node, for the
+  // report of a node left behind ("destroy_dev at MOD_UNLOAD").
+  const char* remove_hint = nullptr;
 };
 
 struct DevNode {
@@ -70,6 +80,12 @@ struct DevNode {
   sim::ObjId obj;
   bool removed = false;
   std::string owner;  // the driver that created it, for reports
+  // Threads inside the driver's entry points through this node, counted
+  // where the personality's kernel counts them (devsw_enter_driver), and
+  // the drain's objects (DevOps::drain_lock); a removal waits for zero.
+  uint32_t inside = 0;
+  bool draining = false;
+  sim::ObjId drain_lock = 0, drain_cv = 0;
 };
 
 struct OpenFile {
@@ -126,7 +142,13 @@ DevSwitch& devsw(World& w);
 uint32_t devsw_new_major(World& w);
 DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
                         bool block, const DevOps& ops);
+// Removes the node; if its ops ask for a drain, then waits until no thread
+// is inside the driver through it.
 void devsw_remove_node(World& w, const std::string& path);
+// Entering and leaving the driver's entry points through n, for a removal
+// that drains them (DevOps::drain_lock).
+inline void devsw_enter_driver(DevNode& n) { n.inside++; }
+void devsw_leave_driver(World& w, DevNode& n);
 // The live node at path, or null. devsw_find also returns a removed node.
 DevNode* devsw_lookup(World& w, const std::string& path);
 DevNode* devsw_find(World& w, const std::string& path);

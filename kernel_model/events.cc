@@ -9,7 +9,7 @@ const char* const kEventNames[] = {
     "taskq_exec", "kmem_alloc", "kmem_free", "copyin", "copyout",
     "delay", "timeout", "untimeout", "callout", "syscall",
     "syscall_exit", "preempt", "signal", "interrupted", "timedout",
-    "user_mem", "vnode_io", "modload", "minor_node", "soft_state",
+    "user_mem", "vnode_io", "modload", "minor_node", "instance_state",
     "rw_tryupgrade", "rw_downgrade", "sema_tryp", "taskq_create", "taskq_destroy",
     "taskq_idle",
     "access",

@@ -44,7 +44,7 @@ enum KEvent : uint16_t {
   kEvVnodeIo,
   kEvModload,     // a driver's module load starts (a0 = 1) or ends (a0 = 0); the boot gate
   kEvMinorNode,   // a device node is created (a0 = 1) or removed (a0 = 0)
-  kEvSoftState,   // soft-state zalloc (a0 = 1) or free (a0 = 0), a1 = the item
+  kEvInstanceState,  // an instance's state allocated (a0 = 1) or freed (a0 = 0), a1 = it
   kEvRwTryupgrade,
   kEvRwDowngrade,
   kEvSemaTryp,

@@ -46,15 +46,23 @@ struct KObject {
   KObjKind kind = kObjNone;
   bool destroyed = false;
   bool spin = false;           // spin mutex
-  // A lock that may not be held across a sleep (FreeBSD's non-sleepable
-  // locks: WITNESS's "sleeping with a non-sleepable lock held"); illumos
-  // allows sleeping with an adaptive mutex held, so its locks leave it off.
+  // A lock's class, as the personality sets it from its init flags (abi.h
+  // KS_MTX_*); the kernel model applies the rules. A lock that may not be
+  // held across a sleep (non-sleepable locks, as FreeBSD's WITNESS has
+  // them: "sleeping with a non-sleepable lock held"; an illumos adaptive
+  // mutex may be held across a sleep, so its locks leave it off).
   bool no_sleep_held = false;
+  bool recursable = false;     // the owner (writer) may enter again (recursed counts)
+  // A blockable mutex taken with a spin lock held is misuse even when it
+  // happens not to contend (WITNESS judges the class, not the contention).
+  bool class_checked = false;
+  bool destroy_unlocks = false;  // destroy by the owner unlocks it first
   Tid owner = 0;               // mutex owner, rwlock writer
   uint32_t readers = 0;        // rwlock readers
   int64_t count = 0;           // semaphore
   Tid wq_head = 0, wq_tail = 0;  // FIFO of sleeping threads (KThread::next_waiter)
   ObjId cv_mutex = 0;          // the mutex the current cv waiters use
+  uint32_t recursed = 0;       // enters by the owner (writer) beyond the first
   // The last wakeup posted on this object, for hang reports.
   uint64_t last_wake_step = 0;
   Tid last_waker = 0;

@@ -194,8 +194,8 @@ Module& Module::open(const std::string& spec) {
     auto* d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_SYMBOL));
     if (!d)
       refuse(path, "has no kernsim registration (" KS_MODULE_SYMBOL
-                   "): add KS_ILLUMOS_DRIVER(name, variants) or KS_FREEBSD_DRIVER(name, "
-                   "variants, moduledata) from <sys/kernsim.h>");
+                   "): add its personality's registration macro (KS_<PERSONALITY>_DRIVER "
+                   "from <sys/kernsim.h>)");
     if (d->abi_version != KS_ABI_VERSION)
       refuse(path, "was built against kernsim ABI " + std::to_string(d->abi_version) +
                        ", this kernsim has " + std::to_string(KS_ABI_VERSION) +

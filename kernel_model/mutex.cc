@@ -1,6 +1,9 @@
 // Mutexes, adaptive and spin. A waiter that is woken retries the enter, so a
 // third thread may barge in between: real adaptive mutexes promise no
 // hand-off, and the extra interleavings are ones a driver must survive.
+// A recursable mutex (KObject::recursable, FreeBSD's MTX_RECURSE) counts
+// its owner's extra enters in `recursed`; each is still a scheduling point
+// of its operation, and the witness sees only the first.
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -9,10 +12,15 @@ void World::mutex_enter(ObjId m) {
   sim_.point(kEvMutexEnter, m);
   KObject& o = obj(m);
   Tid me = self_tid();
-  if (__builtin_expect(o.owner == me, 0))
+  if (__builtin_expect(o.owner == me, 0)) {
+    if (o.recursable) {
+      o.recursed++;
+      return;
+    }
     misuse(std::string("recursive mutex_enter of ") + name(m) + " by thread " +
                thread_name(me),
            std::string("recursive_enter:") + name(m));
+  }
   // A high-level interrupt may take only spin mutexes (mutex(9F)), contended
   // or not.
   if (__builtin_expect(sim_.cur()->ctx == kCtxHigh && !o.spin, 0))
@@ -31,6 +39,12 @@ bool World::mutex_tryenter(ObjId m) {
   sim_.point(kEvMutexTryenter, m);
   KObject& o = obj(m);
   if (o.owner != 0) {
+    // The owner of a recursable mutex gets it again; the owner of another
+    // fails, like anyone else who finds it taken.
+    if (__builtin_expect(o.recursable && o.owner == self_tid(), 0)) {
+      o.recursed++;
+      return true;
+    }
     sim_.emit(kEvMutexTryenter, m, 0, 0, 0);
     return false;
   }
@@ -44,7 +58,11 @@ void World::mutex_exit(ObjId m) {
   sim_.point(kEvMutexExit, m);
   KObject& o = obj(m);
   Tid me = self_tid();
-  if (__builtin_expect(o.owner != me, 0)) {
+  if (__builtin_expect(o.owner != me || o.recursed != 0, 0)) {
+    if (o.owner == me) {  // recursed: one enter undone
+      o.recursed--;
+      return;
+    }
     if (o.owner == 0)
       misuse(std::string("mutex_exit of ") + name(m) + ", which is not held, by thread " +
                  thread_name(me),
@@ -61,6 +79,15 @@ void World::mutex_exit(ObjId m) {
 
 void World::mutex_destroy(ObjId m) {
   KObject& o = obj(m);
+  // Destroyed by its owner, a mutex that allows it is unlocked first; a
+  // recursed one cannot be (FreeBSD's mtx_destroy).
+  if (o.owner && o.destroy_unlocks && o.owner == self_tid()) {
+    if (o.recursed)
+      misuse(std::string("mutex_destroy of ") + name(m) + ": it is recursed (thread " +
+                 thread_name(o.owner) + ")",
+             std::string("destroy_recursed:") + name(m));
+    mutex_exit(m);
+  }
   if (o.owner)
     misuse(std::string("mutex_destroy of ") + name(m) + " while thread " +
                thread_name(o.owner) + " holds it",

@@ -39,6 +39,16 @@ Proc* curproc_or_null(World& w) {
   return w.self().proc;
 }
 
+Proc& user_process(World& w, const char* op) {
+  Proc* p = curproc_or_null(w);
+  if (!p)
+    w.fail(sim::FailureKind::kPanic,
+           std::string("panic: ") + op + " in kernel thread " + w.thread_name(w.self_tid()) +
+               ", which has no user process (user memory touched outside the system call?)",
+           std::string("user_copy_in_kernel_thread:") + op);
+  return *p;
+}
+
 Proc& curproc(World& w) {
   // The host has no current thread: asking is a bug in our own code.
   if (!w.sim().on_fiber()) throw std::logic_error("curproc called on the host, outside any thread");

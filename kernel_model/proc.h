@@ -44,6 +44,9 @@ ProcTable& procs(World& w);
 Proc& curproc(World& w);
 // The same without failing: null for a kernel thread or on the host.
 Proc* curproc_or_null(World& w);
+// The process whose memory a user copy (`op`: copyin, copyout ...) reaches:
+// the calling thread's; in a kernel thread, which has none, a panic.
+Proc& user_process(World& w, const char* op);
 // Makes thread t a thread of process p.
 void proc_attach(World& w, sim::Tid t, Proc& p);
 

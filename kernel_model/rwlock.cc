@@ -1,5 +1,7 @@
 // Reader/writer locks. KObject::owner is the writer, KObject::readers the
-// reader count, KObject::count the number of writers waiting. Readers are on
+// reader count, KObject::count the number of writers waiting, and for a
+// recursable lock (FreeBSD's SX_RECURSE, RW_RECURSE) KObject::recursed the
+// writer's extra exclusive enters. Readers are on
 // their threads' held lists like any lock, so witness and hang analysis see
 // them. A release wakes every waiter and each re-checks (no hand-off), which
 // keeps barging interleavings in play as with mutexes.
@@ -39,8 +41,12 @@ void check_recursion(World& w, ObjId rw, bool write, const char* op) {
 
 void rw_enter(World& w, ObjId rw, bool write) {
   w.sim().point(kEvRwEnter, rw, write);
-  check_recursion(w, rw, write, "rw_enter");
   Tid me = w.self_tid();
+  if (__builtin_expect(write && w.obj(rw).owner == me && w.obj(rw).recursable, 0)) {
+    w.obj(rw).recursed++;
+    return;
+  }
+  check_recursion(w, rw, write, "rw_enter");
   if (write) {
     w.obj(rw).count++;
     while (w.obj(rw).owner != 0 || w.obj(rw).readers != 0) {
@@ -64,8 +70,12 @@ void rw_enter(World& w, ObjId rw, bool write) {
 
 bool rw_tryenter(World& w, ObjId rw, bool write) {
   w.sim().point(kEvRwTryenter, rw, write);
-  check_recursion(w, rw, write, "rw_tryenter");
   KObject& o = w.obj(rw);
+  if (__builtin_expect(write && o.owner == w.self_tid() && o.recursable, 0)) {
+    o.recursed++;
+    return true;
+  }
+  check_recursion(w, rw, write, "rw_tryenter");
   bool ok = write ? (o.owner == 0 && o.readers == 0) : (o.owner == 0 && o.count == 0);
   if (!ok) {
     w.sim().emit(kEvRwTryenter, rw, write, 0, 0);
@@ -80,6 +90,10 @@ void rw_exit(World& w, ObjId rw) {
   w.sim().point(kEvRwExit, rw);
   KObject& o = w.obj(rw);
   Tid me = w.self_tid();
+  if (o.owner == me && o.recursed) {  // one exclusive enter undone
+    o.recursed--;
+    return;
+  }
   if (o.owner == me) {
     o.owner = 0;
   } else if (holds_as_reader(w, rw)) {
@@ -124,6 +138,12 @@ void rw_downgrade(World& w, ObjId rw) {
     w.misuse("rw_downgrade of rwlock " + std::string(w.name(rw)) + " by thread " +
                  w.thread_name(me) + ", which does not hold it as writer",
              std::string("downgrade_unheld:") + w.name(rw));
+  // Other readers would hold it shared while the writer still counts
+  // exclusive enters (FreeBSD asserts it not recursed).
+  if (o.recursed)
+    w.misuse("rw_downgrade of rwlock " + std::string(w.name(rw)) + " by thread " +
+                 w.thread_name(me) + ", which holds it recursed",
+             std::string("downgrade_recursed:") + w.name(rw));
   o.owner = 0;
   o.readers = 1;
   // Waiting readers may now join; waiting writers re-check and sleep again.
@@ -146,5 +166,8 @@ void rw_destroy(World& w, ObjId rw) {
 
 bool rw_write_held(World& w, ObjId rw) { return w.obj(rw).owner == w.self_tid(); }
 bool rw_read_held(World& w, ObjId rw) { return w.obj(rw).readers != 0; }
+bool rw_recursed(World& w, ObjId rw) {
+  return w.obj(rw).owner == w.self_tid() && w.obj(rw).recursed > 0;
+}
 
 }  // namespace ks::km

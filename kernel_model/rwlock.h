@@ -18,5 +18,8 @@ void rw_destroy(World& w, ObjId rw);
 bool rw_write_held(World& w, ObjId rw);
 // Held by readers (any thread), as illumos's rw_read_held().
 bool rw_read_held(World& w, ObjId rw);
+// Held as writer by the calling thread and entered exclusively more than
+// once (a recursable lock, KObject::recursable).
+bool rw_recursed(World& w, ObjId rw);
 
 }  // namespace ks::km

@@ -3,9 +3,10 @@
 // uses; nothing is global, so a World is thrown away whole after its run,
 // or reset whole (reset()) and run again, as campaigns do.
 //
-// The kernel model is personality-neutral: the illumos, FreeBSD, STREAMS and
-// QNX headers translate their names onto the World's operations and add no
-// semantics of their own.
+// The kernel model is personality-neutral: a personality's headers translate
+// the real kernel's names and argument orders onto the World's operations,
+// setting the parameters where the real systems differ, and add no
+// semantics of their own (DESIGN.md, "How a personality translates").
 //
 // An execution runs in phases: the user threads (and the kernel threads they
 // start) run until nothing can run; if a non-daemon thread is still asleep
@@ -190,11 +191,14 @@ class World {
   void keep(std::shared_ptr<void> p) { kept_.push_back(std::move(p)); }
 
   // Components hang their per-World state here (created on first use).
+  // The kernel model's own have fixed slots; a component above it (a
+  // personality, the scenario runner) takes one with new_component_slot()
+  // when the host starts, so the model names none of them.
   KmemState& kmem();
   std::shared_ptr<void>& component(int slot) { return components_[slot]; }
-  enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotIllumos,
-                       kSlotFreebsd, kSlotStreams, kSlotQnx, kSlotScenario, kSlotWitness, kSlotRace,
-                       kNumSlots };
+  enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotScenario,
+                       kSlotWitness, kSlotRace, kNumCoreSlots, kNumSlots = 16 };
+  static int new_component_slot();
 
  private:
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };

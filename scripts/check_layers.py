@@ -7,8 +7,15 @@ layers (DESIGN.md, "Layers"): data flows down, never up. Run by the build
 
 A layer may include itself and the layers listed for it, nothing else.
 Quoted includes name a path from the repository root ("sim/sim.h") or a
-file beside the includer ("lofi.h"); angle includes of a personality's
-headers are the drivers' business and are not checked here.
+file beside the includer ("lofi.h", "illumos/il_state.h" from
+kernel_model/ is the personality's file and judged as such).
+
+The personalities' headers sit at the real systems' paths (<sys/ddi.h>),
+so an angle include is checked too where it could reach one: in the kernel
+model (which includes no personality) and in a personality (which includes
+no other), an angle include naming a personality's header that is not the
+host's own (the kernel model's <sys/uio.h> is the host's) is rejected.
+Drivers include their personality's headers; that is their business.
 """
 import os
 import re
@@ -33,6 +40,10 @@ PERSONALITIES = ("kernel_model/illumos/", "kernel_model/freebsd/")
 TARGETS = list(BELOW) + ["tests/"]
 SOURCES = (".c", ".cc", ".h")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+ANGLE = re.compile(r'^\s*#\s*include\s+<([^>]+)>', re.M)
+# Where the host's own headers are: a personality header with the same path
+# as one of these is what the kernel model's compiler finds.
+HOST_INCLUDE = ("/usr/include", "/usr/include/x86_64-linux-gnu", "/usr/local/include")
 
 
 def layer_of(rel, layers=BELOW):
@@ -59,6 +70,30 @@ def allowed(mine, theirs):
     return any(theirs.startswith(a) for a in BELOW[mine])
 
 
+def resolve(root, rel, inc):
+    """The repository path a quoted include names: beside the includer if
+    such a file exists there, else from the root."""
+    beside = os.path.normpath(os.path.join(os.path.dirname(rel), inc)).replace(os.sep, "/")
+    if not beside.startswith("../") and os.path.isfile(os.path.join(root, beside)):
+        return beside
+    return inc
+
+
+def personality_header(root, mine, inc):
+    """The personality whose header <inc> names, if the includer (kernel model
+    or a personality) may not reach it; None otherwise."""
+    if mine != "kernel_model/" and mine not in PERSONALITIES:
+        return None
+    if any(os.path.isfile(os.path.join(d, inc)) for d in HOST_INCLUDE):
+        return None
+    if mine in PERSONALITIES and os.path.isfile(os.path.join(root, mine, inc)):
+        return None  # its own header at that path comes first
+    for p in PERSONALITIES:
+        if p != mine and os.path.isfile(os.path.join(root, p, inc)):
+            return p
+    return None
+
+
 def violations(root):
     out = []
     for top in BELOW:
@@ -75,13 +110,23 @@ def violations(root):
                     text = f.read()
                 for m in INCLUDE.finditer(text):
                     inc = m.group(1)
-                    theirs = target_layer(inc)
+                    theirs = target_layer(resolve(root, rel, inc))
                     if allowed(mine, theirs):
                         continue
                     line = text.count("\n", 0, m.start()) + 1
                     out.append(f"{rel}:{line}: includes \"{inc}\" ({theirs.rstrip('/')}), "
                                f"which {mine.rstrip('/')} may not: a layer includes only "
                                f"those below it (DESIGN.md, Layers)")
+                for m in ANGLE.finditer(text):
+                    inc = m.group(1)
+                    theirs = personality_header(root, mine, inc)
+                    if theirs is None:
+                        continue
+                    line = text.count("\n", 0, m.start()) + 1
+                    out.append(f"{rel}:{line}: includes <{inc}>, a header of "
+                               f"{theirs.rstrip('/')}, which {mine.rstrip('/')} may not: the "
+                               f"kernel model includes no personality, and a personality "
+                               f"no other (DESIGN.md, Layers)")
     return out
 
 

@@ -2,8 +2,9 @@
 // node /dev/<name> whose DevOps call the cdevsw; the ioctl path does what
 // FreeBSD's generic ioctl code does before d_ioctl (copy the argument in by
 // the command's IOC_IN/IOC_OUT and size, and out after a successful call),
-// so d_ioctl gets a kernel pointer. destroy_dev removes the node and waits
-// until no thread is inside the device's methods (si_threadcount drains).
+// so d_ioctl gets a kernel pointer. destroy_dev removes the node, which
+// waits until no thread is inside the device's methods: the device switch's
+// drain, counted where FreeBSD counts si_threadcount.
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -35,16 +36,17 @@ struct ks_fb_cdev {
   struct cdev cdev;
   World* w = nullptr;
   std::string path;
-  uint32_t threads = 0;  // threads inside d_open/d_close/d_ioctl
+  ks::km::DevNode* node = nullptr;  // counts the threads inside its methods
   bool destroyed = false;
-  bool draining = false;
-  ks_handle_t lock{}, cv{};
 };
 
 namespace ks::km::freebsd {
 
+// The personality's World slot, taken when the host starts.
+const int kFbSlot = World::new_component_slot();
+
 FbState& state(World& w) {
-  auto& slot = w.component(World::kSlotFreebsd);
+  auto& slot = w.component(kFbSlot);
   if (!slot) {
     auto s = std::make_shared<FbState>();
     s->major = devsw_new_major(w);
@@ -69,21 +71,15 @@ int fflags(int kf) {
   return f;
 }
 
-void leave(ks_fb_cdev* c) {
-  c->threads--;
-  if (c->draining && c->threads == 0) {
-    ks_mutex_enter(&c->lock, "si_threadcount_mtx");
-    ks_cv_broadcast(&c->cv, "si_threadcount");
-    ks_mutex_exit(&c->lock, "si_threadcount_mtx");
-  }
-}
+void enter(ks_fb_cdev* c) { ks::km::devsw_enter_driver(*c->node); }
+void leave(ks_fb_cdev* c) { ks::km::devsw_leave_driver(*c->w, *c->node); }
 
 int a_open(void* cookie, uint64_t*, int flags, bool, const Cred&) {
   ks_fb_cdev* c = C(cookie);
   if (c->destroyed) return ENXIO;
   d_open_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_open : nullptr;
   if (!fn) return 0;
-  c->threads++;
+  enter(c);
   int rc = fn(&c->cdev, fflags(flags), kSIfchr, ks_fb_curthread());
   leave(c);
   return rc;
@@ -94,7 +90,7 @@ int a_close(void* cookie, uint64_t, int flags, bool, const Cred&) {
   if (c->destroyed) return 0;
   d_close_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_close : nullptr;
   if (!fn) return 0;
-  c->threads++;
+  enter(c);
   int rc = fn(&c->cdev, fflags(flags), kSIfchr, ks_fb_curthread());
   leave(c);
   return rc;
@@ -121,7 +117,7 @@ int rw(ks_fb_cdev* c, UserIo& io) {
   uio.uio_rw = io.write ? UIO_WRITE : UIO_READ;
   uio.uio_td = ks_fb_curthread();
   int ioflag = (io.fmode & (ks::km::kFNdelay | ks::km::kFNonblock)) ? IO_NDELAY : 0;
-  c->threads++;
+  enter(c);
   int rc = fn(&c->cdev, &uio, ioflag);
   leave(c);
   io.uaddr += io.resid - static_cast<uint64_t>(uio.uio_resid);
@@ -169,7 +165,7 @@ int a_ioctl(void* cookie, uint64_t, int64_t cmd, uint64_t arg, int mode, const C
   if (!fn) return ENOTTY;
   // The thread holds the device from here (the copy out is a scheduling
   // point: destroy_dev may start meanwhile, and must wait for us).
-  c->threads++;
+  enter(c);
   int rc = fn(&c->cdev, com, data, fflags(mode), ks_fb_curthread());
   if (rc == 0 && (com & IOC_OUT) && size && ks_copyout(buf, arg, size) != 0) rc = EFAULT;
   leave(c);
@@ -217,15 +213,17 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   c.cdev.si_drv0 = a->mda_unit;
   std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
   c.cdev.si_ks = &c;
-  ks_mutex_init(&c.lock, "si_threadcount_mtx", 0, "si_threadcount_mtx");
-  ks_cv_init(&c.cv, "si_threadcount", "si_threadcount");
   ks::km::DevOps ops{&c, a_open, a_close, a_read, a_write, a_ioctl};
+  ops.drain_lock = "si_threadcount_mtx";
+  ops.drain_cv = "si_threadcount";
+  ops.remove_hint = "destroy_dev at MOD_UNLOAD";
   // FreeBSD's rules (sys_generic.c dofileread/dofilewrite; devfs_close and
   // D_TRACKCLOSE in conf.h).
   ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;
   if (a->mda_devsw->d_flags & D_TRACKCLOSE) ops.close_rule = ks::km::CloseRule::kEvery;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
+  c.node = &node;
   *cdev = &c.cdev;
   return 0;
 }
@@ -235,14 +233,9 @@ void destroy_dev(struct cdev* dev) {
     ks_panic("destroy_dev of %s: not a live cdev", dev ? dev->si_name : "NULL");
   ks_fb_cdev* c = dev->si_ks;
   c->destroyed = true;
-  ks::km::devsw_remove_node(*c->w, c->path);
-  // Wait for the threads still inside the device's methods, as FreeBSD's
+  // Waits for the threads still inside the device's methods, as FreeBSD's
   // destroy_dev does (a driver frees what they use only after this).
-  ks_mutex_enter(&c->lock, "si_threadcount_mtx");
-  c->draining = true;
-  while (c->threads > 0) ks_cv_wait(&c->cv, &c->lock, 0, 0, "si_threadcount", "si_threadcount_mtx");
-  c->draining = false;
-  ks_mutex_exit(&c->lock, "si_threadcount_mtx");
+  ks::km::devsw_remove_node(*c->w, c->path);
 }
 
 int dev2unit(struct cdev* dev) { return dev->si_drv0; }

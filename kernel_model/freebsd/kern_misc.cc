@@ -81,7 +81,10 @@ void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     case RA_UNLOCKED: if (x) need = "RA_UNLOCKED"; break;
     default: break;
   }
-  if ((what & RA_RECURSED) && (x || s)) need = "RA_RECURSED";  // never recursed here
+  // Only the writer's exclusive enters are counted (readers are not).
+  bool rec = x && ks_rw_recursed(h, expr) != 0;
+  if ((what & RA_RECURSED) && (x || s) && !rec) need = "RA_RECURSED";
+  if ((what & RA_NOTRECURSED) && rec) need = "RA_NOTRECURSED";
   if (!need) return;
   World& w = *World::current();
   std::string n = w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(h), ks::km::kObjRwlock,

@@ -1,10 +1,11 @@
-// The FreeBSD module loader: on the modload thread the module's event
-// handler gets MOD_LOAD; at teardown (after every open file was closed)
-// MOD_UNLOAD. The moduledata_t is what KS_FREEBSD_DRIVER named.
+// The FreeBSD module loader onto the kernel model's module life
+// (module_life.h): the module's event handler gets MOD_LOAD, and at
+// teardown MOD_UNLOAD. The moduledata_t is what KS_FREEBSD_DRIVER named.
 #include <string>
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
+#include "kernel_model/module_life.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -16,21 +17,21 @@ namespace ks::km::freebsd {
 namespace {
 
 struct FbModule {
-  World* w = nullptr;
   const ks_driver_desc* desc = nullptr;
   moduledata_t* md = nullptr;
+  ModuleLife life;
 };
 
+FbModule& M(void* mod) { return *static_cast<FbModule*>(mod); }
 module_t MOD(FbModule& m) { return reinterpret_cast<module_t>(&m); }
 
-void unload(FbModule& m) {
-  int rc = m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
-  if (rc != 0)
-    m.w->fail(sim::FailureKind::kTeardown,
-              std::string("MOD_UNLOAD of module ") + m.md->name + " (driver " + m.desc->name +
-                  ") returned " + std::to_string(rc) +
-                  " with every file closed: the module refused to unload",
-              std::string("teardown:unload_failed:") + m.desc->name);
+int mod_load(World&, void* mod) {
+  FbModule& m = M(mod);
+  return m.md->evhand(MOD(m), MOD_LOAD, m.md->priv);
+}
+int mod_unload(World&, void* mod) {
+  FbModule& m = M(mod);
+  return m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
 }
 
 void load(World& w, const ks_driver_desc* desc) {
@@ -42,16 +43,18 @@ void load(World& w, const ks_driver_desc* desc) {
   auto rec = std::make_shared<FbModule>();
   devsw(w).driver_records.push_back(rec);
   FbModule& m = *rec;
-  m.w = &w;
   m.desc = desc;
   m.md = md;
-  int rc = md->evhand(MOD(m), MOD_LOAD, md->priv);
-  if (rc != 0) {
-    // A module whose MOD_LOAD fails is not loaded: its devices never appear.
-    w.log(std::string(desc->name) + ": MOD_LOAD failed with error " + std::to_string(rc));
-    return;
-  }
-  w.on_teardown([&m] { unload(m); });
+  // No attach or detach: a module's MOD_LOAD makes its devices itself.
+  ModuleLife& l = m.life;
+  l.driver = desc->name;
+  l.mod = &m;
+  l.init = mod_load;
+  l.fini = mod_unload;
+  l.init_name = "MOD_LOAD";
+  l.fini_name = "MOD_UNLOAD";
+  l.fini_signature = "unload_failed";
+  module_life_load(w, l);
 }
 
 }  // namespace

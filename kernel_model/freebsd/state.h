@@ -1,4 +1,4 @@
-// The FreeBSD personality's per-World state (component slot kSlotFreebsd):
+// The FreeBSD personality's per-World state (a component slot of its own):
 // its device major and cdev records (cdev.cc), its kernel threads
 // (kthread.cc), its callouts' schedulings (callout.cc). Records live in deques so the driver's pointers to them
 // stay put; they are found by scanning in creation order, never by address.

@@ -1,9 +1,8 @@
 // FreeBSD synchronisation and console entry points behind the header
-// macros: mtx(9) on the kernel model's mutex plus what FreeBSD adds
-// (MTX_RECURSE counted here, the spin/sleep class checks), the INVARIANTS
-// assertions (mtx_assert, sx_assert) as lock-misuse reports, the condvar
-// waits (ticks, EWOULDBLOCK, no recursed interlock), panic, printf, hz,
-// ticks.
+// macros: mtx(9) onto the kernel model's mutex (mtx_init's options become
+// the lock's class: recursion, spin, WITNESS's rules; lock_class.h), the
+// INVARIANTS assertions (mtx_assert, sx_assert) as lock-misuse reports, the
+// condvar waits (ticks, EWOULDBLOCK), panic, printf, hz, ticks.
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -45,101 +44,55 @@ using ks::km::freebsd::kNsPerTick;
                w.thread_name(w.self_tid()) + ")",
            std::string(fn) + ":" + what + ":" + n);
 }
-// The mutex's name as reports give it (its mtx_init name).
-const char* mtx_name(World& w, struct mtx* m, const char* expr, const char* op) {
-  return w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(&m->_opaque),
-                          ks::km::kObjMutex, expr, op));
-}
-
-[[noreturn]] void mtx_misuse(World& w, struct mtx* m, const char* expr, const char* op,
-                             const std::string& why, const char* sig) {
-  const char* n = mtx_name(w, m, expr, op);
-  w.misuse(std::string(op) + " of " + n + ": " + why + " (thread " +
-               w.thread_name(w.self_tid()) + ")",
-           std::string(sig) + ":" + n);
-}
 }  // namespace
 
 extern "C" {
 
+// mtx_init's options onto the kernel model's lock class. Every mtx(9) is a
+// non-sleepable lock in WITNESS's sense (sleeping with one held, other than
+// a cv wait's interlock, is a WITNESS error), is class-checked, and may be
+// destroyed by its owner held.
 void ks_fb_mtx_init(struct mtx* m, const char* name, int opts, const char* expr) {
   m->_ks_opts = opts;
   m->_ks_recurse = 0;
-  // Every mtx(9) is a non-sleepable lock in WITNESS's sense: sleeping with
-  // one held (other than a cv wait's interlock) is a WITNESS error.
-  ks_mutex_init(&m->_opaque, name, ((opts & MTX_SPIN) ? KS_MTX_SPIN : 0) | KS_MTX_NOSLEEP, expr);
+  int flags = KS_MTX_NOSLEEP | KS_MTX_CLASS_CHECKED | KS_MTX_DESTROY_UNLOCKS;
+  if (opts & MTX_SPIN) flags |= KS_MTX_SPIN;
+  if (opts & MTX_RECURSE) flags |= KS_MTX_RECURSE;
+  ks_mutex_init(&m->_opaque, name, flags, expr);
 }
 
+// mtx_lock serves sleep mutexes, mtx_lock_spin spin ones (FreeBSD's
+// KASSERTs make the other class misuse).
 void ks_fb_mtx_lock(struct mtx* m, int spin, const char* expr) {
-  World& w = *World::current();
-  const char* op = spin ? "mtx_lock_spin" : "mtx_lock";
-  bool is_spin = (m->_ks_opts & MTX_SPIN) != 0;
-  if (spin != is_spin)
-    mtx_misuse(w, m, expr, op,
-               is_spin ? "a spin mutex (MTX_SPIN) needs mtx_lock_spin"
-                       : "a sleep mutex (MTX_DEF) needs mtx_lock",
-               spin ? "mtx_lock_spin_of_sleep_mutex" : "mtx_lock_of_spin_mutex");
-  // WITNESS: a sleep mutex may block, which a spin section forbids, even
-  // when this acquisition happens not to contend.
-  if (!is_spin && w.self().spin_held > 0)
-    mtx_misuse(w, m, expr, op, "a blockable sleep mutex acquired with a spin mutex held",
-               "sleep_with_spin:mtx_lock");
-  if ((m->_ks_opts & MTX_RECURSE) && ks_mutex_owned(&m->_opaque, expr)) {
-    ks_preempt();  // still a scheduling point, as every lock operation is
-    m->_ks_recurse++;
-    return;
-  }
-  ks_mutex_enter(&m->_opaque, expr);  // recursion without MTX_RECURSE: misuse there
+  ks_mutex_enter_class(&m->_opaque, spin, spin ? "mtx_lock_spin" : "mtx_lock",
+                       spin ? "mtx_lock" : "mtx_lock_spin", expr);
 }
 
 void ks_fb_mtx_unlock(struct mtx* m, int spin, const char* expr) {
-  World& w = *World::current();
-  bool is_spin = (m->_ks_opts & MTX_SPIN) != 0;
-  if (spin != is_spin)
-    mtx_misuse(w, m, expr, spin ? "mtx_unlock_spin" : "mtx_unlock",
-               is_spin ? "a spin mutex (MTX_SPIN) needs mtx_unlock_spin"
-                       : "a sleep mutex (MTX_DEF) needs mtx_unlock",
-               spin ? "mtx_unlock_spin_of_sleep_mutex" : "mtx_unlock_of_spin_mutex");
-  if (m->_ks_recurse > 0 && ks_mutex_owned(&m->_opaque, expr)) {
-    ks_preempt();
-    m->_ks_recurse--;
-    return;
-  }
-  ks_mutex_exit(&m->_opaque, expr);  // not the owner: misuse there
+  ks_mutex_exit_class(&m->_opaque, spin, spin ? "mtx_unlock_spin" : "mtx_unlock",
+                      spin ? "mtx_unlock" : "mtx_unlock_spin", expr);
 }
 
 int ks_fb_mtx_trylock(struct mtx* m, const char* expr) {
-  // FreeBSD: the owner of a recursable mutex gets it again; the owner of a
-  // non-recursable one fails, like anyone else who finds it taken.
-  if ((m->_ks_opts & MTX_RECURSE) && ks_mutex_owned(&m->_opaque, expr)) {
-    ks_preempt();
-    m->_ks_recurse++;
-    return 1;
-  }
   return ks_mutex_tryenter(&m->_opaque, expr);
 }
 
 int ks_fb_mtx_recursed(struct mtx* m, const char* expr) {
-  return ks_mutex_owned(&m->_opaque, expr) && m->_ks_recurse > 0;
+  return ks_mutex_recursed(&m->_opaque, expr);
 }
 
 void ks_fb_mtx_destroy(struct mtx* m, const char* expr) {
-  World& w = *World::current();
-  if (ks_mutex_owned(&m->_opaque, expr)) {
-    if (m->_ks_recurse > 0)
-      mtx_misuse(w, m, expr, "mtx_destroy", "it is recursed", "destroy_recursed");
-    ks_mutex_exit(&m->_opaque, expr);
-  }
-  ks_mutex_destroy(&m->_opaque, expr);  // held by another thread: misuse there
+  ks_mutex_destroy(&m->_opaque, expr);  // by the owner: unlocked first
 }
 
 void ks_fb_mtx_assert(struct mtx* m, int what, const char* expr, const char* file, int line) {
   bool owned = ks_mutex_owned(&m->_opaque, expr) != 0;
   if (what & MA_OWNED) {
     if (!owned) assert_failed(ks::km::kObjMutex, &m->_opaque, "mtx_assert", expr, "MA_OWNED", file, line, "the mutex is not owned by this thread");
-    if ((what & MA_RECURSED) && m->_ks_recurse == 0)
+    bool recursed = ks_mutex_recursed(&m->_opaque, expr) != 0;
+    if ((what & MA_RECURSED) && !recursed)
       assert_failed(ks::km::kObjMutex, &m->_opaque, "mtx_assert", expr, "MA_RECURSED", file, line, "the mutex is not recursed");
-    if ((what & MA_NOTRECURSED) && m->_ks_recurse > 0)
+    if ((what & MA_NOTRECURSED) && recursed)
       assert_failed(ks::km::kObjMutex, &m->_opaque, "mtx_assert", expr, "MA_NOTRECURSED", file, line, "the mutex is recursed");
   } else if (owned) {
     assert_failed(ks::km::kObjMutex, &m->_opaque, "mtx_assert", expr, "MA_NOTOWNED", file, line, "the mutex is owned by this thread");
@@ -167,20 +120,17 @@ void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     default:
       break;
   }
-  // sx recursion is not modelled: never recursed.
-  if ((what & SA_RECURSED) && (x || s))
+  // Only the exclusive holder's enters are counted (shared ones are not).
+  bool rec = x && ks_rw_recursed(h, expr) != 0;
+  if ((what & SA_RECURSED) && (x || s) && !rec)
     assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_RECURSED", file, line, "not recursed");
+  if ((what & SA_NOTRECURSED) && rec)
+    assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_NOTRECURSED", file, line, "recursed");
 }
 
 int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char* ce,
                   const char* me) {
-  // The interlock is released whole for the sleep: a recursed one cannot
-  // be (FreeBSD asserts MA_NOTRECURSED in the mutex class's unlock).
-  if (m->_ks_recurse > 0 && ks_mutex_owned(&m->_opaque, me)) {
-    World& w = *World::current();
-    mtx_misuse(w, m, me, sig ? "cv_wait_sig" : timo > 0 ? "cv_timedwait" : "cv_wait",
-               "the interlock is recursed", "cv_wait_recursed");
-  }
+  // (A recursed interlock is misuse: the kernel model's cv wait says so.)
   // timo in ticks; 0 sleeps without a deadline (as msleep's timo 0 does).
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
   int r = ks_cv_wait(cv, &m->_opaque, sig, deadline, ce, me);

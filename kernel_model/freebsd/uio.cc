@@ -1,41 +1,24 @@
-// uiomove(9) for the FreeBSD personality: between a kernel buffer and the
-// iovecs of a uio, user segments through the neutral copyin/copyout of the
-// calling thread's process (EFAULT for a hole), kernel ones by memcpy.
-// FreeBSD's uiomove may fault and sleep, so it is no place for a spin
-// mutex: copyin/copyout check that.
-#include <cerrno>
-#include <cstring>
+// uiomove(9): FreeBSD's uio onto the kernel model's walk (uio.h). The
+// direction is the uio's own (uio_rw: UIO_READ moves the driver's data to
+// the uio); UIO_NOCOPY advances without copying. uiomove may fault and
+// sleep, so it is no place for a spin mutex: the user copies check that.
+#include "kernel_model/uio.h"
 
-#include "kernsim/abi.h"
+#include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/uio.h>
 }
 
 extern "C" int ks_fb_uiomove(void* cp, int n, struct uio* uio) {
-  auto* k = static_cast<unsigned char*>(cp);
-  while (n > 0 && uio->uio_resid > 0 && uio->uio_iovcnt > 0) {
-    struct iovec* iov = uio->uio_iov;
-    size_t cnt = iov->iov_len < size_t(n) ? iov->iov_len : size_t(n);
-    if (cnt == 0) {
-      uio->uio_iov++;
-      uio->uio_iovcnt--;
-      continue;
-    }
-    if (uio->uio_segflg == UIO_SYSSPACE) {
-      if (uio->uio_rw == UIO_READ) std::memcpy(iov->iov_base, k, cnt);
-      else std::memcpy(k, iov->iov_base, cnt);
-    } else if (uio->uio_segflg == UIO_USERSPACE) {
-      uint64_t ua = reinterpret_cast<uintptr_t>(iov->iov_base);
-      int e = uio->uio_rw == UIO_READ ? ks_copyout(k, ua, cnt) : ks_copyin(ua, k, cnt);
-      if (e) return e;
-    }
-    iov->iov_base = static_cast<char*>(iov->iov_base) + cnt;
-    iov->iov_len -= cnt;
-    uio->uio_resid -= static_cast<ssize_t>(cnt);
-    uio->uio_offset += static_cast<off_t>(cnt);
-    k += cnt;
-    n -= static_cast<int>(cnt);
-  }
-  return 0;
+  if (n <= 0) return 0;
+  int64_t off = uio->uio_offset;
+  ks::km::UioSeg seg = uio->uio_segflg == UIO_SYSSPACE    ? ks::km::UioSeg::kKernel
+                       : uio->uio_segflg == UIO_USERSPACE ? ks::km::UioSeg::kUser
+                                                          : ks::km::UioSeg::kNoCopy;
+  int rc = ks::km::uio_move(*ks::km::World::current(), cp, static_cast<size_t>(n),
+                            {uio->uio_iov, uio->uio_iovcnt, uio->uio_resid, off, seg,
+                             uio->uio_rw == UIO_READ});
+  uio->uio_offset = off;
+  return rc;
 }

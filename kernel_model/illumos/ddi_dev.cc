@@ -75,7 +75,9 @@ int a_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, con
 DevOps dev_ops_adapter(IlDriver* d) {
   // illumos's rules are the neutral defaults: a partial count survives only
   // EINTR (rw.c), close(9E) at the last close of each open type.
-  return DevOps{d, a_open, a_close, a_rw, a_rw, a_ioctl};
+  DevOps ops{d, a_open, a_close, a_rw, a_rw, a_ioctl};
+  ops.remove_hint = "ddi_remove_minor_node in its detach";
+  return ops;
 }
 
 std::string minor_path(const std::string& drv, const std::string& name, bool block) {

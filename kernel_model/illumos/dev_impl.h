@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/module_life.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
@@ -43,7 +44,7 @@ struct IlDriver {
   const ks_driver_desc* desc = nullptr;
   struct dev_ops* ops = nullptr;  // what _init's mod_install installed
   bool installed = false;
-  bool attached = false;
+  ModuleLife life;  // its life in the World (attached: instance 0)
   uint32_t major = 0;
   dev_info dip;
 };

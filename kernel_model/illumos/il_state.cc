@@ -11,7 +11,8 @@ namespace ks::km::illumos {
 namespace {
 
 void check(World& w, IlState& s) {
-  for (auto& [path, vp] : s.vnodes) {
+  for (auto& [path, v] : s.vnodes.live) {
+    auto* vp = static_cast<vnode_t*>(v);
     if (vp->v_type == VREG) continue;  // the backing file's own check names those
     w.set_failure(sim::FailureKind::kTeardown,
                   "vnode of device " + path + " still has " + std::to_string(vp->v_count) +
@@ -30,8 +31,11 @@ void check(World& w, IlState& s) {
 
 }  // namespace
 
+// The personality's World slot, taken when the host starts.
+const int kIlSlot = World::new_component_slot();
+
 IlState& il_state(World& w) {
-  auto& slot = w.component(World::kSlotIllumos);
+  auto& slot = w.component(kIlSlot);
   if (!slot) {
     auto s = std::make_shared<IlState>();
     slot = s;

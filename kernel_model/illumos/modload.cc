@@ -1,10 +1,11 @@
-// The illumos module loader: on the modload thread, the driver's _init
-// (which calls mod_install, recording its dev_ops), then attach of instance 0;
-// at teardown (after every open file was closed) detach, then _fini.
+// The illumos module loader onto the kernel model's module life
+// (module_life.h): _init (which calls mod_install, recording its dev_ops),
+// attach of instance 0; at teardown detach, then _fini.
 #include <cerrno>
 #include <string>
 
 #include "kernel_model/drivers.h"
+#include "kernel_model/module_life.h"
 #include "kernel_model/illumos/dev_impl.h"
 
 namespace ks::km::illumos {
@@ -15,30 +16,43 @@ namespace {
 // mod_remove (module loads run concurrently, each on its own thread).
 IlDriver* loading(World& w) { return static_cast<IlDriver*>(w.self().personality); }
 
-void unload(IlDriver& d) {
-  World& w = *d.w;
-  const char* name = d.desc->name;
-  if (d.attached) {
-    int rc = d.ops->devo_detach ? d.ops->devo_detach(&d.dip, DDI_DETACH) : DDI_FAILURE;
-    if (rc != DDI_SUCCESS)
-      w.fail(sim::FailureKind::kTeardown,
-             std::string("detach of driver ") + name +
-                 " instance 0 failed at unload, with every file closed: the driver "
-                 "cannot be unloaded",
-             std::string("teardown:detach_failed:") + name);
-    d.attached = false;
-  }
-  // (w.self() afresh after the call: _fini may end threads or start them,
-  // and the World's thread records may move.)
+IlDriver& D(void* mod) { return *static_cast<IlDriver*>(mod); }
+
+// _init and _fini run with the driver as the thread's loading record.
+// (w.self() afresh after the call: they may start or end threads, and the
+// World's thread records may move.)
+int with_loading(World& w, IlDriver& d, int (*fn)()) {
   void* prev = w.self().personality;
   w.self().personality = &d;
-  int rc = d.desc->mod_fini();
+  int rc = fn();
   w.self().personality = prev;
-  if (rc != 0)
-    w.fail(sim::FailureKind::kTeardown,
-           std::string("_fini of driver ") + name + " returned " + std::to_string(rc) +
-               " after detach: the module refused to unload",
-           std::string("teardown:fini_failed:") + name);
+  return rc;
+}
+
+int init(World& w, void* mod) { return with_loading(w, D(mod), D(mod).desc->mod_init); }
+int fini(World& w, void* mod) { return with_loading(w, D(mod), D(mod).desc->mod_fini); }
+
+void installed(World& w, void* mod) {
+  IlDriver& d = D(mod);
+  const char* name = d.desc->name;
+  if (!d.installed || !d.ops)
+    w.fail(sim::FailureKind::kPanic,
+           std::string("driver ") + name +
+               ": _init returned 0 without mod_install of a modldrv with dev_ops",
+           std::string("modload:no_dev_ops:") + name);
+  if (!d.ops->devo_attach)
+    w.fail(sim::FailureKind::kPanic, std::string("driver ") + name + " has no devo_attach",
+           std::string("modload:no_attach:") + name);
+}
+
+bool attach(World&, void* mod) {
+  IlDriver& d = D(mod);
+  return d.ops->devo_attach(&d.dip, DDI_ATTACH) == DDI_SUCCESS;
+}
+
+bool detach(World&, void* mod) {
+  IlDriver& d = D(mod);
+  return d.ops->devo_detach && d.ops->devo_detach(&d.dip, DDI_DETACH) == DDI_SUCCESS;
 }
 
 void load(World& w, const ks_driver_desc* desc) {
@@ -50,29 +64,18 @@ void load(World& w, const ks_driver_desc* desc) {
   d.major = devsw_new_major(w);
   d.dip.drv = &d;
   d.dip.instance = 0;
-
-  void* prev = w.self().personality;
-  w.self().personality = &d;
-  int rc = desc->mod_init();  // may start threads: no KThread& across it
-  w.self().personality = prev;
-  if (rc != 0) {
-    // A module whose _init fails is not loaded (an injected allocation
-    // failure can do that): its nodes never appear, opens get ENOENT.
-    w.log(std::string(desc->name) + ": _init failed with error " + std::to_string(rc));
-    return;
-  }
-  if (!d.installed || !d.ops)
-    w.fail(sim::FailureKind::kPanic,
-           std::string("driver ") + desc->name +
-               ": _init returned 0 without mod_install of a modldrv with dev_ops",
-           std::string("modload:no_dev_ops:") + desc->name);
-  w.on_teardown([&d] { unload(d); });
-  if (!d.ops->devo_attach)
-    w.fail(sim::FailureKind::kPanic, std::string("driver ") + desc->name + " has no devo_attach",
-           std::string("modload:no_attach:") + desc->name);
-  rc = d.ops->devo_attach(&d.dip, DDI_ATTACH);
-  d.attached = rc == DDI_SUCCESS;
-  if (!d.attached) w.log(std::string(desc->name) + ": attach of instance 0 failed");
+  ModuleLife& l = d.life;
+  l.driver = desc->name;
+  l.mod = &d;
+  l.init = init;
+  l.installed = installed;
+  l.attach = attach;
+  l.detach = detach;
+  l.fini = fini;
+  l.init_name = "_init";
+  l.fini_name = "_fini";
+  l.fini_signature = "fini_failed";
+  module_life_load(w, l);
 }
 
 }  // namespace
@@ -107,7 +110,7 @@ int mod_remove(struct modlinkage* ml) {
   World& w = *World::current();
   IlDriver* d = ks::km::illumos::loading(w);
   if (!d || !ml) return EINVAL;
-  if (d->attached) return EBUSY;  // an attached instance keeps the module
+  if (d->life.attached) return EBUSY;  // an attached instance keeps the module
   d->installed = false;
   return 0;
 }

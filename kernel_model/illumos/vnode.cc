@@ -24,7 +24,6 @@ namespace {
 using ks::km::World;
 
 using ks::km::illumos::il_state;
-using ks::km::illumos::ReleasedVnode;
 
 ks::km::BackingFile* file_of(vnode_t* vp) {
   return static_cast<ks::km::BackingFile*>(vp->v_ks_file);
@@ -45,13 +44,12 @@ vnode_t* live(World& w, vnode_t* vp, const char* op) {
                w.thread_name(w.self_tid()),
            std::string("vnode_bad:") + op);
   if (buf->freed) {
-    auto r = il_state(w).released.find(reinterpret_cast<uintptr_t>(vp));
-    std::string path = r != il_state(w).released.end() ? r->second.path : "?";
-    std::string who = r != il_state(w).released.end()
-                          ? std::string(" after thread ") + w.thread_name(r->second.tid) +
-                                " released its last hold (VN_RELE) at step " +
-                                std::to_string(r->second.step)
-                          : std::string();
+    const ks::km::ReleasedVnode* r = il_state(w).vnodes.release_of(vp);
+    std::string path = r ? r->path : "?";
+    std::string who = r ? std::string(" after thread ") + w.thread_name(r->tid) +
+                              " released its last hold (VN_RELE) at step " +
+                              std::to_string(r->step)
+                        : std::string();
     w.fail(ks::sim::FailureKind::kMemory,
            std::string("use after free: ") + op + " of the vnode of " + path + " by thread " +
                w.thread_name(w.self_tid()) + who,
@@ -63,18 +61,14 @@ vnode_t* live(World& w, vnode_t* vp, const char* op) {
 vnode_t* vn_get(World& w, const std::string& path, vtype_t type, dev_t rdev,
                 ks::km::BackingFile* f) {
   auto& t = il_state(w);
-  auto it = t.vnodes.find(path);
-  vnode_t* vp;
-  if (it != t.vnodes.end()) {
-    vp = it->second;
-  } else {
+  auto* vp = static_cast<vnode_t*>(t.vnodes.find(path));
+  if (!vp) {
     vp = static_cast<vnode_t*>(
         ks::km::kmem_alloc(w, sizeof(vnode_t), ks::km::kKmemSleep | ks::km::kKmemZero, "vnode"));
     // (the allocation may sleep: look again)
-    auto again = t.vnodes.find(path);
-    if (again != t.vnodes.end()) {
+    if (auto* again = static_cast<vnode_t*>(t.vnodes.find(path))) {
       ks::km::kmem_free(w, vp, sizeof(vnode_t), "kmem_free");
-      vp = again->second;
+      vp = again;
     } else {
       vp->v_type = type;
       vp->v_rdev = rdev;
@@ -82,7 +76,7 @@ vnode_t* vn_get(World& w, const std::string& path, vtype_t type, dev_t rdev,
       vp->v_path = static_cast<char*>(ks::km::kmem_alloc(w, path.size() + 1, ks::km::kKmemSleep,
                                                           "vnode"));
       std::memcpy(vp->v_path, path.c_str(), path.size() + 1);
-      t.vnodes[path] = vp;
+      t.vnodes.insert(path, vp);
     }
   }
   vp->v_count++;
@@ -152,8 +146,7 @@ void vn_rele(vnode_t* vp) {
   if (--vp->v_count > 0) return;
   auto& t = il_state(w);
   std::string path = vp->v_path;
-  t.vnodes.erase(path);
-  t.released[reinterpret_cast<uintptr_t>(vp)] = ReleasedVnode{path, w.sim().step(), w.self_tid()};
+  t.vnodes.release(w, path, vp);
   ks::km::kmem_free(w, vp->v_path, path.size() + 1, "vn_rele");
   ks::km::kmem_free(w, vp, sizeof(vnode_t), "vn_rele");
 }

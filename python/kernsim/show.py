@@ -133,9 +133,9 @@ def describe(e, names, prev=None):
         d = f"fires at {_fmt_time(a0)}"
     elif kind == "delay":
         d = _fmt_time(a0)
-    elif kind in ("modload", "minor_node", "soft_state"):
+    elif kind in ("modload", "minor_node", "instance_state"):
         verb = {"modload": ("start", "end"), "minor_node": ("create", "remove"),
-                "soft_state": ("zalloc", "free")}[kind]
+                "instance_state": ("alloc", "free")}[kind]
         d = verb[0] if a0 else verb[1]
         if kind != "modload":
             d += f" {a1}"

@@ -137,7 +137,7 @@ TEST(FreebsdMtx, SleepingUnderASpinMutexIsMisuse) {
                  "mtx_lock of kfb_a: a blockable sleep mutex acquired with a spin mutex held");
   o = run_rr({{"t", C(kfb_mtx_lock_of_spin)}});
   EXPECT_FAILURE(o, kLockMisuse, "mtx_lock_of_spin_mutex:kfb_spin",
-                 "a spin mutex (MTX_SPIN) needs mtx_lock_spin");
+                 "a spin mutex needs mtx_lock_spin");
 }
 
 TEST(FreebsdMtx, AssertOwnedFailsAsMisuse) {
@@ -234,6 +234,17 @@ TEST(FreebsdSx, SharedAndExclusive) {
   EXPECT_FAILURE(o, kLockMisuse, "recursive_enter:kfb_sx", "kfb_sx");
   o = run_rr({{"t", C(kfb_sx_assert_x)}});
   EXPECT_FAILURE(o, kLockMisuse, "sx_assert:SA_XLOCKED:kfb_sx", "not exclusively locked");
+}
+
+TEST(FreebsdSx, SxRecurseIsAllowedAndCounted) {
+  // sx(9): SX_RECURSE lets the exclusive holder lock again, each lock
+  // needing its unlock; sx_downgrade asserts it not recursed.
+  Outcome o = run_rr({{"t", C(kfb_sx_recurse_ok)}});
+  EXPECT_PASS(o);
+  // try_xlock by the holder; still held after two unlocks; released
+  EXPECT_EQ(o.log, (Log{1, 1, 0}));
+  o = run_rr({{"t", C(kfb_sx_recursed_downgrade)}});
+  EXPECT_FAILURE(o, kLockMisuse, "downgrade_recursed:kfb_sxr", "holds it recursed");
 }
 
 // ---- malloc(9) ----

@@ -37,9 +37,9 @@ def _desc(root, driver):
     ("ctl_ioctl", "sg_watermark", (1, 0, 4), 40000, "scenario", "scenario:oracle:CTL_IO"),
     # The port freed under an in-flight I/O shows as whichever use of its
     # lock comes first: a lock on the freed memory, or an unlock of the
-    # destroyed mutex.
+    # destroyed mutex (named by the driver's call, mtx_unlock).
     ("ctl_ioctl", "port_remove_inflight", (1, 3, 0), 60000, ("memory", "lock_misuse"),
-     ("bad_object:mtx_lock:port_lock", "use_after_destroy:mutex_exit:CTL port")),
+     ("bad_object:mtx_lock:port_lock", "use_after_destroy:mtx_unlock:CTL port")),
 ])
 def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, seeds, budget, kind, sig):
     tried = []

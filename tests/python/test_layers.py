@@ -38,6 +38,9 @@ def test_tree_follows_the_layers(root):
     ("kernel_model/illumos/buf.cc", "kernel_model/freebsd/state.h", "kernel_model/illumos may not"),
     ("sim/sim.cc", "kernel_model/world.h", "sim may not"),
     ("runner/explore.cc", "fuzz/decode.h", "runner may not"),
+    # a personality's file named from beside the includer
+    ("kernel_model/devsw.cc", "illumos/dev_impl.h", "kernel_model may not"),
+    ("kernel_model/freebsd/cdev.cc", "../illumos/il_state.h", "kernel_model/freebsd may not"),
 ])
 def test_a_planted_include_is_rejected(tree, file, include, names):
     with open(tree / file, "a") as f:
@@ -45,3 +48,33 @@ def test_a_planted_include_is_rejected(tree, file, include, names):
     r = _check(str(tree))
     assert r.returncode == 1
     assert f'{file}:' in r.stderr and f'includes "{include}"' in r.stderr and names in r.stderr, r.stderr
+
+
+# The personalities' headers sit at the real systems' paths, so an angle
+# include can reach one: the kernel model may include none, a personality
+# none of another's; the host's own header at a shared path stays allowed.
+@pytest.mark.parametrize("file,include,names", [
+    ("kernel_model/devsw.cc", "sys/ddi.h", "a header of kernel_model/illumos, which kernel_model may not"),
+    ("kernel_model/world.h", "sys/kernsim.h", "which kernel_model may not"),
+    ("kernel_model/freebsd/cdev.cc", "sys/sunddi.h",
+     "a header of kernel_model/illumos, which kernel_model/freebsd may not"),
+    ("kernel_model/illumos/ddi_dev.cc", "sys/taskqueue.h",
+     "a header of kernel_model/freebsd, which kernel_model/illumos may not"),
+])
+def test_a_planted_personality_header_is_rejected(tree, file, include, names):
+    with open(tree / file, "a") as f:
+        f.write(f"\n#include <{include}>\n")
+    r = _check(str(tree))
+    assert r.returncode == 1
+    assert f"{file}:" in r.stderr and f"includes <{include}>" in r.stderr and names in r.stderr, r.stderr
+
+
+def test_a_personality_includes_its_own_and_the_kernel_model_the_hosts(tree):
+    # <sys/mutex.h> is both personalities'; in freebsd/ it is its own. The
+    # kernel model's <sys/uio.h> is the host's.
+    with open(tree / "kernel_model/freebsd/cdev.cc", "a") as f:
+        f.write("\n#include <sys/mutex.h>\n")
+    with open(tree / "kernel_model/devsw.cc", "a") as f:
+        f.write("\n#include <sys/uio.h>\n")
+    r = _check(str(tree))
+    assert r.returncode == 0, r.stderr

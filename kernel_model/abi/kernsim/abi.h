@@ -1,8 +1,9 @@
 /*
  * The personality-neutral C boundary of the kernel model (rump's rumpuser.h
  * faces the host; this faces the personalities). Every personality header
- * (illumos, FreeBSD, STREAMS, QNX) maps its real names onto these calls and
- * adds no semantics. Drivers never include this file themselves.
+ * maps its real names and argument orders onto these calls, setting the
+ * parameters where the real systems differ (a lock's flags), and adds no
+ * semantics. Drivers never include this file themselves.
  *
  * `expr` arguments carry the driver's own spelling of the object ("&sc->sc_lock")
  * so reports name objects as the driver does.
@@ -21,11 +22,19 @@ typedef struct ks_handle {
 	uint64_t v;
 } ks_handle_t;
 
-/* mutexes (spin != 0: a spin mutex) */
-/* flags: KS_MTX_SPIN a spin mutex; KS_MTX_NOSLEEP may not be held across a
- * sleep (FreeBSD's non-sleepable locks, as WITNESS checks). */
+/* mutexes. flags: KS_MTX_SPIN a spin mutex; KS_MTX_NOSLEEP may not be held
+ * across a sleep (non-sleepable locks, as FreeBSD's WITNESS checks);
+ * KS_MTX_RECURSE the owner may enter again, each enter needing its exit
+ * (FreeBSD's MTX_RECURSE); KS_MTX_CLASS_CHECKED taking a blockable one with
+ * a spin lock held is misuse even uncontended (WITNESS judges the class,
+ * not the contention); KS_MTX_DESTROY_UNLOCKS the owner may destroy it
+ * held, which unlocks it (FreeBSD's mtx_destroy). With none of them (as
+ * illumos) recursion and destroying a held mutex are misuse. */
 #define KS_MTX_SPIN 1
 #define KS_MTX_NOSLEEP 2
+#define KS_MTX_RECURSE 4
+#define KS_MTX_CLASS_CHECKED 8
+#define KS_MTX_DESTROY_UNLOCKS 16
 void ks_mutex_init(ks_handle_t *, const char *name, int flags, const char *expr);
 void ks_mutex_enter(ks_handle_t *, const char *expr);
 int ks_mutex_tryenter(ks_handle_t *, const char *expr);
@@ -33,6 +42,16 @@ void ks_mutex_exit(ks_handle_t *, const char *expr);
 int ks_mutex_owned(ks_handle_t *, const char *expr);
 int ks_mutex_held_by_anyone(ks_handle_t *, const char *expr);
 void ks_mutex_destroy(ks_handle_t *, const char *expr);
+/* held by the caller and entered more than once */
+int ks_mutex_recursed(ks_handle_t *, const char *expr);
+/* An enter or exit through an entry point that serves one class of mutex
+ * (spin != 0: spin mutexes), where the real system has one per class: the
+ * wrong class is misuse. op names the entry point, right_op the one the
+ * other class needs, for the report. */
+void ks_mutex_enter_class(ks_handle_t *, int spin, const char *op, const char *right_op,
+    const char *expr);
+void ks_mutex_exit_class(ks_handle_t *, int spin, const char *op, const char *right_op,
+    const char *expr);
 
 /* condition variables; waits return 0, EINTR or ETIMEDOUT (errno values) */
 void ks_cv_init(ks_handle_t *, const char *name, const char *expr);
@@ -44,6 +63,12 @@ void ks_cv_destroy(ks_handle_t *, const char *expr);
 
 /* reader/writer locks (write != 0: as writer) */
 void ks_rw_init(ks_handle_t *, const char *name, const char *expr);
+/* flags: KS_RW_RECURSE the writer may enter exclusively again, each enter
+ * needing its exit (FreeBSD's SX_RECURSE, RW_RECURSE) */
+#define KS_RW_RECURSE 1
+void ks_rw_init_flags(ks_handle_t *, const char *name, int flags, const char *expr);
+/* held as writer by the caller and entered exclusively more than once */
+int ks_rw_recursed(ks_handle_t *, const char *expr);
 void ks_rw_enter(ks_handle_t *, int write, const char *expr);
 int ks_rw_tryenter(ks_handle_t *, int write, const char *expr);
 void ks_rw_exit(ks_handle_t *, const char *expr);

@@ -17,14 +17,15 @@
 #include <kernsim/abi.h>
 
 /*
- * The kernel model's mutex has no recursion (illumos's has none), so the
- * depth beyond the first lock lives here, next to the handle; only the
- * owner touches it, so it needs no lock of its own.
+ * The kernel model's mutex keeps the class and the recursion (mtx_init's
+ * opts become its flags); the words after the handle keep struct
+ * mtx the size it has always had, so a driver's structures, hence its
+ * allocations and traces, do not move.
  */
 struct mtx {
 	ks_handle_t _opaque;
-	int _ks_opts;		/* mtx_init's opts (MTX_SPIN, MTX_RECURSE) */
-	unsigned _ks_recurse;	/* extra locks by the owner */
+	int _ks_opts;		/* mtx_init's opts (callout(9) reads MTX_SPIN) */
+	unsigned _ks_recurse;	/* unused */
 };
 
 #define MTX_DEF		0x00000000

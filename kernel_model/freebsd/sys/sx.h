@@ -1,7 +1,7 @@
 /*
  * FreeBSD <sys/sx.h>: sx(9) shared/exclusive sleep locks, onto the kernel
- * model's reader/writer locks (no recursion: SX_RECURSE is not modelled,
- * recursion is misuse). sx_assert is on (INVARIANTS); as without WITNESS,
+ * model's reader/writer locks. SX_RECURSE lets the exclusive holder lock
+ * again (counted; SA_RECURSED); without it, recursion is misuse. sx_assert is on (INVARIANTS); as without WITNESS,
  * SA_SLOCKED checks that someone holds it shared, not who.
  */
 #ifndef _KS_FREEBSD_SYS_SX_H
@@ -37,7 +37,8 @@ void ks_fb_sx_unlock(ks_handle_t *, const char *expr);
 #endif
 
 #define sx_init(sx, desc) ks_rw_init(&(sx)->_opaque, (desc), #sx)
-#define sx_init_flags(sx, desc, flags) ks_rw_init(&(sx)->_opaque, (desc), #sx)
+#define sx_init_flags(sx, desc, flags) \
+	ks_rw_init_flags(&(sx)->_opaque, (desc), ((flags) & SX_RECURSE) ? KS_RW_RECURSE : 0, #sx)
 #define sx_destroy(sx) ks_rw_destroy(&(sx)->_opaque, #sx)
 #define sx_xlock(sx) ks_rw_enter(&(sx)->_opaque, 1, #sx)
 #define sx_slock(sx) ks_rw_enter(&(sx)->_opaque, 0, #sx)

@@ -48,6 +48,8 @@ void kfb_sx_reader(void *);	/* logs readers inside at once */
 void kfb_sx_writer(void *);	/* logs whether a reader was inside */
 void kfb_sx_x_then_s(void *);	/* recursion: misuse */
 void kfb_sx_assert_x(void *);	/* sx_assert(SA_XLOCKED) when share locked */
+void kfb_sx_recurse_ok(void *);	/* SX_RECURSE: logs try_xlock by the holder, held, held */
+void kfb_sx_recursed_downgrade(void *);	/* downgrade of a recursed sx: misuse */
 
 /* malloc, nvlist, queue.h (kfb_mem.c) */
 void kfb_malloc_leak(void *);

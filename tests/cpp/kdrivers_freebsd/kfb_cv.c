@@ -26,6 +26,7 @@ void kfb_init(void) {
 	mtx_init(&kfb.rec, "kfb_rec", NULL, MTX_DEF | MTX_RECURSE);
 	cv_init(&kfb.cv, "kfb done");
 	sx_init(&kfb.sx, "kfb_sx");
+	sx_init_flags(&kfb.sxr, "kfb_sxr", SX_RECURSE);
 }
 
 /* The bug this personality exists to find: no state check before sleeping. */
@@ -101,6 +102,27 @@ void kfb_sx_x_then_s(void *arg) {
 	(void)arg;
 	sx_xlock(&kfb.sx);
 	sx_slock(&kfb.sx);
+}
+
+void kfb_sx_recurse_ok(void *arg) {
+	(void)arg;
+	sx_xlock(&kfb.sxr);
+	sx_xlock(&kfb.sxr);
+	sx_assert(&kfb.sxr, SA_XLOCKED | SA_RECURSED);
+	kfb_note(sx_try_xlock(&kfb.sxr));	/* the holder gets a recursable one again */
+	sx_xunlock(&kfb.sxr);
+	sx_xunlock(&kfb.sxr);
+	sx_assert(&kfb.sxr, SA_XLOCKED | SA_NOTRECURSED);
+	kfb_note(sx_xlocked(&kfb.sxr));
+	sx_xunlock(&kfb.sxr);
+	kfb_note(sx_xlocked(&kfb.sxr));
+}
+
+void kfb_sx_recursed_downgrade(void *arg) {
+	(void)arg;
+	sx_xlock(&kfb.sxr);
+	sx_xlock(&kfb.sxr);
+	sx_downgrade(&kfb.sxr);
 }
 
 void kfb_sx_assert_x(void *arg) {

@@ -18,6 +18,7 @@ struct kfb_state {
 	struct mtx rec;		/* MTX_DEF | MTX_RECURSE "kfb_rec" */
 	struct cv cv;		/* "kfb done" */
 	struct sx sx;		/* "kfb_sx" */
+	struct sx sxr;		/* SX_RECURSE "kfb_sxr" */
 	int count;
 	int done;
 	int readers;

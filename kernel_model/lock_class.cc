@@ -1,0 +1,43 @@
+// Lock-class rules at class-specific entry points (lock_class.h). The checks
+// come before the operation's scheduling point: the call itself is wrong,
+// whatever the interleaving.
+#include "kernel_model/lock_class.h"
+
+#include <string>
+
+namespace ks::km {
+
+namespace {
+[[noreturn]] void class_misuse(World& w, ObjId m, const char* op, const std::string& why,
+                               const std::string& sig) {
+  w.misuse(std::string(op) + " of " + w.name(m) + ": " + why + " (thread " +
+               w.thread_name(w.self_tid()) + ")",
+           sig + ":" + w.name(m));
+}
+
+void check_class(World& w, ObjId m, bool spin, const char* op, const char* right_op) {
+  bool is_spin = w.obj(m).spin;
+  if (__builtin_expect(spin != is_spin, 0))
+    class_misuse(w, m, op,
+                 std::string(is_spin ? "a spin mutex needs " : "a sleep mutex needs ") + right_op,
+                 std::string(op) + (is_spin ? "_of_spin_mutex" : "_of_sleep_mutex"));
+}
+}  // namespace
+
+void mutex_enter_class(World& w, ObjId m, bool spin, const char* op, const char* right_op) {
+  check_class(w, m, spin, op, right_op);
+  // A blockable mutex may block, which a spin section forbids, even when
+  // this acquisition happens not to contend.
+  KObject& o = w.obj(m);
+  if (__builtin_expect(!o.spin && o.class_checked && w.self().spin_held > 0, 0))
+    class_misuse(w, m, op, "a blockable sleep mutex acquired with a spin mutex held",
+                 std::string("sleep_with_spin:") + op);
+  w.mutex_enter(m);
+}
+
+void mutex_exit_class(World& w, ObjId m, bool spin, const char* op, const char* right_op) {
+  check_class(w, m, spin, op, right_op);
+  w.mutex_exit(m);
+}
+
+}  // namespace ks::km
