@@ -27,7 +27,7 @@ std::string printable(const std::string& s) {
 }  // namespace
 
 kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& found_by,
-                          const core::RunRecord& rec) {
+                          const core::RunRecord& rec, const kernsim::WorldSpec& world) {
   kernsim::Repro r;
   r.set_version(1);
   *r.mutable_program() = p;
@@ -42,7 +42,7 @@ kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& f
   r.mutable_found_by()->set_seed(found_by.seed);
   r.mutable_found_by()->set_pct_depth(found_by.pct_depth);
   r.set_execution(rec.execution);
-  r.mutable_world();  // the defaults the harness runs with
+  *r.mutable_world() = world;
   for (const sim::Decision& d : rec.decisions) {
     auto* x = r.mutable_schedule()->add_decision();
     switch (d.kind) {

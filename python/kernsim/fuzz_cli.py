@@ -100,7 +100,7 @@ def _worker(job, a, desc_bytes, q):
     def stats(s):
         d = _stats_dict(s)
         if a.jobs > 1:  # the parent merges coverage as a union
-            d["coverage"] = fz.ex.coverage()
+            d["coverage"] = fz.coverage()
         return d
     try:
         st = fz.run(seconds=a.time, executions=a.execs or None, stop_on_find=a.stop_on_find,
