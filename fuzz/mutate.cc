@@ -10,7 +10,7 @@ using Records = std::vector<std::pair<size_t, size_t>>;
 
 constexpr uint8_t kCloseAction = 13;   // decode.cc: action byte % 16
 constexpr uint8_t kMunmapAction = 14;
-constexpr int kMutantCalls = 48;
+constexpr int kMutantCalls = 64;
 
 Records records_of(const Decoder& dec, const std::string& in) {
   return dec.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size()).records;

@@ -129,38 +129,6 @@ def test_cli_two_jobs_dedup_and_merged_coverage(cli, tmp_path):
     assert cli("replay", str(out / top[0])).returncode == 0
 
 
-def test_repair_never_lends_a_bundle_another_s_g_mapping(root):
-    """A mutation that drops one S/G bundle's data mapping leaves its gap
-    oracle's loads pointing nowhere (they fail, the oracle passes), never at
-    another bundle's mapping, where that bundle's data would fill 'its'
-    gaps: a false finding on the correct driver."""
-    import random
-    from kernsim import fuzz_gen
-    desc = _desc(root, "ctl_ioctl")
-    io = next(x for x in desc.ioctl if x.name == "CTL_IO")
-    for seed in range(40):
-        g = fuzz_gen.Generator(desc, random.Random(seed))
-        p = g.skeleton()
-        t = g.new_thread(p)
-        for _ in range(2):
-            t.call.extend(g.ioctl_calls(t, len(t.call), io))
-        sgds = [c.out for c in t.call if c.op == "mmap" and c.out.startswith("sgd")]
-        if len(sgds) < 2:
-            continue
-        first = next(i for i, c in enumerate(t.call) if c.out == sgds[0])
-        if len(t.call) - first > fuzz_gen.MAX_CALLS:
-            continue  # the first bundle would not survive repair's trimming whole
-        n_first = sum(a.ref == sgds[0] for c in t.call for a in c.arg)
-        del t.call[next(i for i, c in enumerate(t.call) if c.out == sgds[1])]
-        fuzz_gen.repair(p)
-        _core.fuzz_check_program(p.SerializeToString())
-        left = [c.out for c in p.thread[0].call if c.op == "mmap" and c.out.startswith("sgd")]
-        assert len(left) == 1
-        assert sum(a.ref == left[0] for c in p.thread[0].call for a in c.arg) == n_first
-        return
-    pytest.fail("no program with two S/G bundles")
-
-
 def test_poisoned_bytes_in_a_failure_message_do_not_break_a_batch():
     """lofi unmap_no_wait: the task's vn_rdwr uses a freed vnode, and the
     report quotes its path from poisoned memory (not UTF-8). The batch
