@@ -29,7 +29,7 @@ REPLAY_CMD = "kernsim replay"  # pasteable in a fresh shell (cli.REPLAY_CMD)
 
 def add_parser(sub, positive):
     f = sub.add_parser("fuzz", help="coverage-guided fuzzing of a driver's ioctl sequences",
-                       description="Generates and mutates Programs from the driver's ioctl "
+                       description="Generates and mutates ioctl programs from the driver's "
                        "description (drivers/<name>/<name>.ioctl.txtpb), keeps those that cover "
                        "new driver edges or interleaving pairs, and writes a minimized repro of "
                        "every distinct failure.")
