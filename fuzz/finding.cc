@@ -5,22 +5,14 @@
 #include "fuzz/minimize.h"
 #include "fuzz/repro_out.h"
 #include "runner/program_proto.h"
+#include "runner/run_spec.h"
 
 namespace ks::fuzz {
-
-km::WorldOptions world_options(const kernsim::WorldSpec& w) {
-  km::WorldOptions o;
-  if (w.max_steps()) o.sim.max_steps = w.max_steps();
-  if (w.hang_ms()) o.sim.hang_ms = w.hang_ms();
-  o.inject_faults = w.inject_faults();
-  o.spurious_wakeups = w.spurious_wakeups();
-  return o;
-}
 
 Written write_finding(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
                       const std::string& kind, const std::string& sig,
                       const kernsim::WorldSpec& world, const std::string& dir, std::string name) {
-  km::WorldOptions o = world_options(world);
+  km::WorldOptions o = core::world_options(world);
   Written w;
   w.input = minimize_input(dec, ex, input, kind, sig, o);
   w.rec = run_input(dec, ex, w.input, o);

@@ -29,7 +29,4 @@ Written write_finding(const Decoder& dec, core::FuzzExecutor& ex, const std::str
                       const kernsim::WorldSpec& world, const std::string& dir,
                       std::string name = "");
 
-// The executor's options for a recorded WorldSpec (0 fields: the defaults).
-km::WorldOptions world_options(const kernsim::WorldSpec& w);
-
 }  // namespace ks::fuzz

@@ -19,6 +19,7 @@
 #include "runner/fuzz_verdict.h"
 #include "python/core/py_convert.h"
 #include "runner/program_proto.h"
+#include "runner/run_spec.h"
 
 namespace py = pybind11;
 using namespace ks;
@@ -68,12 +69,10 @@ kernsim::DriverDescription checked_description(const py::bytes& b) {
   return d;
 }
 
-kernsim::WorldSpec world_spec(const py::dict& d) {
+kernsim::WorldSpec world_spec(const py::bytes& b) {
   kernsim::WorldSpec w;
-  if (d.contains("max_steps")) w.set_max_steps(d["max_steps"].cast<uint64_t>());
-  if (d.contains("hang_ms")) w.set_hang_ms(d["hang_ms"].cast<uint32_t>());
-  if (d.contains("inject_faults")) w.set_inject_faults(d["inject_faults"].cast<bool>());
-  if (d.contains("spurious_wakeups")) w.set_spurious_wakeups(d["spurious_wakeups"].cast<bool>());
+  if (!w.ParseFromString(std::string(b)))
+    throw std::invalid_argument("fuzz: not a serialized kernsim.WorldSpec");
   return w;
 }
 
@@ -100,10 +99,10 @@ py::dict slice_dict(const fuzz::Slice& s) {
 // A campaign and what its findings are written with (a separate executor:
 // minimizing does not count as the campaign's executions or coverage).
 struct PyCampaign {
-  PyCampaign(const py::bytes& desc, const std::string& variant, uint64_t seed, const py::dict& world,
-             uint32_t batch)
+  PyCampaign(const py::bytes& desc, const std::string& variant, uint64_t seed,
+             const py::bytes& world, uint32_t batch)
       : world(world_spec(world)),
-        c(checked_description(desc), variant, seed, fuzz::world_options(this->world), batch) {}
+        c(checked_description(desc), variant, seed, core::world_options(this->world), batch) {}
   kernsim::WorldSpec world;
   fuzz::Campaign c;
   std::unique_ptr<core::FuzzExecutor> report_ex;
@@ -156,9 +155,10 @@ void ks_register_fuzz(py::module_& m) {
           py::arg("input"), "(serialized Program, schedule dict, records) of an input");
   py::class_<PyCampaign>(m, "FuzzCampaign",
                          "kernsim fuzz's loop (fuzz/campaign.h): mutate, run a batch, keep, find.")
-      .def(py::init<const py::bytes&, const std::string&, uint64_t, const py::dict&, uint32_t>(),
+      .def(py::init<const py::bytes&, const std::string&, uint64_t, const py::bytes&, uint32_t>(),
            py::arg("description"), py::arg("variant") = "none", py::arg("seed") = 0,
-           py::arg("world") = py::dict(), py::arg("batch") = fuzz::Campaign::kBatch)
+           py::arg("world") = py::bytes(), py::arg("batch") = fuzz::Campaign::kBatch,
+           "world: a serialized WorldSpec (api.world_spec), recorded in every repro")
       .def(
           "run", [](PyCampaign& p, uint64_t n) { return slice_dict(p.c.run(n)); },
           py::arg("executions"),

@@ -17,6 +17,8 @@
 #include "runner/program_proto.h"
 #include "python/core/py_convert.h"
 #include "python/core/scenario_threads.h"
+#include "runner/repro_build.h"
+#include "runner/run_spec.h"
 #include "runner/search.h"
 #include "sim/fault_guard.h"
 
@@ -27,35 +29,11 @@ void ks_register_fuzz(py::module_& m);  // fuzz_module.cc
 
 namespace {
 
-// ---- conversions between dicts and the C++ descriptions ----
-
-core::StrategySpec strategy_from(const py::dict& d) {
-  core::StrategySpec s;
-  if (d.contains("name")) s.name = d["name"].cast<std::string>();
-  if (d.contains("seed")) s.seed = d["seed"].cast<uint64_t>();
-  if (d.contains("pct_depth")) s.pct_depth = d["pct_depth"].cast<uint32_t>();
-  if (d.contains("pct_steps")) s.pct_steps = d["pct_steps"].cast<uint64_t>();
-  if (d.contains("fallback")) s.fallback = d["fallback"].cast<std::string>();
-  if (d.contains("bound")) s.dfs_bound = d["bound"].cast<uint32_t>();
-  if (d.contains("dpor")) s.dpor = d["dpor"].cast<bool>();
-  if (d.contains("iterative")) s.iterative = d["iterative"].cast<bool>();
-  if (d.contains("decisions"))
-    for (auto item : d["decisions"]) {
-      auto t = item.cast<std::pair<int, uint32_t>>();
-      s.decisions.push_back(sim::Decision{static_cast<uint8_t>(t.first), t.second});
-    }
-  if (d.contains("script"))
-    for (auto item : d["script"]) {
-      auto t = item.cast<std::tuple<std::string, std::string, std::string>>();
-      s.script.push_back({std::get<0>(t), std::get<1>(t), std::get<2>(t)});
-    }
-  core::make_strategy(s);  // validates the name now, with a clear error
-  return s;
-}
-
-
-py::dict record_to_dict(const core::RunRecord& r) {
+// A run's record; with the RunSpec it ran under, its repro too (bytes of a
+// kernsim.Repro, written by runner/repro_build.cc).
+py::dict record_to_dict(const core::RunRecord& r, const kernsim::RunSpec* spec = nullptr) {
   py::dict d;
+  if (spec) d["repro"] = py::bytes(core::make_repro(*spec, r).SerializeAsString());
   d["execution"] = r.execution;
   d["kind"] = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
   d["signature"] = core::text(r.failure.signature);
@@ -72,15 +50,15 @@ py::dict record_to_dict(const core::RunRecord& r) {
   return d;
 }
 
-py::dict campaign_to_dict(const core::CampaignResult& c) {
+py::dict campaign_to_dict(const core::CampaignResult& c, const kernsim::RunSpec& spec) {
   py::dict d;
   d["runs"] = c.runs;
   d["distinct"] = c.distinct;
   d["max_steps"] = c.max_steps;
   d["seconds"] = c.seconds;
-  d["failure"] = c.failure ? py::object(record_to_dict(*c.failure)) : py::none();
+  d["failure"] = c.failure ? py::object(record_to_dict(*c.failure, &spec)) : py::none();
   py::list fl;
-  for (const core::RunRecord& r : c.failures) fl.append(record_to_dict(r));
+  for (const core::RunRecord& r : c.failures) fl.append(record_to_dict(r, &spec));
   d["failures"] = fl;
   d["failed_runs"] = c.failed_runs;
   d["timed_out"] = c.timed_out;
@@ -102,62 +80,6 @@ std::vector<sim::Decision> decisions_from(const py::handle& h) {
     v.push_back(sim::Decision{static_cast<uint8_t>(t.first), t.second});
   }
   return v;
-}
-
-py::dict dfs_state_to_dict(const sim::DfsState& s) {
-  py::dict d;
-  d["bound"] = s.bound;
-  d["exhausted"] = s.exhausted;
-  d["executions"] = s.executions;
-  d["redundant"] = s.redundant;
-  py::list path;
-  for (const sim::DfsNode& n : s.path) {
-    py::dict x;
-    x["kind"] = int(n.kind);
-    x["options"] = n.options;
-    x["cur"] = n.cur;
-    x["cur_runnable"] = n.cur_runnable;
-    x["pre"] = n.pre;
-    x["chosen"] = n.chosen;
-    x["done"] = n.done;
-    x["todo"] = n.todo;
-    x["sleep"] = n.sleep;
-    x["fixed"] = n.fixed;
-    path.append(x);
-  }
-  d["path"] = path;
-  py::list roots, next_roots;
-  for (const auto& r : s.roots) roots.append(decisions_to_list(r));
-  for (const auto& r : s.next_roots) next_roots.append(decisions_to_list(r));
-  d["roots"] = roots;
-  d["next_roots"] = next_roots;
-  return d;
-}
-
-sim::DfsState dfs_state_from(const py::dict& d) {
-  sim::DfsState s;
-  s.bound = d["bound"].cast<uint32_t>();
-  s.exhausted = d["exhausted"].cast<bool>();
-  s.executions = d["executions"].cast<uint64_t>();
-  s.redundant = d["redundant"].cast<uint64_t>();
-  for (auto h : d["path"]) {
-    py::dict x = h.cast<py::dict>();
-    sim::DfsNode n;
-    n.kind = static_cast<uint8_t>(x["kind"].cast<int>());
-    n.options = x["options"].cast<std::vector<uint32_t>>();
-    n.cur = x["cur"].cast<uint32_t>();
-    n.cur_runnable = x["cur_runnable"].cast<bool>();
-    n.pre = x["pre"].cast<uint32_t>();
-    n.chosen = x["chosen"].cast<uint32_t>();
-    n.done = x["done"].cast<std::vector<uint32_t>>();
-    n.todo = x["todo"].cast<std::vector<uint32_t>>();
-    n.sleep = x["sleep"].cast<std::vector<uint32_t>>();
-    n.fixed = x["fixed"].cast<bool>();
-    s.path.push_back(std::move(n));
-  }
-  for (auto r : d["roots"]) s.roots.push_back(decisions_from(r));
-  for (auto r : d["next_roots"]) s.next_roots.push_back(decisions_from(r));
-  return s;
 }
 
 // ---- splitting a search (python/kernsim/dfs_split.py) ----
@@ -235,7 +157,8 @@ void search_split_options(core::SearchOptions& o, const py::dict& opts) {
 // too many), "distinct_failures": records with their "bound", "prefixes"
 // and "requests" [(decisions, preemptions)], "remainder" [bytes], "explored"
 // [decisions].
-void search_split_results(py::dict& d, const core::SearchResult& r) {
+void search_split_results(py::dict& d, const core::SearchResult& r,
+                          const kernsim::RunSpec& spec) {
   if (r.hashes_complete) {
     std::string b(r.hashes.size() * 8, '\0');
     for (size_t i = 0; i < r.hashes.size(); i++)
@@ -246,7 +169,7 @@ void search_split_results(py::dict& d, const core::SearchResult& r) {
   }
   py::list fl;
   for (const core::BoundFailure& f : r.distinct_failures) {
-    py::dict x = record_to_dict(f.run);
+    py::dict x = record_to_dict(f.run, &spec);
     x["bound"] = f.bound;
     fl.append(x);
   }
@@ -302,6 +225,34 @@ core::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
 
 std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
   return std::make_shared<km::Program>(core::program_from_bytes(b));
+}
+
+// `setup`: a Python function(SetupWorld), or None for the Program `prog`.
+core::SetupFn setup_of(const py::object& setup, const kernsim::Program& prog) {
+  if (!setup.is_none()) return python_setup(setup);
+  return program_setup(std::make_shared<km::Program>(core::program_from_proto(prog)));
+}
+
+kernsim::RunSpec spec_of(const py::bytes& b) { return core::run_spec_from_bytes(b); }
+
+py::dict trace_record(const core::RunRecord& r) {
+  py::list events;
+  for (const core::NamedEvent& n : r.trace) {
+    py::dict ev;
+    ev["step"] = n.e.step;
+    ev["thread"] = n.e.tid;
+    ev["thread_name"] = n.thread;
+    ev["kind"] = n.kind;
+    ev["object"] = n.object;
+    ev["a0"] = n.e.a0;
+    ev["a1"] = n.e.a1;
+    ev["result"] = n.e.result;
+    ev["vtime"] = n.e.vtime;
+    events.append(ev);
+  }
+  py::dict d = record_to_dict(r);
+  d["trace"] = events;
+  return d;
 }
 
 }  // namespace
@@ -383,61 +334,41 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "explore",
-      [](py::object setup, py::dict strategy, uint64_t runs, uint64_t first, py::dict world,
-         bool stop_on_failure, py::object progress, uint64_t progress_every,
-         bool collect_failures, double max_seconds) {
-        core::CampaignOptions o;
-        o.collect_failures = collect_failures;
-        o.max_seconds = max_seconds;
-        o.strategy = strategy_from(strategy);
-        o.runs = runs;
-        o.first_execution = first;
-        o.world = core::world_options(world);
-        o.stop_on_failure = stop_on_failure;
+      [](py::object setup, const py::bytes& spec_bytes, py::object progress,
+         uint64_t progress_every) {
+        kernsim::RunSpec spec = spec_of(spec_bytes);
+        core::CampaignOptions o = core::campaign_options(spec);
         o.progress_every = progress_every;
         if (!progress.is_none())
           o.progress = [progress](uint64_t r, uint64_t d) { progress(r, d); };
-        core::SetupFn sf;
-        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
-        else sf = python_setup(setup);
-        return campaign_to_dict(core::run_campaign(o, sf, core::serve_scenario_thread));
+        core::SetupFn sf = setup_of(setup, spec.program());
+        return campaign_to_dict(core::run_campaign(o, sf, core::serve_scenario_thread), spec);
       },
-      py::arg("setup"), py::arg("strategy"), py::arg("runs"), py::arg("first_execution") = 0,
-      py::arg("world") = py::dict(), py::arg("stop_on_failure") = true,
-      py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
-      py::arg("collect_failures") = false, py::arg("max_seconds") = 0.0,
-      "Runs a campaign: `setup` is a Python function(SetupWorld) or a serialized Program.");
+      py::arg("setup"), py::arg("spec"), py::arg("progress") = py::none(),
+      py::arg("progress_every") = 10000,
+      "Runs the campaign a serialized RunSpec describes; `setup` is a Python "
+      "function(SetupWorld), or None to run the spec's Program. A failure comes with its "
+      "repro (bytes of a kernsim.Repro).");
 
   m.def(
       "search",
-      [](py::object setup, py::dict opts, py::dict world, py::object progress,
-         uint64_t progress_every, py::object resume) {
-        core::SearchOptions o;
-        if (opts.contains("bound")) o.dfs.max_bound = opts["bound"].cast<uint32_t>();
-        if (opts.contains("dpor")) o.dfs.dpor = opts["dpor"].cast<bool>();
-        if (opts.contains("iterative")) o.dfs.iterative = opts["iterative"].cast<bool>();
-        if (opts.contains("max_executions"))
-          o.max_executions = opts["max_executions"].cast<uint64_t>();
-        if (opts.contains("max_seconds")) o.max_seconds = opts["max_seconds"].cast<double>();
-        if (opts.contains("stop_on_failure"))
-          o.stop_on_failure = opts["stop_on_failure"].cast<bool>();
-        if (opts.contains("want_kind")) o.want_kind = opts["want_kind"].cast<std::string>();
-        if (opts.contains("want_signature"))
-          o.want_signature = opts["want_signature"].cast<std::string>();
-        if (opts.contains("fewest_steps")) o.fewest_steps = opts["fewest_steps"].cast<bool>();
-        if (opts.contains("interruptible"))
-          o.interruptible = opts["interruptible"].cast<bool>();
-        search_split_options(o, opts);
-        o.world = core::world_options(world);
+      [](py::object setup, const py::bytes& spec_bytes, py::object progress,
+         uint64_t progress_every, py::object resume, py::dict split) {
+        kernsim::RunSpec spec = spec_of(spec_bytes);
+        core::SearchOptions o = core::search_options(spec);
+        search_split_options(o, split);
         o.progress_every = progress_every;
         if (!progress.is_none())
           o.progress = [progress](uint64_t e, uint64_t d, uint32_t b, uint64_t f) {
             progress(e, d, b, f);
           };
-        if (!resume.is_none()) o.resume = dfs_state_from(resume.cast<py::dict>());
-        core::SetupFn sf;
-        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
-        else sf = python_setup(setup);
+        if (!resume.is_none()) {
+          kernsim::DfsCheckpoint c;
+          if (!c.ParseFromString(resume.cast<std::string>()))
+            throw std::invalid_argument("search: resume is not a serialized DfsCheckpoint");
+          o.resume = core::dfs_state_from(c);
+        }
+        core::SetupFn sf = setup_of(setup, spec.program());
         core::SearchResult r = core::run_search(o, sf, core::serve_scenario_thread);
         py::dict d;
         d["executions"] = r.executions;
@@ -449,51 +380,70 @@ PYBIND11_MODULE(_core, m) {
         d["per_bound"] = r.per_bound;
         d["seconds"] = r.seconds;
         d["interrupted"] = r.interrupted;
-        d["failure"] = r.failure ? py::object(record_to_dict(*r.failure)) : py::none();
+        d["failure"] = r.failure ? py::object(record_to_dict(*r.failure, &spec)) : py::none();
         // A split's part is not resumable: its state (thousands of queued
-        // roots, as Python lists) would only cost time.
-        bool want_state = !opts.contains("want_state") || opts["want_state"].cast<bool>();
-        d["state"] = want_state ? py::object(dfs_state_to_dict(r.state)) : py::none();
-        search_split_results(d, r);
+        // roots) would only cost time.
+        bool want_state = !split.contains("want_state") || split["want_state"].cast<bool>();
+        d["checkpoint"] =
+            want_state ? py::object(py::bytes(
+                             core::make_checkpoint(spec, r.state, r.failures).SerializeAsString()))
+                       : py::none();
+        search_split_results(d, r, spec);
         return d;
       },
-      py::arg("setup"), py::arg("options"), py::arg("world") = py::dict(),
-      py::arg("progress") = py::none(), py::arg("progress_every") = 10000,
-      py::arg("resume") = py::none(),
-      "Bounded exhaustive search (DFS, optionally DPOR); resumable from a state dict.");
+      py::arg("setup"), py::arg("spec"), py::arg("progress") = py::none(),
+      py::arg("progress_every") = 10000, py::arg("resume") = py::none(),
+      py::arg("split") = py::dict(),
+      "Bounded exhaustive search (DFS, optionally DPOR) as a serialized RunSpec (strategy "
+      "dfs) describes it; resumable from a serialized DfsCheckpoint (\"checkpoint\").");
 
   m.def(
       "run_one",
-      [](py::object setup, py::dict strategy, uint64_t execution, py::dict world) {
+      [](py::object setup, const py::bytes& spec_bytes, uint64_t execution) {
+        kernsim::RunSpec spec = spec_of(spec_bytes);
         sim::install_fault_handlers();
         sim::StackPool pool;
-        auto st = core::make_strategy(strategy_from(strategy));
-        core::SetupFn sf;
-        if (py::isinstance<py::bytes>(setup)) sf = program_setup(parse_program(setup));
-        else sf = python_setup(setup);
-        core::RunRecord r = core::run_once(pool, *st, core::world_options(world), execution, sf,
+        auto st = core::make_strategy(core::strategy_spec(spec.strategy()));
+        core::RunRecord r = core::run_once(pool, *st, core::world_options(spec.world()),
+                                           execution, setup_of(setup, spec.program()),
                                            core::serve_scenario_thread, true);
-        py::list events;
-        for (const core::NamedEvent& n : r.trace) {
-          py::dict ev;
-          ev["step"] = n.e.step;
-          ev["thread"] = n.e.tid;
-          ev["thread_name"] = n.thread;
-          ev["kind"] = n.kind;
-          ev["object"] = n.object;
-          ev["a0"] = n.e.a0;
-          ev["a1"] = n.e.a1;
-          ev["result"] = n.e.result;
-          ev["vtime"] = n.e.vtime;
-          events.append(ev);
-        }
-        py::dict d = record_to_dict(r);
-        d["trace"] = events;
-        return d;
+        return trace_record(r);
       },
-      py::arg("setup"), py::arg("strategy"), py::arg("execution") = 0,
-      py::arg("world") = py::dict(),
-      "Runs one execution with its trace recorded (replay, show).");
+      py::arg("setup"), py::arg("spec"), py::arg("execution") = 0,
+      "Runs one execution of a serialized RunSpec with its trace recorded.");
+
+  m.def(
+      "replay",
+      [](py::object setup, const py::bytes& repro_bytes, uint32_t hang_ms) {
+        kernsim::Repro rp;
+        if (!rp.ParseFromString(std::string(repro_bytes)))
+          throw std::invalid_argument("replay: not a serialized kernsim.Repro");
+        core::StrategySpec s;
+        s.name = "replay";
+        s.decisions = core::decisions_from_proto(rp.schedule());
+        auto st = core::make_strategy(s);
+        km::WorldOptions wo = core::world_options(rp.world());
+        if (!rp.world().hang_ms() && hang_ms) wo.sim.hang_ms = hang_ms;
+        sim::install_fault_handlers();
+        sim::StackPool pool;
+        core::RunRecord r = core::run_once(pool, *st, wo, rp.execution(),
+                                           setup_of(setup, rp.program()),
+                                           core::serve_scenario_thread, true);
+        return trace_record(r);
+      },
+      py::arg("setup"), py::arg("repro"), py::arg("hang_ms") = 0,
+      "Replays a serialized Repro once, trace recorded (`setup`: the Python scenario's "
+      "function, None for its Program); hang_ms: the hang limit when the repro has none.");
+
+  m.def(
+      "checkpoint_header",
+      [](const py::bytes& spec_bytes) {
+        return py::bytes(
+            core::make_checkpoint(spec_of(spec_bytes), sim::DfsState{}, 0).SerializeAsString());
+      },
+      py::arg("spec"),
+      "A DfsCheckpoint saying what a search (a serialized RunSpec) searches, with no state: "
+      "a split search adds its frontier.");
 
   m.def(
       "count_distinct",

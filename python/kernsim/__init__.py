@@ -24,7 +24,7 @@ finally:
     _sys.setdlopenflags(_flags)
 
 from . import sys  # noqa: F401,E402  (kernsim.sys: the system calls threads yield)
-from .api import (ExploreResult, Failure, ReplayResult, drivers, explore, make_repro,  # noqa: F401
+from .api import (ExploreResult, Failure, ReplayResult, drivers, explore,  # noqa: F401
                   replay, run, run_repro)
 from .errors import CheckFailed, KernsimError, ReproError, ScenarioError  # noqa: F401
 from .repro import load as load_repro, save as save_repro  # noqa: F401

@@ -29,10 +29,15 @@ class Failure:
     decisions: list
     console: list
     trace: list = dataclasses.field(default_factory=list)
+    repro: object = None  # kernsim_pb2.Repro (runner/repro_build.cc), when the run had a spec
 
     @classmethod
     def from_core(cls, d):
-        return cls(**{f.name: d[f.name] for f in dataclasses.fields(cls) if f.name in d})
+        f = cls(**{f.name: d[f.name] for f in dataclasses.fields(cls)
+                   if f.name in d and f.name != "repro"})
+        if d.get("repro") is not None:
+            f.repro = pb.Repro.FromString(d["repro"])
+        return f
 
     def __str__(self):
         return f"{self.kind} at step {self.step}: {self.message}"
@@ -41,7 +46,7 @@ class Failure:
 @dataclasses.dataclass
 class ExploreResult:
     scenario: Scenario
-    strategy: dict
+    strategy: object  # kernsim_pb2.StrategySpec
     variant: str
     runs: int
     distinct: int
@@ -55,16 +60,24 @@ class ExploreResult:
         return self.runs / self.seconds if self.seconds > 0 else 0.0
 
 
-def _strategy(name, seed, depth, pct_steps, script=None, fallback="round_robin"):
-    """script: for strategy "scripted", a list of (thread, event, object)
-    steps: run `thread` until it makes `event` (e.g. "block", "cv_wait",
-    "thread_exit"; "" = until it blocks or exits) on `object` ("" = any);
-    `fallback` decides everything off-script."""
-    d = {"name": name, "seed": int(seed), "pct_depth": int(depth), "pct_steps": int(pct_steps)}
+def strategy_spec(name, seed=0, depth=3, pct_steps=0, script=None, fallback="round_robin",
+                  bound=2, dpor=False, iterative=True):
+    """A StrategySpec. script: for strategy "scripted", a list of (thread,
+    event, object) steps: run `thread` until it makes `event` (e.g. "block",
+    "cv_wait", "thread_exit"; "" = until it blocks or exits) on `object` (""
+    = any); `fallback` decides everything off-script. dfs: preemption
+    `bound`, `dpor`, `iterative` (bounds 0..bound in turn)."""
+    s = pb.StrategySpec(name=name, seed=int(seed))
+    if name == "dfs":
+        s.bound, s.dpor, s.single_bound = int(bound), bool(dpor), not iterative
+    else:
+        s.pct_depth, s.pct_steps = int(depth), int(pct_steps)
     if script is not None:
-        d["script"] = [tuple(str(x) for x in (tuple(step) + ("", "", ""))[:3]) for step in script]
-        d["fallback"] = fallback
-    return d
+        for step in script:
+            t, e, o = (tuple(str(x) for x in step) + ("", "", ""))[:3]
+            s.script.add(thread=t, event=e, object=o)
+        s.fallback = fallback
+    return s
 
 
 # The hang watchdog's limit, ms of CPU time a thread may run with no
@@ -108,29 +121,71 @@ def recorded_hang_limit(r):
         yield
 
 
-def _world_opts(max_steps, inject_faults, spurious_wakeups, hang_ms=0):
-    return {"max_steps": int(max_steps), "inject_faults": bool(inject_faults),
-            "spurious_wakeups": bool(spurious_wakeups),
-            "hang_ms": int(hang_ms or _hang_ms)}
+_WORLD = pb.WorldSpec.DESCRIPTOR.fields_by_name
+
+
+def world_spec(world=None, **options):
+    """A WorldSpec: a copy of `world` (a WorldSpec or None) with `options`
+    (its field names: max_steps, inject_faults, ...) set over it, and this
+    process's hang limit (set_hang_limit) when it sets none."""
+    w = pb.WorldSpec()
+    if world is not None:
+        w.CopyFrom(world)
+    for k, v in options.items():
+        f = _WORLD.get(k)
+        if f is None:
+            raise KernsimError(f"unknown World option '{k}' (WorldSpec has: "
+                               f"{', '.join(_WORLD)})")
+        try:
+            setattr(w, k, bool(v) if f.type == f.TYPE_BOOL else v)
+        except (TypeError, ValueError) as e:
+            raise KernsimError(f"World option {k}: {v!r}: {e}") from None
+    if not w.hang_ms:
+        w.hang_ms = _hang_ms
+    return w
+
+
+def run_spec(scn, variant="none", params=None, strategy=None, world=None, **fields):
+    """The RunSpec of a run of scenario `scn` (C++ parses it; repros and
+    checkpoints copy its parts): `strategy` a StrategySpec, `world` a
+    WorldSpec, `fields` RunSpec fields (runs, max_seconds, ...)."""
+    params = dict(params or {})
+    scn.check_params(params)
+    spec = pb.RunSpec(driver=scn.driver, variant=variant, **fields)
+    if scn.program:
+        spec.program.CopyFrom(_program_of(scn, variant, params))
+    else:
+        spec.scenario.module = _module_ref(scn.module_file)
+        spec.scenario.name = scn.name
+        for k, v in params.items():
+            spec.scenario.params[k] = repr(v)
+    if strategy is not None:
+        spec.strategy.CopyFrom(strategy)
+    spec.world.CopyFrom(world_spec(world))
+    return spec
+
+
+def _program_of(scn, variant, params):
+    try:
+        prog = scn.fn(**params)
+    except (Exception, SystemExit) as e:
+        raise ScenarioError(f"program scenario {scn.name} raised {type(e).__name__}: {e}") from e
+    if not isinstance(prog, pb.Program):
+        raise ScenarioError(f"program scenario {scn.name} returned {type(prog).__name__}, not a Program")
+    for d in prog.driver:
+        if d.name == scn.driver:
+            d.variant = variant
+    if not any(d.name == scn.driver for d in prog.driver):
+        prog.driver.add(name=scn.driver, variant=variant)
+    return prog
 
 
 def _setup_for(scn, variant, params):
-    """What _core runs per execution: serialized Program bytes, or a function."""
-    params = dict(params or {})
-    scn.check_params(params)
+    """What _core runs per execution besides the spec: a Python scenario's
+    set-up function; None for a Program (the spec carries it)."""
     if scn.program:
-        try:
-            prog = scn.fn(**params)
-        except (Exception, SystemExit) as e:
-            raise ScenarioError(f"program scenario {scn.name} raised {type(e).__name__}: {e}") from e
-        if not isinstance(prog, pb.Program):
-            raise ScenarioError(f"program scenario {scn.name} returned {type(prog).__name__}, not a Program")
-        for d in prog.driver:
-            if d.name == scn.driver:
-                d.variant = variant
-        if not any(d.name == scn.driver for d in prog.driver):
-            prog.driver.add(name=scn.driver, variant=variant)
-        return prog.SerializeToString()
+        return None
+    params = dict(params or {})
 
     def setup(core_world):
         core_world.load_driver(scn.driver, variant)
@@ -165,38 +220,36 @@ def _call_core(fn, *args, scn=None, **kw):
 
 
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,
-            pct_steps=0, max_steps=0, inject_faults=False, spurious_wakeups=False,
-            first_execution=0, progress=None, progress_every=10000, script=None,
-            fallback="round_robin", bound=2, dpor=False, max_seconds=0):
+            pct_steps=0, first_execution=0, progress=None, progress_every=10000, script=None,
+            fallback="round_robin", bound=2, dpor=False, max_seconds=0, world=None, **options):
     """Runs up to `runs` executions; stops at the first failure, which comes
     back with its repro. strategy="dfs" is the bounded exhaustive search
     (see search(): `bound`, `dpor`; `runs` is its execution budget).
     max_seconds > 0 also stops it after that many seconds, whichever comes
-    first (`.timed_out`)."""
+    first (`.timed_out`). `world` (a WorldSpec) and `options` (WorldSpec
+    fields: max_steps, inject_faults, spurious_wakeups, hang_ms) set the World."""
+    w = world_spec(world, **options)
     if strategy == "dfs":
         sr = search(scn, bound=bound, dpor=dpor, max_executions=runs, max_seconds=max_seconds,
-                    variant=variant,
-                    params=params, max_steps=max_steps, inject_faults=inject_faults,
-                    spurious_wakeups=spurious_wakeups, progress=None,
+                    variant=variant, params=params, world=w, progress=None,
                     progress_every=progress_every)
         out = ExploreResult(scn, sr.strategy, variant, sr.executions, sr.distinct, sr.seconds,
                             sr.failure, sr.repro)
         out.search = sr
         out.timed_out = not sr.exhausted and sr.failure is None and sr.executions < runs
         return out
-    strat = _strategy(strategy, seed, depth, pct_steps, script, fallback)
-    world = _world_opts(max_steps, inject_faults, spurious_wakeups)
-    setup = _setup_for(scn, variant, params)
+    strat = strategy_spec(strategy, seed, depth, pct_steps, script, fallback)
+    spec = run_spec(scn, variant, params, strat, w, runs=int(runs),
+                    first_execution=int(first_execution), max_seconds=float(max_seconds or 0))
     t0 = time.monotonic()
-    res = _call_core(_core.explore, setup, strat, int(runs), int(first_execution), world, True,
-                     progress, int(progress_every), max_seconds=float(max_seconds or 0),
-                     scn=scn)
+    res = _call_core(_core.explore, _setup_for(scn, variant, params), spec.SerializeToString(),
+                     progress, int(progress_every), scn=scn)
     out = ExploreResult(scn, strat, variant, res["runs"], res["distinct"],
                         res["seconds"] or (time.monotonic() - t0),
                         timed_out=res.get("timed_out", False))
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
-        out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+        out.repro = out.failure.repro
     return out
 
 
@@ -207,7 +260,7 @@ class SearchResult:
     bugs up to that bound); `bound` is the bound reached, or the one the
     failure was found at."""
     scenario: Scenario
-    strategy: dict
+    strategy: object  # kernsim_pb2.StrategySpec
     variant: str
     executions: int
     distinct: int
@@ -235,21 +288,14 @@ class SearchResult:
         return self.executions / self.seconds if self.seconds > 0 else 0.0
 
 
-def checkpoint_header(scn, variant, params, world, opts):
-    """A DfsCheckpoint saying what is searched, and how."""
-    c = pb.DfsCheckpoint(version=1, driver=scn.driver, variant=variant,
-                         max_bound=opts["bound"], dpor=opts["dpor"],
-                         iterative=opts["iterative"])
-    _describe_run(c, scn, variant, params, world)
-    return c
-
-
-def check_resume(c, scn, variant, opts, split):
-    """A KernsimError unless checkpoint `c` continues this search."""
-    if (c.driver, c.variant) != (scn.driver, variant):
+def check_resume(c, spec, split):
+    """A KernsimError unless checkpoint `c` continues the search RunSpec
+    `spec` describes."""
+    if (c.driver, c.variant) != (spec.driver, spec.variant):
         raise KernsimError(f"the checkpoint is of driver {c.driver} variant {c.variant}, not "
-                           f"{scn.driver} variant {variant}")
-    if (c.max_bound, c.dpor, c.iterative) != (opts["bound"], opts["dpor"], opts["iterative"]):
+                           f"{spec.driver} variant {spec.variant}")
+    st = spec.strategy
+    if (c.max_bound, c.dpor, c.iterative) != (st.bound, st.dpor, not st.single_bound):
         raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "
                            f"iterative={c.iterative}; resume it with the same options")
     if c.split and not split:
@@ -258,32 +304,6 @@ def check_resume(c, scn, variant, opts, split):
     if split and not c.split:
         raise KernsimError("the checkpoint is of a search in one process: resume it without "
                            "--jobs/--cluster")
-
-
-def _state_to_checkpoint(st, scn, variant, params, world, opts):
-    c = checkpoint_header(scn, variant, params, world, opts)
-    c.bound, c.exhausted, c.executions = st["bound"], st["exhausted"], st["executions"]
-    c.redundant = st["redundant"]
-    for n in st["path"]:
-        c.path.add(kind=n["kind"], option=n["options"], current=n["cur"],
-                   current_runnable=n["cur_runnable"], preemptions=n["pre"],
-                   chosen=n["chosen"], done=n["done"], todo=n["todo"], sleep=n["sleep"],
-                   fixed=n["fixed"])
-    for field, key in ((c.roots, "roots"), (c.next_roots, "next_roots")):
-        for r in st[key]:
-            repro_io.decisions_to_proto(r, field.add())
-    return c
-
-
-def _checkpoint_to_state(c):
-    return {"bound": c.bound, "exhausted": c.exhausted, "executions": c.executions,
-            "redundant": c.redundant,
-            "path": [{"kind": n.kind, "options": list(n.option), "cur": n.current,
-                      "cur_runnable": n.current_runnable, "pre": n.preemptions,
-                      "chosen": n.chosen, "done": list(n.done), "todo": list(n.todo),
-                      "sleep": list(n.sleep), "fixed": n.fixed} for n in c.path],
-            "roots": [repro_io.decisions_from_proto(r) for r in c.roots],
-            "next_roots": [repro_io.decisions_from_proto(r) for r in c.next_roots]}
 
 
 TEXT_CHECKPOINT = ".txtpb"  # a checkpoint file so named is protobuf text; any other, binary
@@ -329,10 +349,9 @@ def load_checkpoint(path):
 
 
 def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_seconds=0,
-           variant="none", params=None, max_steps=0, inject_faults=False,
-           spurious_wakeups=False, progress=None, progress_every=10000, resume=None,
+           variant="none", params=None, progress=None, progress_every=10000, resume=None,
            stop_on_failure=True, want_kind="", want_signature="", fewest_steps=False,
-           interruptible=False):
+           interruptible=False, world=None, **options):
     """Bounded exhaustive search (DFS over every decision, preemption bounds
     0..`bound` in turn; `dpor` prunes orders of independent operations).
     Stops at the first failure, at exhaustion, or at `max_executions` /
@@ -340,37 +359,38 @@ def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_secon
     save_checkpoint, as `resume`). progress(executions, distinct, bound,
     failures) is called every `progress_every` executions. interruptible:
     Ctrl-C (SIGINT) ends the search between executions, as a budget does
-    (`.interrupted`), instead of raising KeyboardInterrupt when it returns."""
-    opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
-            "max_executions": int(max_executions), "max_seconds": float(max_seconds),
-            "stop_on_failure": bool(stop_on_failure), "want_kind": want_kind,
-            "want_signature": want_signature, "fewest_steps": bool(fewest_steps),
-            "collect_failures": True, "interruptible": bool(interruptible)}
-    state = None
+    (`.interrupted`), instead of raising KeyboardInterrupt when it returns.
+    `world` and `options` set the World as for explore()."""
+    spec = search_spec(scn, variant, params, bound, dpor, iterative, max_executions,
+                       max_seconds, stop_on_failure, world_spec(world, **options),
+                       interruptible=bool(interruptible))
+    spec.goal.kind, spec.goal.signature = want_kind, want_signature
+    spec.goal.fewest_steps = bool(fewest_steps)
+    resume_bytes = None
     if resume is not None:
         c = load_checkpoint(resume) if isinstance(resume, str) else resume
-        check_resume(c, scn, variant, opts, split=False)
-        state = _checkpoint_to_state(c)
-    world = _world_opts(max_steps, inject_faults, spurious_wakeups)
-    setup = _setup_for(scn, variant, params)
-    res = _call_core(_core.search, setup, opts, world, progress, int(progress_every), state,
-                     scn=scn)
-    strat = _dfs_strategy(opts["bound"], opts["dpor"])
-    out = SearchResult(scn, strat, variant, res["executions"], res["distinct"], res["exhausted"],
-                       res["bound"], res["seconds"], list(res["per_bound"]), res["redundant"],
-                       res["failures"], interrupted=res["interrupted"])
+        check_resume(c, spec, split=False)
+        resume_bytes = c.SerializeToString()
+    res = _call_core(_core.search, _setup_for(scn, variant, params), spec.SerializeToString(),
+                     progress, int(progress_every), resume_bytes, {}, scn=scn)
+    out = SearchResult(scn, spec.strategy, variant, res["executions"], res["distinct"],
+                       res["exhausted"], res["bound"], res["seconds"], list(res["per_bound"]),
+                       res["redundant"], res["failures"], interrupted=res["interrupted"])
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
-        out.repro = make_repro(scn, variant, params, strat, world, out.failure)
+        out.repro = out.failure.repro
     out.distinct_failures = [Failure.from_core(f) for f in res["distinct_failures"]]
-    out.checkpoint = _state_to_checkpoint(res["state"], scn, variant, params, world, opts)
+    out.checkpoint = pb.DfsCheckpoint.FromString(res["checkpoint"])
     return out
 
 
-def _dfs_strategy(bound, dpor):
-    """How a repro of a bounded search says it was found."""
-    return {"name": "dfs", "seed": 0, "pct_depth": 0, "pct_steps": 0, "bound": int(bound),
-            "dpor": bool(dpor)}
+def search_spec(scn, variant, params, bound, dpor, iterative, max_executions, max_seconds,
+                stop_on_failure, world, **fields):
+    """The RunSpec of a bounded search (one process's, or a split's)."""
+    return run_spec(scn, variant, params, strategy_spec("dfs", bound=bound, dpor=dpor,
+                                                        iterative=iterative),
+                    world, runs=int(max_executions), max_seconds=float(max_seconds or 0),
+                    keep_going=not stop_on_failure, collect_failures=True, **fields)
 
 
 def _module_ref(path):
@@ -391,39 +411,6 @@ def _find_root(start):
         if parent == d:
             return None
         d = parent
-
-
-def _describe_run(msg, scn, variant, params, world):
-    """The scenario (or whole Program) and World options of a run, as a
-    Repro and a DfsCheckpoint both record them."""
-    if scn.program:
-        msg.program.ParseFromString(_setup_for(scn, variant, params))
-    else:
-        msg.scenario.module = _module_ref(scn.module_file)
-        msg.scenario.name = scn.name
-        for k, v in (params or {}).items():
-            msg.scenario.params[k] = repr(v)
-    msg.world.max_steps = world["max_steps"]
-    msg.world.inject_faults = world["inject_faults"]
-    msg.world.spurious_wakeups = world["spurious_wakeups"]
-    msg.world.hang_ms = world.get("hang_ms", 0)
-
-
-def make_repro(scn, variant, params, strat, world, failure):
-    r = pb.Repro(version=repro_io.FORMAT_VERSION, driver=scn.driver, variant=variant,
-                 execution=failure.execution)
-    _describe_run(r, scn, variant, params, world)
-    r.found_by.name = strat["name"]
-    r.found_by.seed = strat["seed"]
-    r.found_by.pct_depth = strat["pct_depth"]
-    r.found_by.pct_steps = strat["pct_steps"]
-    repro_io.decisions_to_proto(failure.decisions, r.schedule)
-    r.expected.kind = failure.kind
-    r.expected.signature = failure.signature
-    r.expected.message = failure.message
-    r.expected.trace_hash = failure.hash
-    r.expected.steps = failure.steps
-    return r
 
 
 @dataclasses.dataclass
@@ -454,7 +441,7 @@ class ReplayResult:
 
 def _repro_setup(r, path):
     if repro_io.is_program(r):
-        return r.program.SerializeToString(), None
+        return None, None
     module = r.scenario.module
     candidates = [module] if os.path.isabs(module) else []
     if not candidates:
@@ -480,22 +467,23 @@ def _repro_setup(r, path):
     if scn.driver != r.driver:
         raise ReproError(f"{path}: field driver: the repro says {r.driver}, "
                          f"scenario {scn.name} exercises {scn.driver}")
+    return _setup_for(scn, r.variant, scenario_params(r.scenario.params, path)), scn
+
+
+def scenario_params(params, path):
+    """A RunSpec's or repro's scenario.params (Python literals) as values."""
     import ast
     try:
-        params = {k: ast.literal_eval(v) for k, v in r.scenario.params.items()}
+        return {k: ast.literal_eval(v) for k, v in params.items()}
     except (ValueError, SyntaxError) as e:
         raise ReproError(f"{path}: field scenario.params: {e}") from e
-    return _setup_for(scn, r.variant, params), scn
 
 
 def run_repro(r, path="repro"):
     """Replays a loaded repro once, trace recorded. An error names the file."""
     try:
         setup, scn = _repro_setup(r, path)
-        strat = {"name": "replay", "decisions": repro_io.decisions_from_proto(r.schedule)}
-        world = _world_opts(r.world.max_steps, r.world.inject_faults, r.world.spurious_wakeups,
-                            r.world.hang_ms)
-        d = _call_core(_core.run_one, setup, strat, r.execution, world, scn=scn)
+        d = _call_core(_core.replay, setup, r.SerializeToString(), _hang_ms, scn=scn)
     except KernsimError as e:
         if str(e).startswith(f"{path}:"):
             raise
@@ -524,15 +512,15 @@ def replay(path, check_build=True):
 
 
 def run(scn, strategy="round_robin", seed=0, execution=0, variant="none", params=None, depth=3,
-        max_steps=0, inject_faults=False, spurious_wakeups=False, script=None,
-        fallback="round_robin"):
+        script=None, fallback="round_robin", world=None, **options):
     """One execution of a scenario with its trace, as a Failure record (kind
     'pass' when nothing failed). With strategy="scripted" and a `script`,
-    this is how a regression test pins a known race."""
-    setup = _setup_for(scn, variant, params)
-    d = _call_core(_core.run_one, setup, _strategy(strategy, seed, depth, 0, script, fallback),
-                   int(execution),
-                   _world_opts(max_steps, inject_faults, spurious_wakeups), scn=scn)
+    this is how a regression test pins a known race. `world` and `options`
+    set the World as for explore()."""
+    spec = run_spec(scn, variant, params, strategy_spec(strategy, seed, depth, 0, script, fallback),
+                    world_spec(world, **options))
+    d = _call_core(_core.run_one, _setup_for(scn, variant, params), spec.SerializeToString(),
+                   int(execution), scn=scn)
     return Failure.from_core(d)
 
 

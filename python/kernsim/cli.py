@@ -23,6 +23,7 @@ from . import api
 from . import build_driver
 from . import ci_cli as ci_mod
 from . import fuzz_cli
+from . import kernsim_pb2 as pb
 from . import repro as repro_io
 from . import show as show_mod
 from .cli_types import I63, U64, int_in, rng, seconds_in
@@ -75,16 +76,7 @@ def _build_parser():
                    help="bug variant of the driver (default: none, the correct driver)")
     e.add_argument("--depth", type=int_in(1, 1000), default=3,
                    help="PCT bug depth d (default 3)" + rng(1, 1000))
-    e.add_argument("--max-steps", type=int_in(0, I63), default=0,
-                   help="step budget per execution (default 0: the simulator's, 1000000)"
-                   + rng(0, "2**63-1"))
-    e.add_argument("--hang-limit", type=seconds_in(0.001, 3600, lo_open=False), metavar="S",
-                   help="a thread that runs S seconds of CPU time with no scheduling point "
-                   "is a hang failure (default 10) [0.001..3600]")
-    e.add_argument("--inject-faults", action="store_true",
-                   help="let the strategy inject faults (allocation failure, EIO, ...)")
-    e.add_argument("--spurious-wakeups", action="store_true",
-                   help="let the strategy wake condvar waiters spuriously")
+    add_world_options(e)
     e.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="scenario parameter (a Python literal, else a string); repeatable")
     e.add_argument("--out", metavar="FILE.repro.txtpb",
@@ -188,6 +180,54 @@ def _build_parser():
     return p
 
 
+# ---- World options: one per WorldSpec field (kernsim.proto) ----
+
+# What --help says of each; a field added to the proto gets its option (and
+# reaches the RunSpec, the repro and C++) with no code, and a line here.
+_WORLD_HELP = {
+    "max_steps": "step budget per execution (default 0: the simulator's, 1000000)",
+    "inject_faults": "let the strategy inject faults (allocation failure, EIO, ...)",
+    "spurious_wakeups": "let the strategy wake condvar waiters spuriously",
+}
+# Fields asked for another way: the hang limit is the process's, in seconds,
+# for every command (main() sets it; api.world_spec() puts it in the spec).
+_WORLD_OTHER = {"hang_ms": "--hang-limit"}
+_INT_MAX = {"TYPE_UINT32": 2**32 - 1, "TYPE_UINT64": I63, "TYPE_INT32": 2**31 - 1,
+            "TYPE_INT64": I63}
+
+
+def world_fields():
+    """The WorldSpec fields that are options of their own: (field, --flag)."""
+    return [(f, "--" + f.name.replace("_", "-")) for f in pb.WorldSpec.DESCRIPTOR.fields
+            if f.name not in _WORLD_OTHER]
+
+
+def add_world_options(p):
+    p.add_argument("--hang-limit", type=seconds_in(0.001, 3600, lo_open=False), metavar="S",
+                   help="a thread that runs S seconds of CPU time with no scheduling point "
+                   "is a hang failure (default 10) [0.001..3600]")
+    for f, flag in world_fields():
+        help_ = _WORLD_HELP.get(f.name, f"World option {f.name} (kernsim.proto WorldSpec)")
+        if f.type == f.TYPE_BOOL:
+            p.add_argument(flag, action="store_true", help=help_)
+            continue
+        types = {v: k for k, v in vars(type(f)).items() if k.startswith("TYPE_")}
+        hi = _INT_MAX.get(types.get(f.type))
+        if hi is None:
+            raise TypeError(f"WorldSpec.{f.name}: no command-line form for its type")
+        p.add_argument(flag, type=int_in(0, hi), default=0, help=help_ + rng(0, hi))
+
+
+def world_of(a):
+    """The WorldSpec the options `a` ask for."""
+    return api.world_spec(**{f.name: getattr(a, f.name) for f, _ in world_fields()})
+
+
+def _describe_world(w):
+    return " ".join(f"{f.name}={_onoff(v) if isinstance(v, bool) else v}"
+                    for f, v in ((f, getattr(w, f.name)) for f in w.DESCRIPTOR.fields))
+
+
 # ---- helpers ----
 
 def _params(items):
@@ -256,6 +296,7 @@ def cmd_explore(a):
                          "and pct are continued with --seed)")
     if a.time and (a.jobs > 1 or a.cluster) and a.strategy != "dfs":
         raise UsageError("--time with --jobs/--cluster is for --strategy dfs")
+    a.world = world_of(a)
     resumed = api.load_checkpoint(a.resume) if a.resume else None
     split = a.jobs > 1 or a.cluster or (resumed is not None and resumed.split)
     if split:
@@ -263,8 +304,7 @@ def cmd_explore(a):
     if not a.quiet:
         print(f"kernsim explore scenario={label} driver={scn.driver} variant={a.variant} "
               f"strategy={a.strategy} seed={a.seed} runs={a.runs} depth={a.depth} "
-              f"max_steps={a.max_steps or 'default'} inject_faults={_onoff(a.inject_faults)} "
-              f"spurious_wakeups={_onoff(a.spurious_wakeups)}"
+              + _describe_world(a.world)
               + "".join(f" param:{k}={v!r}" for k, v in params.items())
               + f" out={out_path} path={'program' if scn.program else 'python'}"
               + (f" jobs={a.jobs}" if split else "")
@@ -286,17 +326,14 @@ def cmd_explore(a):
         from . import parallel
         res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
                                         seed=a.seed, variant=a.variant, params=params,
-                                        depth=a.depth, max_steps=a.max_steps,
-                                        inject_faults=a.inject_faults,
-                                        spurious_wakeups=a.spurious_wakeups,
+                                        depth=a.depth, world=a.world,
                                         cluster=a.cluster, cluster_timeout=a.cluster_timeout)
         print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
               f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
               f"failure_signatures={len(res.failures)}")
         return _report_failure(res, out_path)
     res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed, variant=a.variant,
-                      params=params, depth=a.depth, max_steps=a.max_steps,
-                      inject_faults=a.inject_faults, spurious_wakeups=a.spurious_wakeups,
+                      params=params, depth=a.depth, world=a.world,
                       progress=None if a.quiet else progress,
                       progress_every=a.progress_every, max_seconds=a.time or 0)
     print(f"runs={res.runs} distinct_interleavings={res.distinct} "
@@ -323,8 +360,7 @@ def _search_progress(a, at_most=False):
 def _explore_dfs(a, scn, params, out_path, resumed):
     res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs,
                      max_seconds=a.time or 0, variant=a.variant,
-                     params=params, max_steps=a.max_steps, inject_faults=a.inject_faults,
-                     spurious_wakeups=a.spurious_wakeups,
+                     params=params, world=a.world,
                      progress=_search_progress(a), progress_every=a.progress_every,
                      resume=resumed, interruptible=True)
     print(f"executions={res.executions} distinct_interleavings={res.distinct} "
@@ -373,8 +409,7 @@ def _explore_dfs_split(a, scn, params, out_path, resumed):
     res = dfs_split.search_parallel(scn, jobs=a.jobs, bound=a.bound, dpor=a.dpor,
                                     max_executions=a.runs, max_seconds=a.time or 0,
                                     variant=a.variant, params=params,
-                                    max_steps=a.max_steps, inject_faults=a.inject_faults,
-                                    spurious_wakeups=a.spurious_wakeups, cluster=a.cluster,
+                                    world=a.world, cluster=a.cluster,
                                     cluster_timeout=a.cluster_timeout,
                                     progress=_search_progress(a, at_most=True),
                                     progress_every=a.progress_every, resume=resumed,

@@ -52,6 +52,7 @@ import time
 from . import _core
 from . import api
 from . import dfs_parts
+from . import kernsim_pb2 as pb
 from . import split_checkpoint
 from . import tasks
 from .errors import KernsimError, ScenarioError
@@ -64,16 +65,18 @@ MAX_DEPTH = 200
 ENUMERATION_CAP = 1_000_000  # executions per depth tried; far above what the target needs
 
 
-def enumerate_prefixes(scn, setup, world, bound, target, dpor=False):
+def enumerate_prefixes(scn, setup, spec, bound, target):
     """([(decisions, preemptions)], depth, executions run): at least
     `target` prefixes when the tree within `bound` (DPOR: what DPOR
     explores of it) has that many."""
     executions = 0
+    enum = type(spec)()
+    enum.CopyFrom(spec)
+    enum.strategy.bound, enum.strategy.single_bound = bound, True
+    enum.keep_going, enum.runs, enum.max_seconds = True, ENUMERATION_CAP, 0
     for d in range(1, MAX_DEPTH + 1):
-        opts = {"bound": bound, "dpor": bool(dpor), "iterative": False, "branch_depth": d,
-                "stop_on_failure": False, "max_executions": ENUMERATION_CAP,
-                "want_state": False}
-        res = api._call_core(_core.search, setup, opts, world, None, tasks.BIG, None, scn=scn)
+        res = api._call_core(_core.search, setup, enum.SerializeToString(), None, tasks.BIG,
+                             None, {"branch_depth": d, "want_state": False}, scn=scn)
         executions += res["executions"]
         f = res["failure"]
         if f is not None and f["kind"] == "replay_divergence":
@@ -89,11 +92,10 @@ def enumerate_prefixes(scn, setup, world, bound, target, dpor=False):
 
 
 def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_executions=0,
-                    max_seconds=0, variant="none", params=None, max_steps=0,
-                    inject_faults=False, spurious_wakeups=False, stop_on_failure=True,
+                    max_seconds=0, variant="none", params=None, stop_on_failure=True,
                     cluster=None, cluster_timeout=None, resume=None, progress=None,
                     progress_every=10000, prefixes_per_part=None, slice_executions=SLICE,
-                    hand_on=True, interruptible=False):
+                    hand_on=True, interruptible=False, world=None, **options):
     """api.search split over `jobs` processes (or, with `cluster`,
     tcp://HOST:PORT, over the Dask scheduler's workers); a
     merge.SplitSearchResult. progress(executions, distinct, bound,
@@ -103,18 +105,18 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
     counts then do not depend on timing; the split is slower).
     interruptible (local --jobs): Ctrl-C ends the split as a budget does,
     every part handing its work on (`.interrupted`; the checkpoint
-    continues it)."""
+    continues it). `world` and `options` set the World as for api.explore()."""
     jobs = max(1, int(jobs))
     max_executions = int(max_executions)
-    world = api._world_opts(max_steps, inject_faults, spurious_wakeups)
+    spec = api.search_spec(scn, variant, params, bound, dpor, iterative, 0, 0, stop_on_failure,
+                           api.world_spec(world, **options))
     setup = api._setup_for(scn, variant, params)
-    opts = {"bound": int(bound), "dpor": bool(dpor), "iterative": bool(iterative),
-            "stop_on_failure": bool(stop_on_failure)}
+    opts = {}  # each part's own budget and bound (dfs_parts)
     t0 = time.monotonic()
     before = {"executions": 0, "failures": 0}
     if resume is not None:
         c = api.load_checkpoint(resume) if isinstance(resume, str) else resume
-        api.check_resume(c, scn, variant, opts, split=True)
+        api.check_resume(c, spec, split=True)
         frontier, taken = split_checkpoint.load(c, jobs, slice_executions, dpor)
         before = {"executions": c.executions, "failures": c.failures}
         prefixes, depth, enum_execs = frontier.entries(), 0, 0
@@ -124,7 +126,7 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
         target = max(1, prefixes_per_part) * jobs
         # DPOR searches each bound afresh: each is enumerated, and split, alone.
         bounds = range(int(bound) + 1) if dpor and iterative else [int(bound)]
-        enumerated = {b: enumerate_prefixes(scn, setup, world, b, target, dpor) for b in bounds}
+        enumerated = {b: enumerate_prefixes(scn, setup, spec, b, target) for b in bounds}
         prefixes, depth, _ = enumerated[int(bound)]
         enum_execs = sum(e[2] for e in enumerated.values())
         if dpor:
@@ -132,7 +134,7 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
         else:
             frontier, taken = dfs_parts.Frontier(prefixes, jobs, int(slice_executions)), None
     deadline = t0 + float(max_seconds) if max_seconds else None
-    job = tasks.describe(scn, variant, params, world)
+    job = tasks.describe(scn, spec)
     tasks.remember(job, scn, setup)
     seen = {"executions": 0, "distinct": 0, "bound": 0, "failures": 0, "shown": 0}
 
@@ -154,16 +156,16 @@ def search_parallel(scn, jobs=2, bound=2, dpor=False, iterative=True, max_execut
                                                  slice_executions, stop_on_failure, count,
                                                  cluster, cluster_timeout, deadline, hand_on,
                                                  interruptible)
-    strat = api._dfs_strategy(bound, dpor)
-    out = merge_search(parts, jobs, time.monotonic() - t0, strat, variant)
+    out = merge_search(parts, jobs, time.monotonic() - t0, spec.strategy, variant)
     out.exhausted = out.exhausted and not frontier.size
     out.prefixes, out.split_depth, out.split_executions = len(prefixes), depth, enum_execs
     out.slices = len(parts)
     out.handed_on = sum(1 for p in parts if p.get("yielded"))
     out.interrupted = interrupted
+    header = pb.DfsCheckpoint.FromString(_core.checkpoint_header(spec.SerializeToString()))
     out.checkpoint = split_checkpoint.save(
-        api.checkpoint_header(scn, variant, params, world, opts), frontier, taken,
+        header, frontier, taken,
         before["executions"] + out.executions, before["failures"] + out.failures, out.exhausted)
     if out.failure is not None:
-        out.repro = api.make_repro(scn, variant, params, strat, world, out.failure)
+        out.repro = out.failure.repro
     return out

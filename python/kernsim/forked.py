@@ -14,6 +14,15 @@ handlers, no second flush of the caller's buffers. A worker that dies (a
 fault that corrupts the host heap: see "Faults in driver code") is reported
 with its signal.
 
+What is the standard library's and what is not. Calls and results travel
+over multiprocessing connections (framing, pickling, waiting on many).
+The workers are forked by hand, not multiprocessing.Process or a Pool: a
+Dask worker is a daemonic process, and multiprocessing refuses to start a
+child of one ("daemonic processes are not allowed to have children"), while
+a part on a cluster must fork (cluster.py); and a Pool neither says which
+worker runs which call nor shares a word per worker, which handing work on
+(below) needs.
+
 Handing work on. Each worker shares one word of memory with the caller
 (an anonymous shared mapping made before the fork): the caller writes the
 running call's number there to ask it to hand its work on. A part that
@@ -27,9 +36,9 @@ executions: a system call, and a byte left over when it came late.)
 """
 
 import mmap
+import multiprocessing
+import multiprocessing.connection
 import os
-import pickle
-import selectors
 import signal
 import struct
 
@@ -37,7 +46,7 @@ from . import errors
 from .errors import KernsimError
 
 _running = None  # in a worker: (shared word, number of the call it runs)
-_caller_fds = set()  # this process's ends of its workers' pipes: a new worker closes them
+_caller_conns = set()  # this process's ends of its workers' connections: a new worker closes them
 
 
 def yield_word():
@@ -57,27 +66,6 @@ def asked():
     return struct.unpack_from("<q", word)[0] >= n
 
 
-def _read_exact(fd, n):
-    buf = bytearray()
-    while len(buf) < n:
-        b = os.read(fd, n - len(buf))
-        if not b:
-            return None
-        buf += b
-    return bytes(buf)
-
-
-def _write_all(fd, data):
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _frame(obj):
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    return len(data).to_bytes(8, "little") + data
-
-
 def _outcome(fn, args):
     try:
         return ("ok", fn(*args))
@@ -87,29 +75,27 @@ def _outcome(fn, args):
         return ("error", f"{type(e).__name__}: {e}")
 
 
-def _serve(word, calls, results):
-    """A worker: calls in, results out, until the caller closes `calls`."""
+def _serve(word, conn):
+    """A worker: calls in, results out, until the caller closes `conn`."""
     global _running
     while True:
-        size = _read_exact(calls, 8)
-        data = size and _read_exact(calls, int.from_bytes(size, "little"))
-        if data is None:
-            return
-        n, fn, args = pickle.loads(data)
-        _running = (word, n)
         try:
-            out = _frame(_outcome(fn, args))
-        except Exception as e:  # noqa: BLE001 - a result that does not pickle
-            out = _frame(("error", f"its result cannot be sent back: {e}"))
+            n, fn, args = conn.recv()
+        except EOFError:
+            return
+        _running = (word, n)
+        out = _outcome(fn, args)
         _running = None
-        _write_all(results, out)
+        try:
+            conn.send(out)
+        except (TypeError, AttributeError, ValueError) as e:  # a result that does not pickle
+            conn.send(("error", f"its result cannot be sent back: {e}"))
 
 
 class Worker:
     def __init__(self):
         self.word = mmap.mmap(-1, 8)  # shared with the child: MAP_SHARED | MAP_ANONYMOUS
-        calls_r, self.calls = os.pipe()
-        self.results, results_w = os.pipe()
+        self.conn, child = multiprocessing.Pipe()
         self.pid = os.fork()
         if self.pid == 0:
             status = 0
@@ -117,47 +103,41 @@ class Worker:
                 # Ctrl-C at a terminal reaches the whole process group: the
                 # caller decides what it means for the calls (run_pool).
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
-                # Else a worker would hold its siblings' calls pipes open
+                # Else a worker would hold its siblings' connections open
                 # and they would never see the caller close them.
-                for fd in _caller_fds | {self.calls, self.results}:
-                    os.close(fd)
-                _caller_fds.clear()
-                _serve(self.word, calls_r, results_w)
-            except BaseException:  # noqa: BLE001 - a pipe is gone: the caller will say so
+                for c in _caller_conns | {self.conn}:
+                    c.close()
+                _caller_conns.clear()
+                _serve(self.word, child)
+            except BaseException:  # noqa: BLE001 - a connection is gone: the caller will say so
                 status = 1
             finally:
                 os._exit(status)
-        os.close(calls_r)
-        os.close(results_w)
-        _caller_fds.update((self.calls, self.results))
+        child.close()
+        _caller_conns.add(self.conn)
         self.sent = 0      # calls sent: the number of the one it runs
         self.tag = None    # of the call it runs
         self.asked = False  # to hand that call's work on
-        self.got = bytearray()
         self.closed = False
 
     def send(self, tag, fn, args):
         self.sent += 1
-        self.tag, self.asked, self.got = tag, False, bytearray()
-        _write_all(self.calls, _frame((self.sent, fn, tuple(args))))
+        self.tag, self.asked = tag, False
+        self.conn.send((self.sent, fn, tuple(args)))
 
     def ask_to_yield(self):
         self.asked = True
         struct.pack_into("<q", self.word, 0, self.sent)
 
     def read(self):
-        """The call's outcome once all of it has come; None before. A
-        worker that ended without sending it is a KernsimError."""
-        b = os.read(self.results, 1 << 20)
-        if not b:
+        """The call's outcome (the worker sends it whole). A worker that
+        ended without sending it is a KernsimError."""
+        try:
+            return self.conn.recv()
+        except EOFError:
             self.close()
-            raise KernsimError(f"worker process {self.pid} {self.how} before reporting a result")
-        self.got += b
-        if len(self.got) < 8 or len(self.got) < 8 + int.from_bytes(self.got[:8], "little"):
-            return None
-        out = pickle.loads(self.got[8:])
-        self.got = bytearray()
-        return out
+            raise KernsimError(f"worker process {self.pid} {self.how} before reporting a "
+                               f"result") from None
 
     def close(self, kill=False):
         """Ends the worker (at once, if kill) and waits for it."""
@@ -169,12 +149,8 @@ class Worker:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        for fd in (self.calls, self.results):
-            _caller_fds.discard(fd)
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        _caller_conns.discard(self.conn)
+        self.conn.close()
         try:
             _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
@@ -208,8 +184,7 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
     asks every running call to hand its work on, whose results still come
     to on_result; a second Ctrl-C is a KeyboardInterrupt. If a call fails,
     or the caller is interrupted, the workers are killed."""
-    idle, busy = [], {}  # busy: results fd -> Worker
-    sel = selectors.DefaultSelector()
+    idle, busy = [], {}  # busy: connection -> Worker
     ok = False
     stop = []  # Ctrl-C came
 
@@ -238,8 +213,7 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
                     break
                 w = idle.pop() if idle else Worker()
                 w.send(*call)
-                busy[w.results] = w
-                sel.register(w.results, selectors.EVENT_READ)
+                busy[w.conn] = w
             if not busy:
                 ok = True
                 return bool(stop)
@@ -247,13 +221,9 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
                 ask(lambda tags: tags)
             elif steal is not None and len(busy) < max(1, at_once):
                 ask(steal)
-            for key, _ in sel.select():
-                w = busy[key.fd]
+            for conn in multiprocessing.connection.wait(list(busy)):
+                w = busy.pop(conn)
                 out = w.read()
-                if out is None:
-                    continue
-                sel.unregister(key.fd)
-                del busy[key.fd]
                 idle.append(w)
                 on_result(w.tag, _result(w, out))
     finally:
@@ -261,7 +231,6 @@ def run_pool(next_call, on_result, at_once, steal=None, interruptible=False):
             signal.signal(signal.SIGINT, old)
         for w in idle + list(busy.values()):
             w.close(kill=not ok)
-        sel.close()
 
 
 def run_one(fn, *args):

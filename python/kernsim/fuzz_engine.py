@@ -57,11 +57,10 @@ class Fuzzer:
                  world=None, batch=BATCH, on_find=None):
         self.desc = desc
         self.variant = variant
-        self.world = dict(world or {})
-        from . import api  # the hang limit set for this process (--hang-limit)
-        self.world.setdefault("hang_ms", api._hang_ms)
+        from . import api  # World options, and this process's hang limit (--hang-limit)
+        self.world = api.world_spec(**dict(world or {}))
         self.camp = _core.FuzzCampaign(desc.SerializeToString(), variant, seed & (2**64 - 1),
-                                       self.world, batch)
+                                       self.world.SerializeToString(), batch)
         self.corpus_dir = corpus_dir
         self.out_dir = out_dir
         self.known = set()      # corpus file names already loaded

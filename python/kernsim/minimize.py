@@ -68,9 +68,7 @@ def _scenario_of(r, path):
     if repro_io.is_program(r):
         return _program_scenario(r), {}
     _, scn = api._repro_setup(r, path)
-    import ast
-    params = {k: ast.literal_eval(v) for k, v in r.scenario.params.items()}
-    return scn, params
+    return scn, api.scenario_params(r.scenario.params, path)
 
 
 def _search(scn, params, r, bound, budget, fewest_steps, clock, dpor=True):
@@ -80,10 +78,7 @@ def _search(scn, params, r, bound, budget, fewest_steps, clock, dpor=True):
     def one(with_dpor, left):
         return api.search(scn, bound=bound, dpor=with_dpor, iterative=True,
                           max_executions=budget, max_seconds=left, variant=r.variant,
-                          params=params, max_steps=r.world.max_steps,
-                          inject_faults=r.world.inject_faults,
-                          spurious_wakeups=r.world.spurious_wakeups,
-                          want_kind=r.expected.kind, want_signature=r.expected.signature,
+                          params=params, world=r.world, want_kind=r.expected.kind, want_signature=r.expected.signature,
                           fewest_steps=fewest_steps)
 
     left = clock.left()
@@ -118,7 +113,7 @@ def _minimize(r, path, budget, programs, seconds):
     best = r
     if found and (res.failure.preemptions, res.failure.steps) < \
             (before.preemptions, before.steps):
-        best = _rebuild(r, res.failure, "minimize")
+        best = _found(r, res.failure)
     after = api.run_repro(best, path)
     out = MinimizeResult(best, before.preemptions, after.preemptions, before.steps,
                          after.steps, executions=res.executions if res else 0)
@@ -128,17 +123,12 @@ def _minimize(r, path, budget, programs, seconds):
     return out
 
 
-def _rebuild(r, failure, how):
-    nr = copy.deepcopy(r)
-    del nr.schedule.decision[:]
-    repro_io.decisions_to_proto(failure.decisions, nr.schedule)
-    nr.execution = failure.execution
-    nr.found_by.name = how
-    nr.expected.kind = failure.kind
-    nr.expected.signature = failure.signature
-    nr.expected.message = failure.message
-    nr.expected.trace_hash = failure.hash
-    nr.expected.steps = failure.steps
+def _found(r, failure):
+    """The repro of a search's failure (runner/repro_build.cc wrote it),
+    said to be the minimizer's, keeping the original's fixed mark."""
+    nr = failure.repro
+    nr.found_by.name = "minimize"
+    nr.expect_fixed = r.expect_fixed
     return nr
 
 
@@ -155,7 +145,7 @@ def _try_program(out, prog, bound, budget, clock):
     out.executions += res.executions
     if res.failure is None:
         return None
-    return _rebuild(cand, res.failure, "minimize")
+    return _found(cand, res.failure)
 
 
 def _shrink_program(out, path, bound, budget, clock):

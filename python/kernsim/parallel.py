@@ -34,10 +34,13 @@ def check_strategy(strategy):
                                f"({why})")
 
 
-def _pilot_k(setup, strat, world):
+def _pilot_k(setup, spec):
     """PCT's step estimate from a few executions (what one process would learn)."""
-    res = _core.explore(setup, dict(strat, pct_steps=0), 20, 0, world, False, None, 10 ** 12,
-                        False)
+    pilot = type(spec)()
+    pilot.CopyFrom(spec)
+    pilot.strategy.pct_steps, pilot.runs, pilot.first_execution = 0, 20, 0
+    pilot.keep_going, pilot.collect_failures, pilot.max_seconds = True, False, 0
+    res = _core.explore(setup, pilot.SerializeToString(), None, 10 ** 12)
     return max(1, res["max_steps"])
 
 
@@ -53,26 +56,25 @@ def chunks(first, runs, jobs):
 
 
 def explore_parallel(scn, jobs=2, strategy="pct", runs=1000, seed=0, variant="none",
-                     params=None, depth=3, pct_steps=0, max_steps=0, inject_faults=False,
-                     spurious_wakeups=False, first_execution=0, stop_on_failure=True,
-                     cluster=None, cluster_timeout=None):
+                     params=None, depth=3, pct_steps=0, first_execution=0, stop_on_failure=True,
+                     cluster=None, cluster_timeout=None, world=None, **options):
     """Runs the campaign `api.explore` would, in `jobs` parts at once (on the
     Dask scheduler at `cluster`, tcp://HOST:PORT, when given). With
     stop_on_failure each part stops at its own first failure."""
     check_strategy(strategy)
     jobs = max(1, int(jobs))
-    strat = api._strategy(strategy, seed, depth, pct_steps)
-    world = api._world_opts(max_steps, inject_faults, spurious_wakeups)
+    spec = api.run_spec(scn, variant, params, api.strategy_spec(strategy, seed, depth, pct_steps),
+                        api.world_spec(world, **options), keep_going=not stop_on_failure,
+                        collect_failures=True)
     setup = api._setup_for(scn, variant, params)
     if strategy == "pct" and not pct_steps:
-        strat["pct_steps"] = api._call_core(_pilot_k, setup, strat, world, scn=scn)
-    job = tasks.describe(scn, variant, params, world)
+        spec.strategy.pct_steps = api._call_core(_pilot_k, setup, spec, scn=scn)
+    job = tasks.describe(scn, spec)
     tasks.remember(job, scn, setup)
-    calls = [(tasks.seed_chunk, (job, strat, f, n, bool(stop_on_failure)))
-             for f, n in chunks(first_execution, runs, jobs)]
+    calls = [(tasks.seed_chunk, (job, f, n)) for f, n in chunks(first_execution, runs, jobs)]
     t0 = time.monotonic()
     results = tasks.run_all(calls, cluster, cluster_timeout)
-    out = merge_campaign(results, jobs, time.monotonic() - t0, strat)
+    out = merge_campaign(results, jobs, time.monotonic() - t0, spec.strategy)
     if out.failure is not None:
-        out.repro = api.make_repro(scn, variant, params, strat, world, out.failure)
+        out.repro = out.failure.repro
     return out

@@ -35,9 +35,7 @@ def _same(f, r):
 def _campaign(scn, params, r, runs):
     fb = r.found_by
     common = dict(strategy=fb.name, seed=fb.seed, variant=r.variant, params=params,
-                  depth=fb.pct_depth or 3, pct_steps=fb.pct_steps,
-                  max_steps=r.world.max_steps, inject_faults=r.world.inject_faults,
-                  spurious_wakeups=r.world.spurious_wakeups)
+                  depth=fb.pct_depth or 3, pct_steps=fb.pct_steps, world=r.world)
     if fb.name == "random" or fb.pct_steps:
         one = api.explore(scn, runs=1, first_execution=r.execution, **common)
         if _same(one.failure, r):
@@ -79,7 +77,9 @@ def _rerecord(r, path, runs, bound):
                 f"{path}: {how} found no {r.expected.kind} {r.expected.signature} in {n} "
                 f"executions: the bug was fixed (then: kernsim mark-fixed "
                 f"{shlex.quote(path)}) or moved")
-        new = minimize._rebuild(r, res.failure, r.found_by.name or "dfs")
+        new = res.failure.repro
+        if r.found_by.name:
+            new.found_by.CopyFrom(r.found_by)  # re-recorded, still first found that way
     if not repro_io.is_program(new):
         new.scenario.CopyFrom(r.scenario)  # keep the module path as written
     return new, how, n

@@ -13,7 +13,8 @@ from .errors import ReproError
 
 
 def save(header, frontier, taken, executions, failures, exhausted):
-    """The checkpoint: `header` (api.checkpoint_header) with the work left."""
+    """The checkpoint: `header` (a DfsCheckpoint saying what is searched,
+    _core.checkpoint_header) with the work left."""
     c = header
     c.split, c.exhausted = True, exhausted
     c.executions, c.failures = executions, failures

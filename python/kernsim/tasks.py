@@ -4,14 +4,15 @@ A part is a plain function of picklable arguments, so the same part runs in
 a child forked on this machine (`--jobs`, forked.py) or as a task on a Dask
 worker (`--cluster`, cluster.py): a chunk of a random/PCT campaign's
 executions (seed_chunk), or a DFS search restricted to some subtrees
-(dfs_part). What to run is a `job`: a Program's bytes (the whole scenario),
-or a Python scenario's script path, name, variant and parameters, imported
-again where the part runs (a cluster's workers must see the script at the
-same path).
+(dfs_part). What to run is a `job`: the run's RunSpec (serialized; a
+Program scenario is all in it), and for a Python scenario the script's path,
+imported again where the part runs (a cluster's workers must see the script
+at the same path).
 """
 
 from . import _core
 from . import api
+from . import kernsim_pb2 as pb
 from . import forked
 from .errors import ScenarioError
 from .scenario import load_module, scenarios_in
@@ -19,14 +20,12 @@ from .scenario import load_module, scenarios_in
 BIG = 10 ** 12  # no progress callbacks in a part
 
 
-def describe(scn, variant, params, world):
-    """The job of a scenario run: what every part of a split runs."""
-    job = {"world": dict(world)}
-    if scn.program:
-        job["program"] = api._setup_for(scn, variant, params)
-    else:
-        job.update(module=scn.module_file, name=scn.name, variant=variant,
-                   params=dict(params or {}))
+def describe(scn, spec):
+    """The job of a run of `scn` as RunSpec `spec` describes it: what every
+    part of a split runs."""
+    job = {"spec": spec.SerializeToString()}
+    if not scn.program:
+        job["module"] = scn.module_file
     return job
 
 
@@ -34,35 +33,39 @@ _RESOLVED = {}  # job key -> (Scenario, set-up function), per process
 
 
 def _key(job):
-    return (job["module"], job["name"], job["variant"], repr(sorted(job["params"].items())))
+    return (job["module"], job["spec"])
 
 
 def remember(job, scn, setup):
     """Lets parts forked from this process use `setup` without importing the
     script again."""
-    if "program" not in job:
+    if "module" in job:
         _RESOLVED[_key(job)] = (scn, setup)
 
 
 def _resolve(job):
-    if "program" in job:
-        return None, job["program"]
+    """(Scenario or None, set-up function or None, RunSpec) of a job."""
+    spec = pb.RunSpec.FromString(job["spec"])
+    if "module" not in job:
+        return None, None, spec
     key = _key(job)
     if key not in _RESOLVED:
+        name = spec.scenario.name
         found = scenarios_in(load_module(job["module"]))
-        if job["name"] not in found:
-            raise ScenarioError(f"{job['module']} has no scenario '{job['name']}' here")
-        scn = found[job["name"]]
-        _RESOLVED[key] = (scn, api._setup_for(scn, job["variant"], job["params"]))
-    return _RESOLVED[key]
+        if name not in found:
+            raise ScenarioError(f"{job['module']} has no scenario '{name}' here")
+        scn = found[name]
+        params = api.scenario_params(spec.scenario.params, job["module"])
+        _RESOLVED[key] = (scn, api._setup_for(scn, spec.variant, params))
+    return _RESOLVED[key] + (spec,)
 
 
-def seed_chunk(job, strat, first, runs, stop_on_failure):
+def seed_chunk(job, first, runs):
     """Executions first .. first+runs-1 of a campaign; the first failure of
-    every (kind, signature) comes back."""
-    scn, setup = _resolve(job)
-    return api._call_core(_core.explore, setup, strat, int(runs), int(first), job["world"],
-                          bool(stop_on_failure), None, BIG, True, scn=scn)
+    every (kind, signature) comes back, each with its repro."""
+    scn, setup, spec = _resolve(job)
+    spec.first_execution, spec.runs = int(first), int(runs)
+    return api._call_core(_core.explore, setup, spec.SerializeToString(), None, BIG, scn=scn)
 
 
 def dfs_part(job, opts, prefixes):
@@ -72,14 +75,25 @@ def dfs_part(job, opts, prefixes):
     every (kind, signature), with opts["want_remainder"] the work its budget
     left ("remainder", prefixes as bytes), also when the split asked for it
     early ("yielded": forked.py, handing work on), with DPOR the
-    alternatives its races asked for at prefix decisions ("requests")."""
-    scn, setup = _resolve(job)
-    o = dict(opts, prefixes=[p if isinstance(p, bytes) else tuple(p) for p in prefixes],
-             collect_hashes=True, collect_failures=True, want_state=False)
+    alternatives its races asked for at prefix decisions ("requests").
+    opts: the part's own budget and bound ("max_executions", "max_seconds",
+    "bound", "iterative") and the split's options (_core.search `split`)."""
+    scn, setup, spec = _resolve(job)
+    split = dict(opts)
+    for key, field in (("max_executions", "runs"), ("max_seconds", "max_seconds")):
+        if key in split:
+            setattr(spec, field, split.pop(key))
+    if "bound" in split:
+        spec.strategy.bound = int(split.pop("bound"))
+    if "iterative" in split:
+        spec.strategy.single_bound = not split.pop("iterative")
+    split.update(prefixes=[p if isinstance(p, bytes) else tuple(p) for p in prefixes],
+                 collect_hashes=True, want_state=False)
     if forked.yield_word() is not None:
-        o["yield_word"], o["yield_call"] = forked.yield_word()
-    res = api._call_core(_core.search, setup, o, job["world"], None, BIG, None, scn=scn)
-    res.pop("state", None)  # a part is not resumable (see dfs_split.py)
+        split["yield_word"], split["yield_call"] = forked.yield_word()
+    res = api._call_core(_core.search, setup, spec.SerializeToString(), None, BIG, None, split,
+                         scn=scn)
+    res.pop("checkpoint", None)  # a part is not resumable (see dfs_split.py)
     res.pop("prefixes", None)
     return res
 

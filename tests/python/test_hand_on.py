@@ -20,8 +20,10 @@ ALL = 10 ** 9
 
 def _job(params=None):
     scn = kernsim.resolve(PROGRAM)
-    world = api._world_opts(0, False, False)
-    return scn, tasks.describe(scn, "no_done_check", params, world)
+    spec = api.search_spec(scn, "no_done_check", params, bound=2, dpor=False, iterative=True,
+                           max_executions=0, max_seconds=0, stop_on_failure=False,
+                           world=api.world_spec())
+    return scn, tasks.describe(scn, spec)
 
 
 def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
@@ -34,8 +36,7 @@ def test_a_part_asked_to_yield_hands_the_rest_on_exactly(monkeypatch):
     word = mmap.mmap(-1, 8)
     struct.pack_into("<q", word, 0, 7)
     monkeypatch.setattr(forked, "_running", (word, 7))
-    opts = {"bound": 2, "dpor": False, "iterative": True, "stop_on_failure": False,
-            "max_executions": ALL, "want_remainder": True}
+    opts = {"max_executions": ALL, "want_remainder": True}
     first = tasks.dfs_part(job, opts, [([], 0)])
     assert first["yielded"] and 0 < first["executions"] < one.executions
     assert first["remainder"] and not first["exhausted"]
@@ -76,24 +77,17 @@ def test_an_idle_worker_asks_the_longest_running_call():
     assert offered[0] == [1]  # once `quick` was done, only the spinner ran
 
 
-def _outcome(w):
-    out = None
-    while out is None:
-        out = w.read()
-    return out
-
-
 def test_a_request_that_comes_after_its_call_ended_asks_nothing_of_the_next():
     w = forked.Worker()
     try:
         w.send(1, spin_until_asked, (30,))
         w.ask_to_yield()
-        assert _outcome(w) == ("ok", "asked")
+        assert w.read() == ("ok", "asked")
         w.send(2, quick, ())
         time.sleep(0.1)  # call 2 is over, its outcome not read yet: a late request
         w.ask_to_yield()
-        assert _outcome(w) == ("ok", "done")
+        assert w.read() == ("ok", "done")
         w.send(3, spin_until_asked, (0.5,))
-        assert _outcome(w) == ("ok", "never asked")
+        assert w.read() == ("ok", "never asked")
     finally:
         w.close(kill=True)
