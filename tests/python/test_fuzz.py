@@ -141,6 +141,18 @@ def test_cli_fuzz(cli, tmp_path):
     repro = next(p for p in os.listdir(out) if p.endswith(".repro.txtpb"))
     r2 = cli("replay", str(out / repro))
     assert r2.returncode == 0, r2.stdout + r2.stderr
+    # Its minimized input is an input of the libFuzzer entry points too:
+    # one generator, one input format.
+    import subprocess
+    import kernsim
+    build = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(kernsim.__file__))))
+    runner = os.path.join(build, "fuzz", "ks_fuzz_sample_run")
+    inp = out / repro.replace(".repro.txtpb", ".input")
+    if os.path.exists(runner):
+        r3 = subprocess.run([runner, str(inp)], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, KERNSIM_VARIANT="no_done_check",
+                                     KERNSIM_FUZZ_CONTINUE="1", KERNSIM_REPRO_DIR=str(tmp_path / "r")))
+        assert r3.returncode == 1 and "stuck:cv_wait:r_cv" in r3.stderr, r3.stderr
 
 
 def test_cli_fuzz_bad_input(cli, tmp_path):
