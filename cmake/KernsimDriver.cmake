@@ -31,17 +31,24 @@ elseif(KS_DRIVER_COVERAGE)
 else()
   set(KS_DRIVER_COVERAGE_FLAGS "")
 endif()
+# The race-instrumented build (RACE; build-driver --race): the compiler's
+# ThreadSanitizer instrumentation, linked without its runtime; kernsim's
+# own (kernel_model/abi_tsan.cc) checks the accesses when a World detects
+# races. No edge coverage there: the fuzzer loads the plain build.
+set(KS_DRIVER_RACE_FLAGS -fsanitize=thread)
 set(KS_PERSONALITIES illumos freebsd)
 set(KS_INCLUDE_illumos ${KS_ROOT}/kernel_model/illumos ${KS_ROOT}/kernel_model/abi)
 set(KS_INCLUDE_freebsd ${KS_ROOT}/kernel_model/freebsd ${KS_ROOT}/kernel_model/abi)
 
 # kernsim_add_driver(<name> PERSONALITY <illumos|freebsd> SOURCES <c files>...
 #                    [DEFINES <NAME[=value]>...] [OUTPUT_DIRECTORY <dir>]
-#                    [NO_COVERAGE])
+#                    [NO_COVERAGE] [RACE])
 # builds <dir>/<name>.so (default: the build's driver directory, where
-# drivers are found by name).
+# drivers are found by name), and with RACE also <dir>/race/<name>.so, the
+# race-instrumented build a World that detects races loads.
 function(kernsim_add_driver name)
-  cmake_parse_arguments(D "NO_COVERAGE" "PERSONALITY;OUTPUT_DIRECTORY" "SOURCES;DEFINES" ${ARGN})
+  cmake_parse_arguments(D "NO_COVERAGE;RACE" "PERSONALITY;OUTPUT_DIRECTORY" "SOURCES;DEFINES"
+                        ${ARGN})
   set(cov ${KS_DRIVER_COVERAGE_FLAGS})
   if(D_NO_COVERAGE)
     set(cov "")
@@ -61,6 +68,18 @@ function(kernsim_add_driver name)
     -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
   target_link_options(ks_module_${name} PRIVATE ${KS_DRIVER_LDFLAGS})
   add_dependencies(ks_driver_modules ks_module_${name})
+  if(D_RACE AND NOT KS_LIBFUZZER)
+    add_library(ks_module_race_${name} MODULE ${D_SOURCES})
+    set_target_properties(ks_module_race_${name} PROPERTIES PREFIX "" SUFFIX ".so"
+      OUTPUT_NAME ${name} LIBRARY_OUTPUT_DIRECTORY ${D_OUTPUT_DIRECTORY}/race
+      C_VISIBILITY_PRESET hidden)
+    target_include_directories(ks_module_race_${name} PRIVATE ${KS_INCLUDE_${D_PERSONALITY}})
+    target_compile_definitions(ks_module_race_${name} PRIVATE ${D_DEFINES})
+    target_compile_options(ks_module_race_${name} PRIVATE ${KS_DRIVER_CFLAGS}
+      ${KS_DRIVER_RACE_FLAGS} -ffile-prefix-map=${CMAKE_SOURCE_DIR}/=)
+    target_link_options(ks_module_race_${name} PRIVATE ${KS_DRIVER_LDFLAGS})
+    add_dependencies(ks_driver_modules ks_module_race_${name})
+  endif()
 endfunction()
 if(NOT TARGET ks_driver_modules)
   add_custom_target(ks_driver_modules ALL)

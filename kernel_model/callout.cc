@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernel_model/race.h"
 #include "kernel_model/services.h"
 
 namespace ks::km {
@@ -58,6 +59,7 @@ void callout_main(void* arg) {
              std::string("callout_returned_holding:") + w.name(k.held[k.nheld - 1]));
   c.state = CalloutState::kDone;
   w.obj(c.obj).owner = 0;
+  race_release(w, c.obj);
   while (Tid t = w.wq_pop(c.obj)) w.sim().wake(t, 0);
 }
 
@@ -65,6 +67,8 @@ void fire(void* arg, uint64_t) {
   Callout& c = *static_cast<Callout*>(arg);
   c.state = CalloutState::kFired;
   c.thread = c.w->spawn(c.name, callout_main, &c, /*daemon=*/false, kCtxSoft);
+  // Started by the clock, not by whichever thread ran when it fired.
+  race_restart(*c.w, c.thread, c.obj);
   c.w->obj(c.obj).owner = c.thread;
 }
 
@@ -91,6 +95,7 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
   c->fn = fn;
   c->arg = arg;
   if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c->obj, deadline_ns);
+  race_release(w, c->obj);
   c->timer = w.sim().add_timer(deadline_ns, fire, c.get());
   t.all.push_back(std::move(c));
   return t.all.back()->id;
@@ -114,6 +119,7 @@ int callout_untimeout(World& w, uint64_t id) {
         w.wq_push(c->obj, w.self_tid());
         w.sim().block(kEvUntimeout, c->obj);
       }
+      race_acquire(w, c->obj);  // the callback ran before untimeout returns
       return 0;
     default:
       return 0;

@@ -7,6 +7,7 @@
 
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
+#include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -212,6 +213,7 @@ void boot_load_started(World& w) {
 
 void boot_load_finished(World& w) {
   DevSwitch& d = devsw(w);
+  race_release(w, d.boot_gate);
   if (d.loads_pending == 0 || --d.loads_pending > 0) return;
   while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
 }
@@ -224,6 +226,7 @@ void wait_for_boot(World& w) {
     w.wq_push(d.boot_gate, w.self_tid());
     w.sim().block(kEvModload, d.boot_gate);
   }
+  if (d.boot_gate) race_acquire(w, d.boot_gate);
 }
 
 }  // namespace ks::km

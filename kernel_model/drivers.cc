@@ -65,7 +65,9 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
 }
 
 void load_driver(World& w, const std::string& spec, const std::string& variant) {
-  Module& m = driver_module(spec, variant);
+  const WorldOptions& o = w.options();
+  Module& m = driver_module(o.detect_races || o.preempt_at_access ? race_module_spec(spec) : spec,
+                            variant);
   const ks_driver_desc* d = m.desc();
   PersonalityLoader load = find_loader(d->personality);
   const std::string& name = m.name();

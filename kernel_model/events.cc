@@ -12,6 +12,7 @@ const char* const kEventNames[] = {
     "user_mem", "vnode_io", "modload", "minor_node", "soft_state",
     "rw_tryupgrade", "rw_downgrade", "sema_tryp", "taskq_create", "taskq_destroy",
     "taskq_idle",
+    "access",
 };
 static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
               "kEventNames must name every KEvent");

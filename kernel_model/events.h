@@ -51,6 +51,7 @@ enum KEvent : uint16_t {
   kEvTaskqCreate,
   kEvTaskqDestroy,
   kEvTaskqIdle,   // a taskq worker sleeps for work
+  kEvAccess,      // driver memory another thread touched (preempt_at_access): a0 size, a1 write
   kEvLast
 };
 

@@ -207,3 +207,22 @@ void kmem_free(World& w, void* p, size_t size, const char* op) {
 }
 
 }  // namespace ks::km
+
+namespace ks::km {
+
+const KmemHdr* kmem_containing(World& w, const void* p, uint64_t* offset) {
+  KmemState& k = w.kmem();
+  auto a = reinterpret_cast<const char*>(p);
+  if (!k.base || a < k.base || a >= k.base + k.used) return nullptr;
+  const KmemHdr* found = nullptr;
+  for_each_buffer(k, [&](const KmemHdr* h) {
+    auto buf = reinterpret_cast<const char*>(h + 1);
+    if (a >= buf && a < buf + h->size) {
+      found = h;
+      *offset = static_cast<uint64_t>(a - buf);
+    }
+  });
+  return found;
+}
+
+}  // namespace ks::km

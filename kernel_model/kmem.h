@@ -60,5 +60,8 @@ size_t kmem_size(World& w, void* p);
 // not the start of a buffer of this World: what a personality checks before
 // trusting a pointer a driver hands back (a vnode, a port).
 const KmemHdr* kmem_buffer(World& w, const void* p);
+// The buffer (live or freed) whose bytes hold p, and p's offset in it; null
+// if none. A walk of the arena: for reports, not for hot paths.
+const KmemHdr* kmem_containing(World& w, const void* p, uint64_t* offset);
 
 }  // namespace ks::km

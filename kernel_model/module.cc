@@ -122,6 +122,20 @@ std::string resolve_name(const std::string& name) {
 
 }  // namespace
 
+std::string race_module_spec(const std::string& spec) {
+  if (module_spec_is_path(spec)) return spec;
+  std::string tried;
+  for (auto& d : driver_path()) {
+    std::string p = d + "/race/" + spec + ".so";
+    if (access(p.c_str(), F_OK) == 0) return p;
+    tried += (tried.empty() ? "" : ", ") + d + "/race";
+  }
+  throw ModuleError("no race-instrumented build of driver '" + spec + "' (no " + spec +
+                    ".so in " + (tried.empty() ? "an empty driver path" : tried) +
+                    "): build one with kernsim_add_driver(" + spec +
+                    " ... RACE) or kernsim build-driver --race");
+}
+
 bool module_spec_is_path(const std::string& spec) {
   return spec.find('/') != std::string::npos ||
          (spec.size() > 3 && spec.compare(spec.size() - 3, 3, ".so") == 0);

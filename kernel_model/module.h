@@ -92,6 +92,10 @@ class Module {
 // `personality` non-empty, a module registered for another personality is
 // refused. Throws ModuleError.
 Module& module_open(const std::string& spec, const std::string& personality = "");
+// What a race-detecting World loads for `spec`: a driver named by name is
+// its race-instrumented build (<dir>/race/NAME.so in the driver path); a
+// path is taken as it is.
+std::string race_module_spec(const std::string& spec);
 
 // True when `spec` names a file rather than a registered name.
 bool module_spec_is_path(const std::string& spec);

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "kernel_model/race.h"
+
 namespace ks::km {
 
 namespace {
@@ -24,6 +26,7 @@ int take(World& w, ObjId s, bool sig) {
     }
   }
   w.obj(s).count--;
+  race_acquire(w, s);
   return 0;
 }
 }  // namespace
@@ -52,6 +55,7 @@ bool sema_tryp(World& w, ObjId s) {
     return false;
   }
   o.count--;
+  race_acquire(w, s);
   return true;
 }
 
@@ -63,6 +67,7 @@ void sema_v(World& w, ObjId s) {
   o.last_waker = w.self_tid();
   o.last_wake_kind = kEvSemaV;
   o.last_wake_sleepers = o.wq_head ? 1 : 0;
+  race_release(w, s);
   if (Tid t = w.wq_pop(s)) w.sim().wake(t, 0);
 }
 

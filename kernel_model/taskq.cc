@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/race.h"
 #include "kernel_model/services.h"
 
 namespace ks::km {
@@ -100,7 +101,9 @@ void worker_main(void* arg) {
     tq.q.pop_front();
     tq.running++;
     w.sim().point(kEvTaskqExec, tq.obj, e.id);
+    race_acquire(w, kRaceKeyTask | (uint64_t(tq.obj) << 32) | e.id);
     e.fn(e.arg);
+    race_release(w, tq.obj);
     KThread& k = w.self();
     if (k.nheld)
       w.misuse(std::string("a task of taskq ") + tq.name + " returned holding " +
@@ -171,6 +174,7 @@ uint64_t taskq_dispatch(World& w, ObjId o, void (*fn)(void*), void* arg, int fla
     }
   }
   TaskqEntry e{fn, arg, tq->next_id++};
+  race_release(w, kRaceKeyTask | (uint64_t(o) << 32) | e.id);
   if (flags & kTqFront) tq->q.push_front(e); else tq->q.push_back(e);
   if (Tid t = w.wq_pop(tq->work)) w.sim().wake(t, 0);
   return e.id;
@@ -185,6 +189,7 @@ void taskq_wait(World& w, ObjId o) {
     w.wq_push(o, w.self_tid());
     w.sim().block(kEvTaskqWait, o);
   }
+  race_acquire(w, o);
 }
 
 void taskq_destroy(World& w, ObjId o) {

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -58,9 +59,11 @@ void World::held_push(ObjId lock) {
              std::to_string(kMaxHeld) + " locks",
          "too_many_locks");
   k.held[k.nheld++] = lock;
+  race_acquire(*this, lock);
 }
 
 void World::held_pop(ObjId lock) {
+  race_release(*this, lock);
   KThread& k = self();
   for (int i = k.nheld - 1; i >= 0; i--) {
     if (k.held[i] != lock) continue;

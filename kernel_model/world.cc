@@ -1,5 +1,7 @@
 #include "kernel_model/world.h"
 
+#include "kernel_model/race.h"
+
 #include <cstring>
 
 #include "kernel_model/kmem.h"
@@ -55,7 +57,9 @@ World::~World() = default;
 
 Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, ThreadCtx ctx) {
   kthreads_.emplace_back();
-  return sim_.spawn(name, fn, arg, daemon, ctx);
+  Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
+  race_fork(*this, t);
+  return t;
 }
 
 ObjId World::new_obj(KObjKind kind, const char* name) {
@@ -174,6 +178,8 @@ RunStatus World::run() {
 
 void World::teardown_thread(void* arg) {
   World* w = static_cast<World*>(arg);
+  // Everything ran before teardown: the user threads are gone.
+  race_join_all(*w);
   // Hooks may register further hooks (a driver's detach closes a taskq).
   for (size_t i = 0; i < w->teardown_.size(); i++) w->teardown_[i]();
 }

@@ -39,6 +39,8 @@ struct WorldOptions {
   bool inject_faults = false;     // allocation failure, I/O errors, pages gone
   bool spurious_wakeups = false;  // cv waiters may wake with no signal
   bool witness = true;            // lock-order checking
+  bool detect_races = false;      // instrumented driver accesses checked (race.h)
+  bool preempt_at_access = false;  // ... and a scheduling point when shared
 };
 
 enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };
@@ -179,7 +181,7 @@ class World {
   KmemState& kmem();
   std::shared_ptr<void>& component(int slot) { return components_[slot]; }
   enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotIllumos,
-                       kSlotFreebsd, kSlotStreams, kSlotQnx, kSlotScenario, kSlotWitness,
+                       kSlotFreebsd, kSlotStreams, kSlotQnx, kSlotScenario, kSlotWitness, kSlotRace,
                        kNumSlots };
 
  private:

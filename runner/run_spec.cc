@@ -15,7 +15,9 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
   // here is an error at its first use, not an option that does nothing.
   static constexpr int kApplied[] = {
       kernsim::WorldSpec::kMaxStepsFieldNumber, kernsim::WorldSpec::kInjectFaultsFieldNumber,
-      kernsim::WorldSpec::kSpuriousWakeupsFieldNumber, kernsim::WorldSpec::kHangMsFieldNumber};
+      kernsim::WorldSpec::kSpuriousWakeupsFieldNumber, kernsim::WorldSpec::kHangMsFieldNumber,
+      kernsim::WorldSpec::kDetectRacesFieldNumber,
+      kernsim::WorldSpec::kPreemptAtAccessFieldNumber};
   const auto* d = kernsim::WorldSpec::descriptor();
   for (int i = 0; i < d->field_count(); i++) {
     bool known = false;
@@ -29,6 +31,8 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
   if (w.hang_ms()) o.sim.hang_ms = w.hang_ms();
   o.inject_faults = w.inject_faults();
   o.spurious_wakeups = w.spurious_wakeups();
+  o.detect_races = w.detect_races();
+  o.preempt_at_access = w.preempt_at_access();
   return o;
 }
 

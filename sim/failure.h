@@ -24,6 +24,7 @@ enum class FailureKind : uint8_t {
   kScenario,          // the scenario's own check failed (data mismatch ...)
   kHostError,         // an exception escaped simulator code: our bug
   kHang,              // a thread ran too long with no scheduling point
+  kDataRace,          // two unordered accesses to driver memory, one a write
 };
 
 const char* failure_kind_name(FailureKind k);

@@ -467,12 +467,13 @@ PYBIND11_MODULE(_core, m) {
     return out;
   }, "The drivers in the driver path, by name.");
   m.def("module_info",
-        [](const std::string& spec, const std::string& personality) {
-          return module_dict(km::module_open(spec, personality));
+        [](const std::string& spec, const std::string& personality, bool race) {
+          return module_dict(km::module_open(race ? km::race_module_spec(spec) : spec,
+                                             personality));
         },
-        py::arg("spec"), py::arg("personality") = "",
+        py::arg("spec"), py::arg("personality") = "", py::arg("race") = false,
         "Loads the module `spec` names (a registered name or a path; ValueError names what is "
-        "wrong) and describes it.");
+        "wrong) and describes it; race: the race-instrumented build of a driver named by name.");
   m.def("add_driver_dir", &km::add_driver_dir, "Searches `dir` for NAME.so too.");
   m.def("errno_name", [](int e) { return std::string(km::errno_name(e)); });
   m.def("event_name", [](int k) { return std::string(km::event_kind_name(static_cast<uint16_t>(k))); },

@@ -21,15 +21,17 @@ def config():
 
 
 def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
-            cwd=None):
-    """The compiler command line that builds `out` from `sources`."""
+            cwd=None, race=False):
+    """The compiler command line that builds `out` from `sources` (race: the
+    race-instrumented build, which has no edge coverage)."""
     if personality not in PERSONALITIES:
         raise KernsimError(f"unknown personality '{personality}' "
                            f"(personalities: {', '.join(PERSONALITIES)})")
     cfg = config()
     cwd = os.path.abspath(cwd or os.getcwd())
     cmd = [cc or os.environ.get("CC") or cfg["cc"]]
-    cmd += cfg["cflags"] + (cfg["coverage_flags"] if coverage else [])
+    cmd += cfg["cflags"]
+    cmd += cfg["race_flags"] if race else cfg["coverage_flags"] if coverage else []
     cmd += [f"-I{d}" for d in includes] + [f"-I{d}" for d in cfg["include"][personality]]
     cmd += [f"-D{d}" for d in defines]
     # Sources named relative to the user's directory, as the in-tree build
@@ -40,7 +42,8 @@ def command(personality, out, sources, defines=(), includes=(), cc=None, coverag
     return cmd
 
 
-def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=True):
+def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
+          race=False):
     """Builds the module, then loads it once to check it (its registration,
     every kernel function it calls resolved). Returns the module's
     description; a failure is a KernsimError, with the compiler's own
@@ -52,7 +55,7 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
             raise KernsimError(f"build-driver: source {s} does not exist")
     outdir = os.path.dirname(os.path.abspath(out))
     os.makedirs(outdir, exist_ok=True)
-    cmd = command(personality, out, sources, defines, includes, cc, coverage)
+    cmd = command(personality, out, sources, defines, includes, cc, coverage, race=race)
     try:
         rc = subprocess.run(cmd).returncode
     except OSError as e:

@@ -169,6 +169,10 @@ def _build_parser():
     b.add_argument("--cc", help="the C compiler (default: $CC, else the one kernsim was built with)")
     b.add_argument("--no-coverage", action="store_true",
                    help="no edge-coverage instrumentation (the fuzzer then sees no edges)")
+    b.add_argument("--race", action="store_true",
+                   help="the race-instrumented build: a World run with --detect-races "
+                   "reports data races in it (put it at DIR/race/NAME.so of a driver "
+                   "directory to have it loaded by name)")
     mf = sub.add_parser("mark-fixed", help="mark repros whose bug was fixed",
                         description="Sets expect_fixed in each repro: from then on replay "
                         "and ci pass while its failure (kind and signature) no longer "
@@ -188,6 +192,12 @@ _WORLD_HELP = {
     "max_steps": "step budget per execution (default 0: the simulator's, 1000000)",
     "inject_faults": "let the strategy inject faults (allocation failure, EIO, ...)",
     "spurious_wakeups": "let the strategy wake condvar waiters spuriously",
+    "detect_races": "report data races in driver memory (loads the race-instrumented "
+                    "build of each driver named by name: kernsim_add_driver RACE, or "
+                    "build-driver --race)",
+    "preempt_at_access": "make an access of race-instrumented driver code to memory "
+                         "another thread touched a scheduling point (finds a race's "
+                         "consequence: the lost update, the leak)",
 }
 # Fields asked for another way: the hang limit is the process's, in seconds,
 # for every command (main() sets it; api.world_spec() puts it in the spec).
@@ -553,7 +563,7 @@ def cmd_drivers(a):
 
 def cmd_build_driver(a):
     info = build_driver.build(a.personality, a.output, a.sources, a.defines, a.includes, a.cc,
-                              coverage=not a.no_coverage)
+                              coverage=not a.no_coverage, race=a.race)
     variants = ", ".join(n for n, _ in info["variants"])
     print(f"built {a.output}: driver {info['name']} ({info['personality']}), variants {variants}; "
           f"hash {info['hash']}")

@@ -14,7 +14,7 @@ from .errors import ReproError
 FORMAT_VERSION = 1
 FAILURE_KINDS = ("pass", "deadlock", "stuck", "step_budget", "panic", "lock_misuse",
                  "lock_order", "memory", "teardown", "fault", "replay_divergence",
-                 "scenario", "host_error", "hang")
+                 "scenario", "host_error", "hang", "data_race")
 STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted", "dfs", "minimize")
 DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
 
@@ -54,13 +54,20 @@ def _driver_specs(repro):
     return [repro.driver]
 
 
+def _module_info(repro, spec):
+    """The module a run of `repro` loads for `spec` (a race-detecting run:
+    the race-instrumented build of a driver named by name)."""
+    from . import _core
+    return _core.module_info(spec, "", repro.world.detect_races or
+                             repro.world.preempt_at_access)
+
+
 def stamp_modules(repro):
     """Records which module file each driver of the run was loaded from."""
-    from . import _core
     del repro.module[:]
     for spec in _driver_specs(repro):
         try:
-            info = _core.module_info(spec)
+            info = _module_info(repro, spec)
         except ValueError:
             continue  # not loadable here: nothing to record (replay will say why)
         repro.module.add(name=info["name"], path=info["path"], hash=info["hash"])
@@ -69,12 +76,11 @@ def stamp_modules(repro):
 def check_modules(repro, path):
     """A repro replays only on the build of each driver it was recorded
     with: the same schedule on other code means nothing."""
-    from . import _core
     specs = _driver_specs(repro)
     for i, m in enumerate(repro.module):
         spec = specs[i] if i < len(specs) else m.name
         try:
-            info = _core.module_info(spec)
+            info = _module_info(repro, spec)
         except ValueError as e:
             raise ReproError(f"{path}: field module[{i}] ({m.name}): {e}") from e
         if info["hash"] != m.hash:

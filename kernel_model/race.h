@@ -1,0 +1,38 @@
+// Data races in driver memory: the kernel model's side of the
+// happens-before detector (sim/hb.h). Instrumented driver modules (built
+// with the compiler's ThreadSanitizer instrumentation, `kernsim build-driver
+// --race`, kernsim_add_driver(... RACE)) report every load and store
+// (abi_tsan.cc); the primitives below say where the kernel orders threads.
+// All of it is off (one load and branch) unless the World detects races.
+#pragma once
+
+#include <cstdint>
+
+#include "kernel_model/world.h"
+
+namespace ks::km {
+
+struct RaceState;
+// This World's detector, null when it does not detect races.
+RaceState* race_state(World& w);
+
+// Sync keys besides kernel objects (an ObjId is its own key).
+enum RaceKey : uint64_t {
+  kRaceKeyTask = 1ull << 61,  // | taskq << 32 | task id: a dispatch, before its task
+  kRaceKeyAddr = 1ull << 63,  // | an address: atomics
+};
+
+// The current thread (0: the host) releases or acquires `key`.
+void race_release(World& w, uint64_t key);
+void race_acquire(World& w, uint64_t key);
+// `child` starts after everything its creator (the current thread) did.
+void race_fork(World& w, Tid child);
+// ... or, started by the clock (a callout), after the releases of `key` only.
+void race_restart(World& w, Tid child, uint64_t key);
+// The current thread (teardown) comes after every thread so far.
+void race_join_all(World& w);
+// A load or store by driver code; `pc` is the return address of the
+// instrumented call. A race is a data_race failure naming both accesses.
+void race_access(World& w, const void* addr, uint32_t size, bool write, const void* pc);
+
+}  // namespace ks::km

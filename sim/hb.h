@@ -1,0 +1,78 @@
+// A happens-before data-race detector over simulated threads (vector
+// clocks, FastTrack's epochs for accesses). It knows threads and sync
+// keys, not kernels: the kernel model tells it where synchronisation is
+// (a lock released here is acquired there, a thread forked, memory freed),
+// and instrumented driver code tells it every load and store.
+//
+// Shadow memory follows ThreadSanitizer's shape: per 8-byte granule up to
+// kSlots recent accesses, each with its thread, its epoch, the bytes it
+// touched and whether it wrote. Two accesses race when they overlap, come
+// from different threads, at least one writes, and the older one does not
+// happen before the newer. A granule that holds more accesses forgets its
+// oldest (a race can be missed, never invented). Everything is indexed by
+// value, never iterated by address: the first race found in an execution
+// is the same in every replay.
+//
+// Thread id 0 is the host: the set-up and a module's _init, which happen
+// before every thread they start.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/event.h"
+
+namespace ks::sim {
+
+class HbDetector {
+ public:
+  struct Access {
+    Tid tid = 0;
+    uint32_t clock = 0;
+    uint8_t mask = 0;  // bytes of the granule
+    bool write = false;
+    uintptr_t pc = 0;  // the instruction after the instrumented access
+  };
+  struct Race {
+    uintptr_t addr = 0;  // of the newer access
+    uint32_t size = 0;
+    Access older, newer;
+  };
+  static constexpr int kSlots = 4;
+
+  // Forgets everything (a new execution).
+  void reset();
+  // `child` starts with everything `parent` did so far.
+  void fork(Tid parent, Tid child);
+  // `t` starts afresh: nothing before it happens before it.
+  void restart(Tid t);
+  // `t` comes after everything every thread did so far (a join of all).
+  void join_all(Tid t);
+  // A release of `key` by `t`, and an acquire that sees every release before.
+  void release(uint64_t key, Tid t);
+  void acquire(uint64_t key, Tid t);
+  // A load or store of `size` bytes at `addr` by `t`: true, and the race in
+  // `*out`, if it races with an access recorded before.
+  bool access(Tid t, uintptr_t addr, uint32_t size, bool write, uintptr_t pc, Race* out);
+  // Has a thread other than `t` accessed these bytes (as far as the
+  // shadow remembers)?
+  bool shared(Tid t, uintptr_t addr, uint32_t size) const;
+  // Memory freed or newly allocated: no access before is in conflict with
+  // what comes next (the allocator orders them).
+  void forget(uintptr_t addr, uint64_t size);
+
+ private:
+  struct Cell {
+    Access a[kSlots];
+    uint8_t n = 0, next = 0;
+  };
+  std::vector<uint32_t>& clock_of(Tid t);
+  bool granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc, Access* older);
+
+  std::vector<std::vector<uint32_t>> vc_;  // per thread, by tid
+  std::unordered_map<uint64_t, std::vector<uint32_t>> sync_;  // looked up, never iterated
+  std::unordered_map<uint64_t, Cell> shadow_;                 // by granule (addr / 8)
+};
+
+}  // namespace ks::sim
