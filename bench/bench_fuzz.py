@@ -13,24 +13,25 @@ failures found (there must be none).
 import argparse
 import json
 import os
-import random
 import sys
 import time
 
-from kernsim import _core, api, fuzz_desc, fuzz_engine, fuzz_gen
+from kernsim import _core, api, fuzz_desc, fuzz_engine
+from kernsim import kernsim_pb2 as pb
 
 
 def exec_rate(desc, seconds=3.0):
-    rng = random.Random(1)
-    gen = fuzz_gen.Generator(desc, rng)
+    gen = _core.FuzzGenerator(desc.SerializeToString(), "none", 1)
     progs, calls = [], []
     while len(progs) < 64:
-        p = gen.generate()
+        x = gen.generate()
         for _ in range(6):
-            p, _s = gen.mutate(p, {"name": "pct"})
+            x = gen.mutate(x)
+        data = gen.decode(x)[0]
+        p = pb.Program.FromString(data)
         n = sum(len(t.call) for t in p.thread)
         if 8 <= n <= 14 and len(p.thread) >= 2:
-            progs.append(p.SerializeToString())
+            progs.append(data)
             calls.append(n)
     ex = _core.FuzzExecutor()
     runs, t0, i = 0, time.monotonic(), 0

@@ -12,8 +12,8 @@
 // pokes it needs, pointers and resources inside the struct chained with
 // poke_int, and the description's oracles), a read/write of a node
 // described with rw, or a close/munmap of an fd/buffer of this thread or an
-// earlier one (the race). The choices mirror python/kernsim/fuzz_gen.py's,
-// so a finding here is the same kind of finding there.
+// earlier one (the race). The same decoder is kernsim fuzz's generator
+// (fuzz/mutate.h): there its bytes come from a seeded generator.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "fuzz/bytes.h"
 #include "fuzz/desc.h"
 #include "kernsim.pb.h"
 #include "runner/strategy_spec.h"
@@ -44,6 +45,10 @@ class Decoder {
   // `desc` must have passed parse_description and outlive the decoder.
   Decoder(const kernsim::DriverDescription& desc, std::string variant);
   Decoded decode(const uint8_t* data, size_t size) const;
+  // `prefix` (whole records: a record's begin from decode(), or empty) and
+  // the bytes of `records` more records drawn from rng, as they decode
+  // after it; fewer when the prefix already holds close to kMaxRecords.
+  std::string extend(const std::string& prefix, size_t records, Rng& rng) const;
   const kernsim::DriverDescription& description() const { return d_; }
   const std::string& variant() const { return variant_; }
 

@@ -215,6 +215,10 @@ DriverDescription parse_description(const std::string& text, const std::string& 
   return d;
 }
 
+void check_description(const DriverDescription& d, const std::string& path) {
+  Checker{path}.check(d);
+}
+
 Layout field_layout(const kernsim::FuzzIoctl& io) {
   Layout l;
   uint32_t off = 0, align = 1;

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "fuzz/finding.h"
 #include "fuzz/minimize.h"
-#include "fuzz/repro_out.h"
 #include "kernel_model/drivers.h"
 #include "runner/fuzz_verdict.h"
 #include "runner/program_proto.h"
@@ -85,35 +85,14 @@ void Harness::found(const std::string& input, const core::RunRecord& first) {
                first.failure.message.c_str());
   // The campaign's executor (its coverage no longer matters): a new one
   // would install kernsim's fault handlers again, in front of libFuzzer's.
-  core::FuzzExecutor& ex = *ex_;
-  std::string small = minimize_input(*dec_, ex, input, kind, sig);
-  Decoded d = dec_->decode(reinterpret_cast<const uint8_t*>(small.data()), small.size());
-  core::RunRecord rec = run_input(*dec_, ex, small);
-  if (!rec.failure || rec.failure.signature != sig) {  // cannot happen: minimize checked it
-    small = input;
-    d = dec_->decode(reinterpret_cast<const uint8_t*>(small.data()), small.size());
-    rec = first;
-  }
-  // Replay the decision log once, as `kernsim replay` will.
-  core::StrategySpec replay;
-  replay.name = "replay";
-  replay.decisions = rec.decisions;
-  core::RunRecord again =
-      ex.run(core::program_from_proto(d.program), replay, km::WorldOptions{}, 0).rec;
-  bool replayed = again.hash == rec.hash && again.failure.signature == rec.failure.signature;
-  char name[160];
-  std::snprintf(name, sizeof name, "%s-%s-%s-%s", driver_.c_str(), dec_->variant().c_str(),
-                kind.c_str(), core::hash_hex(rec.hash).c_str() + 2);
-  int calls = 0;
-  for (const auto& t : d.program.thread()) calls += t.call_size();
   try {
-    std::string path = write_repro(repro_dir_, name, make_repro(d.program, d.schedule, rec), small);
+    Written w = write_finding(*dec_, *ex_, input, kind, sig, kernsim::WorldSpec{}, repro_dir_);
     std::fprintf(stderr,
                  "kernsim fuzz: minimized to %d calls (%zu of %zu input bytes), replay %s\n"
                  "kernsim fuzz: repro: %s\n"
                  "kernsim fuzz: replay: python3 -m kernsim replay %s\n",
-                 calls, small.size(), input.size(), replayed ? "matches" : "DOES NOT match",
-                 path.c_str(), path.c_str());
+                 w.calls, w.input.size(), input.size(), w.replayed ? "matches" : "DOES NOT match",
+                 w.path.c_str(), w.path.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kernsim fuzz: %s\n", e.what());
   }

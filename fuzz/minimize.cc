@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "fuzz/mutate.h"
 #include "runner/program_proto.h"
 
 namespace ks::fuzz {
@@ -10,26 +11,14 @@ namespace {
 
 constexpr int kRetrySeeds = 8;
 
-uint32_t seed_of(const std::string& in) {
-  uint32_t s = 0;
-  for (int i = 0; i < 4; i++)
-    s |= uint32_t{static_cast<uint8_t>(in.size() > size_t(1 + i) ? in[1 + i] : 0)} << (8 * i);
-  return s;
-}
-
-std::string with_seed(std::string in, uint32_t seed) {
-  if (in.size() < kHeaderBytes) in.resize(kHeaderBytes, '\0');
-  for (int i = 0; i < 4; i++) in[1 + i] = static_cast<char>(seed >> (8 * i));
-  return in;
-}
-
 }  // namespace
 
-core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input) {
+core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
+                          const km::WorldOptions& world) {
   Decoded d = dec.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
   try {
     km::Program p = core::program_from_proto(d.program);
-    return ex.run(p, d.schedule, km::WorldOptions{}, 0).rec;
+    return ex.run(p, d.schedule, world, 0).rec;
   } catch (const std::exception& e) {
     core::RunRecord r;
     r.failure.kind = sim::FailureKind::kHostError;
@@ -41,19 +30,20 @@ core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std:
 
 std::string minimize_input(const Decoder& dec, core::FuzzExecutor& ex, std::string input,
                            const std::string& kind, const std::string& signature,
-                           uint64_t max_runs) {
-  uint64_t runs = 0;
+                           const km::WorldOptions& world, uint64_t max_runs) {
+  uint64_t runs = 0, hangs = 0;
   auto same = [&](const std::string& cand) {
     runs++;
-    core::RunRecord r = run_input(dec, ex, cand);
+    core::RunRecord r = run_input(dec, ex, cand, world);
+    if (r.failure.kind == sim::FailureKind::kHang && ++hangs >= kMaxHangRuns) runs = max_runs;
     return r.failure && kind == sim::failure_kind_name(r.failure.kind) &&
            signature == r.failure.signature;
   };
   // A candidate that keeps the finding under its seed or a derived one.
   auto keeps = [&](const std::string& cand, std::string* accepted) {
-    uint32_t seed = seed_of(cand);
+    uint32_t seed = Mutator::seed_of(cand);
     for (int k = 0; k <= kRetrySeeds && runs < max_runs; k++) {
-      std::string c = k == 0 ? cand : with_seed(cand, seed * 1000003u + static_cast<uint32_t>(k));
+      std::string c = k == 0 ? cand : Mutator::with_seed(cand, seed * 1000003u + static_cast<uint32_t>(k));
       if (same(c)) {
         *accepted = c;
         return true;

@@ -8,57 +8,27 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "runner/repro_build.h"
+
 namespace ks::fuzz {
 
-namespace {
-
-// A proto3 string must be UTF-8, and a failure message may quote freed
-// memory (kmem poison): anything outside printable ASCII becomes '?'. The
-// message is for people; replay compares kind, signature and hash.
-std::string printable(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u >= 0x80 || (u < 0x20 && c != '\n' && c != '\t')) c = '?';
-  }
-  return out;
-}
-
-}  // namespace
-
 kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& found_by,
-                          const core::RunRecord& rec) {
-  kernsim::Repro r;
-  r.set_version(1);
-  *r.mutable_program() = p;
-  if (p.driver_size() > 0) {
-    r.set_driver(p.driver(0).name());
-    r.set_variant(p.driver(0).variant());
-  }
+                          const core::RunRecord& rec, const kernsim::WorldSpec& world) {
+  // The run as a RunSpec, made into a repro by the runner's one builder.
   // No module hashes (Repro.module): a repro found by the ASan/libFuzzer
   // build is meant to replay on the gcc build, whose modules are other
   // binaries of the same source.
-  r.mutable_found_by()->set_name(found_by.name);
-  r.mutable_found_by()->set_seed(found_by.seed);
-  r.mutable_found_by()->set_pct_depth(found_by.pct_depth);
-  r.set_execution(rec.execution);
-  r.mutable_world();  // the defaults the harness runs with
-  for (const sim::Decision& d : rec.decisions) {
-    auto* x = r.mutable_schedule()->add_decision();
-    switch (d.kind) {
-      case 0: x->set_thread(d.value); break;
-      case static_cast<uint8_t>(sim::ChoiceKind::kFault): x->set_fault(d.value); break;
-      case static_cast<uint8_t>(sim::ChoiceKind::kSpurious): x->set_spurious(d.value); break;
-      default: x->set_signal(d.value); break;
-    }
+  kernsim::RunSpec spec;
+  *spec.mutable_program() = p;
+  if (p.driver_size() > 0) {
+    spec.set_driver(p.driver(0).name());
+    spec.set_variant(p.driver(0).variant());
   }
-  auto* e = r.mutable_expected();
-  e->set_kind(rec.failure ? sim::failure_kind_name(rec.failure.kind) : "pass");
-  e->set_signature(printable(rec.failure.signature));
-  e->set_message(printable(rec.failure.message));
-  e->set_trace_hash(core::hash_hex(rec.hash));
-  e->set_steps(rec.steps);
-  return r;
+  spec.mutable_strategy()->set_name(found_by.name);
+  spec.mutable_strategy()->set_seed(found_by.seed);
+  spec.mutable_strategy()->set_pct_depth(found_by.pct_depth);
+  *spec.mutable_world() = world;
+  return core::make_repro(spec, rec);
 }
 
 namespace {

@@ -37,42 +37,43 @@ const char* op_name(Op op) {
     case Op::kKill: return "kill";
     case Op::kPokeInt: return "poke_int";
     case Op::kPeekInt: return "peek_int";
-    case Op::kAssertRange: return "assert_range";
-    case Op::kSoloMark: return "solo_mark";
+    case Op::kExtension: return "extension";
     case Op::kGettime: return "gettime";
-    case Op::kAssertClaim: return "assert_claim";
   }
   return "?";
 }
 
-namespace {
-
-size_t nargs(Op op) {
-  switch (op) {
-    case Op::kSoloMark: case Op::kGettime: return 0;
-    case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
-    case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
-    case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
-    case Op::kAssertRange: return 3;
-    case Op::kPread: case Op::kPwrite: return 4;
-    case Op::kAssertClaim: return 6;
-  }
-  return 0;
+const char* call_name(const Call& c) {
+  return c.op == Op::kExtension && c.ext ? c.ext->name : op_name(c.op);
 }
 
-// A system call (the kernel may change state), not the process's own work.
-bool enters_kernel(Op op) {
-  switch (op) {
+bool enters_kernel(const Call& c) {
+  switch (c.op) {
     case Op::kPoke: case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt:
-    case Op::kAssertRange: case Op::kSoloMark: case Op::kAssertClaim: case Op::kGettime:
+    case Op::kExtension: case Op::kGettime:
       return false;
     default:
       return true;
   }
 }
 
+namespace {
+
+size_t nargs(const Call& c) {
+  switch (c.op) {
+    case Op::kExtension: return c.ext ? c.ext->nargs : 0;
+    case Op::kGettime: return 0;
+    case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
+    case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
+    case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
+      return 3;
+    case Op::kPread: case Op::kPwrite: return 4;
+  }
+  return 0;
+}
+
 std::string where(const ProgThread& t, size_t i, const Call& c) {
-  return "thread " + t.name + " call " + std::to_string(i) + " (" + op_name(c.op) + ")";
+  return "thread " + t.name + " call " + std::to_string(i) + " (" + call_name(c) + ")";
 }
 
 std::string result_str(int64_t r) {
@@ -88,16 +89,7 @@ struct RunThread {
   uint32_t index = 0;    // in the Program
   uint64_t entries = 0;  // system calls it entered
 };
-struct Result {
-  int64_t value;
-  uint32_t thread;  // which thread's call made it, and which call
-  size_t call;
-};
-struct SoloMark {
-  uint32_t thread;
-  size_t call;
-  uint64_t others;  // system calls the other threads had entered
-};
+using Result = OpContext::Result;
 struct ProgRun {
   World* w;
   const Program* p;
@@ -105,7 +97,6 @@ struct ProgRun {
   std::vector<std::unique_ptr<RunThread>> threads;
   uint64_t entries = 0;    // system calls entered, every thread
   uint32_t in_kernel = 0;  // threads inside one now
-  std::vector<SoloMark> marks;
 };
 
 int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
@@ -120,48 +111,31 @@ int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
   return it->second.value + a.value;
 }
 
-// The result a ref argument names, if this thread made it after call `after`.
-const Result* own_result(RunThread& rt, const Arg& a, size_t after) {
-  if (a.ref.empty()) return nullptr;
-  auto it = rt.run->results.find(a.ref);
-  if (it == rt.run->results.end() || it->second.thread != rt.index || it->second.call <= after)
-    return nullptr;
-  return &it->second;
-}
+// An extension op's view of the run.
+class Context final : public OpContext {
+ public:
+  Context(RunThread& rt, size_t ci, const Call& c) : rt_(rt), ci_(ci), c_(c) {}
+  World& world() override { return *rt_.run->w; }
+  const ProgThread& thread() override { return *rt_.t; }
+  uint32_t thread_index() override { return rt_.index; }
+  size_t call_index() override { return ci_; }
+  const Call& call() override { return c_; }
+  int64_t arg(size_t i) override { return ::ks::km::arg(rt_, ci_, c_, i); }
+  const Result* result(const Arg& a) override {
+    if (a.ref.empty()) return nullptr;
+    auto it = rt_.run->results.find(a.ref);
+    return it == rt_.run->results.end() ? nullptr : &it->second;
+  }
+  uint64_t entries() override { return rt_.run->entries; }
+  uint64_t thread_entries() override { return rt_.entries; }
+  uint32_t in_kernel() override { return rt_.run->in_kernel; }
+  std::string where() override { return ::ks::km::where(*rt_.t, ci_, c_); }
 
-int64_t assert_claim(RunThread& rt, size_t ci, const Call& c) {
-  ProgRun& run = *rt.run;
-  int64_t tok = arg(rt, ci, c, 0);
-  if (tok < 0 || static_cast<uint64_t>(tok) >= run.marks.size()) return 0;
-  const SoloMark& m = run.marks[tok];
-  if (m.thread != rt.index || run.in_kernel != 0 || run.entries - rt.entries != m.others)
-    return 0;  // not this thread's window, or another thread acted in it
-  const Result* claim = own_result(rt, c.args[1], m.call);
-  if (!claim || claim->value != arg(rt, ci, c, 2)) return 0;
-  int64_t free_value = arg(rt, ci, c, 3), probe_cmd = arg(rt, ci, c, 4);
-  // This thread changed nothing since the claim: its system calls there
-  // are the probes (a mutation may have put anything else in between).
-  for (size_t k = claim->call + 1; k < ci; k++) {
-    const Call& x = rt.t->calls[k];
-    if (!enters_kernel(x.op)) continue;
-    bool listed = false;
-    for (size_t i = 5; i < c.args.size(); i++) listed |= !x.out.empty() && c.args[i].ref == x.out;
-    if (!listed || x.op != Op::kIoctl || x.args.size() < 2 || !x.args[1].ref.empty() ||
-        x.args[1].value != probe_cmd)
-      return 0;
-  }
-  for (size_t i = 5; i < c.args.size(); i++) {
-    const Result* probe = own_result(rt, c.args[i], claim->call);
-    if (!probe || probe->value != free_value) continue;
-    rt.run->w->fail(sim::FailureKind::kScenario,
-                    where(*rt.t, ci, c) + ": oracle " + c.path + ": the call " + c.args[1].ref +
-                        " returned " + result_str(claim->value) +
-                        " (none free), yet the probe " + c.args[i].ref + " returned " +
-                        result_str(probe->value) + " (free), no other thread acting between",
-                    "scenario:oracle:" + c.path);
-  }
-  return 0;
-}
+ private:
+  RunThread& rt_;
+  size_t ci_;
+  const Call& c_;
+};
 
 int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
   World& w = *rt.run->w;
@@ -187,22 +161,10 @@ int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
       for (size_t i = 0; i < n; i++) x |= static_cast<uint64_t>(b[i]) << (8 * i);
       return static_cast<int64_t>(x);
     }
-    case Op::kAssertRange: {
-      int64_t v = arg(rt, ci, c, 0), lo = arg(rt, ci, c, 1), hi = arg(rt, ci, c, 2);
-      if (v >= 0 && lo >= 0 && (v < lo || v > hi))
-        w.fail(sim::FailureKind::kScenario,
-               where(*rt.t, ci, c) + ": oracle " + c.path + ": value " + std::to_string(v) +
-                   " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]",
-               "scenario:oracle:" + c.path);
-      return 0;
+    case Op::kExtension: {
+      Context ctx(rt, ci, c);
+      return c.ext->run(ctx);
     }
-    case Op::kSoloMark: {
-      if (rt.run->in_kernel != 0) return -1;
-      rt.run->marks.push_back(SoloMark{rt.index, ci, rt.run->entries - rt.entries});
-      return static_cast<int64_t>(rt.run->marks.size() - 1);
-    }
-    case Op::kAssertClaim:
-      return assert_claim(rt, ci, c);
     case Op::kCheck: {
       uint64_t ua = U(0);
       std::string got(c.data.size(), '\0');
@@ -234,7 +196,7 @@ void thread_body(void* arg) {
   wait_for_boot(w);  // before even touching its memory: the kernel is up first
   for (size_t ci = 0; ci < rt.t->calls.size(); ci++) {
     const Call& c = rt.t->calls[ci];
-    bool sys = enters_kernel(c.op);
+    bool sys = enters_kernel(c);
     if (sys) {
       rt.run->entries++;
       rt.entries++;
@@ -279,14 +241,15 @@ std::string program_check(const Program& p) {
       return "thread " + t.name + ": unknown process '" + t.proc + "'";
     for (size_t ci = 0; ci < t.calls.size(); ci++) {
       const Call& c = t.calls[ci];
-      if (c.args.size() < nargs(c.op))
-        return where(t, ci, c) + ": needs " + std::to_string(nargs(c.op)) + " arguments, has " +
+      if (c.op == Op::kExtension && !c.ext) return where(t, ci, c) + ": no definition";
+      if (c.args.size() < nargs(c))
+        return where(t, ci, c) + ": needs " + std::to_string(nargs(c)) + " arguments, has " +
                std::to_string(c.args.size());
       if ((c.op == Op::kOpen || c.op == Op::kKill) && c.path.empty())
         return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
       if ((c.op == Op::kPoke || c.op == Op::kCheck) && c.data.empty())
         return where(t, ci, c) + ": no data";
-      if ((c.op == Op::kAssertRange || c.op == Op::kAssertClaim) && c.path.empty())
+      if (c.op == Op::kExtension && c.ext->labelled && c.path.empty())
         return where(t, ci, c) + ": no oracle label (path)";
       if (c.op == Op::kPokeInt || c.op == Op::kPeekInt) {
         const Arg& sz = c.args[c.op == Op::kPokeInt ? 2 : 1];
@@ -351,8 +314,7 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
     }
     case Op::kGettime:
       return static_cast<int64_t>(w.sim().now());
-    case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt: case Op::kAssertRange:
-    case Op::kSoloMark: case Op::kAssertClaim:
+    case Op::kCheck: case Op::kPokeInt: case Op::kPeekInt: case Op::kExtension:
       break;  // the caller's: a Program compares, a generator peeks
   }
   return -ENOSYS;

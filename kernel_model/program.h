@@ -42,34 +42,21 @@ enum class Op : uint8_t {
                 // S/G entry, a minor number into li_id    -> 0 or -EFAULT
   kPeekInt,     // a0 = uaddr, a1 = size                -> the unsigned value
                 // stored there (a resource returned inside a struct), or -EFAULT
-  kAssertRange, // a0 = value, a1 = min, a2 = max; path = oracle label: an
-                // error result (value or min < 0: the value was not there to
-                // check) passes, any other outside [min, max] is a
-                // scenario failure "scenario:oracle:<label>" (no thread or call
-                // in the signature, so one bug is one finding)
-  // A stateful oracle's window (the fuzzer's exhaustion checks): a claim
-  // such as "no minor is free" (EAGAIN) checked against probes made after
-  // it, valid only while no other thread could have changed the state.
-  kSoloMark,    // (no args) -> a token for kAssertClaim, or -1 when another
-                // Program thread is inside a system call right now
-  kAssertClaim, // a0 = token, a1 = claim, a2 = claimed, a3 = free,
-                // a4 = the probe's ioctl command, a5... = probes; path =
-                // oracle label: fails as "scenario:oracle:<label>" when
-                // claim == claimed and some probe == free, provided the token
-                // is this thread's, the claim and the probes are results of
-                // this thread's calls made after the token in that order,
-                // every system call this thread made between the claim and
-                // here is one of the probes (an ioctl of that command), and
-                // no other Program thread entered a system call since the
-                // token; else passes
+  // An op defined above the kernel model (the fuzzer's oracles,
+  // runner/fuzz_oracles.h): the Call's `ext` says what it needs and runs
+  // it. Never a system call: the process's own work.
+  kExtension,
   // The process reads the virtual clock (clock_gettime(CLOCK_MONOTONIC)):
   // -> nanoseconds since boot. No system call state changes; a scenario
   // asserts on time with it (a wait that took its full timeout or not).
   kGettime,
 };
 
+struct OpExtension;
+
 struct Call {
   Op op;
+  const OpExtension* ext = nullptr;  // kExtension: its definition
   std::vector<Arg> args;
   std::string path;  // open: device path; kill: thread name
   std::string data;  // poke/check bytes
@@ -111,6 +98,46 @@ struct Program {
   // it has run.
   mutable bool checked = false;
 };
+
+// What a running Program shows an extension op: its arguments resolved,
+// the results made so far (which thread's call made each), and the system
+// calls the threads entered.
+class OpContext {
+ public:
+  struct Result {
+    int64_t value;
+    uint32_t thread;  // index of the thread whose call made it, and the call
+    size_t call;
+  };
+  virtual ~OpContext() = default;
+  virtual World& world() = 0;
+  virtual const ProgThread& thread() = 0;
+  virtual uint32_t thread_index() = 0;
+  virtual size_t call_index() = 0;
+  virtual const Call& call() = 0;
+  // Argument i, resolved; a ref no call made yet fails the run as
+  // scenario:no_result, as for any op.
+  virtual int64_t arg(size_t i) = 0;
+  // The result a ref names (null: a constant, or not made yet).
+  virtual const Result* result(const Arg& a) = 0;
+  virtual uint64_t entries() = 0;         // system calls entered by every thread so far
+  virtual uint64_t thread_entries() = 0;  // ... by this thread
+  virtual uint32_t in_kernel() = 0;       // threads inside one now
+  // "thread T call I (op)", for messages.
+  virtual std::string where() = 0;
+};
+
+struct OpExtension {
+  const char* name;
+  size_t nargs;
+  bool labelled;  // needs a label in `path` (program_check says so when missing)
+  int64_t (*run)(OpContext& c);
+};
+
+// The op's name: op_name, or an extension's own.
+const char* call_name(const Call& c);
+// A system call (the kernel may change state), not the process's own work.
+bool enters_kernel(const Call& c);
 
 // Checks names and references before anything runs: an unknown driver,
 // variant, process, or a ref that no earlier call in that thread (or an

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runner/fuzz_oracles.h"
+
 namespace ks::core {
 
 namespace {
@@ -16,9 +18,7 @@ constexpr OpName kOps[] = {
     {"pwrite", km::Op::kPwrite, 4}, {"mmap", km::Op::kMmap, 2},     {"munmap", km::Op::kMunmap, 2},
     {"mprotect", km::Op::kMprotect, 3}, {"poke", km::Op::kPoke, 1}, {"check", km::Op::kCheck, 1},
     {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
-    {"peek_int", km::Op::kPeekInt, 2}, {"assert_range", km::Op::kAssertRange, 3},
-    {"solo_mark", km::Op::kSoloMark, 0}, {"assert_claim", km::Op::kAssertClaim, 6},
-    {"gettime", km::Op::kGettime, 0},
+    {"peek_int", km::Op::kPeekInt, 2}, {"gettime", km::Op::kGettime, 0},
 };
 }  // namespace
 
@@ -50,13 +50,16 @@ km::Program program_from_proto(const kernsim::Program& p) {
       const OpName* op = nullptr;
       for (const auto& o : kOps)
         if (c.op() == o.name) op = &o;
-      if (!op) throw std::invalid_argument(where + ".op: unknown op '" + c.op() + "'");
-      if (c.arg_size() < op->nargs)
+      const km::OpExtension* ext = op ? nullptr : fuzz_oracle(c.op());
+      if (!op && !ext) throw std::invalid_argument(where + ".op: unknown op '" + c.op() + "'");
+      size_t nargs = op ? static_cast<size_t>(op->nargs) : ext->nargs;
+      if (static_cast<size_t>(c.arg_size()) < nargs)
         throw std::invalid_argument(where + ".arg: " + c.op() + " needs " +
-                                    std::to_string(op->nargs) + " arguments, has " +
+                                    std::to_string(nargs) + " arguments, has " +
                                     std::to_string(c.arg_size()));
       km::Call call;
-      call.op = op->op;
+      call.op = op ? op->op : km::Op::kExtension;
+      call.ext = ext;
       for (const auto& a : c.arg()) {
         km::Arg arg;
         if (a.v_case() == kernsim::Arg::kRef) {

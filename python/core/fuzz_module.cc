@@ -1,16 +1,25 @@
-// kernsim._core.FuzzExecutor: the fuzzer's executor (fuzz_exec.h) seen from
-// Python. The Python side (python/kernsim/fuzz) generates and mutates
-// Programs; a batch runs one Program under several schedule seeds here, so
-// the per-execution cost stays in C++.
+// kernsim._core's fuzzing: the campaign loop (fuzz/campaign.h), its
+// generator and mutator (fuzz/mutate.h), the description checks
+// (fuzz/desc.h) and the finding writer (fuzz/finding.h), all in C++; and
+// FuzzExecutor, which runs one Program under several schedule seeds (the
+// hand-written Programs of the oracle tests). python/kernsim/fuzz_*.py keep
+// the clock, the corpus directory and the command line.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <memory>
 #include <stdexcept>
+
+#include "fuzz/campaign.h"
+#include "fuzz/desc.h"
+#include "fuzz/finding.h"
+#include "fuzz/mutate.h"
 
 #include "runner/fuzz_exec.h"
 #include "runner/fuzz_verdict.h"
 #include "python/core/py_convert.h"
 #include "runner/program_proto.h"
+#include "runner/run_spec.h"
 
 namespace py = pybind11;
 using namespace ks;
@@ -52,9 +61,147 @@ py::dict run_dict(const core::FuzzRun& r, uint64_t seed) {
   return d;
 }
 
+kernsim::DriverDescription checked_description(const py::bytes& b) {
+  kernsim::DriverDescription d;
+  if (!d.ParseFromString(std::string(b)))
+    throw std::invalid_argument("fuzz: not a serialized kernsim.DriverDescription");
+  fuzz::check_description(d, "description");
+  return d;
+}
+
+kernsim::WorldSpec world_spec(const py::bytes& b) {
+  kernsim::WorldSpec w;
+  if (!w.ParseFromString(std::string(b)))
+    throw std::invalid_argument("fuzz: not a serialized kernsim.WorldSpec");
+  return w;
+}
+
+py::bytes bytes_of(const std::string& s) { return py::bytes(s.data(), s.size()); }
+
+py::dict slice_dict(const fuzz::Slice& s) {
+  py::list kept, found;
+  for (const auto& k : s.kept) kept.append(bytes_of(k));
+  for (const auto& f : s.found) {
+    py::dict d;
+    d["input"] = bytes_of(f.input);
+    d["kind"] = f.kind;
+    d["signature"] = core::text(f.signature);
+    d["message"] = core::text(f.message);
+    d["executions"] = f.executions;
+    found.append(d);
+  }
+  py::dict out;
+  out["kept"] = kept;
+  out["found"] = found;
+  return out;
+}
+
+// A campaign and what its findings are written with (a separate executor:
+// minimizing does not count as the campaign's executions or coverage).
+struct PyCampaign {
+  PyCampaign(const py::bytes& desc, const std::string& variant, uint64_t seed,
+             const py::bytes& world, uint32_t batch)
+      : world(world_spec(world)),
+        c(checked_description(desc), variant, seed, core::world_options(this->world), batch) {}
+  kernsim::WorldSpec world;
+  fuzz::Campaign c;
+  std::unique_ptr<core::FuzzExecutor> report_ex;
+};
+
+// The generator and mutator alone, for tests and benchmarks.
+struct PyGenerator {
+  PyGenerator(const py::bytes& desc, const std::string& variant, uint64_t seed)
+      : d(checked_description(desc)), dec(d, variant), mut(dec), rng(seed) {}
+  kernsim::DriverDescription d;
+  fuzz::Decoder dec;
+  fuzz::Mutator mut;
+  fuzz::Rng rng;
+};
+
+py::tuple decoded(const fuzz::Decoder& dec, const py::bytes& input) {
+  std::string in(input);
+  fuzz::Decoded d = dec.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size());
+  py::dict sched;
+  sched["name"] = d.schedule.name;
+  sched["seed"] = d.schedule.seed;
+  sched["pct_depth"] = d.schedule.pct_depth;
+  return py::make_tuple(bytes_of(d.program.SerializeAsString()), sched, d.records.size());
+}
+
 }  // namespace
 
 void ks_register_fuzz(py::module_& m) {
+  m.def(
+      "fuzz_parse_description",
+      [](const std::string& text, const std::string& path) {
+        return bytes_of(fuzz::parse_description(text, path).SerializeAsString());
+      },
+      py::arg("text"), py::arg("path"),
+      "Parses and checks a DriverDescription in text format; returns it serialized. Raises "
+      "ValueError '<path>: <field>: <why>'.");
+  py::class_<PyGenerator>(m, "FuzzGenerator",
+                          "kernsim fuzz's generator and mutator (fuzz/mutate.h) on decoder inputs.")
+      .def(py::init<const py::bytes&, const std::string&, uint64_t>(), py::arg("description"),
+           py::arg("variant") = "none", py::arg("seed") = 0)
+      .def("generate", [](PyGenerator& g) { return bytes_of(g.mut.generate(g.rng)); })
+      .def(
+          "mutate",
+          [](PyGenerator& g, const py::bytes& in, const py::bytes& other) {
+            return bytes_of(g.mut.mutate(std::string(in), std::string(other), g.rng));
+          },
+          py::arg("input"), py::arg("other") = py::bytes())
+      .def(
+          "decode", [](PyGenerator& g, const py::bytes& in) { return decoded(g.dec, in); },
+          py::arg("input"), "(serialized Program, schedule dict, records) of an input");
+  py::class_<PyCampaign>(m, "FuzzCampaign",
+                         "kernsim fuzz's loop (fuzz/campaign.h): mutate, run a batch, keep, find.")
+      .def(py::init<const py::bytes&, const std::string&, uint64_t, const py::bytes&, uint32_t>(),
+           py::arg("description"), py::arg("variant") = "none", py::arg("seed") = 0,
+           py::arg("world") = py::bytes(), py::arg("batch") = fuzz::Campaign::kBatch,
+           "world: a serialized WorldSpec (api.world_spec), recorded in every repro")
+      .def(
+          "run", [](PyCampaign& p, uint64_t n) { return slice_dict(p.c.run(n)); },
+          py::arg("executions"),
+          "Steps until `executions` more ran or a new finding: {kept: [input], found: [dict]}")
+      .def(
+          "adopt", [](PyCampaign& p, const py::bytes& in) { return slice_dict(p.c.adopt(in)); },
+          py::arg("input"), "Runs a corpus input once (its coverage) and makes it a parent.")
+      .def(
+          "decode", [](PyCampaign& p, const py::bytes& in) { return decoded(p.c.decoder(), in); },
+          py::arg("input"))
+      .def(
+          "write_finding",
+          [](PyCampaign& p, const py::bytes& in, const std::string& kind, const std::string& sig,
+             const std::string& dir, const std::string& name) {
+            if (!p.report_ex) p.report_ex = std::make_unique<core::FuzzExecutor>();
+            fuzz::Written w =
+                fuzz::write_finding(p.c.decoder(), *p.report_ex, in, kind, sig, p.world, dir, name);
+            py::dict d;
+            d["path"] = w.path;
+            d["input"] = bytes_of(w.input);
+            d["calls"] = w.calls;
+            d["replayed"] = w.replayed;
+            d["kind"] = w.rec.failure ? sim::failure_kind_name(w.rec.failure.kind) : "pass";
+            d["signature"] = core::text(w.rec.failure.signature);
+            return d;
+          },
+          py::arg("input"), py::arg("kind"), py::arg("signature"), py::arg("dir"),
+          py::arg("name") = "",
+          "Minimizes a finding's input, records and replays it, writes <dir>/<name>.repro.txtpb "
+          "and .input; {path, input, calls, replayed, kind, signature}")
+      .def(
+          "coverage",
+          [](PyCampaign& p) {
+            const auto& s = p.c.executor().seen();
+            return py::make_tuple(py::bytes(reinterpret_cast<const char*>(s.data()), s.size()),
+                                  p.c.executor().pair_keys());
+          },
+          "(edge map bytes, sorted pair keys): merged across --jobs workers by the parent")
+      .def_property_readonly("executions", [](PyCampaign& p) { return p.c.executions(); })
+      .def_property_readonly("invalid", [](PyCampaign& p) { return p.c.invalid(); })
+      .def_property_readonly("corpus", [](PyCampaign& p) { return p.c.corpus_size(); })
+      .def_property_readonly("edges", [](PyCampaign& p) { return p.c.executor().edges(); })
+      .def_property_readonly("pairs", [](PyCampaign& p) { return p.c.executor().pairs(); });
   py::class_<core::FuzzExecutor>(m, "FuzzExecutor",
                                  "Runs Programs with coverage; keeps the campaign's coverage.")
       .def(py::init<>())

@@ -29,7 +29,7 @@ REPLAY_CMD = "kernsim replay"  # pasteable in a fresh shell (cli.REPLAY_CMD)
 
 def add_parser(sub, positive):
     f = sub.add_parser("fuzz", help="coverage-guided fuzzing of a driver's ioctl sequences",
-                       description="Generates and mutates Programs from the driver's ioctl "
+                       description="Generates and mutates ioctl programs from the driver's "
                        "description (drivers/<name>/<name>.ioctl.txtpb), keeps those that cover "
                        "new driver edges or interleaving pairs, and writes a minimized repro of "
                        "every distinct failure.")
@@ -100,7 +100,7 @@ def _worker(job, a, desc_bytes, q):
     def stats(s):
         d = _stats_dict(s)
         if a.jobs > 1:  # the parent merges coverage as a union
-            d["coverage"] = fz.ex.coverage()
+            d["coverage"] = fz.coverage()
         return d
     try:
         st = fz.run(seconds=a.time, executions=a.execs or None, stop_on_find=a.stop_on_find,

@@ -1,17 +1,17 @@
 """The fuzzer's on-disk corpus: one CorpusEntry (sim/proto/kernsim.proto:
-a Program and the schedule it earned its place with) per file,
-<dir>/<sha1 of its bytes>.pb, binary protobuf in a checksummed frame
+an input of the fuzz decoder, fuzz/decode.h, and the driver it is for) per
+file, <dir>/<sha1 of its bytes>.pb, binary protobuf in a checksummed frame
 (statefile.py). Files are written atomically (temporary file, fsync,
 rename), so several --jobs workers may share a directory; a damaged file,
-one that does not parse as a CorpusEntry, or whose Program is malformed, is
-a CorpusError naming the file and what is wrong."""
+one that does not parse as a CorpusEntry, an entry of another driver, or an
+entry of the older Program format is a CorpusError naming the file and what
+is wrong. Any input decodes, so its bytes need no further check."""
 
 import hashlib
 import os
 
 from google.protobuf.message import DecodeError
 
-from . import _core
 from . import kernsim_pb2 as pb
 from . import statefile
 from .errors import KernsimError
@@ -21,21 +21,11 @@ KIND = "CorpusEntry"
 
 
 class CorpusError(KernsimError):
-    """A corpus file is corrupt or names something this build lacks."""
+    """A corpus file is corrupt, or is not one this fuzzer can use."""
 
 
-def entry(program, schedule):
-    e = pb.CorpusEntry()
-    e.program.CopyFrom(program)
-    e.schedule.name = schedule.get("name", "pct")
-    e.schedule.seed = int(schedule.get("seed", 0))
-    e.schedule.pct_depth = int(schedule.get("pct_depth", 3))
-    return e
-
-
-def schedule_of(e):
-    return {"name": e.schedule.name or "pct", "seed": e.schedule.seed,
-            "pct_depth": e.schedule.pct_depth or 3}
+def entry(input_bytes, driver):
+    return pb.CorpusEntry(input=input_bytes, driver=driver)
 
 
 def save(directory, e):
@@ -61,16 +51,17 @@ def load_file(path, driver=None):
         e.ParseFromString(data)
     except DecodeError as ex:
         raise CorpusError(f"{path}: corrupt corpus file (not a kernsim.CorpusEntry: {ex})") from ex
-    if not e.program.thread:
-        raise CorpusError(f"{path}: corrupt corpus file: field program.thread is empty")
-    if e.schedule.name not in ("", "pct", "random", "round_robin"):
-        raise CorpusError(f"{path}: field schedule.name: unknown strategy '{e.schedule.name}'")
-    if driver and not any(d.name == driver for d in e.program.driver):
-        raise CorpusError(f"{path}: field program.driver: this entry is not for driver '{driver}'")
-    try:
-        _core.fuzz_check_program(e.program.SerializeToString())
-    except ValueError as ex:
-        raise CorpusError(f"{path}: {ex}") from ex
+    if not e.input and (e.program.thread or e.HasField("schedule")):
+        raise CorpusError(f"{path}: an entry of the older corpus format (fields program and "
+                          "schedule: a Program); this kernsim keeps decoder inputs (field input). "
+                          "Start a new corpus directory")
+    if not e.input:
+        raise CorpusError(f"{path}: corrupt corpus file: field input is empty")
+    if not e.driver:
+        raise CorpusError(f"{path}: corrupt corpus file: field driver is empty")
+    if driver and e.driver != driver:
+        raise CorpusError(f"{path}: field driver: this entry is for driver '{e.driver}', "
+                          f"not '{driver}'")
     return e
 
 

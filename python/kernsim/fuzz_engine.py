@@ -1,33 +1,28 @@
-"""The fuzzing loop: pick a corpus program, mutate it (fuzz_gen), run it
-under a batch of schedule seeds with coverage (kernsim._core.FuzzExecutor),
-keep it when it covered a new driver edge or interleaving pair, and turn
-every new failure (kind + signature) into a minimized repro that
-`kernsim replay` reproduces.
+"""The fuzzing campaign as Python sees it. The loop itself is C++
+(_core.FuzzCampaign, fuzz/campaign.h): pick a corpus input, mutate it
+(fuzz/mutate.h: records of the decoder's inputs, fuzz/decode.h), run its
+Program under a batch of schedule seeds with coverage, keep it when it
+covered a new driver edge or interleaving pair, report each new failure
+(kind + signature). Here: slices of that loop between looks at the clock,
+the corpus directory, and every finding turned into a minimized repro
+(written by C++, fuzz/finding.h) that is replayed from the file at once.
 
-Deterministic: one random.Random(seed) makes every program and schedule
-seed; the host clock only decides when to stop and when to print."""
+Deterministic: the C++ generator is seeded with the campaign's seed and
+makes every input and schedule seed; the host clock only decides when to
+stop and when to print. Which outcomes are findings is one C++ rule
+(_core.fuzz_verdict, runner/fuzz_verdict.cc) shared with the libFuzzer
+entry points."""
 
 import dataclasses
 import os
-import random
 import time
 
 from . import _core
 from . import fuzz_corpus
-from . import fuzz_min
 from . import repro as repro_io
-from .fuzz_gen import Generator
 
-# Which outcomes are findings is decided in C++ (_core.fuzz_verdict,
-# python/core/fuzz_verdict.cc), the one rule shared with the libFuzzer entry
-# points: a program's own errors (a thread that used another's result before
-# it existed: 'invalid'; other scenario failures, divergences, host errors,
-# lofi's detach refused with a file mapped, an interruptible sleep nobody
-# wakes: 'ignored') are not; an oracle the generator placed
-# (scenario:oracle:...) and every driver failure are.
-BATCH = 8            # schedule seeds per mutated program
-INITIAL = 8          # programs generated when the corpus is empty
-FRESH = 0.05         # chance of a freshly generated program instead of a mutant
+BATCH = 8      # schedule seeds per mutated input
+SLICE = 512    # executions per call into C++ between looks at the clock
 
 
 @dataclasses.dataclass
@@ -62,16 +57,12 @@ class Fuzzer:
                  world=None, batch=BATCH, on_find=None):
         self.desc = desc
         self.variant = variant
-        self.rng = random.Random(seed)
-        self.gen = Generator(desc, self.rng, variant)
-        self.ex = _core.FuzzExecutor()
+        from . import api  # World options, and this process's hang limit (--hang-limit)
+        self.world = api.world_spec(**dict(world or {}))
+        self.camp = _core.FuzzCampaign(desc.SerializeToString(), variant, seed & (2**64 - 1),
+                                       self.world.SerializeToString(), batch)
         self.corpus_dir = corpus_dir
         self.out_dir = out_dir
-        self.world = dict(world or {})
-        from . import api  # the hang limit set for this process (--hang-limit)
-        self.world.setdefault("hang_ms", api._hang_ms)
-        self.batch = batch
-        self.corpus = []        # [(Program, schedule dict)]
         self.known = set()      # corpus file names already loaded
         self.findings = {}      # (kind, signature) -> Finding
         self.stats = Stats()
@@ -79,14 +70,8 @@ class Fuzzer:
         self.t0 = None
 
     # ---- corpus ----
-    def _adopt(self, prog):
-        for d in prog.driver:
-            if d.name == self.desc.driver:
-                d.variant = self.variant
-        return prog
-
     def load_corpus(self):
-        """Loads (and runs once, for its coverage) every entry not loaded yet;
+        """Adopts (runs once, for its coverage) every entry not loaded yet;
         a corrupt file raises CorpusError."""
         if not self.corpus_dir:
             return
@@ -96,68 +81,40 @@ class Fuzzer:
                 continue
             self.known.add(name)
             e = fuzz_corpus.load_file(os.path.join(self.corpus_dir, name), self.desc.driver)
-            prog, sched = self._adopt(e.program), fuzz_corpus.schedule_of(e)
-            self._execute(prog, sched, [sched["seed"]], keep=False)
-            self.corpus.append((prog, sched))
+            self._took(self.camp.adopt(e.input))
 
-    def _keep(self, prog, sched):
-        self.corpus.append((prog, sched))
+    def _took(self, sl):
         if self.corpus_dir:
-            path = fuzz_corpus.save(self.corpus_dir, fuzz_corpus.entry(prog, sched))
-            self.known.add(os.path.basename(path))
-
-    # ---- one step ----
-    def _execute(self, prog, sched, seeds, keep=True):
-        res = self.ex.run_batch(prog.SerializeToString(), sched, seeds, self.world)
-        self.stats.executions += len(seeds)
-        if keep and res["interesting_seed"] is not None:
-            self._keep(prog, dict(sched, seed=res["interesting_seed"]))
-        for f in res["failures"]:
-            verdict = _core.fuzz_verdict(f["kind"], f["signature"])
-            if verdict == "invalid":
-                self.stats.invalid += 1
-            if verdict != "finding":
-                continue
+            for inp in sl["kept"]:
+                path = fuzz_corpus.save(self.corpus_dir, fuzz_corpus.entry(inp, self.desc.driver))
+                self.known.add(os.path.basename(path))
+        for f in sl["found"]:
             key = (f["kind"], f["signature"])
             if key not in self.findings:
-                self._found(prog, dict(sched, seed=f["seed"]), key, f)
-        return res
+                self._found(key, f)
 
-    def _found(self, prog, sched, key, f):
-        found_at, secs = self.stats.executions, time.monotonic() - self.t0
-        small, sched = fuzz_min.minimize(prog, sched, key, self.world)
-        rec, repro = fuzz_min.make_repro(small, sched, self.world)
-        if (rec["kind"], rec["signature"]) != key:  # minimization lost it: keep the original
-            rec, repro = fuzz_min.make_repro(prog, sched, self.world)
-            small = prog
+    def _found(self, key, f):
+        secs = time.monotonic() - self.t0
         os.makedirs(self.out_dir, exist_ok=True)
         n = len(self.findings)
         drv = os.path.basename(self.desc.driver).removesuffix(".so")  # a name, or a module's path
-        path = os.path.join(self.out_dir, f"{drv}-{self.variant}-{key[0]}-{n}.repro.txtpb")
-        repro_io.save(repro, path)
+        w = self.camp.write_finding(f["input"], key[0], key[1], self.out_dir,
+                                    f"{drv}-{self.variant}-{key[0]}-{n}")
+        path = w["path"]
         from . import api
-        try:
-            out = api.run_repro(repro_io.load(path), path)
+        try:  # replayed from the file, as `kernsim replay` reads it
+            rep = repro_io.load(path)
+            out = api.run_repro(rep, path)
             replayed = (out.kind, out.signature, out.hash) == \
-                (repro.expected.kind, repro.expected.signature, repro.expected.trace_hash)
+                (rep.expected.kind, rep.expected.signature, rep.expected.trace_hash) and \
+                (rep.expected.kind, rep.expected.signature) == key
         except Exception:  # noqa: BLE001 - reported as not replayed, never fatal to the campaign
             replayed = False
-        fd = Finding(key[0], key[1], f["message"], path, replayed,
-                     sum(len(t.call) for t in small.thread), found_at, secs)
+        fd = Finding(key[0], key[1], f["message"], path, replayed, w["calls"], f["executions"], secs)
         self.findings[key] = fd
         self.stats.failures = len(self.findings)
         if self.on_find:
             self.on_find(fd)
-
-    def step(self):
-        if not self.corpus or self.rng.random() < FRESH:
-            prog, sched = self.gen.generate(), self.gen.schedule()
-        else:
-            parent, psched = self.rng.choice(self.corpus)
-            other = self.rng.choice(self.corpus)[0]
-            prog, sched = self.gen.mutate(parent, psched, other)
-        seeds = [self.rng.getrandbits(31) for _ in range(self.batch)]
-        self._execute(prog, sched, seeds)
 
     # ---- the campaign ----
     def run(self, seconds=None, executions=None, stop_on_find=False, status=None,
@@ -169,10 +126,6 @@ class Fuzzer:
             raise ValueError("fuzz: give a time or an execution budget")
         self.t0 = time.monotonic()
         self.load_corpus()
-        if not self.corpus:
-            for _ in range(INITIAL):
-                self._execute(self.gen.generate(), self.gen.schedule(),
-                              [self.rng.getrandbits(31) for _ in range(self.batch)])
         last_status = last_scan = self.t0
         while True:
             now = time.monotonic()
@@ -189,11 +142,17 @@ class Fuzzer:
             if self.corpus_dir and now - last_scan >= rescan_every:
                 self.load_corpus()  # other --jobs workers' finds
                 last_scan = now
-            self.step()
+            n = SLICE if executions is None else max(1, min(SLICE, executions - self.stats.executions))
+            self._took(self.camp.run(n))
         self._update(time.monotonic())
         return self.stats
 
+    def coverage(self):
+        """(edge map bytes, sorted pair keys), for merging --jobs workers."""
+        return self.camp.coverage()
+
     def _update(self, now):
-        s = self.stats
-        s.edges, s.pairs, s.corpus = self.ex.edges, self.ex.pairs, len(self.corpus)
+        s, c = self.stats, self.camp
+        s.executions, s.edges, s.pairs, s.corpus, s.invalid = \
+            c.executions, c.edges, c.pairs, c.corpus, c.invalid
         s.seconds = now - self.t0

@@ -15,7 +15,7 @@ import os
 import pytest
 
 import kernsim
-from kernsim import api, fuzz_corpus, fuzz_desc
+from kernsim import _core, api, fuzz_corpus, fuzz_desc
 from kernsim import kernsim_pb2 as pb
 
 ROOT = os.environ.get("KERNSIM_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(
@@ -75,9 +75,9 @@ def test_damaged_checkpoint_is_refused(tmp_path, name):
 
 
 def test_damaged_corpus_entry_is_refused(tmp_path):
-    scn = kernsim.resolve(PROGRAM)
-    prog = api.run_spec(scn, "none", {"clients": 1}).program
-    e = fuzz_corpus.entry(prog, {"name": "pct", "seed": 7, "pct_depth": 3})
+    gen = _core.FuzzGenerator(fuzz_desc.load(os.path.join(ROOT, "drivers/sample/sample.ioctl.txtpb"))
+                              .SerializeToString(), "none", 7)
+    e = fuzz_corpus.entry(gen.generate(), "sample")
     path = fuzz_corpus.save(str(tmp_path), e)
     data = open(path, "rb").read()
     assert fuzz_corpus.load_file(path) == e

@@ -1,13 +1,14 @@
 """The fuzzer on lofi and CTL (drivers/*/*.ioctl.txtpb): from an empty
-corpus with a fixed seed it finds lofi's minor-bound off-by-one (the
-LOFI_MAP_FILE.minor range oracle), its last minor never handed out (the
-exhaustion oracle: EAGAIN while LOFI_GET_FILENAME finds a minor free),
-lofi's forced-unmap race, the CTL S/G watermark error (the S/G gap oracle)
-and CTL's port freed under an in-flight I/O (ports created and removed
-through packed-nvlist blobs), each within an execution budget, and each
-minimized repro replays. Budgets, not wall time: a campaign with a seed and
-an execution budget is deterministic. A 2-job CLI run writes each
-distinct failure once and reports the union of the workers' coverage."""
+corpus it finds lofi's minor-bound off-by-one (the LOFI_MAP_FILE.minor
+range oracle), its last minor never handed out (the exhaustion oracle:
+EAGAIN while LOFI_GET_FILENAME finds a minor free), lofi's forced-unmap
+race, the CTL S/G watermark error (the S/G gap oracle) and CTL's port freed
+under an in-flight I/O (ports created and removed through packed-nvlist
+blobs), each within an execution budget for every one of several campaign
+seeds, and each minimized repro replays. Budgets, not wall time: a campaign
+with a seed and an execution budget is deterministic. A 2-job CLI run
+writes each distinct failure once and reports the union of the workers'
+coverage."""
 
 import os
 import re
@@ -26,34 +27,35 @@ def _desc(root, driver):
     return fuzz_desc.load(fuzz_desc.find(driver, root))
 
 
-# Campaign seeds in turn, each with the budget, until one finds it: a
-# campaign's course depends on the edge numbering, hence on the code layout,
-# so any code change can move a single pinned campaign's find a long way;
-# three independent chances keep the test about the fuzzer, not the layout.
-@pytest.mark.parametrize("driver,variant,seeds,budget,kind,sig", [
-    ("lofi", "minor_overrun", (1, 3, 4), 200000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
-    ("lofi", "minor_short", (3, 1, 4), 150000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor.exhausted"),
-    ("lofi", "unmap_no_wait", (2, 0, 4), 60000, "memory", "vnode_use_after_free:"),
-    ("ctl_ioctl", "sg_watermark", (1, 0, 4), 40000, "scenario", "scenario:oracle:CTL_IO"),
+# Every seed must find it within the budget: a property of the fuzzer, not
+# of one campaign's course (which moves with the code layout: edges are
+# numbered by it). Budgets are at least twice the most any of seeds 0-2
+# needed when they were set (minor_overrun 103k, minor_short 99k,
+# unmap_no_wait 47k, sg_watermark 33k, port_remove_inflight 13k).
+CASES = [
+    ("lofi", "minor_overrun", 250000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
+    ("lofi", "minor_short", 250000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor.exhausted"),
+    ("lofi", "unmap_no_wait", 150000, "memory", "vnode_use_after_free:"),
+    ("ctl_ioctl", "sg_watermark", 100000, "scenario", "scenario:oracle:CTL_IO"),
     # The port freed under an in-flight I/O shows as whichever use of its
     # lock comes first: a lock on the freed memory, or an unlock of the
     # destroyed mutex (named by the driver's call, mtx_unlock).
-    ("ctl_ioctl", "port_remove_inflight", (1, 3, 0), 60000, ("memory", "lock_misuse"),
+    ("ctl_ioctl", "port_remove_inflight", 60000, ("memory", "lock_misuse"),
      ("bad_object:mtx_lock:port_lock", "use_after_destroy:mtx_unlock:CTL port")),
-])
-def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, seeds, budget, kind, sig):
-    tried = []
-    for seed in seeds:
-        fz = fuzz_engine.Fuzzer(_desc(root, driver), variant, seed=seed, out_dir=str(tmp_path / str(seed)))
-        fz.run(executions=budget, stop_on_find=True)
-        hits = [f for (k, s), f in fz.findings.items()
-                if any(k == kk and s.startswith(ss) for kk, ss in zip(_many(kind), _many(sig)))]
-        tried.append((seed, list(fz.findings)))
-        if hits:
-            break
-    assert hits, f"{driver}/{variant}: nothing like {kind} {sig} in {tried}"
+]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("driver,variant,budget,kind,sig", CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, budget, kind, sig, seed):
+    fz = fuzz_engine.Fuzzer(_desc(root, driver), variant, seed=seed, out_dir=str(tmp_path))
+    fz.run(executions=budget, stop_on_find=True)
+    hits = [f for (k, s), f in fz.findings.items()
+            if any(k == kk and s.startswith(ss) for kk, ss in zip(_many(kind), _many(sig)))]
+    assert hits, f"{driver}/{variant} seed {seed}: nothing like {kind} {sig} in {list(fz.findings)}"
     f = hits[0]
-    assert f.replayed
+    assert f.executions <= budget and f.replayed
     r = api.replay(f.repro_path)
     assert r.matched, r.mismatches
 
@@ -127,38 +129,6 @@ def test_cli_two_jobs_dedup_and_merged_coverage(cli, tmp_path):
     m = re.search(r"edges=(\d+) pairs=(\d+)", r.stdout)
     assert m and int(m.group(1)) > 0
     assert cli("replay", str(out / top[0])).returncode == 0
-
-
-def test_repair_never_lends_a_bundle_another_s_g_mapping(root):
-    """A mutation that drops one S/G bundle's data mapping leaves its gap
-    oracle's loads pointing nowhere (they fail, the oracle passes), never at
-    another bundle's mapping, where that bundle's data would fill 'its'
-    gaps: a false finding on the correct driver."""
-    import random
-    from kernsim import fuzz_gen
-    desc = _desc(root, "ctl_ioctl")
-    io = next(x for x in desc.ioctl if x.name == "CTL_IO")
-    for seed in range(40):
-        g = fuzz_gen.Generator(desc, random.Random(seed))
-        p = g.skeleton()
-        t = g.new_thread(p)
-        for _ in range(2):
-            t.call.extend(g.ioctl_calls(t, len(t.call), io))
-        sgds = [c.out for c in t.call if c.op == "mmap" and c.out.startswith("sgd")]
-        if len(sgds) < 2:
-            continue
-        first = next(i for i, c in enumerate(t.call) if c.out == sgds[0])
-        if len(t.call) - first > fuzz_gen.MAX_CALLS:
-            continue  # the first bundle would not survive repair's trimming whole
-        n_first = sum(a.ref == sgds[0] for c in t.call for a in c.arg)
-        del t.call[next(i for i, c in enumerate(t.call) if c.out == sgds[1])]
-        fuzz_gen.repair(p)
-        _core.fuzz_check_program(p.SerializeToString())
-        left = [c.out for c in p.thread[0].call if c.op == "mmap" and c.out.startswith("sgd")]
-        assert len(left) == 1
-        assert sum(a.ref == left[0] for c in p.thread[0].call for a in c.arg) == n_first
-        return
-    pytest.fail("no program with two S/G bundles")
 
 
 def test_poisoned_bytes_in_a_failure_message_do_not_break_a_batch():

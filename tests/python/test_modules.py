@@ -195,7 +195,7 @@ def test_coverage_does_not_depend_on_other_modules(root, own, tmp_path):
             f"d = fuzz_desc.load(fuzz_desc.find('sample', {root!r}))\n"
             f"fz = fuzz_engine.Fuzzer(d, 'none', seed=5, out_dir={str(tmp_path)!r})\n"
             "fz.run(executions=3000)\n"
-            "print(json.dumps([fz.stats.edges, fz.stats.pairs, len(fz.corpus)]))\n")
+            "print(json.dumps([fz.stats.edges, fz.stats.pairs, fz.stats.corpus]))\n")
     runs = []
     for extra in ([], [str(own / "build" / "tally.so"), str(own / "build" / "ping.so"), "lofi"]):
         r = subprocess.run([sys.executable, "-c", prog, *extra], capture_output=True, text=True,

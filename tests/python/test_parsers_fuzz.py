@@ -27,7 +27,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="kernsim-hypothesis-"))
 
 import kernsim
-from kernsim import api, cli, fuzz_corpus, fuzz_desc, fuzz_gen, statefile
+from kernsim import _core, api, cli, fuzz_corpus, fuzz_desc, statefile
 from kernsim import kernsim_pb2 as pb
 
 ROOT = os.environ.get("KERNSIM_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(
@@ -132,9 +132,8 @@ def test_checkpoint_regressions(path):
 
 @pytest.fixture(scope="module")
 def corpus_entry():
-    scn = kernsim.resolve(PROGRAM)
-    prog = api.run_spec(scn, "none", {"clients": 1}).program
-    return fuzz_corpus.entry(prog, {"name": "pct", "seed": 1}).SerializeToString()
+    gen = _core.FuzzGenerator(fuzz_desc.load(fuzz_desc.find("sample", ROOT)).SerializeToString())
+    return fuzz_corpus.entry(gen.generate(), "sample").SerializeToString()
 
 
 def _load_entry(path):
@@ -172,9 +171,11 @@ def _parse_and_generate(data):
         return  # load() refuses these (test_damaged_files); parse takes str
     except kernsim.KernsimError:
         return
-    g = fuzz_gen.Generator(d, random.Random(0))
+    g = _core.FuzzGenerator(d.SerializeToString())
+    x = b""
     for _ in range(5):
-        g.generate()
+        x = g.mutate(g.generate(), x)
+        _core.fuzz_check_program(g.decode(x)[0])
 
 
 @FUZZ

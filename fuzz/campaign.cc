@@ -1,0 +1,80 @@
+#include "fuzz/campaign.h"
+
+#include <stdexcept>
+
+#include "runner/fuzz_verdict.h"
+#include "runner/program_proto.h"
+
+namespace ks::fuzz {
+
+Campaign::Campaign(kernsim::DriverDescription desc, std::string variant, uint64_t seed,
+                   km::WorldOptions world, uint32_t batch)
+    : desc_(std::move(desc)),
+      dec_(desc_, std::move(variant)),
+      mut_(dec_),
+      rng_(seed),
+      world_(world),
+      batch_(batch ? batch : 1) {}
+
+void Campaign::execute(const std::string& input, const std::vector<uint32_t>& seeds, bool keep,
+                       Slice& out) {
+  Decoded d = dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  km::Program p;
+  try {
+    p = core::program_from_proto(d.program);
+  } catch (const std::invalid_argument& e) {  // the decoder's promise broken: kernsim's bug
+    throw std::logic_error(std::string("fuzz: a decoded program was rejected: ") + e.what());
+  }
+  bool kept = !keep;
+  for (uint32_t seed : seeds) {
+    core::StrategySpec s = d.schedule;
+    s.seed = seed;
+    core::FuzzRun r = ex_.run(p, s, world_, 0);
+    if (!kept && (r.new_edges || r.new_pairs)) {
+      kept = true;
+      corpus_.push_back(Mutator::with_seed(input, seed));
+      out.kept.push_back(corpus_.back());
+    }
+    if (!r.rec.failure) continue;
+    std::string kind = sim::failure_kind_name(r.rec.failure.kind);
+    core::FuzzVerdict v = core::fuzz_verdict(kind, r.rec.failure.signature);
+    if (v == core::FuzzVerdict::kInvalid) invalid_++;
+    if (v != core::FuzzVerdict::kFinding) continue;
+    if (!known_.insert({kind, r.rec.failure.signature}).second) continue;
+    out.found.push_back(Found{Mutator::with_seed(input, seed), kind, r.rec.failure.signature,
+                              r.rec.failure.message, ex_.executions()});
+  }
+}
+
+Slice Campaign::adopt(const std::string& input) {
+  Slice out;
+  execute(input, {Mutator::seed_of(input)}, false, out);
+  corpus_.push_back(input);
+  return out;
+}
+
+Slice Campaign::run(uint64_t executions) {
+  Slice out;
+  uint64_t stop = ex_.executions() + executions;
+  auto seeds = [&] {
+    std::vector<uint32_t> v(batch_);
+    for (auto& s : v) s = static_cast<uint32_t>(rng_.next());
+    return v;
+  };
+  if (corpus_.empty())
+    for (uint32_t i = 0; i < kInitial; i++) execute(mut_.generate(rng_), seeds(), true, out);
+  while (ex_.executions() < stop && out.found.empty()) {
+    std::string input;
+    if (corpus_.empty() || rng_.chance(1, kFreshIn)) {
+      input = mut_.generate(rng_);
+    } else {
+      const std::string& parent = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
+      const std::string& other = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
+      input = mut_.mutate(parent, other, rng_);
+    }
+    execute(input, seeds(), true, out);
+  }
+  return out;
+}
+
+}  // namespace ks::fuzz
