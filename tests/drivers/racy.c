@@ -21,6 +21,8 @@
  *                   waiter wakes, then reads data     (signal_before_write)
  *   RACY_LATE       data written before timeout(); the callout reads it
  *                                                     (write_after_arm)
+ *   RACY_ATOMIC     atomic_inc_32 of a counter from any thread
+ *                                                     (plain_counter: ++)
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -28,6 +30,7 @@
 #include <sys/conf.h>
 #include <sys/devops.h>
 #include <sys/modctl.h>
+#include <sys/atomic.h>
 #include <sys/kmem.h>
 #include <sys/debug.h>
 #include <sys/ksynch.h>
@@ -51,12 +54,14 @@
 #define	RACY_LATE	0x720a
 #define	RACY_REFS	0x720b
 #define	RACY_USE	0x720c
+#define	RACY_ATOMIC	0x720d
 
 static kmutex_t racy_lock;
 static kcondvar_t racy_cv;
 static ksema_t racy_sema;
 static taskq_t *racy_tq;
 static int *rbuf;
+static uint32_t acnt;
 static int refs, flag, shared, tdata, sdata, cdata, cready, ldata, lseen;
 
 #define	V(name)	KS_VARIANT("racy", name)
@@ -204,6 +209,12 @@ racy_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 	case RACY_USE:
 		v = racy_use();
 		break;
+	case RACY_ATOMIC:
+		if (V("plain_counter"))
+			v = (int)++acnt;
+		else
+			v = (int)atomic_inc_32_nv(&acnt);
+		break;
 	case RACY_REFS:
 		mutex_enter(&racy_lock);
 		v = refs;
@@ -286,6 +297,7 @@ static const char *const racy_variants[] = {
 	"no_sema", "RACY_TAKE reads the posted field without sema_p",
 	"signal_before_write", "RACY_SIGNAL writes the field after waking the waiter",
 	"write_after_arm", "RACY_LATE writes the field the callout reads after arming it",
+	"plain_counter", "RACY_ATOMIC counts with ++ instead of atomic_inc_32",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(racy, racy_variants);

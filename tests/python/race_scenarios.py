@@ -9,7 +9,7 @@ from kernsim import build_driver, sys
 RACY = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]), "test_drivers",
                     "race", "racy.so")
 (RACY_ARM, RACY_POLL, RACY_WRITE, RACY_READ, RACY_TASK, RACY_POST, RACY_TAKE, RACY_SIGNAL,
- RACY_WAITCV, RACY_LATE, RACY_REFS, RACY_USE) = range(0x7201, 0x720d)
+ RACY_WAITCV, RACY_LATE, RACY_REFS, RACY_USE, RACY_ATOMIC) = range(0x7201, 0x720e)
 
 
 def calls(*cmds):
@@ -38,3 +38,4 @@ taskq = two("taskq", (RACY_TASK,), ())
 sema = two("sema", (RACY_POST,), (RACY_TAKE,))
 condvar = two("condvar", (RACY_SIGNAL,), (RACY_WAITCV,))
 callout_arm = two("callout_arm", (RACY_LATE,), ())
+atomics = two("atomics", (RACY_ATOMIC,), (RACY_ATOMIC,))

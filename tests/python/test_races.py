@@ -24,6 +24,7 @@ CASES = [
     ("sema", "no_sema", "sema_v -> sema_p"),
     ("condvar", "signal_before_write", "cv_signal -> wakeup"),
     ("callout_arm", "write_after_arm", "timeout() -> callout"),
+    ("atomics", "plain_counter", "atomic_inc_32 on both sides"),
 ]
 
 
