@@ -64,7 +64,7 @@ void HbDetector::grow() {
   last_cell_ = nullptr;
 }
 
-std::vector<uint32_t>& HbDetector::clock_of(Tid t) {
+std::vector<uint32_t>& HbDetector::new_clock(Tid t) {
   if (t >= vc_.size()) vc_.resize(t + 1);
   std::vector<uint32_t>& c = vc_[t];
   if (c.size() <= t) c.resize(t + 1, 0);
@@ -165,6 +165,13 @@ bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t 
 
 bool HbDetector::access(Tid t, uintptr_t addr, uint32_t size, bool write, uintptr_t pc,
                         Race* out) {
+  if (__builtin_expect((addr & 7) + size <= 8, 1)) {  // within one granule
+    Access older;
+    uint8_t mask = static_cast<uint8_t>(((1u << size) - 1) << (addr & 7));
+    if (!granule(t, addr >> 3, mask, write, pc, &older)) return false;
+    *out = Race{addr, size, older, Access{t, clock_of(t)[t], mask, write, pc}};
+    return true;
+  }
   uintptr_t end = addr + size;
   for (uintptr_t at = addr; at < end;) {
     uint64_t g = at >> 3;

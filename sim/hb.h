@@ -72,7 +72,11 @@ class HbDetector {
     uint32_t gen = 0;
     Cell cell;
   };
-  std::vector<uint32_t>& clock_of(Tid t);
+  std::vector<uint32_t>& clock_of(Tid t) {
+    if (__builtin_expect(t < vc_.size() && t < vc_[t].size() && vc_[t][t], 1)) return vc_[t];
+    return new_clock(t);
+  }
+  std::vector<uint32_t>& new_clock(Tid t);
   bool granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc, Access* older);
   Cell& cell(uint64_t g);
   const Cell* find(uint64_t g) const;
