@@ -358,11 +358,11 @@ km::Program sample_program(int clients) {
 
 std::string sample_json() {
   km::Program p = sample_program(2);
-  core::CampaignOptions o;
+  runner::CampaignOptions o;
   o.strategy.name = "pct";
   o.strategy.seed = 1;
   o.runs = 200'000;
-  auto r = core::run_campaign(o, [&](km::World& w) { km::program_load(w, p); }, nullptr);
+  auto r = runner::run_campaign(o, [&](km::World& w) { km::program_load(w, p); }, nullptr);
   char b[256];
   std::snprintf(b, sizeof b,
                 "{\"runs\": %llu, \"execs_per_s\": %.0f, \"distinct\": %llu, \"max_steps\": %llu, "

@@ -21,15 +21,15 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
   Decoded d = dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
   km::Program p;
   try {
-    p = core::program_from_proto(d.program);
+    p = runner::program_from_proto(d.program);
   } catch (const std::invalid_argument& e) {  // the decoder's promise broken: kernsim's bug
     throw std::logic_error(std::string("fuzz: a decoded program was rejected: ") + e.what());
   }
   bool kept = !keep;
   for (uint32_t seed : seeds) {
-    core::StrategySpec s = d.schedule;
+    runner::StrategySpec s = d.schedule;
     s.seed = seed;
-    core::FuzzRun r = ex_.run(p, s, world_, 0);
+    runner::FuzzRun r = ex_.run(p, s, world_, 0);
     if (!kept && (r.new_edges || r.new_pairs)) {
       kept = true;
       corpus_.push_back(Mutator::with_seed(input, seed));
@@ -37,9 +37,9 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
     }
     if (!r.rec.failure) continue;
     std::string kind = sim::failure_kind_name(r.rec.failure.kind);
-    core::FuzzVerdict v = core::fuzz_verdict(kind, r.rec.failure.signature);
-    if (v == core::FuzzVerdict::kInvalid) invalid_++;
-    if (v != core::FuzzVerdict::kFinding) continue;
+    runner::FuzzVerdict v = runner::fuzz_verdict(kind, r.rec.failure.signature);
+    if (v == runner::FuzzVerdict::kInvalid) invalid_++;
+    if (v != runner::FuzzVerdict::kFinding) continue;
     if (!known_.insert({kind, r.rec.failure.signature}).second) continue;
     out.found.push_back(Found{Mutator::with_seed(input, seed), kind, r.rec.failure.signature,
                               r.rec.failure.message, ex_.executions()});

@@ -52,7 +52,7 @@ class Campaign {
   uint64_t executions() const { return ex_.executions(); }
   uint64_t invalid() const { return invalid_; }
   size_t corpus_size() const { return corpus_.size(); }
-  core::FuzzExecutor& executor() { return ex_; }
+  runner::FuzzExecutor& executor() { return ex_; }
   const Decoder& decoder() const { return dec_; }
 
  private:
@@ -63,7 +63,7 @@ class Campaign {
   Decoder dec_;
   Mutator mut_;
   Rng rng_;
-  core::FuzzExecutor ex_;
+  runner::FuzzExecutor ex_;
   km::WorldOptions world_;
   uint32_t batch_;
   std::vector<std::string> corpus_;

@@ -36,7 +36,7 @@ constexpr int kMaxCalls = 40;  // per thread; a record started below it complete
 
 struct Decoded {
   kernsim::Program program;
-  core::StrategySpec schedule;  // pct or random, with its seed and depth
+  runner::StrategySpec schedule;  // pct or random, with its seed and depth
   std::vector<std::pair<size_t, size_t>> records;  // each record's bytes [begin, end)
 };
 

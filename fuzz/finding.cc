@@ -9,10 +9,10 @@
 
 namespace ks::fuzz {
 
-Written write_finding(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
+Written write_finding(const Decoder& dec, runner::FuzzExecutor& ex, const std::string& input,
                       const std::string& kind, const std::string& sig,
                       const kernsim::WorldSpec& world, const std::string& dir, std::string name) {
-  km::WorldOptions o = core::world_options(world);
+  km::WorldOptions o = runner::world_options(world);
   Written w;
   w.input = minimize_input(dec, ex, input, kind, sig, o);
   w.rec = run_input(dec, ex, w.input, o);
@@ -22,16 +22,16 @@ Written write_finding(const Decoder& dec, core::FuzzExecutor& ex, const std::str
   }
   Decoded d = dec.decode(reinterpret_cast<const uint8_t*>(w.input.data()), w.input.size());
   // Replay the decision log once, as `kernsim replay` will.
-  core::StrategySpec replay;
+  runner::StrategySpec replay;
   replay.name = "replay";
   replay.decisions = w.rec.decisions;
-  core::RunRecord again = ex.run(core::program_from_proto(d.program), replay, o, 0).rec;
+  runner::RunRecord again = ex.run(runner::program_from_proto(d.program), replay, o, 0).rec;
   w.replayed = again.hash == w.rec.hash && again.failure.signature == w.rec.failure.signature;
   for (const auto& t : d.program.thread()) w.calls += t.call_size();
   if (name.empty()) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "%s-%s-%s-%s", d.program.driver(0).name().c_str(),
-                  dec.variant().c_str(), kind.c_str(), core::hash_hex(w.rec.hash).c_str() + 2);
+                  dec.variant().c_str(), kind.c_str(), runner::hash_hex(w.rec.hash).c_str() + 2);
     name = buf;
   }
   w.path = write_repro(dir, name, make_repro(d.program, d.schedule, w.rec, world), w.input);

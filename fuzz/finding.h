@@ -18,13 +18,13 @@ struct Written {
   std::string input;  // the minimized input
   int calls = 0;      // in its Program
   bool replayed = false;  // the decision log reproduced kind, signature and hash
-  core::RunRecord rec;    // the recorded run (kind and signature of the finding)
+  runner::RunRecord rec;    // the recorded run (kind and signature of the finding)
 };
 
 // `world` is what the executions ran with, recorded in the repro. `name`
 // is the file name without its suffix; empty: <driver>-<variant>-<kind>-<hash>.
 // Throws std::runtime_error when the file cannot be written.
-Written write_finding(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
+Written write_finding(const Decoder& dec, runner::FuzzExecutor& ex, const std::string& input,
                       const std::string& kind, const std::string& signature,
                       const kernsim::WorldSpec& world, const std::string& dir,
                       std::string name = "");

@@ -58,14 +58,14 @@ Harness::Harness(const char* driver, const char* builtin_desc, const char* built
   repro_dir_ = env("KERNSIM_REPRO_DIR", ".");
   keep_going_ = !env("KERNSIM_FUZZ_CONTINUE", "").empty();
   dec_ = std::make_unique<Decoder>(desc_, variant);
-  ex_ = std::make_unique<core::FuzzExecutor>();
+  ex_ = std::make_unique<runner::FuzzExecutor>();
   std::fprintf(stderr, "kernsim fuzz: driver=%s variant=%s description=%s repros=%s\n",
                driver_.c_str(), variant.c_str(), path.c_str(), repro_dir_.c_str());
 }
 
 int Harness::run(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
-  core::RunRecord rec = run_input(*dec_, *ex_, input);
+  runner::RunRecord rec = run_input(*dec_, *ex_, input);
   std::string kind = rec.failure ? sim::failure_kind_name(rec.failure.kind) : "pass";
   if (rec.failure.kind == sim::FailureKind::kHostError &&
       rec.failure.message.rfind("decoded program rejected", 0) == 0) {
@@ -73,12 +73,12 @@ int Harness::run(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "kernsim fuzz: harness bug: %s\n", rec.failure.message.c_str());
     std::abort();
   }
-  if (core::fuzz_verdict(kind, rec.failure.signature) != core::FuzzVerdict::kFinding) return 0;
+  if (runner::fuzz_verdict(kind, rec.failure.signature) != runner::FuzzVerdict::kFinding) return 0;
   found(input, rec);
   return 1;
 }
 
-void Harness::found(const std::string& input, const core::RunRecord& first) {
+void Harness::found(const std::string& input, const runner::RunRecord& first) {
   std::string kind = sim::failure_kind_name(first.failure.kind);
   const std::string& sig = first.failure.signature;
   std::fprintf(stderr, "kernsim fuzz: found %s (%s): %s\n", kind.c_str(), sig.c_str(),

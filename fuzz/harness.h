@@ -32,12 +32,12 @@ class Harness {
   void set_pair_counters(uint8_t* c, size_t n) { ex_->set_pair_counters(c, n); }
 
  private:
-  void found(const std::string& input, const core::RunRecord& rec);
+  void found(const std::string& input, const runner::RunRecord& rec);
 
   std::string driver_;
   kernsim::DriverDescription desc_;
   std::unique_ptr<Decoder> dec_;
-  std::unique_ptr<core::FuzzExecutor> ex_;
+  std::unique_ptr<runner::FuzzExecutor> ex_;
   std::string repro_dir_;
   bool keep_going_ = false;
   uint64_t findings_ = 0;

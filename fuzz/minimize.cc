@@ -13,14 +13,14 @@ constexpr int kRetrySeeds = 8;
 
 }  // namespace
 
-core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
+runner::RunRecord run_input(const Decoder& dec, runner::FuzzExecutor& ex, const std::string& input,
                           const km::WorldOptions& world) {
   Decoded d = dec.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
   try {
-    km::Program p = core::program_from_proto(d.program);
+    km::Program p = runner::program_from_proto(d.program);
     return ex.run(p, d.schedule, world, 0).rec;
   } catch (const std::exception& e) {
-    core::RunRecord r;
+    runner::RunRecord r;
     r.failure.kind = sim::FailureKind::kHostError;
     r.failure.signature = "host_error";
     r.failure.message = std::string("decoded program rejected: ") + e.what();
@@ -28,13 +28,13 @@ core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std:
   }
 }
 
-std::string minimize_input(const Decoder& dec, core::FuzzExecutor& ex, std::string input,
+std::string minimize_input(const Decoder& dec, runner::FuzzExecutor& ex, std::string input,
                            const std::string& kind, const std::string& signature,
                            const km::WorldOptions& world, uint64_t max_runs) {
   uint64_t runs = 0, hangs = 0;
   auto same = [&](const std::string& cand) {
     runs++;
-    core::RunRecord r = run_input(dec, ex, cand, world);
+    runner::RunRecord r = run_input(dec, ex, cand, world);
     if (r.failure.kind == sim::FailureKind::kHang && ++hangs >= kMaxHangRuns) runs = max_runs;
     return r.failure && kind == sim::failure_kind_name(r.failure.kind) &&
            signature == r.failure.signature;

@@ -16,13 +16,13 @@ namespace ks::fuzz {
 
 // Runs the decoded input once; its record (bad input: a failure of kind
 // host_error with the reason, never an exception).
-core::RunRecord run_input(const Decoder& dec, core::FuzzExecutor& ex, const std::string& input,
+runner::RunRecord run_input(const Decoder& dec, runner::FuzzExecutor& ex, const std::string& input,
                           const km::WorldOptions& world = {});
 
 // At most max_runs executions; a hang costs the hang limit per execution,
 // so a hang's minimization stops after kMaxHangRuns executions that hung.
 constexpr uint64_t kMaxHangRuns = 30;
-std::string minimize_input(const Decoder& dec, core::FuzzExecutor& ex, std::string input,
+std::string minimize_input(const Decoder& dec, runner::FuzzExecutor& ex, std::string input,
                            const std::string& kind, const std::string& signature,
                            const km::WorldOptions& world = {}, uint64_t max_runs = 4000);
 

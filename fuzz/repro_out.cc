@@ -12,8 +12,8 @@
 
 namespace ks::fuzz {
 
-kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& found_by,
-                          const core::RunRecord& rec, const kernsim::WorldSpec& world) {
+kernsim::Repro make_repro(const kernsim::Program& p, const runner::StrategySpec& found_by,
+                          const runner::RunRecord& rec, const kernsim::WorldSpec& world) {
   // The run as a RunSpec, made into a repro by the runner's one builder.
   // No module hashes (Repro.module): a repro found by the ASan/libFuzzer
   // build is meant to replay on the gcc build, whose modules are other
@@ -28,7 +28,7 @@ kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& f
   spec.mutable_strategy()->set_seed(found_by.seed);
   spec.mutable_strategy()->set_pct_depth(found_by.pct_depth);
   *spec.mutable_world() = world;
-  return core::make_repro(spec, rec);
+  return runner::make_repro(spec, rec);
 }
 
 namespace {

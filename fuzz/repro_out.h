@@ -13,8 +13,8 @@
 namespace ks::fuzz {
 
 // `world`: the options the run had (the harness runs with the defaults).
-kernsim::Repro make_repro(const kernsim::Program& p, const core::StrategySpec& found_by,
-                          const core::RunRecord& rec, const kernsim::WorldSpec& world = {});
+kernsim::Repro make_repro(const kernsim::Program& p, const runner::StrategySpec& found_by,
+                          const runner::RunRecord& rec, const kernsim::WorldSpec& world = {});
 
 // Writes `r` to dir/<name>.repro.txtpb (created by rename, so a reader
 // never sees half a file) and the input bytes beside it as <name>.input;

@@ -7,7 +7,7 @@
 #include "sim/fault_guard.h"
 #include "sim/watchdog.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 std::string hash_hex(uint64_t h) {
   char b[24];
@@ -130,4 +130,4 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
   return res;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -14,7 +14,7 @@
 #include "kernel_model/world.h"
 #include "runner/strategy_spec.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 // A recorded event with the names it had in its World (a World's names die
 // with it).
@@ -101,4 +101,4 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
 
 std::string hash_hex(uint64_t h);
 
-}  // namespace ks::core
+}  // namespace ks::runner

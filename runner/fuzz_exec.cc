@@ -4,7 +4,7 @@
 
 #include "sim/fault_guard.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 namespace {
 
@@ -131,4 +131,4 @@ FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km:
   return out;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -19,7 +19,7 @@
 #include "runner/explore.h"
 #include "sim/coverage.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 struct FuzzRun {
   RunRecord rec;
@@ -65,4 +65,4 @@ class FuzzExecutor {
   size_t n_pair_counters_ = 0;
 };
 
-}  // namespace ks::core
+}  // namespace ks::runner

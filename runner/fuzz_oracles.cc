@@ -3,7 +3,7 @@
 #include "kernel_model/syscalls.h"
 #include "kernel_model/world.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 namespace {
 
@@ -85,4 +85,4 @@ const km::OpExtension* fuzz_oracle(const std::string& name) {
   return nullptr;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -30,9 +30,9 @@
 
 #include "kernel_model/program.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 // The oracle op of that name, or null.
 const km::OpExtension* fuzz_oracle(const std::string& name);
 
-}  // namespace ks::core
+}  // namespace ks::runner

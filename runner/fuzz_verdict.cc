@@ -1,6 +1,6 @@
 #include "runner/fuzz_verdict.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 namespace {
 
@@ -37,4 +37,4 @@ const char* fuzz_verdict_name(FuzzVerdict v) {
   return "?";
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace ks::core {
+namespace ks::runner {
 
 enum class FuzzVerdict {
   kPass,     // nothing failed
@@ -21,4 +21,4 @@ enum class FuzzVerdict {
 FuzzVerdict fuzz_verdict(const std::string& kind, const std::string& signature);
 const char* fuzz_verdict_name(FuzzVerdict v);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -4,7 +4,7 @@
 
 #include "runner/fuzz_oracles.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 namespace {
 struct OpName {
@@ -84,4 +84,4 @@ km::Program program_from_proto(const kernsim::Program& p) {
   return out;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

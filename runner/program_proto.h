@@ -7,9 +7,9 @@
 #include "kernel_model/program.h"
 #include "kernsim.pb.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 // Throws std::invalid_argument on a malformed Program.
 km::Program program_from_proto(const kernsim::Program& p);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -4,7 +4,7 @@
 
 #include "runner/run_spec.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 std::string printable(const std::string& s) {
   std::string out = s;
@@ -104,4 +104,4 @@ sim::DfsState dfs_state_from(const kernsim::DfsCheckpoint& c) {
   return s;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -8,7 +8,7 @@
 #include "runner/explore.h"
 #include "sim/strategies/dfs.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 inline constexpr uint32_t kReproVersion = 1;
 inline constexpr uint32_t kCheckpointVersion = 1;
@@ -27,4 +27,4 @@ sim::DfsState dfs_state_from(const kernsim::DfsCheckpoint& c);
 // memory (kmem poison): anything outside printable ASCII becomes '?'.
 std::string printable(const std::string& s);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-namespace ks::core {
+namespace ks::runner {
 
 kernsim::RunSpec run_spec_from_bytes(const std::string& bytes) {
   kernsim::RunSpec r;
@@ -118,4 +118,4 @@ void decisions_to_proto(const std::vector<sim::Decision>& v, kernsim::Schedule* 
   }
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

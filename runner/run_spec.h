@@ -9,7 +9,7 @@
 #include "runner/explore.h"
 #include "runner/search.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 // Throws std::invalid_argument naming what is malformed.
 kernsim::RunSpec run_spec_from_bytes(const std::string& bytes);
@@ -24,4 +24,4 @@ SearchOptions search_options(const kernsim::RunSpec& r);
 std::vector<sim::Decision> decisions_from_proto(const kernsim::Schedule& s);
 void decisions_to_proto(const std::vector<sim::Decision>& v, kernsim::Schedule* s);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -9,7 +9,7 @@
 
 #include "sim/fault_guard.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 namespace {
 
@@ -157,4 +157,4 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   return res;
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -11,7 +11,7 @@
 #include "runner/explore.h"
 #include "sim/strategies/dfs.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 struct SearchOptions {
   sim::DfsOptions dfs;
@@ -83,4 +83,4 @@ struct SearchResult {
 
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -6,7 +6,7 @@
 #include "sim/strategies/replay.h"
 #include "sim/strategies/round_robin.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s) {
   if (s.name == "round_robin" || s.name == "rr") return std::make_unique<sim::RoundRobin>();
@@ -29,4 +29,4 @@ std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s) {
                               "' (known: round_robin, random, pct, replay, scripted, dfs)");
 }
 
-}  // namespace ks::core
+}  // namespace ks::runner

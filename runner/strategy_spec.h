@@ -11,7 +11,7 @@
 #include "sim/sim.h"
 #include "sim/strategies/scripted.h"
 
-namespace ks::core {
+namespace ks::runner {
 
 struct StrategySpec {
   std::string name = "pct";  // round_robin random pct replay scripted dfs
@@ -29,4 +29,4 @@ struct StrategySpec {
 // Throws std::invalid_argument naming an unknown strategy.
 std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s);
 
-}  // namespace ks::core
+}  // namespace ks::runner

@@ -26,8 +26,8 @@ using namespace ks;
 
 namespace {
 
-core::StrategySpec spec_from(const py::dict& d) {
-  core::StrategySpec s;
+runner::StrategySpec spec_from(const py::dict& d) {
+  runner::StrategySpec s;
   if (d.contains("name")) s.name = d["name"].cast<std::string>();
   if (d.contains("seed")) s.seed = d["seed"].cast<uint64_t>();
   if (d.contains("pct_depth")) s.pct_depth = d["pct_depth"].cast<uint32_t>();
@@ -40,22 +40,22 @@ core::StrategySpec spec_from(const py::dict& d) {
 
 
 
-py::dict run_dict(const core::FuzzRun& r, uint64_t seed) {
+py::dict run_dict(const runner::FuzzRun& r, uint64_t seed) {
   py::dict d;
   d["seed"] = seed;
   d["execution"] = r.rec.execution;
   d["kind"] = r.rec.failure ? sim::failure_kind_name(r.rec.failure.kind) : "pass";
-  d["signature"] = core::text(r.rec.failure.signature);
-  d["message"] = core::text(r.rec.failure.message);
+  d["signature"] = bind::text(r.rec.failure.signature);
+  d["message"] = bind::text(r.rec.failure.message);
   d["step"] = r.rec.failure.step;
   d["thread"] = r.rec.failure.thread;
-  d["hash"] = core::hash_hex(r.rec.hash);
+  d["hash"] = runner::hash_hex(r.rec.hash);
   d["steps"] = r.rec.steps;
   d["preemptions"] = r.rec.preemptions;
   py::list dec;
   for (const auto& x : r.rec.decisions) dec.append(py::make_tuple(int(x.kind), x.value));
   d["decisions"] = dec;
-  d["console"] = core::text_lines(r.rec.console);
+  d["console"] = bind::text_lines(r.rec.console);
   d["new_edges"] = r.new_edges;
   d["new_pairs"] = r.new_pairs;
   return d;
@@ -85,8 +85,8 @@ py::dict slice_dict(const fuzz::Slice& s) {
     py::dict d;
     d["input"] = bytes_of(f.input);
     d["kind"] = f.kind;
-    d["signature"] = core::text(f.signature);
-    d["message"] = core::text(f.message);
+    d["signature"] = bind::text(f.signature);
+    d["message"] = bind::text(f.message);
     d["executions"] = f.executions;
     found.append(d);
   }
@@ -102,10 +102,10 @@ struct PyCampaign {
   PyCampaign(const py::bytes& desc, const std::string& variant, uint64_t seed,
              const py::bytes& world, uint32_t batch)
       : world(world_spec(world)),
-        c(checked_description(desc), variant, seed, core::world_options(this->world), batch) {}
+        c(checked_description(desc), variant, seed, runner::world_options(this->world), batch) {}
   kernsim::WorldSpec world;
   fuzz::Campaign c;
-  std::unique_ptr<core::FuzzExecutor> report_ex;
+  std::unique_ptr<runner::FuzzExecutor> report_ex;
 };
 
 // The generator and mutator alone, for tests and benchmarks.
@@ -173,7 +173,7 @@ void ks_register_fuzz(py::module_& m) {
           "write_finding",
           [](PyCampaign& p, const py::bytes& in, const std::string& kind, const std::string& sig,
              const std::string& dir, const std::string& name) {
-            if (!p.report_ex) p.report_ex = std::make_unique<core::FuzzExecutor>();
+            if (!p.report_ex) p.report_ex = std::make_unique<runner::FuzzExecutor>();
             fuzz::Written w =
                 fuzz::write_finding(p.c.decoder(), *p.report_ex, in, kind, sig, p.world, dir, name);
             py::dict d;
@@ -182,7 +182,7 @@ void ks_register_fuzz(py::module_& m) {
             d["calls"] = w.calls;
             d["replayed"] = w.replayed;
             d["kind"] = w.rec.failure ? sim::failure_kind_name(w.rec.failure.kind) : "pass";
-            d["signature"] = core::text(w.rec.failure.signature);
+            d["signature"] = bind::text(w.rec.failure.signature);
             return d;
           },
           py::arg("input"), py::arg("kind"), py::arg("signature"), py::arg("dir"),
@@ -202,33 +202,33 @@ void ks_register_fuzz(py::module_& m) {
       .def_property_readonly("corpus", [](PyCampaign& p) { return p.c.corpus_size(); })
       .def_property_readonly("edges", [](PyCampaign& p) { return p.c.executor().edges(); })
       .def_property_readonly("pairs", [](PyCampaign& p) { return p.c.executor().pairs(); });
-  py::class_<core::FuzzExecutor>(m, "FuzzExecutor",
+  py::class_<runner::FuzzExecutor>(m, "FuzzExecutor",
                                  "Runs Programs with coverage; keeps the campaign's coverage.")
       .def(py::init<>())
       .def(
           "run",
-          [](core::FuzzExecutor& x, const py::bytes& prog, py::dict strategy, uint64_t execution,
+          [](runner::FuzzExecutor& x, const py::bytes& prog, py::dict strategy, uint64_t execution,
              py::dict world) {
-            km::Program p = core::program_from_bytes(prog);
-            core::StrategySpec s = spec_from(strategy);
-            return run_dict(x.run(p, s, core::world_options(world), execution), s.seed);
+            km::Program p = bind::program_from_bytes(prog);
+            runner::StrategySpec s = spec_from(strategy);
+            return run_dict(x.run(p, s, bind::world_options(world), execution), s.seed);
           },
           py::arg("program"), py::arg("strategy"), py::arg("execution") = 0,
           py::arg("world") = py::dict(), "One execution; its record and the coverage it added.")
       .def(
           "run_batch",
-          [](core::FuzzExecutor& x, const py::bytes& prog, py::dict strategy,
+          [](runner::FuzzExecutor& x, const py::bytes& prog, py::dict strategy,
              const std::vector<uint64_t>& seeds, py::dict world) {
-            km::Program p = core::program_from_bytes(prog);
-            core::StrategySpec s = spec_from(strategy);
-            km::WorldOptions o = core::world_options(world);
+            km::Program p = bind::program_from_bytes(prog);
+            runner::StrategySpec s = spec_from(strategy);
+            km::WorldOptions o = bind::world_options(world);
             py::dict out;
             py::list failures;
             uint64_t edges = 0, pairs = 0;
             py::object best = py::none();
             for (uint64_t seed : seeds) {
               s.seed = seed;
-              core::FuzzRun r = x.run(p, s, o, 0);
+              runner::FuzzRun r = x.run(p, s, o, 0);
               edges += r.new_edges;
               pairs += r.new_pairs;
               if ((r.new_edges || r.new_pairs) && best.is_none()) best = py::int_(seed);
@@ -244,26 +244,26 @@ void ks_register_fuzz(py::module_& m) {
           "Runs a Program once per schedule seed (execution index 0 each); failures are listed.")
       .def(
           "coverage",
-          [](const core::FuzzExecutor& x) {
+          [](const runner::FuzzExecutor& x) {
             const auto& s = x.seen();
             return py::make_tuple(py::bytes(reinterpret_cast<const char*>(s.data()), s.size()),
                                   x.pair_keys());
           },
           "(edge map bytes, sorted pair keys): merged across --jobs workers by the parent")
-      .def_property_readonly("edges", &core::FuzzExecutor::edges)
-      .def_property_readonly("pairs", &core::FuzzExecutor::pairs)
-      .def_property_readonly("executions", &core::FuzzExecutor::executions);
+      .def_property_readonly("edges", &runner::FuzzExecutor::edges)
+      .def_property_readonly("pairs", &runner::FuzzExecutor::pairs)
+      .def_property_readonly("executions", &runner::FuzzExecutor::executions);
   m.def(
       "fuzz_verdict",
       [](const std::string& kind, const std::string& signature) {
-        return std::string(core::fuzz_verdict_name(core::fuzz_verdict(kind, signature)));
+        return std::string(runner::fuzz_verdict_name(runner::fuzz_verdict(kind, signature)));
       },
       py::arg("kind"), py::arg("signature"),
       "What an outcome says about the driver: 'pass', 'invalid' (a result used before it "
       "existed), 'ignored' (not the driver's bug) or 'finding'; shared with the libFuzzer "
       "entry points (fuzz/).");
   m.def(
-      "fuzz_check_program", [](const py::bytes& b) { core::program_from_bytes(b); },
+      "fuzz_check_program", [](const py::bytes& b) { bind::program_from_bytes(b); },
       "Raises ValueError naming the field or call if a serialized Program is malformed or names "
       "a result no earlier call produced.");
 }

@@ -31,26 +31,26 @@ namespace {
 
 // A run's record; with the RunSpec it ran under, its repro too (bytes of a
 // kernsim.Repro, written by runner/repro_build.cc).
-py::dict record_to_dict(const core::RunRecord& r, const kernsim::RunSpec* spec = nullptr) {
+py::dict record_to_dict(const runner::RunRecord& r, const kernsim::RunSpec* spec = nullptr) {
   py::dict d;
-  if (spec) d["repro"] = py::bytes(core::make_repro(*spec, r).SerializeAsString());
+  if (spec) d["repro"] = py::bytes(runner::make_repro(*spec, r).SerializeAsString());
   d["execution"] = r.execution;
   d["kind"] = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
-  d["signature"] = core::text(r.failure.signature);
-  d["message"] = core::text(r.failure.message);
+  d["signature"] = bind::text(r.failure.signature);
+  d["message"] = bind::text(r.failure.message);
   d["step"] = r.failure.step;
   d["thread"] = r.failure.thread;
-  d["hash"] = core::hash_hex(r.hash);
+  d["hash"] = runner::hash_hex(r.hash);
   d["steps"] = r.steps;
   d["preemptions"] = r.preemptions;
   py::list dec;
   for (const auto& x : r.decisions) dec.append(py::make_tuple(int(x.kind), x.value));
   d["decisions"] = dec;
-  d["console"] = core::text_lines(r.console);
+  d["console"] = bind::text_lines(r.console);
   return d;
 }
 
-py::dict campaign_to_dict(const core::CampaignResult& c, const kernsim::RunSpec& spec) {
+py::dict campaign_to_dict(const runner::CampaignResult& c, const kernsim::RunSpec& spec) {
   py::dict d;
   d["runs"] = c.runs;
   d["distinct"] = c.distinct;
@@ -58,7 +58,7 @@ py::dict campaign_to_dict(const core::CampaignResult& c, const kernsim::RunSpec&
   d["seconds"] = c.seconds;
   d["failure"] = c.failure ? py::object(record_to_dict(*c.failure, &spec)) : py::none();
   py::list fl;
-  for (const core::RunRecord& r : c.failures) fl.append(record_to_dict(r, &spec));
+  for (const runner::RunRecord& r : c.failures) fl.append(record_to_dict(r, &spec));
   d["failures"] = fl;
   d["failed_runs"] = c.failed_runs;
   d["timed_out"] = c.timed_out;
@@ -119,7 +119,7 @@ sim::DfsPrefix prefix_from_bytes(const std::string& b) {
 // preemptions[, siblings done per decision]) or bytes] (search only
 // under them; [] searches nothing), "collect_hashes", "max_hashes", "collect_failures",
 // "want_remainder".
-void search_split_options(core::SearchOptions& o, const py::dict& opts) {
+void search_split_options(runner::SearchOptions& o, const py::dict& opts) {
   if (opts.contains("branch_depth")) o.dfs.branch_depth = opts["branch_depth"].cast<uint32_t>();
   if (opts.contains("prefixes")) {
     o.dfs.restricted = true;
@@ -157,7 +157,7 @@ void search_split_options(core::SearchOptions& o, const py::dict& opts) {
 // too many), "distinct_failures": records with their "bound", "prefixes"
 // and "requests" [(decisions, preemptions)], "remainder" [bytes], "explored"
 // [decisions].
-void search_split_results(py::dict& d, const core::SearchResult& r,
+void search_split_results(py::dict& d, const runner::SearchResult& r,
                           const kernsim::RunSpec& spec) {
   if (r.hashes_complete) {
     std::string b(r.hashes.size() * 8, '\0');
@@ -168,7 +168,7 @@ void search_split_results(py::dict& d, const core::SearchResult& r,
     d["hashes"] = py::none();
   }
   py::list fl;
-  for (const core::BoundFailure& f : r.distinct_failures) {
+  for (const runner::BoundFailure& f : r.distinct_failures) {
     py::dict x = record_to_dict(f.run, &spec);
     x["bound"] = f.bound;
     fl.append(x);
@@ -199,7 +199,7 @@ struct SetupWorld {
   }
 };
 
-core::SetupFn python_setup(py::object fn) {
+runner::SetupFn python_setup(py::object fn) {
   return [fn](km::World& w) {
     SetupWorld sw{&w};
     py::object h = py::cast(&sw, py::return_value_policy::reference);
@@ -219,25 +219,25 @@ py::dict module_dict(const km::Module& mod) {
   return x;
 }
 
-core::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
+runner::SetupFn program_setup(std::shared_ptr<km::Program> prog) {
   return [prog](km::World& w) { km::program_load(w, *prog); };
 }
 
 std::shared_ptr<km::Program> parse_program(const py::bytes& b) {
-  return std::make_shared<km::Program>(core::program_from_bytes(b));
+  return std::make_shared<km::Program>(bind::program_from_bytes(b));
 }
 
 // `setup`: a Python function(SetupWorld), or None for the Program `prog`.
-core::SetupFn setup_of(const py::object& setup, const kernsim::Program& prog) {
+runner::SetupFn setup_of(const py::object& setup, const kernsim::Program& prog) {
   if (!setup.is_none()) return python_setup(setup);
-  return program_setup(std::make_shared<km::Program>(core::program_from_proto(prog)));
+  return program_setup(std::make_shared<km::Program>(runner::program_from_proto(prog)));
 }
 
-kernsim::RunSpec spec_of(const py::bytes& b) { return core::run_spec_from_bytes(b); }
+kernsim::RunSpec spec_of(const py::bytes& b) { return runner::run_spec_from_bytes(b); }
 
-py::dict trace_record(const core::RunRecord& r) {
+py::dict trace_record(const runner::RunRecord& r) {
   py::list events;
-  for (const core::NamedEvent& n : r.trace) {
+  for (const runner::NamedEvent& n : r.trace) {
     py::dict ev;
     ev["step"] = n.e.step;
     ev["thread"] = n.e.tid;
@@ -329,7 +329,7 @@ PYBIND11_MODULE(_core, m) {
              s.check();
              km::Proc* p = km::proc_find(*s.w, proc);
              if (!p) throw std::invalid_argument("thread " + name + ": no process '" + proc + "'");
-             core::spawn_scenario_thread(*s.w, name, std::move(gen), p);
+             bind::spawn_scenario_thread(*s.w, name, std::move(gen), p);
            });
 
   m.def(
@@ -337,12 +337,12 @@ PYBIND11_MODULE(_core, m) {
       [](py::object setup, const py::bytes& spec_bytes, py::object progress,
          uint64_t progress_every) {
         kernsim::RunSpec spec = spec_of(spec_bytes);
-        core::CampaignOptions o = core::campaign_options(spec);
+        runner::CampaignOptions o = runner::campaign_options(spec);
         o.progress_every = progress_every;
         if (!progress.is_none())
           o.progress = [progress](uint64_t r, uint64_t d) { progress(r, d); };
-        core::SetupFn sf = setup_of(setup, spec.program());
-        return campaign_to_dict(core::run_campaign(o, sf, core::serve_scenario_thread), spec);
+        runner::SetupFn sf = setup_of(setup, spec.program());
+        return campaign_to_dict(runner::run_campaign(o, sf, bind::serve_scenario_thread), spec);
       },
       py::arg("setup"), py::arg("spec"), py::arg("progress") = py::none(),
       py::arg("progress_every") = 10000,
@@ -355,7 +355,7 @@ PYBIND11_MODULE(_core, m) {
       [](py::object setup, const py::bytes& spec_bytes, py::object progress,
          uint64_t progress_every, py::object resume, py::dict split) {
         kernsim::RunSpec spec = spec_of(spec_bytes);
-        core::SearchOptions o = core::search_options(spec);
+        runner::SearchOptions o = runner::search_options(spec);
         search_split_options(o, split);
         o.progress_every = progress_every;
         if (!progress.is_none())
@@ -366,10 +366,10 @@ PYBIND11_MODULE(_core, m) {
           kernsim::DfsCheckpoint c;
           if (!c.ParseFromString(resume.cast<std::string>()))
             throw std::invalid_argument("search: resume is not a serialized DfsCheckpoint");
-          o.resume = core::dfs_state_from(c);
+          o.resume = runner::dfs_state_from(c);
         }
-        core::SetupFn sf = setup_of(setup, spec.program());
-        core::SearchResult r = core::run_search(o, sf, core::serve_scenario_thread);
+        runner::SetupFn sf = setup_of(setup, spec.program());
+        runner::SearchResult r = runner::run_search(o, sf, bind::serve_scenario_thread);
         py::dict d;
         d["executions"] = r.executions;
         d["distinct"] = r.distinct;
@@ -386,7 +386,7 @@ PYBIND11_MODULE(_core, m) {
         bool want_state = !split.contains("want_state") || split["want_state"].cast<bool>();
         d["checkpoint"] =
             want_state ? py::object(py::bytes(
-                             core::make_checkpoint(spec, r.state, r.failures).SerializeAsString()))
+                             runner::make_checkpoint(spec, r.state, r.failures).SerializeAsString()))
                        : py::none();
         search_split_results(d, r, spec);
         return d;
@@ -403,10 +403,10 @@ PYBIND11_MODULE(_core, m) {
         kernsim::RunSpec spec = spec_of(spec_bytes);
         sim::install_fault_handlers();
         sim::StackPool pool;
-        auto st = core::make_strategy(core::strategy_spec(spec.strategy()));
-        core::RunRecord r = core::run_once(pool, *st, core::world_options(spec.world()),
+        auto st = runner::make_strategy(runner::strategy_spec(spec.strategy()));
+        runner::RunRecord r = runner::run_once(pool, *st, runner::world_options(spec.world()),
                                            execution, setup_of(setup, spec.program()),
-                                           core::serve_scenario_thread, true);
+                                           bind::serve_scenario_thread, true);
         return trace_record(r);
       },
       py::arg("setup"), py::arg("spec"), py::arg("execution") = 0,
@@ -418,17 +418,17 @@ PYBIND11_MODULE(_core, m) {
         kernsim::Repro rp;
         if (!rp.ParseFromString(std::string(repro_bytes)))
           throw std::invalid_argument("replay: not a serialized kernsim.Repro");
-        core::StrategySpec s;
+        runner::StrategySpec s;
         s.name = "replay";
-        s.decisions = core::decisions_from_proto(rp.schedule());
-        auto st = core::make_strategy(s);
-        km::WorldOptions wo = core::world_options(rp.world());
+        s.decisions = runner::decisions_from_proto(rp.schedule());
+        auto st = runner::make_strategy(s);
+        km::WorldOptions wo = runner::world_options(rp.world());
         if (!rp.world().hang_ms() && hang_ms) wo.sim.hang_ms = hang_ms;
         sim::install_fault_handlers();
         sim::StackPool pool;
-        core::RunRecord r = core::run_once(pool, *st, wo, rp.execution(),
+        runner::RunRecord r = runner::run_once(pool, *st, wo, rp.execution(),
                                            setup_of(setup, rp.program()),
-                                           core::serve_scenario_thread, true);
+                                           bind::serve_scenario_thread, true);
         return trace_record(r);
       },
       py::arg("setup"), py::arg("repro"), py::arg("hang_ms") = 0,
@@ -439,7 +439,7 @@ PYBIND11_MODULE(_core, m) {
       "checkpoint_header",
       [](const py::bytes& spec_bytes) {
         return py::bytes(
-            core::make_checkpoint(spec_of(spec_bytes), sim::DfsState{}, 0).SerializeAsString());
+            runner::make_checkpoint(spec_of(spec_bytes), sim::DfsState{}, 0).SerializeAsString());
       },
       py::arg("spec"),
       "A DfsCheckpoint saying what a search (a serialized RunSpec) searches, with no state: "

@@ -5,7 +5,7 @@
 
 #include "runner/program_proto.h"
 
-namespace ks::core {
+namespace ks::bind {
 
 namespace py = pybind11;
 
@@ -24,7 +24,7 @@ km::Program program_from_bytes(const py::bytes& b) {
   kernsim::Program p;
   if (!p.ParseFromString(std::string(b)))
     throw std::invalid_argument("program: not a serialized kernsim.Program");
-  return program_from_proto(p);  // checked there (program_check)
+  return runner::program_from_proto(p);  // checked there (program_check)
 }
 
 py::str text(const std::string& s) {
@@ -39,4 +39,4 @@ py::list text_lines(const std::vector<std::string>& v) {
   return l;
 }
 
-}  // namespace ks::core
+}  // namespace ks::bind

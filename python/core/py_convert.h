@@ -11,7 +11,7 @@
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
 
-namespace ks::core {
+namespace ks::bind {
 
 // {"max_steps", "inject_faults", "spurious_wakeups"}: absent keys keep defaults.
 km::WorldOptions world_options(const pybind11::dict& d);
@@ -23,4 +23,4 @@ km::Program program_from_bytes(const pybind11::bytes& b);
 pybind11::str text(const std::string& s);
 pybind11::list text_lines(const std::vector<std::string>& v);
 
-}  // namespace ks::core
+}  // namespace ks::bind

@@ -5,7 +5,7 @@
 #include "kernel_model/proc.h"
 #include "kernel_model/user_mem.h"
 
-namespace ks::core {
+namespace ks::bind {
 
 namespace {
 
@@ -159,4 +159,4 @@ void serve_scenario_thread(km::World& w) {
   t->call = parse_call(t->name, y);
 }
 
-}  // namespace ks::core
+}  // namespace ks::bind

@@ -13,7 +13,7 @@
 #include "kernel_model/program.h"
 #include "kernel_model/world.h"
 
-namespace ks::core {
+namespace ks::bind {
 
 namespace py = pybind11;
 
@@ -52,4 +52,4 @@ void spawn_scenario_thread(km::World& w, const std::string& name, py::object gen
 // failure of the World; any other exception propagates: a broken scenario.
 void serve_scenario_thread(km::World& w);
 
-}  // namespace ks::core
+}  // namespace ks::bind

@@ -71,7 +71,7 @@ TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
       fuzz::Decoded b = dec.decode(p, in.size());
       ASSERT_EQ(a.program.SerializeAsString(), b.program.SerializeAsString()) << c.driver;
       ASSERT_EQ(a.schedule.seed, b.schedule.seed);
-      ASSERT_NO_THROW(core::program_from_proto(a.program)) << c.driver << " input of " << in.size();
+      ASSERT_NO_THROW(runner::program_from_proto(a.program)) << c.driver << " input of " << in.size();
       ASSERT_LE(a.program.thread_size(), fuzz::kMaxThreads);
       ASSERT_LE(a.records.size(), fuzz::kMaxRecords);
       ASSERT_TRUE(a.schedule.name == "pct" || a.schedule.name == "random");
@@ -92,11 +92,11 @@ TEST(FuzzDecode, CorrectDriversGiveNoFinding) {
   for (const Case& c : {kCases[1], kCases[2]}) {
     auto d = desc(c.driver, c.dir);
     fuzz::Decoder dec(d, "none");
-    core::FuzzExecutor ex;
+    runner::FuzzExecutor ex;
     for (const std::string& in : inputs(400)) {
-      core::RunRecord r = fuzz::run_input(dec, ex, in);
+      runner::RunRecord r = fuzz::run_input(dec, ex, in);
       std::string kind = r.failure ? sim::failure_kind_name(r.failure.kind) : "pass";
-      EXPECT_NE(core::fuzz_verdict(kind, r.failure.signature), core::FuzzVerdict::kFinding)
+      EXPECT_NE(runner::fuzz_verdict(kind, r.failure.signature), runner::FuzzVerdict::kFinding)
           << c.driver << ": " << r.failure.message;
     }
 #ifndef KS_LIBFUZZER_BUILD  // there drivers carry libFuzzer's coverage, not kernsim's
@@ -165,7 +165,7 @@ TEST(FuzzMutate, MutantsAreDeterministicValidAndKeepBundlesApart) {
     ASSERT_EQ(mut.mutate(x, other, r2), m) << "mutant " << i;
     x = m;
     fuzz::Decoded dd = dec.decode(reinterpret_cast<const uint8_t*>(m.data()), m.size());
-    ASSERT_NO_THROW(core::program_from_proto(dd.program)) << "mutant " << i;
+    ASSERT_NO_THROW(runner::program_from_proto(dd.program)) << "mutant " << i;
     for (const auto& t : dd.program.thread()) {
       std::map<std::string, std::string> loaded_from;  // peek out -> the mapping it reads
       for (const auto& c : t.call()) {

@@ -70,7 +70,7 @@ Seen seen_of(const sim::Sim& s) {
   for (const sim::Decision& d : s.decisions()) r.decisions.emplace_back(d.kind, d.value);
   return r;
 }
-Seen seen_of(const core::RunRecord& rec) {
+Seen seen_of(const runner::RunRecord& rec) {
   Seen r{rec.hash, rec.steps, rec.failure.kind, rec.failure.signature, rec.failure.message, {}};
   for (const sim::Decision& d : rec.decisions) r.decisions.emplace_back(d.kind, d.value);
   return r;
@@ -192,13 +192,13 @@ km::Program forced_unmap(const char* variant) {
 // what it would get alone (the kmem slot, the module's data).
 uint64_t compare_program(const km::Program& p, uint64_t n) {
   sim::StackPool pool;
-  core::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
+  runner::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
   sim::PctStrategy fresh_s(9, 3, 0, {}), reset_s(9, 3, 0, {});
-  core::WorldReuse reuse;
+  runner::WorldReuse reuse;
   uint64_t failures = 0;
   for (uint64_t i = 0; i < n; i++) {
-    core::RunRecord f = core::run_once(pool, fresh_s, {}, i, setup, nullptr, false);
-    core::RunRecord r = core::run_once(pool, reset_s, {}, i, setup, nullptr, false, &reuse);
+    runner::RunRecord f = runner::run_once(pool, fresh_s, {}, i, setup, nullptr, false);
+    runner::RunRecord r = runner::run_once(pool, reset_s, {}, i, setup, nullptr, false, &reuse);
     expect_same(seen_of(f), seen_of(r), i);
     failures += static_cast<bool>(r.failure);
   }
@@ -220,18 +220,18 @@ TEST(Reset, LofiProgramSameAsFresh) {
 TEST(Reset, LofiProgramAllocationsBounded) {
   sim::StackPool pool;
   km::Program p = forced_unmap("none");
-  core::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
+  runner::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
   sim::PctStrategy s(9, 3, 0, {});
-  core::WorldReuse reuse;
-  core::RunRecord r;
-  auto per_execution = [&](core::WorldReuse* in) {
+  runner::WorldReuse reuse;
+  runner::RunRecord r;
+  auto per_execution = [&](runner::WorldReuse* in) {
     for (uint64_t i = 0; i < 200; i++)
-      core::run_once_into(r, pool, s, {}, i, setup, nullptr, false, in, true);
+      runner::run_once_into(r, pool, s, {}, i, setup, nullptr, false, in, true);
     const uint64_t n = 2000;
     g_allocs = 0;
     g_counting = true;
     for (uint64_t i = 200; i < 200 + n; i++)
-      core::run_once_into(r, pool, s, {}, i, setup, nullptr, false, in, true);
+      runner::run_once_into(r, pool, s, {}, i, setup, nullptr, false, in, true);
     g_counting = false;
     return double(g_allocs) / n;
   };
