@@ -66,8 +66,13 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
 
 void load_driver(World& w, const std::string& spec, const std::string& variant) {
   const WorldOptions& o = w.options();
-  Module& m = driver_module(o.detect_races || o.preempt_at_access ? race_module_spec(spec) : spec,
-                            variant);
+  bool race = o.detect_races || o.preempt_at_access;
+  Module& m = driver_module(race ? race_module_spec(spec) : spec, variant);
+  if (race && !m.race_instrumented())
+    throw ModuleError("driver module " + m.path() +
+                      " is not race-instrumented, so races in it cannot be seen: build it "
+                      "with kernsim build-driver --race (into a race/ folder beside it) or "
+                      "kernsim_add_driver(... RACE)");
   const ks_driver_desc* d = m.desc();
   PersonalityLoader load = find_loader(d->personality);
   const std::string& name = m.name();

@@ -123,7 +123,12 @@ std::string resolve_name(const std::string& name) {
 }  // namespace
 
 std::string race_module_spec(const std::string& spec) {
-  if (module_spec_is_path(spec)) return spec;
+  if (module_spec_is_path(spec)) {
+    size_t slash = spec.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : spec.substr(0, slash);
+    std::string race = dir + "/race/" + spec.substr(slash + 1);
+    return access(race.c_str(), F_OK) == 0 ? race : spec;
+  }
   std::string tried;
   for (auto& d : driver_path()) {
     std::string p = d + "/race/" + spec + ".so";
@@ -191,6 +196,8 @@ Module& Module::open(const std::string& spec) {
     m->path_ = path;
     m->handle_ = h;
     m->hash_ = hash;
+    // Its dynamic string table names the entry points it calls.
+    m->race_instrumented_ = img.find("__tsan_func_entry") != std::string::npos;
     auto* d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_SYMBOL));
     if (!d)
       refuse(path, "has no kernsim registration (" KS_MODULE_SYMBOL

@@ -70,6 +70,8 @@ class Module {
   // The variant names ("none" first: the correct driver) and descriptions.
   std::vector<std::pair<std::string, std::string>> variants() const;
   bool has_variant(const std::string& v) const;
+  // Built with the race instrumentation (it calls the __tsan_* entry points).
+  bool race_instrumented() const { return race_instrumented_; }
 
  private:
   friend Module& module_open(const std::string& spec, const std::string& personality);
@@ -83,6 +85,7 @@ class Module {
   void* handle_ = nullptr;
   const ks_driver_desc* desc_ = nullptr;
   uint64_t hash_ = 0;
+  bool race_instrumented_ = false;
   std::vector<Segment> segs_;
 };
 
@@ -94,7 +97,7 @@ class Module {
 Module& module_open(const std::string& spec, const std::string& personality = "");
 // What a race-detecting World loads for `spec`: a driver named by name is
 // its race-instrumented build (<dir>/race/NAME.so in the driver path); a
-// path is taken as it is.
+// path DIR/F.so is DIR/race/F.so when that exists, else itself.
 std::string race_module_spec(const std::string& spec);
 
 // True when `spec` names a file rather than a registered name.

@@ -20,26 +20,48 @@ def config():
         raise KernsimError(f"cannot read {path} (made by kernsim's build): {e}") from e
 
 
-def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
-            cwd=None, race=False):
-    """The compiler command line that builds `out` from `sources` (race: the
-    race-instrumented build, which has no edge coverage)."""
-    if personality not in PERSONALITIES:
-        raise KernsimError(f"unknown personality '{personality}' "
-                           f"(personalities: {', '.join(PERSONALITIES)})")
+def commands(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
+             cwd=None, race=False):
+    """The compiler command lines that build `out` from `sources`: one that
+    compiles and links; with race, one per source compiling to `out`.N.o
+    with the race instrumentation (and no edge coverage), then the link,
+    without it: the compiler would link its own TSan runtime, and kernsim
+    is the runtime."""
+    if race:
+        objs = [f"{out}.{i}.o" for i in range(len(sources))]
+        cc_ = [_cc(cc)]
+        cmds = [_compile(personality, cc, defines, includes, cwd, config()["race_flags"])
+                + ["-c", "-o", o, s] for o, s in zip(objs, sources)]
+        return cmds + [cc_ + config()["ldflags"] + ["-o", out] + objs]
+    return [command(personality, out, sources, defines, includes, cc, coverage, cwd)]
+
+
+def _cc(cc):
+    return cc or os.environ.get("CC") or config()["cc"]
+
+
+def _compile(personality, cc, defines, includes, cwd, extra):
     cfg = config()
     cwd = os.path.abspath(cwd or os.getcwd())
-    cmd = [cc or os.environ.get("CC") or cfg["cc"]]
-    cmd += cfg["cflags"]
-    cmd += cfg["race_flags"] if race else cfg["coverage_flags"] if coverage else []
+    cmd = [_cc(cc)] + cfg["cflags"] + list(extra)
     cmd += [f"-I{d}" for d in includes] + [f"-I{d}" for d in cfg["include"][personality]]
     cmd += [f"-D{d}" for d in defines]
     # Sources named relative to the user's directory, as the in-tree build
     # names them relative to the checkout: the module's bytes do not
     # depend on where the directory is.
-    cmd += [f"-ffile-prefix-map={cwd}/="]
-    cmd += cfg["ldflags"] + ["-o", out] + list(sources)
-    return cmd
+    return cmd + [f"-ffile-prefix-map={cwd}/="]
+
+
+def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
+            cwd=None):
+    """The compiler command line that builds `out` from `sources`."""
+    if personality not in PERSONALITIES:
+        raise KernsimError(f"unknown personality '{personality}' "
+                           f"(personalities: {', '.join(PERSONALITIES)})")
+    cfg = config()
+    cmd = _compile(personality, cc, defines, includes, cwd,
+                   cfg["coverage_flags"] if coverage else [])
+    return cmd + cfg["ldflags"] + ["-o", out] + list(sources)
 
 
 def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
@@ -55,13 +77,22 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
             raise KernsimError(f"build-driver: source {s} does not exist")
     outdir = os.path.dirname(os.path.abspath(out))
     os.makedirs(outdir, exist_ok=True)
-    cmd = command(personality, out, sources, defines, includes, cc, coverage, race=race)
+    cmds = commands(personality, out, sources, defines, includes, cc, coverage, race=race)
     try:
-        rc = subprocess.run(cmd).returncode
-    except OSError as e:
-        raise KernsimError(f"build-driver: cannot run the compiler {cmd[0]}: {e.strerror}") from e
-    if rc != 0:
-        raise KernsimError(f"build-driver: {cmd[0]} failed (exit status {rc}); its messages are above")
+        for cmd in cmds:
+            try:
+                rc = subprocess.run(cmd).returncode
+            except OSError as e:
+                raise KernsimError(f"build-driver: cannot run the compiler {cmd[0]}: "
+                                   f"{e.strerror}") from e
+            if rc != 0:
+                raise KernsimError(f"build-driver: {cmd[0]} failed (exit status {rc}); its "
+                                   f"messages are above")
+    finally:
+        for cmd in cmds[:-1]:  # the race build's objects
+            obj = cmd[cmd.index("-o") + 1]
+            if os.path.exists(obj):
+                os.unlink(obj)
     from . import _core
     try:
         info = _core.module_info(os.path.abspath(out))

@@ -203,3 +203,24 @@ def test_coverage_does_not_depend_on_other_modules(root, own, tmp_path):
         assert r.returncode == 0, r.stderr
         runs.append(json.loads(r.stdout))
     assert runs[0] == runs[1] and runs[0][0] > 10
+
+
+def test_race_build_of_an_own_driver(own):
+    """--detect-races on a scenario naming build/tally.so: refused, naming
+    the module, while only the plain build exists; once build-driver --race
+    wrote build/race/tally.so, that build is loaded and explored."""
+    r = _kernsim(own, "explore", "scenarios.py:two_bumps", "--detect-races", "--runs", "10")
+    assert r.returncode == 2 and "is not race-instrumented" in r.stderr, r.stderr
+    r = _kernsim(own, "build-driver", "--personality", "illumos", "--race",
+                 "-o", "build/race/tally.so", "tally.c")
+    assert r.returncode == 0, r.stderr
+    assert not [f for f in os.listdir(own / "build" / "race") if f.endswith(".o")]
+    r = _kernsim(own, "explore", "scenarios.py:two_bumps", "--detect-races", "--runs", "500",
+                 "--quiet", "--out", "out/race.repro.txtpb")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = _kernsim(own, "explore", "scenarios.py:two_bumps", "--variant", "split_bump",
+                 "--detect-races", "--runs", "3000", "--quiet", "--out", "out/race.repro.txtpb")
+    assert r.returncode == 1, r.stdout + r.stderr
+    repro = (own / "out" / "race.repro.txtpb").read_text()
+    assert "race/tally.so" in repro  # the race build is the one recorded
+    assert _kernsim(own, "replay", "out/race.repro.txtpb").returncode == 0
