@@ -25,7 +25,8 @@ RACY = os.path.join(ROOT, "tests", "python", "race_scenarios.py")
 VARIANTS = [("refs", "unlocked_refs"), ("callout_flag", "callout_flag"),
             ("read_after_exit", "read_after_exit"), ("taskq", "no_taskq_wait"),
             ("sema", "no_sema"), ("condvar", "signal_before_write"),
-            ("callout_arm", "write_after_arm"), ("atomics", "plain_counter")]
+            ("callout_arm", "write_after_arm"), ("atomics", "plain_counter"),
+            ("user_page", "no_copyin")]
 
 
 def rate(scn, runs, detect):

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernel_model/proc.h"
+#include "kernel_model/race.h"
 #include "kernel_model/world.h"
 #include "sim/asan_fiber.h"  // KS_ASAN
 
@@ -262,14 +263,31 @@ int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
   return 0;
 }
 
+namespace {
+// Data a thread copies out and another copies in through the same user
+// page: what the first did before is seen by the second (the page is the
+// sync key).
+template <class Fn>
+void for_each_user_page(const Proc& p, uint64_t uaddr, size_t len, Fn fn) {
+  if (!len) return;
+  for (uint64_t pg = uaddr / kUserPage, last = (uaddr + len - 1) / kUserPage; pg <= last; pg++)
+    fn(kRaceKeyUser | (uint64_t(p.pid & 0xfffff) << 40) | (pg & ((1ull << 40) - 1)));
+}
+}  // namespace
+
 int copyin(World& w, Proc& p, uint64_t uaddr, void* kaddr, size_t len) {
   check_may_sleep(w, "copyin", p);
-  return copy_pages(w, p, kEvCopyin, kProtRead, uaddr, static_cast<unsigned char*>(kaddr), len,
-                    false);
+  int err = copy_pages(w, p, kEvCopyin, kProtRead, uaddr, static_cast<unsigned char*>(kaddr),
+                       len, false);
+  if (!err && race_state(w))
+    for_each_user_page(p, uaddr, len, [&](uint64_t key) { race_acquire(w, key); });
+  return err;
 }
 
 int copyout(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len) {
   check_may_sleep(w, "copyout", p);
+  if (race_state(w))
+    for_each_user_page(p, uaddr, len, [&](uint64_t key) { race_release(w, key); });
   return copy_pages(w, p, kEvCopyout, kProtWrite, uaddr,
                     const_cast<unsigned char*>(static_cast<const unsigned char*>(kaddr)), len,
                     true);

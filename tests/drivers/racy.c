@@ -23,6 +23,9 @@
  *                                                     (write_after_arm)
  *   RACY_ATOMIC     atomic_inc_32 of a counter from any thread
  *                                                     (plain_counter: ++)
+ *   RACY_PUT/GET    xdata written, then a word copied out to the caller's
+ *                   buffer; the word copied in from it, then xdata read
+ *                                                     (no_copyin)
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -55,6 +58,8 @@
 #define	RACY_REFS	0x720b
 #define	RACY_USE	0x720c
 #define	RACY_ATOMIC	0x720d
+#define	RACY_PUT	0x720e
+#define	RACY_GET	0x720f
 
 static kmutex_t racy_lock;
 static kcondvar_t racy_cv;
@@ -62,6 +67,7 @@ static ksema_t racy_sema;
 static taskq_t *racy_tq;
 static int *rbuf;
 static uint32_t acnt;
+static int xdata;
 static int refs, flag, shared, tdata, sdata, cdata, cready, ldata, lseen;
 
 #define	V(name)	KS_VARIANT("racy", name)
@@ -215,6 +221,21 @@ racy_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		else
 			v = (int)atomic_inc_32_nv(&acnt);
 		break;
+	case RACY_PUT:
+		xdata = 11;
+		v = 1;
+		if (ddi_copyout(&v, (void *)arg, sizeof (v), mode) != 0)
+			return (EFAULT);
+		break;
+	case RACY_GET:
+		if (!V("no_copyin")) {
+			if (ddi_copyin((void *)arg, &v, sizeof (v), mode) != 0)
+				return (EFAULT);
+			if (v != 1)
+				break;	/* nothing put yet */
+		}
+		v = xdata;
+		break;
 	case RACY_REFS:
 		mutex_enter(&racy_lock);
 		v = refs;
@@ -298,6 +319,7 @@ static const char *const racy_variants[] = {
 	"signal_before_write", "RACY_SIGNAL writes the field after waking the waiter",
 	"write_after_arm", "RACY_LATE writes the field the callout reads after arming it",
 	"plain_counter", "RACY_ATOMIC counts with ++ instead of atomic_inc_32",
+	"no_copyin", "RACY_GET reads the field without looking at the copied-out word",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(racy, racy_variants);

@@ -9,15 +9,17 @@ from kernsim import build_driver, sys
 RACY = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]), "test_drivers",
                     "race", "racy.so")
 (RACY_ARM, RACY_POLL, RACY_WRITE, RACY_READ, RACY_TASK, RACY_POST, RACY_TAKE, RACY_SIGNAL,
- RACY_WAITCV, RACY_LATE, RACY_REFS, RACY_USE, RACY_ATOMIC) = range(0x7201, 0x720e)
+ RACY_WAITCV, RACY_LATE, RACY_REFS, RACY_USE, RACY_ATOMIC, RACY_PUT,
+ RACY_GET) = range(0x7201, 0x7210)
 
 
-def calls(*cmds):
-    """A thread that opens /dev/racy, makes the ioctls `cmds`, closes it."""
+def calls(*cmds, buf=0):
+    """A thread that opens /dev/racy, makes the ioctls `cmds` (argument
+    `buf`), closes it."""
     def body():
         fd = yield sys.open("/dev/racy", sys.O_RDWR)
         for c in cmds:
-            yield sys.ioctl(fd, c)
+            yield sys.ioctl(fd, c, buf)
         yield sys.close(fd)
     return body()
 
@@ -39,3 +41,11 @@ sema = two("sema", (RACY_POST,), (RACY_TAKE,))
 condvar = two("condvar", (RACY_SIGNAL,), (RACY_WAITCV,))
 callout_arm = two("callout_arm", (RACY_LATE,), ())
 atomics = two("atomics", (RACY_ATOMIC,), (RACY_ATOMIC,))
+
+
+@kernsim.scenario(driver=RACY)
+def user_page(w):
+    """t1 copies a word out to a buffer both threads share, t2 copies it in."""
+    buf = w.map(4096)
+    w.spawn("t1", calls(RACY_PUT, buf=buf))
+    w.spawn("t2", calls(RACY_GET, buf=buf))

@@ -25,6 +25,7 @@ CASES = [
     ("condvar", "signal_before_write", "cv_signal -> wakeup"),
     ("callout_arm", "write_after_arm", "timeout() -> callout"),
     ("atomics", "plain_counter", "atomic_inc_32 on both sides"),
+    ("user_page", "no_copyin", "copyout -> copyin through one user page"),
 ]
 
 
