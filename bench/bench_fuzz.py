@@ -34,9 +34,10 @@ def exec_rate(desc, seconds=3.0):
             progs.append(data)
             calls.append(n)
     ex = _core.FuzzExecutor()
+    pct2 = pb.StrategySpec(name="pct", pct_depth=2).SerializeToString()
     runs, t0, i = 0, time.monotonic(), 0
     while time.monotonic() - t0 < seconds:
-        ex.run_batch(progs[i % len(progs)], {"name": "pct", "pct_depth": 2},
+        ex.run_batch(progs[i % len(progs)], pct2,
                      list(range(i * 64, i * 64 + 64)))
         runs += 64
         i += 1

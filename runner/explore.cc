@@ -90,9 +90,14 @@ RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy, const km::Worl
   return r;
 }
 
+sim::StackPool& stack_pool() {
+  static thread_local sim::StackPool pool;
+  return pool;
+}
+
 CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, const HostFn& host) {
   sim::install_fault_handlers();
-  sim::StackPool pool;
+  sim::StackPool& pool = stack_pool();
   auto strategy = make_strategy(o.strategy);
   std::unordered_set<uint64_t> hashes;  // counted, never iterated
   CampaignResult res;

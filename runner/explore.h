@@ -57,6 +57,12 @@ class WorldReuse {
 // One execution. Failures and divergences are in the record; set-up errors
 // (bad input) throw. With `reuse`, in its World (reset) rather than a new
 // one: the same execution either way, to the trace hash.
+// The stack pool of this host thread: every loop and every one-off run
+// takes its fibers' stacks from it, so a process maps its stacks once (a
+// split's worker runs hundreds of short searches; fresh stacks cost a map,
+// faults on first touch and an unmap each time).
+sim::StackPool& stack_pool();
+
 RunRecord run_once(sim::StackPool& pool, sim::Strategy& strategy,
                    const km::WorldOptions& opts, uint64_t execution, const SetupFn& setup,
                    const HostFn& host, bool record_trace, WorldReuse* reuse = nullptr);

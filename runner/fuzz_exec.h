@@ -54,8 +54,8 @@ class FuzzExecutor {
   }
 
  private:
-  sim::StackPool pool_;
-  WorldReuse reuse_;  // after pool_: its World's threads hold pool_'s stacks
+  sim::StackPool& pool_ = stack_pool();
+  WorldReuse reuse_;
   std::unique_ptr<sim::CoverageMap> map_;
   std::vector<uint8_t> seen_;               // per cell: bucket bits seen
   uint64_t edges_ = 0;                      // cells with any bit

@@ -77,10 +77,7 @@ class SigintGuard {
 
 SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const HostFn& host) {
   sim::install_fault_handlers();
-  // One pool for the process: a split's worker runs hundreds of short
-  // searches, and fresh stacks cost a map, faults on first touch and an
-  // unmap each time (6% of a DPOR split's time, in the kernel).
-  static sim::StackPool pool;
+  sim::StackPool& pool = stack_pool();
   SigintGuard sigint(o.interruptible);
   sim::DfsStrategy dfs(o.dfs);
   if (o.resume) dfs.restore(*o.resume);

@@ -17,6 +17,7 @@
 
 #include "runner/fuzz_exec.h"
 #include "runner/fuzz_verdict.h"
+#include "runner/run_spec.h"
 #include "python/core/py_convert.h"
 #include "runner/program_proto.h"
 #include "runner/run_spec.h"
@@ -26,12 +27,20 @@ using namespace ks;
 
 namespace {
 
-runner::StrategySpec spec_from(const py::dict& d) {
-  runner::StrategySpec s;
-  if (d.contains("name")) s.name = d["name"].cast<std::string>();
-  if (d.contains("seed")) s.seed = d["seed"].cast<uint64_t>();
-  if (d.contains("pct_depth")) s.pct_depth = d["pct_depth"].cast<uint32_t>();
-  if (d.contains("pct_steps")) s.pct_steps = d["pct_steps"].cast<uint64_t>();
+// A serialized WorldSpec (empty: the defaults).
+km::WorldOptions world_from(const py::bytes& b) {
+  kernsim::WorldSpec w;
+  if (!w.ParseFromString(std::string(b)))
+    throw std::invalid_argument("fuzz: not a serialized kernsim.WorldSpec");
+  return runner::world_options(w);
+}
+
+// A serialized StrategySpec of a fuzz schedule.
+runner::StrategySpec spec_from(const py::bytes& b) {
+  kernsim::StrategySpec pb;
+  if (!pb.ParseFromString(std::string(b)))
+    throw std::invalid_argument("fuzz: not a serialized kernsim.StrategySpec");
+  runner::StrategySpec s = runner::strategy_spec(pb);
   if (s.name != "pct" && s.name != "random" && s.name != "round_robin")
     throw std::invalid_argument("fuzz: schedule strategy must be pct, random or round_robin, not '" +
                                 s.name + "'");
@@ -207,21 +216,23 @@ void ks_register_fuzz(py::module_& m) {
       .def(py::init<>())
       .def(
           "run",
-          [](runner::FuzzExecutor& x, const py::bytes& prog, py::dict strategy, uint64_t execution,
-             py::dict world) {
+          [](runner::FuzzExecutor& x, const py::bytes& prog, const py::bytes& strategy,
+             uint64_t execution, const py::bytes& world) {
             km::Program p = bind::program_from_bytes(prog);
             runner::StrategySpec s = spec_from(strategy);
-            return run_dict(x.run(p, s, bind::world_options(world), execution), s.seed);
+            return run_dict(x.run(p, s, world_from(world), execution), s.seed);
           },
           py::arg("program"), py::arg("strategy"), py::arg("execution") = 0,
-          py::arg("world") = py::dict(), "One execution; its record and the coverage it added.")
+          py::arg("world") = py::bytes(),
+          "One execution (strategy, world: serialized StrategySpec, WorldSpec); its record and "
+          "the coverage it added.")
       .def(
           "run_batch",
-          [](runner::FuzzExecutor& x, const py::bytes& prog, py::dict strategy,
-             const std::vector<uint64_t>& seeds, py::dict world) {
+          [](runner::FuzzExecutor& x, const py::bytes& prog, const py::bytes& strategy,
+             const std::vector<uint64_t>& seeds, const py::bytes& world) {
             km::Program p = bind::program_from_bytes(prog);
             runner::StrategySpec s = spec_from(strategy);
-            km::WorldOptions o = bind::world_options(world);
+            km::WorldOptions o = world_from(world);
             py::dict out;
             py::list failures;
             uint64_t edges = 0, pairs = 0;
@@ -240,7 +251,7 @@ void ks_register_fuzz(py::module_& m) {
             out["failures"] = failures;
             return out;
           },
-          py::arg("program"), py::arg("strategy"), py::arg("seeds"), py::arg("world") = py::dict(),
+          py::arg("program"), py::arg("strategy"), py::arg("seeds"), py::arg("world") = py::bytes(),
           "Runs a Program once per schedule seed (execution index 0 each); failures are listed.")
       .def(
           "coverage",

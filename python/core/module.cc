@@ -402,7 +402,7 @@ PYBIND11_MODULE(_core, m) {
       [](py::object setup, const py::bytes& spec_bytes, uint64_t execution) {
         kernsim::RunSpec spec = spec_of(spec_bytes);
         sim::install_fault_handlers();
-        sim::StackPool pool;
+        sim::StackPool& pool = runner::stack_pool();
         auto st = runner::make_strategy(runner::strategy_spec(spec.strategy()));
         runner::RunRecord r = runner::run_once(pool, *st, runner::world_options(spec.world()),
                                            execution, setup_of(setup, spec.program()),
@@ -425,7 +425,7 @@ PYBIND11_MODULE(_core, m) {
         km::WorldOptions wo = runner::world_options(rp.world());
         if (!rp.world().hang_ms() && hang_ms) wo.sim.hang_ms = hang_ms;
         sim::install_fault_handlers();
-        sim::StackPool pool;
+        sim::StackPool& pool = runner::stack_pool();
         runner::RunRecord r = runner::run_once(pool, *st, wo, rp.execution(),
                                            setup_of(setup, rp.program()),
                                            bind::serve_scenario_thread, true);

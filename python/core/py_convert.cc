@@ -9,17 +9,6 @@ namespace ks::bind {
 
 namespace py = pybind11;
 
-km::WorldOptions world_options(const py::dict& d) {
-  km::WorldOptions o;
-  if (d.contains("max_steps") && d["max_steps"].cast<uint64_t>() > 0)
-    o.sim.max_steps = d["max_steps"].cast<uint64_t>();
-  if (d.contains("hang_ms") && d["hang_ms"].cast<uint32_t>() > 0)
-    o.sim.hang_ms = d["hang_ms"].cast<uint32_t>();
-  if (d.contains("inject_faults")) o.inject_faults = d["inject_faults"].cast<bool>();
-  if (d.contains("spurious_wakeups")) o.spurious_wakeups = d["spurious_wakeups"].cast<bool>();
-  return o;
-}
-
 km::Program program_from_bytes(const py::bytes& b) {
   kernsim::Program p;
   if (!p.ParseFromString(std::string(b)))

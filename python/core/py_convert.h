@@ -1,6 +1,7 @@
-// Python-side descriptions to the C++ ones, shared by every binding
-// (module.cc, fuzz_module.cc): one place decides what a World option dict
-// and a serialized Program mean, and what their errors say.
+// Python-side values to the C++ ones, shared by every binding (module.cc,
+// fuzz_module.cc): what a serialized Program means and what its errors
+// say, and a World's text as Python str. (Run descriptions come as a
+// serialized RunSpec, WorldSpec or StrategySpec: runner/run_spec.h.)
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -9,12 +10,9 @@
 #include <vector>
 
 #include "kernel_model/program.h"
-#include "kernel_model/world.h"
 
 namespace ks::bind {
 
-// {"max_steps", "inject_faults", "spurious_wakeups"}: absent keys keep defaults.
-km::WorldOptions world_options(const pybind11::dict& d);
 // A serialized kernsim.Program, checked; std::invalid_argument naming the field.
 km::Program program_from_bytes(const pybind11::bytes& b);
 // A World's text (a failure message, console lines) as Python str: a driver

@@ -13,6 +13,11 @@ from kernsim import _core, api, fuzz_corpus, fuzz_desc, fuzz_engine
 from kernsim import kernsim_pb2 as pb
 
 
+def _strategy(name):
+    """A fuzz schedule's serialized StrategySpec (FuzzExecutor's argument)."""
+    return pb.StrategySpec(name=name).SerializeToString()
+
+
 @pytest.fixture(scope="module")
 def desc(root):
     return fuzz_desc.load(fuzz_desc.find("sample", root))
@@ -129,7 +134,7 @@ def test_corpus_entry_of_another_driver_is_refused(tmp_path):
 def test_dangling_reference_run(tmp_path):
     ex = _core.FuzzExecutor()
     with pytest.raises(ValueError, match="fd_never_made"):
-        ex.run(_dangling().SerializeToString(), {"name": "pct"})
+        ex.run(_dangling().SerializeToString(), _strategy("pct"))
 
 
 def test_cli_fuzz(cli, tmp_path):

@@ -14,6 +14,11 @@ import pytest
 from kernsim import _core
 from kernsim import kernsim_pb2 as pb
 
+
+def _strategy(name):
+    """A fuzz schedule's serialized StrategySpec (FuzzExecutor's argument)."""
+    return pb.StrategySpec(name=name).SerializeToString()
+
 MAP, GET_FILENAME, GET_MAXMINOR, UNMAP_MINOR = 0x4c4601, 0x4c4605, 0x4c4607, 0x4c4604
 EAGAIN, ENXIO = 11, 6
 LABEL = "LOFI_MAP_FILE.minor.exhausted"
@@ -75,14 +80,14 @@ def _program(variant, maps, mark_first=True, other=None, between=None):
 
 
 def _oracle_fired(p, seeds, strategy="random"):
-    res = _core.FuzzExecutor().run_batch(p.SerializeToString(), {"name": strategy}, seeds)
+    res = _core.FuzzExecutor().run_batch(p.SerializeToString(), _strategy(strategy), seeds)
     return [f["seed"] for f in res["failures"] if f["signature"] == "scenario:oracle:" + LABEL]
 
 
 def test_fires_when_the_last_minor_is_never_handed_out():
     fired = _oracle_fired(_program("minor_short", 3), [0])
     assert fired == [0]
-    res = _core.FuzzExecutor().run(_program("minor_short", 3).SerializeToString(), {"name": "random"})
+    res = _core.FuzzExecutor().run(_program("minor_short", 3).SerializeToString(), _strategy("random"))
     assert res["kind"] == "scenario"
     assert "returned -EAGAIN (none free), yet the probe prb4 returned -ENXIO" in res["message"]
 

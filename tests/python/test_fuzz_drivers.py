@@ -19,6 +19,11 @@ from kernsim import _core, api, fuzz_desc, fuzz_engine
 from kernsim import kernsim_pb2 as pb
 
 
+def _strategy(name):
+    """A fuzz schedule's serialized StrategySpec (FuzzExecutor's argument)."""
+    return pb.StrategySpec(name=name).SerializeToString()
+
+
 def _many(x):
     return x if isinstance(x, tuple) else (x,)
 
@@ -114,7 +119,7 @@ def test_poke_peek_int_chain_a_resource_through_memory():
     a.arg.add(ref="res0_x")
     a.arg.add(value=1)
     a.arg.add(value=4)
-    r = _core.FuzzExecutor().run(_prog(m, st, ld, a).SerializeToString(), {"name": "round_robin"})
+    r = _core.FuzzExecutor().run(_prog(m, st, ld, a).SerializeToString(), _strategy("round_robin"))
     assert r["signature"] == "scenario:oracle:T.minor" and "value 5" in r["message"]
 
 
@@ -153,6 +158,6 @@ def test_poisoned_bytes_in_a_failure_message_do_not_break_a_batch():
         if t is t0:
             t.call.add(op="open", out="d", path="/dev/lofi/1").arg.add(value=2)
             t.call.add(op="read").arg.extend([pb.Arg(ref="d"), pb.Arg(ref="bt0"), pb.Arg(value=512)])
-    res = _core.FuzzExecutor().run_batch(p.SerializeToString(), {"name": "random"}, list(range(400)))
+    res = _core.FuzzExecutor().run_batch(p.SerializeToString(), _strategy("random"), list(range(400)))
     msgs = [f["message"] for f in res["failures"] if f["kind"] == "memory"]
     assert msgs and any("\ufffd" in m for m in msgs)
