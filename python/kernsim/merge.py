@@ -140,6 +140,8 @@ def merge_search(parts, jobs, seconds, strategy, variant):
         failure_bounds=[f["bound"] for f in found])
     for f in out.distinct_failures:
         f.execution = 0  # a part's own index: it depends on how the search was cut
+        if f.repro is not None:
+            f.repro.execution = 0
     if found:
         out.failure = out.distinct_failures[0]
         out.bound = found[0]["bound"]
