@@ -62,6 +62,9 @@ DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint3
   n->drain_lock = static_cast<sim::ObjId>(lock.v);
   n->drain_cv = static_cast<sim::ObjId>(cv.v);
   d.nodes.push_back(std::move(n));
+  // What the driver did before making the node (its softc, si_drv1) is seen
+  // by whoever opens it: devfs publishes a node under its locks.
+  race_release(w, obj);
   if (!d.node_check_registered) {
     d.node_check_registered = true;
     w.on_final_check([&w] { check_nodes_left(w); });
@@ -108,6 +111,7 @@ DevNode* devsw_lookup(World& w, const std::string& path) {
 
 int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   if (!n.ops.open) return ENXIO;
+  race_acquire(w, n.obj);
   DevSwitch& d = devsw(w);
   // The dev's last close (of this open type) is running: wait for it to
   // finish (a driver must never see an open interleaved with the close that
