@@ -16,12 +16,12 @@ the drivers) under <build>/libfuzzer, incrementally, then checks
 Budgets are execution counts with a fixed -seed, never wall time. Exit 77
 (ctest: skipped) when clang cannot build a libFuzzer binary here.
 
-    ctest_libfuzzer.py --source REPO --build MAIN_BUILD [--build-only]
+    ctest_libfuzzer.py --source REPO --build MAIN_BUILD [--build-only | --no-build]
 
-scripts/setup.sh builds the tree (--build-only) right after the main build,
-so under ctest the build step finds it current and the entry only runs its
-checks: built inside the entry, on a loaded 2-core machine, the tree took
-1,234 s of the entry's 1,500 s limit.
+The main build makes the tree (target libfuzzer_tree, --build-only), and
+the ctest entry only runs the checks (--no-build; it fails, naming the
+target, when the tree is missing): built inside the entry, on a loaded
+2-core machine, the tree took 1,234 s of the entry's 1,500 s limit.
 """
 
 import argparse
@@ -98,7 +98,10 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--build", required=True, help="the main (gcc) build: its Python package replays")
     ap.add_argument("--build-only", action="store_true",
-                    help="configure and build the clang tree, then stop (set-up's step)")
+                    help="configure and build the clang tree, then stop (the main build's "
+                    "target libfuzzer_tree)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="check the tree the main build made; build nothing (the ctest entry)")
     a = ap.parse_args()
     fz = os.path.join(a.build, "libfuzzer")
     tmp = tempfile.mkdtemp(prefix="kernsim-libfuzzer-")
@@ -106,53 +109,68 @@ def main():
         if not have_libfuzzer(tmp):
             print("SKIP: clang with libFuzzer and ASan (clang, libclang-rt-14-dev) is not installed")
             return 0 if a.build_only else SKIP
-        env = dict(os.environ, CC="clang", CXX="clang++")
-        r = run(["cmake", "-S", a.source, "-B", fz, "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DKS_LIBFUZZER=ON"],
-                env=env, capture_output=True, text=True)
-        if r.returncode != 0:
-            fail("configuring the libFuzzer tree:\n" + r.stdout[-3000:] + r.stderr[-3000:])
-        r = run(["cmake", "--build", fz, "-j2", "--target", "ks_fuzz_lofi", "ks_fuzz_sample", "ks_cpp_tests"],
-                capture_output=True, text=True)
-        if r.returncode != 0:
-            fail("building the libFuzzer tree:\n" + r.stdout[-6000:] + r.stderr[-3000:])
+        if a.no_build:
+            missing = [t for t in ("fuzz/ks_fuzz_lofi", "fuzz/ks_fuzz_sample",
+                                   "tests/cpp/ks_cpp_tests")
+                       if not os.path.exists(os.path.join(fz, t))]
+            if missing:
+                fail(f"the libFuzzer tree has no {', '.join(missing)}: the main build makes it "
+                     f"(cmake --build {a.build}, target libfuzzer_tree)")
+        else:
+            build_tree(a, fz)
         if a.build_only:
             return 0
-
-        # The C++ tests under ASan. Leak checking is off: a stopped run
-        # abandons its fibers mid-call by design (fuzz/entry.cc).
-        r = run([os.path.join(fz, "tests", "cpp", "ks_cpp_tests"), "--gtest_brief=1"],
-                env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"), capture_output=True, text=True,
-                timeout=600)
-        print(r.stdout[-3000:], r.stderr[-3000:], flush=True)
-        if r.returncode != 0 or "ERROR: AddressSanitizer" in r.stderr:
-            fail("the C++ tests under AddressSanitizer")
-
-        lofi = os.path.join(fz, "fuzz", "ks_fuzz_lofi")
-        rc, err, repros = fuzz(lofi, "none", 20000, 1, tmp, "lofi-none")
-        if rc != 0 or repros or "Done 20000 runs" not in err:
-            fail(f"correct lofi: rc {rc}, repros {repros}: a false positive, or the campaign did not finish")
-
-        rc, err, repros = fuzz(lofi, "minor_overrun", 400000, 1, tmp, "lofi-minor_overrun")
-        repro = expect_finding(a.build, a.source, rc, err, repros, "scenario:oracle:LOFI_MAP_FILE.minor",
-                               "lofi minor_overrun")
-        # The minimized input is a finding for the gcc build's entry point too.
-        r = run([os.path.join(a.build, "fuzz", "ks_fuzz_lofi_run"), repro[:-len(".repro.txtpb")] + ".input"],
-                env=dict(os.environ, KERNSIM_VARIANT="minor_overrun", KERNSIM_FUZZ_CONTINUE="1",
-                         KERNSIM_REPRO_DIR=os.path.join(tmp, "gcc-rerun")),
-                capture_output=True, text=True, timeout=300)
-        print(r.stderr[-2000:], flush=True)
-        if r.returncode != 1 or "scenario:oracle:LOFI_MAP_FILE.minor" not in r.stderr:
-            fail("the minimized input is not a finding through ks_fuzz_lofi_run (gcc)")
-
-        sample = os.path.join(fz, "fuzz", "ks_fuzz_sample")
-        rc, err, repros = fuzz(sample, "stats_no_copyout", 20000, 1, tmp, "sample-stats_no_copyout")
-        expect_finding(a.build, a.source, rc, err, repros, "fault:user_address", "sample stats_no_copyout")
-        if "ERROR: AddressSanitizer" in err:
-            fail("sample stats_no_copyout: ASan reported the fault instead of kernsim's handler")
-        print("OK", flush=True)
+        run_checks(a, fz, tmp)
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_tree(a, fz):
+    env = dict(os.environ, CC="clang", CXX="clang++")
+    r = run(["cmake", "-S", a.source, "-B", fz, "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DKS_LIBFUZZER=ON"],
+            env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("configuring the libFuzzer tree:\n" + r.stdout[-3000:] + r.stderr[-3000:])
+    r = run(["cmake", "--build", fz, "-j2", "--target", "ks_fuzz_lofi", "ks_fuzz_sample", "ks_cpp_tests"],
+            capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("building the libFuzzer tree:\n" + r.stdout[-6000:] + r.stderr[-3000:])
+
+
+def run_checks(a, fz, tmp):
+    # The C++ tests under ASan. Leak checking is off: a stopped run
+    # abandons its fibers mid-call by design (fuzz/entry.cc).
+    r = run([os.path.join(fz, "tests", "cpp", "ks_cpp_tests"), "--gtest_brief=1"],
+            env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"), capture_output=True, text=True,
+            timeout=600)
+    print(r.stdout[-3000:], r.stderr[-3000:], flush=True)
+    if r.returncode != 0 or "ERROR: AddressSanitizer" in r.stderr:
+        fail("the C++ tests under AddressSanitizer")
+
+    lofi = os.path.join(fz, "fuzz", "ks_fuzz_lofi")
+    rc, err, repros = fuzz(lofi, "none", 20000, 1, tmp, "lofi-none")
+    if rc != 0 or repros or "Done 20000 runs" not in err:
+        fail(f"correct lofi: rc {rc}, repros {repros}: a false positive, or the campaign did not finish")
+
+    rc, err, repros = fuzz(lofi, "minor_overrun", 400000, 1, tmp, "lofi-minor_overrun")
+    repro = expect_finding(a.build, a.source, rc, err, repros, "scenario:oracle:LOFI_MAP_FILE.minor",
+                           "lofi minor_overrun")
+    # The minimized input is a finding for the gcc build's entry point too.
+    r = run([os.path.join(a.build, "fuzz", "ks_fuzz_lofi_run"), repro[:-len(".repro.txtpb")] + ".input"],
+            env=dict(os.environ, KERNSIM_VARIANT="minor_overrun", KERNSIM_FUZZ_CONTINUE="1",
+                     KERNSIM_REPRO_DIR=os.path.join(tmp, "gcc-rerun")),
+            capture_output=True, text=True, timeout=300)
+    print(r.stderr[-2000:], flush=True)
+    if r.returncode != 1 or "scenario:oracle:LOFI_MAP_FILE.minor" not in r.stderr:
+        fail("the minimized input is not a finding through ks_fuzz_lofi_run (gcc)")
+
+    sample = os.path.join(fz, "fuzz", "ks_fuzz_sample")
+    rc, err, repros = fuzz(sample, "stats_no_copyout", 20000, 1, tmp, "sample-stats_no_copyout")
+    expect_finding(a.build, a.source, rc, err, repros, "fault:user_address", "sample stats_no_copyout")
+    if "ERROR: AddressSanitizer" in err:
+        fail("sample stats_no_copyout: ASan reported the fault instead of kernsim's handler")
+    print("OK", flush=True)
 
 
 if __name__ == "__main__":

@@ -27,11 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build.log 2>&1 || { cat build.log; exit 1; }
+# Also the libFuzzer/ASan tree, build/libfuzzer (target libfuzzer_tree;
+# nothing without clang): its ctest entry only runs it.
 cmake --build build -j"$(nproc)" >> build.log 2>&1 || { tail -60 build.log; exit 1; }
-# The libFuzzer/ASan tree (build/libfuzzer, DESIGN.md "libFuzzer/AFL++ entry
-# points"), built here so its ctest entry only runs it; nothing without clang.
-/usr/bin/python3 fuzz/ctest_libfuzzer.py --source . --build build --build-only >> build.log 2>&1 \
-  || { tail -60 build.log; exit 1; }
 # The `kernsim` command on PATH, where this user may put it.
 if [ -w /usr/local/bin ]; then
   ln -sf "$PWD/build/bin/kernsim" /usr/local/bin/kernsim
