@@ -26,7 +26,7 @@ VARIANTS = [("refs", "unlocked_refs"), ("callout_flag", "callout_flag"),
             ("read_after_exit", "read_after_exit"), ("taskq", "no_taskq_wait"),
             ("sema", "no_sema"), ("condvar", "signal_before_write"),
             ("callout_arm", "write_after_arm"), ("atomics", "plain_counter"),
-            ("user_page", "no_copyin")]
+            ("user_page", "no_copyin"), ("rwlock", "bump_as_reader")]
 
 
 def rate(scn, runs, detect):

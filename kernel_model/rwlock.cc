@@ -7,6 +7,8 @@
 // keeps barging interleavings in play as with mutexes.
 #include "kernel_model/rwlock.h"
 
+#include "kernel_model/race.h"
+
 namespace ks::km {
 
 namespace {
@@ -39,6 +41,18 @@ void check_recursion(World& w, ObjId rw, bool write, const char* op) {
 
 }  // namespace
 
+// Happens-before (race.h): a writer sees everything before its enter, the
+// readers' releases too; a reader sees the writers' releases, not another
+// reader's (two readers are not ordered by sharing the lock).
+static void race_enter(World& w, ObjId rw, bool write) {
+  race_acquire(w, rw);
+  if (write) race_acquire(w, kRaceKeyRead | rw);
+}
+
+static void race_exit(World& w, ObjId rw, bool write) {
+  race_release(w, write ? uint64_t(rw) : kRaceKeyRead | rw);
+}
+
 void rw_enter(World& w, ObjId rw, bool write) {
   w.sim().point(kEvRwEnter, rw, write);
   Tid me = w.self_tid();
@@ -66,6 +80,7 @@ void rw_enter(World& w, ObjId rw, bool write) {
     w.obj(rw).readers++;
   }
   w.witness_acquire(rw);
+  race_enter(w, rw, write);
 }
 
 bool rw_tryenter(World& w, ObjId rw, bool write) {
@@ -83,6 +98,7 @@ bool rw_tryenter(World& w, ObjId rw, bool write) {
   }
   if (write) o.owner = w.self_tid(); else o.readers++;
   w.held_push(rw);  // a try cannot deadlock: no order edge
+  race_enter(w, rw, write);
   return true;
 }
 
@@ -96,8 +112,10 @@ void rw_exit(World& w, ObjId rw) {
   }
   if (o.owner == me) {
     o.owner = 0;
+    race_exit(w, rw, true);
   } else if (holds_as_reader(w, rw)) {
     o.readers--;
+    race_exit(w, rw, false);
   } else {
     std::string why = o.owner ? std::string(", but thread ") + w.thread_name(o.owner) +
                                     " holds it as writer"
@@ -127,6 +145,7 @@ bool rw_tryupgrade(World& w, ObjId rw) {
   }
   o.readers = 0;
   o.owner = me;
+  race_enter(w, rw, true);
   return true;
 }
 
@@ -144,6 +163,7 @@ void rw_downgrade(World& w, ObjId rw) {
     w.misuse("rw_downgrade of rwlock " + std::string(w.name(rw)) + " by thread " +
                  w.thread_name(me) + ", which holds it recursed",
              std::string("downgrade_recursed:") + w.name(rw));
+  race_exit(w, rw, true);  // the readers that follow see the writer
   o.owner = 0;
   o.readers = 1;
   // Waiting readers may now join; waiting writers re-check and sleep again.

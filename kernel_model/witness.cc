@@ -59,11 +59,12 @@ void World::held_push(ObjId lock) {
              std::to_string(kMaxHeld) + " locks",
          "too_many_locks");
   k.held[k.nheld++] = lock;
-  race_acquire(*this, lock);
+  // An rwlock's edges depend on the mode it is held in (rwlock.cc).
+  if (obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
 }
 
 void World::held_pop(ObjId lock) {
-  race_release(*this, lock);
+  if (obj(lock).kind != kObjRwlock) race_release(*this, lock);
   KThread& k = self();
   for (int i = k.nheld - 1; i >= 0; i--) {
     if (k.held[i] != lock) continue;

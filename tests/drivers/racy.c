@@ -23,6 +23,8 @@
  *                                                     (write_after_arm)
  *   RACY_ATOMIC     atomic_inc_32 of a counter from any thread
  *                                                     (plain_counter: ++)
+ *   RACY_RW         a count bumped under racy_rw as writer
+ *                                                     (bump_as_reader)
  *   RACY_PUT/GET    xdata written, then a word copied out to the caller's
  *                   buffer; the word copied in from it, then xdata read
  *                                                     (no_copyin)
@@ -38,6 +40,7 @@
 #include <sys/debug.h>
 #include <sys/ksynch.h>
 #include <sys/mutex.h>
+#include <sys/rwlock.h>
 #include <sys/condvar.h>
 #include <sys/semaphore.h>
 #include <sys/taskq.h>
@@ -60,8 +63,11 @@
 #define	RACY_ATOMIC	0x720d
 #define	RACY_PUT	0x720e
 #define	RACY_GET	0x720f
+#define	RACY_RW		0x7210
 
 static kmutex_t racy_lock;
+static krwlock_t racy_rw;
+static int rwcount;
 static kcondvar_t racy_cv;
 static ksema_t racy_sema;
 static taskq_t *racy_tq;
@@ -236,6 +242,11 @@ racy_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		}
 		v = xdata;
 		break;
+	case RACY_RW:
+		rw_enter(&racy_rw, V("bump_as_reader") ? RW_READER : RW_WRITER);
+		v = ++rwcount;
+		rw_exit(&racy_rw);
+		break;
 	case RACY_REFS:
 		mutex_enter(&racy_lock);
 		v = refs;
@@ -286,6 +297,7 @@ int
 _init(void)
 {
 	mutex_init(&racy_lock, NULL, MUTEX_DRIVER, NULL);
+	rw_init(&racy_rw, NULL, RW_DRIVER, NULL);
 	cv_init(&racy_cv, NULL, CV_DRIVER, NULL);
 	sema_init(&racy_sema, 0, NULL, SEMA_DRIVER, NULL);
 	return (mod_install(&racy_modlinkage));
@@ -299,6 +311,7 @@ _fini(void)
 	if (error == 0) {
 		sema_destroy(&racy_sema);
 		cv_destroy(&racy_cv);
+		rw_destroy(&racy_rw);
 		mutex_destroy(&racy_lock);
 	}
 	return (error);
@@ -320,6 +333,7 @@ static const char *const racy_variants[] = {
 	"write_after_arm", "RACY_LATE writes the field the callout reads after arming it",
 	"plain_counter", "RACY_ATOMIC counts with ++ instead of atomic_inc_32",
 	"no_copyin", "RACY_GET reads the field without looking at the copied-out word",
+	"bump_as_reader", "RACY_RW bumps the count holding racy_rw as reader",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(racy, racy_variants);

@@ -10,7 +10,7 @@ RACY = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]), "test_
                     "race", "racy.so")
 (RACY_ARM, RACY_POLL, RACY_WRITE, RACY_READ, RACY_TASK, RACY_POST, RACY_TAKE, RACY_SIGNAL,
  RACY_WAITCV, RACY_LATE, RACY_REFS, RACY_USE, RACY_ATOMIC, RACY_PUT,
- RACY_GET) = range(0x7201, 0x7210)
+ RACY_GET, RACY_RW) = range(0x7201, 0x7211)
 
 
 def calls(*cmds, buf=0):
@@ -41,6 +41,7 @@ sema = two("sema", (RACY_POST,), (RACY_TAKE,))
 condvar = two("condvar", (RACY_SIGNAL,), (RACY_WAITCV,))
 callout_arm = two("callout_arm", (RACY_LATE,), ())
 atomics = two("atomics", (RACY_ATOMIC,), (RACY_ATOMIC,))
+rwlock = two("rwlock", (RACY_RW, RACY_RW), (RACY_RW,))
 
 
 @kernsim.scenario(driver=RACY)

@@ -26,6 +26,7 @@ CASES = [
     ("callout_arm", "write_after_arm", "timeout() -> callout"),
     ("atomics", "plain_counter", "atomic_inc_32 on both sides"),
     ("user_page", "no_copyin", "copyout -> copyin through one user page"),
+    ("rwlock", "bump_as_reader", "rwlock writer -> any; readers are not ordered"),
 ]
 
 
