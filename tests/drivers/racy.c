@@ -298,6 +298,10 @@ _init(void)
 {
 	mutex_init(&racy_lock, NULL, MUTEX_DRIVER, NULL);
 	rw_init(&racy_rw, NULL, RW_DRIVER, NULL);
+	/* Written by _init, then by every scenario's threads: the boot gate
+	 * (every module load before any user thread) orders them. */
+	ldata = 0;
+	xdata = 0;
 	cv_init(&racy_cv, NULL, CV_DRIVER, NULL);
 	sema_init(&racy_sema, 0, NULL, SEMA_DRIVER, NULL);
 	return (mod_install(&racy_modlinkage));
