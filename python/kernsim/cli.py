@@ -145,6 +145,9 @@ def _build_parser():
                        "per event, then the failure.")
     s.add_argument("file", metavar="FILE", help="a *.repro.txtpb")
     s.add_argument("--columns", action="store_true", help="one column per thread")
+    s.add_argument("--html", metavar="FILE.html",
+                   help="also write the interleaving as a page: a column per thread, events "
+                   "coloured by kind, the failure marked (one self-contained file)")
 
     dv = sub.add_parser("drivers", help="list drivers, personalities and bug variants",
                         description="Lists the drivers in the driver path (the build's own, "
@@ -516,6 +519,15 @@ def cmd_show(a):
     else:
         print(f"{got.kind} at step {got.step} in thread {got.thread or '-'}:")
         print(_indent(got.message))
+    if a.html:
+        from . import timeline
+        page = timeline.render(got.trace, os.path.basename(a.file), _describe_repro(r), got)
+        try:
+            with open(a.html, "w", encoding="utf-8") as f:
+                f.write(page)
+        except OSError as e:
+            raise KernsimError(f"cannot write {a.html}: {e.strerror or e}") from e
+        print(f"timeline written to {a.html}")
     if got.hash != r.expected.trace_hash or got.kind != r.expected.kind:
         print(f"note: this build does not reproduce the recorded execution (recorded "
               f"{r.expected.kind} hash {r.expected.trace_hash}, got {got.kind} hash {got.hash}); "
