@@ -145,6 +145,10 @@ def _build_parser():
                        "per event, then the failure.")
     s.add_argument("file", metavar="FILE", help="a *.repro.txtpb")
     s.add_argument("--columns", action="store_true", help="one column per thread")
+    s.add_argument("--thread", action="append", default=[], metavar="NAME",
+                   help="only this thread's events (repeatable; the failure is still shown)")
+    s.add_argument("--steps", metavar="FROM:TO", type=_step_range,
+                   help="only the events of steps FROM..TO (either side may be left out)")
     s.add_argument("--html", metavar="FILE.html",
                    help="also write the interleaving as a page: a column per thread, events "
                    "coloured by kind, the failure marked (one self-contained file)")
@@ -403,6 +407,11 @@ def _search_outcome(a, res, out_path):
         return EXIT_INTERRUPTED
     if res.failure is None and res.exhausted:
         print(f"exhausted: no failure within {a.bound} preemptions")
+    elif res.failure is None:
+        what = (f"the {a.time:g} s time bound" if a.time and res.executions < a.runs
+                else f"{res.executions:,} executions")
+        print(f"stopped by {what}: not exhaustive (bound {res.bound} reached); raise --runs or "
+              f"--time" + ("" if a.checkpoint else ", or --checkpoint FILE to resume later"))
     return _report_failure(res, out_path)
 
 
@@ -509,11 +518,40 @@ def cmd_replay(a):
     return EXIT_FOUND
 
 
+def _step_range(s):
+    lo, sep, hi = s.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        out = (int(lo) if lo else 0, int(hi) if hi else None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{s}': want FROM:TO, step numbers (either side "
+                                         f"may be empty)") from None
+    if out[1] is not None and out[1] < out[0]:
+        raise argparse.ArgumentTypeError(f"'{s}': TO is before FROM")
+    return out
+
+
+def _shown(trace, a):
+    """The events `show` prints: --thread and --steps applied."""
+    names = {e["thread_name"] for e in trace}
+    for t in a.thread:
+        if t not in names:
+            raise KernsimError(f"--thread {t}: the execution has no such thread "
+                               f"(threads: {', '.join(sorted(n for n in names if n))})")
+    lo, hi = a.steps or (0, None)
+    return [e for e in trace
+            if (not a.thread or e["thread_name"] in a.thread)
+            and lo <= e["step"] and (hi is None or e["step"] <= hi)]
+
+
 def cmd_show(a):
     r = repro_io.load(a.file)
     got = api.run_repro(r, a.file)
-    print(f"{a.file}: {_describe_repro(r)}; {len(got.trace)} events")
-    print(show_mod.render(got.trace, columns=a.columns), end="")
+    shown = _shown(got.trace, a)
+    print(f"{a.file}: {_describe_repro(r)}; {len(got.trace)} events"
+          + (f", {len(shown)} shown" if len(shown) != len(got.trace) else ""))
+    print(show_mod.render(shown, columns=a.columns), end="")
     if got.kind == "pass":
         print("outcome: pass (no failure)")
     else:
@@ -521,7 +559,7 @@ def cmd_show(a):
         print(_indent(got.message))
     if a.html:
         from . import timeline
-        page = timeline.render(got.trace, os.path.basename(a.file), _describe_repro(r), got)
+        page = timeline.render(shown, os.path.basename(a.file), _describe_repro(r), got)
         try:
             with open(a.html, "w", encoding="utf-8") as f:
                 f.write(page)

@@ -91,3 +91,23 @@ def test_a_passing_run_says_so(root):
     assert f.kind == "pass"
     text = timeline.render(f.trace, "submit", "", f)
     assert "outcome: pass" in text and 'class="failure"' not in text
+
+
+def test_show_filters_by_thread_and_steps(root, cli):
+    repro = os.path.join(root, "scenarios", "regressions", "sample-no_done_check.repro.txtpb")
+    p = cli("show", repro, "--thread", "client0", "--steps", "40:50")
+    assert p.returncode == 0, p.stderr
+    lines = [ln for ln in p.stdout.splitlines() if ln[:4].strip().isdigit()]
+    assert lines and all(" client0 " in ln and 40 <= int(ln.split()[0]) <= 50 for ln in lines)
+    assert "stuck at step" in p.stdout  # the failure is shown whatever the filter
+    bad = cli("show", repro, "--thread", "nobody")
+    assert bad.returncode == 2 and "no such thread" in bad.stderr
+    assert cli("show", repro, "--steps", "9:3").returncode == 2
+
+
+def test_a_dfs_stopped_by_its_budget_says_so(handshake, cli):
+    p = cli("explore", f"{handshake}:submit_program", "--strategy", "dfs", "--bound", "3",
+            "--runs", "300", "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "stopped by 300 executions: not exhaustive" in p.stdout
+    assert "raise --runs or --time" in p.stdout
