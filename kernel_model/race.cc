@@ -19,7 +19,7 @@ namespace ks::km {
 // One detector per host thread, reset for each World that detects races:
 // Worlds of a process run one after another, and its shadow table then
 // allocates only while it grows.
-sim::HbDetector& detector() {
+static sim::HbDetector& detector() {
   static thread_local sim::HbDetector hb;
   return hb;
 }
