@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -65,8 +66,7 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
 }
 
 void load_driver(World& w, const std::string& spec, const std::string& variant) {
-  const WorldOptions& o = w.options();
-  bool race = o.detect_races || o.preempt_at_access;
+  bool race = race_on(w);
   Module& m = driver_module(race ? race_module_spec(spec) : spec, variant);
   if (race && !m.race_instrumented())
     throw ModuleError("driver module " + m.path() +

@@ -32,8 +32,7 @@ struct RaceState {
 };
 
 RaceState* race_state(World& w) {
-  const WorldOptions& o = w.options();
-  if (__builtin_expect(!o.detect_races && !o.preempt_at_access, 1)) return nullptr;
+  if (__builtin_expect(!race_on(w), 1)) return nullptr;
   auto& slot = w.component(World::kSlotRace);
   if (!slot) {
     slot = std::make_shared<RaceState>();

@@ -13,7 +13,11 @@
 namespace ks::km {
 
 struct RaceState;
-// This World's detector, null when it does not detect races.
+// Does this World track accesses (detect races, or preempt at them)?
+inline bool race_on(const World& w) {
+  return w.options().detect_races || w.options().preempt_at_access;
+}
+// This World's detector, null when it does not track accesses.
 RaceState* race_state(World& w);
 
 // Sync keys besides kernel objects (an ObjId is its own key).

@@ -279,14 +279,14 @@ int copyin(World& w, Proc& p, uint64_t uaddr, void* kaddr, size_t len) {
   check_may_sleep(w, "copyin", p);
   int err = copy_pages(w, p, kEvCopyin, kProtRead, uaddr, static_cast<unsigned char*>(kaddr),
                        len, false);
-  if (!err && race_state(w))
+  if (!err && race_on(w))
     for_each_user_page(p, uaddr, len, [&](uint64_t key) { race_acquire(w, key); });
   return err;
 }
 
 int copyout(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len) {
   check_may_sleep(w, "copyout", p);
-  if (race_state(w))
+  if (race_on(w))
     for_each_user_page(p, uaddr, len, [&](uint64_t key) { race_release(w, key); });
   return copy_pages(w, p, kEvCopyout, kProtWrite, uaddr,
                     const_cast<unsigned char*>(static_cast<const unsigned char*>(kaddr)), len,

@@ -60,11 +60,11 @@ void World::held_push(ObjId lock) {
          "too_many_locks");
   k.held[k.nheld++] = lock;
   // An rwlock's edges depend on the mode it is held in (rwlock.cc).
-  if (obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
+  if (race_on(*this) && obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
 }
 
 void World::held_pop(ObjId lock) {
-  if (obj(lock).kind != kObjRwlock) race_release(*this, lock);
+  if (race_on(*this) && obj(lock).kind != kObjRwlock) race_release(*this, lock);
   KThread& k = self();
   for (int i = k.nheld - 1; i >= 0; i--) {
     if (k.held[i] != lock) continue;

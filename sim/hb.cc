@@ -180,10 +180,7 @@ bool HbDetector::access(Tid t, uintptr_t addr, uint32_t size, bool write, uintpt
     uint8_t mask = static_cast<uint8_t>(((1u << n) - 1) << (at & 7));
     Access older;
     if (granule(t, g, mask, write, pc, &older)) {
-      out->addr = addr;
-      out->size = size;
-      out->older = older;
-      out->newer = Access{t, clock_of(t)[t], mask, write, pc};
+      *out = Race{addr, size, older, Access{t, clock_of(t)[t], mask, write, pc}};
       return true;
     }
     at = gend;
