@@ -105,14 +105,23 @@ std::string absolute(const std::string& path) {
   return s;
 }
 
+// The first <dir><sub>/<name>.so of the driver path that exists; empty if
+// none, with the folders looked in listed in `tried`.
+std::string find_in_driver_path(const std::string& sub, const std::string& name,
+                                std::string* tried) {
+  for (auto& d : driver_path()) {
+    std::string p = d + sub + "/" + name + ".so";
+    if (access(p.c_str(), F_OK) == 0) return p;
+    *tried += (tried->empty() ? "" : ", ") + d + sub;
+  }
+  return {};
+}
+
 std::string resolve_name(const std::string& name) {
   if (name.empty()) throw ModuleError("a driver needs a name or a module path");
   std::string tried;
-  for (auto& d : driver_path()) {
-    std::string p = d + "/" + name + ".so";
-    if (access(p.c_str(), F_OK) == 0) return p;
-    tried += (tried.empty() ? "" : ", ") + d;
-  }
+  std::string p = find_in_driver_path("", name, &tried);
+  if (!p.empty()) return p;
   std::string known;
   for (Module* m : modules_in_driver_path()) known += (known.empty() ? "" : ", ") + m->name();
   throw ModuleError("unknown driver '" + name + "': no " + name + ".so in the driver path (" +
@@ -130,11 +139,8 @@ std::string race_module_spec(const std::string& spec) {
     return access(race.c_str(), F_OK) == 0 ? race : spec;
   }
   std::string tried;
-  for (auto& d : driver_path()) {
-    std::string p = d + "/race/" + spec + ".so";
-    if (access(p.c_str(), F_OK) == 0) return p;
-    tried += (tried.empty() ? "" : ", ") + d + "/race";
-  }
+  std::string p = find_in_driver_path("/race", spec, &tried);
+  if (!p.empty()) return p;
   throw ModuleError("no race-instrumented build of driver '" + spec + "' (no " + spec +
                     ".so in " + (tried.empty() ? "an empty driver path" : tried) +
                     "): build one with kernsim_add_driver(" + spec +

@@ -22,18 +22,17 @@ def config():
 
 def commands(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
              cwd=None, race=False):
-    """The compiler command lines that build `out` from `sources`: one that
-    compiles and links; with race, one per source compiling to `out`.N.o
-    with the race instrumentation (and no edge coverage), then the link,
-    without it: the compiler would link its own TSan runtime, and kernsim
-    is the runtime."""
-    if race:
-        objs = [f"{out}.{i}.o" for i in range(len(sources))]
-        cc_ = [_cc(cc)]
-        cmds = [_compile(personality, cc, defines, includes, cwd, config()["race_flags"])
-                + ["-c", "-o", o, s] for o, s in zip(objs, sources)]
-        return cmds + [cc_ + config()["ldflags"] + ["-o", out] + objs]
-    return [command(personality, out, sources, defines, includes, cc, coverage, cwd)]
+    """(command lines, temporary files) that build `out` from `sources`: one
+    line that compiles and links; with race, one per source compiling to
+    the temporary `out`.N.o with the race instrumentation (and no edge
+    coverage), then the link, without it: the compiler would link its own
+    TSan runtime, and kernsim is the runtime."""
+    if not race:
+        return [command(personality, out, sources, defines, includes, cc, coverage, cwd)], []
+    objs = [f"{out}.{i}.o" for i in range(len(sources))]
+    cmds = [_compile(personality, cc, defines, includes, cwd, config()["race_flags"])
+            + ["-c", "-o", o, s] for o, s in zip(objs, sources)]
+    return cmds + [[_cc(cc)] + config()["ldflags"] + ["-o", out] + objs], objs
 
 
 def _cc(cc):
@@ -41,6 +40,9 @@ def _cc(cc):
 
 
 def _compile(personality, cc, defines, includes, cwd, extra):
+    if personality not in PERSONALITIES:
+        raise KernsimError(f"unknown personality '{personality}' "
+                           f"(personalities: {', '.join(PERSONALITIES)})")
     cfg = config()
     cwd = os.path.abspath(cwd or os.getcwd())
     cmd = [_cc(cc)] + cfg["cflags"] + list(extra)
@@ -55,9 +57,6 @@ def _compile(personality, cc, defines, includes, cwd, extra):
 def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
             cwd=None):
     """The compiler command line that builds `out` from `sources`."""
-    if personality not in PERSONALITIES:
-        raise KernsimError(f"unknown personality '{personality}' "
-                           f"(personalities: {', '.join(PERSONALITIES)})")
     cfg = config()
     cmd = _compile(personality, cc, defines, includes, cwd,
                    cfg["coverage_flags"] if coverage else [])
@@ -77,7 +76,8 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
             raise KernsimError(f"build-driver: source {s} does not exist")
     outdir = os.path.dirname(os.path.abspath(out))
     os.makedirs(outdir, exist_ok=True)
-    cmds = commands(personality, out, sources, defines, includes, cc, coverage, race=race)
+    cmds, temporaries = commands(personality, out, sources, defines, includes, cc, coverage,
+                                 race=race)
     try:
         for cmd in cmds:
             try:
@@ -89,10 +89,9 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
                 raise KernsimError(f"build-driver: {cmd[0]} failed (exit status {rc}); its "
                                    f"messages are above")
     finally:
-        for cmd in cmds[:-1]:  # the race build's objects
-            obj = cmd[cmd.index("-o") + 1]
-            if os.path.exists(obj):
-                os.unlink(obj)
+        for t in temporaries:
+            if os.path.exists(t):
+                os.unlink(t)
     from . import _core
     try:
         info = _core.module_info(os.path.abspath(out))

@@ -19,6 +19,8 @@ import shlex
 import sys
 import time
 
+from google.protobuf.descriptor import FieldDescriptor
+
 from . import api
 from . import build_driver
 from . import ci_cli as ci_mod
@@ -209,8 +211,8 @@ _WORLD_HELP = {
 # Fields asked for another way: the hang limit is the process's, in seconds,
 # for every command (main() sets it; api.world_spec() puts it in the spec).
 _WORLD_OTHER = {"hang_ms": "--hang-limit"}
-_INT_MAX = {"TYPE_UINT32": 2**32 - 1, "TYPE_UINT64": I63, "TYPE_INT32": 2**31 - 1,
-            "TYPE_INT64": I63}
+_INT_MAX = {FieldDescriptor.TYPE_UINT32: 2**32 - 1, FieldDescriptor.TYPE_UINT64: I63,
+            FieldDescriptor.TYPE_INT32: 2**31 - 1, FieldDescriptor.TYPE_INT64: I63}
 
 
 def world_fields():
@@ -225,11 +227,10 @@ def add_world_options(p):
                    "is a hang failure (default 10) [0.001..3600]")
     for f, flag in world_fields():
         help_ = _WORLD_HELP.get(f.name, f"World option {f.name} (kernsim.proto WorldSpec)")
-        if f.type == f.TYPE_BOOL:
+        if f.type == FieldDescriptor.TYPE_BOOL:
             p.add_argument(flag, action="store_true", help=help_)
             continue
-        types = {v: k for k, v in vars(type(f)).items() if k.startswith("TYPE_")}
-        hi = _INT_MAX.get(types.get(f.type))
+        hi = _INT_MAX.get(f.type)
         if hi is None:
             raise TypeError(f"WorldSpec.{f.name}: no command-line form for its type")
         p.add_argument(flag, type=int_in(0, hi), default=0, help=help_ + rng(0, hi))
