@@ -243,6 +243,7 @@ void boot_load_started(World& w) {
 void boot_load_finished(World& w) {
   DevSwitch& d = devsw(w);
   race_release(w, d.boot_gate);
+  race_boot_finished(w);
   if (d.loads_pending == 0 || --d.loads_pending > 0) return;
   while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
 }

@@ -89,7 +89,7 @@ void load_driver(World& w, const std::string& spec, const std::string& variant) 
   std::string tname = "modload:" + name;
   *job = LoadJob{&w, d, load, w.new_obj(kObjOther, w.sim().intern(tname))};
   devsw(w).driver_records.push_back(job);
-  w.spawn(w.sim().intern(tname), modload_thread, job.get());
+  race_boot_load(w, w.spawn(w.sim().intern(tname), modload_thread, job.get()));
 }
 
 }  // namespace ks::km

@@ -29,6 +29,11 @@ struct RaceState {
   // preempt_at_access: a kernel object per 8-byte granule touched, in the
   // order first touched (its id, not its address, goes into the trace).
   std::unordered_map<uint64_t, ObjId> granules;
+  // The modload thread whose accesses need no shadow (race_boot_load), 0
+  // when none; once ended, for good.
+  Tid solo = 0;
+  uint32_t loads = 0;
+  void end_solo() { solo = 0; loads = ~0u; }
 };
 
 RaceState* race_state(World& w) {
@@ -179,11 +184,15 @@ void race_acquire(World& w, uint64_t key) {
 }
 
 void race_fork(World& w, Tid child) {
-  if (RaceState* r = race_state(w)) r->hb.fork(current_tid(w), child);
+  if (RaceState* r = race_state(w)) {
+    if (w.sim().on_fiber()) r->end_solo();  // the set-up's own threads keep it
+    r->hb.fork(current_tid(w), child);
+  }
 }
 
 void race_restart(World& w, Tid child, uint64_t key) {
   if (RaceState* r = race_state(w)) {
+    r->end_solo();
     r->hb.restart(child);
     r->hb.acquire(key, child);
   }
@@ -193,9 +202,25 @@ void race_join_all(World& w) {
   if (RaceState* r = race_state(w)) r->hb.join_all(current_tid(w));
 }
 
+void race_boot_load(World& w, Tid modload) {
+  if (RaceState* r = race_state(w)) {
+    if (r->loads == ~0u) return;
+    if (++r->loads == 1) r->solo = modload; else r->end_solo();
+  }
+}
+
+void race_boot_finished(World& w) {
+  if (RaceState* r = race_state(w)) r->end_solo();
+}
+
 void race_access(World& w, const void* addr, uint32_t size, bool write, const void* pc) {
   RaceState* r = race_state(w);
   if (!r) return;
+  if (__builtin_expect(r->solo != 0, 0)) {
+    // An armed timer (a callout) may fire into the load at any point.
+    if (w.sim().timers_pending()) r->end_solo();
+    else if (w.sim().on_fiber() && w.self_tid() == r->solo) return;
+  }
   auto a = reinterpret_cast<uintptr_t>(addr);
   if (w.options().preempt_at_access && w.sim().on_fiber() &&
       r->hb.shared(current_tid(w), a, size)) {

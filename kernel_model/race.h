@@ -37,6 +37,16 @@ void race_fork(World& w, Tid child);
 void race_restart(World& w, Tid child, uint64_t key);
 // The current thread (teardown) comes after every thread so far.
 void race_join_all(World& w);
+// A module load runs on `modload` (a kernel thread the set-up spawned), and
+// the boot gate opened (every load finished). While the first and only load
+// runs alone (no thread forked from a fiber, no callout armed or fired, no
+// second load) its accesses happen before every later access in the World:
+// a thread it forks sees them through the fork, user threads through the
+// boot gate, the teardown through its join. No later access can race with
+// them, so they are not recorded: a driver filling its buffers at _init
+// costs nothing to check.
+void race_boot_load(World& w, Tid modload);
+void race_boot_finished(World& w);
 // A load or store by driver code; `pc` is the return address of the
 // instrumented call. A race is a data_race failure naming both accesses.
 void race_access(World& w, const void* addr, uint32_t size, bool write, const void* pc);

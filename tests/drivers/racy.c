@@ -28,6 +28,12 @@
  *   RACY_PUT/GET    xdata written, then a word copied out to the caller's
  *                   buffer; the word copied in from it, then xdata read
  *                                                     (no_copyin)
+ *   _init           bdata written, then a callout armed that writes it
+ *                                                     (boot_arm_then_write)
+ *                   a task dispatched that writes btask, waited for, then
+ *                   btask written                     (boot_no_taskq_wait)
+ *                   The boot's own accesses are not recorded while the load
+ *                   runs alone (race.h): these keep that honest.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -74,7 +80,7 @@ static taskq_t *racy_tq;
 static int *rbuf;
 static uint32_t acnt;
 static int xdata;
-static int refs, flag, shared, tdata, sdata, cdata, cready, ldata, lseen;
+static int refs, flag, shared, tdata, sdata, cdata, cready, ldata, lseen, bdata, btask;
 
 #define	V(name)	KS_VARIANT("racy", name)
 
@@ -145,6 +151,38 @@ static void
 racy_task(void *arg)
 {
 	tdata = 2;
+}
+
+static void
+racy_boot_write(void *arg)
+{
+	*(int *)arg = 2;
+}
+
+/* _init's own work beside a callout that writes bdata and a task that
+ * writes btask. */
+static void
+racy_boot(void)
+{
+	taskq_t *tq;
+
+	if (V("boot_arm_then_write")) {
+		(void) timeout(racy_boot_write, &bdata, 1);
+		bdata = 1;
+	} else {
+		bdata = 1;
+		(void) timeout(racy_boot_write, &bdata, 1);
+	}
+	tq = taskq_create("racy_boot_tq", 1, minclsyspri, 1, 1, 0);
+	(void) taskq_dispatch(tq, racy_boot_write, &btask, TQ_SLEEP);
+	if (V("boot_no_taskq_wait")) {
+		btask = 3;
+		taskq_wait(tq);
+	} else {
+		taskq_wait(tq);
+		btask = 3;
+	}
+	taskq_destroy(tq);
 }
 
 static int
@@ -273,6 +311,7 @@ static int
 racy_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 {
 	VERIFY(refs == 0);
+	VERIFY(bdata == 2 && btask >= 2);
 	kmem_free(rbuf, sizeof (int));
 	ddi_remove_minor_node(dip, NULL);
 	taskq_destroy(racy_tq);
@@ -302,6 +341,7 @@ _init(void)
 	 * (every module load before any user thread) orders them. */
 	ldata = 0;
 	xdata = 0;
+	racy_boot();
 	cv_init(&racy_cv, NULL, CV_DRIVER, NULL);
 	sema_init(&racy_sema, 0, NULL, SEMA_DRIVER, NULL);
 	return (mod_install(&racy_modlinkage));
@@ -338,6 +378,8 @@ static const char *const racy_variants[] = {
 	"plain_counter", "RACY_ATOMIC counts with ++ instead of atomic_inc_32",
 	"no_copyin", "RACY_GET reads the field without looking at the copied-out word",
 	"bump_as_reader", "RACY_RW bumps the count holding racy_rw as reader",
+	"boot_arm_then_write", "_init writes bdata after arming the callout that writes it",
+	"boot_no_taskq_wait", "_init writes btask before waiting for the task that writes it",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(racy, racy_variants);

@@ -42,6 +42,7 @@ condvar = two("condvar", (RACY_SIGNAL,), (RACY_WAITCV,))
 callout_arm = two("callout_arm", (RACY_LATE,), ())
 atomics = two("atomics", (RACY_ATOMIC,), (RACY_ATOMIC,))
 rwlock = two("rwlock", (RACY_RW, RACY_RW), (RACY_RW,))
+boot = two("boot", (), ())  # the race, if any, is in _init
 
 
 @kernsim.scenario(driver=RACY)
