@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runner/dfs_split.h"
+
 namespace ks::runner {
 
 kernsim::RunSpec run_spec_from_bytes(const std::string& bytes) {
@@ -79,6 +81,7 @@ SearchOptions search_options(const kernsim::RunSpec& r) {
   o.want_signature = r.goal().signature();
   o.fewest_steps = r.goal().fewest_steps();
   o.interruptible = r.interruptible();
+  if (r.has_split()) apply_split(r.split(), o);
   return o;
 }
 

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "runner/dfs_split.h"
 #include "sim/fault_guard.h"
 
 namespace ks::runner {
@@ -141,8 +142,8 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   }
   // Also after a failure stopped it: what it left is a split's checkpoint.
   if (o.want_remainder && !diverged && !o.fewest_steps) {
-    res.remainder = dfs.remainder();
-    if (o.dfs.dpor && !res.remainder.empty()) res.explored = dfs.explored();
+    res.remainder = split_remainder(dfs);
+    if (o.dfs.dpor && !res.remainder.empty()) res.explored = split_explored(dfs);
   }
   res.requests = dfs.requests();
   res.redundant = dfs.state().redundant;

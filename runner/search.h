@@ -26,7 +26,7 @@ struct SearchOptions {
   // ... and once one is found, the rest of its bound is searched for the
   // one with the fewest steps.
   bool fewest_steps = false;
-  // Splitting (--jobs): keep the trace hashes seen (up to max_hashes; more
+  // Splitting (--jobs; runner/dfs_split.h): keep the trace hashes seen (up to max_hashes; more
   // and the parts' union is not computed: hashes_complete is false) ...
   bool collect_hashes = false;
   uint64_t max_hashes = 1u << 20;
@@ -74,8 +74,8 @@ struct SearchResult {
   std::vector<sim::DfsPrefix> prefixes;  // dfs.branch_depth: one per execution (DPOR: not
                                          // those that only repeat others)
   std::vector<sim::DfsPrefix> requests;  // DPOR, restricted (DfsStrategy::requests)
-  std::vector<sim::DfsPrefix> remainder;  // want_remainder (see DfsStrategy::remainder)
-  std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) explored()
+  std::vector<sim::DfsPrefix> remainder;  // want_remainder (split_remainder)
+  std::vector<std::vector<sim::Decision>> explored;  // ... and (DPOR) split_explored
   bool yielded = false;  // stopped because the split asked (yield_word)
   bool interrupted = false;  // stopped by SIGINT (interruptible)
   double seconds = 0;

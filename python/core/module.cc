@@ -13,6 +13,7 @@
 #include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
+#include "runner/dfs_split.h"
 #include "runner/explore.h"
 #include "runner/program_proto.h"
 #include "python/core/py_convert.h"
@@ -65,130 +66,15 @@ py::dict campaign_to_dict(const runner::CampaignResult& c, const kernsim::RunSpe
   return d;
 }
 
-// ---- the DFS checkpoint as a dict (python/kernsim turns it into protobuf) ----
-
-py::list decisions_to_list(const std::vector<sim::Decision>& v) {
-  py::list l;
-  for (const auto& x : v) l.append(py::make_tuple(int(x.kind), x.value));
-  return l;
-}
-
-std::vector<sim::Decision> decisions_from(const py::handle& h) {
-  std::vector<sim::Decision> v;
-  for (auto item : h) {
-    auto t = item.cast<std::pair<int, uint32_t>>();
-    v.push_back(sim::Decision{static_cast<uint8_t>(t.first), t.second});
-  }
-  return v;
-}
-
-// ---- splitting a search (python/kernsim/dfs_split.py) ----
-
-// A prefix handed from part to part as bytes (a remainder can hold
-// thousands): preemptions, then per decision its kind and value
-// (uint8, uint32), little-endian.
-std::string prefix_bytes(const sim::DfsPrefix& p) {
-  std::string b;
-  auto u32 = [&](uint32_t v) {
-    for (int k = 0; k < 4; k++) b.push_back(static_cast<char>(v >> (8 * k)));
-  };
-  u32(p.preemptions);
-  for (const sim::Decision& d : p.decisions) {
-    b.push_back(static_cast<char>(d.kind));
-    u32(d.value);
-  }
-  return b;
-}
-
-sim::DfsPrefix prefix_from_bytes(const std::string& b) {
-  if (b.size() < 4 || (b.size() - 4) % 5)
-    throw std::invalid_argument("search: a prefix in bytes is 4 + 5n bytes long");
-  auto u32 = [&](size_t at) {
-    uint32_t v = 0;
-    for (int k = 0; k < 4; k++) v |= uint32_t(static_cast<uint8_t>(b[at + k])) << (8 * k);
-    return v;
-  };
-  sim::DfsPrefix p;
-  p.preemptions = u32(0);
-  for (size_t at = 4; at < b.size(); at += 5)
-    p.decisions.push_back(sim::Decision{static_cast<uint8_t>(b[at]), u32(at + 1)});
-  return p;
-}
-
-// opts: "branch_depth" (enumerate prefixes), "prefixes" [(decisions,
-// preemptions[, siblings done per decision]) or bytes] (search only
-// under them; [] searches nothing), "collect_hashes", "max_hashes", "collect_failures",
-// "want_remainder".
-void search_split_options(runner::SearchOptions& o, const py::dict& opts) {
-  if (opts.contains("branch_depth")) o.dfs.branch_depth = opts["branch_depth"].cast<uint32_t>();
-  if (opts.contains("prefixes")) {
-    o.dfs.restricted = true;
-    for (auto item : opts["prefixes"]) {
-      if (py::isinstance<py::bytes>(item)) {
-        o.dfs.prefixes.push_back(prefix_from_bytes(item.cast<std::string>()));
-        continue;
-      }
-      auto t = item.cast<py::tuple>();
-      if (t.size() < 2)
-        throw std::invalid_argument(
-            "search: a prefix is (decisions, preemptions[, siblings done])");
-      sim::DfsPrefix p{decisions_from(t[0]), t[1].cast<uint32_t>()};
-      if (t.size() > 2) p.siblings_done = t[2].cast<std::vector<std::vector<uint32_t>>>();
-      o.dfs.prefixes.push_back(std::move(p));
-    }
-  }
-  if (opts.contains("collect_hashes")) o.collect_hashes = opts["collect_hashes"].cast<bool>();
-  if (opts.contains("max_hashes")) o.max_hashes = opts["max_hashes"].cast<uint64_t>();
-  if (opts.contains("collect_failures"))
-    o.collect_failures = opts["collect_failures"].cast<bool>();
-  if (opts.contains("want_remainder")) o.want_remainder = opts["want_remainder"].cast<bool>();
-  if (opts.contains("yield_word")) {
-    // The buffer (forked.py's shared mapping) outlives the search: the
-    // worker holds it for its life.
-    py::buffer_info w = opts["yield_word"].cast<py::buffer>().request(true);
-    if (w.size * w.itemsize < 8 || reinterpret_cast<uintptr_t>(w.ptr) % 8 != 0)
-      throw std::invalid_argument("search: yield_word is a writable, aligned buffer of 8 bytes");
-    o.yield_word = static_cast<int64_t*>(w.ptr);
-    o.yield_call = opts.contains("yield_call") ? opts["yield_call"].cast<int64_t>() : 1;
-  }
-}
-
-// "hashes": sorted little-endian uint64s as bytes (None: not collected or
-// too many), "distinct_failures": records with their "bound", "prefixes"
-// and "requests" [(decisions, preemptions)], "remainder" [bytes], "explored"
-// [decisions].
-void search_split_results(py::dict& d, const runner::SearchResult& r,
-                          const kernsim::RunSpec& spec) {
-  if (r.hashes_complete) {
-    std::string b(r.hashes.size() * 8, '\0');
-    for (size_t i = 0; i < r.hashes.size(); i++)
-      for (int k = 0; k < 8; k++) b[i * 8 + k] = static_cast<char>(r.hashes[i] >> (8 * k));
-    d["hashes"] = py::bytes(b);
-  } else {
-    d["hashes"] = py::none();
-  }
+// The simplest failure of every signature, each with the bound it was found at.
+py::list bound_failures(const runner::SearchResult& r, const kernsim::RunSpec& spec) {
   py::list fl;
   for (const runner::BoundFailure& f : r.distinct_failures) {
     py::dict x = record_to_dict(f.run, &spec);
     x["bound"] = f.bound;
     fl.append(x);
   }
-  d["distinct_failures"] = fl;
-  auto prefix_tuples = [](const std::vector<sim::DfsPrefix>& v) {
-    py::list l;
-    for (const sim::DfsPrefix& p : v)
-      l.append(py::make_tuple(decisions_to_list(p.decisions), p.preemptions));
-    return l;
-  };
-  d["prefixes"] = prefix_tuples(r.prefixes);
-  py::list rl;
-  for (const sim::DfsPrefix& p : r.remainder) rl.append(py::bytes(prefix_bytes(p)));
-  d["remainder"] = rl;
-  d["requests"] = prefix_tuples(r.requests);
-  py::list el;
-  for (const auto& v : r.explored) el.append(decisions_to_list(v));
-  d["explored"] = el;
-  d["yielded"] = r.yielded;
+  return fl;
 }
 
 // The World as a scenario's set-up function sees it (valid during set-up).
@@ -353,10 +239,19 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "search",
       [](py::object setup, const py::bytes& spec_bytes, py::object progress,
-         uint64_t progress_every, py::object resume, py::dict split) {
+         uint64_t progress_every, py::object resume, py::object yield_word, int64_t yield_call) {
         kernsim::RunSpec spec = spec_of(spec_bytes);
         runner::SearchOptions o = runner::search_options(spec);
-        search_split_options(o, split);
+        if (!yield_word.is_none()) {
+          // The buffer (forked.py's shared mapping) outlives the search: the
+          // worker holds it for its life.
+          py::buffer_info w = yield_word.cast<py::buffer>().request(true);
+          if (w.size * w.itemsize < 8 || reinterpret_cast<uintptr_t>(w.ptr) % 8 != 0)
+            throw std::invalid_argument(
+                "search: yield_word is a writable, aligned buffer of 8 bytes");
+          o.yield_word = static_cast<int64_t*>(w.ptr);
+          o.yield_call = yield_call;
+        }
         o.progress_every = progress_every;
         if (!progress.is_none())
           o.progress = [progress](uint64_t e, uint64_t d, uint32_t b, uint64_t f) {
@@ -382,20 +277,25 @@ PYBIND11_MODULE(_core, m) {
         d["interrupted"] = r.interrupted;
         d["failure"] = r.failure ? py::object(record_to_dict(*r.failure, &spec)) : py::none();
         // A split's part is not resumable: its state (thousands of queued
-        // roots) would only cost time.
-        bool want_state = !split.contains("want_state") || split["want_state"].cast<bool>();
-        d["checkpoint"] =
-            want_state ? py::object(py::bytes(
-                             runner::make_checkpoint(spec, r.state, r.failures).SerializeAsString()))
-                       : py::none();
-        search_split_results(d, r, spec);
+        // roots) would only cost time; the split keeps its own checkpoint.
+        d["distinct_failures"] = bound_failures(r, spec);
+        if (spec.has_split()) {
+          d["checkpoint"] = py::none();
+          d["split"] = py::bytes(runner::split_report(r).SerializeAsString());
+        } else {
+          d["checkpoint"] =
+              py::bytes(runner::make_checkpoint(spec, r.state, r.failures).SerializeAsString());
+        }
         return d;
       },
       py::arg("setup"), py::arg("spec"), py::arg("progress") = py::none(),
       py::arg("progress_every") = 10000, py::arg("resume") = py::none(),
-      py::arg("split") = py::dict(),
+      py::arg("yield_word") = py::none(), py::arg("yield_call") = 1,
       "Bounded exhaustive search (DFS, optionally DPOR) as a serialized RunSpec (strategy "
-      "dfs) describes it; resumable from a serialized DfsCheckpoint (\"checkpoint\").");
+      "dfs) describes it; resumable from a serialized DfsCheckpoint (\"checkpoint\"). A "
+      "RunSpec with `split` is a part of a split search: no checkpoint, its SplitReport "
+      "(\"split\", bytes) and distinct failures instead; `yield_word` (an 8-byte shared "
+      "buffer) asks it to stop and hand its work on once it holds `yield_call`.");
 
   m.def(
       "run_one",

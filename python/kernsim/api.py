@@ -372,7 +372,7 @@ def search(scn, bound=2, dpor=False, iterative=True, max_executions=0, max_secon
         check_resume(c, spec, split=False)
         resume_bytes = c.SerializeToString()
     res = _call_core(_core.search, _setup_for(scn, variant, params), spec.SerializeToString(),
-                     progress, int(progress_every), resume_bytes, {}, scn=scn)
+                     progress, int(progress_every), resume_bytes, scn=scn)
     out = SearchResult(scn, spec.strategy, variant, res["executions"], res["distinct"],
                        res["exhausted"], res["bound"], res["seconds"], list(res["per_bound"]),
                        res["redundant"], res["failures"], interrupted=res["interrupted"])

@@ -4,15 +4,15 @@ it (tasks.run_pool: forked workers, or tasks on a Dask cluster).
 
 Plain DFS (run_plain): slices of at most `slice_executions` executions,
 each over prefixes taken from the frontier; a slice puts what it left back
-(DfsStrategy::remainder) for the next free process.
+(runner::split_remainder) for the next free process.
 
 DPOR (run_dpor): as the DPOR search runs each bound afresh from the root, a
 part searches one bound (non-iterative) under a few prefixes (DPOR_BATCH),
 in slices too, and asks for the alternatives its races need at prefix decisions
 (DfsStrategy::requests); each comes back as a new prefix for that bound,
 unless one under it was taken already, as do the alternatives a slice left
-untried (DfsStrategy::remainder), after the siblings it searched
-(DfsStrategy::explored). A prefix carries, per decision, its siblings taken
+untried (runner::split_remainder), after the siblings it searched
+(runner::split_explored). A prefix carries, per decision, its siblings taken
 before it at that bound: searched elsewhere, they sleep below it as they
 would in one search (taken order is a strict order, so no two siblings put
 each other to sleep).
@@ -24,14 +24,16 @@ left comes back as from a slice's end.
 
 import time
 
+from . import kernsim_pb2 as pb
 from . import tasks
 
 
 def _key(p):
-    """A prefix's frontier key: its preemptions (plain), its bound (DPOR:
-    (decisions, preemptions, bound))."""
+    """A prefix's frontier key: its preemptions (plain: a part's remainder,
+    serialized SplitPrefix messages, or (decisions, preemptions)), its bound
+    (DPOR: (decisions, preemptions, bound))."""
     if isinstance(p, bytes):
-        return int.from_bytes(p[:4], "little")
+        return pb.SplitPrefix.FromString(p).preemptions
     return p[2] if len(p) > 2 else p[1]
 
 
@@ -267,12 +269,6 @@ def _decisions_key(decisions):
     return tuple((d[0], d[1]) for d in decisions)
 
 
-def _decoded(blob):
-    """(decisions, preemptions) of a prefix in bytes (module.cc's layout)."""
-    return ([(blob[i], int.from_bytes(blob[i + 1:i + 5], "little"))
-             for i in range(4, len(blob), 5)], int.from_bytes(blob[:4], "little"))
-
-
 def dpor_work(prefixes_by_bound, jobs):
     """The frontier and the prefixes taken per bound of a DPOR split, from
     the enumeration of each bound searched ({bound: [(decisions, preemptions)]})."""
@@ -311,7 +307,7 @@ def run_dpor(job, opts, frontier, taken, jobs, max_executions, slice_executions,
         b, mine = tag[1], given.pop(tag[0])
         for d in res.pop("explored", None) or ():
             taken[b].add(d)
-        rest = [_decoded(x) for x in res.pop("remainder", None) or ()]
+        rest = [tasks.prefix_tuple(x) for x in res.pop("remainder", None) or ()]
         for d, c in rest:  # a prefix the part did not reach is in `taken` already
             if taken[b].add(d) or _decisions_key(d) in mine:
                 frontier.put([(d, c, b)])

@@ -13,7 +13,7 @@
    workers, or tasks in flight on the cluster), each taking prefixes from
    a frontier, fewest preemptions first (dfs_parts.py). Plain DFS: the same
    iterative search in slices of SLICE executions, each putting what it
-   left back (DfsStrategy::remainder), so subtrees of very unequal size
+   left back (runner::split_remainder), so subtrees of very unequal size
    still keep every process busy; every bound is split by the same
    prefixes, each entering at the bound that pays for its own preemptions.
    DPOR: a part searches one bound under a few prefixes, in slices too, and
@@ -75,8 +75,9 @@ def enumerate_prefixes(scn, setup, spec, bound, target):
     enum.strategy.bound, enum.strategy.single_bound = bound, True
     enum.keep_going, enum.runs, enum.max_seconds = True, ENUMERATION_CAP, 0
     for d in range(1, MAX_DEPTH + 1):
+        enum.split.branch_depth = d
         res = api._call_core(_core.search, setup, enum.SerializeToString(), None, tasks.BIG,
-                             None, {"branch_depth": d, "want_state": False}, scn=scn)
+                             scn=scn)
         executions += res["executions"]
         f = res["failure"]
         if f is not None and f["kind"] == "replay_divergence":
@@ -85,7 +86,8 @@ def enumerate_prefixes(scn, setup, spec, bound, target):
         if not res["exhausted"]:
             raise KernsimError(f"splitting the search: more than {ENUMERATION_CAP} prefixes "
                                f"of {d} decisions")
-        prefixes = res["prefixes"]
+        report = pb.SplitReport.FromString(res["split"])
+        prefixes = [tasks.prefix_tuple(p) for p in report.prefix]
         if len(prefixes) >= target or max((len(p[0]) for p in prefixes), default=0) < d:
             return prefixes, d, executions
     return prefixes, MAX_DEPTH, executions

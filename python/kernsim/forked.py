@@ -27,7 +27,7 @@ Handing work on. Each worker shares one word of memory with the caller
 (an anonymous shared mapping made before the fork): the caller writes the
 running call's number there to ask it to hand its work on. A part that
 can stop between executions and return what it left (a DFS part with
-want_remainder, python/core/search.cc, reads the word before every
+want_remainder, runner/search.cc, reads the word before every
 execution) does so; any other ignores it. Calls are numbered in the order
 sent, so a request that comes after its call ended asks nothing of the
 next. run_pool asks (steal) when a worker is idle and there is nothing to

@@ -8,6 +8,7 @@ every prefix taken so far per bound (the siblings that sleep below a new
 prefix, the requests already searched)."""
 
 from . import dfs_parts
+from . import tasks
 from . import repro as repro_io
 from .errors import ReproError
 
@@ -19,8 +20,8 @@ def save(header, frontier, taken, executions, failures, exhausted):
     c.split, c.exhausted = True, exhausted
     c.executions, c.failures = executions, failures
     for p in frontier.entries():
-        if isinstance(p, bytes):
-            p = dfs_parts._decoded(p)
+        if isinstance(p, bytes):  # a part's remainder, as it came
+            p = tasks.prefix_tuple(p)
         t = c.todo.add(preemptions=p[1], bound=p[2] if len(p) > 2 else 0)
         repro_io.decisions_to_proto(p[0], t.decisions)
     for b, tk in sorted((taken or {}).items()):

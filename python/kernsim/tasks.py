@@ -14,6 +14,7 @@ from . import _core
 from . import api
 from . import kernsim_pb2 as pb
 from . import forked
+from . import repro as repro_io
 from .errors import ScenarioError
 from .scenario import load_module, scenarios_in
 
@@ -69,33 +70,60 @@ def seed_chunk(job, first, runs):
 
 
 def dfs_part(job, opts, prefixes):
-    """A bounded search of the subtrees under `prefixes` ((decisions,
-    preemptions[, siblings done]) or the bytes of a remainder): its counts,
+    """A bounded search of the subtrees under `prefixes` (serialized
+    SplitPrefix messages, or (decisions, preemptions[, siblings done])): its counts,
     its trace hashes (bytes, or None when too many), the simplest failure of
     every (kind, signature), with opts["want_remainder"] the work its budget
-    left ("remainder", prefixes as bytes), also when the split asked for it
-    early ("yielded": forked.py, handing work on), with DPOR the
-    alternatives its races asked for at prefix decisions ("requests").
-    opts: the part's own budget and bound ("max_executions", "max_seconds",
-    "bound", "iterative") and the split's options (_core.search `split`)."""
+    left ("remainder", serialized SplitPrefix messages: the generated
+    classes do not pickle, bytes do), also when the split asked for
+    it early ("yielded": forked.py, handing work on), with DPOR the
+    alternatives its races asked for at prefix decisions ("requests") and
+    the siblings it searched ("explored"). opts: the part's own budget and
+    bound ("max_executions", "max_seconds", "bound", "iterative") and
+    "want_remainder"; the rest of the protocol is runner/dfs_split.h's."""
     scn, setup, spec = _resolve(job)
-    split = dict(opts)
-    for key, field in (("max_executions", "runs"), ("max_seconds", "max_seconds")):
-        if key in split:
-            setattr(spec, field, split.pop(key))
-    if "bound" in split:
-        spec.strategy.bound = int(split.pop("bound"))
-    if "iterative" in split:
-        spec.strategy.single_bound = not split.pop("iterative")
-    split.update(prefixes=[p if isinstance(p, bytes) else tuple(p) for p in prefixes],
-                 collect_hashes=True, want_state=False)
-    if forked.yield_word() is not None:
-        split["yield_word"], split["yield_call"] = forked.yield_word()
-    res = api._call_core(_core.search, setup, spec.SerializeToString(), None, BIG, None, split,
-                         scn=scn)
-    res.pop("checkpoint", None)  # a part is not resumable (see dfs_split.py)
-    res.pop("prefixes", None)
+    if "max_executions" in opts:
+        spec.runs = int(opts["max_executions"])
+    if "max_seconds" in opts:
+        spec.max_seconds = opts["max_seconds"]
+    if "bound" in opts:
+        spec.strategy.bound = int(opts["bound"])
+    if "iterative" in opts:
+        spec.strategy.single_bound = not opts["iterative"]
+    part = spec.split
+    part.restricted, part.collect_hashes = True, True
+    part.want_remainder = bool(opts.get("want_remainder"))
+    for p in prefixes:
+        prefix_to_proto(p, part.prefix.add())
+    word, call = forked.yield_word() or (None, 1)
+    res = api._call_core(_core.search, setup, spec.SerializeToString(), None, BIG, None, word,
+                         call, scn=scn)
+    report = pb.SplitReport.FromString(res.pop("split"))
+    res["hashes"] = report.hashes if report.hashes_complete else None
+    res["remainder"] = [p.SerializeToString() for p in report.remainder]
+    res["requests"] = [prefix_tuple(p) for p in report.request]
+    res["explored"] = [repro_io.decisions_from_proto(e) for e in report.explored]
+    res["yielded"] = report.yielded
     return res
+
+
+def prefix_to_proto(p, m):
+    """A prefix (a serialized SplitPrefix, or (decisions, preemptions[,
+    siblings done])) into the SplitPrefix `m`."""
+    if isinstance(p, bytes):
+        m.ParseFromString(p)
+        return
+    repro_io.decisions_to_proto(p[0], m.decisions)
+    m.preemptions = p[1]
+    for done in p[2] if len(p) > 2 else ():
+        m.siblings_done.add().thread.extend(done)
+
+
+def prefix_tuple(p):
+    """(decisions, preemptions) of a SplitPrefix (or its bytes)."""
+    if isinstance(p, bytes):
+        p = pb.SplitPrefix.FromString(p)
+    return repro_io.decisions_from_proto(p.decisions), p.preemptions
 
 
 def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None, steal=None,

@@ -71,7 +71,7 @@ void DfsStrategy::queue_prefixes() {
   root_done_.assign(done.rbegin(), done.rend());
 }
 
-// Split DPOR: a prefix decision met for the first time gets the sleep set
+// Restricted DPOR: a prefix decision met for the first time gets the sleep set
 // one search would give it, and its siblings searched under other prefixes
 // before it as explored; if its own pick sleeps, its whole subtree repeats
 // orders run under an earlier sibling.
@@ -182,13 +182,13 @@ Tid DfsStrategy::pick(const PickContext& c) {
   if (opts_.dpor) inherit_sleep(n);
   n.chosen = decide_new(n);
   if (sleep_blocked_ && blocked_at_ == SIZE_MAX) blocked_at_ = i;
-  bool below_split = opts_.branch_depth && i >= opts_.branch_depth;
+  bool below_depth = opts_.branch_depth && i >= opts_.branch_depth;
   if (opts_.dpor) {
     n.todo.push_back(n.chosen);
-    if (n.options[0] == kClockTid && n.chosen != kClockTid && !below_split)
+    if (n.options[0] == kClockTid && n.chosen != kClockTid && !below_depth)
       n.todo.push_back(kClockTid);
-  } else if (below_split) {
-    n.todo.push_back(n.chosen);  // below the split's depth: the default pick only
+  } else if (below_depth) {
+    n.todo.push_back(n.chosen);  // below branch_depth: the default pick only
   } else {
     n.todo = n.options;
   }
@@ -288,9 +288,9 @@ void DfsStrategy::add_backtrack(size_t i, Tid p) {
   }
 }
 
-// A backtrack point at decision j. A split's prefix decision (fixed) is not
-// this part's to branch: the alternative is asked of the split as a new
-// prefix (requests()). An enumeration does not branch below its depth: the
+// A backtrack point at decision j. A prefix decision (fixed) is not this
+// search's to branch: the alternative is requested as a new prefix
+// (requests()). An enumeration does not branch below its depth: the
 // parts searching under its prefixes do.
 void DfsStrategy::backtrack_at(size_t j, uint32_t a) {
   DfsNode& m = st_.path[j];
@@ -393,59 +393,6 @@ void DfsStrategy::note_prefix() {
   // DPOR: every pick the bound allowed slept at a decision of the prefix:
   // all of it repeats orders run under other prefixes.
   last_prefix_redundant_ = blocked_at_ < n;
-}
-
-std::vector<DfsPrefix> DfsStrategy::remainder() const {
-  std::vector<DfsPrefix> out;
-  if (st_.exhausted || (opts_.dpor && opts_.iterative)) return out;
-  // The path's own subtree. A root just taken (its nodes not visited yet)
-  // costs this bound: roots enter at the bound that pays for them (with a
-  // single bound, every cost fits it, so this bound is as good).
-  DfsPrefix cur;
-  for (const DfsNode& n : st_.path) cur.decisions.push_back(Decision{n.kind, n.chosen});
-  if (!st_.path.empty() && !st_.path.back().options.empty())
-    cur.preemptions = st_.path.back().pre + cost(st_.path.back(), st_.path.back().chosen);
-  else
-    cur.preemptions = st_.bound;
-  out.push_back(cur);
-  // The alternatives advance() has not reached yet: searched at this bound,
-  // or (one more preemption) what it would queue for the next.
-  for (size_t i = 0; i < st_.path.size(); i++) {
-    const DfsNode& n = st_.path[i];
-    if (n.fixed || n.options.empty()) continue;
-    for (uint32_t a : n.todo) {
-      uint32_t c = n.pre + cost(n, a);
-      if (a == n.chosen || contains(n.done, a) || c > opts_.max_bound) continue;
-      if (c > st_.bound && !opts_.iterative) continue;
-      if (opts_.dpor && n.kind == 0 && contains(n.sleep, a)) continue;  // as advance() does
-      DfsPrefix p;
-      p.decisions.assign(cur.decisions.begin(), cur.decisions.begin() + i);
-      p.decisions.push_back(Decision{n.kind, a});
-      p.preemptions = c;
-      out.push_back(std::move(p));
-    }
-  }
-  for (const auto& r : st_.roots) out.push_back(DfsPrefix{r, st_.bound});
-  for (const auto& r : st_.next_roots) out.push_back(DfsPrefix{r, st_.bound + 1});
-  if (opts_.restricted && opts_.iterative)
-    for (const DfsPrefix& p : opts_.prefixes)
-      if (p.preemptions > st_.bound) out.push_back(p);
-  return out;
-}
-
-std::vector<std::vector<Decision>> DfsStrategy::explored() const {
-  std::vector<std::vector<Decision>> out;
-  std::vector<Decision> at;
-  for (const DfsNode& n : st_.path) {
-    if (!n.fixed && n.kind == 0)
-      for (uint32_t b : n.done)
-        if (b != n.chosen) {
-          out.push_back(at);
-          out.back().push_back(Decision{n.kind, b});
-        }
-    at.push_back(Decision{n.kind, n.chosen});
-  }
-  return out;
 }
 
 void DfsStrategy::end(const ExecutionSummary&) {

@@ -21,32 +21,15 @@
 // bound b repeat some of bound b-1's; run with iterative=false to search
 // one bound only.
 //
-// Splitting (kernsim explore --jobs): a search with `branch_depth` d
-// branches only at its first d decisions and takes the default pick after
-// them, so each of its executions is one distinct prefix of length d (or
-// a whole execution, if it ends sooner): the split's enumeration. A search
-// with `prefixes` runs only the subtrees under those prefixes, each at the
-// first bound that can pay for the prefix's own preemptions, as the root of
-// a subtree like those queued for a later bound. Without DPOR the subtrees
-// under all the prefixes partition the unsplit search exactly (every
-// execution has one prefix; it runs at the bound of its preemption count,
-// in whichever part holds its prefix), and a plain search stopped between
-// executions says what it left as more such prefixes (remainder()), so a
-// part can run a slice and hand the rest on.
-//
-// With DPOR the enumeration branches, above depth d, only where the races
-// of its executions ask (a distributed DPOR after Yang, Chen, Gopalakrishnan
-// and Kirby, SPIN 2007): a prefix whose decisions all sleep is dropped, and
-// a backtrack point a part's races put on a prefix decision (another part's
-// subtree) comes back as a request (requests()) that the split searches as
-// a new prefix unless a prefix under it was searched already; a DPOR slice
-// searching one bound hands its untried alternatives on the same way
-// (remainder()); a prefix's siblings searched before it (siblings_done, and
-// a slice's explored()) sleep below it as in one search. It does not
-// partition the DPOR search exactly (a part knows of the others only the
-// siblings taken before its prefix, not the backtrack and sleep sets their
-// searches built), so deep prefixes cost a few more executions than one
-// DPOR search (tests/cpp/test_dfs_split.cc).
+// Subtrees: a search with `branch_depth` d branches only at its first d
+// decisions and takes the default pick after them (each execution is then
+// one distinct prefix: last_prefix()); a `restricted` search runs only the
+// subtrees under given prefixes, each at the first bound that can pay for
+// the prefix's own preemptions, as the root of a subtree like those queued
+// for a later bound; with DPOR, a prefix's decisions are not its to branch,
+// so a backtrack point its races put there is reported (requests()), and
+// the siblings searched before it sleep below it (siblings_done). What a
+// split search (runner/dfs_split.h) builds from these is its own.
 #pragma once
 
 #include <cstdint>
@@ -64,7 +47,7 @@ namespace ks::sim {
 struct DfsPrefix {
   std::vector<Decision> decisions;
   uint32_t preemptions = 0;
-  // Split DPOR: per decision, its siblings searched under other prefixes
+  // DPOR: per decision, its siblings searched under other prefixes
   // before this one (they sleep below it, as they would in one search).
   std::vector<std::vector<uint32_t>> siblings_done{};
 };
@@ -73,7 +56,7 @@ struct DfsOptions {
   uint32_t max_bound = 2;
   bool dpor = false;
   bool iterative = true;  // bounds 0..max_bound; else max_bound only
-  // Splitting (see above). 0: every decision branches; else only the first
+  // Subtrees (see above). 0: every decision branches; else only the first
   // branch_depth do (plain DFS only).
   uint32_t branch_depth = 0;
   // restricted: search only the subtrees under `prefixes` (none: nothing);
@@ -93,7 +76,7 @@ struct DfsNode {
   uint32_t chosen = 0;
   std::vector<uint32_t> done;     // tried (or queued for a later bound)
   std::vector<uint32_t> todo;     // DPOR backtrack set (plain DFS: every option;
-                                  // a prefix node: the alternatives asked of the split)
+                                  // a prefix node: the alternatives requested)
   std::vector<uint32_t> sleep;    // DPOR: threads asleep on entry
   bool fixed = false;             // part of a queued subtree's root path
 };
@@ -134,21 +117,14 @@ class DfsStrategy final : public Strategy {
   // A restricted DPOR search: the alternatives its races asked for at the
   // decisions of its prefixes (not its to search), each as a new prefix.
   const std::vector<DfsPrefix>& requests() const { return requests_; }
-  // Between executions: the work left, as prefixes whose subtrees partition
-  // it (the next execution's path, each alternative not tried yet on it,
-  // the queued roots, the prefixes not entered yet). A restricted search
-  // over them, in one part or dealt over several, finishes this one: how a
-  // split search hands the rest of a slice on (dfs_split.py). Plain DFS, or
-  // DPOR searching one bound (iterative=false), whose split takes requests
-  // for the backtrack points later races put on these prefixes, and
-  // explored() for the siblings that sleep below them.
-  std::vector<DfsPrefix> remainder() const;
-  // DPOR: the siblings on the current path whose subtrees were searched.
-  std::vector<std::vector<Decision>> explored() const;
   const DfsOptions& options() const { return opts_; }
   const DfsState& state() const { return st_; }
   // Resume from a checkpoint (the options must be the ones it was made with).
   void restore(DfsState s) { st_ = std::move(s); }
+  // What picking `a` at `n` costs: 1 if it preempts a runnable thread.
+  static uint32_t preemption_cost(const DfsNode& n, uint32_t a) {
+    return n.kind == 0 && n.cur_runnable && n.cur != 0 && a != n.cur ? 1 : 0;
+  }
 
  private:
   struct ObjClock {
@@ -157,9 +133,7 @@ class DfsStrategy final : public Strategy {
     size_t node = SIZE_MAX;
     std::vector<uint64_t> vc;
   };
-  uint32_t cost(const DfsNode& n, uint32_t a) const {
-    return n.kind == 0 && n.cur_runnable && n.cur != 0 && a != n.cur ? 1 : 0;
-  }
+  uint32_t cost(const DfsNode& n, uint32_t a) const { return preemption_cost(n, a); }
   uint32_t decide_new(DfsNode& n);
   void enter_node(size_t i);
   bool advance();         // the next path at this bound; false when none
@@ -181,11 +155,11 @@ class DfsStrategy final : public Strategy {
   std::string divergence_;
   bool sleep_blocked_ = false;
   size_t blocked_at_ = SIZE_MAX;  // the decision where sleep_blocked_ was set
-  bool prefix_asleep_ = false;     // split DPOR: the root's own pick sleeps
+  bool prefix_asleep_ = false;     // DPOR: the prefix's own pick sleeps
   std::vector<std::vector<std::vector<uint32_t>>> root_done_;  // beside st_.roots
   std::vector<std::vector<uint32_t>> cur_root_done_;         // the root under way
   bool last_prefix_redundant_ = false;
-  std::vector<DfsPrefix> requests_;  // split DPOR (see requests())
+  std::vector<DfsPrefix> requests_;  // DPOR, restricted (see requests())
   std::set<std::vector<std::pair<uint8_t, uint32_t>>> requested_;
 
   // DPOR bookkeeping for the execution under way.

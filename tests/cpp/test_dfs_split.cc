@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/dfs_split.h"
 #include "sim/strategies/dfs.h"
 #include "tests/cpp/dfs_scenarios.h"
 
@@ -47,8 +48,8 @@ Part run(const test::Scenario& scn, const sim::DfsOptions& o, uint64_t limit = 5
   });
   out.exhausted = dfs.exhausted();
   out.requests = dfs.requests();
-  out.remainder = dfs.remainder();
-  out.explored = dfs.explored();
+  out.remainder = runner::split_remainder(dfs);
+  out.explored = runner::split_explored(dfs);
   return out;
 }
 
@@ -153,7 +154,7 @@ Part sliced(const test::Scenario& scn, sim::DfsOptions o, uint64_t slice, size_t
       all.per_bound[b]++;
       all.hashes.insert(w.sim().trace_hash());
     }
-    std::vector<sim::DfsPrefix> rest = dfs.remainder();
+    std::vector<sim::DfsPrefix> rest = runner::split_remainder(dfs);
     EXPECT_EQ(rest.empty(), dfs.exhausted());
     for (size_t k = 0; k < ways && k < rest.size(); k++) {
       sim::DfsOptions next = o;
