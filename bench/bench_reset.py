@@ -7,6 +7,11 @@ process's: on a machine shared with other work, wall time measured the
 load more than the build) and their ratio.
 
     /usr/bin/python3 bench/bench_reset.py --baseline /work/main/build [--rounds 3]
+
+With --baseline-driver-path DIR the baseline loads its drivers from DIR
+first (KERNSIM_DRIVER_PATH): `--baseline build --baseline-driver-path
+build/drivers/cov` measures the drivers built as the fuzzer's build (edge
+coverage, a call per basic block) against the plain ones, on one host.
 """
 
 import argparse
@@ -40,8 +45,11 @@ CASES = {
 }
 
 
-def rate(build, spec, runs, params):
+def rate(build, spec, runs, params, driver_path=None):
     env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"), KERNSIM_ROOT=ROOT)
+    env.pop("KERNSIM_DRIVER_PATH", None)
+    if driver_path:
+        env["KERNSIM_DRIVER_PATH"] = os.path.abspath(driver_path)
     out = subprocess.run([sys.executable, "-c", CHILD, spec, str(runs), json.dumps(params)],
                          env=env, capture_output=True, text=True)
     if out.returncode != 0:
@@ -54,12 +62,13 @@ def main():
     ap.add_argument("--baseline", required=True, help="the baseline's build directory")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="this build's directory")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--baseline-driver-path", help="drivers the baseline loads first")
     a = ap.parse_args()
     res = {}
     for name, (spec, runs, params) in CASES.items():
         this, base = [], []
         for _ in range(a.rounds):  # alternating: drift in the machine's load hits both
-            base.append(rate(a.baseline, spec, runs, params))
+            base.append(rate(a.baseline, spec, runs, params, a.baseline_driver_path))
             this.append(rate(a.build, spec, runs, params))
         res[name] = {"runs": runs, "this_execs_per_s": round(statistics.median(this)),
                      "baseline_execs_per_s": round(statistics.median(base)),

@@ -66,13 +66,22 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
 }
 
 void load_driver(World& w, const std::string& spec, const std::string& variant) {
-  bool race = race_on(w);
-  Module& m = driver_module(race ? race_module_spec(spec) : spec, variant);
+  // A race-tracking World loads the race build (no edge coverage: a fuzzer
+  // that also tracks races goes without it), a fuzzer's the coverage one.
+  bool race = race_on(w), cov = !race && w.options().coverage;
+  Module& m = driver_module(race ? build_module_spec(spec, "race")
+                            : cov ? build_module_spec(spec, "cov") : spec,
+                            variant);
   if (race && !m.race_instrumented())
     throw ModuleError("driver module " + m.path() +
                       " is not race-instrumented, so races in it cannot be seen: build it "
                       "with kernsim build-driver --race (into a race/ folder beside it) or "
                       "kernsim_add_driver(... RACE)");
+  if (cov && !m.coverage_instrumented())
+    throw ModuleError("driver module " + m.path() +
+                      " has no edge coverage, so the fuzzer cannot see its code: build it "
+                      "with kernsim build-driver (which also writes cov/" + m.name() +
+                      ".so beside it) or kernsim_add_driver without NO_COVERAGE");
   const ks_driver_desc* d = m.desc();
   PersonalityLoader load = find_loader(d->personality);
   const std::string& name = m.name();

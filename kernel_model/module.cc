@@ -131,20 +131,18 @@ std::string resolve_name(const std::string& name) {
 
 }  // namespace
 
-std::string race_module_spec(const std::string& spec) {
+std::string build_module_spec(const std::string& spec, const std::string& build) {
   if (module_spec_is_path(spec)) {
     size_t slash = spec.rfind('/');
     std::string dir = slash == std::string::npos ? "." : spec.substr(0, slash);
-    std::string race = dir + "/race/" + spec.substr(slash + 1);
-    return access(race.c_str(), F_OK) == 0 ? race : spec;
+    std::string other = dir + "/" + build + "/" + spec.substr(slash + 1);
+    return access(other.c_str(), F_OK) == 0 ? other : spec;
   }
   std::string tried;
-  std::string p = find_in_driver_path("/race", spec, &tried);
-  if (!p.empty()) return p;
-  throw ModuleError("no race-instrumented build of driver '" + spec + "' (no " + spec +
-                    ".so in " + (tried.empty() ? "an empty driver path" : tried) +
-                    "): build one with kernsim_add_driver(" + spec +
-                    " ... RACE) or kernsim build-driver --race");
+  std::string p = find_in_driver_path("/" + build, spec, &tried);
+  // None: the plain build, which load_driver refuses if it lacks what the
+  // World asked for, saying how to build it.
+  return p.empty() ? spec : p;
 }
 
 bool module_spec_is_path(const std::string& spec) {
@@ -204,6 +202,7 @@ Module& Module::open(const std::string& spec) {
     m->hash_ = hash;
     // Its dynamic string table names the entry points it calls.
     m->race_instrumented_ = img.find("__tsan_func_entry") != std::string::npos;
+    m->coverage_instrumented_ = img.find("__sanitizer_cov_") != std::string::npos;
     auto* d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_SYMBOL));
     if (!d)
       refuse(path, "has no kernsim registration (" KS_MODULE_SYMBOL

@@ -72,6 +72,8 @@ class Module {
   bool has_variant(const std::string& v) const;
   // Built with the race instrumentation (it calls the __tsan_* entry points).
   bool race_instrumented() const { return race_instrumented_; }
+  // Built with edge coverage for the fuzzer (it calls __sanitizer_cov_*).
+  bool coverage_instrumented() const { return coverage_instrumented_; }
 
  private:
   friend Module& module_open(const std::string& spec, const std::string& personality);
@@ -86,6 +88,7 @@ class Module {
   const ks_driver_desc* desc_ = nullptr;
   uint64_t hash_ = 0;
   bool race_instrumented_ = false;
+  bool coverage_instrumented_ = false;
   std::vector<Segment> segs_;
 };
 
@@ -95,10 +98,12 @@ class Module {
 // `personality` non-empty, a module registered for another personality is
 // refused. Throws ModuleError.
 Module& module_open(const std::string& spec, const std::string& personality = "");
-// What a race-detecting World loads for `spec`: a driver named by name is
-// its race-instrumented build (<dir>/race/NAME.so in the driver path); a
-// path DIR/F.so is DIR/race/F.so when that exists, else itself.
-std::string race_module_spec(const std::string& spec);
+// What a World that asks for another build of a driver (`build`: "race",
+// the race-instrumented one; "cov", the fuzzer's edge coverage) loads for
+// `spec`: a driver named by name is <dir>/<build>/NAME.so in the driver
+// path; a path DIR/F.so is DIR/<build>/F.so. Either, when it does not
+// exist, is `spec` itself (its plain build).
+std::string build_module_spec(const std::string& spec, const std::string& build);
 
 // True when `spec` names a file rather than a registered name.
 bool module_spec_is_path(const std::string& spec);

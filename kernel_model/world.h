@@ -43,6 +43,9 @@ struct WorldOptions {
   bool witness = true;            // lock-order checking
   bool detect_races = false;      // instrumented driver accesses checked (race.h)
   bool preempt_at_access = false;  // ... and a scheduling point when shared
+  // Load the drivers' edge-coverage builds (the fuzzer's executor asks for
+  // them); an execution runs the same with either build.
+  bool coverage = false;
 };
 
 enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };

@@ -101,9 +101,12 @@ FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km:
   FuzzRun out;
   map_->prev = 0;
   sim::CoverageMap* old = sim::coverage_attach(map_.get());
+  km::WorldOptions with_cov = o;
+  with_cov.coverage = true;  // the drivers' builds with edge coverage
   try {
-    out.rec = run_once(pool_, watch, o, execution, [&](km::World& w) { km::program_load(w, p); },
-                       nullptr, record_trace, &reuse_);
+    out.rec = run_once(pool_, watch, with_cov, execution,
+                       [&](km::World& w) { km::program_load(w, p); }, nullptr, record_trace,
+                       &reuse_);
   } catch (...) {
     sim::coverage_attach(old);
     std::memset(map_->hits, 0, sizeof map_->hits);

@@ -102,6 +102,8 @@ py::dict module_dict(const km::Module& mod) {
   x["path"] = mod.path();
   x["hash"] = mod.hash_hex();
   x["data_bytes"] = mod.data_bytes();
+  x["coverage"] = mod.coverage_instrumented();
+  x["race"] = mod.race_instrumented();
   return x;
 }
 
@@ -368,8 +370,8 @@ PYBIND11_MODULE(_core, m) {
   }, "The drivers in the driver path, by name.");
   m.def("module_info",
         [](const std::string& spec, const std::string& personality, bool race) {
-          return module_dict(km::module_open(race ? km::race_module_spec(spec) : spec,
-                                             personality));
+          return module_dict(
+              km::module_open(race ? km::build_module_spec(spec, "race") : spec, personality));
         },
         py::arg("spec"), py::arg("personality") = "", py::arg("race") = false,
         "Loads the module `spec` names (a registered name or a path; ValueError names what is "

@@ -20,15 +20,27 @@ def config():
         raise KernsimError(f"cannot read {path} (made by kernsim's build): {e}") from e
 
 
+def cov_path(out):
+    """Where the edge-coverage build of module `out` goes: cov/ beside it,
+    where a fuzzing World looks for it (kernel_model/module.h)."""
+    d, f = os.path.split(out)
+    return os.path.join(d, "cov", f)
+
+
 def commands(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
              cwd=None, race=False):
     """(command lines, temporary files) that build `out` from `sources`: one
-    line that compiles and links; with race, one per source compiling to
-    the temporary `out`.N.o with the race instrumentation (and no edge
-    coverage), then the link, without it: the compiler would link its own
-    TSan runtime, and kernsim is the runtime."""
+    line that compiles and links the plain build, and with coverage one
+    more for the fuzzer's build (cov_path(out)); with race, one per source
+    compiling to the temporary `out`.N.o with the race instrumentation (and
+    no edge coverage), then the link, without it: the compiler would link
+    its own TSan runtime, and kernsim is the runtime."""
     if not race:
-        return [command(personality, out, sources, defines, includes, cc, coverage, cwd)], []
+        cmds = [command(personality, out, sources, defines, includes, cc, False, cwd)]
+        if coverage:
+            cmds.append(command(personality, cov_path(out), sources, defines, includes, cc,
+                                True, cwd))
+        return cmds, []
     objs = [f"{out}.{i}.o" for i in range(len(sources))]
     cmds = [_compile(personality, cc, defines, includes, cwd, config()["race_flags"])
             + ["-c", "-o", o, s] for o, s in zip(objs, sources)]
@@ -54,9 +66,10 @@ def _compile(personality, cc, defines, includes, cwd, extra):
     return cmd + [f"-ffile-prefix-map={cwd}/="]
 
 
-def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
+def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=False,
             cwd=None):
-    """The compiler command line that builds `out` from `sources`."""
+    """The compiler command line that builds `out` from `sources` (with
+    coverage: the fuzzer's edge coverage)."""
     cfg = config()
     cmd = _compile(personality, cc, defines, includes, cwd,
                    cfg["coverage_flags"] if coverage else [])
@@ -65,17 +78,19 @@ def command(personality, out, sources, defines=(), includes=(), cc=None, coverag
 
 def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
           race=False):
-    """Builds the module, then loads it once to check it (its registration,
-    every kernel function it calls resolved). Returns the module's
-    description; a failure is a KernsimError, with the compiler's own
-    messages on stderr."""
+    """Builds the module (and, with coverage and not race, its edge-coverage
+    build, cov_path(out)), then loads each once to check it (its
+    registration, every kernel function it calls resolved). Returns the
+    module's description; a failure is a KernsimError, with the compiler's
+    own messages on stderr."""
     if not sources:
         raise KernsimError("build-driver: no source files")
     for s in sources:
         if not os.path.isfile(s):
             raise KernsimError(f"build-driver: source {s} does not exist")
-    outdir = os.path.dirname(os.path.abspath(out))
-    os.makedirs(outdir, exist_ok=True)
+    outs = [out] if race or not coverage else [out, cov_path(out)]
+    for o in outs:
+        os.makedirs(os.path.dirname(os.path.abspath(o)), exist_ok=True)
     cmds, temporaries = commands(personality, out, sources, defines, includes, cc, coverage,
                                  race=race)
     try:
@@ -93,13 +108,17 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
             if os.path.exists(t):
                 os.unlink(t)
     from . import _core
-    try:
-        info = _core.module_info(os.path.abspath(out))
-    except ValueError as e:
-        os.unlink(out)  # never leave a module behind that cannot load
-        raise KernsimError(str(e)) from e
-    if info["personality"] != personality:
-        os.unlink(out)
-        raise KernsimError(f"build-driver: {out} registers a {info['personality']} driver, "
-                           f"but was built with --personality {personality}")
+    for o in reversed(outs):  # the plain build's description is the answer
+        try:
+            info = _core.module_info(os.path.abspath(o))
+        except ValueError as e:
+            for x in outs:  # never leave a module behind that cannot load
+                if os.path.exists(x):
+                    os.unlink(x)
+            raise KernsimError(str(e)) from e
+        if info["personality"] != personality:
+            for x in outs:
+                os.unlink(x)
+            raise KernsimError(f"build-driver: {o} registers a {info['personality']} driver, "
+                               f"but was built with --personality {personality}")
     return info

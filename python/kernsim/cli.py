@@ -177,7 +177,8 @@ def _build_parser():
                    help="another include directory; repeatable")
     b.add_argument("--cc", help="the C compiler (default: $CC, else the one kernsim was built with)")
     b.add_argument("--no-coverage", action="store_true",
-                   help="no edge-coverage instrumentation (the fuzzer then sees no edges)")
+                   help="no edge-coverage build (cov/MODULE.so beside the module, which "
+                   "kernsim fuzz loads): the driver cannot then be fuzzed")
     b.add_argument("--race", action="store_true",
                    help="the race-instrumented build: a World run with --detect-races "
                    "reports data races in it (put it at DIR/race/NAME.so of a driver "

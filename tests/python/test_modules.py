@@ -76,6 +76,24 @@ def test_walk_build_explore_find_replay(own):
     assert r.returncode == 0 and "ioctls=TALLY_BUMP" in r.stdout, r.stdout + r.stderr
 
 
+def test_the_fuzzer_loads_the_coverage_build(own, tmp_path):
+    """build-driver writes the plain module and, beside it, cov/ with the
+    edge coverage: explore runs the plain one (no call per basic block),
+    the fuzzer the other; a module built without it is refused by the
+    fuzzer, saying how to build it."""
+    plain = _core.module_info(str(own / "build" / "tally.so"))
+    cov = _core.module_info(str(own / "build" / "cov" / "tally.so"))
+    assert (plain["coverage"], cov["coverage"]) == (False, True)
+    assert plain["name"] == cov["name"] and plain["hash"] != cov["hash"]
+    shutil.copy(own / "tally.c", tmp_path / "tally.c")
+    shutil.copy(own / "tally.ioctl.txtpb", tmp_path / "tally.ioctl.txtpb")
+    r = _kernsim(tmp_path, "build-driver", "--personality", "illumos", "--no-coverage",
+                 "-o", "build/tally.so", "tally.c")
+    assert r.returncode == 0 and not (tmp_path / "build" / "cov").exists(), r.stderr
+    line = _one_error(_kernsim(tmp_path, "fuzz", "--driver", "build/tally.so", "--time", "1"))
+    assert "has no edge coverage" in line and "build-driver" in line, line
+
+
 def test_module_data_is_fresh_in_every_execution(own):
     """`opens` asserts the module counted exactly one open: it holds in
     every execution only if each World sees the module's data as loaded.
@@ -131,8 +149,9 @@ def test_two_builds_of_one_driver_side_by_side(own):
 
 def test_replay_refuses_another_build(root, tmp_path):
     """A repro names its module's hash: replaying it on another build of
-    the driver is refused; `rerecord` on a build that behaves the same (no
-    coverage calls) records its hash; on the fixed twin the bug is gone."""
+    the driver is refused; `rerecord` on a build that behaves the same (its
+    race-instrumented one, which a World that tracks no races runs as the
+    plain) records its hash; on the fixed twin the bug is gone."""
     for f in ("tally.c", "scenarios.py"):
         shutil.copy(os.path.join(root, *EXAMPLE, f), tmp_path / f)
     build = ("build-driver", "--personality", "illumos", "-o", "build/tally.so", "tally.c")
@@ -140,7 +159,7 @@ def test_replay_refuses_another_build(root, tmp_path):
     found = _kernsim(tmp_path, "explore", "scenarios.py:two_bumps", "--variant", "split_bump",
                      "--runs", "3000", "--out", "out/hash.repro.txtpb")
     assert found.returncode == 1, found.stdout + found.stderr
-    assert _kernsim(tmp_path, *build, "--no-coverage").returncode == 0
+    assert _kernsim(tmp_path, *build, "--race").returncode == 0
     line = _one_error(_kernsim(tmp_path, "replay", "out/hash.repro.txtpb"))
     assert "field module[0] (tally)" in line and "another build" in line, line
     r = _kernsim(tmp_path, "rerecord", "out/hash.repro.txtpb")
