@@ -213,6 +213,9 @@ def test_pytest_plugin_as_a_user_writes_it(variant, load, tmp_path):
         p.stdout
     assert f"repro: {repro}" in p.stdout
     assert f"replay: kernsim replay {repro}" in p.stdout
+    # And where in the driver: the late wait's source line.
+    assert any(x.startswith("at: ") and "cv_wait at sample.c:" in x
+               for x in p.stdout.splitlines()), p.stdout
     assert "Failure(" not in p.stdout  # never the dataclass
     # The printed command replays it (the scenario lives in the test file).
     r = subprocess.run([sys.executable, "-m", "kernsim", "replay", str(repro)], cwd=tmp_path,
