@@ -48,11 +48,18 @@ class Progress:
             try:
                 from rich.console import Console
                 from rich.progress import BarColumn, Progress as _RP, TextColumn
+                from rich.table import Column
             except ImportError:  # no rich: the plain lines, on a terminal too
                 pass
             else:
-                self._live = _RP(TextColumn("[bold]{task.description}"), BarColumn(),
-                                 TextColumn("{task.fields[info]}"),
+                # The name and the bar keep their width; the counts give way
+                # (an ellipsis) on a narrow terminal.
+                self._live = _RP(TextColumn("[bold]{task.description}",
+                                            table_column=Column(no_wrap=True,
+                                                                min_width=len(what))),
+                                 BarColumn(bar_width=16),
+                                 TextColumn("{task.fields[info]}",
+                                            table_column=Column(no_wrap=True, ratio=1)),
                                  console=Console(file=self.stream), auto_refresh=False,
                                  transient=False)
                 self._task = self._live.add_task(what, total=None, info="starting")
