@@ -315,8 +315,6 @@ def cmd_explore(a):
     if a.strategy != "dfs" and (a.checkpoint or a.resume):
         raise UsageError("--checkpoint and --resume are for --strategy dfs (random "
                          "and pct are continued with --seed)")
-    if a.time and (a.jobs > 1 or a.cluster) and a.strategy != "dfs":
-        raise UsageError("--time with --jobs/--cluster is for --strategy dfs")
     a.world = world_of(a)
     resumed = api.load_checkpoint(a.resume) if a.resume else None
     split = a.jobs > 1 or a.cluster or (resumed is not None and resumed.split)
@@ -340,11 +338,12 @@ def cmd_explore(a):
         from . import parallel
         res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
                                         seed=a.seed, variant=a.variant, params=params,
-                                        depth=a.depth, world=a.world,
+                                        depth=a.depth, world=a.world, max_seconds=a.time or 0,
                                         cluster=a.cluster, cluster_timeout=a.cluster_timeout)
         print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
               f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
-              f"failure_signatures={len(res.failures)}")
+              f"failure_signatures={len(res.failures)}"
+              + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
         return _report_failure(res, out_path)
     prog = progress_mod.Progress("explore", "runs", total=a.runs, seconds=a.time, quiet=a.quiet)
 

@@ -73,3 +73,16 @@ def test_ctrl_c_prints_a_summary(tmp_path):
     m = re.search(r"kernsim explore: interrupted after ([\d,]+) runs in [\d.]+ s \(([\d,]+) "
                   r"runs/s\), [\d,]+ distinct interleavings; no failure found", err)
     assert m and int(m.group(1).replace(",", "")) >= 2000, err
+
+
+def test_time_bounds_a_split_campaign(tmp_path):
+    # --time with --jobs for random/PCT: every part stops at the bound (they
+    # run at once), and the summary says the bound stopped it.
+    proc = _kernsim("explore", PROGRAM, "--strategy", "pct", "--jobs", "2", "--runs",
+                    "100000000", "--time", "0.5", "--quiet", cwd=tmp_path,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "(stopped at the 0.5 s time bound)" in out and "no failure in" in out
+    runs = int(re.search(r"jobs=2 runs=(\d+) ", out).group(1))
+    assert 0 < runs < 100000000
