@@ -116,6 +116,8 @@ def test_ci_new_failure_goes_to_artifacts(cli, handshake, tmp_path):
     assert "replay: kernsim replay arts/handshake-submit-no_done_check.repro.txtpb" in p.stdout
     fl = ET.parse(tmp_path / "r.xml").getroot().find("testsuite/testcase/failure")
     assert fl.get("type") == "new_failure" and "stuck" in fl.get("message")
+    # The report names the late wait at source.
+    assert "; at: " in fl.get("message") and "cv_wait at sample.c:" in fl.get("message")
     assert cli("replay", out).returncode == 0
 
 
