@@ -597,11 +597,14 @@ def cmd_show(a):
     where_all = sites.resolve(got.trace)
     pos = {id(e): i for i, e in enumerate(got.trace)}
     where = {k: where_all[pos[id(e)]] for k, e in enumerate(shown) if pos[id(e)] in where_all}
+    # The racing events as the whole trace has them, whatever is shown.
+    race_all = set(sites.racing(got.trace, got))
+    race = [k for k, e in enumerate(shown) if pos[id(e)] in race_all]
     color = progress_mod.is_tty(sys.stdout) and not os.environ.get("NO_COLOR")
     print(f"{a.file}: {_describe_repro(r)}; {len(got.trace)} events"
           + (f", {len(shown)} shown" if len(shown) != len(got.trace) else ""))
     print(show_mod.render(shown, columns=a.columns, ioctls=ioctls, where=where, failure=got,
-                          color=color), end="")
+                          color=color, race=race), end="")
     if got.kind == "pass":
         print("outcome: pass (no failure)")
     else:
@@ -613,7 +616,7 @@ def cmd_show(a):
     if a.html:
         from . import timeline
         page = timeline.render(shown, os.path.basename(a.file), _describe_repro(r), got,
-                               ioctls=ioctls, where=where)
+                               ioctls=ioctls, where=where, race=race)
         try:
             with open(a.html, "w", encoding="utf-8") as f:
                 f.write(page)

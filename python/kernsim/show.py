@@ -217,19 +217,24 @@ def _paint(text, code, color):
     return f"\x1b[{code}m{text}\x1b[0m" if color and code != "0" else text
 
 
-def render(events, columns=False, ioctls=None, where=None, failure=None, color=False):
+def render(events, columns=False, ioctls=None, where=None, failure=None, color=False,
+           race=None):
     """The interleaving, one line per event. `ioctls` names ioctl commands;
     `where` ({event index: sites.Where}, default: resolved from the events'
     call sites) puts each event's source line after it; `failure` marks the
-    events it turns on ([race]) and preemptions ([preempted]: the thread
-    could have gone on); `color` paints event kinds with ANSI colours."""
+    events it turns on ([race]; `race`: their indices, when `events` is a
+    filtered part of the trace they were found in) and preemptions
+    ([preempted]: the thread could have gone on); `color` paints event
+    kinds with ANSI colours."""
     from . import sites
     events = list(events)
     if not events:
         return "(no events)\n"
     if where is None:
         where = sites.resolve(events)
-    race = set(sites.racing(events, failure)) if failure is not None else set()
+    if race is None:
+        race = sites.racing(events, failure) if failure is not None else ()
+    race = set(race)
     preempted = {i for i, _ in sites.preemptions(events)}
     names = _names(events)
     step_w = max(4, len(str(_get(events[-1], "step"))))

@@ -136,10 +136,10 @@ def _path(p, q):
     return f"M{x1:g},{y1:g} L{x2:g},{y2:g}"
 
 
-def render(events, title, what="", failure=None, ioctls=None, where=None):
+def render(events, title, what="", failure=None, ioctls=None, where=None, race=None):
     """The page: `events` as show.render takes them, `title` and `what` (a
     line saying what ran) at the top, `failure` an api.Failure or None,
-    `ioctls` and `where` as for show.render."""
+    `ioctls`, `where` and `race` as for show.render."""
     events = list(events)
     esc = html.escape
     if where is None:
@@ -149,7 +149,7 @@ def render(events, title, what="", failure=None, ioctls=None, where=None):
     col = {t: i for i, t in enumerate(tids)}
     failed_i = sites.failed_event(events, failure)
     failed_tid = show._get(events[failed_i], "thread") if failed_i is not None else None
-    race = set(sites.racing(events, failure))
+    race = set(sites.racing(events, failure) if race is None else race)
     steps = [show._get(e, "step") for e in events]
 
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

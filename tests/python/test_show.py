@@ -132,3 +132,11 @@ def test_colour_only_when_asked():
     painted = show.render(EVENTS, color=True)
     assert "\x1b[" in painted
     assert re.sub(r"\x1b\[[0-9;]*m", "", painted) == plain
+
+
+def test_a_filter_keeps_the_racing_events_of_the_whole_trace(root, cli):
+    # Only the waker shown: its early broadcast is still marked, though the
+    # failing thread (the sleeper) is filtered out.
+    p = cli("show", os.path.join(root, SAMPLE_REPRO), "--thread", "sample_tq/1")
+    body = [ln for ln in p.stdout.splitlines() if re.match(r"\s*\d+\s", ln)]
+    assert [ln.split()[2] for ln in body if "[race]" in ln] == ["cv_broadcast"], p.stdout
