@@ -18,6 +18,7 @@
 #include <map>
 #include <sstream>
 
+#include "sim/call_site.h"
 #include "sim/coverage.h"
 
 #ifndef KS_DRIVER_DIR
@@ -230,8 +231,10 @@ Module& Module::open(const std::string& spec) {
     for (auto& ph : q.phdrs) {
       if (ph.p_type != PT_LOAD) continue;
       uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;
-      if (ph.p_flags & PF_X) sim::coverage_add_module(lo, hi, fnv(0xcbf29ce484222325ull, d->name,
-                                                             std::strlen(d->name)));
+      if (ph.p_flags & PF_X) {
+        sim::coverage_add_module(lo, hi, fnv(0xcbf29ce484222325ull, d->name, std::strlen(d->name)));
+        sim::guest_code_add(lo, hi);  // events' call sites in a recorded trace
+      }
       if (!(ph.p_flags & PF_W)) continue;
       if (relro_lo <= lo && relro_hi > lo) lo = std::min(relro_hi, hi);  // RELRO starts it
       if (hi <= lo) continue;

@@ -206,6 +206,7 @@ int64_t sys_close(World& w, int64_t fd) {
 int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
   Proc& p = enter(w, kSysIoctl, static_cast<uint64_t>(fd));
   w.self().syscall_arg = static_cast<uint64_t>(cmd);  // reports name the ioctl
+  w.sim().note(static_cast<uint64_t>(cmd));          // and so does `kernsim show`
   int64_t r;
   {
     FileHold h(w, p, fd);

@@ -11,6 +11,8 @@ PKGS=(build-essential cmake git
       libgtest-dev                    # C++ tests
       python3-distributed             # explore --cluster: Dask scheduler, workers, client (and its test)
       python3-hypothesis              # the parser fuzz tests (tests/python/test_parsers_fuzz.py)
+      python3-rich                    # progress (rate, ETA) on long commands, colour in `show`
+      chromium python3-pil            # the timeline page's screenshot test (tests/python/test_timeline_screenshot.py)
       clang libclang-rt-14-dev)       # libFuzzer/ASan entry points (fuzz/, optional)
 
 missing=()

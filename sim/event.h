@@ -32,6 +32,9 @@ struct Event {
   uint64_t a0, a1;
   int64_t result;
   uint64_t vtime;  // virtual time, ns
+  // For the reader of a recorded trace only, never hashed (hash_event):
+  uintptr_t site = 0;  // the guest code's call that made it (sim/call_site.h), 0: none
+  uint64_t note = 0;   // a detail the execution does not depend on (Sim::note)
 };
 
 // Running 64-bit hash of the canonical events (step, thread, kind, object,

@@ -1,5 +1,6 @@
 #include "sim/sim.h"
 
+#include "sim/call_site.h"
 #include "sim/watchdog.h"
 
 #include <algorithm>
@@ -123,7 +124,10 @@ ObjId Sim::new_object(uint16_t kind, const char* name) {
 }
 
 void Sim::observe(const Event& e) {
-  if (opts_.record_trace) trace_.push_back(e);
+  if (opts_.record_trace) {
+    trace_.push_back(e);
+    if (cur_) trace_.back().site = guest_call_site();
+  }
   if (strategy_events_) strategy_->on_event(e);
 }
 

@@ -159,6 +159,12 @@ class Sim final : public SchedView {
     hash_ = hash_event(hash_, e);
     if (__builtin_expect(observe_, 0)) observe(e);
   }
+  // A detail of the event just emitted for the reader of a recorded trace
+  // (an ioctl's command): kept outside the hash, as the execution does not
+  // depend on how it is shown.
+  void note(uint64_t v) {
+    if (opts_.record_trace && !trace_.empty()) trace_.back().note = v;
+  }
   // Sleep until wake(); returns the waker's code.
   int block(uint16_t kind, ObjId obj);
   void wake(Tid t, int code);

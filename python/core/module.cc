@@ -1,5 +1,6 @@
 // kernsim._core: the C++ simulator as seen from Python. The Python package
 // (python/kernsim) builds the user-facing API on these few calls.
+#include <dlfcn.h>
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -136,6 +137,14 @@ py::dict trace_record(const runner::RunRecord& r) {
     ev["a1"] = n.e.a1;
     ev["result"] = n.e.result;
     ev["vtime"] = n.e.vtime;
+    ev["note"] = n.e.note;
+    // The call site, module-relative (a load address means nothing to the
+    // next process): show symbolizes it against the module's file.
+    Dl_info di{};
+    if (n.e.site && dladdr(reinterpret_cast<void*>(n.e.site - 1), &di) && di.dli_fname) {
+      ev["site_module"] = std::string(di.dli_fname);
+      ev["site_offset"] = n.e.site - 1 - reinterpret_cast<uintptr_t>(di.dli_fbase);
+    }
     events.append(ev);
   }
   py::dict d = record_to_dict(r);

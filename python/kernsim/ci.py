@@ -47,6 +47,22 @@ def one_line(text):
     return "; ".join(x.strip() for x in str(text).splitlines() if x.strip())
 
 
+def _at(f, path=None, r=None):
+    """"; at: T: cv_wait at x.c:N in f (obj, step S); ..." naming the
+    operations a failure turns on at source (sites.failure_where), from its
+    trace, or from one replay of its repro; "" when there is none."""
+    from . import sites
+    trace = f.trace
+    if not trace and r is not None:
+        try:
+            f = api.run_repro(r, path)
+        except KernsimError:
+            return ""
+        trace = f.trace
+    at = sites.failure_where(trace, f) if trace and f.kind != "pass" else []
+    return f"; at: {'; '.join(at)}" if at else ""
+
+
 def _outcome(f):
     return f"{f.kind} {f.signature}" if f.kind != "pass" else "pass (no failure)"
 
@@ -69,7 +85,8 @@ def check_repro(path):
         else:
             case.verdict = "regressed"
             case.message = (f"marked fixed, but {recorded} happens again at step {got.step} "
-                            f"in thread {got.thread or '-'}: {one_line(got.message)}")
+                            f"in thread {got.thread or '-'}: {one_line(got.message)}"
+                            + _at(got))
     elif rr.matched:
         case.verdict, case.passed = "reproduces", True
         case.message = f"{recorded} as recorded"
@@ -110,6 +127,6 @@ def explore_scenario(label, scn, seconds, runs, strategy, seed, variant, artifac
         case.verdict, case.repro, case.replay = "new_failure", out, replay_command(out)
         case.message = (f"{f.kind} at step {f.step} in thread {f.thread or '-'} "
                         f"(execution {f.execution} of {strategy} seed {seed}): "
-                        f"{one_line(f.message)}; repro: {out}")
+                        f"{one_line(f.message)}{_at(f, out, res.repro)}; repro: {out}")
     case.seconds = time.monotonic() - t0
     return case

@@ -19,6 +19,7 @@ import time
 from . import api
 from . import ci
 from . import ci_report
+from . import progress as progress_mod
 from .cli_types import U64, int_in, rng, seconds_in
 from .errors import KernsimError
 from .scenario import load_module, resolve, scenarios_in
@@ -85,22 +86,39 @@ def _check_variant(label, scn, variant):
                            f"(variants: {', '.join(names)})")
 
 
+def _tally(cases):
+    bad = sum(not c.passed for c in cases)
+    return f"{len(cases) - bad} passed, {bad} failing"
+
+
 def cmd(a):
     repros, scenarios = _collect(a.paths or DEFAULT_PATHS)
     if not repros and not scenarios:
         raise KernsimError(f"nothing to check under {', '.join(a.paths or DEFAULT_PATHS)}")
     for label, scn in scenarios:
         _check_variant(label, scn, a.variant)
-    cases = [ci.check_repro(p) for p in repros]
-    deadline = time.monotonic() + a.budget
-    for i, (label, scn) in enumerate(scenarios):
-        left = max(0.0, deadline - time.monotonic()) / (len(scenarios) - i)
-        # A plain line per scenario: a CI log shows where the time goes.
-        print(f"kernsim ci: exploring {label} ({a.strategy}, variant {a.variant}, up to "
-              f"{a.runs} runs or {left:.1f} s)", file=sys.stderr, flush=True)
-        cases.append(ci.explore_scenario(label, scn, seconds=left, runs=a.runs,
-                                         strategy=a.strategy, seed=a.seed, variant=a.variant,
-                                         artifacts=a.artifacts))
+    cases = []
+    # The live line counts checks; a log gets the plain line per scenario.
+    prog = progress_mod.Progress("ci", "checks", total=len(repros) + len(scenarios))
+    try:
+        with prog:
+            for p in repros:
+                cases.append(ci.check_repro(p))
+                prog.update(len(cases), info=_tally(cases))
+            deadline = time.monotonic() + a.budget
+            for i, (label, scn) in enumerate(scenarios):
+                left = max(0.0, deadline - time.monotonic()) / (len(scenarios) - i)
+                prog.update(len(cases), f"kernsim ci: exploring {label} ({a.strategy}, variant "
+                            f"{a.variant}, up to {a.runs} runs or {left:.1f} s)",
+                            info=_tally(cases) + f"; exploring {label}")
+                cases.append(ci.explore_scenario(label, scn, seconds=left, runs=a.runs,
+                                                 strategy=a.strategy, seed=a.seed,
+                                                 variant=a.variant, artifacts=a.artifacts))
+                prog.update(len(cases), info=_tally(cases))
+    except KeyboardInterrupt:
+        prog.interrupted("; ".join(f"{'PASS' if c.passed else 'FAIL'} {c.name}" for c in cases)
+                         or "nothing checked yet")
+        return 130  # as cli.EXIT_INTERRUPTED: the shell's status for SIGINT
     for c in cases:
         print(f"{'PASS' if c.passed else 'FAIL'}  {c.kind:<8} {c.name}: {c.verdict}"
               + ("" if c.passed else f"\n    {c.message}")

@@ -17,7 +17,6 @@ import ast
 import os
 import shlex
 import sys
-import time
 
 from google.protobuf.descriptor import FieldDescriptor
 
@@ -27,6 +26,7 @@ from . import ci_cli as ci_mod
 from . import fuzz_cli
 from . import kernsim_pb2 as pb
 from . import repro as repro_io
+from . import progress as progress_mod
 from . import show as show_mod
 from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
@@ -83,7 +83,9 @@ def _build_parser():
                    help="scenario parameter (a Python literal, else a string); repeatable")
     e.add_argument("--out", metavar="FILE.repro.txtpb",
                    help="where to write the repro (default out/<scenario>-<variant>.repro.txtpb)")
-    e.add_argument("--progress-every", type=int_in(1, I63), default=10000, help=argparse.SUPPRESS)
+    # Executions between progress reports: a live line on a terminal is
+    # redrawn more often than a log gets a line (_progress_every).
+    e.add_argument("--progress-every", type=int_in(1, I63), default=None, help=argparse.SUPPRESS)
     e.add_argument("--quiet", action="store_true", help="no header, no progress")
     e.add_argument("--bound", type=int_in(0, MAX_BOUND), default=2,
                    help="dfs: preemption bound, searched 0, 1, ... in turn (default 2)"
@@ -152,8 +154,9 @@ def _build_parser():
     s.add_argument("--steps", metavar="FROM:TO", type=_step_range,
                    help="only the events of steps FROM..TO (either side may be left out)")
     s.add_argument("--html", metavar="FILE.html",
-                   help="also write the interleaving as a page: a column per thread, events "
-                   "coloured by kind, the failure marked (one self-contained file)")
+                   help="also write the interleaving as a page: a lane per thread, time "
+                   "going down, wakeups as arrows, preemptions and the racing events "
+                   "marked, filters by thread and step (one self-contained file)")
 
     dv = sub.add_parser("drivers", help="list drivers, personalities and bug variants",
                         description="Lists the drivers in the driver path (the build's own, "
@@ -313,8 +316,6 @@ def cmd_explore(a):
     if a.strategy != "dfs" and (a.checkpoint or a.resume):
         raise UsageError("--checkpoint and --resume are for --strategy dfs (random "
                          "and pct are continued with --seed)")
-    if a.time and (a.jobs > 1 or a.cluster) and a.strategy != "dfs":
-        raise UsageError("--time with --jobs/--cluster is for --strategy dfs")
     a.world = world_of(a)
     resumed = api.load_checkpoint(a.resume) if a.resume else None
     split = a.jobs > 1 or a.cluster or (resumed is not None and resumed.split)
@@ -329,14 +330,7 @@ def cmd_explore(a):
               + (f" jobs={a.jobs}" if split else "")
               + (f" cluster={a.cluster}" if a.cluster else ""), flush=True)
 
-    t0 = time.monotonic()
-
-    def progress(runs, distinct):
-        dt = time.monotonic() - t0
-        rate = runs / dt if dt > 0 else 0.0
-        print(f"kernsim: {runs} runs, {distinct} distinct interleavings, {rate:.0f} runs/s",
-              file=sys.stderr, flush=True)
-
+    a.progress_every = _progress_every(a)
     if a.strategy == "dfs":
         if split:
             return _explore_dfs_split(a, scn, params, out_path, resumed)
@@ -345,43 +339,63 @@ def cmd_explore(a):
         from . import parallel
         res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
                                         seed=a.seed, variant=a.variant, params=params,
-                                        depth=a.depth, world=a.world,
+                                        depth=a.depth, world=a.world, max_seconds=a.time or 0,
                                         cluster=a.cluster, cluster_timeout=a.cluster_timeout)
         print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
               f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
-              f"failure_signatures={len(res.failures)}")
+              f"failure_signatures={len(res.failures)}"
+              + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
         return _report_failure(res, out_path)
-    res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed, variant=a.variant,
-                      params=params, depth=a.depth, world=a.world,
-                      progress=None if a.quiet else progress,
-                      progress_every=a.progress_every, max_seconds=a.time or 0)
+    prog = progress_mod.Progress("explore", "runs", total=a.runs, seconds=a.time, quiet=a.quiet)
+
+    def progress(runs, distinct):
+        prog.update(runs, f"kernsim: {runs} runs, {distinct} distinct interleavings, "
+                    f"{prog.rate:.0f} runs/s", info=f"{distinct:,} distinct interleavings")
+
+    try:
+        with prog:
+            res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed,
+                              variant=a.variant, params=params, depth=a.depth, world=a.world,
+                              progress=None if a.quiet else progress,
+                              progress_every=a.progress_every, max_seconds=a.time or 0)
+    except KeyboardInterrupt:
+        prog.interrupted(f"no failure found (continue with another --seed than {a.seed})")
+        return EXIT_INTERRUPTED
     print(f"runs={res.runs} distinct_interleavings={res.distinct} "
           f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}"
           + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
     return _report_failure(res, out_path)
 
 
-def _search_progress(a, at_most=False):
-    """The progress line of a long search (None with --quiet)."""
+def _progress_every(a):
+    """--progress-every, else: often enough for a live line on a terminal,
+    a line per 10,000 executions in a log."""
+    if a.progress_every:
+        return a.progress_every
+    return 1000 if progress_mod.is_tty() else 10000
+
+
+def _search_progress(a, prog, at_most=False):
+    """The progress callback of a long search (None with --quiet)."""
     if a.quiet:
         return None
-    t0 = time.monotonic()
     le = "<=" if at_most else ""
 
     def progress(execs, distinct, bound, failures):
-        dt = time.monotonic() - t0
-        print(f"kernsim: {execs} executions, {le}{distinct} distinct interleavings, "
-              f"bound {bound}, {failures} failures, "
-              f"{execs / dt if dt > 0 else 0:.0f} executions/s", file=sys.stderr, flush=True)
+        prog.update(execs, f"kernsim: {execs} executions, {le}{distinct} distinct interleavings, "
+                    f"bound {bound}, {failures} failures, {prog.rate:.0f} executions/s",
+                    info=f"{le}{distinct:,} distinct, bound {bound}, {failures} failures")
     return progress
 
 
 def _explore_dfs(a, scn, params, out_path, resumed):
-    res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs,
-                     max_seconds=a.time or 0, variant=a.variant,
-                     params=params, world=a.world,
-                     progress=_search_progress(a), progress_every=a.progress_every,
-                     resume=resumed, interruptible=True)
+    with progress_mod.Progress("explore", "executions", total=a.runs, seconds=a.time,
+                               quiet=a.quiet) as prog:
+        res = api.search(scn, bound=a.bound, dpor=a.dpor, max_executions=a.runs,
+                         max_seconds=a.time or 0, variant=a.variant,
+                         params=params, world=a.world,
+                         progress=_search_progress(a, prog), progress_every=a.progress_every,
+                         resume=resumed, interruptible=True)
     print(f"executions={res.executions} distinct_interleavings={res.distinct} "
           f"bound={res.bound} exhausted={_onoff(res.exhausted)} "
           f"per_bound={','.join(map(str, res.per_bound))} dpor={_onoff(a.dpor)} "
@@ -430,14 +444,16 @@ def _write_checkpoint(a, res):
 
 def _explore_dfs_split(a, scn, params, out_path, resumed):
     from . import dfs_split
-    res = dfs_split.search_parallel(scn, jobs=a.jobs, bound=a.bound, dpor=a.dpor,
-                                    max_executions=a.runs, max_seconds=a.time or 0,
-                                    variant=a.variant, params=params,
-                                    world=a.world, cluster=a.cluster,
-                                    cluster_timeout=a.cluster_timeout,
-                                    progress=_search_progress(a, at_most=True),
-                                    progress_every=a.progress_every, resume=resumed,
-                                    interruptible=True)
+    with progress_mod.Progress("explore", "executions", total=a.runs, seconds=a.time,
+                               quiet=a.quiet) as prog:
+        res = dfs_split.search_parallel(scn, jobs=a.jobs, bound=a.bound, dpor=a.dpor,
+                                        max_executions=a.runs, max_seconds=a.time or 0,
+                                        variant=a.variant, params=params,
+                                        world=a.world, cluster=a.cluster,
+                                        cluster_timeout=a.cluster_timeout,
+                                        progress=_search_progress(a, prog, at_most=True),
+                                        progress_every=a.progress_every, resume=resumed,
+                                        interruptible=True)
     distinct = f"{'=' if res.distinct_exact else '<='}{res.distinct}"
     print(f"jobs={res.jobs} prefixes={res.prefixes} split_depth={res.split_depth} "
           f"executions={res.executions} distinct_interleavings{distinct} bound={res.bound} "
@@ -497,13 +513,16 @@ def cmd_replay(a):
         _impossible_decision(a.file, r, got)
     print(f"replay {a.file}: {_describe_repro(r)}")
     if a.trace:
-        print(show_mod.render(got.trace), end="")
+        print(show_mod.render(got.trace, ioctls=_ioctl_names(r.driver, a.file), failure=got), end="")
     exp = r.expected
     print("expected: " + _outcome_line(exp.kind, exp.signature, exp.steps, exp.trace_hash))
     print("got:      " + _outcome_line(got.kind, got.signature, got.steps, got.hash))
     if got.kind != "pass":
         print(f"  {got.kind} at step {got.step} in thread {got.thread or '-'}:")
         print(_indent(got.message))
+        w = _where_lines(got.trace, got)
+        if w:
+            print(w)
     if r.expect_fixed:
         # Marked fixed: the recorded failure must not come back.
         if rr.passed:
@@ -547,21 +566,58 @@ def _shown(trace, a):
             and lo <= e["step"] and (hi is None or e["step"] <= hi)]
 
 
+def _ioctl_names(driver, repro_path):
+    """{command: name} from the driver's ioctl description (in the checkout
+    the repro lives in, else the one KERNSIM_ROOT or the current directory
+    is in), {} when it has none: a name is a nicety, show then prints the
+    number."""
+    from . import fuzz_desc
+    for root in (api._find_root(os.path.dirname(os.path.abspath(repro_path))), None):
+        try:
+            desc = fuzz_desc.load(fuzz_desc.find(driver, root))
+        except KernsimError:
+            continue
+        return {io.cmd: io.name for io in desc.ioctl}
+    return {}
+
+
+def _where_lines(trace, failure):
+    """The source lines a failure turns on (sites.failure_where), indented."""
+    from . import sites
+    at = sites.failure_where(trace, failure)
+    return ("  the failure turns on:\n" + "\n".join("    " + x for x in at)) if at else ""
+
+
 def cmd_show(a):
+    from . import sites
     r = repro_io.load(a.file)
     got = api.run_repro(r, a.file)
     shown = _shown(got.trace, a)
+    ioctls = _ioctl_names(r.driver, a.file)
+    # Sites of every event, then the shown ones by their new index.
+    where_all = sites.resolve(got.trace)
+    pos = {id(e): i for i, e in enumerate(got.trace)}
+    where = {k: where_all[pos[id(e)]] for k, e in enumerate(shown) if pos[id(e)] in where_all}
+    # The racing events as the whole trace has them, whatever is shown.
+    race_all = set(sites.racing(got.trace, got))
+    race = [k for k, e in enumerate(shown) if pos[id(e)] in race_all]
+    color = progress_mod.is_tty(sys.stdout) and not os.environ.get("NO_COLOR")
     print(f"{a.file}: {_describe_repro(r)}; {len(got.trace)} events"
           + (f", {len(shown)} shown" if len(shown) != len(got.trace) else ""))
-    print(show_mod.render(shown, columns=a.columns), end="")
+    print(show_mod.render(shown, columns=a.columns, ioctls=ioctls, where=where, failure=got,
+                          color=color, race=race), end="")
     if got.kind == "pass":
         print("outcome: pass (no failure)")
     else:
         print(f"{got.kind} at step {got.step} in thread {got.thread or '-'}:")
         print(_indent(got.message))
+        w = _where_lines(got.trace, got)
+        if w:
+            print(w)
     if a.html:
         from . import timeline
-        page = timeline.render(shown, os.path.basename(a.file), _describe_repro(r), got)
+        page = timeline.render(shown, os.path.basename(a.file), _describe_repro(r), got,
+                               ioctls=ioctls, where=where, race=race)
         try:
             with open(a.html, "w", encoding="utf-8") as f:
                 f.write(page)
@@ -580,7 +636,24 @@ def cmd_minimize(a):
     r = repro_io.load(a.file)
     if a.time < 0:
         raise KernsimError(f"--time must be 0 or more seconds, not {a.time}")
-    res = min_mod.minimize(r, a.file, budget=a.budget, seconds=a.time)
+    # A plain line per stage in a log; the live line on a terminal.
+    prog = progress_mod.Progress("minimize", "candidate executions", seconds=a.time or None)
+    seen = {"stage": None}
+
+    def progress(execs, stage):
+        line = None
+        if stage != seen["stage"]:
+            seen["stage"] = stage
+            line = f"kernsim minimize: {stage} ({execs} candidate executions so far)"
+        prog.update(execs, line, info=stage)
+
+    try:
+        with prog:
+            res = min_mod.minimize(r, a.file, budget=a.budget, seconds=a.time,
+                                   progress=progress)
+    except KeyboardInterrupt:
+        prog.interrupted("nothing written (--time S keeps the smallest repro found in S s)")
+        return EXIT_INTERRUPTED
     out = a.out or (a.file[:-len(".repro.txtpb")] + ".min.repro.txtpb"
                     if a.file.endswith(".repro.txtpb") else a.file + ".min")
     try:

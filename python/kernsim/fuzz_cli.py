@@ -20,6 +20,7 @@ import time
 
 from . import api
 from . import fuzz_desc
+from . import progress
 from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
 from .scenario import is_module_path
@@ -130,6 +131,15 @@ def cmd(a):
           f"seed={a.seed} corpus={a.corpus or '-'} out={a.out} "
           f"ioctls={','.join(io.name for io in desc.ioctl)}", flush=True)
     col = _Collector(a, a.jobs)
+    try:
+        return _run(a, desc, col)
+    except KeyboardInterrupt:
+        col.prog.interrupted(f"{len(col.found)} distinct failures found")
+        col.summary()
+        return 130  # as cli.EXIT_INTERRUPTED
+
+
+def _run(a, desc, col):
     if a.jobs == 1:  # in this process: the collector sees each message as it is put
         _worker(0, a, desc.SerializeToString(), col)
         return col.finish()
@@ -159,7 +169,9 @@ class _Collector:
         self.a, self.jobs = a, jobs
         self.status, self.found, self.errors = {}, {}, []
         self.edge_map, self.pair_set = None, set()  # union of the workers' coverage
-        self.tty = sys.stderr.isatty()
+        self.tty = progress.is_tty() and not a.quiet
+        self.prog = progress.Progress("fuzz", "executions", total=a.execs or None,
+                                      seconds=a.time, quiet=a.quiet)
 
     def _agg(self):
         v = list(self.status.values())
@@ -180,11 +192,11 @@ class _Collector:
         agg = self._agg()
         if self.a.quiet or not agg:
             return
-        line = _status_line(agg, self.jobs)
-        if self.tty:
-            print("\r" + line + "\x1b[K", end="\n" if final else "", file=sys.stderr, flush=True)
-        else:
-            print(line, file=sys.stderr, flush=True)
+        self.prog.update(agg["executions"], _status_line(agg, self.jobs),
+                         info=f"edges {agg['edges']}  pairs {agg['pairs']}  corpus "
+                         f"{agg['corpus']}  failures {agg['failures']}")
+        if final:
+            self.prog.close()
 
     def put(self, m):
         kind, job, x = m
@@ -208,7 +220,7 @@ class _Collector:
                 shutil.copyfile(x["repro_path"], dst)
                 x["repro_path"] = dst
             if not self.a.quiet:
-                print(f"{chr(10) if self.tty else ''}kernsim: found {x['kind']} ({x['signature']}) "
+                print(f"kernsim: found {x['kind']} ({x['signature']}) "
                       f"after {x['executions']} executions, {x['seconds']:.2f}s",
                       file=sys.stderr, flush=True)
         elif kind == "error":
@@ -218,6 +230,9 @@ class _Collector:
         if self.errors:
             raise KernsimError(self.errors[0])
         self._show(final=True)
+        return self.summary()
+
+    def summary(self):
         agg = self._agg()
         print(f"executions={agg.get('executions', 0)} execs/s={agg.get('rate', 0):.0f} "
               f"edges={agg.get('edges', 0)} pairs={agg.get('pairs', 0)} corpus={agg.get('corpus', 0)} "

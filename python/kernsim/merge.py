@@ -38,6 +38,7 @@ class ParallelResult:
     failures: list = dataclasses.field(default_factory=list)  # one per signature
     failed_runs: int = 0
     strategy: dict = None
+    timed_out: bool = False  # a part stopped at max_seconds before its runs
 
     @property
     def runs_per_sec(self):

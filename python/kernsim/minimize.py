@@ -44,8 +44,22 @@ class _Clock:
     """What is left of the time bound (host time: it only ends the search
     early, it never changes what a candidate run does)."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds, progress=None):
         self.deadline = time.monotonic() + seconds if seconds and seconds > 0 else None
+        # Progress: progress(candidate executions so far, what is being tried).
+        self.progress, self.done, self.stage = progress, 0, "fewest preemptions and steps"
+
+    def search_progress(self):
+        """A search's progress callback, counting from what earlier searches ran."""
+        if self.progress is None:
+            return None
+        return lambda execs, *_: self.progress(self.done + execs, self.stage)
+
+    def searched(self, res):
+        if res is not None:
+            self.done += res.executions
+            if self.progress is not None:
+                self.progress(self.done, self.stage)
 
     def left(self):
         """Seconds for the next search: 0 means no limit; None means spent."""
@@ -78,29 +92,36 @@ def _search(scn, params, r, bound, budget, fewest_steps, clock, dpor=True):
     def one(with_dpor, left):
         return api.search(scn, bound=bound, dpor=with_dpor, iterative=True,
                           max_executions=budget, max_seconds=left, variant=r.variant,
-                          params=params, world=r.world, want_kind=r.expected.kind, want_signature=r.expected.signature,
-                          fewest_steps=fewest_steps)
+                          params=params, world=r.world, want_kind=r.expected.kind,
+                          want_signature=r.expected.signature, fewest_steps=fewest_steps,
+                          progress=clock.search_progress(), progress_every=1000)
 
     left = clock.left()
     if left is None:
         return None
     res = one(dpor, left)
+    clock.searched(res)
     if res.failure is not None or not dpor:
         return res
     left = clock.left()
-    return res if left is None else one(False, left)
+    if left is None:
+        return res
+    res = one(False, left)
+    clock.searched(res)
+    return res
 
 
-def minimize(r, path="repro", budget=200000, programs=True, seconds=0):
+def minimize(r, path="repro", budget=200000, programs=True, seconds=0, progress=None):
     """Minimizes a loaded repro (kernsim_pb2.Repro) that fails; returns a
     MinimizeResult whose .repro replays with `kernsim replay`. `seconds`
-    bounds the whole (0: no bound)."""
+    bounds the whole (0: no bound). progress(executions, stage) is called
+    as candidate executions run (stage: what is being tried)."""
     with api.recorded_hang_limit(r):
-        return _minimize(r, path, budget, programs, seconds)
+        return _minimize(r, path, budget, programs, seconds, progress)
 
 
-def _minimize(r, path, budget, programs, seconds):
-    clock = _Clock(seconds)
+def _minimize(r, path, budget, programs, seconds, progress=None):
+    clock = _Clock(seconds, progress)
     if r.expected.kind == "pass":
         raise KernsimError(f"{path}: the repro does not fail: nothing to minimize")
     before = api.run_repro(r, path)
@@ -156,6 +177,7 @@ def _shrink_program(out, path, bound, budget, clock):
         while ci >= 0 and clock.left() is not None:
             prog = copy.deepcopy(out.repro.program)
             del prog.thread[ti].call[ci]
+            clock.stage = f"dropping call {ci} of thread {ti}"
             got = _try_program(out, prog, bound, budget, clock)
             if got is not None:
                 out.repro = got
@@ -165,6 +187,7 @@ def _shrink_program(out, path, bound, budget, clock):
     while ti >= 0 and len(out.repro.program.thread) > 1 and clock.left() is not None:
         prog = copy.deepcopy(out.repro.program)
         del prog.thread[ti]
+        clock.stage = f"dropping thread {ti}"
         got = _try_program(out, prog, bound, budget, clock)
         if got is not None:
             out.repro = got

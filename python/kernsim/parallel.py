@@ -57,15 +57,17 @@ def chunks(first, runs, jobs):
 
 def explore_parallel(scn, jobs=2, strategy="pct", runs=1000, seed=0, variant="none",
                      params=None, depth=3, pct_steps=0, first_execution=0, stop_on_failure=True,
-                     cluster=None, cluster_timeout=None, world=None, **options):
+                     cluster=None, cluster_timeout=None, world=None, max_seconds=0, **options):
     """Runs the campaign `api.explore` would, in `jobs` parts at once (on the
     Dask scheduler at `cluster`, tcp://HOST:PORT, when given). With
-    stop_on_failure each part stops at its own first failure."""
+    stop_on_failure each part stops at its own first failure; with
+    max_seconds each part stops after that long (the parts run at once, so
+    it bounds the whole), and .timed_out says a part did."""
     check_strategy(strategy)
     jobs = max(1, int(jobs))
     spec = api.run_spec(scn, variant, params, api.strategy_spec(strategy, seed, depth, pct_steps),
                         api.world_spec(world, **options), keep_going=not stop_on_failure,
-                        collect_failures=True)
+                        collect_failures=True, max_seconds=float(max_seconds or 0))
     setup = api._setup_for(scn, variant, params)
     if strategy == "pct" and not pct_steps:
         spec.strategy.pct_steps = api._call_core(_pilot_k, setup, spec, scn=scn)
@@ -75,6 +77,7 @@ def explore_parallel(scn, jobs=2, strategy="pct", runs=1000, seed=0, variant="no
     t0 = time.monotonic()
     results = tasks.run_all(calls, cluster, cluster_timeout)
     out = merge_campaign(results, jobs, time.monotonic() - t0, spec.strategy)
+    out.timed_out = bool(max_seconds) and out.failure is None and out.runs < int(runs)
     if out.failure is not None:
         out.repro = out.failure.repro
     return out

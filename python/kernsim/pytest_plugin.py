@@ -48,11 +48,13 @@ def _repro_dir(config, tmp_path):
     return os.path.abspath(d) if d else str(tmp_path)
 
 
-def failure_text(f, path):
-    """What a failing test says: never the Failure dataclass."""
+def failure_text(f, path, where=()):
+    """What a failing test says: never the Failure dataclass. `where`: the
+    operations the failure turns on, at source (sites.failure_where)."""
     cause = " ".join(x.strip() for x in str(f.message).splitlines() if x.strip())
     return (f"kernsim: {f.kind} in thread {f.thread or '-'} at step {f.step}: {cause}\n"
-            f"repro: {path}\n"
+            + (f"at: {'; '.join(where)}\n" if where else "")
+            + f"repro: {path}\n"
             f"replay: kernsim replay {shlex.quote(path)}")
 
 
@@ -68,7 +70,19 @@ def explore_or_fail(scn, repro_dir, **kw):
     os.makedirs(repro_dir, exist_ok=True)
     path = os.path.join(repro_dir, f"{scn.name}-{res.variant}.repro.txtpb")
     repro_io.save(res.repro, path)
-    pytest.fail(failure_text(res.failure, path), pytrace=False)
+    pytest.fail(failure_text(res.failure, path, _where(res.repro, path)), pytrace=False)
+
+
+def _where(r, path):
+    """The failure's source lines, from one replay with its trace (the
+    exploration kept none); () when the replay cannot say."""
+    from . import sites
+    from .errors import KernsimError
+    try:
+        got = api.run_repro(r, path)
+    except KernsimError:
+        return ()
+    return tuple(sites.failure_where(got.trace, got)) if got.kind != "pass" else ()
 
 
 @pytest.fixture

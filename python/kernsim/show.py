@@ -22,6 +22,11 @@ def _get(e, k):
     return e[k] if isinstance(e, dict) else getattr(e, k)
 
 
+def _get_opt(e, k, default=None):
+    """A key only some events have (a call site, a note)."""
+    return e.get(k, default) if isinstance(e, dict) else getattr(e, k, default)
+
+
 def _s64(v):
     """Arguments travel as uint64: show what was a negative number as one."""
     return v - (1 << 64) if v >= (1 << 63) else v
@@ -81,9 +86,10 @@ def _fmt_time(ns):
 _TRY_KINDS = ("mutex_tryenter", "rw_tryenter", "rw_tryupgrade", "sema_tryp", "taskq_dispatch")
 
 
-def describe(e, names, prev=None):
+def describe(e, names, prev=None, ioctls=None):
     """(event, object, details) of one event; names maps thread ids to names,
-    prev is the same thread's previous event."""
+    prev is the same thread's previous event, ioctls maps ioctl commands to
+    the names the driver's description gives them."""
     kind = _get(e, "kind")
     obj = _get(e, "object") or ""
     a0, a1, res = _get(e, "a0"), _get(e, "a1"), _get(e, "result")
@@ -93,6 +99,10 @@ def describe(e, names, prev=None):
         what = _SYSCALL_ARG.get(call)
         if call == "open":
             d = f"{call}({_open_flags(a1)})"
+        elif call == "ioctl" and _get_opt(e, "note") is not None:
+            # The command is a note, outside the trace hash (Sim::note).
+            cmd = _get_opt(e, "note")
+            d = f"ioctl(fd={_s64(a1)}, {(ioctls or {}).get(cmd) or hex(cmd)})"
         elif what in ("addr",):
             d = f"{call}({hex(a1)})"
         elif what:
@@ -176,11 +186,56 @@ def _threads(events):
     return sorted(seen)
 
 
-def render(events, columns=False):
-    """The interleaving, one line per event."""
+# What family an event is of, for colour (terminal and page): the first
+# prefix that matches its kind. A wakeup and a sleep get colours of their
+# own: a lost wakeup is one coming before the sleep it was meant for.
+_CLASSES = (
+    ("wakeup", ("cv_signal", "cv_broadcast", "wake", "sema_v", "signal")),
+    ("sleep", ("cv_wait", "cv_timedwait", "block", "sema_p", "delay", "interrupted",
+               "timedout")),
+    ("sync", ("mutex", "rw_", "sema", "cv_")),
+    ("call", ("syscall",)),
+    ("mem", ("kmem", "copy", "user_mem", "vnode_io", "access")),
+    ("async", ("taskq", "callout", "timeout", "untimeout", "clock")),
+    ("life", ("thread_", "modload", "minor_node", "instance_state")),
+)
+
+
+def event_class(kind):
+    for cls, prefixes in _CLASSES:
+        if any(kind.startswith(p) for p in prefixes):
+            return cls
+    return "other"
+
+
+# ANSI colours of the classes on a terminal; racing events bold red.
+_ANSI = {"wakeup": "33", "sleep": "35", "sync": "34", "call": "1", "mem": "32", "async": "36",
+         "life": "2", "other": "0"}
+
+
+def _paint(text, code, color):
+    return f"\x1b[{code}m{text}\x1b[0m" if color and code != "0" else text
+
+
+def render(events, columns=False, ioctls=None, where=None, failure=None, color=False,
+           race=None):
+    """The interleaving, one line per event. `ioctls` names ioctl commands;
+    `where` ({event index: sites.Where}, default: resolved from the events'
+    call sites) puts each event's source line after it; `failure` marks the
+    events it turns on ([race]; `race`: their indices, when `events` is a
+    filtered part of the trace they were found in) and preemptions
+    ([preempted]: the thread could have gone on); `color` paints event
+    kinds with ANSI colours."""
+    from . import sites
     events = list(events)
     if not events:
         return "(no events)\n"
+    if where is None:
+        where = sites.resolve(events)
+    if race is None:
+        race = sites.racing(events, failure) if failure is not None else ()
+    race = set(race)
+    preempted = {i for i, _ in sites.preemptions(events)}
     names = _names(events)
     step_w = max(4, len(str(_get(events[-1], "step"))))
     out = []
@@ -189,12 +244,20 @@ def render(events, columns=False):
     if not columns:
         name_w = max(len(n) for n in names.values())
         out.append(f"{'step':>{step_w}}  {'thread':<{name_w}}  {'event':<14} {'object':<12} details")
-        for e in events:
+        for i, e in enumerate(events):
             t = _get(e, "vtime")
-            kind, obj, d = describe(e, names, prev.get(_get(e, "thread")))
+            kind, obj, d = describe(e, names, prev.get(_get(e, "thread")), ioctls)
             prev[_get(e, "thread")] = e
-            line = (f"{_get(e, 'step'):>{step_w}}  {names[_get(e, 'thread')]:<{name_w}}  "
-                    f"{kind:<14} {obj:<12} {d}").rstrip()
+            code = "1;31" if i in race else _ANSI[event_class(kind)]
+            head = f"{_get(e, 'step'):>{step_w}}  {names[_get(e, 'thread')]:<{name_w}}  "
+            plain = f"{head}{kind:<14} {obj:<12} {d}".rstrip()
+            line = head + _paint(kind, code, color) + plain[len(head) + len(kind):]
+            if i in where:  # source lines in a column of their own
+                line += " " * max(0, 56 + name_w + step_w - len(plain)) + f"  at {where[i]}"
+            if i in race:
+                line += "  " + _paint("[race]", "1;31", color)
+            if i in preempted:
+                line += "  [preempted]"
             if t != last_t and last_t is not None:
                 line += f"   [t={_fmt_time(t)}]"
             last_t = t
@@ -209,7 +272,7 @@ def render(events, columns=False):
     out.append((f"{'':>{step_w}}  " + "".join(f"{'-' * (width - 1):<{width}}" for _ in tids)).rstrip())
     for e in events:
         t = _get(e, "vtime")
-        kind, obj, d = describe(e, names, prev.get(_get(e, "thread")))
+        kind, obj, d = describe(e, names, prev.get(_get(e, "thread")), ioctls)
         prev[_get(e, "thread")] = e
         text = " ".join(x for x in (kind, obj, d) if x)
         cells = [""] * len(tids)

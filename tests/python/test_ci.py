@@ -116,6 +116,8 @@ def test_ci_new_failure_goes_to_artifacts(cli, handshake, tmp_path):
     assert "replay: kernsim replay arts/handshake-submit-no_done_check.repro.txtpb" in p.stdout
     fl = ET.parse(tmp_path / "r.xml").getroot().find("testsuite/testcase/failure")
     assert fl.get("type") == "new_failure" and "stuck" in fl.get("message")
+    # The report names the late wait at source.
+    assert "; at: " in fl.get("message") and "cv_wait at sample.c:" in fl.get("message")
     assert cli("replay", out).returncode == 0
 
 
@@ -213,6 +215,9 @@ def test_pytest_plugin_as_a_user_writes_it(variant, load, tmp_path):
         p.stdout
     assert f"repro: {repro}" in p.stdout
     assert f"replay: kernsim replay {repro}" in p.stdout
+    # And where in the driver: the late wait's source line.
+    assert any(x.startswith("at: ") and "cv_wait at sample.c:" in x
+               for x in p.stdout.splitlines()), p.stdout
     assert "Failure(" not in p.stdout  # never the dataclass
     # The printed command replays it (the scenario lives in the test file).
     r = subprocess.run([sys.executable, "-m", "kernsim", "replay", str(repro)], cwd=tmp_path,

@@ -87,3 +87,56 @@ def test_render_real_trace(handshake):
     for t in ("client0", "client1", "sample_tq/"):
         assert t in text
     assert "ioctl = 0" in text and "open = " in text
+
+
+SAMPLE_REPRO = os.path.join("scenarios", "regressions", "sample-no_done_check.repro.txtpb")
+
+
+def test_show_names_the_source_of_each_event(root, cli):
+    # Every event a driver's primitive call made carries that call's
+    # file:line and function, symbolized from the module's debug information.
+    p = cli("show", os.path.join(root, SAMPLE_REPRO))
+    assert p.returncode == 0, p.stderr
+    body = [ln for ln in p.stdout.splitlines() if re.match(r"\s*\d+\s", ln)]
+    located = [ln for ln in body if re.search(r"  at sample\.c:\d+ in sample_\w+", ln)]
+    assert len(located) > len(body) // 4, p.stdout
+    assert any(re.search(r"\bcv_wait\s+r_cv\b.*at sample\.c:\d+ in sample_", ln) for ln in body)
+    assert any(re.search(r"\bcv_broadcast\s+r_cv\b.*at sample\.c:\d+ in sample_", ln)
+               for ln in body)
+    # A scenario's own system calls are not driver code: no site.
+    assert not any(" syscall " in ln and " at sample.c" in ln for ln in body)
+    # The failure names the two operations it turns on, at source.
+    tail = p.stdout[p.stdout.index("stuck at step"):]
+    assert re.search(r"the failure turns on:\n\s+\S+: cv_broadcast at sample\.c:\d+ in "
+                     r"sample_\w+ \(r_cv, step \d+\)\n\s+\S+: cv_wait at sample\.c:\d+ in "
+                     r"sample_\w+ \(r_cv, step \d+\)", tail), tail
+    # The racing events and the preemptions are marked in the listing too.
+    assert sum("[race]" in ln for ln in body) == 2
+    assert any("[preempted]" in ln for ln in body)
+
+
+def test_show_names_ioctl_commands(root, cli):
+    # The command is recorded beside the event, outside the trace hash: the
+    # repro still replays with its recorded hash (the note says nothing).
+    p = cli("show", os.path.join(root, SAMPLE_REPRO))
+    assert "ioctl(fd=0, SAMPLE_SUBMIT)" in p.stdout, p.stdout
+    assert "does not reproduce" not in p.stdout
+    assert show.describe(dict(EVENTS[3], note=0x5399), {})[2] == "ioctl(fd=3, 0x5399)"
+    assert show.describe(dict(EVENTS[3], note=0x5301), {}, ioctls={0x5301: "X"})[2] == \
+        "ioctl(fd=3, X)"
+
+
+def test_colour_only_when_asked():
+    plain = show.render(EVENTS)
+    assert "\x1b[" not in plain
+    painted = show.render(EVENTS, color=True)
+    assert "\x1b[" in painted
+    assert re.sub(r"\x1b\[[0-9;]*m", "", painted) == plain
+
+
+def test_a_filter_keeps_the_racing_events_of_the_whole_trace(root, cli):
+    # Only the waker shown: its early broadcast is still marked, though the
+    # failing thread (the sleeper) is filtered out.
+    p = cli("show", os.path.join(root, SAMPLE_REPRO), "--thread", "sample_tq/1")
+    body = [ln for ln in p.stdout.splitlines() if re.match(r"\s*\d+\s", ln)]
+    assert [ln.split()[2] for ln in body if "[race]" in ln] == ["cv_broadcast"], p.stdout

@@ -1,43 +1,65 @@
-"""`kernsim show --html`: the interleaving as a page, read back with the
-standard HTML parser: a column per thread, a row per event with the event
-in its thread's column, the failing thread and its last event marked, the
-failure at the foot, and every name escaped."""
+"""`kernsim show --html`: the timeline page, read back with the standard
+HTML parser: a lane per thread, a box per event in its thread's lane and in
+step order, its source line in its tooltip, an arrow from each wakeup to the
+thread it woke, the preemptions, the two racing events and the failing one
+marked, the filters, the failure at the foot, and every name escaped. (What
+it looks like is tests/python/test_timeline_screenshot.py's.)"""
 
 import html.parser
 import os
 
 import kernsim
-from kernsim import timeline
+from kernsim import sites, timeline
 
 
 class _Page(html.parser.HTMLParser):
     def __init__(self):
         super().__init__()
-        self.heads, self.rows, self.classes = [], [], []
+        self.lanes, self.events, self.links, self.filters = [], [], [], []
         self.failure = ""
-        self._cell = self._in = None
+        self._ev = self._lane = self._in = None
+        self.external = []  # anything the page would fetch
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = ""
-            self.classes.append((tag, a.get("class", "")))
+        for k in ("src", "href"):
+            if a.get(k) and not a[k].startswith("#"):
+                self.external.append(a[k])
+        cls = (a.get("class") or "").split()
+        if tag == "g" and "lanehead" in cls:
+            self._lane = {"t": int(a["data-t"]), "name": ""}
+            self.lanes.append(self._lane)
+        elif tag == "g" and "ev" in cls:
+            self._ev = {"i": int(a["data-i"]), "t": int(a["data-t"]),
+                        "step": int(a["data-step"]), "cls": cls, "title": "", "label": ""}
+            self.events.append(self._ev)
+        elif tag == "path" and "link" in cls:
+            self.links.append((cls[1], int(a["data-from"]), int(a["data-to"])))
+        elif tag == "input" and "thr" in cls:
+            self.filters.append(a["data-name"])
+        elif tag == "title" and self._ev is not None:
+            self._in = "title"
+        elif tag == "text" and self._lane is not None:
+            self._in = "lane"
+        elif tag == "text" and self._ev is not None and "step" not in cls:
+            self._in = "label"
         elif tag == "div" and a.get("class") == "failure":
             self._in = "failure"
 
     def handle_endtag(self, tag):
-        if tag in ("th", "td") and self._cell is not None:
-            (self.rows[-1] if self.rows else self.heads).append(self._cell)
-            self._cell = None
-        elif tag == "div":
+        if tag == "g":
+            self._ev = self._lane = None
+        if tag in ("title", "text", "div"):
             self._in = None
 
     def handle_data(self, data):
-        if self._cell is not None:
-            self._cell += data
-        if self._in == "failure":
+        if self._in == "title":
+            self._ev["title"] += data
+        elif self._in == "label":
+            self._ev["label"] += data
+        elif self._in == "lane":
+            self._lane["name"] += data
+        elif self._in == "failure":
             self.failure += data
 
 
@@ -47,30 +69,51 @@ def _parse(text):
     return p
 
 
-def test_show_html_is_the_interleaving(root, cli, tmp_path):
+def test_show_html_is_the_timeline(root, cli, tmp_path):
     repro = os.path.join(root, "scenarios", "regressions", "sample-no_done_check.repro.txtpb")
     out = tmp_path / "t.html"
     p = cli("show", repro, "--html", out)
     assert p.returncode == 0, p.stderr
     assert f"timeline written to {out}" in p.stdout
     page = _parse(out.read_text())
+    assert page.external == []  # self-contained
     got = kernsim.api.run_repro(kernsim.load_repro(repro), repro)
     names = {0: "<clock>"}  # the virtual clock's events have no thread
     for e in got.trace:
         names.setdefault(e["thread"], e["thread_name"])
     tids = sorted({e["thread"] for e in got.trace})
-    header, body = page.rows[0], page.rows[1:]
-    assert header[:2] == ["step", "time"]
-    assert header[2:] == [names[t] for t in tids]
-    assert len(body) == len(got.trace)
-    for row, e in zip(body, got.trace):
-        cells = row[2:]
-        assert int(row[0]) == e["step"]
-        filled = [i for i, c in enumerate(cells) if c]
-        assert filled == [tids.index(e["thread"])], (row, e)
+    assert [ln["t"] for ln in page.lanes] == tids
+    assert [ln["name"] for ln in page.lanes] == [names[t] for t in tids]
+    assert page.filters == [names[t] for t in tids]
+    assert [(v["t"], v["step"]) for v in page.events] == \
+        [(e["thread"], e["step"]) for e in got.trace]
+    for v, e in zip(page.events, got.trace):
+        if e["kind"].startswith("syscall"):  # a system call by what it is
+            assert v["label"].split("(")[0].split(" =")[0] in ("open", "mmap", "ioctl", "close")
+        else:
+            assert v["label"].startswith(e["kind"])
+    assert "ioctl(fd=0, SAMPLE_SUBMIT)" in [v["label"] for v in page.events]
+    # Source lines on hover: the driver's calls (the client's cv_wait too).
+    at = [v for v in page.events if "\nat sample.c:" in v["title"]]
+    assert len(at) > len(page.events) // 4
+    early, late = sites.racing(got.trace, got)
+    assert "at sample.c:" in page.events[late]["title"]
+    assert " in sample_" in page.events[late]["title"]
+    # An arrow from each wakeup to the thread it woke; none from a broadcast
+    # that woke nobody (the lost wakeup).
+    wakes = [(i, j) for kind, i, j in page.links if kind == "wakearrow"]
+    assert wakes == sites.wakeups(got.trace) and wakes
+    for i, j in wakes:
+        assert got.trace[i]["kind"] == "wake" and got.trace[j]["thread"] == got.trace[i]["a1"]
+    assert early not in [i for i, _ in wakes]
+    assert [(i, j) for kind, i, j in page.links if kind == "preempt"] == \
+        sites.preemptions(got.trace)
+    race = [v["i"] for v in page.events if "race" in v["cls"]]
+    assert race == [early, late]
+    assert got.trace[early]["kind"] == "cv_broadcast" and got.trace[late]["kind"] == "cv_wait"
+    assert [v["i"] for v in page.events if "failed" in v["cls"]] == [late]
     assert got.kind in page.failure and got.signature in page.failure
-    assert ("th", "failed") in page.classes
-    assert sum(1 for tag, c in page.classes if tag == "td" and "last" in c.split()) == 1
+    assert "the failure turns on:" in page.failure and "cv_wait at sample.c:" in page.failure
 
 
 def test_names_are_escaped():
@@ -80,8 +123,8 @@ def test_names_are_escaped():
     text = timeline.render(events, "t<i>tle", "w&hat", f)
     assert "<t&1>" not in text and "&lt;t&amp;1&gt;" in text
     page = _parse(text)
-    assert page.rows[0][2:] == ["<t&1>"]
-    assert page.rows[1][2] == "mutex_enter a<b"
+    assert [ln["name"] for ln in page.lanes] == ["<t&1>"]
+    assert page.events[0]["label"] == "mutex_enter a<b"
     assert "bad <thing>" in page.failure
 
 
@@ -91,6 +134,7 @@ def test_a_passing_run_says_so(root):
     assert f.kind == "pass"
     text = timeline.render(f.trace, "submit", "", f)
     assert "outcome: pass" in text and 'class="failure"' not in text
+    assert "race" not in {c for v in _parse(text).events for c in v["cls"]}
 
 
 def test_show_filters_by_thread_and_steps(root, cli):
