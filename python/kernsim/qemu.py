@@ -36,8 +36,9 @@ QEMU = "qemu-system-x86_64"
 # enters_kernel), in the same order per thread.
 SYSCALL_OPS = ("open", "close", "ioctl", "read", "write", "pread", "pwrite", "mmap",
                "munmap", "mprotect", "kill")
-# Results that are addresses or times: equal when both succeeded.
-ADDRESS_OPS = ("mmap", "gettime")
+# Results that are handles, addresses or times (a guest's file descriptors
+# start after the agent's own): equal when both succeeded.
+ADDRESS_OPS = {"mmap": "addr", "gettime": "time", "open": "fd"}
 OOPS = re.compile(r"(BUG: |Oops|general protection fault|Kernel panic|WARNING: CPU|"
                   r"kernsim: failure|kernel BUG at|unable to handle|INFO: task .* blocked)")
 
@@ -322,6 +323,12 @@ class RunResult:
     status: str = ""     # done, hang, module_load_failed, "" (never ended)
     ns: int = 0
     hung: list = dataclasses.field(default_factory=list)        # "thread call name"
+    died: list = dataclasses.field(default_factory=list)        # killed in the kernel (an oops)
+    kmsg: list = dataclasses.field(default_factory=list)        # the kernel's failure reports
+
+    @property
+    def failed(self):
+        return bool(self.status != "done" or self.failures or self.died or self.kmsg)
 
 
 @dataclasses.dataclass
@@ -359,6 +366,10 @@ def parse_agent(text):
             cur.modules.append(" ".join(f[2:]))
         elif tag == "HUNG" and cur:
             cur.hung.append(" ".join(f[2:]))
+        elif tag == "DIED" and cur:
+            cur.died.append(" ".join(f[2:]))
+        elif tag == "KMSG" and cur:
+            cur.kmsg.append(" ".join(f[2:]))
         elif tag == "END" and cur:
             cur.ns, cur.status = int(f[4]), f[5]
         elif tag == "BYE":
@@ -396,8 +407,7 @@ def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", pr
         cmd = [QEMU, "-accel", accel if accel == "kvm" else "tcg,thread=multi",
                "-m", "512", "-smp", str(smp),
                "-kernel", image.kernel, "-initrd", initrd,
-               "-append", "console=ttyS0 quiet panic=-1 oops=panic_on_warn=0 "
-                          "rdinit=/init mitigations=off nokaslr",
+               "-append", "console=ttyS0 quiet panic=-1 rdinit=/init mitigations=off",
                "-display", "none", "-no-reboot", "-nodefaults", "-monitor", "none",
                "-serial", f"file:{console}", "-serial", f"file:{agent}"]
         t0 = time.monotonic()
@@ -440,27 +450,360 @@ def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", pr
 
 # ---- the simulator's side ----
 
-def sim_run(prog, variant=None):
-    """One execution of the Program in the simulator (round robin):
-    (per-thread syscall results in order, the Failure record)."""
-    from . import api
+def _driver_name(name):
+    """A Program's driver as the guest names its module: a registered name,
+    or a module path's file name without its extension."""
+    base = os.path.basename(name)
+    return base.split(".", 1)[0] if "/" in name or "." in base else name
+
+
+def guest_program(prog):
+    """The Program as the guest runs it: drivers named by module name."""
+    p = pb.Program()
+    p.CopyFrom(prog)
+    for d in p.driver:
+        d.name = _driver_name(d.name)
+        if not d.variant:
+            d.variant = "none"
+    return p
+
+
+def _scenario_of(prog):
     from .scenario import Scenario
     p = pb.Program()
     p.CopyFrom(prog)
+
+    def qemu_program():
+        return p
+    return Scenario(qemu_program, p.driver[0].name if p.driver else "sample", program=True)
+
+
+def sim_run(prog):
+    """One execution of the Program in the simulator (round robin): the
+    per-thread system call results in order, and the Failure record."""
+    from . import api
+    variant = prog.driver[0].variant if prog.driver else "none"
+    f = api.run(_scenario_of(prog), variant=variant or "none")
+    per = {t.name: [] for t in prog.thread}
+    for e in f.trace:
+        g = e.get if isinstance(e, dict) else (lambda k, e=e: getattr(e, k))
+        if g("kind") == "syscall_exit" and g("thread_name") in per:
+            per[g("thread_name")].append(g("result"))
+    return per, f
+
+
+def guest_failures(prog, run):
+    """The guest run's failures as the simulator signs them: an expected
+    result not met (scenario:result:T:C:OP), a check that differed
+    (scenario:data_mismatch:T:C), and what the agent and kernel reported."""
+    out = []
+    names = [t.name for t in prog.thread]
+    got = {(r.thread, r.call): r.value for r in run.results}
+    for ti, t in enumerate(prog.thread):
+        for ci, c in enumerate(t.call):
+            if c.HasField("expect") and (ti, ci) in got and got[(ti, ci)] != c.expect:
+                out.append(f"scenario:result:{t.name}:{ci}:{c.op}")
+    for f in run.failures:
+        parts = f.split(" ", 3)
+        ti, ci, kind = int(parts[0]), int(parts[1]), parts[2]
+        tn = names[ti] if 0 <= ti < len(names) else "?"
+        out.append(f"scenario:{kind}:{tn}:{ci}" if kind in ("data_mismatch", "check_fault",
+                                                             "no_result") else f"agent:{f}")
+    out += [f"hang: {h}" for h in run.hung]
+    out += [f"died in the kernel: {d}" for d in run.died]
+    out += [f"kernel: {k}" for k in run.kmsg]
+    if run.status not in ("done", "hang"):
+        out.append(f"run ended: {run.status or 'never'}")
+    return out
+
+
+def _errname(v):
+    import errno as _e
+    if isinstance(v, int) and -4095 <= v < 0:
+        return "-" + _e.errorcode.get(-v, str(-v))
+    return str(v)
+
+
+@dataclasses.dataclass
+class Comparison:
+    """A sequential Program in the simulator and in the guest, call by call."""
+    rows: list            # (thread, op, sim, guest, same)
+    sim_failure: str      # the simulator's failure signature, "" when it passed
+    guest_failures: list
+    equal: bool
+    boot: BootResult = None
+
+    def text(self):
+        w = max([len(r[0]) for r in self.rows] + [6])
+        lines = [f"{'thread':<{w}}  {'call':<10} {'simulator':>14} {'guest':>14}"]
+        for t, op, a, b, same in self.rows:
+            lines.append(f"{t:<{w}}  {op:<10} {_errname(a):>14} {_errname(b):>14}"
+                         f"{'' if same else '   <-- differs'}")
+        lines.append(f"simulator: {self.sim_failure or 'passed'}")
+        lines.append(f"guest:     {'; '.join(self.guest_failures) or 'passed'}")
+        lines.append("EQUAL" if self.equal else "DIFFERENT")
+        return "\n".join(lines)
+
+
+def compare_run(prog, run, sim=None):
+    """Compares one guest run of a Program with the simulator's run."""
+    per, f = sim if sim is not None else sim_run(prog)
+    rows, equal = [], True
+    for ti, t in enumerate(prog.thread):
+        ops = [c.op for c in t.call]
+        guest = [(r.op, r.value) for r in sorted(run.results, key=lambda r: r.call)
+                 if r.thread == ti and r.op in SYSCALL_OPS]
+        simv = per.get(t.name, [])
+        sys_ops = [o for o in ops if o in SYSCALL_OPS]
+        for k in range(max(len(guest), len(simv))):
+            op = guest[k][0] if k < len(guest) else (sys_ops[k] if k < len(sys_ops) else "?")
+            a = simv[k] if k < len(simv) else None
+            b = guest[k][1] if k < len(guest) else None
+            if a is not None and b is not None and op in ADDRESS_OPS:
+                same = (a >= 0) == (b >= 0)
+                if same and a >= 0:
+                    a = b = ADDRESS_OPS[op]
+            else:
+                same = a == b
+            equal &= same
+            rows.append((t.name, op, a if a is not None else "-", b if b is not None else "-", same))
+    sim_fail = "" if f.kind == "pass" else f.signature
+    gf = guest_failures(prog, run)
+    sig_guest = [g for g in gf if g.startswith("scenario:")]
+    if sim_fail:
+        equal &= sim_fail in sig_guest or any(sim_fail.startswith(g) for g in sig_guest)
+    else:
+        equal &= not gf
+    return Comparison(rows, sim_fail, gf, equal)
+
+
+def compare(prog, image=None, progress=None, **boot_kw):
+    """Runs a sequential Program in the simulator and in the guest (one
+    boot) and compares them call by call."""
+    image = image or build(progress=progress)
+    gp = guest_program(prog)
+    b = boot(image, [(gp, 1)], progress=progress, **boot_kw)
+    if not b.runs:
+        raise QemuError("qemu: the agent ran nothing", _tail(b.console))
+    c = compare_run(prog, b.runs[0])
+    c.boot = b
+    return c
+
+
+def compare_many(progs, image=None, progress=None, **boot_kw):
+    """Several sequential Programs in one boot: a Comparison each."""
+    image = image or build(progress=progress)
+    b = boot(image, [(guest_program(p), 1) for p in progs], progress=progress, **boot_kw)
+    out = []
+    for i, p in enumerate(progs):
+        runs = [r for r in b.runs if r.program == i]
+        if not runs:
+            raise QemuError(f"qemu: the agent did not run Program {i}", _tail(b.console))
+        c = compare_run(p, runs[0])
+        c.boot = b
+        out.append(c)
+    return out
+
+
+# ---- concurrent Programs: real vCPUs beside the simulator ----
+
+@dataclasses.dataclass
+class StressReport:
+    iterations: int           # runs the guest made
+    failed: int               # of them, how many failed
+    first_failure: int        # 1-based iteration of the first, 0 when none
+    first_failure_seconds: float  # guest wall time from the first run's start to it
+    kinds: dict               # failure kind -> count
+    guest_seconds: float      # the runs' own wall time, summed
+    boot_seconds: float       # QEMU's wall time, boot included
+    accel: str
+    smp: int
+    sim_runs: int = 0         # the simulator's executions to its first failure
+    sim_seconds: float = 0.0
+    sim_failure: str = ""
+    examples: list = dataclasses.field(default_factory=list)
+
+    def text(self):
+        g = (f"iteration {self.first_failure} of {self.iterations} "
+             f"({self.first_failure_seconds:.3f} s of runs)" if self.first_failure
+             else f"none in {self.iterations} iterations")
+        s = (f"run {self.sim_runs} ({self.sim_seconds:.3f} s): {self.sim_failure}"
+             if self.sim_failure else f"none in {self.sim_runs} runs ({self.sim_seconds:.3f} s)")
+        lines = [f"guest ({self.accel}, {self.smp} vCPUs): {self.failed} of {self.iterations} "
+                 f"iterations failed; first failure: {g}; boot+runs {self.boot_seconds:.1f} s",
+                 f"simulator: first failure: {s}"]
+        for k, n in sorted(self.kinds.items()):
+            lines.append(f"  {n:5d}  {k}")
+        for e in self.examples[:5]:
+            lines.append(f"  e.g. {e}")
+        return "\n".join(lines)
+
+
+def _kind(g):
+    if g.startswith("hang"):
+        return "hang"
+    if g.startswith("died"):
+        return "oops (a thread died in the kernel)"
+    if g.startswith("kernel: kernsim:"):
+        return "backend: " + g.split("kernsim:", 1)[1].strip().split(" (")[0][:60]
+    if g.startswith("kernel:"):
+        return "kernel: " + g[8:][:60]
+    return g.split(":")[0] + ":" + (g.split(":")[1] if ":" in g else "")
+
+
+def stress(prog, iterations=20, smp=2, image=None, sim_runs=2000, strategy="pct",
+           hang_seconds=5, progress=None, **boot_kw):
+    """Runs a concurrent Program `iterations` times on `smp` vCPUs (one
+    boot; a hang ends it, the guest cannot go on) and the simulator's
+    search for the same bug, side by side."""
+    from . import api
+    image = image or build(progress=progress)
+    gp = guest_program(prog)
+    b = boot(image, [(gp, iterations)], smp=smp, hang_seconds=hang_seconds,
+             progress=progress, **boot_kw)
+    kinds, failed, first, first_s, examples, total = {}, 0, 0, 0.0, [], 0.0
+    for r in b.runs:
+        total += r.ns / 1e9
+        gf = guest_failures(prog, r)
+        if gf:
+            failed += 1
+            if not first:
+                first, first_s = r.iteration + 1, total
+            for g in gf:
+                kinds[_kind(g)] = kinds.get(_kind(g), 0) + 1
+            examples.append(f"iteration {r.iteration + 1}: {gf[0]}")
+    rep = StressReport(len(b.runs), failed, first, first_s, kinds, total, b.wall, b.accel, smp,
+                       examples=examples)
+    if sim_runs:
+        variant = prog.driver[0].variant if prog.driver else "none"
+        t0 = time.monotonic()
+        e = api.explore(_scenario_of(prog), strategy=strategy, runs=sim_runs,
+                        variant=variant or "none")
+        rep.sim_seconds = time.monotonic() - t0
+        rep.sim_runs = e.runs
+        if e.failure is not None:
+            rep.sim_failure = f"{e.failure.kind} {e.failure.signature}"
+    return rep
+
+
+# ---- what the command line names: a scenario, a repro or a Program ----
+
+def load_input(spec, variant=None, params=None):
+    """A Program from SCENARIO (path.py:name of a Program scenario), REPRO
+    (*.repro.txtpb of a Program) or PROGRAM (a Program in text format
+    *.txtpb, or binary *.pb)."""
+    from google.protobuf import text_format
+    from . import api
+    from . import repro as repro_io
+    from .scenario import resolve
+    path = spec.split(":", 1)[0]
+    if path.endswith(".py"):
+        scn = resolve(spec)
+        if not scn.program:
+            raise KernsimError(f"qemu: {spec} is a Python scenario; the guest runs Programs only "
+                               "(a @kernsim.program_scenario)")
+        return api._program_of(scn, variant or "none", params or {})
+    if not os.path.isfile(spec):
+        raise KernsimError(f"qemu: {spec} does not exist")
+    if spec.endswith(".repro.txtpb"):
+        r = repro_io.load(spec)
+        if not repro_io.is_program(r):
+            raise KernsimError(f"qemu: {spec} is a repro of a Python scenario; the guest runs "
+                               "Programs only")
+        p = pb.Program()
+        p.CopyFrom(r.program)
+    else:
+        p = pb.Program()
+        data = open(spec, "rb").read()
+        try:
+            if spec.endswith(".pb"):
+                p.ParseFromString(data)
+            else:
+                text_format.Parse(data.decode(), p)
+        except Exception as e:  # noqa: BLE001 - a malformed file, named
+            raise KernsimError(f"qemu: {spec} is not a Program: {e}") from e
     if variant is not None:
         for d in p.driver:
             d.variant = variant
-    scn = Scenario(name="qemu_compare", fn=lambda: p, driver=p.driver[0].name if p.driver else "",
-                   program=True)
-    f = api.run(scn)
-    names = [t.name for t in p.thread]
-    per = {n: [] for n in names}
-    for e in f.trace:
-        kind = e["kind"] if isinstance(e, dict) else e.kind
-        if kind != "syscall_exit":
-            continue
-        tn = e["thread_name"] if isinstance(e, dict) else e.thread_name
-        res = e["result"] if isinstance(e, dict) else e.result
-        if tn in per:
-            per[tn].append(res)
-    return per, f
+    if not p.thread:
+        raise KernsimError(f"qemu: {spec}: the Program has no threads")
+    return p
+
+
+def is_concurrent(prog):
+    return sum(1 for t in prog.thread if len(t.call)) > 1
+
+
+# ---- `kernsim qemu` ----
+
+def add_parser(sub):
+    q = sub.add_parser(
+        "qemu", help="run a Program on a real Linux kernel under QEMU, beside the simulator",
+        description="Builds the Program's drivers as Linux modules (the same source, through "
+        "the Linux backend of the illumos personality) with the guest agent and an initramfs, "
+        "cached by content; boots Debian's kernel under QEMU and runs the Program there. A "
+        "sequential Program (one thread) is compared call by call with the simulator's run; a "
+        "concurrent one is run --iterations times on --smp vCPUs and its failures counted "
+        "beside the simulator's search for the same bug. Exit status 0 when equal (or no "
+        "failure), 1 when different (or a failure was found), 2 for an error (a boot that "
+        "fails, a module that does not load, a guest that hangs, with the serial log's tail).")
+    q.add_argument("input", nargs="?", metavar="SCENARIO|REPRO|PROGRAM",
+                   help="x.py:name (a Program scenario), *.repro.txtpb, or a Program "
+                   "(*.txtpb text, *.pb binary)")
+    q.add_argument("--variant", help="the driver's bug variant (default: the input's)")
+    q.add_argument("--mode", choices=("auto", "compare", "stress"), default="auto",
+                   help="compare (sequential) or stress (concurrent); auto: by thread count")
+    q.add_argument("--iterations", type=int, default=20, help="stress: guest runs (default 20)")
+    q.add_argument("--smp", type=int, default=0, help="vCPUs (default 1 compare, 2 stress)")
+    q.add_argument("--sim-runs", type=int, default=2000,
+                   help="stress: the simulator's executions (PCT) to find the bug")
+    q.add_argument("--hang-seconds", type=int, default=0,
+                   help="a run still going after this long is a hang (default 20 compare, "
+                   "5 stress)")
+    q.add_argument("--timeout", type=float, default=0, help="QEMU's wall-time limit, seconds")
+    q.add_argument("--accel", choices=("auto", "tcg", "kvm"), default="auto",
+                   help="auto: KVM only when a probe boot works under it (else TCG)")
+    q.add_argument("--build-only", action="store_true",
+                   help="build (or find in the cache) the modules and initramfs, then stop")
+    q.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _say(msg):
+    import sys
+    print(f"qemu: {msg}", file=sys.stderr, flush=True)
+
+
+def cmd(a):
+    import json
+    import sys
+    if a.build_only:
+        img = build(progress=_say)
+        print(json.dumps({"dir": img.dir, "key": img.key, "built": img.built,
+                          "seconds": round(img.seconds, 2)}))
+        return 0
+    if not a.input:
+        raise KernsimError("qemu: name a SCENARIO, REPRO or PROGRAM (or --build-only)")
+    prog = load_input(a.input, a.variant)
+    mode = a.mode if a.mode != "auto" else ("stress" if is_concurrent(prog) else "compare")
+    kw = {"accel": a.accel}
+    if a.timeout:
+        kw["timeout"] = a.timeout
+    if mode == "compare":
+        c = compare(prog, progress=_say, smp=a.smp or 1, hang_seconds=a.hang_seconds or 20, **kw)
+        if a.json:
+            print(json.dumps({"equal": c.equal, "sim_failure": c.sim_failure,
+                              "guest_failures": c.guest_failures, "accel": c.boot.accel,
+                              "boot_seconds": round(c.boot.wall, 2),
+                              "rows": [[str(x) for x in r] for r in c.rows]}))
+        else:
+            print(c.text())
+            print(f"(guest: {c.boot.accel}, {c.boot.smp} vCPU, {c.boot.wall:.1f} s)")
+        return 0 if c.equal else 1
+    rep = stress(prog, iterations=a.iterations, smp=a.smp or 2, sim_runs=a.sim_runs,
+                 hang_seconds=a.hang_seconds or 5, progress=_say, **kw)
+    if a.json:
+        print(json.dumps(dataclasses.asdict(rep)))
+    else:
+        print(rep.text())
+    sys.stdout.flush()
+    return 1 if rep.failed or rep.sim_failure else 0

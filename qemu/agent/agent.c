@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -36,6 +37,7 @@
 
 static FILE *chan;
 static int hang_seconds = 20;
+static int kmsg = -1;	/* /dev/kmsg, read from where the last run ended */
 
 static void say(const char *fmt, ...)
 {
@@ -403,6 +405,39 @@ static void remove_file(const Kernsim__ProgFile *f)
 
 static void on_signal(int sig) { (void)sig; }
 
+/* The kernel's reports of a failure since the last call, each as a
+ * "KSA KMSG" line of the run that caused it: oopses, BUGs, warnings, hung
+ * tasks, and the backend's own "kernsim: failure" findings. */
+static void drain_kmsg(void)
+{
+	static const char *const pats[] = { "BUG:", "Oops", "general protection",
+		"kernsim:", "WARNING:", "INFO: task", "Kernel panic", "unable to handle",
+		"Call Trace", NULL };
+	char rec[2048];
+	ssize_t n;
+	int i;
+
+	if (kmsg < 0)
+		return;
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *msg, *nl;
+
+		if (n <= 0)
+			continue;	/* EPIPE: records were overwritten; go on */
+		rec[n] = 0;
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		if ((nl = strchr(msg, '\n')) != NULL)
+			*nl = 0;
+		for (i = 0; pats[i]; i++) {
+			if (strstr(msg, pats[i])) {
+				say("KSA KMSG %s", msg);
+				break;
+			}
+		}
+	}
+}
+
 /* Returns 0, or 1 when the run hung (threads still in the kernel: the
  * guest cannot go on). */
 static int run_program(const Kernsim__Program *p, int pi, int it)
@@ -474,12 +509,18 @@ static int run_program(const Kernsim__Program *p, int pi, int it)
 				say("KSA NOTE sysrq failed");
 			close(fd);
 		}
+		sleep(1);
+		drain_kmsg();
 		say("KSA END %d %d %" PRIu64 " hang", pi, it, now_ns() - t0);
 		return 1;
 	}
 	/* as at process exit: what the threads left open is closed */
+	for (k = 0; k < r->nthreads; k++)
+		if (!r->th[k].done)
+			say("KSA DIED %d %d %s", k, r->th[k].call, r->th[k].t->name);
 	for (k = 0; k < r->nfds; k++)
 		close(r->fds[k]);
+	drain_kmsg();
 	say("KSA END %d %d %" PRIu64 " done", pi, it, now_ns() - t0);
 	for (i = p->n_driver; i-- > 0;) {
 		e = unload_module(p->driver[i]->name);
@@ -487,6 +528,7 @@ static int run_program(const Kernsim__Program *p, int pi, int it)
 	}
 	for (i = 0; i < p->n_file; i++)
 		remove_file(p->file[i]);
+	drain_kmsg();	/* what the unload said belongs to this run */
 	for (k = 0; k < r->nthreads; k++)
 		free(r->th[k].results);
 	free(r);
@@ -537,6 +579,9 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
 	say("KSA HELLO 1");
 	list = fopen("/programs/list", "r");
 	if (list == NULL) {

@@ -224,7 +224,11 @@ void ks_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &ap;
-	printk(KERN_NOTICE "ks_" KS_LX_DRIVER_NAME ": %pV\n", &vaf);
+	/* a warning or worse reaches the console under `quiet` */
+	if (level >= 2)
+		printk(KERN_ERR "ks_" KS_LX_DRIVER_NAME ": %pV\n", &vaf);
+	else
+		printk(KERN_NOTICE "ks_" KS_LX_DRIVER_NAME ": %pV\n", &vaf);
 	va_end(ap);
 }
 
