@@ -354,27 +354,37 @@ def parse_agent(text):
         if not line.startswith("KSA "):
             continue
         f = line.split(" ")
-        tag = f[1]
-        if tag == "BEGIN":
-            cur = RunResult(int(f[2]), int(f[3]))
-            runs.append(cur)
-        elif tag == "R" and cur:
-            cur.results.append(CallResult(int(f[2]), int(f[3]), f[4], int(f[5])))
-        elif tag == "FAIL" and cur:
-            cur.failures.append(" ".join(f[2:]))
-        elif tag == "MODULE" and cur:
-            cur.modules.append(" ".join(f[2:]))
-        elif tag == "HUNG" and cur:
-            cur.hung.append(" ".join(f[2:]))
-        elif tag == "DIED" and cur:
-            cur.died.append(" ".join(f[2:]))
-        elif tag == "KMSG" and cur:
-            cur.kmsg.append(" ".join(f[2:]))
-        elif tag == "END" and cur:
-            cur.ns, cur.status = int(f[4]), f[5]
-        elif tag == "BYE":
-            bye = f[2]
+        try:
+            cur, bye = _agent_line(f, runs, cur, bye)
+        except (ValueError, IndexError):
+            if cur:  # a torn line: the run's result is in doubt, say so
+                cur.failures.append(f"-1 -1 torn_line {line[:80]}")
     return runs, bye
+
+
+def _agent_line(f, runs, cur, bye):
+    """One line of the results channel (qemu/agent/README)."""
+    tag = f[1]
+    if tag == "BEGIN":
+        cur = RunResult(int(f[2]), int(f[3]))
+        runs.append(cur)
+    elif tag == "R" and cur:
+        cur.results.append(CallResult(int(f[2]), int(f[3]), f[4], int(f[5])))
+    elif tag == "FAIL" and cur:
+        cur.failures.append(" ".join(f[2:]))
+    elif tag == "MODULE" and cur:
+        cur.modules.append(" ".join(f[2:]))
+    elif tag == "HUNG" and cur:
+        cur.hung.append(" ".join(f[2:]))
+    elif tag == "DIED" and cur:
+        cur.died.append(" ".join(f[2:]))
+    elif tag == "KMSG" and cur:
+        cur.kmsg.append(" ".join(f[2:]))
+    elif tag == "END" and cur:
+        cur.ns, cur.status = int(f[4]), f[5]
+    elif tag == "BYE":
+        bye = f[2]
+    return cur, bye
 
 
 def _tail(text, n=25):

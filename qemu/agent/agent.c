@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -43,11 +44,13 @@ static void say(const char *fmt, ...)
 {
 	va_list ap;
 
+	flockfile(chan);	/* one line at a time, whichever thread says it */
 	va_start(ap, fmt);
 	vfprintf(chan, fmt, ap);
 	va_end(ap);
 	fputc('\n', chan);
 	fflush(chan);
+	funlockfile(chan);
 }
 
 static uint64_t now_ns(void)
@@ -412,7 +415,7 @@ static void drain_kmsg(void)
 {
 	static const char *const pats[] = { "BUG:", "Oops", "general protection",
 		"kernsim:", "WARNING:", "INFO: task", "Kernel panic", "unable to handle",
-		"Call Trace", NULL };
+		NULL };
 	char rec[2048];
 	ssize_t n;
 	int i;
@@ -607,5 +610,11 @@ int main(int argc, char **argv)
 		pi++;
 	}
 	say("KSA BYE %s", stop ? "hang" : "ok");
+	/*
+	 * Power off from here: after a hang, threads asleep in the kernel keep
+	 * this process from ever being reaped, so init would wait forever.
+	 */
+	sync();
+	reboot(RB_POWER_OFF);
 	return 0;
 }
