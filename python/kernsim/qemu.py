@@ -212,6 +212,18 @@ class _Cpio:
         return self.buf.getvalue()
 
 
+def cached_image(drivers=DRIVERS):
+    """The image of these inputs when the cache has it (the build made it:
+    CMake's qemu_image target), else None; builds nothing."""
+    drivers = tuple(drivers)
+    key = image_key(drivers)
+    out = os.path.join(cache_dir(), key)
+    if not os.path.exists(os.path.join(out, "base.cpio")):
+        return None
+    return Image(out, key, kernel_paths()["VMLINUZ"], os.path.join(out, "base.cpio"), drivers,
+                 False, 0.0)
+
+
 def build(drivers=DRIVERS, force=False, progress=None):
     """Builds the driver modules, the agent and the base initramfs into the
     cache (keyed by the content of every input), or finds them there."""
@@ -219,12 +231,12 @@ def build(drivers=DRIVERS, force=False, progress=None):
     if why:
         raise QemuError("qemu: " + why)
     drivers = tuple(drivers)
+    found = cached_image(drivers)
+    if found is not None and not force:
+        return found
     key = image_key(drivers)
     out = os.path.join(cache_dir(), key)
-    initrd = os.path.join(out, "base.cpio")
     kp = kernel_paths()
-    if os.path.exists(initrd) and not force:
-        return Image(out, key, kp["VMLINUZ"], initrd, drivers, False, 0.0)
     t0 = time.monotonic()
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -246,7 +258,6 @@ def build(drivers=DRIVERS, force=False, progress=None):
         c.dir(d)
     with open(BUSYBOX, "rb") as f:
         c.file("bin/busybox", f.read(), 0o755)
-    c.file("bin/sh", b"", 0o755)  # replaced below by a link-less copy is not needed: init uses $B
     c.file("init", INIT.encode(), 0o755)
     with open(os.path.join(tmp, "agent.bin"), "rb") as f:
         c.file("agent", f.read(), 0o755)
@@ -256,7 +267,13 @@ def build(drivers=DRIVERS, force=False, progress=None):
         f.write(c.bytes())
     shutil.rmtree(out, ignore_errors=True)
     os.rename(tmp, out)
-    return Image(out, key, kp["VMLINUZ"], initrd, drivers, True, time.monotonic() - t0)
+    # older images of this tree: their inputs changed, nobody boots them
+    for old in os.listdir(cache_dir()):
+        full = os.path.join(cache_dir(), old)
+        if old != key and os.path.isdir(full) and re.fullmatch(r"[0-9a-f]{16}(\.tmp)?", old):
+            shutil.rmtree(full, ignore_errors=True)
+    return Image(out, key, kp["VMLINUZ"], os.path.join(out, "base.cpio"), drivers, True,
+                 time.monotonic() - t0)
 
 
 # ---- booting ----
