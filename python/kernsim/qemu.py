@@ -805,8 +805,10 @@ def cmd(a):
     import sys
     if a.build_only:
         img = build(progress=_say)
+        # the KVM probe too (its verdict is cached), so a test only boots
+        accel = "kvm" if _kvm_works() else "tcg"
         print(json.dumps({"dir": img.dir, "key": img.key, "built": img.built,
-                          "seconds": round(img.seconds, 2)}))
+                          "seconds": round(img.seconds, 2), "accel": accel}))
         return 0
     if not a.input:
         raise KernsimError("qemu: name a SCENARIO, REPRO or PROGRAM (or --build-only)")
