@@ -141,6 +141,9 @@ def image_key(drivers=DRIVERS):
     st = os.stat(BUSYBOX)
     h.update(f"busybox={st.st_size}:{int(st.st_mtime)}\n".encode())
     r = root()
+    # this module too: it writes the init script and the initramfs
+    with open(os.path.abspath(__file__), "rb") as fh:
+        h.update(b"qemu.py\0" + hashlib.sha256(fh.read()).digest())
     for f in _inputs(drivers):
         h.update(os.path.relpath(f, r).encode() + b"\0")
         with open(f, "rb") as fh:
@@ -408,6 +411,27 @@ def _tail(text, n=25):
     return "\n".join(text.rstrip().splitlines()[-n:])
 
 
+def _wait(p, deadline, agent_log, n_iters, progress):
+    """Waits for QEMU to exit by itself (True: it outlived the deadline and
+    was killed), telling `progress` how many runs the agent has ended."""
+    said = -1
+    while p.poll() is None:
+        if time.monotonic() >= deadline:
+            p.kill()
+            return True
+        if progress:
+            try:
+                with open(agent_log, errors="replace") as f:
+                    ended = f.read().count("KSA END")
+            except OSError:
+                ended = 0
+            if ended != said:
+                said = ended
+                progress(f"runs ended: {ended}/{n_iters}")
+        time.sleep(0.25)
+    return False
+
+
 def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", progress=None):
     """Boots the image once and runs each (Program, iterations) in order.
     Raises QemuError when the guest never reaches the agent, a module does
@@ -431,7 +455,7 @@ def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", pr
             f.write(base.read())
             f.write(c.bytes())
         console, agent = os.path.join(td, "console.log"), os.path.join(td, "agent.log")
-        cmd = [QEMU, "-accel", accel if accel == "kvm" else "tcg,thread=multi",
+        cmd = [QEMU, "-accel", accel if accel == "kvm" else "tcg,thread=multi", "-cpu", "max",
                "-m", "512", "-smp", str(smp),
                "-kernel", image.kernel, "-initrd", initrd,
                "-append", "console=ttyS0 quiet panic=-1 rdinit=/init mitigations=off",
@@ -443,15 +467,11 @@ def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", pr
             progress(f"booting ({accel}, {smp} vCPU{'s' if smp > 1 else ''})")
         timed_out = False
         try:
-            qout = p.communicate(timeout=timeout)[0].decode(errors="replace")
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            p.kill()
-            qout = p.communicate()[0].decode(errors="replace")
+            timed_out = _wait(p, t0 + timeout, agent, n_iters, progress)
         finally:
             if p.poll() is None:
                 p.kill()
-                p.wait()
+            qout = p.communicate()[0].decode(errors="replace")
         wall = time.monotonic() - t0
         con = open(console, errors="replace").read() if os.path.exists(console) else ""
         ag = open(agent, errors="replace").read() if os.path.exists(agent) else ""
@@ -568,7 +588,8 @@ class Comparison:
                          f"{'' if same else '   <-- differs'}")
         lines.append(f"simulator: {self.sim_failure or 'passed'}")
         lines.append(f"guest:     {'; '.join(self.guest_failures) or 'passed'}")
-        lines.append("EQUAL" if self.equal else "DIFFERENT")
+        lines.append(("EQUAL" if not self.sim_failure else "EQUAL (both failed alike)")
+                     if self.equal else "DIFFERENT")
         return "\n".join(lines)
 
 
@@ -594,14 +615,40 @@ def compare_run(prog, run, sim=None):
                 same = a == b
             equal &= same
             rows.append((t.name, op, a if a is not None else "-", b if b is not None else "-", same))
-    sim_fail = "" if f.kind == "pass" else f.signature
+    sim_fail = "" if f.kind == "pass" else f"{f.kind} {f.signature}"
     gf = guest_failures(prog, run)
     sig_guest = [g for g in gf if g.startswith("scenario:")]
-    if sim_fail:
-        equal &= sim_fail in sig_guest or any(sim_fail.startswith(g) for g in sig_guest)
-    else:
+    if f.kind == "pass":
         equal &= not gf
+    elif f.kind == "scenario":
+        equal &= f.signature in sig_guest or any(f.signature.startswith(g) for g in sig_guest)
+    else:
+        equal &= guest_kind(run) in SAME_KIND.get(f.kind, (f.kind,))
     return Comparison(rows, sim_fail, gf, equal)
+
+
+# The simulator's failure kinds, and the guest's verdicts that are the same
+# failure seen by a real kernel (guest_kind).
+SAME_KIND = {"stuck": ("hang",), "hang": ("hang",), "fault": ("fault",),
+             "memory": ("memory", "fault"), "panic": ("panic", "fault")}
+
+
+def guest_kind(run):
+    """A failed guest run's kind, in the simulator's words: hang (threads
+    still asleep at the limit), memory (the backend saw a use after free),
+    panic, fault (an oops: a thread died in the kernel), scenario, or ""."""
+    text = " ".join(run.kmsg)
+    if run.hung:
+        return "hang"
+    if "kernsim: failure: memory" in text:
+        return "memory"
+    if "Kernel panic" in text:
+        return "panic"
+    if run.died or "Oops" in text or "BUG:" in text:
+        return "fault"
+    if run.failures:
+        return "scenario"
+    return ""
 
 
 def compare(prog, image=None, progress=None, **boot_kw):

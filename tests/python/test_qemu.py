@@ -32,11 +32,22 @@ def _no_qemu_left():
 
 @needs_qemu
 def test_sequential_programs_give_the_simulators_results():
-    progs = [qemu.load_input(SEQ + ":sample_sequence"), qemu.load_input(SEQ + ":lofi_sequence")]
+    """One boot, three Programs: the sample's and lofi's sequential cases
+    equal call by call, then a driver fault seen alike."""
+    progs = [qemu.load_input(SEQ + ":sample_sequence"), qemu.load_input(SEQ + ":lofi_sequence"),
+             # last: an oops taints the kernel
+             qemu.load_input(SEQ + ":sample_sequence", variant="stats_no_copyout")]
     cs = qemu.compare_many(progs, image=_image)
-    for c in cs:
+    for c in cs[:2]:
         assert c.equal, c.text()
         assert c.sim_failure == "" and c.guest_failures == []
+    # a driver storing through a user pointer: the simulator's fault, the
+    # guest's oops (SMAP), the same verdict
+    oops = cs[2]
+    assert oops.equal, oops.text()
+    assert oops.sim_failure.startswith("fault")
+    assert any(g.startswith("died in the kernel") for g in oops.guest_failures), oops.text()
+    assert any("Oops" in g or "BUG" in g for g in oops.guest_failures), oops.text()
     lofi = cs[1]
     # the comparison covered every system call: map (1), data (512) and the errors
     assert ("admin", "ioctl", 1, 1, True) in lofi.rows
