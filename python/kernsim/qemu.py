@@ -299,7 +299,9 @@ def _kvm_works():
         kp = kernel_paths()
         with tempfile.TemporaryDirectory() as td:
             c = _Cpio()
-            c.file("bin/busybox", open(BUSYBOX, "rb").read(), 0o755)
+            c.dir("bin")
+            with open(BUSYBOX, "rb") as f:
+                c.file("bin/busybox", f.read(), 0o755)
             c.file("init", b"#!/bin/busybox sh\necho KVM-PROBE-OK\n/bin/busybox poweroff -f\n",
                    0o755)
             rd = os.path.join(td, "probe.cpio")
@@ -687,7 +689,7 @@ class StressReport:
     failed: int               # of them, how many failed
     first_failure: int        # 1-based iteration of the first, 0 when none
     first_failure_seconds: float  # guest wall time from the first run's start to it
-    kinds: dict               # failure kind -> count
+    kinds: dict               # failure kind -> iterations that showed it
     guest_seconds: float      # the runs' own wall time, summed
     boot_seconds: float       # QEMU's wall time, boot included
     accel: str
@@ -743,8 +745,8 @@ def stress(prog, iterations=20, smp=2, image=None, sim_runs=2000, strategy="pct"
             failed += 1
             if not first:
                 first, first_s = r.iteration + 1, total
-            for g in gf:
-                kinds[_kind(g)] = kinds.get(_kind(g), 0) + 1
+            for k in {_kind(g) for g in gf}:  # iterations of each kind
+                kinds[k] = kinds.get(k, 0) + 1
             examples.append(f"iteration {r.iteration + 1}: {gf[0]}")
     rep = StressReport(len(b.runs), failed, first, first_s, kinds, total, b.wall, b.accel, smp,
                        examples=examples)
