@@ -434,11 +434,15 @@ def _wait(p, deadline, agent_log, n_iters, progress):
     return False
 
 
-def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", progress=None):
+def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", progress=None,
+         partial_ok=False):
     """Boots the image once and runs each (Program, iterations) in order.
     Raises QemuError when the guest never reaches the agent, a module does
-    not load, or QEMU outlives `timeout` seconds; a hang or an oops during
-    a Program is reported in the result (BootResult.runs, .oopses)."""
+    not load, or QEMU outlives `timeout` seconds or stops (a panic) before
+    the agent is done; a hang or an oops during a Program is reported in
+    the result (BootResult.runs, .oopses). partial_ok (stress): a guest
+    that died or stalled after runs began is the last run's failure
+    (status "panic" or "timeout"), not an error."""
     if accel == "auto":
         accel = "kvm" if _kvm_works() else "tcg"
     n_iters = sum(int(it) for _, it in programs)
@@ -489,11 +493,17 @@ def boot(image, programs, smp=1, timeout=None, hang_seconds=20, accel="auto", pr
         if r.status == "module_load_failed":
             raise QemuError(f"qemu: a driver module did not load in Program {r.program}: "
                             f"{'; '.join(r.modules)}", _tail(con))
-    if timed_out and bye is None and not any(r.status == "hang" for r in runs):
-        raise QemuError(f"qemu: the guest hung: no result within {timeout} s "
-                        f"({len(runs)} of {n_iters} runs began)", _tail(con))
-    if bye is None and not timed_out and not any(r.status == "hang" for r in runs):
-        raise QemuError("qemu: the guest stopped before the agent finished (a panic?)", _tail(con))
+    ended_by_hang = any(r.status == "hang" for r in runs)
+    if bye is None and not ended_by_hang:
+        what = (f"the guest hung: no result within {timeout} s" if timed_out else
+                "the guest stopped before the agent finished (a panic?)")
+        if not (partial_ok and runs):
+            raise QemuError(f"qemu: {what} ({len(runs)} of {n_iters} runs began)", _tail(con))
+        # stress: the run the guest died in is a failure of that run
+        last = runs[-1]
+        if not last.status:
+            last.status = "timeout" if timed_out else "panic"
+            last.kmsg += [ln.strip() for ln in oopses[-3:]]
     return BootResult(runs, con, oopses, accel, smp, wall, bye == "ok")
 
 
@@ -561,7 +571,9 @@ def guest_failures(prog, run):
     out += [f"hang: {h}" for h in run.hung]
     out += [f"died in the kernel: {d}" for d in run.died]
     out += [f"kernel: {k}" for k in run.kmsg]
-    if run.status not in ("done", "hang"):
+    if run.status == "panic":
+        out.append("kernel panic: the guest stopped during this run")
+    elif run.status not in ("done", "hang"):
         out.append(f"run ended: {run.status or 'never'}")
     return out
 
@@ -718,6 +730,8 @@ class StressReport:
 def _kind(g):
     if g.startswith("hang"):
         return "hang"
+    if g.startswith("kernel panic"):
+        return "panic"
     if g.startswith("died"):
         return "oops (a thread died in the kernel)"
     if g.startswith("kernel: kernsim:"):
@@ -736,7 +750,7 @@ def stress(prog, iterations=20, smp=2, image=None, sim_runs=2000, strategy="pct"
     image = image or build(progress=progress)
     gp = guest_program(prog)
     b = boot(image, [(gp, iterations)], smp=smp, hang_seconds=hang_seconds,
-             progress=progress, **boot_kw)
+             progress=progress, partial_ok=True, **boot_kw)
     kinds, failed, first, first_s, examples, total = {}, 0, 0, 0.0, [], 0.0
     for r in b.runs:
         total += r.ns / 1e9
