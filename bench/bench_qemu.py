@@ -20,8 +20,11 @@ from kernsim import qemu
 ROOT = os.environ.get("KERNSIM_ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEQ = os.path.join(ROOT, "qemu", "scenarios", "sequential.py")
 RACES = [("sample", "scenarios/sample/handshake.py:submit_program", "no_done_check"),
-         ("lofi", "scenarios/lofi/lofi.py:forced_unmap_program", "unmap_no_wait"),
-         ("lofi", "scenarios/lofi/lofi.py:forced_unmap_program", "free_before_drain")]
+         ("lofi", "qemu/scenarios/races.py:lofi_unmap_during_io", "unmap_no_wait"),
+         ("lofi", "qemu/scenarios/races.py:lofi_unmap_during_io", "late_iocount"),
+         ("lofi", "qemu/scenarios/races.py:lofi_unmap_during_io", "free_before_drain"),
+         ("lofi", "qemu/scenarios/races.py:lofi_unmap_during_io", "none"),
+         ("lofi", "scenarios/lofi/lofi.py:forced_unmap_program", "unmap_no_wait")]
 
 
 def main():
