@@ -160,6 +160,8 @@ void ddi_soft_state_fini(void **state_p)
 		if (ss->ss_items[i] != NULL)
 			kmem_free(ss->ss_items[i], ss->ss_size);
 	mutex_destroy(&ss->ss_lock);
+	kmem_free(ss->ss_items, ss->ss_n * sizeof (void *));
+	kmem_free(ss, sizeof (*ss));
 	*state_p = NULL;
 }
 
