@@ -518,6 +518,10 @@ def _driver_name(name):
 
 def guest_program(prog):
     """The Program as the guest runs it: drivers named by module name."""
+    for pr in prog.proc:
+        if pr.model not in ("", "lp64"):
+            raise KernsimError(f"qemu: process {pr.name} is {pr.model}: the guest agent runs "
+                               "LP64 processes only")
     p = pb.Program()
     p.CopyFrom(prog)
     for d in p.driver:
