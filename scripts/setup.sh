@@ -13,7 +13,12 @@ PKGS=(build-essential cmake git
       python3-hypothesis              # the parser fuzz tests (tests/python/test_parsers_fuzz.py)
       python3-rich                    # progress (rate, ETA) on long commands, colour in `show`
       chromium python3-pil            # the timeline page's screenshot test (tests/python/test_timeline_screenshot.py)
-      clang libclang-rt-14-dev)       # libFuzzer/ASan entry points (fuzz/, optional)
+      clang libclang-rt-14-dev        # libFuzzer/ASan entry points (fuzz/, optional)
+      # The full-system check (qemu/, `kernsim qemu`): a real kernel to boot,
+      # its headers to build the drivers against, the guest's userland, and
+      # protobuf-c for the guest agent that reads Programs.
+      qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio
+      libprotobuf-c-dev protobuf-c-compiler)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -26,6 +31,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
   $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The guest kernel and its headers' build directory, named explicitly
+# (`uname -r` is the host's kernel, not the one the guest boots).
+if kpaths=$(bash qemu/kernel_paths.sh 2>/dev/null); then
+  echo "kernsim setup: guest kernel $(echo "$kpaths" | sed -n 's/^KVER=//p'), headers $(echo "$kpaths" | sed -n 's/^KBUILD=//p')"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo > build.log 2>&1 || { cat build.log; exit 1; }

@@ -25,6 +25,7 @@ from . import build_driver
 from . import ci_cli as ci_mod
 from . import fuzz_cli
 from . import kernsim_pb2 as pb
+from . import qemu as qemu_mod
 from . import repro as repro_io
 from . import progress as progress_mod
 from . import show as show_mod
@@ -194,6 +195,7 @@ def _build_parser():
     mf.add_argument("--undo", action="store_true", help="clear the mark instead")
     fuzz_cli.add_parser(sub, None)
     ci_mod.add_parser(sub)
+    qemu_mod.add_parser(sub)
     return p
 
 
@@ -759,7 +761,7 @@ COMMANDS = {"explore": cmd_explore, "mark-fixed": cmd_mark_fixed,
             "rerecord": cmd_rerecord,
             "drivers": cmd_drivers, "build-driver": cmd_build_driver,
             "fuzz": lambda a: fuzz_cli.cmd(a),
-            "minimize": cmd_minimize}
+            "minimize": cmd_minimize, "qemu": lambda a: qemu_mod.cmd(a)}
 
 
 def _one_line(msg):

@@ -1,0 +1,271 @@
+/*
+ * The illumos DDI of the Linux backend, compiled like a driver (illumos
+ * headers only): soft state, dev_info and minor nodes, properties, user
+ * copies, credentials, kstats, module linkage. What needs Linux goes
+ * through ../ks_lx.h.
+ */
+#include <string.h>
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <sys/stat.h>
+#include <sys/conf.h>
+#include <sys/devops.h>
+#include <sys/modctl.h>
+#include <sys/cred.h>
+#include <sys/file.h>
+#include <sys/kmem.h>
+#include <sys/ksynch.h>
+#include <sys/mutex.h>
+#include <sys/kstat.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/kernsim.h>
+
+#include "ks_lx.h"
+#include "il_impl.h"
+
+/* ---- dev_info: one instance (0) of the one driver in this module ---- */
+
+struct dev_info il_dip;
+
+int ddi_get_instance(dev_info_t *dip) { return dip->di_instance; }
+void *ddi_get_driver_private(dev_info_t *dip) { return dip->di_private; }
+void ddi_set_driver_private(dev_info_t *dip, void *data) { dip->di_private = data; }
+const char *ddi_driver_name(dev_info_t *dip) { return KS_LX_DRIVER_NAME; }
+major_t ddi_driver_major(dev_info_t *dip) { return dip->di_major; }
+
+int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type, minor_t minor,
+    const char *node_type, int flag)
+{
+	if (name == NULL || (spec_type != S_IFCHR && spec_type != S_IFBLK))
+		return (DDI_FAILURE);
+	return (ks_lx_node_create(name, minor, spec_type == S_IFBLK) == 0 ? DDI_SUCCESS :
+	    DDI_FAILURE);
+}
+
+void ddi_remove_minor_node(dev_info_t *dip, const char *name)
+{
+	ks_lx_node_remove(name);
+}
+
+int ddi_quiesce_not_needed(dev_info_t *dip) { return (DDI_SUCCESS); }
+int ddi_quiesce_not_supported(dev_info_t *dip) { return (DDI_FAILURE); }
+int nodev() { return (ENXIO); }
+int nulldev() { return (0); }
+int nochpoll(dev_t dev, short ev, int any, short *rev, struct pollhead **php) { return (ENXIO); }
+
+/* Properties: drivers here only set and remove them; nothing reads them
+ * back, so they are accepted and not kept (see DESIGN.md's table). */
+int ddi_prop_op(dev_t dev, dev_info_t *dip, ddi_prop_op_t op, int fl, char *name,
+    caddr_t valuep, int *lengthp)
+{
+	return (DDI_PROP_NOT_FOUND);
+}
+int ddi_prop_update_int64(dev_t dev, dev_info_t *dip, char *name, int64_t v)
+{
+	return (DDI_PROP_SUCCESS);
+}
+int ddi_prop_remove(dev_t dev, dev_info_t *dip, char *name) { return (DDI_PROP_SUCCESS); }
+void ddi_prop_remove_all(dev_info_t *dip) { }
+
+/* ---- soft state: a table of items, grown under its own mutex ---- */
+
+struct il_soft_state {
+	kmutex_t ss_lock;
+	size_t ss_size;
+	int ss_n;
+	void **ss_items;
+};
+
+int ddi_soft_state_init(void **state_p, size_t size, size_t n_items)
+{
+	struct il_soft_state *ss;
+
+	if (state_p == NULL || size == 0)
+		return (EINVAL);
+	ss = kmem_zalloc(sizeof (*ss), KM_SLEEP);
+	mutex_init(&ss->ss_lock, NULL, MUTEX_DRIVER, NULL);
+	ss->ss_size = size;
+	ss->ss_n = n_items > 0 ? (int)n_items : 1;
+	ss->ss_items = kmem_zalloc(ss->ss_n * sizeof (void *), KM_SLEEP);
+	*state_p = ss;
+	return (0);
+}
+
+int ddi_soft_state_zalloc(void *state, int item)
+{
+	struct il_soft_state *ss = state;
+	void *p;
+
+	if (ss == NULL || item < 0)
+		return (DDI_FAILURE);
+	p = kmem_zalloc(ss->ss_size, KM_SLEEP);
+	mutex_enter(&ss->ss_lock);
+	if (item >= ss->ss_n) {
+		int n = ss->ss_n;
+		void **items;
+
+		while (n <= item)
+			n *= 2;
+		items = kmem_zalloc(n * sizeof (void *), KM_SLEEP);
+		memcpy(items, ss->ss_items, ss->ss_n * sizeof (void *));
+		/* illumos keeps old arrays for lock-free readers; so do we */
+		ss->ss_items = items;
+		ss->ss_n = n;
+	}
+	if (ss->ss_items[item] != NULL) {
+		mutex_exit(&ss->ss_lock);
+		kmem_free(p, ss->ss_size);
+		return (DDI_FAILURE);
+	}
+	ss->ss_items[item] = p;
+	mutex_exit(&ss->ss_lock);
+	return (DDI_SUCCESS);
+}
+
+void *ddi_get_soft_state(void *state, int item)
+{
+	struct il_soft_state *ss = state;
+
+	if (ss == NULL || item < 0 || item >= ss->ss_n)
+		return (NULL);
+	return (ss->ss_items[item]);
+}
+
+void ddi_soft_state_free(void *state, int item)
+{
+	struct il_soft_state *ss = state;
+	void *p = NULL;
+
+	if (ss == NULL || item < 0)
+		return;
+	mutex_enter(&ss->ss_lock);
+	if (item < ss->ss_n) {
+		p = ss->ss_items[item];
+		ss->ss_items[item] = NULL;
+	}
+	mutex_exit(&ss->ss_lock);
+	if (p != NULL)
+		kmem_free(p, ss->ss_size);
+}
+
+void ddi_soft_state_fini(void **state_p)
+{
+	struct il_soft_state *ss;
+	int i;
+
+	if (state_p == NULL || (ss = *state_p) == NULL)
+		return;
+	for (i = 0; i < ss->ss_n; i++)
+		if (ss->ss_items[i] != NULL)
+			kmem_free(ss->ss_items[i], ss->ss_size);
+	mutex_destroy(&ss->ss_lock);
+	kmem_free(ss->ss_items, ss->ss_n * sizeof (void *));
+	kmem_free(ss, sizeof (*ss));
+	*state_p = NULL;
+}
+
+/* ---- user memory, models, credentials ---- */
+
+cred_t *kcred;
+
+int ddi_copyin(const void *buf, void *driverbuf, size_t cn, int flags)
+{
+	if (flags & FKIOCTL) {
+		memcpy(driverbuf, buf, cn);
+		return (0);
+	}
+	return (ks_copyin((uint64_t)(uintptr_t)buf, driverbuf, cn) == 0 ? 0 : -1);
+}
+
+int ddi_copyout(const void *driverbuf, void *buf, size_t cn, int flags)
+{
+	if (flags & FKIOCTL) {
+		memcpy(buf, driverbuf, cn);
+		return (0);
+	}
+	return (ks_copyout(driverbuf, (uint64_t)(uintptr_t)buf, cn) == 0 ? 0 : -1);
+}
+
+uint_t ddi_model_convert_from(model_t model)
+{
+	return ((model & DDI_MODEL_MASK) == DDI_MODEL_ILP32 ? DDI_MODEL_ILP32 : DDI_MODEL_NONE);
+}
+
+cred_t *ks_il_cred(void) { return ((cred_t *)(uintptr_t)ks_curcred()); }
+uid_t crgetuid(const cred_t *c) { return (ks_cred_uid((const struct ks_cred *)c)); }
+gid_t crgetgid(const cred_t *c) { return (ks_cred_gid((const struct ks_cred *)c)); }
+int drv_priv(cred_t *c) { return (ks_cred_priv((const struct ks_cred *)c) ? 0 : EPERM); }
+
+/* ---- kstats: kept for the driver, not exported ---- */
+
+kstat_t *kstat_create(const char *module, int instance, const char *name, const char *class,
+    uchar_t type, uint_t ndata, uchar_t flags)
+{
+	kstat_t *ks = kmem_zalloc(sizeof (*ks), KM_SLEEP);
+
+	strlcpy(ks->ks_module, module ? module : "", sizeof (ks->ks_module));
+	strlcpy(ks->ks_name, name ? name : "", sizeof (ks->ks_name));
+	strlcpy(ks->ks_class, class ? class : "", sizeof (ks->ks_class));
+	ks->ks_instance = instance;
+	ks->ks_type = type;
+	ks->ks_flags = flags;
+	ks->ks_ndata = ndata;
+	if (type == KSTAT_TYPE_IO)
+		ks->ks_data_size = sizeof (kstat_io_t);
+	else if (type == KSTAT_TYPE_NAMED)
+		ks->ks_data_size = ndata * sizeof (kstat_named_t);
+	else
+		ks->ks_data_size = ndata;
+	if (!(flags & KSTAT_FLAG_VIRTUAL) && ks->ks_data_size)
+		ks->ks_data = kmem_zalloc(ks->ks_data_size, KM_SLEEP);
+	return (ks);
+}
+
+void kstat_install(kstat_t *ks) { if (ks) ks->ks_ks_installed = 1; }
+
+void kstat_delete(kstat_t *ks)
+{
+	if (ks == NULL)
+		return;
+	if (!(ks->ks_flags & KSTAT_FLAG_VIRTUAL) && ks->ks_data)
+		kmem_free(ks->ks_data, ks->ks_data_size);
+	kmem_free(ks, sizeof (*ks));
+}
+
+void kstat_waitq_enter(kstat_io_t *k) { k->wcnt++; }
+void kstat_waitq_exit(kstat_io_t *k) { k->wcnt--; }
+void kstat_runq_enter(kstat_io_t *k) { k->rcnt++; }
+void kstat_runq_exit(kstat_io_t *k) { k->rcnt--; }
+void kstat_waitq_to_runq(kstat_io_t *k) { k->wcnt--; k->rcnt++; }
+void kstat_runq_back_to_waitq(kstat_io_t *k) { k->rcnt--; k->wcnt++; }
+
+/* ---- module linkage ---- */
+
+struct mod_ops mod_driverops;
+struct mod_ops mod_miscops;
+static struct dev_ops *il_devops;
+
+int mod_install(struct modlinkage *ml)
+{
+	struct modldrv *md;
+
+	if (ml == NULL || ml->ml_rev != MODREV_1 || (md = ml->ml_linkage[0]) == NULL)
+		return (EINVAL);
+	if (md->drv_modops == &mod_driverops)
+		il_devops = md->drv_dev_ops;
+	return (0);
+}
+
+int mod_remove(struct modlinkage *ml)
+{
+	il_devops = NULL;
+	return (0);
+}
+
+int mod_info(struct modlinkage *ml, struct modinfo *mi)
+{
+	return (1);
+}
+
+struct dev_ops *il_dev_ops(void) { return (il_devops); }

@@ -1,0 +1,117 @@
+/*
+ * The illumos conventions over kernsim/abi.h's waits, taskqs and callouts
+ * (the same translation the simulator's personality makes, in C): clock
+ * ticks of hz = 100, cv_wait_sig's 0 on a signal, cv_timedwait's -1 when
+ * the time passed, taskq flags, timeout ids.
+ */
+#include <string.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <sys/ksynch.h>
+#include <sys/mutex.h>
+#include <sys/condvar.h>
+#include <sys/taskq.h>
+#include <sys/kmem.h>
+#include <sys/cmn_err.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/kernsim.h>
+
+int ks_il_cv_wait_sig(kcondvar_t *c, kmutex_t *m, const char *ce, const char *me)
+{
+	return (ks_cv_wait(&c->_opaque, &m->_opaque, 1, 0, ce, me) == EINTR ? 0 : 1);
+}
+
+clock_t ks_il_cv_timedwait(kcondvar_t *c, kmutex_t *m, clock_t abstime, int sig,
+    const char *ce, const char *me)
+{
+	clock_t now = ddi_get_lbolt(), left;
+	uint64_t deadline;
+	int r;
+
+	if (abstime <= now)
+		abstime = now;
+	deadline = (uint64_t)abstime * KS_NS_PER_TICK;
+	if (deadline == 0)
+		deadline = 1;
+	r = ks_cv_wait(&c->_opaque, &m->_opaque, sig, deadline, ce, me);
+	if (r == ETIMEDOUT)
+		return (-1);
+	if (r == EINTR)
+		return (0);
+	left = abstime - ddi_get_lbolt();
+	return (left > 0 ? left : 1);
+}
+
+taskq_t *ks_il_taskq_create(const char *name, int nthreads, int maxalloc, uint_t flags,
+    const char *expr)
+{
+	if (flags & TASKQ_THREADS_CPU_PCT) {
+		nthreads = nthreads * 2 / 100;	/* the guest has 2 vCPUs at most */
+		if (nthreads < 1)
+			nthreads = 1;
+	}
+	return ((taskq_t *)ks_taskq_create(name, nthreads, maxalloc, expr));
+}
+
+taskqid_t ks_il_taskq_dispatch(taskq_t *tq, task_func_t fn, void *arg, uint_t flags,
+    const char *expr)
+{
+	int f = KS_TQ_SLEEP;
+
+	if (flags & TQ_NOSLEEP)
+		f |= KS_TQ_NOSLEEP;
+	if (flags & TQ_NOQUEUE)
+		f |= KS_TQ_NOQUEUE;
+	if (flags & TQ_FRONT)
+		f |= KS_TQ_FRONT;
+	return ((taskqid_t)ks_taskq_dispatch((ks_taskq_t *)tq, fn, arg, f, expr));
+}
+
+timeout_id_t ks_il_timeout(void (*fn)(void *), void *arg, clock_t ticks, const char *name)
+{
+	if (ticks < 0)
+		ticks = 0;
+	return ((timeout_id_t)(uintptr_t)ks_timeout(fn, arg,
+	    ks_now_ns() + (uint64_t)ticks * KS_NS_PER_TICK, name));
+}
+
+clock_t untimeout(timeout_id_t id)
+{
+	return (ks_untimeout((uint64_t)(uintptr_t)id) ? 0 : -1);
+}
+
+void delay(clock_t ticks)
+{
+	ks_delay_ns(ticks > 0 ? (uint64_t)ticks * KS_NS_PER_TICK : 0);
+}
+
+char *ks_il_strdup(const char *s, const char *tag)
+{
+	size_t n = strlen(s) + 1;
+	char *p = ks_kmem_alloc(n, KS_KM_SLEEP, tag);
+
+	memcpy(p, s, n);
+	return (p);
+}
+
+void ks_il_strfree(char *s)
+{
+	ks_kmem_free(s, strlen(s) + 1, "strfree");
+}
+
+void cmn_err(int level, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof (buf), fmt, ap);
+	va_end(ap);
+	if (level == CE_PANIC)
+		ks_panic("%s", buf);
+	if (level != CE_IGNORE)
+		ks_log(level, "%s", buf);
+}

@@ -1,0 +1,54 @@
+/*
+ * The boundary inside the Linux backend of the illumos personality. Files
+ * in il/ are compiled like a driver (illumos headers, no Linux header) and
+ * implement the illumos DDI; files in lx/ include Linux headers and
+ * implement kernsim/abi.h (locks, kmem, taskqs, copyin) and what follows.
+ * The two sides meet only here, in plain C types, so neither sees the
+ * other's dev_t, cred or file. (NetBSD's rump kernels draw the same line.)
+ */
+#ifndef KS_LX_H
+#define KS_LX_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+/* ---- lx/: Linux services the illumos side calls ---- */
+
+/* The driver's character device region (one per module) and its class,
+ * whose devices devtmpfs shows under their illumos names. */
+int ks_lx_region_init(const char *drv, uint32_t *major);
+void ks_lx_region_fini(void);
+/* A minor node: name may hold '/' ("rlofi/1" is /dev/rlofi/1); blk marks
+ * the illumos block node of that minor (a Linux character device here). */
+int ks_lx_node_create(const char *name, uint32_t minor, int blk);
+void ks_lx_node_remove(const char *name);	/* NULL: all of them */
+
+/* A backing file (vn_open and the fop_* of a regular file). */
+void *ks_lx_file_open(const char *path, int write, int *error);
+int ks_lx_file_close(void *f);
+/* vtype as illumos numbers it (VREG 1, VDIR 2, VBLK 3, VCHR 4, ...) */
+int ks_lx_file_getattr(void *f, uint64_t *size, int *vtype, uint32_t *mode);
+/* Moves len bytes at off between the file and the kernel buffer buf. */
+int ks_lx_file_rdwr(void *f, int write, void *buf, size_t len, int64_t off, size_t *resid);
+int ks_lx_file_fsync(void *f);
+
+/* The caller's uid (0 for the kernel's own credentials). */
+uint32_t ks_lx_cred_uid(const void *cred);
+uint32_t ks_lx_cred_gid(const void *cred);
+
+/* ---- il/: the illumos side's entry points for the Linux device ---- */
+
+/* The module's load and unload: _init, attach of instance 0; detach,
+ * _fini. Return 0 or an errno. */
+int ks_il_module_load(void);
+int ks_il_module_unload(void);
+/* One open of a node, one release (close(9E) at the last of its type),
+ * read/write through the driver's cb_read/cb_write and ioctl. fflags are
+ * illumos's FREAD/FWRITE/FEXCL/FNDELAY; model 1 for a 32-bit caller. */
+int ks_il_dev_open(uint32_t minor, int blk, int fflags);
+int ks_il_dev_close(uint32_t minor, int blk, int fflags);
+int ks_il_dev_rw(uint32_t minor, int write, uint64_t ubuf, size_t len, int64_t *off,
+    int fflags, size_t *done);
+int ks_il_dev_ioctl(uint32_t minor, int cmd, long arg, int fflags, int model, int *rval);
+
+#endif

@@ -1,0 +1,2 @@
+/* See README. */
+#include <sys/types.h>
