@@ -332,6 +332,12 @@ void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op) {
     if (is_read(q)) head_rput(w, st.streams[si], mp); else freemsg(w, mp, op);
     return;
   }
+  // A pair in qprocsoff takes no new entries: messages flow around it.
+  while (nq && st.pairs[nq->q_ks_id].draining) nq = nq->q_next;
+  if (!nq) {
+    if (is_read(q)) head_rput(w, st.streams[si], mp); else freemsg(w, mp, op);
+    return;
+  }
   uint32_t npi = nq->q_ks_id;
   Pair& np = st.pairs[npi];
   if (!np.mod) {
