@@ -262,6 +262,10 @@ int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
   // procedure is full (back-enabling wakes the writers).
   w.mutex_enter(s->lock);
   while (!canputnext(w, wq)) {
+    if (io.fmode & (kFNdelay | kFNonblock)) {
+      w.mutex_exit(st.streams[si].lock);
+      return EAGAIN;
+    }
     st.streams[si].writers++;
     int e = w.cv_wait(st.streams[si].cv_write, st.streams[si].lock, true, 0);
     st.streams[si].writers--;
