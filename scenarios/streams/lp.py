@@ -247,3 +247,50 @@ def close_pending_ack():
     i_str(t, LPSLOW, SEQ.pack(3), timeout=1)
     call(t, "close", "fd", expect=0)
     return prog
+
+
+def _client(model, jobs):
+    """A client as a Python generator: prints `jobs` jobs, reads their
+    status lines, sets and reads back options with I_STR, asks LPSTATUS."""
+    fd = yield sys.open(DEVICE, sys.O_RDWR)
+    assert fd >= 0, f"open {DEVICE} failed: {fd}"
+    buf = yield sys.mmap(PAGE)
+    for i in range(jobs):
+        yield sys.poke(buf, b"page %d\n" % i)
+        r = yield sys.write(fd, buf, 7)
+        assert r == 7, f"write returned {r}"
+    for i in range(jobs):
+        r = yield sys.read(fd, buf + 512, 64)
+        line = b"lp: job %d, 7 bytes\n" % (i + 1)
+        assert r == len(line), f"read {i} returned {r}"
+        got = yield sys.peek(buf + 512, r)
+        assert got == line, f"status line {got!r}, want {line!r}"
+    si = STRIOCTL[model]
+    yield sys.poke(buf + DATA, OPTIONS.pack(66, 2))
+    yield sys.poke(buf, si.pack(LPSETOPTS, 0, OPTIONS.size, buf + DATA))
+    r = yield sys.ioctl(fd, I_STR, buf)
+    assert r == 0, f"LPSETOPTS returned {r}"
+    yield sys.poke(buf + DATA, bytes(OPTIONS.size))
+    yield sys.poke(buf, si.pack(LPGETOPTS, 0, OPTIONS.size, buf + DATA))
+    r = yield sys.ioctl(fd, I_STR, buf)
+    assert r == 0, f"LPGETOPTS returned {r}"
+    got = yield sys.peek(buf + DATA, OPTIONS.size)
+    assert OPTIONS.unpack(got) == (66, 2), f"LPGETOPTS gave {OPTIONS.unpack(got)}"
+    st = STATUS[model]
+    yield sys.poke(buf, st.pack(9, 0))
+    r = yield sys.ioctl(fd, LPSTATUS, buf)
+    assert r == 0, f"LPSTATUS returned {r}"
+    got = st.unpack((yield sys.peek(buf, st.size)))
+    assert got == (9, jobs), f"LPSTATUS gave {got}, want (9, {jobs})"
+    r = yield sys.close(fd)
+    assert r == 0, f"close returned {r}"
+
+
+@kernsim.scenario(driver="streams_lp", ranges={"jobs": (0, 4), "ilp32": (0, 1)})
+def client_py(w, jobs=2, ilp32=0):
+    """The Python form: one client (in a 32-bit process with ilp32=1)
+    prints `jobs` jobs and checks their status lines, sets and reads back
+    options with I_STR and checks LPSTATUS's count."""
+    model = "ilp32" if ilp32 else "lp64"
+    w.proc("user", model)
+    w.spawn("client", _client(model, jobs))

@@ -55,6 +55,14 @@ CORRECT = ["istr", "transparent_lp64", "transparent_ilp32", "close_race", "late_
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("ilp32", [0, 1])
+def test_python_client_passes(strategy, ilp32):
+    r = kernsim.explore(scn("client_py"), strategy=strategy, runs=300, seed=5, variant="none",
+                        params={"jobs": 3, "ilp32": ilp32})
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
 @pytest.mark.parametrize("name", CORRECT)
 def test_correct_drivers_pass(name, strategy):
     r = kernsim.explore(scn(name), strategy=strategy, runs=3000, seed=5, variant="none")
