@@ -116,10 +116,9 @@ int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, mino
   struct cb_ops* cb = d->ops ? d->ops->devo_cb_ops : nullptr;
   ks::km::DevOps ops = ks::km::illumos::dev_ops_adapter(d);
   if (cb && cb->cb_str) {
-    ks::km::illumos::set_streams_head(d->str);
+    ks::km::illumos::set_streams_module(d->str, cb->cb_flag);
     d->str.name = d->desc->name;
     d->str.tab = reinterpret_cast<const ks_streamtab_t*>(cb->cb_str);
-    d->str.flags = static_cast<uint32_t>(cb->cb_flag);
     ops = ks::km::str::str_devops(&d->str);
   }
   ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK, ops);

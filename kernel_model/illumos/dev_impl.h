@@ -52,8 +52,9 @@ struct IlDriver {
   dev_info dip;
 };
 
-// illumos's stream head ioctl numbers (I_STR, I_PUSH, I_POP) for the model.
-void set_streams_head(str::StrModule& m);
+// A STREAMS driver's or module's record for the model: its flags and
+// inner perimeter (from D_MT*), and illumos's stream head ioctl numbers.
+void set_streams_module(str::StrModule& m, int flags);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
 // The /dev path of a minor node, as devfsadm links it.

@@ -109,10 +109,9 @@ int mod_install(struct modlinkage* ml) {
       // A STREAMS module: I_PUSH finds it by its fmodsw name.
       d->fmod = static_cast<struct modlstrmod*>(ml->ml_linkage[i])->strmod_fmodsw;
       if (!d->fmod || !d->fmod->f_str) return EINVAL;
-      ks::km::illumos::set_streams_head(d->str);
+      ks::km::illumos::set_streams_module(d->str, d->fmod->f_flag);
       d->str.name = d->fmod->f_name;
       d->str.tab = reinterpret_cast<const ks_streamtab_t*>(d->fmod->f_str);
-      d->str.flags = static_cast<uint32_t>(d->fmod->f_flag);
       ks::km::str::str_register_module(w, &d->str);
     }
   }

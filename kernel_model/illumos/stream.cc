@@ -11,9 +11,20 @@ extern "C" {
 #include <sys/stream.h>
 #include <sys/strsun.h>
 #include <sys/stropts.h>
+#include <sys/conf.h>
 }
 
-void ks::km::illumos::set_streams_head(ks::km::str::StrModule& m) {
+void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
+  using ks::km::str::Perimeter;
+  m.flags = static_cast<uint32_t>(flags);
+  // The inner perimeter from the MT flags; a module that is not D_MP at
+  // all is taken as single-threaded per module.
+  switch (flags & D_MTPERMOD) {
+    case D_MTPERMOD: m.perimeter = Perimeter::kModule; break;
+    case D_MTQPAIR: m.perimeter = Perimeter::kPair; break;
+    case D_MTPERQ: m.perimeter = Perimeter::kQueue; break;
+    default: m.perimeter = (flags & D_MP) ? Perimeter::kNone : Perimeter::kModule;
+  }
   m.head.i_str = I_STR;
   m.head.i_push = I_PUSH;
   m.head.i_pop = I_POP;

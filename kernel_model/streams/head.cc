@@ -44,7 +44,11 @@ int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const 
   ks_queue_t* rq = &p.q[0];
   auto open = rq->q_qinfo ? rq->q_qinfo->qi_qopen : nullptr;
   if (!open) return ENXIO;
-  return open(rq, dev, flags, sflag, CR(cr));
+  uint32_t perim = p.perim[0];
+  perim_enter(w, perim);
+  int rc = open(rq, dev, flags, sflag, CR(cr));
+  perim_exit(w, perim);
+  return rc;
 }
 
 // Closes one pair (a module or the driver): its close routine, qprocsoff
@@ -54,8 +58,13 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
   ks_queue_t* rq = &st.pairs[pi].q[0];
   const StrModule* m = st.pairs[pi].mod;
   set_current_stream(w, si);
+  uint32_t perim = st.pairs[pi].perim[0];
+  perim_enter(w, perim);
   if (rq->q_qinfo && rq->q_qinfo->qi_qclose) rq->q_qinfo->qi_qclose(rq, flags, CR(cr));
   if (st.pairs[pi].on) qprocsoff(w, rq);
+  // Leaving the perimeter runs its syncq: what was left for this pair
+  // passes around it now.
+  perim_exit(w, perim);
   Stream& s = st.streams[si];
   if (m == s.drv && s.loaned > 0) {
     w.fail(sim::FailureKind::kMemory,

@@ -48,10 +48,17 @@ void srv_thread(void* arg) {
     if (!(q->q_flag & KS_QENAB)) break;
     q->q_flag &= ~KS_QENAB;
     set_current_stream(w, p.stream);
+    uint32_t perim = p.perim[side];
+    perim_enter(w, perim);
+    if (st.pairs[pi].freed || !st.pairs[pi].on || st.pairs[pi].draining) {
+      perim_exit(w, perim);  // turned off while it waited for the perimeter
+      break;
+    }
     enter_pair(w, pi);
     w.sim().point(kEvPreempt, p.obj[side]);
     q->q_qinfo->qi_srvp(q);
     leave_pair(w, pi);
+    perim_exit(w, perim);
   }
   Pair& p = st.pairs[pi];
   p.srv_pending[side] = false;
@@ -124,6 +131,7 @@ uint32_t new_pair(World& w, uint32_t s, const StrModule* m) {
     x->q_maxpsz = mi ? mi->mi_maxpsz : -1;
     p.obj[i] = w.new_obj(kObjOther, w.sim().intern(name + (i == 0 ? ":rq" : ":wq")));
   }
+  for (int i = 0; i < 2; i++) st.pairs[id].perim[i] = perim_for(w, m, id, i);
   return id;
 }
 
@@ -344,9 +352,7 @@ void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op) {
     head_rput(w, st.streams[si], mp);
     return;
   }
-  enter_pair(w, npi);
-  nq->q_qinfo->qi_putp(nq, mp);
-  leave_pair(w, npi);
+  deliver(w, nq, mp);
 }
 
 void qreply(World& w, ks_queue_t* q, ks_mblk_t* mp) {

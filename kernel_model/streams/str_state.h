@@ -25,6 +25,14 @@ struct Pair {
   uint32_t running = 0;      // put or service procedures inside now
   bool srv_pending[2] = {false, false};  // a service thread spawned, not done
   sim::ObjId obj[2] = {0, 0};  // the queues as objects (trace, reports)
+  uint32_t perim[2] = {0, 0};  // each queue's inner perimeter (index + 1), 0 none
+};
+
+// An inner perimeter: its holder, and the syncq of puts that found it held.
+struct Perim {
+  Tid owner = 0;
+  uint32_t depth = 0;
+  std::deque<std::pair<ks_queue_t*, ks_mblk_t*>> syncq;
 };
 
 struct Stream {
@@ -60,6 +68,10 @@ struct StrState {
   std::vector<const StrModule*> modules;        // I_PUSH-able, by registration
   uint64_t loaned_total = 0;                    // esballoc'd buffers out
   std::vector<uint32_t> cur;                    // by thread id: its stream
+  std::deque<Perim> perims;                     // inner perimeters
+  std::map<std::string, uint32_t> module_perims;  // D_MTPERMOD's, by module name
+  sim::ObjId perim_lock = 0, perim_cv = 0;
+  uint32_t perim_waiters = 0;
 };
 
 StrState& state(World& w);
@@ -86,5 +98,14 @@ void free_pair(World& w, uint32_t p);
 void enter_pair(World& w, uint32_t p);
 void leave_pair(World& w, uint32_t p);
 void wake_procs_waiters(World& w, Stream& s);
+
+// Inner perimeters (perimeter.cc). perim_for: the perimeter a new pair's
+// queue (side 0 read, 1 write) of module m is in. deliver: q's put
+// procedure, inside q's perimeter or deferred to its syncq. enter/exit:
+// the waiting entry of service, open and close procedures (0: none).
+uint32_t perim_for(World& w, const StrModule* m, uint32_t pair, int side);
+void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp);
+void perim_enter(World& w, uint32_t idx);
+void perim_exit(World& w, uint32_t idx);
 
 }  // namespace ks::km::str

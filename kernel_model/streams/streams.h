@@ -44,12 +44,17 @@ struct HeadParams {
   uint32_t fmnamesz = 8;
 };
 
+// The scope a module's procedures are single-threaded in (its inner
+// perimeter), as the personality reads it from the module's flags.
+enum class Perimeter : uint8_t { kNone, kQueue, kPair, kModule };
+
 // A STREAMS driver or module as a personality registered it. flags: its
 // cb_flag / f_flag (D_MP ...), kept for reports.
 struct StrModule {
   std::string name;
   const ks_streamtab_t* tab = nullptr;
   uint32_t flags = 0;
+  Perimeter perimeter = Perimeter::kNone;
   HeadParams head;
   // The personality's dev_t is the model's 64-bit dev (checked there).
 };

@@ -59,6 +59,13 @@ struct fmodsw {
 #define D_HOTPLUG 0x4
 #define D_U64BIT 0x40000
 #define D_MTSAFE 0x0020
+/* STREAMS inner perimeters (D_MTOUTPERIM, D_MTPUTSHARED: not modelled) */
+#define D_MTOCEXCL 0x0800
+#define D_MTPUTSHARED 0x1000
+#define D_MTPERQ 0x2000
+#define D_MTQPAIR 0x4000
+#define D_MTPERMOD 0x6000
+#define D_MTOUTPERIM 0x8000
 
 #define CB_REV 1
 
