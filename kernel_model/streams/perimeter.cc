@@ -101,7 +101,7 @@ void perim_exit(World& w, uint32_t idx) {
   StrState& st = state(w);
   if (--P(w, idx).depth > 0) return;
   // The syncq first, still inside: what others left for this perimeter.
-  for (int guard = 0; !P(w, idx).syncq.empty(); guard++) {
+  while (!P(w, idx).syncq.empty()) {
     auto [q, mp] = P(w, idx).syncq.front();
     P(w, idx).syncq.pop_front();
     Pair& p = st.pairs[q->q_ks_id];
