@@ -17,6 +17,16 @@ namespace {
 const StrModule* M(void* cookie) { return static_cast<const StrModule*>(cookie); }
 void* CR(const Cred& c) { return const_cast<Cred*>(&c); }
 
+// Frees a b_next chain of messages taken off a queue.
+void free_chain(World& w, ks_mblk_t* mp, const char* op) {
+  while (mp) {
+    ks_mblk_t* next = mp->b_next;
+    mp->b_next = mp->b_prev = nullptr;
+    freemsg(w, mp, op);
+    mp = next;
+  }
+}
+
 void wake(World& w, Stream& s, sim::ObjId cv) {
   w.mutex_enter(s.lock);
   w.cv_broadcast(cv);
@@ -181,12 +191,7 @@ int s_close(void* cookie, uint64_t dev, int flags, bool, const Cred& cr) {
   w.mutex_exit(s.lock);
   // Freed outside sd_lock: a loaned buffer's free routine takes its
   // driver's locks.
-  while (unread) {
-    ks_mblk_t* next = unread->b_next;
-    unread->b_next = unread->b_prev = nullptr;
-    freemsg(w, unread, "strclose");
-    unread = next;
-  }
+  free_chain(w, unread, "strclose");
   std::vector<uint32_t> pairs = st.streams[si].pairs;
   for (size_t i = 1; i < pairs.size(); i++) close_pair(w, si, pairs[i], flags, cr);
   flushq(w, &st.pairs[head].q[0], 1);
@@ -345,10 +350,15 @@ void head_rput(World& w, Stream& s, ks_mblk_t* mp) {
     }
     case KS_M_FLUSH: {
       unsigned char f = mp->b_rptr < mp->b_wptr ? *mp->b_rptr : 0;
-      if (f & 1) {  // FLUSHR
-        w.mutex_enter(s.lock);
-        flushq(w, &st.pairs[s.pairs[0]].q[0], 0);
+      if (f & 1) {  // FLUSHR: the head holds only data; freed outside
+        w.mutex_enter(s.lock);  // sd_lock (a free routine takes its driver's locks)
+        ks_queue_t* rq = &st.pairs[s.pairs[0]].q[0];
+        ks_mblk_t* unread = rq->q_first;
+        rq->q_first = rq->q_last = nullptr;
+        rq->q_count = 0;
+        below_low(w, rq);
         w.mutex_exit(s.lock);
+        free_chain(w, unread, "strrput");
       }
       if (f & 2) {  // FLUSHW: turned around, down the write side
         *mp->b_rptr = f & ~1;

@@ -234,7 +234,7 @@ int putbq(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   return 1;
 }
 
-static void below_low(World& w, ks_queue_t* q) {
+void below_low(World& w, ks_queue_t* q) {
   if ((q->q_flag & KS_QFULL) && q->q_count <= q->q_lowat) q->q_flag &= ~KS_QFULL;
   if (!(q->q_flag & KS_QFULL) && (q->q_flag & KS_QWANTW)) {
     q->q_flag &= ~KS_QWANTW;

@@ -89,6 +89,9 @@ void loaned_returned(World& w, uint64_t owner);
 // The stream head's share of queue.cc: a message reaching the head.
 void head_rput(World& w, Stream& s, ks_mblk_t* mp);
 void head_wake_writers(World& w, Stream& s);
+// After q's count dropped: QFULL off below the low mark, and a writer
+// that wanted room (QWANTW) back-enabled (queue.cc).
+void below_low(World& w, ks_queue_t* q);
 // Links every pair whose procedures are on (queue.cc).
 void relink(World& w, Stream& s);
 // Allocates a pair for module m (null: the head) in stream s.
