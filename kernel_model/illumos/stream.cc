@@ -28,6 +28,7 @@ void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
   m.head.i_str = I_STR;
   m.head.i_push = I_PUSH;
   m.head.i_pop = I_POP;
+  m.head.i_flush = I_FLUSH;
   m.head.fmnamesz = FMNAMESZ;
 }
 

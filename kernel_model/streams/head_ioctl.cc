@@ -1,7 +1,7 @@
 // The stream head's ioctls: I_STR (a strioctl's command and data sent down
 // as M_IOCTL, waited for ic_timout seconds of virtual time), every other
 // command a TRANSPARENT M_IOCTL with its M_COPYIN/M_COPYOUT/M_IOCDATA
-// exchange, and I_PUSH/I_POP. One ioctl at a time per stream.
+// exchange, I_PUSH/I_POP and I_FLUSH. One ioctl at a time per stream.
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -299,6 +299,19 @@ int i_pop(World& w, uint32_t si, int mode, const Cred& cr) {
   return rc;
 }
 
+// I_FLUSH: an M_FLUSH down the stream with the caller's FLUSHR/FLUSHW
+// bits (1, 2); each module and the driver flush and pass it on, the
+// driver turns FLUSHR back up, and the head flushes its read side when it
+// arrives (strrput).
+int i_flush(World& w, Stream& s, uint64_t arg) {
+  if (arg == 0 || (arg & ~uint64_t(3))) return EINVAL;
+  ks_mblk_t* mp = allocb_wait(w, 1, "strflush");
+  mp->b_datap->db_type = KS_M_FLUSH;
+  *mp->b_wptr++ = static_cast<unsigned char>(arg);
+  putnext(w, head_wq(w, s), mp, "strflush");
+  return 0;
+}
+
 }  // namespace
 
 int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, const Cred& cr,
@@ -316,6 +329,7 @@ int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, 
   if (cmd == hp.i_str) return i_str(w, s, arg, mode, cr, rval);
   if (cmd == hp.i_push) return i_push(w, si, arg, mode, cr, hp);
   if (cmd == hp.i_pop) return i_pop(w, si, mode, cr);
+  if (cmd == hp.i_flush) return i_flush(w, s, arg);
   return transparent(w, s, cmd, arg, mode, cr, rval);
 }
 

@@ -41,6 +41,7 @@ struct HeadParams {
   int64_t i_str = 0;
   int64_t i_push = 0;
   int64_t i_pop = 0;
+  int64_t i_flush = 0;
   uint32_t fmnamesz = 8;
 };
 

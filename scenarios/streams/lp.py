@@ -25,7 +25,8 @@ EINVAL, ETIME = 22, 62
 
 # <sys/stropts.h>
 STR = ord("S") << 8
-I_PUSH, I_POP, I_STR = STR | 0o2, STR | 0o3, STR | 0o10
+I_PUSH, I_POP, I_FLUSH, I_STR = STR | 0o2, STR | 0o3, STR | 0o5, STR | 0o10
+FLUSHR, FLUSHW, FLUSHRW = 1, 2, 3
 INFTIM = -1
 STRIOCTL = {"lp64": struct.Struct("<iii4xQ"), "ilp32": struct.Struct("<iiiI")}
 
@@ -294,3 +295,23 @@ def client_py(w, jobs=2, ilp32=0):
     model = "ilp32" if ilp32 else "lp64"
     w.proc("user", model)
     w.spawn("client", _client(model, jobs))
+
+
+@kernsim.program_scenario(driver="streams_lp")
+def flush():
+    """Jobs queued, then I_FLUSH FLUSHRW while the service procedures run:
+    the driver flushes its queues and turns the M_FLUSH up (FLUSHW
+    cleared), the head discards unread status lines; the loaned buffers
+    all come back (close waits for them). A later job is answered again."""
+    prog = program(modules=("streams_watch",))
+    t = opened(prog, "client")
+    push(t, "watch")
+    call(t, "poke", ("buf", 512), data=b"job\n")
+    for _ in range(3):
+        call(t, "write", "fd", ("buf", 512), 4, expect=4)
+    call(t, "ioctl", "fd", I_FLUSH, FLUSHRW, expect=0)
+    call(t, "ioctl", "fd", I_FLUSH, 4, expect=-EINVAL)
+    call(t, "write", "fd", ("buf", 512), 4, expect=4)
+    call(t, "read", "fd", ("buf", 1024), 64, expect=len(b"lp: job 4, 4 bytes\n"))
+    call(t, "close", "fd", expect=0)
+    return prog

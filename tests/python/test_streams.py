@@ -51,7 +51,7 @@ def test_freed_state_is_named():
 
 
 CORRECT = ["istr", "transparent_lp64", "transparent_ilp32", "close_race", "late_ack",
-           "nodata", "push_pop", "lock_order", "close_pending_ack"]
+           "nodata", "push_pop", "lock_order", "close_pending_ack", "flush"]
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
