@@ -19,14 +19,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
 LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
 
-# variant, the scenario that finds it
+# variant, the scenario that finds it, with injected faults
 VARIANTS = [
-    ("close_no_wait", "close_race"),
-    ("iocdata_double_free", "transparent_lp64"),
-    ("qreply_locked", "lock_order"),
-    ("off_before_untimeout", "close_pending_ack"),
-    ("ack_by_cmd", "late_ack"),
-    ("no_cont_check", "nodata"),
+    ("close_no_wait", "close_race", False),
+    ("iocdata_double_free", "transparent_lp64", False),
+    ("qreply_locked", "lock_order", False),
+    ("off_before_untimeout", "close_pending_ack", False),
+    ("ack_by_cmd", "late_ack", False),
+    ("no_cont_check", "nodata", False),
+    ("no_unbufcall", "close_race_faults", True),
 ]
 
 
@@ -58,16 +59,18 @@ def main():
     out["close_race_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
     out["close_race_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
     finds = {}
-    for variant, name in VARIANTS:
+    for variant, name, faults in VARIANTS:
         scn = kernsim.resolve(f"{STREAMS}:{name}")
         counts, missed = [], 0
         for seed in range(a.seeds):
-            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant)
+            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant,
+                                inject_faults=faults)
             if r.failure is None:
                 missed += 1
             else:
                 counts.append(r.runs)
-        finds[variant] = {"scenario": name, "signature": r.failure.signature if r.failure else None,
+        finds[variant] = {"scenario": name, "inject_faults": faults,
+                          "signature": r.failure.signature if r.failure else None,
                           "execs_to_find_median": statistics.median(counts) if counts else None,
                           "execs_to_find_max": max(counts) if counts else None,
                           "seeds": a.seeds, "missed": missed}

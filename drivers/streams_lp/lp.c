@@ -22,6 +22,8 @@
  *   off_before_untimeout  close turns its procedures off before cancelling
  *                   the printer's pending acks: one that fires in between
  *                   calls qreply after qprocsoff.
+ *   no_unbufcall    close does not cancel the bufcall made when esballoc
+ *                   failed: the callback runs on freed state.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -60,6 +62,37 @@ lp_buf_free(void *arg)
 		qenable(sp->sp_wq);
 	}
 	mutex_exit(&sp->sp_lock);
+}
+
+/* Memory may be there again: print on (bufcall's or the timer's callback). */
+static void
+lp_retry(void *arg)
+{
+	lp_state_t *sp = arg;
+
+	mutex_enter(&sp->sp_lock);
+	sp->sp_bufcall = 0;
+	sp->sp_buftimer = 0;
+	if (!sp->sp_closing)
+		qenable(sp->sp_wq);
+	mutex_exit(&sp->sp_lock);
+}
+
+/* Cancels a pending retry (unbufcall and untimeout wait for a running one). */
+static void
+lp_cancel_retry(lp_state_t *sp)
+{
+	bufcall_id_t bid;
+	timeout_id_t tid;
+
+	mutex_enter(&sp->sp_lock);
+	bid = sp->sp_bufcall;
+	tid = sp->sp_buftimer;
+	mutex_exit(&sp->sp_lock);
+	if (bid != 0)
+		unbufcall(bid);
+	if (tid != 0)
+		(void) untimeout(tid);
 }
 
 static int
@@ -127,6 +160,8 @@ lp_close(queue_t *q, int flag, cred_t *credp)
 	mutex_enter(&sp->sp_lock);
 	sp->sp_closing = 1;
 	mutex_exit(&sp->sp_lock);
+	if (!KS_VARIANT("streams_lp", "no_unbufcall"))
+		lp_cancel_retry(sp);
 
 	if (KS_VARIANT("streams_lp", "close_no_wait")) {
 		flushq(RD(q), FLUSHALL);
@@ -223,14 +258,28 @@ lp_wsrv(queue_t *q)
 		n = snprintf((char *)lb->lb_data, LP_BUFSZ, "lp: job %ld, %d bytes\n",
 		    sp->sp_jobs, (int)msgdsize(mp));
 		mutex_exit(&sp->sp_lock);
-		freemsg(mp);
 
 		smp = esballoc(lb->lb_data, LP_BUFSZ, BPRI_MED, &lb->lb_frtn);
 		if (smp == NULL) {
-			/* Not loaned after all: back to the pool at once. */
-			lp_buf_free(lb);
-			continue;
+			/*
+			 * No message block: the buffer goes back to the pool,
+			 * the job back on the queue, and bufcall tells us when
+			 * to try again (a timer if even bufcall fails).
+			 */
+			mutex_enter(&sp->sp_lock);
+			lb->lb_busy = 0;
+			sp->sp_loaned--;
+			sp->sp_jobs--;
+			if (sp->sp_bufcall == 0 && sp->sp_buftimer == 0 && !sp->sp_closing) {
+				sp->sp_bufcall = bufcall(LP_BUFSZ, BPRI_MED, lp_retry, sp);
+				if (sp->sp_bufcall == 0)
+					sp->sp_buftimer = timeout(lp_retry, sp, 1);
+			}
+			mutex_exit(&sp->sp_lock);
+			(void) putbq(q, mp);
+			return (0);
 		}
+		freemsg(mp);
 		smp->b_wptr += n;
 		(void) putq(RD(q), smp);
 	}
@@ -392,6 +441,9 @@ static const char *const lp_variants[] = {
 	"off_before_untimeout",
 	"misuse: close calls qprocsoff before cancelling the printer's acks; "
 	"one firing in between replies after qprocsoff",
+	"no_unbufcall",
+	"memory: close leaves the bufcall made when esballoc failed pending; "
+	"its callback runs on freed state",
 	NULL, NULL,
 };
 

@@ -38,6 +38,8 @@ typedef struct lp_state {
 	int sp_loaned;		/* pool buffers still out */
 	int sp_wantbuf;		/* the write side waits for a buffer */
 	int sp_closing;
+	bufcall_id_t sp_bufcall;	/* waiting for memory to print again */
+	timeout_id_t sp_buftimer;	/* ... when even bufcall failed */
 	long sp_jobs;
 	struct lp_options sp_opts;
 	caddr_t sp_status_addr;	/* LPSTATUS: the user's struct */

@@ -104,6 +104,20 @@ void freeb(World& w, ks_mblk_t* mp, const char* op) {
     uint64_t owner = db->db_ks_owner;
     kmem_free(w, db, sizeof(ks_dblk_t), op);
     loaned_returned(w, owner);
+    // A free routine record in freed memory (kmem poison) would be a jump
+    // to nowhere: say what it is instead.
+    uint64_t fn;
+    std::memcpy(&fn, &fr->free_func, sizeof(fn));
+    if (kmem_poisoned_word(fn)) {
+      StrState& st = state(w);
+      std::string who = owner && owner <= st.streams.size() && st.streams[owner - 1].drv
+                            ? st.streams[owner - 1].drv->name : std::string("its driver");
+      w.fail(sim::FailureKind::kMemory,
+             std::string(op) + " of the last reference to a loaned buffer (esballoc) made by " +
+                 who + ": its free routine record (frtn_t) is in freed memory (kmem poison); "
+                 "the driver freed it while the buffer was still out",
+             "streams:frtn_freed:" + who);
+    }
     // The caller's free routine, on this thread (freeb's caller): it may
     // touch whatever it points at, which must still exist.
     fr->free_func(fr->free_arg);

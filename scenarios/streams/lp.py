@@ -315,3 +315,19 @@ def flush():
     call(t, "read", "fd", ("buf", 1024), 64, expect=len(b"lp: job 4, 4 bytes\n"))
     call(t, "close", "fd", expect=0)
     return prog
+
+
+@kernsim.program_scenario(driver="streams_lp", ranges={"jobs": (1, 16)})
+def close_race_faults(jobs=3):
+    """close_race without result checks, for runs with injected faults
+    (--inject-faults: the driver's esballoc may fail, and its bufcall;
+    attach may fail too, and every call then fails): whatever fails, no
+    memory, lock or hang failure may come of it."""
+    prog = program()
+    t = opened(prog, "writer")
+    call(t, "poke", "buf", data=b"job\n")
+    for _ in range(jobs):
+        call(t, "write", "fd", "buf", 4)
+    call(t, "read", "fd", ("buf", 64), 64)
+    call(t, "close", "fd")
+    return prog
