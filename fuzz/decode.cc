@@ -585,6 +585,11 @@ struct Build {
   // records were made), at most kMaxRecords.
   void program(size_t target = kMaxRecords) {
     kernsim::Program& p = out.program;
+    for (const auto& x : d.also_load()) {
+      auto* m = p.add_driver();
+      *m = x;
+      if (m->variant().empty()) m->set_variant("none");
+    }
     auto* drv = p.add_driver();
     drv->set_name(d.driver());
     drv->set_variant(dec.variant_);

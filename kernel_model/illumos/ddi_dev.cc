@@ -112,8 +112,16 @@ int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, mino
   // ddi_create_minor_node(9F) returns DDI_FAILURE when the node cannot be
   // made (memory, a name already made): a driver must check.
   if (w.inject_fault()) return DDI_FAILURE;
-  ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK,
-                                              ks::km::illumos::dev_ops_adapter(d));
+  // A STREAMS driver (cb_str) is opened through a stream head.
+  struct cb_ops* cb = d->ops ? d->ops->devo_cb_ops : nullptr;
+  ks::km::DevOps ops = ks::km::illumos::dev_ops_adapter(d);
+  if (cb && cb->cb_str) {
+    ks::km::illumos::set_streams_module(d->str, cb->cb_flag);
+    d->str.name = d->desc->name;
+    d->str.tab = reinterpret_cast<const ks_streamtab_t*>(cb->cb_str);
+    ops = ks::km::str::str_devops(&d->str);
+  }
+  ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK, ops);
   n.owner = d->desc->name;
   dip->nodes.emplace_back(name, path);
   return DDI_SUCCESS;

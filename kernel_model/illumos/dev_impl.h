@@ -9,6 +9,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
+#include "kernel_model/streams/streams.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
@@ -43,12 +44,17 @@ struct IlDriver {
   World* w = nullptr;
   const ks_driver_desc* desc = nullptr;
   struct dev_ops* ops = nullptr;  // what _init's mod_install installed
+  struct fmodsw* fmod = nullptr;  // ... or, for a STREAMS module, its fmodsw
+  str::StrModule str;             // the STREAMS framework's view of either
   bool installed = false;
   ModuleLife life;  // its life in the World (attached: instance 0)
   uint32_t major = 0;
   dev_info dip;
 };
 
+// A STREAMS driver's or module's record for the model: its flags and
+// inner perimeter (from D_MT*), and illumos's stream head ioctl numbers.
+void set_streams_module(str::StrModule& m, int flags);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
 // The /dev path of a minor node, as devfsadm links it.

@@ -35,6 +35,7 @@ int fini(World& w, void* mod) { return with_loading(w, D(mod), D(mod).desc->mod_
 void installed(World& w, void* mod) {
   IlDriver& d = D(mod);
   const char* name = d.desc->name;
+  if (d.installed && d.fmod) return;  // a STREAMS module: nothing to attach
   if (!d.installed || !d.ops)
     w.fail(sim::FailureKind::kPanic,
            std::string("driver ") + name +
@@ -47,11 +48,13 @@ void installed(World& w, void* mod) {
 
 bool attach(World&, void* mod) {
   IlDriver& d = D(mod);
+  if (!d.ops) return true;  // a STREAMS module
   return d.ops->devo_attach(&d.dip, DDI_ATTACH) == DDI_SUCCESS;
 }
 
 bool detach(World&, void* mod) {
   IlDriver& d = D(mod);
+  if (!d.ops) return true;  // a STREAMS module
   return d.ops->devo_detach && d.ops->devo_detach(&d.dip, DDI_DETACH) == DDI_SUCCESS;
 }
 
@@ -93,6 +96,7 @@ extern "C" {
 
 struct mod_ops mod_driverops = {nullptr, nullptr, nullptr};
 struct mod_ops mod_miscops = {nullptr, nullptr, nullptr};
+struct mod_ops mod_strmodops = {nullptr, nullptr, nullptr};
 
 int mod_install(struct modlinkage* ml) {
   World& w = *World::current();
@@ -101,6 +105,15 @@ int mod_install(struct modlinkage* ml) {
   for (int i = 0; i < MODMAXLINK && ml->ml_linkage[i]; i++) {
     auto* md = static_cast<struct modldrv*>(ml->ml_linkage[i]);
     if (md->drv_modops == &mod_driverops) d->ops = md->drv_dev_ops;
+    if (md->drv_modops == &mod_strmodops) {
+      // A STREAMS module: I_PUSH finds it by its fmodsw name.
+      d->fmod = static_cast<struct modlstrmod*>(ml->ml_linkage[i])->strmod_fmodsw;
+      if (!d->fmod || !d->fmod->f_str) return EINVAL;
+      ks::km::illumos::set_streams_module(d->str, d->fmod->f_flag);
+      d->str.name = d->fmod->f_name;
+      d->str.tab = reinterpret_cast<const ks_streamtab_t*>(d->fmod->f_str);
+      ks::km::str::str_register_module(w, &d->str);
+    }
   }
   d->installed = true;
   return 0;
@@ -110,7 +123,8 @@ int mod_remove(struct modlinkage* ml) {
   World& w = *World::current();
   IlDriver* d = ks::km::illumos::loading(w);
   if (!d || !ml) return EINVAL;
-  if (d->life.attached) return EBUSY;  // an attached instance keeps the module
+  if (d->life.attached && d->ops) return EBUSY;  // an attached instance keeps the module
+  if (d->fmod) ks::km::str::str_unregister_module(w, &d->str);
   d->installed = false;
   return 0;
 }

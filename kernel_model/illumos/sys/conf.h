@@ -13,7 +13,7 @@ struct cred;
 struct uio;
 struct buf;
 struct pollhead;
-struct streamtab;
+struct ks_streamtab;	/* <sys/stream.h>: struct streamtab */
 struct as;
 struct aio_req;
 typedef enum { DDI_PROP_OP_STUB } ddi_prop_op_t;
@@ -38,11 +38,18 @@ struct cb_ops {
 	    struct pollhead **phpp);
 	int (*cb_prop_op)(dev_t dev, dev_info_t *dip, ddi_prop_op_t prop_op, int mod_flags,
 	    char *name, caddr_t valuep, int *length);
-	struct streamtab *cb_str;
+	struct ks_streamtab *cb_str;
 	int cb_flag;
 	int cb_rev;
 	int (*cb_aread)(dev_t dev, struct aio_req *aio, struct cred *credp);
 	int (*cb_awrite)(dev_t dev, struct aio_req *aio, struct cred *credp);
+};
+
+/* A STREAMS module's switch entry (modlstrmod): its name for I_PUSH. */
+struct fmodsw {
+	char f_name[9];		/* FMNAMESZ + 1 */
+	struct ks_streamtab *f_str;
+	int f_flag;
 };
 
 /* cb_flag */
@@ -52,6 +59,13 @@ struct cb_ops {
 #define D_HOTPLUG 0x4
 #define D_U64BIT 0x40000
 #define D_MTSAFE 0x0020
+/* STREAMS inner perimeters (D_MTOUTPERIM, D_MTPUTSHARED: not modelled) */
+#define D_MTOCEXCL 0x0800
+#define D_MTPUTSHARED 0x1000
+#define D_MTPERQ 0x2000
+#define D_MTQPAIR 0x4000
+#define D_MTPERMOD 0x6000
+#define D_MTOUTPERIM 0x8000
 
 #define CB_REV 1
 

@@ -21,6 +21,14 @@ struct modldrv {
 	struct dev_ops *drv_dev_ops;
 };
 
+/* A STREAMS module: its fmodsw (sys/conf.h) names it for I_PUSH. */
+struct fmodsw;
+struct modlstrmod {
+	struct mod_ops *strmod_modops;
+	const char *strmod_linkinfo;
+	struct fmodsw *strmod_fmodsw;
+};
+
 struct modlmisc {
 	struct mod_ops *misc_modops;
 	const char *misc_linkinfo;
@@ -51,6 +59,7 @@ extern "C" {
 #endif
 extern struct mod_ops mod_driverops;
 extern struct mod_ops mod_miscops;
+extern struct mod_ops mod_strmodops;
 extern int mod_install(struct modlinkage *);
 extern int mod_remove(struct modlinkage *);
 extern int mod_info(struct modlinkage *, struct modinfo *);

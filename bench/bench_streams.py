@@ -1,0 +1,83 @@
+"""STREAMS figures, as JSON: executions per second of the close-vs-buffer-
+return scenario (streams_lp close_race) on the Program path, correct
+driver, PCT, beside lofi's forced_unmap_program in the same process (the
+ratio is the figure: the host's load moves both); and, per bug variant,
+how many PCT executions it takes to find it (over several seeds).
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/bench_streams.py [--seeds N]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+
+import kernsim
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
+LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
+
+# variant, the scenario that finds it, with injected faults
+VARIANTS = [
+    ("close_no_wait", "close_race", False),
+    ("iocdata_double_free", "transparent_lp64", False),
+    ("qreply_locked", "lock_order", False),
+    ("off_before_untimeout", "close_pending_ack", False),
+    ("ack_by_cmd", "late_ack", False),
+    ("no_cont_check", "nodata", False),
+    ("no_unbufcall", "close_race_faults", True),
+]
+
+
+def rate(script, name, runs, seed):
+    r = kernsim.explore(kernsim.resolve(f"{script}:{name}"), strategy="pct", runs=runs,
+                        seed=seed, variant="none")
+    if r.failure:
+        raise SystemExit(f"{name}: the correct driver failed: {r.failure}")
+    return r.runs_per_sec
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
+    ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
+    a = ap.parse_args()
+    out = {}
+    ratios, streams, lofi = [], [], []
+    for i in range(a.rounds):
+        s = rate(STREAMS, "close_race", a.runs, 11 + i)
+        f = rate(LOFI, "forced_unmap_program", a.runs, 11 + i)
+        streams.append(s)
+        lofi.append(f)
+        ratios.append(s / f)
+    out["close_race_execs_per_sec_median"] = round(statistics.median(streams))
+    out["lofi_forced_unmap_program_execs_per_sec_median"] = round(statistics.median(lofi))
+    out["close_race_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
+    out["close_race_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
+    finds = {}
+    for variant, name, faults in VARIANTS:
+        scn = kernsim.resolve(f"{STREAMS}:{name}")
+        counts, missed = [], 0
+        for seed in range(a.seeds):
+            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant,
+                                inject_faults=faults)
+            if r.failure is None:
+                missed += 1
+            else:
+                counts.append(r.runs)
+        finds[variant] = {"scenario": name, "inject_faults": faults,
+                          "signature": r.failure.signature if r.failure else None,
+                          "execs_to_find_median": statistics.median(counts) if counts else None,
+                          "execs_to_find_max": max(counts) if counts else None,
+                          "seeds": a.seeds, "missed": missed}
+    out["pct_execs_to_first_find"] = finds
+    json.dump(out, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()

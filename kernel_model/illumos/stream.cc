@@ -1,0 +1,140 @@
+// illumos STREAMS names onto the kernel model's STREAMS framework
+// (kernel_model/streams/): each routine here only translates, the
+// semantics are the model's.
+#include "kernel_model/streams/ioc_helpers.h"
+#include "kernel_model/streams/streams.h"
+#include "kernel_model/illumos/dev_impl.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/ddi.h>
+#include <sys/stream.h>
+#include <sys/strsun.h>
+#include <sys/stropts.h>
+#include <sys/conf.h>
+}
+
+void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
+  using ks::km::str::Perimeter;
+  m.flags = static_cast<uint32_t>(flags);
+  // The inner perimeter from the MT flags; a module that is not D_MP at
+  // all is taken as single-threaded per module.
+  switch (flags & D_MTPERMOD) {
+    case D_MTPERMOD: m.perimeter = Perimeter::kModule; break;
+    case D_MTQPAIR: m.perimeter = Perimeter::kPair; break;
+    case D_MTPERQ: m.perimeter = Perimeter::kQueue; break;
+    default: m.perimeter = (flags & D_MP) ? Perimeter::kNone : Perimeter::kModule;
+  }
+  m.head.i_str = I_STR;
+  m.head.i_push = I_PUSH;
+  m.head.i_pop = I_POP;
+  m.head.i_flush = I_FLUSH;
+  m.head.fmnamesz = FMNAMESZ;
+}
+
+namespace km = ks::km;
+namespace str = ks::km::str;
+
+static_assert(sizeof(dev_t) == sizeof(uint64_t), "the model passes dev_t as a 64-bit dev");
+
+namespace {
+km::World& W() { return *km::World::current(); }
+}
+
+extern "C" {
+
+mblk_t* allocb(size_t size, uint_t) { return str::allocb(W(), size, "allocb"); }
+mblk_t* esballoc(unsigned char* base, size_t size, uint_t, frtn_t* fr) {
+  return str::esballoc(W(), base, size, fr, "esballoc");
+}
+mblk_t* desballoc(unsigned char* base, size_t size, uint_t, frtn_t* fr) {
+  return str::esballoc(W(), base, size, fr, "desballoc");
+}
+void freeb(mblk_t* mp) { str::freeb(W(), mp, "freeb"); }
+void freemsg(mblk_t* mp) { str::freemsg(W(), mp, "freemsg"); }
+mblk_t* dupb(mblk_t* mp) { return str::dupb(W(), mp); }
+mblk_t* dupmsg(mblk_t* mp) { return str::dupmsg(W(), mp); }
+mblk_t* copyb(mblk_t* mp) { return str::copyb(W(), mp); }
+mblk_t* copymsg(mblk_t* mp) { return str::copymsg(W(), mp); }
+int pullupmsg(mblk_t* mp, ssize_t len) { return str::pullupmsg(W(), mp, len); }
+size_t msgdsize(mblk_t* mp) { return str::msgdsize(mp); }
+void linkb(mblk_t* mp, mblk_t* bp) { str::linkb(mp, bp); }
+mblk_t* unlinkb(mblk_t* mp) { return str::unlinkb(mp); }
+bufcall_id_t bufcall(size_t size, uint_t, void (*fn)(void*), void* arg) {
+  return static_cast<bufcall_id_t>(str::bufcall(W(), size, fn, arg));
+}
+void unbufcall(bufcall_id_t id) { str::unbufcall(W(), id); }
+
+int putq(queue_t* q, mblk_t* mp) { return str::putq(W(), q, mp); }
+int putbq(queue_t* q, mblk_t* mp) { return str::putbq(W(), q, mp); }
+mblk_t* getq(queue_t* q) { return str::getq(W(), q); }
+void flushq(queue_t* q, int flag) { str::flushq(W(), q, flag == FLUSHALL); }
+void qenable(queue_t* q) { str::qenable(W(), q); }
+void noenable(queue_t* q) { str::noenable(q); }
+void enableok(queue_t* q) { str::enableok(q); }
+int canput(queue_t* q) { return str::canput(W(), q); }
+int canputnext(queue_t* q) { return str::canputnext(W(), q); }
+void putnext(queue_t* q, mblk_t* mp) { str::putnext(W(), q, mp, "putnext"); }
+void qreply(queue_t* q, mblk_t* mp) { str::qreply(W(), q, mp); }
+void qprocson(queue_t* q) { str::qprocson(W(), q); }
+void qprocsoff(queue_t* q) { str::qprocsoff(W(), q); }
+queue_t* RD(queue_t* q) { return str::rd_q(q); }
+queue_t* WR(queue_t* q) { return str::wr_q(q); }
+queue_t* OTHERQ(queue_t* q) { return str::other_q(q); }
+
+static mblk_t* ctl(int type, int with_param, int param) {
+  mblk_t* mp = str::allocb(W(), 1, "putctl");
+  if (!mp) return nullptr;
+  mp->b_datap->db_type = static_cast<unsigned char>(type);
+  if (with_param) *mp->b_wptr++ = static_cast<unsigned char>(param);
+  return mp;
+}
+// putctl(9F): fails (0) for data messages and when no block can be had.
+int putctl(queue_t* q, int type) {
+  if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
+  mblk_t* mp = ctl(type, 0, 0);
+  if (!mp) return 0;
+  q->q_qinfo->qi_putp(q, mp);
+  return 1;
+}
+int putctl1(queue_t* q, int type, int p) {
+  if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
+  mblk_t* mp = ctl(type, 1, p);
+  if (!mp) return 0;
+  q->q_qinfo->qi_putp(q, mp);
+  return 1;
+}
+int putnextctl(queue_t* q, int type) {
+  if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
+  mblk_t* mp = ctl(type, 0, 0);
+  if (!mp) return 0;
+  str::putnext(W(), q, mp, "putnextctl");
+  return 1;
+}
+int putnextctl1(queue_t* q, int type, int p) {
+  if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
+  mblk_t* mp = ctl(type, 1, p);
+  if (!mp) return 0;
+  str::putnext(W(), q, mp, "putnextctl1");
+  return 1;
+}
+timeout_id_t qtimeout(queue_t*, void (*fn)(void*), void* arg, clock_t ticks) {
+  return ks_il_timeout(fn, arg, ticks, "qtimeout");
+}
+clock_t quntimeout(queue_t*, timeout_id_t id) { return untimeout(id); }
+
+void miocack(queue_t* wq, mblk_t* mp, int count, int rval) {
+  str::miocack(W(), wq, mp, count, rval);
+}
+void miocnak(queue_t* wq, mblk_t* mp, int count, int error) {
+  str::miocnak(W(), wq, mp, count, error);
+}
+void mcopyin(mblk_t* mp, void* priv, size_t size, void* useraddr) {
+  str::mcopyin(W(), mp, priv, size, useraddr);
+}
+void mcopyout(mblk_t* mp, void* priv, size_t size, void* useraddr, mblk_t* dp) {
+  str::mcopyout(W(), mp, priv, size, useraddr, dp);
+}
+int miocpullup(mblk_t* mp, size_t size) { return str::miocpullup(W(), mp, size); }
+
+}  // extern "C"

@@ -1,0 +1,31 @@
+/*
+ * illumos <sys/strsun.h>: STREAMS conveniences: block lengths and types,
+ * and the ioctl helpers (miocack, miocnak, mcopyin, mcopyout).
+ */
+#ifndef _KS_ILLUMOS_SYS_STRSUN_H
+#define _KS_ILLUMOS_SYS_STRSUN_H
+
+#include <sys/stream.h>
+
+#define DB_BASE(mp) ((mp)->b_datap->db_base)
+#define DB_LIM(mp) ((mp)->b_datap->db_lim)
+#define DB_REF(mp) ((mp)->b_datap->db_ref)
+#define DB_TYPE(mp) ((mp)->b_datap->db_type)
+#define MBLKL(mp) ((mp)->b_wptr - (mp)->b_rptr)
+#define MBLKSIZE(mp) ((mp)->b_datap->db_lim - (mp)->b_datap->db_base)
+#define MBLKHEAD(mp) ((mp)->b_rptr - (mp)->b_datap->db_base)
+#define MBLKTAIL(mp) ((mp)->b_datap->db_lim - (mp)->b_wptr)
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern void miocack(queue_t *, mblk_t *, int, int);
+extern void miocnak(queue_t *, mblk_t *, int, int);
+extern void mcopyin(mblk_t *, void *, size_t, void *);
+extern void mcopyout(mblk_t *, void *, size_t, void *, mblk_t *);
+extern int miocpullup(mblk_t *, size_t);
+#ifdef __cplusplus
+}
+#endif
+
+#endif

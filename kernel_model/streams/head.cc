@@ -1,0 +1,423 @@
+// The stream head: a stream per dev made at its first open and dismantled
+// at its last close, read(2) and write(2) as M_DATA, and what reaches the
+// head from below (data, acks, M_FLUSH, M_HANGUP, M_ERROR). The ioctls
+// are head_ioctl.cc's.
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "kernel_model/proc.h"
+#include "kernel_model/streams/head_impl.h"
+#include "kernel_model/user_mem.h"
+
+namespace ks::km::str {
+
+namespace {
+
+const StrModule* M(void* cookie) { return static_cast<const StrModule*>(cookie); }
+void* CR(const Cred& c) { return const_cast<Cred*>(&c); }
+
+// Frees a b_next chain of messages taken off a queue.
+void free_chain(World& w, ks_mblk_t* mp, const char* op) {
+  while (mp) {
+    ks_mblk_t* next = mp->b_next;
+    mp->b_next = mp->b_prev = nullptr;
+    freemsg(w, mp, op);
+    mp = next;
+  }
+}
+
+void wake(World& w, Stream& s, sim::ObjId cv) {
+  w.mutex_enter(s.lock);
+  w.cv_broadcast(cv);
+  w.mutex_exit(s.lock);
+}
+
+}  // namespace
+
+void plumb_begin(World& w, Stream& s) {
+  w.mutex_enter(s.lock);
+  while (s.plumbing) w.cv_wait(s.cv_plumb, s.lock, false, 0);
+  s.plumbing = true;
+  w.mutex_exit(s.lock);
+}
+
+void plumb_end(World& w, Stream& s) {
+  w.mutex_enter(s.lock);
+  s.plumbing = false;
+  w.cv_signal(s.cv_plumb);
+  w.mutex_exit(s.lock);
+}
+
+int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const Cred& cr) {
+  Pair& p = state(w).pairs[pi];
+  ks_queue_t* rq = &p.q[0];
+  auto open = rq->q_qinfo ? rq->q_qinfo->qi_qopen : nullptr;
+  if (!open) return ENXIO;
+  uint32_t perim = p.perim[0];
+  perim_enter(w, perim);
+  int rc = open(rq, dev, flags, sflag, CR(cr));
+  perim_exit(w, perim);
+  return rc;
+}
+
+// Closes one pair (a module or the driver): its close routine, qprocsoff
+// if it did not, then its queues flushed and freed.
+void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
+  StrState& st = state(w);
+  ks_queue_t* rq = &st.pairs[pi].q[0];
+  const StrModule* m = st.pairs[pi].mod;
+  set_current_stream(w, si);
+  uint32_t perim = st.pairs[pi].perim[0];
+  perim_enter(w, perim);
+  if (rq->q_qinfo && rq->q_qinfo->qi_qclose) rq->q_qinfo->qi_qclose(rq, flags, CR(cr));
+  if (st.pairs[pi].on) qprocsoff(w, rq);
+  // Leaving the perimeter runs its syncq: what was left for this pair
+  // passes around it now.
+  perim_exit(w, perim);
+  Stream& s = st.streams[si];
+  if (m == s.drv && s.loaned > 0) {
+    w.fail(sim::FailureKind::kMemory,
+           std::to_string(s.loaned) + " loaned buffer(s) (esballoc) made by " + m->name +
+               " still out when its close returned: their free routine runs after the "
+               "driver's state is gone (close must wait for every loaned buffer)",
+           "streams:loaned_after_close:" + m->name);
+  }
+  flushq(w, rq, 1);
+  flushq(w, rq + 1, 1);
+  free_pair(w, pi);
+}
+
+namespace {
+
+int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
+  World& w = *World::current();
+  StrState& st = state(w);
+  const StrModule* m = M(cookie);
+  for (;;) {
+    auto it = st.by_dev.find(*dev);
+    if (it == st.by_dev.end()) break;
+    uint32_t si = it->second;
+    Stream& s = st.streams[si];
+    if (s.opening) {
+      // The first open is still in the driver (STWOPEN): wait for it,
+      // then look again (it may have failed).
+      w.mutex_enter(s.lock);
+      while (s.opening) w.cv_wait(s.cv_plumb, s.lock, false, 0);
+      w.mutex_exit(s.lock);
+      continue;
+    }
+    // A reopen: every module's and the driver's open again, not while
+    // a module is being pushed or popped.
+    set_current_stream(w, si);
+    plumb_begin(w, s);
+    std::vector<uint32_t> pairs = s.pairs;
+    int rc = 0;
+    for (size_t i = 1; i < pairs.size() && rc == 0; i++) {
+      // Modules again with MODOPEN, the driver with 0.
+      rc = call_open(w, pairs[i], dev, flags, i + 1 < pairs.size() ? 1 : 0, cr);
+    }
+    plumb_end(w, s);
+    return rc;
+  }
+  uint32_t si = uint32_t(st.streams.size());
+  st.streams.emplace_back();
+  {
+    Stream& s = st.streams.back();
+    s.dev = *dev;
+    s.drv = m;
+    s.opening = true;
+    s.lock = w.new_obj(kObjMutex, "sd_lock");
+    s.cv_ioc = w.new_obj(kObjCondvar, "sd_iocwait");
+    s.cv_ack = w.new_obj(kObjCondvar, "sd_ackwait");
+    s.cv_read = w.new_obj(kObjCondvar, "sd_readwait");
+    s.cv_procs = w.new_obj(kObjCondvar, "sd_qprocsoff");
+    s.cv_plumb = w.new_obj(kObjCondvar, "sd_plumb");
+    s.cv_write = w.new_obj(kObjCondvar, "sd_writewait");
+  }
+  st.by_dev[*dev] = si;
+  uint32_t head = new_pair(w, si, nullptr);
+  uint32_t drv = new_pair(w, si, m);
+  st.streams[si].pairs = {head, drv};
+  st.pairs[head].on = true;
+  relink(w, st.streams[si]);
+  set_current_stream(w, si);
+  uint64_t d = *dev;
+  int rc = call_open(w, drv, &d, flags, 0, cr);
+  Stream& s = st.streams[si];
+  if (rc) {
+    if (st.pairs[drv].on) qprocsoff(w, &st.pairs[drv].q[0]);
+    flushq(w, &st.pairs[drv].q[0], 1);
+    flushq(w, &st.pairs[drv].q[1], 1);
+    free_pair(w, drv);
+    free_pair(w, head);
+    s.pairs.clear();
+    s.dead = true;
+    st.by_dev.erase(*dev);
+  } else {
+    if (!st.pairs[drv].on) qprocson(w, &st.pairs[drv].q[0]);
+    if (d != *dev) {
+      // A clone open picked another minor: the stream is that dev's.
+      st.by_dev.erase(*dev);
+      st.by_dev[d] = si;
+      *dev = d;
+    }
+    s.dev = d;
+  }
+  w.mutex_enter(s.lock);
+  s.opening = false;
+  w.cv_broadcast(s.cv_plumb);
+  w.mutex_exit(s.lock);
+  return rc;
+}
+
+int s_close(void* cookie, uint64_t dev, int flags, bool, const Cred& cr) {
+  World& w = *World::current();
+  StrState& st = state(w);
+  auto it = st.by_dev.find(dev);
+  if (it == st.by_dev.end()) return 0;
+  uint32_t si = it->second;
+  st.by_dev.erase(it);
+  set_current_stream(w, si);
+  // Unread data goes first; from now on the head discards what reaches it.
+  uint32_t head = st.streams[si].pairs[0];
+  Stream& s = st.streams[si];
+  w.mutex_enter(s.lock);
+  s.closing = true;
+  ks_mblk_t* unread = st.pairs[head].q[0].q_first;
+  st.pairs[head].q[0].q_first = st.pairs[head].q[0].q_last = nullptr;
+  st.pairs[head].q[0].q_count = 0;
+  w.cv_broadcast(s.cv_ack);
+  w.mutex_exit(s.lock);
+  // Freed outside sd_lock: a loaned buffer's free routine takes its
+  // driver's locks.
+  free_chain(w, unread, "strclose");
+  std::vector<uint32_t> pairs = st.streams[si].pairs;
+  for (size_t i = 1; i < pairs.size(); i++) close_pair(w, si, pairs[i], flags, cr);
+  flushq(w, &st.pairs[head].q[0], 1);
+  flushq(w, &st.pairs[head].q[1], 1);
+  free_pair(w, head);
+  st.streams[si].pairs.clear();
+  st.streams[si].dead = true;
+  (void)cookie;
+  return 0;
+}
+
+Stream* find(World& w, uint64_t dev) {
+  StrState& st = state(w);
+  auto it = st.by_dev.find(dev);
+  if (it == st.by_dev.end()) return nullptr;
+  set_current_stream(w, it->second);
+  return &st.streams[it->second];
+}
+
+int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
+  World& w = *World::current();
+  Stream* s = find(w, dev);
+  if (!s) return ENXIO;
+  StrState& st = state(w);
+  ks_queue_t* rq = &st.pairs[s->pairs[0]].q[0];
+  w.mutex_enter(s->lock);
+  while (!rq->q_first) {
+    if (s->error) {
+      int e = s->error;
+      w.mutex_exit(s->lock);
+      return e;
+    }
+    if (s->hangup || s->closing) {
+      w.mutex_exit(s->lock);
+      return 0;
+    }
+    if (io.fmode & (kFNdelay | kFNonblock)) {
+      w.mutex_exit(s->lock);
+      return EAGAIN;
+    }
+    if (w.cv_wait(s->cv_read, s->lock, true, 0) == EINTR) {
+      w.mutex_exit(s->lock);
+      return EINTR;
+    }
+  }
+  ks_mblk_t* mp = getq(w, rq);
+  w.mutex_exit(s->lock);
+  Proc& p = user_process(w, "read");
+  int rc = 0;
+  for (ks_mblk_t* b = mp; b && io.resid > 0; b = b->b_cont) {
+    if (b->b_datap->db_type != KS_M_DATA) continue;
+    size_t n = std::min<uint64_t>(io.resid, uint64_t(b->b_wptr - b->b_rptr));
+    if (n && copyout(w, p, b->b_rptr, io.uaddr, n) != 0) {
+      rc = EFAULT;
+      break;
+    }
+    io.uaddr += n;
+    io.resid -= n;
+    b->b_rptr += n;
+  }
+  if (rc == 0 && msgdsize(mp) > 0) {
+    // What was not read goes back first in line.
+    w.mutex_enter(s->lock);
+    putbq(w, rq, mp);
+    w.mutex_exit(s->lock);
+  } else {
+    freemsg(w, mp, "strread");
+  }
+  return rc;
+}
+
+int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
+  World& w = *World::current();
+  Stream* s = find(w, dev);
+  if (!s) return ENXIO;
+  if (s->hangup) return ENXIO;
+  if (s->error) return s->error;
+  StrState& st = state(w);
+  uint32_t si = st.by_dev.find(dev)->second;
+  ks_queue_t* wq = &st.pairs[s->pairs[0]].q[1];
+  // Flow control: wait while the first queue below with a service
+  // procedure is full (back-enabling wakes the writers).
+  w.mutex_enter(s->lock);
+  while (!canputnext(w, wq)) {
+    if (io.fmode & (kFNdelay | kFNonblock)) {
+      w.mutex_exit(st.streams[si].lock);
+      return EAGAIN;
+    }
+    st.streams[si].writers++;
+    int e = w.cv_wait(st.streams[si].cv_write, st.streams[si].lock, true, 0);
+    st.streams[si].writers--;
+    if (e == EINTR) {
+      w.mutex_exit(st.streams[si].lock);
+      return EINTR;
+    }
+  }
+  w.mutex_exit(st.streams[si].lock);
+  ks_mblk_t* mp = allocb_wait(w, io.resid, "strwrite");
+  Proc& p = user_process(w, "write");
+  if (io.resid && copyin(w, p, io.uaddr, mp->b_wptr, io.resid) != 0) {
+    freemsg(w, mp, "strwrite");
+    return EFAULT;
+  }
+  mp->b_wptr += io.resid;
+  io.uaddr += io.resid;
+  io.resid = 0;
+  putnext(w, wq, mp, "strwrite");
+  return 0;
+}
+
+}  // namespace
+
+void head_wake_writers(World& w, Stream& s) {
+  if (s.writers) wake(w, s, s.cv_write);
+}
+
+void head_rput(World& w, Stream& s, ks_mblk_t* mp) {
+  StrState& st = state(w);
+  if (s.closing || s.dead) {
+    freemsg(w, mp, "strrput");
+    return;
+  }
+  unsigned char t = mp->b_datap->db_type;
+  switch (t) {
+    case KS_M_DATA:
+    case KS_M_PROTO:
+    case KS_M_PCPROTO:
+      w.mutex_enter(s.lock);
+      if (s.closing) {
+        // Tested under sd_lock: the last close sets it and flushes there.
+        w.mutex_exit(s.lock);
+        freemsg(w, mp, "strrput");
+        return;
+      }
+      putq(w, &st.pairs[s.pairs[0]].q[0], mp);
+      w.cv_broadcast(s.cv_read);
+      w.mutex_exit(s.lock);
+      return;
+    case KS_M_IOCACK:
+    case KS_M_IOCNAK:
+    case KS_M_COPYIN:
+    case KS_M_COPYOUT: {
+      // ioc_id and cq_id sit at the same place (iocblk, copyreq).
+      bool ok = size_t(mp->b_wptr - mp->b_rptr) >= sizeof(ks_iocblk_t);
+      unsigned id = ok ? reinterpret_cast<ks_iocblk_t*>(mp->b_rptr)->ioc_id : 0;
+      w.mutex_enter(s.lock);
+      if (ok && s.ioc_wait != 0 && id == s.ioc_wait && !s.ioc_reply) {
+        s.ioc_reply = mp;
+        w.cv_broadcast(s.cv_ack);
+        mp = nullptr;
+      }
+      w.mutex_exit(s.lock);
+      // Anything else is stale: an ack of an ioctl nobody waits for.
+      if (mp) freemsg(w, mp, "strrput");
+      return;
+    }
+    case KS_M_FLUSH: {
+      unsigned char f = mp->b_rptr < mp->b_wptr ? *mp->b_rptr : 0;
+      if (f & 1) {  // FLUSHR: the head holds only data; freed outside
+        w.mutex_enter(s.lock);  // sd_lock (a free routine takes its driver's locks)
+        ks_queue_t* rq = &st.pairs[s.pairs[0]].q[0];
+        ks_mblk_t* unread = rq->q_first;
+        rq->q_first = rq->q_last = nullptr;
+        rq->q_count = 0;
+        below_low(w, rq);
+        w.mutex_exit(s.lock);
+        free_chain(w, unread, "strrput");
+      }
+      if (f & 2) {  // FLUSHW: turned around, down the write side
+        *mp->b_rptr = f & ~1;
+        putnext(w, &st.pairs[s.pairs[0]].q[1], mp, "strrput");
+        return;
+      }
+      freemsg(w, mp, "strrput");
+      return;
+    }
+    case KS_M_HANGUP:
+    case KS_M_ERROR:
+      w.mutex_enter(s.lock);
+      if (t == KS_M_HANGUP) s.hangup = true;
+      else if (mp->b_rptr < mp->b_wptr) s.error = *mp->b_rptr;
+      w.cv_broadcast(s.cv_read);
+      w.cv_broadcast(s.cv_ack);
+      w.mutex_exit(s.lock);
+      freemsg(w, mp, "strrput");
+      return;
+    default:
+      freemsg(w, mp, "strrput");
+  }
+}
+
+uint32_t current_stream(World& w) {
+  StrState& st = state(w);
+  Tid t = w.self_tid();
+  return t < st.cur.size() ? st.cur[t] : UINT32_MAX;
+}
+
+void set_current_stream(World& w, uint32_t s) {
+  StrState& st = state(w);
+  Tid t = w.self_tid();
+  if (t >= st.cur.size()) st.cur.resize(t + 1, UINT32_MAX);
+  st.cur[t] = s;
+}
+
+void loaned_returned(World& w, uint64_t owner) {
+  StrState& st = state(w);
+  st.loaned_total--;
+  if (owner && owner <= st.streams.size() && st.streams[owner - 1].loaned)
+    st.streams[owner - 1].loaned--;
+}
+
+DevOps str_devops(const StrModule* m) {
+  DevOps ops{const_cast<StrModule*>(m), s_open, s_close, s_read, s_write, head_ioctl};
+  ops.remove_hint = "ddi_remove_minor_node in its detach";
+  return ops;
+}
+
+void str_register_module(World& w, const StrModule* m) { state(w).modules.push_back(m); }
+
+void str_unregister_module(World& w, const StrModule* m) {
+  auto& v = state(w).modules;
+  for (size_t i = 0; i < v.size(); i++)
+    if (v[i] == m) {
+      v.erase(v.begin() + ptrdiff_t(i));
+      return;
+    }
+}
+
+}  // namespace ks::km::str

@@ -1,0 +1,85 @@
+// The ioctl helpers every SVR4 STREAMS system ships (illumos strsun):
+// turning an M_IOCTL or M_IOCDATA into its ack, NAK, or copy request in
+// place, and putting it back up.
+#include <cstring>
+
+#include "kernel_model/streams/ioc_helpers.h"
+#include "kernel_model/streams/str_state.h"
+
+namespace ks::km::str {
+
+namespace {
+
+void ack(World& w, ks_queue_t* wq, ks_mblk_t* mp, unsigned char type, int count, int rval,
+         int error) {
+  auto* ioc = reinterpret_cast<ks_iocblk_t*>(mp->b_rptr);
+  mp->b_datap->db_type = type;
+  ioc->ioc_count = size_t(count);
+  ioc->ioc_rval = rval;
+  ioc->ioc_error = error;
+  if (type == KS_M_IOCNAK && mp->b_cont) {
+    freemsg(w, mp->b_cont, "miocnak");
+    mp->b_cont = nullptr;
+  }
+  qreply(w, wq, mp);
+}
+
+// The copy request's user address: the one given, or for a TRANSPARENT
+// M_IOCTL the argument its b_cont holds.
+char* user_addr(ks_mblk_t* mp, void* useraddr) {
+  if (useraddr) return static_cast<char*>(useraddr);
+  if (mp->b_cont && mp->b_cont->b_wptr - mp->b_cont->b_rptr >= ptrdiff_t(sizeof(char*))) {
+    char* a;
+    std::memcpy(&a, mp->b_cont->b_rptr, sizeof(a));
+    return a;
+  }
+  return nullptr;
+}
+
+void request(ks_mblk_t* mp, unsigned char type, void* priv, size_t size, char* addr) {
+  // The copyreq overlays the iocblk: cmd, cr and id stay where they are.
+  auto* cq = reinterpret_cast<ks_copyreq_t*>(mp->b_rptr);
+  cq->cq_private = static_cast<ks_mblk_t*>(priv);
+  cq->cq_size = size;
+  cq->cq_addr = addr;
+  mp->b_wptr = mp->b_rptr + sizeof(ks_copyreq_t);
+  mp->b_datap->db_type = type;
+}
+
+}  // namespace
+
+void miocack(World& w, ks_queue_t* wq, ks_mblk_t* mp, int count, int rval) {
+  ack(w, wq, mp, KS_M_IOCACK, count, rval, 0);
+}
+
+void miocnak(World& w, ks_queue_t* wq, ks_mblk_t* mp, int count, int error) {
+  ack(w, wq, mp, KS_M_IOCNAK, count, 0, error);
+}
+
+void mcopyin(World& w, ks_mblk_t* mp, void* priv, size_t size, void* useraddr) {
+  char* addr = user_addr(mp, useraddr);
+  if (mp->b_cont) {
+    freemsg(w, mp->b_cont, "mcopyin");
+    mp->b_cont = nullptr;
+  }
+  request(mp, KS_M_COPYIN, priv, size, addr);
+}
+
+void mcopyout(World& w, ks_mblk_t* mp, void* priv, size_t size, void* useraddr, ks_mblk_t* dp) {
+  char* addr = user_addr(mp, useraddr);
+  if (dp) {
+    if (mp->b_cont) freemsg(w, mp->b_cont, "mcopyout");
+    mp->b_cont = dp;
+  }
+  request(mp, KS_M_COPYOUT, priv, size, addr);
+}
+
+int miocpullup(World& w, ks_mblk_t* mp, size_t size) {
+  auto* ioc = reinterpret_cast<ks_iocblk_t*>(mp->b_rptr);
+  if (ioc->ioc_count == KS_TRANSPARENT) return 22;  // EINVAL
+  if (size == 0) return 0;
+  if (!mp->b_cont || msgdsize(mp->b_cont) < size) return 22;
+  return pullupmsg(w, mp->b_cont, ptrdiff_t(size)) ? 0 : 12;  // ENOMEM
+}
+
+}  // namespace ks::km::str

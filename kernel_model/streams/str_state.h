@@ -1,0 +1,114 @@
+// The STREAMS framework's per-World records (a component slot of its own):
+// queue pairs and streams by number, in creation order, plain data so a
+// snapshot can copy them. Queue memory itself is kmem (tag "allocq"), so a
+// stale queue pointer a driver keeps reads poison.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kernel_model/streams/streams.h"
+#include "kernel_model/world.h"
+
+namespace ks::km::str {
+
+struct Pair {
+  ks_queue_t* q = nullptr;   // q[0] read, q[1] write (one kmem buffer)
+  uint32_t stream = 0;       // index in StrState::streams
+  const StrModule* mod = nullptr;  // null: the stream head
+  bool on = false;           // qprocson: linked into the stream
+  bool draining = false;     // in qprocsoff, waiting for procedures to leave
+  bool freed = false;
+  uint32_t running = 0;      // put or service procedures inside now
+  bool srv_pending[2] = {false, false};  // a service thread spawned, not done
+  sim::ObjId obj[2] = {0, 0};  // the queues as objects (trace, reports)
+  uint32_t perim[2] = {0, 0};  // each queue's inner perimeter (index + 1), 0 none
+};
+
+// An inner perimeter: its holder, and the syncq of puts that found it held.
+struct Perim {
+  Tid owner = 0;
+  uint32_t depth = 0;
+  std::deque<std::pair<ks_queue_t*, ks_mblk_t*>> syncq;
+};
+
+struct Stream {
+  uint64_t dev = 0;
+  const StrModule* drv = nullptr;
+  std::vector<uint32_t> pairs;  // from the head down: head, modules..., driver
+  bool opening = false;         // the first open is in the driver
+  bool closing = false;
+  bool dead = false;
+  bool hangup = false;
+  int error = 0;                // M_ERROR
+  sim::ObjId lock = 0;          // sd_lock: the head's state below
+  sim::ObjId cv_ioc = 0;        // one ioctl at a time
+  sim::ObjId cv_ack = 0;        // the ack (or copy request) of the ioctl
+  sim::ObjId cv_read = 0;       // readers
+  sim::ObjId cv_procs = 0;      // qprocsoff waits for procedures to leave
+  sim::ObjId cv_plumb = 0;      // I_PUSH/I_POP one at a time
+  sim::ObjId cv_write = 0;      // writers held by flow control
+  bool ioc_busy = false;
+  bool plumbing = false;
+  unsigned int ioc_next = 0;    // the last ioc_id handed out
+  unsigned int ioc_wait = 0;    // the ioc_id the head waits for, 0 none
+  ks_mblk_t* ioc_reply = nullptr;
+  uint32_t loaned = 0;          // esballoc'd buffers out, made in this stream
+  uint32_t procs_waiters = 0;   // threads in qprocsoff's wait
+  uint32_t writers = 0;         // threads waiting for the write side to drain
+};
+
+struct StrState {
+  std::deque<Pair> pairs;      // deques: references stay valid across sleeps
+  std::deque<Stream> streams;
+  std::map<uint64_t, uint32_t> by_dev;          // live streams by dev
+  std::vector<const StrModule*> modules;        // I_PUSH-able, by registration
+  uint64_t loaned_total = 0;                    // esballoc'd buffers out
+  std::vector<uint32_t> cur;                    // by thread id: its stream
+  std::deque<Perim> perims;                     // inner perimeters
+  std::map<std::string, uint32_t> module_perims;  // D_MTPERMOD's, by module name
+  sim::ObjId perim_lock = 0, perim_cv = 0;
+  uint32_t perim_waiters = 0;
+};
+
+StrState& state(World& w);
+// The pair of a queue a driver hands in; a queue that is not one, or whose
+// pair was freed, fails the execution naming `op`.
+Pair& pair_of(World& w, ks_queue_t* q, const char* op);
+inline bool is_read(const ks_queue_t* q) { return q->q_flag & KS_QREADR; }
+// The stream (index) the running thread works in, if a procedure or the
+// head is running on its behalf; UINT32_MAX otherwise.
+uint32_t current_stream(World& w);
+void set_current_stream(World& w, uint32_t s);
+// Drops the stream's count of loaned buffers as one made in it comes back.
+void loaned_returned(World& w, uint64_t owner);
+
+// The stream head's share of queue.cc: a message reaching the head.
+void head_rput(World& w, Stream& s, ks_mblk_t* mp);
+void head_wake_writers(World& w, Stream& s);
+// After q's count dropped: QFULL off below the low mark, and a writer
+// that wanted room (QWANTW) back-enabled (queue.cc).
+void below_low(World& w, ks_queue_t* q);
+// Links every pair whose procedures are on (queue.cc).
+void relink(World& w, Stream& s);
+// Allocates a pair for module m (null: the head) in stream s.
+uint32_t new_pair(World& w, uint32_t s, const StrModule* m);
+void free_pair(World& w, uint32_t p);
+// The caller of a module entry point: the pair counted as running.
+void enter_pair(World& w, uint32_t p);
+void leave_pair(World& w, uint32_t p);
+void wake_procs_waiters(World& w, Stream& s);
+
+// Inner perimeters (perimeter.cc). perim_for: the perimeter a new pair's
+// queue (side 0 read, 1 write) of module m is in. deliver: q's put
+// procedure, inside q's perimeter or deferred to its syncq. enter/exit:
+// the waiting entry of service, open and close procedures (0: none).
+uint32_t perim_for(World& w, const StrModule* m, uint32_t pair, int side);
+void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp);
+void perim_enter(World& w, uint32_t idx);
+void perim_exit(World& w, uint32_t idx);
+
+}  // namespace ks::km::str
