@@ -180,22 +180,29 @@ void relink(World& w, Stream& s) {
   if (above) above->q[1].q_next = nullptr;
 }
 
+namespace {
+// Links mp after the high-priority messages at the head of q, before every
+// ordinary one.
+void after_high_pri(ks_queue_t* q, ks_mblk_t* mp) {
+  ks_mblk_t* b = q->q_first;
+  ks_mblk_t* after = nullptr;
+  while (b && high_pri(b)) {
+    after = b;
+    b = b->b_next;
+  }
+  mp->b_prev = after;
+  mp->b_next = b;
+  if (after) after->b_next = mp; else q->q_first = mp;
+  if (b) b->b_prev = mp; else q->q_last = mp;
+}
+}  // namespace
+
 int putq(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   pair_of(w, q, "putq");
   w.sim().point(kEvPreempt, state(w).pairs[q->q_ks_id].obj[is_read(q) ? 0 : 1]);
   mp->b_next = mp->b_prev = nullptr;
   if (high_pri(mp)) {
-    // After the other high-priority messages, before every ordinary one.
-    ks_mblk_t* b = q->q_first;
-    ks_mblk_t* after = nullptr;
-    while (b && high_pri(b)) {
-      after = b;
-      b = b->b_next;
-    }
-    mp->b_prev = after;
-    mp->b_next = b;
-    if (after) after->b_next = mp; else q->q_first = mp;
-    if (b) b->b_prev = mp; else q->q_last = mp;
+    after_high_pri(q, mp);
   } else {
     mp->b_prev = q->q_last;
     if (q->q_last) q->q_last->b_next = mp; else q->q_first = mp;
@@ -217,16 +224,7 @@ int putbq(World& w, ks_queue_t* q, ks_mblk_t* mp) {
     if (q->q_first) q->q_first->b_prev = mp; else q->q_last = mp;
     q->q_first = mp;
   } else {
-    ks_mblk_t* b = q->q_first;
-    ks_mblk_t* after = nullptr;
-    while (b && high_pri(b)) {
-      after = b;
-      b = b->b_next;
-    }
-    mp->b_prev = after;
-    mp->b_next = b;
-    if (after) after->b_next = mp; else q->q_first = mp;
-    if (b) b->b_prev = mp; else q->q_last = mp;
+    after_high_pri(q, mp);
   }
   mp->b_queue = q;
   q->q_count += qbytes(mp);
