@@ -225,7 +225,9 @@ void devsw_register_exit_close(World& w) {
 // and a Program thread before its first call) until every load has finished:
 // the kernel is booted before init runs. A counter and a wait queue on a
 // World object keep it deterministic and visible in hang reports ("sleeps in
-// modload on boot").
+// modload on boot"). The boot runs on the Sim's fixed schedule
+// (Sim::set_fixed): its interleavings are not explored, and every execution
+// of a set-up reaches the same booted state.
 
 namespace {
 sim::ObjId gate(World& w) {
@@ -238,6 +240,9 @@ sim::ObjId gate(World& w) {
 void boot_load_started(World& w) {
   gate(w);
   devsw(w).loads_pending++;
+  // A load the set-up starts is the boot: it runs on a fixed schedule (no
+  // decision of the strategy's) until the last load finishes.
+  if (!w.sim().on_fiber()) w.sim().set_fixed(true);
 }
 
 void boot_load_finished(World& w) {
@@ -245,6 +250,7 @@ void boot_load_finished(World& w) {
   race_release(w, d.boot_gate);
   race_boot_finished(w);
   if (d.loads_pending == 0 || --d.loads_pending > 0) return;
+  w.sim().set_fixed(false);
   while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
 }
 

@@ -57,6 +57,7 @@ void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
   timer_seq_ = 0;
   timers_.clear();
   hang_pc_ = 0;
+  fixed_ = false;
   // runs_ keeps counting: the watchdog tells executions apart by it.
   strategy_ = &strategy;
   opts_ = opts;
@@ -215,10 +216,19 @@ __attribute__((noinline)) Tid Sim::pick_next(bool current_runnable) {
     if (n == 0) return 0;
     const Tid* buf = pick_buf_.data() + opt_first_;
     Tid t = buf[0];
-    if (n > 1 && (t = ask_strategy(buf, n, current_runnable)) == kNoPick) return 0;
+    if (n > 1) {
+      if (__builtin_expect(fixed_, 0)) t = fixed_pick(buf, n, current_runnable);
+      else if ((t = ask_strategy(buf, n, current_runnable)) == kNoPick) return 0;
+    }
     if (t != kClockTid) return t;
     fire_next_timer();
   }
+}
+
+// The boot's pick (set_fixed): no preemption, no timer while a thread can run.
+Tid Sim::fixed_pick(const Tid* options, size_t n, bool current_runnable) const {
+  if (current_runnable && cur_) return cur_->tid;
+  return options[0] == kClockTid ? options[1] : options[0];
 }
 
 __attribute__((noinline)) void Sim::grow_decisions() {
@@ -243,7 +253,7 @@ Thread* Sim::decide() {
   // The common case kept short (few registers to save): the options did not
   // change since the last pick and hold no clock, so the strategy's choice
   // is all there is to it.
-  if (__builtin_expect(options_dirty_ || opt_first_ != 1 || opt_n_ < 2, 0))
+  if (__builtin_expect(options_dirty_ || opt_first_ != 1 || opt_n_ < 2 || fixed_, 0))
     return to_thread(pick_next(true));
   return to_thread(ask_strategy(pick_buf_.data() + 1, opt_n_, true));
 }

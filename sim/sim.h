@@ -189,6 +189,20 @@ class Sim final : public SchedView {
     options_dirty_ = true;
   }
 
+  // ---- the boot ----
+  // While on, picks are not the strategy's and are not logged: the current
+  // thread runs while it can, else the runnable thread of lowest tid, and
+  // a timer fires only when no thread can run. The kernel model turns it
+  // on for the boot (module loads from the set-up) and off when the last
+  // load finishes, so every execution of a set-up boots alike and spends
+  // no decision (and no preemption bound) there. Data choices (faults)
+  // are still the strategy's.
+  void set_fixed(bool on) {
+    fixed_ = on;
+    options_dirty_ = true;
+  }
+  bool fixed() const { return fixed_; }
+
   // ---- host ----
   StopReason run();
   // Tells the strategy the execution is over; a strategy that could not
@@ -257,6 +271,7 @@ class Sim final : public SchedView {
   }
   void grow_decisions();
   Tid ask_strategy(const Tid* options, size_t n, bool current_runnable);
+  Tid fixed_pick(const Tid* options, size_t n, bool current_runnable) const;
   void bad_pick(Tid t);
   void observe(const Event& e);
   void switch_to(Thread* next) {
@@ -294,6 +309,7 @@ class Sim final : public SchedView {
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)
   bool options_dirty_ = true;
+  bool fixed_ = false;  // set_fixed()
   std::vector<Object> objects_;
   std::deque<std::string> names_;  // the first nnames_ in use
   size_t nnames_ = 0;

@@ -159,7 +159,7 @@ def test_dfs_split_on_the_cluster(cluster):
               max_executions=10 ** 9)
     one = kernsim.search(scn, **kw)
     # Slices of 1,000 executions: tasks keep being submitted as they hand on.
-    many = dfs_split.search_parallel(scn, jobs=2, cluster=cluster, slice_executions=1000, **kw)
+    many = dfs_split.search_parallel(scn, jobs=2, cluster=cluster, slice_executions=200, **kw)
     assert many.slices > 20
     assert many.exhausted and one.exhausted
     assert (many.executions, many.per_bound, many.distinct) == \

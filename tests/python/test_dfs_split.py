@@ -68,9 +68,10 @@ def test_dpor_split_same_verdict_and_failures(variant):
         assert min(two.failure_bounds) == 1
     # DPOR does not partition, but the split is a distributed DPOR (parts ask
     # for the alternatives their races need above their prefixes): it runs
-    # about what one DPOR search runs, here within 10% (the plain search is
-    # 30 million), and exactly that with the shallowest prefixes when no
-    # part is cut short for an idle process (where that happens is timing).
+    # about what one DPOR search runs, here within 10%, and within 2% with
+    # the shallowest prefixes when no part is cut short for an idle process
+    # (where that happens is timing). (Exactly as many, while the boot's
+    # decisions were the shallowest: none of them raced.)
     assert one.executions * 0.9 <= two.executions <= one.executions * 1.1
     assert len(two.per_bound) == len(one.per_bound) == 3
     scn = kernsim.resolve(PROGRAM)
@@ -78,7 +79,8 @@ def test_dpor_split_same_verdict_and_failures(variant):
                                         max_executions=ALL, stop_on_failure=False,
                                         prefixes_per_part=1, hand_on=False)
     assert shallow.handed_on == 0
-    assert (shallow.executions, shallow.per_bound) == (one.executions, one.per_bound)
+    assert one.executions <= shallow.executions <= one.executions * 1.02
+    assert shallow.per_bound[0] == one.per_bound[0]
     assert shallow.signatures() == one.signatures()
 
 
@@ -182,7 +184,7 @@ def test_cli_dfs_jobs(cli, tmp_path):
     p = cli("explore", PROGRAM, "--strategy", "dfs", "--jobs", "2", "--bound", "2",
             "--param", "clients=1", "--runs", "1000000", "--quiet")
     assert p.returncode == 0, p.stderr
-    assert "exhausted=yes" in p.stdout and "executions=22888" in p.stdout
+    assert "exhausted=yes" in p.stdout and "executions=6720" in p.stdout
     out = tmp_path / "f.repro.txtpb"
     p = cli("explore", PROGRAM, "--strategy", "dfs", "--jobs", "2", "--dpor",
             "--variant", "no_done_check", "--quiet", "--out", out)
