@@ -46,7 +46,11 @@ CASES = {
 
 
 def rate(build, spec, runs, params, driver_path=None):
-    env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"), KERNSIM_ROOT=ROOT)
+    # Each build runs its own checkout's scenarios (the build directory's
+    # parent), as the scenarios may use what only that build has.
+    root = os.path.dirname(os.path.abspath(build))
+    spec = os.path.join(root, os.path.relpath(spec, ROOT))
+    env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"), KERNSIM_ROOT=root)
     env.pop("KERNSIM_DRIVER_PATH", None)
     if driver_path:
         env["KERNSIM_DRIVER_PATH"] = os.path.abspath(driver_path)

@@ -148,6 +148,26 @@ void ks_register_fuzz(py::module_& m) {
       py::arg("text"), py::arg("path"),
       "Parses and checks a DriverDescription in text format; returns it serialized. Raises "
       "ValueError '<path>: <field>: <why>'.");
+  m.def(
+      "fuzz_layout",
+      [](const py::bytes& desc_bytes, const std::string& ioctl) {
+        kernsim::DriverDescription d;
+        if (!d.ParseFromString(std::string(desc_bytes)))
+          throw std::invalid_argument("not a serialized kernsim.DriverDescription");
+        for (const kernsim::FuzzIoctl& io : d.ioctl()) {
+          if (io.name() != ioctl) continue;
+          fuzz::Layout l = fuzz::field_layout(io);
+          py::list fields;
+          for (auto& [f, off] : l.fields)
+            fields.append(py::make_tuple(f->name(), f->type(), off, f->size(), f->min() < 0));
+          return py::make_tuple(l.size, fields);
+        }
+        throw std::invalid_argument("no ioctl named '" + ioctl + "' in the description of " +
+                                    d.driver());
+      },
+      py::arg("description"), py::arg("ioctl"),
+      "(size, [(name, type, offset, size, signed)]) of an ioctl's argument struct as the "
+      "fuzzer lays it out (natural alignment, LP64).");
   py::class_<PyGenerator>(m, "FuzzGenerator",
                           "kernsim fuzz's generator and mutator (fuzz/mutate.h) on decoder inputs.")
       .def(py::init<const py::bytes&, const std::string&, uint64_t>(), py::arg("description"),

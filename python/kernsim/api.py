@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import os
 import time
+import traceback
 
 from . import _core
 from . import kernsim_pb2 as pb
@@ -210,13 +211,25 @@ def _call_core(fn, *args, scn=None, **kw):
         raise
     except (ValueError, TypeError) as e:
         if scn is not None and not scn.program:
-            raise ScenarioError(f"scenario {scn.name}: {e}") from e
+            raise ScenarioError(f"scenario {scn.name}: {e}{_raised_at(e)}") from e
         raise KernsimError(str(e)) from e
     except (Exception, SystemExit) as e:  # noqa: BLE001 - a scenario thread's own bug
         if scn is not None and not scn.program:
             raise ScenarioError(f"scenario {scn.name}: a thread raised "
-                                f"{type(e).__name__}: {e}") from e
+                                f"{type(e).__name__}: {e}{_raised_at(e)}") from e
         raise
+
+
+def _raised_at(e):
+    """" (at FILE:LINE in FUNCTION)": the innermost frame of `e`'s traceback
+    outside this package (the scenario's own line), or "" if none."""
+    pkg = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if not os.path.abspath(f.filename).startswith(pkg)]
+    if not frames:
+        return ""
+    f = frames[-1]
+    return f" (at {f.filename}:{f.lineno} in {f.name})"
 
 
 def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None, depth=3,

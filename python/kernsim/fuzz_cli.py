@@ -60,11 +60,7 @@ def add_parser(sub, positive):
 def _load_desc(a):
     info = api.module_info(a.driver)
     name = info["name"]
-    # An out-of-tree module's description, NAME.ioctl.txtpb, sits beside the
-    # module or in the directory kernsim runs in (beside the sources).
-    beside = [os.path.join(d, name + ".ioctl.txtpb")
-              for d in (os.path.dirname(info["path"]), os.getcwd())]
-    path = a.desc or next((p for p in beside if os.path.isfile(p)), None) or fuzz_desc.find(name)
+    path = a.desc or fuzz_desc.path_for(info)
     desc = fuzz_desc.load(path)
     if desc.driver != name:
         raise KernsimError(f"{path}: field driver: describes '{desc.driver}', not '{name}'")

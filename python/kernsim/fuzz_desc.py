@@ -49,3 +49,18 @@ def find(driver, root=None):
         raise DescriptionError(f"no description of driver '{driver}' (drivers/*/{driver}{SUFFIX}); "
                                f"described: {', '.join(have) or 'none'}")
     return hits[0]
+
+
+def path_for(info, near=None):
+    """Where the description of the driver module `info` (api.module_info)
+    is: an out-of-tree module's NAME.ioctl.txtpb beside the module or in
+    the current directory (beside its sources), else under drivers/ of the
+    checkout `near` (a directory) is in, else of KERNSIM_ROOT's or the
+    current directory's. DescriptionError if none."""
+    from .api import _find_root
+    name = info["name"]
+    for d in (os.path.dirname(info["path"]), os.getcwd()):
+        p = os.path.join(d, name + SUFFIX)
+        if os.path.isfile(p):
+            return p
+    return find(name, _find_root(os.path.abspath(near)) if near else None)

@@ -9,23 +9,25 @@ map with them is explored. `forced_unmap_program` is the forced-unmap
 scenario as a Program (executed entirely in C++: the fast one).
 """
 
+import os
 import struct
 
 import kernsim
 from kernsim import kernsim_pb2 as pb
 from kernsim import sys
 
-# drivers/lofi/lofi_io.h
-LOFI_IOC_BASE = (ord("L") << 16) | (ord("F") << 8)
-LOFI_MAP_FILE = LOFI_IOC_BASE | 0x01
-LOFI_MAP_FILE_MINOR = LOFI_IOC_BASE | 0x02
-LOFI_UNMAP_FILE = LOFI_IOC_BASE | 0x03
-LOFI_UNMAP_FILE_MINOR = LOFI_IOC_BASE | 0x04
-LOFI_GET_FILENAME = LOFI_IOC_BASE | 0x05
-LOFI_GET_MINOR = LOFI_IOC_BASE | 0x06
-LOFI_GET_MAXMINOR = LOFI_IOC_BASE | 0x07
+# The commands and struct lofi_ioctl, from the driver's ioctl description
+# (drivers/lofi/lofi.ioctl.txtpb), not copied by hand.
+IOCTLS = kernsim.ioctls("lofi", near=os.path.dirname(os.path.abspath(__file__)))
+LOFI_MAP_FILE = IOCTLS.LOFI_MAP_FILE
+LOFI_MAP_FILE_MINOR = IOCTLS.LOFI_MAP_FILE_MINOR
+LOFI_UNMAP_FILE = IOCTLS.LOFI_UNMAP_FILE
+LOFI_UNMAP_FILE_MINOR = IOCTLS.LOFI_UNMAP_FILE_MINOR
+LOFI_GET_FILENAME = IOCTLS.LOFI_GET_FILENAME
+LOFI_GET_MINOR = IOCTLS.LOFI_GET_MINOR
+LOFI_GET_MAXMINOR = IOCTLS.LOFI_GET_MAXMINOR
 LOFI_MAX_MINOR = 4
-LI = struct.Struct("<Iiii1024s")  # struct lofi_ioctl
+LI = IOCTLS.struct("LOFI_MAP_FILE")  # every LOFI_* command passes one
 # illumos <sys/dkio.h>
 DKIOC = 0x04 << 8
 DKIOCGGEOM, DKIOCINFO, DKIOCGVTOC, DKIOCSTATE = DKIOC | 1, DKIOC | 3, DKIOC | 11, DKIOC | 13
@@ -40,7 +42,8 @@ BAD = 0x1000  # never mapped: below every process's mappings
 
 
 def li(filename="", minor=0, force=0, cleanup=0, readonly=0):
-    return LI.pack(minor, force, cleanup, readonly, filename.encode())
+    return LI.pack(li_id=minor, li_force=force, li_cleanup=cleanup, li_readonly=readonly,
+                   li_filename=filename)
 
 
 def pattern(size, seed=0):
@@ -51,9 +54,8 @@ def lofi_ioctl(fd, cmd, buf, arg):
     """Stores the lofi_ioctl at buf, makes the call; (result, li_id, filename)."""
     yield sys.poke(buf, arg)
     r = yield sys.ioctl(fd, cmd, buf)
-    out = yield sys.peek(buf, LI.size)
-    minor, _, _, _, name = LI.unpack(out)
-    return r, minor, name.split(b"\0", 1)[0].decode()
+    out = LI.unpack((yield sys.peek(buf, LI.size)))
+    return r, out["li_id"], out["li_filename"].decode()
 
 
 def open_when_mapped(path, flags=sys.O_RDWR, tries=8):
@@ -343,7 +345,7 @@ def bad_input(w):
             assert r == -EINVAL, f"map of {bad}: {r}"
         r, _, _ = yield from lofi_ioctl(ctl, LOFI_MAP_FILE, buf, li("/nonexistent"))
         assert r == -ENOENT, f"map of a missing file: {r}"
-        r, _, _ = yield from lofi_ioctl(ctl, LOFI_MAP_FILE, buf, LI.pack(0, 0, 0, 0, b"x" * 1024))
+        r, _, _ = yield from lofi_ioctl(ctl, LOFI_MAP_FILE, buf, LI.pack(li_filename=b"x" * 1024))
         assert r == -EINVAL, f"unterminated filename: {r}"
         fd = yield sys.open("/dev/rlofi/1", sys.O_RDWR)
         for cmd in (DKIOCGGEOM, DKIOCINFO, DKIOCGVTOC, DKIOCSTATE):

@@ -75,8 +75,9 @@ def test_a_scenario_cannot_choose_the_exit_status(capsys, tmp_path):
                  "@kernsim.scenario(driver='sample')\ndef in_thread(w):\n"
                  "    w.spawn('t', body())\n"
                  "@kernsim.scenario(driver='sample')\ndef in_setup(w):\n    sys.exit(5)\n")
-    assert "a thread raised SystemExit: 3" in error_line(capsys, "explore", f"{p}:in_thread",
-                                                         "--runs", "3")
+    line = error_line(capsys, "explore", f"{p}:in_thread", "--runs", "3")
+    # the scenario's own line: sys.exit(3) in body(), line 6 of exits.py
+    assert "a thread raised SystemExit: 3" in line and f"(at {p}:6 in body)" in line, line
     assert "raised SystemExit: 5" in error_line(capsys, "explore", f"{p}:in_setup", "--runs", "3")
     q = tmp_path / "at_import.py"
     q.write_text("import sys\nsys.exit(3)\n")
