@@ -337,35 +337,40 @@ def cmd_explore(a):
         if split:
             return _explore_dfs_split(a, scn, params, out_path, resumed)
         return _explore_dfs(a, scn, params, out_path, resumed)
+    prog = progress_mod.Progress("explore", "runs", total=a.runs, seconds=a.time, quiet=a.quiet)
+    at_most = "<= " if split else ""  # a split's parts' sum: an upper bound
+
+    def progress(runs, distinct):
+        prog.update(runs, f"kernsim: {runs} runs, {at_most}{distinct} distinct interleavings, "
+                    f"{prog.rate:.0f} runs/s",
+                    info=f"{at_most}{distinct:,} distinct interleavings")
+
+    try:
+        with prog:
+            if split:
+                from . import parallel
+                res = parallel.explore_parallel(
+                    scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs, seed=a.seed,
+                    variant=a.variant, params=params, depth=a.depth, world=a.world,
+                    max_seconds=a.time or 0, cluster=a.cluster,
+                    cluster_timeout=a.cluster_timeout, progress=None if a.quiet else progress)
+            else:
+                res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed,
+                                  variant=a.variant, params=params, depth=a.depth,
+                                  world=a.world, progress=None if a.quiet else progress,
+                                  progress_every=a.progress_every, max_seconds=a.time or 0)
+    except KeyboardInterrupt:
+        prog.interrupted(f"no failure found (continue with another --seed than {a.seed})")
+        return EXIT_INTERRUPTED
     if split:
-        from . import parallel
-        res = parallel.explore_parallel(scn, jobs=a.jobs, strategy=a.strategy, runs=a.runs,
-                                        seed=a.seed, variant=a.variant, params=params,
-                                        depth=a.depth, world=a.world, max_seconds=a.time or 0,
-                                        cluster=a.cluster, cluster_timeout=a.cluster_timeout)
         print(f"jobs={res.jobs} runs={res.runs} distinct_interleavings<={res.distinct} "
               f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f} "
               f"failure_signatures={len(res.failures)}"
               + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
-        return _report_failure(res, out_path)
-    prog = progress_mod.Progress("explore", "runs", total=a.runs, seconds=a.time, quiet=a.quiet)
-
-    def progress(runs, distinct):
-        prog.update(runs, f"kernsim: {runs} runs, {distinct} distinct interleavings, "
-                    f"{prog.rate:.0f} runs/s", info=f"{distinct:,} distinct interleavings")
-
-    try:
-        with prog:
-            res = api.explore(scn, strategy=a.strategy, runs=a.runs, seed=a.seed,
-                              variant=a.variant, params=params, depth=a.depth, world=a.world,
-                              progress=None if a.quiet else progress,
-                              progress_every=a.progress_every, max_seconds=a.time or 0)
-    except KeyboardInterrupt:
-        prog.interrupted(f"no failure found (continue with another --seed than {a.seed})")
-        return EXIT_INTERRUPTED
-    print(f"runs={res.runs} distinct_interleavings={res.distinct} "
-          f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}"
-          + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
+    else:
+        print(f"runs={res.runs} distinct_interleavings={res.distinct} "
+              f"runs/s={res.runs_per_sec:.0f} seconds={res.seconds:.2f}"
+              + (f" (stopped at the {a.time:g} s time bound)" if res.timed_out else ""))
     return _report_failure(res, out_path)
 
 

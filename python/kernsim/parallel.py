@@ -1,8 +1,9 @@
 """Parallel campaigns: `kernsim explore --jobs N` splits the seed space
-(executions first .. first+runs-1 of a random or PCT campaign) into N
-contiguous chunks, each run as one part in a process of its own (a forked
-child here, or a task on a Dask cluster with `cluster=`: see cluster.py),
-then merges them (merge.merge_campaign: runs summed, failures deduped by
+(executions first .. first+runs-1 of a random or PCT campaign) into
+contiguous chunks (N, or up to 8 N of at least CHUNK_MIN executions, so
+progress is reported as they come back), N at a time, each a part in a
+process of its own (a forked child here, or a task on a Dask cluster with
+`cluster=`: see cluster.py), then merges them (merge.merge_campaign: runs summed, failures deduped by
 signature, the first failure the lowest-index one). Runs/s is for the
 whole, by wall time. DFS splits the decision tree instead: dfs_split.py.
 
@@ -22,6 +23,7 @@ from .merge import ParallelResult  # noqa: F401  (the result type, for callers)
 from .merge import merge_campaign
 
 SPLITTABLE = ("random", "pct")
+CHUNK_MIN = 2000  # executions a chunk runs at least, when there are more chunks than N
 
 
 def check_strategy(strategy):
@@ -57,26 +59,58 @@ def chunks(first, runs, jobs):
 
 def explore_parallel(scn, jobs=2, strategy="pct", runs=1000, seed=0, variant="none",
                      params=None, depth=3, pct_steps=0, first_execution=0, stop_on_failure=True,
-                     cluster=None, cluster_timeout=None, world=None, max_seconds=0, **options):
+                     cluster=None, cluster_timeout=None, world=None, max_seconds=0,
+                     progress=None, **options):
     """Runs the campaign `api.explore` would, in `jobs` parts at once (on the
     Dask scheduler at `cluster`, tcp://HOST:PORT, when given). With
-    stop_on_failure each part stops at its own first failure; with
-    max_seconds each part stops after that long (the parts run at once, so
-    it bounds the whole), and .timed_out says a part did."""
+    stop_on_failure each chunk stops at its own first failure and no chunk
+    after a failure found starts (the first failure is the lowest-index one
+    whatever the chunks: the chunk that holds it starts before any after
+    it); with max_seconds no chunk starts after that long and each stops
+    by then, and .timed_out says the campaign was cut short.
+    progress(runs, distinct) is called as chunks come back."""
     check_strategy(strategy)
     jobs = max(1, int(jobs))
     spec = api.run_spec(scn, variant, params, api.strategy_spec(strategy, seed, depth, pct_steps),
                         api.world_spec(world, **options), keep_going=not stop_on_failure,
-                        collect_failures=True, max_seconds=float(max_seconds or 0))
+                        collect_failures=True)
     setup = api._setup_for(scn, variant, params)
     if strategy == "pct" and not pct_steps:
         spec.strategy.pct_steps = api._call_core(_pilot_k, setup, spec, scn=scn)
     job = tasks.describe(scn, spec)
     tasks.remember(job, scn, setup)
-    calls = [(tasks.seed_chunk, (job, f, n)) for f, n in chunks(first_execution, runs, jobs)]
+    n = max(jobs, min(jobs * 8, int(runs) // CHUNK_MIN))
+    todo = chunks(first_execution, runs, n)[::-1]
     t0 = time.monotonic()
-    results = tasks.run_all(calls, cluster, cluster_timeout)
-    out = merge_campaign(results, jobs, time.monotonic() - t0, spec.strategy)
+    deadline = t0 + float(max_seconds) if max_seconds else None
+    results, seen = {}, {"runs": 0, "distinct": 0, "failed_at": None}
+
+    def next_call():
+        while todo:
+            first, k = todo.pop()
+            failed_at = seen["failed_at"]
+            if stop_on_failure and failed_at is not None and first > failed_at:
+                continue  # after a failure found: not needed
+            left = deadline - time.monotonic() if deadline else 0
+            if deadline and left <= 0:
+                todo.clear()
+                return None
+            return (first, tasks.seed_chunk, (job, first, k, left))
+        return None
+
+    def on_result(first, res):
+        results[first] = res
+        seen["runs"] += res["runs"]
+        seen["distinct"] += res["distinct"]
+        if res["failures"]:
+            at = min(f["execution"] for f in res["failures"])
+            seen["failed_at"] = at if seen["failed_at"] is None else min(seen["failed_at"], at)
+        if progress:
+            progress(seen["runs"], seen["distinct"])
+
+    tasks.run_pool(next_call, on_result, jobs, cluster, cluster_timeout)
+    out = merge_campaign([results[f] for f in sorted(results)], jobs, time.monotonic() - t0,
+                         spec.strategy)
     out.timed_out = bool(max_seconds) and out.failure is None and out.runs < int(runs)
     if out.failure is not None:
         out.repro = out.failure.repro

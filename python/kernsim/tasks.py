@@ -61,11 +61,13 @@ def _resolve(job):
     return _RESOLVED[key] + (spec,)
 
 
-def seed_chunk(job, first, runs):
-    """Executions first .. first+runs-1 of a campaign; the first failure of
-    every (kind, signature) comes back, each with its repro."""
+def seed_chunk(job, first, runs, max_seconds=0):
+    """Executions first .. first+runs-1 of a campaign (for at most
+    max_seconds, 0: no bound); the first failure of every (kind, signature)
+    comes back, each with its repro."""
     scn, setup, spec = _resolve(job)
     spec.first_execution, spec.runs = int(first), int(runs)
+    spec.max_seconds = float(max_seconds)
     return api._call_core(_core.explore, setup, spec.SerializeToString(), None, BIG, scn=scn)
 
 
@@ -142,12 +144,3 @@ def run_pool(next_call, on_result, at_once, cluster=None, cluster_timeout=None, 
                              cluster_timeout or cluster_mod.CONNECT_TIMEOUT)
         return False
     return forked.run_pool(next_call, on_result, at_once, steal, interruptible)
-
-
-def run_all(calls, cluster=None, cluster_timeout=None):
-    """calls: [(part, args), ...], all at once; their results, in order."""
-    todo = [(i, part, args) for i, (part, args) in enumerate(calls)][::-1]
-    results = {}
-    run_pool(lambda: todo.pop() if todo else None, results.__setitem__, len(calls), cluster,
-             cluster_timeout)
-    return [results[i] for i in range(len(calls))]

@@ -86,3 +86,31 @@ def test_time_bounds_a_split_campaign(tmp_path):
     assert "(stopped at the 0.5 s time bound)" in out and "no failure in" in out
     runs = int(re.search(r"jobs=2 runs=(\d+) ", out).group(1))
     assert 0 < runs < 100000000
+
+
+def test_a_split_campaign_reports_as_its_chunks_come_back(tmp_path):
+    # --jobs for random/PCT: the seed space goes out in chunks (up to 8 per
+    # process), and a plain line comes as each comes back, counting up.
+    proc = _kernsim("explore", PROGRAM, "--strategy", "pct", "--jobs", "2", "--runs", "40000",
+                    cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    seen = [int(x) for x in re.findall(r"kernsim: (\d+) runs, <= \d+ distinct", err)]
+    assert len(seen) == 16 and seen == sorted(seen) and seen[-1] == 40000, err
+    assert "jobs=2 runs=40000 " in out
+
+
+def test_a_split_campaign_stops_at_the_same_first_failure(tmp_path):
+    # Chunks after a failure found do not start; the first failure is the
+    # lowest-index one, as with one process.
+    from kernsim import parallel
+    import kernsim
+    scn = kernsim.resolve(PROGRAM)
+    one = parallel.explore_parallel(scn, jobs=1, strategy="random", runs=200000, seed=3,
+                                    variant="no_done_check")
+    many = parallel.explore_parallel(scn, jobs=2, strategy="random", runs=200000, seed=3,
+                                     variant="no_done_check")
+    assert one.failure is not None
+    assert (many.failure.execution, many.failure.hash) == (one.failure.execution,
+                                                           one.failure.hash)
+    assert many.runs < 200000
