@@ -24,6 +24,8 @@
  *                   calls qreply after qprocsoff.
  *   no_unbufcall    close does not cancel the bufcall made when esballoc
  *                   failed: the callback runs on freed state.
+ *   flush_leak      an M_FLUSH for the write side only is neither turned
+ *                   around nor freed: the block leaks.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -216,7 +218,7 @@ lp_wput(queue_t *q, mblk_t *mp)
 			flushq(RD(q), FLUSHDATA);
 			*mp->b_rptr &= ~FLUSHW;
 			qreply(q, mp);
-		} else {
+		} else if (!KS_VARIANT("streams_lp", "flush_leak")) {
 			freemsg(mp);
 		}
 		break;
@@ -444,6 +446,9 @@ static const char *const lp_variants[] = {
 	"no_unbufcall",
 	"memory: close leaves the bufcall made when esballoc failed pending; "
 	"its callback runs on freed state",
+	"flush_leak",
+	"memory: an M_FLUSH for the write side only is neither turned around nor "
+	"freed: the block leaks",
 	NULL, NULL,
 };
 

@@ -199,6 +199,16 @@ int s_close(void* cookie, uint64_t dev, int flags, bool, const Cred& cr) {
   free_pair(w, head);
   st.streams[si].pairs.clear();
   st.streams[si].dead = true;
+  // Every queue is flushed and no procedure can run: a message made in this
+  // stream and still allocated is one nothing will free.
+  if (uint32_t n = st.streams[si].msgs) {
+    std::string drv = st.streams[si].drv ? st.streams[si].drv->name : "the driver";
+    w.fail(sim::FailureKind::kMemory,
+           std::to_string(n) + " message block(s) made in the stream of " + drv +
+               " still allocated after its last close: leaked (a freemsg missing on some "
+               "path of its procedures)",
+           "streams:msg_leak_at_close:" + drv);
+  }
   (void)cookie;
   return 0;
 }

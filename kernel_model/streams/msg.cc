@@ -35,6 +35,21 @@ ks_dblk_t* dblk_of(World& w, ks_mblk_t* mp, const char* op) {
   return mp->b_datap;
 }
 
+// A new dblk belongs to the stream the running thread works in (none for a
+// callout or a kernel thread): what is left of it after that stream's last
+// close is a leak (head.cc).
+void own(World& w, ks_dblk_t* db) {
+  uint32_t s = current_stream(w);
+  db->db_ks_owner = s == UINT32_MAX ? 0 : uint64_t(s) + 1;
+  if (db->db_ks_owner) state(w).streams[s].msgs++;
+}
+
+void disown(World& w, uint64_t owner) {
+  StrState& st = state(w);
+  if (owner && owner <= st.streams.size() && st.streams[owner - 1].msgs)
+    st.streams[owner - 1].msgs--;
+}
+
 }  // namespace
 
 ks_mblk_t* allocb(World& w, size_t size, const char* op) {
@@ -52,6 +67,7 @@ ks_mblk_t* allocb(World& w, size_t size, const char* op) {
   db->db_ks_flags = KS_DB_INLINE;
   ks_mblk_t* mp = new_mblk(w, db, op);
   if (!mp) kmem_free(w, db, sizeof(ks_dblk_t) + size, op);
+  else own(w, db);
   return mp;
 }
 
@@ -66,6 +82,7 @@ ks_mblk_t* allocb_wait(World& w, size_t size, const char* op) {
   auto* mp = static_cast<ks_mblk_t*>(kmem_alloc(w, sizeof(ks_mblk_t), kKmemSleep | kKmemZero, op));
   mp->b_datap = db;
   mp->b_rptr = mp->b_wptr = db->db_base;
+  own(w, db);
   return mp;
 }
 
@@ -87,9 +104,8 @@ ks_mblk_t* esballoc(World& w, unsigned char* base, size_t size, ks_frtn_t* fr, c
     kmem_free(w, db, sizeof(ks_dblk_t), op);
     return nullptr;
   }
-  uint32_t s = current_stream(w);
-  db->db_ks_owner = s == UINT32_MAX ? 0 : uint64_t(s) + 1;
-  if (db->db_ks_owner) state(w).streams[s].loaned++;
+  own(w, db);
+  if (db->db_ks_owner) state(w).streams[db->db_ks_owner - 1].loaned++;
   state(w).loaned_total++;
   return mp;
 }
@@ -99,6 +115,7 @@ void freeb(World& w, ks_mblk_t* mp, const char* op) {
   ks_dblk_t* db = dblk_of(w, mp, op);
   kmem_free(w, mp, sizeof(ks_mblk_t), op);
   if (--db->db_ref > 0) return;
+  disown(w, db->db_ks_owner);
   if (db->db_ks_flags & KS_DB_LOANED) {
     ks_frtn_t* fr = db->db_frtnp;
     uint64_t owner = db->db_ks_owner;

@@ -57,6 +57,7 @@ struct Stream {
   unsigned int ioc_wait = 0;    // the ioc_id the head waits for, 0 none
   ks_mblk_t* ioc_reply = nullptr;
   uint32_t loaned = 0;          // esballoc'd buffers out, made in this stream
+  uint32_t msgs = 0;            // data blocks made in this stream, not freed yet
   uint32_t procs_waiters = 0;   // threads in qprocsoff's wait
   uint32_t writers = 0;         // threads waiting for the write side to drain
 };

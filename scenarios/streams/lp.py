@@ -301,7 +301,8 @@ def client_py(w, jobs=2, ilp32=0):
 def flush():
     """Jobs queued, then I_FLUSH FLUSHRW while the service procedures run:
     the driver flushes its queues and turns the M_FLUSH up (FLUSHW
-    cleared), the head discards unread status lines; the loaned buffers
+    cleared), the head discards unread status lines; an I_FLUSH FLUSHW
+    goes no further than the driver, which frees it; the loaned buffers
     all come back (close waits for them). A later job is answered again."""
     prog = program(modules=("streams_watch",))
     t = opened(prog, "client")
@@ -310,6 +311,7 @@ def flush():
     for _ in range(3):
         call(t, "write", "fd", ("buf", 512), 4, expect=4)
     call(t, "ioctl", "fd", I_FLUSH, FLUSHRW, expect=0)
+    call(t, "ioctl", "fd", I_FLUSH, FLUSHW, expect=0)  # the driver frees it (flush_leak: not)
     call(t, "ioctl", "fd", I_FLUSH, 4, expect=-EINVAL)
     call(t, "write", "fd", ("buf", 512), 4, expect=4)
     call(t, "read", "fd", ("buf", 1024), 64, expect=len(b"lp: job 4, 4 bytes\n"))

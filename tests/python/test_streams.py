@@ -32,6 +32,9 @@ FINDS = [
      "putnext_after_qprocsoff:streams_lp"),
     ("ack_by_cmd", "late_ack", 2000, "scenario", "data_mismatch"),
     ("no_cont_check", "nodata", 1, "fault", "null_deref"),
+    # the M_FLUSH block the driver neither turned around nor freed, named at
+    # the stream's last close
+    ("flush_leak", "flush", 1, "memory", "msg_leak_at_close:streams_lp"),
 ]
 
 

@@ -65,7 +65,7 @@ typedef struct ks_datab {
 	unsigned char db_flags;
 	unsigned char db_struioflag;
 	uint32_t db_ks_flags;      /* kernsim: KS_DB_* below */
-	uint64_t db_ks_owner;      /* kernsim: the stream whose module loaned it */
+	uint64_t db_ks_owner;      /* kernsim: the stream it was made in (index + 1), 0: none */
 } ks_dblk_t;
 #define KS_DB_LOANED 1   /* esballoc: the buffer is the caller's */
 #define KS_DB_INLINE 2   /* the data follows the datab in one allocation */
