@@ -28,6 +28,11 @@ BELOW = {
     "kernel_model/": ["sim/", "kernsim/"],
     "kernel_model/illumos/": ["kernel_model/", "sim/", "kernsim/"],
     "kernel_model/freebsd/": ["kernel_model/", "sim/", "kernsim/"],
+    # The places the design keeps for the other personalities (shared
+    # DESIGN.md: illumos, freebsd, streams, qnx): STREAMS semantics live in
+    # the neutral kernel model (kernel_model/stream*.cc), not here.
+    "kernel_model/streams/": ["kernel_model/", "sim/", "kernsim/"],
+    "kernel_model/qnx/": ["kernel_model/", "sim/", "kernsim/"],
     "drivers/": [],
     "runner/": ["kernel_model/", "sim/", "kernsim/"],
     "fuzz/": ["runner/", "kernel_model/", "sim/", "kernsim/"],
@@ -36,7 +41,8 @@ BELOW = {
 }
 # Personalities are siblings: each one's headers are its own. tests/ is
 # above everything and checked by nobody.
-PERSONALITIES = ("kernel_model/illumos/", "kernel_model/freebsd/")
+PERSONALITIES = ("kernel_model/illumos/", "kernel_model/freebsd/", "kernel_model/streams/",
+                 "kernel_model/qnx/")
 TARGETS = list(BELOW) + ["tests/"]
 SOURCES = (".c", ".cc", ".h")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

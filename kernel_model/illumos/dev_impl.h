@@ -9,7 +9,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
-#include "kernel_model/streams/streams.h"
+#include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 

@@ -1,8 +1,8 @@
 // illumos STREAMS names onto the kernel model's STREAMS framework
-// (kernel_model/streams/): each routine here only translates, the
+// (kernel_model/stream*.{h,cc}): each routine here only translates, the
 // semantics are the model's.
-#include "kernel_model/streams/ioc_helpers.h"
-#include "kernel_model/streams/streams.h"
+#include "kernel_model/stream_ioc.h"
+#include "kernel_model/stream.h"
 #include "kernel_model/illumos/dev_impl.h"
 #include "kernel_model/world.h"
 

@@ -1,4 +1,4 @@
-// STREAMS messages in the kernel model (kernel_model/streams/msg.cc): the
+// STREAMS messages in the kernel model (kernel_model/stream_msg.cc): the
 // utility routines' results as their manual pages give them, the free
 // routine of a loaned buffer run at the last reference, and a double freeb
 // reported as a double free.
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "kernel_model/streams/streams.h"
+#include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/round_robin.h"
 

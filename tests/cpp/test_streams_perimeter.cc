@@ -1,4 +1,4 @@
-// Inner perimeters (kernel_model/streams/perimeter.cc): a module
+// Inner perimeters (kernel_model/stream_perimeter.cc): a module
 // single-threaded per queue pair never has two of its put procedures
 // running at once, however writers interleave (a put that finds the
 // perimeter held is deferred to the syncq and run by the holder), and
@@ -8,7 +8,7 @@
 #include <algorithm>
 
 #include "kernel_model/proc.h"
-#include "kernel_model/streams/str_state.h"
+#include "kernel_model/stream_state.h"
 #include "kernel_model/world.h"
 #include "sim/strategies/random.h"
 

@@ -41,6 +41,11 @@ def test_tree_follows_the_layers(root):
     # a personality's file named from beside the includer
     ("kernel_model/devsw.cc", "illumos/dev_impl.h", "kernel_model may not"),
     ("kernel_model/freebsd/cdev.cc", "../illumos/il_state.h", "kernel_model/freebsd may not"),
+    # STREAMS and QNX are personalities too: their folders are siblings
+    ("kernel_model/illumos/stream.cc", "kernel_model/streams/stream.h",
+     "kernel_model/illumos may not"),
+    ("kernel_model/freebsd/cdev.cc", "kernel_model/qnx/resmgr.h", "kernel_model/freebsd may not"),
+    ("kernel_model/stream_head.cc", "kernel_model/streams/stream.h", "kernel_model may not"),
 ])
 def test_a_planted_include_is_rejected(tree, file, include, names):
     with open(tree / file, "a") as f:

@@ -1,4 +1,4 @@
-"""STREAMS (kernel_model/streams/, illumos sys/stream.h): the lp driver and
+"""STREAMS (kernel_model/stream*.cc, illumos sys/stream.h): the lp driver and
 the watch module. Every bug variant is found by its scenario with the
 failure it documents; the correct drivers pass every scenario; the stream
 head's rules (stale acks dropped, NAK without error is EINVAL, I_STR's

@@ -1,4 +1,4 @@
-// The ioctl helpers of SVR4 STREAMS (ioc_helpers.cc).
+// The ioctl helpers of SVR4 STREAMS (stream_ioc.cc).
 #pragma once
 
 #include <cstddef>

@@ -10,7 +10,7 @@
 
 #include "kernel_model/callout.h"
 #include "kernel_model/kmem.h"
-#include "kernel_model/streams/head_impl.h"
+#include "kernel_model/stream_head.h"
 
 namespace ks::km::str {
 
@@ -37,7 +37,7 @@ ks_dblk_t* dblk_of(World& w, ks_mblk_t* mp, const char* op) {
 
 // A new dblk belongs to the stream the running thread works in (none for a
 // callout or a kernel thread): what is left of it after that stream's last
-// close is a leak (head.cc).
+// close is a leak (stream_head.cc).
 void own(World& w, ks_dblk_t* db) {
   uint32_t s = current_stream(w);
   db->db_ks_owner = s == UINT32_MAX ? 0 : uint64_t(s) + 1;

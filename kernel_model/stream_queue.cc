@@ -6,7 +6,7 @@
 #include <string>
 
 #include "kernel_model/kmem.h"
-#include "kernel_model/streams/str_state.h"
+#include "kernel_model/stream_state.h"
 
 namespace ks::km::str {
 

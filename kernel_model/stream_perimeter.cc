@@ -5,7 +5,7 @@
 // its own thread further up the stack) does not wait: the message goes on
 // the perimeter's syncq and the holder runs it before it leaves. Service,
 // open and close procedures wait for the perimeter (they may sleep).
-#include "kernel_model/streams/str_state.h"
+#include "kernel_model/stream_state.h"
 
 namespace ks::km::str {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "kernel_model/proc.h"
-#include "kernel_model/streams/head_impl.h"
+#include "kernel_model/stream_head.h"
 #include "kernel_model/user_mem.h"
 
 namespace ks::km::str {

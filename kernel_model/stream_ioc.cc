@@ -3,8 +3,8 @@
 // place, and putting it back up.
 #include <cstring>
 
-#include "kernel_model/streams/ioc_helpers.h"
-#include "kernel_model/streams/str_state.h"
+#include "kernel_model/stream_ioc.h"
+#include "kernel_model/stream_state.h"
 
 namespace ks::km::str {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel_model/streams/streams.h"
+#include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 
 namespace ks::km::str {
@@ -87,13 +87,13 @@ void set_current_stream(World& w, uint32_t s);
 // Drops the stream's count of loaned buffers as one made in it comes back.
 void loaned_returned(World& w, uint64_t owner);
 
-// The stream head's share of queue.cc: a message reaching the head.
+// The stream head's share of stream_queue.cc: a message reaching the head.
 void head_rput(World& w, Stream& s, ks_mblk_t* mp);
 void head_wake_writers(World& w, Stream& s);
 // After q's count dropped: QFULL off below the low mark, and a writer
-// that wanted room (QWANTW) back-enabled (queue.cc).
+// that wanted room (QWANTW) back-enabled (stream_queue.cc).
 void below_low(World& w, ks_queue_t* q);
-// Links every pair whose procedures are on (queue.cc).
+// Links every pair whose procedures are on (stream_queue.cc).
 void relink(World& w, Stream& s);
 // Allocates a pair for module m (null: the head) in stream s.
 uint32_t new_pair(World& w, uint32_t s, const StrModule* m);
@@ -103,7 +103,7 @@ void enter_pair(World& w, uint32_t p);
 void leave_pair(World& w, uint32_t p);
 void wake_procs_waiters(World& w, Stream& s);
 
-// Inner perimeters (perimeter.cc). perim_for: the perimeter a new pair's
+// Inner perimeters (stream_perimeter.cc). perim_for: the perimeter a new pair's
 // queue (side 0 read, 1 write) of module m is in. deliver: q's put
 // procedure, inside q's perimeter or deferred to its syncq. enter/exit:
 // the waiting entry of service, open and close procedures (0: none).

@@ -67,7 +67,7 @@ DevOps str_devops(const StrModule* m);
 void str_register_module(World& w, const StrModule* m);
 void str_unregister_module(World& w, const StrModule* m);
 
-// ---- messages (msg.cc) ----
+// ---- messages (stream_msg.cc) ----
 ks_mblk_t* allocb(World& w, size_t size, const char* op);
 ks_mblk_t* esballoc(World& w, unsigned char* base, size_t size, ks_frtn_t* fr, const char* op);
 void freeb(World& w, ks_mblk_t* mp, const char* op);
@@ -86,7 +86,7 @@ ks_mblk_t* unlinkb(ks_mblk_t* mp);
 uint64_t bufcall(World& w, size_t size, void (*fn)(void*), void* arg);
 void unbufcall(World& w, uint64_t id);
 
-// ---- queues (queue.cc) ----
+// ---- queues (stream_queue.cc) ----
 int putq(World& w, ks_queue_t* q, ks_mblk_t* mp);
 int putbq(World& w, ks_queue_t* q, ks_mblk_t* mp);
 ks_mblk_t* getq(World& w, ks_queue_t* q);

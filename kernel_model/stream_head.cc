@@ -1,13 +1,13 @@
 // The stream head: a stream per dev made at its first open and dismantled
 // at its last close, read(2) and write(2) as M_DATA, and what reaches the
 // head from below (data, acks, M_FLUSH, M_HANGUP, M_ERROR). The ioctls
-// are head_ioctl.cc's.
+// are stream_ioctl.cc's.
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "kernel_model/proc.h"
-#include "kernel_model/streams/head_impl.h"
+#include "kernel_model/stream_head.h"
 #include "kernel_model/user_mem.h"
 
 namespace ks::km::str {

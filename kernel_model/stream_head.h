@@ -1,7 +1,7 @@
-// The stream head's files' shared declarations (head.cc, head_ioctl.cc).
+// The stream head's files' shared declarations (stream_head.cc, stream_ioctl.cc).
 #pragma once
 
-#include "kernel_model/streams/str_state.h"
+#include "kernel_model/stream_state.h"
 
 namespace ks::km::str {
 
