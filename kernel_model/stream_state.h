@@ -73,6 +73,7 @@ struct StrState {
   std::map<std::string, uint32_t> module_perims;  // D_MTPERMOD's, by module name
   sim::ObjId perim_lock = 0, perim_cv = 0;
   uint32_t perim_waiters = 0;
+  bool leak_check = false;  // the teardown's check of closed streams is registered
 };
 
 StrState& state(World& w);
