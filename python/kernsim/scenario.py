@@ -112,6 +112,23 @@ def program_scenario(driver, ranges=None):
     return wrap
 
 
+def program_call(thread, op, *args, path="", data=b"", out="", expect=None):
+    """Adds one call to a Program thread (a kernsim_pb2.ProgThread) and
+    returns it: each argument a number, a result's name, or (name, offset);
+    `expect` a result to check (a value, or -errno)."""
+    c = thread.call.add(op=op, path=path, data=data, out=out)
+    for a in args:
+        if isinstance(a, tuple):
+            c.arg.add(ref=a[0], offset=a[1])
+        elif isinstance(a, str):
+            c.arg.add(ref=a)
+        else:
+            c.arg.add(value=a)
+    if expect is not None:
+        c.expect = expect
+    return c
+
+
 def load_module(path):
     """Imports a scenario script by path; errors name the file."""
     if not os.path.isfile(path):

@@ -431,25 +431,7 @@ def integrity(w):
 
 # ---- the forced-unmap scenario as a Program ----
 
-def _arg(call, value=None, ref=None):
-    a = call.arg.add()
-    if ref is not None:
-        a.ref = ref
-    else:
-        a.value = value
-
-
-def _call(t, op, *args, path="", data=b"", out="", expect=None):
-    c = t.call.add(op=op, path=path, data=data, out=out)
-    for a in args:
-        if isinstance(a, str):
-            _arg(c, ref=a)
-        else:
-            _arg(c, a)
-    if expect is not None:
-        c.expect = expect
-    return c
-
+call = kernsim.program_call
 
 @kernsim.program_scenario(driver="lofi")
 def forced_unmap_program(readers=2, writers=1):
@@ -460,18 +442,18 @@ def forced_unmap_program(readers=2, writers=1):
     prog.file.add(path=FILE, size=4 * BS)
     prog.proc.add(name="user", model="lp64")
     t = prog.thread.add(name="admin", proc="user")
-    _call(t, "open", sys.O_RDWR, path=CTL, out="ctl")
-    _call(t, "mmap", 2 * PAGE, 3, out="buf")
-    _call(t, "poke", "buf", data=li(FILE))
-    _call(t, "ioctl", "ctl", LOFI_MAP_FILE, "buf", expect=1)
-    _call(t, "poke", "buf", data=li(FILE, force=1))
-    _call(t, "ioctl", "ctl", LOFI_UNMAP_FILE, "buf", expect=0)
-    _call(t, "close", "ctl", expect=0)
+    call(t, "open", sys.O_RDWR, path=CTL, out="ctl")
+    call(t, "mmap", 2 * PAGE, 3, out="buf")
+    call(t, "poke", "buf", data=li(FILE))
+    call(t, "ioctl", "ctl", LOFI_MAP_FILE, "buf", expect=1)
+    call(t, "poke", "buf", data=li(FILE, force=1))
+    call(t, "ioctl", "ctl", LOFI_UNMAP_FILE, "buf", expect=0)
+    call(t, "close", "ctl", expect=0)
     for i in range(readers + writers):
         name = f"reader{i}" if i < readers else f"writer{i - readers}"
         t = prog.thread.add(name=name, proc="user")
-        _call(t, "open", sys.O_RDWR, path="/dev/rlofi/1", out="fd")
-        _call(t, "mmap", PAGE, 3, out="io")
-        _call(t, "pread" if i < readers else "pwrite", "fd", "io", BS, (i % 4) * BS)
-        _call(t, "close", "fd")
+        call(t, "open", sys.O_RDWR, path="/dev/rlofi/1", out="fd")
+        call(t, "mmap", PAGE, 3, out="io")
+        call(t, "pread" if i < readers else "pwrite", "fd", "io", BS, (i % 4) * BS)
+        call(t, "close", "fd")
     return prog

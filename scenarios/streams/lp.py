@@ -44,30 +44,7 @@ WATCH_LAST = struct.Struct("<iIiiII")            # cmd, id, rval, error, acks, s
 DATA = 256  # where an I_STR's data sits in the thread's page
 
 
-def _arg(call, value=None, ref=None, offset=0):
-    a = call.arg.add()
-    if ref is not None:
-        a.ref = ref
-        if offset:
-            a.offset = offset
-    else:
-        a.value = value
-    return a
-
-
-def call(t, op, *args, path="", data=b"", out="", expect=None):
-    """One call; an argument is a number, a result's name, or (name, offset)."""
-    c = t.call.add(op=op, path=path, data=data, out=out)
-    for a in args:
-        if isinstance(a, tuple):
-            _arg(c, ref=a[0], offset=a[1])
-        elif isinstance(a, str):
-            _arg(c, ref=a)
-        else:
-            _arg(c, a)
-    if expect is not None:
-        c.expect = expect
-    return c
+call = kernsim.program_call
 
 
 def program(model="lp64", modules=()):
