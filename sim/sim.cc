@@ -183,7 +183,9 @@ void Sim::rebuild_options() {
   pick_buf_[0] = kClockTid;
   opt_first_ = clock ? 0 : 1;
   opt_n_ = static_cast<uint32_t>(n + clock);
-  options_dirty_ = false;
+  // On the boot's fixed schedule the options stay dirty, so every pick
+  // takes pick_next (fixed_pick) and the common path tests nothing more.
+  options_dirty_ = fixed_;
 }
 
 uint64_t Sim::min_pin(const Tid* tids, size_t n) const {
@@ -253,7 +255,7 @@ Thread* Sim::decide() {
   // The common case kept short (few registers to save): the options did not
   // change since the last pick and hold no clock, so the strategy's choice
   // is all there is to it.
-  if (__builtin_expect(options_dirty_ || opt_first_ != 1 || opt_n_ < 2 || fixed_, 0))
+  if (__builtin_expect(options_dirty_ || opt_first_ != 1 || opt_n_ < 2, 0))
     return to_thread(pick_next(true));
   return to_thread(ask_strategy(pick_buf_.data() + 1, opt_n_, true));
 }
