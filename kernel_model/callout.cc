@@ -8,6 +8,8 @@
 // owner of a running callout is its thread, and untimeout sleeps on it.
 #include "kernel_model/callout.h"
 
+#include "kernel_model/boot_image.h"
+
 #include <memory>
 #include <vector>
 
@@ -37,6 +39,13 @@ struct Callout {
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
 };
+
+std::shared_ptr<void> callout_table_save(const CalloutTable& t) {
+  return std::make_shared<std::vector<Callout>>(save_owned(t.all));
+}
+bool callout_table_restore(CalloutTable& t, const void* saved) {
+  return restore_owned(t.all, *static_cast<const std::vector<Callout>*>(saved));
+}
 
 namespace {
 

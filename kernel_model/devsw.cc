@@ -4,7 +4,9 @@
 #include "kernel_model/devsw.h"
 
 #include <cerrno>
+#include <stdexcept>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/race.h"
@@ -19,6 +21,34 @@ DevSwitch& devsw(World& w) {
 }
 
 uint32_t devsw_new_major(World& w) { return devsw(w).next_major++; }
+
+namespace {
+struct DevImage {
+  DevSwitchValues values;
+  std::vector<DevNode> nodes;
+  std::vector<std::shared_ptr<DriverRecord>> records;  // copies
+};
+
+[[maybe_unused]] const bool image_hook = (World::set_component_image(World::kSlotDev, {
+  [](const void* live) -> std::shared_ptr<void> {
+    auto& d = *static_cast<const DevSwitch*>(live);
+    auto im = std::make_shared<DevImage>();
+    im->values = d;
+    im->nodes = save_owned(d.nodes);
+    for (auto& r : d.driver_records) im->records.push_back(r->copy());
+    return im;
+  },
+  [](void* live, const void* saved) {
+    auto& d = *static_cast<DevSwitch*>(live);
+    auto& im = *static_cast<const DevImage*>(saved);
+    if (d.driver_records.size() < im.records.size() || !restore_owned(d.nodes, im.nodes))
+      return false;
+    static_cast<DevSwitchValues&>(d) = im.values;
+    d.driver_records.resize(im.records.size());
+    for (size_t i = 0; i < im.records.size(); i++) d.driver_records[i]->assign(*im.records[i]);
+    return true;
+  }}), true);
+}  // namespace
 
 namespace {
 // After teardown (open files closed, drivers detached) no node may remain:
@@ -252,6 +282,18 @@ void boot_load_finished(World& w) {
   if (d.loads_pending == 0 || --d.loads_pending > 0) return;
   w.sim().set_fixed(false);
   while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
+  if (w.take_boot_stop()) w.sim().host_request(kReqBootDone, nullptr);
+}
+
+bool boot_now(World& w) {
+  auto& slot = w.component(World::kSlotDev);
+  if (!slot || static_cast<DevSwitch*>(slot.get())->loads_pending == 0) return true;
+  w.want_boot_stop();
+  RunStatus st = w.run();
+  if (st != RunStatus::kHostRequest) return false;
+  if (w.sim().host_request_code() != kReqBootDone)
+    throw std::logic_error("a thread asked the host for a service during the boot");
+  return true;
 }
 
 void wait_for_boot(World& w) {

@@ -102,9 +102,28 @@ struct OpenFile {
   bool released = false;  // the device close for this open was made
 };
 
-// Component slot kSlotDev.
-struct DevSwitch {
-  std::vector<std::unique_ptr<DevNode>> nodes;  // creation order
+// A personality's record of a driver it loaded, kept for the World's life.
+// A boot image (world.h) copies it and later assigns the copy back: a
+// record is a value whose pointers name objects that live as long as the
+// World, so the copy's pointers are the live record's.
+struct DriverRecord {
+  virtual ~DriverRecord() = default;
+  virtual std::shared_ptr<DriverRecord> copy() const = 0;
+  virtual void assign(const DriverRecord& from) = 0;
+};
+template <class T>
+struct DriverRecordOf : DriverRecord {
+  std::shared_ptr<DriverRecord> copy() const override {
+    return std::make_shared<T>(static_cast<const T&>(*this));
+  }
+  void assign(const DriverRecord& from) override {
+    static_cast<T&>(*this) = static_cast<const T&>(from);
+  }
+};
+
+// Component slot kSlotDev: the records (below) and the values (a boot
+// image copies this part whole).
+struct DevSwitchValues {
   uint32_t next_major = 1;
   // Opens per dev and open type (spec_key): a driver's close entry point
   // runs on the last close of each (CloseRule). Keyed by number, so ordered
@@ -134,8 +153,11 @@ struct DevSwitch {
   sim::ObjId boot_gate = 0;
   bool closer_registered = false;  // the exit-time close of open files
   bool node_check_registered = false;
+};
+struct DevSwitch : DevSwitchValues {
+  std::vector<std::unique_ptr<DevNode>> nodes;  // creation order
   // Records a personality keeps for the drivers it loaded (World lifetime).
-  std::vector<std::shared_ptr<void>> driver_records;
+  std::vector<std::shared_ptr<DriverRecord>> driver_records;
 };
 
 DevSwitch& devsw(World& w);
@@ -175,7 +197,15 @@ void devsw_register_exit_close(World& w);
 
 // The boot gate: module loads run on their own kernel threads ("modload:x")
 // and must finish before user threads make system calls.
+// The host request with which the last load stops the World when the
+// set-up asked for it (World::want_boot_stop).
+constexpr int kReqBootDone = 0x424f;
 void boot_load_started(World& w);
+// On the host, in the set-up: runs the module loads it started until the
+// last one finishes, so the kernel is up before the set-up makes its user
+// threads (the Program's, a scenario's); nothing when no load is pending.
+// False if the boot failed (or hung) instead: the run reports it.
+bool boot_now(World& w);
 void boot_load_finished(World& w);
 void wait_for_boot(World& w);
 

@@ -21,7 +21,7 @@ PersonalityLoader find_loader(const char* personality) {
   return nullptr;
 }
 
-struct LoadJob {
+struct LoadJob : DriverRecordOf<LoadJob> {
   World* w;
   const ks_driver_desc* d;
   PersonalityLoader load;
@@ -88,6 +88,7 @@ void load_driver(World& w, const std::string& spec, const std::string& variant) 
   // The driver's globals as a fresh modload leaves them, whatever earlier
   // Worlds in this process did to them.
   m.restore();
+  w.note_module(&m);
   if (variant != "none") w.select_variant(name, variant);
 
   // Files left open at exit are closed before any driver detaches: that hook
@@ -96,7 +97,10 @@ void load_driver(World& w, const std::string& spec, const std::string& variant) 
   boot_load_started(w);
   auto job = std::make_shared<LoadJob>();
   std::string tname = "modload:" + name;
-  *job = LoadJob{&w, d, load, w.new_obj(kObjOther, w.sim().intern(tname))};
+  job->w = &w;
+  job->d = d;
+  job->load = load;
+  job->obj = w.new_obj(kObjOther, w.sim().intern(tname));
   devsw(w).driver_records.push_back(job);
   race_boot_load(w, w.spawn(w.sim().intern(tname), modload_thread, job.get()));
 }

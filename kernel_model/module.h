@@ -67,6 +67,23 @@ class Module {
   void restore() {
     for (auto& s : segs_) copy_data(s.at, s.as_loaded.get(), s.size);
   }
+  // The driver's data now (a boot image keeps it), and put back.
+  std::string data_image() const {
+    std::string out;
+    for (auto& s : segs_) {
+      size_t at = out.size();
+      out.resize(at + s.size);
+      copy_data(out.data() + at, s.at, s.size);
+    }
+    return out;
+  }
+  void restore_data(const std::string& image) {
+    size_t at = 0;
+    for (auto& s : segs_) {
+      copy_data(s.at, image.data() + at, s.size);
+      at += s.size;
+    }
+  }
   // The variant names ("none" first: the correct driver) and descriptions.
   std::vector<std::pair<std::string, std::string>> variants() const;
   bool has_variant(const std::string& v) const;

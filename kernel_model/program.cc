@@ -1,5 +1,5 @@
 // The Program executor: a declarative scenario run entirely in C++. Each
-// ProgThread is a user thread of its process that waits for boot, then runs
+// ProgThread is a user thread of its process, made once the kernel is up, that runs
 // its calls in order through the system calls; results are kept by name in
 // an ordered map, so later calls (of any thread) can use them.
 #include "kernel_model/program.h"
@@ -267,13 +267,47 @@ std::string program_check(const Program& p) {
   return "";
 }
 
+namespace {
+
+// What a Program's boot depends on: its drivers and their variants, and the
+// options the boot reads. Reused, so a warm loop allocates nothing for it.
+std::string& boot_key(const World& w, const Program& p) {
+  static thread_local std::string key;
+  const WorldOptions& o = w.options();
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%d%d%d%d%d%d%d %llu %llu|", o.coverage, o.detect_races,
+                o.preempt_at_access, o.witness, o.inject_faults, o.spurious_wakeups,
+                o.sim.clock_choices, static_cast<unsigned long long>(o.sim.max_steps),
+                static_cast<unsigned long long>(o.sim.sched_latency_ns));
+  key.assign(buf);
+  for (auto& d : p.drivers) {
+    key += d.name;
+    key += '=';
+    key += d.variant;
+    key += '|';
+  }
+  return key;
+}
+
+}  // namespace
+
 void program_load(World& w, const Program& p) {
   if (!p.checked) {
     std::string err = program_check(p);
     if (!err.empty()) throw std::invalid_argument("program: " + err);
     p.checked = true;
   }
-  for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
+  if (!p.drivers.empty()) {
+    // The boot, or the image of an earlier execution's (world.h, "boot
+    // once"): the kernel is up before the Program's files, processes and
+    // threads are made.
+    std::string& key = boot_key(w, p);
+    if (!w.options().boot_image || !w.restore_boot(key)) {
+      for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
+      if (!boot_now(w)) return;  // it failed: the run reports why
+      if (w.options().boot_image) w.save_boot(key);
+    }
+  }
   for (auto& f : p.files) vfs_create(w, f.path, f.size, f.readonly);
   auto run = std::make_shared<ProgRun>();
   run->w = &w;

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/kmem.h"
 #include "sim/hb.h"
 
@@ -35,6 +36,34 @@ struct RaceState {
   uint32_t loads = 0;
   void end_solo() { solo = 0; loads = ~0u; }
 };
+
+// The detector is the host thread's: an image keeps what it knew.
+struct RaceImage {
+  sim::HbDetector::Image hb;
+  std::unordered_map<uint64_t, ObjId> granules;
+  Tid solo;
+  uint32_t loads;
+};
+
+[[maybe_unused]] const bool image_hook = (World::set_component_image(World::kSlotRace, {
+  [](const void* live) -> std::shared_ptr<void> {
+    auto& r = *static_cast<const RaceState*>(live);
+    auto im = std::make_shared<RaceImage>();
+    r.hb.save(im->hb);
+    im->granules = r.granules;
+    im->solo = r.solo;
+    im->loads = r.loads;
+    return im;
+  },
+  [](void* live, const void* saved) {
+    auto& r = *static_cast<RaceState*>(live);
+    auto& im = *static_cast<const RaceImage*>(saved);
+    r.hb.restore(im.hb);
+    r.granules = im.granules;
+    r.solo = im.solo;
+    r.loads = im.loads;
+    return true;
+  }}), true);
 
 RaceState* race_state(World& w) {
   if (__builtin_expect(!race_on(w), 1)) return nullptr;

@@ -17,6 +17,11 @@ struct ServiceState {
   std::shared_ptr<CalloutTable> callouts;
 };
 
+// The tables' halves of a boot image (world.h): taskq.cc registers the
+// slot's hooks, callout.cc keeps its table's type.
+std::shared_ptr<void> callout_table_save(const CalloutTable& t);
+bool callout_table_restore(CalloutTable& t, const void* saved);
+
 inline ServiceState& services(World& w) {
   auto& slot = w.component(World::kSlotTaskq);
   if (!slot) slot = std::make_shared<ServiceState>();

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <string>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/kmem.h"
 #include "kernel_model/stream_state.h"
 
@@ -83,6 +84,18 @@ ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
 }
 
 }  // namespace
+
+// A driver points into the queue pairs, streams and perimeters: restored
+// in place.
+[[maybe_unused]] const bool image_hook = (World::set_component_image(kStrSlot, {
+  [](const void* live) -> std::shared_ptr<void> {
+    return std::make_shared<StrState>(*static_cast<const StrState*>(live));
+  },
+  [](void* live, const void* saved) {
+    return restore_keeping_records(*static_cast<StrState*>(live),
+                                   *static_cast<const StrState*>(saved), &StrState::pairs,
+                                   &StrState::streams, &StrState::perims);
+  }}), true);
 
 StrState& state(World& w) {
   auto& slot = w.component(kStrSlot);

@@ -5,6 +5,8 @@
 // until its function returns, as illumos frees it only after running it.
 #include "kernel_model/taskq.h"
 
+#include "kernel_model/boot_image.h"
+
 #include <deque>
 #include <memory>
 #include <string>
@@ -63,6 +65,36 @@ TaskqTable& table(World& w) {
   }
   return *t;
 }
+
+// The slot's image: each table the boot made, its records by value.
+struct ServiceImage {
+  std::shared_ptr<TaskqTable> taskqs;
+  std::shared_ptr<CalloutTable> callouts;
+  std::vector<Taskq> tq_saved;
+  std::shared_ptr<void> co_saved;
+};
+
+[[maybe_unused]] const bool image_hook = (World::set_component_image(World::kSlotTaskq, {
+  [](const void* live) -> std::shared_ptr<void> {
+    auto& st = *static_cast<const ServiceState*>(live);
+    auto im = std::make_shared<ServiceImage>();
+    im->taskqs = st.taskqs;
+    im->callouts = st.callouts;
+    if (st.taskqs) im->tq_saved = save_owned(st.taskqs->all);
+    if (st.callouts) im->co_saved = callout_table_save(*st.callouts);
+    return im;
+  },
+  [](void* live, const void* saved) {
+    auto& st = *static_cast<ServiceState*>(live);
+    auto& im = *static_cast<const ServiceImage*>(saved);
+    // A table made after the boot goes; the boot's were never replaced.
+    if ((im.taskqs && st.taskqs != im.taskqs) || (im.callouts && st.callouts != im.callouts))
+      return false;
+    st.taskqs = im.taskqs;
+    st.callouts = im.callouts;
+    return (!im.taskqs || restore_owned(st.taskqs->all, im.tq_saved)) &&
+           (!im.callouts || callout_table_restore(*st.callouts, im.co_saved.get()));
+  }}), true);
 
 Taskq& tq_of(World& w, ObjId tq) { return *static_cast<Taskq*>(w.obj(tq).data); }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
@@ -73,6 +74,9 @@ void World::held_pop(ObjId lock) {
     return;
   }
 }
+
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(World::kSlotWitness, value_image<WitnessState>()), true);
 
 void World::witness_acquire(ObjId lock) {
   KThread& k = self();

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/kmem.h"
 #include "kernel_model/user_mem.h"
 
@@ -65,6 +66,8 @@ void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t in
   release_arena();
   checks_.clear();
   teardown_.clear();
+  modules_.clear();
+  boot_stop_ = false;
   phase_ = Phase::kRunning;
   finished_ = false;
   opts_ = opts;

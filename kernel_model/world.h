@@ -32,6 +32,8 @@ using sim::ObjId;
 using sim::Tid;
 
 struct Proc;
+struct BootImage;
+class Module;
 struct KmemState;
 struct DevState;
 struct VfsState;
@@ -46,6 +48,9 @@ struct WorldOptions {
   // Load the drivers' edge-coverage builds (the fuzzer's executor asks for
   // them); an execution runs the same with either build.
   bool coverage = false;
+  // A Program's later executions start from its first one's booted kernel
+  // (the boot image, "boot once" below); off, each boots.
+  bool boot_image = true;
 };
 
 enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };
@@ -190,6 +195,42 @@ class World {
   void log(std::string line) { log_.push_back(std::move(line)); }
   const std::vector<std::string>& console() const { return log_; }
 
+  // ---- boot once (issue 14; boot_image.cc) ----
+  // A set-up that wants the booted kernel kept asks for the boot stop: the
+  // last module load then hands the host the rest of the set-up (files,
+  // processes, the Program's threads) before anything else runs, and the
+  // host may keep that moment as an image under a key naming what the boot
+  // depended on (drivers, variants, options). A later execution's set-up,
+  // right after the reset, restores it instead of booting again: the same
+  // state to the byte (kmem, the modules' data, every thread and its
+  // stack, objects, hooks, components), so the same execution to the
+  // trace hash. The components a driver holds pointers into are restored
+  // in place, never rebuilt; a component with no image hook, a boot that
+  // made a data choice, or a strategy that watches the boot's events makes
+  // the World boot every time (save_boot says why).
+  void want_boot_stop() { boot_stop_ = true; }
+  bool take_boot_stop() {
+    bool b = boot_stop_;
+    boot_stop_ = false;
+    return b;
+  }
+  bool save_boot(const std::string& key, std::string* why = nullptr);
+  bool restore_boot(const std::string& key);
+  void drop_boot();
+  // How a component's state is kept in an image: `save` copies it, and
+  // `restore` assigns the copy back into the live objects (those the boot
+  // made stay, later ones go), false if it cannot (a record the boot made
+  // is gone).
+  struct ComponentImage {
+    std::shared_ptr<void> (*save)(const void* live);
+    bool (*restore)(void* live, const void* saved);
+  };
+  static void set_component_image(int slot, ComponentImage ops);
+  // The modules loaded in this execution, whose data an image keeps.
+  void note_module(Module* m) { modules_.push_back(m); }
+  // Executions of this World that started from a boot image.
+  uint64_t boot_restores() const { return boot_restores_; }
+
   // Keeps `p` alive as long as the World (state a set-up leaves behind).
   void keep(std::shared_ptr<void> p) { kept_.push_back(std::move(p)); }
 
@@ -228,6 +269,10 @@ class World {
   std::vector<std::string> log_;
   std::shared_ptr<void> components_[kNumSlots];
   std::vector<std::shared_ptr<void>> kept_;
+  std::vector<Module*> modules_;
+  bool boot_stop_ = false;
+  uint64_t boot_restores_ = 0;
+  std::unique_ptr<BootImage> image_;
 };
 
 // Short name of a C expression naming an object: "&sc->sc_lock" -> "sc_lock".

@@ -131,6 +131,7 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
     }
   }
   res.distinct = hashes.size();
+  res.boot_images = reuse.boot_restores();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

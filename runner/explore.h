@@ -48,6 +48,8 @@ class WorldReuse {
   // The World for the next execution: made the first time, reset after.
   km::World& next(sim::StackPool& pool, sim::Strategy& strategy, const km::WorldOptions& opts,
                   uint64_t execution);
+  // Executions that started from a boot image (world.h, "boot once").
+  uint64_t boot_restores() const { return w_ ? w_->boot_restores() : 0; }
 
  private:
   sim::StackPool* pool_ = nullptr;
@@ -101,6 +103,7 @@ struct CampaignResult {
   std::vector<RunRecord> failures;   // collect_failures: first per signature
   uint64_t failed_runs = 0;          // executions that failed
   bool timed_out = false;            // stopped by max_seconds before `runs`
+  uint64_t boot_images = 0;          // executions started from a boot image
 };
 
 CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, const HostFn& host);

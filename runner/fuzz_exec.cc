@@ -50,6 +50,9 @@ class Watch final : public sim::Strategy {
   }
   uint32_t choose(uint32_t n, sim::ChoiceKind k) override { return in_.choose(n, k); }
   bool wants_events() const override { return true; }
+  // The boot's pairs and edges are the same in every execution: no signal,
+  // so a boot image (which skips them) loses the fuzzer nothing.
+  bool needs_boot_events() const override { return in_.needs_boot_events(); }
   void on_event(const sim::Event& e) override {
     if (in_.wants_events()) in_.on_event(e);
     sim::coverage_context(e.tid);

@@ -19,7 +19,8 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
       kernsim::WorldSpec::kMaxStepsFieldNumber, kernsim::WorldSpec::kInjectFaultsFieldNumber,
       kernsim::WorldSpec::kSpuriousWakeupsFieldNumber, kernsim::WorldSpec::kHangMsFieldNumber,
       kernsim::WorldSpec::kDetectRacesFieldNumber,
-      kernsim::WorldSpec::kPreemptAtAccessFieldNumber};
+      kernsim::WorldSpec::kPreemptAtAccessFieldNumber,
+      kernsim::WorldSpec::kNoBootImageFieldNumber};
   const auto* d = kernsim::WorldSpec::descriptor();
   for (int i = 0; i < d->field_count(); i++) {
     bool known = false;
@@ -35,6 +36,7 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
   o.spurious_wakeups = w.spurious_wakeups();
   o.detect_races = w.detect_races();
   o.preempt_at_access = w.preempt_at_access();
+  o.boot_image = !w.no_boot_image();
   return o;
 }
 

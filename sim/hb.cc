@@ -16,6 +16,22 @@ void HbDetector::reset() {
   last_cell_ = nullptr;
 }
 
+void HbDetector::save(Image& im) const {
+  im.vc = vc_;
+  im.sync = sync_;
+  im.cells.clear();
+  for (const Slot& s : table_)
+    if (s.gen == gen_) im.cells.emplace_back(s.granule, s.cell);
+}
+
+void HbDetector::restore(const Image& im) {
+  reset();
+  if (vc_.size() < im.vc.size()) vc_.resize(im.vc.size());
+  for (size_t i = 0; i < im.vc.size(); i++) vc_[i] = im.vc[i];
+  sync_ = im.sync;
+  for (auto& [g, c] : im.cells) cell(g) = c;
+}
+
 namespace {
 inline size_t slot_of(uint64_t g, size_t mask) { return (g * 0x9e3779b97f4a7c15ull >> 17) & mask; }
 }  // namespace

@@ -44,6 +44,11 @@ class HbDetector {
 
   // Forgets everything (a new execution).
   void reset();
+  // What it knows, kept in a boot image and put back (a reset first): the
+  // clocks and the shadow cells of this execution, not the table's size.
+  struct Image;
+  void save(Image& im) const;
+  void restore(const Image& im);
   // `child` starts with everything `parent` did so far.
   void fork(Tid parent, Tid child);
   // `t` starts afresh: nothing before it happens before it.
@@ -82,6 +87,7 @@ class HbDetector {
   const Cell* find(uint64_t g) const;
   void grow();
 
+  friend struct Image;
   std::vector<std::vector<uint32_t>> vc_;  // per thread, by tid
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync_;  // looked up, never iterated
   std::vector<Slot> table_;
@@ -89,6 +95,12 @@ class HbDetector {
   size_t used_ = 0;
   uint64_t last_g_ = ~0ull;  // the granule looked up last, and its cell
   Cell* last_cell_ = nullptr;
+};
+
+struct HbDetector::Image {
+  std::vector<std::vector<uint32_t>> vc;
+  std::unordered_map<uint64_t, std::vector<uint32_t>> sync;
+  std::vector<std::pair<uint64_t, Cell>> cells;
 };
 
 }  // namespace ks::sim

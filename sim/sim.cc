@@ -1,4 +1,5 @@
 #include "sim/sim.h"
+#include "sim/sim_image.h"
 
 #include "sim/call_site.h"
 #include "sim/watchdog.h"
@@ -34,7 +35,7 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
 // Everything an execution changes goes back to a fresh Sim's state; the
 // containers keep what they grew to, so a warm Sim allocates nothing.
 void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
-  for (Thread* t : by_tid_) stacks_.put(t->stack);
+  put_stacks();
   by_tid_.clear();
   opt_first_ = 1;
   opt_n_ = 0;
@@ -83,7 +84,8 @@ void Sim::finish() {
 }
 
 Sim::~Sim() {
-  for (Thread* t : by_tid_) stacks_.put(t->stack);
+  drop_image();  // the pins no thread holds; then every thread's
+  put_stacks();
 }
 
 // A reset Sim reuses the strings of the names interned before it: assigning

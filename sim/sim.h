@@ -203,6 +203,22 @@ class Sim final : public SchedView {
   }
   bool fixed() const { return fixed_; }
 
+  // ---- the boot image (issue 14: boot once) ----
+  // Taken on the host where the boot stopped (the last module load asked
+  // the host for the rest of the set-up): every thread, object, name,
+  // timer, the clock, step and hash, and the bytes of the live threads'
+  // stacks, whose stacks it keeps out of the pool. restore_image(), right
+  // after a reset, puts that state back and tells the strategy of the
+  // boot's threads as their spawns did. Refused (false, `why` says) when
+  // the boot is not the same in every execution or cannot be copied: a
+  // data choice, a strategy that watches the boot's events, a recorded
+  // trace, a failure, or an ASan build (its fake stacks).
+  bool save_image(std::string* why);
+  bool has_image() const { return image_ != nullptr; }
+  void restore_image();
+  // Gives the image's stacks back to the pool.
+  void drop_image();
+
   // ---- host ----
   StopReason run();
   // Tells the strategy the execution is over; a strategy that could not
@@ -233,6 +249,7 @@ class Sim final : public SchedView {
   const char* event_name(uint16_t kind) const override;
   uint64_t step() const override { return step_; }
   bool pending_op(Tid t, uint16_t* kind, ObjId* obj) const override;
+  Tid running() const override { return cur_ ? cur_->tid : 0; }
   uint16_t object_kind(ObjId o) const { return objects_[o - 1].kind; }
   size_t nobjects() const { return objects_.size(); }
 
@@ -254,6 +271,10 @@ class Sim final : public SchedView {
   };
 
   friend void fiber_entry(bctx::transfer_t t);
+  struct Image;
+  std::unique_ptr<Image> image_;
+  bool pinned(const Stack& s) const;
+  void put_stacks();  // every thread's, but for the image's
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running

@@ -33,6 +33,8 @@ class SchedView {
   // from. False when not known (a thread that has not started yet). DPOR's
   // sleep sets look at it.
   virtual bool pending_op(Tid, uint16_t* /*kind*/, ObjId* /*obj*/) const { return false; }
+  // The thread running now; 0 on the host (the set-up, between runs).
+  virtual Tid running() const { return 0; }
 };
 
 struct PickContext {
@@ -61,6 +63,10 @@ class Strategy {
   virtual uint32_t choose(uint32_t n, ChoiceKind kind) = 0;
   // Every canonical event, if wants_events() (the scripted strategy watches).
   virtual bool wants_events() const { return false; }
+  // Whether it must see the boot's events too: a Sim that restores a boot
+  // image (Sim::save_image) skips them, and the strategy's on_spawn calls
+  // are all it hears of the boot.
+  virtual bool needs_boot_events() const { return wants_events(); }
   virtual void on_event(const Event&) {}
   virtual void end(const ExecutionSummary&) {}
   // Non-empty when the strategy could not follow its input (replay, script).

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "kernel_model/boot_image.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/world.h"
@@ -44,6 +45,17 @@ namespace ks::km::freebsd {
 
 // The personality's World slot, taken when the host starts.
 const int kFbSlot = World::new_component_slot();
+
+// A driver points into the records (its cdevs, callouts): restored in place.
+[[maybe_unused]] const bool image_hook = (World::set_component_image(kFbSlot, {
+  [](const void* live) -> std::shared_ptr<void> {
+    return std::make_shared<FbState>(*static_cast<const FbState*>(live));
+  },
+  [](void* live, const void* saved) {
+    return restore_keeping_records(*static_cast<FbState*>(live),
+                                   *static_cast<const FbState*>(saved), &FbState::cdevs,
+                                   &FbState::kthreads, &FbState::callout_runs);
+  }}), true);
 
 FbState& state(World& w) {
   auto& slot = w.component(kFbSlot);

@@ -16,7 +16,7 @@ namespace ks::km::freebsd {
 
 namespace {
 
-struct FbModule {
+struct FbModule : DriverRecordOf<FbModule> {
   const ks_driver_desc* desc = nullptr;
   moduledata_t* md = nullptr;
   ModuleLife life;

@@ -40,7 +40,7 @@ struct dev_info {
 
 namespace ks::km::illumos {
 
-struct IlDriver {
+struct IlDriver : DriverRecordOf<IlDriver> {
   World* w = nullptr;
   const ks_driver_desc* desc = nullptr;
   struct dev_ops* ops = nullptr;  // what _init's mod_install installed

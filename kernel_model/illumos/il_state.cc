@@ -1,6 +1,8 @@
 // The illumos personality's per-World state and its teardown checks.
 #include "kernel_model/illumos/il_state.h"
 
+#include "kernel_model/boot_image.h"
+
 extern "C" {
 #include <sys/kstat.h>
 #include <sys/vnode.h>
@@ -33,6 +35,9 @@ void check(World& w, IlState& s) {
 
 // The personality's World slot, taken when the host starts.
 const int kIlSlot = World::new_component_slot();
+
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(kIlSlot, value_image<IlState>()), true);
 
 IlState& il_state(World& w) {
   auto& slot = w.component(kIlSlot);

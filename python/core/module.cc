@@ -64,6 +64,7 @@ py::dict campaign_to_dict(const runner::CampaignResult& c, const kernsim::RunSpe
   d["failures"] = fl;
   d["failed_runs"] = c.failed_runs;
   d["timed_out"] = c.timed_out;
+  d["boot_images"] = c.boot_images;
   return d;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "kernel_model/devsw.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/user_mem.h"
 
@@ -103,6 +104,7 @@ void spawn_scenario_thread(km::World& w, const std::string& name, py::object gen
   if (!py::hasattr(gen, "send"))
     throw py::type_error("thread " + name + ": body must be a generator (a function with yield, "
                          "called), got " + std::string(py::repr(gen)));
+  km::boot_now(w);  // the kernel is up before a user thread exists, as for a Program
   auto& slot = w.component(km::World::kSlotScenario);
   if (!slot) slot = std::make_shared<ScenarioThreads>();
   auto& st = *static_cast<ScenarioThreads*>(slot.get());

@@ -55,6 +55,7 @@ class ExploreResult:
     failure: Failure = None
     repro: object = None  # kernsim_pb2.Repro of the failure
     timed_out: bool = False  # stopped by max_seconds before its runs
+    boot_images: int = 0  # executions started from the first one's booted kernel
 
     @property
     def runs_per_sec(self):
@@ -259,7 +260,8 @@ def explore(scn, strategy="pct", runs=1000, seed=0, variant="none", params=None,
                      progress, int(progress_every), scn=scn)
     out = ExploreResult(scn, strat, variant, res["runs"], res["distinct"],
                         res["seconds"] or (time.monotonic() - t0),
-                        timed_out=res.get("timed_out", False))
+                        timed_out=res.get("timed_out", False),
+                        boot_images=res.get("boot_images", 0))
     if res["failure"] is not None:
         out.failure = Failure.from_core(res["failure"])
         out.repro = out.failure.repro

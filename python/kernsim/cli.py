@@ -213,6 +213,8 @@ _WORLD_HELP = {
     "preempt_at_access": "make an access of race-instrumented driver code to memory "
                          "another thread touched a scheduling point (finds a race's "
                          "consequence: the lost update, the leak)",
+    "no_boot_image": "boot every execution instead of starting each from the first one's "
+                     "booted kernel (the same executions, slower)",
 }
 # Fields asked for another way: the hang limit is the process's, in seconds,
 # for every command (main() sets it; api.world_spec() puts it in the spec).

@@ -224,6 +224,20 @@ uint32_t DfsStrategy::choose(uint32_t n, ChoiceKind kind) {
   return 0;
 }
 
+// A thread starts after what its creator did; one the host makes (the
+// set-up, once the kernel booted) after everything so far, as the host
+// runs only when no thread does.
+void DfsStrategy::on_spawn(Tid t) {
+  if (tclock_.size() <= t) tclock_.resize(t + 1);
+  std::vector<uint64_t>& c = tclock_[t];
+  c.clear();
+  if (Tid parent = view_->running()) {
+    if (parent < tclock_.size()) c = tclock_[parent];
+    return;
+  }
+  for (Tid u = 1; u < t; u++) join(c, tclock_[u]);
+}
+
 void DfsStrategy::on_event(const Event& e) {
   uint64_t idx = ++nevents_;
   Tid t = e.tid;

@@ -100,6 +100,7 @@ class DfsStrategy final : public Strategy {
   Tid pick(const PickContext& c) override;
   uint32_t choose(uint32_t n, ChoiceKind kind) override;
   bool wants_events() const override { return opts_.dpor; }
+  void on_spawn(Tid t) override;
   void on_event(const Event& e) override;
   void end(const ExecutionSummary& s) override;
   std::string divergence() const override { return divergence_; }

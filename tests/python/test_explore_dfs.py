@@ -135,7 +135,8 @@ def _cli(*args):
 
 
 def test_cli_dfs_exhausts_and_finds(tmp_path):
-    p = _cli("explore", PROGRAM, "--strategy", "dfs", "--dpor", "--bound", "2", "--quiet")
+    p = _cli("explore", PROGRAM, "--strategy", "dfs", "--dpor", "--bound", "2", "--quiet",
+             "--runs", "100000")
     assert p.returncode == 0, p.stderr
     assert "exhausted=yes" in p.stdout
     out = str(tmp_path / "f.repro.txtpb")

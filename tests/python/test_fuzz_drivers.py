@@ -43,10 +43,11 @@ CASES = [
     ("lofi", "unmap_no_wait", 150000, "memory", "vnode_use_after_free:"),
     ("ctl_ioctl", "sg_watermark", 100000, "scenario", "scenario:oracle:CTL_IO"),
     # The port freed under an in-flight I/O shows as whichever use of its
-    # lock comes first: a lock on the freed memory, or an unlock of the
-    # destroyed mutex (named by the driver's call, mtx_unlock).
-    ("ctl_ioctl", "port_remove_inflight", 60000, ("memory", "lock_misuse"),
-     ("bad_object:mtx_lock:port_lock", "use_after_destroy:mtx_unlock:CTL port")),
+    # lock comes first: a lock or an unlock on the freed memory, or an
+    # unlock of the destroyed mutex (named by the driver's call, mtx_unlock).
+    ("ctl_ioctl", "port_remove_inflight", 60000, ("memory", "memory", "lock_misuse"),
+     ("bad_object:mtx_lock:port_lock", "bad_object:mtx_unlock:port_lock",
+      "use_after_destroy:mtx_unlock:CTL port")),
 ]
 
 

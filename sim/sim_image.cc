@@ -1,0 +1,110 @@
+// The boot image (sim.h, Sim::save_image): the Sim's half of booting once
+// and starting every later execution from a copy of the booted kernel.
+#include <cstring>
+
+#include "sim/sim_image.h"
+
+namespace ks::sim {
+
+
+bool Sim::pinned(const Stack& s) const {
+  if (!image_) return false;
+  for (const Stack& p : image_->pins)
+    if (p.base == s.base) return true;
+  return false;
+}
+
+void Sim::put_stacks() {
+  for (Thread* t : by_tid_)
+    if (t->stack.base && !pinned(t->stack)) stacks_.put(t->stack);
+}
+
+void Sim::drop_image() {
+  if (!image_) return;
+  // A pinned stack still in use by this execution's threads goes back with
+  // them at the next reset instead.
+  std::vector<Stack> pins = std::move(image_->pins);
+  image_.reset();
+  for (const Stack& p : pins) {
+    bool in_use = false;
+    for (Thread* t : by_tid_) in_use |= t->stack.base == p.base;
+    if (!in_use) stacks_.put(p);
+  }
+}
+
+bool Sim::save_image(std::string* why) {
+  auto refuse = [&](const char* w) {
+    if (why) *why = w;
+    return false;
+  };
+  if (KS_ASAN) return refuse("an ASan build (fiber stacks hold its fake-stack state)");
+  if (failure_) return refuse("the boot failed");
+  if (cur_) return refuse("not on the host");
+  if (ndecisions_) return refuse("the boot made a data choice (an injected fault)");
+  if (opts_.record_trace) return refuse("the trace is recorded");
+  if (strategy_->needs_boot_events()) return refuse("the strategy watches the boot's events");
+  drop_image();
+  auto im = std::make_unique<Image>();
+  for (Thread* t : by_tid_) {
+    im->threads.push_back(*t);
+    if (t->state == ThreadState::kDone) {
+      // Its stack goes back to the pool at the next reset, as a done
+      // thread's does; the restored record has none.
+      im->threads.back().stack = Stack{};
+      im->stack_bytes.emplace_back();
+      continue;
+    }
+    const char* sp = static_cast<const char*>(t->fctx);
+    im->stack_bytes.emplace_back(sp, t->stack.top() - sp);
+    im->pins.push_back(t->stack);
+  }
+  im->runnable = runnable_;
+  im->objects = objects_;
+  im->nnames = nnames_;
+  im->step = step_;
+  im->hash = hash_;
+  im->now = now_;
+  im->timer_seq = timer_seq_;
+  im->preemptions = preemptions_;
+  im->timers = timers_;
+  im->resume_cur = resume_cur_;
+  im->req_tid = req_thread_ ? req_thread_->tid : 0;
+  im->req_code = req_code_;
+  im->req_data = req_data_;
+  im->fixed = fixed_;
+  image_ = std::move(im);
+  return true;
+}
+
+// Right after reset(): by_tid_ is empty and the strategy has begun.
+void Sim::restore_image() {
+  const Image& im = *image_;
+  for (size_t i = 0; i < im.threads.size(); i++) {
+    if (i == threads_.size()) threads_.emplace_back();
+    Thread& t = threads_[i];
+    t = im.threads[i];
+    by_tid_.push_back(&t);
+    const std::string& b = im.stack_bytes[i];
+    if (!b.empty()) std::memcpy(t.stack.top() - b.size(), b.data(), b.size());
+  }
+  runnable_ = im.runnable;
+  if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
+  options_dirty_ = true;
+  objects_ = im.objects;
+  nnames_ = im.nnames;
+  step_ = im.step;
+  hash_ = im.hash;
+  now_ = im.now;
+  timer_seq_ = im.timer_seq;
+  preemptions_ = im.preemptions;
+  timers_ = im.timers;
+  resume_cur_ = im.resume_cur;
+  req_thread_ = im.req_tid ? by_tid_[im.req_tid - 1] : nullptr;
+  req_code_ = im.req_code;
+  req_data_ = im.req_data;
+  fixed_ = im.fixed;
+  stop_ = resume_cur_ ? StopReason::kHostRequest : StopReason::kQuiescent;
+  for (Thread* t : by_tid_) strategy_->on_spawn(t->tid);
+}
+
+}  // namespace ks::sim

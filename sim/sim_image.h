@@ -1,0 +1,28 @@
+// The Sim's half of a boot image (sim.h, Sim::save_image).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/sim.h"
+
+namespace ks::sim {
+
+struct Sim::Image {
+  std::vector<Thread> threads;
+  std::vector<std::string> stack_bytes;  // [fctx, top) of each live thread
+  std::vector<Stack> pins;               // the live threads' stacks
+  std::vector<uint64_t> runnable;
+  std::vector<Object> objects;
+  size_t nnames = 0;
+  uint64_t step = 0, hash = 0, now = 0, timer_seq = 0;
+  uint32_t preemptions = 0;
+  std::vector<Timer> timers;
+  bool resume_cur = false;
+  Tid req_tid = 0;
+  int req_code = 0;
+  void* req_data = nullptr;
+  bool fixed = false;
+};
+
+}  // namespace ks::sim
