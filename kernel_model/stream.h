@@ -56,6 +56,9 @@ struct StrModule {
   const ks_streamtab_t* tab = nullptr;
   uint32_t flags = 0;
   Perimeter perimeter = Perimeter::kNone;
+  bool outer = false;       // an outer perimeter around all its instances
+  bool oc_excl = false;     // open and close exclusive at the outer perimeter
+  bool put_shared = false;  // put procedures shared at the inner perimeter
   HeadParams head;
   // The personality's dev_t is the model's 64-bit dev (checked there).
 };
@@ -99,6 +102,13 @@ int canputnext(World& w, ks_queue_t* q);
 void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op);
 void qreply(World& w, ks_queue_t* q, ks_mblk_t* mp);
 void qprocson(World& w, ks_queue_t* q);
+// put(9F): q's put procedure, entered through q's perimeters.
+void put(World& w, ks_queue_t* q, ks_mblk_t* mp);
+// qwriter(9F): fn(q, mp) with exclusive access at q's inner (outer: the
+// module's outer) perimeter: at once if the caller is alone inside, else
+// later, from the syncq, after qwriter returned (stream_perimeter.cc).
+void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_mblk_t*),
+             bool outer);
 void qprocsoff(World& w, ks_queue_t* q);
 ks_queue_t* other_q(ks_queue_t* q);  // RD/WR/OTHERQ: the pair's other queue
 ks_queue_t* rd_q(ks_queue_t* q);

@@ -54,10 +54,9 @@ int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const 
   ks_queue_t* rq = &p.q[0];
   auto open = rq->q_qinfo ? rq->q_qinfo->qi_qopen : nullptr;
   if (!open) return ENXIO;
-  uint32_t perim = p.perim[0];
-  perim_enter(w, perim);
+  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
   int rc = open(rq, dev, flags, sflag, CR(cr));
-  perim_exit(w, perim);
+  perim_exit(w, pi, 0, perim);
   return rc;
 }
 
@@ -68,13 +67,12 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
   ks_queue_t* rq = &st.pairs[pi].q[0];
   const StrModule* m = st.pairs[pi].mod;
   set_current_stream(w, si);
-  uint32_t perim = st.pairs[pi].perim[0];
-  perim_enter(w, perim);
+  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
   if (rq->q_qinfo && rq->q_qinfo->qi_qclose) rq->q_qinfo->qi_qclose(rq, flags, CR(cr));
   if (st.pairs[pi].on) qprocsoff(w, rq);
   // Leaving the perimeter runs its syncq: what was left for this pair
   // passes around it now.
-  perim_exit(w, perim);
+  perim_exit(w, pi, 0, perim);
   Stream& s = st.streams[si];
   if (m == s.drv && s.loaned > 0) {
     w.fail(sim::FailureKind::kMemory,

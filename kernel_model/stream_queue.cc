@@ -48,17 +48,16 @@ void srv_thread(void* arg) {
     if (!(q->q_flag & KS_QENAB)) break;
     q->q_flag &= ~KS_QENAB;
     set_current_stream(w, p.stream);
-    uint32_t perim = p.perim[side];
-    perim_enter(w, perim);
+    Hold perim = perim_enter(w, pi, side, Entry::kSrv);
     if (st.pairs[pi].freed || !st.pairs[pi].on || st.pairs[pi].draining) {
-      perim_exit(w, perim);  // turned off while it waited for the perimeter
+      perim_exit(w, pi, side, perim);  // turned off while it waited for the perimeter
       break;
     }
     enter_pair(w, pi);
     w.sim().point(kEvPreempt, p.obj[side]);
     q->q_qinfo->qi_srvp(q);
     leave_pair(w, pi);
-    perim_exit(w, perim);
+    perim_exit(w, pi, side, perim);
   }
   Pair& p = st.pairs[pi];
   p.srv_pending[side] = false;
@@ -132,6 +131,7 @@ uint32_t new_pair(World& w, uint32_t s, const StrModule* m) {
     p.obj[i] = w.new_obj(kObjOther, w.sim().intern(name + (i == 0 ? ":rq" : ":wq")));
   }
   for (int i = 0; i < 2; i++) st.pairs[id].perim[i] = perim_for(w, m, id, i);
+  st.pairs[id].outer = outer_for(w, m);
   return id;
 }
 
@@ -351,6 +351,15 @@ void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op) {
     return;
   }
   deliver(w, nq, mp);
+}
+
+void put(World& w, ks_queue_t* q, ks_mblk_t* mp) {
+  Pair& p = pair_of(w, q, "put");
+  if (!p.mod) {
+    if (is_read(q)) head_rput(w, state(w).streams[p.stream], mp); else freemsg(w, mp, "put");
+    return;
+  }
+  deliver(w, q, mp);
 }
 
 void qreply(World& w, ks_queue_t* q, ks_mblk_t* mp) {

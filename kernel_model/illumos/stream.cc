@@ -25,6 +25,9 @@ void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
     case D_MTPERQ: m.perimeter = Perimeter::kQueue; break;
     default: m.perimeter = (flags & D_MP) ? Perimeter::kNone : Perimeter::kModule;
   }
+  m.outer = (flags & D_MTOUTPERIM) != 0;
+  m.oc_excl = m.outer && (flags & D_MTOCEXCL);
+  m.put_shared = m.perimeter != Perimeter::kNone && (flags & D_MTPUTSHARED);
   m.head.i_str = I_STR;
   m.head.i_push = I_PUSH;
   m.head.i_pop = I_POP;
@@ -78,6 +81,12 @@ void putnext(queue_t* q, mblk_t* mp) { str::putnext(W(), q, mp, "putnext"); }
 void qreply(queue_t* q, mblk_t* mp) { str::qreply(W(), q, mp); }
 void qprocson(queue_t* q) { str::qprocson(W(), q); }
 void qprocsoff(queue_t* q) { str::qprocsoff(W(), q); }
+void put(queue_t* q, mblk_t* mp) { str::put(W(), q, mp); }
+void qwriter(queue_t* q, mblk_t* mp, void (*fn)(), int perimeter) {
+  // fn is (*)(queue_t *, mblk_t *) as qwriter(9F) calls it.
+  auto cb = reinterpret_cast<void (*)(queue_t*, mblk_t*)>(fn);
+  str::qwriter(W(), q, mp, cb, perimeter == PERIM_OUTER);
+}
 queue_t* RD(queue_t* q) { return str::rd_q(q); }
 queue_t* WR(queue_t* q) { return str::wr_q(q); }
 queue_t* OTHERQ(queue_t* q) { return str::other_q(q); }
@@ -94,14 +103,14 @@ int putctl(queue_t* q, int type) {
   if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
   mblk_t* mp = ctl(type, 0, 0);
   if (!mp) return 0;
-  q->q_qinfo->qi_putp(q, mp);
+  str::put(W(), q, mp);
   return 1;
 }
 int putctl1(queue_t* q, int type, int p) {
   if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
   mblk_t* mp = ctl(type, 1, p);
   if (!mp) return 0;
-  q->q_qinfo->qi_putp(q, mp);
+  str::put(W(), q, mp);
   return 1;
 }
 int putnextctl(queue_t* q, int type) {

@@ -85,6 +85,10 @@ struct copyresp;
 
 #define INFPSZ (-1)
 
+/* qwriter(9F) */
+#define PERIM_INNER 1
+#define PERIM_OUTER 2
+
 typedef uintptr_t bufcall_id_t;
 #ifndef _KS_ILLUMOS_TIMEOUT_ID_T
 #define _KS_ILLUMOS_TIMEOUT_ID_T
@@ -126,6 +130,9 @@ extern int putnextctl(queue_t *, int);
 extern int putnextctl1(queue_t *, int, int);
 extern void qprocson(queue_t *);
 extern void qprocsoff(queue_t *);
+extern void put(queue_t *, mblk_t *);
+/* the callback is called as (*func)(queue_t *, mblk_t *), as in illumos */
+extern void qwriter(queue_t *, mblk_t *, void (*)(), int);
 extern queue_t *RD(queue_t *);
 extern queue_t *WR(queue_t *);
 extern queue_t *OTHERQ(queue_t *);
