@@ -21,6 +21,9 @@
 //   ic_timout seconds of virtual time (0: 15 s, -1: forever) then ETIME; a
 //   NAK with ioc_error 0 is EINVAL; a failed copy of M_COPYIN/M_COPYOUT
 //   ends the ioctl with EFAULT at once (the module must not ack it).
+// - M_SETOPTS from below sets the head's read mode (I_SRDOPT too), write
+//   offset, and its read queue's packet sizes and water marks (flow
+//   control follows the new marks at once).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +45,8 @@ struct HeadParams {
   int64_t i_push = 0;
   int64_t i_pop = 0;
   int64_t i_flush = 0;
+  int64_t i_srdopt = 0;
+  int64_t i_grdopt = 0;
   uint32_t fmnamesz = 8;
 };
 

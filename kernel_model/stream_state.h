@@ -82,6 +82,8 @@ struct Stream {
   uint32_t msgs = 0;            // data blocks made in this stream, not freed yet
   uint32_t procs_waiters = 0;   // threads in qprocsoff's wait
   uint32_t writers = 0;         // threads waiting for the write side to drain
+  uint16_t readopt = KS_RNORM | KS_RPROTNORM;  // read mode (I_SRDOPT, SO_READOPT)
+  uint16_t wroff = 0;           // SO_WROFF: room before each write's data
 };
 
 struct StrState {

@@ -51,6 +51,7 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/kernsim.h>
+#include <string.h>
 
 #include "perim_io.h"
 
@@ -150,12 +151,77 @@ perim_count_put(queue_t *q, mblk_t *mp)
 }
 #endif
 
+/* PERIMSETOPTS: the caller's options up to the stream head (M_SETOPTS). */
+static void
+perim_setopts(queue_t *q, mblk_t *mp)
+{
+	struct perim_opts *po;
+	struct stroptions *sop;
+	mblk_t *op;
+
+	if (miocpullup(mp, sizeof (*po)) != 0) {
+		miocnak(q, mp, 0, EINVAL);
+		return;
+	}
+	po = (struct perim_opts *)mp->b_cont->b_rptr;
+	if ((op = allocb(sizeof (*sop), BPRI_MED)) == NULL) {
+		miocnak(q, mp, 0, ENOSR);
+		return;
+	}
+	DB_TYPE(op) = M_SETOPTS;
+	sop = (struct stroptions *)op->b_wptr;
+	memset(sop, 0, sizeof (*sop));
+	sop->so_flags = po->po_flags;
+	sop->so_readopt = (short)po->po_readopt;
+	sop->so_hiwat = po->po_hiwat;
+	sop->so_lowat = po->po_lowat;
+	sop->so_minpsz = po->po_minpsz;
+	sop->so_maxpsz = po->po_maxpsz;
+	op->b_wptr += sizeof (*sop);
+	/* Up before the ack: the options hold when the ioctl returns. */
+	qreply(q, op);
+	miocack(q, mp, 0, 0);
+}
+
+/* PERIMHEADQ: what the stream head's read queue asks of this driver. */
+static void
+perim_headq(queue_t *q, mblk_t *mp)
+{
+	queue_t *hq = RD(q)->q_next;
+	struct perim_opts *po;
+
+	if (miocpullup(mp, sizeof (*po)) != 0) {
+		miocnak(q, mp, 0, EINVAL);
+		return;
+	}
+	po = (struct perim_opts *)mp->b_cont->b_rptr;
+	memset(po, 0, sizeof (*po));
+	po->po_hiwat = (uint32_t)hq->q_hiwat;
+	po->po_lowat = (uint32_t)hq->q_lowat;
+	po->po_minpsz = (int32_t)hq->q_minpsz;
+	po->po_maxpsz = (int32_t)hq->q_maxpsz;
+	po->po_count = (uint32_t)hq->q_count;
+	miocack(q, mp, sizeof (*po), 0);
+}
+
 static void
 perim_ioctl(queue_t *q, mblk_t *mp)
 {
 	struct iocblk *iocp = (struct iocblk *)mp->b_rptr;
 
-	if (iocp->ioc_cmd != PERIMSTART || iocp->ioc_count == TRANSPARENT) {
+	if (iocp->ioc_count == TRANSPARENT) {
+		miocnak(q, mp, 0, EINVAL);
+		return;
+	}
+	if (iocp->ioc_cmd == PERIMSETOPTS) {
+		perim_setopts(q, mp);
+		return;
+	}
+	if (iocp->ioc_cmd == PERIMHEADQ) {
+		perim_headq(q, mp);
+		return;
+	}
+	if (iocp->ioc_cmd != PERIMSTART) {
 		miocnak(q, mp, 0, EINVAL);
 		return;
 	}

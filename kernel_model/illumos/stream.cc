@@ -32,6 +32,8 @@ void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
   m.head.i_push = I_PUSH;
   m.head.i_pop = I_POP;
   m.head.i_flush = I_FLUSH;
+  m.head.i_srdopt = I_SRDOPT;
+  m.head.i_grdopt = I_GRDOPT;
   m.head.fmnamesz = FMNAMESZ;
 }
 
@@ -39,6 +41,10 @@ namespace km = ks::km;
 namespace str = ks::km::str;
 
 static_assert(sizeof(dev_t) == sizeof(uint64_t), "the model passes dev_t as a 64-bit dev");
+static_assert(RNORM == KS_RNORM && RMSGD == KS_RMSGD && RMSGN == KS_RMSGN &&
+                  RPROTDAT == KS_RPROTDAT && RPROTDIS == KS_RPROTDIS &&
+                  RPROTNORM == KS_RPROTNORM,
+              "illumos read modes are the model's");
 
 namespace {
 km::World& W() { return *km::World::current(); }

@@ -42,7 +42,8 @@ def echo(prog, name, node, n):
     for _ in range(n):
         call(t, "write", fd, buf, len(MSG), expect=len(MSG))
     for _ in range(n):
-        call(t, "read", fd, (buf, 64), 64, expect=len(MSG))
+        # len(MSG) bytes: the head reads a byte stream (RNORM)
+        call(t, "read", fd, (buf, 64), len(MSG), expect=len(MSG))
     call(t, "close", fd, expect=0)
     return t
 
@@ -112,4 +113,103 @@ def permod(n=2):
     prog = program()
     echo(prog, "a", "/dev/permod0", n)
     echo(prog, "b", "/dev/permod1", n)
+    return prog
+
+
+# M_SETOPTS (drivers/streams_perim/perim_io.h, illumos <sys/stream.h>,
+# <sys/stropts.h>)
+PERIMSETOPTS, PERIMHEADQ = (ord("P") << 8) | 2, (ord("P") << 8) | 3
+# po_flags, po_readopt, po_hiwat, po_lowat, po_minpsz, po_maxpsz, po_count
+OPTS = struct.Struct("<IiIIiiI")
+SO_READOPT, SO_MINPSZ, SO_MAXPSZ, SO_HIWAT, SO_LOWAT = 0x1, 0x4, 0x8, 0x10, 0x20
+RNORM, RMSGD, RMSGN, RPROTNORM = 0, 1, 2, 0x10
+I_SRDOPT, I_GRDOPT = (ord("S") << 8) | 0o6, (ord("S") << 8) | 0o7
+DATA = 256
+
+
+def opts_ioctl(t, cmd, opts, expect=0, fd="fd", buf="buf"):
+    """An I_STR of cmd carrying a struct perim_opts at buf + DATA."""
+    call(t, "poke", (buf, DATA), data=opts)
+    call(t, "poke", buf, data=STRIOCTL.pack(cmd, -1, len(opts), 0))
+    call(t, "poke_int", (buf, 16), (buf, DATA), 8, expect=0)
+    call(t, "ioctl", fd, I_STR, buf, expect=expect)
+
+
+def _flow(hiwat, echoes):
+    fd = yield sys.open("/dev/perim0", sys.O_RDWR)
+    assert fd >= 0, f"open returned {fd}"
+    buf = yield sys.mmap(PAGE)
+
+    def headq(opts):
+        yield sys.poke(buf + DATA, opts)
+        yield sys.poke(buf, STRIOCTL.pack(PERIMHEADQ if opts == bytes(OPTS.size)
+                                          else PERIMSETOPTS, -1, OPTS.size, buf + DATA))
+        r = yield sys.ioctl(fd, I_STR, buf)
+        assert r == 0, f"ioctl returned {r}"
+        return OPTS.unpack((yield sys.peek(buf + DATA, OPTS.size)))
+
+    if hiwat:
+        yield from headq(OPTS.pack(SO_HIWAT | SO_LOWAT, 0, hiwat, 0, 0, 0, 0))
+    yield sys.poke(buf + 1024, MSG)
+    for _ in range(echoes):
+        r = yield sys.write(fd, buf + 1024, len(MSG))
+        assert r == len(MSG), f"write returned {r}"
+    got = 0
+    while got < echoes * len(MSG):
+        count = (yield from headq(bytes(OPTS.size)))[6]
+        assert count <= len(MSG), f"{count} bytes queued at the head (hiwat {hiwat or 'default'})"
+        r = yield sys.read(fd, buf + 2048, 64)
+        assert r > 0, f"read returned {r}"
+        got += r
+    assert got == echoes * len(MSG), f"read {got} bytes"
+    r = yield sys.close(fd)
+    assert r == 0, f"close returned {r}"
+
+
+@kernsim.scenario(driver="streams_perim", ranges={"hiwat": (0, 64), "echoes": (1, 6)})
+def setopts_flow(w, hiwat=5, echoes=3):
+    """The driver sets the head's read queue marks (M_SETOPTS SO_HIWAT
+    `hiwat`, SO_LOWAT 0; hiwat 0: no M_SETOPTS), then `echoes` echoes are
+    read in 64-byte reads: with hiwat 5 the head is full after one echo
+    and the driver's read service procedure holds the rest (canputnext)
+    until a read drains the head and back-enables it: the head never holds
+    more than one echo (PERIMHEADQ reads its q_count before each read;
+    with the default marks it may hold them all, which the check reports).
+    The reads get every byte (a lost back-enable would leave it stuck)."""
+    w.proc("user", "lp64")
+    w.spawn("client", _flow(hiwat, echoes))
+
+
+@kernsim.program_scenario(driver="streams_perim")
+def setopts():
+    """M_SETOPTS's other options and the read modes: SO_MINPSZ/SO_MAXPSZ
+    show in the head read queue the driver sees (PERIMHEADQ, with the
+    marks); SO_READOPT RMSGD discards what a read leaves of a message;
+    I_SRDOPT RMSGN keeps it for the next read; I_GRDOPT reads the mode."""
+    prog = program()
+    t = prog.thread.add(name="client", proc="user")
+    call(t, "open", sys.O_RDWR, path="/dev/perim0", out="fd")
+    call(t, "mmap", PAGE, 3, out="buf")
+    opts_ioctl(t, PERIMSETOPTS,
+               OPTS.pack(SO_MINPSZ | SO_MAXPSZ | SO_HIWAT | SO_LOWAT, 0, 4000, 1000, 2, 100, 0))
+    opts_ioctl(t, PERIMHEADQ, bytes(OPTS.size))
+    call(t, "check", ("buf", DATA), data=OPTS.pack(0, 0, 4000, 1000, 2, 100, 0))
+    opts_ioctl(t, PERIMSETOPTS, OPTS.pack(SO_READOPT, RMSGD, 0, 0, 0, 0, 0))
+    call(t, "poke", ("buf", 1024), data=b"first\n")
+    call(t, "write", "fd", ("buf", 1024), 6, expect=6)
+    call(t, "poke", ("buf", 1024), data=b"second\n")
+    call(t, "write", "fd", ("buf", 1024), 7, expect=7)
+    call(t, "read", "fd", ("buf", 2048), 2, expect=2)       # "fi", "rst\n" discarded
+    call(t, "read", "fd", ("buf", 2048), 64, expect=7)      # "second\n", one message
+    call(t, "check", ("buf", 2048), data=b"second\n")
+    call(t, "ioctl", "fd", I_SRDOPT, RMSGN, expect=0)
+    call(t, "ioctl", "fd", I_GRDOPT, ("buf", 512), expect=0)
+    call(t, "check", ("buf", 512), data=struct.pack("<i", RMSGN | RPROTNORM))
+    call(t, "poke", ("buf", 1024), data=b"third\n")
+    call(t, "write", "fd", ("buf", 1024), 6, expect=6)
+    call(t, "read", "fd", ("buf", 2048), 2, expect=2)       # "th", the rest stays
+    call(t, "read", "fd", ("buf", 2048), 64, expect=4)
+    call(t, "check", ("buf", 2048), data=b"ird\n")
+    call(t, "ioctl", "fd", I_SRDOPT, 3, expect=-22)         # no such read mode: EINVAL
+    call(t, "close", "fd", expect=0)
     return prog

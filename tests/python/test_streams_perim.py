@@ -64,3 +64,30 @@ def test_correct_drivers_pass_random(name):
     r = kernsim.explore(scn(name), strategy="random", runs=1000, seed=7, variant="none",
                         detect_races=True)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+# M_SETOPTS (kernel_model/stream_head.cc set_options) through streams_perim.
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+def test_setopts_marks_drive_flow_control(strategy):
+    """SO_HIWAT 5 / SO_LOWAT 0 from the driver: the head never holds more
+    than one 5-byte echo, the driver's read service procedure waits
+    (canputnext) and is back-enabled by each read, and every byte arrives.
+    Without the M_SETOPTS the default marks let all three pile up."""
+    ok = kernsim.explore(scn("setopts_flow"), strategy=strategy, runs=2000, seed=2,
+                         variant="none", params={"hiwat": 5, "echoes": 3})
+    assert ok.failure is None, f"{ok.failure}\n{ok.failure and ok.failure.message}"
+    bad = kernsim.explore(scn("setopts_flow"), strategy=strategy, runs=2000, seed=2,
+                          variant="none", params={"hiwat": 0, "echoes": 3})
+    assert bad.failure is not None and bad.failure.kind == "scenario", bad.failure
+    assert "bytes queued at the head" in bad.failure.message
+
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+def test_setopts_packet_sizes_and_read_modes(strategy):
+    """SO_MINPSZ/SO_MAXPSZ/SO_HIWAT/SO_LOWAT as the driver then sees the head
+    read queue; SO_READOPT RMSGD discards the rest of a message, I_SRDOPT
+    RMSGN keeps it, I_GRDOPT reads the mode back, a bad mode is EINVAL."""
+    r = kernsim.explore(scn("setopts"), strategy=strategy, runs=2000, seed=2, variant="none")
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+    assert r.runs == 2000

@@ -26,11 +26,13 @@ typedef struct ks_qinit qinit_t;
 #define iocblk ks_iocblk
 #define copyreq ks_copyreq
 #define copyresp ks_copyresp
+#define stroptions ks_stroptions
 struct module_info;
 struct streamtab;
 struct iocblk;
 struct copyreq;
 struct copyresp;
+struct stroptions;
 
 /* message types */
 #define M_DATA KS_M_DATA
@@ -84,6 +86,15 @@ struct copyresp;
 #define IOC_NONE 0
 
 #define INFPSZ (-1)
+
+/* M_SETOPTS's so_flags */
+#define SO_ALL 0x003f
+#define SO_READOPT KS_SO_READOPT
+#define SO_WROFF KS_SO_WROFF
+#define SO_MINPSZ KS_SO_MINPSZ
+#define SO_MAXPSZ KS_SO_MAXPSZ
+#define SO_HIWAT KS_SO_HIWAT
+#define SO_LOWAT KS_SO_LOWAT
 
 /* qwriter(9F) */
 #define PERIM_INNER 1
