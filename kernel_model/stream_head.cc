@@ -493,6 +493,7 @@ void loaned_returned(World& w, uint64_t owner) {
 DevOps str_devops(const StrModule* m) {
   DevOps ops{const_cast<StrModule*>(m), s_open, s_close, s_read, s_write, head_ioctl};
   ops.remove_hint = "ddi_remove_minor_node in its detach";
+  set_msgio(ops);
   return ops;
 }
 

@@ -4,7 +4,10 @@
  * Programming Guide recommends for MT-safe modules. A write is echoed: the
  * write put procedure queues it, the write service procedure moves it to
  * the read queue, the read service procedure sends it up. Minors 0 and 1
- * are two streams of one driver.
+ * are two streams of one driver. PERIMSETOPTS sends the caller's stream
+ * head options up (M_SETOPTS); PERIMHEADQ reports the head read queue's
+ * marks, packet sizes and count as the driver sees them. M_PROTO and
+ * M_PCPROTO (putmsg) are echoed like data, so getmsg gets them back.
  *
  * Built twice from this file (drivers/CMakeLists.txt):
  *   streams_perim   D_MTQPAIR | D_MTOUTPERIM | D_MTOCEXCL: per-queue state
@@ -242,6 +245,8 @@ perim_wput(queue_t *q, mblk_t *mp)
 	(void) pi;
 	switch (DB_TYPE(mp)) {
 	case M_DATA:
+	case M_PROTO:
+	case M_PCPROTO:		/* putmsg's: echoed as they are */
 #ifdef PERIM_PERMOD
 		if (PERIM_BUG("put_unshared"))
 			perim_count_put(q, mp);
@@ -298,7 +303,7 @@ perim_rsrv(queue_t *q)
 
 	(void) pi;
 	while ((mp = getq(q)) != NULL) {
-		if (!canputnext(q)) {
+		if (DB_TYPE(mp) < QPCTL && !canputnext(q)) {
 			(void) putbq(q, mp);
 			return (0);
 		}

@@ -213,3 +213,121 @@ def setopts():
     call(t, "ioctl", "fd", I_SRDOPT, 3, expect=-22)         # no such read mode: EINVAL
     call(t, "close", "fd", expect=0)
     return prog
+
+
+# putmsg(2)/getmsg(2): struct strbuf { int maxlen; int len; char *buf; }
+STRBUF = {"lp64": struct.Struct("<iiQ"), "ilp32": struct.Struct("<iiI")}
+EBADMSG, ERANGE = 74, 34
+
+
+def _msgs(model):
+    sb = STRBUF[model]
+    fd = yield sys.open("/dev/perim0", sys.O_RDWR)
+    assert fd >= 0, f"open returned {fd}"
+    buf = yield sys.mmap(PAGE)
+    ctl, data, flags = buf, buf + 64, buf + 128      # two strbufs and the flags word
+    cbuf, dbuf = buf + 512, buf + 1024
+
+    def put(c, d, fl=0):
+        if c is not None:
+            yield sys.poke(cbuf, c)
+            yield sys.poke(ctl, sb.pack(0, len(c), cbuf))
+        if d is not None:
+            yield sys.poke(dbuf, d)
+            yield sys.poke(data, sb.pack(0, len(d), dbuf))
+        return (yield sys.putmsg(fd, ctl if c is not None else 0, data if d is not None else 0, fl))
+
+    def get(cmax, dmax, fl=0):
+        yield sys.poke(ctl, sb.pack(cmax, 0, cbuf + 256))
+        yield sys.poke(data, sb.pack(dmax, 0, dbuf + 256))
+        yield sys.poke(flags, struct.pack("<i", fl))
+        r = yield sys.getmsg(fd, ctl, data, flags)
+        clen = sb.unpack((yield sys.peek(ctl, sb.size)))[1]
+        dlen = sb.unpack((yield sys.peek(data, sb.size)))[1]
+        c = (yield sys.peek(cbuf + 256, clen)) if clen > 0 else clen
+        d = (yield sys.peek(dbuf + 256, dlen)) if dlen > 0 else dlen
+        got = struct.unpack("<i", (yield sys.peek(flags, 4)))[0]
+        return r, c, d, got
+
+    # A control and a data part come back as they went (M_PROTO, then M_DATA).
+    assert (yield from put(b"HDR1", b"payload")) == 0
+    got = yield from get(64, 64)
+    assert got == (0, b"HDR1", b"payload", 0), got
+    # RS_HIPRI: an M_PCPROTO; getmsg RS_HIPRI takes only such a message.
+    assert (yield from put(b"URG", None, sys.RS_HIPRI)) == 0
+    assert (yield from put(None, b"plain")) == 0
+    got = yield from get(64, 64, sys.RS_HIPRI)
+    assert got == (0, b"URG", -1, sys.RS_HIPRI), got
+    # A small data buffer: MOREDATA, the rest at the next getmsg.
+    got = yield from get(64, 2)
+    assert got == (sys.MOREDATA, -1, b"pl", 0), got
+    got = yield from get(64, 64)
+    assert got == (0, -1, b"ain", 0), got
+    # A control part left for later (maxlen -1): MORECTL; read(2) of a
+    # message with a control part is EBADMSG (RPROTNORM).
+    assert (yield from put(b"P", b"x")) == 0
+    got = yield from get(-1, 64)
+    assert got == (sys.MORECTL, 0, b"x", 0), got
+    r = yield sys.read(fd, dbuf, 64)
+    assert r == -EBADMSG, f"read of a control part returned {r}"
+    got = yield from get(64, 64)
+    assert got == (0, b"P", -1, 0), got
+    # Errors: RS_HIPRI without a control part, a control part over 1024.
+    assert (yield from put(None, b"d", sys.RS_HIPRI)) == -22
+    assert (yield from put(b"c" * 1025, None)) == -ERANGE
+    r = yield sys.close(fd)
+    assert r == 0, f"close returned {r}"
+
+
+@kernsim.scenario(driver="streams_perim", ranges={"ilp32": (0, 1)})
+def msgs_py(w, ilp32=0):
+    """putmsg/getmsg through the echo: control and data parts, RS_HIPRI
+    (M_PCPROTO) and getmsg's RS_HIPRI, MORECTL/MOREDATA with small or
+    absent buffers, read(2) failing EBADMSG at a control part, and putmsg's
+    EINVAL and ERANGE; in a 32-bit process with ilp32=1 (strbufs of 12
+    bytes)."""
+    model = "ilp32" if ilp32 else "lp64"
+    w.proc("user", model)
+    w.spawn("client", _msgs(model))
+
+
+@kernsim.program_scenario(driver="streams_perim")
+def msgs():
+    """The Program form: putmsg of a control and a data part, getmsg of
+    both back (the lengths and bytes checked), in a 64-bit process."""
+    sb = STRBUF["lp64"]
+    prog = program()
+    t = prog.thread.add(name="client", proc="user")
+    call(t, "open", sys.O_RDWR, path="/dev/perim0", out="fd")
+    call(t, "mmap", PAGE, 3, out="buf")
+    call(t, "poke", ("buf", 512), data=b"HDR")
+    call(t, "poke", ("buf", 1024), data=b"body!")
+    call(t, "poke", "buf", data=sb.pack(0, 3, 0))
+    call(t, "poke_int", ("buf", 8), ("buf", 512), 8, expect=0)
+    call(t, "poke", ("buf", 64), data=sb.pack(0, 5, 0))
+    call(t, "poke_int", ("buf", 72), ("buf", 1024), 8, expect=0)
+    call(t, "putmsg", "fd", "buf", ("buf", 64), 0, expect=0)
+    call(t, "poke", "buf", data=sb.pack(64, 0, 0))
+    call(t, "poke_int", ("buf", 8), ("buf", 2048), 8, expect=0)
+    call(t, "poke", ("buf", 64), data=sb.pack(64, 0, 0))
+    call(t, "poke_int", ("buf", 72), ("buf", 3072), 8, expect=0)
+    call(t, "poke", ("buf", 128), data=struct.pack("<i", 0))
+    call(t, "getmsg", "fd", "buf", ("buf", 64), ("buf", 128), expect=0)
+    call(t, "check", ("buf", 4), data=struct.pack("<i", 3))
+    call(t, "check", ("buf", 68), data=struct.pack("<i", 5))
+    call(t, "check", ("buf", 2048), data=b"HDR")
+    call(t, "check", ("buf", 3072), data=b"body!")
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="sample")
+def enostr():
+    """putmsg and getmsg on a device that is not a stream: ENOSTR."""
+    prog = program()
+    t = prog.thread.add(name="client", proc="user")
+    call(t, "open", sys.O_RDWR, path="/dev/sample", out="fd")
+    call(t, "putmsg", "fd", 0, 0, 0, expect=-60)
+    call(t, "getmsg", "fd", 0, 0, 0, expect=-60)
+    call(t, "close", "fd", expect=0)
+    return prog

@@ -91,3 +91,27 @@ def test_setopts_packet_sizes_and_read_modes(strategy):
     r = kernsim.explore(scn("setopts"), strategy=strategy, runs=2000, seed=2, variant="none")
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
     assert r.runs == 2000
+
+
+# putmsg(2)/getmsg(2) (kernel_model/stream_msgio.cc) through the echo.
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("ilp32", [0, 1])
+def test_putmsg_getmsg_python(strategy, ilp32):
+    """Control and data parts, RS_HIPRI both ways, MORECTL/MOREDATA, read's
+    EBADMSG at a control part, EINVAL and ERANGE, in both data models."""
+    r = kernsim.explore(scn("msgs_py"), strategy=strategy, runs=1000, seed=4, variant="none",
+                        params={"ilp32": ilp32})
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+    assert r.runs == 1000
+
+
+def test_putmsg_getmsg_program():
+    r = kernsim.explore(scn("msgs"), strategy="pct", runs=1000, seed=4, variant="none")
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+def test_putmsg_on_a_non_stream_is_enostr():
+    """A device whose driver is not STREAMS has no putmsg/getmsg: ENOSTR."""
+    r = kernsim.explore(scn("enostr"), strategy="random", runs=5, seed=1, variant="none")
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
