@@ -197,6 +197,21 @@ def push_pop():
 
 
 @kernsim.program_scenario(driver="streams_lp")
+def two_ioctls():
+    """One ioctl at a time per stream: two threads (each its own open of
+    the one stream) ask LPSLOW with different numbers at once; the second
+    sleeps until the first is answered, and each gets its own ack's rval
+    (the printer acks 2 s later, by the number it was given)."""
+    prog = program()
+    for name, seq in (("first", 5), ("second", 6)):
+        t = opened(prog, name, fd=name + "_fd", buf=name + "_buf")
+        i_str(t, LPSLOW, SEQ.pack(seq), timeout=INFTIM, expect=seq,
+              buf=name + "_buf", fd=name + "_fd")
+        call(t, "close", name + "_fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="streams_lp")
 def lock_order():
     """With watch pushed: two jobs (the module frees its copy of the first
     status line, a loaned buffer, under its lock: the driver's free routine
