@@ -114,6 +114,16 @@ void put(World& w, ks_queue_t* q, ks_mblk_t* mp);
 // later, from the syncq, after qwriter returned (stream_perimeter.cc).
 void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_mblk_t*),
              bool outer);
+// qtimeout/qbufcall(9F): fn(arg) from a callout (at deadline_ns; qbufcall:
+// when memory may be there, 0 if even that fails) entered into q's
+// perimeters as a service procedure is, or put on the syncq when it cannot
+// enter; a plain callout for a module without perimeters. quntimeout/
+// qunbufcall: 1 if it had not run (a callback waiting on the syncq is taken
+// off it), else 0.
+uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_t deadline_ns);
+int quntimeout(World& w, ks_queue_t* q, uint64_t id);
+uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg);
+void qunbufcall(World& w, ks_queue_t* q, uint64_t id);
 void qprocsoff(World& w, ks_queue_t* q);
 ks_queue_t* other_q(ks_queue_t* q);  // RD/WR/OTHERQ: the pair's other queue
 ks_queue_t* rd_q(ks_queue_t* q);

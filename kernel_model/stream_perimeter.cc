@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <string>
 
+#include "kernel_model/callout.h"
 #include "kernel_model/race.h"
 #include "kernel_model/stream_state.h"
 
@@ -160,13 +161,21 @@ void drain(World& w, uint32_t g) {
       if (wi) P(w, wi).writers_pending--;
     }
     if (st.pairs[pi].freed) {
-      freemsg(w, d.mp, "syncq");
+      if (d.mp) freemsg(w, d.mp, "syncq");
       continue;
     }
     uint32_t prev = current_stream(w);
     set_current_stream(w, st.pairs[pi].stream);
     Hold h = take_both(w, pi, side, d.kind);
-    if (d.fn) {
+    if (d.qcall) {
+      QCall& c = st.qcalls[d.qcall - 1];
+      if (!c.cancelled) {
+        enter_pair(w, pi);
+        c.fn(c.arg);
+        st.qcalls[d.qcall - 1].done = true;
+        leave_pair(w, pi);
+      }
+    } else if (d.fn) {
       enter_pair(w, pi);
       d.fn(d.q, d.mp);
       leave_pair(w, pi);
@@ -281,6 +290,104 @@ void perim_exit(World& w, uint32_t pi, int side, Hold h) {
   bool freed_inner = give(w, p.perim[side], h.inner, t);
   bool freed_outer = give(w, p.outer, h.outer, t);
   if (freed_inner || freed_outer) drain(w, group_of(st.pairs[pi], side));
+}
+
+namespace {
+
+bool has_perimeter(const Pair& p) { return p.outer || p.perim[0] || p.perim[1]; }
+
+// The callout of a qtimeout/qbufcall: into the queue's perimeters now, or
+// onto the syncq behind what waits there.
+void qcall_fire(void* a) {
+  World& w = *World::current();
+  StrState& st = state(w);
+  uint32_t ci = uint32_t(reinterpret_cast<uintptr_t>(a));
+  if (st.qcalls[ci - 1].cancelled) return;
+  ks_queue_t* q = st.qcalls[ci - 1].q;
+  uint32_t pi = q->q_ks_id;
+  int side = is_read(q) ? 0 : 1;
+  Pair& p = st.pairs[pi];
+  if (p.freed) {
+    // Its module closed without cancelling it: it runs on whatever is left.
+    st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
+    st.qcalls[ci - 1].done = true;
+    return;
+  }
+  uint32_t g = group_of(p, side);
+  Tid t = w.self_tid();
+  bool blocked = !P(w, g).syncq.empty() ||
+                 (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
+                 (p.outer && P(w, p.outer).writers_pending) ||
+                 !can_enter(w, p, side, Entry::kSrv, t, false);
+  if (blocked) {
+    Deferred d{q, nullptr, nullptr, Entry::kSrv};
+    d.qcall = ci;
+    P(w, g).syncq.push_back(d);
+    return;
+  }
+  set_current_stream(w, p.stream);
+  Hold h = take_both(w, pi, side, Entry::kSrv);
+  enter_pair(w, pi);
+  st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
+  st.qcalls[ci - 1].done = true;
+  leave_pair(w, pi);
+  perim_exit(w, pi, side, h);
+}
+
+uint32_t new_qcall(World& w, ks_queue_t* q, void (*fn)(void*), void* arg) {
+  StrState& st = state(w);
+  st.qcalls.push_back(QCall{q, fn, arg});
+  return uint32_t(st.qcalls.size());
+}
+
+QCall* find_qcall(World& w, uint64_t id) {
+  StrState& st = state(w);
+  for (auto it = st.qcalls.rbegin(); it != st.qcalls.rend(); ++it)
+    if (it->callout == id) return &*it;
+  return nullptr;
+}
+
+}  // namespace
+
+uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_t deadline_ns) {
+  Pair& p = pair_of(w, q, "qtimeout");
+  if (!has_perimeter(p)) return callout_timeout(w, fn, arg, deadline_ns, "qtimeout");
+  uint32_t ci = new_qcall(w, q, fn, arg);
+  uint64_t id = callout_timeout(w, qcall_fire, reinterpret_cast<void*>(uintptr_t(ci)),
+                                deadline_ns, "qtimeout");
+  state(w).qcalls[ci - 1].callout = id;
+  return id;
+}
+
+int quntimeout(World& w, ks_queue_t* q, uint64_t id) {
+  pair_of(w, q, "quntimeout");
+  QCall* c = id ? find_qcall(w, id) : nullptr;
+  if (!c) return id ? callout_untimeout(w, id) : 0;
+  if (callout_untimeout(w, id)) {
+    c->cancelled = true;
+    return 1;
+  }
+  // Fired: waiting on the syncq (taken off it), or it ran.
+  c = find_qcall(w, id);
+  if (c->done) return 0;
+  c->cancelled = true;
+  return 1;
+}
+
+uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg) {
+  Pair& p = pair_of(w, q, "qbufcall");
+  if (!has_perimeter(p)) return bufcall(w, size, fn, arg);
+  uint32_t ci = new_qcall(w, q, fn, arg);
+  uint64_t id = bufcall(w, size, qcall_fire, reinterpret_cast<void*>(uintptr_t(ci)));
+  state(w).qcalls[ci - 1].callout = id;
+  return id;
+}
+
+void qunbufcall(World& w, ks_queue_t* q, uint64_t id) {
+  pair_of(w, q, "qunbufcall");
+  QCall* c = id ? find_qcall(w, id) : nullptr;
+  if (c) c->cancelled = true;
+  unbufcall(w, id);
 }
 
 void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_mblk_t*),

@@ -42,6 +42,17 @@ struct Deferred {
   ks_mblk_t* mp = nullptr;
   void (*fn)(ks_queue_t*, ks_mblk_t*) = nullptr;
   Entry kind = Entry::kPut;
+  uint32_t qcall = 0;  // a qtimeout/qbufcall callback (StrState::qcalls index + 1)
+};
+
+// A qtimeout or qbufcall: its callback runs inside q's perimeters.
+struct QCall {
+  ks_queue_t* q = nullptr;
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  uint64_t callout = 0;
+  bool cancelled = false;  // quntimeout/qunbufcall came first
+  bool done = false;       // it ran
 };
 
 // A perimeter, a readers-writer lock: its exclusive holder (depth: nested
@@ -96,6 +107,7 @@ struct StrState {
   std::deque<Perim> perims;                     // inner perimeters
   std::map<std::string, uint32_t> module_perims;  // D_MTPERMOD's, by module name
   std::map<std::string, uint32_t> module_outers;  // D_MTOUTPERIM's, by module name
+  std::deque<QCall> qcalls;                       // qtimeout/qbufcall of modules with perimeters
   sim::ObjId perim_lock = 0, perim_cv = 0;
   uint32_t perim_waiters = 0;
   bool leak_check = false;  // the teardown's check of closed streams is registered

@@ -35,6 +35,8 @@
  *                  record the callback allocates, assuming the callback
  *                  ran: when it was deferred (another thread inside the
  *                  outer perimeter), the record is not there yet.
+ *     plain_timeout PERIMTICK arms timeout(9F) instead of qtimeout(9F):
+ *                  the tick updates pi_pair outside the perimeter.
  *   streams_permod:
  *     no_permod    declares D_MTQPAIR, not D_MTPERMOD: two streams' service
  *                  procedures update the module-wide count at once.
@@ -75,6 +77,7 @@ typedef struct perim_inst {
 	uint32_t pi_down;	/* write put procedure only: the queue's */
 	uint32_t pi_pair;	/* write put and read service: the pair's */
 	uint32_t pi_seen;	/* instances open when the last write came */
+	timeout_id_t pi_tick;	/* PERIMTICK's, until it runs */
 } perim_inst_t;
 
 typedef struct perim_stats {
@@ -111,11 +114,27 @@ perim_open(queue_t *q, dev_t *devp, int flag, int sflag, cred_t *credp)
 	return (0);
 }
 
+/* PERIMTICK's callback: inside the perimeter when armed with qtimeout. */
+static void
+perim_tick(void *arg)
+{
+	perim_inst_t *pi = arg;
+
+	pi->pi_pair++;
+	pi->pi_tick = 0;
+}
+
 static int
 perim_close(queue_t *q, int flag, cred_t *credp)
 {
 	perim_inst_t *pi = q->q_ptr, **pp;
 
+	if (pi->pi_tick != 0) {
+		if (PERIM_BUG("plain_timeout"))
+			(void) untimeout(pi->pi_tick);
+		else
+			(void) quntimeout(q, pi->pi_tick);
+	}
 	qprocsoff(q);
 	for (pp = &perim_list; *pp != NULL; pp = &(*pp)->pi_next) {
 		if (*pp == pi) {
@@ -222,6 +241,19 @@ perim_ioctl(queue_t *q, mblk_t *mp)
 	}
 	if (iocp->ioc_cmd == PERIMHEADQ) {
 		perim_headq(q, mp);
+		return;
+	}
+	if (iocp->ioc_cmd == PERIMTICK) {
+		perim_inst_t *pi = q->q_ptr;
+
+		if (pi->pi_tick == 0) {
+			/* timeout(9F) runs it outside the perimeters: a race */
+			if (PERIM_BUG("plain_timeout"))
+				pi->pi_tick = timeout(perim_tick, pi, 1);
+			else
+				pi->pi_tick = qtimeout(RD(q), perim_tick, pi, 1);
+		}
+		miocack(q, mp, 0, 0);
 		return;
 	}
 	if (iocp->ioc_cmd != PERIMSTART) {
@@ -488,6 +520,9 @@ static const char *const perim_variants[] = {
 	"qwriter_sync",
 	"fault: counts after qwriter(PERIM_OUTER) in the record its callback "
 	"allocates, assuming the callback ran; deferred, it has not",
+	"plain_timeout",
+	"data race: PERIMTICK arms timeout(9F), not qtimeout(9F); its callback "
+	"updates pi_pair outside the perimeter",
 #endif
 	NULL, NULL,
 };

@@ -13,6 +13,9 @@
 /* I_STR: the stream head read queue's marks and packet sizes, as the
  * driver's read queue sees them (q_next), into a struct perim_opts */
 #define PERIMHEADQ (PERIMIOC | 3)
+/* I_STR, no data: a tick 1 clock tick later (qtimeout) counts in the pair's
+ * count, inside the perimeter; cancelled at close if it has not come */
+#define PERIMTICK (PERIMIOC | 4)
 
 struct perim_opts {
 	uint32_t po_flags;

@@ -133,10 +133,20 @@ int putnextctl1(queue_t* q, int type, int p) {
   str::putnext(W(), q, mp, "putnextctl1");
   return 1;
 }
-timeout_id_t qtimeout(queue_t*, void (*fn)(void*), void* arg, clock_t ticks) {
-  return ks_il_timeout(fn, arg, ticks, "qtimeout");
+timeout_id_t qtimeout(queue_t* q, void (*fn)(void*), void* arg, clock_t ticks) {
+  if (ticks < 0) ticks = 0;
+  uint64_t deadline = ks_now_ns() + static_cast<uint64_t>(ticks) * KS_NS_PER_TICK;
+  return reinterpret_cast<timeout_id_t>(
+      static_cast<uintptr_t>(str::qtimeout(W(), q, fn, arg, deadline)));
 }
-clock_t quntimeout(queue_t*, timeout_id_t id) { return untimeout(id); }
+clock_t quntimeout(queue_t* q, timeout_id_t id) {
+  // As untimeout: -1 when it had already run (0 ticks left otherwise).
+  return str::quntimeout(W(), q, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id))) ? 0 : -1;
+}
+bufcall_id_t qbufcall(queue_t* q, size_t size, uint_t, void (*fn)(void*), void* arg) {
+  return static_cast<bufcall_id_t>(str::qbufcall(W(), q, size, fn, arg));
+}
+void qunbufcall(queue_t* q, bufcall_id_t id) { str::qunbufcall(W(), q, id); }
 
 void miocack(queue_t* wq, mblk_t* mp, int count, int rval) {
   str::miocack(W(), wq, mp, count, rval);

@@ -331,3 +331,29 @@ def enostr():
     call(t, "getmsg", "fd", 0, 0, 0, expect=-60)
     call(t, "close", "fd", expect=0)
     return prog
+
+
+PERIMTICK = (ord("P") << 8) | 4
+
+
+@kernsim.program_scenario(driver="streams_perim", ranges={"n": (0, 4)})
+def tick(n=2):
+    """qtimeout(9F): PERIMTICK arms a tick (1 clock tick) whose callback
+    counts in the pair's count, which the write put and read service
+    procedures of `n` echoes update too: qtimeout runs it inside the
+    perimeter (deferred on the syncq while a procedure is inside), and
+    close's quntimeout cancels it wherever it is, even waiting on the
+    syncq behind the close itself."""
+    prog = program()
+    t = prog.thread.add(name="client", proc="user")
+    call(t, "open", sys.O_RDWR, path="/dev/perim0", out="fd")
+    call(t, "mmap", PAGE, 3, out="buf")
+    call(t, "poke", "buf", data=STRIOCTL.pack(PERIMTICK, -1, 0, 0))
+    call(t, "ioctl", "fd", I_STR, "buf", expect=0)
+    call(t, "poke", ("buf", 1024), data=MSG)
+    for _ in range(n):
+        call(t, "write", "fd", ("buf", 1024), len(MSG), expect=len(MSG))
+    for _ in range(n):
+        call(t, "read", "fd", ("buf", 2048), len(MSG), expect=len(MSG))
+    call(t, "close", "fd", expect=0)
+    return prog

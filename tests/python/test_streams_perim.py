@@ -27,6 +27,7 @@ KINDS = [
     ("opens", "no_ocexcl", "D_MTOUTPERIM | D_MTOCEXCL: open/close exclusive at the outer"),
     ("permod", "no_permod", "D_MTPERMOD: one perimeter for every stream's procedures"),
     ("permod", "put_unshared", "D_MTPUTSHARED: puts shared, so a put writes via qwriter"),
+    ("tick", "plain_timeout", "qtimeout: the callback inside the perimeter, timeout: outside"),
 ]
 
 
@@ -59,7 +60,7 @@ def test_qwriter_callback_may_run_later():
     assert bad.failure.signature == "fault:null_deref"
 
 
-@pytest.mark.parametrize("name", ["queue", "pair", "opens", "start", "permod"])
+@pytest.mark.parametrize("name", ["queue", "pair", "opens", "start", "permod", "tick"])
 def test_correct_drivers_pass_random(name):
     r = kernsim.explore(scn(name), strategy="random", runs=1000, seed=7, variant="none",
                         detect_races=True)

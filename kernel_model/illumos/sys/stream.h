@@ -149,6 +149,8 @@ extern queue_t *WR(queue_t *);
 extern queue_t *OTHERQ(queue_t *);
 extern timeout_id_t qtimeout(queue_t *, void (*)(void *), void *, clock_t);
 extern clock_t quntimeout(queue_t *, timeout_id_t);
+extern bufcall_id_t qbufcall(queue_t *, size_t, uint_t, void (*)(void *), void *);
+extern void qunbufcall(queue_t *, bufcall_id_t);
 #ifdef __cplusplus
 }
 #endif
