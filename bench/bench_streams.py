@@ -18,16 +18,26 @@ import kernsim
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
 LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
+PERIM = os.path.join(ROOT, "scenarios", "streams", "perim.py")
 
-# variant, the scenario that finds it, with injected faults
+# variant, the scenario that finds it, with injected faults, with the race
+# detector, its script
 VARIANTS = [
-    ("close_no_wait", "close_race", False),
-    ("iocdata_double_free", "transparent_lp64", False),
-    ("qreply_locked", "lock_order", False),
-    ("off_before_untimeout", "close_pending_ack", False),
-    ("ack_by_cmd", "late_ack", False),
-    ("no_cont_check", "nodata", False),
-    ("no_unbufcall", "close_race_faults", True),
+    ("close_no_wait", "close_race", False, False, STREAMS),
+    ("iocdata_double_free", "transparent_lp64", False, False, STREAMS),
+    ("qreply_locked", "lock_order", False, False, STREAMS),
+    ("off_before_untimeout", "close_pending_ack", False, False, STREAMS),
+    ("ack_by_cmd", "late_ack", False, False, STREAMS),
+    ("no_cont_check", "nodata", False, False, STREAMS),
+    ("no_unbufcall", "close_race_faults", True, False, STREAMS),
+    # perimeters (drivers/streams_perim): too weak a declaration races,
+    # qwriter_sync assumes a deferred callback ran
+    ("no_inner", "queue", False, True, PERIM),
+    ("perq", "pair", False, True, PERIM),
+    ("no_ocexcl", "opens", False, True, PERIM),
+    ("qwriter_sync", "start", False, False, PERIM),
+    ("no_permod", "permod", False, True, PERIM),
+    ("put_unshared", "permod", False, True, PERIM),
 ]
 
 
@@ -59,17 +69,17 @@ def main():
     out["close_race_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
     out["close_race_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
     finds = {}
-    for variant, name, faults in VARIANTS:
-        scn = kernsim.resolve(f"{STREAMS}:{name}")
+    for variant, name, faults, races, script in VARIANTS:
+        scn = kernsim.resolve(f"{script}:{name}")
         counts, missed = [], 0
         for seed in range(a.seeds):
             r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant,
-                                inject_faults=faults)
+                                inject_faults=faults, detect_races=races)
             if r.failure is None:
                 missed += 1
             else:
                 counts.append(r.runs)
-        finds[variant] = {"scenario": name, "inject_faults": faults,
+        finds[variant] = {"scenario": name, "inject_faults": faults, "detect_races": races,
                           "signature": r.failure.signature if r.failure else None,
                           "execs_to_find_median": statistics.median(counts) if counts else None,
                           "execs_to_find_max": max(counts) if counts else None,

@@ -70,6 +70,14 @@ struct DevOps {
   // What the driver's unload should call to remove the node, for the
   // report of a node left behind ("destroy_dev at MOD_UNLOAD").
   const char* remove_hint = nullptr;
+  // STREAMS putmsg(2)/getmsg(2), with the caller's user addresses of its
+  // strbufs (and getmsg's flags word) and its file mode | data model;
+  // null for a device that is not a stream (ENOSTR). getmsg's *rval: the
+  // MORECTL/MOREDATA bits.
+  int (*putmsg)(void* cookie, uint64_t dev, uint64_t ctl, uint64_t data, int flags, int fmode,
+                const Cred& cr) = nullptr;
+  int (*getmsg)(void* cookie, uint64_t dev, uint64_t ctl, uint64_t data, uint64_t flagsp,
+                int fmode, const Cred& cr, int* rval) = nullptr;
 };
 
 struct DevNode {

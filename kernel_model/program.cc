@@ -39,6 +39,8 @@ const char* op_name(Op op) {
     case Op::kPeekInt: return "peek_int";
     case Op::kExtension: return "extension";
     case Op::kGettime: return "gettime";
+    case Op::kPutmsg: return "putmsg";
+    case Op::kGetmsg: return "getmsg";
   }
   return "?";
 }
@@ -67,7 +69,7 @@ size_t nargs(const Call& c) {
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
       return 3;
-    case Op::kPread: case Op::kPwrite: return 4;
+    case Op::kPread: case Op::kPwrite: case Op::kPutmsg: case Op::kGetmsg: return 4;
   }
   return 0;
 }
@@ -342,6 +344,8 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
     case Op::kMunmap: return sys_munmap(w, U(0), U(1));
     case Op::kMprotect: return sys_mprotect(w, U(0), U(1), static_cast<int>(a[2]));
     case Op::kKill: return sys_kill(w, path, static_cast<int>(a[0]));
+    case Op::kPutmsg: return sys_putmsg(w, a[0], U(1), U(2), a[3]);
+    case Op::kGetmsg: return sys_getmsg(w, a[0], U(1), U(2), U(3));
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

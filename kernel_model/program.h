@@ -50,6 +50,10 @@ enum class Op : uint8_t {
   // -> nanoseconds since boot. No system call state changes; a scenario
   // asserts on time with it (a wait that took its full timeout or not).
   kGettime,
+  // STREAMS (a0 = fd): putmsg a1 = ctl strbuf, a2 = data strbuf, a3 = flags
+  // -> 0; getmsg a1 = ctl, a2 = data, a3 = flags word -> MORECTL|MOREDATA.
+  kPutmsg,
+  kGetmsg,
 };
 
 struct OpExtension;

@@ -21,6 +21,9 @@
 //   ic_timout seconds of virtual time (0: 15 s, -1: forever) then ETIME; a
 //   NAK with ioc_error 0 is EINVAL; a failed copy of M_COPYIN/M_COPYOUT
 //   ends the ioctl with EFAULT at once (the module must not ack it).
+// - M_SETOPTS from below sets the head's read mode (I_SRDOPT too), write
+//   offset, and its read queue's packet sizes and water marks (flow
+//   control follows the new marks at once).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +45,8 @@ struct HeadParams {
   int64_t i_push = 0;
   int64_t i_pop = 0;
   int64_t i_flush = 0;
+  int64_t i_srdopt = 0;
+  int64_t i_grdopt = 0;
   uint32_t fmnamesz = 8;
 };
 
@@ -56,6 +61,9 @@ struct StrModule {
   const ks_streamtab_t* tab = nullptr;
   uint32_t flags = 0;
   Perimeter perimeter = Perimeter::kNone;
+  bool outer = false;       // an outer perimeter around all its instances
+  bool oc_excl = false;     // open and close exclusive at the outer perimeter
+  bool put_shared = false;  // put procedures shared at the inner perimeter
   HeadParams head;
   // The personality's dev_t is the model's 64-bit dev (checked there).
 };
@@ -99,6 +107,23 @@ int canputnext(World& w, ks_queue_t* q);
 void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op);
 void qreply(World& w, ks_queue_t* q, ks_mblk_t* mp);
 void qprocson(World& w, ks_queue_t* q);
+// put(9F): q's put procedure, entered through q's perimeters.
+void put(World& w, ks_queue_t* q, ks_mblk_t* mp);
+// qwriter(9F): fn(q, mp) with exclusive access at q's inner (outer: the
+// module's outer) perimeter: at once if the caller is alone inside, else
+// later, from the syncq, after qwriter returned (stream_perimeter.cc).
+void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_mblk_t*),
+             bool outer);
+// qtimeout/qbufcall(9F): fn(arg) from a callout (at deadline_ns; qbufcall:
+// when memory may be there, 0 if even that fails) entered into q's
+// perimeters as a service procedure is, or put on the syncq when it cannot
+// enter; a plain callout for a module without perimeters. quntimeout/
+// qunbufcall: 1 if it had not run (a callback waiting on the syncq is taken
+// off it), else 0.
+uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_t deadline_ns);
+int quntimeout(World& w, ks_queue_t* q, uint64_t id);
+uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg);
+void qunbufcall(World& w, ks_queue_t* q, uint64_t id);
 void qprocsoff(World& w, ks_queue_t* q);
 ks_queue_t* other_q(ks_queue_t* q);  // RD/WR/OTHERQ: the pair's other queue
 ks_queue_t* rd_q(ks_queue_t* q);

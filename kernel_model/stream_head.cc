@@ -54,10 +54,9 @@ int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const 
   ks_queue_t* rq = &p.q[0];
   auto open = rq->q_qinfo ? rq->q_qinfo->qi_qopen : nullptr;
   if (!open) return ENXIO;
-  uint32_t perim = p.perim[0];
-  perim_enter(w, perim);
+  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
   int rc = open(rq, dev, flags, sflag, CR(cr));
-  perim_exit(w, perim);
+  perim_exit(w, pi, 0, perim);
   return rc;
 }
 
@@ -68,13 +67,12 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
   ks_queue_t* rq = &st.pairs[pi].q[0];
   const StrModule* m = st.pairs[pi].mod;
   set_current_stream(w, si);
-  uint32_t perim = st.pairs[pi].perim[0];
-  perim_enter(w, perim);
+  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
   if (rq->q_qinfo && rq->q_qinfo->qi_qclose) rq->q_qinfo->qi_qclose(rq, flags, CR(cr));
   if (st.pairs[pi].on) qprocsoff(w, rq);
   // Leaving the perimeter runs its syncq: what was left for this pair
   // passes around it now.
-  perim_exit(w, perim);
+  perim_exit(w, pi, 0, perim);
   Stream& s = st.streams[si];
   if (m == s.drv && s.loaned > 0) {
     w.fail(sim::FailureKind::kMemory,
@@ -234,6 +232,11 @@ Stream* find(World& w, uint64_t dev) {
   return &st.streams[it->second];
 }
 
+// read(2): the read mode says how messages become bytes (RNORM: across
+// messages while they are there, never waiting for more once some came;
+// RMSGN: one message, what is left stays first in line; RMSGD: one
+// message, the rest discarded) and what a control part does (RPROTNORM:
+// EBADMSG, the message stays; RPROTDAT: read as data; RPROTDIS: skipped).
 int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
   World& w = *World::current();
   Stream* s = find(w, dev);
@@ -260,30 +263,55 @@ int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
       return EINTR;
     }
   }
-  ks_mblk_t* mp = getq(w, rq);
-  w.mutex_exit(s->lock);
   Proc& p = user_process(w, "read");
-  int rc = 0;
-  for (ks_mblk_t* b = mp; b && io.resid > 0; b = b->b_cont) {
-    if (b->b_datap->db_type != KS_M_DATA) continue;
-    size_t n = std::min<uint64_t>(io.resid, uint64_t(b->b_wptr - b->b_rptr));
-    if (n && copyout(w, p, b->b_rptr, io.uaddr, n) != 0) {
-      rc = EFAULT;
-      break;
+  uint16_t mode = s->readopt & KS_RMODEMASK, prot = s->readopt & KS_RPROTMASK;
+  bool took = false;
+  for (;;) {
+    // Under sd_lock, a message first in line.
+    unsigned char t = rq->q_first->b_datap->db_type;
+    if ((t == KS_M_PROTO || t == KS_M_PCPROTO) && prot == KS_RPROTNORM) {
+      w.mutex_exit(s->lock);
+      return took ? 0 : EBADMSG;
     }
-    io.uaddr += n;
-    io.resid -= n;
-    b->b_rptr += n;
-  }
-  if (rc == 0 && msgdsize(mp) > 0) {
-    // What was not read goes back first in line.
-    w.mutex_enter(s->lock);
-    putbq(w, rq, mp);
+    ks_mblk_t* mp = getq(w, rq);
     w.mutex_exit(s->lock);
-  } else {
+    auto readable = [prot](const ks_mblk_t* b) {
+      unsigned char bt = b->b_datap->db_type;
+      return bt == KS_M_DATA || (prot == KS_RPROTDAT && (bt == KS_M_PROTO || bt == KS_M_PCPROTO));
+    };
+    int rc = 0;
+    size_t left = 0;
+    for (ks_mblk_t* b = mp; b; b = b->b_cont) {
+      if (!readable(b)) continue;
+      size_t n = std::min<uint64_t>(io.resid, uint64_t(b->b_wptr - b->b_rptr));
+      if (n && copyout(w, p, b->b_rptr, io.uaddr, n) != 0) {
+        rc = EFAULT;
+        break;
+      }
+      io.uaddr += n;
+      io.resid -= n;
+      b->b_rptr += n;
+      took = took || n > 0;
+      left += size_t(b->b_wptr - b->b_rptr);
+    }
+    if (rc == 0 && left > 0 && mode != KS_RMSGD) {
+      // What was not read goes back first in line.
+      w.mutex_enter(s->lock);
+      putbq(w, rq, mp);
+      w.mutex_exit(s->lock);
+      return 0;
+    }
     freemsg(w, mp, "strread");
+    // RNORM goes on to a message already there (looked at without the
+    // lock: nothing runs between here and the lock, and a message that
+    // comes later is the next read's).
+    if (rc || mode != KS_RNORM || io.resid == 0 || !rq->q_first) return rc;
+    w.mutex_enter(s->lock);
+    if (!rq->q_first) {
+      w.mutex_exit(s->lock);
+      return 0;
+    }
   }
-  return rc;
 }
 
 int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
@@ -312,7 +340,11 @@ int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
     }
   }
   w.mutex_exit(st.streams[si].lock);
-  ks_mblk_t* mp = allocb_wait(w, io.resid, "strwrite");
+  // SO_WROFF: room before the data for the headers of the modules below.
+  uint16_t off = st.streams[si].wroff;
+  ks_mblk_t* mp = allocb_wait(w, io.resid + off, "strwrite");
+  mp->b_rptr += off;
+  mp->b_wptr += off;
   Proc& p = user_process(w, "write");
   if (io.resid && copyin(w, p, io.uaddr, mp->b_wptr, io.resid) != 0) {
     freemsg(w, mp, "strwrite");
@@ -323,6 +355,34 @@ int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
   io.resid = 0;
   putnext(w, wq, mp, "strwrite");
   return 0;
+}
+
+// M_SETOPTS (strrput): the options its stroptions names. Water marks take
+// effect at once: the head's read queue is full, or no longer is, by the
+// new marks, and a queue below that waited for room is back-enabled.
+void set_options(World& w, Stream& s, ks_mblk_t* mp) {
+  if (size_t(mp->b_wptr - mp->b_rptr) < sizeof(ks_stroptions_t)) return;
+  ks_stroptions_t so;
+  std::memcpy(&so, mp->b_rptr, sizeof so);
+  ks_queue_t* rq = &state(w).pairs[s.pairs[0]].q[0];
+  w.mutex_enter(s.lock);
+  if (so.so_flags & KS_SO_READOPT) {
+    uint16_t mode = uint16_t(so.so_readopt) & KS_RMODEMASK;
+    uint16_t prot = uint16_t(so.so_readopt) & KS_RPROTMASK;
+    if (mode != KS_RMODEMASK) s.readopt = uint16_t((s.readopt & KS_RPROTMASK) | mode);
+    if (prot == KS_RPROTNORM || prot == KS_RPROTDAT || prot == KS_RPROTDIS)
+      s.readopt = uint16_t((s.readopt & KS_RMODEMASK) | prot);
+  }
+  if (so.so_flags & KS_SO_WROFF) s.wroff = so.so_wroff;
+  if (so.so_flags & KS_SO_MINPSZ) rq->q_minpsz = so.so_minpsz;
+  if (so.so_flags & KS_SO_MAXPSZ) rq->q_maxpsz = so.so_maxpsz;
+  if (so.so_flags & KS_SO_HIWAT) rq->q_hiwat = so.so_hiwat;
+  if (so.so_flags & KS_SO_LOWAT) rq->q_lowat = so.so_lowat;
+  if (so.so_flags & (KS_SO_HIWAT | KS_SO_LOWAT)) {
+    if (rq->q_count >= rq->q_hiwat) rq->q_flag |= KS_QFULL;
+    else below_low(w, rq);
+  }
+  w.mutex_exit(s.lock);
 }
 
 }  // namespace
@@ -391,6 +451,10 @@ void head_rput(World& w, Stream& s, ks_mblk_t* mp) {
       freemsg(w, mp, "strrput");
       return;
     }
+    case KS_M_SETOPTS:
+      set_options(w, s, mp);
+      freemsg(w, mp, "strrput");
+      return;
     case KS_M_HANGUP:
     case KS_M_ERROR:
       w.mutex_enter(s.lock);
@@ -429,6 +493,7 @@ void loaned_returned(World& w, uint64_t owner) {
 DevOps str_devops(const StrModule* m) {
   DevOps ops{const_cast<StrModule*>(m), s_open, s_close, s_read, s_write, head_ioctl};
   ops.remove_hint = "ddi_remove_minor_node in its detach";
+  set_msgio(ops);
   return ops;
 }
 

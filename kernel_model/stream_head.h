@@ -15,6 +15,8 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr);
 // I_PUSH, I_POP and a reopen, one at a time per stream.
 void plumb_begin(World& w, Stream& s);
 void plumb_end(World& w, Stream& s);
+// putmsg/getmsg (stream_msgio.cc) into a stream's DevOps.
+void set_msgio(DevOps& ops);
 int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const Cred& cr);
 
 }  // namespace ks::km::str

@@ -312,6 +312,25 @@ int i_flush(World& w, Stream& s, uint64_t arg) {
   return 0;
 }
 
+// I_SRDOPT: the read mode (RNORM, RMSGD, RMSGN), and the control-part
+// handling if the argument names one (RPROTNORM, RPROTDAT, RPROTDIS).
+int i_srdopt(World& w, Stream& s, uint64_t arg) {
+  uint64_t mode = arg & KS_RMODEMASK, prot = arg & KS_RPROTMASK;
+  if (mode == KS_RMODEMASK || (arg & ~uint64_t(KS_RMODEMASK | KS_RPROTMASK))) return EINVAL;
+  if (prot && prot != KS_RPROTNORM && prot != KS_RPROTDAT && prot != KS_RPROTDIS) return EINVAL;
+  w.mutex_enter(s.lock);
+  s.readopt = uint16_t(mode | (prot ? prot : (s.readopt & KS_RPROTMASK)));
+  w.mutex_exit(s.lock);
+  return 0;
+}
+
+// I_GRDOPT: the read mode and control-part handling, an int at arg.
+int i_grdopt(World& w, Stream& s, uint64_t arg) {
+  int32_t v = s.readopt;
+  Proc& p = user_process(w, "ioctl");
+  return copyout(w, p, &v, arg, sizeof v) ? EFAULT : 0;
+}
+
 }  // namespace
 
 int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, const Cred& cr,
@@ -330,6 +349,8 @@ int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, 
   if (cmd == hp.i_push) return i_push(w, si, arg, mode, cr, hp);
   if (cmd == hp.i_pop) return i_pop(w, si, mode, cr);
   if (cmd == hp.i_flush) return i_flush(w, s, arg);
+  if (hp.i_srdopt && cmd == hp.i_srdopt) return i_srdopt(w, s, arg);
+  if (hp.i_grdopt && cmd == hp.i_grdopt) return i_grdopt(w, s, arg);
   return transparent(w, s, cmd, arg, mode, cr, rval);
 }
 

@@ -1,10 +1,21 @@
-// Inner perimeters (SVR4 MT STREAMS as illumos defines them): a module
-// declared single-threaded per queue, per queue pair or per module has its
-// put, service, open and close procedures run one at a time within that
-// scope. A put that finds the perimeter held (by another thread, or by
-// its own thread further up the stack) does not wait: the message goes on
-// the perimeter's syncq and the holder runs it before it leaves. Service,
-// open and close procedures wait for the perimeter (they may sleep).
+// Perimeters (SVR4 MT STREAMS as illumos's mt-streams(9F) defines them).
+// Each perimeter is a readers-writer lock around a module's procedures:
+// an inner one per queue, per queue pair or per module, and an outer one
+// per module (D_MTOUTPERIM). Entry points take the inner one exclusive and
+// the outer one shared, except: put procedures take the inner one shared
+// under D_MTPUTSHARED; open and close take the outer one exclusive under
+// D_MTOCEXCL. A put that cannot enter does not wait: it goes on the syncq
+// and whichever thread leaves the perimeter next runs it (so a put from
+// the holder's own thread further up is deferred too, order kept). Service,
+// open and close procedures wait. qwriter upgrades the caller's shared hold
+// to exclusive at once when it is alone inside; otherwise the callback goes
+// on the syncq, nothing new enters that perimeter until it has run, and the
+// last thread to leave runs it, after qwriter has returned.
+#include <algorithm>
+#include <string>
+
+#include "kernel_model/callout.h"
+#include "kernel_model/race.h"
 #include "kernel_model/stream_state.h"
 
 namespace ks::km::str {
@@ -13,7 +24,91 @@ namespace {
 
 Perim& P(World& w, uint32_t idx) { return state(w).perims[idx - 1]; }
 
-// Runs q's put procedure (inside the perimeter, if any, already).
+bool shares(const Perim& p, Tid t) {
+  return std::find(p.shared.begin(), p.shared.end(), t) != p.shared.end();
+}
+
+// The hold an entry of `kind` wants at each of the pair's perimeters.
+Mode inner_mode(const Pair& p, Entry kind) {
+  if (kind == Entry::kPut && p.mod && p.mod->put_shared) return Mode::kShared;
+  if (kind == Entry::kWriterOuter) return Mode::kNone;
+  return Mode::kExcl;
+}
+Mode outer_mode(const Pair& p, Entry kind) {
+  if (kind == Entry::kWriterOuter) return Mode::kExcl;
+  if (kind == Entry::kOpenClose && p.mod && p.mod->oc_excl) return Mode::kExcl;
+  return Mode::kShared;
+}
+
+// Can thread t take `m` at idx now? `nest`: an exclusive holder may enter
+// again (a service, open or close procedure called inside its own hold);
+// a put never nests (it is deferred, as a loop-around put is).
+bool can_take(World& w, uint32_t idx, Mode m, Tid t, bool nest) {
+  if (!idx || m == Mode::kNone) return true;
+  const Perim& p = P(w, idx);
+  if (p.owner) return nest && p.owner == t;
+  if (m == Mode::kShared) return true;
+  return p.shared.empty();
+}
+
+Mode take(World& w, uint32_t idx, Mode m, Tid t) {
+  if (!idx || m == Mode::kNone) return Mode::kNone;
+  Perim& p = P(w, idx);
+  if (p.owner == t) {
+    p.depth++;
+    return Mode::kNested;
+  }
+  if (m == Mode::kShared) {
+    p.shared.push_back(t);
+    race_acquire(w, p.key);
+  } else {
+    p.owner = t;
+    p.depth = 1;
+    race_acquire(w, p.key);
+    race_acquire(w, kRaceKeyRead | p.key);
+  }
+  return m;
+}
+
+// Gives up a hold; true when the perimeter may now admit what waits.
+bool give(World& w, uint32_t idx, Mode m, Tid t) {
+  if (!idx || m == Mode::kNone) return false;
+  Perim& p = P(w, idx);
+  if (m == Mode::kNested) {
+    p.depth--;
+    return false;
+  }
+  if (m == Mode::kShared) {
+    auto it = std::find(p.shared.begin(), p.shared.end(), t);
+    if (it != p.shared.end()) p.shared.erase(it);
+    race_release(w, kRaceKeyRead | p.key);
+    return p.shared.empty();
+  }
+  p.owner = 0;
+  p.depth = 0;
+  race_release(w, p.key);
+  return true;
+}
+
+// The perimeter whose syncq holds the pair's deferred entries: the
+// module's outer one if it has one, else the queue's inner one.
+uint32_t group_of(const Pair& p, int side) { return p.outer ? p.outer : p.perim[side]; }
+
+bool can_enter(World& w, const Pair& p, int side, Entry kind, Tid t, bool nest) {
+  return can_take(w, p.outer, outer_mode(p, kind), t, nest) &&
+         can_take(w, p.perim[side], inner_mode(p, kind), t, nest);
+}
+
+Hold take_both(World& w, uint32_t pi, int side, Entry kind) {
+  Pair& p = state(w).pairs[pi];
+  Tid t = w.self_tid();
+  Hold h;
+  h.outer = take(w, p.outer, outer_mode(p, kind), t);
+  h.inner = take(w, p.perim[side], inner_mode(p, kind), t);
+  return h;
+}
+
+// Runs q's put procedure (inside q's perimeters, if any, already).
 void run_put(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   uint32_t pi = q->q_ks_id;
   enter_pair(w, pi);
@@ -36,6 +131,68 @@ void pass_around(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   deliver(w, nq, mp);
 }
 
+void wake_waiters(World& w) {
+  StrState& st = state(w);
+  if (!st.perim_waiters) return;
+  w.mutex_enter(st.perim_lock);
+  w.cv_broadcast(st.perim_cv);
+  w.mutex_exit(st.perim_lock);
+}
+
+// Runs what the syncq of perimeter g holds, in order, while its first
+// entry can enter; the thread that holds what stops it runs the rest when
+// it leaves. One drainer at a time (a put run here that leaves a
+// perimeter finds the drain under way and leaves the rest to it).
+void drain(World& w, uint32_t g) {
+  if (!g) return;
+  StrState& st = state(w);
+  if (P(w, g).draining) return;
+  P(w, g).draining = true;
+  Tid t = w.self_tid();
+  while (!P(w, g).syncq.empty()) {
+    Deferred d = P(w, g).syncq.front();
+    uint32_t pi = d.q->q_ks_id;
+    int side = is_read(d.q) ? 0 : 1;
+    Pair& p = st.pairs[pi];
+    if (!p.freed && !can_enter(w, p, side, d.kind, t, false)) break;
+    P(w, g).syncq.pop_front();
+    if (d.fn) {
+      uint32_t wi = d.kind == Entry::kWriterOuter ? p.outer : p.perim[side];
+      if (wi) P(w, wi).writers_pending--;
+    }
+    if (st.pairs[pi].freed) {
+      if (d.mp) freemsg(w, d.mp, "syncq");
+      continue;
+    }
+    uint32_t prev = current_stream(w);
+    set_current_stream(w, st.pairs[pi].stream);
+    Hold h = take_both(w, pi, side, d.kind);
+    if (d.qcall) {
+      QCall& c = st.qcalls[d.qcall - 1];
+      if (!c.cancelled) {
+        enter_pair(w, pi);
+        c.fn(c.arg);
+        st.qcalls[d.qcall - 1].done = true;
+        leave_pair(w, pi);
+      }
+    } else if (d.fn) {
+      enter_pair(w, pi);
+      d.fn(d.q, d.mp);
+      leave_pair(w, pi);
+    } else if (!st.pairs[pi].on || st.pairs[pi].draining) {
+      pass_around(w, d.q, d.mp);
+    } else {
+      run_put(w, d.q, d.mp);
+    }
+    Pair& after = st.pairs[pi];
+    give(w, after.perim[side], h.inner, t);
+    give(w, after.outer, h.outer, t);
+    set_current_stream(w, prev);
+  }
+  P(w, g).draining = false;
+  wake_waiters(w);
+}
+
 }  // namespace
 
 uint32_t perim_for(World& w, const StrModule* m, uint32_t pair, int side) {
@@ -47,76 +204,226 @@ uint32_t perim_for(World& w, const StrModule* m, uint32_t pair, int side) {
   } else if (m->perimeter == Perimeter::kPair && side == 1) {
     return st.pairs[pair].perim[0];
   }
-  st.perims.emplace_back();
-  uint32_t idx = uint32_t(st.perims.size());
+  uint32_t idx = new_perim(w, m->name + ":inner");
   if (m->perimeter == Perimeter::kModule) st.module_perims[m->name] = idx;
+  return idx;
+}
+
+uint32_t outer_for(World& w, const StrModule* m) {
+  if (!m || !m->outer) return 0;
+  StrState& st = state(w);
+  auto it = st.module_outers.find(m->name);
+  if (it != st.module_outers.end()) return it->second;
+  uint32_t idx = new_perim(w, m->name + ":outer");
+  st.module_outers[m->name] = idx;
+  return idx;
+}
+
+uint32_t new_perim(World& w, const std::string& name) {
+  StrState& st = state(w);
+  st.perims.emplace_back();
+  st.perims.back().key = w.new_obj(kObjOther, w.sim().intern(name));
   if (!st.perim_lock) {
     st.perim_lock = w.new_obj(kObjMutex, "sq_lock");
     st.perim_cv = w.new_obj(kObjCondvar, "sq_wait");
   }
-  return idx;
+  return uint32_t(st.perims.size());
 }
 
 void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   StrState& st = state(w);
-  Pair& p = st.pairs[q->q_ks_id];
-  uint32_t idx = p.perim[is_read(q) ? 0 : 1];
-  if (!idx) {
+  uint32_t pi = q->q_ks_id;
+  Pair& p = st.pairs[pi];
+  int side = is_read(q) ? 0 : 1;
+  if (!p.outer && !p.perim[side]) {
     run_put(w, q, mp);
     return;
   }
-  Perim& per = P(w, idx);
-  if (per.owner) {
-    per.syncq.emplace_back(q, mp);
+  uint32_t g = group_of(p, side);
+  Tid t = w.self_tid();
+  // Behind what waits already (order kept), or past a pending qwriter.
+  bool blocked = !P(w, g).syncq.empty() ||
+                 (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
+                 (p.outer && P(w, p.outer).writers_pending) ||
+                 !can_enter(w, p, side, Entry::kPut, t, false);
+  if (blocked) {
+    P(w, g).syncq.push_back(Deferred{q, mp, nullptr, Entry::kPut});
     return;
   }
-  per.owner = w.self_tid();
-  per.depth = 1;
+  Hold h = take_both(w, pi, side, Entry::kPut);
   run_put(w, q, mp);
-  perim_exit(w, idx);
+  perim_exit(w, pi, side, h);
 }
 
-void perim_enter(World& w, uint32_t idx) {
-  if (!idx) return;
+Hold perim_enter(World& w, uint32_t pi, int side, Entry kind) {
   StrState& st = state(w);
-  Perim& per = P(w, idx);
-  if (per.owner == w.self_tid()) {
-    per.depth++;
-    return;
-  }
+  Pair& p = st.pairs[pi];
+  if (!p.outer && !p.perim[side]) return Hold{};
+  Tid t = w.self_tid();
+  uint32_t g = group_of(p, side);
+  auto ready = [&] {
+    Pair& q = st.pairs[pi];
+    // Inside its own exclusive hold already: nested, nothing to wait for.
+    if ((q.perim[side] && P(w, q.perim[side]).owner == t) || (q.outer && P(w, q.outer).owner == t))
+      return can_enter(w, q, side, kind, t, true);
+    bool pending = (q.perim[side] && P(w, q.perim[side]).writers_pending) ||
+                   (q.outer && P(w, q.outer).writers_pending);
+    return can_enter(w, q, side, kind, t, true) && P(w, g).syncq.empty() && !pending;
+  };
+  if (ready()) return take_both(w, pi, side, kind);
   w.mutex_enter(st.perim_lock);
-  while (P(w, idx).owner) {
+  while (!ready()) {
     st.perim_waiters++;
     w.cv_wait(st.perim_cv, st.perim_lock, false, 0);
     st.perim_waiters--;
   }
-  Perim& held = P(w, idx);
-  held.owner = w.self_tid();
-  held.depth = 1;
+  // Taken before sq_lock is let go: leaving it is a scheduling point.
+  Hold h = take_both(w, pi, side, kind);
   w.mutex_exit(st.perim_lock);
+  return h;
 }
 
-void perim_exit(World& w, uint32_t idx) {
-  if (!idx) return;
+void perim_exit(World& w, uint32_t pi, int side, Hold h) {
   StrState& st = state(w);
-  if (--P(w, idx).depth > 0) return;
-  // The syncq first, still inside: what others left for this perimeter.
-  while (!P(w, idx).syncq.empty()) {
-    auto [q, mp] = P(w, idx).syncq.front();
-    P(w, idx).syncq.pop_front();
-    Pair& p = st.pairs[q->q_ks_id];
-    P(w, idx).depth = 1;
-    if (p.freed) freemsg(w, mp, "syncq");
-    else if (!p.on || p.draining) pass_around(w, q, mp);
-    else run_put(w, q, mp);
-    P(w, idx).depth = 0;
+  Pair& p = st.pairs[pi];
+  Tid t = w.self_tid();
+  bool freed_inner = give(w, p.perim[side], h.inner, t);
+  bool freed_outer = give(w, p.outer, h.outer, t);
+  if (freed_inner || freed_outer) drain(w, group_of(st.pairs[pi], side));
+}
+
+namespace {
+
+bool has_perimeter(const Pair& p) { return p.outer || p.perim[0] || p.perim[1]; }
+
+// The callout of a qtimeout/qbufcall: into the queue's perimeters now, or
+// onto the syncq behind what waits there.
+void qcall_fire(void* a) {
+  World& w = *World::current();
+  StrState& st = state(w);
+  uint32_t ci = uint32_t(reinterpret_cast<uintptr_t>(a));
+  if (st.qcalls[ci - 1].cancelled) return;
+  ks_queue_t* q = st.qcalls[ci - 1].q;
+  uint32_t pi = q->q_ks_id;
+  int side = is_read(q) ? 0 : 1;
+  Pair& p = st.pairs[pi];
+  if (p.freed) {
+    // Its module closed without cancelling it: it runs on whatever is left.
+    st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
+    st.qcalls[ci - 1].done = true;
+    return;
   }
-  P(w, idx).owner = 0;
-  if (st.perim_waiters) {
-    w.mutex_enter(st.perim_lock);
-    w.cv_broadcast(st.perim_cv);
-    w.mutex_exit(st.perim_lock);
+  uint32_t g = group_of(p, side);
+  Tid t = w.self_tid();
+  bool blocked = !P(w, g).syncq.empty() ||
+                 (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
+                 (p.outer && P(w, p.outer).writers_pending) ||
+                 !can_enter(w, p, side, Entry::kSrv, t, false);
+  if (blocked) {
+    Deferred d{q, nullptr, nullptr, Entry::kSrv};
+    d.qcall = ci;
+    P(w, g).syncq.push_back(d);
+    return;
   }
+  set_current_stream(w, p.stream);
+  Hold h = take_both(w, pi, side, Entry::kSrv);
+  enter_pair(w, pi);
+  st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
+  st.qcalls[ci - 1].done = true;
+  leave_pair(w, pi);
+  perim_exit(w, pi, side, h);
+}
+
+uint32_t new_qcall(World& w, ks_queue_t* q, void (*fn)(void*), void* arg) {
+  StrState& st = state(w);
+  st.qcalls.push_back(QCall{q, fn, arg});
+  return uint32_t(st.qcalls.size());
+}
+
+QCall* find_qcall(World& w, uint64_t id) {
+  StrState& st = state(w);
+  for (auto it = st.qcalls.rbegin(); it != st.qcalls.rend(); ++it)
+    if (it->callout == id) return &*it;
+  return nullptr;
+}
+
+}  // namespace
+
+uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_t deadline_ns) {
+  Pair& p = pair_of(w, q, "qtimeout");
+  if (!has_perimeter(p)) return callout_timeout(w, fn, arg, deadline_ns, "qtimeout");
+  uint32_t ci = new_qcall(w, q, fn, arg);
+  uint64_t id = callout_timeout(w, qcall_fire, reinterpret_cast<void*>(uintptr_t(ci)),
+                                deadline_ns, "qtimeout");
+  state(w).qcalls[ci - 1].callout = id;
+  return id;
+}
+
+int quntimeout(World& w, ks_queue_t* q, uint64_t id) {
+  pair_of(w, q, "quntimeout");
+  QCall* c = id ? find_qcall(w, id) : nullptr;
+  if (!c) return id ? callout_untimeout(w, id) : 0;
+  if (callout_untimeout(w, id)) {
+    c->cancelled = true;
+    return 1;
+  }
+  // Fired: waiting on the syncq (taken off it), or it ran.
+  c = find_qcall(w, id);
+  if (c->done) return 0;
+  c->cancelled = true;
+  return 1;
+}
+
+uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg) {
+  Pair& p = pair_of(w, q, "qbufcall");
+  if (!has_perimeter(p)) return bufcall(w, size, fn, arg);
+  uint32_t ci = new_qcall(w, q, fn, arg);
+  uint64_t id = bufcall(w, size, qcall_fire, reinterpret_cast<void*>(uintptr_t(ci)));
+  state(w).qcalls[ci - 1].callout = id;
+  return id;
+}
+
+void qunbufcall(World& w, ks_queue_t* q, uint64_t id) {
+  pair_of(w, q, "qunbufcall");
+  QCall* c = id ? find_qcall(w, id) : nullptr;
+  if (c) c->cancelled = true;
+  unbufcall(w, id);
+}
+
+void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_mblk_t*),
+             bool outer) {
+  Pair& p = pair_of(w, q, "qwriter");
+  int side = is_read(q) ? 0 : 1;
+  const char* which = outer ? "PERIM_OUTER" : "PERIM_INNER";
+  std::string mod = p.mod ? p.mod->name : "strhead";
+  uint32_t idx = outer ? p.outer : p.perim[side];
+  if (!idx)
+    w.misuse(std::string("qwriter(") + which + ") from " + mod + ", which has no " +
+                 (outer ? "outer perimeter (D_MTOUTPERIM)" : "inner perimeter (D_MTPERQ ...)"),
+             std::string("streams:qwriter_no_perimeter:") + mod);
+  Tid t = w.self_tid();
+  Perim& per = P(w, idx);
+  if (per.owner == t) {  // exclusive already
+    fn(q, mp);
+    return;
+  }
+  if (!shares(per, t))
+    w.misuse(std::string("qwriter(") + which + ") from " + mod +
+                 " outside its perimeter: only a procedure running inside it may upgrade",
+             std::string("streams:qwriter_outside:") + mod);
+  if (per.shared.size() == 1 && !per.writers_pending) {
+    // Alone inside: the upgrade is immediate and fn runs before qwriter
+    // returns; then back to the caller's shared hold.
+    give(w, idx, Mode::kShared, t);
+    take(w, idx, Mode::kExcl, t);
+    fn(q, mp);
+    give(w, idx, Mode::kExcl, t);
+    take(w, idx, Mode::kShared, t);
+    return;
+  }
+  per.writers_pending++;
+  P(w, group_of(p, side)).syncq.push_back(
+      Deferred{q, mp, fn, outer ? Entry::kWriterOuter : Entry::kWriterInner});
 }
 
 }  // namespace ks::km::str

@@ -49,17 +49,16 @@ void srv_thread(void* arg) {
     if (!(q->q_flag & KS_QENAB)) break;
     q->q_flag &= ~KS_QENAB;
     set_current_stream(w, p.stream);
-    uint32_t perim = p.perim[side];
-    perim_enter(w, perim);
+    Hold perim = perim_enter(w, pi, side, Entry::kSrv);
     if (st.pairs[pi].freed || !st.pairs[pi].on || st.pairs[pi].draining) {
-      perim_exit(w, perim);  // turned off while it waited for the perimeter
+      perim_exit(w, pi, side, perim);  // turned off while it waited for the perimeter
       break;
     }
     enter_pair(w, pi);
     w.sim().point(kEvPreempt, p.obj[side]);
     q->q_qinfo->qi_srvp(q);
     leave_pair(w, pi);
-    perim_exit(w, perim);
+    perim_exit(w, pi, side, perim);
   }
   Pair& p = st.pairs[pi];
   p.srv_pending[side] = false;
@@ -85,8 +84,8 @@ ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
 
 }  // namespace
 
-// A driver points into the queue pairs, streams and perimeters: restored
-// in place.
+// A driver points into the queue pairs, streams and perimeters, and a
+// timer into the qtimeout records: restored in place.
 [[maybe_unused]] const bool image_hook = (World::set_component_image(kStrSlot, {
   [](const void* live) -> std::shared_ptr<void> {
     return std::make_shared<StrState>(*static_cast<const StrState*>(live));
@@ -94,7 +93,8 @@ ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
   [](void* live, const void* saved) {
     return restore_keeping_records(*static_cast<StrState*>(live),
                                    *static_cast<const StrState*>(saved), &StrState::pairs,
-                                   &StrState::streams, &StrState::perims);
+                                   &StrState::streams, &StrState::perims,
+                                   &StrState::qcalls);
   }}), true);
 
 StrState& state(World& w) {
@@ -145,6 +145,7 @@ uint32_t new_pair(World& w, uint32_t s, const StrModule* m) {
     p.obj[i] = w.new_obj(kObjOther, w.sim().intern(name + (i == 0 ? ":rq" : ":wq")));
   }
   for (int i = 0; i < 2; i++) st.pairs[id].perim[i] = perim_for(w, m, id, i);
+  st.pairs[id].outer = outer_for(w, m);
   return id;
 }
 
@@ -364,6 +365,15 @@ void putnext(World& w, ks_queue_t* q, ks_mblk_t* mp, const char* op) {
     return;
   }
   deliver(w, nq, mp);
+}
+
+void put(World& w, ks_queue_t* q, ks_mblk_t* mp) {
+  Pair& p = pair_of(w, q, "put");
+  if (!p.mod) {
+    if (is_read(q)) head_rput(w, state(w).streams[p.stream], mp); else freemsg(w, mp, "put");
+    return;
+  }
+  deliver(w, q, mp);
 }
 
 void qreply(World& w, ks_queue_t* q, ks_mblk_t* mp) {

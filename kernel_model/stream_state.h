@@ -26,13 +26,46 @@ struct Pair {
   bool srv_pending[2] = {false, false};  // a service thread spawned, not done
   sim::ObjId obj[2] = {0, 0};  // the queues as objects (trace, reports)
   uint32_t perim[2] = {0, 0};  // each queue's inner perimeter (index + 1), 0 none
+  uint32_t outer = 0;          // the module's outer perimeter (index + 1), 0 none
 };
 
-// An inner perimeter: its holder, and the syncq of puts that found it held.
+// What a procedure entering a module's perimeters is: each kind has its
+// hold at the inner and the outer perimeter (stream_perimeter.cc).
+enum class Entry : uint8_t { kPut, kSrv, kOpenClose, kWriterInner, kWriterOuter };
+enum class Mode : uint8_t { kNone, kShared, kExcl, kNested };
+struct Hold {
+  Mode inner = Mode::kNone, outer = Mode::kNone;
+};
+// A put, or a qwriter callback (fn), waiting on a syncq.
+struct Deferred {
+  ks_queue_t* q = nullptr;
+  ks_mblk_t* mp = nullptr;
+  void (*fn)(ks_queue_t*, ks_mblk_t*) = nullptr;
+  Entry kind = Entry::kPut;
+  uint32_t qcall = 0;  // a qtimeout/qbufcall callback (StrState::qcalls index + 1)
+};
+
+// A qtimeout or qbufcall: its callback runs inside q's perimeters.
+struct QCall {
+  ks_queue_t* q = nullptr;
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  uint64_t callout = 0;
+  bool cancelled = false;  // quntimeout/qunbufcall came first
+  bool done = false;       // it ran
+};
+
+// A perimeter, a readers-writer lock: its exclusive holder (depth: nested
+// entries of the same thread) or its shared holders (a thread per hold),
+// and the syncq of what could not enter (stream_perimeter.cc).
 struct Perim {
   Tid owner = 0;
   uint32_t depth = 0;
-  std::deque<std::pair<ks_queue_t*, ks_mblk_t*>> syncq;
+  std::vector<Tid> shared;
+  uint32_t writers_pending = 0;  // qwriter callbacks waiting on a syncq for it
+  bool draining = false;
+  sim::ObjId key = 0;            // its happens-before key (race.h)
+  std::deque<Deferred> syncq;
 };
 
 struct Stream {
@@ -60,6 +93,8 @@ struct Stream {
   uint32_t msgs = 0;            // data blocks made in this stream, not freed yet
   uint32_t procs_waiters = 0;   // threads in qprocsoff's wait
   uint32_t writers = 0;         // threads waiting for the write side to drain
+  uint16_t readopt = KS_RNORM | KS_RPROTNORM;  // read mode (I_SRDOPT, SO_READOPT)
+  uint16_t wroff = 0;           // SO_WROFF: room before each write's data
 };
 
 struct StrState {
@@ -71,6 +106,8 @@ struct StrState {
   std::vector<uint32_t> cur;                    // by thread id: its stream
   std::deque<Perim> perims;                     // inner perimeters
   std::map<std::string, uint32_t> module_perims;  // D_MTPERMOD's, by module name
+  std::map<std::string, uint32_t> module_outers;  // D_MTOUTPERIM's, by module name
+  std::deque<QCall> qcalls;                       // qtimeout/qbufcall of modules with perimeters
   sim::ObjId perim_lock = 0, perim_cv = 0;
   uint32_t perim_waiters = 0;
   bool leak_check = false;  // the teardown's check of closed streams is registered
@@ -104,13 +141,16 @@ void enter_pair(World& w, uint32_t p);
 void leave_pair(World& w, uint32_t p);
 void wake_procs_waiters(World& w, Stream& s);
 
-// Inner perimeters (stream_perimeter.cc). perim_for: the perimeter a new pair's
-// queue (side 0 read, 1 write) of module m is in. deliver: q's put
-// procedure, inside q's perimeter or deferred to its syncq. enter/exit:
-// the waiting entry of service, open and close procedures (0: none).
+// Perimeters (stream_perimeter.cc). perim_for: the inner perimeter a new
+// pair's queue (side 0 read, 1 write) of module m is in; outer_for: m's
+// outer perimeter. deliver: q's put procedure, inside q's perimeters or
+// deferred to the syncq. enter/exit: the waiting entry of service, open
+// and close procedures into the pair's perimeters.
 uint32_t perim_for(World& w, const StrModule* m, uint32_t pair, int side);
+uint32_t outer_for(World& w, const StrModule* m);
+uint32_t new_perim(World& w, const std::string& name);
 void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp);
-void perim_enter(World& w, uint32_t idx);
-void perim_exit(World& w, uint32_t idx);
+Hold perim_enter(World& w, uint32_t pair, int side, Entry kind);
+void perim_exit(World& w, uint32_t pair, int side, Hold h);
 
 }  // namespace ks::km::str

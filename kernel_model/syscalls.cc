@@ -25,6 +25,8 @@ const char* sys_name(int nr) {
     case kSysMunmap: return "munmap";
     case kSysMprotect: return "mprotect";
     case kSysKill: return "kill";
+    case kSysPutmsg: return "putmsg";
+    case kSysGetmsg: return "getmsg";
     default: return "syscall";
   }
 }
@@ -58,6 +60,9 @@ const char* errno_name(int e) {
     case EROFS: return "EROFS";
     case EPIPE: return "EPIPE";
     case ERANGE: return "ERANGE";
+    case ENOSTR: return "ENOSTR";
+    case EBADMSG: return "EBADMSG";
+    case ETIME: return "ETIME";
     case EDEADLK: return "EDEADLK";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSYS: return "ENOSYS";
@@ -220,6 +225,38 @@ int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
     r = rc ? -rc : rval;
   }  // released before the exit event: a deferred close is part of this call
   return leave(w, p, kSysIoctl, r);
+}
+
+int64_t sys_putmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, int64_t flags) {
+  Proc& p = enter(w, kSysPutmsg, static_cast<uint64_t>(fd));
+  int64_t r;
+  {
+    FileHold h(w, p, fd);
+    OpenFile* f = h.f.get();
+    if (!f) return leave(w, p, kSysPutmsg, -EBADF);
+    DevNode& n = *f->node;
+    if (!n.ops.putmsg) return leave(w, p, kSysPutmsg, -ENOSTR);
+    r = -n.ops.putmsg(n.ops.cookie, f->dev, ctl, data, static_cast<int>(flags),
+                      f->flags | model_flag(p), p.cred);
+  }
+  return leave(w, p, kSysPutmsg, r);
+}
+
+int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t flagsp) {
+  Proc& p = enter(w, kSysGetmsg, static_cast<uint64_t>(fd));
+  int64_t r;
+  {
+    FileHold h(w, p, fd);
+    OpenFile* f = h.f.get();
+    if (!f) return leave(w, p, kSysGetmsg, -EBADF);
+    DevNode& n = *f->node;
+    if (!n.ops.getmsg) return leave(w, p, kSysGetmsg, -ENOSTR);
+    int rval = 0;
+    int rc = n.ops.getmsg(n.ops.cookie, f->dev, ctl, data, flagsp, f->flags | model_flag(p),
+                          p.cred, &rval);
+    r = rc ? -rc : rval;
+  }
+  return leave(w, p, kSysGetmsg, r);
 }
 
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {

@@ -15,7 +15,7 @@ class World;
 // go into trace hashes; append, never reorder.
 enum SysNr : uint16_t {
   kSysOpen = 1, kSysClose, kSysIoctl, kSysRead, kSysWrite, kSysPread, kSysPwrite,
-  kSysMmap, kSysMunmap, kSysMprotect, kSysKill,
+  kSysMmap, kSysMunmap, kSysMprotect, kSysKill, kSysPutmsg, kSysGetmsg,
 };
 const char* sys_name(int nr);
 
@@ -29,6 +29,10 @@ int64_t sys_pwrite(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t o
 int64_t sys_mmap(World& w, uint64_t hint, uint64_t len, int prot);
 int64_t sys_munmap(World& w, uint64_t addr, uint64_t len);
 int64_t sys_mprotect(World& w, uint64_t addr, uint64_t len, int prot);
+// STREAMS: putmsg(fd, ctlptr, dataptr, flags), getmsg(fd, ctlptr, dataptr,
+// flagsp) (strbuf addresses; 0 for none); ENOSTR on a device that is not a stream.
+int64_t sys_putmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, int64_t flags);
+int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t flagsp);
 // Signal `sig` to the thread named `thread`.
 int64_t sys_kill(World& w, const std::string& thread, int sig);
 

@@ -19,6 +19,7 @@ constexpr OpName kOps[] = {
     {"mprotect", km::Op::kMprotect, 3}, {"poke", km::Op::kPoke, 1}, {"check", km::Op::kCheck, 1},
     {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
     {"peek_int", km::Op::kPeekInt, 2}, {"gettime", km::Op::kGettime, 0},
+    {"putmsg", km::Op::kPutmsg, 4}, {"getmsg", km::Op::kGetmsg, 4},
 };
 }  // namespace
 

@@ -25,10 +25,15 @@ void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
     case D_MTPERQ: m.perimeter = Perimeter::kQueue; break;
     default: m.perimeter = (flags & D_MP) ? Perimeter::kNone : Perimeter::kModule;
   }
+  m.outer = (flags & D_MTOUTPERIM) != 0;
+  m.oc_excl = m.outer && (flags & D_MTOCEXCL);
+  m.put_shared = m.perimeter != Perimeter::kNone && (flags & D_MTPUTSHARED);
   m.head.i_str = I_STR;
   m.head.i_push = I_PUSH;
   m.head.i_pop = I_POP;
   m.head.i_flush = I_FLUSH;
+  m.head.i_srdopt = I_SRDOPT;
+  m.head.i_grdopt = I_GRDOPT;
   m.head.fmnamesz = FMNAMESZ;
 }
 
@@ -36,6 +41,10 @@ namespace km = ks::km;
 namespace str = ks::km::str;
 
 static_assert(sizeof(dev_t) == sizeof(uint64_t), "the model passes dev_t as a 64-bit dev");
+static_assert(RNORM == KS_RNORM && RMSGD == KS_RMSGD && RMSGN == KS_RMSGN &&
+                  RPROTDAT == KS_RPROTDAT && RPROTDIS == KS_RPROTDIS &&
+                  RPROTNORM == KS_RPROTNORM,
+              "illumos read modes are the model's");
 
 namespace {
 km::World& W() { return *km::World::current(); }
@@ -78,6 +87,12 @@ void putnext(queue_t* q, mblk_t* mp) { str::putnext(W(), q, mp, "putnext"); }
 void qreply(queue_t* q, mblk_t* mp) { str::qreply(W(), q, mp); }
 void qprocson(queue_t* q) { str::qprocson(W(), q); }
 void qprocsoff(queue_t* q) { str::qprocsoff(W(), q); }
+void put(queue_t* q, mblk_t* mp) { str::put(W(), q, mp); }
+void qwriter(queue_t* q, mblk_t* mp, void (*fn)(), int perimeter) {
+  // fn is (*)(queue_t *, mblk_t *) as qwriter(9F) calls it.
+  auto cb = reinterpret_cast<void (*)(queue_t*, mblk_t*)>(fn);
+  str::qwriter(W(), q, mp, cb, perimeter == PERIM_OUTER);
+}
 queue_t* RD(queue_t* q) { return str::rd_q(q); }
 queue_t* WR(queue_t* q) { return str::wr_q(q); }
 queue_t* OTHERQ(queue_t* q) { return str::other_q(q); }
@@ -94,14 +109,14 @@ int putctl(queue_t* q, int type) {
   if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
   mblk_t* mp = ctl(type, 0, 0);
   if (!mp) return 0;
-  q->q_qinfo->qi_putp(q, mp);
+  str::put(W(), q, mp);
   return 1;
 }
 int putctl1(queue_t* q, int type, int p) {
   if (type == M_DATA || type == M_PROTO || type == M_PCPROTO) return 0;
   mblk_t* mp = ctl(type, 1, p);
   if (!mp) return 0;
-  q->q_qinfo->qi_putp(q, mp);
+  str::put(W(), q, mp);
   return 1;
 }
 int putnextctl(queue_t* q, int type) {
@@ -118,10 +133,20 @@ int putnextctl1(queue_t* q, int type, int p) {
   str::putnext(W(), q, mp, "putnextctl1");
   return 1;
 }
-timeout_id_t qtimeout(queue_t*, void (*fn)(void*), void* arg, clock_t ticks) {
-  return ks_il_timeout(fn, arg, ticks, "qtimeout");
+timeout_id_t qtimeout(queue_t* q, void (*fn)(void*), void* arg, clock_t ticks) {
+  if (ticks < 0) ticks = 0;
+  uint64_t deadline = ks_now_ns() + static_cast<uint64_t>(ticks) * KS_NS_PER_TICK;
+  return reinterpret_cast<timeout_id_t>(
+      static_cast<uintptr_t>(str::qtimeout(W(), q, fn, arg, deadline)));
 }
-clock_t quntimeout(queue_t*, timeout_id_t id) { return untimeout(id); }
+clock_t quntimeout(queue_t* q, timeout_id_t id) {
+  // As untimeout: -1 when it had already run (0 ticks left otherwise).
+  return str::quntimeout(W(), q, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id))) ? 0 : -1;
+}
+bufcall_id_t qbufcall(queue_t* q, size_t size, uint_t, void (*fn)(void*), void* arg) {
+  return static_cast<bufcall_id_t>(str::qbufcall(W(), q, size, fn, arg));
+}
+void qunbufcall(queue_t* q, bufcall_id_t id) { str::qunbufcall(W(), q, id); }
 
 void miocack(queue_t* wq, mblk_t* mp, int count, int rval) {
   str::miocack(W(), wq, mp, count, rval);

@@ -65,6 +65,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"munmap", km::Op::kMunmap, 2, -1}, {"mprotect", km::Op::kMprotect, 3, -1},
       {"kill", km::Op::kKill, 1, 1},     {"poke", km::Op::kPoke, 1, -1},
       {"peek", km::Op::kCheck, 2, -1},   {"gettime", km::Op::kGettime, 0, -1},
+      {"putmsg", km::Op::kPutmsg, 4, -1}, {"getmsg", km::Op::kGetmsg, 4, -1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

@@ -14,6 +14,8 @@ O_EXCL = 0o200
 O_NDELAY = 0o4000
 PROT_READ, PROT_WRITE = 1, 2
 SIGINT, SIGKILL, SIGUSR1, SIGTERM = 2, 9, 10, 15
+RS_HIPRI = 1                 # putmsg/getmsg: a high-priority message
+MORECTL, MOREDATA = 1, 2     # getmsg: parts left for the next call
 
 
 def open(path, flags=O_RDWR):  # noqa: A001 - the system call's own name
@@ -54,6 +56,19 @@ def munmap(addr, length):
 
 def mprotect(addr, length, prot):
     return ("mprotect", addr, length, prot)
+
+
+def putmsg(fd, ctl, data, flags=0):
+    """STREAMS putmsg(2): ctl and data are addresses of struct strbuf in
+    the caller's data model (0: no such part); flags 0 or RS_HIPRI."""
+    return ("putmsg", fd, ctl, data, flags)
+
+
+def getmsg(fd, ctl, data, flagsp):
+    """STREAMS getmsg(2): strbuf addresses (0: that part is not taken) and
+    the address of the int flags word (0 or RS_HIPRI in, the message's out);
+    the result is MORECTL|MOREDATA, or -errno."""
+    return ("getmsg", fd, ctl, data, flagsp)
 
 
 def kill(thread, sig=SIGINT):

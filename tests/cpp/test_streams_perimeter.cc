@@ -2,7 +2,9 @@
 // single-threaded per queue pair never has two of its put procedures
 // running at once, however writers interleave (a put that finds the
 // perimeter held is deferred to the syncq and run by the holder), and
-// every message still arrives; a D_MP module's puts do overlap.
+// every message still arrives; a D_MP module's puts do overlap, and so do
+// puts shared at the inner perimeter (D_MTPUTSHARED) or only inside an
+// outer one (D_MTOUTPERIM).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -68,11 +70,13 @@ void opener(void*) {
 }
 
 // The most put procedures seen running at once over many executions.
-int most_at_once(str::Perimeter p, int executions) {
+int most_at_once(str::Perimeter p, int executions, bool put_shared = false, bool outer = false) {
   mod = {};
   mod.name = "permod";
   mod.tab = &tab;
   mod.perimeter = p;
+  mod.put_shared = put_shared;
+  mod.outer = outer;
   ops = str::str_devops(&mod);
   int seen = 0;
   for (int ex = 0; ex < executions; ex++) {
@@ -97,6 +101,20 @@ TEST(StreamsPerimeter, QueuePairPerimeterRunsOnePutAtATime) {
 
 TEST(StreamsPerimeter, ModulePerimeterRunsOnePutAtATime) {
   EXPECT_EQ(most_at_once(str::Perimeter::kModule, 200), 1);
+}
+
+// D_MTPUTSHARED: put procedures enter the inner perimeter shared.
+TEST(StreamsPerimeter, SharedPutsOverlapInsideThePerimeter) {
+  EXPECT_GT(most_at_once(str::Perimeter::kPair, 200, true), 1);
+}
+
+// An outer perimeter alone is entered shared by put procedures.
+TEST(StreamsPerimeter, OuterPerimeterAloneLetsPutsOverlap) {
+  EXPECT_GT(most_at_once(str::Perimeter::kNone, 200, false, true), 1);
+}
+
+TEST(StreamsPerimeter, InnerInsideOuterStillRunsOnePutAtATime) {
+  EXPECT_EQ(most_at_once(str::Perimeter::kModule, 200, false, true), 1);
 }
 
 TEST(StreamsPerimeter, WithoutOnePutsOverlap) {

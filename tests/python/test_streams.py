@@ -81,7 +81,7 @@ def test_faults_handled_with_bufcall(strategy):
 
 
 CORRECT = ["istr", "transparent_lp64", "transparent_ilp32", "close_race", "late_ack",
-           "nodata", "push_pop", "lock_order", "close_pending_ack", "flush"]
+           "nodata", "push_pop", "lock_order", "close_pending_ack", "flush", "two_ioctls"]
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])

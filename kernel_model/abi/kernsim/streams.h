@@ -173,6 +173,39 @@ typedef struct ks_copyresp {
 	int cp_filler[4];
 } ks_copyresp_t;
 
+/* M_SETOPTS: stream head options a driver or module sets from below.
+ * so_flags says which fields count (KS_SO_*). */
+typedef struct ks_stroptions {
+	unsigned int so_flags;
+	short so_readopt;        /* KS_RNORM ... | KS_RPROT* */
+	unsigned short so_wroff; /* room left before the data of each write */
+	ptrdiff_t so_minpsz;     /* the head read queue's packet sizes */
+	ptrdiff_t so_maxpsz;
+	size_t so_hiwat;         /* the head read queue's water marks */
+	size_t so_lowat;
+	unsigned char so_band;
+	unsigned short so_erropt;
+	ptrdiff_t so_maxblk;
+	unsigned short so_copyopt;
+	unsigned short so_tail;
+} ks_stroptions_t;
+#define KS_SO_READOPT 0x0001
+#define KS_SO_WROFF 0x0002
+#define KS_SO_MINPSZ 0x0004
+#define KS_SO_MAXPSZ 0x0008
+#define KS_SO_HIWAT 0x0010
+#define KS_SO_LOWAT 0x0020
+/* read modes (so_readopt): how read(2) takes messages, and what it does
+ * with M_PROTO/M_PCPROTO */
+#define KS_RNORM 0x0000      /* byte stream: across messages */
+#define KS_RMSGD 0x0001      /* one message, the rest discarded */
+#define KS_RMSGN 0x0002      /* one message, the rest left */
+#define KS_RMODEMASK 0x0003
+#define KS_RPROTDAT 0x0004   /* control parts read as data */
+#define KS_RPROTDIS 0x0008   /* control parts discarded */
+#define KS_RPROTNORM 0x0010  /* a control part fails read with EBADMSG */
+#define KS_RPROTMASK 0x001c
+
 #define KS_TRANSPARENT ((size_t)(unsigned int)-1)
 #define KS_IOC_ILP32 0x00100000
 #define KS_IOC_LP64 0x00200000

@@ -59,7 +59,7 @@ struct fmodsw {
 #define D_HOTPLUG 0x4
 #define D_U64BIT 0x40000
 #define D_MTSAFE 0x0020
-/* STREAMS inner perimeters (D_MTOUTPERIM, D_MTPUTSHARED: not modelled) */
+/* STREAMS perimeters (mt-streams(9F)) */
 #define D_MTOCEXCL 0x0800
 #define D_MTPUTSHARED 0x1000
 #define D_MTPERQ 0x2000

@@ -26,11 +26,13 @@ typedef struct ks_qinit qinit_t;
 #define iocblk ks_iocblk
 #define copyreq ks_copyreq
 #define copyresp ks_copyresp
+#define stroptions ks_stroptions
 struct module_info;
 struct streamtab;
 struct iocblk;
 struct copyreq;
 struct copyresp;
+struct stroptions;
 
 /* message types */
 #define M_DATA KS_M_DATA
@@ -85,6 +87,19 @@ struct copyresp;
 
 #define INFPSZ (-1)
 
+/* M_SETOPTS's so_flags */
+#define SO_ALL 0x003f
+#define SO_READOPT KS_SO_READOPT
+#define SO_WROFF KS_SO_WROFF
+#define SO_MINPSZ KS_SO_MINPSZ
+#define SO_MAXPSZ KS_SO_MAXPSZ
+#define SO_HIWAT KS_SO_HIWAT
+#define SO_LOWAT KS_SO_LOWAT
+
+/* qwriter(9F) */
+#define PERIM_INNER 1
+#define PERIM_OUTER 2
+
 typedef uintptr_t bufcall_id_t;
 #ifndef _KS_ILLUMOS_TIMEOUT_ID_T
 #define _KS_ILLUMOS_TIMEOUT_ID_T
@@ -126,11 +141,16 @@ extern int putnextctl(queue_t *, int);
 extern int putnextctl1(queue_t *, int, int);
 extern void qprocson(queue_t *);
 extern void qprocsoff(queue_t *);
+extern void put(queue_t *, mblk_t *);
+/* the callback is called as (*func)(queue_t *, mblk_t *), as in illumos */
+extern void qwriter(queue_t *, mblk_t *, void (*)(), int);
 extern queue_t *RD(queue_t *);
 extern queue_t *WR(queue_t *);
 extern queue_t *OTHERQ(queue_t *);
 extern timeout_id_t qtimeout(queue_t *, void (*)(void *), void *, clock_t);
 extern clock_t quntimeout(queue_t *, timeout_id_t);
+extern bufcall_id_t qbufcall(queue_t *, size_t, uint_t, void (*)(void *), void *);
+extern void qunbufcall(queue_t *, bufcall_id_t);
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,19 @@
 #define I_FLUSH (STR | 05)
 #define I_STR (STR | 010)
 
+#define I_SRDOPT (STR | 06)
+#define I_GRDOPT (STR | 07)
+
+/* read modes (I_SRDOPT, M_SETOPTS SO_READOPT) */
+#define RNORM 0x0000
+#define RMSGD 0x0001
+#define RMSGN 0x0002
+#define RMODEMASK 0x0003
+#define RPROTDAT 0x0004
+#define RPROTDIS 0x0008
+#define RPROTNORM 0x0010
+#define RPROTMASK 0x001c
+
 #define FMNAMESZ 8
 #define INFTIM (-1)
 
