@@ -41,7 +41,9 @@ void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
   opt_n_ = 0;
   options_dirty_ = true;
   objects_.clear();
-  nnames_ = 0;
+  // The boot image's threads and objects name strings in the first names:
+  // an execution that does not restore it interns after them.
+  nnames_ = image_ ? image_->nnames : 0;
   cur_ = nullptr;
   stop_ = StopReason::kQuiescent;
   req_code_ = 0;

@@ -228,6 +228,24 @@ TEST(Reset, LofiProgramSameAsFreshDetectingRaces) {
 }
 #endif
 
+// Executions that boot while an image is kept (its options say so) leave
+// it intact for the ones after them that restore it.
+TEST(Reset, ImageSurvivesExecutionsThatBoot) {
+  km::Program p = forced_unmap("unmap_no_wait");
+  sim::StackPool pool;
+  runner::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
+  sim::PctStrategy fresh_s(5, 3, 0, {}), reset_s(5, 3, 0, {});
+  runner::WorldReuse reuse;
+  for (uint64_t i = 0; i < 600; i++) {
+    km::WorldOptions o;
+    o.boot_image = i % 3 != 1;
+    runner::RunRecord f = runner::run_once(pool, fresh_s, o, i, setup, nullptr, false);
+    runner::RunRecord r = runner::run_once(pool, reset_s, o, i, setup, nullptr, false, &reuse);
+    expect_same(seen_of(f), seen_of(r), i);
+  }
+  EXPECT_EQ(reuse.boot_restores(), KS_ASAN ? 0u : 399u);
+}
+
 // A boot that makes a data choice is not the same in every execution: no
 // image, every execution boots, and still the same as new Worlds.
 TEST(Reset, NoImageOfABootWithAChoice) {
