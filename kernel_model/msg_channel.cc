@@ -94,9 +94,9 @@ uint32_t msg_channel_create(World& w, const char* name) {
   MsgState& s = state(w);
   Channel& c = s.chans.emplace_back();
   c.name = w.sim().intern(name && *name ? name : "channel");
-  c.recv = w.new_obj(kObjOther, c.name);
-  c.send = w.new_obj(kObjOther, c.name);
-  c.reply = w.new_obj(kObjOther, c.name);
+  c.recv = w.new_obj(kObjChannel, c.name);
+  c.send = w.new_obj(kObjChannel, c.name);
+  c.reply = w.new_obj(kObjChannel, c.name);
   return static_cast<uint32_t>(s.chans.size());
 }
 

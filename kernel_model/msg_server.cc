@@ -106,7 +106,7 @@ uint32_t pool_create(World& w, const char* name, const PoolAttr& a, const PoolOp
   p.name = w.sim().intern(name && *name ? name : "thread_pool");
   p.attr = a;
   p.ops = ops;
-  p.obj = w.new_obj(kObjOther, p.name);
+  p.obj = w.new_obj(kObjPool, p.name);
   return static_cast<uint32_t>(t.pools.size());
 }
 

@@ -178,13 +178,16 @@ def concurrent(clients=3):
 def killed_reply_blocked():
     """A client is killed while REPLY-blocked in a slow SYNC (5 ms): its
     ioctl ends with EINTR, the server's reply finds no one (ESRCH, nothing
-    to report), and its open is closed at exit (the OCB is freed). Another
-    client goes on."""
+    to report), and its open is closed at exit (the OCB is freed). The
+    killer reads the configuration first, so the kill comes at any point
+    of the victim's calls; another client goes on."""
     prog = program()
     t = client(prog, "victim")
     call(t, "ioctl", "fd", SYNC, 0)  # EINTR, or 0 if the kill came late
-    t = prog.thread.add(name="killer", proc="user")
+    t = client(prog, "killer", fd="kfd", buf="kbuf")
+    call(t, "ioctl", "kfd", GET_CONFIG, "kbuf", expect=0)
     call(t, "kill", sys.SIGKILL, path="victim")
+    call(t, "close", "kfd", expect=0)
     t = client(prog, "other", fd="ofd", buf="obuf")
     set_config(t, 8192, 1, buf="obuf", fd="ofd")
     call(t, "close", "ofd", expect=0)
