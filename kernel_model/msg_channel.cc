@@ -195,7 +195,7 @@ int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* r
 int64_t msg_receive(World& w, uint32_t chid, void* buf, size_t len, MsgInfo* info) {
   Channel* c = chan(w, chid);
   if (!c) return -EINVAL;
-  w.sim().point(kEvMsgReceive, c->recv, chid);
+  w.sim().point(kEvMsgReceive, c->recv);  // then, once it has one: rcvid, bytes
   while (!c->destroyed && c->queue.empty()) {
     w.assert_may_sleep("MsgReceive", c->recv);
     w.wq_push(c->recv, w.self_tid());

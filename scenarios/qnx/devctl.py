@@ -192,3 +192,35 @@ def killed_reply_blocked():
     set_config(t, 8192, 1, buf="obuf", fd="ofd")
     call(t, "close", "ofd", expect=0)
     return prog
+
+
+# ---- the same from Python generators ----
+
+def _py_client(i, st):
+    fd = yield sys.open(DEVICE, sys.O_RDWR)
+    assert fd >= 0, f"open: {fd}"
+    buf = yield sys.mmap(PAGE)
+    yield sys.poke(buf, CONFIG.pack(512 << i, i & 1, 0, 0))
+    r = yield sys.ioctl(fd, SET_CONFIG, buf)
+    assert r == 0, f"SET_CONFIG: {r}"
+    r = yield sys.ioctl(fd, dcmd(FROM, QD, 99, 4), buf)
+    assert r == -ENOTTY, f"an unknown dcmd: {r}"
+    st["left"] -= 1
+    if st["left"] == 0:
+        # the last client: every set made exactly one generation
+        r = yield sys.ioctl(fd, GET_STATS, buf)
+        assert r == 0, f"GET_STATS: {r}"
+        devctls, sets, gen, formats, _ = STATS.unpack((yield sys.peek(buf, STATS.size)))
+        assert sets == st["clients"] and gen == sets, \
+            f"{sets} sets made generation {gen}: an update was lost"
+    assert (yield sys.close(fd)) == 0
+
+
+@kernsim.scenario(driver="qnx_devctl")
+def concurrent_py(w, clients=3):
+    """`clients` Python clients each set a configuration and try an unknown
+    dcmd (ENOTTY); the last one to finish checks that every set made one
+    generation (the scenario's own invariant, beside the server's)."""
+    st = {"left": clients, "clients": clients}
+    for i in range(clients):
+        w.spawn(f"client{i}", _py_client(i, st))

@@ -100,6 +100,19 @@ def test_third_client_waits_send_blocked():
     pytest.fail("no client waited for a server thread")
 
 
+def test_python_clients():
+    """The same calls from Python generators: the correct server keeps its
+    generations; without the lock the last client sees one lost (or the
+    server's own check at its stop does, whichever comes first)."""
+    r = kernsim.explore(scn("concurrent_py"), strategy="pct", runs=300, seed=1)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+    r = kernsim.explore(scn("concurrent_py"), strategy="pct", runs=300, seed=1,
+                        variant="config_unlocked")
+    assert r.failure is not None
+    assert ("an update was lost" in r.failure.message or
+            r.failure.signature.startswith("assert:qd_stop")), r.failure
+
+
 def test_variants_listed():
     d = str(kernsim.drivers())
     for v in ("no_mode_check", "reply_nbytes", "config_unlocked", "msgread_nbytes"):
