@@ -64,6 +64,7 @@ enum KEvent : uint16_t {
   kEvMsgRead,
   kEvMsgWrite,
   kEvPoolIdle,    // a thread pool's thread leaves for lack of work (hi water)
+  kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
   kEvLast
 };
 

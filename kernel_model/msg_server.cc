@@ -119,12 +119,13 @@ void pool_start(World& w, uint32_t id) {
 void pool_destroy(World& w, uint32_t id) {
   Pool* p = pool(w, id);
   if (!p || p->stopping) return;
+  w.sim().point(kEvPoolDestroy, p->obj);
   p->stopping = true;
   if (p->ops.unblock) p->ops.unblock(p->ops.handle);
   while (p->live) {
     w.assert_may_sleep("thread_pool_destroy", p->obj);
     w.wq_push(p->obj, w.self_tid());
-    w.sim().block(kEvTaskqWait, p->obj);
+    w.sim().block(kEvPoolDestroy, p->obj);
   }
 }
 
