@@ -36,9 +36,10 @@ endif()
 # own (kernel_model/abi_tsan.cc) checks the accesses when a World detects
 # races. No edge coverage there: the fuzzer loads the plain build.
 set(KS_DRIVER_RACE_FLAGS -fsanitize=thread)
-set(KS_PERSONALITIES illumos freebsd)
+set(KS_PERSONALITIES illumos freebsd qnx)
 set(KS_INCLUDE_illumos ${KS_ROOT}/kernel_model/illumos ${KS_ROOT}/kernel_model/abi)
 set(KS_INCLUDE_freebsd ${KS_ROOT}/kernel_model/freebsd ${KS_ROOT}/kernel_model/abi)
+set(KS_INCLUDE_qnx ${KS_ROOT}/kernel_model/qnx ${KS_ROOT}/kernel_model/abi)
 
 # kernsim_add_driver(<name> PERSONALITY <illumos|freebsd> SOURCES <c files>...
 #                    [DEFINES <NAME[=value]>...] [OUTPUT_DIRECTORY <dir>]
@@ -103,7 +104,7 @@ endif()
 # callback) and exports it, since modules resolve their kernel calls
 # against the host; and it depends on the driver modules being built.
 function(ks_host target)
-  target_link_libraries(${target} PRIVATE ks_abi ks_illumos ks_freebsd)
+  target_link_libraries(${target} PRIVATE ks_abi ks_illumos ks_freebsd ks_qnx)
   set_target_properties(${target} PROPERTIES ENABLE_EXPORTS ON)
   add_dependencies(${target} ks_driver_modules)
 endfunction()

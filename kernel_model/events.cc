@@ -13,6 +13,9 @@ const char* const kEventNames[] = {
     "rw_tryupgrade", "rw_downgrade", "sema_tryp", "taskq_create", "taskq_destroy",
     "taskq_idle",
     "access",
+    "MsgSend", "MsgSend/SEND-blocked", "MsgSend/REPLY-blocked", "MsgReceive",
+    "MsgReceive/RECEIVE-blocked", "MsgReply", "MsgError", "MsgRead", "MsgWrite",
+    "thread_pool_exit", "thread_pool_destroy",
 };
 static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
               "kEventNames must name every KEvent");

@@ -52,6 +52,19 @@ enum KEvent : uint16_t {
   kEvTaskqDestroy,
   kEvTaskqIdle,   // a taskq worker sleeps for work
   kEvAccess,      // driver memory another thread touched (preempt_at_access): a0 size, a1 write
+  // Message passing (msg_channel.h): the calls, and the blocking states a
+  // thread sleeps in (QNX's SEND, REPLY and RECEIVE states).
+  kEvMsgSend,
+  kEvMsgSendBlocked,
+  kEvMsgReplyBlocked,
+  kEvMsgReceive,
+  kEvMsgReceiveBlocked,
+  kEvMsgReply,
+  kEvMsgError,
+  kEvMsgRead,
+  kEvMsgWrite,
+  kEvPoolIdle,    // a thread pool's thread leaves for lack of work (hi water)
+  kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
   kEvLast
 };
 

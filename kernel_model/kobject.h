@@ -32,6 +32,8 @@ enum KObjKind : uint16_t {
   kObjDevice = 0x4456,   // device nodes
   kObjProc = 0x5052,     // processes, address spaces
   kObjOther = 0x4f54,
+  kObjChannel = 0x4348,  // "CH": a message-passing channel (msg_channel.h)
+  kObjPool = 0x5450,     // "TP": a pool of server threads (msg_server.h)
 };
 
 const char* kind_name(KObjKind k);

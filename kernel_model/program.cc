@@ -1,7 +1,7 @@
 // The Program executor: a declarative scenario run entirely in C++. Each
-// ProgThread is a user thread of its process, made once the kernel is up, that runs
-// its calls in order through the system calls; results are kept by name in
-// an ordered map, so later calls (of any thread) can use them.
+// ProgThread is a user thread of its process, made once the kernel is up,
+// that runs its calls in order through the system calls; results are kept
+// by name in an ordered map, so later calls (of any thread) can use them.
 #include "kernel_model/program.h"
 
 #include <cerrno>

@@ -30,6 +30,8 @@ const char* kind_name(KObjKind k) {
     case kObjFile: return "file";
     case kObjDevice: return "device";
     case kObjProc: return "process";
+    case kObjChannel: return "channel";
+    case kObjPool: return "thread pool";
     default: return "object";
   }
 }

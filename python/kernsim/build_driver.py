@@ -8,7 +8,7 @@ import subprocess
 
 from .errors import KernsimError
 
-PERSONALITIES = ("illumos", "freebsd")
+PERSONALITIES = ("illumos", "freebsd", "qnx")
 
 
 def config():

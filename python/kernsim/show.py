@@ -149,6 +149,11 @@ def describe(e, names, prev=None, ioctls=None):
         d = verb[0] if a0 else verb[1]
         if kind != "modload":
             d += f" {a1}"
+    elif kind in ("MsgSend", "MsgReceive", "MsgRead", "MsgWrite"):
+        # message passing: the connection (MsgSend) or rcvid, and the bytes
+        d = f"{'coid' if kind == 'MsgSend' else 'rcvid'}={a0} bytes={a1}" if a0 else ""
+    elif kind in ("MsgReply", "MsgError"):
+        d = f"rcvid={a0} " + (f"status={_s64(a1)}" if kind == "MsgReply" else errno_name(a1))
     elif kind in ("interrupted", "timedout"):
         d = errno_name(res) if res > 0 else ""
         res = 0

@@ -19,6 +19,8 @@ PROGRAMS = [
     ("scenarios/lofi/lofi.py:forced_unmap_program", {"readers": 1, "writers": 1}),
     ("scenarios/ctl/wakeup.py:wakeup_program", {}),
     ("scenarios/streams/lp.py:flush", {}),  # a driver and a module
+    ("scenarios/streams/perim.py:pair", {}),
+    ("scenarios/qnx/devctl.py:concurrent", {}),  # a pool of server threads at boot
 ]
 
 

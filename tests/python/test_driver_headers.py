@@ -134,3 +134,32 @@ def test_coverage_does_not_fall(root):
     assert t["illumos"]["provided"] >= 403, t["illumos"]
     assert t["freebsd"]["provided"] >= 210, t["freebsd"]
     assert not t["illumos"]["notes"], t["illumos"]["notes"]
+
+
+QNX_HEADERS = ["sys/neutrino.h", "sys/iomsg.h", "sys/resmgr.h", "sys/dispatch.h",
+               "sys/iofunc.h", "devctl.h", "pthread.h", "stdlib.h", "unistd.h", "assert.h",
+               "sys/kernsim.h"]
+
+
+@pytest.mark.parametrize("header", QNX_HEADERS)
+def test_qnx_header_stands_alone(tmp_path, header):
+    r = compile_c(tmp_path, "qnx", f"#include <{header}>\n")
+    assert r.returncode == 0, r.stderr
+
+
+def test_qnx_libc_names_are_the_kernel_models(tmp_path):
+    """A resource manager's malloc, mutexes, delay and assert are the
+    kernel model's (kmem, checked locks, virtual time, an assertion
+    report), not the host's: each name expands to the model's call."""
+    src = tmp_path / "drv.c"
+    src.write_text("#include <stdlib.h>\n#include <pthread.h>\n#include <unistd.h>\n"
+                   "#include <assert.h>\nstatic pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+                   "void f(void) { void *p = malloc(8); pthread_mutex_lock(&m); delay(1);\n"
+                   "  assert(p); pthread_mutex_unlock(&m); free(p); }\n")
+    cmd = [CC, "-std=gnu11", "-E", "-I", os.path.join(ROOT, "kernel_model", "qnx"),
+           "-I", os.path.join(ROOT, "kernel_model", "abi"), str(src)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    body = out[out.index("void f(void)"):]
+    for name in ("ks_qnx_malloc", "ks_mutex_enter", "ks_qnx_delay", "ks_assert_failed",
+                 "ks_mutex_exit", "ks_qnx_free"):
+        assert name in body, (name, body)

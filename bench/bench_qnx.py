@@ -1,0 +1,80 @@
+"""QNX resource-manager figures, as JSON: executions per second of the
+concurrent-devctl scenario (three clients against qnx_devctl's pool of two
+server threads) on the Program path, correct server, PCT, beside lofi's
+forced_unmap_program in the same process (the ratio is the figure: the
+host's load moves both); and, per bug variant, how many PCT executions it
+takes to find it (over several seeds).
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/bench_qnx.py [--seeds N]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+
+import kernsim
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QNX = os.path.join(ROOT, "scenarios", "qnx", "devctl.py")
+LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
+
+# variant, the scenario that finds it
+VARIANTS = [
+    ("no_mode_check", "readonly_format"),
+    ("reply_nbytes", "nbytes_sizes"),
+    ("config_unlocked", "concurrent"),
+    ("msgread_nbytes", "nbytes_sizes"),
+]
+
+
+def rate(script, name, runs, seed):
+    r = kernsim.explore(kernsim.resolve(f"{script}:{name}"), strategy="pct", runs=runs,
+                        seed=seed, variant="none")
+    if r.failure:
+        raise SystemExit(f"{name}: the correct driver failed: {r.failure}")
+    return r.runs_per_sec
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
+    ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
+    a = ap.parse_args()
+    out = {}
+    ratios, qnx, lofi = [], [], []
+    for i in range(a.rounds):
+        q = rate(QNX, "concurrent", a.runs, 11 + i)
+        f = rate(LOFI, "forced_unmap_program", a.runs, 11 + i)
+        qnx.append(q)
+        lofi.append(f)
+        ratios.append(q / f)
+    out["concurrent_execs_per_sec_median"] = round(statistics.median(qnx))
+    out["lofi_forced_unmap_program_execs_per_sec_median"] = round(statistics.median(lofi))
+    out["concurrent_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
+    out["concurrent_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
+    finds = {}
+    for variant, name in VARIANTS:
+        scn = kernsim.resolve(f"{QNX}:{name}")
+        counts, missed, sig = [], 0, None
+        for seed in range(a.seeds):
+            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant)
+            if r.failure is None:
+                missed += 1
+            else:
+                counts.append(r.runs)
+                sig = r.failure.signature
+        finds[variant] = {"scenario": name, "signature": sig,
+                          "execs_to_find_median": statistics.median(counts) if counts else None,
+                          "execs_to_find_max": max(counts) if counts else None,
+                          "seeds": a.seeds, "missed": missed}
+    out["pct_execs_to_first_find"] = finds
+    json.dump(out, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+// The dispatch layer and thread pools onto the kernel model: a dispatch is
+// a channel (msg_channel.h); a thread pool is the model's pool
+// (msg_server.h) whose threads block in dispatch_block (MsgReceive into the
+// context's buffer) and run dispatch_handler. The handler finds the
+// function the message asks for (the attach's connect or I/O table, the
+// OCB bound to the client's connection) and replies as its return value
+// says: _RESMGR_NOREPLY nothing, _RESMGR_DEFAULT ENOSYS, an errno a short
+// reply (EOK: MsgReply with ctp->status), _RESMGR_NPARTS(n) ctp->iov[0..n).
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "kernel_model/kmem.h"
+#include "kernel_model/msg_channel.h"
+#include "kernel_model/msg_server.h"
+#include "kernel_model/qnx/state.h"
+
+using ks::km::World;
+namespace q = ks::km::qnx;
+
+namespace {
+
+constexpr unsigned kDefaultMsgMax = 2048;  // a context's receive buffer
+
+q::Attach* attach_for(World& w, const resmgr_context_t* ctp) {
+  auto& m = q::state(w).attach_of_coid;
+  auto it = m.find(static_cast<uint32_t>(ctp->info.coid));
+  return it == m.end() ? nullptr : q::attach_of(w, it->second);
+}
+
+int handle(World& w, resmgr_context_t* ctp, q::Attach* a) {
+  const uint16_t type = ctp->msg->type;
+  const uint32_t coid = static_cast<uint32_t>(ctp->info.coid);
+  if (type == _IO_CONNECT) {
+    if (ctp->info.msglen < static_cast<int32_t>(sizeof(io_open_t))) return EBADMSG;
+    if (!a->connect || !a->connect->open) return ENOSYS;
+    return a->connect->open(ctp, &ctp->msg->open, a->handle, nullptr);
+  }
+  auto it = a->ocbs.find(coid);
+  if (it == a->ocbs.end()) return EBADF;  // no open on this connection
+  iofunc_ocb_t* ocb = it->second;
+  switch (type) {
+    case _IO_DEVCTL:
+      if (ctp->info.msglen < static_cast<int32_t>(sizeof(struct _io_devctl))) return EBADMSG;
+      if (!a->io || !a->io->devctl) return iofunc_devctl_default(ctp, &ctp->msg->devctl, ocb);
+      return a->io->devctl(ctp, &ctp->msg->devctl, ocb);
+    case _IO_CLOSE: {
+      int rc = a->io && a->io->close_ocb ? a->io->close_ocb(ctp, nullptr, ocb)
+                                         : iofunc_close_ocb_default(ctp, nullptr, ocb);
+      a->ocbs.erase(coid);  // the library unbinds the OCB whatever the handler said
+      (void)rc;
+      return EOK;
+    }
+    default:
+      return _RESMGR_DEFAULT;
+  }
+}
+
+// Returns what the reply itself gave: 0, or ESRCH when the client is gone.
+int reply(World& w, resmgr_context_t* ctp, int rc, unsigned nparts_max) {
+  uint32_t rcvid = static_cast<uint32_t>(ctp->rcvid);
+  if (rc == _RESMGR_NOREPLY) return 0;
+  if (rc == _RESMGR_DEFAULT) return ks::km::msg_error(w, rcvid, ENOSYS);
+  if (rc > 0) return ks::km::msg_error(w, rcvid, rc);
+  if (rc == 0) return ks::km::msg_reply(w, rcvid, ctp->status, nullptr, 0);
+  unsigned n = static_cast<unsigned>(-rc);
+  if (n > nparts_max)
+    w.misuse("a resource manager handler returned _RESMGR_NPARTS(" + std::to_string(n) +
+                 ") with only " + std::to_string(nparts_max) + " iov in its context",
+             "resmgr:nparts_over_max");
+  ks::km::MsgPart parts[8];
+  for (unsigned i = 0; i < n && i < 8; i++) parts[i] = {ctp->iov[i].iov_base, ctp->iov[i].iov_len};
+  return ks::km::msg_reply(w, rcvid, ctp->status, parts, static_cast<int>(n < 8 ? n : 8));
+}
+
+void* pool_alloc(void* h) { return dispatch_context_alloc(static_cast<dispatch_t*>(h)); }
+void pool_free(void* c) { dispatch_context_free(static_cast<dispatch_context_t*>(c)); }
+void* pool_block(void* c) { return dispatch_block(static_cast<dispatch_context_t*>(c)); }
+void pool_handler(void* c) { dispatch_handler(static_cast<dispatch_context_t*>(c)); }
+void pool_unblock(void* h) {
+  auto* d = static_cast<dispatch_t*>(h);
+  ks::km::msg_channel_destroy(*d->w, d->chid);
+}
+
+}  // namespace
+
+extern "C" {
+
+dispatch_t* dispatch_create(void) {
+  World& w = *World::current();
+  q::QnxState& s = q::state(w);
+  _dispatch& d = s.dispatches.emplace_back();
+  d.w = &w;
+  d.chid = ks::km::msg_channel_create(w, "dispatch");
+  return &d;
+}
+
+int dispatch_destroy(dispatch_t* dpp) {
+  if (!dpp || dpp->destroyed) {
+    errno = EINVAL;
+    return -1;
+  }
+  dpp->destroyed = true;
+  ks::km::msg_channel_destroy(*dpp->w, dpp->chid);
+  return 0;
+}
+
+dispatch_context_t* dispatch_context_alloc(dispatch_t* dpp) {
+  World& w = *dpp->w;
+  unsigned max = kDefaultMsgMax, nparts = 1;
+  for (q::Attach& a : q::state(w).attaches)
+    if (a.dpp == dpp) {
+      if (a.msg_max_size > max) max = a.msg_max_size;
+      if (a.nparts_max > nparts) nparts = a.nparts_max;
+    }
+  size_t sz = sizeof(resmgr_context_t) + (nparts - 1) * sizeof(iov_t);
+  auto* ctp = static_cast<resmgr_context_t*>(
+      ks::km::kmem_alloc(w, sz, ks::km::kKmemSleep | ks::km::kKmemZero, "dispatch_context"));
+  ctp->msg = static_cast<resmgr_iomsgs_t*>(
+      ks::km::kmem_alloc(w, max, ks::km::kKmemSleep, "dispatch_context"));
+  ctp->dpp = dpp;
+  ctp->msg_max_size = max;
+  return ctp;
+}
+
+void dispatch_context_free(dispatch_context_t* ctp) {
+  World& w = *ctp->dpp->w;
+  ks::km::kmem_free(w, ctp->msg, ctp->msg_max_size, "dispatch_context_free");
+  ks::km::kmem_free(w, ctp, ks::km::kmem_size(w, ctp), "dispatch_context_free");
+}
+
+dispatch_context_t* dispatch_block(dispatch_context_t* ctp) {
+  World& w = *ctp->dpp->w;
+  ks::km::MsgInfo info;
+  int64_t rcvid = ks::km::msg_receive(w, ctp->dpp->chid, ctp->msg, ctp->msg_max_size, &info);
+  if (rcvid < 0) return nullptr;
+  ctp->rcvid = static_cast<int>(rcvid);
+  std::memset(&ctp->info, 0, sizeof ctp->info);
+  ctp->info.pid = static_cast<pid_t>(info.pid);
+  ctp->info.tid = static_cast<int32_t>(info.tid);
+  ctp->info.chid = static_cast<int32_t>(ctp->dpp->chid);
+  ctp->info.coid = static_cast<int32_t>(info.coid);
+  ctp->info.scoid = static_cast<int32_t>(info.coid);
+  ctp->info.msglen = static_cast<int32_t>(info.msglen);
+  ctp->info.srcmsglen = static_cast<int32_t>(info.srcmsglen);
+  ctp->info.dstmsglen = static_cast<int32_t>(info.dstmsglen);
+  return ctp;
+}
+
+int dispatch_handler(dispatch_context_t* ctp) {
+  World& w = *ctp->dpp->w;
+  q::Attach* a = attach_for(w, ctp);
+  ctp->status = 0;
+  ctp->offset = 0;
+  ctp->size = ctp->info.msglen;
+  if (!a || a->detached) {
+    ks::km::msg_error(w, static_cast<uint32_t>(ctp->rcvid), EBADF);
+    return 0;
+  }
+  ctp->id = a->id;
+  const bool open = ctp->msg->type == _IO_CONNECT;
+  int rc = handle(w, ctp, a);
+  if (reply(w, ctp, rc, a->nparts_max) == ESRCH && open && rc == EOK) {
+    // The client died waiting for its open: nobody will close this OCB,
+    // so the library does, as for a connection that went away.
+    auto it = a->ocbs.find(static_cast<uint32_t>(ctp->info.coid));
+    if (it != a->ocbs.end()) {
+      iofunc_ocb_t* ocb = it->second;
+      a->ocbs.erase(it);
+      if (a->io && a->io->close_ocb) a->io->close_ocb(ctp, nullptr, ocb);
+      else iofunc_close_ocb_default(ctp, nullptr, ocb);
+    }
+  }
+  return 0;
+}
+
+void dispatch_unblock(dispatch_context_t* ctp) { pool_unblock(ctp->dpp); }
+
+thread_pool_t* thread_pool_create(thread_pool_attr_t* attr, unsigned flags) {
+  World& w = *World::current();
+  if (!attr || !attr->handle || (flags & (POOL_FLAG_EXIT_SELF | POOL_FLAG_USE_SELF))) {
+    // The start function must return: the pool's threads are its own.
+    errno = EINVAL;
+    return nullptr;
+  }
+  if (attr->block_func != dispatch_block || attr->handler_func != dispatch_handler ||
+      attr->context_alloc != dispatch_context_alloc ||
+      attr->context_free != dispatch_context_free)
+    ks_not_modelled("thread_pool_create with functions other than the dispatch_*");
+  ks::km::PoolAttr pa;
+  pa.lo_water = attr->lo_water;
+  pa.increment = attr->increment;
+  pa.hi_water = attr->hi_water;
+  pa.maximum = static_cast<int>(attr->maximum);
+  ks::km::PoolOps ops;
+  ops.handle = attr->handle;
+  ops.context_alloc = pool_alloc;
+  ops.context_free = pool_free;
+  ops.block = pool_block;
+  ops.handler = pool_handler;
+  ops.unblock = pool_unblock;
+  uint32_t id = ks::km::pool_create(w, "resmgr", pa, ops);
+  if (!id) {
+    errno = EINVAL;
+    return nullptr;
+  }
+  _thread_pool& p = q::state(w).pools.emplace_back();
+  p.w = &w;
+  p.id = id;
+  p.dpp = attr->handle;
+  p.attr = *attr;
+  return &p;
+}
+
+int thread_pool_start(void* pool) {
+  auto* p = static_cast<thread_pool_t*>(pool);
+  ks::km::pool_start(*p->w, p->id);
+  return 0;
+}
+
+int thread_pool_destroy(thread_pool_t* p) {
+  ks::km::pool_destroy(*p->w, p->id);
+  return 0;
+}
+
+}  // extern "C"

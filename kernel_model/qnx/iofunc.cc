@@ -1,0 +1,120 @@
+// The iofunc_* helpers: OCBs in the server's heap (kmem, tag iofunc_ocb,
+// so one never closed is a leak at teardown), the attribute's recursive
+// lock, and the default devctl, which knows only DCMD_ALL_GETFLAGS (the
+// OCB's open mode) and leaves every other command to the caller
+// (_RESMGR_DEFAULT). None of them checks a command against the open mode;
+// iofunc_devctl_verify does when the handler asks.
+#include <cerrno>
+#include <cstring>
+
+#include "kernel_model/kmem.h"
+#include "kernel_model/qnx/state.h"
+
+#include <cstdint>
+
+using ks::km::World;
+namespace q = ks::km::qnx;
+
+extern "C" {
+
+void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsigned nio,
+                      resmgr_io_funcs_t* io) {
+  if (connect) {
+    std::memset(connect, 0, sizeof *connect);
+    connect->nfuncs = nconnect;
+    connect->open = iofunc_open_default;
+  }
+  if (io) {
+    std::memset(io, 0, sizeof *io);
+    io->nfuncs = nio;
+    io->close_ocb = iofunc_close_ocb_default;
+    io->devctl = iofunc_devctl_default;
+  }
+}
+
+void iofunc_attr_init(iofunc_attr_t* attr, mode_t mode, iofunc_attr_t*, struct _client_info*) {
+  std::memset(attr, 0, sizeof *attr);
+  attr->mode = mode;
+  ks_mutex_init(&attr->lock, "iofunc_attr", KS_MTX_RECURSE, "&attr->lock");
+}
+
+int iofunc_attr_lock(iofunc_attr_t* attr) {
+  ks_mutex_enter(&attr->lock, "&attr->lock");
+  return EOK;
+}
+
+int iofunc_attr_unlock(iofunc_attr_t* attr) {
+  ks_mutex_exit(&attr->lock, "&attr->lock");
+  return EOK;
+}
+
+int iofunc_open_default(resmgr_context_t* ctp, io_open_t* msg, iofunc_attr_t* attr, void*) {
+  World& w = *World::current();
+  q::Attach* a = q::attach_of(w, ctp->id);
+  auto* ocb = static_cast<iofunc_ocb_t*>(
+      ks::km::kmem_alloc(w, sizeof(iofunc_ocb_t), ks::km::kKmemSleep | ks::km::kKmemZero,
+                         "iofunc_ocb"));
+  ocb->attr = attr;
+  ocb->ioflag = static_cast<int32_t>(msg->connect.ioflag);
+  iofunc_attr_lock(attr);
+  attr->count++;
+  if (ocb->ioflag & _IO_FLAG_RD) attr->rcount++;
+  if (ocb->ioflag & _IO_FLAG_WR) attr->wcount++;
+  iofunc_attr_unlock(attr);
+  a->ocbs[static_cast<uint32_t>(ctp->info.coid)] = ocb;
+  return EOK;
+}
+
+int iofunc_close_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
+  World& w = *World::current();
+  iofunc_attr_t* attr = ocb->attr;
+  iofunc_attr_lock(attr);
+  attr->count--;
+  if (ocb->ioflag & _IO_FLAG_RD) attr->rcount--;
+  if (ocb->ioflag & _IO_FLAG_WR) attr->wcount--;
+  iofunc_attr_unlock(attr);
+  ks::km::kmem_free(w, ocb, sizeof(iofunc_ocb_t), "iofunc_close_ocb_default");
+  return EOK;
+}
+
+int iofunc_devctl(resmgr_context_t* ctp, io_devctl_t* msg, iofunc_ocb_t* ocb, iofunc_attr_t*) {
+  if (static_cast<uint32_t>(msg->i.dcmd) != static_cast<uint32_t>(DCMD_ALL_GETFLAGS))
+    return _RESMGR_DEFAULT;
+  int flags = ocb->ioflag - 1;  // back to O_ACCMODE bits
+  std::memset(&msg->o, 0, sizeof msg->o);
+  std::memcpy(_DEVCTL_DATA(msg->o), &flags, sizeof flags);
+  msg->o.nbytes = sizeof flags;
+  return _RESMGR_PTR(ctp, &msg->o, sizeof msg->o + sizeof flags);
+}
+
+int iofunc_devctl_default(resmgr_context_t* ctp, io_devctl_t* msg, iofunc_ocb_t* ocb) {
+  return iofunc_devctl(ctp, msg, ocb, ocb->attr);
+}
+
+int iofunc_devctl_verify(resmgr_context_t*, io_devctl_t*, iofunc_ocb_t* ocb, int flags) {
+  if ((flags & _IO_DEVCTL_VERIFY_OCB_READ) && !(ocb->ioflag & _IO_FLAG_RD)) return EBADF;
+  if ((flags & _IO_DEVCTL_VERIFY_OCB_WRITE) && !(ocb->ioflag & _IO_FLAG_WR)) return EBADF;
+  return EOK;
+}
+
+void* ks_qnx_malloc(size_t n) {
+  return ks::km::kmem_alloc(*World::current(), n ? n : 1, ks::km::kKmemSleep, "malloc");
+}
+
+void* ks_qnx_calloc(size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) return nullptr;
+  size_t t = n * size;
+  return ks::km::kmem_alloc(*World::current(), t ? t : 1,
+                            ks::km::kKmemSleep | ks::km::kKmemZero, "malloc");
+}
+
+void ks_qnx_free(void* p) {
+  if (p) ks::km::kmem_free(*World::current(), p, SIZE_MAX, "free");
+}
+
+unsigned int ks_qnx_delay(unsigned int msec) {
+  ks_delay_ns(uint64_t(msec) * 1000000u);
+  return 0;
+}
+
+}  // extern "C"

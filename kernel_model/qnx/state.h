@@ -1,0 +1,62 @@
+// The QNX personality's per-World records: each dispatch (its channel and
+// the resource managers attached to it) and each attach (its path, function
+// tables and the OCBs bound to its clients' connections). Records live in
+// deques, so a pointer the driver holds stays valid for the World's life.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+
+#include "kernel_model/devsw.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/dispatch.h>
+#include <sys/iofunc.h>
+}
+
+struct _dispatch {
+  ks::km::World* w = nullptr;
+  uint32_t chid = 0;
+  bool destroyed = false;
+};
+
+struct _thread_pool {
+  ks::km::World* w = nullptr;
+  uint32_t id = 0;  // the kernel model's pool
+  dispatch_t* dpp = nullptr;
+  thread_pool_attr_t attr;
+};
+
+namespace ks::km::qnx {
+
+// One resmgr_attach: the node /dev/... whose DevOps send the messages.
+struct Attach {
+  World* w = nullptr;
+  int id = 0;
+  dispatch_t* dpp = nullptr;
+  std::string path;
+  const resmgr_connect_funcs_t* connect = nullptr;
+  const resmgr_io_funcs_t* io = nullptr;
+  iofunc_attr_t* handle = nullptr;
+  unsigned msg_max_size = 0;
+  unsigned nparts_max = 1;
+  DevNode* node = nullptr;
+  bool detached = false;
+  std::map<uint32_t, iofunc_ocb_t*> ocbs;  // by the client's connection
+};
+
+struct QnxState {
+  std::deque<_dispatch> dispatches;
+  std::deque<_thread_pool> pools;
+  std::deque<Attach> attaches;
+  std::map<uint32_t, int> attach_of_coid;  // connection -> attach id
+  uint32_t major = 0;
+};
+
+QnxState& state(World& w);
+Attach* attach_of(World& w, int id);
+
+}  // namespace ks::km::qnx

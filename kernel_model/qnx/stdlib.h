@@ -1,0 +1,19 @@
+/*
+ * A resource manager's heap is the kernel model's kmem (leaks by tag at
+ * teardown, redzones after every buffer, poison on free): the host's
+ * <stdlib.h>, then malloc, calloc and free onto kmem.
+ */
+#ifndef _KS_QNX_STDLIB_H
+#define _KS_QNX_STDLIB_H
+
+#include_next <stdlib.h>
+#include <kernsim/abi.h>
+
+void *ks_qnx_malloc(size_t n);
+void *ks_qnx_calloc(size_t n, size_t size);
+void ks_qnx_free(void *p);
+#define malloc(_n) ks_qnx_malloc(_n)
+#define calloc(_n, _s) ks_qnx_calloc((_n), (_s))
+#define free(_p) ks_qnx_free(_p)
+
+#endif

@@ -1,0 +1,226 @@
+"""QNX Neutrino resource manager scenarios: qnx_devctl (drivers/qnx_devctl),
+a pool of two server threads answering devctl() (a QNX client's ioctl())
+over message passing. Direction and size of a dcmd against the command's
+own, an unknown dcmd (ENOTTY at the client), a read-only open that may not
+format, several clients at once, and a client killed while REPLY-blocked.
+
+    python3 -m kernsim explore scenarios/qnx/devctl.py:concurrent \\
+        --variant config_unlocked --strategy pct --runs 10000
+
+Every scenario is a Program (executed in C++): `expect` checks a call's
+result (a value or -errno) and `check` the bytes the server replied.
+"""
+
+import struct
+
+import kernsim
+from kernsim import kernsim_pb2 as pb
+from kernsim import sys
+
+DEVICE = "/dev/qd0"
+PAGE = 4096
+EBADF, EINVAL, ENOTTY, EINTR = 9, 22, 25, 4
+
+# <devctl.h>: direction in the top two bits, size in the 14 above the low 16
+TO, FROM, NONE = 0x80000000, 0x40000000, 0
+
+
+def dcmd(direction, cls, cmd, size):
+    return direction | ((size & 0x3fff) << 16) | (cls << 8) | cmd
+
+
+# drivers/qnx_devctl/qd_io.h
+QD = 0x71
+CONFIG = struct.Struct("<IIII")      # block_size, cache_mode, generation, reserved
+STATS = struct.Struct("<QIIII")      # devctls, sets, generation, formats, reserved
+FORMAT = struct.Struct("<II")        # pattern, flags
+GET_CONFIG = dcmd(FROM, QD, 1, CONFIG.size)
+SET_CONFIG = dcmd(TO, QD, 2, CONFIG.size)
+XCHG_CONFIG = dcmd(TO | FROM, QD, 3, CONFIG.size)
+GET_STATS = dcmd(FROM, QD, 4, STATS.size)
+FORMAT_DEV = dcmd(TO, QD, 5, FORMAT.size)
+SYNC = dcmd(NONE, QD, 6, 0)
+GETFLAGS = dcmd(FROM, 1, 1, 4)       # DCMD_ALL_GETFLAGS
+
+call = kernsim.program_call
+
+
+def program(procs=("user",)):
+    prog = pb.Program()
+    for p in procs:
+        prog.proc.add(name=p, uid=100)
+    return prog
+
+
+def client(prog, name, mode=sys.O_RDWR, proc="user", fd="fd", buf="buf"):
+    t = prog.thread.add(name=name, proc=proc)
+    call(t, "open", mode, path=DEVICE, out=fd, expect=None)
+    call(t, "mmap", PAGE, 3, out=buf)
+    return t
+
+
+def set_config(t, bs, mode, cmd=SET_CONFIG, extra=b"", expect=0, buf="buf", fd="fd"):
+    call(t, "poke", buf, data=CONFIG.pack(bs, mode, 0, 0) + extra)
+    return call(t, "ioctl", fd, cmd, buf, expect=expect)
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def basic():
+    """One client: set, get, exchange (both directions: the old one comes
+    back), the library's own DCMD_ALL_GETFLAGS (the open mode), a sync
+    with no data, and the statistics."""
+    prog = program()
+    t = client(prog, "client")
+    set_config(t, 4096, 1)
+    call(t, "ioctl", "fd", GET_CONFIG, "buf", expect=0)
+    call(t, "check", "buf", data=CONFIG.pack(4096, 1, 1, 0))
+    set_config(t, 1024, 0, cmd=XCHG_CONFIG)
+    call(t, "check", "buf", data=CONFIG.pack(4096, 1, 1, 0))
+    call(t, "ioctl", "fd", GETFLAGS, "buf", expect=0)
+    call(t, "check", "buf", data=struct.pack("<i", sys.O_RDWR))
+    call(t, "ioctl", "fd", SYNC, 0, expect=0)
+    call(t, "ioctl", "fd", GET_STATS, "buf", expect=0)
+    call(t, "check", "buf", data=STATS.pack(5, 2, 2, 0, 0))
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def direction_mismatch():
+    """A command's number with another direction: a GET sent as __DIOT, a
+    SET as __DIOF or __DION, an exchange one way only: EINVAL, and nothing
+    changed."""
+    prog = program()
+    t = client(prog, "client")
+    call(t, "poke", "buf", data=CONFIG.pack(2048, 1, 0, 0))
+    call(t, "ioctl", "fd", dcmd(TO, QD, 1, CONFIG.size), "buf", expect=-EINVAL)
+    call(t, "ioctl", "fd", dcmd(FROM, QD, 2, CONFIG.size), "buf", expect=-EINVAL)
+    call(t, "ioctl", "fd", dcmd(NONE, QD, 2, 0), "buf", expect=-EINVAL)
+    call(t, "ioctl", "fd", dcmd(TO, QD, 3, CONFIG.size), "buf", expect=-EINVAL)
+    call(t, "ioctl", "fd", GET_CONFIG, "buf", expect=0)
+    call(t, "check", "buf", data=CONFIG.pack(512, 0, 0, 0))
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def nbytes_sizes():
+    """nbytes smaller than the command's data (EINVAL) and larger: a SET
+    of 64 bytes takes its first 16; a GET_STATS into a 64-byte buffer gets
+    the statistics and nothing else (the rest of the buffer stays as the
+    client left it, zeros). A configuration the device cannot take is
+    EINVAL."""
+    prog = program()
+    t = client(prog, "client")
+    set_config(t, 4096, 0, cmd=dcmd(TO, QD, 2, 8), expect=-EINVAL)
+    set_config(t, 4096, 0, cmd=dcmd(TO, QD, 2, 64), extra=bytes(48))
+    set_config(t, 1000, 0, expect=-EINVAL)
+    call(t, "poke", "buf", data=bytes(64))
+    call(t, "ioctl", "fd", dcmd(FROM, QD, 4, 64), "buf", expect=0)
+    call(t, "check", "buf", data=STATS.pack(3, 1, 1, 0, 0) + bytes(64 - STATS.size))
+    call(t, "ioctl", "fd", dcmd(FROM, QD, 4, 8), "buf", expect=-EINVAL)
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def unknown_dcmd():
+    """Commands the server does not know (another number of its class,
+    another class) go back to the library: ENOSYS, which devctl() and
+    ioctl() turn into ENOTTY."""
+    prog = program()
+    t = client(prog, "client")
+    call(t, "ioctl", "fd", dcmd(FROM, QD, 99, 4), "buf", expect=-ENOTTY)
+    call(t, "ioctl", "fd", dcmd(NONE, 0x42, 1, 0), 0, expect=-ENOTTY)
+    call(t, "ioctl", "fd", dcmd(TO, 1, 77, 4), "buf", expect=-ENOTTY)
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def readonly_format():
+    """A read-only open may read the configuration but not format: the
+    handler checks the OCB's open mode (nothing in the library does).
+    A write-only open formats."""
+    prog = program()
+    t = client(prog, "reader", mode=sys.O_RDONLY)
+    call(t, "poke", "buf", data=FORMAT.pack(0xa5a5a5a5, 0))
+    call(t, "ioctl", "fd", FORMAT_DEV, "buf", expect=-EBADF)
+    call(t, "ioctl", "fd", GET_STATS, "buf", expect=0)
+    call(t, "check", ("buf", 16), data=struct.pack("<I", 0))  # formats: none
+    call(t, "close", "fd", expect=0)
+    call(t, "open", sys.O_WRONLY, path=DEVICE, out="wfd")
+    call(t, "poke", "buf", data=FORMAT.pack(0, 0))
+    call(t, "ioctl", "wfd", FORMAT_DEV, "buf", expect=0)
+    call(t, "ioctl", "wfd", GET_STATS, "buf", expect=0)
+    call(t, "check", ("buf", 16), data=struct.pack("<I", 1))
+    call(t, "close", "wfd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl", ranges={"clients": (2, 6)})
+def concurrent(clients=3):
+    """`clients` clients at once against a pool of two server threads: each
+    sets its own configuration, exchanges it and reads the statistics.
+    Every set makes exactly one generation (the server checks it at its
+    stop); a third client waits SEND-blocked while both threads work."""
+    prog = program()
+    for i in range(clients):
+        t = client(prog, f"client{i}", fd=f"fd{i}", buf=f"b{i}")
+        set_config(t, 512 << i, i & 1, buf=f"b{i}", fd=f"fd{i}")
+        set_config(t, 512 << i, i & 1, cmd=XCHG_CONFIG, buf=f"b{i}", fd=f"fd{i}")
+        call(t, "ioctl", f"fd{i}", GET_STATS, f"b{i}", expect=0)
+        call(t, "close", f"fd{i}", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def killed_reply_blocked():
+    """A client is killed while REPLY-blocked in a slow SYNC (5 ms): its
+    ioctl ends with EINTR, the server's reply finds no one (ESRCH, nothing
+    to report), and its open is closed at exit (the OCB is freed). The
+    killer reads the configuration first, so the kill comes at any point
+    of the victim's calls; another client goes on."""
+    prog = program()
+    t = client(prog, "victim")
+    call(t, "ioctl", "fd", SYNC, 0)  # EINTR, or 0 if the kill came late
+    t = client(prog, "killer", fd="kfd", buf="kbuf")
+    call(t, "ioctl", "kfd", GET_CONFIG, "kbuf", expect=0)
+    call(t, "kill", sys.SIGKILL, path="victim")
+    call(t, "close", "kfd", expect=0)
+    t = client(prog, "other", fd="ofd", buf="obuf")
+    set_config(t, 8192, 1, buf="obuf", fd="ofd")
+    call(t, "close", "ofd", expect=0)
+    return prog
+
+
+# ---- the same from Python generators ----
+
+def _py_client(i, st):
+    fd = yield sys.open(DEVICE, sys.O_RDWR)
+    assert fd >= 0, f"open: {fd}"
+    buf = yield sys.mmap(PAGE)
+    yield sys.poke(buf, CONFIG.pack(512 << i, i & 1, 0, 0))
+    r = yield sys.ioctl(fd, SET_CONFIG, buf)
+    assert r == 0, f"SET_CONFIG: {r}"
+    r = yield sys.ioctl(fd, dcmd(FROM, QD, 99, 4), buf)
+    assert r == -ENOTTY, f"an unknown dcmd: {r}"
+    st["left"] -= 1
+    if st["left"] == 0:
+        # the last client: every set made exactly one generation
+        r = yield sys.ioctl(fd, GET_STATS, buf)
+        assert r == 0, f"GET_STATS: {r}"
+        devctls, sets, gen, formats, _ = STATS.unpack((yield sys.peek(buf, STATS.size)))
+        assert sets == st["clients"] and gen == sets, \
+            f"{sets} sets made generation {gen}: an update was lost"
+    assert (yield sys.close(fd)) == 0
+
+
+@kernsim.scenario(driver="qnx_devctl")
+def concurrent_py(w, clients=3):
+    """`clients` Python clients each set a configuration and try an unknown
+    dcmd (ENOTTY); the last one to finish checks that every set made one
+    generation (the scenario's own invariant, beside the server's)."""
+    st = {"left": clients, "clients": clients}
+    for i in range(clients):
+        w.spawn(f"client{i}", _py_client(i, st))
