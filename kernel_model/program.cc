@@ -5,6 +5,7 @@
 #include "kernel_model/program.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -276,12 +277,16 @@ namespace {
 std::string& boot_key(const World& w, const Program& p) {
   static thread_local std::string key;
   const WorldOptions& o = w.options();
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%d%d%d%d%d%d%d %llu %llu|", o.coverage, o.detect_races,
-                o.preempt_at_access, o.witness, o.inject_faults, o.spurious_wakeups,
-                o.sim.clock_choices, static_cast<unsigned long long>(o.sim.max_steps),
-                static_cast<unsigned long long>(o.sim.sched_latency_ns));
-  key.assign(buf);
+  key.clear();
+  for (bool b : {o.coverage, o.detect_races, o.preempt_at_access, o.witness, o.inject_faults,
+                 o.spurious_wakeups, o.sim.clock_choices})
+    key += b ? '1' : '0';
+  char buf[48];  // std::to_chars: snprintf cost a tenth of a microsecond here
+  char* end = std::to_chars(buf, buf + 24, o.sim.max_steps).ptr;
+  *end++ = ' ';
+  end = std::to_chars(end, buf + sizeof buf, o.sim.sched_latency_ns).ptr;
+  key.append(buf, end);
+  key += '|';
   for (auto& d : p.drivers) {
     key += d.name;
     key += '=';
