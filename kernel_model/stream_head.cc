@@ -322,24 +322,7 @@ int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
   if (s->error) return s->error;
   StrState& st = state(w);
   uint32_t si = st.by_dev.find(dev)->second;
-  ks_queue_t* wq = &st.pairs[s->pairs[0]].q[1];
-  // Flow control: wait while the first queue below with a service
-  // procedure is full (back-enabling wakes the writers).
-  w.mutex_enter(s->lock);
-  while (!canputnext(w, wq)) {
-    if (io.fmode & (kFNdelay | kFNonblock)) {
-      w.mutex_exit(st.streams[si].lock);
-      return EAGAIN;
-    }
-    st.streams[si].writers++;
-    int e = w.cv_wait(st.streams[si].cv_write, st.streams[si].lock, true, 0);
-    st.streams[si].writers--;
-    if (e == EINTR) {
-      w.mutex_exit(st.streams[si].lock);
-      return EINTR;
-    }
-  }
-  w.mutex_exit(st.streams[si].lock);
+  if (int e = head_wait_room(w, si, io.fmode)) return e;
   // SO_WROFF: room before the data for the headers of the modules below.
   uint16_t off = st.streams[si].wroff;
   ks_mblk_t* mp = allocb_wait(w, io.resid + off, "strwrite");
@@ -353,7 +336,7 @@ int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
   mp->b_wptr += io.resid;
   io.uaddr += io.resid;
   io.resid = 0;
-  putnext(w, wq, mp, "strwrite");
+  putnext(w, &st.pairs[st.streams[si].pairs[0]].q[1], mp, "strwrite");
   return 0;
 }
 
@@ -386,6 +369,28 @@ void set_options(World& w, Stream& s, ks_mblk_t* mp) {
 }
 
 }  // namespace
+
+int head_wait_room(World& w, uint32_t si, int fmode) {
+  StrState& st = state(w);
+  Stream& s = st.streams[si];
+  ks_queue_t* wq = &st.pairs[s.pairs[0]].q[1];
+  w.mutex_enter(s.lock);
+  while (!canputnext(w, wq)) {
+    if (fmode & (kFNdelay | kFNonblock)) {
+      w.mutex_exit(s.lock);
+      return EAGAIN;
+    }
+    s.writers++;
+    int e = w.cv_wait(s.cv_write, s.lock, true, 0);
+    s.writers--;
+    if (e == EINTR) {
+      w.mutex_exit(s.lock);
+      return EINTR;
+    }
+  }
+  w.mutex_exit(s.lock);
+  return 0;
+}
 
 void head_wake_writers(World& w, Stream& s) {
   if (s.writers) wake(w, s, s.cv_write);

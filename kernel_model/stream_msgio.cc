@@ -94,24 +94,8 @@ int s_putmsg(void*, uint64_t dev, uint64_t ctlp, uint64_t datap, int flags, int 
   StrState& st = state(w);
   uint32_t si = st.by_dev.find(dev)->second;
   ks_queue_t* wq = &st.pairs[st.streams[si].pairs[0]].q[1];
-  if (flags != kRsHipri) {
-    // Flow control as write(2) has it.
-    w.mutex_enter(st.streams[si].lock);
-    while (!canputnext(w, wq)) {
-      if (fmode & (kFNdelay | kFNonblock)) {
-        w.mutex_exit(st.streams[si].lock);
-        return EAGAIN;
-      }
-      st.streams[si].writers++;
-      int e = w.cv_wait(st.streams[si].cv_write, st.streams[si].lock, true, 0);
-      st.streams[si].writers--;
-      if (e == EINTR) {
-        w.mutex_exit(st.streams[si].lock);
-        return EINTR;
-      }
-    }
-    w.mutex_exit(st.streams[si].lock);
-  }
+  if (flags != kRsHipri)
+    if (int e = head_wait_room(w, si, fmode)) return e;
   ks_mblk_t* mp = nullptr;
   ks_mblk_t* dp = nullptr;
   if (has_ctl) {

@@ -128,6 +128,10 @@ void loaned_returned(World& w, uint64_t owner);
 // The stream head's share of stream_queue.cc: a message reaching the head.
 void head_rput(World& w, Stream& s, ks_mblk_t* mp);
 void head_wake_writers(World& w, Stream& s);
+// Flow control as write(2) has it: waits while the first queue below with
+// a service procedure is full (back-enabling wakes the writers); EAGAIN
+// for a non-blocking open, EINTR for a signal, else 0.
+int head_wait_room(World& w, uint32_t si, int fmode);
 // After q's count dropped: QFULL off below the low mark, and a writer
 // that wanted room (QWANTW) back-enabled (stream_queue.cc).
 void below_low(World& w, ks_queue_t* q);
