@@ -15,10 +15,10 @@ import statistics
 import sys
 
 import kernsim
+from against_lofi import against_lofi
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QNX = os.path.join(ROOT, "scenarios", "qnx", "devctl.py")
-LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
 
 # variant, the scenario that finds it
 VARIANTS = [
@@ -29,14 +29,6 @@ VARIANTS = [
 ]
 
 
-def rate(script, name, runs, seed):
-    r = kernsim.explore(kernsim.resolve(f"{script}:{name}"), strategy="pct", runs=runs,
-                        seed=seed, variant="none")
-    if r.failure:
-        raise SystemExit(f"{name}: the correct driver failed: {r.failure}")
-    return r.runs_per_sec
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
@@ -44,18 +36,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
     ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
     a = ap.parse_args()
-    out = {}
-    ratios, qnx, lofi = [], [], []
-    for i in range(a.rounds):
-        q = rate(QNX, "concurrent", a.runs, 11 + i)
-        f = rate(LOFI, "forced_unmap_program", a.runs, 11 + i)
-        qnx.append(q)
-        lofi.append(f)
-        ratios.append(q / f)
-    out["concurrent_execs_per_sec_median"] = round(statistics.median(qnx))
-    out["lofi_forced_unmap_program_execs_per_sec_median"] = round(statistics.median(lofi))
-    out["concurrent_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
-    out["concurrent_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
+    out = against_lofi(QNX, "concurrent", a.runs, a.rounds)
     finds = {}
     for variant, name in VARIANTS:
         scn = kernsim.resolve(f"{QNX}:{name}")

@@ -14,10 +14,10 @@ import statistics
 import sys
 
 import kernsim
+from against_lofi import against_lofi
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
-LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
 PERIM = os.path.join(ROOT, "scenarios", "streams", "perim.py")
 
 # variant, the scenario that finds it, with injected faults, with the race
@@ -41,14 +41,6 @@ VARIANTS = [
 ]
 
 
-def rate(script, name, runs, seed):
-    r = kernsim.explore(kernsim.resolve(f"{script}:{name}"), strategy="pct", runs=runs,
-                        seed=seed, variant="none")
-    if r.failure:
-        raise SystemExit(f"{name}: the correct driver failed: {r.failure}")
-    return r.runs_per_sec
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
@@ -56,18 +48,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
     ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
     a = ap.parse_args()
-    out = {}
-    ratios, streams, lofi = [], [], []
-    for i in range(a.rounds):
-        s = rate(STREAMS, "close_race", a.runs, 11 + i)
-        f = rate(LOFI, "forced_unmap_program", a.runs, 11 + i)
-        streams.append(s)
-        lofi.append(f)
-        ratios.append(s / f)
-    out["close_race_execs_per_sec_median"] = round(statistics.median(streams))
-    out["lofi_forced_unmap_program_execs_per_sec_median"] = round(statistics.median(lofi))
-    out["close_race_over_lofi_ratio_median"] = round(statistics.median(ratios), 3)
-    out["close_race_over_lofi_ratio_range"] = [round(min(ratios), 3), round(max(ratios), 3)]
+    out = against_lofi(STREAMS, "close_race", a.runs, a.rounds)
     finds = {}
     for variant, name, faults, races, script in VARIANTS:
         scn = kernsim.resolve(f"{script}:{name}")
