@@ -576,18 +576,17 @@ def _shown(trace, a):
 
 
 def _ioctl_names(driver, repro_path):
-    """{command: name} from the driver's ioctl description (in the checkout
-    the repro lives in, else the one KERNSIM_ROOT or the current directory
-    is in), {} when it has none: a name is a nicety, show then prints the
-    number."""
-    from . import fuzz_desc
-    for root in (api._find_root(os.path.dirname(os.path.abspath(repro_path))), None):
-        try:
-            desc = fuzz_desc.load(fuzz_desc.find(driver, root))
-        except KernsimError:
-            continue
-        return {io.cmd: io.name for io in desc.ioctl}
-    return {}
+    """{command: name} from the driver's ioctl description, found as
+    kernsim.ioctls() finds it (beside an out-of-tree module, else in the
+    checkout the repro lives in, KERNSIM_ROOT's or the current
+    directory's), {} when it has none: a name is a nicety, show then prints
+    the number."""
+    from .ioctls import ioctls
+    try:
+        return {io.cmd: io.name for io in
+                ioctls(driver, near=os.path.dirname(os.path.abspath(repro_path))).description.ioctl}
+    except KernsimError:
+        return {}
 
 
 def _where_lines(trace, failure):
