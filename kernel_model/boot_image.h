@@ -75,6 +75,20 @@ bool restore_keeping_records(T& live, const T& saved, std::deque<R> T::*... reco
   return (restore_grown(live.*records, saved.*records) && ...);
 }
 
+// The image hooks of a component whose state is a value but for the
+// record deques `Records` (pointers to members) that a driver or a timer
+// points into.
+template <class T, auto... Records>
+World::ComponentImage records_image() {
+  return {[](const void* live) -> std::shared_ptr<void> {
+            return std::make_shared<T>(*static_cast<const T*>(live));
+          },
+          [](void* live, const void* saved) {
+            return restore_keeping_records(*static_cast<T*>(live),
+                                           *static_cast<const T*>(saved), Records...);
+          }};
+}
+
 // The image hooks of a component whose state is a plain value (no record
 // a driver points into).
 template <class T>

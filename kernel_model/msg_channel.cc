@@ -59,14 +59,8 @@ const int kMsgSlot = World::new_component_slot();
 
 // Channels are found by number, but a blocked thread holds its channel's
 // record across the sleep: restored in place.
-[[maybe_unused]] const bool image_hook = (World::set_component_image(kMsgSlot, {
-  [](const void* live) -> std::shared_ptr<void> {
-    return std::make_shared<MsgState>(*static_cast<const MsgState*>(live));
-  },
-  [](void* live, const void* saved) {
-    return restore_keeping_records(*static_cast<MsgState*>(live),
-                                   *static_cast<const MsgState*>(saved), &MsgState::chans);
-  }}), true);
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(kMsgSlot, records_image<MsgState, &MsgState::chans>()), true);
 
 MsgState& state(World& w) {
   auto& slot = w.component(kMsgSlot);

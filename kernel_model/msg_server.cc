@@ -34,14 +34,8 @@ struct PoolTable {
 const int kPoolSlot = World::new_component_slot();
 
 // A pool's threads hold its record: restored in place.
-[[maybe_unused]] const bool image_hook = (World::set_component_image(kPoolSlot, {
-  [](const void* live) -> std::shared_ptr<void> {
-    return std::make_shared<PoolTable>(*static_cast<const PoolTable*>(live));
-  },
-  [](void* live, const void* saved) {
-    return restore_keeping_records(*static_cast<PoolTable*>(live),
-                                   *static_cast<const PoolTable*>(saved), &PoolTable::pools);
-  }}), true);
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(kPoolSlot, records_image<PoolTable, &PoolTable::pools>()), true);
 
 PoolTable& table(World& w) {
   auto& slot = w.component(kPoolSlot);

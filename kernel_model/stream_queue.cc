@@ -86,16 +86,11 @@ ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
 
 // A driver points into the queue pairs, streams and perimeters, and a
 // timer into the qtimeout records: restored in place.
-[[maybe_unused]] const bool image_hook = (World::set_component_image(kStrSlot, {
-  [](const void* live) -> std::shared_ptr<void> {
-    return std::make_shared<StrState>(*static_cast<const StrState*>(live));
-  },
-  [](void* live, const void* saved) {
-    return restore_keeping_records(*static_cast<StrState*>(live),
-                                   *static_cast<const StrState*>(saved), &StrState::pairs,
-                                   &StrState::streams, &StrState::perims,
-                                   &StrState::qcalls);
-  }}), true);
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(
+         kStrSlot, records_image<StrState, &StrState::pairs, &StrState::streams, &StrState::perims,
+                                 &StrState::qcalls>()),
+     true);
 
 StrState& state(World& w) {
   auto& slot = w.component(kStrSlot);

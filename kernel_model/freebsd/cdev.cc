@@ -47,15 +47,11 @@ namespace ks::km::freebsd {
 const int kFbSlot = World::new_component_slot();
 
 // A driver points into the records (its cdevs, callouts): restored in place.
-[[maybe_unused]] const bool image_hook = (World::set_component_image(kFbSlot, {
-  [](const void* live) -> std::shared_ptr<void> {
-    return std::make_shared<FbState>(*static_cast<const FbState*>(live));
-  },
-  [](void* live, const void* saved) {
-    return restore_keeping_records(*static_cast<FbState*>(live),
-                                   *static_cast<const FbState*>(saved), &FbState::cdevs,
-                                   &FbState::kthreads, &FbState::callout_runs);
-  }}), true);
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(
+         kFbSlot,
+         records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs>()),
+     true);
 
 FbState& state(World& w) {
   auto& slot = w.component(kFbSlot);

@@ -52,16 +52,11 @@ void load(World& w, const ks_driver_desc* desc) {
 }  // namespace
 
 // The driver holds dispatch, pool and attach pointers: restored in place.
-[[maybe_unused]] const bool image_hook = (World::set_component_image(kQnxSlot, {
-  [](const void* live) -> std::shared_ptr<void> {
-    return std::make_shared<QnxState>(*static_cast<const QnxState*>(live));
-  },
-  [](void* live, const void* saved) {
-    return restore_keeping_records(*static_cast<QnxState*>(live),
-                                   *static_cast<const QnxState*>(saved),
-                                   &QnxState::dispatches, &QnxState::pools,
-                                   &QnxState::attaches);
-  }}), true);
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(
+         kQnxSlot,
+         records_image<QnxState, &QnxState::dispatches, &QnxState::pools, &QnxState::attaches>()),
+     true);
 
 QnxState& state(World& w) {
   auto& slot = w.component(kQnxSlot);
