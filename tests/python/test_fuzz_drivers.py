@@ -15,7 +15,8 @@ import re
 
 import pytest
 
-from kernsim import _core, api, fuzz_desc, fuzz_engine
+from fuzz_checks import finds_and_replays, no_findings
+from kernsim import _core
 from kernsim import kernsim_pb2 as pb
 
 
@@ -26,10 +27,6 @@ def _strategy(name):
 
 def _many(x):
     return x if isinstance(x, tuple) else (x,)
-
-
-def _desc(root, driver):
-    return fuzz_desc.load(fuzz_desc.find(driver, root))
 
 
 # Every seed must find it within the budget: a property of the fuzzer, not
@@ -55,23 +52,13 @@ CASES = [
 @pytest.mark.parametrize("driver,variant,budget,kind,sig", CASES,
                          ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, budget, kind, sig, seed):
-    fz = fuzz_engine.Fuzzer(_desc(root, driver), variant, seed=seed, out_dir=str(tmp_path))
-    fz.run(executions=budget, stop_on_find=True)
-    hits = [f for (k, s), f in fz.findings.items()
-            if any(k == kk and s.startswith(ss) for kk, ss in zip(_many(kind), _many(sig)))]
-    assert hits, f"{driver}/{variant} seed {seed}: nothing like {kind} {sig} in {list(fz.findings)}"
-    f = hits[0]
-    assert f.executions <= budget and f.replayed
-    r = api.replay(f.repro_path)
-    assert r.matched, r.mismatches
+    finds_and_replays(root, tmp_path, driver, variant, budget,
+                      list(zip(_many(kind), _many(sig))), seed)
 
 
 def test_correct_lofi_and_ctl_no_findings(root, tmp_path):
     for driver in ("lofi", "ctl_ioctl"):
-        fz = fuzz_engine.Fuzzer(_desc(root, driver), "none", seed=11, out_dir=str(tmp_path))
-        fz.run(executions=6000)
-        assert not fz.findings, (driver, list(fz.findings))
-        assert fz.stats.edges > 100 and fz.stats.pairs > 10
+        no_findings(root, tmp_path, driver, 6000, 100, 10)
 
 
 def _prog(*calls):

@@ -17,7 +17,7 @@ which only a run with the race detector sees (test_streams_perim.py)."""
 
 import pytest
 
-from kernsim import api, fuzz_desc, fuzz_engine
+from fuzz_checks import finds_and_replays, no_findings
 
 # driver, variant, budget, failure kinds, signature prefixes, seeds
 CASES = [
@@ -39,28 +39,14 @@ CASES = [
 PARAMS = [(c[0], c[1], c[2], c[3], c[4], seed) for c in CASES for seed in c[5]]
 
 
-def _desc(root, driver):
-    return fuzz_desc.load(fuzz_desc.find(driver, root))
-
-
 @pytest.mark.parametrize("driver,variant,budget,kinds,sigs,seed", PARAMS,
                          ids=[f"{p[0]}-{p[1]}-{p[5]}" for p in PARAMS])
 def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, budget, kinds, sigs,
                                          seed):
-    fz = fuzz_engine.Fuzzer(_desc(root, driver), variant, seed=seed, out_dir=str(tmp_path))
-    fz.run(executions=budget, stop_on_find=True)
-    hits = [f for (k, s), f in fz.findings.items()
-            if k in kinds and any(s.startswith(x) for x in sigs)]
-    assert hits, f"{driver}/{variant} seed {seed}: nothing like {kinds} {sigs} in {list(fz.findings)}"
-    f = hits[0]
-    assert f.executions <= budget and f.replayed
-    r = api.replay(f.repro_path)
-    assert r.matched, r.mismatches
+    finds_and_replays(root, tmp_path, driver, variant, budget,
+                      [(k, s) for k in kinds for s in sigs], seed)
 
 
 def test_correct_streams_drivers_no_findings(root, tmp_path):
     for driver in ("streams_lp", "streams_watch", "streams_perim"):
-        fz = fuzz_engine.Fuzzer(_desc(root, driver), "none", seed=11, out_dir=str(tmp_path))
-        fz.run(executions=6000)
-        assert not fz.findings, (driver, list(fz.findings))
-        assert fz.stats.edges > 100 and fz.stats.pairs > 10
+        no_findings(root, tmp_path, driver, 6000, 100, 10)
