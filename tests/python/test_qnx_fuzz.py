@@ -4,9 +4,10 @@ from an empty corpus it reaches the variants an ioctl sequence can reach
 server's 16-byte buffer; config_unlocked: two SET_CONFIGs on the pool's
 two threads lose a generation, which the server's check at its stop sees),
 and each minimized repro replays; the correct server gives no finding.
-no_mode_check and reply_nbytes break no rule the kernel can see (a
-read-only client's format succeeds, stale bytes reach a client): only the
-scenarios' checks find them (test_qnx.py)."""
+no_mode_check, reply_nbytes and write_no_verify break no rule the kernel
+can see (a read-only client's format or write succeeds, stale bytes reach
+a client): only the scenarios' checks find them (test_qnx.py). The
+description's reads and writes (rw) reach the server's io_read/io_write."""
 
 import pytest
 
