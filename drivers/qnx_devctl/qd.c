@@ -241,7 +241,9 @@ qd_rw_offset(void *msg, uint32_t xtype, iofunc_ocb_t *ocb, off_t *off, size_t *s
 	case _IO_XTYPE_OFFSET:
 		*off = (off_t)((struct qd_xoffset *)msg)->offset.offset;
 		*skip += sizeof(struct _xtype_offset);
-		return EOK;
+		/* The verify refuses it too; the array index never leans on
+		 * a check made elsewhere. */
+		return *off < 0 ? EINVAL : EOK;
 	}
 	return ENOSYS;
 }
