@@ -35,6 +35,9 @@ struct UserIo {
   int64_t offset;
   bool write;  // user write(2): data flows user -> driver
   int fmode = 0;  // the open file's kF* flags (illumos uio_fmode)
+  // pread/pwrite: `offset` is the caller's one-shot offset, not the open
+  // file's (a personality whose server keeps the offset tells them apart).
+  bool positional = false;
 };
 
 // The real kernels' rules that differ, as parameters a personality sets
@@ -61,6 +64,12 @@ struct DevOps {
                const Cred& cr, int* rval);
   uint32_t partial_on = kPartialOnEintr;
   CloseRule close_rule = CloseRule::kLastPerType;
+  // Who refuses a read or write on an open without FREAD/FWRITE: the kernel,
+  // with EBADF before any driver code (illumos read/write, FreeBSD
+  // fget_read/fget_write), or the driver itself (a microkernel's server:
+  // QNX's read()/write() are messages whose handler checks the open mode,
+  // iofunc_read_verify/iofunc_write_verify, or forgets to).
+  bool driver_checks_rw_mode = false;
   // Removing the node waits until no thread is inside the driver's entry
   // points through it (FreeBSD's destroy_dev drains si_threadcount; an
   // illumos minor node goes at once, its open files kept by their holds):

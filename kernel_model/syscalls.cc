@@ -144,12 +144,12 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
   FileHold h(w, p, fd);
   OpenFile* f = h.f.get();
   if (!f) return -EBADF;
-  if (!(f->flags & (write ? kFWrite : kFRead))) return -EBADF;
+  DevNode& n = *f->node;
+  if (!(f->flags & (write ? kFWrite : kFRead)) && !n.ops.driver_checks_rw_mode) return -EBADF;
   // A negative pread/pwrite offset is EINVAL only for files that are not
   // character devices (FreeBSD kern_preadv/kern_pwritev; illumos rw.c
   // checks offsets of regular files only): a device node's driver decides.
-  UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags};
-  DevNode& n = *f->node;
+  UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags, positional};
   auto fn = write ? n.ops.write : n.ops.read;
   if (!fn) return -ENXIO;
   int rc = fn(n.ops.cookie, f->dev, io, p.cred);

@@ -6,6 +6,9 @@
  * built with an older header gets EINVAL, not a misread; commands it does
  * not know go back to the library (_RESMGR_DEFAULT: ENOTTY at the client).
  * The device's state is shared by the pool's threads under qd_lock.
+ * io_read and io_write move the device's data (QD_DATA_SIZE bytes) at the
+ * OCB's offset, or at a pread/pwrite's one-shot offset; each starts with
+ * the library's verify, since nothing else checks the open mode.
  *
  * Bug variants (KS_VARIANT):
  *   no_mode_check    FORMAT does not check the open mode: a read-only
@@ -16,6 +19,8 @@
  *                    two server threads lose an update
  *   msgread_nbytes   SET_CONFIG reads the client's nbytes of data into a
  *                    buffer the size of a struct qd_config
+ *   write_no_verify  io_write without iofunc_write_verify: a read-only
+ *                    open overwrites the device's data
  */
 #include <assert.h>
 #include <errno.h>
@@ -40,6 +45,7 @@ static const char *const qd_variants[] = {
 	"reply_nbytes", "GET_STATS replies the client's nbytes",
 	"config_unlocked", "SET_CONFIG without qd_lock",
 	"msgread_nbytes", "SET_CONFIG reads the client's nbytes into a qd_config",
+	"write_no_verify", "io_write without iofunc_write_verify",
 	NULL,
 };
 
@@ -53,6 +59,13 @@ static iofunc_attr_t qd_attr;
 static pthread_mutex_t qd_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct qd_config qd_cfg;
 static struct qd_stats qd_st;
+static unsigned char qd_data[QD_DATA_SIZE];
+
+/* An _IO_READ or _IO_WRITE header with a pread/pwrite's offset after it. */
+struct qd_xoffset {
+	struct _io_read hdr;		/* the same layout as struct _io_write */
+	struct _xtype_offset offset;
+};
 
 /* What each command moves: its direction and the size of its data. */
 struct qd_cmd {
@@ -215,6 +228,93 @@ qd_devctl(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb)
 	return _RESMGR_DEFAULT;
 }
 
+/* Where a read or write starts: a pread/pwrite's own offset, else the
+ * OCB's. *skip is the headers' length (the write's data follows them). */
+static int
+qd_rw_offset(void *msg, uint32_t xtype, iofunc_ocb_t *ocb, off_t *off, size_t *skip)
+{
+	*skip = sizeof(struct _io_read);
+	switch (xtype & _IO_XTYPE_MASK) {
+	case _IO_XTYPE_NONE:
+		*off = ocb->offset;
+		return EOK;
+	case _IO_XTYPE_OFFSET:
+		*off = (off_t)((struct qd_xoffset *)msg)->offset.offset;
+		*skip += sizeof(struct _xtype_offset);
+		/* The verify refuses it too; the array index never leans on
+		 * a check made elsewhere. */
+		return *off < 0 ? EINVAL : EOK;
+	}
+	return ENOSYS;
+}
+
+static int
+qd_read(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb)
+{
+	size_t skip, n = 0;
+	off_t off;
+	int status;
+
+	if ((status = iofunc_read_verify(ctp, msg, ocb, NULL)) != EOK)
+		return status;
+	if ((status = qd_rw_offset(msg, msg->i.xtype, ocb, &off, &skip)) != EOK)
+		return status;
+	if (off < QD_DATA_SIZE) {
+		n = (size_t)msg->i.nbytes;
+		if (n > (size_t)(QD_DATA_SIZE - off))
+			n = (size_t)(QD_DATA_SIZE - off);
+	}
+	if ((msg->i.xtype & _IO_XTYPE_MASK) == _IO_XTYPE_NONE)
+		ocb->offset = off + (off_t)n;
+	/* MsgReply does not block: the bytes go out as they are under the
+	 * lock, never half of a concurrent write. */
+	pthread_mutex_lock(&qd_lock);
+	MsgReply(ctp->rcvid, (long)n, n ? qd_data + off : NULL, n);
+	pthread_mutex_unlock(&qd_lock);
+	return _RESMGR_NOREPLY;
+}
+
+static int
+qd_write(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb)
+{
+	size_t skip, n;
+	unsigned char *data;
+	off_t off;
+	int status;
+
+	if (!KS_VARIANT(QD, "write_no_verify") &&
+	    (status = iofunc_write_verify(ctp, msg, ocb, NULL)) != EOK)
+		return status;
+	if ((status = qd_rw_offset(msg, msg->i.xtype, ocb, &off, &skip)) != EOK)
+		return status;
+	n = (size_t)msg->i.nbytes;
+	if (off >= QD_DATA_SIZE) {
+		if (n)
+			return ENOSPC;
+		_IO_SET_WRITE_NBYTES(ctp, 0);
+		return EOK;
+	}
+	if (n > (size_t)(QD_DATA_SIZE - off))
+		n = (size_t)(QD_DATA_SIZE - off);
+	data = malloc(n);
+	if (data == NULL)
+		return ENOMEM;
+	/* The receive buffer holds only its first bytes: read the data from
+	 * the client's message. */
+	if (resmgr_msgread(ctp, data, n, skip) != (ssize_t)n) {
+		free(data);
+		return EBADMSG;
+	}
+	pthread_mutex_lock(&qd_lock);
+	memcpy(qd_data + off, data, n);
+	pthread_mutex_unlock(&qd_lock);
+	free(data);
+	if ((msg->i.xtype & _IO_XTYPE_MASK) == _IO_XTYPE_NONE)
+		ocb->offset = off + (off_t)n;
+	_IO_SET_WRITE_NBYTES(ctp, n);
+	return EOK;
+}
+
 static int
 qd_start(void)
 {
@@ -228,8 +328,11 @@ qd_start(void)
 	rattr.nparts_max = 1;
 	rattr.msg_max_size = 2048;
 	iofunc_func_init(_RESMGR_CONNECT_NFUNCS, &qd_connect, _RESMGR_IO_NFUNCS, &qd_io);
+	qd_io.read = qd_read;
+	qd_io.write = qd_write;
 	qd_io.devctl = qd_devctl;
 	iofunc_attr_init(&qd_attr, S_IFCHR | 0666, NULL, NULL);
+	qd_attr.nbytes = QD_DATA_SIZE;
 	qd_cfg.block_size = 512;
 	qd_id = resmgr_attach(qd_dpp, &rattr, "/dev/qd0", _FTYPE_ANY, 0, &qd_connect, &qd_io,
 	    &qd_attr);

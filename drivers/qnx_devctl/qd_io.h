@@ -1,7 +1,8 @@
 /*
  * qnx_devctl's devctl commands (class 'q'): a block-device-like server's
  * configuration (get, set, and exchange: both directions), statistics, a
- * format that needs a write open, and a sync with no data.
+ * format that needs a write open, and a sync with no data. read() and
+ * write() (and pread/pwrite) reach the device's QD_DATA_SIZE bytes of data.
  */
 #ifndef QD_IO_H
 #define QD_IO_H
@@ -10,6 +11,7 @@
 #include <devctl.h>
 
 #define _DCMD_QD 0x71
+#define QD_DATA_SIZE 8192	/* bytes of data read() and write() reach */
 
 struct qd_config {
 	uint32_t block_size;	/* 512 .. 65536, a power of two */

@@ -2,8 +2,9 @@
 // a channel (msg_channel.h); a thread pool is the model's pool
 // (msg_server.h) whose threads block in dispatch_block (MsgReceive into the
 // context's buffer) and run dispatch_handler. The handler finds the
-// function the message asks for (the attach's connect or I/O table, the
-// OCB bound to the client's connection) and replies as its return value
+// function the message asks for (the attach's connect or I/O table: open,
+// read, write, devctl, close; the OCB bound to the client's connection;
+// the iofunc_*_default where the table has none) and replies as its return value
 // says: _RESMGR_NOREPLY nothing, _RESMGR_DEFAULT ENOSYS, an errno a short
 // reply (EOK: MsgReply with ctp->status), _RESMGR_NPARTS(n) ctp->iov[0..n).
 #include <cerrno>
@@ -40,6 +41,15 @@ int handle(World& w, resmgr_context_t* ctp, q::Attach* a) {
   if (it == a->ocbs.end()) return EBADF;  // no open on this connection
   iofunc_ocb_t* ocb = it->second;
   switch (type) {
+    // No open-mode check here: QNX leaves it to the handler's verify.
+    case _IO_READ:
+      if (ctp->info.msglen < static_cast<int32_t>(sizeof(struct _io_read))) return EBADMSG;
+      if (!a->io || !a->io->read) return iofunc_read_default(ctp, &ctp->msg->read, ocb);
+      return a->io->read(ctp, &ctp->msg->read, ocb);
+    case _IO_WRITE:
+      if (ctp->info.msglen < static_cast<int32_t>(sizeof(struct _io_write))) return EBADMSG;
+      if (!a->io || !a->io->write) return iofunc_write_default(ctp, &ctp->msg->write, ocb);
+      return a->io->write(ctp, &ctp->msg->write, ocb);
     case _IO_DEVCTL:
       if (ctp->info.msglen < static_cast<int32_t>(sizeof(struct _io_devctl))) return EBADMSG;
       if (!a->io || !a->io->devctl) return iofunc_devctl_default(ctp, &ctp->msg->devctl, ocb);

@@ -3,7 +3,10 @@
 // lock, and the default devctl, which knows only DCMD_ALL_GETFLAGS (the
 // OCB's open mode) and leaves every other command to the caller
 // (_RESMGR_DEFAULT). None of them checks a command against the open mode;
-// iofunc_devctl_verify does when the handler asks.
+// iofunc_devctl_verify does when the handler asks. Reads and writes are the
+// same: the library calls the handler whatever the open mode, and the
+// handler's iofunc_read_verify/iofunc_write_verify refuses (EBADF). The
+// default read and write are /dev/null's.
 #include <cerrno>
 #include <cstring>
 
@@ -27,6 +30,8 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsign
   if (io) {
     std::memset(io, 0, sizeof *io);
     io->nfuncs = nio;
+    io->read = iofunc_read_default;
+    io->write = iofunc_write_default;
     io->close_ocb = iofunc_close_ocb_default;
     io->devctl = iofunc_devctl_default;
   }
@@ -94,6 +99,68 @@ int iofunc_devctl_default(resmgr_context_t* ctp, io_devctl_t* msg, iofunc_ocb_t*
 int iofunc_devctl_verify(resmgr_context_t*, io_devctl_t*, iofunc_ocb_t* ocb, int flags) {
   if ((flags & _IO_DEVCTL_VERIFY_OCB_READ) && !(ocb->ioflag & _IO_FLAG_RD)) return EBADF;
   if ((flags & _IO_DEVCTL_VERIFY_OCB_WRITE) && !(ocb->ioflag & _IO_FLAG_WR)) return EBADF;
+  return EOK;
+}
+
+namespace {
+
+// The header the xtype puts after the message's (0: none, -1: an xtype
+// this model does not know).
+long xtype_header(uint32_t xtype) {
+  switch (xtype & _IO_XTYPE_MASK) {
+    case _IO_XTYPE_NONE: return 0;
+    case _IO_XTYPE_OFFSET: return sizeof(struct _xtype_offset);
+    default: return -1;
+  }
+}
+
+// What read and write verify alike: the open mode, the xtype's header in
+// the receive buffer, a one-shot offset that is not negative.
+int rw_verify(resmgr_context_t* ctp, uint32_t xtype, size_t hdr, iofunc_ocb_t* ocb, int mode,
+              int* nonblock) {
+  if (!(ocb->ioflag & mode)) return EBADF;
+  long extra = xtype_header(xtype);
+  if (extra < 0) return ENOSYS;
+  if (static_cast<long>(ctp->info.msglen) - ctp->offset < static_cast<long>(hdr) + extra)
+    return EBADMSG;
+  if ((xtype & _IO_XTYPE_MASK) == _IO_XTYPE_OFFSET) {
+    struct _xtype_offset off;
+    std::memcpy(&off, reinterpret_cast<const char*>(ctp->msg) + ctp->offset + hdr, sizeof off);
+    if (off.offset < 0) return EINVAL;
+  }
+  if (nonblock) *nonblock = (xtype & _IO_XFLAG_NONBLOCK) ? 1 : 0;
+  return EOK;
+}
+
+}  // namespace
+
+int iofunc_read_verify(resmgr_context_t* ctp, io_read_t* msg, iofunc_ocb_t* ocb, int* nonblock) {
+  return rw_verify(ctp, msg->i.xtype, sizeof msg->i, ocb, _IO_FLAG_RD, nonblock);
+}
+
+int iofunc_write_verify(resmgr_context_t* ctp, io_write_t* msg, iofunc_ocb_t* ocb,
+                        int* nonblock) {
+  int rc = rw_verify(ctp, msg->i.xtype, sizeof msg->i, ocb, _IO_FLAG_WR, nonblock);
+  if (rc != EOK) return rc;
+  // At least nbytes of data were sent (the client's whole message, not
+  // only what the receive buffer took).
+  long sent = static_cast<long>(ctp->info.srcmsglen) - ctp->offset -
+              static_cast<long>(sizeof msg->i) - xtype_header(msg->i.xtype);
+  if (msg->i.nbytes < 0 || sent < msg->i.nbytes) return EBADMSG;
+  return EOK;
+}
+
+int iofunc_read_default(resmgr_context_t* ctp, io_read_t* msg, iofunc_ocb_t* ocb) {
+  int rc = iofunc_read_verify(ctp, msg, ocb, nullptr);
+  if (rc != EOK) return rc;
+  _IO_SET_READ_NBYTES(ctp, 0);
+  return EOK;
+}
+
+int iofunc_write_default(resmgr_context_t* ctp, io_write_t* msg, iofunc_ocb_t* ocb) {
+  int rc = iofunc_write_verify(ctp, msg, ocb, nullptr);
+  if (rc != EOK) return rc;
+  _IO_SET_WRITE_NBYTES(ctp, msg->i.nbytes);
   return EOK;
 }
 

@@ -6,7 +6,8 @@
 // data for __DIOT) and how big the reply buffer is (the header, then the
 // user's buffer for __DIOF, which keeps whatever the server does not
 // write); the server's ENOSYS (an unhandled command) is ENOTTY to the
-// caller. close() is an _IO_CLOSE message, then the connection goes.
+// caller. read() and write() are _IO_READ and _IO_WRITE messages (a_rw).
+// close() is an _IO_CLOSE message, then the connection goes.
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -22,6 +23,7 @@ namespace {
 
 constexpr int kSigkill = 9;
 constexpr size_t kDevctlMax = 0x3fff;  // the size field of a dcmd
+constexpr size_t kRwMax = 16384;       // a read's or write's data per message
 
 q::Attach* A(void* cookie) { return static_cast<q::Attach*>(cookie); }
 
@@ -69,10 +71,53 @@ int a_close(void* cookie, uint64_t dev, int, bool, const ks::km::Cred&) {
   return st < 0 && st != -EBADF ? static_cast<int>(-st) : 0;
 }
 
-int a_rw(void*, uint64_t, ks::km::UserIo&, const ks::km::Cred&) {
-  // read()/write() messages are not modelled: the server's library would
-  // answer an io_read/io_write it has no handler for with ENOSYS.
-  return ENOSYS;
+// read() and write(): one _IO_READ or _IO_WRITE message on the open's
+// connection. pread()/pwrite() send _IO_XTYPE_OFFSET with their offset
+// after the header; plain ones _IO_XTYPE_NONE, and the server uses (and
+// moves) its OCB's offset. A read's reply lands in a buffer of nbytes and
+// the bytes replied go to the user's buffer (the rest of it stays as it
+// was: QNX replies straight into it); a write sends the data after the
+// headers. Either way the reply's status is the count. Nothing here checks
+// the open mode (the node says driver_checks_rw_mode): the server's handler
+// does, or does not.
+int a_rw(void* cookie, uint64_t dev, ks::km::UserIo& io, const ks::km::Cred&) {
+  World& w = *A(cookie)->w;
+  // One message carries at most kRwMax bytes (the buffer is on the
+  // client's fiber stack): a longer call moves that much and returns the
+  // short count, as a device may.
+  const size_t nbytes = io.resid < kRwMax ? static_cast<size_t>(io.resid) : kRwMax;
+  constexpr size_t hdr = sizeof(struct _io_read);
+  static_assert(sizeof(struct _io_read) == sizeof(struct _io_write));
+  const size_t xhdr = io.positional ? sizeof(struct _xtype_offset) : 0;
+  alignas(16) unsigned char buf[sizeof(struct _io_write) + sizeof(struct _xtype_offset) + kRwMax];
+  auto* h = reinterpret_cast<struct _io_write*>(buf);  // _io_read's layout too
+  std::memset(buf, 0, hdr + xhdr);
+  h->type = io.write ? _IO_WRITE : _IO_READ;
+  h->combine_len = static_cast<uint16_t>(hdr + xhdr);
+  h->nbytes = static_cast<int32_t>(nbytes);
+  h->xtype = io.positional ? _IO_XTYPE_OFFSET : _IO_XTYPE_NONE;
+  if (io.positional) {
+    struct _xtype_offset off{io.offset};
+    std::memcpy(buf + hdr, &off, sizeof off);
+  }
+  size_t replied = 0;
+  int64_t st;
+  if (io.write) {
+    if (nbytes && ks_copyin(io.uaddr, buf + hdr + xhdr, nbytes) != 0) return EFAULT;
+    st = ks::km::msg_send(w, ks::km::minor64(dev), buf, hdr + xhdr + nbytes, nullptr, 0,
+                          &replied, kSigkill);
+  } else {
+    // The headers are sent before the reply overwrites them: the kernel
+    // copies the message to the server first.
+    alignas(16) unsigned char smsg[sizeof(struct _io_read) + sizeof(struct _xtype_offset)];
+    std::memcpy(smsg, buf, hdr + xhdr);
+    st = ks::km::msg_send(w, ks::km::minor64(dev), smsg, hdr + xhdr, buf, nbytes, &replied,
+                          kSigkill);
+    if (st >= 0 && replied && ks_copyout(buf, io.uaddr, replied) != 0) return EFAULT;
+  }
+  if (st < 0) return static_cast<int>(-st);
+  io.resid -= static_cast<uint64_t>(st) < nbytes ? static_cast<uint64_t>(st) : nbytes;
+  return 0;
 }
 
 int a_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int, const ks::km::Cred&,
@@ -146,6 +191,8 @@ int resmgr_attach(dispatch_t* dpp, resmgr_attr_t* attr, const char* path, enum _
   // Every open is its own connection, so every close reaches the server.
   ops.close_rule = ks::km::CloseRule::kEvery;
   ops.remove_hint = "resmgr_detach at stop";
+  // A read or write reaches the server whatever the open mode.
+  ops.driver_checks_rw_mode = true;
   ks::km::DevNode& n = ks::km::devsw_add_node(w, a.path, s.major, 0, false, ops);
   n.owner = "resmgr";
   a.node = &n;

@@ -2,7 +2,10 @@
 a pool of two server threads answering devctl() (a QNX client's ioctl())
 over message passing. Direction and size of a dcmd against the command's
 own, an unknown dcmd (ENOTTY at the client), a read-only open that may not
-format, several clients at once, and a client killed while REPLY-blocked.
+format, several clients at once, and a client killed while REPLY-blocked;
+read() and write() (_IO_READ/_IO_WRITE messages) of the device's data at
+the OCB's offset and pread()/pwrite() at their own, and a read-only open
+that may not write.
 
     python3 -m kernsim explore scenarios/qnx/devctl.py:concurrent \\
         --variant config_unlocked --strategy pct --runs 10000
@@ -19,7 +22,7 @@ from kernsim import sys
 
 DEVICE = "/dev/qd0"
 PAGE = 4096
-EBADF, EINVAL, ENOTTY, EINTR = 9, 22, 25, 4
+EBADF, EINVAL, ENOTTY, EINTR, ENOSPC = 9, 22, 25, 4, 28
 
 # <devctl.h>: direction in the top two bits, size in the 14 above the low 16
 TO, FROM, NONE = 0x80000000, 0x40000000, 0
@@ -41,6 +44,8 @@ GET_STATS = dcmd(FROM, QD, 4, STATS.size)
 FORMAT_DEV = dcmd(TO, QD, 5, FORMAT.size)
 SYNC = dcmd(NONE, QD, 6, 0)
 GETFLAGS = dcmd(FROM, 1, 1, 4)       # DCMD_ALL_GETFLAGS
+DATA_SIZE = 8192                     # QD_DATA_SIZE
+RECEIVE = 2048                       # the server's receive buffer (msg_max_size)
 
 call = kernsim.program_call
 
@@ -191,6 +196,89 @@ def killed_reply_blocked():
     t = client(prog, "other", fd="ofd", buf="obuf")
     set_config(t, 8192, 1, buf="obuf", fd="ofd")
     call(t, "close", "ofd", expect=0)
+    return prog
+
+
+def pattern(n, seed):
+    return bytes((seed + 7 * i) & 0xff for i in range(n))
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def rw_roundtrip():
+    """write() and read() move the device's data at the OCB's offset,
+    which each call advances: two writes, then a pread of both from 0; a
+    write longer than the server's receive buffer (its handler reads the
+    rest with resmgr_msgread) comes back whole; a read at the end is short,
+    one past it is 0 (the end of the file)."""
+    prog = program()
+    t = client(prog, "client")
+    call(t, "mmap", PAGE, 3, out="rbuf")
+    call(t, "poke", "buf", data=pattern(64, 1) + pattern(32, 2))
+    call(t, "write", "fd", "buf", 64, expect=64)
+    call(t, "write", "fd", ("buf", 64), 32, expect=32)
+    call(t, "pread", "fd", "rbuf", 96, 0, expect=96)
+    call(t, "check", "rbuf", data=pattern(64, 1) + pattern(32, 2))
+    call(t, "read", "fd", "rbuf", 16, expect=16)  # at 96: never written
+    call(t, "check", "rbuf", data=bytes(16))
+    big = pattern(PAGE, 3)
+    assert len(big) > RECEIVE
+    call(t, "poke", "buf", data=big)
+    call(t, "pwrite", "fd", "buf", PAGE, DATA_SIZE - PAGE, expect=PAGE)
+    call(t, "poke", "rbuf", data=bytes(PAGE))
+    call(t, "pread", "fd", "rbuf", PAGE, DATA_SIZE - PAGE, expect=PAGE)
+    call(t, "check", "rbuf", data=big)
+    call(t, "pread", "fd", "rbuf", 64, DATA_SIZE - 16, expect=16)
+    call(t, "check", "rbuf", data=big[-16:])
+    call(t, "pread", "fd", "rbuf", 64, DATA_SIZE, expect=0)
+    call(t, "pwrite", "fd", "buf", 8, DATA_SIZE, expect=-ENOSPC)
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def readonly_write():
+    """A read-only open may read the data but not write it, a write-only
+    open the reverse: EBADF from the handler's iofunc_write_verify /
+    iofunc_read_verify (the kernel leaves the open mode to the server).
+    A writer's data stays as it wrote it."""
+    prog = program()
+    t = client(prog, "writer", mode=sys.O_WRONLY, fd="wfd", buf="wbuf")
+    call(t, "poke", "wbuf", data=pattern(32, 5))
+    call(t, "write", "wfd", "wbuf", 32, expect=32)
+    call(t, "read", "wfd", "wbuf", 32, expect=-EBADF)
+    call(t, "close", "wfd", expect=0)
+    call(t, "open", sys.O_RDONLY, path=DEVICE, out="fd")
+    call(t, "poke", "wbuf", data=bytes(32))
+    call(t, "write", "fd", "wbuf", 32, expect=-EBADF)
+    call(t, "pwrite", "fd", "wbuf", 32, 0, expect=-EBADF)
+    call(t, "read", "fd", "wbuf", 32, expect=32)
+    call(t, "check", "wbuf", data=pattern(32, 5))
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="qnx_devctl")
+def pread_pwrite():
+    """pread/pwrite (_IO_XTYPE_OFFSET) use their own offset and leave the
+    OCB's alone: after a pwrite at 1000 a write lands at 0 and a read
+    follows it; two clients' OCBs keep their own offsets."""
+    prog = program()
+    t = client(prog, "client")
+    call(t, "mmap", PAGE, 3, out="rbuf")
+    call(t, "poke", "buf", data=pattern(24, 9))
+    call(t, "pwrite", "fd", "buf", 24, 1000, expect=24)
+    call(t, "poke", "buf", data=pattern(8, 4))
+    call(t, "write", "fd", "buf", 8, expect=8)
+    call(t, "read", "fd", "rbuf", 8, expect=8)    # the OCB's offset: 8
+    call(t, "check", "rbuf", data=bytes(8))
+    call(t, "pread", "fd", "rbuf", 8, 0, expect=8)
+    call(t, "check", "rbuf", data=pattern(8, 4))
+    call(t, "pread", "fd", "rbuf", 24, 1000, expect=24)
+    call(t, "check", "rbuf", data=pattern(24, 9))
+    t2 = client(prog, "other", fd="ofd", buf="obuf")
+    call(t2, "read", "ofd", "obuf", 8, expect=8)  # its own OCB: from 0
+    call(t2, "close", "ofd", expect=0)
+    call(t, "close", "fd", expect=0)
     return prog
 
 

@@ -4,7 +4,9 @@ driver qnx_devctl: every bug variant is found by its scenario with the
 failure it documents; the correct server passes every scenario (which
 check direction mismatches, nbytes larger and smaller, ENOTTY for an
 unknown dcmd, the read-only format refused, concurrent clients against a
-pool of two threads, a client killed while REPLY-blocked). Saved repros
+pool of two threads, a client killed while REPLY-blocked, read() and
+write() round trips, a read-only write refused, pread/pwrite at their own
+offset). Saved repros
 in scenarios/regressions/qnx-*.repro.txtpb are replayed by
 test_regressions."""
 
@@ -17,7 +19,8 @@ import kernsim
 SCRIPT = os.path.join(os.environ.get("KERNSIM_ROOT") or os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "scenarios", "qnx", "devctl.py")
 SCENARIOS = ("basic", "direction_mismatch", "nbytes_sizes", "unknown_dcmd", "readonly_format",
-             "concurrent", "killed_reply_blocked")
+             "concurrent", "killed_reply_blocked", "rw_roundtrip", "readonly_write",
+             "pread_pwrite")
 
 
 def scn(name):
@@ -35,6 +38,8 @@ FINDS = [
      "assert:qd_stop:qd_cfg.generation == qd_st.sets"),
     # 64 bytes read into a 16-byte qd_config: kmem's redzone
     ("msgread_nbytes", "nbytes_sizes", 10, "memory", "overrun:malloc"),
+    # the read-only open's write succeeds: only the scenario knows it should not
+    ("write_no_verify", "readonly_write", 10, "scenario", "scenario:result:writer:8:write"),
 ]
 
 
@@ -115,5 +120,25 @@ def test_python_clients():
 
 def test_variants_listed():
     d = str(kernsim.drivers())
-    for v in ("no_mode_check", "reply_nbytes", "config_unlocked", "msgread_nbytes"):
+    for v in ("no_mode_check", "reply_nbytes", "config_unlocked", "msgread_nbytes",
+              "write_no_verify"):
         assert v in d, v
+
+
+def test_read_write_messages():
+    """read() is an _IO_READ of a 16-byte header whose reply carries the
+    data; write() an _IO_WRITE of the header and the data; pread/pwrite
+    add the 8-byte one-shot offset (_IO_XTYPE_OFFSET)."""
+    sends = [e["a1"] for e in _events("rw_roundtrip", 0)
+             if e["kind"] == "MsgSend" and e["thread_name"] == "client"]
+    # open, write 64, write 32, pread 96, read 16, pwrite 4096, ...
+    assert sends[1:6] == [16 + 64, 16 + 32, 16 + 8, 16, 16 + 8 + 4096], sends
+
+
+def test_write_no_verify_overwrites_the_data():
+    """Without iofunc_write_verify the read-only open's write reaches the
+    device: the scenario sees the write succeed where EBADF was due."""
+    r = kernsim.explore(scn("readonly_write"), strategy="pct", runs=10, seed=1,
+                        variant="write_no_verify")
+    assert r.failure is not None
+    assert "returned 32, expected -EBADF" in r.failure.message, r.failure.message

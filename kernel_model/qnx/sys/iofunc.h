@@ -3,6 +3,9 @@
  * lock) and the OCB of an open (with the open mode `ioflag`), and the
  * default handlers. Nothing here checks a devctl against the open mode:
  * the handler must (ioflag & _IO_FLAG_WR), or ask iofunc_devctl_verify.
+ * Nor does anything check a read or write before its handler runs: a
+ * handler starts with iofunc_read_verify/iofunc_write_verify (EBADF for an
+ * open without the mode), or lets any open read or write.
  */
 #ifndef _KS_QNX_SYS_IOFUNC_H
 #define _KS_QNX_SYS_IOFUNC_H
@@ -59,5 +62,17 @@ int iofunc_devctl_default(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t 
 #define _IO_DEVCTL_VERIFY_OCB_WRITE 0x00000002
 int iofunc_devctl_verify(resmgr_context_t *ctp, io_devctl_t *msg, iofunc_ocb_t *ocb,
     int flags);
+
+/* EOK, or EBADF when the OCB was not opened for reading (writing), EBADMSG
+ * when the xtype's header is not all there; *nonblock (if not NULL)
+ * nonzero when the client asked not to block (_IO_XFLAG_NONBLOCK). */
+int iofunc_read_verify(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb,
+    int *nonblock);
+int iofunc_write_verify(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb,
+    int *nonblock);
+/* /dev/null: after the verify, a read of zero bytes (the end of the file),
+ * a write that takes every byte */
+int iofunc_read_default(resmgr_context_t *ctp, io_read_t *msg, iofunc_ocb_t *ocb);
+int iofunc_write_default(resmgr_context_t *ctp, io_write_t *msg, iofunc_ocb_t *ocb);
 
 #endif

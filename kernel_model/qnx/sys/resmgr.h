@@ -28,6 +28,8 @@ typedef union {
 	uint16_t type;
 	io_open_t open;
 	io_close_t close;
+	io_read_t read;
+	io_write_t write;
 	io_devctl_t devctl;
 } resmgr_iomsgs_t;
 
@@ -69,8 +71,8 @@ typedef struct _resmgr_connect_funcs {
 
 typedef struct _resmgr_io_funcs {
 	unsigned nfuncs;
-	int (*read)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
-	int (*write)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
+	int (*read)(resmgr_context_t *ctp, io_read_t *msg, RESMGR_OCB_T *ocb);
+	int (*write)(resmgr_context_t *ctp, io_write_t *msg, RESMGR_OCB_T *ocb);
 	int (*close_ocb)(resmgr_context_t *ctp, void *reserved, RESMGR_OCB_T *ocb);
 	int (*stat)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*notify)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
