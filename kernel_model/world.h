@@ -216,7 +216,6 @@ class World {
   }
   bool save_boot(const std::string& key, std::string* why = nullptr);
   bool restore_boot(const std::string& key);
-  void drop_boot();
   // How a component's state is kept in an image: `save` copies it, and
   // `restore` assigns the copy back into the live objects (those the boot
   // made stay, later ones go), false if it cannot (a record the boot made
@@ -246,6 +245,7 @@ class World {
 
  private:
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };
+  void drop_boot();  // the image and its pinned stacks
   void check_block(const char* op, ObjId o, const char* verb);
   void on_quiescent();
   void analyze_hang();

@@ -214,7 +214,6 @@ class Sim final : public SchedView {
   // data choice, a strategy that watches the boot's events, a recorded
   // trace, a failure, or an ASan build (its fake stacks).
   bool save_image(std::string* why);
-  bool has_image() const { return image_ != nullptr; }
   void restore_image();
   // Gives the image's stacks back to the pool.
   void drop_image();
