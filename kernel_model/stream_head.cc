@@ -224,14 +224,6 @@ int s_close(void* cookie, uint64_t dev, int flags, bool, const Cred& cr) {
   return 0;
 }
 
-Stream* find(World& w, uint64_t dev) {
-  StrState& st = state(w);
-  auto it = st.by_dev.find(dev);
-  if (it == st.by_dev.end()) return nullptr;
-  set_current_stream(w, it->second);
-  return &st.streams[it->second];
-}
-
 // read(2): the read mode says how messages become bytes (RNORM: across
 // messages while they are there, never waiting for more once some came;
 // RMSGN: one message, what is left stays first in line; RMSGD: one
@@ -239,7 +231,7 @@ Stream* find(World& w, uint64_t dev) {
 // EBADMSG, the message stays; RPROTDAT: read as data; RPROTDIS: skipped).
 int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
   World& w = *World::current();
-  Stream* s = find(w, dev);
+  Stream* s = find_stream(w, dev);
   if (!s) return ENXIO;
   StrState& st = state(w);
   ks_queue_t* rq = &st.pairs[s->pairs[0]].q[0];
@@ -316,7 +308,7 @@ int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
 
 int s_write(void*, uint64_t dev, UserIo& io, const Cred&) {
   World& w = *World::current();
-  Stream* s = find(w, dev);
+  Stream* s = find_stream(w, dev);
   if (!s) return ENXIO;
   if (s->hangup) return ENXIO;
   if (s->error) return s->error;
@@ -369,6 +361,14 @@ void set_options(World& w, Stream& s, ks_mblk_t* mp) {
 }
 
 }  // namespace
+
+Stream* find_stream(World& w, uint64_t dev) {
+  StrState& st = state(w);
+  auto it = st.by_dev.find(dev);
+  if (it == st.by_dev.end()) return nullptr;
+  set_current_stream(w, it->second);
+  return &st.streams[it->second];
+}
 
 int head_wait_room(World& w, uint32_t si, int fmode) {
   StrState& st = state(w);

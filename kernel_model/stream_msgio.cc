@@ -52,14 +52,6 @@ int read_strbuf(World& w, Proc& p, uint64_t uaddr, bool ilp32, StrBuf* b) {
   return 0;
 }
 
-Stream* find_stream(World& w, uint64_t dev) {
-  StrState& st = state(w);
-  auto it = st.by_dev.find(dev);
-  if (it == st.by_dev.end()) return nullptr;
-  set_current_stream(w, it->second);
-  return &st.streams[it->second];
-}
-
 // A block of type `t` holding len bytes copied from the user's buf.
 int user_block(World& w, Proc& p, const StrBuf& b, unsigned char t, ks_mblk_t** out) {
   ks_mblk_t* mp = allocb_wait(w, size_t(b.len), "strputmsg");

@@ -128,6 +128,8 @@ void loaned_returned(World& w, uint64_t owner);
 // The stream head's share of stream_queue.cc: a message reaching the head.
 void head_rput(World& w, Stream& s, ks_mblk_t* mp);
 void head_wake_writers(World& w, Stream& s);
+// The live stream of dev (now the running thread's), or null.
+Stream* find_stream(World& w, uint64_t dev);
 // Flow control as write(2) has it: waits while the first queue below with
 // a service procedure is full (back-enabling wakes the writers); EAGAIN
 // for a non-blocking open, EINTR for a signal, else 0.
