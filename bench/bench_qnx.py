@@ -11,11 +11,9 @@ takes to find it (over several seeds).
 import argparse
 import json
 import os
-import statistics
 import sys
 
-import kernsim
-from against_lofi import against_lofi
+from pct_figures import against_lofi, execs_to_find
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QNX = os.path.join(ROOT, "scenarios", "qnx", "devctl.py")
@@ -37,21 +35,8 @@ def main():
     ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
     a = ap.parse_args()
     out = against_lofi(QNX, "concurrent", a.runs, a.rounds)
-    finds = {}
-    for variant, name in VARIANTS:
-        scn = kernsim.resolve(f"{QNX}:{name}")
-        counts, missed, sig = [], 0, None
-        for seed in range(a.seeds):
-            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant)
-            if r.failure is None:
-                missed += 1
-            else:
-                counts.append(r.runs)
-                sig = r.failure.signature
-        finds[variant] = {"scenario": name, "signature": sig,
-                          "execs_to_find_median": statistics.median(counts) if counts else None,
-                          "execs_to_find_max": max(counts) if counts else None,
-                          "seeds": a.seeds, "missed": missed}
+    finds = {variant: execs_to_find(QNX, name, variant, a.seeds, a.budget)
+             for variant, name in VARIANTS}
     out["pct_execs_to_first_find"] = finds
     json.dump(out, sys.stdout, indent=1)
     print()

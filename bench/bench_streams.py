@@ -10,11 +10,9 @@ how many PCT executions it takes to find it (over several seeds).
 import argparse
 import json
 import os
-import statistics
 import sys
 
-import kernsim
-from against_lofi import against_lofi
+from pct_figures import against_lofi, execs_to_find
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
@@ -51,20 +49,9 @@ def main():
     out = against_lofi(STREAMS, "close_race", a.runs, a.rounds)
     finds = {}
     for variant, name, faults, races, script in VARIANTS:
-        scn = kernsim.resolve(f"{script}:{name}")
-        counts, missed = [], 0
-        for seed in range(a.seeds):
-            r = kernsim.explore(scn, strategy="pct", runs=a.budget, seed=seed, variant=variant,
-                                inject_faults=faults, detect_races=races)
-            if r.failure is None:
-                missed += 1
-            else:
-                counts.append(r.runs)
-        finds[variant] = {"scenario": name, "inject_faults": faults, "detect_races": races,
-                          "signature": r.failure.signature if r.failure else None,
-                          "execs_to_find_median": statistics.median(counts) if counts else None,
-                          "execs_to_find_max": max(counts) if counts else None,
-                          "seeds": a.seeds, "missed": missed}
+        finds[variant] = dict(execs_to_find(script, name, variant, a.seeds, a.budget,
+                                            inject_faults=faults, detect_races=races),
+                              inject_faults=faults, detect_races=races)
     out["pct_execs_to_first_find"] = finds
     json.dump(out, sys.stdout, indent=1)
     print()

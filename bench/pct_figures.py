@@ -1,6 +1,7 @@
-"""A Program scenario's executions/s as a ratio against lofi's forced-unmap
-Program, measured in alternating rounds in one process (the figure the
-personalities' benches quote: an absolute rate measures the machine)."""
+"""The figures the personalities' benches quote for their Program
+scenarios: executions/s as a ratio against lofi's forced-unmap Program,
+measured in alternating rounds in one process (an absolute rate measures
+the machine), and PCT executions to a variant's first find over seeds."""
 
 import os
 import statistics
@@ -32,3 +33,21 @@ def against_lofi(script, name, runs, rounds):
             "lofi_forced_unmap_program_execs_per_sec_median": round(statistics.median(lofi)),
             f"{name}_over_lofi_ratio_median": round(statistics.median(ratios), 3),
             f"{name}_over_lofi_ratio_range": [round(min(ratios), 3), round(max(ratios), 3)]}
+
+
+def execs_to_find(script, name, variant, seeds, budget, **world):
+    """PCT executions to the first failure of `variant` for seeds 0..seeds-1
+    (median, max, seeds that missed within `budget`) and its signature."""
+    scn = kernsim.resolve(f"{script}:{name}")
+    counts, missed, sig = [], 0, None
+    for seed in range(seeds):
+        r = kernsim.explore(scn, strategy="pct", runs=budget, seed=seed, variant=variant, **world)
+        if r.failure is None:
+            missed += 1
+        else:
+            counts.append(r.runs)
+            sig = r.failure.signature
+    return {"scenario": name, "signature": sig,
+            "execs_to_find_median": statistics.median(counts) if counts else None,
+            "execs_to_find_max": max(counts) if counts else None,
+            "seeds": seeds, "missed": missed}
