@@ -1,7 +1,5 @@
 #include "runner/fuzz_exec.h"
 
-#include <cstring>
-
 #include "sim/fault_guard.h"
 
 namespace ks::runner {
@@ -35,12 +33,15 @@ uint8_t bucket(uint8_t n) {
 class Watch final : public sim::Strategy {
  public:
   Watch(sim::Strategy& inner, std::unordered_set<uint64_t>& pairs, uint8_t* counters,
-        size_t ncounters)
-      : in_(inner), pairs_(pairs), counters_(counters), ncounters_(ncounters) {}
+        size_t ncounters, std::vector<FuzzLast>& last)
+      : in_(inner), pairs_(pairs), counters_(counters), ncounters_(ncounters), last_(last) {
+    last_.clear();
+  }
   const char* name() const override { return in_.name(); }
   void begin(uint64_t index, const sim::SchedView& view) override {
     view_ = &view;
     in_.begin(index, view);
+    in_events_ = in_.wants_events();
   }
   void on_spawn(sim::Tid t) override { in_.on_spawn(t); }
   sim::Tid pick(const sim::PickContext& c) override {
@@ -54,11 +55,11 @@ class Watch final : public sim::Strategy {
   // so a boot image (which skips them) loses the fuzzer nothing.
   bool needs_boot_events() const override { return in_.needs_boot_events(); }
   void on_event(const sim::Event& e) override {
-    if (in_.wants_events()) in_.on_event(e);
+    if (in_events_) in_.on_event(e);
     sim::coverage_context(e.tid);
     if (e.obj == 0 || e.tid == sim::kClockTid) return;
     if (e.obj >= last_.size()) last_.resize(e.obj + 1);
-    Last& l = last_[e.obj];
+    FuzzLast& l = last_[e.obj];
     if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
     if (l.tid != 0 && l.tid != e.tid) {
       uint64_t key = mix(mix(l.name, l.kind), e.kind);
@@ -77,17 +78,13 @@ class Watch final : public sim::Strategy {
   uint32_t new_pairs = 0;
 
  private:
-  struct Last {
-    uint64_t name = 0;
-    sim::Tid tid = 0;
-    uint16_t kind = 0;
-  };
   sim::Strategy& in_;
+  bool in_events_ = false;
   std::unordered_set<uint64_t>& pairs_;
   uint8_t* counters_;
   size_t ncounters_;
   const sim::SchedView* view_ = nullptr;
-  std::vector<Last> last_;  // by object id (dense, 1-based)
+  std::vector<FuzzLast>& last_;  // by object id (dense, 1-based)
 };
 
 }  // namespace
@@ -100,7 +97,7 @@ FuzzExecutor::FuzzExecutor()
 FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
                           uint64_t execution, bool record_trace) {
   auto inner = make_strategy(s);
-  Watch watch(*inner, pairs_, pair_counters_, n_pair_counters_);
+  Watch watch(*inner, pairs_, pair_counters_, n_pair_counters_, last_);
   FuzzRun out;
   map_->prev = 0;
   sim::CoverageMap* old = sim::coverage_attach(map_.get());
@@ -112,28 +109,19 @@ FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km:
                        &reuse_);
   } catch (...) {
     sim::coverage_attach(old);
-    std::memset(map_->hits, 0, sizeof map_->hits);
+    map_->drain([](size_t, uint8_t) {});
     throw;
   }
   sim::coverage_attach(old);
   executions_++;
   out.new_pairs = watch.new_pairs;
-  // Scan a word at a time: most of the map is zero.
-  const uint64_t* words = reinterpret_cast<const uint64_t*>(map_->hits);
-  for (size_t wi = 0; wi < sim::kCovMapSize / 8; wi++) {
-    if (!words[wi]) continue;
-    for (size_t i = wi * 8; i < wi * 8 + 8; i++) {
-      uint8_t n = map_->hits[i];
-      if (!n) continue;
-      uint8_t b = bucket(n);
-      if (!(seen_[i] & b)) {
-        if (!seen_[i]) edges_++;
-        seen_[i] |= b;
-        out.new_edges++;
-      }
-    }
-  }
-  std::memset(map_->hits, 0, sizeof map_->hits);
+  map_->drain([&](size_t i, uint8_t n) {
+    uint8_t b = bucket(n);
+    if (seen_[i] & b) return;
+    if (!seen_[i]) edges_++;
+    seen_[i] |= b;
+    out.new_edges++;
+  });
   return out;
 }
 

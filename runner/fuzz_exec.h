@@ -27,6 +27,15 @@ struct FuzzRun {
   uint32_t new_pairs = 0;
 };
 
+// What last happened to a kernel object in the current execution: the
+// interleaving watcher's record (fuzz_exec.cc), kept by the executor so its
+// buffer is reused across executions.
+struct FuzzLast {
+  uint64_t name = 0;  // hash of the object's name: ids are per World
+  sim::Tid tid = 0;
+  uint16_t kind = 0;
+};
+
 class FuzzExecutor {
  public:
   FuzzExecutor();
@@ -60,6 +69,7 @@ class FuzzExecutor {
   std::vector<uint8_t> seen_;               // per cell: bucket bits seen
   uint64_t edges_ = 0;                      // cells with any bit
   std::unordered_set<uint64_t> pairs_;      // counted and probed, never iterated
+  std::vector<FuzzLast> last_;              // the watcher's, per execution
   uint64_t executions_ = 0;
   uint8_t* pair_counters_ = nullptr;
   size_t n_pair_counters_ = 0;

@@ -69,7 +69,9 @@ __sanitizer_cov_trace_pc(void) {
   if (!m) return;
   uint64_t pc = ks::sim::block_id(reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
   uint64_t cur = (pc ^ (pc >> 15)) * 0x2545F4914F6CDD1Dull >> (64 - ks::sim::kCovMapBits);
-  m->hits[(cur ^ m->prev) & (ks::sim::kCovMapSize - 1)]++;
+  uint64_t cell = (cur ^ m->prev) & (ks::sim::kCovMapSize - 1);
+  if (m->hits[cell]++ == 0 && m->ntouched < ks::sim::kCovMapSize)
+    m->touched[m->ntouched++] = static_cast<uint16_t>(cell);
   m->prev = cur >> 1;
 }
 #endif  // KS_LIBFUZZER_BUILD
