@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <unordered_set>
 
+#include "runner/u64_set.h"
 #include "sim/fault_guard.h"
 #include "sim/watchdog.h"
 
@@ -99,7 +99,7 @@ CampaignResult run_campaign(const CampaignOptions& o, const SetupFn& setup, cons
   sim::install_fault_handlers();
   sim::StackPool& pool = stack_pool();
   auto strategy = make_strategy(o.strategy);
-  std::unordered_set<uint64_t> hashes;  // counted, never iterated
+  U64Set hashes;  // counted
   CampaignResult res;
   WorldReuse reuse;
   RunRecord r;  // its buffers serve every execution

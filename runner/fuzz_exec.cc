@@ -32,7 +32,7 @@ uint8_t bucket(uint8_t n) {
 // next blocks belong to.
 class Watch final : public sim::Strategy {
  public:
-  Watch(sim::Strategy& inner, std::unordered_set<uint64_t>& pairs, uint8_t* counters,
+  Watch(sim::Strategy& inner, U64Set& pairs, uint8_t* counters,
         size_t ncounters, std::vector<FuzzLast>& last)
       : in_(inner), pairs_(pairs), counters_(counters), ncounters_(ncounters), last_(last) {
     last_.clear();
@@ -63,7 +63,7 @@ class Watch final : public sim::Strategy {
     if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
     if (l.tid != 0 && l.tid != e.tid) {
       uint64_t key = mix(mix(l.name, l.kind), e.kind);
-      if (pairs_.insert(key).second) new_pairs++;
+      if (pairs_.insert(key)) new_pairs++;
       if (counters_) {
         uint8_t& c = counters_[key % ncounters_];
         if (c != 255) c++;
@@ -80,7 +80,7 @@ class Watch final : public sim::Strategy {
  private:
   sim::Strategy& in_;
   bool in_events_ = false;
-  std::unordered_set<uint64_t>& pairs_;
+  U64Set& pairs_;
   uint8_t* counters_;
   size_t ncounters_;
   const sim::SchedView* view_ = nullptr;

@@ -12,11 +12,11 @@
 
 #include <cstdint>
 #include <memory>
-#include <unordered_set>
 #include <vector>
 
 #include "kernel_model/program.h"
 #include "runner/explore.h"
+#include "runner/u64_set.h"
 #include "sim/coverage.h"
 
 namespace ks::runner {
@@ -56,11 +56,7 @@ class FuzzExecutor {
   // merging the coverage of several processes.
   const std::vector<uint8_t>& seen() const { return seen_; }
   // The interleaving pairs seen so far, sorted (for the same merge).
-  std::vector<uint64_t> pair_keys() const {
-    std::vector<uint64_t> v(pairs_.begin(), pairs_.end());
-    std::sort(v.begin(), v.end());
-    return v;
-  }
+  std::vector<uint64_t> pair_keys() const { return pairs_.sorted(); }
 
  private:
   sim::StackPool& pool_ = stack_pool();
@@ -68,7 +64,7 @@ class FuzzExecutor {
   std::unique_ptr<sim::CoverageMap> map_;
   std::vector<uint8_t> seen_;               // per cell: bucket bits seen
   uint64_t edges_ = 0;                      // cells with any bit
-  std::unordered_set<uint64_t> pairs_;      // counted and probed, never iterated
+  U64Set pairs_;
   std::vector<FuzzLast> last_;              // the watcher's, per execution
   uint64_t executions_ = 0;
   uint8_t* pair_counters_ = nullptr;

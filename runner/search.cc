@@ -5,9 +5,9 @@
 #include <chrono>
 #include <csignal>
 #include <tuple>
-#include <unordered_set>
 
 #include "runner/dfs_split.h"
+#include "runner/u64_set.h"
 #include "sim/fault_guard.h"
 
 namespace ks::runner {
@@ -82,7 +82,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   SigintGuard sigint(o.interruptible);
   sim::DfsStrategy dfs(o.dfs);
   if (o.resume) dfs.restore(*o.resume);
-  std::unordered_set<uint64_t> hashes;  // counted; iterated only to be sorted
+  U64Set hashes;  // counted, and sorted for the result
   SearchResult res;
   auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -136,8 +136,7 @@ SearchResult run_search(const SearchOptions& o, const SetupFn& setup, const Host
   }
   res.distinct = hashes.size();
   if (o.collect_hashes && hashes.size() <= o.max_hashes) {
-    res.hashes.assign(hashes.begin(), hashes.end());
-    std::sort(res.hashes.begin(), res.hashes.end());  // the set's order is not an order
+    res.hashes = hashes.sorted();
     res.hashes_complete = true;
   }
   // Also after a failure stopped it: what it left is a split's checkpoint.
