@@ -17,8 +17,11 @@ Campaign::Campaign(kernsim::DriverDescription desc, std::string variant, uint64_
       batch_(batch ? batch : 1) {}
 
 void Campaign::execute(const std::string& input, const std::vector<uint32_t>& seeds, bool keep,
-                       Slice& out) {
-  Decoded d = dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+                       Slice& out, Decoded* decoded) {
+  Decoded own;
+  if (!decoded)
+    own = dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  Decoded& d = decoded ? *decoded : own;
   km::Program p;
   try {
     p = runner::program_from_proto(d.program);
@@ -61,18 +64,27 @@ Slice Campaign::run(uint64_t executions) {
     for (auto& s : v) s = static_cast<uint32_t>(rng_.next());
     return v;
   };
+  // Both draw from rng_: named first, so their order is not the compiler's.
+  auto generated = [&] {
+    std::vector<uint32_t> s = seeds();
+    return std::make_pair(mut_.generate(rng_), std::move(s));
+  };
   if (corpus_.empty())
-    for (uint32_t i = 0; i < kInitial; i++) execute(mut_.generate(rng_), seeds(), true, out);
-  while (ex_.executions() < stop && out.found.empty()) {
-    std::string input;
-    if (corpus_.empty() || rng_.chance(1, kFreshIn)) {
-      input = mut_.generate(rng_);
-    } else {
-      const std::string& parent = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
-      const std::string& other = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
-      input = mut_.mutate(parent, other, rng_);
+    for (uint32_t i = 0; i < kInitial; i++) {
+      auto [input, batch] = generated();
+      execute(input, batch, true, out);
     }
-    execute(input, seeds(), true, out);
+  while (ex_.executions() < stop && out.found.empty()) {
+    if (corpus_.empty() || rng_.chance(1, kFreshIn)) {
+      std::string input = mut_.generate(rng_);
+      execute(input, seeds(), true, out);
+      continue;
+    }
+    const std::string& parent = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
+    const std::string& other = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
+    Decoded d;
+    std::string input = mut_.mutate(parent, other, rng_, &d);
+    execute(input, seeds(), true, out, &d);
   }
   return out;
 }

@@ -56,8 +56,10 @@ class Campaign {
   const Decoder& decoder() const { return dec_; }
 
  private:
-  // Runs one input under `seeds` (each replacing its header's seed).
-  void execute(const std::string& input, const std::vector<uint32_t>& seeds, bool keep, Slice& out);
+  // Runs one input under `seeds` (each replacing its header's seed);
+  // `decoded`: the input's decoding when the caller has it.
+  void execute(const std::string& input, const std::vector<uint32_t>& seeds, bool keep, Slice& out,
+               Decoded* decoded = nullptr);
 
   kernsim::DriverDescription desc_;  // the decoder's; never changed
   Decoder dec_;

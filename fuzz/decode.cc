@@ -582,8 +582,9 @@ struct Build {
   }
 
   // Decodes records until the input ends (or, generating, until `target`
-  // records were made), at most kMaxRecords.
-  void program(size_t target = kMaxRecords) {
+  // records beginning at or after byte `counted_from` were made), at most
+  // kMaxRecords in all.
+  void program(size_t target = kMaxRecords, size_t counted_from = 0) {
     kernsim::Program& p = out.program;
     for (const auto& x : d.also_load()) {
       auto* m = p.add_driver();
@@ -599,7 +600,8 @@ struct Build {
     pr->set_model("lp64");
     bool rw = std::any_of(d.node().begin(), d.node().end(), [](const auto& n) { return n.rw(); });
     threads.reserve(kMaxThreads);
-    while (!b.done() && out.records.size() < std::min(target, kMaxRecords)) {
+    size_t counted = 0;
+    while (!b.done() && counted < target && out.records.size() < kMaxRecords) {
       size_t begin = b.pos();
       size_t ti = b.byte() % kMaxThreads;
       if (ti >= threads.size()) {
@@ -618,6 +620,7 @@ struct Build {
         else ioctl_record(t);
       }
       out.records.push_back({begin, b.pos()});
+      counted += begin >= counted_from;
     }
     // A thread a record created but left without calls (a close with no
     // fd to close) is dropped; names stay unique (t0, t2 is fine).
@@ -643,12 +646,9 @@ std::string Decoder::extend(const std::string& prefix, size_t records, Rng& rng)
   Build bld(*this, reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
   bld.b.generate_into(&rng, &tape);
   bld.header();
-  size_t have = 0;  // the prefix's records: decoded from it, none drawn
-  {
-    Decoded d = decode(reinterpret_cast<const uint8_t*>(prefix.data()), prefix.size());
-    have = d.records.size();
-  }
-  bld.program(have + records);
+  // The prefix's records are decoded from it and not counted; `records`
+  // more are drawn after it.
+  bld.program(records, prefix.size());
   return prefix + tape;
 }
 

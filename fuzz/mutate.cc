@@ -43,7 +43,8 @@ std::string Mutator::with_seed(std::string in, uint32_t seed) {
 
 std::string Mutator::generate(Rng& rng) const { return dec_.extend("", 1 + rng.below(8), rng); }
 
-std::string Mutator::mutate(const std::string& input, const std::string& other, Rng& rng) const {
+std::string Mutator::mutate(const std::string& input, const std::string& other, Rng& rng,
+                            Decoded* decoded) const {
   static const int kRounds[] = {1, 1, 1, 2, 3};
   std::string in = padded(input);
   for (int round = kRounds[rng.below(5)]; round > 0; round--) {
@@ -112,9 +113,12 @@ std::string Mutator::mutate(const std::string& input, const std::string& other, 
       in.insert(at, other.substr(o[i].first, e - o[i].first));
     }
   }
-  // What the decoder would not read (past kMaxRecords) is not kept.
-  Records r = records_of(dec_, in);
+  // What the decoder would not read (past kMaxRecords) is not kept; the
+  // decoding of what is kept is the same.
+  Decoded d = dec_.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size());
+  const Records& r = d.records;
   if (r.size() >= kMaxRecords && r.back().second < in.size()) in.resize(r.back().second);
+  if (decoded) *decoded = std::move(d);
   return in;
 }
 

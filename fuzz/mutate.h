@@ -23,8 +23,10 @@ class Mutator {
   // A fresh input: a header and 1..8 records.
   std::string generate(Rng& rng) const;
   // A mutant of `input`: one to three mutations; `other` (another corpus
-  // input, may be empty) lends records to a splice.
-  std::string mutate(const std::string& input, const std::string& other, Rng& rng) const;
+  // input, may be empty) lends records to a splice. `decoded`, when given,
+  // receives the mutant's decoding (the mutator makes it anyway).
+  std::string mutate(const std::string& input, const std::string& other, Rng& rng,
+                     Decoded* decoded = nullptr) const;
   // The input with the header's schedule seed replaced.
   static std::string with_seed(std::string input, uint32_t seed);
   static uint32_t seed_of(const std::string& input);
