@@ -24,7 +24,7 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
   Decoded& d = decoded ? *decoded : own;
   km::Program p;
   try {
-    p = runner::program_from_proto(d.program);
+    p = runner::program_from_proto(d.program());
   } catch (const std::invalid_argument& e) {  // the decoder's promise broken: kernsim's bug
     throw std::logic_error(std::string("fuzz: a decoded program was rejected: ") + e.what());
   }

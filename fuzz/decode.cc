@@ -55,7 +55,7 @@ struct Build {
   const Decoder& dec;
   const kernsim::DriverDescription& d;
   Bytes b;
-  Decoded out;
+  Decoded out = Decoded::fresh();
   std::vector<Thread> threads;
 
   Build(const Decoder& dc, const uint8_t* data, size_t size)
@@ -585,7 +585,7 @@ struct Build {
   // records beginning at or after byte `counted_from` were made), at most
   // kMaxRecords in all.
   void program(size_t target = kMaxRecords, size_t counted_from = 0) {
-    kernsim::Program& p = out.program;
+    kernsim::Program& p = out.program();
     for (const auto& x : d.also_load()) {
       auto* m = p.add_driver();
       *m = x;
@@ -632,6 +632,16 @@ struct Build {
 Decoder::Decoder(const kernsim::DriverDescription& desc, std::string variant)
     : d_(desc), variant_(std::move(variant)) {
   for (const auto& io : d_.ioctl()) layouts_.push_back(field_layout(io));
+}
+
+Decoded Decoded::fresh() {
+  google::protobuf::ArenaOptions o;
+  o.start_block_size = 16 * 1024;  // one block holds a typical decoding
+  o.max_block_size = 64 * 1024;
+  Decoded d;
+  d.arena_ = std::make_unique<google::protobuf::Arena>(o);
+  d.program_ = google::protobuf::Arena::CreateMessage<kernsim::Program>(d.arena_.get());
+  return d;
 }
 
 Decoded Decoder::decode(const uint8_t* data, size_t size) const {

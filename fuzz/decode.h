@@ -18,9 +18,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <google/protobuf/arena.h>
 
 #include "fuzz/bytes.h"
 #include "fuzz/desc.h"
@@ -34,10 +37,23 @@ constexpr size_t kMaxRecords = 64;
 constexpr int kMaxThreads = 3;
 constexpr int kMaxCalls = 40;  // per thread; a record started below it completes
 
-struct Decoded {
-  kernsim::Program program;
+// The Program lives on an arena of its own: a decoding builds hundreds of
+// small messages (a mutant is decoded twice or more before it runs), and
+// allocating each one from the heap, then freeing each, was a fifth of a
+// lofi fuzz campaign.
+class Decoded {
+ public:
+  Decoded() = default;  // empty: only to be assigned a decoding
+  static Decoded fresh();
+  const kernsim::Program& program() const { return *program_; }
+  kernsim::Program& program() { return *program_; }
+
   runner::StrategySpec schedule;  // pct or random, with its seed and depth
   std::vector<std::pair<size_t, size_t>> records;  // each record's bytes [begin, end)
+
+ private:
+  std::unique_ptr<google::protobuf::Arena> arena_;
+  kernsim::Program* program_ = nullptr;  // on arena_
 };
 
 class Decoder {

@@ -25,16 +25,16 @@ Written write_finding(const Decoder& dec, runner::FuzzExecutor& ex, const std::s
   runner::StrategySpec replay;
   replay.name = "replay";
   replay.decisions = w.rec.decisions;
-  runner::RunRecord again = ex.run(runner::program_from_proto(d.program), replay, o, 0).rec;
+  runner::RunRecord again = ex.run(runner::program_from_proto(d.program()), replay, o, 0).rec;
   w.replayed = again.hash == w.rec.hash && again.failure.signature == w.rec.failure.signature;
-  for (const auto& t : d.program.thread()) w.calls += t.call_size();
+  for (const auto& t : d.program().thread()) w.calls += t.call_size();
   if (name.empty()) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s-%s-%s-%s", d.program.driver(0).name().c_str(),
+    std::snprintf(buf, sizeof buf, "%s-%s-%s-%s", d.program().driver(0).name().c_str(),
                   dec.variant().c_str(), kind.c_str(), runner::hash_hex(w.rec.hash).c_str() + 2);
     name = buf;
   }
-  w.path = write_repro(dir, name, make_repro(d.program, d.schedule, w.rec, world), w.input);
+  w.path = write_repro(dir, name, make_repro(d.program(), d.schedule, w.rec, world), w.input);
   return w;
 }
 

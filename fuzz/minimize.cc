@@ -17,7 +17,7 @@ runner::RunRecord run_input(const Decoder& dec, runner::FuzzExecutor& ex, const 
                           const km::WorldOptions& world) {
   Decoded d = dec.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
   try {
-    km::Program p = runner::program_from_proto(d.program);
+    km::Program p = runner::program_from_proto(d.program());
     return ex.run(p, d.schedule, world, 0).rec;
   } catch (const std::exception& e) {
     runner::RunRecord r;

@@ -55,7 +55,7 @@ std::string Mutator::mutate(const std::string& input, const std::string& other, 
     Decoded dec = dec_.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size());
     const Records& r = dec.records;
     int calls = 0;
-    for (const auto& t : dec.program.thread()) calls += t.call_size();
+    for (const auto& t : dec.program().thread()) calls += t.call_size();
     // Weights: insert 6, redraw 4, tweak 3, remove 3, move 2, copy 3,
     // close/munmap 4, splice 1. A program of kMutantCalls calls or more
     // only loses records: mutants stay about the size that finds bugs

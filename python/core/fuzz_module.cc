@@ -134,7 +134,7 @@ py::tuple decoded(const fuzz::Decoder& dec, const py::bytes& input) {
   sched["name"] = d.schedule.name;
   sched["seed"] = d.schedule.seed;
   sched["pct_depth"] = d.schedule.pct_depth;
-  return py::make_tuple(bytes_of(d.program.SerializeAsString()), sched, d.records.size());
+  return py::make_tuple(bytes_of(d.program().SerializeAsString()), sched, d.records.size());
 }
 
 }  // namespace

@@ -69,10 +69,10 @@ TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
       auto* p = reinterpret_cast<const uint8_t*>(in.data());
       fuzz::Decoded a = dec.decode(p, in.size());
       fuzz::Decoded b = dec.decode(p, in.size());
-      ASSERT_EQ(a.program.SerializeAsString(), b.program.SerializeAsString()) << c.driver;
+      ASSERT_EQ(a.program().SerializeAsString(), b.program().SerializeAsString()) << c.driver;
       ASSERT_EQ(a.schedule.seed, b.schedule.seed);
-      ASSERT_NO_THROW(runner::program_from_proto(a.program)) << c.driver << " input of " << in.size();
-      ASSERT_LE(a.program.thread_size(), fuzz::kMaxThreads);
+      ASSERT_NO_THROW(runner::program_from_proto(a.program())) << c.driver << " input of " << in.size();
+      ASSERT_LE(a.program().thread_size(), fuzz::kMaxThreads);
       ASSERT_LE(a.records.size(), fuzz::kMaxRecords);
       ASSERT_TRUE(a.schedule.name == "pct" || a.schedule.name == "random");
       ASSERT_TRUE(a.schedule.pct_depth >= 1 && a.schedule.pct_depth <= 3);
@@ -82,7 +82,7 @@ TEST(FuzzDecode, AnyBytesDecodeIntoACheckedProgramDeterministically) {
         ASSERT_GE(hi, lo + 1);
         at = hi;
       }
-      for (const auto& t : a.program.thread()) calls += t.call_size();
+      for (const auto& t : a.program().thread()) calls += t.call_size();
     }
     EXPECT_GT(calls, 10000) << c.driver << ": inputs should decode into real programs";
   }
@@ -165,8 +165,8 @@ TEST(FuzzMutate, MutantsAreDeterministicValidAndKeepBundlesApart) {
     ASSERT_EQ(mut.mutate(x, other, r2), m) << "mutant " << i;
     x = m;
     fuzz::Decoded dd = dec.decode(reinterpret_cast<const uint8_t*>(m.data()), m.size());
-    ASSERT_NO_THROW(runner::program_from_proto(dd.program)) << "mutant " << i;
-    for (const auto& t : dd.program.thread()) {
+    ASSERT_NO_THROW(runner::program_from_proto(dd.program())) << "mutant " << i;
+    for (const auto& t : dd.program().thread()) {
       std::map<std::string, std::string> loaded_from;  // peek out -> the mapping it reads
       for (const auto& c : t.call()) {
         if (c.op() == "peek_int" && c.arg(0).v_case() == kernsim::Arg::kRef)
