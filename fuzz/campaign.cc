@@ -36,6 +36,7 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
     if (!kept && (r.new_edges || r.new_pairs)) {
       kept = true;
       corpus_.push_back(Mutator::with_seed(input, seed));
+      parsed_.push_back(Mutator::parsed(d));  // the seed is not a record: the same
       out.kept.push_back(corpus_.back());
     }
     if (!r.rec.failure) continue;
@@ -53,6 +54,8 @@ Slice Campaign::adopt(const std::string& input) {
   Slice out;
   execute(input, {Mutator::seed_of(input)}, false, out);
   corpus_.push_back(input);
+  parsed_.push_back(Mutator::parsed(
+      dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size())));
   return out;
 }
 
@@ -80,10 +83,10 @@ Slice Campaign::run(uint64_t executions) {
       execute(input, seeds(), true, out);
       continue;
     }
-    const std::string& parent = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
-    const std::string& other = corpus_[rng_.below(static_cast<uint32_t>(corpus_.size()))];
+    uint32_t pi = rng_.below(static_cast<uint32_t>(corpus_.size()));
+    uint32_t oi = rng_.below(static_cast<uint32_t>(corpus_.size()));
     Decoded d;
-    std::string input = mut_.mutate(parent, other, rng_, &d);
+    std::string input = mut_.mutate(corpus_[pi], corpus_[oi], rng_, &d, &parsed_[pi], &parsed_[oi]);
     execute(input, seeds(), true, out, &d);
   }
   return out;

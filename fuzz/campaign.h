@@ -69,6 +69,7 @@ class Campaign {
   km::WorldOptions world_;
   uint32_t batch_;
   std::vector<std::string> corpus_;
+  std::vector<Mutator::Parsed> parsed_;  // corpus_[i]'s, for the mutator
   std::set<std::pair<std::string, std::string>> known_;  // findings' (kind, signature)
   uint64_t invalid_ = 0;
 };

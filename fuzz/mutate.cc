@@ -43,19 +43,29 @@ std::string Mutator::with_seed(std::string in, uint32_t seed) {
 
 std::string Mutator::generate(Rng& rng) const { return dec_.extend("", 1 + rng.below(8), rng); }
 
+Mutator::Parsed Mutator::parsed(const Decoded& d) {
+  Parsed p{d.records, 0};
+  for (const auto& t : d.program().thread()) p.calls += t.call_size();
+  return p;
+}
+
 std::string Mutator::mutate(const std::string& input, const std::string& other, Rng& rng,
-                            Decoded* decoded) const {
+                            Decoded* decoded, const Parsed* input_parsed,
+                            const Parsed* other_parsed) const {
   static const int kRounds[] = {1, 1, 1, 2, 3};
   std::string in = padded(input);
+  // `in`'s records and calls: the caller's until a round changes them.
+  Parsed now;
+  const Parsed* known = input_parsed;
   for (int round = kRounds[rng.below(5)]; round > 0; round--) {
     if (rng.chance(1, 10)) {  // another schedule: strategy and PCT depth
       in[0] = static_cast<char>(rng.byte());
       continue;
     }
-    Decoded dec = dec_.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size());
-    const Records& r = dec.records;
-    int calls = 0;
-    for (const auto& t : dec.program().thread()) calls += t.call_size();
+    if (!known) now = parsed(dec_.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size()));
+    const Records& r = known ? known->records : now.records;
+    int calls = known ? known->calls : now.calls;
+    known = nullptr;
     // Weights: insert 6, redraw 4, tweak 3, remove 3, move 2, copy 3,
     // close/munmap 4, splice 1. A program of kMutantCalls calls or more
     // only loses records: mutants stay about the size that finds bugs
@@ -103,7 +113,7 @@ std::string Mutator::mutate(const std::string& input, const std::string& other, 
       if (at > in.size()) in.resize(at, '\0');
       in.insert(at, rec);
     } else {  // a run of another corpus input's records
-      Records o = records_of(dec_, other);
+      Records o = other_parsed ? other_parsed->records : records_of(dec_, other);
       size_t at = boundary(r, in, rng.below(static_cast<uint32_t>(r.size() + 1)));
       if (o.empty()) continue;
       size_t i = rng.below(static_cast<uint32_t>(o.size()));

@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fuzz/decode.h"
 
@@ -19,14 +21,24 @@ namespace ks::fuzz {
 
 class Mutator {
  public:
+  // What the mutator reads of an input's decoding: a corpus keeps it with
+  // each input, so mutating a parent does not decode it again.
+  struct Parsed {
+    std::vector<std::pair<size_t, size_t>> records;
+    int calls = 0;
+  };
+  static Parsed parsed(const Decoded& d);
+
   explicit Mutator(const Decoder& dec) : dec_(dec) {}
   // A fresh input: a header and 1..8 records.
   std::string generate(Rng& rng) const;
   // A mutant of `input`: one to three mutations; `other` (another corpus
   // input, may be empty) lends records to a splice. `decoded`, when given,
-  // receives the mutant's decoding (the mutator makes it anyway).
+  // receives the mutant's decoding (the mutator makes it anyway);
+  // `input_parsed` and `other_parsed`, when given, are those inputs'.
   std::string mutate(const std::string& input, const std::string& other, Rng& rng,
-                     Decoded* decoded = nullptr) const;
+                     Decoded* decoded = nullptr, const Parsed* input_parsed = nullptr,
+                     const Parsed* other_parsed = nullptr) const;
   // The input with the header's schedule seed replaced.
   static std::string with_seed(std::string input, uint32_t seed);
   static uint32_t seed_of(const std::string& input);

@@ -162,9 +162,17 @@ TEST(FuzzMutate, MutantsAreDeterministicValidAndKeepBundlesApart) {
     std::string& x = pool[i % pool.size()];
     const std::string& other = pool[(i * 7 + 3) % pool.size()];
     std::string m = mut.mutate(x, other, r1);
-    ASSERT_EQ(mut.mutate(x, other, r2), m) << "mutant " << i;
+    // The campaign's way: the parents' decodings given, the mutant's taken.
+    auto parsed = [&](const std::string& in) {
+      return fuzz::Mutator::parsed(dec.decode(reinterpret_cast<const uint8_t*>(in.data()), in.size()));
+    };
+    fuzz::Mutator::Parsed px = parsed(x), po = parsed(other);
+    fuzz::Decoded taken;
+    ASSERT_EQ(mut.mutate(x, other, r2, &taken, &px, &po), m) << "mutant " << i;
     x = m;
     fuzz::Decoded dd = dec.decode(reinterpret_cast<const uint8_t*>(m.data()), m.size());
+    ASSERT_EQ(taken.program().SerializeAsString(), dd.program().SerializeAsString());
+    ASSERT_EQ(taken.records, dd.records);
     ASSERT_NO_THROW(runner::program_from_proto(dd.program())) << "mutant " << i;
     for (const auto& t : dd.program().thread()) {
       std::map<std::string, std::string> loaded_from;  // peek out -> the mapping it reads
