@@ -60,8 +60,9 @@ class Watch final : public sim::Strategy {
     if (e.obj == 0 || e.tid == sim::kClockTid) return;
     if (e.obj >= last_.size()) last_.resize(e.obj + 1);
     FuzzLast& l = last_[e.obj];
-    if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
     if (l.tid != 0 && l.tid != e.tid) {
+      // Hashed at the object's first pair: most objects never form one.
+      if (l.name == 0) l.name = name_hash(view_ ? view_->object_name(e.obj) : "");
       uint64_t key = mix(mix(l.name, l.kind), e.kind);
       if (pairs_.insert(key)) new_pairs++;
       if (counters_) {
