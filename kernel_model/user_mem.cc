@@ -172,11 +172,16 @@ namespace {
 struct PageCache {
   static constexpr size_t kMax = 4096;  // 16 MiB
   std::vector<void*> pages;
-  ~PageCache() {
-    for (void* p : pages) std::free(p);
-  }
+  ~PageCache();
 };
 thread_local PageCache t_page_cache;
+// Set once the cache is gone: a process destroyed later in the thread's
+// exit (a recycled one, component_pool.h) frees its pages itself.
+thread_local bool t_page_cache_gone = false;
+PageCache::~PageCache() {
+  t_page_cache_gone = true;
+  for (void* p : pages) std::free(p);
+}
 
 // A zeroed page.
 void* page_get() {
@@ -196,6 +201,10 @@ void* page_get() {
 }
 
 void page_put(const UserPage& pg) {
+  if (t_page_cache_gone) {
+    std::free(pg.mem);
+    return;
+  }
   auto& c = t_page_cache.pages;
   if (c.size() >= PageCache::kMax) {
     std::free(pg.mem);
