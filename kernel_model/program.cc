@@ -95,7 +95,7 @@ struct RunThread {
 };
 using Result = OpContext::Result;
 // One execution's run of a Program. Results are kept by slot (the `out`
-// names numbered once, number_results): a lookup by name was a tenth of a
+// names numbered once, number_results): a lookup by name was most of a
 // lofi execution's string compares, and its map a node per result.
 struct ProgRun {
   World* w;
@@ -225,6 +225,14 @@ void thread_body(void* arg) {
     int64_t r = run_call(rt, ci, c);
     if (sys) rt.run->in_kernel--;
     if (!c.out.empty()) {
+      // A Program is numbered once (number_results); one changed after
+      // its first run is refused here rather than written out of bounds.
+      if (c.out_slot >= rt.run->results.size())
+        w.fail(sim::FailureKind::kHostError,
+               where(*rt.t, ci, c) + " keeps its result as '" + c.out +
+                   "', a name the Program did not have when it first ran (a Program must "
+                   "not change once it has run)",
+               "scenario:program_changed:" + rt.t->name + ":" + std::to_string(ci));
       rt.run->results[c.out_slot] = Result{r, rt.index, ci};
       rt.run->made[c.out_slot] = 1;
     }
