@@ -247,6 +247,24 @@ TEST(Reset, ImageSurvivesExecutionsThatBoot) {
   EXPECT_EQ(reuse.boot_restores(), KS_ASAN ? 0u : 399u);
 }
 
+// A Program's results are kept by slot, numbered at its first run; one
+// changed after that (it must not be) is refused with a clear failure, not
+// written out of bounds.
+TEST(Reset, ProgramChangedAfterItsFirstRunIsRefused) {
+  km::Program p = forced_unmap("none");
+  sim::StackPool pool;
+  runner::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
+  sim::PctStrategy s(9, 3, 0, {});
+  runner::RunRecord first = runner::run_once(pool, s, {}, 0, setup, nullptr, false);
+  EXPECT_FALSE(first.failure) << first.failure.message;
+  km::Call late;
+  late.op = Op::kGettime;
+  late.out = "late";  // a name the Program did not have
+  p.threads[0].calls.insert(p.threads[0].calls.begin(), late);
+  runner::RunRecord second = runner::run_once(pool, s, {}, 1, setup, nullptr, false);
+  EXPECT_EQ(second.failure.signature, "scenario:program_changed:admin:0");
+}
+
 // A boot that makes a data choice is not the same in every execution: no
 // image, every execution boots, and still the same as new Worlds.
 TEST(Reset, NoImageOfABootWithAChoice) {
