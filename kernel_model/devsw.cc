@@ -41,8 +41,13 @@ struct DevImage {
   [](void* live, const void* saved) {
     auto& d = *static_cast<DevSwitch*>(live);
     auto& im = *static_cast<const DevImage*>(saved);
-    if (d.driver_records.size() < im.records.size() || !restore_owned(d.nodes, im.nodes))
+    if (d.driver_records.size() < im.records.size() || d.nodes.size() < im.nodes.size())
       return false;
+    while (d.nodes.size() > im.nodes.size()) {
+      d.spare_nodes.push_back(std::move(d.nodes.back()));
+      d.nodes.pop_back();
+    }
+    restore_owned(d.nodes, im.nodes);
     static_cast<DevSwitchValues&>(d) = im.values;
     d.driver_records.resize(im.records.size());
     for (size_t i = 0; i < im.records.size(); i++) d.driver_records[i]->assign(*im.records[i]);
@@ -82,7 +87,17 @@ DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint3
   if (devsw_lookup(w, path))
     w.fail(sim::FailureKind::kPanic, "device node " + path + " created twice",
            "devsw:node_twice:" + path);
-  auto n = std::make_unique<DevNode>();
+  std::unique_ptr<DevNode> n;
+  if (d.spare_nodes.empty()) {
+    n = std::make_unique<DevNode>();
+  } else {
+    n = std::move(d.spare_nodes.back());
+    d.spare_nodes.pop_back();
+    n->removed = false;
+    n->owner.clear();
+    n->inside = 0;
+    n->draining = false;
+  }
   n->path = path;
   n->major = major;
   n->minor = minor;
@@ -156,11 +171,11 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   }
   if (n.removed) return ENXIO;  // the close tore the device down
   const uint64_t asked = spec_key(*dev, n.block);  // a clone open changes *dev
-  d.opening[asked].n++;
+  d.opening_spares.get(d.opening, asked).n++;
   int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);
   if (rc == 0) {
     const uint64_t key = spec_key(*dev, n.block);
-    d.opens[key]++;
+    d.opens_spares.get(d.opens, key)++;
     // A last close that began while this open was inside the driver is no
     // longer the last.
     if (auto c = d.closing.find(key); c != d.closing.end()) c->second.epoch++;
@@ -168,7 +183,7 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   auto o = d.opening.find(asked);
   if (--o->second.n == 0) {
     sim::ObjId q = o->second.q;
-    d.opening.erase(o);
+    d.opening_spares.erase(d.opening, o);
     if (q)
       while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
   }
@@ -185,11 +200,11 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
     if (n.ops.close_rule != CloseRule::kEvery || !n.ops.close) return 0;
     return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
   }
-  if (it != d.opens.end()) d.opens.erase(it);
+  if (it != d.opens.end()) d.opens_spares.erase(d.opens, it);
   if (!n.ops.close) return 0;
   // From here new opens wait for this close; opens already inside the
   // driver finish first.
-  DevSwitch::Closing& mine = d.closing[key];
+  DevSwitch::Closing& mine = d.closing_spares.get(d.closing, key);
   mine.n++;
   const uint32_t epoch = mine.epoch;
   for (auto o = d.opening.find(key); o != d.opening.end(); o = d.opening.find(key)) {
@@ -203,7 +218,7 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   auto c = d.closing.find(key);  // still there: only the last of us erases it
   if (--c->second.n > 0) return rc;
   sim::ObjId q = c->second.q;
-  d.closing.erase(c);
+  d.closing_spares.erase(d.closing, c);
   if (q)
     while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
   return rc;

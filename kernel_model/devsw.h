@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/node_spares.h"
 #include "sim/event.h"
 
 namespace ks::km {
@@ -173,6 +174,14 @@ struct DevSwitchValues {
 };
 struct DevSwitch : DevSwitchValues {
   std::vector<std::unique_ptr<DevNode>> nodes;  // creation order
+  // Nodes a boot image's restore dropped (made after the boot), for
+  // devsw_add_node to reuse: a driver that makes a node per mapping
+  // (lofi) makes it in every execution.
+  std::vector<std::unique_ptr<DevNode>> spare_nodes;
+  // The values' maps' erased nodes, for their next entries (node_spares.h).
+  NodeSpares<decltype(DevSwitchValues::opens)> opens_spares;
+  NodeSpares<decltype(DevSwitchValues::closing)> closing_spares;
+  NodeSpares<decltype(DevSwitchValues::opening)> opening_spares;
   // Records a personality keeps for the drivers it loaded (World lifetime).
   std::vector<std::shared_ptr<DriverRecord>> driver_records;
 };

@@ -6,19 +6,37 @@
 #include <cerrno>
 #include <stdexcept>
 
+#include "kernel_model/component_pool.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
 
 ProcTable& procs(World& w) {
   auto& slot = w.component(World::kSlotUser);
-  if (!slot) slot = std::make_shared<ProcTable>();
+  if (!slot) slot = pooled_component<ProcTable>();
   return *static_cast<ProcTable*>(slot.get());
+}
+
+// In the order a destroyed table releases them: each process's files, then
+// its pages.
+void ProcTable::recycle() {
+  for (auto& p : procs) {
+    p->fds.clear();
+    p->as.clear();
+    spare.push_back(std::move(p));
+  }
+  procs.clear();
 }
 
 Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred) {
   ProcTable& t = procs(w);
-  auto p = std::make_unique<Proc>();
+  std::unique_ptr<Proc> p;
+  if (t.spare.empty()) {
+    p = std::make_unique<Proc>();
+  } else {
+    p = std::move(t.spare.back());  // emptied by recycle()
+    t.spare.pop_back();
+  }
   p->pid = static_cast<uint32_t>(t.procs.size() + 1);
   p->name = name;
   p->cred = cred;

@@ -32,9 +32,13 @@ struct Proc {
   sim::ObjId obj = 0;                          // for trace events
 };
 
-// The World's processes (component slot kSlotUser).
+// The World's processes (component slot kSlotUser). Recycled
+// (component_pool.h): a reset World's next processes are its last ones,
+// emptied, their page maps and descriptor tables keeping their storage.
 struct ProcTable {
   std::vector<std::unique_ptr<Proc>> procs;
+  std::vector<std::unique_ptr<Proc>> spare;  // emptied, for proc_create
+  void recycle();
 };
 
 Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred);

@@ -12,6 +12,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "kernel_model/component_pool.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
 #include "kernel_model/syscalls.h"
@@ -93,25 +94,42 @@ struct RunThread {
   uint64_t entries = 0;  // system calls it entered
 };
 using Result = OpContext::Result;
+// One execution's run of a Program. Results are kept by slot (the `out`
+// names numbered once, number_results): a lookup by name was most of a
+// lofi execution's string compares, and its map a node per result.
 struct ProgRun {
   World* w;
   const Program* p;
-  std::map<std::string, Result> results;  // by `out` name
-  std::vector<std::unique_ptr<RunThread>> threads;
+  std::vector<Result> results;  // by slot
+  std::vector<uint8_t> made;    // results[i] was produced
+  std::vector<RunThread> threads;  // reserved up front: threads point into it
   uint64_t entries = 0;    // system calls entered, every thread
   uint32_t in_kernel = 0;  // threads inside one now
+  // Recycled (component_pool.h): program_load sets every member again.
+  void recycle() {}
 };
+
+// The slot an argument names: its number, or (an Arg an extension made up)
+// its name among the Program's results.
+const Result* result_of(const ProgRun& run, const Arg& a) {
+  uint32_t s = a.slot;
+  if (s == UINT32_MAX) {
+    auto& names = run.p->result_names;
+    for (s = 0; s < names.size() && names[s] != a.ref; s++) {}
+  }
+  return s < run.made.size() && run.made[s] ? &run.results[s] : nullptr;
+}
 
 int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
   const Arg& a = c.args[i];
   if (a.ref.empty()) return a.value;
-  auto it = rt.run->results.find(a.ref);
-  if (it == rt.run->results.end())
+  const Result* r = result_of(*rt.run, a);
+  if (!r)
     rt.run->w->fail(sim::FailureKind::kScenario,
                     where(*rt.t, ci, c) + " uses the result '" + a.ref +
                         "', which no call has produced yet",
                     "scenario:no_result:" + rt.t->name + ":" + std::to_string(ci));
-  return it->second.value + a.value;
+  return r->value + a.value;
 }
 
 // An extension op's view of the run.
@@ -126,8 +144,7 @@ class Context final : public OpContext {
   int64_t arg(size_t i) override { return ::ks::km::arg(rt_, ci_, c_, i); }
   const Result* result(const Arg& a) override {
     if (a.ref.empty()) return nullptr;
-    auto it = rt_.run->results.find(a.ref);
-    return it == rt_.run->results.end() ? nullptr : &it->second;
+    return result_of(*rt_.run, a);
   }
   uint64_t entries() override { return rt_.run->entries; }
   uint64_t thread_entries() override { return rt_.entries; }
@@ -207,7 +224,18 @@ void thread_body(void* arg) {
     }
     int64_t r = run_call(rt, ci, c);
     if (sys) rt.run->in_kernel--;
-    if (!c.out.empty()) rt.run->results[c.out] = Result{r, rt.index, ci};
+    if (!c.out.empty()) {
+      // A Program is numbered once (number_results); one changed after
+      // its first run is refused here rather than written out of bounds.
+      if (c.out_slot >= rt.run->results.size())
+        w.fail(sim::FailureKind::kHostError,
+               where(*rt.t, ci, c) + " keeps its result as '" + c.out +
+                   "', a name the Program did not have when it first ran (a Program must "
+                   "not change once it has run)",
+               "scenario:program_changed:" + rt.t->name + ":" + std::to_string(ci));
+      rt.run->results[c.out_slot] = Result{r, rt.index, ci};
+      rt.run->made[c.out_slot] = 1;
+    }
     if (c.check && r != c.expect)
       w.fail(sim::FailureKind::kScenario,
              where(*rt.t, ci, c) + " returned " + result_str(r) + ", expected " +
@@ -272,6 +300,25 @@ std::string program_check(const Program& p) {
 
 namespace {
 
+// Numbers the `out` names (Program::result_names) and points every call's
+// out and every ref at its slot. Once, after program_check passed.
+void number_results(const Program& p) {
+  std::map<std::string, uint32_t> slot;
+  p.result_names.clear();
+  for (auto& t : p.threads)
+    for (auto& c : t.calls) {
+      for (auto& a : c.args) {
+        if (a.ref.empty()) continue;
+        auto it = slot.find(a.ref);
+        a.slot = it == slot.end() ? UINT32_MAX : it->second;  // checked: always found
+      }
+      if (c.out.empty()) continue;
+      auto [it, fresh] = slot.try_emplace(c.out, static_cast<uint32_t>(p.result_names.size()));
+      if (fresh) p.result_names.push_back(c.out);
+      c.out_slot = it->second;
+    }
+}
+
 // What a Program's boot depends on: its drivers and their variants, and the
 // options the boot reads. Reused, so a warm loop allocates nothing for it.
 std::string& boot_key(const World& w, const Program& p) {
@@ -302,6 +349,7 @@ void program_load(World& w, const Program& p) {
   if (!p.checked) {
     std::string err = program_check(p);
     if (!err.empty()) throw std::invalid_argument("program: " + err);
+    number_results(p);
     p.checked = true;
   }
   if (!p.drivers.empty()) {
@@ -316,22 +364,30 @@ void program_load(World& w, const Program& p) {
     }
   }
   for (auto& f : p.files) vfs_create(w, f.path, f.size, f.readonly);
-  auto run = std::make_shared<ProgRun>();
+  // A run no World holds any more, its vectors' storage kept: a reset
+  // World's set-up makes the same run in every execution.
+  std::shared_ptr<ProgRun> keep = pooled_component<ProgRun>();
+  ProgRun* run = keep.get();
   run->w = &w;
   run->p = &p;
+  run->results.assign(p.result_names.size(), Result{});
+  run->made.assign(p.result_names.size(), 0);
+  run->threads.clear();
+  run->threads.reserve(p.threads.size());
+  run->entries = 0;
+  run->in_kernel = 0;
   for (auto& pr : p.procs) {
     Cred cr;
     cr.uid = pr.uid;
     proc_create(w, pr.name, pr.model, cr);
   }
   for (auto& t : p.threads) {
-    auto rt = std::make_unique<RunThread>(RunThread{run.get(), &t, proc_find(w, t.proc)});
-    rt->index = static_cast<uint32_t>(run->threads.size());
-    Tid tid = w.spawn(w.sim().intern(t.name), thread_body, rt.get());
-    w.kt(tid).proc = rt->proc;
-    run->threads.push_back(std::move(rt));
+    RunThread& rt = run->threads.emplace_back(RunThread{run, &t, proc_find(w, t.proc)});
+    rt.index = static_cast<uint32_t>(run->threads.size() - 1);
+    Tid tid = w.spawn(w.sim().intern(t.name), thread_body, &rt);
+    w.kt(tid).proc = rt.proc;
   }
-  w.keep(run);
+  w.keep(std::move(keep));
 }
 
 int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std::string& path,

@@ -19,6 +19,9 @@ class World;
 struct Arg {
   int64_t value = 0;
   std::string ref;  // empty: constant
+  // The result slot `ref` names, numbered by program_load's first check
+  // (a running Program keeps its results in a flat array, not by name).
+  mutable uint32_t slot = UINT32_MAX;
 };
 
 enum class Op : uint8_t {
@@ -65,6 +68,7 @@ struct Call {
   std::string path;  // open: device path; kill: thread name
   std::string data;  // poke/check bytes
   std::string out;   // name under which the result is kept ("" = not kept)
+  mutable uint32_t out_slot = UINT32_MAX;  // its result slot (Arg::slot)
   bool check = false;  // compare the result with `expect`
   int64_t expect = 0;  // >= 0 value or -errno
 };
@@ -101,6 +105,8 @@ struct Program {
   // (that was a tenth of a lofi execution); a Program is not changed once
   // it has run.
   mutable bool checked = false;
+  // The distinct `out` names, by result slot (numbered at that check).
+  mutable std::vector<std::string> result_names;
 };
 
 // What a running Program shows an extension op: its arguments resolved,

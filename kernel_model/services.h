@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "kernel_model/component_pool.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -15,6 +16,11 @@ struct CalloutTable;
 struct ServiceState {
   std::shared_ptr<TaskqTable> taskqs;
   std::shared_ptr<CalloutTable> callouts;
+  // Recycled (component_pool.h): the tables go back to their own pools.
+  void recycle() {
+    taskqs.reset();
+    callouts.reset();
+  }
 };
 
 // The tables' halves of a boot image (world.h): taskq.cc registers the
@@ -24,7 +30,7 @@ bool callout_table_restore(CalloutTable& t, const void* saved);
 
 inline ServiceState& services(World& w) {
   auto& slot = w.component(World::kSlotTaskq);
-  if (!slot) slot = std::make_shared<ServiceState>();
+  if (!slot) slot = pooled_component<ServiceState>();
   return *static_cast<ServiceState*>(slot.get());
 }
 

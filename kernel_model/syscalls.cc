@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/free_list.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/world.h"
@@ -179,7 +180,8 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
   int rc = devsw_open(w, *n, &dev, flags, p.cred);
   if (rc != 0) return leave(w, p, kSysOpen, -rc);
   devsw_register_exit_close(w);  // a no-op when load_driver registered it
-  auto f = std::make_shared<OpenFile>();
+  // Open files come and go in every execution: from a free list.
+  auto f = std::allocate_shared<OpenFile>(FreeListAlloc<OpenFile>());
   f->node = n;
   f->dev = dev;  // a clone open may have picked another minor
   f->flags = flags;

@@ -6,6 +6,7 @@
 #include "kernel_model/taskq.h"
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/component_pool.h"
 
 #include <deque>
 #include <memory>
@@ -42,8 +43,24 @@ struct Taskq {
 
 }  // namespace
 
+// Recycled (component_pool.h) when the boot made none, which is the usual
+// case: a taskq a driver makes in an execution (lofi's, per mapping) is
+// then last execution's, emptied, its queue and worker list keeping their
+// storage.
 struct TaskqTable {
   std::vector<std::unique_ptr<Taskq>> all;  // creation order, for reports
+  std::vector<std::unique_ptr<Taskq>> spare;  // emptied, for taskq_create
+  // Moves the taskqs from index n on to the spares.
+  void drop_from(size_t n) {
+    while (all.size() > n) {
+      Taskq& t = *all.back();
+      t.q.clear();
+      t.workers.clear();
+      spare.push_back(std::move(all.back()));
+      all.pop_back();
+    }
+  }
+  void recycle() { drop_from(0); }
 };
 
 namespace {
@@ -51,7 +68,7 @@ namespace {
 TaskqTable& table(World& w) {
   auto& t = services(w).taskqs;
   if (!t) {
-    t = std::make_shared<TaskqTable>();
+    t = pooled_component<TaskqTable>();
     w.on_final_check([&w] {
       for (auto& tq : services(w).taskqs->all) {
         if (w.obj(tq->obj).destroyed) continue;
@@ -92,6 +109,8 @@ struct ServiceImage {
       return false;
     st.taskqs = im.taskqs;
     st.callouts = im.callouts;
+    if (im.taskqs && st.taskqs->all.size() < im.tq_saved.size()) return false;
+    if (im.taskqs) st.taskqs->drop_from(im.tq_saved.size());
     return (!im.taskqs || restore_owned(st.taskqs->all, im.tq_saved)) &&
            (!im.callouts || callout_table_restore(*st.callouts, im.co_saved.get()));
   }}), true);
@@ -164,7 +183,16 @@ ObjId taskq_of_current(World& w) {
 
 ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc) {
   TaskqTable& t = table(w);
-  auto tq = std::make_unique<Taskq>();
+  std::unique_ptr<Taskq> tq;
+  if (t.spare.empty()) {
+    tq = std::make_unique<Taskq>();
+  } else {
+    tq = std::move(t.spare.back());  // its queue and workers emptied
+    t.spare.pop_back();
+    tq->live = tq->running = 0;
+    tq->stopping = false;
+    tq->next_id = 1;
+  }
   tq->w = &w;
   tq->name = w.sim().intern(name && *name ? name : "taskq");
   tq->obj = w.new_obj(kObjTaskq, tq->name);

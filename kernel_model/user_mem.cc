@@ -138,14 +138,13 @@ int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsig
     // The point comes before the lookup: another thread may have unmapped
     // or protected this page while the copy was under way.
     user_point(w, kind, p.obj, a, n);
-    auto it = p.as.pages.find(pg);
-    if (it == p.as.pages.end() || (it->second.prot & need) != need) {
+    UserPage* up = p.as.pages.find(pg);
+    if (!up || (up->prot & need) != need) {
       w.sim().emit(kind, p.obj, a, n, -EFAULT);
       return EFAULT;
     }
-    unsigned char* m = it->second.mem + (a - pg);
-    if (to_user) std::memcpy(m, kbuf, n);
-    else std::memcpy(kbuf, m, n);
+    if (to_user) up->store(a - pg, kbuf, n);
+    else std::memcpy(kbuf, up->mem + (a - pg), n);
     kbuf += n;
     a += n;
   }
@@ -167,17 +166,24 @@ uint64_t user_range_size() { return kRangeSize; }
 namespace {
 // Backing pages come back here and serve the next mmap on this host thread:
 // a reset World maps the same pages again in every execution, and paid an
-// aligned_alloc and a free per page (glibc's memalign path) in each.
-// Bounded: beyond it, pages are freed.
+// aligned_alloc and a free per page (glibc's memalign path) in each. A page
+// is kept zeroed (its written bytes cleared as it comes back). Bounded:
+// beyond it, pages are freed.
 struct PageCache {
   static constexpr size_t kMax = 4096;  // 16 MiB
   std::vector<void*> pages;
-  ~PageCache() {
-    for (void* p : pages) std::free(p);
-  }
+  ~PageCache();
 };
 thread_local PageCache t_page_cache;
+// Set once the cache is gone: a process destroyed later in the thread's
+// exit (a recycled one, component_pool.h) frees its pages itself.
+thread_local bool t_page_cache_gone = false;
+PageCache::~PageCache() {
+  t_page_cache_gone = true;
+  for (void* p : pages) std::free(p);
+}
 
+// A zeroed page.
 void* page_get() {
   auto& c = t_page_cache.pages;
   if (!c.empty()) {
@@ -190,17 +196,31 @@ void* page_get() {
     std::fprintf(stderr, "kernsim: fatal: out of host memory backing user pages\n");
     std::abort();
   }
+  std::memset(mem, 0, kUserPage);
   return mem;
 }
 
-void page_put(void* p) {
+void page_put(const UserPage& pg) {
+  if (t_page_cache_gone) {
+    std::free(pg.mem);
+    return;
+  }
   auto& c = t_page_cache.pages;
-  if (c.size() < PageCache::kMax) c.push_back(p); else std::free(p);
+  if (c.size() >= PageCache::kMax) {
+    std::free(pg.mem);
+    return;
+  }
+  if (pg.dirty_hi > pg.dirty_lo) std::memset(pg.mem + pg.dirty_lo, 0, pg.dirty_hi - pg.dirty_lo);
+  c.push_back(pg.mem);
 }
 }  // namespace
 
-AddressSpace::~AddressSpace() {
-  for (auto& [addr, pg] : pages) page_put(pg.mem);
+AddressSpace::~AddressSpace() { clear(); }
+
+void AddressSpace::clear() {
+  for (auto& [addr, pg] : pages) page_put(pg);
+  pages.clear();
+  next_map = 0;
 }
 
 uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err) {
@@ -227,11 +247,9 @@ uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err
     if (err) *err = ENOMEM;
     return 0;
   }
-  for (uint64_t a = addr; a < addr + n; a += kUserPage) {
-    void* mem = page_get();
-    std::memset(mem, 0, kUserPage);
-    as.pages.emplace(a, UserPage{static_cast<unsigned char*>(mem), prot});
-  }
+  PageMap::Entry* e = as.pages.insert_run(addr, n / kUserPage, kUserPage);
+  for (uint64_t i = 0; i < n / kUserPage; i++)
+    e[i].second = UserPage{static_cast<unsigned char*>(page_get()), prot};
   if (!hint || addr != hint) as.next_map = addr + n;
   if (err) *err = 0;
   return addr;
@@ -242,11 +260,9 @@ int as_unmap(World&, Proc& p, uint64_t addr, uint64_t len) {
   uint64_t n = round_len(len);
   if (n == 0 || addr + n < addr) return EINVAL;
   auto& pages = p.as.pages;
-  auto it = pages.lower_bound(addr);
-  while (it != pages.end() && it->first < addr + n) {
-    page_put(it->second.mem);
-    it = pages.erase(it);
-  }
+  auto from = pages.lower_bound(addr), to = from;
+  for (; to != pages.end() && to->first < addr + n; ++to) page_put(to->second);
+  pages.erase(from, to);
   return 0;
 }
 
@@ -259,7 +275,7 @@ int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
   // All or nothing: a hole anywhere in the range is ENOMEM, as mprotect(2).
   for (uint64_t a = addr; a < addr + n; a += kUserPage)
     if (!pages.count(a)) return ENOMEM;
-  for (uint64_t a = addr; a < addr + n; a += kUserPage) pages[a].prot = prot;
+  for (uint64_t a = addr; a < addr + n; a += kUserPage) pages.find(a)->prot = prot;
   return 0;
 }
 
@@ -306,13 +322,13 @@ int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t
     uint64_t pg = page_down(a);
     uint64_t n = std::min<uint64_t>(max - copied, pg + kUserPage - a);
     user_point(w, kEvCopyin, p.obj, a, n);
-    auto it = p.as.pages.find(pg);
-    if (it == p.as.pages.end() || !(it->second.prot & kProtRead)) {
+    const UserPage* up = p.as.pages.find(pg);
+    if (!up || !(up->prot & kProtRead)) {
       w.sim().emit(kEvCopyin, p.obj, a, n, -EFAULT);
       rc = EFAULT;
       break;
     }
-    const unsigned char* m = it->second.mem + (a - pg);
+    const unsigned char* m = up->mem + (a - pg);
     const void* nul = std::memchr(m, 0, n);
     uint64_t take = nul ? static_cast<const unsigned char*>(nul) - m + 1 : n;
     std::memcpy(kaddr + copied, m, take);

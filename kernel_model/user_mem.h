@@ -13,8 +13,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <cstring>
+#include <stdexcept>
+#include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ks::km {
 
@@ -27,12 +31,73 @@ constexpr int kProtRead = 1, kProtWrite = 2;
 struct UserPage {
   unsigned char* mem;  // host backing, kUserPage bytes
   int prot;            // kProtRead | kProtWrite
+  // The bytes ever written, [dirty_lo, dirty_hi): all else is still zero,
+  // so the page goes back to the cache zeroed by clearing only these (a
+  // whole page's memset per mapped page was most of an mmap). Every store
+  // into `mem` goes through store().
+  uint32_t dirty_lo = kUserPage, dirty_hi = 0;
+  void store(uint64_t off, const void* src, size_t n) {
+    if (!n) return;
+    std::memcpy(mem + off, src, n);
+    if (off < dirty_lo) dirty_lo = static_cast<uint32_t>(off);
+    if (off + n > dirty_hi) dirty_hi = static_cast<uint32_t>(off + n);
+  }
+};
+
+// A process's mapped pages by page-aligned user address, ordered: a sorted
+// flat array (a process maps a few pages, mostly at the end; a map's node
+// per page was a heap allocation per page per execution).
+class PageMap {
+ public:
+  using Entry = std::pair<uint64_t, UserPage>;
+  using iterator = std::vector<Entry>::iterator;
+  using const_iterator = std::vector<Entry>::const_iterator;
+  iterator begin() { return v_.begin(); }
+  iterator end() { return v_.end(); }
+  const_iterator begin() const { return v_.begin(); }
+  const_iterator end() const { return v_.end(); }
+  bool empty() const { return v_.empty(); }
+  size_t size() const { return v_.size(); }
+  // The first page at or above addr.
+  const_iterator lower_bound(uint64_t addr) const {
+    return std::lower_bound(v_.begin(), v_.end(), addr,
+                            [](const Entry& e, uint64_t a) { return e.first < a; });
+  }
+  iterator lower_bound(uint64_t addr) {
+    return std::lower_bound(v_.begin(), v_.end(), addr,
+                            [](const Entry& e, uint64_t a) { return e.first < a; });
+  }
+  UserPage* find(uint64_t addr) {
+    auto it = lower_bound(addr);
+    return it != v_.end() && it->first == addr ? &it->second : nullptr;
+  }
+  const UserPage* find(uint64_t addr) const { return const_cast<PageMap*>(this)->find(addr); }
+  size_t count(uint64_t addr) const { return find(addr) ? 1 : 0; }
+  const UserPage& at(uint64_t addr) const {
+    if (const UserPage* p = find(addr)) return *p;
+    throw std::out_of_range("no user page mapped there");
+  }
+  // Makes room for n pages from addr on, none of them mapped (the caller
+  // checked): their entries, addresses set, to fill in.
+  Entry* insert_run(uint64_t addr, size_t n, uint64_t page_size) {
+    auto at = v_.insert(lower_bound(addr), n, Entry{});
+    for (size_t i = 0; i < n; i++) at[i].first = addr + i * page_size;
+    return &*at;
+  }
+  iterator erase(iterator from, iterator to) { return v_.erase(from, to); }
+  // Empties it, keeping the storage (the pages' memory is the caller's).
+  void clear() { v_.clear(); }
+
+ private:
+  std::vector<Entry> v_;
 };
 
 struct AddressSpace {
-  std::map<uint64_t, UserPage> pages;  // by page-aligned user address
-  uint64_t next_map = 0;               // where the next mmap without a hint goes
+  PageMap pages;           // by page-aligned user address
+  uint64_t next_map = 0;   // where the next mmap without a hint goes
   ~AddressSpace();
+  // Unmaps everything (the pages back to the cache), keeping the storage.
+  void clear();
 };
 
 // Maps len bytes (rounded up to pages) zero-filled at `hint` if non-zero and

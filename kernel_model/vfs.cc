@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kernel_model/component_pool.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -61,7 +62,7 @@ int64_t io_enter(World& w, BackingFile& f, uint64_t len, int64_t off, bool write
 Vfs& vfs(World& w) {
   auto& slot = w.component(World::kSlotVfs);
   if (!slot) {
-    slot = std::make_shared<Vfs>();
+    slot = pooled_component<Vfs>();
     w.on_final_check([&w] { check_holds(w); });
   }
   return *static_cast<Vfs*>(slot.get());
@@ -71,8 +72,8 @@ Vfs& vfs(World& w) {
 // its identity (object, holds) is kept.
 BackingFile& vfs_create(World& w, const std::string& path, uint64_t size, bool readonly) {
   Vfs& v = vfs(w);
-  auto [it, fresh] = v.files.try_emplace(path);
-  BackingFile& f = it->second;
+  bool fresh = v.files.find(path) == v.files.end();
+  BackingFile& f = v.spares.get(v.files, path);
   if (fresh) {
     f.path = path;
     f.obj = w.new_obj(kObjFile, w.sim().intern(path));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/node_spares.h"
 #include "sim/event.h"
 
 namespace ks::km {
@@ -23,8 +24,12 @@ struct BackingFile {
 };
 
 // Files by absolute path (component slot kSlotVfs); ordered by path.
+// Recycled (component_pool.h): the files' nodes, paths and data keep
+// their storage for the next World's.
 struct Vfs {
   std::map<std::string, BackingFile> files;
+  NodeSpares<std::map<std::string, BackingFile>> spares;
+  void recycle() { spares.clear(files); }
 };
 
 Vfs& vfs(World& w);

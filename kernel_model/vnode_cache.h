@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "kernel_model/node_spares.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -22,18 +23,28 @@ struct ReleasedVnode {
 
 struct VnodeCache {
   std::map<std::string, void*> live;  // held, by path: ordered
+  NodeSpares<std::map<std::string, void*>> live_spares;  // its erased nodes
   // Released vnodes by address: looked up, never iterated.
   std::unordered_map<uintptr_t, ReleasedVnode> released;
+  NodeSpares<std::unordered_map<uintptr_t, ReleasedVnode>> released_spares;
 
   void* find(const std::string& path) const {
     auto it = live.find(path);
     return it == live.end() ? nullptr : it->second;
   }
-  void insert(const std::string& path, void* vp) { live[path] = vp; }
+  void insert(const std::string& path, void* vp) { live_spares.get(live, path) = vp; }
   // The calling thread released the last hold of vp, the vnode of path.
   void release(World& w, const std::string& path, const void* vp) {
-    live.erase(path);
-    released[reinterpret_cast<uintptr_t>(vp)] = ReleasedVnode{path, w.sim().step(), w.self_tid()};
+    if (auto it = live.find(path); it != live.end()) live_spares.erase(live, it);
+    ReleasedVnode& r = released_spares.get(released, reinterpret_cast<uintptr_t>(vp));
+    r.path = path;
+    r.step = w.sim().step();
+    r.tid = w.self_tid();
+  }
+  // Empties it, keeping its nodes (a recycled personality state's).
+  void recycle() {
+    live_spares.clear(live);
+    released_spares.clear(released);
   }
   // How vp was released, or null if it never was.
   const ReleasedVnode* release_of(const void* vp) const {

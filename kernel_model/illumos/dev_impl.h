@@ -9,6 +9,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
+#include "kernel_model/node_spares.h"
 #include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
@@ -36,6 +37,10 @@ struct dev_info {
   std::map<std::pair<uint64_t, std::string>, int64_t> props;
   // ddi_prop_update_string properties, the same way
   std::map<std::pair<uint64_t, std::string>, std::string> str_props;
+  // Their erased nodes: a driver that sets a property per mapping (lofi)
+  // reuses them in the next execution.
+  ks::km::NodeSpares<decltype(props)> prop_spares;
+  ks::km::NodeSpares<decltype(str_props)> str_prop_spares;
 };
 
 namespace ks::km::illumos {

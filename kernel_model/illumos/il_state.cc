@@ -2,6 +2,7 @@
 #include "kernel_model/illumos/il_state.h"
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/component_pool.h"
 
 extern "C" {
 #include <sys/kstat.h>
@@ -42,7 +43,7 @@ const int kIlSlot = World::new_component_slot();
 IlState& il_state(World& w) {
   auto& slot = w.component(kIlSlot);
   if (!slot) {
-    auto s = std::make_shared<IlState>();
+    auto s = pooled_component<IlState>();
     slot = s;
     IlState* p = s.get();
     w.on_final_check([&w, p] { check(w, *p); });

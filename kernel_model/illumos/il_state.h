@@ -13,9 +13,15 @@ struct kstat;
 
 namespace ks::km::illumos {
 
+// Recycled (component_pool.h) when the boot made none: a driver that opens
+// its backing file per mapping (lofi) makes it in every execution.
 struct IlState {
   VnodeCache vnodes;  // of struct vnode
   std::vector<struct kstat*> kstats;  // installed, in installation order
+  void recycle() {
+    vnodes.recycle();
+    kstats.clear();
+  }
 };
 
 IlState& il_state(World& w);

@@ -17,7 +17,7 @@ extern "C" {
 
 int ddi_prop_update_int64(dev_t dev, dev_info_t* dip, char* name, int64_t v) {
   if (!dip || !name || !*name) return DDI_PROP_INVAL_ARG;
-  dip->props[{static_cast<uint64_t>(dev), name}] = v;
+  dip->prop_spares.get(dip->props, {static_cast<uint64_t>(dev), name}) = v;
   return DDI_PROP_SUCCESS;
 }
 
@@ -70,7 +70,7 @@ int ddi_prop_exists(dev_t dev, dev_info_t* dip, uint_t, char* name) {
 
 int ddi_prop_update_string(dev_t dev, dev_info_t* dip, char* name, char* data) {
   if (!dip || !name || !*name || !data) return DDI_PROP_INVAL_ARG;
-  dip->str_props[{static_cast<uint64_t>(dev), name}] = data;
+  dip->str_prop_spares.get(dip->str_props, {static_cast<uint64_t>(dev), name}) = data;
   return DDI_PROP_SUCCESS;
 }
 
@@ -96,15 +96,23 @@ extern "C" {
 
 int ddi_prop_remove(dev_t dev, dev_info_t* dip, char* name) {
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
-  size_t n = dip->props.erase({static_cast<uint64_t>(dev), name}) +
-             dip->str_props.erase({static_cast<uint64_t>(dev), name});
+  const std::pair<uint64_t, std::string> key{static_cast<uint64_t>(dev), name};
+  size_t n = 0;
+  if (auto it = dip->props.find(key); it != dip->props.end()) {
+    dip->prop_spares.erase(dip->props, it);
+    n++;
+  }
+  if (auto it = dip->str_props.find(key); it != dip->str_props.end()) {
+    dip->str_prop_spares.erase(dip->str_props, it);
+    n++;
+  }
   return n ? DDI_PROP_SUCCESS : DDI_PROP_NOT_FOUND;
 }
 
 void ddi_prop_remove_all(dev_info_t* dip) {
   if (dip) {
-    dip->props.clear();
-    dip->str_props.clear();
+    dip->prop_spares.clear(dip->props);
+    dip->str_prop_spares.clear(dip->str_props);
   }
 }
 

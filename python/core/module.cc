@@ -217,7 +217,7 @@ PYBIND11_MODULE(_core, m) {
                auto& pg = p->as.pages;
                for (size_t off = 0; off < d.size(); off += km::kUserPage) {
                  size_t n = std::min<size_t>(km::kUserPage, d.size() - off);
-                 std::memcpy(pg.at(a + off).mem, d.data() + off, n);
+                 pg.find(a + off)->store(0, d.data() + off, n);
                }
              }
              return a;
