@@ -28,11 +28,19 @@ Tid PctStrategy::pick(const PickContext& c) {
       prio_[c.current] = depth_ - 1 - next_change_;  // below every initial priority
     next_change_++;
   }
+  // The first of the highest priority. Written to select, not branch: which
+  // thread wins changes from pick to pick, and a mispredicted branch per
+  // runnable thread made this the costliest function of a lofi execution.
+  const uint64_t* prio = prio_.data();
+  const size_t n = prio_.size();
   Tid best = c.runnable[0];
-  for (Tid t : c.runnable) {
-    uint64_t p = t < prio_.size() ? prio_[t] : 0;
-    uint64_t bp = best < prio_.size() ? prio_[best] : 0;
-    if (p > bp) best = t;
+  uint64_t bp = best < n ? prio[best] : 0;
+  for (size_t i = 1; i < c.runnable.size(); i++) {
+    Tid t = c.runnable[i];
+    uint64_t p = t < n ? prio[t] : 0;
+    Tid take = Tid{0} - static_cast<Tid>(p > bp);  // all ones when higher
+    best ^= (best ^ t) & take;
+    bp = p > bp ? p : bp;
   }
   return best;
 }
