@@ -35,7 +35,6 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
 // Everything an execution changes goes back to a fresh Sim's state; the
 // containers keep what they grew to, so a warm Sim allocates nothing.
 void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
-  put_stacks();
   by_tid_.clear();
   opt_first_ = 1;
   opt_n_ = 0;
@@ -86,7 +85,7 @@ void Sim::finish() {
 }
 
 Sim::~Sim() {
-  drop_image();  // the pins no thread holds; then every thread's
+  drop_image();  // then every slot's stack
   put_stacks();
 }
 
@@ -114,7 +113,7 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.pin = now_ + opts_.sched_latency_ns;
   t.fn = fn;
   t.arg = arg;
-  t.stack = stacks_.get();
+  t.stack = slot_stack(by_tid_.size() - 1);
   t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
@@ -123,8 +122,8 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   return t.tid;
 }
 
-ObjId Sim::new_object(uint16_t kind, const char* name) {
-  objects_.push_back(Object{kind, name ? name : "?"});
+ObjId Sim::new_object(uint16_t kind, const char* name, bool expr) {
+  objects_.push_back(Object{kind, expr, name ? name : "?"});
   return static_cast<ObjId>(objects_.size());
 }
 
@@ -502,7 +501,19 @@ bool Sim::pending_op(Tid t, uint16_t* kind, ObjId* obj) const {
 }
 
 const char* Sim::object_name(ObjId o) const {
-  return o >= 1 && o <= objects_.size() ? objects_[o - 1].name : "";
+  if (o < 1 || o > objects_.size()) return "";
+  const Object& ob = objects_[o - 1];
+  return ob.expr ? expr_short_name(ob.name) : ob.name;
+}
+
+const char* expr_short_name(const char* expr) {
+  if (!expr) return "?";
+  const char* best = expr;
+  for (const char* p = expr; *p; p++) {
+    if (*p == '>' || *p == '.' || *p == '&' || *p == '(' || *p == '*') best = p + 1;
+  }
+  while (*best == ' ') best++;
+  return *best ? best : expr;
 }
 
 const char* sim_event_name(uint16_t kind) {

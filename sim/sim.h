@@ -8,7 +8,8 @@
 // asked the host for a service (a Python generator's next system call).
 //
 // A failure, a step budget overrun or a fault abandons every fiber where it
-// stands: nothing is unwound, the stacks go back to the pool.
+// stands: nothing is unwound, and each thread slot's stack serves the next
+// execution's thread in that slot.
 #pragma once
 
 #include <csetjmp>
@@ -90,6 +91,9 @@ struct SimOptions {
 
 void fiber_entry(bctx::transfer_t t);
 class Sim;
+// Short name of a C expression naming an object: "&sc->sc_lock" -> "sc_lock"
+// (a suffix of `expr`, or "?" for null).
+const char* expr_short_name(const char* expr);
 // The Sim inside run() on this host thread. initial-exec: the module that
 // holds it may be dlopen'ed (the Python extension), and a global-dynamic
 // TLS access would cost a call on every primitive.
@@ -125,7 +129,9 @@ class Sim final : public SchedView {
   // ---- threads and objects (host or fiber) ----
   Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
             uint8_t ctx = 0);
-  ObjId new_object(uint16_t kind, const char* name);
+  // `expr`: the name is a C expression naming the object ("&sc->sc_lock"),
+  // shown by its short name (expr_short_name), worked out only when asked.
+  ObjId new_object(uint16_t kind, const char* name, bool expr = false);
   // Keeps a copy of a name whose storage is not static.
   const char* intern(const std::string& s);
   void set_event_names(const char* const* names, size_t n) {
@@ -144,7 +150,10 @@ class Sim final : public SchedView {
   // Inline on purpose: after a context switch every return the resumed
   // thread makes is mispredicted, so the switch sits as few calls deep as
   // possible, and a point with nothing else runnable costs a few compares.
-  void point(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0) {
+  // always_inline: GCC otherwise keeps one out-of-line copy that every
+  // primitive calls.
+  __attribute__((always_inline)) void point(uint16_t kind, ObjId obj, uint64_t a0 = 0,
+                                            uint64_t a1 = 0) {
     if (__builtin_expect(++step_ > opts_.max_steps, 0)) step_budget_exceeded();
     if (!(runnable_.size() == 1 && timers_.empty() &&
           runnable_[0] == uint64_t(1) << ((cur_->tid - 1) & 63))) {
@@ -261,6 +270,7 @@ class Sim final : public SchedView {
  private:
   struct Object {
     uint16_t kind;
+    bool expr;  // name is a C expression (new_object)
     const char* name;
   };
   struct Timer {
@@ -272,8 +282,8 @@ class Sim final : public SchedView {
   friend void fiber_entry(bctx::transfer_t t);
   struct Image;
   std::unique_ptr<Image> image_;
-  bool pinned(const Stack& s) const;
-  void put_stacks();  // every thread's, but for the image's
+  Stack slot_stack(size_t slot);  // the stack of thread slot `slot`
+  void put_stacks();  // every slot's, back to the pool (the destructor)
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
@@ -325,6 +335,7 @@ class Sim final : public SchedView {
   // keeps them for the next execution. A deque: stable addresses.
   std::deque<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
+  std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (slot_stack())
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)
