@@ -102,18 +102,36 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
                uint8_t ctx) {
   // A reset Sim reuses the records of the threads before it (a deque:
   // their addresses stay put while more are added).
-  if (by_tid_.size() == threads_.size()) threads_.emplace_back();
-  Thread& t = threads_[by_tid_.size()];
-  t = Thread{};
+  size_t slot = by_tid_.size();
+  if (slot == threads_.size()) threads_.emplace_back();
+  Thread& t = threads_[slot];
   by_tid_.push_back(&t);
-  t.tid = static_cast<Tid>(by_tid_.size());
+  // Field by field, not `t = Thread{}`: that compiled to a rep stos whose
+  // start-up was most of a spawn. A field added to Thread is set here too
+  // (the static_assert in sim.h counts them).
+  t.tid = static_cast<Tid>(slot + 1);
   t.name = name;
+  t.state = ThreadState::kRunnable;
   t.daemon = daemon;
   t.ctx = ctx;
-  t.pin = now_ + opts_.sched_latency_ns;
+  t.started = false;
   t.fn = fn;
   t.arg = arg;
-  t.stack = slot_stack(by_tid_.size() - 1);
+  if (__builtin_expect(slot >= slot_stacks_.size() || !slot_stacks_[slot].base, 0))
+    new_slot_stack(slot);
+  t.stack = slot_stacks_[slot];
+  asan::unpoison(t.stack.base, t.stack.size);  // ASan builds: an abandoned fiber's redzones
+  t.wait_obj = 0;
+  t.wait_kind = 0;
+  t.wait_step = 0;
+  t.wake_code = 0;
+  t.next_kind = 0;
+  t.next_obj = 0;
+  t.owner_data = nullptr;
+  t.pin = now_ + opts_.sched_latency_ns;
+#if KS_ASAN
+  t.asan_fake = nullptr;
+#endif
   t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);

@@ -57,6 +57,9 @@ struct Thread : Context {
   uint64_t pin = 0;
 };
 constexpr uint64_t kUnpinned = ~uint64_t(0);
+// Sim::spawn sets every field of a reused record one by one: a field added
+// here must be set there too, and this count changed with it.
+static_assert(sizeof(Thread) == sizeof(Context) + 112, "a new Thread field: set it in Sim::spawn");
 
 // A logged decision: which thread ran (kind 0) or a data choice.
 struct Decision {
@@ -150,10 +153,7 @@ class Sim final : public SchedView {
   // Inline on purpose: after a context switch every return the resumed
   // thread makes is mispredicted, so the switch sits as few calls deep as
   // possible, and a point with nothing else runnable costs a few compares.
-  // always_inline: GCC otherwise keeps one out-of-line copy that every
-  // primitive calls.
-  __attribute__((always_inline)) void point(uint16_t kind, ObjId obj, uint64_t a0 = 0,
-                                            uint64_t a1 = 0) {
+  void point(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0) {
     if (__builtin_expect(++step_ > opts_.max_steps, 0)) step_budget_exceeded();
     if (!(runnable_.size() == 1 && timers_.empty() &&
           runnable_[0] == uint64_t(1) << ((cur_->tid - 1) & 63))) {
@@ -282,7 +282,7 @@ class Sim final : public SchedView {
   friend void fiber_entry(bctx::transfer_t t);
   struct Image;
   std::unique_ptr<Image> image_;
-  Stack slot_stack(size_t slot);  // the stack of thread slot `slot`
+  void new_slot_stack(size_t slot);  // slot_stacks_[slot], from the pool
   void put_stacks();  // every slot's, back to the pool (the destructor)
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
@@ -335,7 +335,7 @@ class Sim final : public SchedView {
   // keeps them for the next execution. A deque: stable addresses.
   std::deque<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
-  std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (slot_stack())
+  std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (new_slot_stack())
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)

@@ -9,15 +9,12 @@ namespace ks::sim {
 
 // A thread slot keeps its stack from one execution to the next: a reset
 // costs no trip through the pool per thread. An abandoned fiber's stack is
-// reused as it stands (ASan builds: its redzones are cleared first). The
+// reused as it stands (ASan builds: spawn clears its redzones). The
 // image's pins are slot stacks too (the boot's threads ran on them, and a
 // restore puts each back in its slot), so a stack is never on two lists.
-Stack Sim::slot_stack(size_t slot) {
+void Sim::new_slot_stack(size_t slot) {
   if (slot >= slot_stacks_.size()) slot_stacks_.resize(slot + 1);
-  Stack& s = slot_stacks_[slot];
-  if (!s.base) s = stacks_.get();
-  else asan::unpoison(s.base, s.size);
-  return s;
+  slot_stacks_[slot] = stacks_.get();
 }
 
 void Sim::put_stacks() {
