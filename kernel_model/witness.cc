@@ -52,7 +52,7 @@ struct WitnessState {
   }
 };
 
-void World::held_push(ObjId lock) {
+void World::held_push_slow(ObjId lock) {
   KThread& k = self();
   if (k.nheld == kMaxHeld)
     fail(sim::FailureKind::kLockMisuse,
@@ -64,7 +64,7 @@ void World::held_push(ObjId lock) {
   if (race_on(*this) && obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
 }
 
-void World::held_pop(ObjId lock) {
+void World::held_pop_slow(ObjId lock) {
   if (race_on(*this) && obj(lock).kind != kObjRwlock) race_release(*this, lock);
   KThread& k = self();
   for (int i = k.nheld - 1; i >= 0; i--) {
@@ -78,12 +78,8 @@ void World::held_pop(ObjId lock) {
 [[maybe_unused]] const bool image_hook =
     (World::set_component_image(World::kSlotWitness, value_image<WitnessState>()), true);
 
-void World::witness_acquire(ObjId lock) {
+void World::witness_order(ObjId lock) {
   KThread& k = self();
-  if (k.nheld == 0 || !opts_.witness) {
-    held_push(lock);
-    return;
-  }
   auto& slot = components_[kSlotWitness];
   if (!slot) slot = std::make_shared<WitnessState>();
   auto& ws = *static_cast<WitnessState*>(slot.get());

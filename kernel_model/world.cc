@@ -36,15 +36,7 @@ const char* kind_name(KObjKind k) {
   }
 }
 
-const char* short_name(const char* expr) {
-  if (!expr) return "?";
-  const char* best = expr;
-  for (const char* p = expr; *p; p++) {
-    if (*p == '>' || *p == '.' || *p == '&' || *p == '(' || *p == '*') best = p + 1;
-  }
-  while (*best == ' ') best++;
-  return *best ? best : expr;
-}
+const char* short_name(const char* expr) { return sim::expr_short_name(expr); }
 
 World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions& opts,
              uint64_t index)
@@ -62,7 +54,11 @@ World::~World() = default;
 // another in its destructor sees the same thing either way.
 void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index) {
   kept_.clear();
-  for (int i = kNumSlots - 1; i >= 0; i--) components_[i].reset();
+  // Most executions of a small test make no component: one test for all.
+  uintptr_t any = 0;
+  for (auto& c : components_) any |= reinterpret_cast<uintptr_t>(c.get());
+  if (any)
+    for (int i = kNumSlots - 1; i >= 0; i--) components_[i].reset();
   log_.clear();
   variants_.clear();
   release_arena();
@@ -80,25 +76,27 @@ void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t in
 
 Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, ThreadCtx ctx) {
   size_t n = sim_.nthreads();
-  if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n] = KThread{};
+  if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n].reuse();
   Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
-  race_fork(*this, t);
+  if (races_tracked()) race_fork(*this, t);
   return t;
 }
 
-ObjId World::new_obj(KObjKind kind, const char* name) {
+ObjId World::new_obj(KObjKind kind, const char* name, bool expr) {
   size_t n = sim_.nobjects();
   if (n == objs_.size()) objs_.emplace_back(); else objs_[n] = KObject{};
   objs_[n].kind = kind;
-  return sim_.new_object(kind, name);
+  return sim_.new_object(kind, name, expr);
 }
 
 void World::init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr) {
-  ObjId id = new_obj(kind, name ? name : short_name(expr));
+  // An unnamed object is named by its expression, shortened only when a
+  // report or the witness asks (most never are).
+  ObjId id = name ? new_obj(kind, name) : new_obj(kind, expr ? expr : "?", true);
   h->v = uint64_t(id) | (uint64_t(epoch_) << 32) | (uint64_t(kind) << 48);
 }
 
-ObjId World::resolve(KHandle* h, KObjKind kind, const char* expr, const char* op) {
+ObjId World::resolve_slow(KHandle* h, KObjKind kind, const char* expr, const char* op) {
   uint64_t v = h->v;
   uint16_t magic = static_cast<uint16_t>(v >> 48);
   uint16_t ep = static_cast<uint16_t>(v >> 32);

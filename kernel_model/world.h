@@ -92,13 +92,24 @@ class World {
   void preempt() { sim_.point(kEvPreempt, 0); }
 
   // ---- objects ----
-  ObjId new_obj(KObjKind kind, const char* name);
+  // `expr`: name is the C expression naming it (Sim::new_object).
+  ObjId new_obj(KObjKind kind, const char* name, bool expr = false);
   KObject& obj(ObjId id) { return objs_[id - 1]; }
   const char* name(ObjId id) const { return sim_.object_name(id); }
   // Resolves a handle embedded in a driver's structure: a zero handle is
   // created on first use (a zeroed kmutex_t is a valid mutex); a handle of
   // the wrong kind, poisoned by kmem_free, or destroyed is a failure.
-  ObjId resolve(KHandle* h, KObjKind kind, const char* expr, const char* op);
+  // The common case inline (a live handle of this World), the rest out of
+  // line: every primitive resolves its handle first.
+  ObjId resolve(KHandle* h, KObjKind kind, const char* expr, const char* op) {
+    uint64_t v = h->v;
+    ObjId id = static_cast<ObjId>(v);
+    if (__builtin_expect((v >> 32) == ((uint64_t(kind) << 16) | epoch_) && id >= 1 &&
+                             id <= sim_.nobjects() && !objs_[id - 1].destroyed,
+                         1))
+      return id;
+    return resolve_slow(h, kind, expr, op);
+  }
   void init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr);
 
   // FIFO wait queues threaded through KThread::next_waiter.
@@ -130,9 +141,28 @@ class World {
   }
 
   // ---- witness (witness.cc): lock-order checking ----
-  void witness_acquire(ObjId lock);
-  void held_push(ObjId lock);
-  void held_pop(ObjId lock);
+  // The checks and the race detector's edges stay out of line; a lock
+  // taken with none held, or released in LIFO order with no detector,
+  // is a store or two.
+  void witness_acquire(ObjId lock) {
+    if (self().nheld == 0 || !opts_.witness) held_push(lock);
+    else witness_order(lock);
+  }
+  void held_push(ObjId lock) {
+    KThread& k = self();
+    if (__builtin_expect(k.nheld == kMaxHeld || races_tracked(), 0)) return held_push_slow(lock);
+    k.held[k.nheld++] = lock;
+  }
+  void held_pop(ObjId lock) {
+    KThread& k = self();
+    if (__builtin_expect(k.nheld != 0 && k.held[k.nheld - 1] == lock && !races_tracked(), 1)) {
+      k.nheld--;
+      return;
+    }
+    held_pop_slow(lock);
+  }
+  // race.h's race_on(): accesses or lock edges are tracked.
+  bool races_tracked() const { return opts_.detect_races || opts_.preempt_at_access; }
 
   // ---- synchronisation (mutex.cc, condvar.cc, rwlock.cc, sema.cc) ----
   void mutex_enter(ObjId m);
@@ -246,6 +276,10 @@ class World {
  private:
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };
   void drop_boot();  // the image and its pinned stacks
+  ObjId resolve_slow(KHandle* h, KObjKind kind, const char* expr, const char* op);
+  void witness_order(ObjId lock);  // witness_acquire with locks held
+  void held_push_slow(ObjId lock);
+  void held_pop_slow(ObjId lock);
   void check_block(const char* op, ObjId o, const char* verb);
   void on_quiescent();
   void analyze_hang();

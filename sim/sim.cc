@@ -35,7 +35,6 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
 // Everything an execution changes goes back to a fresh Sim's state; the
 // containers keep what they grew to, so a warm Sim allocates nothing.
 void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
-  put_stacks();
   by_tid_.clear();
   opt_first_ = 1;
   opt_n_ = 0;
@@ -86,7 +85,7 @@ void Sim::finish() {
 }
 
 Sim::~Sim() {
-  drop_image();  // the pins no thread holds; then every thread's
+  drop_image();  // then every slot's stack
   put_stacks();
 }
 
@@ -103,18 +102,36 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
                uint8_t ctx) {
   // A reset Sim reuses the records of the threads before it (a deque:
   // their addresses stay put while more are added).
-  if (by_tid_.size() == threads_.size()) threads_.emplace_back();
-  Thread& t = threads_[by_tid_.size()];
-  t = Thread{};
+  size_t slot = by_tid_.size();
+  if (slot == threads_.size()) threads_.emplace_back();
+  Thread& t = threads_[slot];
   by_tid_.push_back(&t);
-  t.tid = static_cast<Tid>(by_tid_.size());
+  // Field by field, not `t = Thread{}`: that compiled to a rep stos whose
+  // start-up was most of a spawn. A field added to Thread is set here too
+  // (the static_assert in sim.h counts them).
+  t.tid = static_cast<Tid>(slot + 1);
   t.name = name;
+  t.state = ThreadState::kRunnable;
   t.daemon = daemon;
   t.ctx = ctx;
-  t.pin = now_ + opts_.sched_latency_ns;
+  t.started = false;
   t.fn = fn;
   t.arg = arg;
-  t.stack = stacks_.get();
+  if (__builtin_expect(slot >= slot_stacks_.size() || !slot_stacks_[slot].base, 0))
+    new_slot_stack(slot);
+  t.stack = slot_stacks_[slot];
+  asan::unpoison(t.stack.base, t.stack.size);  // ASan builds: an abandoned fiber's redzones
+  t.wait_obj = 0;
+  t.wait_kind = 0;
+  t.wait_step = 0;
+  t.wake_code = 0;
+  t.next_kind = 0;
+  t.next_obj = 0;
+  t.owner_data = nullptr;
+  t.pin = now_ + opts_.sched_latency_ns;
+#if KS_ASAN
+  t.asan_fake = nullptr;
+#endif
   t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
@@ -123,8 +140,8 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   return t.tid;
 }
 
-ObjId Sim::new_object(uint16_t kind, const char* name) {
-  objects_.push_back(Object{kind, name ? name : "?"});
+ObjId Sim::new_object(uint16_t kind, const char* name, bool expr) {
+  objects_.push_back(Object{kind, expr, name ? name : "?"});
   return static_cast<ObjId>(objects_.size());
 }
 
@@ -502,7 +519,19 @@ bool Sim::pending_op(Tid t, uint16_t* kind, ObjId* obj) const {
 }
 
 const char* Sim::object_name(ObjId o) const {
-  return o >= 1 && o <= objects_.size() ? objects_[o - 1].name : "";
+  if (o < 1 || o > objects_.size()) return "";
+  const Object& ob = objects_[o - 1];
+  return ob.expr ? expr_short_name(ob.name) : ob.name;
+}
+
+const char* expr_short_name(const char* expr) {
+  if (!expr) return "?";
+  const char* best = expr;
+  for (const char* p = expr; *p; p++) {
+    if (*p == '>' || *p == '.' || *p == '&' || *p == '(' || *p == '*') best = p + 1;
+  }
+  while (*best == ' ') best++;
+  return *best ? best : expr;
 }
 
 const char* sim_event_name(uint16_t kind) {

@@ -8,7 +8,8 @@
 // asked the host for a service (a Python generator's next system call).
 //
 // A failure, a step budget overrun or a fault abandons every fiber where it
-// stands: nothing is unwound, the stacks go back to the pool.
+// stands: nothing is unwound, and each thread slot's stack serves the next
+// execution's thread in that slot.
 #pragma once
 
 #include <csetjmp>
@@ -56,6 +57,9 @@ struct Thread : Context {
   uint64_t pin = 0;
 };
 constexpr uint64_t kUnpinned = ~uint64_t(0);
+// Sim::spawn sets every field of a reused record one by one: a field added
+// here must be set there too, and this count changed with it.
+static_assert(sizeof(Thread) == sizeof(Context) + 112, "a new Thread field: set it in Sim::spawn");
 
 // A logged decision: which thread ran (kind 0) or a data choice.
 struct Decision {
@@ -90,6 +94,9 @@ struct SimOptions {
 
 void fiber_entry(bctx::transfer_t t);
 class Sim;
+// Short name of a C expression naming an object: "&sc->sc_lock" -> "sc_lock"
+// (a suffix of `expr`, or "?" for null).
+const char* expr_short_name(const char* expr);
 // The Sim inside run() on this host thread. initial-exec: the module that
 // holds it may be dlopen'ed (the Python extension), and a global-dynamic
 // TLS access would cost a call on every primitive.
@@ -125,7 +132,9 @@ class Sim final : public SchedView {
   // ---- threads and objects (host or fiber) ----
   Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
             uint8_t ctx = 0);
-  ObjId new_object(uint16_t kind, const char* name);
+  // `expr`: the name is a C expression naming the object ("&sc->sc_lock"),
+  // shown by its short name (expr_short_name), worked out only when asked.
+  ObjId new_object(uint16_t kind, const char* name, bool expr = false);
   // Keeps a copy of a name whose storage is not static.
   const char* intern(const std::string& s);
   void set_event_names(const char* const* names, size_t n) {
@@ -261,6 +270,7 @@ class Sim final : public SchedView {
  private:
   struct Object {
     uint16_t kind;
+    bool expr;  // name is a C expression (new_object)
     const char* name;
   };
   struct Timer {
@@ -272,8 +282,8 @@ class Sim final : public SchedView {
   friend void fiber_entry(bctx::transfer_t t);
   struct Image;
   std::unique_ptr<Image> image_;
-  bool pinned(const Stack& s) const;
-  void put_stacks();  // every thread's, but for the image's
+  void new_slot_stack(size_t slot);  // slot_stacks_[slot], from the pool
+  void put_stacks();  // every slot's, back to the pool (the destructor)
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
@@ -325,6 +335,7 @@ class Sim final : public SchedView {
   // keeps them for the next execution. A deque: stable addresses.
   std::deque<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
+  std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (new_slot_stack())
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)

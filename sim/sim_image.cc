@@ -7,28 +7,31 @@
 namespace ks::sim {
 
 
-bool Sim::pinned(const Stack& s) const {
-  if (!image_) return false;
-  for (const Stack& p : image_->pins)
-    if (p.base == s.base) return true;
-  return false;
+// A thread slot keeps its stack from one execution to the next: a reset
+// costs no trip through the pool per thread. An abandoned fiber's stack is
+// reused as it stands (ASan builds: spawn clears its redzones). The
+// image's pins are slot stacks too (the boot's threads ran on them, and a
+// restore puts each back in its slot), so a stack is never on two lists.
+void Sim::new_slot_stack(size_t slot) {
+  if (slot >= slot_stacks_.size()) slot_stacks_.resize(slot + 1);
+  slot_stacks_[slot] = stacks_.get();
 }
 
 void Sim::put_stacks() {
-  for (Thread* t : by_tid_)
-    if (t->stack.base && !pinned(t->stack)) stacks_.put(t->stack);
+  for (const Stack& s : slot_stacks_)
+    if (s.base) stacks_.put(s);
+  slot_stacks_.clear();
 }
 
 void Sim::drop_image() {
   if (!image_) return;
-  // A pinned stack still in use by this execution's threads goes back with
-  // them at the next reset instead.
+  // A pin that is not some slot's own (none, by the above) goes back.
   std::vector<Stack> pins = std::move(image_->pins);
   image_.reset();
   for (const Stack& p : pins) {
-    bool in_use = false;
-    for (Thread* t : by_tid_) in_use |= t->stack.base == p.base;
-    if (!in_use) stacks_.put(p);
+    bool owned = false;
+    for (const Stack& s : slot_stacks_) owned |= s.base == p.base;
+    if (!owned) stacks_.put(p);
   }
 }
 
