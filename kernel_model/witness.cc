@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/component_pool.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
@@ -22,6 +23,15 @@ struct WitnessState {
   };
   std::vector<std::string_view> classes;  // class id - 1 -> name
   std::vector<Edge> edges;
+  // path()'s scratch, kept with the state so a new edge allocates nothing.
+  std::vector<const Edge*> rev;
+  std::vector<uint32_t> seen;
+
+  // Recycled (component_pool.h): empty, the vectors keeping their storage.
+  void recycle() {
+    classes.clear();
+    edges.clear();
+  }
 
   uint32_t class_of(KObject& o, const char* name) {
     if (o.witness_class) return o.witness_class;
@@ -81,15 +91,16 @@ void World::held_pop_slow(ObjId lock) {
 void World::witness_order(ObjId lock) {
   KThread& k = self();
   auto& slot = components_[kSlotWitness];
-  if (!slot) slot = std::make_shared<WitnessState>();
+  if (!slot) slot = pooled_component<WitnessState>();
   auto& ws = *static_cast<WitnessState*>(slot.get());
   uint32_t to = ws.class_of(obj(lock), name(lock));
   for (int i = 0; i < k.nheld; i++) {
     uint32_t from = ws.class_of(obj(k.held[i]), name(k.held[i]));
     if (from == to || ws.has_edge(from, to)) continue;
-    std::vector<const WitnessState::Edge*> rev;
-    std::vector<uint32_t> seen;
-    if (ws.path(to, from, rev, seen)) {
+    std::vector<const WitnessState::Edge*>& rev = ws.rev;
+    rev.clear();
+    ws.seen.clear();
+    if (ws.path(to, from, rev, ws.seen)) {
       std::string msg = std::string("lock order reversal: thread ") + thread_name(self_tid()) +
                         " acquires " + name(lock) + " while holding " + name(k.held[i]) +
                         ", but the established order is";
