@@ -14,9 +14,7 @@ namespace ks::km {
 
 struct RaceState;
 // Does this World track accesses (detect races, or preempt at them)?
-inline bool race_on(const World& w) {
-  return w.options().detect_races || w.options().preempt_at_access;
-}
+inline bool race_on(const World& w) { return w.races_tracked(); }
 // This World's detector, null when it does not track accesses.
 RaceState* race_state(World& w);
 

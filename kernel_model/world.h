@@ -161,7 +161,7 @@ class World {
     }
     held_pop_slow(lock);
   }
-  // race.h's race_on(): accesses or lock edges are tracked.
+  // Accesses and lock edges are tracked (race.h's race_on()).
   bool races_tracked() const { return opts_.detect_races || opts_.preempt_at_access; }
 
   // ---- synchronisation (mutex.cc, condvar.cc, rwlock.cc, sema.cc) ----
