@@ -99,6 +99,19 @@ bool can_enter(World& w, const Pair& p, int side, Entry kind, Tid t, bool nest) 
          can_take(w, p.perim[side], inner_mode(p, kind), t, nest);
 }
 
+// A qwriter waits on one of the pair's perimeters: an entry now would pass it.
+bool writer_pending(World& w, const Pair& p, int side) {
+  return (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
+         (p.outer && P(w, p.outer).writers_pending);
+}
+
+// A put or service entry that cannot run now goes to the syncq: behind what
+// waits there already (order kept), past a pending qwriter, or shut out.
+bool must_defer(World& w, const Pair& p, int side, Entry kind, Tid t) {
+  return !P(w, group_of(p, side)).syncq.empty() || writer_pending(w, p, side) ||
+         !can_enter(w, p, side, kind, t, false);
+}
+
 Hold take_both(World& w, uint32_t pi, int side, Entry kind) {
   Pair& p = state(w).pairs[pi];
   Tid t = w.self_tid();
@@ -241,12 +254,7 @@ void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   }
   uint32_t g = group_of(p, side);
   Tid t = w.self_tid();
-  // Behind what waits already (order kept), or past a pending qwriter.
-  bool blocked = !P(w, g).syncq.empty() ||
-                 (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
-                 (p.outer && P(w, p.outer).writers_pending) ||
-                 !can_enter(w, p, side, Entry::kPut, t, false);
-  if (blocked) {
+  if (must_defer(w, p, side, Entry::kPut, t)) {
     P(w, g).syncq.push_back(Deferred{q, mp, nullptr, Entry::kPut});
     return;
   }
@@ -266,9 +274,8 @@ Hold perim_enter(World& w, uint32_t pi, int side, Entry kind) {
     // Inside its own exclusive hold already: nested, nothing to wait for.
     if ((q.perim[side] && P(w, q.perim[side]).owner == t) || (q.outer && P(w, q.outer).owner == t))
       return can_enter(w, q, side, kind, t, true);
-    bool pending = (q.perim[side] && P(w, q.perim[side]).writers_pending) ||
-                   (q.outer && P(w, q.outer).writers_pending);
-    return can_enter(w, q, side, kind, t, true) && P(w, g).syncq.empty() && !pending;
+    return can_enter(w, q, side, kind, t, true) && P(w, g).syncq.empty() &&
+           !writer_pending(w, q, side);
   };
   if (ready()) return take_both(w, pi, side, kind);
   w.mutex_enter(st.perim_lock);
@@ -315,11 +322,7 @@ void qcall_fire(void* a) {
   }
   uint32_t g = group_of(p, side);
   Tid t = w.self_tid();
-  bool blocked = !P(w, g).syncq.empty() ||
-                 (p.perim[side] && P(w, p.perim[side]).writers_pending) ||
-                 (p.outer && P(w, p.outer).writers_pending) ||
-                 !can_enter(w, p, side, Entry::kSrv, t, false);
-  if (blocked) {
+  if (must_defer(w, p, side, Entry::kSrv, t)) {
     Deferred d{q, nullptr, nullptr, Entry::kSrv};
     d.qcall = ci;
     P(w, g).syncq.push_back(d);
