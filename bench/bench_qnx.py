@@ -8,12 +8,11 @@ takes to find it (over several seeds).
     PYTHONPATH=build/python /usr/bin/python3 bench/bench_qnx.py [--seeds N]
 """
 
-import argparse
 import json
 import os
 import sys
 
-from pct_figures import against_lofi, execs_to_find
+from pct_figures import against_lofi, execs_to_find, parse_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QNX = os.path.join(ROOT, "scenarios", "qnx", "devctl.py")
@@ -28,12 +27,7 @@ VARIANTS = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
-    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
-    ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
-    ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
-    a = ap.parse_args()
+    a = parse_args()
     out = against_lofi(QNX, "concurrent", a.runs, a.rounds)
     finds = {variant: execs_to_find(QNX, name, variant, a.seeds, a.budget)
              for variant, name in VARIANTS}

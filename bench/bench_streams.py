@@ -7,12 +7,11 @@ how many PCT executions it takes to find it (over several seeds).
     PYTHONPATH=build/python /usr/bin/python3 bench/bench_streams.py [--seeds N]
 """
 
-import argparse
 import json
 import os
 import sys
 
-from pct_figures import against_lofi, execs_to_find
+from pct_figures import against_lofi, execs_to_find, parse_args
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STREAMS = os.path.join(ROOT, "scenarios", "streams", "lp.py")
@@ -40,12 +39,7 @@ VARIANTS = [
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
-    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
-    ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
-    ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
-    a = ap.parse_args()
+    a = parse_args()
     out = against_lofi(STREAMS, "close_race", a.runs, a.rounds)
     finds = {}
     for variant, name, faults, races, script in VARIANTS:

@@ -3,6 +3,7 @@ scenarios: executions/s as a ratio against lofi's forced-unmap Program,
 measured in alternating rounds in one process (an absolute rate measures
 the machine), and PCT executions to a variant's first find over seeds."""
 
+import argparse
 import os
 import statistics
 
@@ -10,6 +11,16 @@ import kernsim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOFI = os.path.join(ROOT, "scenarios", "lofi", "lofi.py")
+
+
+def parse_args():
+    """The options both benches take: throughput against lofi, then PCT finds."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=100000, help="throughput runs per round")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    ap.add_argument("--seeds", type=int, default=10, help="seeds per variant")
+    ap.add_argument("--budget", type=int, default=100000, help="PCT runs allowed per find")
+    return ap.parse_args()
 
 
 def rate(script, name, runs, seed):
