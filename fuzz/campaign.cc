@@ -52,10 +52,10 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
 
 Slice Campaign::adopt(const std::string& input) {
   Slice out;
-  execute(input, {Mutator::seed_of(input)}, false, out);
+  Decoded d = dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size());
+  execute(input, {Mutator::seed_of(input)}, false, out, &d);
   corpus_.push_back(input);
-  parsed_.push_back(Mutator::parsed(
-      dec_.decode(reinterpret_cast<const uint8_t*>(input.data()), input.size())));
+  parsed_.push_back(Mutator::parsed(d));
   return out;
 }
 
