@@ -32,7 +32,7 @@ void Campaign::execute(const std::string& input, const std::vector<uint32_t>& se
   for (uint32_t seed : seeds) {
     runner::StrategySpec s = d.schedule;
     s.seed = seed;
-    runner::FuzzRun r = ex_.run(p, s, world_, 0);
+    const runner::FuzzRun& r = ex_.run(p, s, world_, 0);
     if (!kept && (r.new_edges || r.new_pairs)) {
       kept = true;
       corpus_.push_back(Mutator::with_seed(input, seed));

@@ -49,7 +49,7 @@ void run_world(km::World& w, RunRecord& r, uint64_t execution, const SetupFn& se
   r.preemptions = s.preemptions();
   r.trace.clear();
   if (!decisions_if_failed || r.failure) {
-    std::vector<sim::Decision> d = s.decisions();
+    std::span<const sim::Decision> d = s.decision_log();
     r.decisions.assign(d.begin(), d.end());
     r.console = w.console();
   } else {

@@ -95,19 +95,20 @@ FuzzExecutor::FuzzExecutor()
   sim::install_fault_handlers();
 }
 
-FuzzRun FuzzExecutor::run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
-                          uint64_t execution, bool record_trace) {
-  auto inner = make_strategy(s);
-  Watch watch(*inner, pairs_, pair_counters_, n_pair_counters_, last_);
-  FuzzRun out;
+const FuzzRun& FuzzExecutor::run(const km::Program& p, const StrategySpec& s,
+                                 const km::WorldOptions& o, uint64_t execution,
+                                 bool record_trace) {
+  Watch watch(strategies_.get(s), pairs_, pair_counters_, n_pair_counters_, last_);
+  FuzzRun& out = run_;
+  out.new_edges = out.new_pairs = 0;
   map_->prev = 0;
   sim::CoverageMap* old = sim::coverage_attach(map_.get());
   km::WorldOptions with_cov = o;
   with_cov.coverage = true;  // the drivers' builds with edge coverage
   try {
-    out.rec = run_once(pool_, watch, with_cov, execution,
-                       [&](km::World& w) { km::program_load(w, p); }, nullptr, record_trace,
-                       &reuse_);
+    run_once_into(out.rec, pool_, watch, with_cov, execution,
+                  [&](km::World& w) { km::program_load(w, p); }, nullptr, record_trace, &reuse_,
+                  false);
   } catch (...) {
     sim::coverage_attach(old);
     map_->drain([](size_t, uint8_t) {});

@@ -4,8 +4,8 @@
 // interleaving pairs (op A by thread X, then op B by thread Y != X on the same
 // kernel object). An execution is "interesting" when it adds either.
 //
-// Every execution is (Program, StrategySpec, execution index) with a fresh
-// strategy, so the fuzzer can re-run or minimize any of them exactly.
+// Every execution is (Program, StrategySpec, execution index) with a
+// strategy as if fresh (StrategyCache), so the fuzzer can re-run or minimize any of them exactly.
 #pragma once
 
 #include <algorithm>
@@ -39,9 +39,10 @@ struct FuzzLast {
 class FuzzExecutor {
  public:
   FuzzExecutor();
-  // Bad input (an unknown driver) throws, as run_once does.
-  FuzzRun run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
-              uint64_t execution, bool record_trace = false);
+  // Bad input (an unknown driver) throws, as run_once does. The result is
+  // the executor's, good until its next run: its buffers serve every one.
+  const FuzzRun& run(const km::Program& p, const StrategySpec& s, const km::WorldOptions& o,
+                     uint64_t execution, bool record_trace = false);
   uint64_t edges() const { return edges_; }
   uint64_t pairs() const { return pairs_.size(); }
   uint64_t executions() const { return executions_; }
@@ -61,6 +62,8 @@ class FuzzExecutor {
  private:
   sim::StackPool& pool_ = stack_pool();
   WorldReuse reuse_;
+  StrategyCache strategies_;
+  FuzzRun run_;
   std::unique_ptr<sim::CoverageMap> map_;
   std::vector<uint8_t> seen_;               // per cell: bucket bits seen
   uint64_t edges_ = 0;                      // cells with any bit

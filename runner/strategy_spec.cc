@@ -29,4 +29,19 @@ std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s) {
                               "' (known: round_robin, random, pct, replay, scripted, dfs)");
 }
 
+sim::Strategy& StrategyCache::get(const StrategySpec& s) {
+  if (s.name == "pct") {
+    if (!pct_) pct_ = std::make_unique<sim::PctStrategy>(0, 1, 0, sim::ChoiceRates{});
+    pct_->reset(s.seed, s.pct_depth, s.pct_steps);
+    return *pct_;
+  }
+  if (s.name == "random") {
+    if (!random_) random_ = std::make_unique<sim::RandomStrategy>(0, sim::ChoiceRates{});
+    random_->reset(s.seed);
+    return *random_;
+  }
+  other_ = make_strategy(s);
+  return *other_;
+}
+
 }  // namespace ks::runner

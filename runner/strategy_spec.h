@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "sim/sim.h"
+#include "sim/strategies/pct.h"
+#include "sim/strategies/random.h"
 #include "sim/strategies/scripted.h"
 
 namespace ks::runner {
@@ -28,5 +30,19 @@ struct StrategySpec {
 
 // Throws std::invalid_argument naming an unknown strategy.
 std::unique_ptr<sim::Strategy> make_strategy(const StrategySpec& s);
+
+// make_strategy for a loop that needs a new strategy per execution (the
+// fuzzer's: each input carries its schedule): a PCT or random strategy is
+// re-set in place, as if made anew, so an execution allocates nothing. The
+// reference is good until the next call.
+class StrategyCache {
+ public:
+  sim::Strategy& get(const StrategySpec& s);
+
+ private:
+  std::unique_ptr<sim::PctStrategy> pct_;
+  std::unique_ptr<sim::RandomStrategy> random_;
+  std::unique_ptr<sim::Strategy> other_;
+};
 
 }  // namespace ks::runner

@@ -17,6 +17,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "sim/event.h"
@@ -241,6 +242,8 @@ class Sim final : public SchedView {
   std::vector<Decision> decisions() const {
     return {decisions_.get(), decisions_.get() + ndecisions_};
   }
+  // The same, not copied: for a record whose buffer is reused.
+  std::span<const Decision> decision_log() const { return {decisions_.get(), ndecisions_}; }
   uint32_t preemptions() const { return preemptions_; }
   Strategy& strategy() { return *strategy_; }
   const SimOptions& options() const { return opts_; }

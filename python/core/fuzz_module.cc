@@ -259,7 +259,7 @@ void ks_register_fuzz(py::module_& m) {
             py::object best = py::none();
             for (uint64_t seed : seeds) {
               s.seed = seed;
-              runner::FuzzRun r = x.run(p, s, o, 0);
+              const runner::FuzzRun& r = x.run(p, s, o, 0);
               edges += r.new_edges;
               pairs += r.new_pairs;
               if ((r.new_edges || r.new_pairs) && best.is_none()) best = py::int_(seed);

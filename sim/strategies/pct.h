@@ -23,6 +23,13 @@ class PctStrategy final : public Strategy {
   PctStrategy(uint64_t seed, uint32_t depth, uint64_t initial_k, ChoiceRates rates)
       : seed_(seed), depth_(depth < 1 ? 1 : depth), k_(initial_k), rates_(rates) {}
   const char* name() const override { return "pct"; }
+  // As if made anew with these arguments and the same rates, keeping the
+  // buffers (the fuzzer's executor: one strategy per execution).
+  void reset(uint64_t seed, uint32_t depth, uint64_t initial_k) {
+    seed_ = seed;
+    depth_ = depth < 1 ? 1 : depth;
+    k_ = initial_k;
+  }
   void begin(uint64_t index, const SchedView&) override;
   void on_spawn(Tid t) override;
   Tid pick(const PickContext& c) override;

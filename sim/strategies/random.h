@@ -19,6 +19,7 @@ class RandomStrategy final : public Strategy {
  public:
   RandomStrategy(uint64_t seed, ChoiceRates rates) : seed_(seed), rates_(rates) {}
   const char* name() const override { return "random"; }
+  void reset(uint64_t seed) { seed_ = seed; }  // as if made anew (PctStrategy::reset)
   void begin(uint64_t index, const SchedView&) override {
     rng_.reseed(execution_seed(seed_, index));
   }

@@ -13,6 +13,7 @@
 #include "kernel_model/devsw.h"
 #include "kernel_model/program.h"
 #include "runner/explore.h"
+#include "runner/fuzz_exec.h"
 #include "sim/asan_fiber.h"
 #include "sim/strategies/pct.h"
 #include "sim/strategies/random.h"
@@ -151,6 +152,10 @@ TEST(Reset, NewWorldsDoAllocate) {  // the counter counts: the test above can fa
 // then (a longer schedule's decision log), not for an allocation made in
 // every execution, or in one of ten.
 constexpr double kLofiAllocsPerExecution = 0.1;
+// A fuzz execution of the same Program: its strategy is re-set in place
+// (runner::StrategyCache), so the same bound less what a run record's
+// vectors take (the executor returns each record by value).
+constexpr double kFuzzAllocsPerExecution = 0.1;
 constexpr int64_t kBs = 512, kPage = 4096;
 const char* const kFile = "/var/tmp/disk";
 
@@ -308,6 +313,53 @@ TEST(Reset, LofiProgramAllocationsBounded) {
               fresh);
   EXPECT_LE(reset, kLofiAllocsPerExecution);
   EXPECT_LT(reset, fresh);
+}
+#endif
+
+// ---- the fuzzer's executor: a strategy per execution, re-set in place ----
+// Schedules as a fuzz campaign draws them (fuzz/decode.cc: PCT of depths
+// 1-3 and random, each with its own seed), some PCT ones with no k given,
+// which a PCT strategy learns in its first execution and a reused one must
+// forget.
+runner::StrategySpec fuzz_schedule(uint32_t i) {
+  runner::StrategySpec s;
+  s.name = i % 4 == 3 ? "random" : "pct";
+  s.pct_depth = 1 + i % 3;
+  s.pct_steps = i % 2 ? 0 : 40 + i % 50;
+  s.seed = 1000 + i * 7919;
+  return s;
+}
+
+TEST(Reset, FuzzExecutorStrategyAsIfNew) {
+  km::Program p = forced_unmap("unmap_no_wait");
+  runner::FuzzExecutor ex;
+  std::vector<Seen> first;
+  for (uint32_t i = 0; i < 400; i++)
+    first.push_back(seen_of(ex.run(p, fuzz_schedule(i), {}, 0).rec));
+  // The same schedules again, in another order: each must run as it did
+  // when its strategy was new to the executor.
+  uint32_t failures = 0;
+  for (uint32_t i = 400; i-- > 0;) {
+    runner::RunRecord r = ex.run(p, fuzz_schedule(i), {}, 0).rec;
+    failures += static_cast<bool>(r.failure);
+    expect_same(first[i], seen_of(r), i);
+  }
+  EXPECT_GT(failures, 0u);  // the comparison covered failing executions too
+}
+
+#if !KS_ASAN
+TEST(Reset, FuzzExecutionAllocationsBounded) {
+  km::Program p = forced_unmap("none");
+  runner::FuzzExecutor ex;
+  for (uint32_t i = 0; i < 200; i++) ex.run(p, fuzz_schedule(i), {}, 0);
+  const uint32_t n = 2000;
+  g_allocs = 0;
+  g_counting = true;
+  for (uint32_t i = 200; i < 200 + n; i++) ex.run(p, fuzz_schedule(i), {}, 0);
+  g_counting = false;
+  double per = double(g_allocs) / n;
+  std::printf("lofi fuzz execution: %.3f allocations\n", per);
+  EXPECT_LE(per, kFuzzAllocsPerExecution);
 }
 #endif
 
