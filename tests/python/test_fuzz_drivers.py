@@ -30,21 +30,26 @@ def _many(x):
 
 
 # Every seed must find it within the budget: a property of the fuzzer, not
-# of one campaign's course (which moves with the code layout: edges are
-# numbered by it). Budgets are at least twice the most any of seeds 0-2
-# needed when they were set (minor_overrun 103k, minor_short 99k,
-# unmap_no_wait 47k, sg_watermark 33k, port_remove_inflight 13k).
+# of one campaign's course, which moves with the code layout (edges are
+# numbered by the drivers' code addresses: a compiler flag moves them).
+# Executions to a find are heavy-tailed (one seed in eight needs five times
+# the median), so each budget is about twice the most any campaign needed,
+# on two layouts (2026-12-07: the coverage build with -fno-plt, seeds 0-7;
+# without, seeds 0-7 of the minor variants and port_remove_inflight, 0-2 of
+# the others): minor_overrun 417k, minor_short 271k, unmap_no_wait 55k,
+# sg_watermark 33k, port_remove_inflight 128k.
 CASES = [
-    ("lofi", "minor_overrun", 250000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
-    ("lofi", "minor_short", 250000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor.exhausted"),
-    ("lofi", "unmap_no_wait", 150000, "memory", "vnode_use_after_free:"),
+    ("lofi", "minor_overrun", 900000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor"),
+    ("lofi", "minor_short", 600000, "scenario", "scenario:oracle:LOFI_MAP_FILE.minor.exhausted"),
+    # The released vnode is seen closed, or already freed.
+    ("lofi", "unmap_no_wait", 150000, ("memory", "memory"),
+     ("vnode_use_after_free:", "vnode_use_after_close:")),
     ("ctl_ioctl", "sg_watermark", 100000, "scenario", "scenario:oracle:CTL_IO"),
-    # The port freed under an in-flight I/O shows as whichever use of its
-    # lock comes first: a lock or an unlock on the freed memory, or an
-    # unlock of the destroyed mutex (named by the driver's call, mtx_unlock).
-    ("ctl_ioctl", "port_remove_inflight", 60000, ("memory", "memory", "lock_misuse"),
-     ("bad_object:mtx_lock:port_lock", "bad_object:mtx_unlock:port_lock",
-      "use_after_destroy:mtx_unlock:CTL port")),
+    # The port freed under an in-flight I/O shows as whichever use of it
+    # comes first: of one of its objects in the freed memory (its lock, its
+    # pool's cv), or of its destroyed mutex (named by the driver's call).
+    ("ctl_ioctl", "port_remove_inflight", 300000, ("memory", "lock_misuse"),
+     ("bad_object:", "use_after_destroy:mtx_")),
 ]
 
 
