@@ -27,7 +27,11 @@ option(KS_DRIVER_COVERAGE "instrument driver code for the fuzzer's edge coverage
 if(KS_LIBFUZZER)  # libFuzzer steers by its own counters (fuzz/)
   set(KS_DRIVER_COVERAGE_FLAGS -fsanitize=fuzzer-no-link)
 elseif(KS_DRIVER_COVERAGE)
-  set(KS_DRIVER_COVERAGE_FLAGS -fsanitize-coverage=trace-pc)
+  # -fno-plt: each block calls the callback through the GOT, not a PLT
+  # stub. A hang's tick that lands in the callback is named by its caller
+  # (sim/watchdog.cc); one in a stub, which has no symbol, was named
+  # "sample.so+0x10f0", one tick in twenty or so of a tight loop.
+  set(KS_DRIVER_COVERAGE_FLAGS -fsanitize-coverage=trace-pc -fno-plt)
 else()
   set(KS_DRIVER_COVERAGE_FLAGS "")
 endif()
