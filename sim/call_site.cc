@@ -18,12 +18,16 @@ Range g_ranges[kGuestRanges];
 std::atomic<int> g_nranges{0};
 std::mutex g_add;
 
-bool in_guest(uintptr_t pc) {
+}  // namespace
+
+bool guest_code(uintptr_t pc) {
   int n = g_nranges.load(std::memory_order_acquire);
   for (int i = 0; i < n; i++)
     if (pc >= g_ranges[i].begin && pc < g_ranges[i].end) return true;
   return false;
 }
+
+namespace {
 
 struct Walk {
   uintptr_t found = 0;
@@ -37,7 +41,7 @@ constexpr int kMaxFrames = 48;
 _Unwind_Reason_Code step(_Unwind_Context* ctx, void* arg) {
   auto* w = static_cast<Walk*>(arg);
   uintptr_t pc = _Unwind_GetIP(ctx);
-  if (pc && in_guest(pc - 1)) {
+  if (pc && guest_code(pc - 1)) {
     w->found = pc;
     return _URC_END_OF_STACK;
   }

@@ -15,10 +15,14 @@ namespace ks::sim {
 constexpr int kGuestRanges = 64;
 void guest_code_add(uintptr_t begin, uintptr_t end);
 
+// Whether pc is in guest code.
+bool guest_code(uintptr_t pc);
+
 // The innermost return address into guest code on this stack, 0 when no
 // guest code called (an event of the kernel's own threads, or of a
 // scenario's system call before it reaches a driver). Costs a stack unwind:
-// call it only for recorded traces.
+// call it only for recorded traces and reports. From a signal handler it
+// walks on through the signal frame into the interrupted code.
 uintptr_t guest_call_site();
 
 }  // namespace ks::sim

@@ -58,7 +58,7 @@ void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
   now_ = 0;
   timer_seq_ = 0;
   timers_.clear();
-  hang_pc_ = 0;
+  hang_pc_ = hang_site_ = 0;
   fixed_ = false;
   // runs_ keeps counting: the watchdog tells executions apart by it.
   strategy_ = &strategy;
@@ -498,9 +498,13 @@ void Sim::report_hang() {
   std::snprintf(lim, sizeof lim, "%g", opts_.hang_ms / 1000.0);
   std::string what = std::string("thread ") + self->name + " ran more than " + lim +
                      " s of CPU time with no scheduling point (a loop that never calls a "
-                     "kernel primitive: a spin on a plain variable?); interrupted in " +
-                     describe_code_address(hang_pc_);
-  hang_pc_ = 0;
+                     "kernel primitive: a spin on a plain variable?); interrupted in ";
+  if (hang_site_)  // the driver's line first: that is what its engineer can change
+    what += describe_code_address(hang_site_ - 1) + ", in a call to " +
+            describe_code_address(hang_pc_);
+  else
+    what += describe_code_address(hang_pc_);
+  hang_pc_ = hang_site_ = 0;
   set_failure(FailureKind::kHang, what, "hang", self->tid);
 }
 

@@ -266,7 +266,11 @@ class Sim final : public SchedView {
 
   // Called by the signal handlers (fault_guard.cc, watchdog.cc) only.
   void on_fault(int signo, uintptr_t addr);
-  void on_hang(uintptr_t pc) { hang_pc_ = pc ? pc : 1; }
+  // `site`: the innermost driver call site when pc is not in a driver.
+  void on_hang(uintptr_t pc, uintptr_t site) {
+    hang_pc_ = pc ? pc : 1;
+    hang_site_ = site;
+  }
   uint32_t runs() const { return runs_; }  // calls of run(): the watchdog's
   sigjmp_buf& recover_point() { return recover_; }
 
@@ -375,6 +379,7 @@ class Sim final : public SchedView {
   sigjmp_buf recover_;
   uint32_t runs_ = 0;
   uintptr_t hang_pc_ = 0;  // set by the watchdog; the report is made on the host
+  uintptr_t hang_site_ = 0;
   void report_hang();
 };
 

@@ -17,6 +17,7 @@
 #include <map>
 #include <mutex>
 
+#include "sim/call_site.h"
 #include "sim/fault_guard.h"
 #include "sim/sim.h"
 
@@ -161,7 +162,13 @@ void on_tick(int signo, siginfo_t*, void* uctx) {
     return;
   }
   t.sim = nullptr;
-  s->on_hang(pc);
+  // Outside the driver (in kernsim's checks of its instrumented accesses,
+  // or in a kernel function it called), the hang is also named by the
+  // innermost driver frame. Not from the C runtime, whose locks a stack
+  // walk might want.
+  uintptr_t site = 0;
+  if (!guest_code(pc) && !in_runtime(pc)) site = guest_call_site();
+  s->on_hang(pc, site);
   leave_fiber_from_signal(s, signo);
 }
 
@@ -233,7 +240,7 @@ bool addr2line(const char* obj, uintptr_t addr, std::string* fn, std::string* wh
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   char hex[32];
   std::snprintf(hex, sizeof hex, "0x%zx", static_cast<size_t>(addr));
-  const char* argv[] = {"addr2line", "-f", "-e", obj, hex, nullptr};
+  const char* argv[] = {"addr2line", "-f", "-C", "-e", obj, hex, nullptr};
   pid_t pid;
   int rc = posix_spawnp(&pid, "addr2line", &fa, nullptr, const_cast<char**>(argv), environ);
   posix_spawn_file_actions_destroy(&fa);
