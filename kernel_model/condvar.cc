@@ -71,7 +71,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
       sim_.cancel_timer(k.wait_timer);
       k.wait_timer = 0;
     }
-    if (code == 0) race_acquire(*this, cv);
+    if (code == 0 && race_on(*this)) race_acquire(*this, cv);
     if (code == ETIMEDOUT) sim_.emit(kEvTimedout, cv, 0, 0, ETIMEDOUT);
     if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
   }
@@ -94,7 +94,7 @@ void World::cv_signal(ObjId cv) {
   c.last_waker = self_tid();
   c.last_wake_kind = kEvCvSignal;
   c.last_wake_sleepers = c.wq_head ? 1 : 0;
-  race_release(*this, cv);
+  if (race_on(*this)) race_release(*this, cv);
   if (Tid w = wq_pop(cv)) sim_.wake(w, 0);
 }
 
@@ -105,7 +105,7 @@ void World::cv_broadcast(ObjId cv) {
   c.last_waker = self_tid();
   c.last_wake_kind = kEvCvBroadcast;
   c.last_wake_sleepers = 0;
-  race_release(*this, cv);
+  if (race_on(*this)) race_release(*this, cv);
   while (Tid w = wq_pop(cv)) {
     c.last_wake_sleepers++;
     sim_.wake(w, 0);

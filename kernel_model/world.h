@@ -25,6 +25,7 @@
 #include "kernel_model/events.h"
 #include "kernel_model/kobject.h"
 #include "sim/sim.h"
+#include "sim/stable_table.h"
 
 namespace ks::km {
 
@@ -198,7 +199,16 @@ class World {
   // Sleeping (a cv wait, a semaphore, delay, a sleeping allocation): only
   // in thread context, with no spin lock and no lock marked no_sleep_held
   // held, except `interlock`, which the sleep releases.
-  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0);
+  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0) {
+    // Inline, the common case: a thread holding no lock but the interlock.
+    sim::Thread* t = sim_.cur();
+    const KThread& k = kthreads_[t->tid - 1];
+    if (__builtin_expect(t->ctx == kCtxThread && k.spin_held == 0 &&
+                             (k.nheld == 0 || (k.nheld == 1 && k.held[0] == interlock)),
+                         1))
+      return;
+    check_sleep(op, obj, interlock);
+  }
 
   // ---- phases and hooks ----
   // A hook run on the teardown kernel thread, in registration order.
@@ -281,6 +291,7 @@ class World {
   void held_push_slow(ObjId lock);
   void held_pop_slow(ObjId lock);
   void check_block(const char* op, ObjId o, const char* verb);
+  void check_sleep(const char* op, ObjId o, ObjId interlock);  // assert_may_sleep's checks
   void on_quiescent();
   void analyze_hang();
   static void teardown_thread(void* arg);
@@ -290,11 +301,11 @@ class World {
   uint16_t epoch_;
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
-  // Deques: a primitive keeps references to its object and thread across a
-  // sleep, while other threads create objects and threads. The first
-  // sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
-  std::deque<KObject> objs_;
-  std::deque<KThread> kthreads_;
+  // Stable tables: a primitive keeps references to its object and thread
+  // across a sleep, while other threads create objects and threads. The
+  // first sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
+  sim::StableTable<KObject> objs_;
+  sim::StableTable<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
   std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
