@@ -82,6 +82,7 @@ bool World::restore_boot(const std::string& key) {
     if (im.live[s] && !g_images[s].restore(im.live[s].get(), im.saved[s].get()))
       return give_up();
   for (int s = 0; s < kNumSlots; s++) components_[s] = im.live[s];
+  components_used_ = true;
   sim_.restore_image();
   for (size_t i = 0; i < im.objs.size(); i++) {
     if (i == objs_.size()) objs_.emplace_back();

@@ -120,8 +120,11 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.arg = arg;
   if (__builtin_expect(slot >= slot_stacks_.size() || !slot_stacks_[slot].base, 0))
     new_slot_stack(slot);
-  t.stack = slot_stacks_[slot];
-  asan::unpoison(t.stack.base, t.stack.size);  // ASan builds: an abandoned fiber's redzones
+  // Read back from a local, not from t.stack just stored (a store-forwarding
+  // stall showed there).
+  const Stack st = slot_stacks_[slot];
+  t.stack = st;
+  asan::unpoison(st.base, st.size);  // ASan builds: an abandoned fiber's redzones
   t.wait_obj = 0;
   t.wait_kind = 0;
   t.wait_step = 0;
@@ -137,18 +140,13 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
     t.fctx = f;  // the fiber of the slot's last thread, parked (thread_main)
     parked_[slot].fctx = nullptr;
   } else {
-    t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
+    t.fctx = bctx::make_fcontext(st.top(), st.size, fiber_entry);
   }
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
   set_runnable(t.tid, true);
   strategy_->on_spawn(t.tid);
   return t.tid;
-}
-
-ObjId Sim::new_object(uint16_t kind, const char* name, bool expr) {
-  objects_.push_back(Object{kind, expr, name ? name : "?"});
-  return static_cast<ObjId>(objects_.size());
 }
 
 void Sim::observe(const Event& e) {

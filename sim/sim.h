@@ -135,7 +135,10 @@ class Sim final : public SchedView {
             uint8_t ctx = 0);
   // `expr`: the name is a C expression naming the object ("&sc->sc_lock"),
   // shown by its short name (expr_short_name), worked out only when asked.
-  ObjId new_object(uint16_t kind, const char* name, bool expr = false);
+  ObjId new_object(uint16_t kind, const char* name, bool expr = false) {
+    objects_.push_back(Object{kind, expr, name ? name : "?"});
+    return static_cast<ObjId>(objects_.size());
+  }
   // Keeps a copy of a name whose storage is not static.
   const char* intern(const std::string& s);
   void set_event_names(const char* const* names, size_t n) {
