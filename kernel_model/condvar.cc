@@ -14,6 +14,28 @@ struct TimedWait {
   ObjId cv;
 };
 
+// The reports, out of cv_wait: their strings would otherwise give every
+// wait a large frame to set up, on the path right after a context switch.
+[[noreturn, gnu::noinline, gnu::cold]] void wait_recursed(World& w, uint16_t ev, ObjId m) {
+  w.misuse(std::string(w.sim().event_name(ev)) + " of " + w.name(m) +
+               ": the interlock is recursed (thread " + w.thread_name(w.self_tid()) + ")",
+           std::string("cv_wait_recursed:") + w.name(m));
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void wait_unheld(World& w, const char* op, ObjId cv,
+                                                        ObjId m) {
+  w.misuse(std::string(op) + " on " + w.name(cv) + " without holding mutex " + w.name(m) +
+               " (thread " + w.thread_name(w.self_tid()) + ")",
+           std::string("cv_wait_unheld:") + w.name(cv));
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void wait_wrong_mutex(World& w, const char* op,
+                                                             ObjId cv, ObjId m) {
+  w.misuse(std::string(op) + " on " + w.name(cv) + " with mutex " + w.name(m) +
+               ", but other waiters use mutex " + w.name(w.obj(cv).cv_mutex),
+           std::string("cv_wrong_mutex:") + w.name(cv));
+}
+
 void timed_wait_expired(void* arg, uint64_t) {
   auto* tw = static_cast<TimedWait*>(arg);
   World* w = tw->w;
@@ -28,22 +50,14 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
   // The interlock is released whole for the sleep: a recursed one cannot
   // be (FreeBSD asserts it not recursed in the mutex class's unlock).
   if (__builtin_expect(obj(m).recursed != 0, 0) && obj(m).owner == self_tid())
-    misuse(std::string(sim_.event_name(ev)) + " of " + name(m) +
-               ": the interlock is recursed (thread " + thread_name(self_tid()) + ")",
-           std::string("cv_wait_recursed:") + name(m));
+    wait_recursed(*this, ev, m);
   sim_.point(ev, cv, m);
   const char* op = sim_.event_name(ev);
   KObject& c = obj(cv);
   KObject& mo = obj(m);
   Tid me = self_tid();
-  if (__builtin_expect(mo.owner != me, 0))
-    misuse(std::string(op) + " on " + name(cv) + " without holding mutex " + name(m) +
-               " (thread " + thread_name(me) + ")",
-           std::string("cv_wait_unheld:") + name(cv));
-  if (__builtin_expect(c.wq_head != 0 && c.cv_mutex != m, 0))
-    misuse(std::string(op) + " on " + name(cv) + " with mutex " + name(m) +
-               ", but other waiters use mutex " + name(c.cv_mutex),
-           std::string("cv_wrong_mutex:") + name(cv));
+  if (__builtin_expect(mo.owner != me, 0)) wait_unheld(*this, op, cv, m);
+  if (__builtin_expect(c.wq_head != 0 && c.cv_mutex != m, 0)) wait_wrong_mutex(*this, op, cv, m);
   assert_may_sleep(op, cv, m);
   KThread& k = self();
   if (sig && k.sig_pending) {
@@ -71,7 +85,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
       sim_.cancel_timer(k.wait_timer);
       k.wait_timer = 0;
     }
-    if (code == 0) race_acquire(*this, cv);
+    if (code == 0 && race_on(*this)) race_acquire(*this, cv);
     if (code == ETIMEDOUT) sim_.emit(kEvTimedout, cv, 0, 0, ETIMEDOUT);
     if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
   }
@@ -94,7 +108,7 @@ void World::cv_signal(ObjId cv) {
   c.last_waker = self_tid();
   c.last_wake_kind = kEvCvSignal;
   c.last_wake_sleepers = c.wq_head ? 1 : 0;
-  race_release(*this, cv);
+  if (race_on(*this)) race_release(*this, cv);
   if (Tid w = wq_pop(cv)) sim_.wake(w, 0);
 }
 
@@ -105,7 +119,7 @@ void World::cv_broadcast(ObjId cv) {
   c.last_waker = self_tid();
   c.last_wake_kind = kEvCvBroadcast;
   c.last_wake_sleepers = 0;
-  race_release(*this, cv);
+  if (race_on(*this)) race_release(*this, cv);
   while (Tid w = wq_pop(cv)) {
     c.last_wake_sleepers++;
     sim_.wake(w, 0);

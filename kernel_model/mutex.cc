@@ -8,6 +8,27 @@
 
 namespace ks::km {
 
+namespace {
+// The reports, out of the primitives: their strings would otherwise give
+// every enter and exit a large frame to set up, on the path right after a
+// context switch.
+[[noreturn, gnu::noinline, gnu::cold]] void recursive_enter(World& w, ObjId m, Tid me) {
+  w.misuse(std::string("recursive mutex_enter of ") + w.name(m) + " by thread " +
+               w.thread_name(me),
+           std::string("recursive_enter:") + w.name(m));
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void bad_exit(World& w, ObjId m, Tid me, Tid owner) {
+  if (owner == 0)
+    w.misuse(std::string("mutex_exit of ") + w.name(m) + ", which is not held, by thread " +
+                 w.thread_name(me),
+             std::string("exit_unheld:") + w.name(m));
+  w.misuse(std::string("mutex_exit of ") + w.name(m) + " by thread " + w.thread_name(me) +
+               ", but thread " + w.thread_name(owner) + " owns it",
+           std::string("exit_not_owner:") + w.name(m));
+}
+}  // namespace
+
 void World::mutex_enter(ObjId m) {
   sim_.point(kEvMutexEnter, m);
   KObject& o = obj(m);
@@ -17,9 +38,7 @@ void World::mutex_enter(ObjId m) {
       o.recursed++;
       return;
     }
-    misuse(std::string("recursive mutex_enter of ") + name(m) + " by thread " +
-               thread_name(me),
-           std::string("recursive_enter:") + name(m));
+    recursive_enter(*this, m, me);
   }
   // A high-level interrupt may take only spin mutexes (mutex(9F)), contended
   // or not.
@@ -63,13 +82,7 @@ void World::mutex_exit(ObjId m) {
       o.recursed--;
       return;
     }
-    if (o.owner == 0)
-      misuse(std::string("mutex_exit of ") + name(m) + ", which is not held, by thread " +
-                 thread_name(me),
-             std::string("exit_unheld:") + name(m));
-    misuse(std::string("mutex_exit of ") + name(m) + " by thread " + thread_name(me) +
-               ", but thread " + thread_name(o.owner) + " owns it",
-           std::string("exit_not_owner:") + name(m));
+    bad_exit(*this, m, me, o.owner);
   }
   o.owner = 0;
   if (o.spin) self().spin_held--;

@@ -90,7 +90,7 @@ void World::held_pop_slow(ObjId lock) {
 
 void World::witness_order(ObjId lock) {
   KThread& k = self();
-  auto& slot = components_[kSlotWitness];
+  auto& slot = component(kSlotWitness);
   if (!slot) slot = pooled_component<WitnessState>();
   auto& ws = *static_cast<WitnessState*>(slot.get());
   uint32_t to = ws.class_of(obj(lock), name(lock));

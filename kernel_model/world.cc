@@ -54,11 +54,11 @@ World::~World() = default;
 // another in its destructor sees the same thing either way.
 void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t index) {
   kept_.clear();
-  // Most executions of a small test make no component: one test for all.
-  uintptr_t any = 0;
-  for (auto& c : components_) any |= reinterpret_cast<uintptr_t>(c.get());
-  if (any)
+  // Most executions of a small test make no component.
+  if (components_used_) {
     for (int i = kNumSlots - 1; i >= 0; i--) components_[i].reset();
+    components_used_ = false;
+  }
   log_.clear();
   variants_.clear();
   release_arena();
@@ -74,20 +74,7 @@ void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t in
   sim_.reset(strategy, opts.sim, index);
 }
 
-Tid World::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon, ThreadCtx ctx) {
-  size_t n = sim_.nthreads();
-  if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n].reuse();
-  Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
-  if (races_tracked()) race_fork(*this, t);
-  return t;
-}
-
-ObjId World::new_obj(KObjKind kind, const char* name, bool expr) {
-  size_t n = sim_.nobjects();
-  if (n == objs_.size()) objs_.emplace_back(); else objs_[n] = KObject{};
-  objs_[n].kind = kind;
-  return sim_.new_object(kind, name, expr);
-}
+void World::race_fork_child(Tid t) { race_fork(*this, t); }
 
 void World::init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr) {
   // An unnamed object is named by its expression, shortened only when a
@@ -162,7 +149,7 @@ void World::check_block(const char* op, ObjId o, const char* verb) {
   }
 }
 
-void World::assert_may_sleep(const char* op, ObjId o, ObjId interlock) {
+void World::check_sleep(const char* op, ObjId o, ObjId interlock) {
   sim::Thread* t = sim_.cur();
   if (__builtin_expect(t->ctx != kCtxThread, 0))
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +

@@ -25,6 +25,7 @@
 #include "kernel_model/events.h"
 #include "kernel_model/kobject.h"
 #include "sim/sim.h"
+#include "sim/stable_table.h"
 
 namespace ks::km {
 
@@ -83,7 +84,13 @@ class World {
 
   // ---- threads ----
   Tid spawn(const char* name, void (*fn)(void*), void* arg, bool daemon = false,
-            ThreadCtx ctx = kCtxThread);
+            ThreadCtx ctx = kCtxThread) {
+    size_t n = sim_.nthreads();
+    if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n].reuse();
+    Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
+    if (races_tracked()) race_fork_child(t);
+    return t;
+  }
   KThread& kt(Tid t) { return kthreads_[t - 1]; }
   KThread& self() { return kthreads_[sim_.cur()->tid - 1]; }
   Tid self_tid() const { return sim_.cur()->tid; }
@@ -93,7 +100,12 @@ class World {
 
   // ---- objects ----
   // `expr`: name is the C expression naming it (Sim::new_object).
-  ObjId new_obj(KObjKind kind, const char* name, bool expr = false);
+  ObjId new_obj(KObjKind kind, const char* name, bool expr = false) {
+    size_t n = sim_.nobjects();
+    KObject& o = n == objs_.size() ? objs_.emplace_back() : (objs_[n] = KObject{});
+    o.kind = kind;
+    return sim_.new_object(kind, name, expr);
+  }
   KObject& obj(ObjId id) { return objs_[id - 1]; }
   const char* name(ObjId id) const { return sim_.object_name(id); }
   // Resolves a handle embedded in a driver's structure: a zero handle is
@@ -198,7 +210,16 @@ class World {
   // Sleeping (a cv wait, a semaphore, delay, a sleeping allocation): only
   // in thread context, with no spin lock and no lock marked no_sleep_held
   // held, except `interlock`, which the sleep releases.
-  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0);
+  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0) {
+    // Inline, the common case: a thread holding no lock but the interlock.
+    sim::Thread* t = sim_.cur();
+    const KThread& k = kthreads_[t->tid - 1];
+    if (__builtin_expect(t->ctx == kCtxThread && k.spin_held == 0 &&
+                             (k.nheld == 0 || (k.nheld == 1 && k.held[0] == interlock)),
+                         1))
+      return;
+    check_sleep(op, obj, interlock);
+  }
 
   // ---- phases and hooks ----
   // A hook run on the teardown kernel thread, in registration order.
@@ -268,7 +289,10 @@ class World {
   // personality, the scenario runner) takes one with new_component_slot()
   // when the host starts, so the model names none of them.
   KmemState& kmem();
-  std::shared_ptr<void>& component(int slot) { return components_[slot]; }
+  std::shared_ptr<void>& component(int slot) {
+    components_used_ = true;
+    return components_[slot];
+  }
   enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotScenario,
                        kSlotWitness, kSlotRace, kNumCoreSlots, kNumSlots = 16 };
   static int new_component_slot();
@@ -281,6 +305,8 @@ class World {
   void held_push_slow(ObjId lock);
   void held_pop_slow(ObjId lock);
   void check_block(const char* op, ObjId o, const char* verb);
+  void race_fork_child(Tid t);  // race.h's race_fork, kept out of this header
+  void check_sleep(const char* op, ObjId o, ObjId interlock);  // assert_may_sleep's checks
   void on_quiescent();
   void analyze_hang();
   static void teardown_thread(void* arg);
@@ -290,11 +316,11 @@ class World {
   uint16_t epoch_;
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
-  // Deques: a primitive keeps references to its object and thread across a
-  // sleep, while other threads create objects and threads. The first
-  // sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
-  std::deque<KObject> objs_;
-  std::deque<KThread> kthreads_;
+  // Stable tables: a primitive keeps references to its object and thread
+  // across a sleep, while other threads create objects and threads. The
+  // first sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
+  sim::StableTable<KObject> objs_;
+  sim::StableTable<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
   std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
@@ -302,6 +328,9 @@ class World {
   std::vector<std::pair<std::string, std::string>> variants_;
   std::vector<std::string> log_;
   std::shared_ptr<void> components_[kNumSlots];
+  // Some slot may be set (component() was called, or a boot image restored
+  // them): a reset of a World that made none skips the sixteen slots.
+  bool components_used_ = false;
   std::vector<std::shared_ptr<void>> kept_;
   std::vector<Module*> modules_;
   bool boot_stop_ = false;

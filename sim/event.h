@@ -43,13 +43,19 @@ struct Event {
 // sits on the chain from one event to the next.
 inline uint64_t hash_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-inline uint64_t hash_event(uint64_t h, const Event& e) {
-  uint64_t x = (e.step * 0x9e3779b97f4a7c15ull) ^
-               ((uint64_t(e.tid) << 48) | (uint64_t(e.kind) << 32) | e.obj);
-  uint64_t y = (e.a0 * 0xc2b2ae3d27d4eb4full) ^ hash_rotl(e.a1 * 0x165667b19e3779f9ull, 21) ^
-               (static_cast<uint64_t>(e.result) * 0xd6e8feb86659fd93ull) ^ hash_rotl(e.vtime, 43);
+// On the event's fields, so an emit that keeps no Event builds none.
+inline uint64_t hash_event_fields(uint64_t h, uint64_t step, Tid tid, uint16_t kind, ObjId obj,
+                                  uint64_t a0, uint64_t a1, int64_t result, uint64_t vtime) {
+  uint64_t x = (step * 0x9e3779b97f4a7c15ull) ^
+               ((uint64_t(tid) << 48) | (uint64_t(kind) << 32) | obj);
+  uint64_t y = (a0 * 0xc2b2ae3d27d4eb4full) ^ hash_rotl(a1 * 0x165667b19e3779f9ull, 21) ^
+               (static_cast<uint64_t>(result) * 0xd6e8feb86659fd93ull) ^ hash_rotl(vtime, 43);
   h = (h ^ (x + hash_rotl(y, 31))) * 0xff51afd7ed558ccdull;
   return h ^ (h >> 29);
+}
+
+inline uint64_t hash_event(uint64_t h, const Event& e) {
+  return hash_event_fields(h, e.step, e.tid, e.kind, e.obj, e.a0, e.a1, e.result, e.vtime);
 }
 
 }  // namespace ks::sim

@@ -69,6 +69,7 @@ void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
 void Sim::start(uint64_t index) {
   strategy_events_ = strategy_->wants_events();
   observe_ = strategy_events_ || opts_.record_trace;
+  uniform_picks_ = strategy_->uniform_picks();
   runnable_.assign(1, 0);
   strategy_->begin(index, *this);
 }
@@ -100,8 +101,8 @@ const char* Sim::intern(const std::string& s) {
 
 Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
                uint8_t ctx) {
-  // A reset Sim reuses the records of the threads before it (a deque:
-  // their addresses stay put while more are added).
+  // A reset Sim reuses the records of the threads before it (their
+  // addresses stay put while more are added).
   size_t slot = by_tid_.size();
   if (slot == threads_.size()) threads_.emplace_back();
   Thread& t = threads_[slot];
@@ -119,8 +120,11 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.arg = arg;
   if (__builtin_expect(slot >= slot_stacks_.size() || !slot_stacks_[slot].base, 0))
     new_slot_stack(slot);
-  t.stack = slot_stacks_[slot];
-  asan::unpoison(t.stack.base, t.stack.size);  // ASan builds: an abandoned fiber's redzones
+  // Read back from a local, not from t.stack just stored (a store-forwarding
+  // stall showed there).
+  const Stack st = slot_stacks_[slot];
+  t.stack = st;
+  asan::unpoison(st.base, st.size);  // ASan builds: an abandoned fiber's redzones
   t.wait_obj = 0;
   t.wait_kind = 0;
   t.wait_step = 0;
@@ -132,17 +136,17 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
 #if KS_ASAN
   t.asan_fake = nullptr;
 #endif
-  t.fctx = bctx::make_fcontext(t.stack.top(), t.stack.size, fiber_entry);
+  if (bctx::fcontext_t f = parked_[slot].fctx) {
+    t.fctx = f;  // the fiber of the slot's last thread, parked (thread_main)
+    parked_[slot].fctx = nullptr;
+  } else {
+    t.fctx = bctx::make_fcontext(st.top(), st.size, fiber_entry);
+  }
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
   set_runnable(t.tid, true);
   strategy_->on_spawn(t.tid);
   return t.tid;
-}
-
-ObjId Sim::new_object(uint16_t kind, const char* name, bool expr) {
-  objects_.push_back(Object{kind, expr, name ? name : "?"});
-  return static_cast<ObjId>(objects_.size());
 }
 
 void Sim::observe(const Event& e) {
@@ -160,28 +164,47 @@ void fiber_entry(bctx::transfer_t t) {
   s->thread_main(s->cur_);
 }
 
+// Runs the threads of one slot, one after another: a thread that returns
+// parks its fiber here, and the next thread spawned in its slot (in a later
+// execution) resumes it instead of making a new fiber (Relacy's reuse: no
+// make_fcontext and no first entry per spawn). A fiber abandoned where it
+// stands (a failure) is not parked, and its slot makes a new one.
 void Sim::thread_main(Thread* self) {
-  self->started = true;
-  emit(kEvThreadStart, 0);
-  try {
-    self->fn(self->arg);
-  } catch (const std::exception& e) {
-    fail(FailureKind::kHostError, std::string("exception escaped thread ") + self->name +
-                                      ": " + e.what(),
-         "host_error");
-  } catch (...) {
-    fail(FailureKind::kHostError,
-         std::string("unknown exception escaped thread ") + self->name, "host_error");
+  for (;;) {
+    self->started = true;
+    emit(kEvThreadStart, 0);
+    try {
+      self->fn(self->arg);
+    } catch (const std::exception& e) {
+      fail(FailureKind::kHostError, std::string("exception escaped thread ") + self->name +
+                                        ": " + e.what(),
+           "host_error");
+    } catch (...) {
+      fail(FailureKind::kHostError,
+           std::string("unknown exception escaped thread ") + self->name, "host_error");
+    }
+    self->state = ThreadState::kDone;
+    set_runnable(self->tid, false);
+    emit(kEvThreadExit, 0);
+    Tid next = pick_next(false);
+    Context* to = &host_;
+    if (next == 0) {
+      stop_ = StopReason::kQuiescent;
+      cur_ = nullptr;
+    } else {
+      cur_ = thread(next);
+      to = cur_;
+    }
+    // Whoever runs next stores this fiber's context in the slot's parking
+    // place, as it stores any context it was switched from.
+    Context* park = kReuseFibers ? &parked_[self->tid - 1] : self;
+    if (next == 0) asan_leave_for_host(nullptr);
+    else asan_leave(nullptr, cur_->stack);
+    bctx::transfer_t t = bctx::jump_fcontext(to->fctx, park);
+    // Resumed by a spawn of this slot: cur_ is the new thread.
+    static_cast<Context*>(t.data)->fctx = t.fctx;
+    self = cur_;
   }
-  self->state = ThreadState::kDone;
-  set_runnable(self->tid, false);
-  emit(kEvThreadExit, 0);
-  Tid next = pick_next(false);
-  if (next == 0) leave_to_host(StopReason::kQuiescent);
-  cur_ = thread(next);
-  asan_leave(nullptr, cur_->stack);
-  bctx::jump_fcontext(cur_->fctx, self);
-  __builtin_unreachable();  // nobody resumes a finished thread
 }
 
 // The options of a pick: the clock first when a timer may fire, then the
@@ -218,6 +241,11 @@ uint64_t Sim::min_pin(const Tid* tids, size_t n) const {
 // The strategy's pick among n >= 2 options, checked and logged; kNoPick
 // when it picked something else (a divergence, recorded by bad_pick).
 __attribute__((always_inline)) inline Tid Sim::ask_strategy(const Tid* options, size_t n, bool current_runnable) {
+  if (Rng* r = uniform_picks_) {  // one of the options by construction: no check
+    Tid t = options[r->below(static_cast<uint32_t>(n))];
+    log_decision(Decision{0, t});
+    return t;
+  }
   PickContext c{std::span<const Tid>(options, n), cur_ ? cur_->tid : 0, current_runnable,
                 step_};
   Tid t = strategy_->pick(c);

@@ -23,6 +23,7 @@
 #include "sim/event.h"
 #include "sim/failure.h"
 #include "sim/fiber.h"
+#include "sim/stable_table.h"
 #include "sim/strategy.h"
 
 namespace ks::sim {
@@ -135,7 +136,10 @@ class Sim final : public SchedView {
             uint8_t ctx = 0);
   // `expr`: the name is a C expression naming the object ("&sc->sc_lock"),
   // shown by its short name (expr_short_name), worked out only when asked.
-  ObjId new_object(uint16_t kind, const char* name, bool expr = false);
+  ObjId new_object(uint16_t kind, const char* name, bool expr = false) {
+    objects_.push_back(Object{kind, expr, name ? name : "?"});
+    return static_cast<ObjId>(objects_.size());
+  }
   // Keeps a copy of a name whose storage is not static.
   const char* intern(const std::string& s);
   void set_event_names(const char* const* names, size_t n) {
@@ -164,10 +168,12 @@ class Sim final : public SchedView {
     }
     emit(kind, obj, a0, a1, 0);
   }
+  // The Event itself is built only when someone keeps or watches it: the
+  // hash takes its fields.
   void emit(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0, int64_t result = 0) {
-    Event e{step_, cur_ ? cur_->tid : 0, kind, obj, a0, a1, result, now_};
-    hash_ = hash_event(hash_, e);
-    if (__builtin_expect(observe_, 0)) observe(e);
+    Tid tid = cur_ ? cur_->tid : 0;
+    hash_ = hash_event_fields(hash_, step_, tid, kind, obj, a0, a1, result, now_);
+    if (__builtin_expect(observe_, 0)) observe(Event{step_, tid, kind, obj, a0, a1, result, now_});
   }
   // A detail of the event just emitted for the reader of a recorded trace
   // (an ioctl's command): kept outside the hash, as the execution does not
@@ -337,12 +343,18 @@ class Sim final : public SchedView {
   void* owner_ = nullptr;
   bool strategy_events_;
   bool observe_;  // record the trace or show events to the strategy
+  Rng* uniform_picks_ = nullptr;  // strategy_->uniform_picks()
 
   // Every thread record made so far, the first nthreads() in use: a reset
-  // keeps them for the next execution. A deque: stable addresses.
-  std::deque<Thread> threads_;
+  // keeps them for the next execution. Stable addresses.
+  StableTable<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
   std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (new_slot_stack())
+  // Index: the slot; the fiber its last thread parked when it returned, or
+  // null (thread_main). Not in ASan builds: a parked fiber keeps ASan's
+  // fake-stack state, which spawn's unpoisoning of the stack would undo.
+  std::vector<Context> parked_;
+  static constexpr bool kReuseFibers = !KS_ASAN;
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)

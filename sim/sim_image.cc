@@ -13,14 +13,19 @@ namespace ks::sim {
 // image's pins are slot stacks too (the boot's threads ran on them, and a
 // restore puts each back in its slot), so a stack is never on two lists.
 void Sim::new_slot_stack(size_t slot) {
-  if (slot >= slot_stacks_.size()) slot_stacks_.resize(slot + 1);
+  if (slot >= slot_stacks_.size()) {
+    slot_stacks_.resize(slot + 1);
+    parked_.resize(slot + 1);
+  }
   slot_stacks_[slot] = stacks_.get();
+  parked_[slot].fctx = nullptr;
 }
 
 void Sim::put_stacks() {
   for (const Stack& s : slot_stacks_)
     if (s.base) stacks_.put(s);
   slot_stacks_.clear();
+  parked_.clear();
 }
 
 void Sim::drop_image() {
@@ -88,7 +93,11 @@ void Sim::restore_image() {
     t = im.threads[i];
     by_tid_.push_back(&t);
     const std::string& b = im.stack_bytes[i];
-    if (!b.empty()) std::memcpy(t.stack.top() - b.size(), b.data(), b.size());
+    if (!b.empty()) {
+      std::memcpy(t.stack.top() - b.size(), b.data(), b.size());
+      // A fiber parked on that stack (thread_main) is overwritten.
+      if (i < parked_.size()) parked_[i].fctx = nullptr;
+    }
   }
   runnable_ = im.runnable;
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);

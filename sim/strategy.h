@@ -10,6 +10,7 @@
 #include <string>
 
 #include "sim/event.h"
+#include "sim/rng.h"
 
 namespace ks::sim {
 
@@ -71,6 +72,15 @@ class Strategy {
   virtual void end(const ExecutionSummary&) {}
   // Non-empty when the strategy could not follow its input (replay, script).
   virtual std::string divergence() const { return {}; }
+
+  // Set by a strategy whose every pick is options[rng.below(n)] with this
+  // generator (random): the Sim then makes that draw itself, inline, with
+  // no virtual call and no PickContext at each point. The same draws from
+  // the same stream, so the same decisions.
+  Rng* uniform_picks() const { return uniform_picks_; }
+
+ protected:
+  Rng* uniform_picks_ = nullptr;
 };
 
 }  // namespace ks::sim

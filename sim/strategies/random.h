@@ -17,12 +17,16 @@ struct ChoiceRates {
 
 class RandomStrategy final : public Strategy {
  public:
-  RandomStrategy(uint64_t seed, ChoiceRates rates) : seed_(seed), rates_(rates) {}
+  RandomStrategy(uint64_t seed, ChoiceRates rates) : seed_(seed), rates_(rates) {
+    uniform_picks_ = &rng_;  // pick() below: the Sim draws it inline
+  }
   const char* name() const override { return "random"; }
   void reset(uint64_t seed) { seed_ = seed; }  // as if made anew (PctStrategy::reset)
   void begin(uint64_t index, const SchedView&) override {
     rng_.reseed(execution_seed(seed_, index));
   }
+  // The Sim makes this draw itself (Strategy::uniform_picks); kept for
+  // callers that pick through the interface.
   Tid pick(const PickContext& c) override {
     return c.runnable[rng_.below(static_cast<uint32_t>(c.runnable.size()))];
   }
