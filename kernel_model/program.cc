@@ -321,8 +321,14 @@ void number_results(const Program& p) {
 
 // What a Program's boot depends on: its drivers and their variants, and the
 // options the boot reads. Reused, so a warm loop allocates nothing for it.
-std::string& boot_key(const World& w, const Program& p) {
+// Reached through a call: inlined, each use of the thread-local was a TLS
+// lookup of its own (two dozen per execution).
+[[gnu::noinline]] std::string& boot_key_buffer() {
   static thread_local std::string key;
+  return key;
+}
+std::string& boot_key(const World& w, const Program& p) {
+  std::string& key = boot_key_buffer();
   const WorldOptions& o = w.options();
   key.clear();
   for (bool b : {o.coverage, o.detect_races, o.preempt_at_access, o.witness, o.inject_faults,
