@@ -36,8 +36,8 @@ bool World::save_boot(const std::string& key, std::string* why) {
   auto im = std::make_unique<BootImage>();
   im->key = key;
   im->epoch = epoch_;
-  im->objs.assign(objs_.begin(), objs_.begin() + static_cast<long>(sim_.nobjects()));
-  im->kthreads.assign(kthreads_.begin(), kthreads_.begin() + static_cast<long>(sim_.nthreads()));
+  for (size_t i = 0; i < sim_.nobjects(); i++) im->objs.push_back(objs_[i]);
+  for (size_t i = 0; i < sim_.nthreads(); i++) im->kthreads.push_back(kthreads_[i]);
   im->teardown = teardown_;
   im->checks = checks_;
   im->variants = variants_;

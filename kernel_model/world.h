@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/chunked_vector.h"
 #include "kernel_model/events.h"
 #include "kernel_model/kobject.h"
 #include "sim/sim.h"
@@ -290,11 +291,12 @@ class World {
   uint16_t epoch_;
   Phase phase_ = Phase::kRunning;
   bool finished_ = false;
-  // Deques: a primitive keeps references to its object and thread across a
-  // sleep, while other threads create objects and threads. The first
-  // sim_.nobjects() / sim_.nthreads() are in use; a reset keeps the rest.
-  std::deque<KObject> objs_;
-  std::deque<KThread> kthreads_;
+  // Elements that never move: a primitive keeps references to its object
+  // and thread across a sleep, while other threads create objects and
+  // threads. The first sim_.nobjects() / sim_.nthreads() are in use; a
+  // reset keeps the rest.
+  ChunkedVector<KObject> objs_;
+  ChunkedVector<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
   std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
