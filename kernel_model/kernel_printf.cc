@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace ks::km {
 
@@ -27,17 +28,22 @@ struct Out {
     if (len + 1 < n) buf[len] = c;
     len++;
   }
+  void put(const char* s, size_t k) {
+    size_t room = len + 1 < n ? n - 1 - len : 0;
+    if (room) std::memcpy(buf + len, s, k < room ? k : room);  // buf may be null when n is 0
+    len += k;
+  }
 };
 
 void put_unsigned(Out& o, unsigned long long v, unsigned base, bool upper) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
   char tmp[24];
-  int k = 0;
+  char* p = tmp + sizeof tmp;
   do {
-    tmp[k++] = digits[v % base];
+    *--p = digits[v % base];
     v /= base;
   } while (v);
-  while (k) o.put(tmp[--k]);
+  o.put(p, static_cast<size_t>(tmp + sizeof tmp - p));
 }
 
 // Formats fmt into o; false (o then partly written) at the first
@@ -45,7 +51,9 @@ void put_unsigned(Out& o, unsigned long long v, unsigned base, bool upper) {
 bool format(Out& o, const char* fmt, va_list ap) {
   for (const char* f = fmt; *f; f++) {
     if (*f != '%') {
-      o.put(*f);
+      const char* run = f;
+      while (f[1] && f[1] != '%') f++;
+      o.put(run, static_cast<size_t>(f - run + 1));
       continue;
     }
     f++;
@@ -72,7 +80,7 @@ bool format(Out& o, const char* fmt, va_list ap) {
         if (longs) return false;
         const char* s = va_arg(ap, const char*);
         if (!s) s = "(null)";  // as the C library prints it
-        while (*s) o.put(*s++);
+        o.put(s, std::strlen(s));
         break;
       }
       case 'd': case 'i': {

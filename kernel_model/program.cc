@@ -123,7 +123,10 @@ const Result* result_of(const ProgRun& run, const Arg& a) {
 int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
   const Arg& a = c.args[i];
   if (a.ref.empty()) return a.value;
-  const Result* r = result_of(*rt.run, a);
+  // The common case inline: a numbered result already produced.
+  const ProgRun& run = *rt.run;
+  if (a.slot < run.made.size() && run.made[a.slot]) return run.results[a.slot].value + a.value;
+  const Result* r = result_of(run, a);
   if (!r)
     rt.run->w->fail(sim::FailureKind::kScenario,
                     where(*rt.t, ci, c) + " uses the result '" + a.ref +
