@@ -162,7 +162,7 @@ void World::check_block(const char* op, ObjId o, const char* verb) {
   }
 }
 
-void World::assert_may_sleep(const char* op, ObjId o, ObjId interlock) {
+void World::check_sleep(const char* op, ObjId o, ObjId interlock) {
   sim::Thread* t = sim_.cur();
   if (__builtin_expect(t->ctx != kCtxThread, 0))
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +

@@ -198,8 +198,14 @@ class World {
   void assert_may_block(const char* op, ObjId obj);
   // Sleeping (a cv wait, a semaphore, delay, a sleeping allocation): only
   // in thread context, with no spin lock and no lock marked no_sleep_held
-  // held, except `interlock`, which the sleep releases.
-  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0);
+  // held, except `interlock`, which the sleep releases. Every user copy
+  // and sleeping allocation asks: a thread holding no lock passes inline.
+  void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0) {
+    sim::Thread* t = sim_.cur();
+    const KThread& k = kthreads_[t->tid - 1];
+    if (__builtin_expect(t->ctx == kCtxThread && k.spin_held == 0 && k.nheld == 0, 1)) return;
+    check_sleep(op, obj, interlock);
+  }
 
   // ---- phases and hooks ----
   // A hook run on the teardown kernel thread, in registration order.
@@ -282,6 +288,7 @@ class World {
   void held_push_slow(ObjId lock);
   void held_pop_slow(ObjId lock);
   void check_block(const char* op, ObjId o, const char* verb);
+  void check_sleep(const char* op, ObjId o, ObjId interlock);  // assert_may_sleep's checks
   void on_quiescent();
   void analyze_hang();
   static void teardown_thread(void* arg);
