@@ -5,7 +5,6 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
-#include <mutex>
 
 #include "sim/asan_fiber.h"  // KS_ASAN
 
@@ -31,9 +30,10 @@ char* g_arena = nullptr;
 std::atomic<uint32_t> g_taken{0};
 uint64_t g_committed[kSlots];  // per slot; only its owner touches it
 
+// Each claim asks: a function-local static (a guard load after the first),
+// not std::call_once, whose thread-local state cost a TLS lookup per call.
 void reserve() {
-  static std::once_flag once;
-  std::call_once(once, [] {
+  [[maybe_unused]] static const bool once = [] {
     size_t len = kKmemSlotSize * kSlots;
     void* want = reinterpret_cast<void*>(kArenaBase);
     void* got = mmap(want, len, PROT_NONE,
@@ -44,10 +44,11 @@ void reserve() {
       std::fprintf(stderr, "kernsim: warning: kernel memory arena not at its fixed address: "
                            "kmem addresses will differ between processes\n");
       got = mmap(nullptr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      if (got == MAP_FAILED) return;
+      if (got == MAP_FAILED) return false;
     }
     g_arena = static_cast<char*>(got);
-  });
+    return true;
+  }();
 }
 
 }  // namespace

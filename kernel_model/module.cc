@@ -18,6 +18,7 @@
 #include <map>
 #include <sstream>
 
+#include "kernel_model/module_bind.h"
 #include "sim/call_site.h"
 #include "sim/coverage.h"
 
@@ -228,6 +229,9 @@ Module& Module::open(const std::string& spec) {
         relro_lo = q.base + ph.p_vaddr;
         relro_hi = relro_lo + ph.p_memsz;
       }
+    // Before the data's as-loaded copy, which holds the slots when they
+    // are not read-only.
+    bind_kernel_functions(img, q.base, relro_lo, relro_hi);
     for (auto& ph : q.phdrs) {
       if (ph.p_type != PT_LOAD) continue;
       uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;

@@ -123,7 +123,10 @@ const Result* result_of(const ProgRun& run, const Arg& a) {
 int64_t arg(RunThread& rt, size_t ci, const Call& c, size_t i) {
   const Arg& a = c.args[i];
   if (a.ref.empty()) return a.value;
-  const Result* r = result_of(*rt.run, a);
+  // The common case inline: a numbered result already produced.
+  const ProgRun& run = *rt.run;
+  if (a.slot < run.made.size() && run.made[a.slot]) return run.results[a.slot].value + a.value;
+  const Result* r = result_of(run, a);
   if (!r)
     rt.run->w->fail(sim::FailureKind::kScenario,
                     where(*rt.t, ci, c) + " uses the result '" + a.ref +
@@ -321,8 +324,14 @@ void number_results(const Program& p) {
 
 // What a Program's boot depends on: its drivers and their variants, and the
 // options the boot reads. Reused, so a warm loop allocates nothing for it.
-std::string& boot_key(const World& w, const Program& p) {
+// Reached through a call: inlined, each use of the thread-local was a TLS
+// lookup of its own (two dozen per execution).
+[[gnu::noinline]] std::string& boot_key_buffer() {
   static thread_local std::string key;
+  return key;
+}
+std::string& boot_key(const World& w, const Program& p) {
+  std::string& key = boot_key_buffer();
   const WorldOptions& o = w.options();
   key.clear();
   for (bool b : {o.coverage, o.detect_races, o.preempt_at_access, o.witness, o.inject_faults,

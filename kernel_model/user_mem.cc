@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <vector>
 
 #include "kernel_model/proc.h"
@@ -29,7 +28,7 @@ constexpr uint64_t kRangeBase = 0xC0000000ull;
 constexpr uint64_t kRangeSize = 1ull << 30;
 constexpr uint64_t kRangeEnd = kRangeBase + kRangeSize;
 
-// Written once under call_once, then only read: the signal handler reads it.
+// Written once in reserve_range's static initialiser, then only read: the signal handler reads it.
 bool g_reserved = false;
 
 // Whether [lo, hi) lies wholly in inaccessible (---p) mappings of this
@@ -57,29 +56,31 @@ bool covered_prot_none(uint64_t lo, uint64_t hi) {
 // User addresses are simulated (copies go through the page map), so if
 // something of the host's already sits there the addresses stay the same and
 // runs stay deterministic; only a direct dereference is no longer certain to
-// fault, and we say so once.
+// fault, and we say so once. Every mmap asks: a function-local static
+// (a guard load after the first) rather than std::call_once, whose
+// thread-local state cost a TLS lookup per call.
 void reserve_range() {
-  static std::once_flag once;
-  std::call_once(once, [] {
+  [[maybe_unused]] static const bool once = [] {
     void* want = reinterpret_cast<void*>(kRangeBase);
     void* got = mmap(want, kRangeSize, PROT_NONE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (got == want) {
       g_reserved = true;
-      return;
+      return true;
     }
     int e = errno;
     if (got != MAP_FAILED) munmap(got, kRangeSize);  // a kernel without NOREPLACE moved it
     if (got == MAP_FAILED && e == EEXIST && covered_prot_none(kRangeBase, kRangeEnd)) {
       g_reserved = true;  // AddressSanitizer's shadow gap: it faults all the same
-      return;
+      return true;
     }
     std::fprintf(stderr,
                  "kernsim: warning: cannot reserve the simulated user address range "
                  "[0x%" PRIx64 ", 0x%" PRIx64 ") in this process (%s): a driver that "
                  "dereferences a user address directly may not fault\n",
                  kRangeBase, kRangeEnd, got == MAP_FAILED ? std::strerror(e) : "moved");
-  });
+    return true;
+  }();
 }
 
 uint64_t page_down(uint64_t a) { return a & ~(kUserPage - 1); }
@@ -174,18 +175,33 @@ struct PageCache {
   std::vector<void*> pages;
   ~PageCache();
 };
-thread_local PageCache t_page_cache;
-// Set once the cache is gone: a process destroyed later in the thread's
-// exit (a recycled one, component_pool.h) frees its pages itself.
-thread_local bool t_page_cache_gone = false;
+// The hot paths reach the cache through one constant-initialised
+// thread-local (a TLS lookup each: _core is a shared object, where every
+// use of a thread-local was one); the cache itself, which has a
+// destructor, is made at the thread's first page.
+struct PageCacheRef {
+  PageCache* cache = nullptr;
+  // Set once the cache is gone: a process destroyed later in the thread's
+  // exit (a recycled one, component_pool.h) frees its pages itself.
+  bool gone = false;
+};
+thread_local PageCacheRef t_page_cache;
+PageCache& page_cache(PageCacheRef& r) {
+  if (!r.cache) {
+    thread_local PageCache c;
+    r.cache = &c;
+  }
+  return *r.cache;
+}
 PageCache::~PageCache() {
-  t_page_cache_gone = true;
+  t_page_cache.gone = true;
+  t_page_cache.cache = nullptr;
   for (void* p : pages) std::free(p);
 }
 
 // A zeroed page.
 void* page_get() {
-  auto& c = t_page_cache.pages;
+  auto& c = page_cache(t_page_cache).pages;
   if (!c.empty()) {
     void* p = c.back();
     c.pop_back();
@@ -201,11 +217,12 @@ void* page_get() {
 }
 
 void page_put(const UserPage& pg) {
-  if (t_page_cache_gone) {
+  PageCacheRef& r = t_page_cache;
+  if (r.gone) {
     std::free(pg.mem);
     return;
   }
-  auto& c = t_page_cache.pages;
+  auto& c = page_cache(r).pages;
   if (c.size() >= PageCache::kMax) {
     std::free(pg.mem);
     return;

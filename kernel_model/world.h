@@ -209,9 +209,10 @@ class World {
   void assert_may_block(const char* op, ObjId obj);
   // Sleeping (a cv wait, a semaphore, delay, a sleeping allocation): only
   // in thread context, with no spin lock and no lock marked no_sleep_held
-  // held, except `interlock`, which the sleep releases.
+  // held, except `interlock`, which the sleep releases. Every user copy
+  // and sleeping allocation asks: a thread holding no lock but the
+  // interlock passes inline.
   void assert_may_sleep(const char* op, ObjId obj, ObjId interlock = 0) {
-    // Inline, the common case: a thread holding no lock but the interlock.
     sim::Thread* t = sim_.cur();
     const KThread& k = kthreads_[t->tid - 1];
     if (__builtin_expect(t->ctx == kCtxThread && k.spin_held == 0 &&

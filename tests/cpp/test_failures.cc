@@ -410,6 +410,37 @@ TEST(Kmem, OverrunIntoTheRedzoneIsFound) {
                  "written past its end, at offset 20", "found at kmem_free");
 }
 
+TEST(Kmem, AWriteAnywhereInTheRedzoneIsFound) {
+  // Every byte of the redzone (16 to 31 bytes: to the next 16 past 16
+  // more) of buffers of sizes around the 16-byte rounding, and no byte of
+  // the buffer itself.
+  for (int size : {1, 8, 15, 16, 17, 20, 31, 32, 33, 47}) {
+    int redzone = ((size + 16 + 15) & ~15) - size;
+    for (int at = size - 1; at < size + redzone; at++) {
+      sim::StackPool pool;
+      sim::RoundRobin rr;
+      km::World w(pool, rr, {});
+      kf_state st{};
+      {
+        sim::Sim::HostScope scope(w.sim());
+        kf_init(&st);
+      }
+      st.kf_size = size;
+      st.kf_at = at;
+      w.spawn("t", kf_overrun_at, &st);
+      w.run();
+      const sim::Failure& f = w.sim().failure();
+      if (at < size) {
+        EXPECT_FALSE(f) << "size " << size << ": " << f.message;
+        continue;
+      }
+      EXPECT_EQ(f.signature, "overrun:kf_overrun_at") << "size " << size << " offset " << at;
+      EXPECT_TRUE(has(f.message, ("at offset " + std::to_string(at) + " ").c_str()))
+          << f.message;
+    }
+  }
+}
+
 TEST(Kmem, AddressesAreTheSameInEveryWorld) {
   // A driver that hashes or sorts by address must behave the same on replay.
   Outcome a = run_rr({{"t", kf_addresses}});

@@ -41,6 +41,7 @@ struct kf_state {
 	long kf_log[KF_NLOG];
 	int kf_nlog;
 	int *volatile kf_nullp;
+	int kf_size, kf_at; /* kf_overrun_at's buffer size and the offset it writes */
 };
 
 void kf_init(struct kf_state *);
@@ -68,6 +69,7 @@ void kf_a_rw(void *);
 void kf_double_free(void *);
 void kf_bad_free(void *);
 void kf_overrun(void *);
+void kf_overrun_at(void *);
 void kf_addresses(void *);
 void kf_size_mismatch(void *);
 void kf_leak(void *);

@@ -44,6 +44,14 @@ void kf_overrun(void *arg) {
 	kmem_free(p, 20);
 }
 
+/* Writes one byte at offset kf_at of a kf_size-byte buffer, then frees it. */
+void kf_overrun_at(void *arg) {
+	struct kf_state *st = arg;
+	char *p = kmem_alloc(st->kf_size, KM_SLEEP);
+	p[st->kf_at] = 'x';
+	kmem_free(p, st->kf_size);
+}
+
 /* Records the addresses of three allocations in the log, frees them. */
 void kf_addresses(void *arg) {
 	struct kf_state *st = arg;

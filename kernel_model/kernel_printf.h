@@ -1,0 +1,16 @@
+// The kernel's snprintf and vsnprintf: what the C library's return, for
+// every format (kernel_printf.cc). The module loader binds a driver's
+// snprintf and vsnprintf to these, as a kernel's linker binds a module's
+// references to the kernel's own functions (module.cc).
+#pragma once
+
+#include <cstdarg>
+#include <cstddef>
+
+namespace ks::km {
+
+int kernel_snprintf(char* buf, size_t n, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+int kernel_vsnprintf(char* buf, size_t n, const char* fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+}  // namespace ks::km
