@@ -28,7 +28,8 @@ constexpr uint64_t kRangeBase = 0xC0000000ull;
 constexpr uint64_t kRangeSize = 1ull << 30;
 constexpr uint64_t kRangeEnd = kRangeBase + kRangeSize;
 
-// Written once in reserve_range's static initialiser, then only read: the signal handler reads it.
+// Written once, by reserve_range's static initialiser, then only read: the
+// signal handler reads it.
 bool g_reserved = false;
 
 // Whether [lo, hi) lies wholly in inaccessible (---p) mappings of this

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "sim/event.h"

@@ -73,14 +73,11 @@ class Strategy {
   // Non-empty when the strategy could not follow its input (replay, script).
   virtual std::string divergence() const { return {}; }
 
-  // Set by a strategy whose every pick is options[rng.below(n)] with this
-  // generator (random): the Sim then makes that draw itself, inline, with
-  // no virtual call and no PickContext at each point. The same draws from
-  // the same stream, so the same decisions.
-  Rng* uniform_picks() const { return uniform_picks_; }
-
- protected:
-  Rng* uniform_picks_ = nullptr;
+  // The generator of a strategy whose every pick is options[rng.below(n)]
+  // (random): the Sim asks once per execution and then makes that draw
+  // itself, inline, with no virtual call and no PickContext at each point.
+  // The same draws from the same stream, so the same decisions.
+  virtual Rng* uniform_picks() { return nullptr; }
 };
 
 }  // namespace ks::sim

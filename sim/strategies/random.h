@@ -17,19 +17,18 @@ struct ChoiceRates {
 
 class RandomStrategy final : public Strategy {
  public:
-  RandomStrategy(uint64_t seed, ChoiceRates rates) : seed_(seed), rates_(rates) {
-    uniform_picks_ = &rng_;  // pick() below: the Sim draws it inline
-  }
+  RandomStrategy(uint64_t seed, ChoiceRates rates) : seed_(seed), rates_(rates) {}
   const char* name() const override { return "random"; }
   void reset(uint64_t seed) { seed_ = seed; }  // as if made anew (PctStrategy::reset)
   void begin(uint64_t index, const SchedView&) override {
     rng_.reseed(execution_seed(seed_, index));
   }
-  // The Sim makes this draw itself (Strategy::uniform_picks); kept for
-  // callers that pick through the interface.
+  // The Sim makes this draw itself (uniform_picks); kept for callers that
+  // pick through the interface.
   Tid pick(const PickContext& c) override {
     return c.runnable[rng_.below(static_cast<uint32_t>(c.runnable.size()))];
   }
+  Rng* uniform_picks() override { return &rng_; }
   uint32_t choose(uint32_t n, ChoiceKind kind) override { return rates_.pick(rng_, n, kind); }
 
  private:
