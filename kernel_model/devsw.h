@@ -55,6 +55,15 @@ constexpr uint32_t kPartialOnEintr = 1, kPartialOnEwouldblock = 2;
 // the character type), or on every close (FreeBSD D_TRACKCLOSE).
 enum class CloseRule : uint8_t { kLastPerType, kEvery };
 
+// What the kernel does with FIONBIO (_IOW('f', 126, int), one number on
+// illumos and FreeBSD), besides passing it to the driver: sets or clears
+// the file's non-blocking flag after the driver returned 0 (illumos
+// ioctl.c, its FNDELAY), or before calling the driver, kept whatever it
+// returns (FreeBSD kern_ioctl, its FNONBLOCK); or nothing (the driver's
+// own affair: a QNX server's devctl).
+enum class FionbioRule : uint8_t { kAfterDriver, kBeforeDriver, kDriverOnly };
+constexpr int64_t kFionbio = 0x8004667e;
+
 struct DevOps {
   void* cookie;  // the personality's driver record
   int (*open)(void* cookie, uint64_t* dev, int flags, bool block, const Cred& cr);
@@ -65,6 +74,7 @@ struct DevOps {
                const Cred& cr, int* rval);
   uint32_t partial_on = kPartialOnEintr;
   CloseRule close_rule = CloseRule::kLastPerType;
+  FionbioRule fionbio = FionbioRule::kAfterDriver;
   // Who refuses a read or write on an open without FREAD/FWRITE: the kernel,
   // with EBADF before any driver code (illumos read/write, FreeBSD
   // fget_read/fget_write), or the driver itself (a microkernel's server:

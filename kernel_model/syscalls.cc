@@ -210,6 +210,37 @@ int64_t sys_close(World& w, int64_t fd) {
   return leave(w, p, kSysClose, rc ? -rc : 0);
 }
 
+namespace {
+// FIONBIO on or off: the flag by the kernel's own name for it (FNDELAY,
+// FNONBLOCK), and off clears both, as either means "do not block".
+void set_nonblock(OpenFile& f, int flag, int on) {
+  if (on)
+    f.flags |= flag;
+  else
+    f.flags &= ~(kFNdelay | kFNonblock);
+}
+
+// The driver's ioctl on an open file, with what the kernel itself does for
+// FIONBIO around it. The syscall's result: the driver's rval, or -errno.
+int64_t ioctl_file(World& w, Proc& p, OpenFile& f, int64_t cmd, uint64_t arg) {
+  DevNode& n = *f.node;
+  FionbioRule rule = cmd == kFionbio ? n.ops.fionbio : FionbioRule::kDriverOnly;
+  int nbio = 0;  // FIONBIO's argument, read where that kernel reads it
+  if (rule == FionbioRule::kBeforeDriver) {
+    if (copyin(w, p, arg, &nbio, sizeof nbio)) return -EFAULT;
+    set_nonblock(f, kFNonblock, nbio);
+  }
+  int rval = 0;
+  int rc = n.ops.ioctl(n.ops.cookie, f.dev, cmd, arg, f.flags | model_flag(p), p.cred, &rval);
+  if (rc) return -rc;
+  if (rule == FionbioRule::kAfterDriver) {
+    if (copyin(w, p, arg, &nbio, sizeof nbio)) return -EFAULT;
+    set_nonblock(f, kFNdelay, nbio);
+  }
+  return rval;
+}
+}  // namespace
+
 int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
   Proc& p = enter(w, kSysIoctl, static_cast<uint64_t>(fd));
   w.self().syscall_arg = static_cast<uint64_t>(cmd);  // reports name the ioctl
@@ -221,10 +252,7 @@ int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg) {
     if (!f) return leave(w, p, kSysIoctl, -EBADF);
     DevNode& n = *f->node;
     if (!n.ops.ioctl) return leave(w, p, kSysIoctl, -ENOTTY);
-    int rval = 0;
-    int rc = n.ops.ioctl(n.ops.cookie, f->dev, cmd, arg, f->flags | model_flag(p), p.cred,
-                         &rval);
-    r = rc ? -rc : rval;
+    r = ioctl_file(w, p, *f, cmd, arg);
   }  // released before the exit event: a deferred close is part of this call
   return leave(w, p, kSysIoctl, r);
 }

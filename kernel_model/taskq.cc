@@ -213,10 +213,14 @@ ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc) {
 }
 
 uint64_t taskq_dispatch(World& w, ObjId o, void (*fn)(void*), void* arg, int flags) {
+  // The caller's own entry (kTqPrealloc) queues like a sleeping dispatch
+  // that finds room, and its event says so: it never waits or fails.
+  bool prealloc = flags & kTqPrealloc;
+  if (prealloc) flags = kTqSleep | (flags & kTqFront);
   w.sim().point(kEvTaskqDispatch, o, static_cast<uint64_t>(flags));
   Taskq* tq = &usable(w, o, "taskq_dispatch");
   bool nosleep = flags & (kTqNoSleep | kTqNoQueue);
-  if (!nosleep) w.assert_may_sleep("taskq_dispatch(TQ_SLEEP)", o);
+  if (!nosleep && !prealloc) w.assert_may_sleep("taskq_dispatch(TQ_SLEEP)", o);
   auto refuse = [&] {
     w.sim().emit(kEvTaskqDispatch, o, static_cast<uint64_t>(flags), 0, 0);
     return uint64_t(0);
@@ -226,7 +230,7 @@ uint64_t taskq_dispatch(World& w, ObjId o, void (*fn)(void*), void* arg, int fla
     if (tq->nalloc() >= tq->maxalloc) return refuse();
     if (w.options().inject_faults && w.sim().choose(2, sim::ChoiceKind::kFault) == 1)
       return refuse();
-  } else {
+  } else if (!prealloc) {
     while (tq->nalloc() >= tq->maxalloc) {
       w.wq_push(tq->room, w.self_tid());
       w.sim().block(kEvTaskqDispatch, tq->room);

@@ -14,6 +14,10 @@ enum TaskqDispatchFlags : int {
   kTqNoSleep = 1,  // fail (return 0) rather than wait for room
   kTqNoQueue = 2,  // fail unless a worker is idle to take it at once
   kTqFront = 4,    // queue at the head
+  // The entry is the caller's (FreeBSD's struct task, illumos's
+  // taskq_dispatch_ent): no allocation, so it neither sleeps nor fails,
+  // and may be queued holding a mutex or from interrupt context.
+  kTqPrealloc = 8,
 };
 
 // Creates the taskq object and its workers (from the host or a thread).

@@ -18,8 +18,8 @@
 #include "kernel_model/world.h"
 
 extern "C" {
-#include <fcntl.h>
 #include <sys/conf.h>
+#include <sys/fcntl.h>
 #include <sys/systm.h>
 #include <sys/uio.h>
 }
@@ -50,7 +50,8 @@ const int kFbSlot = World::new_component_slot();
 [[maybe_unused]] const bool image_hook =
     (World::set_component_image(
          kFbSlot,
-         records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs>()),
+         records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs,
+                       &FbState::sleepqs>()),
      true);
 
 FbState& state(World& w) {
@@ -70,8 +71,8 @@ ks_fb_cdev* C(void* cookie) { return static_cast<ks_fb_cdev*>(cookie); }
 constexpr int kSIfchr = 0020000;  // d_open's devtype for a character device
 
 // The kernel model's open flags as FreeBSD's d_open/d_close see them (the
-// file's f_flag: FREAD, FWRITE, O_NONBLOCK, O_EXCL as the driver's own
-// headers define them).
+// file's f_flag: FREAD, FWRITE, O_NONBLOCK, O_EXCL with FreeBSD's values,
+// the personality's sys/fcntl.h).
 int fflags(int kf) {
   int f = kf & (FREAD | FWRITE);
   if (kf & (ks::km::kFNdelay | ks::km::kFNonblock)) f |= O_NONBLOCK;
@@ -229,6 +230,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   // D_TRACKCLOSE in conf.h).
   ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;
   if (a->mda_devsw->d_flags & D_TRACKCLOSE) ops.close_rule = ks::km::CloseRule::kEvery;
+  ops.fionbio = ks::km::FionbioRule::kBeforeDriver;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   c.node = &node;

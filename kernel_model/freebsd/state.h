@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <deque>
 
+#include "kernsim/abi.h"
+
 struct ks_fb_cdev;
 struct callout;
 
@@ -42,12 +44,25 @@ struct FbKthread {
   std::jmp_buf* exit_to = nullptr;  // on the thread's own stack while it runs
 };
 
+// A wait channel of sleep(9) (sleep.cc): the condvar its sleepers wait
+// on, and the lock tsleep, which has no interlock of its own, waits under.
+struct FbSleepq {
+  const void* chan = nullptr;
+  ks_handle_t cv{};
+  ks_handle_t lock{};
+  bool lock_made = false;
+};
+
 struct FbState {
   uint32_t major = 0;
   uint32_t next_minor = 0;
   std::deque<ks_fb_cdev> cdevs;
   std::deque<FbKthread> kthreads;
   std::deque<ks_fb_callout_run> callout_runs;
+  std::deque<FbSleepq> sleepqs;  // in the order first slept on
+  // The system taskqueues (taskqueue_thread, _swi, _fast), made at their
+  // first enqueue (taskqueue.cc); null until then.
+  void* system_tq[3] = {};
   uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
 };
 

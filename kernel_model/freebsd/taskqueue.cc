@@ -1,10 +1,15 @@
 // taskqueue(9) on the kernel model's taskqs (see sys/taskqueue.h for the
-// rules). The queue record is kmem (tag "taskqueue"), so one never freed
-// is a leak besides the taskq the kernel model reports.
+// rules). A driver's queue record is kmem (tag "taskqueue"), so one never
+// freed is a leak besides the taskq the kernel model reports. The system
+// queues' records are the library's, one per queue for every World; each
+// World keeps its own taskq for them (FbState::system_tq).
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+
+#include "kernel_model/freebsd/state.h"
+#include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/malloc.h>
@@ -14,9 +19,34 @@ extern "C" {
 struct taskqueue {
   ks_taskq_t* tq;
   char name[32];
+  int system;  // 1 + the index of a system queue in FbState::system_tq; 0 for a driver's
 };
 
 namespace {
+
+struct taskqueue system_queues[3] = {
+    {nullptr, "taskqueue_thread", 1}, {nullptr, "taskqueue_swi", 2}, {nullptr, "taskqueue_fast", 3}};
+
+// The taskq that runs q's tasks, null before a driver's queue has threads.
+// A system queue's is made at its first use in this World, and destroyed
+// by the kernel's teardown after every module's unload (whose drains it
+// serves).
+ks_taskq_t* queue_tq(struct taskqueue* q) {
+  if (!q->system) return q->tq;
+  ks::km::World& w = *ks::km::World::current();
+  void*& tq = ks::km::freebsd::state(w).system_tq[q->system - 1];
+  if (!tq) {
+    ks_taskq_t* made = ks_taskq_create(q->name, 1, 0, q->name);
+    tq = made;
+    w.on_teardown([made, name = q->name] { ks_taskq_destroy(made, name); });
+  }
+  return static_cast<ks_taskq_t*>(tq);
+}
+
+ks_taskq_t* existing_tq(struct taskqueue* q) {
+  return static_cast<ks_taskq_t*>(
+      ks::km::freebsd::state(*ks::km::World::current()).system_tq[q->system - 1]);
+}
 
 void run(void* p) {
   auto* t = static_cast<struct task*>(p);
@@ -40,6 +70,11 @@ struct taskqueue* taskqueue_create(const char* name, int mflags, taskqueue_enque
   return q;
 }
 
+struct taskqueue* taskqueue_thread = &system_queues[0];
+struct taskqueue* taskqueue_swi = &system_queues[1];
+struct taskqueue* taskqueue_swi_giant = &system_queues[1];
+struct taskqueue* taskqueue_fast = &system_queues[2];
+
 int taskqueue_start_threads(struct taskqueue** qp, int count, int, const char* fmt, ...) {
   struct taskqueue* q = *qp;
   char name[64];
@@ -47,19 +82,22 @@ int taskqueue_start_threads(struct taskqueue** qp, int count, int, const char* f
   va_start(ap, fmt);
   std::vsnprintf(name, sizeof name, fmt, ap);
   va_end(ap);
-  if (q->tq) return EINVAL;
+  if (q->tq || q->system) return EINVAL;
   q->tq = ks_taskq_create(name, count > 0 ? count : 1, 0, q->name);
   return 0;
 }
 
 int taskqueue_enqueue(struct taskqueue* q, struct task* t) {
-  if (!q->tq) ks_not_modelled("taskqueue_enqueue before taskqueue_start_threads");
+  ks_taskq_t* tq = queue_tq(q);
+  if (!tq) ks_not_modelled("taskqueue_enqueue before taskqueue_start_threads");
   if (t->ta_pending) {
     if (t->ta_pending < 0xffff) t->ta_pending++;
     return 0;
   }
   t->ta_pending = 1;
-  (void)ks_taskq_dispatch(q->tq, run, t, KS_TQ_SLEEP, q->name);
+  // The task is the entry: FreeBSD's enqueue never sleeps, so a driver
+  // may enqueue holding its mutex or from a callout.
+  (void)ks_taskq_dispatch(tq, run, t, KS_TQ_PREALLOC, q->name);
   return 0;
 }
 
@@ -69,15 +107,17 @@ int taskqueue_cancel(struct taskqueue*, struct task* t, u_int* pendp) {
   return t->ta_ks_running ? EBUSY : 0;
 }
 
+// A system queue never used in this World has nothing to wait for.
 void taskqueue_drain(struct taskqueue* q, struct task*) {
-  if (q->tq) ks_taskq_wait(q->tq, q->name);
+  if (ks_taskq_t* tq = q->system ? existing_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
 }
 
 void taskqueue_drain_all(struct taskqueue* q) {
-  if (q->tq) ks_taskq_wait(q->tq, q->name);
+  if (ks_taskq_t* tq = q->system ? existing_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
 }
 
 void taskqueue_free(struct taskqueue* q) {
+  if (q->system) ks_panic("taskqueue_free(%s): a system queue is the kernel's", q->name);
   if (q->tq) ks_taskq_destroy(q->tq, q->name);  // runs what is queued first
   ks_kmem_free(q, sizeof(struct taskqueue), "taskqueue_free");
 }

@@ -193,6 +193,7 @@ int resmgr_attach(dispatch_t* dpp, resmgr_attr_t* attr, const char* path, enum _
   ops.remove_hint = "resmgr_detach at stop";
   // A read or write reaches the server whatever the open mode.
   ops.driver_checks_rw_mode = true;
+  ops.fionbio = ks::km::FionbioRule::kDriverOnly;  // the server's own devctl
   ks::km::DevNode& n = ks::km::devsw_add_node(w, a.path, s.major, 0, false, ops);
   n.owner = "resmgr";
   a.node = &n;

@@ -114,6 +114,47 @@ def test_freebsd_systm_brings_callouts_and_libkern(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_freebsd_file_flags_and_errno_have_freebsds_values(tmp_path):
+    # FreeBSD's kernel <sys/param.h> brings <sys/errno.h>; O_NONBLOCK is
+    # IO_NDELAY (0x4, where the host's <fcntl.h> says 04000), so a d_read
+    # testing ioflag against either sees a non-blocking file; FIONBIO is
+    # the generic ioctl the kernel handles before d_ioctl.
+    r = compile_c(tmp_path, "freebsd", """
+        #include <sys/param.h>
+        #include <sys/conf.h>
+        #include <sys/fcntl.h>
+        #include <fcntl.h>
+        #include <sys/filio.h>
+        #include <sys/taskqueue.h>
+        _Static_assert(O_NONBLOCK == IO_NDELAY && FNONBLOCK == 0x4, "O_NONBLOCK");
+        _Static_assert(FREAD == 1 && FWRITE == 2 && O_EXCL == 0x800, "flags");
+        _Static_assert(FIONBIO == 0x8004667eUL && FIOASYNC == 0x8004667dUL, "filio");
+        #include <sys/systm.h>
+        #include <sys/mutex.h>
+        static struct task t; static struct mtx m;
+        static volatile u_int n; static volatile u_long l; static void *volatile vp;
+        int f(void) {
+            u_int old = 0; void *p;
+            taskqueue_enqueue(taskqueue_thread, &t);
+            taskqueue_drain(taskqueue_swi, &t);
+            mtx_lock(&m);
+            (void) msleep(&n, &m, PRIBIO | PCATCH, "w", hz);
+            (void) msleep(&n, &m, PZERO | PDROP, "w", 0);
+            (void) tsleep(&l, PWAIT, "t", 1); wakeup(&n); wakeup_one(&l);
+            atomic_add_int(&n, 1); atomic_subtract_rel_int(&n, 1);
+            atomic_set_long(&l, 4); atomic_clear_acq_long(&l, 4);
+            (void) atomic_cmpset_int(&n, 0, 1); (void) atomic_fcmpset_acq_int(&n, &old, 2);
+            (void) atomic_fetchadd_int(&n, 1); (void) atomic_readandclear_long(&l);
+            atomic_store_rel_int(&n, atomic_load_acq_int(&n));
+            p = atomic_load_ptr(&vp); atomic_store_ptr(&vp, p);
+            (void) atomic_cmpset_ptr((volatile uintptr_t *)&vp, (uintptr_t)p, 0);
+            (void) atomic_testandset_int(&n, 3); atomic_thread_fence_seq_cst();
+            return EWOULDBLOCK + EOPNOTSUPP + ENOTTY;
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+
+
 def build_dir():
     """The build tree whose python/ is on sys.path (where kernsim came from)."""
     for p in sys.path:

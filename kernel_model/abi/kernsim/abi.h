@@ -113,6 +113,7 @@ typedef struct ks_taskq ks_taskq_t;
 #define KS_TQ_NOSLEEP 1
 #define KS_TQ_NOQUEUE 2
 #define KS_TQ_FRONT 4
+#define KS_TQ_PREALLOC 8 /* the caller's own entry: never sleeps, never fails */
 ks_taskq_t *ks_taskq_create(const char *name, int nthreads, int maxalloc, const char *expr);
 uint64_t ks_taskq_dispatch(ks_taskq_t *, void (*fn)(void *), void *arg, int flags,
     const char *expr);

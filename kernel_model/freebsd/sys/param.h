@@ -1,9 +1,17 @@
-/* FreeBSD <sys/param.h>: the host's (MIN, MAX, howmany, roundup, NBBY), plus nitems and PAGE_SIZE. */
+/* FreeBSD <sys/param.h>: the host's (MIN, MAX, howmany, roundup, NBBY), plus nitems,
+ * PAGE_SIZE, the errno values and sleep(9)'s priorities and flags. */
 #ifndef _KS_FREEBSD_SYS_PARAM_H
 #define _KS_FREEBSD_SYS_PARAM_H
 
 #include <sys/types.h>
 #include_next <sys/param.h>
+#include <sys/errno.h>	/* as FreeBSD's kernel param.h includes it */
+#include <sys/priority.h>
+
+/* sleep(9)'s priority argument: the priority, and flags above it */
+#define PRIMASK	0x0ff
+#define PCATCH	0x100	/* a signal ends the sleep */
+#define PDROP	0x200	/* msleep returns with the mtx released */
 
 #ifndef nitems
 #define nitems(x) (sizeof((x)) / sizeof((x)[0]))

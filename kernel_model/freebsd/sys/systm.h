@@ -2,8 +2,10 @@
  * FreeBSD <sys/systm.h>: panic, KASSERT (on: drivers run as an INVARIANTS
  * kernel), printf/log to the console, copyin/copyout/copyinstr (0 or
  * EFAULT, ENAMETOOLONG), curthread, hz and ticks on virtual time, pause,
- * DELAY, and (as FreeBSD's brings <sys/callout.h> and <sys/libkern.h>)
- * callouts and the kernel's string functions. Not the host's <stdio.h>:
+ * sleep(9) (msleep, tsleep, wakeup: kernel_model/freebsd/sleep.cc), DELAY,
+ * and (as FreeBSD's brings <machine/atomic.h>, <sys/callout.h> and
+ * <sys/libkern.h>) atomic(9), callouts and the kernel's string functions.
+ * Not the host's <stdio.h>:
  * its names (fopen, getc ...) are not the kernel's.
  */
 #ifndef _KS_FREEBSD_SYS_SYSTM_H
@@ -13,6 +15,7 @@
 #include <stdarg.h>
 /* The host's, before the kernel's names below take over getenv & co. */
 #include <stdlib.h>
+#include <machine/atomic.h>
 #include <sys/callout.h>
 #include <sys/libkern.h>
 #include <kernsim/abi.h>
@@ -45,6 +48,12 @@ void ks_fb_vlog(int, const char *, va_list) __attribute__((format(__printf__, 2,
 int ks_fb_vprintf(const char *, va_list) __attribute__((format(__printf__, 1, 0)));
 /* pause(9): sleeps timo ticks (at least one); EWOULDBLOCK when it ran out */
 int ks_fb_pause(const char *, int, int);
+/* sleep(9): 0 when woken, EWOULDBLOCK after timo ticks (0: none), EINTR
+ * with PCATCH on a signal; msleep's mtx is the interlock (NULL: tsleep) */
+struct mtx;
+int ks_fb_msleep(const void *, struct mtx *, int, const char *, int, const char *);
+int ks_fb_tsleep(const void *, int, const char *, int);
+void ks_fb_wakeup(const void *, int);
 /* DELAY(9): a busy wait, a scheduling point that neither sleeps nor moves
  * virtual time (only sleeps advance it) */
 void ks_fb_delay(int);
@@ -92,6 +101,13 @@ int vsprintf(char *, const char *, va_list) __attribute__((format(__printf__, 2,
 #define pause(wmesg, timo) ks_fb_pause((wmesg), (timo), 0)
 #define pause_sig(wmesg, timo) ks_fb_pause((wmesg), (timo), 1)
 #define DELAY(usec) ks_fb_delay(usec)
+#define msleep(chan, mtx, pri, wmesg, timo) \
+	ks_fb_msleep((chan), (mtx), (pri), (wmesg), (timo), #mtx)
+#define msleep_spin(chan, mtx, wmesg, timo) \
+	ks_fb_msleep((chan), (mtx), 0, (wmesg), (timo), #mtx)
+#define tsleep(chan, pri, wmesg, timo) ks_fb_tsleep((chan), (pri), (wmesg), (timo))
+#define wakeup(chan) ks_fb_wakeup((chan), 0)
+#define wakeup_one(chan) ks_fb_wakeup((chan), 1)
 /* the host's getenv and setenv are the process's environment: not these */
 #define getenv ks_fb_getenv
 #define kern_getenv ks_fb_getenv

@@ -7,7 +7,9 @@
  * (EBUSY if it is running). taskqueue_drain waits until the whole queue
  * is idle (FreeBSD waits for that one task only: a stronger wait, the
  * same for a driver that drains before freeing). The system queues
- * (taskqueue_thread, taskqueue_swi) are not modelled.
+ * taskqueue_thread, taskqueue_swi and taskqueue_fast have one worker each
+ * and live as long as the kernel; a World makes each at its first enqueue
+ * (a driver that never uses them runs no extra thread).
  */
 #ifndef _KS_FREEBSD_SYS_TASKQUEUE_H
 #define _KS_FREEBSD_SYS_TASKQUEUE_H
@@ -48,6 +50,10 @@ void taskqueue_drain_all(struct taskqueue *);
 void taskqueue_free(struct taskqueue *);
 /* what drivers pass as taskqueue_create's enqueue function */
 void taskqueue_thread_enqueue(void *);
+extern struct taskqueue *taskqueue_thread;
+extern struct taskqueue *taskqueue_swi;
+extern struct taskqueue *taskqueue_swi_giant;
+extern struct taskqueue *taskqueue_fast;
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,88 @@
+// sleep(9): msleep, msleep_spin, tsleep, wakeup and wakeup_one. A wait
+// channel is any address; the first sleep on one gives it a condvar of the
+// kernel model (FbState::sleepqs, found by scanning in that order, never
+// by address), so msleep is a cv wait with the driver's mtx as the
+// interlock: the check-then-sleep is atomic against a wakeup made under
+// that mtx, as FreeBSD's sleepqueue chain lock makes it. tsleep has no
+// interlock; it waits under a lock of the channel's own, so a wakeup
+// before it is lost, as on FreeBSD. PCATCH makes the sleep interruptible
+// (EINTR: see sys/condvar.h on signals), timo counts ticks (EWOULDBLOCK),
+// PDROP leaves the mtx released on return.
+#include <cerrno>
+
+#include "kernel_model/freebsd/state.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/mutex.h>
+#include <sys/param.h>
+#include <sys/systm.h>
+}
+
+#undef printf
+#undef panic
+
+namespace {
+
+using ks::km::freebsd::FbSleepq;
+using ks::km::freebsd::kNsPerTick;
+
+FbSleepq* find(const void* chan) {
+  for (FbSleepq& q : ks::km::freebsd::state(*ks::km::World::current()).sleepqs)
+    if (q.chan == chan) return &q;
+  return nullptr;
+}
+
+FbSleepq& sleepq(const void* chan, const char* wmesg) {
+  if (FbSleepq* q = find(chan)) return *q;
+  FbSleepq& q = ks::km::freebsd::state(*ks::km::World::current()).sleepqs.emplace_back();
+  q.chan = chan;
+  ks_cv_init(&q.cv, wmesg && *wmesg ? wmesg : "sleep", "sleepq");
+  return q;
+}
+
+int wait(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmesg,
+         const char* lock_expr) {
+  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  int r = ks_cv_wait(&q.cv, lock, (pri & PCATCH) != 0, deadline, wmesg, lock_expr);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
+}  // namespace
+
+extern "C" {
+
+int ks_fb_msleep(const void* chan, struct mtx* m, int pri, const char* wmesg, int timo,
+                 const char* expr) {
+  if (!m) return ks_fb_tsleep(chan, pri, wmesg, timo);
+  FbSleepq& q = sleepq(chan, wmesg);
+  int r = wait(q, &m->_opaque, pri, timo, wmesg, expr);
+  if (pri & PDROP) mtx_unlock(m);
+  return r;
+}
+
+int ks_fb_tsleep(const void* chan, int pri, const char* wmesg, int timo) {
+  FbSleepq& q = sleepq(chan, wmesg);
+  if (!q.lock_made) {
+    ks_mutex_init(&q.lock, "sleepq chain", 0, "sleepq chain");
+    q.lock_made = true;
+  }
+  ks_mutex_enter(&q.lock, "sleepq chain");
+  int r = wait(q, &q.lock, pri, timo, wmesg, "sleepq chain");
+  ks_mutex_exit(&q.lock, "sleepq chain");
+  return r;
+}
+
+void ks_fb_wakeup(const void* chan, int one) {
+  FbSleepq* q = find(chan);
+  if (!q) {
+    ks_preempt();  // nobody slept there yet: still a point another thread may run at
+    return;
+  }
+  if (one)
+    ks_cv_signal(&q->cv, "wakeup_one");
+  else
+    ks_cv_broadcast(&q->cv, "wakeup");
+}
+
+}  // extern "C"

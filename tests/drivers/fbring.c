@@ -1,0 +1,199 @@
+/*
+ * fbring: a FreeBSD character device written the way FreeBSD drivers are,
+ * for the tests of what such a driver leans on (tests/python/test_freebsd_kpi.py):
+ * <sys/param.h> for the errno values, d_read testing ioflag against
+ * O_NONBLOCK, FIONBIO answered with 0, and the system taskqueue_thread,
+ * enqueued with the softc mutex held and from a callout, and sleep(9).
+ *
+ * A write appends to a byte ring and wakes the readers through a task
+ * (directly, or from a callout one tick later: variant "via_callout");
+ * a read sleeps until there is data, unless the file is non-blocking.
+ * FBRING_WAIT sleeps until there is data (msleep on &sc.len, woken by
+ * the write's wakeup), FBRING_NAP sleeps ten ticks (tsleep, no wakeup).
+ * Variant "tsleep_unlocked" tests for data, drops the mutex and then
+ * tsleeps: a write in between wakes nobody, the classic lost wakeup.
+ * Variant "wake_before_append" enqueues the task before it takes the
+ * mutex to append: the task may wake the readers before the data is
+ * there, and nothing wakes them after (a lost wakeup through the queue).
+ */
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/kernel.h>
+#include <sys/module.h>
+#include <sys/conf.h>
+#include <sys/uio.h>
+#include <sys/lock.h>
+#include <sys/mutex.h>
+#include <sys/condvar.h>
+#include <sys/callout.h>
+#include <sys/taskqueue.h>
+#include <sys/fcntl.h>
+#include <sys/filio.h>
+#include <sys/ioccom.h>
+#include <sys/kernsim.h>
+
+#define	FBRING_SIZE	64
+#define	FBRING_LEN	_IOR('R', 1, int)
+#define	FBRING_WAIT	_IO('R', 2)
+#define	FBRING_NAP	_IO('R', 3)
+
+static struct fbring_softc {
+	struct mtx	mtx;
+	struct cv	cv;
+	struct callout	co;
+	struct task	task;
+	char		buf[FBRING_SIZE];
+	int		head, len;
+} sc;
+
+static struct cdev *fbring_dev;
+
+static void
+fbring_task(void *arg, int pending)
+{
+	struct fbring_softc *s = arg;
+
+	mtx_lock(&s->mtx);
+	cv_broadcast(&s->cv);
+	mtx_unlock(&s->mtx);
+}
+
+static void
+fbring_tick(void *arg)
+{
+	struct fbring_softc *s = arg;
+
+	mtx_assert(&s->mtx, MA_OWNED);
+	taskqueue_enqueue(taskqueue_thread, &s->task);
+}
+
+static int
+fbring_read(struct cdev *dev, struct uio *uio, int ioflag)
+{
+	char tmp[FBRING_SIZE];
+	int error, i, n;
+
+	mtx_lock(&sc.mtx);
+	while (sc.len == 0) {
+		if (ioflag & O_NONBLOCK) {
+			mtx_unlock(&sc.mtx);
+			return (EWOULDBLOCK);
+		}
+		error = cv_wait_sig(&sc.cv, &sc.mtx);
+		if (error != 0) {
+			mtx_unlock(&sc.mtx);
+			return (error);
+		}
+	}
+	n = MIN(sc.len, (int)uio->uio_resid);
+	for (i = 0; i < n; i++)
+		tmp[i] = sc.buf[(sc.head + i) % FBRING_SIZE];
+	sc.head = (sc.head + n) % FBRING_SIZE;
+	sc.len -= n;
+	mtx_unlock(&sc.mtx);
+	return (uiomove(tmp, n, uio));
+}
+
+static int
+fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
+{
+	char tmp[FBRING_SIZE];
+	int error, i, n;
+
+	n = MIN((int)uio->uio_resid, FBRING_SIZE);
+	if ((error = uiomove(tmp, n, uio)) != 0)
+		return (error);
+	if (KS_VARIANT("fbring", "wake_before_append"))
+		taskqueue_enqueue(taskqueue_thread, &sc.task);
+	mtx_lock(&sc.mtx);
+	for (i = 0; i < n && sc.len < FBRING_SIZE; i++, sc.len++)
+		sc.buf[(sc.head + sc.len) % FBRING_SIZE] = tmp[i];
+	wakeup(&sc.len);
+	if (KS_VARIANT("fbring", "via_callout"))
+		callout_reset(&sc.co, 1, fbring_tick, &sc);
+	else if (!KS_VARIANT("fbring", "wake_before_append"))
+		taskqueue_enqueue(taskqueue_thread, &sc.task);
+	mtx_unlock(&sc.mtx);
+	return (0);
+}
+
+static int
+fbring_wait(void)
+{
+	int empty, error = 0;
+
+	if (KS_VARIANT("fbring", "tsleep_unlocked")) {
+		mtx_lock(&sc.mtx);
+		empty = sc.len == 0;
+		mtx_unlock(&sc.mtx);
+		if (empty)
+			error = tsleep(&sc.len, PRIBIO | PCATCH, "fbwait", 0);
+		return (error);
+	}
+	mtx_lock(&sc.mtx);
+	while (sc.len == 0 && error == 0)
+		error = msleep(&sc.len, &sc.mtx, PRIBIO | PCATCH, "fbwait", 0);
+	mtx_unlock(&sc.mtx);
+	return (error);
+}
+
+static int
+fbring_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int flag, struct thread *td)
+{
+	int error;
+
+	switch (cmd) {
+	case FBRING_WAIT:
+		return (fbring_wait());
+	case FBRING_NAP:
+		error = tsleep(&sc, PWAIT, "fbnap", 10);
+		return (error == EWOULDBLOCK ? 0 : error);
+	case FIONBIO:
+		return (0);	/* the kernel keeps the flag in the file */
+	case FBRING_LEN:
+		mtx_lock(&sc.mtx);
+		*(int *)data = sc.len;
+		mtx_unlock(&sc.mtx);
+		return (0);
+	}
+	return (ENOTTY);
+}
+
+static struct cdevsw fbring_cdevsw = {
+	.d_version =	D_VERSION,
+	.d_read =	fbring_read,
+	.d_write =	fbring_write,
+	.d_ioctl =	fbring_ioctl,
+	.d_name =	"fbring",
+};
+
+static int
+fbring_modevent(module_t mod, int what, void *arg)
+{
+	switch (what) {
+	case MOD_LOAD:
+		mtx_init(&sc.mtx, "fbring", NULL, MTX_DEF);
+		cv_init(&sc.cv, "fbringrd");
+		callout_init_mtx(&sc.co, &sc.mtx, 0);
+		TASK_INIT(&sc.task, 0, fbring_task, &sc);
+		fbring_dev = make_dev(&fbring_cdevsw, 0, UID_ROOT, GID_WHEEL, 0666, "fbring");
+		return (0);
+	case MOD_UNLOAD:
+		destroy_dev(fbring_dev);
+		callout_drain(&sc.co);
+		taskqueue_drain(taskqueue_thread, &sc.task);
+		cv_destroy(&sc.cv);
+		mtx_destroy(&sc.mtx);
+		return (0);
+	}
+	return (EOPNOTSUPP);
+}
+
+static moduledata_t fbring_mod = { "fbring", fbring_modevent, NULL };
+static const char *const fbring_variants[] = {
+	"via_callout", "a write wakes the readers from a callout, one tick later",
+	"tsleep_unlocked", "FBRING_WAIT tests for data, then tsleeps without the mutex",
+	"wake_before_append", "a write enqueues its wakeup task before it appends",
+	NULL, NULL,
+};
+KS_FREEBSD_DRIVER(fbring, fbring_variants, fbring_mod);
