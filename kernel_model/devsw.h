@@ -62,7 +62,7 @@ enum class CloseRule : uint8_t { kLastPerType, kEvery };
 // returns (FreeBSD kern_ioctl, its FNONBLOCK); or nothing (the driver's
 // own affair: a QNX server's devctl).
 enum class FionbioRule : uint8_t { kAfterDriver, kBeforeDriver, kDriverOnly };
-constexpr int64_t kFionbio = 0x8004667e;
+constexpr uint32_t kFionbio = 0x8004667e;
 
 struct DevOps {
   void* cookie;  // the personality's driver record

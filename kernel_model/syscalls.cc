@@ -224,7 +224,9 @@ void set_nonblock(OpenFile& f, int flag, int on) {
 // FIONBIO around it. The syscall's result: the driver's rval, or -errno.
 int64_t ioctl_file(World& w, Proc& p, OpenFile& f, int64_t cmd, uint64_t arg) {
   DevNode& n = *f.node;
-  FionbioRule rule = cmd == kFionbio ? n.ops.fionbio : FionbioRule::kDriverOnly;
+  // The command as 32 bits: an illumos int may come sign-extended.
+  FionbioRule rule =
+      static_cast<uint32_t>(cmd) == kFionbio ? n.ops.fionbio : FionbioRule::kDriverOnly;
   int nbio = 0;  // FIONBIO's argument, read where that kernel reads it
   if (rule == FionbioRule::kBeforeDriver) {
     if (copyin(w, p, arg, &nbio, sizeof nbio)) return -EFAULT;

@@ -3,7 +3,9 @@
  * for the tests of what such a driver leans on (tests/python/test_freebsd_kpi.py):
  * <sys/param.h> for the errno values, d_read testing ioflag against
  * O_NONBLOCK, FIONBIO answered with 0, and the system taskqueue_thread,
- * enqueued with the softc mutex held and from a callout, and sleep(9).
+ * enqueued with the softc mutex held and from a callout, sleep(9), and
+ * the usual furniture: sysctl knobs (static and on a context), a
+ * counter(9) and a UMA zone for the write's staging buffer.
  *
  * A write appends to a byte ring and wakes the readers through a task
  * (directly, or from a callout one tick later: variant "via_callout");
@@ -12,6 +14,7 @@
  * the write's wakeup), FBRING_NAP sleeps ten ticks (tsleep, no wakeup).
  * Variant "tsleep_unlocked" tests for data, drops the mutex and then
  * tsleeps: a write in between wakes nobody, the classic lost wakeup.
+ * Variant "leak_sysctl" forgets sysctl_ctx_free at unload (a leak).
  * Variant "wake_before_append" enqueues the task before it takes the
  * mutex to append: the task may wake the readers before the data is
  * there, and nothing wakes them after (a lost wakeup through the queue).
@@ -30,6 +33,9 @@
 #include <sys/fcntl.h>
 #include <sys/filio.h>
 #include <sys/ioccom.h>
+#include <sys/sysctl.h>
+#include <sys/counter.h>
+#include <vm/uma.h>
 #include <sys/kernsim.h>
 
 #define	FBRING_SIZE	64
@@ -44,7 +50,16 @@ static struct fbring_softc {
 	struct task	task;
 	char		buf[FBRING_SIZE];
 	int		head, len;
+	struct sysctl_ctx_list ctx;
+	counter_u64_t	writes;
+	uma_zone_t	staging;
 } sc;
+
+static int fbring_max_write = FBRING_SIZE;
+SYSCTL_NODE(_hw, OID_AUTO, fbring, CTLFLAG_RD, 0, "fbring ring device");
+SYSCTL_INT(_hw_fbring, OID_AUTO, max_write, CTLFLAG_RWTUN, &fbring_max_write, 0,
+    "bytes a write appends at most");
+TUNABLE_INT("hw.fbring.max_write", &fbring_max_write);
 
 static struct cdev *fbring_dev;
 
@@ -97,12 +112,16 @@ fbring_read(struct cdev *dev, struct uio *uio, int ioflag)
 static int
 fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 {
-	char tmp[FBRING_SIZE];
+	char *tmp;
 	int error, i, n;
 
-	n = MIN((int)uio->uio_resid, FBRING_SIZE);
-	if ((error = uiomove(tmp, n, uio)) != 0)
+	n = MIN((int)uio->uio_resid, MIN(fbring_max_write, FBRING_SIZE));
+	tmp = uma_zalloc(sc.staging, M_WAITOK);
+	if ((error = uiomove(tmp, n, uio)) != 0) {
+		uma_zfree(sc.staging, tmp);
 		return (error);
+	}
+	counter_u64_add(sc.writes, 1);
 	if (KS_VARIANT("fbring", "wake_before_append"))
 		taskqueue_enqueue(taskqueue_thread, &sc.task);
 	mtx_lock(&sc.mtx);
@@ -114,6 +133,7 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 	else if (!KS_VARIANT("fbring", "wake_before_append"))
 		taskqueue_enqueue(taskqueue_thread, &sc.task);
 	mtx_unlock(&sc.mtx);
+	uma_zfree(sc.staging, tmp);
 	return (0);
 }
 
@@ -170,18 +190,32 @@ static struct cdevsw fbring_cdevsw = {
 static int
 fbring_modevent(module_t mod, int what, void *arg)
 {
+	struct sysctl_oid *oid;
+
 	switch (what) {
 	case MOD_LOAD:
 		mtx_init(&sc.mtx, "fbring", NULL, MTX_DEF);
 		cv_init(&sc.cv, "fbringrd");
 		callout_init_mtx(&sc.co, &sc.mtx, 0);
 		TASK_INIT(&sc.task, 0, fbring_task, &sc);
+		sc.writes = counter_u64_alloc(M_WAITOK);
+		sc.staging = uma_zcreate("fbring_staging", FBRING_SIZE, NULL, NULL, NULL, NULL,
+		    UMA_ALIGN_PTR, 0);
+		sysctl_ctx_init(&sc.ctx);
+		oid = SYSCTL_ADD_NODE(&sc.ctx, SYSCTL_STATIC_CHILDREN(_hw), OID_AUTO,
+		    "fbring_stats", CTLFLAG_RD, NULL, "fbring statistics");
+		SYSCTL_ADD_INT(&sc.ctx, SYSCTL_CHILDREN(oid), OID_AUTO, "len", CTLFLAG_RD,
+		    &sc.len, 0, "bytes in the ring");
 		fbring_dev = make_dev(&fbring_cdevsw, 0, UID_ROOT, GID_WHEEL, 0666, "fbring");
 		return (0);
 	case MOD_UNLOAD:
 		destroy_dev(fbring_dev);
 		callout_drain(&sc.co);
 		taskqueue_drain(taskqueue_thread, &sc.task);
+		if (!KS_VARIANT("fbring", "leak_sysctl"))
+			sysctl_ctx_free(&sc.ctx);
+		uma_zdestroy(sc.staging);
+		counter_u64_free(sc.writes);
 		cv_destroy(&sc.cv);
 		mtx_destroy(&sc.mtx);
 		return (0);
@@ -193,6 +227,7 @@ static moduledata_t fbring_mod = { "fbring", fbring_modevent, NULL };
 static const char *const fbring_variants[] = {
 	"via_callout", "a write wakes the readers from a callout, one tick later",
 	"tsleep_unlocked", "FBRING_WAIT tests for data, then tsleeps without the mutex",
+	"leak_sysctl", "MOD_UNLOAD does not free the sysctl context",
 	"wake_before_append", "a write enqueues its wakeup task before it appends",
 	NULL, NULL,
 };

@@ -155,6 +155,77 @@ def test_freebsd_file_flags_and_errno_have_freebsds_values(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
+    # What drivers carry besides their logic: sysctl knobs, DTrace and KTR
+    # probes, counters, UMA zones (FreeBSD); _NOTE, DTrace probes, the
+    # dispatcher priorities, ioctl encoding and filio (illumos).
+    r = compile_c(tmp_path, "freebsd", """
+        #include <sys/param.h>
+        #include <sys/systm.h>
+        #include <sys/sysctl.h>
+        #include <sys/sdt.h>
+        #include <sys/ktr.h>
+        #include <sys/counter.h>
+        #include <sys/smp.h>
+        #include <sys/limits.h>
+        #include <sys/stdint.h>
+        #include <sys/stddef.h>
+        #include <sys/ctype.h>
+        #include <vm/uma.h>
+        static int knob = 3;
+        static char name[16] = "x";
+        SYSCTL_NODE(_hw, OID_AUTO, drv, CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "drv");
+        SYSCTL_INT(_hw_drv, OID_AUTO, knob, CTLFLAG_RWTUN, &knob, 0, "a knob");
+        SYSCTL_STRING(_hw_drv, OID_AUTO, name, CTLFLAG_RW, name, sizeof(name), "name");
+        TUNABLE_INT("hw.drv.knob", &knob);
+        SDT_PROVIDER_DEFINE(drv);
+        SDT_PROBE_DEFINE2(drv, , io, start, "int", "int");
+        static int handler(SYSCTL_HANDLER_ARGS) {
+            int v = *(int *)arg1, error = sysctl_handle_int(oidp, &v, 0, req);
+            if (error || req->newptr == NULL) return (error);
+            return (v < 0 ? EINVAL : 0);
+        }
+        int f(void) {
+            struct sysctl_ctx_list ctx; struct sysctl_oid *o; counter_u64_t c;
+            uma_zone_t z; void *p; int cpu, n = 0;
+            sysctl_ctx_init(&ctx);
+            o = SYSCTL_ADD_NODE(&ctx, SYSCTL_STATIC_CHILDREN(_hw), OID_AUTO, "d", CTLFLAG_RD,
+                NULL, "d");
+            SYSCTL_ADD_PROC(&ctx, SYSCTL_CHILDREN(o), OID_AUTO, "k",
+                CTLTYPE_INT | CTLFLAG_RW, &knob, 0, handler, "I", "k");
+            sysctl_ctx_free(&ctx);
+            SDT_PROBE2(drv, , io, start, 1, 2); CTR2(KTR_DEV, "x %d %d", 1, 2);
+            c = counter_u64_alloc(M_WAITOK); counter_u64_add(c, 1);
+            n += (int)counter_u64_fetch(c); counter_u64_free(c);
+            z = uma_zcreate("z", 32, NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, 0);
+            p = uma_zalloc(z, M_WAITOK | M_ZERO); uma_zfree(z, p); uma_zdestroy(z);
+            CPU_FOREACH(cpu) n += cpu;
+            return n + INT_MAX % 7 + (int)offsetof(struct sysctl_req, oldptr) +
+                isspace(' ') + toupper('a') + (int)(uintptr_t)SIZE_MAX % 3 + mp_ncpus;
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+    r = compile_c(tmp_path, "illumos", """
+        #include <sys/types.h>
+        #include <sys/note.h>
+        #include <sys/sdt.h>
+        #include <sys/disp.h>
+        #include <sys/filio.h>
+        #include <sys/ddi.h>
+        #include <sys/sunddi.h>
+        #define DRV_GET _IOR('d', 1, int)
+        _Static_assert(FIONBIO == (int)0x8004667e && DRV_GET == 0x40046401, "ioccom");
+        int f(dev_info_t *dip, int unused) {
+            _NOTE(ARGUNUSED(unused))
+            ddi_taskq_t *tq = ddi_taskq_create(dip, "q", 1, TASKQ_DEFAULTPRI, 0);
+            DTRACE_PROBE2(drv__start, int, 1, int, 2);
+            ddi_taskq_destroy(tq);
+            return (int)minclsyspri + (int)maxclsyspri;
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+
+
 def build_dir():
     """The build tree whose python/ is on sys.path (where kernsim came from)."""
     for p in sys.path:

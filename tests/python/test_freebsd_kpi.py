@@ -53,3 +53,11 @@ def test_a_wakeup_between_the_test_and_tsleep_is_lost_and_found():
                         variant="tsleep_unlocked")
     assert r.failure is not None and r.failure.kind == "stuck", r.failure
     assert "fbwait" in r.failure.message, r.failure.message
+
+
+def test_a_sysctl_context_never_freed_is_a_leak():
+    ok = kernsim.explore(scn("nonblocking_open"), strategy="pct", runs=5, seed=1)
+    assert ok.failure is None, ok.failure
+    r = kernsim.explore(scn("nonblocking_open"), strategy="pct", runs=5, seed=1,
+                        variant="leak_sysctl")
+    assert r.failure is not None and "sysctl_oid" in r.failure.message, r.failure

@@ -1,0 +1,16 @@
+/*
+ * illumos <sys/disp.h>: the dispatcher's priorities a driver passes to
+ * taskq_create and thread_create. The kernel model's scheduler does not
+ * use them.
+ */
+#ifndef _KS_ILLUMOS_SYS_DISP_H
+#define _KS_ILLUMOS_SYS_DISP_H
+
+#include <sys/types.h>
+
+#ifndef minclsyspri
+#define minclsyspri ((pri_t)60)
+#define maxclsyspri ((pri_t)99)
+#endif
+
+#endif
