@@ -1,14 +1,11 @@
 // FreeBSD kernel threads: kthread_add/kproc_create start a World thread
-// (a fiber); kthread_exit ends the calling one from any depth. The fiber's
-// entry is our trampoline, which keeps a jmp_buf on the thread's own stack:
-// kthread_exit jumps back to it, past only the driver's C frames (no C++
-// destructors to skip), and the trampoline returns as if fn had.
-#include <csetjmp>
+// (a fiber); kthread_exit ends the calling one from any depth
+// (kernel_model/kthread_exit.h).
 #include <cstdarg>
 #include <cstdio>
-#include <memory>
 
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/kthread_exit.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -22,26 +19,14 @@ extern "C" {
 #undef curthread
 
 using ks::km::World;
-using ks::km::freebsd::FbKthread;
 
 namespace {
-
-void kthread_main(void* p) {
-  auto* k = static_cast<FbKthread*>(p);
-  std::jmp_buf jb;
-  k->exit_to = &jb;
-  if (setjmp(jb) == 0) k->fn(k->arg);
-  k->exit_to = nullptr;
-}
 
 uint32_t start(void (*fn)(void*), void* arg, const char* fmt, va_list ap) {
   char name[64];
   std::vsnprintf(name, sizeof name, fmt, ap);
-  FbKthread& k = ks::km::freebsd::state(*World::current()).kthreads.emplace_back();
-  k.fn = fn;
-  k.arg = arg;
-  k.tid = ks_kthread_create(name, kthread_main, &k, 1);
-  return k.tid;
+  return ks::km::exitable_create(ks::km::freebsd::state(*World::current()).kthreads, name, fn,
+                                 arg);
 }
 
 // An opaque struct thread *: a non-canonical address naming the thread.
@@ -74,11 +59,9 @@ int kproc_create(void (*fn)(void*), void* arg, struct proc** pp, int, int, const
 
 void kthread_exit(void) {
   World& w = *World::current();
-  uint32_t me = w.self_tid();
-  for (FbKthread& k : ks::km::freebsd::state(w).kthreads)
-    if (k.tid == me && k.exit_to) std::longjmp(*k.exit_to, 1);
+  ks::km::exitable_exit(ks::km::freebsd::state(w).kthreads);
   ks_panic("kthread_exit called by thread %s, which kthread_add/kproc_create did not start",
-           w.thread_name(me));
+           w.thread_name(w.self_tid()));
 }
 
 void kproc_exit(int) { kthread_exit(); }

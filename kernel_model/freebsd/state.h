@@ -4,10 +4,10 @@
 // stay put; they are found by scanning in creation order, never by address.
 #pragma once
 
-#include <csetjmp>
 #include <cstdint>
 #include <deque>
 
+#include "kernel_model/kthread_exit.h"
 #include "kernsim/abi.h"
 
 struct ks_fb_cdev;
@@ -37,12 +37,6 @@ namespace ks::km::freebsd {
 // callout and sleep timeouts all count in it).
 constexpr uint64_t kNsPerTick = 1'000'000;
 
-struct FbKthread {
-  void (*fn)(void*) = nullptr;
-  void* arg = nullptr;
-  uint32_t tid = 0;
-  std::jmp_buf* exit_to = nullptr;  // on the thread's own stack while it runs
-};
 
 // A wait channel of sleep(9) (sleep.cc): the condvar its sleepers wait
 // on, and the lock tsleep, which has no interlock of its own, waits under.
@@ -57,7 +51,7 @@ struct FbState {
   uint32_t major = 0;
   uint32_t next_minor = 0;
   std::deque<ks_fb_cdev> cdevs;
-  std::deque<FbKthread> kthreads;
+  std::deque<ExitableThread> kthreads;
   std::deque<ks_fb_callout_run> callout_runs;
   std::deque<FbSleepq> sleepqs;  // in the order first slept on
   // The system taskqueues (taskqueue_thread, _swi, _fast), made at their

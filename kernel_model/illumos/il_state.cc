@@ -37,8 +37,9 @@ void check(World& w, IlState& s) {
 // The personality's World slot, taken when the host starts.
 const int kIlSlot = World::new_component_slot();
 
+// A thread's fiber points into its record: restored in place.
 [[maybe_unused]] const bool image_hook =
-    (World::set_component_image(kIlSlot, value_image<IlState>()), true);
+    (World::set_component_image(kIlSlot, records_image<IlState, &IlState::kthreads>()), true);
 
 IlState& il_state(World& w) {
   auto& slot = w.component(kIlSlot);

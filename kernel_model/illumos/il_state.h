@@ -1,10 +1,12 @@
 // The illumos personality's per-World state (a component slot of its own):
 // vnodes by path and the vnodes already released (to name a stale pointer),
-// installed kstats. Its teardown checks report holds and kstats left behind.
+// installed kstats, the kernel threads drivers started (thread.cc). Its teardown checks report holds and kstats left behind.
 #pragma once
 
+#include <deque>
 #include <vector>
 
+#include "kernel_model/kthread_exit.h"
 #include "kernel_model/vnode_cache.h"
 #include "kernel_model/world.h"
 
@@ -18,9 +20,11 @@ namespace ks::km::illumos {
 struct IlState {
   VnodeCache vnodes;  // of struct vnode
   std::vector<struct kstat*> kstats;  // installed, in installation order
+  std::deque<ExitableThread> kthreads;  // thread_create's, their fibers point in
   void recycle() {
     vnodes.recycle();
     kstats.clear();
+    kthreads.clear();
   }
 };
 

@@ -1,0 +1,42 @@
+/*
+ * illumos <sys/thread.h>: kernel threads a driver starts. thread_create
+ * runs proc(arg) as a kernel thread named after proc; thread_exit ends the
+ * calling one from any depth (a thread whose function returns exits too).
+ * Only what drivers use: the kernel's own stack (stk NULL), TS_RUN (a
+ * thread created stopped is not modelled); len > 0 copies len bytes of
+ * arg for the thread, as illumos copies them onto its stack. The priority
+ * is not used by the kernel model's scheduler. curthread names the
+ * calling thread (opaque).
+ */
+#ifndef _KS_ILLUMOS_SYS_THREAD_H
+#define _KS_ILLUMOS_SYS_THREAD_H
+
+#include <sys/types.h>
+
+typedef struct _kthread kthread_t;
+struct proc;
+
+#define TS_FREE		0x00
+#define TS_SLEEP	0x01
+#define TS_RUN		0x02
+#define TS_ONPROC	0x04
+#define TS_ZOMB		0x08
+#define TS_STOPPED	0x10
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+kthread_t *ks_il_thread_create(caddr_t stk, size_t stksize, void (*proc)(void *), void *arg,
+    size_t len, struct proc *pp, int state, pri_t pri, const char *name);
+void thread_exit(void) __attribute__((noreturn));
+kthread_t *ks_il_curthread(void);
+#ifdef __cplusplus
+}
+#endif
+
+#define thread_create(stk, stksize, proc, arg, len, pp, state, pri)		\
+	ks_il_thread_create((stk), (stksize), (void (*)(void *))(proc), (arg),	\
+	    (len), (pp), (state), (pri), #proc)
+#define curthread (ks_il_curthread())
+
+#endif

@@ -1,0 +1,31 @@
+// A kernel thread a driver starts that may end itself from any depth
+// (FreeBSD kthread_exit, illumos thread_exit). Its fiber's entry is
+// exitable_main, which keeps a jmp_buf on the thread's own stack: the exit
+// jumps back to it, past only the driver's C frames (no C++ destructors to
+// skip), and the entry returns as if fn had. The records live in the
+// personality's World state (a deque: the fiber holds a pointer to its
+// record), kept in a boot image as the personality's other records are.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <deque>
+
+namespace ks::km {
+
+struct ExitableThread {
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+  uint32_t tid = 0;
+  std::jmp_buf* exit_to = nullptr;  // on the thread's own stack while it runs
+};
+
+// Starts fn(arg) as a daemon kernel thread named `name`, its record
+// appended to `list`; returns its thread id.
+uint32_t exitable_create(std::deque<ExitableThread>& list, const char* name, void (*fn)(void*),
+                         void* arg);
+// Ends the calling thread if `list` started it; returns if not (the
+// caller reports the misuse).
+void exitable_exit(std::deque<ExitableThread>& list);
+
+}  // namespace ks::km

@@ -1,0 +1,161 @@
+/*
+ * ilworker: an illumos pseudo driver with a worker thread of its own, as
+ * many illumos drivers have: attach starts it with thread_create, an ioctl
+ * hands it a job and sleeps until the job is done, and detach tells it to
+ * stop and waits until it has (it calls thread_exit from inside a helper,
+ * not from its top function). For tests/python/test_illumos_kpi.py.
+ *
+ * Variant "no_exit_wait": detach asks the worker to stop but does not wait
+ * for it, and destroys the lock the worker still takes on its way out.
+ */
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <sys/stat.h>
+#include <sys/conf.h>
+#include <sys/devops.h>
+#include <sys/modctl.h>
+#include <sys/ksynch.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/disp.h>
+#include <sys/thread.h>
+#include <sys/proc.h>
+#include <sys/note.h>
+#include <sys/sdt.h>
+#include <sys/kernsim.h>
+
+#define	ILW_JOB	0x7701
+
+static struct {
+	kmutex_t	lock;
+	kcondvar_t	cv;
+	int		jobs, done, stop, exited;
+	kthread_t	*worker;
+} w;
+
+static void
+ilw_leave(void)
+{
+	mutex_enter(&w.lock);
+	w.exited = 1;
+	cv_broadcast(&w.cv);
+	mutex_exit(&w.lock);
+	thread_exit();
+}
+
+static void
+ilw_worker(void *arg)
+{
+	_NOTE(ARGUNUSED(arg))
+	mutex_enter(&w.lock);
+	for (;;) {
+		while (w.jobs == w.done && !w.stop)
+			cv_wait(&w.cv, &w.lock);
+		if (w.jobs == w.done)
+			break;
+		w.done++;
+		DTRACE_PROBE1(ilw__done, int, w.done);
+		cv_broadcast(&w.cv);
+	}
+	mutex_exit(&w.lock);
+	ilw_leave();
+}
+
+static int
+ilw_open(dev_t *devp, int flag, int otyp, cred_t *cr)
+{
+	return (0);
+}
+
+static int
+ilw_close(dev_t dev, int flag, int otyp, cred_t *cr)
+{
+	return (0);
+}
+
+static int
+ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
+{
+	int mine;
+
+	if (cmd != ILW_JOB)
+		return (ENOTTY);
+	mutex_enter(&w.lock);
+	mine = ++w.jobs;
+	cv_broadcast(&w.cv);
+	while (w.done < mine)
+		cv_wait(&w.cv, &w.lock);
+	*rvalp = mine;
+	mutex_exit(&w.lock);
+	return (0);
+}
+
+static int
+ilw_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
+{
+	if (cmd != DDI_ATTACH)
+		return (DDI_FAILURE);
+	w.worker = thread_create(NULL, 0, ilw_worker, NULL, 0, &p0, TS_RUN, minclsyspri);
+	return (ddi_create_minor_node(dip, "ilworker", S_IFCHR, 0, DDI_PSEUDO, 0));
+}
+
+static int
+ilw_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
+{
+	mutex_enter(&w.lock);
+	w.stop = 1;
+	cv_broadcast(&w.cv);
+	if (!KS_VARIANT("ilworker", "no_exit_wait")) {
+		while (!w.exited)
+			cv_wait(&w.cv, &w.lock);
+	}
+	mutex_exit(&w.lock);
+	ddi_remove_minor_node(dip, NULL);
+	return (DDI_SUCCESS);
+}
+
+static struct cb_ops ilw_cb_ops = {
+	.cb_open = ilw_open, .cb_close = ilw_close, .cb_strategy = nodev,
+	.cb_read = nodev, .cb_write = nodev, .cb_ioctl = ilw_ioctl,
+	.cb_flag = D_MP, .cb_rev = CB_REV,
+};
+
+static struct dev_ops ilw_dev_ops = {
+	.devo_rev = DEVO_REV, .devo_attach = ilw_attach,
+	.devo_detach = ilw_detach, .devo_cb_ops = &ilw_cb_ops,
+};
+
+static struct modldrv ilw_modldrv = { &mod_driverops, "ilworker", &ilw_dev_ops };
+static struct modlinkage ilw_modlinkage = { MODREV_1, { &ilw_modldrv, NULL } };
+
+int
+_init(void)
+{
+	mutex_init(&w.lock, NULL, MUTEX_DRIVER, NULL);
+	cv_init(&w.cv, NULL, CV_DRIVER, NULL);
+	return (mod_install(&ilw_modlinkage));
+}
+
+int
+_fini(void)
+{
+	int error = mod_remove(&ilw_modlinkage);
+
+	if (error == 0) {
+		cv_destroy(&w.cv);
+		mutex_destroy(&w.lock);
+	}
+	return (error);
+}
+
+int
+_info(struct modinfo *mi)
+{
+	return (mod_info(&ilw_modlinkage, mi));
+}
+
+static const char *const ilw_variants[] = {
+	"no_exit_wait", "detach does not wait for the worker to exit",
+	NULL, NULL,
+};
+KS_ILLUMOS_DRIVER(ilworker, ilw_variants);
