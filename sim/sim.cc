@@ -11,7 +11,7 @@
 
 namespace ks::sim {
 
-thread_local Sim* tls_current_sim = nullptr;
+constinit thread_local Sim* tls_current_sim = nullptr;
 
 namespace {
 
@@ -70,11 +70,14 @@ void Sim::start(uint64_t index) {
   strategy_events_ = strategy_->wants_events();
   observe_ = strategy_events_ || opts_.record_trace;
   uniform_picks_ = strategy_->uniform_picks();
+  hooks_ = strategy_->hooks();
   runnable_.assign(1, 0);
+  nrun_ = 0;
   strategy_->begin(index, *this);
 }
 
 void Sim::finish() {
+  if (!hooks_) return;  // nothing to tell, and no divergence
   strategy_->end(ExecutionSummary{step_, static_cast<uint32_t>(by_tid_.size()),
                                  static_cast<bool>(failure_)});
   std::string why = strategy_->divergence();
@@ -144,8 +147,12 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   }
   if (((t.tid - 1) >> 6) >= runnable_.size()) runnable_.push_back(0);
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
-  set_runnable(t.tid, true);
-  strategy_->on_spawn(t.tid);
+  // The newest thread has the highest tid: it goes at the end of the
+  // runnable list, with no search for its place.
+  runnable_[(t.tid - 1) >> 6] |= uint64_t(1) << ((t.tid - 1) & 63);
+  pick_buf_[1 + nrun_++] = t.tid;
+  options_changed();
+  if (hooks_) strategy_->on_spawn(t.tid);
   return t.tid;
 }
 
@@ -207,17 +214,25 @@ void Sim::thread_main(Thread* self) {
   }
 }
 
-// The options of a pick: the clock first when a timer may fire, then the
-// runnable threads by tid. Rebuilt only after the runnable set or the timer
-// queue changed: most points change neither, and a switching point then
-// costs no more than the strategy's own choice.
-void Sim::rebuild_options() {
+void Sim::rebuild_run_list() {
   Tid* buf = pick_buf_.data() + 1;
-  size_t n = 0;
+  uint32_t n = 0;
   for (size_t w = 0; w < runnable_.size(); w++) {
     for (uint64_t bits = runnable_[w]; bits; bits &= bits - 1)
       buf[n++] = static_cast<Tid>(w * 64 + __builtin_ctzll(bits) + 1);
   }
+  nrun_ = n;
+  options_dirty_ = true;
+}
+
+// The options of a pick: the clock first when a timer may fire, then the
+// runnable threads by tid (kept by set_runnable). Worked out again only
+// after the timer queue, a pin or the fixed schedule changed: most points
+// change none, and a switching point then costs no more than the
+// strategy's own choice.
+void Sim::rebuild_options() {
+  const Tid* buf = pick_buf_.data() + 1;
+  size_t n = nrun_;
   // The clock may fire at any point when clock choices are on, and only
   // when nothing else can run when they are off; and never past the pin of
   // a runnable thread (the bounded scheduling latency), unless nothing else

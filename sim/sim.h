@@ -101,8 +101,10 @@ class Sim;
 const char* expr_short_name(const char* expr);
 // The Sim inside run() on this host thread. initial-exec: the module that
 // holds it may be dlopen'ed (the Python extension), and a global-dynamic
-// TLS access would cost a call on every primitive.
-extern thread_local Sim* tls_current_sim __attribute__((tls_model("initial-exec")));
+// TLS access would cost a call on every primitive. constinit: without it
+// every reader first tests for a dynamic initialiser (a TLS wrapper call),
+// which also gave every ks_ entry a stack frame.
+extern thread_local constinit Sim* tls_current_sim __attribute__((tls_model("initial-exec")));
 
 class Sim final : public SchedView {
  public:
@@ -160,8 +162,8 @@ class Sim final : public SchedView {
   // possible, and a point with nothing else runnable costs a few compares.
   void point(uint16_t kind, ObjId obj, uint64_t a0 = 0, uint64_t a1 = 0) {
     if (__builtin_expect(++step_ > opts_.max_steps, 0)) step_budget_exceeded();
-    if (!(runnable_.size() == 1 && timers_.empty() &&
-          runnable_[0] == uint64_t(1) << ((cur_->tid - 1) & 63))) {
+    // The running thread is runnable: alone in the list, it is all there is.
+    if (!(nrun_ == 1 && timers_.empty())) {
       cur_->next_kind = kind;
       cur_->next_obj = obj;
       if (Thread* next = decide()) switch_to(next);
@@ -202,7 +204,7 @@ class Sim final : public SchedView {
   void unpin() {
     if (cur_->pin == kUnpinned) return;
     cur_->pin = kUnpinned;
-    options_dirty_ = true;
+    if (!timers_.empty()) options_dirty_ = true;  // pins only weigh against a timer
   }
 
   // ---- the boot ----
@@ -331,10 +333,47 @@ class Sim final : public SchedView {
   void yield_to_host(StopReason why);
   [[noreturn]] void step_budget_exceeded();
   void fire_next_timer();
+  // The pick's options follow the runnable set as it changes (one insert
+  // or removal in a short sorted list), rather than being rebuilt from the
+  // bitmap at the next pick: most changes are a spawn, a block, a wake or
+  // an exit between two points that each pick.
   void set_runnable(Tid t, bool r) {
+    uint64_t& word = runnable_[(t - 1) >> 6];
     uint64_t bit = uint64_t(1) << ((t - 1) & 63);
-    if (r) runnable_[(t - 1) >> 6] |= bit; else runnable_[(t - 1) >> 6] &= ~bit;
-    options_dirty_ = true;
+    if (r == ((word & bit) != 0)) return;
+    if (r) {
+      word |= bit;
+      run_insert(t);
+    } else {
+      word &= ~bit;
+      run_remove(t);
+    }
+    options_changed();
+  }
+  // pick_buf_[1 ..+ nrun_] keeps the runnable tids ascending.
+  void run_insert(Tid t) {
+    Tid* b = pick_buf_.data() + 1;
+    uint32_t i = nrun_++;
+    for (; i > 0 && b[i - 1] > t; i--) b[i] = b[i - 1];
+    b[i] = t;
+  }
+  void run_remove(Tid t) {
+    Tid* b = pick_buf_.data() + 1;
+    uint32_t i = 0;
+    while (b[i] != t) i++;
+    for (nrun_--; i < nrun_; i++) b[i] = b[i + 1];
+  }
+  void rebuild_run_list();  // from the bitmap (a reset, a restored image)
+  // With no timer the clock is never an option, so the options are the
+  // runnable list as it stands; otherwise the clock's place (it depends on
+  // the runnable threads' pins) is worked out again at the next pick.
+  void options_changed() {
+    if (timers_.empty() && !fixed_) {
+      opt_first_ = 1;
+      opt_n_ = nrun_;
+    } else {
+      options_dirty_ = true;
+    }
   }
 
   StackPool& stacks_;
@@ -344,6 +383,7 @@ class Sim final : public SchedView {
   bool strategy_events_;
   bool observe_;  // record the trace or show events to the strategy
   Rng* uniform_picks_ = nullptr;  // strategy_->uniform_picks()
+  bool hooks_ = true;  // strategy_->hooks()
 
   // Every thread record made so far, the first nthreads() in use: a reset
   // keeps them for the next execution. Stable addresses.
@@ -357,7 +397,10 @@ class Sim final : public SchedView {
   static constexpr bool kReuseFibers = !KS_ASAN;
   std::vector<uint64_t> runnable_;
   std::vector<Tid> pick_buf_;  // [0] the clock, then the runnable threads
+  uint32_t nrun_ = 0;  // how many runnable threads follow the clock there
   uint32_t opt_first_ = 1, opt_n_ = 0;  // the options: pick_buf_[opt_first_ ..+ opt_n_)
+  // The clock's place among the options needs working out (timers or pins
+  // changed, or the boot's fixed schedule is on).
   bool options_dirty_ = true;
   bool fixed_ = false;  // set_fixed()
   std::vector<Object> objects_;

@@ -101,7 +101,7 @@ void Sim::restore_image() {
   }
   runnable_ = im.runnable;
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
-  options_dirty_ = true;
+  rebuild_run_list();
   objects_ = im.objects;
   nnames_ = im.nnames;
   step_ = im.step;
@@ -116,7 +116,8 @@ void Sim::restore_image() {
   req_data_ = im.req_data;
   fixed_ = im.fixed;
   stop_ = resume_cur_ ? StopReason::kHostRequest : StopReason::kQuiescent;
-  for (Thread* t : by_tid_) strategy_->on_spawn(t->tid);
+  if (hooks_)
+    for (Thread* t : by_tid_) strategy_->on_spawn(t->tid);
 }
 
 }  // namespace ks::sim

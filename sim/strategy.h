@@ -78,6 +78,10 @@ class Strategy {
   // itself, inline, with no virtual call and no PickContext at each point.
   // The same draws from the same stream, so the same decisions.
   virtual Rng* uniform_picks() { return nullptr; }
+  // False for a strategy whose on_spawn and end do nothing and that never
+  // diverges (random): the Sim asks once per execution and then skips those
+  // calls, a virtual call per spawn and two per execution's end.
+  virtual bool hooks() const { return true; }
 };
 
 }  // namespace ks::sim

@@ -29,6 +29,7 @@ class RandomStrategy final : public Strategy {
     return c.runnable[rng_.below(static_cast<uint32_t>(c.runnable.size()))];
   }
   Rng* uniform_picks() override { return &rng_; }
+  bool hooks() const override { return false; }
   uint32_t choose(uint32_t n, ChoiceKind kind) override { return rates_.pick(rng_, n, kind); }
 
  private:
