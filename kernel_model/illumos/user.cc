@@ -6,6 +6,7 @@
 
 extern "C" {
 #include <sys/cred.h>
+#include <sys/policy.h>
 #include <sys/file.h>
 #include <sys/model.h>
 #include <sys/sunddi.h>
@@ -71,5 +72,16 @@ zoneid_t crgetzoneid(const cred_t* c) {
   return GLOBAL_ZONEID;
 }
 int drv_priv(cred_t* c) { return ks_cred_priv(KC(c)); }
+
+// sys/policy.h: every privilege is root's (no privilege sets in the model).
+int secpolicy_sys_config(const cred_t* c, boolean_t) { return ks_cred_priv(KC(c)); }
+int secpolicy_net_config(const cred_t* c, boolean_t) { return ks_cred_priv(KC(c)); }
+int secpolicy_dl_config(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_net_rawaccess(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_resource(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_console(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_ponline(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_sys_devices(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_blacklist(const cred_t* c) { return ks_cred_priv(KC(c)); }
 
 }  // extern "C"

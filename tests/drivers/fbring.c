@@ -10,6 +10,7 @@
  * A write appends to a byte ring and wakes the readers through a task
  * (directly, or from a callout one tick later: variant "via_callout");
  * a read sleeps until there is data, unless the file is non-blocking.
+ * FBRING_FLUSH empties the ring if priv_check grants PRIV_DRIVER.
  * FBRING_WAIT sleeps until there is data (msleep on &sc.len, woken by
  * the write's wakeup), FBRING_NAP sleeps ten ticks (tsleep, no wakeup).
  * Variant "tsleep_unlocked" tests for data, drops the mutex and then
@@ -33,6 +34,7 @@
 #include <sys/fcntl.h>
 #include <sys/filio.h>
 #include <sys/ioccom.h>
+#include <sys/priv.h>
 #include <sys/sysctl.h>
 #include <sys/counter.h>
 #include <vm/uma.h>
@@ -42,6 +44,7 @@
 #define	FBRING_LEN	_IOR('R', 1, int)
 #define	FBRING_WAIT	_IO('R', 2)
 #define	FBRING_NAP	_IO('R', 3)
+#define	FBRING_FLUSH	_IO('R', 4)	/* empties the ring: root only */
 
 static struct fbring_softc {
 	struct mtx	mtx;
@@ -165,6 +168,13 @@ fbring_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int flag, struct thread
 	switch (cmd) {
 	case FBRING_WAIT:
 		return (fbring_wait());
+	case FBRING_FLUSH:
+		if ((error = priv_check(td, PRIV_DRIVER)) != 0)
+			return (error);
+		mtx_lock(&sc.mtx);
+		sc.len = 0;
+		mtx_unlock(&sc.mtx);
+		return (0);
 	case FBRING_NAP:
 		error = tsleep(&sc, PWAIT, "fbnap", 10);
 		return (error == EWOULDBLOCK ? 0 : error);

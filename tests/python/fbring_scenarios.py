@@ -14,6 +14,7 @@ FIONBIO = 0x8004667E          # _IOW('f', 126, int), FreeBSD <sys/filio.h>
 FBRING_LEN = 0x40045201       # _IOR('R', 1, int)
 FBRING_WAIT = 0x20005202      # _IO('R', 2)
 FBRING_NAP = 0x20005203       # _IO('R', 3)
+FBRING_FLUSH = 0x20005204     # _IO('R', 4)
 
 
 @kernsim.scenario(driver=FBRING)
@@ -101,3 +102,20 @@ def wait_for_data(w):
     w.spawn("waiter", waiter())
     w.spawn("writer", writer())
     w.spawn("napper", napper())
+
+
+@kernsim.scenario(driver=FBRING)
+def flush_by_uid(w):
+    """FBRING_FLUSH is root's: a uid 100 process gets EPERM, root 0."""
+    w.proc("root", uid=0)
+    w.proc("user", uid=100)
+
+    def flusher(expect):
+        def body():
+            fd = yield sys.open("/dev/fbring", sys.O_RDWR)
+            r = yield sys.ioctl(fd, FBRING_FLUSH, 0)
+            assert r == expect, f"FBRING_FLUSH returned {r}, expected {expect}"
+            yield sys.close(fd)
+        return body()
+    w.spawn("rootflush", flusher(0), proc="root")
+    w.spawn("userflush", flusher(-errno.EPERM), proc="user")

@@ -172,6 +172,7 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
         #include <sys/stddef.h>
         #include <sys/ctype.h>
         #include <vm/uma.h>
+        #include <sys/priv.h>
         static int knob = 3;
         static char name[16] = "x";
         SYSCTL_NODE(_hw, OID_AUTO, drv, CTLFLAG_RD | CTLFLAG_MPSAFE, 0, "drv");
@@ -200,6 +201,7 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
             z = uma_zcreate("z", 32, NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, 0);
             p = uma_zalloc(z, M_WAITOK | M_ZERO); uma_zfree(z, p); uma_zdestroy(z);
             CPU_FOREACH(cpu) n += cpu;
+            n += priv_check(curthread, PRIV_DRIVER);
             return n + INT_MAX % 7 + (int)offsetof(struct sysctl_req, oldptr) +
                 isspace(' ') + toupper('a') + (int)(uintptr_t)SIZE_MAX % 3 + mp_ncpus;
         }
@@ -213,14 +215,20 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
         #include <sys/filio.h>
         #include <sys/ddi.h>
         #include <sys/sunddi.h>
+        #include <sys/policy.h>
+        #include <sys/thread.h>
+        #include <sys/proc.h>
         #define DRV_GET _IOR('d', 1, int)
+        static void worker(void *arg) { (void) arg; thread_exit(); }
         _Static_assert(FIONBIO == (int)0x8004667e && DRV_GET == 0x40046401, "ioccom");
         int f(dev_info_t *dip, int unused) {
             _NOTE(ARGUNUSED(unused))
             ddi_taskq_t *tq = ddi_taskq_create(dip, "q", 1, TASKQ_DEFAULTPRI, 0);
             DTRACE_PROBE2(drv__start, int, 1, int, 2);
             ddi_taskq_destroy(tq);
-            return (int)minclsyspri + (int)maxclsyspri;
+            (void) thread_create(NULL, 0, worker, NULL, 0, &p0, TS_RUN, minclsyspri);
+            return (int)minclsyspri + (int)maxclsyspri + (curthread != NULL) +
+                secpolicy_sys_config(kcred, B_FALSE);
         }
     """)
     assert r.returncode == 0, r.stderr

@@ -61,3 +61,8 @@ def test_a_sysctl_context_never_freed_is_a_leak():
     r = kernsim.explore(scn("nonblocking_open"), strategy="pct", runs=5, seed=1,
                         variant="leak_sysctl")
     assert r.failure is not None and "sysctl_oid" in r.failure.message, r.failure
+
+
+def test_priv_check_grants_root_and_refuses_others():
+    r = kernsim.explore(scn("flush_by_uid"), strategy="pct", runs=20, seed=1)
+    assert r.failure is None, r.failure

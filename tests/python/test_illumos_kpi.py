@@ -2,6 +2,7 @@
 thread_create, a thread_exit from inside a helper, and a detach that waits
 for the worker's exit. Before, <sys/thread.h> and <sys/proc.h> did not
 exist and such a driver did not compile."""
+import errno
 import os
 
 import kernsim
@@ -10,6 +11,7 @@ from kernsim import build_driver, sys
 ILWORKER = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]), "test_drivers",
                         "ilworker.so")
 ILW_JOB = 0x7701
+ILW_RESET = 0x7702
 
 
 @kernsim.scenario(driver=ILWORKER)
@@ -33,3 +35,25 @@ def test_a_detach_that_does_not_wait_for_its_worker_is_found():
     r = kernsim.explore(two_jobs, strategy="pct", runs=2000, seed=1, variant="no_exit_wait")
     assert r.failure is not None, "the worker's exit after mutex_destroy was not found"
     assert "lock" in r.failure.message, r.failure.message
+
+
+@kernsim.scenario(driver=ILWORKER)
+def reset_by_uid(w):
+    """ILW_RESET needs secpolicy_sys_config: root may, uid 100 gets EPERM."""
+    w.proc("root", uid=0)
+    w.proc("user", uid=100)
+
+    def resetter(expect):
+        def body():
+            fd = yield sys.open("/dev/ilworker", sys.O_RDWR)
+            r = yield sys.ioctl(fd, ILW_RESET)
+            assert r == expect, f"ILW_RESET returned {r}, expected {expect}"
+            yield sys.close(fd)
+        return body()
+    w.spawn("root", resetter(0), proc="root")
+    w.spawn("user", resetter(-errno.EPERM), proc="user")
+
+
+def test_secpolicy_grants_root_and_refuses_others():
+    r = kernsim.explore(reset_by_uid, strategy="pct", runs=20, seed=1)
+    assert r.failure is None, r.failure
