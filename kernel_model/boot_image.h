@@ -65,10 +65,16 @@ bool restore_owned(std::vector<std::unique_ptr<T>>& live, const std::vector<T>& 
 // aside and back (a swap moves no element) and then restored in place. A
 // member added later is restored by the whole assignment, with no change
 // here.
+//
+// The deques set aside are the host thread's, kept from one restore to the
+// next: a deque allocates as it is made, and the whole assignment copies
+// the saved records into them, so new ones cost about ten heap allocations
+// per restore (a CTL execution's). A restore runs on the host, never
+// inside a fiber, so one set per host thread and T is never in use twice.
 template <class T, class... R>
 bool restore_keeping_records(T& live, const T& saved, std::deque<R> T::*... records) {
   if ((((live.*records).size() < (saved.*records).size()) || ...)) return false;
-  std::tuple<std::deque<R>...> kept;
+  static thread_local std::tuple<std::deque<R>...> kept;
   std::apply([&](auto&... k) { ((k.swap(live.*records)), ...); }, kept);
   live = saved;
   std::apply([&](auto&... k) { ((k.swap(live.*records)), ...); }, kept);

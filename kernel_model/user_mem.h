@@ -80,7 +80,17 @@ class PageMap {
   // Makes room for n pages from addr on, none of them mapped (the caller
   // checked): their entries, addresses set, to fill in.
   Entry* insert_run(uint64_t addr, size_t n, uint64_t page_size) {
-    auto at = v_.insert(lower_bound(addr), n, Entry{});
+    // Mostly past the last page (mmap takes the next free place): a
+    // resize, not a fill-insert's shuffle.
+    auto pos = lower_bound(addr);
+    iterator at;
+    if (pos == v_.end()) {
+      size_t i = v_.size();
+      v_.resize(i + n);
+      at = v_.begin() + static_cast<ptrdiff_t>(i);
+    } else {
+      at = v_.insert(pos, n, Entry{});
+    }
     for (size_t i = 0; i < n; i++) at[i].first = addr + i * page_size;
     return &*at;
   }

@@ -3,6 +3,7 @@
 // into cb_ops calls (open with dev_t* and OTYP_CHR, ioctl with mode and
 // rvalp, read/write through a uio).
 #include <cerrno>
+#include <string_view>
 #include <sys/stat.h>
 
 #include "kernel_model/illumos/dev_impl.h"
@@ -85,14 +86,27 @@ std::string minor_path(const std::string& drv, const std::string& name, bool blo
   // is /dev/<drv>/N and its character twin "N,raw" is /dev/r<drv>/N (as for
   // lofi). Any other name, or one that already names a directory, is
   // /dev/<name>.
+  // Built in one string, not from temporaries (two nodes per lofi mapping).
+  std::string out = "/dev/";
   if (name.find('/') == std::string::npos) {
-    const std::string raw = ",raw";
+    constexpr std::string_view raw = ",raw";
     if (!block && name.size() > raw.size() &&
-        name.compare(name.size() - raw.size(), raw.size(), raw) == 0)
-      return "/dev/r" + drv + "/" + name.substr(0, name.size() - raw.size());
-    if (block) return "/dev/" + drv + "/" + name;
+        std::string_view(name).substr(name.size() - raw.size()) == raw) {
+      out += 'r';
+      out += drv;
+      out += '/';
+      out.append(name, 0, name.size() - raw.size());
+      return out;
+    }
+    if (block) {
+      out += drv;
+      out += '/';
+      out += name;
+      return out;
+    }
   }
-  return "/dev/" + name;
+  out += name;
+  return out;
 }
 
 }  // namespace ks::km::illumos
@@ -131,8 +145,11 @@ void ddi_remove_minor_node(dev_info_t* dip, const char* name) {
   if (!dip || !dip->drv) return;
   ks::km::World& w = *dip->drv->w;
   auto& v = dip->nodes;
+  // The name measured once, not per node compared (lofi removes two nodes
+  // by name per unmapping).
+  const std::string_view want = name ? std::string_view(name) : std::string_view();
   for (size_t i = 0; i < v.size();) {
-    if (name && v[i].first != name) {
+    if (name && std::string_view(v[i].first) != want) {
       i++;
       continue;
     }

@@ -6,13 +6,17 @@ namespace ks::sim {
 
 void PctStrategy::begin(uint64_t index, const SchedView&) {
   rng_.reseed(execution_seed(seed_, index));
-  prio_.clear();
+  // Zeroed in place, the size kept: a tid no spawn named reads 0 as one past
+  // the end does, and the next execution's spawns find their entries there
+  // (a clear and a resize per spawn were about 2% of a lofi execution).
+  std::fill(prio_.begin(), prio_.end(), 0);
   change_points_.clear();
   next_change_ = 0;
   if (k_ > 0) {
     for (uint32_t i = 0; i + 1 < depth_; i++) change_points_.push_back(1 + rng_.next() % k_);
     std::sort(change_points_.begin(), change_points_.end());
   }
+  next_change_step_ = change_points_.empty() ? UINT64_MAX : change_points_[0];
   on_spawn(kClockTid);  // the clock competes like a thread
 }
 
@@ -23,10 +27,14 @@ void PctStrategy::on_spawn(Tid t) {
 }
 
 Tid PctStrategy::pick(const PickContext& c) {
-  while (next_change_ < change_points_.size() && c.step >= change_points_[next_change_]) {
-    if (c.current != 0 && c.current < prio_.size())
-      prio_[c.current] = depth_ - 1 - next_change_;  // below every initial priority
-    next_change_++;
+  if (c.step >= next_change_step_) [[unlikely]] {
+    while (next_change_ < change_points_.size() && c.step >= change_points_[next_change_]) {
+      if (c.current != 0 && c.current < prio_.size())
+        prio_[c.current] = depth_ - 1 - next_change_;  // below every initial priority
+      next_change_++;
+    }
+    next_change_step_ =
+        next_change_ < change_points_.size() ? change_points_[next_change_] : UINT64_MAX;
   }
   // The first of the highest priority. Written to select, not branch: which
   // thread wins changes from pick to pick, and a mispredicted branch per

@@ -48,6 +48,9 @@ class PctStrategy final : public Strategy {
   std::vector<uint64_t> prio_;         // by tid; [0] is the clock
   std::vector<uint64_t> change_points_;  // ascending steps
   size_t next_change_ = 0;
+  // change_points_[next_change_], or UINT64_MAX when none is left: one
+  // compare per pick for the common case of no change point due.
+  uint64_t next_change_step_ = UINT64_MAX;
 };
 
 }  // namespace ks::sim
