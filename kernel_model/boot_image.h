@@ -71,10 +71,15 @@ bool restore_owned(std::vector<std::unique_ptr<T>>& live, const std::vector<T>& 
 // the saved records into them, so new ones cost about ten heap allocations
 // per restore (a CTL execution's). A restore runs on the host, never
 // inside a fiber, so one set per host thread and T is never in use twice.
+// Held by pointer: the module's thread-local block must fit the static
+// TLS that glibc keeps for a dlopen'ed module with initial-exec variables
+// (sim.h), and a deque is 80 bytes per record kind and component.
 template <class T, class... R>
 bool restore_keeping_records(T& live, const T& saved, std::deque<R> T::*... records) {
   if ((((live.*records).size() < (saved.*records).size()) || ...)) return false;
-  static thread_local std::tuple<std::deque<R>...> kept;
+  static thread_local std::unique_ptr<std::tuple<std::deque<R>...>> kept_set;
+  if (!kept_set) kept_set = std::make_unique<std::tuple<std::deque<R>...>>();
+  auto& kept = *kept_set;
   std::apply([&](auto&... k) { ((k.swap(live.*records)), ...); }, kept);
   live = saved;
   std::apply([&](auto&... k) { ((k.swap(live.*records)), ...); }, kept);
