@@ -141,3 +141,24 @@ TEST(DdiServices, NamedKstats) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(DdiServices, AvlKeepsItsOrderAndFindsNeighbours) {
+  // 3 nodes; 10 20 30 forwards, 30 20 10 back; 20 found; 15 not, between
+  // 10 and 20, inserted there (10's next is 15), removed; destroyed in
+  // order; empty.
+  const std::vector<long> want{3, 10, 20, 30, 30, 20, 10, 1, 1, 10, 20, 15, 10, 20, 30, 1};
+  Outcome o = run_rr(kd_avl);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, want);
+}
+
+TEST(DdiServices, IdSpaceNextFitFirstFitAndSpecific) {
+  const std::vector<long> want{1, 2, 3, -1, 2, 1, 3, -1};
+  Outcome o = run_rr(kd_id_space);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, want);
+}
+
+}  // namespace

@@ -3,7 +3,9 @@
  * many illumos drivers have: attach starts it with thread_create, an ioctl
  * hands it a job and sleeps until the job is done, and detach tells it to
  * stop and waits until it has (it calls thread_exit from inside a helper,
- * not from its top function). For tests/python/test_illumos_kpi.py.
+ * not from its top function). A job is a record named by an id from an
+ * id space, queued in an AVL tree by id: the worker serves the lowest.
+ * For tests/python/test_illumos_kpi.py.
  *
  * Variant "no_exit_wait": detach asks the worker to stop but does not wait
  * for it, and destroys the lock the worker still takes on its way out.
@@ -23,17 +25,37 @@
 #include <sys/note.h>
 #include <sys/sdt.h>
 #include <sys/policy.h>
+#include <sys/avl.h>
+#include <sys/id_space.h>
+#include <sys/kmem.h>
+#include <sys/sysmacros.h>
 #include <sys/kernsim.h>
 
 #define	ILW_JOB	0x7701
 #define	ILW_RESET	0x7702	/* forgets the job count: secpolicy_sys_config */
+
+typedef struct ilw_job {
+	avl_node_t	j_node;
+	id_t		j_id;
+	int		j_done;
+} ilw_job_t;
 
 static struct {
 	kmutex_t	lock;
 	kcondvar_t	cv;
 	int		jobs, done, stop, exited;
 	kthread_t	*worker;
+	avl_tree_t	pending;	/* ilw_job_t by j_id */
+	id_space_t	*ids;
 } w;
+
+static int
+ilw_job_cmp(const void *a, const void *b)
+{
+	const ilw_job_t *x = a, *y = b;
+
+	return (x->j_id < y->j_id ? -1 : x->j_id > y->j_id ? 1 : 0);
+}
 
 static void
 ilw_leave(void)
@@ -49,12 +71,16 @@ static void
 ilw_worker(void *arg)
 {
 	_NOTE(ARGUNUSED(arg))
+	ilw_job_t *job;
+
 	mutex_enter(&w.lock);
 	for (;;) {
-		while (w.jobs == w.done && !w.stop)
+		while ((job = avl_first(&w.pending)) == NULL && !w.stop)
 			cv_wait(&w.cv, &w.lock);
-		if (w.jobs == w.done)
+		if (job == NULL)
 			break;
+		avl_remove(&w.pending, job);
+		job->j_done = 1;
 		w.done++;
 		DTRACE_PROBE1(ilw__done, int, w.done);
 		cv_broadcast(&w.cv);
@@ -78,6 +104,7 @@ ilw_close(dev_t dev, int flag, int otyp, cred_t *cr)
 static int
 ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 {
+	ilw_job_t *job;
 	int mine;
 
 	if (cmd == ILW_RESET) {
@@ -92,13 +119,21 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 	}
 	if (cmd != ILW_JOB)
 		return (ENOTTY);
+	job = kmem_zalloc(sizeof (*job), KM_SLEEP);
+	if ((job->j_id = id_alloc_nosleep(w.ids)) == (id_t)-1) {
+		kmem_free(job, sizeof (*job));
+		return (EAGAIN);
+	}
 	mutex_enter(&w.lock);
 	mine = ++w.jobs;
+	avl_add(&w.pending, job);
 	cv_broadcast(&w.cv);
-	while (w.done < mine)
+	while (!job->j_done)
 		cv_wait(&w.cv, &w.lock);
 	*rvalp = mine;
 	mutex_exit(&w.lock);
+	id_free(w.ids, job->j_id);
+	kmem_free(job, sizeof (*job));
 	return (0);
 }
 
@@ -145,6 +180,8 @@ _init(void)
 {
 	mutex_init(&w.lock, NULL, MUTEX_DRIVER, NULL);
 	cv_init(&w.cv, NULL, CV_DRIVER, NULL);
+	avl_create(&w.pending, ilw_job_cmp, sizeof (ilw_job_t), offsetof(ilw_job_t, j_node));
+	w.ids = id_space_create("ilworker_jobs", 1, 64);
 	return (mod_install(&ilw_modlinkage));
 }
 
@@ -154,6 +191,8 @@ _fini(void)
 	int error = mod_remove(&ilw_modlinkage);
 
 	if (error == 0) {
+		id_space_destroy(w.ids);
+		avl_destroy(&w.pending);
 		cv_destroy(&w.cv);
 		mutex_destroy(&w.lock);
 	}

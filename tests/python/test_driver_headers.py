@@ -218,7 +218,14 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
         #include <sys/policy.h>
         #include <sys/thread.h>
         #include <sys/proc.h>
+        #include <sys/avl.h>
+        #include <sys/id_space.h>
         #define DRV_GET _IOR('d', 1, int)
+        struct obj { avl_node_t node; int key; };
+        static int cmp(const void *a, const void *b) {
+            const struct obj *x = a, *y = b;
+            return (x->key < y->key ? -1 : x->key > y->key);
+        }
         static void worker(void *arg) { (void) arg; thread_exit(); }
         _Static_assert(FIONBIO == (int)0x8004667e && DRV_GET == 0x40046401, "ioccom");
         int f(dev_info_t *dip, int unused) {
@@ -227,6 +234,12 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
             DTRACE_PROBE2(drv__start, int, 1, int, 2);
             ddi_taskq_destroy(tq);
             (void) thread_create(NULL, 0, worker, NULL, 0, &p0, TS_RUN, minclsyspri);
+            avl_tree_t t; avl_index_t where; struct obj o = { .key = 1 }, *p;
+            id_space_t *ids = id_space_create("ids", 0, 8); id_t id = id_alloc(ids);
+            avl_create(&t, cmp, sizeof (struct obj), offsetof(struct obj, node));
+            if (avl_find(&t, &o, &where) == NULL) avl_insert(&t, &o, where);
+            for (p = avl_first(&t); p != NULL; p = AVL_NEXT(&t, p)) (void) p;
+            avl_remove(&t, &o); avl_destroy(&t); id_free(ids, id); id_space_destroy(ids);
             return (int)minclsyspri + (int)maxclsyspri + (curthread != NULL) +
                 secpolicy_sys_config(kcred, B_FALSE);
         }

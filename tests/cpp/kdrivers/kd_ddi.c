@@ -5,6 +5,9 @@
 #include <sys/atomic.h>
 #include <sys/bitext.h>
 #include <sys/list.h>
+#include <sys/avl.h>
+#include <sys/id_space.h>
+#include <sys/sysmacros.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <vm/as.h>
@@ -330,4 +333,70 @@ void kd_kstat(void *arg) {
 	kd_note(strcmp(kn[1].name, "state") == 0 && KSTAT_NAMED_STR_BUFLEN(&kn[1]) == 7);
 	kstat_delete(ks);
 	kd_note(kstat_create("kd", 0, "kd_raw", "misc", KSTAT_TYPE_RAW, 1, 0) == NULL);
+}
+
+struct kd_anode {
+	int key;
+	avl_node_t node;
+};
+
+static int kd_anode_cmp(const void *a, const void *b) {
+	const struct kd_anode *x = a, *y = b;
+	return (x->key < y->key ? -1 : x->key > y->key ? 1 : 0);
+}
+
+/* Adds 30, 10, 20; logs the walk forwards and back, a find of 20, where
+ * 15 would go (its neighbours), then destroys the nodes in order. */
+void kd_avl(void *arg) {
+	struct kd_anode o[3] = { { .key = 30 }, { .key = 10 }, { .key = 20 } }, k, *p;
+	avl_tree_t t;
+	avl_index_t where;
+	void *cookie = NULL;
+	int i;
+
+	(void) arg;
+	avl_create(&t, kd_anode_cmp, sizeof (struct kd_anode), offsetof(struct kd_anode, node));
+	for (i = 0; i < 3; i++)
+		avl_add(&t, &o[i]);
+	kd_note((long)avl_numnodes(&t));
+	for (p = avl_first(&t); p != NULL; p = AVL_NEXT(&t, p))
+		kd_note(p->key);
+	for (p = avl_last(&t); p != NULL; p = AVL_PREV(&t, p))
+		kd_note(p->key);
+	k.key = 20;
+	kd_note(avl_find(&t, &k, NULL) == &o[2]);
+	k.key = 15;
+	kd_note(avl_find(&t, &k, &where) == NULL);
+	kd_note(((struct kd_anode *)avl_nearest(&t, where, AVL_BEFORE))->key);
+	kd_note(((struct kd_anode *)avl_nearest(&t, where, AVL_AFTER))->key);
+	avl_insert(&t, &k, where);
+	kd_note(((struct kd_anode *)AVL_NEXT(&t, &o[1]))->key);
+	avl_remove(&t, &k);
+	while ((p = avl_destroy_nodes(&t, &cookie)) != NULL)
+		kd_note(p->key);
+	kd_note(avl_is_empty(&t));
+	avl_destroy(&t);
+}
+
+/* [1, 4): next fit 1, 2, 3, then full (-1); free 2; next fit wraps to 2;
+ * free 1 and 3; first fit 1; specific 3, then 3 again (-1). */
+void kd_id_space(void *arg) {
+	id_space_t *s = id_space_create("kd_ids", 1, 4);
+
+	(void) arg;
+	kd_note(id_alloc_nosleep(s));
+	kd_note(id_alloc_nosleep(s));
+	kd_note(id_alloc_nosleep(s));
+	kd_note((long)(int)id_alloc_nosleep(s));
+	id_free(s, 2);
+	kd_note(id_alloc_nosleep(s));
+	id_free(s, 1);
+	id_free(s, 3);
+	kd_note(id_allocff(s));
+	kd_note(id_alloc_specific_nosleep(s, 3));
+	kd_note((long)(int)id_alloc_specific_nosleep(s, 3));
+	id_free(s, 1);
+	id_free(s, 2);
+	id_free(s, 3);
+	id_space_destroy(s);
 }

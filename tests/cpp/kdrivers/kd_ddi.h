@@ -28,7 +28,9 @@ void kd_list(void *);		/* list_create(9F) and friends */
 void kd_periodic(void *);	/* ddi_periodic_add: runs every interval */
 void kd_umem(void *);
 void kd_vop(void *);
-void kd_kstat(void *);		/* named kstats */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
+void kd_kstat(void *);		/* named kstats */
+void kd_avl(void *);		/* avl_create(9F): order, find, nearest, walk */
+void kd_id_space(void *);	/* id_alloc next fit, allocff, specific, free */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
 }
