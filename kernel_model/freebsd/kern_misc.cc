@@ -1,7 +1,7 @@
 // Small FreeBSD kernel services behind sys/systm.h, sys/kernel.h,
 // sys/time.h, sys/rwlock.h and sys/priv.h: log/vlog/vprintf to the
 // console, pause and DELAY on virtual time, tick, tvtohz, rw_assert,
-// priv_check.
+// priv_check, eventhandler registrations.
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "kernel_model/world.h"
 
 extern "C" {
+#include <sys/eventhandler.h>
 #include <sys/kernel.h>
 #include <sys/priv.h>
 #include <sys/rwlock.h>
@@ -103,6 +104,30 @@ void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* fil
   w.misuse(std::string("rw_assert(") + n + ", " + need + ") failed at " + base + ":" +
                std::to_string(line) + " (thread " + w.thread_name(w.self_tid()) + ")",
            std::string("rw_assert:") + need + ":" + n);
+}
+
+}  // extern "C"
+
+// eventhandler(9) (sys/eventhandler.h): registrations kept, never invoked.
+struct ks_fb_eventhandler_entry {
+  const char* name;
+  void* func;
+  void* arg;
+  int priority;
+};
+
+extern "C" {
+
+eventhandler_tag ks_fb_eventhandler_register(const char* name, void* func, void* arg,
+                                             int priority) {
+  auto* e = static_cast<eventhandler_tag>(
+      ks_kmem_alloc(sizeof(struct ks_fb_eventhandler_entry), KS_KM_SLEEP, "eventhandler"));
+  *e = {name, func, arg, priority};
+  return e;
+}
+
+void ks_fb_eventhandler_deregister(const char*, eventhandler_tag tag) {
+  if (tag) ks_kmem_free(tag, sizeof(struct ks_fb_eventhandler_entry), "EVENTHANDLER_DEREGISTER");
 }
 
 }  // extern "C"

@@ -10,6 +10,7 @@
  * A write appends to a byte ring and wakes the readers through a task
  * (directly, or from a callout one tick later: variant "via_callout");
  * a read sleeps until there is data, unless the file is non-blocking.
+ * FBRING_DESCR describes the ring through sbuf(9).
  * FBRING_FLUSH empties the ring if priv_check grants PRIV_DRIVER.
  * FBRING_WAIT sleeps until there is data (msleep on &sc.len, woken by
  * the write's wakeup), FBRING_NAP sleeps ten ticks (tsleep, no wakeup).
@@ -35,6 +36,8 @@
 #include <sys/filio.h>
 #include <sys/ioccom.h>
 #include <sys/priv.h>
+#include <sys/sbuf.h>
+#include <sys/eventhandler.h>
 #include <sys/sysctl.h>
 #include <sys/counter.h>
 #include <vm/uma.h>
@@ -45,6 +48,7 @@
 #define	FBRING_WAIT	_IO('R', 2)
 #define	FBRING_NAP	_IO('R', 3)
 #define	FBRING_FLUSH	_IO('R', 4)	/* empties the ring: root only */
+#define	FBRING_DESCR	_IOR('R', 5, char[64])	/* "fbring: N bytes, W writes" */
 
 static struct fbring_softc {
 	struct mtx	mtx;
@@ -56,7 +60,14 @@ static struct fbring_softc {
 	struct sysctl_ctx_list ctx;
 	counter_u64_t	writes;
 	uma_zone_t	staging;
+	eventhandler_tag shutdown_tag;
 } sc;
+
+static void
+fbring_shutdown(void *arg, int howto)
+{
+	/* a real kernel calls this at shutdown_final; a run never shuts down */
+}
 
 static int fbring_max_write = FBRING_SIZE;
 SYSCTL_NODE(_hw, OID_AUTO, fbring, CTLFLAG_RD, 0, "fbring ring device");
@@ -175,6 +186,23 @@ fbring_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int flag, struct thread
 		sc.len = 0;
 		mtx_unlock(&sc.mtx);
 		return (0);
+	case FBRING_DESCR: {
+		struct sbuf sb, *ab;
+
+		/* a fixed sbuf on the ioctl's buffer, built from an auto one */
+		ab = sbuf_new_auto();
+		mtx_lock(&sc.mtx);
+		sbuf_printf(ab, "%d bytes", sc.len);
+		mtx_unlock(&sc.mtx);
+		sbuf_finish(ab);
+		sbuf_new(&sb, data, 64, SBUF_FIXEDLEN);
+		sbuf_printf(&sb, "fbring: %s, %ju writes", sbuf_data(ab),
+		    (uintmax_t)counter_u64_fetch(sc.writes));
+		error = sbuf_finish(&sb);
+		sbuf_delete(&sb);
+		sbuf_delete(ab);
+		return (error);
+	}
 	case FBRING_NAP:
 		error = tsleep(&sc, PWAIT, "fbnap", 10);
 		return (error == EWOULDBLOCK ? 0 : error);
@@ -211,6 +239,8 @@ fbring_modevent(module_t mod, int what, void *arg)
 		sc.writes = counter_u64_alloc(M_WAITOK);
 		sc.staging = uma_zcreate("fbring_staging", FBRING_SIZE, NULL, NULL, NULL, NULL,
 		    UMA_ALIGN_PTR, 0);
+		sc.shutdown_tag = EVENTHANDLER_REGISTER(shutdown_final, fbring_shutdown, NULL,
+		    SHUTDOWN_PRI_DEFAULT);
 		sysctl_ctx_init(&sc.ctx);
 		oid = SYSCTL_ADD_NODE(&sc.ctx, SYSCTL_STATIC_CHILDREN(_hw), OID_AUTO,
 		    "fbring_stats", CTLFLAG_RD, NULL, "fbring statistics");
@@ -225,6 +255,7 @@ fbring_modevent(module_t mod, int what, void *arg)
 		if (!KS_VARIANT("fbring", "leak_sysctl"))
 			sysctl_ctx_free(&sc.ctx);
 		uma_zdestroy(sc.staging);
+		EVENTHANDLER_DEREGISTER(shutdown_final, sc.shutdown_tag);
 		counter_u64_free(sc.writes);
 		cv_destroy(&sc.cv);
 		mtx_destroy(&sc.mtx);

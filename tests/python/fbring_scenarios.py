@@ -15,6 +15,7 @@ FBRING_LEN = 0x40045201       # _IOR('R', 1, int)
 FBRING_WAIT = 0x20005202      # _IO('R', 2)
 FBRING_NAP = 0x20005203       # _IO('R', 3)
 FBRING_FLUSH = 0x20005204     # _IO('R', 4)
+FBRING_DESCR = 0x40405205     # _IOR('R', 5, char[64])
 
 
 @kernsim.scenario(driver=FBRING)
@@ -119,3 +120,20 @@ def flush_by_uid(w):
         return body()
     w.spawn("rootflush", flusher(0), proc="root")
     w.spawn("userflush", flusher(-errno.EPERM), proc="user")
+
+
+@kernsim.scenario(driver=FBRING)
+def describe(w):
+    """Two writes of 3 bytes, then FBRING_DESCR's sbuf-built text."""
+    def client():
+        fd = yield sys.open("/dev/fbring", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, b"abc")
+        yield sys.write(fd, buf, 3)
+        yield sys.write(fd, buf, 3)
+        r = yield sys.ioctl(fd, FBRING_DESCR, buf)
+        assert r == 0, f"FBRING_DESCR returned {r}"
+        text = (yield sys.peek(buf, 64)).split(b"\0")[0]
+        assert text == b"fbring: 6 bytes, 2 writes", text
+        yield sys.close(fd)
+    w.spawn("client", client())

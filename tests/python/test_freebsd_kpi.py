@@ -66,3 +66,8 @@ def test_a_sysctl_context_never_freed_is_a_leak():
 def test_priv_check_grants_root_and_refuses_others():
     r = kernsim.explore(scn("flush_by_uid"), strategy="pct", runs=20, seed=1)
     assert r.failure is None, r.failure
+
+
+def test_an_sbuf_description_and_an_eventhandler_registration():
+    r = kernsim.explore(scn("describe"), strategy="pct", runs=20, seed=1)
+    assert r.failure is None, r.failure
