@@ -56,7 +56,7 @@ struct FbState {
   std::deque<FbSleepq> sleepqs;  // in the order first slept on
   // The system taskqueues (taskqueue_thread, _swi, _fast), made at their
   // first enqueue (taskqueue.cc); null until then.
-  void* system_tq[3] = {};
+  ks_taskq_t* system_tq[3] = {};
   uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
 };
 

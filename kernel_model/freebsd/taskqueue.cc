@@ -27,25 +27,25 @@ namespace {
 struct taskqueue system_queues[3] = {
     {nullptr, "taskqueue_thread", 1}, {nullptr, "taskqueue_swi", 2}, {nullptr, "taskqueue_fast", 3}};
 
+// A system queue's taskq in this World, null until its first enqueue.
+ks_taskq_t*& system_tq(struct taskqueue* q) {
+  return ks::km::freebsd::state(*ks::km::World::current()).system_tq[q->system - 1];
+}
+
 // The taskq that runs q's tasks, null before a driver's queue has threads.
-// A system queue's is made at its first use in this World, and destroyed
-// by the kernel's teardown after every module's unload (whose drains it
-// serves).
+// A system queue's is made at its first enqueue in this World, and
+// destroyed by the kernel's teardown after every module's unload (whose
+// drains it serves).
 ks_taskq_t* queue_tq(struct taskqueue* q) {
   if (!q->system) return q->tq;
-  ks::km::World& w = *ks::km::World::current();
-  void*& tq = ks::km::freebsd::state(w).system_tq[q->system - 1];
+  ks_taskq_t*& tq = system_tq(q);
   if (!tq) {
     ks_taskq_t* made = ks_taskq_create(q->name, 1, 0, q->name);
     tq = made;
-    w.on_teardown([made, name = q->name] { ks_taskq_destroy(made, name); });
+    ks::km::World::current()->on_teardown(
+        [made, name = q->name] { ks_taskq_destroy(made, name); });
   }
-  return static_cast<ks_taskq_t*>(tq);
-}
-
-ks_taskq_t* existing_tq(struct taskqueue* q) {
-  return static_cast<ks_taskq_t*>(
-      ks::km::freebsd::state(*ks::km::World::current()).system_tq[q->system - 1]);
+  return tq;
 }
 
 void run(void* p) {
@@ -109,12 +109,10 @@ int taskqueue_cancel(struct taskqueue*, struct task* t, u_int* pendp) {
 
 // A system queue never used in this World has nothing to wait for.
 void taskqueue_drain(struct taskqueue* q, struct task*) {
-  if (ks_taskq_t* tq = q->system ? existing_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
+  if (ks_taskq_t* tq = q->system ? system_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
 }
 
-void taskqueue_drain_all(struct taskqueue* q) {
-  if (ks_taskq_t* tq = q->system ? existing_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
-}
+void taskqueue_drain_all(struct taskqueue* q) { taskqueue_drain(q, nullptr); }
 
 void taskqueue_free(struct taskqueue* q) {
   if (q->system) ks_panic("taskqueue_free(%s): a system queue is the kernel's", q->name);
