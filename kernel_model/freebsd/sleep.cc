@@ -41,7 +41,7 @@ FbSleepq& sleepq(const void* chan, const char* wmesg) {
   return q;
 }
 
-int wait(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmesg,
+int sleep_on(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmesg,
          const char* lock_expr) {
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
   int r = ks_cv_wait(&q.cv, lock, (pri & PCATCH) != 0, deadline, wmesg, lock_expr);
@@ -56,7 +56,7 @@ int ks_fb_msleep(const void* chan, struct mtx* m, int pri, const char* wmesg, in
                  const char* expr) {
   if (!m) return ks_fb_tsleep(chan, pri, wmesg, timo);
   FbSleepq& q = sleepq(chan, wmesg);
-  int r = wait(q, &m->_opaque, pri, timo, wmesg, expr);
+  int r = sleep_on(q, &m->_opaque, pri, timo, wmesg, expr);
   if (pri & PDROP) mtx_unlock(m);
   return r;
 }
@@ -68,7 +68,7 @@ int ks_fb_tsleep(const void* chan, int pri, const char* wmesg, int timo) {
     q.lock_made = true;
   }
   ks_mutex_enter(&q.lock, "sleepq chain");
-  int r = wait(q, &q.lock, pri, timo, wmesg, "sleepq chain");
+  int r = sleep_on(q, &q.lock, pri, timo, wmesg, "sleepq chain");
   ks_mutex_exit(&q.lock, "sleepq chain");
   return r;
 }

@@ -13,7 +13,9 @@ extern "C" {
 #undef printf
 
 struct uma_zone {
-  char name[32];
+  // The driver's string, as FreeBSD's zone keeps it: the items' kmem tag,
+  // which must outlive the zone record when items leak past uma_zdestroy.
+  const char* name;
   size_t size;
   uma_ctor ctor;
   uma_dtor dtor;
@@ -29,7 +31,7 @@ uma_zone_t uma_zcreate(const char* name, size_t size, uma_ctor ctor, uma_dtor dt
                        uma_init uminit, uma_fini fini, int, uint32_t) {
   auto* z = static_cast<uma_zone_t>(
       ks_kmem_alloc(sizeof(struct uma_zone), KS_KM_SLEEP | KS_KM_ZERO, "uma_zone"));
-  std::strncpy(z->name, name ? name : "uma", sizeof z->name - 1);
+  z->name = name ? name : "uma";
   z->size = size ? size : 1;
   z->ctor = ctor;
   z->dtor = dtor;
@@ -39,8 +41,9 @@ uma_zone_t uma_zcreate(const char* name, size_t size, uma_ctor ctor, uma_dtor dt
 }
 
 void uma_zdestroy(uma_zone_t z) {
-  if (z->cur)
-    ks_panic("uma_zdestroy(%s): %d items still allocated from the zone", z->name, z->cur);
+  // FreeBSD prints this and carries on; the items stay allocated, so the
+  // teardown's kmem check reports them as leaks under the zone's name.
+  if (z->cur) ks_log(4, "Zone %s was not empty (%d items).", z->name, z->cur);
   ks_kmem_free(z, sizeof(struct uma_zone), "uma_zdestroy");
 }
 

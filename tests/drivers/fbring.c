@@ -16,7 +16,8 @@
  * the write's wakeup), FBRING_NAP sleeps ten ticks (tsleep, no wakeup).
  * Variant "tsleep_unlocked" tests for data, drops the mutex and then
  * tsleeps: a write in between wakes nobody, the classic lost wakeup.
- * Variant "leak_sysctl" forgets sysctl_ctx_free at unload (a leak).
+ * Variant "leak_sysctl" forgets sysctl_ctx_free at unload (a leak);
+ * "leak_staging" forgets to free a write's staging buffer to its zone.
  * Variant "wake_before_append" enqueues the task before it takes the
  * mutex to append: the task may wake the readers before the data is
  * there, and nothing wakes them after (a lost wakeup through the queue).
@@ -147,7 +148,8 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 	else if (!KS_VARIANT("fbring", "wake_before_append"))
 		taskqueue_enqueue(taskqueue_thread, &sc.task);
 	mtx_unlock(&sc.mtx);
-	uma_zfree(sc.staging, tmp);
+	if (!KS_VARIANT("fbring", "leak_staging"))
+		uma_zfree(sc.staging, tmp);
 	return (0);
 }
 
@@ -269,6 +271,7 @@ static const char *const fbring_variants[] = {
 	"via_callout", "a write wakes the readers from a callout, one tick later",
 	"tsleep_unlocked", "FBRING_WAIT tests for data, then tsleeps without the mutex",
 	"leak_sysctl", "MOD_UNLOAD does not free the sysctl context",
+	"leak_staging", "a write does not free its staging buffer to the zone",
 	"wake_before_append", "a write enqueues its wakeup task before it appends",
 	NULL, NULL,
 };

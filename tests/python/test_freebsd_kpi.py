@@ -59,3 +59,13 @@ def test_a_sysctl_context_never_freed_is_a_leak():
     r = kernsim.explore(scn("nonblocking_open"), strategy="pct", runs=5, seed=1,
                         variant="leak_sysctl")
     assert r.failure is not None and "sysctl_oid" in r.failure.message, r.failure
+
+
+def test_a_uma_item_never_freed_is_a_leak_of_its_zone():
+    # FreeBSD's uma_zdestroy only warns; the lost item is the leak, named
+    # by the zone.
+    r = kernsim.explore(scn("wakeup_by_task"), strategy="pct", runs=5, seed=2,
+                        variant="leak_staging")
+    assert r.failure is not None and "fbring_staging" in r.failure.message, r.failure
+    assert any("Zone fbring_staging was not empty (1 items)" in line
+               for line in r.failure.console), r.failure

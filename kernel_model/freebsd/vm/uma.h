@@ -4,9 +4,9 @@
  * (leaks, redzones and use after free are reported by it); the zone runs
  * the item's init/ctor on allocation and dtor/fini on free, as FreeBSD does
  * for an item that goes straight back to the keg. A zone still holding
- * items at uma_zdestroy is a driver bug (FreeBSD complains of the keg not
- * being empty, and the items are lost): a panic here. The zone record is
- * kmem too (tag "uma_zone"), so a zone never destroyed is a leak.
+ * items at uma_zdestroy prints FreeBSD's warning and carries on, the items
+ * lost: the teardown reports them as leaks of the zone's tag. The zone
+ * record is kmem too (tag "uma_zone"), so a zone never destroyed is a leak.
  */
 #ifndef _KS_FREEBSD_VM_UMA_H
 #define _KS_FREEBSD_VM_UMA_H
