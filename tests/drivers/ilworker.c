@@ -5,6 +5,8 @@
  * stop and waits until it has (it calls thread_exit from inside a helper,
  * not from its top function). A job is a record named by an id from an
  * id space, queued in an AVL tree by id: the worker serves the lowest.
+ * The worker marks its sleep CPR-safe and leaves through CALLB_CPR_EXIT,
+ * which drops its lock, as illumos kernel threads do.
  * For tests/python/test_illumos_kpi.py.
  *
  * Variant "no_exit_wait": detach asks the worker to stop but does not wait
@@ -29,6 +31,8 @@
 #include <sys/id_space.h>
 #include <sys/kmem.h>
 #include <sys/sysmacros.h>
+#include <sys/callb.h>
+#include <sys/systm.h>
 #include <sys/kernsim.h>
 
 #define	ILW_JOB	0x7701
@@ -72,11 +76,16 @@ ilw_worker(void *arg)
 {
 	_NOTE(ARGUNUSED(arg))
 	ilw_job_t *job;
+	callb_cpr_t cprinfo;
 
+	CALLB_CPR_INIT(&cprinfo, &w.lock, callb_generic_cpr, "ilworker");
 	mutex_enter(&w.lock);
 	for (;;) {
-		while ((job = avl_first(&w.pending)) == NULL && !w.stop)
+		while ((job = avl_first(&w.pending)) == NULL && !w.stop) {
+			CALLB_CPR_SAFE_BEGIN(&cprinfo);
 			cv_wait(&w.cv, &w.lock);
+			CALLB_CPR_SAFE_END(&cprinfo, &w.lock);
+		}
 		if (job == NULL)
 			break;
 		avl_remove(&w.pending, job);
@@ -85,7 +94,7 @@ ilw_worker(void *arg)
 		DTRACE_PROBE1(ilw__done, int, w.done);
 		cv_broadcast(&w.cv);
 	}
-	mutex_exit(&w.lock);
+	CALLB_CPR_EXIT(&cprinfo);	/* drops w.lock */
 	ilw_leave();
 }
 

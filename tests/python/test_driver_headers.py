@@ -257,6 +257,82 @@ def test_freebsd_and_illumos_driver_furniture_compiles(tmp_path):
     assert r.returncode == 0, r.stderr
 
 
+def test_the_headers_outside_drivers_include_first(tmp_path):
+    # Found by compiling typical drivers' include lists (2026-12-07):
+    # <sys/ioctl.h> fell through to the host's, whose Linux encoding puts
+    # _IOW's direction where FreeBSD has IOC_OUT (the argument was never
+    # copied in); illumos drivers include <sys/systm.h> and ASSERT on
+    # MUTEX_HELD; FreeBSD drivers keep RB trees and bit strings.
+    r = compile_c(tmp_path, "freebsd", """
+        #include <sys/param.h>
+        #include <sys/systm.h>
+        #include <sys/ioctl.h>
+        #include <sys/malloc.h>
+        #include <sys/tree.h>
+        #include <sys/pcpu.h>
+        #include <sys/unistd.h>
+        #include <sys/kthread.h>
+        #include <sys/bitstring.h>
+        #include <sys/stdarg.h>
+        #define DRV_SET _IOW('d', 1, int)
+        _Static_assert(DRV_SET == 0x80046401UL && FIONBIO == 0x8004667eUL, "ioccom");
+        _Static_assert(RFHIGHPID == (1 << 18) && RFPROC == (1 << 4), "unistd");
+        struct n { RB_ENTRY(n) link; int key; };
+        static int cmp(struct n *a, struct n *b) { return (a->key - b->key); }
+        RB_HEAD(t, n);
+        RB_PROTOTYPE_STATIC(t, n, link, cmp);
+        RB_GENERATE_STATIC(t, n, link, cmp)
+        int f(struct malloc_type *mt, ...) {
+            struct t head = RB_INITIALIZER(&head); struct n a = { .key = 1 }, *x, *y;
+            bitstr_t *bits = bit_alloc(100, mt, M_WAITOK); int r, k = 0; va_list ap;
+            va_start(ap, mt); va_end(ap);
+            RB_INSERT(t, &head, &a);
+            RB_FOREACH_SAFE(x, t, &head, y) k += x->key;
+            RB_FOREACH_REVERSE(x, t, &head) k += RB_NFIND(t, &head, x) == x;
+            RB_REMOVE(t, &head, &a);
+            bit_set(bits, 3); bit_ffs(bits, 100, &r); free(bits, mt);
+            return k + r + PCPU_GET(cpuid) + (PCPU_GET(curthread) == curthread);
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+    r = compile_c(tmp_path, "illumos", """
+        #include <sys/types.h>
+        #include <sys/systm.h>
+        #include <sys/ioctl.h>
+        #include <sys/ksynch.h>
+        #include <sys/debug.h>
+        #include <sys/callb.h>
+        #include <sys/cpuvar.h>
+        #include <sys/bitmap.h>
+        #include <sys/byteorder.h>
+        #include <sys/zone.h>
+        #include <sys/inttypes.h>
+        #include <sys/int_types.h>
+        #include <sys/varargs.h>
+        #include <sys/ddi.h>
+        #include <sys/sunddi.h>
+        #define DRV_SET _IOW('d', 1, int)
+        _Static_assert(DRV_SET == (int)0x80046401 && FIONBIO == (int)0x8004667e, "ioccom");
+        _Static_assert(BE_32(0x01020304) == 0x04030201 && LE_16(0x0102) == 0x0102, "order");
+        static kmutex_t m;
+        int f(const void *uaddr) {
+            callb_cpr_t cpr; ulong_t map[BT_BITOUL(100)] = { 0 }; uint8_t b[8];
+            int v;
+            CALLB_CPR_INIT(&cpr, &m, callb_generic_cpr, "t");
+            mutex_enter(&m);
+            ASSERT(MUTEX_HELD(&m));
+            CALLB_CPR_SAFE_BEGIN(&cpr); CALLB_CPR_SAFE_END(&cpr, &m);
+            CALLB_CPR_EXIT(&cpr);
+            BT_SET(map, 70);
+            BE_OUT32(b, 0x01020304);
+            if (copyin(uaddr, &v, sizeof (v)) != 0) return (-1);
+            return v + BT_TEST(map, 70) + highbit(8) + lowbit(8) + (int)bt_availbit(map, 100) +
+                CPU->cpu_id + ncpus + getzoneid() + (int)BE_IN32(b) + (MUTEX_NOT_HELD(&m));
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+
+
 def build_dir():
     """The build tree whose python/ is on sys.path (where kernsim came from):
     the one whose kernsim/_core*.so the coverage script reads."""

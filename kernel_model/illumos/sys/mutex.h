@@ -28,4 +28,8 @@ extern int mutex_owned(const kmutex_t *);
 #define mutex_exit(mp) ks_mutex_exit(&(mp)->_opaque, #mp)
 #define mutex_owned(mp) ks_mutex_owned((ks_handle_t *)&(mp)->_opaque, #mp)
 
+/* What ASSERTs test: illumos defines them on mutex_owned; no run panics. */
+#define MUTEX_HELD(mp) mutex_owned(mp)
+#define MUTEX_NOT_HELD(mp) (!mutex_owned(mp))
+
 #endif

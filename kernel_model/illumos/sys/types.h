@@ -21,7 +21,7 @@ typedef uint32_t minor_t;
 typedef long long offset_t;
 typedef unsigned long long diskaddr_t;
 typedef long long hrtime_t;
-typedef uint32_t processorid_t;
+typedef int processorid_t;
 typedef int zoneid_t;
 typedef unsigned int size32_t;
 typedef int32_t caddr32_t;
@@ -30,6 +30,7 @@ typedef uint64_t kt_did_t;	/* a kernel thread's id */
 typedef unsigned long pgcnt_t;
 typedef unsigned long long u_offset_t;
 typedef unsigned long pfn_t;
+typedef short index_t;	/* a bitmap index (bt_availbit) */
 #ifndef _KS_ILLUMOS_PRI_T
 #define _KS_ILLUMOS_PRI_T
 typedef short pri_t;
