@@ -47,6 +47,10 @@ struct HeadParams {
   int64_t i_flush = 0;
   int64_t i_srdopt = 0;
   int64_t i_grdopt = 0;
+  // Answered 0 by the stream head and never sent down: the ioctl system
+  // call sets the file's flag itself (illumos strioctl returns 0 for both).
+  int64_t fionbio = 0;
+  int64_t fioasync = 0;
   uint32_t fmnamesz = 8;
 };
 

@@ -342,8 +342,13 @@ int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, 
   uint32_t si = it->second;
   set_current_stream(w, si);
   Stream& s = st.streams[si];
-  if (s.hangup) return ENXIO;
   const HeadParams& hp = static_cast<const StrModule*>(cookie)->head;
+  // Even on a hung-up stream (illumos checks only a stream error for
+  // them). The 32 bits compared: an illumos int command may come
+  // sign-extended.
+  uint32_t c32 = static_cast<uint32_t>(cmd);
+  if (hp.fionbio && (c32 == uint32_t(hp.fionbio) || c32 == uint32_t(hp.fioasync))) return 0;
+  if (s.hangup) return ENXIO;
   *rval = 0;
   if (cmd == hp.i_str) return i_str(w, s, arg, mode, cr, rval);
   if (cmd == hp.i_push) return i_push(w, si, arg, mode, cr, hp);

@@ -11,6 +11,7 @@ extern "C" {
 #include <sys/stream.h>
 #include <sys/strsun.h>
 #include <sys/stropts.h>
+#include <sys/filio.h>
 #include <sys/conf.h>
 }
 
@@ -34,6 +35,8 @@ void ks::km::illumos::set_streams_module(ks::km::str::StrModule& m, int flags) {
   m.head.i_flush = I_FLUSH;
   m.head.i_srdopt = I_SRDOPT;
   m.head.i_grdopt = I_GRDOPT;
+  m.head.fionbio = FIONBIO;
+  m.head.fioasync = FIOASYNC;
   m.head.fmnamesz = FMNAMESZ;
 }
 

@@ -21,13 +21,15 @@ from kernsim import sys
 
 DEVICE = "/dev/lp"
 PAGE = 4096
-EINVAL, ETIME = 22, 62
+EINVAL, EAGAIN, ETIME = 22, 11, 62
 
 # <sys/stropts.h>
 STR = ord("S") << 8
 I_PUSH, I_POP, I_FLUSH, I_STR = STR | 0o2, STR | 0o3, STR | 0o5, STR | 0o10
 FLUSHR, FLUSHW, FLUSHRW = 1, 2, 3
 INFTIM = -1
+# <sys/filio.h>: illumos's encoding, _IOW('f', 126, int)
+FIONBIO = 0x8004667e
 STRIOCTL = {"lp64": struct.Struct("<iii4xQ"), "ilp32": struct.Struct("<iiiI")}
 
 # drivers/streams_lp/lp_io.h
@@ -312,6 +314,28 @@ def flush():
     # One line's bytes: a line printed before the flush may still come
     # after it, and the head reads a byte stream (RNORM).
     line = len(b"lp: job 4, 4 bytes\n")
+    call(t, "read", "fd", ("buf", 1024), line, expect=line)
+    call(t, "close", "fd", expect=0)
+    return prog
+
+
+@kernsim.program_scenario(driver="streams_lp")
+def nonblocking():
+    """FIONBIO on a stream: the stream head answers it without sending it
+    down (lp naks commands it does not know), and the ioctl call sets the
+    file's FNDELAY, so a read with nothing queued fails with EAGAIN
+    instead of sleeping; FIONBIO 0 clears it, and a job's status line is
+    read as usual."""
+    prog = program()
+    t = opened(prog, "client")
+    call(t, "poke_int", ("buf", 64), 1, 4, expect=0)
+    call(t, "ioctl", "fd", FIONBIO, ("buf", 64), expect=0)
+    call(t, "read", "fd", ("buf", 1024), 64, expect=-EAGAIN)
+    call(t, "poke_int", ("buf", 64), 0, 4, expect=0)
+    call(t, "ioctl", "fd", FIONBIO, ("buf", 64), expect=0)
+    call(t, "poke", ("buf", 512), data=b"job\n")
+    call(t, "write", "fd", ("buf", 512), 4, expect=4)
+    line = len(b"lp: job 1, 4 bytes\n")
     call(t, "read", "fd", ("buf", 1024), line, expect=line)
     call(t, "close", "fd", expect=0)
     return prog

@@ -81,7 +81,8 @@ def test_faults_handled_with_bufcall(strategy):
 
 
 CORRECT = ["istr", "transparent_lp64", "transparent_ilp32", "close_race", "late_ack",
-           "nodata", "push_pop", "lock_order", "close_pending_ack", "flush", "two_ioctls"]
+           "nodata", "push_pop", "lock_order", "close_pending_ack", "flush", "two_ioctls",
+           "nonblocking"]
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
