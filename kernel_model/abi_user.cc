@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "kernel_model/devsw.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
@@ -80,5 +81,11 @@ const ks_cred* ks_kcred(void) { return reinterpret_cast<const ks_cred*>(&kKernel
 uint32_t ks_cred_uid(const ks_cred* c) { return C(W(), c, "crgetuid").uid; }
 uint32_t ks_cred_gid(const ks_cred* c) { return C(W(), c, "crgetgid").gid; }
 int ks_cred_priv(const ks_cred* c) { return C(W(), c, "drv_priv").privileged() ? 0 : EPERM; }
+
+int ks_file_priv_set(void* data, void (*dtor)(void*)) { return ks::km::devsw_priv_set(W(), data, dtor); }
+int ks_file_priv_get(void** datap) { return ks::km::devsw_priv_get(W(), datap); }
+void ks_file_priv_clear(void) {
+  if (ks::km::OpenFile* f = W().self().cur_file) ks::km::devsw_priv_destroy(W(), *f);
+}
 
 }  // extern "C"

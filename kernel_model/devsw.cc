@@ -122,14 +122,61 @@ void devsw_remove_node(World& w, const std::string& path) {
   if (!n) return;
   if (w.sim().on_fiber()) w.sim().point(kEvMinorNode, n->obj, 0, n->minor);
   n->removed = true;
-  if (!n->drain_lock) return;
-  // Wait for the threads still inside the driver (it frees what they use
-  // only after this).
-  w.mutex_enter(n->drain_lock);
-  n->draining = true;
-  while (n->inside > 0) w.cv_wait(n->drain_cv, n->drain_lock, false, 0);
-  n->draining = false;
-  w.mutex_exit(n->drain_lock);
+  if (n->drain_lock) {
+    // Wait for the threads still inside the driver (it frees what they use
+    // only after this).
+    w.mutex_enter(n->drain_lock);
+    n->draining = true;
+    while (n->inside > 0) w.cv_wait(n->drain_cv, n->drain_lock, false, 0);
+    n->draining = false;
+    w.mutex_exit(n->drain_lock);
+  }
+  while (n->privs) devsw_priv_destroy(w, *n->privs);
+}
+
+CurFileScope::CurFileScope(World& w, OpenFile* f) : w_(w), saved_(w.self().cur_file) {
+  w.self().cur_file = f;
+}
+
+// The thread's record is looked up again: the entry point may have
+// spawned threads, and the records may have moved.
+CurFileScope::~CurFileScope() { w_.self().cur_file = saved_; }
+
+int devsw_priv_set(World& w, void* data, void (*dtor)(void*)) {
+  OpenFile* f = w.self().cur_file;
+  if (!f) return ENOENT;
+  if (f->priv_set) return EBUSY;
+  f->priv_set = true;
+  f->priv_data = data;
+  f->priv_dtor = dtor;
+  f->priv_next = f->node->privs;
+  f->node->privs = f;
+  return 0;
+}
+
+int devsw_priv_get(World& w, void** data) {
+  OpenFile* f = w.self().cur_file;
+  if (!f) return EBADF;
+  if (!f->priv_set) return ENOENT;
+  *data = f->priv_data;
+  return 0;
+}
+
+void devsw_priv_destroy(World& w, OpenFile& f) {
+  (void)w;
+  if (!f.priv_set) return;
+  for (OpenFile** p = &f.node->privs; *p; p = &(*p)->priv_next)
+    if (*p == &f) {
+      *p = f.priv_next;
+      break;
+    }
+  void (*dtor)(void*) = f.priv_dtor;
+  void* data = f.priv_data;
+  f.priv_set = false;
+  f.priv_data = nullptr;
+  f.priv_dtor = nullptr;
+  f.priv_next = nullptr;
+  if (dtor) dtor(data);  // after the unlink: it may close or remove more
 }
 
 void devsw_leave_driver(World& w, DevNode& n) {
@@ -227,7 +274,15 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
 int devsw_close_file(World& w, OpenFile& f, const Cred& cr) {
   if (f.released) return 0;
   f.released = true;
-  return devsw_close(w, *f.node, f.dev, f.flags, cr);
+  int rc;
+  {
+    CurFileScope in(w, &f);
+    rc = devsw_close(w, *f.node, f.dev, f.flags, cr);
+  }
+  // The open's private data outlives its device close (FreeBSD: the
+  // destructor runs when the file is dropped, after d_close).
+  devsw_priv_destroy(w, f);
+  return rc;
 }
 
 void devsw_register_exit_close(World& w) {

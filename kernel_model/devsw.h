@@ -114,6 +114,7 @@ struct DevNode {
   uint32_t inside = 0;
   bool draining = false;
   sim::ObjId drain_lock = 0, drain_cv = 0;
+  struct OpenFile* privs = nullptr;  // its opens with private data set
 };
 
 struct OpenFile {
@@ -128,7 +129,39 @@ struct OpenFile {
   // while one of its entry points still runs on that open.
   uint32_t holds = 0;
   bool released = false;  // the device close for this open was made
+  // The open's private data and its destructor (FreeBSD cdevpriv), set by
+  // a device entry point running for this open (KThreadState::cur_file).
+  // Destroyed after the open's device close, when the open itself fails,
+  // or when the node is removed (destroy_dev), whichever is first; while
+  // set, the file is on its node's `privs` list.
+  bool priv_set = false;
+  void* priv_data = nullptr;
+  void (*priv_dtor)(void*) = nullptr;
+  OpenFile* priv_next = nullptr;
 };
+
+// The calling thread runs a device entry point for f (nested scopes keep
+// the outer open).
+class CurFileScope {
+ public:
+  CurFileScope(World& w, OpenFile* f);
+  ~CurFileScope();
+  CurFileScope(const CurFileScope&) = delete;
+  CurFileScope& operator=(const CurFileScope&) = delete;
+
+ private:
+  World& w_;
+  OpenFile* saved_;
+};
+
+// The private data of the calling thread's open (devfs_set_cdevpriv and
+// devfs_get_cdevpriv): 0, or ENOENT outside an entry point, EBUSY when
+// already set; get: 0, EBADF outside an entry point, ENOENT when none.
+int devsw_priv_set(World& w, void* data, void (*dtor)(void*));
+int devsw_priv_get(World& w, void** data);
+// Runs f's destructor now, if its private data is set (devfs_clear_cdevpriv
+// on the calling thread's open).
+void devsw_priv_destroy(World& w, OpenFile& f);
 
 // A personality's record of a driver it loaded, kept for the World's life.
 // A boot image (world.h) copies it and later assigns the copy back: a
@@ -201,7 +234,8 @@ uint32_t devsw_new_major(World& w);
 DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
                         bool block, const DevOps& ops);
 // Removes the node; if its ops ask for a drain, then waits until no thread
-// is inside the driver through it.
+// is inside the driver through it; then destroys its opens' private data
+// (FreeBSD destroy_dev runs the cdevpriv destructors).
 void devsw_remove_node(World& w, const std::string& path);
 // Entering and leaving the driver's entry points through n, for a removal
 // that drains them (DevOps::drain_lock).

@@ -90,6 +90,9 @@ struct KThreadState {
   const char* syscall = nullptr;  // the system call it is in, for reports
   uint64_t syscall_arg = 0;
   void* personality = nullptr;    // a personality's per-thread record
+  // The open a device entry point runs for, for the private data it may
+  // keep there (FreeBSD td_fpop; devsw.h FilePriv); null outside one.
+  struct OpenFile* cur_file = nullptr;
 };
 
 struct KThread : KThreadState {

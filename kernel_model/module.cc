@@ -206,16 +206,22 @@ Module& Module::open(const std::string& spec) {
     m->race_instrumented_ = img.find("__tsan_func_entry") != std::string::npos;
     m->coverage_instrumented_ = img.find("__sanitizer_cov_") != std::string::npos;
     auto* d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_SYMBOL));
+    if (!d) d = static_cast<const ks_driver_desc*>(dlsym(h, KS_MODULE_AUTO_SYMBOL));
     if (!d)
       refuse(path, "has no kernsim registration (" KS_MODULE_SYMBOL
-                   "): add its personality's registration macro (KS_<PERSONALITY>_DRIVER "
-                   "from <sys/kernsim.h>)");
+                   "): build it with kernsim build-driver, from sources that declare the "
+                   "module as its kernel wants (illumos _init/_fini, FreeBSD "
+                   "DECLARE_MODULE or DEV_MODULE), or add its personality's registration "
+                   "macro (KS_<PERSONALITY>_DRIVER from <sys/kernsim.h>)");
     if (d->abi_version != KS_ABI_VERSION)
       refuse(path, "was built against kernsim ABI " + std::to_string(d->abi_version) +
                        ", this kernsim has " + std::to_string(KS_ABI_VERSION) +
                        ": rebuild it with this kernsim's build-driver");
     if (!d->name || !d->name[0] || !d->personality)
       refuse(path, "its registration names no driver or personality");
+    // ks_module_auto.c names _init and _fini weakly: a source may lack one.
+    if (!std::strcmp(d->personality, "illumos") && (!d->mod_init || !d->mod_fini))
+      refuse(path, "defines no _init or no _fini, which an illumos module must");
     m->desc_ = d;
     m->name_ = d->name;
 

@@ -153,7 +153,11 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
   UserIo io{uaddr, len, positional ? off : f->offset, write, f->flags, positional};
   auto fn = write ? n.ops.write : n.ops.read;
   if (!fn) return -ENXIO;
-  int rc = fn(n.ops.cookie, f->dev, io, p.cred);
+  int rc;
+  {
+    CurFileScope in(w, f);
+    rc = fn(n.ops.cookie, f->dev, io, p.cred);
+  }
   uint64_t moved = len - io.resid;
   if (!positional) f->offset += static_cast<int64_t>(moved);
   // An error is the result, whatever moved, except the interruptions after
@@ -177,14 +181,22 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
   // A node whose driver removed it (detached) has no driver behind it.
   if (n->removed) return leave(w, p, kSysOpen, -ENXIO);
   uint64_t dev = makedev64(n->major, n->minor);
-  int rc = devsw_open(w, *n, &dev, flags, p.cred);
-  if (rc != 0) return leave(w, p, kSysOpen, -rc);
-  devsw_register_exit_close(w);  // a no-op when load_driver registered it
-  // Open files come and go in every execution: from a free list.
+  // Open files come and go in every execution: from a free list. Made
+  // before the driver's open, which may keep private data on it.
   auto f = std::allocate_shared<OpenFile>(FreeListAlloc<OpenFile>());
   f->node = n;
-  f->dev = dev;  // a clone open may have picked another minor
   f->flags = flags;
+  int rc;
+  {
+    CurFileScope in(w, f.get());
+    rc = devsw_open(w, *n, &dev, flags, p.cred);
+  }
+  if (rc != 0) {
+    devsw_priv_destroy(w, *f);  // FreeBSD devfs_open clears it on error
+    return leave(w, p, kSysOpen, -rc);
+  }
+  devsw_register_exit_close(w);  // a no-op when load_driver registered it
+  f->dev = dev;  // a clone open may have picked another minor
   // The lowest free descriptor, taken after the driver's open (which may
   // have slept while other threads opened and closed).
   size_t fd = 0;
@@ -233,7 +245,11 @@ int64_t ioctl_file(World& w, Proc& p, OpenFile& f, int64_t cmd, uint64_t arg) {
     set_nonblock(f, kFNonblock, nbio);
   }
   int rval = 0;
-  int rc = n.ops.ioctl(n.ops.cookie, f.dev, cmd, arg, f.flags | model_flag(p), p.cred, &rval);
+  int rc;
+  {
+    CurFileScope in(w, &f);
+    rc = n.ops.ioctl(n.ops.cookie, f.dev, cmd, arg, f.flags | model_flag(p), p.cred, &rval);
+  }
   if (rc) return -rc;
   if (rule == FionbioRule::kAfterDriver) {
     if (copyin(w, p, arg, &nbio, sizeof nbio)) return -EFAULT;

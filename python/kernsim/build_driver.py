@@ -27,6 +27,28 @@ def cov_path(out):
     return os.path.join(d, "cov", f)
 
 
+REGISTRATION_MACROS = ("KS_ILLUMOS_DRIVER(", "KS_FREEBSD_DRIVER(", "KS_QNX_DRIVER(")
+
+
+def registration(personality, out, sources, defines):
+    """The sources and definitions to build with. A driver whose sources
+    name no registration macro (KS_<PERSONALITY>_DRIVER, which also lists
+    its bug variants) is registered from what it declares for its own
+    kernel: KS_MODULE_NAME (the module's file name, as illumos names
+    modules) makes FreeBSD's DECLARE_MODULE register it, and illumos's
+    kernel_model/illumos/ks_module_auto.c names its _init and _fini."""
+    for s in sources:
+        with open(s, errors="replace") as f:
+            if any(m in f.read() for m in REGISTRATION_MACROS):
+                return list(sources), list(defines)
+    name = os.path.basename(out)
+    if name.endswith(".so"):
+        name = name[:-3]
+    extra = config().get("registration", {}).get(personality)
+    return (list(sources) + ([extra] if extra else []),
+            list(defines) + [f'KS_MODULE_NAME="{name}"'])
+
+
 def commands(personality, out, sources, defines=(), includes=(), cc=None, coverage=True,
              cwd=None, race=False):
     """(command lines, temporary files) that build `out` from `sources`: one
@@ -35,6 +57,7 @@ def commands(personality, out, sources, defines=(), includes=(), cc=None, covera
     compiling to the temporary `out`.N.o with the race instrumentation (and
     no edge coverage), then the link, without it: the compiler would link
     its own TSan runtime, and kernsim is the runtime."""
+    sources, defines = registration(personality, out, sources, defines)
     if not race:
         cmds = [command(personality, out, sources, defines, includes, cc, False, cwd)]
         if coverage:

@@ -194,6 +194,41 @@ def test_bad_modules_are_one_line_errors(own, tmp_path):
     assert "unknown driver 'nosuch'" in _one_error(_kernsim(tmp_path, "explore", "s.py", "--runs", "1"))
 
 
+def test_a_driver_with_nothing_of_kernsims_builds_and_runs(root, tmp_path):
+    """The examples with every kernsim line taken out (the include, the
+    variant, the registration macro), ping declared with DEV_MODULE as
+    FreeBSD pseudo drivers are: build-driver registers each from what it
+    declares for its own kernel (illumos _init/_fini, named after the
+    module's file; FreeBSD DECLARE_MODULE), and the scenarios pass."""
+    import re
+    tally = open(os.path.join(root, *EXAMPLE, "tally.c")).read()
+    tally = re.sub(r"#ifndef FIXED.*?#endif\n", "", tally, flags=re.S)
+    tally = re.sub(r"static const char \*const tally_variants.*", "", tally, flags=re.S)
+    ping = open(os.path.join(root, *EXAMPLE, "ping.c")).read()
+    ping = re.sub(r"static moduledata_t ping_mod.*", "DEV_MODULE(ping, ping_modevent, NULL);\n",
+                  ping, flags=re.S)
+    for name, src in (("tally.c", tally), ("ping.c", ping)):
+        src = src.replace("#include <sys/kernsim.h>\n", "")
+        assert "KS_" not in src, src
+        (tmp_path / name).write_text(src)
+    shutil.copy(os.path.join(root, *EXAMPLE, "scenarios.py"), tmp_path / "scenarios.py")
+    for pers, src in (("illumos", "tally"), ("freebsd", "ping")):
+        r = _kernsim(tmp_path, "build-driver", "--personality", pers, "-o", f"build/{src}.so",
+                     f"{src}.c")
+        assert r.returncode == 0, r.stderr
+        r = _kernsim(tmp_path, "drivers", "--load", f"build/{src}.so")
+        assert r.returncode == 0 and f"{src}  (personality {pers}," in r.stdout, r.stdout + r.stderr
+    for name in ("two_bumps", "opens"):
+        r = _kernsim(tmp_path, "explore", f"scenarios.py:{name}", "--runs", "200", "--quiet")
+        assert r.returncode == 0, r.stdout + r.stderr
+    # An illumos source without _fini is refused at build, by name.
+    (tmp_path / "nofini.c").write_text(tally.replace("int\n_fini(void)", "int\nno_fini(void)")
+                                       .replace("#include <sys/kernsim.h>\n", ""))
+    r = _kernsim(tmp_path, "build-driver", "--personality", "illumos", "-o", "build/nofini.so",
+                 "nofini.c")
+    assert r.returncode != 0 and "defines no _init or no _fini" in r.stderr, r.stderr
+
+
 def test_undeclared_kernel_function_is_a_compile_error(tmp_path):
     """-Werror=implicit-function-declaration: a call the personality does not
     declare fails the build with the compiler's message naming it."""

@@ -149,6 +149,15 @@ uint32_t ks_cred_uid(const struct ks_cred *);
 uint32_t ks_cred_gid(const struct ks_cred *);
 /* 0 when the credential is privileged, else EPERM */
 int ks_cred_priv(const struct ks_cred *);
+/* Private data of the open a device entry point runs for (FreeBSD's
+ * cdevpriv; devsw.h OpenFile): set returns 0, ENOENT outside an entry point
+ * or EBUSY when set already; get 0, EBADF outside an entry point or ENOENT
+ * when none is set; clear runs the destructor now. Otherwise the destructor
+ * runs after the open's device close, when the open fails, or when the
+ * node is removed. */
+int ks_file_priv_set(void *data, void (*dtor)(void *));
+int ks_file_priv_get(void **datap);
+void ks_file_priv_clear(void);
 
 /* failures */
 void ks_panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -166,12 +175,18 @@ int ks_variant(const char *driver, const char *variant);
 /*
  * A driver module's registration: one per module, the symbol `ks_module`,
  * defined by its personality's registration macro (KS_ILLUMOS_DRIVER,
- * KS_FREEBSD_DRIVER in <sys/kernsim.h>). variants: NULL-terminated list of
+ * KS_FREEBSD_DRIVER in <sys/kernsim.h>), or else `ks_module_auto`.
+ * variants: NULL-terminated list of
  * name, description pairs. A module whose abi_version is not this
  * kernsim's is refused at load.
  */
 #define KS_ABI_VERSION 1
 #define KS_MODULE_SYMBOL "ks_module"
+/* The registration a module has without writing one, made from what its
+ * own source declares when build-driver finds no registration macro in it
+ * (FreeBSD: DECLARE_MODULE; illumos: _init and _fini, named by
+ * kernel_model/illumos/ks_module_auto.c, which it links in). */
+#define KS_MODULE_AUTO_SYMBOL "ks_module_auto"
 struct ks_driver_desc {
 	const char *name;
 	const char *personality;

@@ -13,6 +13,7 @@
 
 #include <sys/types.h>
 #include <sys/ioccom.h>
+#include <kernsim/abi.h>
 
 struct thread;
 struct cdev;
@@ -108,5 +109,31 @@ int make_dev_p(int, struct cdev **, struct cdevsw *, struct ucred *, uid_t, gid_
 #endif
 
 #define make_dev_args_init(a) make_dev_args_init_impl((a), sizeof(struct make_dev_args))
+
+/* A device module: its moduledata and DECLARE_MODULE (<sys/module.h>). */
+#define DEV_MODULE_ORDERED(name, evh, arg, ord)				\
+	static moduledata_t name##_mod = { #name, (evh), (arg) };	\
+	DECLARE_MODULE(name, name##_mod, SI_SUB_DRIVERS, ord)
+#define DEV_MODULE(name, evh, arg)					\
+	DEV_MODULE_ORDERED(name, evh, arg, SI_ORDER_MIDDLE)
+
+/*
+ * Per-open private data (devfs_set_cdevpriv(9)): set in a d_* method for
+ * the open it runs for (EBUSY if set already, ENOENT outside one), read
+ * back by later methods on that open (ENOENT if none, EBADF outside one).
+ * The destructor runs once: after the open's last close (after d_close),
+ * when d_open fails, at devfs_clear_cdevpriv, or at destroy_dev (after its
+ * drain), whichever is first.
+ */
+typedef void (*cdevpriv_dtr_t)(void *data);
+static inline int devfs_set_cdevpriv(void *priv, cdevpriv_dtr_t dtr)
+{ return ks_file_priv_set(priv, dtr); }
+static inline int devfs_get_cdevpriv(void **datap) { return ks_file_priv_get(datap); }
+static inline void devfs_clear_cdevpriv(void) { ks_file_priv_clear(); }
+
+/* References on a cdev: its record lives as long as the World, so taking
+ * and dropping one does nothing. */
+static inline void dev_ref(struct cdev *dev) { (void)dev; }
+static inline void dev_rel(struct cdev *dev) { (void)dev; }
 
 #endif

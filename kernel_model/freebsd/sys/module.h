@@ -3,13 +3,15 @@
  * loader calls its event handler with MOD_LOAD on the modload thread and
  * MOD_UNLOAD at teardown (after every open file was closed). A nonzero
  * MOD_LOAD is a load failure; a nonzero MOD_UNLOAD is a teardown failure.
- * DECLARE_MODULE only records the moduledata; the registration glue
- * (KS_FREEBSD_DRIVER in sys/kernsim.h) names it.
+ * DECLARE_MODULE (or DEV_MODULE, <sys/conf.h>) registers the module with
+ * kernsim; KS_FREEBSD_DRIVER (sys/kernsim.h) may name it instead, with the
+ * driver's bug variants.
  */
 #ifndef _KS_FREEBSD_SYS_MODULE_H
 #define _KS_FREEBSD_SYS_MODULE_H
 
 #include <sys/types.h>
+#include <kernsim/abi.h>
 
 typedef struct module *module_t;
 
@@ -28,9 +30,22 @@ typedef struct moduledata {
 	void *priv;
 } moduledata_t;
 
-/* DECLARE_MODULE's subsystem and order are SI_* of <sys/kernel.h>, as on FreeBSD */
+/*
+ * DECLARE_MODULE's subsystem and order are SI_* of <sys/kernel.h>, as on
+ * FreeBSD. In a module whose source has no KS_FREEBSD_DRIVER, build-driver
+ * defines KS_MODULE_NAME and DECLARE_MODULE is then also the module's
+ * registration (ks_module_auto).
+ */
+#ifdef KS_MODULE_NAME
+#define DECLARE_MODULE(name, data, sub, order)					\
+	moduledata_t *const ks_fb_module_##name = &(data);			\
+	__attribute__((weak, visibility("default")))				\
+	const struct ks_driver_desc ks_module_auto = {				\
+		#name, "freebsd", 0, 0, 0, (void *)&(data), KS_ABI_VERSION }
+#else
 #define DECLARE_MODULE(name, data, sub, order) \
 	moduledata_t *const ks_fb_module_##name = &(data)
+#endif
 #define MODULE_VERSION(name, ver) \
 	extern int ks_fb_module_version_##name
 #define MODULE_DEPEND(name, dep, min, pref, max) \

@@ -54,6 +54,35 @@ static inline void microtime(struct timeval *tv)
 static inline void getnanotime(struct timespec *ts) { nanotime(ts); }
 static inline void getmicrotime(struct timeval *tv) { microtime(tv); }
 
+/* A bintime: seconds and a binary fraction of one (2^-64 s). */
+struct bintime {
+	time_t sec;
+	uint64_t frac;
+};
+static inline void binuptime(struct bintime *bt)
+{
+	uint64_t n = ks_now_ns();
+	bt->sec = (time_t)(n / 1000000000);
+	bt->frac = (uint64_t)(((unsigned __int128)(n % 1000000000) << 64) / 1000000000);
+}
+static inline void getbinuptime(struct bintime *bt) { binuptime(bt); }
+static inline void bintime(struct bintime *bt) { binuptime(bt); bt->sec += KS_FB_BOOT_TIME; }
+static inline void getbintime(struct bintime *bt) { bintime(bt); }
+static inline void bintime2timespec(const struct bintime *bt, struct timespec *ts)
+{
+	ts->tv_sec = bt->sec;
+	ts->tv_nsec = (long)(((unsigned __int128)bt->frac * 1000000000) >> 64);
+}
+static inline void bintime2timeval(const struct bintime *bt, struct timeval *tv)
+{
+	tv->tv_sec = bt->sec;
+	tv->tv_usec = (long)(((unsigned __int128)bt->frac * 1000000) >> 64);
+}
+static inline sbintime_t bttosbt(const struct bintime bt)
+{ return ((sbintime_t)bt.sec << 32) + (sbintime_t)(bt.frac >> 32); }
+static inline struct bintime sbttobt(sbintime_t s)
+{ struct bintime bt; bt.sec = s >> 32; bt.frac = (uint64_t)s << 32; return bt; }
+
 /* time_second and time_uptime are variables on FreeBSD; reading them works */
 #define time_uptime ((time_t)(ks_now_ns() / 1000000000))
 #define time_second ((time_t)(KS_FB_BOOT_TIME + (int64_t)(ks_now_ns() / 1000000000)))
