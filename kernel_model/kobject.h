@@ -90,6 +90,9 @@ struct KThreadState {
   const char* syscall = nullptr;  // the system call it is in, for reports
   uint64_t syscall_arg = 0;
   void* personality = nullptr;    // a personality's per-thread record
+  // A kernel thread a driver started: its function, so a scripted unload
+  // (module_unload.h) can tell the module's threads from the kernel's.
+  const void* driver_fn = nullptr;
 };
 
 struct KThread : KThreadState {

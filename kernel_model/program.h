@@ -57,6 +57,9 @@ enum class Op : uint8_t {
   // -> 0; getmsg a1 = ctl, a2 = data, a3 = flags word -> MORECTL|MOREDATA.
   kPutmsg,
   kGetmsg,
+  // modunload(1M)/kldunload(8) of the module named by `path` (a driver of
+  // the Program, by its registered name) -> 0 or -errno (module_unload.h).
+  kModunload,
 };
 
 struct OpExtension;

@@ -9,6 +9,14 @@
  *
  * Variant "no_exit_wait": detach asks the worker to stop but does not wait
  * for it, and destroys the lock the worker still takes on its way out.
+ *
+ * For an unload in the middle of a run (modunload, the modunload op): the
+ * default detach waits for the flag the worker sets before its
+ * thread_exit, so the worker may still be running the module's code (its
+ * way out) when _fini returns; variant "join_worker" also waits with
+ * thread_join for the thread itself, which is what a detach must do.
+ * Variant "busy_detach" refuses to detach (DDI_FAILURE) while the job
+ * count is not zero (ILW_RESET clears it): the module stays usable.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -45,6 +53,7 @@ static struct {
 	kcondvar_t	cv;
 	int		jobs, done, stop, exited;
 	kthread_t	*worker;
+	kt_did_t	worker_did;
 	avl_tree_t	pending;	/* ilw_job_t by j_id */
 	id_space_t	*ids;
 } w;
@@ -143,6 +152,7 @@ ilw_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 	if (cmd != DDI_ATTACH)
 		return (DDI_FAILURE);
 	w.worker = thread_create(NULL, 0, ilw_worker, NULL, 0, &p0, TS_RUN, minclsyspri);
+	w.worker_did = w.worker->t_did;
 	return (ddi_create_minor_node(dip, "ilworker", S_IFCHR, 0, DDI_PSEUDO, 0));
 }
 
@@ -150,6 +160,10 @@ static int
 ilw_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 {
 	mutex_enter(&w.lock);
+	if (KS_VARIANT("ilworker", "busy_detach") && w.jobs != 0) {
+		mutex_exit(&w.lock);
+		return (DDI_FAILURE);
+	}
 	w.stop = 1;
 	cv_broadcast(&w.cv);
 	if (!KS_VARIANT("ilworker", "no_exit_wait")) {
@@ -157,6 +171,8 @@ ilw_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 			cv_wait(&w.cv, &w.lock);
 	}
 	mutex_exit(&w.lock);
+	if (KS_VARIANT("ilworker", "join_worker"))
+		thread_join(w.worker_did);
 	ddi_remove_minor_node(dip, NULL);
 	return (DDI_SUCCESS);
 }
@@ -207,6 +223,8 @@ _info(struct modinfo *mi)
 
 static const char *const ilw_variants[] = {
 	"no_exit_wait", "detach does not wait for the worker to exit",
+	"join_worker", "detach also thread_joins the worker (safe for a mid-run unload)",
+	"busy_detach", "detach refuses while the job count is not zero",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(ilworker, ilw_variants);
