@@ -11,10 +11,12 @@
  * for it, and destroys the lock the worker still takes on its way out.
  *
  * For an unload in the middle of a run (modunload, the modunload op): the
- * default detach waits for the flag the worker sets before its
- * thread_exit, so the worker may still be running the module's code (its
- * way out) when _fini returns; variant "join_worker" also waits with
- * thread_join for the thread itself, which is what a detach must do.
+ * default detach waits for the flag the worker sets just before its
+ * thread_exit. A real worker may be preempted between its mutex_exit and
+ * thread_exit, still in the module's code when _fini returns; the model
+ * has no scheduling point there, so it passes. Variant "join_worker" also
+ * waits with thread_join for the thread itself, which is what a detach
+ * must do.
  * Variant "busy_detach" refuses to detach (DDI_FAILURE) while the job
  * count is not zero (ILW_RESET clears it): the module stays usable.
  */
