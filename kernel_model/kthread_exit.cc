@@ -1,5 +1,6 @@
 #include "kernel_model/kthread_exit.h"
 
+#include "kernel_model/race.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
@@ -13,12 +14,12 @@ void exitable_main(void* p) {
   if (setjmp(jb) == 0) k->fn(k->arg);
   k->exit_to = nullptr;
   k->exited = true;
+  World& w = *World::current();
+  if (race_on(w)) race_release(w, kRaceKeyExit | k->tid);  // what it did, before a join
   // No scheduling point from here to the fiber's end: a joiner woken now
   // runs only once this thread is gone.
-  if (k->joiners) {
-    World& w = *World::current();
+  if (k->joiners)
     while (Tid t = w.wq_pop(k->joiners)) w.sim().wake(t, 0);
-  }
 }
 }  // namespace
 
@@ -49,6 +50,7 @@ void exitable_join(std::deque<ExitableThread>& list, uint32_t tid) {
       w.wq_push(k.joiners, w.self_tid());
       w.sim().block(kEvThreadJoin, k.joiners);
     }
+    if (race_on(w)) race_acquire(w, kRaceKeyExit | tid);
     return;
   }
 }

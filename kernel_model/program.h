@@ -68,7 +68,7 @@ struct Call {
   Op op;
   const OpExtension* ext = nullptr;  // kExtension: its definition
   std::vector<Arg> args;
-  std::string path;  // open: device path; kill: thread name
+  std::string path;  // open: device path; kill: thread name; modunload: module name
   std::string data;  // poke/check bytes
   std::string out;   // name under which the result is kept ("" = not kept)
   mutable uint32_t out_slot = UINT32_MAX;  // its result slot (Arg::slot)
