@@ -26,6 +26,7 @@ CORRECT = [
     ("unload_program", "none", "pct", 1500),
     ("unload_while_jobs", "join_worker", "pct", 1500),
     ("unload_while_jobs", "join_worker", "dfs", 20000),
+    ("unload_after_kick", "none", "dfs", 20000),
     ("open_file_after_unload", "none", "pct", 20),
     ("quiesce_refuses", "busy_quiesce", "pct", 20),
     ("busy_while_open", "none", "pct", 20),
@@ -54,6 +55,8 @@ BUGGY = [
     ("unload_program", "no_task_drain", "pct", TASK_LEFT),
     ("unload_while_jobs", "no_exit_wait", "pct", ("unload:live_thread:ilworker:ilw_worker",)),
     ("unload_while_jobs", "no_exit_wait", "dfs", ("unload:live_thread:ilworker:ilw_worker",)),
+    ("unload_after_kick", "no_untimeout", "dfs",
+     ("unload:pending_callout:ilworker:ilw_tick", "unload:running_callout:ilworker:ilw_tick")),
 ]
 
 

@@ -16,6 +16,7 @@ ILWORKER = os.path.join(_DIR, "ilworker.so")
 FBRING_LEN = 0x40045201       # _IOR('R', 1, int)
 ILW_JOB = 0x7701
 ILW_RESET = 0x7702
+ILW_KICK = 0x7703
 
 
 # ---- FreeBSD: kldunload of fbring ----
@@ -133,6 +134,20 @@ def unload_while_jobs(w):
         assert r in (0, -errno.EBUSY), f"modunload returned {r}"
     w.spawn("client", client())
     w.spawn("unloader", unloader())
+
+
+@kernsim.scenario(driver=ILWORKER)
+def unload_after_kick(w):
+    """ILW_KICK arms a timeout(9F); the unload races its tick: detach
+    must untimeout it (which waits for a running one)."""
+    def client():
+        fd = yield sys.open("/dev/ilworker", sys.O_RDWR)
+        assert fd >= 0, f"open returned {fd}"
+        assert (yield sys.ioctl(fd, ILW_KICK)) == 0
+        yield sys.close(fd)
+        r = yield sys.modunload("ilworker")
+        assert r == 0, f"modunload returned {r}"
+    w.spawn("client", client())
 
 
 @kernsim.scenario(driver=ILWORKER)
