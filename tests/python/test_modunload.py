@@ -134,23 +134,24 @@ def test_a_program_naming_no_driver_is_refused_before_it_runs(tmp_path):
         kernsim.explore(kernsim.resolve(f"{path}:p"), runs=1)
 
 
-def test_qnx_refuses_a_scripted_unload_with_enotsup(tmp_path):
-    path = tmp_path / "qnx_unload.py"
+@pytest.mark.parametrize("driver,why", [("qnx_devctl", "resource manager"),
+                                        ("streams_lp", "STREAMS")])
+def test_qnx_and_streams_refuse_a_scripted_unload_with_enotsup(tmp_path, driver, why):
+    path = tmp_path / "no_unload.py"
     path.write_text(
         "import kernsim\n"
         "from kernsim import kernsim_pb2 as pb\n"
-        "@kernsim.program_scenario(driver='qnx_devctl')\n"
+        f"@kernsim.program_scenario(driver={driver!r})\n"
         "def p():\n"
         "    prog = pb.Program()\n"
         "    prog.proc.add(name='user')\n"
         "    t = prog.thread.add(name='t', proc='user')\n"
-        f"    t.call.add(op='modunload', path='qnx_devctl', expect=-{errno.ENOTSUP})\n"
+        f"    t.call.add(op='modunload', path={driver!r}, expect=-{errno.ENOTSUP})\n"
         "    return prog\n")
     r = kernsim.explore(kernsim.resolve(f"{path}:p"), runs=1)
     assert r.failure is None, r.failure
     res = kernsim.run(kernsim.resolve(f"{path}:p"))
-    assert any("not modelled" in line and "resource manager" in line for line in res.console), \
-        res.console
+    assert any("not modelled" in line and why in line for line in res.console), res.console
 
 
 def test_qemu_rejects_the_op_by_name():
