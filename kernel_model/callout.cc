@@ -144,4 +144,12 @@ void delay_ns(World& w, uint64_t ns) {
   w.sim().block(kEvDelay, 0);
 }
 
+void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f) {
+  auto& t = services(w).callouts;
+  if (!t) return;
+  for (auto& c : t->all)
+    if (c->state == CalloutState::kPending || c->state == CalloutState::kFired)
+      f(CalloutView{c->name, c->fn, c->arg, c->state == CalloutState::kFired});
+}
+
 }  // namespace ks::km

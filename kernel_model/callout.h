@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "kernel_model/world.h"
 
@@ -15,6 +16,15 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
 // 1 if it was cancelled before it fired. Otherwise 0, after waiting for it
 // to finish if it is running (unless the caller is that callout).
 int callout_untimeout(World& w, uint64_t id);
+// A callout still armed, or fired and running (a scripted unload asks
+// which would run a module's code: module_unload.h).
+struct CalloutView {
+  const char* name;
+  void (*fn)(void*);
+  void* arg;
+  bool running;
+};
+void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f);
 // Sleeps for ns of virtual time.
 void delay_ns(World& w, uint64_t ns);
 

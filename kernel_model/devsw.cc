@@ -59,20 +59,57 @@ namespace {
 // After teardown (open files closed, drivers detached) no node may remain:
 // a driver's detach removes the minor nodes its attach created.
 void check_nodes_left(World& w) {
+  std::string msg, sig;
+  if (devsw_node_left(w, nullptr, &msg, &sig))
+    w.set_failure(sim::FailureKind::kTeardown, msg, sig);
+}
+}  // namespace
+
+bool devsw_node_left(World& w, const char* owner, std::string* msg, std::string* sig) {
   for (auto& n : devsw(w).nodes) {
-    if (n->removed) continue;
+    if (n->removed || (owner && n->owner != owner)) continue;
     std::string who = n->owner.empty() ? std::string() : " of driver " + n->owner;
     std::string hint;
     if (n->ops.remove_hint)
       hint = std::string(" (its unload should remove it: ") + n->ops.remove_hint + ")";
-    w.set_failure(sim::FailureKind::kTeardown,
-                  "minor node " + n->path + who +
-                      " left behind: the driver was unloaded without removing it" + hint,
-                  "teardown:minor_node_left:" + n->path);
-    return;
+    *msg = "minor node " + n->path + who +
+           " left behind: the driver was unloaded without removing it" + hint;
+    *sig = "teardown:minor_node_left:" + n->path;
+    return true;
+  }
+  return false;
+}
+
+void devsw_hold_opens(World& w, const std::string& owner, bool hold) {
+  for (auto& n : devsw(w).nodes) {
+    if (n->owner != owner) continue;
+    if (hold && !n->removed) {
+      if (!n->opens_held_q)
+        n->opens_held_q = w.new_obj(kObjOther, w.sim().intern("detach:" + n->path));
+      n->opens_held = true;
+    } else if (!hold && n->opens_held) {  // the detach may have removed it meanwhile
+      n->opens_held = false;
+      while (Tid t = w.wq_pop(n->opens_held_q)) w.sim().wake(t, 0);
+    }
   }
 }
-}  // namespace
+
+bool devsw_driver_open(World& w, const std::string& owner) {
+  DevSwitch& d = devsw(w);
+  for (auto& n : d.nodes) {
+    if (n->owner != owner) continue;
+    auto of_node = [&](uint64_t key) { return major64(key & ~(uint64_t(1) << 63)) == n->major; };
+    for (auto& [key, count] : d.opens)
+      if (count > 0 && of_node(key)) return true;
+    // An open still inside the driver's open entry point, or a last close
+    // inside its close, holds the device too.
+    for (auto& [key, o] : d.opening)
+      if (o.n > 0 && of_node(key)) return true;
+    for (auto& [key, c] : d.closing)
+      if (c.n > 0 && of_node(key)) return true;
+  }
+  return false;
+}
 
 DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint32_t minor,
                         bool block, const DevOps& ops) {
@@ -97,6 +134,9 @@ DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint3
     n->owner.clear();
     n->inside = 0;
     n->draining = false;
+    n->opens_held = false;
+    n->opens_held_q = 0;
+    n->privs = nullptr;
   }
   n->path = path;
   n->major = major;
@@ -217,6 +257,12 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
     w.sim().block(kEvSyscall, q);
   }
   if (n.removed) return ENXIO;  // the close tore the device down
+  // Its driver is detaching (devsw_hold_opens): wait for the outcome.
+  while (n.opens_held) {
+    w.wq_push(n.opens_held_q, w.self_tid());
+    w.sim().block(kEvSyscall, n.opens_held_q);
+  }
+  if (n.removed) return ENXIO;
   const uint64_t asked = spec_key(*dev, n.block);  // a clone open changes *dev
   d.opening_spares.get(d.opening, asked).n++;
   int rc = n.ops.open(n.ops.cookie, dev, flags, n.block, cr);

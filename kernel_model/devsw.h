@@ -113,6 +113,9 @@ struct DevNode {
   // the drain's objects (DevOps::drain_lock); a removal waits for zero.
   uint32_t inside = 0;
   bool draining = false;
+  // Its driver is detaching (illumos): an open waits on opens_held_q.
+  bool opens_held = false;
+  sim::ObjId opens_held_q = 0;
   sim::ObjId drain_lock = 0, drain_cv = 0;
   struct OpenFile* privs = nullptr;  // its opens with private data set
 };
@@ -167,8 +170,12 @@ void devsw_priv_destroy(World& w, OpenFile& f);
 // A boot image (world.h) copies it and later assigns the copy back: a
 // record is a value whose pointers name objects that live as long as the
 // World, so the copy's pointers are the live record's.
+struct ModuleLife;
 struct DriverRecord {
   virtual ~DriverRecord() = default;
+  // A loaded module's life (module_life.h), for a scripted unload to find
+  // it by name; null for records that are not a module.
+  virtual ModuleLife* module_life() { return nullptr; }
   virtual std::shared_ptr<DriverRecord> copy() const = 0;
   virtual void assign(const DriverRecord& from) = 0;
 };
@@ -241,6 +248,16 @@ void devsw_remove_node(World& w, const std::string& path);
 // that drains them (DevOps::drain_lock).
 inline void devsw_enter_driver(DevNode& n) { n.inside++; }
 void devsw_leave_driver(World& w, DevNode& n);
+// A device of driver `owner` (DevNode::owner) is open, or an open or last
+// close of it is inside the driver: some dev of a major its nodes use has
+// an open count (illumos refuses to detach it).
+bool devsw_driver_open(World& w, const std::string& owner);
+// Holds (or releases, waking the waiters) the opens of driver `owner`'s
+// nodes while its instance detaches: illumos keeps the instance busy then.
+void devsw_hold_opens(World& w, const std::string& owner, bool hold);
+// The report of a node left behind by an unloaded driver: the first live
+// node of `owner` (of any driver when null). False when there is none.
+bool devsw_node_left(World& w, const char* owner, std::string* msg, std::string* sig);
 // The live node at path, or null. devsw_find also returns a removed node.
 DevNode* devsw_lookup(World& w, const std::string& path);
 DevNode* devsw_find(World& w, const std::string& path);

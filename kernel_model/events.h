@@ -65,6 +65,7 @@ enum KEvent : uint16_t {
   kEvMsgWrite,
   kEvPoolIdle,    // a thread pool's thread leaves for lack of work (hi water)
   kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
+  kEvThreadJoin,  // a join waits for a driver's kernel thread to exit (a0 = its tid)
   kEvLast
 };
 

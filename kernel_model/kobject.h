@@ -91,8 +91,11 @@ struct KThreadState {
   uint64_t syscall_arg = 0;
   void* personality = nullptr;    // a personality's per-thread record
   // The open a device entry point runs for, for the private data it may
-  // keep there (FreeBSD td_fpop; devsw.h FilePriv); null outside one.
+  // keep there (FreeBSD td_fpop; devsw.h OpenFile); null outside one.
   struct OpenFile* cur_file = nullptr;
+  // A kernel thread a driver started: its function, so a scripted unload
+  // (module_unload.h) can tell the module's threads from the kernel's.
+  const void* driver_fn = nullptr;
 };
 
 struct KThread : KThreadState {

@@ -18,6 +18,8 @@ struct ExitableThread {
   void* arg = nullptr;
   uint32_t tid = 0;
   std::jmp_buf* exit_to = nullptr;  // on the thread's own stack while it runs
+  bool exited = false;
+  uint32_t joiners = 0;  // the wait queue of joins (an object id; 0 until one waits)
 };
 
 // Starts fn(arg) as a daemon kernel thread named `name`, its record
@@ -27,5 +29,8 @@ uint32_t exitable_create(std::deque<ExitableThread>& list, const char* name, voi
 // Ends the calling thread if `list` started it; returns if not (the
 // caller reports the misuse).
 void exitable_exit(std::deque<ExitableThread>& list);
+// Waits until the thread `tid` that `list` started has exited (illumos
+// thread_join); at once if it has, or if `list` did not start it.
+void exitable_join(std::deque<ExitableThread>& list, uint32_t tid);
 
 }  // namespace ks::km

@@ -7,6 +7,7 @@ namespace ks::km {
 
 namespace {
 void unload(World& w, ModuleLife& l) {
+  if (l.unloaded) return;  // a scripted unload did it (module_unload.cc)
   if (l.attached) {
     bool ok = l.detach && l.detach(w, l.mod);
     if (!ok)
@@ -34,6 +35,7 @@ void module_life_load(World& w, ModuleLife& l) {
     w.log(std::string(l.driver) + ": " + l.init_name + " failed with error " + std::to_string(rc));
     return;
   }
+  l.loaded = true;
   if (l.installed) l.installed(w, l.mod);
   w.on_teardown([&w, &l] { unload(w, l); });
   if (!l.attach) return;

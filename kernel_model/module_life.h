@@ -6,7 +6,9 @@
 // attach. At teardown, after every open file was closed: detach, which
 // must succeed, then the module's finish (_fini, MOD_UNLOAD), which must
 // not refuse. A personality fills in the steps its system has and their
-// names; the kernel model runs them.
+// names; the kernel model runs them. A scenario may also unload a module
+// in the middle of a run (module_unload.h), with the system's rules the
+// personality sets below; the teardown then skips it.
 #pragma once
 
 #include "kernel_model/world.h"
@@ -29,6 +31,28 @@ struct ModuleLife {
   const char* fini_name = "fini";           // "_fini", "MOD_UNLOAD"
   const char* fini_signature = "fini_failed";  // teardown:<this>:<driver>
   bool attached = false;                    // instance 0 (an unload is refused meanwhile)
+
+  // A scripted unload in the middle of a run (the modunload op,
+  // module_unload.h). The personality sets its system's rules:
+  const void* image = nullptr;  // an address in the module (its registration)
+  // Why this module cannot be unloaded by a script (the op returns
+  // ENOTSUP and logs it), or null. Asked at the unload.
+  const char* (*no_scripted_unload)(World& w, void* mod) = nullptr;
+  // illumos: an instance whose device is open is not detached (EBUSY).
+  bool busy_while_open = false;
+  // FreeBSD MOD_QUIESCE: 0, or the errno that refuses the unload.
+  int (*quiesce)(World& w, void* mod) = nullptr;
+  // What unloading a module no longer loaded returns (illumos: 0, EALREADY
+  // taken as done; FreeBSD: ENOENT, no such file).
+  int gone_errno = 0;
+  // Where each leftover should have been drained, for the report.
+  const char* drain_task_hint = "";
+  const char* drain_callout_hint = "";
+  const char* join_thread_hint = "";
+  // State: init succeeded; a scripted unload took the module out (the
+  // end-of-run teardown then skips it).
+  bool loaded = false;
+  bool unloaded = false;
 };
 
 // Loads on the calling (modload) thread; `life` must live as long as the

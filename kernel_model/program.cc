@@ -16,6 +16,7 @@
 #include "kernel_model/component_pool.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
+#include "kernel_model/module_unload.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
@@ -44,6 +45,7 @@ const char* op_name(Op op) {
     case Op::kGettime: return "gettime";
     case Op::kPutmsg: return "putmsg";
     case Op::kGetmsg: return "getmsg";
+    case Op::kModunload: return "modunload";
   }
   return "?";
 }
@@ -67,7 +69,7 @@ namespace {
 size_t nargs(const Call& c) {
   switch (c.op) {
     case Op::kExtension: return c.ext ? c.ext->nargs : 0;
-    case Op::kGettime: return 0;
+    case Op::kGettime: case Op::kModunload: return 0;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
@@ -271,13 +273,25 @@ void thread_body(void* arg) {
   }
 }
 
+// A modunload naming no driver of the Program: which ones it could name.
+std::string modunload_error(const ProgThread& t, size_t ci, const Call& c,
+                            const std::set<std::string>& modules) {
+  std::string names;
+  for (auto& m : modules) names += (names.empty() ? "" : ", ") + m;
+  return where(t, ci, c) + ": " +
+         (c.path.empty() ? std::string("no module named")
+                         : "no driver of this Program is named '" + c.path + "'") +
+         " (its drivers: " + (names.empty() ? std::string("none") : names) + ")";
+}
+
 }  // namespace
 
 std::string program_check(const Program& p) {
+  std::set<std::string> modules;  // registered names, for modunload
   for (size_t i = 0; i < p.drivers.size(); i++) {
     const ProgDriver& d = p.drivers[i];
     try {
-      driver_module(d.name, d.variant);
+      modules.insert(driver_module(d.name, d.variant).name());
     } catch (const ModuleError& e) {
       return "driver[" + std::to_string(i) + "]: " + e.what();
     }
@@ -305,6 +319,8 @@ std::string program_check(const Program& p) {
                std::to_string(c.args.size());
       if ((c.op == Op::kOpen || c.op == Op::kKill) && c.path.empty())
         return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
+      if (c.op == Op::kModunload && !modules.count(c.path))
+        return modunload_error(t, ci, c, modules);
       if ((c.op == Op::kPoke || c.op == Op::kCheck) && c.data.empty())
         return where(t, ci, c) + ": no data";
       if (c.op == Op::kExtension && c.ext->labelled && c.path.empty())
@@ -441,6 +457,7 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
     case Op::kKill: return sys_kill(w, path, static_cast<int>(a[0]));
     case Op::kPutmsg: return sys_putmsg(w, a[0], U(1), U(2), a[3]);
     case Op::kGetmsg: return sys_getmsg(w, a[0], U(1), U(2), U(3));
+    case Op::kModunload: return sys_modunload(w, path);
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

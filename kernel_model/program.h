@@ -57,6 +57,9 @@ enum class Op : uint8_t {
   // -> 0; getmsg a1 = ctl, a2 = data, a3 = flags word -> MORECTL|MOREDATA.
   kPutmsg,
   kGetmsg,
+  // modunload(1M)/kldunload(8) of the module named by `path` (a driver of
+  // the Program, by its registered name) -> 0 or -errno (module_unload.h).
+  kModunload,
 };
 
 struct OpExtension;
@@ -65,7 +68,7 @@ struct Call {
   Op op;
   const OpExtension* ext = nullptr;  // kExtension: its definition
   std::vector<Arg> args;
-  std::string path;  // open: device path; kill: thread name
+  std::string path;  // open: device path; kill: thread name; modunload: module name
   std::string data;  // poke/check bytes
   std::string out;   // name under which the result is kept ("" = not kept)
   mutable uint32_t out_slot = UINT32_MAX;  // its result slot (Arg::slot)

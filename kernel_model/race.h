@@ -20,6 +20,7 @@ RaceState* race_state(World& w);
 
 // Sync keys besides kernel objects (an ObjId is its own key).
 enum RaceKey : uint64_t {
+  kRaceKeyExit = 1ull << 58,  // | tid: a kernel thread's exit, before its join
   kRaceKeyRead = 1ull << 59,  // | rwlock: its readers' releases, which only writers see
   kRaceKeyUser = 1ull << 60,  // | pid << 40 | user page number: copyout, then copyin
   kRaceKeyTask = 1ull << 61,  // | taskq << 32 | task id: a dispatch, before its task

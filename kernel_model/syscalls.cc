@@ -28,6 +28,7 @@ const char* sys_name(int nr) {
     case kSysKill: return "kill";
     case kSysPutmsg: return "putmsg";
     case kSysGetmsg: return "getmsg";
+    case kSysModunload: return "modunload";
     default: return "syscall";
   }
 }

@@ -16,6 +16,7 @@ class World;
 enum SysNr : uint16_t {
   kSysOpen = 1, kSysClose, kSysIoctl, kSysRead, kSysWrite, kSysPread, kSysPwrite,
   kSysMmap, kSysMunmap, kSysMprotect, kSysKill, kSysPutmsg, kSysGetmsg,
+  kSysModunload,  // module_unload.h
 };
 const char* sys_name(int nr);
 

@@ -37,6 +37,7 @@ struct Taskq {
   bool stopping = false;
   uint64_t next_id = 1;
   std::deque<TaskqEntry> q;
+  std::vector<TaskqEntry> busy;  // taken by a worker, not yet returned
   std::vector<Tid> workers;
   int nalloc() const { return static_cast<int>(q.size()) + running; }
 };
@@ -55,6 +56,7 @@ struct TaskqTable {
     while (all.size() > n) {
       Taskq& t = *all.back();
       t.q.clear();
+      t.busy.clear();
       t.workers.clear();
       spare.push_back(std::move(all.back()));
       all.pop_back();
@@ -151,10 +153,16 @@ void worker_main(void* arg) {
     TaskqEntry e = tq.q.front();
     tq.q.pop_front();
     tq.running++;
+    tq.busy.push_back(e);
     w.sim().point(kEvTaskqExec, tq.obj, e.id);
     race_acquire(w, kRaceKeyTask | (uint64_t(tq.obj) << 32) | e.id);
     e.fn(e.arg);
     race_release(w, tq.obj);
+    for (size_t i = 0; i < tq.busy.size(); i++)
+      if (tq.busy[i].id == e.id) {
+        tq.busy.erase(tq.busy.begin() + static_cast<ptrdiff_t>(i));
+        break;
+      }
     KThread& k = w.self();
     if (k.nheld)
       w.misuse(std::string("a task of taskq ") + tq.name + " returned holding " +
@@ -271,6 +279,16 @@ void taskq_destroy(World& w, ObjId o) {
   w.obj(o).destroyed = true;
   w.obj(tq.work).destroyed = true;
   w.obj(tq.room).destroyed = true;
+}
+
+void taskq_each_entry(World& w, const std::function<void(const TaskqView&)>& f) {
+  auto& t = services(w).taskqs;
+  if (!t) return;
+  for (auto& tq : t->all) {
+    if (w.obj(tq->obj).destroyed) continue;
+    for (const TaskqEntry& e : tq->busy) f(TaskqView{tq->name, e.fn, e.arg, true});
+    for (const TaskqEntry& e : tq->q) f(TaskqView{tq->name, e.fn, e.arg, false});
+  }
 }
 
 }  // namespace ks::km

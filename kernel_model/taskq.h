@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "kernel_model/world.h"
 
@@ -31,5 +32,16 @@ void taskq_wait(World& w, ObjId tq);
 void taskq_destroy(World& w, ObjId tq);
 // The taskq whose worker is the calling thread, or 0.
 ObjId taskq_of_current(World& w);
+
+// An entry of a live taskq, running or queued (a scripted unload asks
+// which of them would run a module's code: module_unload.h).
+struct TaskqView {
+  const char* taskq;
+  void (*fn)(void*);
+  void* arg;
+  bool running;
+};
+// Running entries first, then queued ones, taskqs in creation order.
+void taskq_each_entry(World& w, const std::function<void(const TaskqView&)>& f);
 
 }  // namespace ks::km

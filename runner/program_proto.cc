@@ -20,6 +20,7 @@ constexpr OpName kOps[] = {
     {"kill", km::Op::kKill, 1},     {"poke_int", km::Op::kPokeInt, 3},
     {"peek_int", km::Op::kPeekInt, 2}, {"gettime", km::Op::kGettime, 0},
     {"putmsg", km::Op::kPutmsg, 4}, {"getmsg", km::Op::kGetmsg, 4},
+    {"modunload", km::Op::kModunload, 0},  // path: the module's name
 };
 }  // namespace
 

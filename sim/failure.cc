@@ -6,6 +6,7 @@ static const char* const kNames[] = {
     "none",  "deadlock", "stuck",    "step_budget", "panic",
     "lock_misuse", "lock_order", "memory", "teardown", "fault",
     "replay_divergence", "scenario", "host_error", "hang", "data_race",
+    "unload",
 };
 
 const char* failure_kind_name(FailureKind k) {

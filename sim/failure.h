@@ -25,6 +25,7 @@ enum class FailureKind : uint8_t {
   kHostError,         // an exception escaped simulator code: our bug
   kHang,              // a thread ran too long with no scheduling point
   kDataRace,          // two unordered accesses to driver memory, one a write
+  kUnload,            // a module unloaded mid-run left work that runs its code
 };
 
 const char* failure_kind_name(FailureKind k);

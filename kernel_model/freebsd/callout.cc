@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/module_unload.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -49,6 +50,15 @@ void run(void* p) {
   if (unlock_after) unlock(m);
   r->done = true;
 }
+
+// A scripted unload asks what a scheduling will run: the driver's function
+// until it was stopped before it began, or has returned.
+const void* run_code(void* p) {
+  auto* r = static_cast<ks_fb_callout_run*>(p);
+  if (r->done || (r->cancelled && !r->in_fn)) return nullptr;
+  return reinterpret_cast<const void*>(r->fn);
+}
+[[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, run_code), true);
 
 // Cancels c's pending run if any; returns what callout_stop returns.
 int stop(World& w, struct callout* c) {

@@ -1,6 +1,7 @@
 // The FreeBSD module loader onto the kernel model's module life
 // (module_life.h): the module's event handler gets MOD_LOAD, and at
 // teardown MOD_UNLOAD. The moduledata_t is what KS_FREEBSD_DRIVER named.
+#include <cerrno>
 #include <string>
 
 #include "kernel_model/devsw.h"
@@ -20,6 +21,7 @@ struct FbModule : DriverRecordOf<FbModule> {
   const ks_driver_desc* desc = nullptr;
   moduledata_t* md = nullptr;
   ModuleLife life;
+  ModuleLife* module_life() override { return &life; }
 };
 
 FbModule& M(void* mod) { return *static_cast<FbModule*>(mod); }
@@ -32,6 +34,14 @@ int mod_load(World&, void* mod) {
 int mod_unload(World&, void* mod) {
   FbModule& m = M(mod);
   return m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
+}
+// kldunload asks first (module_quiesce): a handler that does not know the
+// event (EOPNOTSUPP, EINVAL) agrees; any other error refuses the unload
+// (kldunload -f, which skips the question, is not modelled).
+int mod_quiesce(World&, void* mod) {
+  FbModule& m = M(mod);
+  int e = m.md->evhand(MOD(m), MOD_QUIESCE, m.md->priv);
+  return e == EOPNOTSUPP || e == EINVAL ? 0 : e;
 }
 
 void load(World& w, const ks_driver_desc* desc) {
@@ -54,6 +64,14 @@ void load(World& w, const ks_driver_desc* desc) {
   l.init_name = "MOD_LOAD";
   l.fini_name = "MOD_UNLOAD";
   l.fini_signature = "unload_failed";
+  // kldunload(8) in the middle of a run (module_unload.h): MOD_QUIESCE,
+  // then MOD_UNLOAD; once the file is gone its id names nothing (ENOENT).
+  l.image = desc;
+  l.quiesce = mod_quiesce;
+  l.gone_errno = ENOENT;
+  l.drain_task_hint = "taskqueue_drain it at MOD_UNLOAD";
+  l.drain_callout_hint = "callout_drain it at MOD_UNLOAD";
+  l.join_thread_hint = "wait for its kthread_exit at MOD_UNLOAD";
   module_life_load(w, l);
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/module_unload.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -57,6 +58,14 @@ void run(void* p) {
   t->ta_func(t->ta_context, pending);
   t->ta_ks_running = 0;
 }
+
+// A scripted unload asks what an entry will run: the task's function while
+// it is pending or running, nothing once it was cancelled or has run.
+const void* task_code(void* p) {
+  auto* t = static_cast<struct task*>(p);
+  return t->ta_pending || t->ta_ks_running ? reinterpret_cast<const void*>(t->ta_func) : nullptr;
+}
+[[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, task_code), true);
 
 }  // namespace
 

@@ -53,6 +53,7 @@ struct IlDriver : DriverRecordOf<IlDriver> {
   str::StrModule str;             // the STREAMS framework's view of either
   bool installed = false;
   ModuleLife life;  // its life in the World (attached: instance 0)
+  ModuleLife* module_life() override { return &life; }
   uint32_t major = 0;
   dev_info dip;
 };

@@ -58,6 +58,16 @@ bool detach(World&, void* mod) {
   return d.ops->devo_detach && d.ops->devo_detach(&d.dip, DDI_DETACH) == DDI_SUCCESS;
 }
 
+// modunload(1M) of a STREAMS module or driver: their unload (the stream
+// heads and queues still open on them) is not in the model.
+const char* no_scripted_unload(World&, void* mod) {
+  IlDriver& d = D(mod);
+  bool streams = d.fmod || (d.ops && d.ops->devo_cb_ops && d.ops->devo_cb_ops->cb_str);
+  return streams ? "a STREAMS module or driver: unloading one under open streams is not "
+                   "modelled"
+                 : nullptr;
+}
+
 void load(World& w, const ks_driver_desc* desc) {
   auto rec = std::make_shared<IlDriver>();
   devsw(w).driver_records.push_back(rec);
@@ -78,6 +88,17 @@ void load(World& w, const ks_driver_desc* desc) {
   l.init_name = "_init";
   l.fini_name = "_fini";
   l.fini_signature = "fini_failed";
+  // modunload(1M) in the middle of a run (module_unload.h): the framework
+  // does not detach an instance whose device is open (EBUSY), a failed
+  // detach is EBUSY, _fini's error keeps the module; unloading a module
+  // already unloaded is done (EALREADY, returned as 0).
+  l.image = desc;
+  l.no_scripted_unload = no_scripted_unload;
+  l.busy_while_open = true;
+  l.gone_errno = 0;
+  l.drain_task_hint = "wait for it in detach: ddi_taskq_wait, or ddi_taskq_destroy";
+  l.drain_callout_hint = "untimeout it in detach";
+  l.join_thread_hint = "thread_join it in detach";
   module_life_load(w, l);
 }
 

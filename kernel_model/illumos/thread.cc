@@ -2,6 +2,7 @@
 // a World thread whose thread_exit ends it from any depth
 // (kernel_model/kthread_exit.h).
 #include <cstdint>
+#include <deque>
 
 #include "kernel_model/illumos/il_state.h"
 #include "kernel_model/kthread_exit.h"
@@ -20,9 +21,13 @@ struct proc {
 };
 
 namespace {
-// An opaque kthread_t *: a non-canonical address naming the thread.
+// The kthread_t of thread `tid`: a record per thread id whose t_did is that
+// id, the same in every World (nothing in it changes), so it is kept per
+// host thread rather than per World.
 kthread_t* thread_of(uint32_t tid) {
-  return reinterpret_cast<kthread_t*>(static_cast<uintptr_t>(0x1100000000000000ull | tid));
+  static thread_local std::deque<kthread_t> records;
+  while (records.size() <= tid) records.push_back(kthread_t{records.size()});
+  return &records[tid];
 }
 }  // namespace
 
@@ -45,6 +50,11 @@ void thread_exit(void) {
   ks::km::exitable_exit(ks::km::illumos::il_state(w).kthreads);
   ks_panic("thread_exit called by thread %s, which thread_create did not start",
            w.thread_name(w.self_tid()));
+}
+
+void thread_join(kt_did_t did) {
+  ks::km::World& w = *ks::km::World::current();
+  ks::km::exitable_join(ks::km::illumos::il_state(w).kthreads, static_cast<uint32_t>(did));
 }
 
 kthread_t* ks_il_curthread(void) { return thread_of(ks::km::World::current()->self_tid()); }

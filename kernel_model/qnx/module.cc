@@ -2,6 +2,7 @@
 // resource manager's set-up (its main() up to the pool's start) is the
 // module's init; at teardown, after every client's file was closed, its
 // stop (detach, destroy the pool and the dispatch) is the finish.
+#include <cerrno>
 #include <memory>
 #include <string>
 
@@ -21,7 +22,15 @@ const int kQnxSlot = World::new_component_slot();
 struct QnxModule : DriverRecordOf<QnxModule> {
   const ks_driver_desc* desc = nullptr;
   ModuleLife life;
+  ModuleLife* module_life() override { return &life; }
 };
+
+// A resource manager is a process, not a kernel module: it stops by
+// exiting (slay), which the model does not script.
+const char* no_scripted_unload(World&, void*) {
+  return "a QNX resource manager is a process: it goes by exiting, and a scripted exit is "
+         "not modelled";
+}
 
 int start(World&, void* mod) { return static_cast<QnxModule*>(mod)->desc->mod_init(); }
 int stop(World&, void* mod) {
@@ -46,6 +55,9 @@ void load(World& w, const ks_driver_desc* desc) {
   l.init_name = "start";
   l.fini_name = "stop";
   l.fini_signature = "stop_failed";
+  l.image = desc;
+  l.no_scripted_unload = no_scripted_unload;
+  l.gone_errno = ENOENT;
   module_life_load(w, l);
 }
 

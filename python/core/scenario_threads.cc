@@ -66,6 +66,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"kill", km::Op::kKill, 1, 1},     {"poke", km::Op::kPoke, 1, -1},
       {"peek", km::Op::kCheck, 2, -1},   {"gettime", km::Op::kGettime, 0, -1},
       {"putmsg", km::Op::kPutmsg, 4, -1}, {"getmsg", km::Op::kGetmsg, 4, -1},
+      {"modunload", km::Op::kModunload, 0, 1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

@@ -39,6 +39,12 @@ SYSCALL_OPS = ("open", "close", "ioctl", "read", "write", "pread", "pwrite", "mm
 # Results that are handles, addresses or times (a guest's file descriptors
 # start after the agent's own): equal when both succeeded.
 ADDRESS_OPS = {"mmap": "addr", "gettime": "time", "open": "fd"}
+# Ops the guest agent does not run, and why.
+GUEST_UNSUPPORTED_OPS = {
+    "modunload": "the guest agent does not unload modules (a Linux rmmod of a driver "
+                 "with open files waits or fails where illumos and FreeBSD answer "
+                 "EBUSY or ENXIO); run it in the simulator only",
+}
 OOPS = re.compile(r"(BUG: |Oops|general protection fault|Kernel panic|WARNING: CPU|"
                   r"kernsim: failure|kernel BUG at|unable to handle|INFO: task .* blocked)")
 
@@ -522,6 +528,11 @@ def guest_program(prog):
         if pr.model not in ("", "lp64"):
             raise KernsimError(f"qemu: process {pr.name} is {pr.model}: the guest agent runs "
                                "LP64 processes only")
+    for t in prog.thread:
+        for ci, c in enumerate(t.call):
+            if c.op in GUEST_UNSUPPORTED_OPS:
+                raise KernsimError(f"qemu: thread {t.name} call {ci} is '{c.op}': "
+                                   f"{GUEST_UNSUPPORTED_OPS[c.op]}")
     p = pb.Program()
     p.CopyFrom(prog)
     for d in p.driver:

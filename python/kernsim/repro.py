@@ -14,7 +14,7 @@ from .errors import ReproError
 FORMAT_VERSION = 1
 FAILURE_KINDS = ("pass", "deadlock", "stuck", "step_budget", "panic", "lock_misuse",
                  "lock_order", "memory", "teardown", "fault", "replay_divergence",
-                 "scenario", "host_error", "hang", "data_race")
+                 "scenario", "host_error", "hang", "data_race", "unload")
 STRATEGIES = ("round_robin", "random", "pct", "replay", "scripted", "dfs", "minimize")
 DECISION_KINDS = {"thread": 0, "fault": 1, "spurious": 2, "signal": 3}
 

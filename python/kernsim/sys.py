@@ -91,3 +91,18 @@ def gettime():
     """The virtual clock, in nanoseconds since boot (the process's
     clock_gettime(CLOCK_MONOTONIC)): a scenario asserts on time with it."""
     return ("gettime",)
+
+
+def modunload(module):
+    """Unload the driver module named `module` (its registered name, as the
+    scenario loaded it) while the run goes on, as modunload(1M) or
+    kldunload(8) would from a shell: its detach/_fini or MOD_QUIESCE and
+    MOD_UNLOAD run on this thread. The result is 0 or -errno, the real
+    system's: illumos EBUSY while one of its devices is open or when detach
+    or _fini refuses, 0 for a module already unloaded; FreeBSD the error of
+    MOD_QUIESCE or MOD_UNLOAD, ENOENT once it is gone; ENOTSUP for a QNX
+    resource manager or a STREAMS module. Work the module leaves behind
+    (an armed callout, a queued task, a live kernel thread) fails the run
+    at once as an `unload:` failure."""
+    return ("modunload", str(module))
+

@@ -21,6 +21,14 @@
  * Variant "wake_before_append" enqueues the task before it takes the
  * mutex to append: the task may wake the readers before the data is
  * there, and nothing wakes them after (a lost wakeup through the queue).
+ *
+ * For an unload in the middle of a run (kldunload, the modunload op):
+ * "no_task_drain" forgets taskqueue_drain at MOD_UNLOAD, so a write's
+ * wakeup task may still be queued on taskqueue_thread when the module's
+ * code is gone; "no_callout_drain" wakes through the callout (as
+ * via_callout) and stops it with callout_stop, which does not wait for a
+ * running one, instead of callout_drain; "busy_quiesce" refuses
+ * MOD_QUIESCE (EBUSY) while the ring holds data.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -143,7 +151,7 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 	for (i = 0; i < n && sc.len < FBRING_SIZE; i++, sc.len++)
 		sc.buf[(sc.head + sc.len) % FBRING_SIZE] = tmp[i];
 	wakeup(&sc.len);
-	if (KS_VARIANT("fbring", "via_callout"))
+	if (KS_VARIANT("fbring", "via_callout") || KS_VARIANT("fbring", "no_callout_drain"))
 		callout_reset(&sc.co, 1, fbring_tick, &sc);
 	else if (!KS_VARIANT("fbring", "wake_before_append"))
 		taskqueue_enqueue(taskqueue_thread, &sc.task);
@@ -250,10 +258,18 @@ fbring_modevent(module_t mod, int what, void *arg)
 		    &sc.len, 0, "bytes in the ring");
 		fbring_dev = make_dev(&fbring_cdevsw, 0, UID_ROOT, GID_WHEEL, 0666, "fbring");
 		return (0);
+	case MOD_QUIESCE:
+		if (KS_VARIANT("fbring", "busy_quiesce") && sc.len > 0)
+			return (EBUSY);
+		return (0);
 	case MOD_UNLOAD:
 		destroy_dev(fbring_dev);
-		callout_drain(&sc.co);
-		taskqueue_drain(taskqueue_thread, &sc.task);
+		if (KS_VARIANT("fbring", "no_callout_drain"))
+			callout_stop(&sc.co);
+		else
+			callout_drain(&sc.co);
+		if (!KS_VARIANT("fbring", "no_task_drain"))
+			taskqueue_drain(taskqueue_thread, &sc.task);
 		if (!KS_VARIANT("fbring", "leak_sysctl"))
 			sysctl_ctx_free(&sc.ctx);
 		uma_zdestroy(sc.staging);
@@ -273,6 +289,9 @@ static const char *const fbring_variants[] = {
 	"leak_sysctl", "MOD_UNLOAD does not free the sysctl context",
 	"leak_staging", "a write does not free its staging buffer to the zone",
 	"wake_before_append", "a write enqueues its wakeup task before it appends",
+	"no_task_drain", "MOD_UNLOAD does not taskqueue_drain the wakeup task",
+	"no_callout_drain", "writes wake through the callout; MOD_UNLOAD callout_stops it",
+	"busy_quiesce", "MOD_QUIESCE refuses (EBUSY) while the ring holds data",
 	NULL, NULL,
 };
 KS_FREEBSD_DRIVER(fbring, fbring_variants, fbring_mod);

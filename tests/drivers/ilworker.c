@@ -11,6 +11,18 @@
  *
  * Variant "no_exit_wait": detach asks the worker to stop but does not wait
  * for it, and destroys the lock the worker still takes on its way out.
+ *
+ * For an unload in the middle of a run (modunload, the modunload op): the
+ * default detach waits for the flag the worker sets just before its
+ * thread_exit. A real worker may be preempted between its mutex_exit and
+ * thread_exit, still in the module's code when _fini returns; the model
+ * has no scheduling point there, so it passes. Variant "join_worker" also
+ * waits with thread_join for the thread itself, which is what a detach
+ * must do.
+ * Variant "busy_detach" refuses to detach (DDI_FAILURE) while the job
+ * count is not zero (ILW_RESET clears it): the module stays usable.
+ * ILW_KICK arms a timeout(9F) that counts a tick; detach untimeouts it,
+ * except in variant "no_untimeout".
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -37,6 +49,7 @@
 
 #define	ILW_JOB	0x7701
 #define	ILW_RESET	0x7702	/* forgets the job count: secpolicy_sys_config */
+#define	ILW_KICK	0x7703	/* arms the tick timeout */
 
 typedef struct ilw_job {
 	avl_node_t	j_node;
@@ -47,8 +60,10 @@ typedef struct ilw_job {
 static struct {
 	kmutex_t	lock;
 	kcondvar_t	cv;
-	int		jobs, done, stop, exited;
+	int		jobs, done, stop, exited, ticks;
+	timeout_id_t	tick;
 	kthread_t	*worker;
+	kt_did_t	worker_did;
 	avl_tree_t	pending;	/* ilw_job_t by j_id */
 	id_space_t	*ids;
 } w;
@@ -98,6 +113,15 @@ ilw_worker(void *arg)
 	ilw_leave();
 }
 
+static void
+ilw_tick(void *arg)
+{
+	_NOTE(ARGUNUSED(arg))
+	mutex_enter(&w.lock);
+	w.ticks++;
+	mutex_exit(&w.lock);
+}
+
 static int
 ilw_open(dev_t *devp, int flag, int otyp, cred_t *cr)
 {
@@ -123,6 +147,13 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 			return (error);
 		mutex_enter(&w.lock);
 		w.jobs = w.done = 0;
+		mutex_exit(&w.lock);
+		return (0);
+	}
+	if (cmd == ILW_KICK) {
+		mutex_enter(&w.lock);
+		if (w.tick == NULL)
+			w.tick = timeout(ilw_tick, NULL, drv_usectohz(1000));
 		mutex_exit(&w.lock);
 		return (0);
 	}
@@ -152,6 +183,7 @@ ilw_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 	if (cmd != DDI_ATTACH)
 		return (DDI_FAILURE);
 	w.worker = thread_create(NULL, 0, ilw_worker, NULL, 0, &p0, TS_RUN, minclsyspri);
+	w.worker_did = w.worker->t_did;
 	return (ddi_create_minor_node(dip, "ilworker", S_IFCHR, 0, DDI_PSEUDO, 0));
 }
 
@@ -159,6 +191,10 @@ static int
 ilw_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 {
 	mutex_enter(&w.lock);
+	if (KS_VARIANT("ilworker", "busy_detach") && w.jobs != 0) {
+		mutex_exit(&w.lock);
+		return (DDI_FAILURE);
+	}
 	w.stop = 1;
 	cv_broadcast(&w.cv);
 	if (!KS_VARIANT("ilworker", "no_exit_wait")) {
@@ -166,6 +202,10 @@ ilw_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 			cv_wait(&w.cv, &w.lock);
 	}
 	mutex_exit(&w.lock);
+	if (KS_VARIANT("ilworker", "join_worker"))
+		thread_join(w.worker_did);
+	if (w.tick != NULL && !KS_VARIANT("ilworker", "no_untimeout"))
+		(void) untimeout(w.tick);
 	ddi_remove_minor_node(dip, NULL);
 	return (DDI_SUCCESS);
 }
@@ -216,6 +256,9 @@ _info(struct modinfo *mi)
 
 static const char *const ilw_variants[] = {
 	"no_exit_wait", "detach does not wait for the worker to exit",
+	"join_worker", "detach also thread_joins the worker (safe for a mid-run unload)",
+	"busy_detach", "detach refuses while the job count is not zero",
+	"no_untimeout", "detach does not untimeout the tick ILW_KICK armed",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(ilworker, ilw_variants);

@@ -6,14 +6,19 @@
  * thread created stopped is not modelled); len > 0 copies len bytes of
  * arg for the thread, as illumos copies them onto its stack. The priority
  * is not used by the kernel model's scheduler. curthread names the
- * calling thread (opaque).
+ * calling thread; of its fields only t_did is modelled, which
+ * thread_join(t->t_did) waits on, as a detach does before its module's
+ * code goes.
  */
 #ifndef _KS_ILLUMOS_SYS_THREAD_H
 #define _KS_ILLUMOS_SYS_THREAD_H
 
 #include <sys/types.h>
 
-typedef struct _kthread kthread_t;
+/* What a driver reads of a thread: its id, for thread_join. */
+typedef struct _kthread {
+	kt_did_t	t_did;
+} kthread_t;
 struct proc;
 
 #define TS_FREE		0x00
@@ -29,6 +34,8 @@ extern "C" {
 kthread_t *ks_il_thread_create(caddr_t stk, size_t stksize, void (*proc)(void *), void *arg,
     size_t len, struct proc *pp, int state, pri_t pri, const char *name);
 void thread_exit(void) __attribute__((noreturn));
+/* Waits until the thread_create'd thread `did` has exited (at once if it has). */
+void thread_join(kt_did_t did);
 kthread_t *ks_il_curthread(void);
 #ifdef __cplusplus
 }
