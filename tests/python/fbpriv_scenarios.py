@@ -84,3 +84,20 @@ def left_open(w):
         fd = yield sys.open(DEV, sys.O_RDWR)
         assert fd >= 0, fd
     w.spawn("user", user())
+
+
+@kernsim.scenario(driver=FBPRIV)
+def unloaded_while_open(w):
+    """kldunload while an open is still open: destroy_dev (in MOD_UNLOAD)
+    runs the open's destructor, so MOD_UNLOAD finds no record left; the
+    open then gets ENXIO from the dead device, and its close runs no
+    destructor a second time."""
+    def user():
+        fd = yield sys.open(DEV, sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        r = yield sys.modunload("fbpriv")
+        assert r == 0, f"kldunload returned {r}"
+        r = yield sys.ioctl(fd, FBPRIV_ID, buf)
+        assert r == -errno.ENXIO, f"FBPRIV_ID after the unload returned {r}"
+        assert (yield sys.close(fd)) == 0
+    w.spawn("user", user())

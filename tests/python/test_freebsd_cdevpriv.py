@@ -14,7 +14,8 @@ def scn(name):
     return kernsim.resolve(f"{fp.__file__}:{name}")
 
 
-@pytest.mark.parametrize("name,runs", [("two_opens", 500), ("lifetime", 20), ("left_open", 5)])
+@pytest.mark.parametrize("name,runs", [("two_opens", 500), ("lifetime", 20), ("left_open", 5),
+                                       ("unloaded_while_open", 5)])
 def test_the_correct_driver_gets_no_report(name, runs):
     r = kernsim.explore(scn(name), strategy="pct", runs=runs, seed=4, variant="none")
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
