@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #undef curthread
+#undef curproc
 
 struct proc {
   int ks_unused;
@@ -58,5 +59,12 @@ void thread_join(kt_did_t did) {
 }
 
 kthread_t* ks_il_curthread(void) { return thread_of(ks::km::World::current()->self_tid()); }
+
+proc_t* ks_il_curproc(void) {
+  uint32_t pid = ks_curproc_pid();
+  if (pid == 0) return &p0;
+  // Opaque, as a thread's: a non-canonical address naming the process.
+  return reinterpret_cast<proc_t*>(static_cast<uintptr_t>(0x1200000000000000ull | pid));
+}
 
 }  // extern "C"

@@ -93,6 +93,7 @@ ilw_worker(void *arg)
 	ilw_job_t *job;
 	callb_cpr_t cprinfo;
 
+	ASSERT(curproc == &p0);		/* a kernel thread is p0's */
 	CALLB_CPR_INIT(&cprinfo, &w.lock, callb_generic_cpr, "ilworker");
 	mutex_enter(&w.lock);
 	for (;;) {
@@ -140,6 +141,7 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 	ilw_job_t *job;
 	int mine;
 
+	ASSERT(curproc != &p0);		/* the calling process's */
 	if (cmd == ILW_RESET) {
 		int error = secpolicy_sys_config(cr, B_FALSE);
 

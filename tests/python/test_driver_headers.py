@@ -309,6 +309,7 @@ def test_the_headers_outside_drivers_include_first(tmp_path):
         #include <sys/inttypes.h>
         #include <sys/int_types.h>
         #include <sys/varargs.h>
+        #include <sys/proc.h>
         #include <sys/ddi.h>
         #include <sys/sunddi.h>
         #define DRV_SET _IOW('d', 1, int)
@@ -327,7 +328,8 @@ def test_the_headers_outside_drivers_include_first(tmp_path):
             BE_OUT32(b, 0x01020304);
             if (copyin(uaddr, &v, sizeof (v)) != 0) return (-1);
             return v + BT_TEST(map, 70) + highbit(8) + lowbit(8) + (int)bt_availbit(map, 100) +
-                CPU->cpu_id + ncpus + getzoneid() + (int)BE_IN32(b) + (MUTEX_NOT_HELD(&m));
+                CPU->cpu_id + ncpus + getzoneid() + (int)BE_IN32(b) + (MUTEX_NOT_HELD(&m)) +
+                (curproc == &p0);
         }
     """)
     assert r.returncode == 0, r.stderr
