@@ -61,7 +61,11 @@ struct PollState {
   ObjId head_lock = 0;         // held while regs change (FreeBSD's si_mtx, illumos's PHLOCK)
 };
 
+}  // namespace
+
 const int kPollSlot = World::new_component_slot();
+
+namespace {
 
 PollState* peek(World& w) { return static_cast<PollState*>(w.component(kPollSlot).get()); }
 
@@ -323,7 +327,7 @@ bool poll_head_waiting(World& w, const void* head) {
   return false;
 }
 
-void poll_file_closed(World& w, const OpenFile* f) {
+void poll_file_closed_slow(World& w, const OpenFile* f) {
   PollState* st = peek(w);
   if (!st) return;
   bool any = false;
@@ -344,7 +348,7 @@ void poll_file_closed(World& w, const OpenFile* f) {
   w.mutex_exit(st->head_lock);
 }
 
-void poll_heads_freed(World& w, const void* p, size_t size, const char* tag) {
+void poll_heads_freed_slow(World& w, const void* p, size_t size, const char* tag) {
   PollState* st = peek(w);
   if (!st || st->regs.empty()) return;
   auto lo = static_cast<const char*>(p);

@@ -19,10 +19,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernel_model/world.h"
+
 namespace ks::km {
 
-class World;
 struct OpenFile;
+
+// The World slot of the poll state, made at the first poll(2): the hooks
+// below test it inline, so a World where nobody polls pays a load and a
+// branch on every free and close, not a call.
+extern const int kPollSlot;
 
 // The bits the kernel itself sets in revents: the same values on FreeBSD,
 // illumos and Linux (each personality's <sys/poll.h> names them).
@@ -81,10 +87,16 @@ bool poll_head_waiting(World& w, const void* head);
 // The kernel's side. A descriptor's close drops its cached registrations
 // (illumos pollcacheclean, before the driver's close), waking a poller
 // blocked on it so it sees POLLNVAL.
-void poll_file_closed(World& w, const OpenFile* f);
+void poll_file_closed_slow(World& w, const OpenFile* f);
+inline void poll_file_closed(World& w, const OpenFile* f) {
+  if (__builtin_expect(w.component(kPollSlot) != nullptr, 0)) poll_file_closed_slow(w, f);
+}
 // kmem_free of [p, p+size): a head in it with a live poller registered is
 // a use after free on the real kernels (the poller's entry still points
 // into the buffer); reported as a memory failure naming the tag.
-void poll_heads_freed(World& w, const void* p, size_t size, const char* tag);
+void poll_heads_freed_slow(World& w, const void* p, size_t size, const char* tag);
+inline void poll_heads_freed(World& w, const void* p, size_t size, const char* tag) {
+  if (__builtin_expect(w.component(kPollSlot) != nullptr, 0)) poll_heads_freed_slow(w, p, size, tag);
+}
 
 }  // namespace ks::km

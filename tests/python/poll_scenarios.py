@@ -179,3 +179,14 @@ def fb_poll_program():
     call(t, "poll", "buf", 1, 0, expect=-errno.EFAULT)
     call(t, "close", "fd", expect=0)
     return prog
+
+
+@kernsim.scenario(driver="qnx_devctl")
+def poll_of_a_qnx_server(w):
+    """QNX's io_notify is not modelled: not_modelled:poll, not a crash."""
+    def user():
+        fd = yield sys.open("/dev/qd0", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, sys.pollfds((fd, sys.POLLIN)))
+        yield sys.poll(buf, 1, 0)
+    w.spawn("user", user())

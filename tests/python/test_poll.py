@@ -80,10 +80,11 @@ def test_sequential_semantics(name):
     assert r.failure is None, r.failure
 
 
-def test_poll_of_a_stream_is_not_modelled_and_says_so():
-    r = kernsim.explore(scn("poll_of_a_stream"), strategy="pct", runs=1, seed=1)
+@pytest.mark.parametrize("name", ["poll_of_a_stream", "poll_of_a_qnx_server"])
+def test_poll_of_a_stream_or_qnx_server_is_not_modelled_and_says_so(name):
+    r = kernsim.explore(scn(name), strategy="pct", runs=1, seed=1)
     assert r.failure is not None and r.failure.signature == "not_modelled:poll", r.failure
-    assert "STREAMS" in r.failure.message, r.failure.message
+    assert "STREAMS" in r.failure.message and "QNX" in r.failure.message, r.failure.message
 
 
 def test_the_program_op_poll():
