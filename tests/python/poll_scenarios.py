@@ -190,3 +190,38 @@ def poll_of_a_qnx_server(w):
         yield sys.poke(buf, sys.pollfds((fd, sys.POLLIN)))
         yield sys.poll(buf, 1, 0)
     w.spawn("user", user())
+
+
+def _close_while_polled(path, timeout, expect_n, expect_revents):
+    """Thread poller polls its fd 0 for POLLIN; thread closer (same
+    process) sleeps 1 ms on the simulated clock (a poll of no fds), by
+    then the poller sleeps in poll, and closes fd 0."""
+    def scenario(w):
+        def poller():
+            fd = yield sys.open(path, sys.O_RDWR)
+            assert fd == 0, f"open returned {fd}"
+            n, rev = yield from _poll_one(fd, sys.POLLIN, timeout)
+            assert (n, rev) == (expect_n, expect_revents), (
+                f"poll of a descriptor closed meanwhile returned {n}, revents {rev:#x}")
+
+        def closer():
+            yield sys.poll(0, 0, 1)
+            r = yield sys.close(0)
+            assert r == 0, f"close returned {r}"
+        w.spawn("poller", poller())
+        w.spawn("closer", closer())
+    return scenario
+
+
+@kernsim.scenario(driver=ILMBOX)
+def il_close_while_polled(w):
+    """illumos: the close cleans the poll cache (pollwakeup POLLHUP, then
+    off the pollhead), and the woken poller finds the descriptor gone:
+    POLLNVAL."""
+    _close_while_polled("/dev/ilmbox", -1, 1, sys.POLLNVAL)(w)
+
+
+@kernsim.scenario(driver=FBRING)
+def fb_close_while_polled(w):
+    """FreeBSD: a close wakes no poller; the poll ends at its timeout, 0."""
+    _close_while_polled("/dev/fbring", 5, 0, 0)(w)

@@ -102,3 +102,10 @@ def test_qemu_rejects_the_poll_op_by_name():
     t.call.add(op="poll")
     with pytest.raises(KernsimError, match="op 'poll'"):
         qemu.guest_program(p)
+
+
+@pytest.mark.parametrize("name", ["il_close_while_polled", "fb_close_while_polled"])
+def test_a_close_while_polled_follows_each_kernel(name):
+    """Round robin: the closer runs once the poller sleeps in poll."""
+    f = kernsim.run(scn(name))
+    assert f.kind == "pass", f.message
