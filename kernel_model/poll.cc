@@ -159,12 +159,15 @@ int64_t pass(World& w, PollState& st, PollWait& me, Proc& p, std::vector<PollFd>
     me.cur_file = f;
     me.cur_events = pf.events;
     me.cur_rules = rules;
+    const bool locked = fired && rules.poller_locked_in_driver;
+    if (locked) w.mutex_enter(me.lock);
     short rev = 0;
     int e = node.ops.poll(node.ops.cookie, f->dev, pf.events, n > 0, &rev, p.cred);
     if (e == 0 && rev == 0 && me.new_reg && rules.repoll_first_register) {
       me.new_reg = false;
       e = node.ops.poll(node.ops.cookie, f->dev, pf.events, n > 0, &rev, p.cred);
     }
+    if (locked) w.mutex_exit(me.lock);
     me.in_driver = false;
     me.rescan[i] = rules.rescan_unregistered;
     if (e != 0 && rules.error_fails_call) {
@@ -194,15 +197,27 @@ void finish(World& w, PollState& st, PollWait& me) {
 // Marks the poller of r woken for r's descriptor; the caller holds the
 // head lock. Takes the wait's lock, as the real kernels do (seltd's
 // st_mtx, pollcache's pc_lock), so the poller's test of `pending` and its
-// sleep are atomic against it.
-void notify(World& w, PollState& st, Tid t, uint32_t index) {
-  PollWait* pw = wait_of(st, t);
-  if (!pw || !pw->active) return;  // a cached registration between calls
-  w.mutex_enter(pw->lock);
+// sleep are atomic against it. Where the poller may hold that lock across
+// the driver (PollRules::poller_locked_in_driver) only a try: if it is
+// taken, the head is dropped, the lock waited for, and false says to walk
+// the head again.
+bool notify(World& w, PollState& st, const PollReg& r) {
+  PollWait* pw = wait_of(st, r.tid);
+  if (!pw || !pw->active) return true;  // a cached registration between calls
+  if (!r.rules.poller_locked_in_driver) {
+    w.mutex_enter(pw->lock);
+  } else if (!w.mutex_tryenter(pw->lock)) {
+    w.mutex_exit(st.head_lock);
+    w.mutex_enter(pw->lock);
+    w.mutex_exit(pw->lock);
+    w.mutex_enter(st.head_lock);
+    return false;
+  }
   pw->pending = true;
-  if (index < pw->woken.size()) pw->woken[index] = 1;
+  if (r.index < pw->woken.size()) pw->woken[r.index] = 1;
   w.cv_broadcast(pw->cv);
   w.mutex_exit(pw->lock);
+  return true;
 }
 
 }  // namespace
@@ -284,11 +299,10 @@ bool poll_record(World& w, const void* head) {
 }
 
 void poll_wakeup(World& w, const void* head, short events, bool match) {
+  // Nobody ever polled in this World: nobody to wake, and no scheduling
+  // point (an existing driver's selwakeup leaves its traces as they were).
   PollState* st = peek(w);
-  if (!st) {
-    w.preempt();  // nobody ever polled: still a point another thread may run at
-    return;
-  }
+  if (!st) return;
   w.mutex_enter(st->head_lock);
   for (size_t i = 0; i < st->regs.size();) {
     PollReg r = st->regs[i];
@@ -298,8 +312,11 @@ void poll_wakeup(World& w, const void* head, short events, bool match) {
       continue;
     }
     // Nobody changes regs while this thread holds the head lock, even when
-    // it waits for a poller's lock below.
-    notify(w, *st, r.tid, r.index);
+    // it waits for a poller's lock below; a back-off walks them again.
+    if (!notify(w, *st, r)) {
+      i = 0;
+      continue;
+    }
     if (r.rules.unlink_on_wakeup)
       st->regs.erase(st->regs.begin() + static_cast<ptrdiff_t>(i));
     else
@@ -310,10 +327,7 @@ void poll_wakeup(World& w, const void* head, short events, bool match) {
 
 void poll_head_clean(World& w, const void* head) {
   PollState* st = peek(w);
-  if (!st) {
-    w.preempt();
-    return;
-  }
+  if (!st) return;  // as poll_wakeup
   w.mutex_enter(st->head_lock);
   std::erase_if(st->regs, [&](const PollReg& r) { return r.head == head; });
   w.mutex_exit(st->head_lock);
@@ -342,7 +356,10 @@ void poll_file_closed_slow(World& w, const OpenFile* f) {
     }
     // illumos pcache_clean_entry: pollwakeup(POLLHUP), then off the head;
     // the woken poller finds the descriptor gone (POLLNVAL).
-    notify(w, *st, r.tid, r.index);
+    if (!notify(w, *st, r)) {
+      i = 0;
+      continue;
+    }
     st->regs.erase(st->regs.begin() + static_cast<ptrdiff_t>(i));
   }
   w.mutex_exit(st->head_lock);

@@ -58,6 +58,13 @@ struct PollRules {
   // An error from the driver's poll routine fails the whole call (illumos:
   // VOP_POLL's error, nochpoll's ENXIO); otherwise there is no error path.
   bool error_fails_call = false;
+  // On a pass after a wakeup the poller holds its wait's lock across the
+  // driver's poll routine (illumos pcache_poll runs under pc_lock), and a
+  // wakeup that finds that lock taken backs off (drops the head, waits for
+  // the lock, walks again: illumos pollwakeup's tryenter). So a wakeup
+  // made holding a lock the poll routine takes deadlocks, as pollwakeup(9F)
+  // warns ("driver defined locks should not be held across" it).
+  bool poller_locked_in_driver = false;
   // Names for reports: the head's kind and what must be called before the
   // memory holding it is freed.
   const char* head_name = "poll head";
@@ -76,7 +83,7 @@ int64_t poll_files(World& w, uint64_t uaddr, uint64_t nfds, int64_t timeout_ms);
 bool poll_record(World& w, const void* head);
 // Wakes the pollers on `head`: all of them, or (match) those that asked for
 // one of `events`, or any when events has POLLHUP or POLLERR (illumos
-// pollwakeup). A scheduling point even when nobody polls.
+// pollwakeup). No scheduling point in a World where nobody ever polled.
 void poll_wakeup(World& w, const void* head, short events, bool match);
 // Takes every poller off `head` (illumos pollhead_clean; FreeBSD seldrain
 // wakes them first).

@@ -109,13 +109,15 @@ DevOps dev_ops_adapter(IlDriver* d) {
   // poller stays on the pollhead after a wakeup and after poll returns
   // (the poll cache) until close or exit; a pass after a wakeup asks the
   // fds that were woken and those without a pollhead; a first pollhead
-  // with nothing ready is polled once more; chpoll's error fails the call.
+  // with nothing ready is polled once more; chpoll's error fails the call;
+  // a pass after a wakeup calls chpoll holding the poll cache's lock.
   ops.poll = a_chpoll;
   ops.poll_rules.unlink_on_wakeup = false;
   ops.poll_rules.cached = true;
   ops.poll_rules.rescan_unregistered = true;
   ops.poll_rules.repoll_first_register = true;
   ops.poll_rules.error_fails_call = true;
+  ops.poll_rules.poller_locked_in_driver = true;
   ops.poll_rules.head_name = "struct pollhead";
   ops.poll_rules.clean_hint = "pollhead_clean";
   return ops;

@@ -11,6 +11,10 @@
  * that found the mailbox empty is never woken by a post.
  * Variant "no_pollhead_clean": MBOX_RESET frees the old mailbox without
  * pollhead_clean, while a poller is still (cached) on its pollhead.
+ * Variant "wakeup_locked": MBOX_POST calls pollwakeup holding g.lock,
+ * which chpoll takes: a poller woken by an earlier post calls chpoll
+ * again holding its poll cache lock, and the two deadlock (pollwakeup(9F):
+ * no driver lock may be held across it).
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -76,8 +80,13 @@ mbox_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		mutex_enter(&g.lock);
 		g.mb->mb_count++;
 		mb = g.mb;
+		if (KS_VARIANT("ilmbox", "wakeup_locked")) {
+			pollwakeup(&mb->mb_ph, POLLIN | POLLRDNORM);
+			mutex_exit(&g.lock);
+			return (0);
+		}
 		mutex_exit(&g.lock);
-		/* not under g.lock: chpoll takes it (chpoll(9E)) */
+		/* not under g.lock: chpoll takes it (pollwakeup(9F)) */
 		pollwakeup(&mb->mb_ph, POLLIN | POLLRDNORM);
 		return (0);
 	case MBOX_TAKE:
@@ -162,6 +171,7 @@ _info(struct modinfo *mi)
 static const char *const mbox_variants[] = {
 	"no_phpp", "chpoll does not hand back its pollhead when nothing is ready",
 	"no_pollhead_clean", "MBOX_RESET frees a pollhead a poller is still on",
+	"wakeup_locked", "MBOX_POST calls pollwakeup holding the lock chpoll takes",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(ilmbox, mbox_variants);

@@ -117,6 +117,26 @@ def il_poller_and_poster(w):
 
 
 @kernsim.scenario(driver=ILMBOX)
+def il_poller_and_two_posts(w):
+    """A poller waits for a message; a poster posts twice: the poller's
+    pass after the first wakeup may run while the second is posted."""
+    def poller():
+        fd = yield sys.open("/dev/ilmbox", sys.O_RDWR)
+        n, rev = yield from _poll_one(fd, sys.POLLIN, sys.INFTIM)
+        assert n == 1 and rev & sys.POLLIN, f"poll returned {n}, revents {rev:#x}"
+        yield sys.close(fd)
+
+    def poster():
+        fd = yield sys.open("/dev/ilmbox", sys.O_RDWR)
+        for _ in range(2):
+            r = yield sys.ioctl(fd, MBOX_POST, 0)
+            assert r == 0, f"MBOX_POST returned {r}"
+        yield sys.close(fd)
+    w.spawn("poller", poller())
+    w.spawn("poster", poster())
+
+
+@kernsim.scenario(driver=ILMBOX)
 def il_reset_after_poll(w):
     """A poll that found nothing leaves the poller cached on the mailbox's
     pollhead (illumos's poll cache) while the descriptor stays open; the

@@ -14,7 +14,8 @@ def scn(name):
     return kernsim.resolve(f"{ps.__file__}:{name}")
 
 
-@pytest.mark.parametrize("name", ["fb_poller_and_writer", "il_poller_and_poster"])
+@pytest.mark.parametrize("name", ["fb_poller_and_writer", "il_poller_and_poster",
+                                  "il_poller_and_two_posts"])
 def test_the_correct_drivers_pass_every_schedule(name):
     """Bounded DFS, exhausted: no schedule of poller and producer within
     two preemptions loses the wakeup."""
@@ -59,6 +60,23 @@ def test_illumos_chpoll_without_phpp_is_never_woken(tmp_path):
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
+
+
+def test_illumos_pollwakeup_under_the_lock_chpoll_takes_deadlocks(tmp_path):
+    """wakeup_locked: the second post's pollwakeup holds g.lock while the
+    poller, woken by the first, calls chpoll again holding its poll cache
+    lock: each waits for the other's lock, as on illumos."""
+    r = kernsim.explore(scn("il_poller_and_two_posts"), strategy="pct", runs=5000, seed=7,
+                        variant="wakeup_locked")
+    assert r.failure is not None and r.failure.kind == "deadlock", r.failure
+    assert "poll wait lock" in r.failure.message, r.failure.message
+    path = str(tmp_path / "wakeup_locked.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    rep = kernsim.replay(path)
+    assert rep.matched, rep.mismatches
+    d = kernsim.search(scn("il_poller_and_two_posts"), bound=2, max_executions=200000,
+                       variant="wakeup_locked")
+    assert d.failure is not None and d.failure.kind == "deadlock", d.failure
 
 
 def test_illumos_pollhead_freed_with_a_cached_poller_is_a_use_after_free(tmp_path):
