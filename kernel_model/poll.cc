@@ -160,6 +160,7 @@ int64_t pass(World& w, PollState& st, PollWait& me, Proc& p, std::vector<PollFd>
     me.cur_events = pf.events;
     me.cur_rules = rules;
     const bool locked = fired && rules.poller_locked_in_driver;
+    CurFileScope in(w, f);  // the open a d_poll's devfs_get_cdevpriv finds
     if (locked) w.mutex_enter(me.lock);
     short rev = 0;
     int e = node.ops.poll(node.ops.cookie, f->dev, pf.events, n > 0, &rev, p.cred);
