@@ -44,6 +44,8 @@ GUEST_UNSUPPORTED_OPS = {
     "modunload": "the guest agent does not unload modules (a Linux rmmod of a driver "
                  "with open files waits or fails where illumos and FreeBSD answer "
                  "EBUSY or ENXIO); run it in the simulator only",
+    "poll": "the guest agent does not run poll (the Linux backend of the illumos "
+            "personality, qemu/linux_ddi, has no chpoll); run it in the simulator only",
 }
 OOPS = re.compile(r"(BUG: |Oops|general protection fault|Kernel panic|WARNING: CPU|"
                   r"kernsim: failure|kernel BUG at|unable to handle|INFO: task .* blocked)")
@@ -522,19 +524,8 @@ def _driver_name(name):
     return base.split(".", 1)[0] if "/" in name or "." in base else name
 
 
-# Ops the guest agent does not run: poll needs chpoll in the Linux backend
-# of the illumos personality (qemu/linux_ddi), which it does not have yet.
-GUEST_UNSUPPORTED_OPS = ("poll",)
-
-
 def guest_program(prog):
     """The Program as the guest runs it: drivers named by module name."""
-    for t in prog.thread:
-        for ci, c in enumerate(t.call):
-            if c.op in GUEST_UNSUPPORTED_OPS:
-                raise KernsimError(f"qemu: thread {t.name} call {ci} is op '{c.op}', which the "
-                                   "guest agent does not run (the Linux backend has no chpoll); "
-                                   "run this Program in the simulator only")
     for pr in prog.proc:
         if pr.model not in ("", "lp64"):
             raise KernsimError(f"qemu: process {pr.name} is {pr.model}: the guest agent runs "
