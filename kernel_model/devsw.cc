@@ -320,6 +320,7 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
 int devsw_close_file(World& w, OpenFile& f, const Cred& cr) {
   if (f.released) return 0;
   f.released = true;
+  poll_file_closed(w, &f);  // a poller's cached entry goes before the driver's close
   int rc;
   {
     CurFileScope in(w, &f);

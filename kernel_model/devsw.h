@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernel_model/node_spares.h"
+#include "kernel_model/poll.h"
 #include "sim/event.h"
 
 namespace ks::km {
@@ -98,6 +99,15 @@ struct DevOps {
                 const Cred& cr) = nullptr;
   int (*getmsg)(void* cookie, uint64_t dev, uint64_t ctl, uint64_t data, uint64_t flagsp,
                 int fmode, const Cred& cr, int* rval) = nullptr;
+  // poll(2) (poll.h): the driver's answer for `events` in *revents, and 0
+  // or an error (which fails the call where poll_rules say so); anyyet:
+  // an earlier descriptor of the call is ready. The driver registers the
+  // poller on its head through the personality (poll_record). Null: a
+  // kind of device whose poll kernsim does not model (a stream, a QNX
+  // server): poll(2) of it ends the run as not_modelled:poll.
+  int (*poll)(void* cookie, uint64_t dev, short events, bool anyyet, short* revents,
+              const Cred& cr) = nullptr;
+  PollRules poll_rules{};
 };
 
 struct DevNode {

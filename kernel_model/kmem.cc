@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernel_model/kmem_arena.h"
+#include "kernel_model/poll.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -250,6 +251,7 @@ void kmem_free(World& w, void* p, size_t size, const char* op) {
   if (int64_t at = redzone_hit(h); at >= 0)
     w.fail(sim::FailureKind::kMemory, overrun_message(h, at, std::string("at ") + op),
            std::string("overrun:") + h->tag);
+  poll_heads_freed(w, p, h->size, h->tag);  // a poll head with a poller on it
   poison(static_cast<unsigned char*>(p), h->size);
   h->freed = 1;
   h->free_step = s.step();

@@ -46,6 +46,7 @@ const char* op_name(Op op) {
     case Op::kPutmsg: return "putmsg";
     case Op::kGetmsg: return "getmsg";
     case Op::kModunload: return "modunload";
+    case Op::kPoll: return "poll";
   }
   return "?";
 }
@@ -73,6 +74,7 @@ size_t nargs(const Call& c) {
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
+    case Op::kPoll:
       return 3;
     case Op::kPread: case Op::kPwrite: case Op::kPutmsg: case Op::kGetmsg: return 4;
   }
@@ -458,6 +460,7 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
     case Op::kPutmsg: return sys_putmsg(w, a[0], U(1), U(2), a[3]);
     case Op::kGetmsg: return sys_getmsg(w, a[0], U(1), U(2), U(3));
     case Op::kModunload: return sys_modunload(w, path);
+    case Op::kPoll: return sys_poll(w, U(0), U(1), a[2]);
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

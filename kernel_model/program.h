@@ -60,6 +60,9 @@ enum class Op : uint8_t {
   // modunload(1M)/kldunload(8) of the module named by `path` (a driver of
   // the Program, by its registered name) -> 0 or -errno (module_unload.h).
   kModunload,
+  // poll(2): a0 = user address of a0's struct pollfd array, a1 = nfds,
+  // a2 = timeout in ms (-1 forever, 0 never sleeps) -> the count ready.
+  kPoll,
 };
 
 struct OpExtension;

@@ -7,6 +7,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/free_list.h"
+#include "kernel_model/poll.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/world.h"
@@ -29,6 +30,7 @@ const char* sys_name(int nr) {
     case kSysPutmsg: return "putmsg";
     case kSysGetmsg: return "getmsg";
     case kSysModunload: return "modunload";
+    case kSysPoll: return "poll";
     default: return "syscall";
   }
 }
@@ -215,6 +217,7 @@ int64_t sys_close(World& w, int64_t fd) {
   // another thread's use of it now sees EBADF.
   p.fds[static_cast<size_t>(fd)].reset();
   f->closed = true;
+  poll_file_closed(w, f.get());  // illumos pollcacheclean: at close(2), before the driver's
   // In use by another thread's call: its release makes the device close,
   // and this close(2) succeeds now (the driver's close result is that
   // thread's to see, as closef's is on illumos).
@@ -306,6 +309,11 @@ int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t f
     r = rc ? -rc : rval;
   }
   return leave(w, p, kSysGetmsg, r);
+}
+
+int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms) {
+  Proc& p = enter(w, kSysPoll, nfds);
+  return leave(w, p, kSysPoll, poll_files(w, fds, nfds, timeout_ms));
 }
 
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {

@@ -17,6 +17,7 @@ enum SysNr : uint16_t {
   kSysOpen = 1, kSysClose, kSysIoctl, kSysRead, kSysWrite, kSysPread, kSysPwrite,
   kSysMmap, kSysMunmap, kSysMprotect, kSysKill, kSysPutmsg, kSysGetmsg,
   kSysModunload,  // module_unload.h
+  kSysPoll,
 };
 const char* sys_name(int nr);
 
@@ -34,6 +35,10 @@ int64_t sys_mprotect(World& w, uint64_t addr, uint64_t len, int prot);
 // flagsp) (strbuf addresses; 0 for none); ENOSTR on a device that is not a stream.
 int64_t sys_putmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, int64_t flags);
 int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t flagsp);
+// poll(fds, nfds, timeout): fds the user address of nfds struct pollfd,
+// timeout in ms on the simulated clock (-1 forever, 0 never sleeps); the
+// count of descriptors with revents (poll.h says what the kernel does).
+int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms);
 // Signal `sig` to the thread named `thread`.
 int64_t sys_kill(World& w, const std::string& thread, int sig);
 

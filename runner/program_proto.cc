@@ -21,6 +21,7 @@ constexpr OpName kOps[] = {
     {"peek_int", km::Op::kPeekInt, 2}, {"gettime", km::Op::kGettime, 0},
     {"putmsg", km::Op::kPutmsg, 4}, {"getmsg", km::Op::kGetmsg, 4},
     {"modunload", km::Op::kModunload, 0},  // path: the module's name
+    {"poll", km::Op::kPoll, 3},
 };
 }  // namespace
 

@@ -20,6 +20,7 @@
 extern "C" {
 #include <sys/conf.h>
 #include <sys/fcntl.h>
+#include <sys/poll.h>
 #include <sys/systm.h>
 #include <sys/uio.h>
 }
@@ -181,6 +182,27 @@ int a_ioctl(void* cookie, uint64_t, int64_t cmd, uint64_t arg, int mode, const C
   return rc;
 }
 
+// poll(2) through devfs (devfs_poll_f): d_poll with the thread counted in
+// the device, or no_poll's answer without one. A destroyed cdev answers as
+// one without d_poll (FreeBSD sends the file to the vnode's poll, which
+// the model does not tell apart). POSIX: POLLHUP and POLLOUT never
+// together (pollscan clears POLLOUT).
+int a_poll(void* cookie, uint64_t, short events, bool, short* revents, const Cred&) {
+  ks_fb_cdev* c = C(cookie);
+  d_poll_t* fn = !c->destroyed && c->cdev.si_devsw ? c->cdev.si_devsw->d_poll : nullptr;
+  int r;
+  if (!fn) {
+    r = poll_no_poll(events);
+  } else {
+    enter(c);
+    r = fn(&c->cdev, events, ks_fb_curthread());
+    leave(c);
+  }
+  if (r & POLLHUP) r &= ~POLLOUT;
+  *revents = static_cast<short>(r);
+  return 0;
+}
+
 }  // namespace
 
 }  // namespace ks::km::freebsd
@@ -231,6 +253,18 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;
   if (a->mda_devsw->d_flags & D_TRACKCLOSE) ops.close_rule = ks::km::CloseRule::kEvery;
   ops.fionbio = ks::km::FionbioRule::kBeforeDriver;
+  // poll(2): sys_generic.c's rules (kernel_model/poll.h): selwakeup takes
+  // the thread off the selinfo, seltdclear drops the rest when poll
+  // returns, pollrescan asks again only the descriptors that fired, and
+  // d_poll has no error to give.
+  ops.poll = a_poll;
+  ops.poll_rules.unlink_on_wakeup = true;
+  ops.poll_rules.cached = false;
+  ops.poll_rules.rescan_unregistered = false;
+  ops.poll_rules.repoll_first_register = false;
+  ops.poll_rules.error_fails_call = false;
+  ops.poll_rules.head_name = "struct selinfo";
+  ops.poll_rules.clean_hint = "seldrain";
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   c.node = &node;

@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 
 #include "kernel_model/illumos/dev_impl.h"
+#include "kernel_model/poll.h"
+#include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/conf.h>
 #include <sys/ddi_impldefs.h>
 #include <sys/open.h>
+#include <sys/poll.h>
 #include <sys/uio.h>
 }
 
@@ -71,6 +74,30 @@ int a_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, con
   return cb->cb_ioctl(static_cast<dev_t>(dev), static_cast<int>(cmd),
                       static_cast<intptr_t>(arg), mode, CR(cr), rval);
 }
+// poll(2) through specfs (spec_poll, cdev_poll), as poll's cache calls it:
+// the events filtered to the valid ones (VALID_POLL_EVENTS), anyyet always
+// 0, the pollhead the driver hands back registered after chpoll returns.
+// Without a cb_chpoll (NULL) specfs answers with fs_poll: ready for every
+// read and write event asked, no pollhead. nochpoll is a chpoll that
+// returns ENXIO, which fails poll(2).
+constexpr short kValidPollEvents = POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND |
+                                   POLLWRBAND | POLLHUP | POLLERR | POLLNVAL;
+int a_chpoll(void* cookie, uint64_t dev, short events, bool, short* revents, const Cred&) {
+  struct cb_ops* cb = CB(cookie);
+  short ev = static_cast<short>(events & kValidPollEvents);
+  if (!cb || !cb->cb_chpoll) {
+    *revents = static_cast<short>(ev & (POLLIN | POLLRDNORM | POLLRDBAND | POLLOUT | POLLWRBAND));
+    return 0;
+  }
+  short rev = 0;
+  struct pollhead* php = nullptr;
+  int e = cb->cb_chpoll(static_cast<dev_t>(dev), ev, 0, &rev, &php);
+  if (e != 0) return e;
+  if (php) ks::km::poll_record(*World::current(), php);
+  *revents = rev;
+  return 0;
+}
+
 }  // namespace
 
 DevOps dev_ops_adapter(IlDriver* d) {
@@ -78,6 +105,21 @@ DevOps dev_ops_adapter(IlDriver* d) {
   // EINTR (rw.c), close(9E) at the last close of each open type.
   DevOps ops{d, a_open, a_close, a_rw, a_rw, a_ioctl};
   ops.remove_hint = "ddi_remove_minor_node in its detach";
+  // poll(2): common/syscall/poll.c's rules (kernel_model/poll.h): the
+  // poller stays on the pollhead after a wakeup and after poll returns
+  // (the poll cache) until close or exit; a pass after a wakeup asks the
+  // fds that were woken and those without a pollhead; a first pollhead
+  // with nothing ready is polled once more; chpoll's error fails the call;
+  // a pass after a wakeup calls chpoll holding the poll cache's lock.
+  ops.poll = a_chpoll;
+  ops.poll_rules.unlink_on_wakeup = false;
+  ops.poll_rules.cached = true;
+  ops.poll_rules.rescan_unregistered = true;
+  ops.poll_rules.repoll_first_register = true;
+  ops.poll_rules.error_fails_call = true;
+  ops.poll_rules.poller_locked_in_driver = true;
+  ops.poll_rules.head_name = "struct pollhead";
+  ops.poll_rules.clean_hint = "pollhead_clean";
   return ops;
 }
 

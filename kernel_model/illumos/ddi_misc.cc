@@ -1,10 +1,13 @@
 // Small DDI services (sys/sunddi.h, sys/ddi.h, sys/cmn_err.h): device
 // names and the console announcement, drv_getparm and the clock, the
-// caller's context, page and bit arithmetic, the cmn_err variants, poll
-// stubs. Translations onto the neutral calls; nothing here keeps state.
+// caller's context, page and bit arithmetic, the cmn_err variants,
+// pollwakeup. Translations onto the neutral calls; nothing here keeps state.
 #include <cstdarg>
 #include <cstdio>
 #include <string>
+
+#include "kernel_model/poll.h"
+#include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/cmn_err.h>
@@ -99,7 +102,16 @@ void vpanic(const char* fmt, va_list ap) {
   __builtin_unreachable();
 }
 
-void pollwakeup(struct pollhead*, short) {}
-void pollhead_clean(struct pollhead*) {}
+// poll(2)'s wakeups onto the kernel model's poll heads (kernel_model/poll.h;
+// illumos's rules are set on the node's DevOps, ddi_dev.cc): pollwakeup
+// wakes the pollers that asked for one of `events`, or all of them for
+// POLLHUP or POLLERR, and leaves them on the pollhead (cached);
+// pollhead_clean takes them all off.
+void pollwakeup(struct pollhead* php, short events) {
+  ks::km::poll_wakeup(*ks::km::World::current(), php, events, true);
+}
+void pollhead_clean(struct pollhead* php) {
+  ks::km::poll_head_clean(*ks::km::World::current(), php);
+}
 
 }  // extern "C"

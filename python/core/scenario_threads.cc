@@ -67,6 +67,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"peek", km::Op::kCheck, 2, -1},   {"gettime", km::Op::kGettime, 0, -1},
       {"putmsg", km::Op::kPutmsg, 4, -1}, {"getmsg", km::Op::kGetmsg, 4, -1},
       {"modunload", km::Op::kModunload, 0, 1},
+      {"poll", km::Op::kPoll, 3, -1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

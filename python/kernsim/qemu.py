@@ -44,6 +44,8 @@ GUEST_UNSUPPORTED_OPS = {
     "modunload": "the guest agent does not unload modules (a Linux rmmod of a driver "
                  "with open files waits or fails where illumos and FreeBSD answer "
                  "EBUSY or ENXIO); run it in the simulator only",
+    "poll": "the guest agent does not run poll (the Linux backend of the illumos "
+            "personality, qemu/linux_ddi, has no chpoll); run it in the simulator only",
 }
 OOPS = re.compile(r"(BUG: |Oops|general protection fault|Kernel panic|WARNING: CPU|"
                   r"kernsim: failure|kernel BUG at|unable to handle|INFO: task .* blocked)")

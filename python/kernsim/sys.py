@@ -16,6 +16,13 @@ PROT_READ, PROT_WRITE = 1, 2
 SIGINT, SIGKILL, SIGUSR1, SIGTERM = 2, 9, 10, 15
 RS_HIPRI = 1                 # putmsg/getmsg: a high-priority message
 MORECTL, MOREDATA = 1, 2     # getmsg: parts left for the next call
+# poll(2) events: the values FreeBSD and illumos share
+POLLIN, POLLPRI, POLLOUT = 0x1, 0x2, 0x4
+POLLERR, POLLHUP, POLLNVAL = 0x8, 0x10, 0x20
+POLLRDNORM, POLLRDBAND, POLLWRBAND = 0x40, 0x80, 0x100
+POLLWRNORM = POLLOUT
+INFTIM = -1
+POLLFD_SIZE = 8              # struct pollfd: int fd; short events; short revents
 
 
 def open(path, flags=O_RDWR):  # noqa: A001 - the system call's own name
@@ -69,6 +76,29 @@ def getmsg(fd, ctl, data, flagsp):
     the address of the int flags word (0 or RS_HIPRI in, the message's out);
     the result is MORECTL|MOREDATA, or -errno."""
     return ("getmsg", fd, ctl, data, flagsp)
+
+
+def poll(fds, nfds, timeout=INFTIM):
+    """poll(2): fds is the user address of nfds struct pollfd (pack them
+    with pollfds(), poke them in, peek the revents back); timeout in ms on
+    the simulated clock (-1 forever, 0 never sleeps). The result is the
+    count of descriptors with revents, or -errno (EFAULT for an unmapped
+    array, EINVAL for timeout < -1 or too many fds; a closed descriptor is
+    POLLNVAL in its revents). Character drivers only: a stream's or a QNX
+    server's descriptor ends the run as not_modelled:poll."""
+    return ("poll", fds, nfds, timeout)
+
+
+def pollfds(*pairs):
+    """The bytes of a struct pollfd array: pollfds((fd, POLLIN), ...)."""
+    import struct as _struct
+    return b"".join(_struct.pack("<ihh", fd, events, 0) for fd, events in pairs)
+
+
+def revents(data, i=0):
+    """The revents of entry i of a struct pollfd array peeked back."""
+    import struct as _struct
+    return _struct.unpack_from("<h", data, i * POLLFD_SIZE + 6)[0]
 
 
 def kill(thread, sig=SIGINT):

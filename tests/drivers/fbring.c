@@ -29,6 +29,11 @@
  * via_callout) and stops it with callout_stop, which does not wait for a
  * running one, instead of callout_drain; "busy_quiesce" refuses
  * MOD_QUIESCE (EBUSY) while the ring holds data.
+ * d_poll answers POLLIN when there is data and POLLOUT when there is
+ * room, and records the thread (selrecord) under the mutex a write
+ * appends and selwakeups under; MOD_UNLOAD seldrains. Variant
+ * "poll_unlocked" tests for data without the mutex and records after:
+ * a write in between wakes nobody, and the poller sleeps for ever.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -45,6 +50,8 @@
 #include <sys/filio.h>
 #include <sys/ioccom.h>
 #include <sys/priv.h>
+#include <sys/poll.h>
+#include <sys/selinfo.h>
 #include <sys/sbuf.h>
 #include <sys/eventhandler.h>
 #include <sys/sysctl.h>
@@ -70,6 +77,7 @@ static struct fbring_softc {
 	counter_u64_t	writes;
 	uma_zone_t	staging;
 	eventhandler_tag shutdown_tag;
+	struct selinfo	rsel, wsel;	/* pollers for data, for room */
 } sc;
 
 static void
@@ -128,6 +136,8 @@ fbring_read(struct cdev *dev, struct uio *uio, int ioflag)
 		tmp[i] = sc.buf[(sc.head + i) % FBRING_SIZE];
 	sc.head = (sc.head + n) % FBRING_SIZE;
 	sc.len -= n;
+	if (n > 0)
+		selwakeup(&sc.wsel);
 	mtx_unlock(&sc.mtx);
 	return (uiomove(tmp, n, uio));
 }
@@ -151,6 +161,7 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 	for (i = 0; i < n && sc.len < FBRING_SIZE; i++, sc.len++)
 		sc.buf[(sc.head + sc.len) % FBRING_SIZE] = tmp[i];
 	wakeup(&sc.len);
+	selwakeup(&sc.rsel);
 	if (KS_VARIANT("fbring", "via_callout") || KS_VARIANT("fbring", "no_callout_drain"))
 		callout_reset(&sc.co, 1, fbring_tick, &sc);
 	else if (!KS_VARIANT("fbring", "wake_before_append"))
@@ -227,11 +238,45 @@ fbring_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int flag, struct thread
 	return (ENOTTY);
 }
 
+static int
+fbring_poll(struct cdev *dev, int events, struct thread *td)
+{
+	int revents = 0, ready;
+
+	if (KS_VARIANT("fbring", "poll_unlocked") && (events & (POLLIN | POLLRDNORM))) {
+		/* the bug: the test is not under the lock the record is */
+		ready = sc.len > 0;
+		mtx_lock(&sc.mtx);
+		if (ready)
+			revents |= events & (POLLIN | POLLRDNORM);
+		else
+			selrecord(td, &sc.rsel);
+		mtx_unlock(&sc.mtx);
+		return (revents);
+	}
+	mtx_lock(&sc.mtx);
+	if (events & (POLLIN | POLLRDNORM)) {
+		if (sc.len > 0)
+			revents |= events & (POLLIN | POLLRDNORM);
+		else
+			selrecord(td, &sc.rsel);
+	}
+	if (events & (POLLOUT | POLLWRNORM)) {
+		if (sc.len < FBRING_SIZE)
+			revents |= events & (POLLOUT | POLLWRNORM);
+		else
+			selrecord(td, &sc.wsel);
+	}
+	mtx_unlock(&sc.mtx);
+	return (revents);
+}
+
 static struct cdevsw fbring_cdevsw = {
 	.d_version =	D_VERSION,
 	.d_read =	fbring_read,
 	.d_write =	fbring_write,
 	.d_ioctl =	fbring_ioctl,
+	.d_poll =	fbring_poll,
 	.d_name =	"fbring",
 };
 
@@ -264,6 +309,8 @@ fbring_modevent(module_t mod, int what, void *arg)
 		return (0);
 	case MOD_UNLOAD:
 		destroy_dev(fbring_dev);
+		seldrain(&sc.rsel);
+		seldrain(&sc.wsel);
 		if (KS_VARIANT("fbring", "no_callout_drain"))
 			callout_stop(&sc.co);
 		else
@@ -292,6 +339,7 @@ static const char *const fbring_variants[] = {
 	"no_task_drain", "MOD_UNLOAD does not taskqueue_drain the wakeup task",
 	"no_callout_drain", "writes wake through the callout; MOD_UNLOAD callout_stops it",
 	"busy_quiesce", "MOD_QUIESCE refuses (EBUSY) while the ring holds data",
+	"poll_unlocked", "d_poll tests for data without the mutex, then selrecords",
 	NULL, NULL,
 };
 KS_FREEBSD_DRIVER(fbring, fbring_variants, fbring_mod);

@@ -6,7 +6,9 @@
  * must not be called from the device's own methods). d_ioctl gets a kernel
  * copy of the argument (sys/ioccom.h). d_read/d_write get a uio over the
  * user's buffer (sys/uio.h; ioflag: IO_NDELAY for O_NONBLOCK); without
- * them read(2)/write(2) give ENODEV.
+ * them read(2)/write(2) give ENODEV. d_poll answers poll(2) (sys/poll.h:
+ * the ready subset of events, selrecord(9) when none is); without it the
+ * device is always ready for reading and writing (poll_no_poll).
  */
 #ifndef _KS_FREEBSD_SYS_CONF_H
 #define _KS_FREEBSD_SYS_CONF_H
@@ -26,6 +28,7 @@ typedef int d_read_t(struct cdev *dev, struct uio *uio, int ioflag);
 typedef int d_write_t(struct cdev *dev, struct uio *uio, int ioflag);
 typedef int d_ioctl_t(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
     struct thread *td);
+typedef int d_poll_t(struct cdev *dev, int events, struct thread *td);
 
 #define D_VERSION	0x17122009
 #define D_TRACKCLOSE	0x00080000
@@ -40,6 +43,7 @@ struct cdevsw {
 	d_read_t *d_read;
 	d_write_t *d_write;
 	d_ioctl_t *d_ioctl;
+	d_poll_t *d_poll;	/* poll(2): sys/poll.h, sys/selinfo.h; NULL: poll_no_poll */
 };
 
 struct ks_fb_cdev;	/* the personality's record (kernel_model/freebsd) */

@@ -57,6 +57,8 @@ void ks_fb_wakeup(const void *, int);
 /* DELAY(9): a busy wait, a scheduling point that neither sleeps nor moves
  * virtual time (only sleeps advance it) */
 void ks_fb_delay(int);
+/* what a cdevsw without d_poll answers (kernel_model/freebsd/select.cc) */
+int poll_no_poll(int events);
 /* the kernel environment (getenv(9)): empty, see kernel_model/freebsd/kenv.cc */
 char *ks_fb_getenv(const char *);
 void ks_fb_freeenv(char *);

@@ -318,7 +318,7 @@ extern void ddi_umem_free(ddi_umem_cookie_t);
 
 /* ---- end umem ---- */
 
-/* ---- poll(2) is not modelled: nobody polls, so there is no one to wake ---- */
+/* ---- poll(2): struct pollhead and the rules are in <sys/poll.h> ---- */
 
 struct pollhead;
 #ifdef __cplusplus
