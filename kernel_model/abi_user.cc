@@ -85,7 +85,7 @@ int ks_cred_priv(const ks_cred* c) { return C(W(), c, "drv_priv").privileged() ?
 int ks_file_priv_set(void* data, void (*dtor)(void*)) { return ks::km::devsw_priv_set(W(), data, dtor); }
 int ks_file_priv_get(void** datap) { return ks::km::devsw_priv_get(W(), datap); }
 void ks_file_priv_clear(void) {
-  if (ks::km::OpenFile* f = W().self().cur_file) ks::km::devsw_priv_destroy(W(), *f);
+  if (ks::km::OpenFile* f = W().self().cur_file) ks::km::devsw_priv_destroy(*f);
 }
 
 }  // extern "C"

@@ -171,7 +171,7 @@ void devsw_remove_node(World& w, const std::string& path) {
     n->draining = false;
     w.mutex_exit(n->drain_lock);
   }
-  while (n->privs) devsw_priv_destroy(w, *n->privs);
+  while (n->privs) devsw_priv_destroy(*n->privs);
 }
 
 CurFileScope::CurFileScope(World& w, OpenFile* f) : w_(w), saved_(w.self().cur_file) {
@@ -202,8 +202,7 @@ int devsw_priv_get(World& w, void** data) {
   return 0;
 }
 
-void devsw_priv_destroy(World& w, OpenFile& f) {
-  (void)w;
+void devsw_priv_destroy(OpenFile& f) {
   if (!f.priv_set) return;
   for (OpenFile** p = &f.node->privs; *p; p = &(*p)->priv_next)
     if (*p == &f) {
@@ -328,8 +327,22 @@ int devsw_close_file(World& w, OpenFile& f, const Cred& cr) {
   }
   // The open's private data outlives its device close (FreeBSD: the
   // destructor runs when the file is dropped, after d_close).
-  devsw_priv_destroy(w, f);
+  devsw_priv_destroy(f);
   return rc;
+}
+
+std::shared_ptr<OpenFile> getf(Proc& p, int64_t fd) {
+  if (fd < 0 || static_cast<uint64_t>(fd) >= p.fds.size()) return nullptr;
+  auto f = p.fds[static_cast<size_t>(fd)];
+  return f && !f->closed ? f : nullptr;
+}
+
+FileHold::FileHold(World& w_, Proc& p, int64_t fd) : w(w_), cr(p.cred), f(getf(p, fd)) {
+  if (f) f->holds++;
+}
+
+FileHold::~FileHold() {
+  if (f && --f->holds == 0 && f->closed) devsw_close_file(w, *f, cr);
 }
 
 void devsw_register_exit_close(World& w) {

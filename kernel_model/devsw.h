@@ -174,7 +174,7 @@ int devsw_priv_set(World& w, void* data, void (*dtor)(void*));
 int devsw_priv_get(World& w, void** data);
 // Runs f's destructor now, if its private data is set (devfs_clear_cdevpriv
 // on the calling thread's open).
-void devsw_priv_destroy(World& w, OpenFile& f);
+void devsw_priv_destroy(OpenFile& f);
 
 // A personality's record of a driver it loaded, kept for the World's life.
 // A boot image (world.h) copies it and later assigns the copy back: a
@@ -285,6 +285,23 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr);
 // The device close of an open file, once: at close(2) when no system call
 // holds the file, else at the last release (syscalls.cc), and at exit.
 int devsw_close_file(World& w, OpenFile& f, const Cred& cr);
+
+// The open file at descriptor fd of p, or null (a free descriptor, or one
+// close(2) has taken away).
+std::shared_ptr<OpenFile> getf(Proc& p, int64_t fd);
+
+// The file a system call uses, held for the call's duration (illumos
+// getf/releasef): a close(2) by another thread meanwhile removes the
+// descriptor at once but leaves the driver's close to the last release.
+struct FileHold {
+  World& w;
+  const Cred& cr;
+  std::shared_ptr<OpenFile> f;  // null: fd names no open file
+  FileHold(World& w, Proc& p, int64_t fd);
+  ~FileHold();
+  FileHold(const FileHold&) = delete;
+  FileHold& operator=(const FileHold&) = delete;
+};
 
 // Registers (once) the teardown hook that closes every open file of every
 // process, in pid then fd order, as process exit does: the scenario's

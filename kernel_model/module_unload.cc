@@ -12,8 +12,6 @@
 #include "kernel_model/callout.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
-#include "kernel_model/proc.h"
-#include "kernel_model/syscalls.h"
 #include "kernel_model/taskq.h"
 #include "kernel_model/world.h"
 
@@ -169,16 +167,7 @@ void register_driver_code(void (*trampoline)(void*), DriverCodeOf code_of) {
   trampolines().emplace_back(trampoline, code_of);
 }
 
-int64_t sys_modunload(World& w, const std::string& name) {
-  // As every system call enters (syscalls.cc): the boot first, then the
-  // scheduling point and the syscall event.
-  wait_for_boot(w);
-  w.sim().unpin();
-  Proc& p = curproc(w);
-  w.sim().point(kEvSyscall, p.obj, kSysModunload, 0);
-  KThread& k = w.self();
-  k.syscall = sys_name(kSysModunload);
-  k.syscall_arg = 0;
+int module_unload(World& w, const std::string& name) {
   std::string loaded;
   ModuleLife* l = find_life(w, name, &loaded);
   if (!l)
@@ -186,12 +175,7 @@ int64_t sys_modunload(World& w, const std::string& name) {
            "modunload: no module named '" + name + "' was loaded (loaded: " +
                (loaded.empty() ? std::string("none") : loaded) + ")",
            "scenario:modunload_unknown:" + name);
-  int64_t r = -static_cast<int64_t>(unload_now(w, *l));
-  w.sim().emit(kEvSyscallExit, p.obj, kSysModunload, 0, r);
-  KThread& k2 = w.self();  // the records may have moved: threads were made meanwhile
-  k2.syscall = nullptr;
-  k2.syscall_arg = 0;
-  return r;
+  return unload_now(w, *l);
 }
 
 }  // namespace ks::km

@@ -21,10 +21,12 @@ namespace ks::km {
 
 class World;
 
-// The system call: `name` is the module's registered name (a Program's
-// driver name; program_check refuses an unknown one). A name no module of
-// this World has fails the run as a scenario error naming the loaded ones.
-int64_t sys_modunload(World& w, const std::string& name);
+// The unload of the module registered as `name` (a Program's driver
+// name; program_check refuses an unknown one), on the calling thread: 0 or
+// the errno. A name no module of this World has fails the run as a
+// scenario error naming the loaded ones. The system call is sys_modunload
+// (syscalls.h).
+int module_unload(World& w, const std::string& name);
 
 // A personality whose queues or callouts run a driver's function through
 // a trampoline of its own (FreeBSD's taskqueue and callout(9) entries)

@@ -95,25 +95,6 @@ PollWait& my_wait(World& w, PollState& st) {
   return pw;
 }
 
-// The file a pass asks about, held for the driver's call only (both
-// kernels hold it around VOP_POLL/fo_poll, not across the sleep).
-struct Hold {
-  World& w;
-  const Cred& cr;
-  std::shared_ptr<OpenFile> f;
-  Hold(World& w_, Proc& p, int32_t fd) : w(w_), cr(p.cred) {
-    if (fd >= 0 && static_cast<size_t>(fd) < p.fds.size() && p.fds[fd] && !p.fds[fd]->closed) {
-      f = p.fds[fd];
-      f->holds++;
-    }
-  }
-  ~Hold() {
-    if (f && --f->holds == 0 && f->closed) devsw_close_file(w, *f, cr);
-  }
-  Hold(const Hold&) = delete;
-  Hold& operator=(const Hold&) = delete;
-};
-
 bool registered(const PollState& st, Tid t, uint32_t index) {
   for (const PollReg& r : st.regs)
     if (r.tid == t && r.index == index) return true;
@@ -139,7 +120,9 @@ int64_t pass(World& w, PollState& st, PollWait& me, Proc& p, std::vector<PollFd>
     if (fired && !(*fired)[i] && !(me.rescan[i] && !registered(st, me.tid, i))) continue;
     pf.revents = 0;
     if (pf.fd < 0) continue;  // ignored, as both kernels do
-    Hold h(w, p, pf.fd);
+    // Held for the driver's call only (both kernels hold it around
+    // VOP_POLL/fo_poll, not across the sleep).
+    FileHold h(w, p, pf.fd);
     if (!h.f) {
       pf.revents = kPollNval;
       n++;

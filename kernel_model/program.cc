@@ -16,7 +16,6 @@
 #include "kernel_model/component_pool.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
-#include "kernel_model/module_unload.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"

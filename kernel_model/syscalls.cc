@@ -7,6 +7,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/free_list.h"
+#include "kernel_model/module_unload.h"
 #include "kernel_model/poll.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/user_mem.h"
@@ -104,29 +105,6 @@ int64_t leave(World& w, Proc& p, SysNr nr, int64_t r) {
   return r;
 }
 
-std::shared_ptr<OpenFile> getf(Proc& p, int64_t fd) {
-  if (fd < 0 || static_cast<uint64_t>(fd) >= p.fds.size()) return nullptr;
-  auto f = p.fds[static_cast<size_t>(fd)];
-  return f && !f->closed ? f : nullptr;
-}
-
-// The file a system call uses, held for the call's duration (illumos
-// getf/releasef): a close(2) by another thread meanwhile removes the
-// descriptor at once but leaves the driver's close to the last release.
-struct FileHold {
-  World& w;
-  const Cred& cr;
-  std::shared_ptr<OpenFile> f;
-  FileHold(World& w_, Proc& p, int64_t fd) : w(w_), cr(p.cred), f(getf(p, fd)) {
-    if (f) f->holds++;
-  }
-  ~FileHold() {
-    if (f && --f->holds == 0 && f->closed) devsw_close_file(w, *f, cr);
-  }
-  FileHold(const FileHold&) = delete;
-  FileHold& operator=(const FileHold&) = delete;
-};
-
 int open_flags(int oflags, int* out) {
   int f = 0;
   switch (oflags & 3) {
@@ -195,7 +173,7 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
     rc = devsw_open(w, *n, &dev, flags, p.cred);
   }
   if (rc != 0) {
-    devsw_priv_destroy(w, *f);  // FreeBSD devfs_open clears it on error
+    devsw_priv_destroy(*f);  // FreeBSD devfs_open clears it on error
     return leave(w, p, kSysOpen, -rc);
   }
   devsw_register_exit_close(w);  // a no-op when load_driver registered it
@@ -309,6 +287,11 @@ int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t f
     r = rc ? -rc : rval;
   }
   return leave(w, p, kSysGetmsg, r);
+}
+
+int64_t sys_modunload(World& w, const std::string& name) {
+  Proc& p = enter(w, kSysModunload, 0);
+  return leave(w, p, kSysModunload, -module_unload(w, name));
 }
 
 int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms) {

@@ -39,6 +39,9 @@ int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t f
 // timeout in ms on the simulated clock (-1 forever, 0 never sleeps); the
 // count of descriptors with revents (poll.h says what the kernel does).
 int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms);
+// modunload(1M)/kldunload(8) of the module registered as `name`
+// (module_unload.h).
+int64_t sys_modunload(World& w, const std::string& name);
 // Signal `sig` to the thread named `thread`.
 int64_t sys_kill(World& w, const std::string& thread, int sig);
 
