@@ -290,6 +290,10 @@ class World {
   // personality, the scenario runner) takes one with new_component_slot()
   // when the host starts, so the model names none of them.
   KmemState& kmem();
+  // The records area of this World's arena slot (kmem_arena.h): fixed
+  // addresses for a personality's records of threads and processes; null
+  // if the arena has no slot for it (a failure is the caller's to raise).
+  char* records_area();
   std::shared_ptr<void>& component(int slot) {
     components_used_ = true;
     return components_[slot];
