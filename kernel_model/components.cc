@@ -1,8 +1,10 @@
 // Component slots for what sits above the kernel model (the personalities):
 // each takes one when the host starts, so the World names none of them and
-// a new personality needs no change here.
+// a new personality needs no change here; and the describers of the waits
+// components sleep threads on, for stuck reports (quiesce.cc).
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 #include "kernel_model/world.h"
 
@@ -19,5 +21,13 @@ int World::new_component_slot() {
   }
   return next++;
 }
+
+std::vector<World::WaitDescriber>& wait_describers() {
+  // Function-local for the same reason as new_component_slot's counter.
+  static std::vector<World::WaitDescriber> v;
+  return v;
+}
+
+void World::add_wait_describer(WaitDescriber fn) { wait_describers().push_back(fn); }
 
 }  // namespace ks::km

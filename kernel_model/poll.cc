@@ -6,6 +6,7 @@
 #include "kernel_model/poll.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <deque>
 #include <memory>
 #include <string>
@@ -43,6 +44,7 @@ struct PollWait {
   PollRules cur_rules;
   std::vector<uint8_t> woken;   // by pollfd index: its head fired
   std::vector<uint8_t> rescan;  // by pollfd index: polled again on any pass
+  const std::vector<PollFd>* fds = nullptr;  // the call's, for a stuck report
 };
 
 // A poller on a head, for one descriptor.
@@ -53,12 +55,16 @@ struct PollReg {
   short events;
   const OpenFile* file;
   PollRules rules;
+  uint64_t step;  // when the driver recorded it, for a stuck report
 };
 
 struct PollState {
   std::deque<PollWait> waits;  // first-poll order; references stay valid
   std::vector<PollReg> regs;   // registration order
   ObjId head_lock = 0;         // held while regs change (FreeBSD's si_mtx, illumos's PHLOCK)
+  // The step of each head's last wakeup, for a stuck report's "the wakeup
+  // came before the recording" (looked up by head, never iterated).
+  std::vector<std::pair<const void*, uint64_t>> last_wake;
 };
 
 }  // namespace
@@ -176,6 +182,7 @@ void finish(World& w, PollState& st, PollWait& me) {
   }
   me.active = false;
   me.pending = false;
+  me.fds = nullptr;
 }
 
 // Marks the poller of r woken for r's descriptor; the caller holds the
@@ -204,6 +211,54 @@ bool notify(World& w, PollState& st, const PollReg& r) {
   return true;
 }
 
+// A poller stuck in poll(2), for the stuck report (World::WaitDescriber):
+// per descriptor, whether the driver recorded it on a head at all, and
+// whether that head's last wakeup came before the recording (readiness
+// tested outside the lock the producer wakes under) or never came.
+bool describe_poll_wait(World& w, Tid t, ObjId obj, std::string* line, std::string* sig) {
+  PollState* st = peek(w);
+  PollWait* pw = st ? wait_of(*st, t) : nullptr;
+  if (!pw || !pw->active || pw->cv != obj || !pw->fds) return false;
+  const Proc* p = w.kt(t).proc;
+  *line = "sleeps in poll(2) since step " + std::to_string(w.sim().thread(t)->wait_step) +
+          " and nothing will wake it:";
+  std::string driver;
+  for (uint32_t i = 0; i < pw->fds->size(); i++) {
+    const PollFd& pf = (*pw->fds)[i];
+    if (pf.fd < 0) continue;
+    const OpenFile* f = p && size_t(pf.fd) < p->fds.size() ? p->fds[pf.fd].get() : nullptr;
+    if (!f) continue;
+    const DevNode& n = *f->node;
+    if (driver.empty()) driver = n.owner;
+    char ev[16];
+    std::snprintf(ev, sizeof ev, "0x%x", static_cast<unsigned>(static_cast<uint16_t>(pf.events)));
+    *line += "\n    fd " + std::to_string(pf.fd) + " (" + n.path + ", events " + ev + "): ";
+    const PollReg* reg = nullptr;
+    for (const PollReg& r : st->regs)
+      if (r.tid == t && r.file == f) reg = &r;
+    const char* head = n.ops.poll_rules.head_name;
+    if (!reg) {
+      *line += std::string("the driver's poll routine recorded it on no ") + head +
+               ", so no wakeup can reach it";
+      continue;
+    }
+    *line += std::string("recorded on a ") + head + " at step " + std::to_string(reg->step);
+    uint64_t woke = 0;
+    for (const auto& [h, step] : st->last_wake)
+      if (h == reg->head) woke = step;
+    if (woke && woke < reg->step)
+      *line += "; that head's last wakeup was at step " + std::to_string(woke) +
+               ", before the recording: it came between the driver's readiness test and its "
+               "recording (make both under the lock the wakeup is made under)";
+    else
+      *line += "; nothing woke that head since";
+  }
+  *sig = "stuck:poll:" + (driver.empty() ? std::string("?") : driver);
+  return true;
+}
+
+const bool kDescriberAdded = (World::add_wait_describer(describe_poll_wait), true);
+
 }  // namespace
 
 int64_t poll_files(World& w, uint64_t uaddr, uint64_t nfds, int64_t timeout_ms) {
@@ -218,6 +273,7 @@ int64_t poll_files(World& w, uint64_t uaddr, uint64_t nfds, int64_t timeout_ms) 
   me.pending = false;
   me.woken.assign(nfds, 0);
   me.rescan.assign(nfds, 0);
+  me.fds = &fds;
   // Cached registrations of an earlier call have no index in this one
   // until this call's pass reaches their file.
   for (PollReg& r : st.regs)
@@ -276,7 +332,8 @@ bool poll_record(World& w, const void* head) {
     }
     i++;
   }
-  if (fresh) st->regs.push_back(PollReg{head, me->tid, index, events, file, rules});
+  if (fresh)
+    st->regs.push_back(PollReg{head, me->tid, index, events, file, rules, w.sim().step()});
   w.mutex_exit(st->head_lock);
   me->new_reg |= fresh;
   return fresh;
@@ -288,6 +345,10 @@ void poll_wakeup(World& w, const void* head, short events, bool match) {
   PollState* st = peek(w);
   if (!st) return;
   w.mutex_enter(st->head_lock);
+  bool seen = false;
+  for (auto& [h, step] : st->last_wake)
+    if (h == head) seen = true, step = w.sim().step();
+  if (!seen) st->last_wake.emplace_back(head, w.sim().step());
   for (size_t i = 0; i < st->regs.size();) {
     PollReg r = st->regs[i];
     if (r.head != head ||

@@ -10,6 +10,8 @@
 
 namespace ks::km {
 
+std::vector<World::WaitDescriber>& wait_describers();  // components.cc
+
 namespace {
 bool is_lock_wait(uint16_t k) {
   return k == kEvMutexEnter || k == kEvRwEnter || k == kEvCvWait || k == kEvCvWaitSig ||
@@ -81,6 +83,15 @@ void World::analyze_hang() {
   std::string sig;
   for (Tid t : sleepers) {
     const sim::Thread* th = sim_.thread(t);
+    std::string line, osig;
+    bool described = false;
+    for (WaitDescriber d : wait_describers())
+      if ((described = d(*this, t, th->wait_obj, &line, &osig))) break;
+    if (described) {
+      msg += std::string("\n  thread ") + th->name + " " + line;
+      if (sig.empty()) sig = osig;
+      continue;
+    }
     const KObject& o = obj(th->wait_obj);
     std::string oname = name(th->wait_obj);
     msg += std::string("\n  thread ") + th->name + " sleeps in " +

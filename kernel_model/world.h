@@ -301,6 +301,14 @@ class World {
   enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotScenario,
                        kSlotWitness, kSlotRace, kNumCoreSlots, kNumSlots = 16 };
   static int new_component_slot();
+  // A component that sleeps threads on its own objects (a poll wait) may
+  // say what such a thread waits for in a stuck report: given a sleeper and
+  // the object it sleeps on, it fills the report's line (after "thread X
+  // ") and signature and answers true, or answers false if the object is
+  // not its. Registered from static initialisers, as component slots are.
+  using WaitDescriber = bool (*)(World& w, Tid t, ObjId obj, std::string* line,
+                                 std::string* sig);
+  static void add_wait_describer(WaitDescriber fn);
 
  private:
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };

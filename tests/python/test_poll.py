@@ -37,7 +37,10 @@ def test_freebsd_readiness_tested_before_selrecord_loses_the_wakeup(tmp_path):
     r = kernsim.explore(scn("fb_poller_and_writer"), strategy="pct", runs=5000, seed=7,
                         variant="poll_unlocked")
     assert r.failure is not None and r.failure.kind == "stuck", r.failure
-    assert "poll wait" in r.failure.message, r.failure.message
+    assert r.failure.signature == "stuck:poll:fbring", r.failure
+    # The report tells the story: recorded after the wakeup it needed.
+    assert "sleeps in poll(2)" in r.failure.message, r.failure.message
+    assert "before the recording" in r.failure.message, r.failure.message
     path = str(tmp_path / "poll_unlocked.repro.txtpb")
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
@@ -56,6 +59,8 @@ def test_illumos_chpoll_without_phpp_is_never_woken(tmp_path):
     r = kernsim.explore(scn("il_poller_and_poster"), strategy="pct", runs=5000, seed=7,
                         variant="no_phpp")
     assert r.failure is not None and r.failure.kind == "stuck", r.failure
+    assert r.failure.signature == "stuck:poll:ilmbox", r.failure
+    assert "recorded it on no struct pollhead" in r.failure.message, r.failure.message
     path = str(tmp_path / "no_phpp.repro.txtpb")
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
