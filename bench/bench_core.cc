@@ -22,6 +22,10 @@
 // World against new Worlds (and in raw switches per execution), the fixed
 // cost per execution (0/10/100-step fit), cost per step from 2 to 16 threads
 // (those two as medians of three interleaved rounds).
+// `bench_core decompose` takes one lost-wakeup execution (reset World,
+// random) apart: its points, decisions, events, blocks, preemptions and
+// context switches (counted from a kept trace), and the time of its parts
+// (DESIGN.md, "One lost-wakeup execution, taken apart").
 // Host CPU time is read here, outside any World, only to report rates.
 #include <sched.h>
 #include <time.h>
@@ -258,12 +262,17 @@ std::string decompose_json(uint64_t n) {
   o.sim.record_trace = true;
   km::World w(pool, s, o, 0);
   uint64_t steps = 0, decisions = 0, events = 0, fiber_jumps = 0, preempt = 0;
-  uint64_t blocks = 0, wakes = 0, runs_before = w.sim().runs();
+  uint64_t blocks = 0, wakes = 0, runs_before = w.sim().runs(), digest = 0;
   for (uint64_t i = 0; i < n; i++) {
     w.reset(s, o, i);
     lw_state st;
     kdrivers::lw_setup_run(w, st, LW_CHECKED, 0);
     const sim::Sim& x = w.sim();
+    // Every execution's trace hash and decisions, folded: the same figure
+    // from two builds says they ran the same schedules.
+    digest = sim::hash_event_fields(digest, i, 0, 0, 0, x.trace_hash(), x.decision_log().size(), 0, 0);
+    for (const sim::Decision& dc : x.decision_log())
+      digest = sim::hash_event_fields(digest, dc.kind, 0, 0, 0, dc.value, 0, 0, 0);
     steps += x.step();
     decisions += x.decision_log().size();
     preempt += x.preemptions();
@@ -282,10 +291,10 @@ std::string decompose_json(uint64_t n) {
   std::snprintf(b, sizeof b,
                 "{\"executions\": %llu, \"steps\": %.3f, \"decisions\": %.3f, \"events\": %.3f, "
                 "\"blocks\": %.3f, \"wakes\": %.3f, \"preemptions\": %.3f, \"host_runs\": %.3f, "
-                "\"fiber_to_fiber_jumps\": %.3f, \"jumps\": %.3f",
+                "\"fiber_to_fiber_jumps\": %.3f, \"jumps\": %.3f, \"schedule_digest\": \"%016llx\"",
                 (unsigned long long)n, steps / d, decisions / d, events / d, blocks / d,
                 wakes / d, preempt / d, runs / d, fiber_jumps / d,
-                (fiber_jumps + 2.0 * runs) / d);
+                (fiber_jumps + 2.0 * runs) / d, (unsigned long long)digest);
   return b + (", \"ns_by_part\": " + parts_json()) + "}";
 }
 
