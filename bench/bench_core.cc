@@ -22,6 +22,10 @@
 // World against new Worlds (and in raw switches per execution), the fixed
 // cost per execution (0/10/100-step fit), cost per step from 2 to 16 threads
 // (those two as medians of three interleaved rounds).
+// `bench_core decompose` takes one lost-wakeup execution (reset World,
+// random) apart: its points, decisions, events, blocks, preemptions and
+// context switches (counted from a kept trace), and the time of its parts
+// (DESIGN.md, "One lost-wakeup execution, taken apart").
 // Host CPU time is read here, outside any World, only to report rates.
 #include <sched.h>
 #include <time.h>
@@ -194,6 +198,104 @@ std::string fixed_cost_json() {
     out += b;
   }
   return out + "}";
+}
+
+// The time of an execution's parts, by executions that stop after each
+// part (reset World, random strategy, the lost wakeup's set-up): the
+// World's reset alone; and the test's two objects made; and its two
+// threads spawned and run with empty bodies (start, exit, three jumps);
+// the whole test. Medians of three interleaved rounds, ns per execution.
+void nothing(void*) {}
+double part_ns(int part, uint64_t n) {
+  sim::StackPool pool;
+  sim::RandomStrategy s(1, {});
+  km::WorldOptions o;
+  km::World w(pool, s, o, 0);
+  auto t0 = Clock::now();
+  for (uint64_t i = 0; i < n; i++) {
+    w.reset(s, o, i);
+    if (part == 0) continue;
+    lw_state st{};
+    st.lw_checked = LW_CHECKED;
+    if (part == 3) {
+      kdrivers::lw_setup_run(w, st, LW_CHECKED, 0);
+      continue;
+    }
+    {
+      sim::Sim::HostScope scope(w.sim());
+      lw_init(&st);
+    }
+    if (part == 1) continue;
+    w.spawn("waiter", nothing, &st);
+    w.spawn("signaller", nothing, &st);
+    w.run();
+  }
+  return secs(t0) * 1e9 / n;
+}
+
+std::string parts_json() {
+  const char* names[] = {"reset", "reset_objects", "reset_objects_empty_threads", "lost_wakeup"};
+  std::vector<double> r[4];
+  for (int round = 0; round < 3; round++)
+    for (int p = 0; p < 4; p++) r[p].push_back(part_ns(p, 1'000'000));
+  std::string out = "{";
+  for (int p = 0; p < 4; p++) {
+    char b[96];
+    std::snprintf(b, sizeof b, "%s\"%s\": %.1f", p ? ", " : "", names[p],
+                  median3(r[p][0], r[p][1], r[p][2]));
+    out += b;
+  }
+  return out + "}";
+}
+
+// ---- one lost-wakeup execution, taken apart ----
+// What an execution in a reset World consists of, averaged over `n`
+// executions with the trace kept (the same schedules: the trace changes
+// no decision): scheduling points, decisions, events by kind, blocks,
+// preemptions, and the context switches, counted from the trace (a change
+// of the thread that makes the events is a fiber-to-fiber jump; each run()
+// adds one jump in from the host and one back).
+std::string decompose_json(uint64_t n) {
+  sim::StackPool pool;
+  sim::RandomStrategy s(1, {});
+  km::WorldOptions o;
+  o.sim.record_trace = true;
+  km::World w(pool, s, o, 0);
+  uint64_t steps = 0, decisions = 0, events = 0, fiber_jumps = 0, preempt = 0;
+  uint64_t blocks = 0, wakes = 0, runs_before = w.sim().runs(), digest = 0;
+  for (uint64_t i = 0; i < n; i++) {
+    w.reset(s, o, i);
+    lw_state st;
+    kdrivers::lw_setup_run(w, st, LW_CHECKED, 0);
+    const sim::Sim& x = w.sim();
+    // Every execution's trace hash and decisions, folded: the same figure
+    // from two builds says they ran the same schedules.
+    digest = sim::hash_event_fields(digest, i, 0, 0, 0, x.trace_hash(), x.decision_log().size(), 0, 0);
+    for (const sim::Decision& dc : x.decision_log())
+      digest = sim::hash_event_fields(digest, dc.kind, 0, 0, 0, dc.value, 0, 0, 0);
+    steps += x.step();
+    decisions += x.decision_log().size();
+    preempt += x.preemptions();
+    sim::Tid last = 0;
+    for (const sim::Event& e : x.trace()) {
+      events++;
+      if (e.tid && last && e.tid != last) fiber_jumps++;
+      if (e.tid) last = e.tid;
+      blocks += e.kind == sim::kEvBlock;
+      wakes += e.kind == sim::kEvWake;
+    }
+  }
+  uint64_t runs = w.sim().runs() - runs_before;
+  double d = double(n);
+  char b[1024];
+  std::snprintf(b, sizeof b,
+                "{\"executions\": %llu, \"steps\": %.3f, \"decisions\": %.3f, \"events\": %.3f, "
+                "\"blocks\": %.3f, \"wakes\": %.3f, \"preemptions\": %.3f, \"host_runs\": %.3f, "
+                "\"fiber_to_fiber_jumps\": %.3f, \"jumps\": %.3f, \"schedule_digest\": \"%016llx\"",
+                (unsigned long long)n, steps / d, decisions / d, events / d, blocks / d,
+                wakes / d, preempt / d, runs / d, fiber_jumps / d,
+                (fiber_jumps + 2.0 * runs) / d, (unsigned long long)digest);
+  return b + (", \"ns_by_part\": " + parts_json()) + "}";
 }
 
 // ---- the two-thread lost wakeup ----
@@ -401,6 +503,10 @@ int main(int argc, char** argv) {
                 "\"mallocs_per_execution\": %.1f, \"mallocs_per_execution_new_world\": %.1f}\n",
                 module_json().c_str(), restore_json().c_str(), mallocs_per_execution(),
                 mallocs_per_execution(true));
+    return 0;
+  }
+  if (mode == "decompose") {  // what one lost-wakeup execution is made of
+    std::printf("{\"lost_wakeup_decomposed\": %s}\n", decompose_json(200'000).c_str());
     return 0;
   }
   if (mode == "lost_wakeup") {  // just the lost wakeup in a reset World (for a profiler)

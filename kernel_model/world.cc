@@ -195,13 +195,18 @@ void World::teardown_thread(void* arg) {
 }
 
 void World::on_quiescent() {
+  // One pass for both questions (a hang now, a thread left at the end):
+  // nothing on the host changes a thread's state in between.
+  size_t left = 0;  // the first thread not done, 1-based; 0: none
   for (size_t i = 1; i <= sim_.nthreads(); i++) {
     const sim::Thread* t = sim_.thread(static_cast<Tid>(i));
+    if (t->state == sim::ThreadState::kDone) continue;
     if (t->state == sim::ThreadState::kBlocked && !t->daemon) {
       analyze_hang();
       phase_ = Phase::kDone;
       return;
     }
+    if (!left) left = i;
   }
   if (phase_ == Phase::kRunning && !teardown_.empty()) {
     phase_ = Phase::kTeardown;
@@ -213,18 +218,13 @@ void World::on_quiescent() {
     if (sim_.failure()) return;
     c();
   }
-  if (sim_.failure()) return;
-  for (size_t i = 1; i <= sim_.nthreads(); i++) {
-    const sim::Thread* t = sim_.thread(static_cast<Tid>(i));
-    if (t->state != sim::ThreadState::kDone) {
-      set_failure(sim::FailureKind::kTeardown,
-                  std::string("thread ") + t->name + " is still alive at teardown (asleep on " +
-                      (t->wait_obj ? name(t->wait_obj) : "nothing") +
-                      "): a kernel thread nobody stopped",
-                  std::string("thread_left:") + t->name);
-      return;
-    }
-  }
+  if (sim_.failure() || !left) return;
+  const sim::Thread* t = sim_.thread(static_cast<Tid>(left));
+  set_failure(sim::FailureKind::kTeardown,
+              std::string("thread ") + t->name + " is still alive at teardown (asleep on " +
+                  (t->wait_obj ? name(t->wait_obj) : "nothing") +
+                  "): a kernel thread nobody stopped",
+              std::string("thread_left:") + t->name);
 }
 
 namespace {

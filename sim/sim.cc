@@ -333,7 +333,7 @@ __attribute__((always_inline)) inline Thread* Sim::to_thread(Tid next) {
   return thread(next);
 }
 
-int Sim::block(uint16_t kind, ObjId obj) {
+Thread* Sim::block_pick(uint16_t kind, ObjId obj) {
   Thread* self = cur_;
   self->state = ThreadState::kBlocked;
   self->wait_obj = obj;
@@ -349,11 +349,9 @@ int Sim::block(uint16_t kind, ObjId obj) {
     // Nothing can run: the host decides whether that is the end or a hang.
     // It may start more threads (teardown) that wake this one: resumable.
     yield_to_host(StopReason::kQuiescent);
-  } else if (next != self->tid) {
-    switch_to(thread(next));
+    return nullptr;
   }
-  self->wait_obj = 0;
-  return self->wake_code;
+  return next != self->tid ? thread(next) : nullptr;
 }
 
 void Sim::wake(Tid t, int code) {

@@ -183,8 +183,16 @@ class Sim final : public SchedView {
   void note(uint64_t v) {
     if (opts_.record_trace && !trace_.empty()) trace_.back().note = v;
   }
-  // Sleep until wake(); returns the waker's code.
-  int block(uint16_t kind, ObjId obj);
+  // Sleep until wake(); returns the waker's code. The switch is inline,
+  // as a point's is: the thread resumes in its caller's frame, and every
+  // frame it returns through after a switch costs a mispredicted return
+  // (the return-address predictor holds the other thread's calls).
+  int block(uint16_t kind, ObjId obj) {
+    Thread* self = cur_;
+    if (Thread* next = block_pick(kind, obj)) switch_to(next);
+    self->wait_obj = 0;
+    return self->wake_code;
+  }
   void wake(Tid t, int code);
   uint32_t choose(uint32_t n, ChoiceKind kind);
   [[noreturn]] void fail(FailureKind kind, std::string message, std::string signature);
@@ -302,6 +310,9 @@ class Sim final : public SchedView {
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
+  // block() up to its switch: the thread to switch to, or null when the
+  // blocked thread runs on (woken meanwhile, or the host woke it).
+  Thread* block_pick(uint16_t kind, ObjId obj);
   Tid pick_next(bool current_runnable);
   void rebuild_options();
   uint64_t min_pin(const Tid* tids, size_t n) const;
