@@ -131,8 +131,7 @@ void World::release_arena() {
   kmem_live_ = false;
 }
 
-KmemState& World::kmem() {
-  if (kmem_live_) return *kmem_;
+KmemState& World::kmem_first_use() {
   // A reset World keeps its state; it claims an arena slot at first use, as
   // a new World does (the lowest free one: the same addresses).
   if (!kmem_) kmem_ = std::make_unique<KmemState>();

@@ -289,7 +289,13 @@ class World {
   // The kernel model's own have fixed slots; a component above it (a
   // personality, the scenario runner) takes one with new_component_slot()
   // when the host starts, so the model names none of them.
-  KmemState& kmem();
+  // Inline for its common case (in use already): every kmem_alloc and
+  // kmem_free asks, and the call's prologue, made for the first use's
+  // set-up, was most of its cost.
+  KmemState& kmem() {
+    if (__builtin_expect(kmem_live_, 1)) return *kmem_;
+    return kmem_first_use();
+  }
   std::shared_ptr<void>& component(int slot) {
     components_used_ = true;
     return components_[slot];
@@ -324,6 +330,7 @@ class World {
   sim::StableTable<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
+  KmemState& kmem_first_use();
   std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
   bool kmem_live_ = false;           // kmem_ in use in this execution
   std::vector<std::pair<std::string, std::string>> variants_;
