@@ -131,6 +131,12 @@ void World::release_arena() {
   kmem_live_ = false;
 }
 
+char* World::records_area() {
+  if (!kmem_) kmem_ = std::make_unique<KmemState>();
+  if (kmem_->slot < 0) kmem_->base = kmem_arena_claim(&kmem_->slot);
+  return kmem_->slot < 0 ? nullptr : kmem_arena_records(kmem_->slot);
+}
+
 KmemState& World::kmem_first_use() {
   // A reset World keeps its state; it claims an arena slot at first use, as
   // a new World does (the lowest free one: the same addresses).

@@ -29,6 +29,7 @@ constexpr uint64_t kCommitChunk = 1ull << 20;
 char* g_arena = nullptr;
 std::atomic<uint32_t> g_taken{0};
 uint64_t g_committed[kSlots];  // per slot; only its owner touches it
+bool g_records[kSlots];        // the slot's records area is committed
 
 // Each claim asks: a function-local static (a guard load after the first),
 // not std::call_once, whose thread-local state cost a TLS lookup per call.
@@ -72,14 +73,23 @@ void kmem_arena_release(int slot) { g_taken.fetch_and(~(1u << slot)); }
 
 bool kmem_arena_commit(int slot, uint64_t len) {
   if (len <= g_committed[slot]) return true;
-  if (len > kKmemSlotSize) return false;
+  if (len > kKmemSize) return false;
   uint64_t want = (len + kCommitChunk - 1) / kCommitChunk * kCommitChunk;
-  if (want > kKmemSlotSize) want = kKmemSlotSize;
+  if (want > kKmemSize) want = kKmemSize;
   char* base = g_arena + uint64_t(slot) * kKmemSlotSize;
   if (mprotect(base + g_committed[slot], want - g_committed[slot], PROT_READ | PROT_WRITE) != 0)
     return false;
   g_committed[slot] = want;
   return true;
+}
+
+char* kmem_arena_records(int slot) {
+  char* area = g_arena + uint64_t(slot) * kKmemSlotSize + kKmemSize;
+  if (!g_records[slot]) {
+    if (mprotect(area, kRecordsSize, PROT_READ | PROT_WRITE) != 0) return nullptr;
+    g_records[slot] = true;
+  }
+  return area;
 }
 
 }  // namespace ks::km

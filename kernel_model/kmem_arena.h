@@ -9,11 +9,22 @@
 namespace ks::km {
 
 constexpr uint64_t kKmemSlotSize = 512ull << 20;
+// The top of each slot is not kmem's: it holds the records a personality
+// hands drivers for the kernel's own objects (a FreeBSD struct thread,
+// proc, ucred), so that their addresses are as fixed as kmem's (a driver
+// may hash or order them). Their contents come from the World's state each
+// time they are handed out, so the boot image needs no copy of them.
+constexpr uint64_t kRecordsSize = 4ull << 20;
+constexpr uint64_t kKmemSize = kKmemSlotSize - kRecordsSize;
 
 // Claims a slot: its base, or null if every slot is taken.
 char* kmem_arena_claim(int* slot);
 void kmem_arena_release(int slot);
-// Makes [base, base + len) of a claimed slot readable and writable.
+// Makes [base, base + len) of a claimed slot readable and writable (len
+// at most kKmemSize).
 bool kmem_arena_commit(int slot, uint64_t len);
+// The records area of a claimed slot (kRecordsSize bytes, readable and
+// writable), or null if it cannot be committed.
+char* kmem_arena_records(int slot);
 
 }  // namespace ks::km

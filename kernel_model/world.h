@@ -296,6 +296,10 @@ class World {
     if (__builtin_expect(kmem_live_, 1)) return *kmem_;
     return kmem_first_use();
   }
+  // The records area of this World's arena slot (kmem_arena.h): fixed
+  // addresses for a personality's records of threads and processes; null
+  // if the arena has no slot for it (a failure is the caller's to raise).
+  char* records_area();
   std::shared_ptr<void>& component(int slot) {
     components_used_ = true;
     return components_[slot];

@@ -1,7 +1,7 @@
 // Small FreeBSD kernel services behind sys/systm.h, sys/kernel.h,
-// sys/time.h, sys/rwlock.h and sys/priv.h: log/vlog/vprintf to the
+// sys/time.h and sys/rwlock.h: log/vlog/vprintf to the
 // console, pause and DELAY on virtual time, tick, tvtohz, rw_assert,
-// priv_check, eventhandler registrations.
+// eventhandler registrations.
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -14,7 +14,6 @@
 extern "C" {
 #include <sys/eventhandler.h>
 #include <sys/kernel.h>
-#include <sys/priv.h>
 #include <sys/rwlock.h>
 #include <sys/systm.h>
 #include <sys/time.h>
@@ -65,12 +64,6 @@ int ks_fb_pause(const char*, int timo, int) {
 }
 
 void ks_fb_delay(int) { ks_preempt(); }
-
-int priv_check(struct thread* td, int) {
-  if (td != ks_fb_curthread())
-    ks_not_modelled("priv_check of a thread other than the caller (its credential)");
-  return ks_cred_priv(ks_curcred());
-}
 
 int tvtohz(struct timeval* tv) {
   int64_t us = int64_t(tv->tv_sec) * 1000000 + tv->tv_usec;

@@ -29,11 +29,6 @@ uint32_t start(void (*fn)(void*), void* arg, const char* fmt, va_list ap) {
                                  arg);
 }
 
-// An opaque struct thread *: a non-canonical address naming the thread.
-struct thread* td_of(uint32_t tid) {
-  return reinterpret_cast<struct thread*>(static_cast<uintptr_t>(0xfb00000000000000ull | tid));
-}
-
 }  // namespace
 
 extern "C" {
@@ -44,7 +39,7 @@ int kthread_add(void (*fn)(void*), void* arg, struct proc*, struct thread** tdp,
   va_start(ap, fmt);
   uint32_t tid = start(fn, arg, fmt, ap);
   va_end(ap);
-  if (tdp) *tdp = td_of(tid);
+  if (tdp) *tdp = ks::km::freebsd::thread_record(*World::current(), tid);
   return 0;
 }
 

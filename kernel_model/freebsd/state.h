@@ -6,12 +6,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "kernel_model/kthread_exit.h"
 #include "kernsim/abi.h"
 
 struct ks_fb_cdev;
 struct callout;
+struct thread;
 
 // One scheduling of a callout(9) (callout.cc): what the timer runs, and how
 // far it got. World-owned, so a stale timer never touches a callout the
@@ -58,8 +60,13 @@ struct FbState {
   // first enqueue (taskqueue.cc); null until then.
   ks_taskq_t* system_tq[3] = {};
   uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
+  // The driver's crhold references per pid, less its crfree's (proc.cc).
+  std::vector<int32_t> cred_holds;
+  bool cred_check = false;  // the leak check of those is armed
 };
 
 FbState& state(World& w);
+// The struct thread of thread `tid`, written afresh (proc.cc).
+struct ::thread* thread_record(World& w, uint32_t tid);
 
 }  // namespace ks::km::freebsd

@@ -139,12 +139,6 @@ int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char*
 
 int ks_fb_ticks(void) { return static_cast<int>(ks_now_ns() / kNsPerTick); }
 
-struct thread* ks_fb_curthread(void) {
-  // Opaque: a non-canonical address that names the thread and faults if
-  // followed (struct thread is not modelled).
-  return reinterpret_cast<struct thread*>(static_cast<uintptr_t>(0xfb00000000000000ull | ks_thread_id()));
-}
-
 void ks_fb_panic(const char* fmt, ...) {
   char buf[1024];
   va_list ap;

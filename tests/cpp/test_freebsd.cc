@@ -397,4 +397,23 @@ TEST(FreebsdKthread, KthreadExitEndsTheThreadFromAnyDepth) {
                  "kthread_exit called by thread t, which kthread_add/kproc_create did not start");
 }
 
+// ---- knlist (sys/event.h) ----
+
+TEST(FreebsdKnlist, KnoteCallsEveryFilterUnderTheListLock) {
+  Outcome o = run_rr({{"t", C(kfb_knlist_life)}});
+  EXPECT_PASS(o);
+  // knlist_add inserts at the head: kn2 is asked first.
+  EXPECT_EQ(o.log, (Log{12, 11, 22, 21, 32, 1, 2}));
+}
+
+TEST(FreebsdKnlist, KnoteLockedWithoutTheLockIsMisuse) {
+  Outcome o = run_rr({{"t", C(kfb_knlist_unlocked)}});
+  EXPECT_FAILURE(o, kLockMisuse, "mtx_assert:MA_OWNED:kfb_a", "kfb_knlist.c:");
+}
+
+TEST(FreebsdKnlist, DestroyingAListWithKnotesPanics) {
+  Outcome o = run_rr({{"t", C(kfb_knlist_destroy_full)}});
+  EXPECT_FAILURE(o, kPanic, o.failure.signature.c_str(), "knlist_destroy", "with knotes on it");
+}
+
 }  // namespace

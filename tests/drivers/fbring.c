@@ -34,6 +34,10 @@
  * appends and selwakeups under; MOD_UNLOAD seldrains. Variant
  * "poll_unlocked" tests for data without the mutex and records after:
  * a write in between wakes nobody, and the poller sleeps for ever.
+ * d_kqfilter attaches EVFILT_READ knotes to rsel's knlist, whose lock is
+ * the mutex; a write KNOTE_LOCKEDs it under the mutex, MOD_UNLOAD clears
+ * and destroys it. Variant "knote_unlocked" KNOTE_LOCKEDs after dropping
+ * the mutex (FreeBSD's INVARIANTS kernel asserts the list's lock).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -52,6 +56,7 @@
 #include <sys/priv.h>
 #include <sys/poll.h>
 #include <sys/selinfo.h>
+#include <sys/event.h>
 #include <sys/sbuf.h>
 #include <sys/eventhandler.h>
 #include <sys/sysctl.h>
@@ -162,11 +167,15 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 		sc.buf[(sc.head + sc.len) % FBRING_SIZE] = tmp[i];
 	wakeup(&sc.len);
 	selwakeup(&sc.rsel);
+	if (!KS_VARIANT("fbring", "knote_unlocked"))
+		KNOTE_LOCKED(&sc.rsel.si_note, 0);
 	if (KS_VARIANT("fbring", "via_callout") || KS_VARIANT("fbring", "no_callout_drain"))
 		callout_reset(&sc.co, 1, fbring_tick, &sc);
 	else if (!KS_VARIANT("fbring", "wake_before_append"))
 		taskqueue_enqueue(taskqueue_thread, &sc.task);
 	mtx_unlock(&sc.mtx);
+	if (KS_VARIANT("fbring", "knote_unlocked"))
+		KNOTE_LOCKED(&sc.rsel.si_note, 0);
 	if (!KS_VARIANT("fbring", "leak_staging"))
 		uma_zfree(sc.staging, tmp);
 	return (0);
@@ -271,12 +280,44 @@ fbring_poll(struct cdev *dev, int events, struct thread *td)
 	return (revents);
 }
 
+static void
+fbring_kqdetach(struct knote *kn)
+{
+	knlist_remove(&sc.rsel.si_note, kn, 0);
+}
+
+/* Under the knlist's lock, the mutex: called by KNOTE_LOCKED. */
+static int
+fbring_kqread(struct knote *kn, long hint)
+{
+	mtx_assert(&sc.mtx, MA_OWNED);
+	kn->kn_data = sc.len;
+	return (sc.len > 0);
+}
+
+static struct filterops fbring_rfiltops = {
+	.f_isfd =	1,
+	.f_detach =	fbring_kqdetach,
+	.f_event =	fbring_kqread,
+};
+
+static int
+fbring_kqfilter(struct cdev *dev, struct knote *kn)
+{
+	if (kn->kn_filter != EVFILT_READ)
+		return (EINVAL);
+	kn->kn_fop = &fbring_rfiltops;
+	knlist_add(&sc.rsel.si_note, kn, 0);
+	return (0);
+}
+
 static struct cdevsw fbring_cdevsw = {
 	.d_version =	D_VERSION,
 	.d_read =	fbring_read,
 	.d_write =	fbring_write,
 	.d_ioctl =	fbring_ioctl,
 	.d_poll =	fbring_poll,
+	.d_kqfilter =	fbring_kqfilter,
 	.d_name =	"fbring",
 };
 
@@ -290,6 +331,7 @@ fbring_modevent(module_t mod, int what, void *arg)
 		mtx_init(&sc.mtx, "fbring", NULL, MTX_DEF);
 		cv_init(&sc.cv, "fbringrd");
 		callout_init_mtx(&sc.co, &sc.mtx, 0);
+		knlist_init_mtx(&sc.rsel.si_note, &sc.mtx);
 		TASK_INIT(&sc.task, 0, fbring_task, &sc);
 		sc.writes = counter_u64_alloc(M_WAITOK);
 		sc.staging = uma_zcreate("fbring_staging", FBRING_SIZE, NULL, NULL, NULL, NULL,
@@ -309,7 +351,9 @@ fbring_modevent(module_t mod, int what, void *arg)
 		return (0);
 	case MOD_UNLOAD:
 		destroy_dev(fbring_dev);
+		knlist_clear(&sc.rsel.si_note, 0);
 		seldrain(&sc.rsel);
+		knlist_destroy(&sc.rsel.si_note);
 		seldrain(&sc.wsel);
 		if (KS_VARIANT("fbring", "no_callout_drain"))
 			callout_stop(&sc.co);
@@ -332,6 +376,7 @@ fbring_modevent(module_t mod, int what, void *arg)
 static moduledata_t fbring_mod = { "fbring", fbring_modevent, NULL };
 static const char *const fbring_variants[] = {
 	"via_callout", "a write wakes the readers from a callout, one tick later",
+	"knote_unlocked", "a write KNOTE_LOCKEDs the read knlist after dropping its lock",
 	"tsleep_unlocked", "FBRING_WAIT tests for data, then tsleeps without the mutex",
 	"leak_sysctl", "MOD_UNLOAD does not free the sysctl context",
 	"leak_staging", "a write does not free its staging buffer to the zone",

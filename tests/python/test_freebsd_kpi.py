@@ -69,3 +69,13 @@ def test_a_uma_item_never_freed_is_a_leak_of_its_zone():
     assert r.failure is not None and "fbring_staging" in r.failure.message, r.failure
     assert any("Zone fbring_staging was not empty (1 items)" in line
                for line in r.failure.console), r.failure
+
+
+def test_knote_locked_without_the_knlist_lock_is_misuse_at_the_drivers_line():
+    # FreeBSD's INVARIANTS kernel asserts the knlist's lock in knote(); the
+    # report names the driver's KNOTE_LOCKED, not the personality's code.
+    r = kernsim.explore(scn("wakeup_by_task"), strategy="pct", runs=5, seed=2,
+                        variant="knote_unlocked")
+    assert r.failure is not None and r.failure.kind == "lock_misuse", r.failure
+    assert r.failure.signature == "mtx_assert:MA_OWNED:fbring", r.failure
+    assert "fbring.c:" in r.failure.message, r.failure.message

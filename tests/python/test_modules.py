@@ -10,6 +10,7 @@ not depend on what else is loaded; bad modules are one-line errors."""
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -169,6 +170,32 @@ def test_replay_refuses_another_build(root, tmp_path):
     _one_error(_kernsim(tmp_path, "replay", "out/hash.repro.txtpb"))
     r = _kernsim(tmp_path, "rerecord", "out/hash.repro.txtpb")
     assert r.returncode == 1, r.stdout + r.stderr  # the lost update is not there to find
+
+
+def test_the_hash_is_of_what_the_module_maps(own, tmp_path):
+    """A module's hash (which a repro names) is of the bytes it maps: a
+    build that differs only in what is not loaded (its debug information,
+    which moves when a comment in a header the driver includes does) is
+    the same build; one byte of its code is another."""
+    so = own / "build" / "tally.so"
+    stripped = tmp_path / "tally.so"
+    subprocess.run(["objcopy", "--strip-debug", str(so), str(stripped)], check=True)
+    assert os.path.getsize(stripped) < os.path.getsize(so)
+    assert _core.module_info(str(stripped))["hash"] == _core.module_info(str(so))["hash"]
+    img = bytearray(stripped.read_bytes())
+    phoff, = struct.unpack_from("<Q", img, 0x20)
+    phnum, = struct.unpack_from("<H", img, 0x38)
+    for i in range(phnum):  # the first byte of its executable PT_LOAD
+        p_type, p_flags, p_offset = struct.unpack_from("<IIQ", img, phoff + 56 * i)
+        if p_type == 1 and p_flags & 1:
+            img[p_offset] ^= 0xff
+            break
+    else:
+        pytest.fail("tally.so maps no code")
+    other = tmp_path / "other" / "tally.so"
+    other.parent.mkdir()
+    other.write_bytes(bytes(img))
+    assert _core.module_info(str(other))["hash"] != _core.module_info(str(so))["hash"]
 
 
 def _one_error(r):

@@ -29,6 +29,10 @@ typedef int d_write_t(struct cdev *dev, struct uio *uio, int ioflag);
 typedef int d_ioctl_t(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
     struct thread *td);
 typedef int d_poll_t(struct cdev *dev, int events, struct thread *td);
+struct knote;
+typedef int d_kqfilter_t(struct cdev *dev, struct knote *kn);
+typedef int d_mmap_t(struct cdev *dev, vm_ooffset_t offset, vm_paddr_t *paddr, int nprot,
+    vm_memattr_t *memattr);
 
 #define D_VERSION	0x17122009
 #define D_TRACKCLOSE	0x00080000
@@ -44,6 +48,10 @@ struct cdevsw {
 	d_write_t *d_write;
 	d_ioctl_t *d_ioctl;
 	d_poll_t *d_poll;	/* poll(2): sys/poll.h, sys/selinfo.h; NULL: poll_no_poll */
+	/* Never called: the kernel model has no mmap(2) of a device and no
+	 * kevent(2) (sys/event.h) yet. */
+	d_mmap_t *d_mmap;
+	d_kqfilter_t *d_kqfilter;
 };
 
 struct ks_fb_cdev;	/* the personality's record (kernel_model/freebsd) */

@@ -7,4 +7,12 @@
 
 struct lock_object;
 
+/* what a lock assertion asks (a knlist's kl_assert_lock, sys/event.h) */
+#define LA_UNLOCKED	0x00000000
+#define LA_LOCKED	0x00000001
+#define LA_SLOCKED	0x00000002
+#define LA_XLOCKED	0x00000004
+#define LA_RECURSED	0x00000008
+#define LA_NOTRECURSED	0x00000010
+
 #endif

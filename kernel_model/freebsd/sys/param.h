@@ -1,5 +1,5 @@
 /* FreeBSD <sys/param.h>: the host's (MIN, MAX, howmany, roundup, NBBY), plus nitems,
- * PAGE_SIZE, the errno values and sleep(9)'s priorities and flags. */
+ * PAGE_SIZE, MAXCOMLEN, the errno values and sleep(9)'s priorities and flags. */
 #ifndef _KS_FREEBSD_SYS_PARAM_H
 #define _KS_FREEBSD_SYS_PARAM_H
 
@@ -21,6 +21,9 @@
 #endif
 #ifndef MAXPATHLEN
 #define MAXPATHLEN 1024
+#endif
+#ifndef MAXCOMLEN
+#define MAXCOMLEN 19	/* a command's or thread's name, without its NUL */
 #endif
 
 #endif

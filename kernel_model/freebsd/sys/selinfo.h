@@ -6,18 +6,20 @@
  * same before the memory holding it goes (detach): freeing a selinfo that
  * a thread is still on is reported as a use after free, as it is one on
  * FreeBSD. The kernel model keys the pollers by the selinfo's address
- * (kernel_model/poll.h); the fields are only its size. kqueue (si_note,
- * knlist) is not modelled.
+ * (kernel_model/poll.h); si_tdlist is only its size. si_note is the
+ * knlist a driver supporting kqueue keeps its knotes on (sys/event.h).
  */
 #ifndef _KS_FREEBSD_SYS_SELINFO_H
 #define _KS_FREEBSD_SYS_SELINFO_H
+
+#include <sys/event.h>
 
 struct thread;
 struct mtx;
 
 struct selinfo {
 	void *si_tdlist[2];	/* the pollers: kept by the kernel model */
-	void *si_note[4];	/* knlist: kqueue is not modelled */
+	struct knlist si_note;
 	struct mtx *si_mtx;
 };
 

@@ -40,6 +40,11 @@ struct thread;
 void ks_fb_panic(const char *, ...) __dead2 __attribute__((format(__printf__, 1, 2)));
 int ks_fb_printf(const char *, ...) __attribute__((format(__printf__, 1, 2)));
 struct thread *ks_fb_curthread(void);
+/* securelevel(7) is -1, FreeBSD's default: securelevel_gt(cr, l) is EPERM
+ * when -1 > l, securelevel_ge when -1 >= l, else 0 */
+struct ucred;
+int securelevel_gt(struct ucred *, int);
+int securelevel_ge(struct ucred *, int);
 int ks_fb_ticks(void);
 extern int hz;
 /* log(9): the console with a syslog priority; vprintf/vlog the va_list forms */

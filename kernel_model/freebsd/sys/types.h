@@ -14,6 +14,8 @@
 
 typedef uintptr_t vm_offset_t;
 typedef uint64_t vm_paddr_t;
+typedef int64_t vm_ooffset_t;
+typedef char vm_memattr_t;
 typedef int64_t sbintime_t;
 typedef uint64_t cap_rights_placeholder_t;
 

@@ -81,6 +81,11 @@ extern int kfb_destroy_from_ioctl;	/* d_ioctl calls destroy_dev itself (a hang) 
 void kfb_kthread_exit(void *);	/* kthread_add a thread that kthread_exit()s */
 void kfb_kthread_exit_bad(void *);	/* kthread_exit from a thread it did not start */
 
+/* knlist (kfb_knlist.c) */
+void kfb_knlist_life(void *);	/* add, KNOTE locked and not, remove, clear, destroy */
+void kfb_knlist_unlocked(void *);	/* KNOTE_LOCKED without the list's lock */
+void kfb_knlist_destroy_full(void *);	/* knlist_destroy with knotes on it */
+
 #ifdef __cplusplus
 }
 #endif

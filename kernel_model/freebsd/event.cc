@@ -1,0 +1,130 @@
+// A driver's knlists (sys/event.h for the rules): the list and its lock,
+// as FreeBSD's kern_event.c keeps them. The lock functions a list is
+// given run the driver's lock through the kernel model, so a KNOTE_LOCKED
+// without the lock is mtx_assert's lock-misuse report.
+extern "C" {
+#include <sys/event.h>
+#include <sys/lock.h>
+#include <sys/mutex.h>
+#include <sys/systm.h>
+}
+
+#undef printf
+#undef panic
+
+namespace {
+
+// knlist_init's lock when the driver names none (FreeBSD's knlist_lock):
+// static storage, a fresh mutex in every World (world.h, resolve).
+struct mtx g_knlist_lock;
+
+void mtx_lock_fn(void* arg) { ks_fb_mtx_lock(static_cast<struct mtx*>(arg), 0, "knlist lock"); }
+void mtx_unlock_fn(void* arg) {
+  ks_fb_mtx_unlock(static_cast<struct mtx*>(arg), 0, "knlist lock");
+}
+void mtx_assert_fn(void* arg, int what) {
+  ks_fb_mtx_assert(static_cast<struct mtx*>(arg), what == LA_LOCKED ? MA_OWNED : MA_NOTOWNED,
+                   "knlist lock", __FILE__, __LINE__);
+}
+
+// `file`/`line`: the driver's call, when the list's lock is a mutex.
+void assert_lock(struct knlist* knl, int locked, const char* file = __FILE__,
+                 int line = __LINE__) {
+  if (knl->kl_assert_lock == mtx_assert_fn)
+    ks_fb_mtx_assert(static_cast<struct mtx*>(knl->kl_lockarg),
+                     locked ? MA_OWNED : MA_NOTOWNED, "knlist lock", file, line);
+  else
+    knl->kl_assert_lock(knl->kl_lockarg, locked ? LA_LOCKED : LA_UNLOCKED);
+}
+
+struct knlist* checked(struct knlist* knl, const char* fn) {
+  if (!knl->kl_lock) ks_panic("%s: knlist %p was never initialised (knlist_init)", fn,
+                              static_cast<void*>(knl));
+  return knl;
+}
+
+}  // namespace
+
+extern "C" {
+
+void knlist_init(struct knlist* knl, void* lock, void (*kl_lock)(void*), void (*kl_unlock)(void*),
+                 void (*kl_assert_lock)(void*, int)) {
+  knl->kl_lockarg = lock ? lock : &g_knlist_lock;
+  knl->kl_lock = kl_lock ? kl_lock : mtx_lock_fn;
+  knl->kl_unlock = kl_unlock ? kl_unlock : mtx_unlock_fn;
+  knl->kl_assert_lock = kl_assert_lock ? kl_assert_lock : mtx_assert_fn;
+  knl->kl_autodestroy = 0;
+  SLIST_INIT(&knl->kl_list);
+}
+
+void knlist_init_mtx(struct knlist* knl, struct mtx* lock) {
+  knlist_init(knl, lock, nullptr, nullptr, nullptr);
+}
+
+void knlist_add(struct knlist* knl, struct knote* kn, int islocked) {
+  checked(knl, "knlist_add");
+  assert_lock(knl, islocked);
+  if (!islocked) knl->kl_lock(knl->kl_lockarg);
+  SLIST_INSERT_HEAD(&knl->kl_list, kn, kn_selnext);
+  kn->kn_knlist = knl;
+  if (!islocked) knl->kl_unlock(knl->kl_lockarg);
+}
+
+void knlist_remove(struct knlist* knl, struct knote* kn, int islocked) {
+  checked(knl, "knlist_remove");
+  assert_lock(knl, islocked);
+  if (!islocked) knl->kl_lock(knl->kl_lockarg);
+  SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
+  kn->kn_knlist = nullptr;
+  if (!islocked) knl->kl_unlock(knl->kl_lockarg);
+}
+
+int knlist_empty(struct knlist* knl) {
+  checked(knl, "knlist_empty");
+  assert_lock(knl, 1);
+  return SLIST_EMPTY(&knl->kl_list);
+}
+
+void knote(struct knlist* list, long hint, int lockflags) {
+  ks_fb_knote(list, hint, lockflags, __FILE__, __LINE__);
+}
+
+void ks_fb_knote(struct knlist* list, long hint, int lockflags, const char* file, int line) {
+  if (!list) return;
+  checked(list, "KNOTE");
+  if (lockflags & KNF_LISTLOCKED)
+    assert_lock(list, 1, file, line);
+  else
+    list->kl_lock(list->kl_lockarg);
+  // A knote whose filter fires would be activated on its kqueue; no
+  // kqueue exists yet (sys/event.h), so the filter's answer goes nowhere.
+  struct knote* kn;
+  SLIST_FOREACH(kn, &list->kl_list, kn_selnext) kn->kn_fop->f_event(kn, hint);
+  if (!(lockflags & KNF_LISTLOCKED)) list->kl_unlock(list->kl_lockarg);
+}
+
+void knlist_cleardel(struct knlist* knl, struct thread*, int islocked, int) {
+  checked(knl, "knlist_clear");
+  assert_lock(knl, islocked);
+  if (!islocked) knl->kl_lock(knl->kl_lockarg);
+  // Each knote leaves the list with EOF set, as FreeBSD's does, so its
+  // kqueue reports the end once.
+  while (struct knote* kn = SLIST_FIRST(&knl->kl_list)) {
+    SLIST_REMOVE_HEAD(&knl->kl_list, kn_selnext);
+    kn->kn_knlist = nullptr;
+    kn->kn_flags |= EV_EOF | EV_ONESHOT;
+  }
+  if (!islocked) knl->kl_unlock(knl->kl_lockarg);
+}
+
+void knlist_destroy(struct knlist* knl) {
+  if (knl->kl_lock && !SLIST_EMPTY(&knl->kl_list))
+    ks_panic("knlist_destroy: destroying knlist %p with knotes on it (knlist_clear first)",
+             static_cast<void*>(knl));
+  knl->kl_lockarg = nullptr;
+  knl->kl_lock = nullptr;
+  knl->kl_unlock = nullptr;
+  knl->kl_assert_lock = nullptr;
+}
+
+}  // extern "C"

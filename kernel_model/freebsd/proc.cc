@@ -1,0 +1,213 @@
+// FreeBSD's struct thread, proc and ucred (sys/proc.h, sys/ucred.h for the
+// rules): one record per thread id and per pid in the World's records area
+// (kmem_arena.h), whose addresses are fixed as kmem's are. A record is
+// written from the kernel model's state each time it is handed out, so it
+// always says what the model says and needs no place in the boot image;
+// the one thing a driver changes, its credential references, is counted in
+// the personality's state (FbState::cred_holds) and copied into cr_ref.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "kernel_model/freebsd/state.h"
+#include "kernel_model/kmem_arena.h"
+#include "kernel_model/proc.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/jail.h>
+#include <sys/priv.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+#include <sys/ucred.h>
+}
+
+#undef curthread
+#undef curproc
+#undef proc0
+
+using ks::km::World;
+
+namespace ks::km::freebsd {
+namespace {
+
+constexpr uint32_t kMaxProcs = 1024;   // pids 0 (proc0) .. 1023
+constexpr uint32_t kMaxThreads = 8192;  // thread ids 1 .. 8191
+
+struct ProcRecord {
+  struct proc p;
+  struct ucred cr;
+};
+
+struct Records {
+  ProcRecord procs[kMaxProcs];
+  struct thread threads[kMaxThreads];
+};
+static_assert(sizeof(Records) <= kRecordsSize, "the records do not fit the records area");
+
+Records& records(World& w) {
+  char* area = w.records_area();
+  if (!area)
+    w.fail(sim::FailureKind::kHostError,
+           "the kernel memory arena has no slot for this World's thread records",
+           "records_area_unavailable");
+  return *reinterpret_cast<Records*>(area);
+}
+
+// The driver's references to process `pid`'s credential (crhold minus
+// crfree), this execution's.
+int32_t& holds(World& w, uint32_t pid) {
+  auto& v = state(w).cred_holds;
+  if (v.size() <= pid) v.resize(pid + 1);
+  return v[pid];
+}
+
+uint32_t pid_of(const Proc* p) { return p ? p->pid : 0; }
+
+void fill_cred(struct ucred& cr, const Cred& c, long refs) {
+  cr.cr_ref = refs;
+  cr.cr_users = 1;
+  cr.cr_flags = 0;
+  cr.cr_ngroups = 0;
+  cr.cr_uid = cr.cr_ruid = cr.cr_svuid = c.uid;
+  cr.cr_gid = cr.cr_rgid = cr.cr_svgid = c.gid;
+  cr.cr_prison = &prison0;
+  cr.cr_groups = cr.cr_smallgroups;
+  cr.cr_agroups = CRED_SMALLGROUPS_NB;
+}
+
+struct proc* proc_record(World& w, const Proc* p) {
+  uint32_t pid = pid_of(p);
+  if (pid >= kMaxProcs)
+    w.fail(sim::FailureKind::kHostError,
+           "process " + std::to_string(pid) + " is past the " + std::to_string(kMaxProcs) +
+               " the FreeBSD personality keeps records for",
+           "too_many_processes");
+  ProcRecord& r = records(w).procs[pid];
+  const auto& v = state(w).cred_holds;
+  fill_cred(r.cr, p ? p->cred : Cred{}, 1 + (pid < v.size() ? v[pid] : 0));
+  r.p.p_ucred = &r.cr;
+  r.p.p_flag = p ? 0 : P_KPROC | P_SYSTEM;
+  r.p.p_state = PRS_NORMAL;
+  r.p.p_pid = static_cast<pid_t>(pid);
+  std::snprintf(r.p.p_comm, sizeof r.p.p_comm, "%s", p ? p->name.c_str() : "kernel");
+  return &r.p;
+}
+
+// The pid whose credential `cr` is; a panic if it is not one.
+uint32_t cred_pid(World& w, const struct ucred* cr, const char* fn) {
+  Records& r = records(w);
+  auto at = reinterpret_cast<uintptr_t>(cr);
+  auto first = reinterpret_cast<uintptr_t>(&r.procs[0].cr);
+  if (!cr || at < first || (at - first) % sizeof(ProcRecord) ||
+      (at - first) / sizeof(ProcRecord) >= kMaxProcs)
+    ks_panic("%s: %p is not a credential (td_ucred or p_ucred)", fn,
+             static_cast<const void*>(cr));
+  return static_cast<uint32_t>((at - first) / sizeof(ProcRecord));
+}
+
+void arm_leak_check(World& w) {
+  auto& st = state(w);
+  if (st.cred_check) return;
+  // Armed by the first hold: a reference still held after teardown is a
+  // leak, as an allocation never freed is.
+  st.cred_check = true;
+  w.on_final_check([&w] {
+    const auto& v = state(w).cred_holds;
+    for (uint32_t pid = 0; pid < v.size(); pid++)
+      if (v[pid] > 0) {
+        w.set_failure(sim::FailureKind::kMemory,
+                      "memory leak at teardown: " + std::to_string(v[pid]) +
+                          " reference(s) to the credential of process " + std::to_string(pid) +
+                          " taken by crhold and never given back by crfree",
+                      "leak:ucred");
+        return;
+      }
+  });
+}
+
+}  // namespace
+
+struct thread* thread_record(World& w, uint32_t tid) {
+  if (tid == 0 || tid >= kMaxThreads)
+    w.fail(sim::FailureKind::kHostError,
+           "thread " + std::to_string(tid) + " is past the " + std::to_string(kMaxThreads) +
+               " the FreeBSD personality keeps records for",
+           "too_many_threads");
+  struct thread& td = records(w).threads[tid];
+  td.td_proc = proc_record(w, w.kt(tid).proc);
+  td.td_tid = static_cast<lwpid_t>(PID_MAX + 1 + tid);
+  td.td_flags = 0;
+  td.td_pflags = 0;
+  td.td_ucred = td.td_proc->p_ucred;
+  std::snprintf(td.td_name, sizeof td.td_name, "%s", w.thread_name(tid));
+  return &td;
+}
+
+}  // namespace ks::km::freebsd
+
+extern "C" {
+
+struct prison prison0 = {0, "0"};
+
+struct thread* ks_fb_curthread(void) {
+  World& w = *World::current();
+  return ks::km::freebsd::thread_record(w, w.self_tid());
+}
+
+struct proc* ks_fb_proc0(void) { return ks::km::freebsd::proc_record(*World::current(), nullptr); }
+
+struct ucred* crhold(struct ucred* cr) {
+  World& w = *World::current();
+  uint32_t pid = ks::km::freebsd::cred_pid(w, cr, "crhold");
+  ks::km::freebsd::arm_leak_check(w);
+  cr->cr_ref = 1 + ++ks::km::freebsd::holds(w, pid);
+  return cr;
+}
+
+void crfree(struct ucred* cr) {
+  World& w = *World::current();
+  uint32_t pid = ks::km::freebsd::cred_pid(w, cr, "crfree");
+  int32_t& h = ks::km::freebsd::holds(w, pid);
+  if (h == 0)
+    ks_panic("crfree: the credential of process %u has no reference from crhold to give back "
+             "(its last one is the process's: a real kernel would free it under the process)",
+             pid);
+  cr->cr_ref = 1 + --h;
+}
+
+bool groupmember(gid_t gid, const struct ucred* cr) {
+  World& w = *World::current();
+  ks::km::freebsd::cred_pid(w, cr, "groupmember");
+  if (gid == cr->cr_gid) return true;
+  for (int i = 0; i < cr->cr_ngroups; i++)
+    if (cr->cr_groups[i] == gid) return true;
+  return false;
+}
+
+int jailed(struct ucred* cr) {
+  ks::km::freebsd::cred_pid(*World::current(), cr, "jailed");
+  return 0;
+}
+
+int priv_check_cred(struct ucred* cr, int) {
+  ks::km::freebsd::cred_pid(*World::current(), cr, "priv_check_cred");
+  // The kernel model's rule (Cred::privileged), read from the record the
+  // kernel wrote.
+  return cr->cr_uid == 0 ? 0 : EPERM;
+}
+
+int priv_check(struct thread* td, int priv) { return priv_check_cred(td->td_ucred, priv); }
+
+int securelevel_gt(struct ucred* cr, int level) {
+  ks::km::freebsd::cred_pid(*World::current(), cr, "securelevel_gt");
+  return -1 > level ? EPERM : 0;
+}
+
+int securelevel_ge(struct ucred* cr, int level) {
+  ks::km::freebsd::cred_pid(*World::current(), cr, "securelevel_ge");
+  return -1 >= level ? EPERM : 0;
+}
+
+}  // extern "C"
