@@ -17,7 +17,9 @@ std::shared_ptr<T> pooled_component() {
   // Few Worlds live on one host thread at a time (a kept one, a new one
   // made meanwhile): a small pool, searched in order.
   constexpr size_t kMax = 4;
-  thread_local std::vector<std::shared_ptr<T>> pool;
+  // initial-exec: general-dynamic, each component's first use in an
+  // execution was a __tls_get_addr call (the Python extension is dlopen'ed).
+  thread_local std::vector<std::shared_ptr<T>> pool __attribute__((tls_model("initial-exec")));
   for (auto& p : pool)
     if (p.use_count() == 1) {
       p->recycle();

@@ -51,12 +51,15 @@ struct FreeListAlloc {
   };
   // Set once the thread's list is destroyed: a block freed later (a World
   // destroyed at exit) goes back to the heap.
+  // initial-exec: an open and its last release reach them, and in a
+  // dlopen'ed module (the Python extension) a general-dynamic access is a
+  // __tls_get_addr call.
   static bool& gone() {
-    thread_local bool g = false;
+    thread_local constinit bool g __attribute__((tls_model("initial-exec"))) = false;
     return g;
   }
   static List& list() {
-    thread_local List l;
+    thread_local List l __attribute__((tls_model("initial-exec")));
     return l;
   }
 };

@@ -137,8 +137,7 @@ char* World::records_area() {
   return kmem_->slot < 0 ? nullptr : kmem_arena_records(kmem_->slot);
 }
 
-KmemState& World::kmem() {
-  if (kmem_live_) return *kmem_;
+KmemState& World::kmem_first_use() {
   // A reset World keeps its state; it claims an arena slot at first use, as
   // a new World does (the lowest free one: the same addresses).
   if (!kmem_) kmem_ = std::make_unique<KmemState>();

@@ -368,7 +368,7 @@ void number_results(const Program& p) {
 // Reached through a call: inlined, each use of the thread-local was a TLS
 // lookup of its own (two dozen per execution).
 [[gnu::noinline]] std::string& boot_key_buffer() {
-  static thread_local std::string key;
+  static thread_local std::string key __attribute__((tls_model("initial-exec")));
   return key;
 }
 std::string& boot_key(const World& w, const Program& p) {

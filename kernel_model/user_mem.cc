@@ -186,7 +186,10 @@ struct PageCacheRef {
   // exit (a recycled one, component_pool.h) frees its pages itself.
   bool gone = false;
 };
-thread_local PageCacheRef t_page_cache;
+// initial-exec (as sim.h's tls_current_sim): every mmap and munmap, and a
+// process's recycling, reach it, and _core's general-dynamic accesses were
+// a __tls_get_addr call each.
+thread_local constinit PageCacheRef t_page_cache __attribute__((tls_model("initial-exec")));
 PageCache& page_cache(PageCacheRef& r) {
   if (!r.cache) {
     thread_local PageCache c;

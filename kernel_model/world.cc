@@ -13,7 +13,7 @@ namespace ks::km {
 namespace {
 // Handles carry the World's epoch so a handle left in a driver's static
 // storage by an earlier World on this host thread is recognised as stale.
-thread_local uint16_t tls_epoch = 0;
+thread_local constinit uint16_t tls_epoch __attribute__((tls_model("initial-exec"))) = 0;
 
 bool describe_fault(void* owner, uintptr_t addr, std::string* what, std::string* sig);
 }  // namespace

@@ -289,7 +289,13 @@ class World {
   // The kernel model's own have fixed slots; a component above it (a
   // personality, the scenario runner) takes one with new_component_slot()
   // when the host starts, so the model names none of them.
-  KmemState& kmem();
+  // Inline for its common case (in use already): every kmem_alloc and
+  // kmem_free asks, and the call's prologue, made for the first use's
+  // set-up, was most of its cost.
+  KmemState& kmem() {
+    if (__builtin_expect(kmem_live_, 1)) return *kmem_;
+    return kmem_first_use();
+  }
   // The records area of this World's arena slot (kmem_arena.h): fixed
   // addresses for a personality's records of threads and processes; null
   // if the arena has no slot for it (a failure is the caller's to raise).
@@ -336,6 +342,7 @@ class World {
   sim::StableTable<KThread> kthreads_;
   std::vector<std::function<void()>> teardown_;
   std::vector<std::function<void()>> checks_;
+  KmemState& kmem_first_use();
   std::unique_ptr<KmemState> kmem_;  // kept by a reset, with its arena slot
   bool kmem_live_ = false;           // kmem_ in use in this execution
   std::vector<std::pair<std::string, std::string>> variants_;

@@ -9,7 +9,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
-#include "kernel_model/node_spares.h"
+#include "kernel_model/illumos/prop_table.h"
 #include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
@@ -33,14 +33,10 @@ struct dev_info {
   // Minor nodes, creation order: the minor name and the /dev path of the
   // node made for it.
   std::vector<std::pair<std::string, std::string>> nodes;
-  // ddi_prop_update_int64 properties by (dev, name): ordered, stable.
-  std::map<std::pair<uint64_t, std::string>, int64_t> props;
+  // ddi_prop_update_int64 properties by (dev, name), in that order.
+  ks::km::illumos::PropTable<int64_t> props;
   // ddi_prop_update_string properties, the same way
-  std::map<std::pair<uint64_t, std::string>, std::string> str_props;
-  // Their erased nodes: a driver that sets a property per mapping (lofi)
-  // reuses them in the next execution.
-  ks::km::NodeSpares<decltype(props)> prop_spares;
-  ks::km::NodeSpares<decltype(str_props)> str_prop_spares;
+  ks::km::illumos::PropTable<std::string> str_props;
 };
 
 namespace ks::km::illumos {

@@ -17,7 +17,7 @@ extern "C" {
 
 int ddi_prop_update_int64(dev_t dev, dev_info_t* dip, char* name, int64_t v) {
   if (!dip || !name || !*name) return DDI_PROP_INVAL_ARG;
-  dip->prop_spares.get(dip->props, {static_cast<uint64_t>(dev), name}) = v;
+  dip->props.get(static_cast<uint64_t>(dev), name) = v;
   return DDI_PROP_SUCCESS;
 }
 
@@ -29,12 +29,13 @@ int ddi_prop_update_int(dev_t dev, dev_info_t* dip, char* name, int v) {
 
 namespace {
 
-// The property `name` matching dev (any dev for DDI_DEV_T_ANY), or end().
-template <typename Map>
-typename Map::iterator find_prop(Map& m, dev_t dev, const char* name) {
-  if (dev != DDI_DEV_T_ANY) return m.find({static_cast<uint64_t>(dev), name});
+// The property `name` matching dev (any dev for DDI_DEV_T_ANY: the first
+// in (dev, name) order), or end().
+template <typename Table>
+auto find_prop(Table& m, dev_t dev, const char* name) {
+  if (dev != DDI_DEV_T_ANY) return m.find(static_cast<uint64_t>(dev), name);
   for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->first.second == name) return it;
+    if (it->name == name) return it;
   return m.end();
 }
 
@@ -55,7 +56,7 @@ extern "C" {
 int64_t ddi_prop_get_int64(dev_t dev, dev_info_t* dip, uint_t, char* name, int64_t defvalue) {
   if (!dip || !name) return defvalue;
   auto it = find_prop(dip->props, dev, name);
-  return it == dip->props.end() ? defvalue : it->second;
+  return it == dip->props.end() ? defvalue : it->value;
 }
 
 int ddi_prop_get_int(dev_t dev, dev_info_t* dip, uint_t flags, char* name, int defvalue) {
@@ -70,7 +71,7 @@ int ddi_prop_exists(dev_t dev, dev_info_t* dip, uint_t, char* name) {
 
 int ddi_prop_update_string(dev_t dev, dev_info_t* dip, char* name, char* data) {
   if (!dip || !name || !*name || !data) return DDI_PROP_INVAL_ARG;
-  dip->str_prop_spares.get(dip->str_props, {static_cast<uint64_t>(dev), name}) = data;
+  dip->str_props.get(static_cast<uint64_t>(dev), name) = data;
   return DDI_PROP_SUCCESS;
 }
 
@@ -78,7 +79,7 @@ int ddi_prop_lookup_string(dev_t dev, dev_info_t* dip, uint_t, char* name, char*
   if (!dip || !name || !datap) return DDI_PROP_INVAL_ARG;
   auto it = find_prop(dip->str_props, dev, name);
   if (it == dip->str_props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_copy(it->second);
+  *datap = prop_copy(it->value);
   return DDI_PROP_SUCCESS;
 }
 
@@ -96,14 +97,14 @@ extern "C" {
 
 int ddi_prop_remove(dev_t dev, dev_info_t* dip, char* name) {
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
-  const std::pair<uint64_t, std::string> key{static_cast<uint64_t>(dev), name};
   size_t n = 0;
-  if (auto it = dip->props.find(key); it != dip->props.end()) {
-    dip->prop_spares.erase(dip->props, it);
+  if (auto it = dip->props.find(static_cast<uint64_t>(dev), name); it != dip->props.end()) {
+    dip->props.erase(it);
     n++;
   }
-  if (auto it = dip->str_props.find(key); it != dip->str_props.end()) {
-    dip->str_prop_spares.erase(dip->str_props, it);
+  if (auto it = dip->str_props.find(static_cast<uint64_t>(dev), name);
+      it != dip->str_props.end()) {
+    dip->str_props.erase(it);
     n++;
   }
   return n ? DDI_PROP_SUCCESS : DDI_PROP_NOT_FOUND;
@@ -111,8 +112,8 @@ int ddi_prop_remove(dev_t dev, dev_info_t* dip, char* name) {
 
 void ddi_prop_remove_all(dev_info_t* dip) {
   if (dip) {
-    dip->prop_spares.clear(dip->props);
-    dip->str_prop_spares.clear(dip->str_props);
+    dip->props.clear();
+    dip->str_props.clear();
   }
 }
 
