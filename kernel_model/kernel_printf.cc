@@ -13,6 +13,7 @@
 // the C library whole.
 #include "kernel_model/kernel_printf.h"
 
+#include <climits>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -230,6 +231,19 @@ int illumos_snprintf(char* buf, size_t n, const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int r = illumos_vsnprintf(buf, n, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
+// sprintf: no bound but INT_MAX, as its int result has
+int illumos_vsprintf(char* buf, const char* fmt, va_list ap) {
+  return illumos_vsnprintf(buf, INT_MAX, fmt, ap);
+}
+
+int illumos_sprintf(char* buf, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = illumos_vsprintf(buf, fmt, ap);
   va_end(ap);
   return r;
 }

@@ -30,8 +30,9 @@ const KernelFunction kKernelFunctions[] = {
 const KernelFunction kIllumosFunctions[] = {
     {"snprintf", reinterpret_cast<void*>(&illumos_snprintf)},
     {"vsnprintf", reinterpret_cast<void*>(&illumos_vsnprintf)},
+    {"sprintf", reinterpret_cast<void*>(&illumos_sprintf)},
+    {"vsprintf", reinterpret_cast<void*>(&illumos_vsprintf)},
 };
-static_assert(std::size(kKernelFunctions) == std::size(kIllumosFunctions));
 
 template <class T>
 bool read_at(const std::string& img, uint64_t off, T* out) {
@@ -46,6 +47,7 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
                            uintptr_t relro_hi, const char* personality) {
   const bool illumos = personality && std::strcmp(personality, "illumos") == 0;
   const KernelFunction* functions = illumos ? kIllumosFunctions : kKernelFunctions;
+  const size_t nfunctions = illumos ? std::size(kIllumosFunctions) : std::size(kKernelFunctions);
   Elf64_Ehdr eh;
   if (!read_at(img, 0, &eh)) return;
   // Virtual addresses of the file's tables to file offsets, through its
@@ -101,7 +103,7 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
         continue;
       const char* name = img.data() + str_off + s.st_name;
       size_t max = strsz - s.st_name;
-      for (size_t i = 0; i < std::size(kKernelFunctions); i++) {
+      for (size_t i = 0; i < nfunctions; i++) {
         const KernelFunction& k = functions[i];
         if (strnlen(name, max) != std::strlen(k.name) || std::strcmp(name, k.name) != 0) continue;
         uintptr_t slot = base + r.r_offset;

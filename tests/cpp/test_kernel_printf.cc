@@ -75,6 +75,8 @@ TEST(KernelPrintf, IllumosPrintsANullStringItsOwnWay) {
   EXPECT_STREQ(a, "[<null string>  |<nul]");
   EXPECT_EQ(ks::km::illumos_snprintf(a, 6, "%s", none), 13);
   EXPECT_STREQ(a, "<null");
+  EXPECT_EQ(ks::km::illumos_sprintf(a, "%s=%d", none, 7), 15);
+  EXPECT_STREQ(a, "<null string>=7");
   char b[64];
   int rb = std::snprintf(b, sizeof b, "%5d|%-4s|%08x|%p|%.2f", 42, "ab", 0x1234u,
                          static_cast<void*>(nullptr), 1.25);
