@@ -6,6 +6,15 @@
 // on an adaptive mutex, and sleeping in it is the misuse assert_may_sleep
 // reports. Each callout is a kernel object: the
 // owner of a running callout is its thread, and untimeout sleeps on it.
+//
+// A callout that re-arms itself (ddi_periodic_add, a watchdog timeout
+// re-armed from its own handler) would keep the clock running for ever once
+// no thread waits any more (after attach at boot, after a scenario's last
+// thread): one re-armed from callout context while nothing but callouts and
+// daemons is alive is parked when it comes due, if that is still so, and
+// armed again (same deadline, so due at once) when a thread that is not a
+// daemon starts: a scenario thread, or the teardown's, so it runs on beside
+// them and detach cancels it as on a real system.
 #include "kernel_model/callout.h"
 
 #include "kernel_model/boot_image.h"
@@ -20,7 +29,7 @@ namespace ks::km {
 
 namespace {
 
-enum class CalloutState : uint8_t { kPending, kFired, kDone, kCancelled };
+enum class CalloutState : uint8_t { kPending, kFired, kDone, kCancelled, kParked };
 
 struct Callout {
   World* w;
@@ -30,7 +39,9 @@ struct Callout {
   void (*fn)(void*);
   void* arg;
   uint64_t timer;
+  uint64_t deadline;
   CalloutState state = CalloutState::kPending;
+  bool chained = false;  // armed from callout context with no thread waiting
   Tid thread = 0;
 };
 
@@ -72,8 +83,22 @@ void callout_main(void* arg) {
   while (Tid t = w.wq_pop(c.obj)) w.sim().wake(t, 0);
 }
 
+// A thread alive that is neither a daemon nor a callout or interrupt: a
+// user thread, the boot's, the teardown's.
+bool someone_waits(World& w) {
+  for (size_t i = 1; i <= w.sim().nthreads(); i++) {
+    const sim::Thread* t = w.sim().thread(static_cast<Tid>(i));
+    if (t->state != sim::ThreadState::kDone && !t->daemon && t->ctx == kCtxThread) return true;
+  }
+  return false;
+}
+
 void fire(void* arg, uint64_t) {
   Callout& c = *static_cast<Callout*>(arg);
+  if (c.chained && !someone_waits(*c.w)) {
+    c.state = CalloutState::kParked;
+    return;
+  }
   c.state = CalloutState::kFired;
   c.thread = c.w->spawn(c.name, callout_main, &c, /*daemon=*/false, kCtxSoft);
   // Started by the clock, not by whichever thread ran when it fired.
@@ -103,6 +128,8 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
   c->obj = w.new_obj(kObjCallout, c->name);
   c->fn = fn;
   c->arg = arg;
+  c->deadline = deadline_ns;
+  c->chained = w.sim().on_fiber() && w.sim().cur()->ctx != kCtxThread && !someone_waits(w);
   if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c->obj, deadline_ns);
   race_release(w, c->obj);
   c->timer = w.sim().add_timer(deadline_ns, fire, c.get());
@@ -118,6 +145,9 @@ int callout_untimeout(World& w, uint64_t id) {
   switch (c->state) {
     case CalloutState::kPending:
       w.sim().cancel_timer(c->timer);
+      c->state = CalloutState::kCancelled;
+      return 1;
+    case CalloutState::kParked:
       c->state = CalloutState::kCancelled;
       return 1;
     case CalloutState::kFired:
@@ -144,11 +174,23 @@ void delay_ns(World& w, uint64_t ns) {
   w.sim().block(kEvDelay, 0);
 }
 
+void callout_unpark(World& w) {
+  auto& t = services(w).callouts;
+  if (!t) return;
+  for (auto& c : t->all) {
+    if (c->state != CalloutState::kParked) continue;
+    c->state = CalloutState::kPending;
+    c->chained = false;
+    c->timer = w.sim().add_timer(c->deadline, fire, c.get());
+  }
+}
+
 void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f) {
   auto& t = services(w).callouts;
   if (!t) return;
   for (auto& c : t->all)
-    if (c->state == CalloutState::kPending || c->state == CalloutState::kFired)
+    if (c->state == CalloutState::kPending || c->state == CalloutState::kFired ||
+        c->state == CalloutState::kParked)
       f(CalloutView{c->name, c->fn, c->arg, c->state == CalloutState::kFired});
 }
 

@@ -25,6 +25,10 @@ struct CalloutView {
   bool running;
 };
 void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f);
+// Arms again the callouts parked because nothing but callouts and daemons
+// was alive when they came due (callout.cc); World::spawn calls it for a
+// thread that is not a daemon.
+void callout_unpark(World& w);
 // Sleeps for ns of virtual time.
 void delay_ns(World& w, uint64_t ns);
 

@@ -12,5 +12,12 @@ namespace ks::km {
 int kernel_snprintf(char* buf, size_t n, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 int kernel_vsnprintf(char* buf, size_t n, const char* fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+// illumos's: the same, but a null %s prints "<null string>" (illumos
+// common/util/string.c), where the C library and FreeBSD print "(null)"
+int illumos_snprintf(char* buf, size_t n, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+int illumos_vsnprintf(char* buf, size_t n, const char* fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+int illumos_sprintf(char* buf, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+int illumos_vsprintf(char* buf, const char* fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 }  // namespace ks::km

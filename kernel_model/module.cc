@@ -250,7 +250,7 @@ Module& Module::open(const std::string& spec) {
       }
     // Before the data's as-loaded copy, which holds the slots when they
     // are not read-only.
-    bind_kernel_functions(img, q.base, relro_lo, relro_hi);
+    bind_kernel_functions(img, q.base, relro_lo, relro_hi, d->personality);
     for (auto& ph : q.phdrs) {
       if (ph.p_type != PT_LOAD) continue;
       uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;

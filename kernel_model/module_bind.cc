@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iterator>
 
 #include "kernel_model/kernel_printf.h"
 
@@ -16,7 +17,8 @@ namespace ks::km {
 
 namespace {
 
-// The kernel's functions a module's calls are bound to, by name.
+// The kernel's functions a module's calls are bound to, by name: the
+// illumos personality's print a null %s as illumos does.
 struct KernelFunction {
   const char* name;
   void* fn;
@@ -24,6 +26,12 @@ struct KernelFunction {
 const KernelFunction kKernelFunctions[] = {
     {"snprintf", reinterpret_cast<void*>(&kernel_snprintf)},
     {"vsnprintf", reinterpret_cast<void*>(&kernel_vsnprintf)},
+};
+const KernelFunction kIllumosFunctions[] = {
+    {"snprintf", reinterpret_cast<void*>(&illumos_snprintf)},
+    {"vsnprintf", reinterpret_cast<void*>(&illumos_vsnprintf)},
+    {"sprintf", reinterpret_cast<void*>(&illumos_sprintf)},
+    {"vsprintf", reinterpret_cast<void*>(&illumos_vsprintf)},
 };
 
 template <class T>
@@ -36,7 +44,10 @@ bool read_at(const std::string& img, uint64_t off, T* out) {
 }  // namespace
 
 void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t relro_lo,
-                           uintptr_t relro_hi) {
+                           uintptr_t relro_hi, const char* personality) {
+  const bool illumos = personality && std::strcmp(personality, "illumos") == 0;
+  const KernelFunction* functions = illumos ? kIllumosFunctions : kKernelFunctions;
+  const size_t nfunctions = illumos ? std::size(kIllumosFunctions) : std::size(kKernelFunctions);
   Elf64_Ehdr eh;
   if (!read_at(img, 0, &eh)) return;
   // Virtual addresses of the file's tables to file offsets, through its
@@ -92,7 +103,8 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
         continue;
       const char* name = img.data() + str_off + s.st_name;
       size_t max = strsz - s.st_name;
-      for (const KernelFunction& k : kKernelFunctions) {
+      for (size_t i = 0; i < nfunctions; i++) {
+        const KernelFunction& k = functions[i];
         if (strnlen(name, max) != std::strlen(k.name) || std::strcmp(name, k.name) != 0) continue;
         uintptr_t slot = base + r.r_offset;
         bool ro = slot >= relro_lo && slot < relro_hi;

@@ -11,9 +11,10 @@ namespace ks::km {
 // kernel has a function of its own (kernel_printf.h: snprintf, vsnprintf),
 // the module's slots for it are pointed there instead. `img` is the
 // module's file (checked: check_elf), `base` where it is loaded, [relro_lo,
-// relro_hi) its part that the loader made read-only. The module's bytes,
-// and so its hash, are as built.
+// relro_hi) its part that the loader made read-only, `personality` the one
+// it was built for (illumos's snprintf prints a null %s its own way). The
+// module's bytes, and so its hash, are as built.
 void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t relro_lo,
-                           uintptr_t relro_hi);
+                           uintptr_t relro_hi, const char* personality);
 
 }  // namespace ks::km

@@ -56,6 +56,10 @@ struct WorldOptions {
 
 enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };
 
+class World;
+// Parked self-re-arming callouts armed again (callout.cc).
+void callout_unpark(World& w);
+
 class World {
  public:
   // `index`: which execution of a campaign this is (seeds the strategy).
@@ -89,6 +93,7 @@ class World {
     if (n == kthreads_.size()) kthreads_.emplace_back(); else kthreads_[n].reuse();
     Tid t = sim_.spawn(name, fn, arg, daemon, ctx);
     if (races_tracked()) race_fork_child(t);
+    if (!daemon && ctx == kCtxThread) callout_unpark(*this);
     return t;
   }
   KThread& kt(Tid t) { return kthreads_[t - 1]; }

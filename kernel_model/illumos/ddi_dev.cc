@@ -216,9 +216,5 @@ int ddi_quiesce_not_supported(dev_info_t*) { return DDI_FAILURE; }
 int nodev() { return ENXIO; }
 int nulldev() { return 0; }
 int nochpoll(dev_t, short, int, short*, struct pollhead**) { return ENXIO; }
-// Properties are not modelled: no property exists.
-int ddi_prop_op(dev_t, dev_info_t*, ddi_prop_op_t, int, char*, caddr_t, int*) {
-  return DDI_FAILURE;
-}
 
 }  // extern "C"

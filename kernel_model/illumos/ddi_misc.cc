@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "kernel_model/kernel_printf.h"
+
 #include "kernel_model/poll.h"
 #include "kernel_model/world.h"
 
@@ -13,6 +15,7 @@ extern "C" {
 #include <sys/cmn_err.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
+#include <sys/time.h>
 }
 
 #undef min
@@ -22,7 +25,7 @@ namespace {
 
 void vlog(int level, const char* prefix, const char* fmt, va_list ap) {
   char buf[1024];
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  ks::km::illumos_vsnprintf(buf, sizeof buf, fmt, ap);  // a null %s as illumos prints it
   if (level == CE_PANIC) ks_panic("%s%s", prefix, buf);
   if (level != CE_IGNORE) ks_log(level, "%s%s", prefix, buf);
 }
@@ -41,6 +44,12 @@ void ddi_report_dev(dev_info_t* dip) {
   ks_log(CE_CONT, "%s%d is /pseudo/%s@%d", n, i, n, i);
 }
 
+char* ddi_pathname(dev_info_t* dip, char* path) {
+  std::snprintf(path, 1024, "/pseudo/%s@%d", ddi_driver_name(dip), ddi_get_instance(dip));
+  return path;
+}
+int ddi_dev_is_needed(dev_info_t*, int, int) { return DDI_SUCCESS; }
+
 char* ddi_node_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
 char* ddi_binding_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
 char* ddi_get_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
@@ -53,6 +62,11 @@ cred_t* ddi_get_cred(void) { return ks_il_cred(); }
 kt_did_t ddi_get_kt_did(void) { return ks_thread_id(); }
 time_t ddi_get_time(void) {
   return static_cast<time_t>(KS_IL_BOOT_TIME + ks_now_ns() / 1000000000ULL);
+}
+time_t gethrestime_sec(void) { return ddi_get_time(); }
+void gethrestime(timestruc_t* tp) {
+  tp->tv_sec = ddi_get_time();
+  tp->tv_nsec = static_cast<long>(ks_now_ns() % 1000000000ULL);
 }
 
 int drv_getparm(uint_t parm, void* valuep) {

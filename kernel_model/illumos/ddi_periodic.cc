@@ -49,9 +49,16 @@ ddi_periodic_t ks_il_periodic_add(void (*fn)(void*), void* arg, hrtime_t interva
 void ddi_periodic_delete(ddi_periodic_t r) {
   if (!r) return;
   r->deleted = true;
-  // Cancels the next run, or waits for the running one (which then does
-  // not re-arm); from inside the function itself it returns at once.
-  ks_untimeout(r->id);
+  // Cancels the next run, or waits for the running one; from inside the
+  // function itself it returns at once. A running one that had passed its
+  // check of `deleted` re-arms (ks_timeout is a scheduling point) and
+  // stores the new id before it ends: that one is cancelled in turn, so no
+  // run is left armed on the freed record.
+  for (;;) {
+    uint64_t id = r->id;
+    ks_untimeout(id);
+    if (r->id == id) break;
+  }
   ks_kmem_free(r, sizeof(ks_il_periodic), "ddi_periodic_delete");
 }
 

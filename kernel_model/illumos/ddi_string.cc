@@ -1,12 +1,17 @@
 // The DDI's string conversions (ddi_strtol(9F) family: 0 or an errno, the
-// value through a pointer), ddi_strdup, stoi and numtos.
+// value through a pointer), ddi_strdup, kmem_asprintf, stoi and numtos,
+// ovbcopy.
 #include <cerrno>
+#include <cstdarg>
 #include <cstdlib>
 #include <cstring>
+
+#include "kernel_model/kernel_printf.h"
 
 extern "C" {
 #include <sys/kmem.h>
 #include <sys/sunddi.h>
+#include <sys/systm.h>
 }
 
 #undef strdup
@@ -70,5 +75,32 @@ void numtos(ulong_t num, char* s) {
   while (i) *s++ = tmp[--i];
   *s = '\0';
 }
+
+}  // extern "C"
+
+extern "C" {
+
+// illumos sizes the string, allocates it KM_SLEEP, formats it: strfree
+// frees it (strlen + 1 bytes).
+char* kmem_vasprintf(const char* fmt, va_list ap) {
+  va_list again;
+  va_copy(again, ap);
+  int n = ks::km::illumos_vsnprintf(nullptr, 0, fmt, ap);
+  size_t size = n > 0 ? static_cast<size_t>(n) + 1 : 1;
+  auto* p = static_cast<char*>(ks_kmem_alloc(size, KS_KM_SLEEP, "kmem_asprintf"));
+  ks::km::illumos_vsnprintf(p, size, fmt, again);
+  va_end(again);
+  return p;
+}
+
+char* kmem_asprintf(const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char* p = kmem_vasprintf(fmt, ap);
+  va_end(ap);
+  return p;
+}
+
+void ovbcopy(const void* from, void* to, size_t n) { std::memmove(to, from, n); }
 
 }  // extern "C"

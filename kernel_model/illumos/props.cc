@@ -10,6 +10,8 @@
 #include "kernel_model/illumos/dev_impl.h"
 
 extern "C" {
+#include <sys/conf.h>
+#include <sys/param.h>
 #include <sys/sunddi.h>
 }
 
@@ -49,6 +51,16 @@ char* prop_copy(const std::string& v) {
   return p + sizeof n;
 }
 
+// An array of one for ddi_prop_free: the block's size first, as prop_copy.
+template <typename T>
+T* prop_array_of_one(T v) {
+  size_t n = sizeof(size_t) + sizeof(T);
+  auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
+  std::memcpy(p, &n, sizeof n);
+  std::memcpy(p + sizeof n, &v, sizeof v);
+  return reinterpret_cast<T*>(p + sizeof n);
+}
+
 }  // namespace
 
 extern "C" {
@@ -83,6 +95,68 @@ int ddi_prop_lookup_string(dev_t dev, dev_info_t* dip, uint_t, char* name, char*
   return DDI_PROP_SUCCESS;
 }
 
+int ddi_prop_lookup_int64_array(dev_t dev, dev_info_t* dip, uint_t, char* name, int64_t** datap,
+                                uint_t* nelements) {
+  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
+  auto it = find_prop(dip->props, dev, name);
+  if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
+  *datap = prop_array_of_one<int64_t>(it->second);
+  *nelements = 1;
+  return DDI_PROP_SUCCESS;
+}
+
+int ddi_prop_lookup_int_array(dev_t dev, dev_info_t* dip, uint_t flags, char* name, int** datap,
+                              uint_t* nelements) {
+  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
+  auto it = find_prop(dip->props, dev, name);
+  if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
+  *datap = prop_array_of_one<int>(static_cast<int>(it->second));
+  *nelements = 1;
+  return DDI_PROP_SUCCESS;
+}
+
+// One string: the pointer, then its text, in one block.
+int ddi_prop_lookup_string_array(dev_t dev, dev_info_t* dip, uint_t, char* name, char*** datap,
+                                 uint_t* nelements) {
+  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
+  auto it = find_prop(dip->str_props, dev, name);
+  if (it == dip->str_props.end()) return DDI_PROP_NOT_FOUND;
+  const std::string& v = it->second;
+  size_t n = sizeof(size_t) + sizeof(char*) + v.size() + 1;
+  auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
+  std::memcpy(p, &n, sizeof n);
+  char* text = p + sizeof n + sizeof(char*);
+  std::memcpy(text, v.c_str(), v.size() + 1);
+  std::memcpy(p + sizeof n, &text, sizeof text);
+  *datap = reinterpret_cast<char**>(p + sizeof n);
+  *nelements = 1;
+  return DDI_PROP_SUCCESS;
+}
+
+int ddi_prop_update_int_array(dev_t dev, dev_info_t* dip, char* name, int* data, uint_t n) {
+  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
+  if (n > 1) ks_not_modelled("ddi_prop_update_int_array of more than one int");
+  return ddi_prop_update_int(dev, dip, name, data[0]);
+}
+
+int ddi_prop_update_int64_array(dev_t dev, dev_info_t* dip, char* name, int64_t* data,
+                                uint_t n) {
+  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
+  if (n > 1) ks_not_modelled("ddi_prop_update_int64_array of more than one int64");
+  return ddi_prop_update_int64(dev, dip, name, data[0]);
+}
+
+int ddi_prop_update_string_array(dev_t dev, dev_info_t* dip, char* name, char** data,
+                                 uint_t n) {
+  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
+  if (n > 1) ks_not_modelled("ddi_prop_update_string_array of more than one string");
+  return ddi_prop_update_string(dev, dip, name, data[0]);
+}
+
+int ddi_getprop(dev_t dev, dev_info_t* dip, int flags, char* name, int defvalue) {
+  return ddi_prop_get_int(dev, dip, static_cast<uint_t>(flags), name, defvalue);
+}
+
 void ddi_prop_free(void* data) {
   if (!data) return;
   char* p = static_cast<char*>(data) - sizeof(size_t);
@@ -115,6 +189,133 @@ void ddi_prop_remove_all(dev_info_t* dip) {
     dip->props.clear();
     dip->str_props.clear();
   }
+}
+
+}  // extern "C"
+
+namespace {
+
+// ddi_prop_op(9F)'s answer for a property found: PROP_EXISTS yes;
+// PROP_LEN the length; PROP_LEN_AND_VAL_BUF into the caller's buffer of
+// *lengthp bytes (DDI_PROP_BUF_TOO_SMALL and the real length when it does
+// not fit); PROP_LEN_AND_VAL_ALLOC into kmem the caller frees with
+// kmem_free(*lengthp bytes), sleeping only with DDI_PROP_CANSLEEP
+// (DDI_PROP_NO_MEMORY when none).
+int prop_answer(ddi_prop_op_t op, int flags, const void* value, int len, caddr_t valuep,
+                int* lengthp) {
+  if (op == PROP_EXISTS) return DDI_PROP_SUCCESS;
+  if (!lengthp) return DDI_PROP_INVAL_ARG;
+  switch (op) {
+    case PROP_LEN: *lengthp = len; return DDI_PROP_SUCCESS;
+    case PROP_LEN_AND_VAL_BUF:
+      if (*lengthp < len) {
+        *lengthp = len;
+        return DDI_PROP_BUF_TOO_SMALL;
+      }
+      std::memcpy(valuep, value, static_cast<size_t>(len));
+      *lengthp = len;
+      return DDI_PROP_SUCCESS;
+    case PROP_LEN_AND_VAL_ALLOC: {
+      void* buf = ks_kmem_alloc(static_cast<size_t>(len),
+                                (flags & DDI_PROP_CANSLEEP) ? KS_KM_SLEEP : KS_KM_NOSLEEP,
+                                "ddi_prop_op");
+      if (!buf) return DDI_PROP_NO_MEMORY;
+      std::memcpy(buf, value, static_cast<size_t>(len));
+      *reinterpret_cast<void**>(valuep) = buf;
+      *lengthp = len;
+      return DDI_PROP_SUCCESS;
+    }
+    default: return DDI_PROP_INVAL_ARG;
+  }
+}
+
+// ddi_prop_op_size_blksize(9F): the dynamic "Nblocks" (blksize blocks) and
+// "Size" (bytes), 64-bit; the legacy 32-bit "nblocks", "size" while the value
+// is below UINT_MAX, and "blksize". As on illumos, a value into the caller's
+// buffer needs *lengthp to be exactly the property's length
+// (DDI_PROP_INVAL_ARG otherwise), and PROP_EXISTS is not an op these answer
+// (DDI_PROP_INVAL_ARG). Any other name goes to ddi_prop_op.
+int prop_op_sized(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* name,
+                  caddr_t valuep, int* lengthp, uint64_t size, uint_t blksize) {
+  if (!name || !lengthp || blksize == 0 || (blksize & (blksize - 1)) != 0)
+    return DDI_PROP_INVAL_ARG;
+  uint64_t nblocks = size / blksize;
+  uint64_t v64 = 0;
+  uint32_t v32 = 0;
+  int len;
+  if (std::strcmp(name, "Nblocks") == 0) {
+    v64 = nblocks;
+    len = sizeof v64;
+  } else if (std::strcmp(name, "Size") == 0) {
+    v64 = size;
+    len = sizeof v64;
+  } else if (std::strcmp(name, "nblocks") == 0 && nblocks < UINT32_MAX) {
+    v32 = static_cast<uint32_t>(nblocks);
+    len = sizeof v32;
+  } else if (std::strcmp(name, "size") == 0 && size < UINT32_MAX) {
+    v32 = static_cast<uint32_t>(size);
+    len = sizeof v32;
+  } else if (std::strcmp(name, "blksize") == 0) {
+    v32 = blksize;
+    len = sizeof v32;
+  } else {
+    return ddi_prop_op(dev, dip, op, flags, name, valuep, lengthp);
+  }
+  const void* value = len == sizeof v64 ? static_cast<const void*>(&v64) : &v32;
+  int callers = *lengthp;
+  *lengthp = len;
+  if (op == PROP_LEN) return DDI_PROP_SUCCESS;
+  if (op == PROP_LEN_AND_VAL_BUF && callers != len) return DDI_PROP_INVAL_ARG;
+  if (op != PROP_LEN_AND_VAL_BUF && op != PROP_LEN_AND_VAL_ALLOC) return DDI_PROP_INVAL_ARG;
+  return prop_answer(op, flags, value, len, valuep, lengthp);
+}
+
+}  // namespace
+
+extern "C" {
+
+// The driver's own properties (ddi_prop_update_*): a string with its NUL;
+// an integer as an int, or as an int64 when it does not fit one (the store
+// keeps one 64-bit value per name, not the width it was created with).
+int ddi_prop_op(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* name,
+                caddr_t valuep, int* lengthp) {
+  if (!dip || !name) return DDI_PROP_INVAL_ARG;
+  if (auto it = find_prop(dip->str_props, dev, name); it != dip->str_props.end())
+    return prop_answer(op, flags, it->second.c_str(), static_cast<int>(it->second.size() + 1),
+                       valuep, lengthp);
+  if (auto it = find_prop(dip->props, dev, name); it != dip->props.end()) {
+    int64_t v = it->second;
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+      int i = static_cast<int>(v);
+      return prop_answer(op, flags, &i, sizeof i, valuep, lengthp);
+    }
+    return prop_answer(op, flags, &v, sizeof v, valuep, lengthp);
+  }
+  return DDI_PROP_NOT_FOUND;
+}
+
+int ddi_prop_op_nblocks_blksize(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags,
+                                char* name, caddr_t valuep, int* lengthp, uint64_t nblocks,
+                                uint_t blksize) {
+  // a block count whose byte count does not fit 64 bits: ddi_prop_op only
+  if (blksize == 0 || nblocks >= UINT64_MAX / blksize)
+    return ddi_prop_op(dev, dip, op, flags, name, valuep, lengthp);
+  return prop_op_sized(dev, dip, op, flags, name, valuep, lengthp, nblocks * blksize, blksize);
+}
+int ddi_prop_op_nblocks(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* name,
+                        caddr_t valuep, int* lengthp, uint64_t nblocks) {
+  return ddi_prop_op_nblocks_blksize(dev, dip, op, flags, name, valuep, lengthp, nblocks,
+                                     DEV_BSIZE);
+}
+int ddi_prop_op_size_blksize(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags,
+                             char* name, caddr_t valuep, int* lengthp, uint64_t size,
+                             uint_t blksize) {
+  return prop_op_sized(dev, dip, op, flags, name, valuep, lengthp, size, blksize);
+}
+int ddi_prop_op_size(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* name,
+                     caddr_t valuep, int* lengthp, uint64_t size) {
+  return ddi_prop_op_size_blksize(dev, dip, op, flags, name, valuep, lengthp, size,
+                                  DEV_BSIZE);
 }
 
 }  // extern "C"

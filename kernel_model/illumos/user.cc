@@ -83,5 +83,8 @@ int secpolicy_console(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_ponline(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_sys_devices(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_blacklist(const cred_t* c) { return ks_cred_priv(KC(c)); }
+int secpolicy_excl_open(const cred_t* c) { return ks_cred_priv(KC(c)); }
+void crhold(cred_t* c) { ks_cred_uid(KC(c)); }  // a NULL credential is reported
+void crfree(cred_t* c) { ks_cred_uid(KC(c)); }
 
 }  // extern "C"

@@ -63,6 +63,29 @@ TEST(KernelPrintf, NullStringAsTheCLibraryPrintsIt) {
   EXPECT_STREQ(a, b);
 }
 
+TEST(KernelPrintf, IllumosPrintsANullStringItsOwnWay) {
+  // illumos's kernel snprintf (common/util/string.c): "<null string>",
+  // with the directive's width and precision; every other directive as the
+  // C library's.
+  const char* volatile none = nullptr;
+  char a[64];
+  EXPECT_EQ(ks::km::illumos_snprintf(a, sizeof a, "[%s]", none), 15);
+  EXPECT_STREQ(a, "[<null string>]");
+  EXPECT_EQ(ks::km::illumos_snprintf(a, sizeof a, "[%-15s|%.4s]", none, none), 22);
+  EXPECT_STREQ(a, "[<null string>  |<nul]");
+  EXPECT_EQ(ks::km::illumos_snprintf(a, 6, "%s", none), 13);
+  EXPECT_STREQ(a, "<null");
+  EXPECT_EQ(ks::km::illumos_sprintf(a, "%s=%d", none, 7), 15);
+  EXPECT_STREQ(a, "<null string>=7");
+  char b[64];
+  int rb = std::snprintf(b, sizeof b, "%5d|%-4s|%08x|%p|%.2f", 42, "ab", 0x1234u,
+                         static_cast<void*>(nullptr), 1.25);
+  EXPECT_EQ(ks::km::illumos_snprintf(a, sizeof a, "%5d|%-4s|%08x|%p|%.2f", 42, "ab", 0x1234u,
+                                     static_cast<void*>(nullptr), 1.25),
+            rb);
+  EXPECT_STREQ(a, b);
+}
+
 // Finds `value` stored as a pointer in the writable or read-only-after-
 // relocation data of the loaded object that holds `inside`.
 struct Find {
@@ -92,9 +115,11 @@ __attribute__((no_sanitize("address"))) int find_pointer(struct dl_phdr_info* in
 }
 
 TEST(KernelPrintf, TheModuleLoaderBindsADriversSnprintfToTheKernels) {
-  // lofi names its minor nodes and taskqs with snprintf.
+  // lofi names its minor nodes and taskqs with snprintf: an illumos
+  // module's is bound to illumos's.
   ks::km::Module& m = ks::km::driver_module("lofi", "none");
-  Find kernel{reinterpret_cast<uintptr_t>(m.desc()), reinterpret_cast<void*>(&kernel_snprintf)};
+  Find kernel{reinterpret_cast<uintptr_t>(m.desc()),
+              reinterpret_cast<void*>(&ks::km::illumos_snprintf)};
   dl_iterate_phdr(find_pointer, &kernel);
   EXPECT_TRUE(kernel.found) << "lofi's snprintf slot does not hold the kernel's snprintf";
   Find libc{reinterpret_cast<uintptr_t>(m.desc()),
@@ -102,6 +127,18 @@ TEST(KernelPrintf, TheModuleLoaderBindsADriversSnprintfToTheKernels) {
                 &std::snprintf))};
   dl_iterate_phdr(find_pointer, &libc);
   EXPECT_FALSE(libc.found) << "lofi still calls the C library's snprintf";
+}
+
+TEST(KernelPrintf, AFreeBsdModulesSnprintfIsTheKernelsOwn) {
+  // FreeBSD prints a null %s as the C library does: kernel_snprintf.
+  ks::km::Module& m = ks::km::driver_module("ctl_ioctl", "none");
+  Find kernel{reinterpret_cast<uintptr_t>(m.desc()), reinterpret_cast<void*>(&kernel_snprintf)};
+  dl_iterate_phdr(find_pointer, &kernel);
+  EXPECT_TRUE(kernel.found) << "ctl_ioctl's snprintf slot does not hold the kernel's snprintf";
+  Find illumos{reinterpret_cast<uintptr_t>(m.desc()),
+               reinterpret_cast<void*>(&ks::km::illumos_snprintf)};
+  dl_iterate_phdr(find_pointer, &illumos);
+  EXPECT_FALSE(illumos.found) << "ctl_ioctl, a FreeBSD module, got illumos's snprintf";
 }
 
 }  // namespace

@@ -435,3 +435,72 @@ def test_qnx_libc_names_are_the_kernel_models(tmp_path):
     for name in ("ks_qnx_malloc", "ks_mutex_enter", "ks_qnx_delay", "ks_assert_failed",
                  "ks_mutex_exit", "ks_qnx_free"):
         assert name in body, (name, body)
+
+
+def test_illumos_names_an_out_of_tree_driver_uses_compile(tmp_path):
+    # The ilprobe audit: names three drivers written outside kernsim needed,
+    # each where illumos declares it; the kernel build's defines (_KERNEL,
+    # _SYSCALL32, _MULTI_DATAMODEL from <sys/isa_defs.h>); id_t an int and
+    # caddr32_t unsigned, as illumos has them.
+    r = compile_c(tmp_path, "illumos", """
+        #include <sys/types.h>
+        #include <sys/types32.h>
+        #include <sys/param.h>
+        #include <sys/time.h>
+        #include <sys/ksynch.h>
+        #include <sys/kmem.h>
+        #include <sys/taskq.h>
+        #include <sys/atomic.h>
+        #include <sys/disp.h>
+        #include <sys/systm.h>
+        #include <sys/cred.h>
+        #include <sys/policy.h>
+        #include <sys/dkio.h>
+        #include <sys/conf.h>
+        #include <sys/ddi.h>
+        #include <sys/sunddi.h>
+        #if !defined(_KERNEL) || !defined(_SYSCALL32) || !defined(_MULTI_DATAMODEL)
+        #error "the kernel build's defines"
+        #endif
+        _Static_assert((id_t)-1 < 0, "id_t is signed");
+        _Static_assert((caddr32_t)-1 > 0, "caddr32_t is unsigned");
+        static kmutex_t m; static kcondvar_t cv;
+        int f(dev_t dev, dev_info_t *dip, cred_t *cr, char *path) {
+            struct dk_minfo mi; struct dk_minfo_ext mx; timestruc_t ts;
+            uint32_t v = 0; int len = 8, *ints; uint_t n; uint64_t nb = 0;
+            char *s = kmem_asprintf("%s%d", "q", 1);
+            strfree(s);
+            mutex_enter(&m);
+            (void) cv_timedwait_hires(&cv, &m, MSEC2NSEC(5), 0, CALLOUT_FLAG_ROUNDUP);
+            (void) cv_timedwait_sig_hires(&cv, &m, gethrtime() + NANOSEC, 0,
+                CALLOUT_FLAG_ABSOLUTE);
+            (void) cv_wait_sig_swap(&cv, &m);
+            mutex_exit(&m);
+            gethrestime(&ts); membar_sync(); kpreempt_disable(); kpreempt_enable();
+            ovbcopy(path, path + 1, 1); crhold(cr); crfree(cr);
+            (void) secpolicy_excl_open(cr); (void) ddi_pathname(dip, path);
+            (void) ddi_dev_is_needed(dip, 0, 1);
+            (void) ddi_prop_op_nblocks(dev, dip, PROP_LEN_AND_VAL_BUF, 0, "Nblocks",
+                (caddr_t)&nb, &len, 64);
+            (void) ddi_prop_op_size(dev, dip, PROP_LEN, 0, "Size", NULL, &len, 512);
+            if (ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, DDI_PROP_DONTPASS, "x",
+                &ints, &n) == DDI_PROP_SUCCESS)
+                ddi_prop_free(ints);
+            mi.dki_media_type = DK_FIXED_DISK; mx.dki_pbsize = 512;
+            return (int)(MSEC_TO_TICK(25) + USEC_TO_TICK_ROUNDUP(1) + TASKQID_INVALID +
+                DKIOCGMEDIAINFO + DKIOCFLUSHWRITECACHE + DDI_PROP_BUF_TOO_SMALL + v +
+                mi.dki_lbsize + mx.dki_lbsize + ts.tv_sec);
+        }
+    """)
+    assert r.returncode == 0, r.stderr
+
+
+def test_illumos_system_taskq_is_a_compile_error_naming_it(tmp_path):
+    r = compile_c(tmp_path, "illumos", """
+        #include <sys/types.h>
+        #include <sys/taskq.h>
+        static void fn(void *arg) { (void) arg; }
+        int f(void) { return taskq_dispatch(system_taskq, fn, NULL, TQ_SLEEP) != 0; }
+    """)
+    assert r.returncode != 0
+    assert "system_taskq is not modelled" in r.stderr

@@ -16,7 +16,13 @@ struct pollhead;
 struct ks_streamtab;	/* <sys/stream.h>: struct streamtab */
 struct as;
 struct aio_req;
-typedef enum { DDI_PROP_OP_STUB } ddi_prop_op_t;
+/* what a prop_op(9E) is asked (illumos <sys/ddipropdefs.h>) */
+typedef enum {
+	PROP_LEN = 0,		/* the length only */
+	PROP_LEN_AND_VAL_BUF,	/* length and value into the caller's buffer */
+	PROP_LEN_AND_VAL_ALLOC,	/* length and value into a kmem_alloc'd one */
+	PROP_EXISTS
+} ddi_prop_op_t;
 typedef struct devmap_handle *devmap_cookie_t;
 
 struct cb_ops {

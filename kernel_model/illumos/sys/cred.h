@@ -24,6 +24,9 @@ extern gid_t crgetsgid(const cred_t *);
 extern zoneid_t crgetzoneid(const cred_t *);
 /* 0 when privileged, else EPERM (illumos <sys/ddi.h> declares it too) */
 extern int drv_priv(cred_t *);
+/* a hold on a credential: a process's lives as long as the execution here */
+extern void crhold(cred_t *);
+extern void crfree(cred_t *);
 /* the calling thread's credential */
 extern cred_t *ks_il_cred(void);
 #ifdef __cplusplus

@@ -13,4 +13,13 @@
 #define maxclsyspri ((pri_t)99)
 #endif
 
+/*
+ * Preemption off for the calling thread: it stays on its CPU, while the
+ * other CPUs run on, so nothing about which driver code can run
+ * concurrently changes; a thread that blocks meanwhile is a bug on
+ * illumos, not reported here.
+ */
+#define kpreempt_disable() do { } while (0)
+#define kpreempt_enable() do { } while (0)
+
 #endif

@@ -59,5 +59,54 @@ enum dkio_state { DKIO_NONE, DKIO_EJECTED, DKIO_INSERTED, DKIO_DEV_GONE };
 #define DKIOCGVTOC (DKIOC | 11)
 #define DKIOCSVTOC (DKIOC | 12)
 #define DKIOCSTATE (DKIOC | 13)
+#define DKIOCEJECT (DKIOC | 6)
+#define DKIOCLOCK (DKIOC | 7)
+#define DKIOCUNLOCK (DKIOC | 8)
+#define DKIOCREMOVABLE (DKIOC | 16)
+#define DKIOCFLUSHWRITECACHE (DKIOC | 34)
+#define DKIOCHOTPLUGGABLE (DKIOC | 35)
+#define DKIOCGETWCE (DKIOC | 36)
+#define DKIOCSETWCE (DKIOC | 37)
+#define DKIOCGMEDIAINFO (DKIOC | 42)
+#define DKIOCGMEDIAINFOEXT (DKIOC | 48)
+
+/* DKIOCFLUSHWRITECACHE from the kernel (FKIOCTL): called back when done */
+struct dk_callback {
+	void (*dkc_callback)(void *dkc_cookie, int error);
+	void *dkc_cookie;
+	int dkc_flag;
+};
+#define FLUSH_VOLATILE 0x1
+
+/* DKIOCGMEDIAINFO and DKIOCGMEDIAINFOEXT */
+struct dk_minfo {
+	uint_t dki_media_type;
+	uint_t dki_lbsize;	/* logical block size */
+	diskaddr_t dki_capacity;	/* in dki_lbsize blocks */
+};
+
+struct dk_minfo_ext {
+	uint_t dki_media_type;
+	uint_t dki_lbsize;
+	diskaddr_t dki_capacity;
+	uint_t dki_pbsize;	/* physical block size */
+};
+
+/* dki_media_type */
+#define DK_UNKNOWN 0x00
+#define DK_REMOVABLE_DISK 0x02
+#define DK_MO_ERASABLE 0x03
+#define DK_MO_WRITEONCE 0x04
+#define DK_AS_MO 0x05
+#define DK_CDROM 0x08
+#define DK_CDR 0x09
+#define DK_CDRW 0x0A
+#define DK_DVDROM 0x10
+#define DK_DVDR 0x11
+#define DK_DVDRAM 0x12
+#define DK_FIXED_DISK 0x10001
+#define DK_FLOPPY 0x10002
+#define DK_ZIP 0x10003
+#define DK_JAZ 0x10004
 
 #endif

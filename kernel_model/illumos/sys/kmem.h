@@ -36,6 +36,9 @@ extern void *kmem_zalloc(size_t, int);
 extern void kmem_free(void *, size_t);
 extern char *ks_il_strdup(const char *, const char *);
 extern void ks_il_strfree(char *);
+/* a formatted string in kmem (KM_SLEEP), freed with strfree */
+extern char *kmem_asprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+extern char *kmem_vasprintf(const char *, __builtin_va_list) __attribute__((format(printf, 1, 0)));
 
 extern kmem_cache_t *kmem_cache_create(char *, size_t, size_t,
     int (*)(void *, void *, int), void (*)(void *, void *), void (*)(void *),

@@ -22,6 +22,7 @@ int secpolicy_console(const cred_t *);
 int secpolicy_ponline(const cred_t *);
 int secpolicy_sys_devices(const cred_t *);
 int secpolicy_blacklist(const cred_t *);
+int secpolicy_excl_open(const cred_t *);
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,10 @@ extern "C" {
 #endif
 /* Announces the device on the console ("<driver><instance> is /pseudo/..."). */
 extern void ddi_report_dev(dev_info_t *);
+/* the device's path, "/pseudo/<driver>@<instance>", into a MAXPATHLEN buffer */
+extern char *ddi_pathname(dev_info_t *, char *);
+/* raise a component's power (obsolete): a device is always powered here */
+extern int ddi_dev_is_needed(dev_info_t *, int, int);
 /* the node, binding and driver names: the driver's name */
 extern char *ddi_node_name(dev_info_t *);
 extern char *ddi_binding_name(dev_info_t *);
@@ -180,21 +184,23 @@ extern pid_t ddi_get_pid(void);
 /* ---- properties: 64-bit integer properties of a dev_t (lofi's "Size",
  * "Nblocks"), kept with the dev_info until removed ---- */
 
+/* values and flags of illumos <sys/ddipropdefs.h> */
 #define DDI_PROP_SUCCESS 0
 #define DDI_PROP_NOT_FOUND 1
+#define DDI_PROP_UNDEFINED 2
+#define DDI_PROP_NO_MEMORY 3
 #define DDI_PROP_INVAL_ARG 4
+#define DDI_PROP_BUF_TOO_SMALL 5
+#define DDI_PROP_CANNOT_DECODE 6
+#define DDI_PROP_CANNOT_ENCODE 7
+#define DDI_PROP_END_OF_DATA 8
 #define DDI_PROP_DONTPASS 0x0001
-#define DDI_DEV_T_NONE ((dev_t)-1)
-#define DDI_DEV_T_ANY ((dev_t)-2)
-#define DDI_PROP_CANSLEEP 0x0004
+#define DDI_PROP_CANSLEEP 0x0002
+#define DDI_PROP_SYSTEM_DEF 0x0004
 #define DDI_PROP_NOTPROM 0x0008
 #define DDI_PROP_DONTSLEEP 0x0010
-#define DDI_PROP_SYSTEM_DEF 0x0020
-#define DDI_PROP_NO_MEMORY 2
-#define DDI_PROP_UNDEFINED 3
-#define DDI_PROP_CANNOT_DECODE 5
-#define DDI_PROP_CANNOT_ENCODE 6
-#define DDI_PROP_END_OF_DATA 7
+#define DDI_DEV_T_NONE ((dev_t)-1)
+#define DDI_DEV_T_ANY ((dev_t)-2)
 
 #ifdef __cplusplus
 extern "C" {
@@ -210,6 +216,34 @@ extern int ddi_prop_exists(dev_t, dev_info_t *, uint_t, char *);
 extern int ddi_prop_update_string(dev_t, dev_info_t *, char *, char *);
 extern int ddi_prop_lookup_string(dev_t, dev_info_t *, uint_t, char *, char **);
 extern void ddi_prop_free(void *);
+/*
+ * Arrays (ddi_prop_lookup(9F)): the store keeps one value per name, so a
+ * lookup answers an int or string property as an array of one, and an
+ * update of more than one element is a not_modelled failure.
+ */
+extern int ddi_prop_lookup_int_array(dev_t, dev_info_t *, uint_t, char *, int **, uint_t *);
+extern int ddi_prop_lookup_int64_array(dev_t, dev_info_t *, uint_t, char *, int64_t **,
+    uint_t *);
+extern int ddi_prop_lookup_string_array(dev_t, dev_info_t *, uint_t, char *, char ***,
+    uint_t *);
+extern int ddi_prop_update_int_array(dev_t, dev_info_t *, char *, int *, uint_t);
+extern int ddi_prop_update_int64_array(dev_t, dev_info_t *, char *, int64_t *, uint_t);
+extern int ddi_prop_update_string_array(dev_t, dev_info_t *, char *, char **, uint_t);
+/* the older form: an int property's value, or defvalue */
+extern int ddi_getprop(dev_t, dev_info_t *, int, char *, int);
+/*
+ * A prop_op(9E) that answers the dynamic "Nblocks"/"nblocks" (in DEV_BSIZE
+ * blocks) and "Size"/"size" (bytes) properties, 64-bit values, and passes
+ * every other name to ddi_prop_op
+ */
+extern int ddi_prop_op_nblocks(dev_t, dev_info_t *, ddi_prop_op_t, int, char *,
+    caddr_t, int *, uint64_t);
+extern int ddi_prop_op_size(dev_t, dev_info_t *, ddi_prop_op_t, int, char *,
+    caddr_t, int *, uint64_t);
+extern int ddi_prop_op_nblocks_blksize(dev_t, dev_info_t *, ddi_prop_op_t, int,
+    char *, caddr_t, int *, uint64_t, uint_t);
+extern int ddi_prop_op_size_blksize(dev_t, dev_info_t *, ddi_prop_op_t, int,
+    char *, caddr_t, int *, uint64_t, uint_t);
 #ifdef __cplusplus
 }
 #endif

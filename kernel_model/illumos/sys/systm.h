@@ -21,6 +21,8 @@ extern "C" {
 extern int bcmp(const void *, const void *, size_t);
 extern void bcopy(const void *, void *, size_t);
 extern void bzero(void *, size_t);
+/* bcopy for overlapping buffers */
+extern void ovbcopy(const void *, void *, size_t);
 extern int copyin(const void *userbuf, void *driverbuf, size_t cn);
 extern int copyout(const void *driverbuf, void *userbuf, size_t cn);
 extern int copyinstr(const char *uaddr, char *kaddr, size_t maxlength, size_t *lencopied);

@@ -8,6 +8,8 @@
 typedef struct taskq taskq_t;
 typedef uintptr_t taskqid_t;
 typedef void (task_func_t)(void *);
+/* taskq_dispatch's answer when it could not queue */
+#define TASKQID_INVALID ((taskqid_t)0)
 #ifndef _KS_ILLUMOS_PRI_T
 #define _KS_ILLUMOS_PRI_T
 typedef short pri_t;
@@ -52,6 +54,14 @@ extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
 	ks_il_taskq_create((name), (nthreads), (maxalloc), (flags), #name)
 #define taskq_dispatch(tq, func, arg, flags) \
 	ks_il_taskq_dispatch((tq), (func), (arg), (flags), #tq)
+/*
+ * The kernel's shared system_taskq is not modelled (its workers would
+ * outlive every module, and each execution's teardown checks a driver's
+ * taskqs): a driver that uses it does not compile, with this message.
+ */
+#define system_taskq (__extension__({ _Static_assert(0, "kernsim: system_taskq is not " \
+	"modelled; dispatch to a taskq the driver creates (taskq_create, " \
+	"ddi_taskq_create)"); (taskq_t *)0; }))
 #define taskq_wait(tq) ks_taskq_wait((ks_taskq_t *)(tq), #tq)
 #define taskq_destroy(tq) ks_taskq_destroy((ks_taskq_t *)(tq), #tq)
 

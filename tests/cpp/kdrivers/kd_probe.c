@@ -1,0 +1,203 @@
+/* The illumos interfaces of kd_probe.h, each used the way a driver uses it. */
+#include <sys/types.h>
+#include <sys/types32.h>
+#include <sys/param.h>
+#include <sys/ksynch.h>
+#include <sys/kmem.h>
+#include <sys/time.h>
+#include <sys/taskq.h>
+#include <sys/id_space.h>
+#include <sys/conf.h>
+#include <sys/dkio.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+
+#include "kd_ddi.h"
+#include "kd_probe.h"
+
+static void note(long v) {
+	if (kd_nlog < KD_NLOG)
+		kd_log[kd_nlog++] = v;
+}
+
+void kd_probe_ids(void *arg) {
+	id_space_t *s = id_space_create("kd_probe_ids", 0, 2);
+	id_t a, b, c;
+
+	(void) arg;
+	a = id_alloc_nosleep(s);
+	b = id_alloc_nosleep(s);
+	c = id_alloc_nosleep(s);	/* full */
+	note(a);
+	note(b);
+	note(c < 0);			/* illumos's id_t is an int */
+	note(c);
+	id_free(s, a);
+	id_free(s, b);
+	id_space_destroy(s);
+}
+
+void kd_probe_ticks(void *arg) {
+	(void) arg;
+	note(MSEC_TO_TICK(25));			/* 2: truncates */
+	note(MSEC_TO_TICK_ROUNDUP(25));		/* 3 */
+	note(USEC_TO_TICK_ROUNDUP(1));		/* 1 */
+	note(NSEC_TO_TICK(NANOSEC));		/* 100 */
+	note(SEC_TO_TICK(2));			/* 200 */
+	note(TICK_TO_MSEC(3));			/* 30 */
+	note((long)MSEC2NSEC(5));		/* 5000000 */
+	note(TASKQID_INVALID);			/* 0 */
+	note(DKIOCGMEDIAINFO);
+	note((long)sizeof (struct dk_minfo));	/* 16 */
+}
+
+static kmutex_t kd_probe_lock;
+static kcondvar_t kd_probe_cv;
+static int kd_probe_count;
+static ksema_t kd_probe_done;
+
+static void kd_probe_bumper(void *arg) {
+	int i;
+
+	(void) arg;
+	for (i = 0; i < 3; i++) {
+		mutex_enter(&kd_probe_lock);
+		kd_probe_count++;
+		mutex_exit(&kd_probe_lock);
+	}
+	sema_v(&kd_probe_done);
+}
+
+/*
+ * A deadline already passed returns -1 with the mutex held throughout: no
+ * other thread can bump the count in between, whatever the schedule.
+ */
+void kd_probe_past_wait(void *arg) {
+	taskq_t *tq;
+	int before, changed = 0;
+	clock_t r1, r2, r3;
+
+	(void) arg;
+	mutex_init(&kd_probe_lock, NULL, MUTEX_DRIVER, NULL);
+	cv_init(&kd_probe_cv, NULL, CV_DRIVER, NULL);
+	sema_init(&kd_probe_done, 0, NULL, SEMA_DRIVER, NULL);
+	tq = taskq_create("kd_probe_tq", 1, minclsyspri, 1, 1, 0);
+	(void) taskq_dispatch(tq, kd_probe_bumper, NULL, TQ_SLEEP);
+	mutex_enter(&kd_probe_lock);
+	before = kd_probe_count;
+	r1 = cv_timedwait(&kd_probe_cv, &kd_probe_lock, ddi_get_lbolt());
+	changed |= kd_probe_count != before;
+	r2 = cv_reltimedwait(&kd_probe_cv, &kd_probe_lock, 0, TR_CLOCK_TICK);
+	changed |= kd_probe_count != before;
+	r3 = cv_timedwait_hires(&kd_probe_cv, &kd_probe_lock, gethrtime(), 0,
+	    CALLOUT_FLAG_ABSOLUTE);
+	changed |= kd_probe_count != before;
+	mutex_exit(&kd_probe_lock);
+	sema_p(&kd_probe_done);
+	taskq_destroy(tq);
+	note(r1);
+	note(r2);
+	note(r3);
+	note(changed);
+	sema_destroy(&kd_probe_done);
+	cv_destroy(&kd_probe_cv);
+	mutex_destroy(&kd_probe_lock);
+}
+
+void kd_probe_hires(void *arg) {
+	hrtime_t t0, t1;
+	clock_t r;
+
+	(void) arg;
+	mutex_init(&kd_probe_lock, NULL, MUTEX_DRIVER, NULL);
+	cv_init(&kd_probe_cv, NULL, CV_DRIVER, NULL);
+	mutex_enter(&kd_probe_lock);
+	t0 = gethrtime();
+	r = cv_timedwait_hires(&kd_probe_cv, &kd_probe_lock, MSEC2NSEC(3), 0, 0);
+	t1 = gethrtime();
+	note(r);
+	note(t1 - t0 >= MSEC2NSEC(3));
+	/* 1 ns from now at a 10 ms resolution rounded up: the next 10 ms */
+	r = cv_timedwait_hires(&kd_probe_cv, &kd_probe_lock, 1, MSEC2NSEC(10),
+	    CALLOUT_FLAG_ROUNDUP);
+	note(r);
+	note(gethrtime() % MSEC2NSEC(10) == 0);
+	r = cv_timedwait_sig_hires(&kd_probe_cv, &kd_probe_lock,
+	    gethrtime() + MSEC2NSEC(1), 0, CALLOUT_FLAG_ABSOLUTE);
+	note(r);
+	mutex_exit(&kd_probe_lock);
+	cv_destroy(&kd_probe_cv);
+	mutex_destroy(&kd_probe_lock);
+}
+
+void kd_probe_printf(void *arg) {
+	char buf[1];
+	const char *volatile none = NULL;	/* not known null to the compiler */
+	char *s;
+
+	(void) arg;
+	(void) buf;	/* snprintf here is the host's: a module's is bound (test_kernel_printf.cc) */
+	s = kmem_asprintf("%s-%d", none, 3);
+	note(strcmp(s, "<null string>-3") == 0);
+	strfree(s);
+	s = kmem_asprintf("%s%u", "msgq", 12u);
+	note(strcmp(s, "msgq12") == 0);
+	strfree(s);
+}
+
+void kd_probe_props(void *arg) {
+	dev_info_t *dip = arg;		/* the test's own */
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+	int len, *ints;
+	uint_t n;
+	caddr_t alloc;
+
+	len = sizeof (v64);
+	note(ddi_prop_op_nblocks(DDI_DEV_T_ANY, dip, PROP_LEN_AND_VAL_BUF, 0,
+	    "Nblocks", (caddr_t)&v64, &len, 64));	/* 0 */
+	note((long)v64);				/* 64 */
+	len = sizeof (v64);
+	note(ddi_prop_op_nblocks(DDI_DEV_T_ANY, dip, PROP_LEN_AND_VAL_BUF, 0,
+	    "Size", (caddr_t)&v64, &len, 64));
+	note((long)v64);				/* 32768 */
+	len = sizeof (v64);			/* "nblocks" is 4 bytes: must match */
+	note(ddi_prop_op_nblocks(DDI_DEV_T_ANY, dip, PROP_LEN_AND_VAL_BUF, 0,
+	    "nblocks", (caddr_t)&v32, &len, 64));	/* DDI_PROP_INVAL_ARG 4 */
+	note(len);					/* 4 */
+	note(ddi_prop_op_nblocks(DDI_DEV_T_ANY, dip, PROP_EXISTS, 0,
+	    "Nblocks", NULL, &len, 64));		/* 4: not an op it answers */
+	note(ddi_prop_op_nblocks(DDI_DEV_T_ANY, dip, PROP_LEN, 0,
+	    "nothing", NULL, &len, 64));		/* DDI_PROP_NOT_FOUND 1 */
+	(void) ddi_prop_update_int(DDI_DEV_T_NONE, dip, "depth", 8);
+	note(ddi_prop_op(DDI_DEV_T_ANY, dip, PROP_LEN, 0, "depth", NULL,
+	    &len));					/* 0 */
+	note(len);					/* 4 */
+	note(ddi_prop_op(DDI_DEV_T_ANY, dip, PROP_LEN_AND_VAL_ALLOC,
+	    DDI_PROP_CANSLEEP, "depth", (caddr_t)&alloc, &len));	/* 0 */
+	note(*(int *)alloc);				/* 8 */
+	kmem_free(alloc, len);
+	note(ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, DDI_PROP_DONTPASS,
+	    "depth", &ints, &n));			/* 0 */
+	note(n);
+	note(ints[0]);
+	ddi_prop_free(ints);
+	note(ddi_getprop(DDI_DEV_T_ANY, dip, 0, "depth", -1));	/* 8 */
+	ddi_prop_remove_all(dip);
+}
+
+typedef struct kd_req32 {
+	int32_t r_len;
+	caddr32_t r_buf;
+} kd_req32_t;
+
+void kd_probe_model(void *arg) {
+	kd_req32_t r32;
+	void *p;
+
+	(void) arg;
+	r32.r_len = 1;
+	r32.r_buf = 0x80001000u;
+	p = (void *)(uintptr_t)r32.r_buf;
+	note((long)(uintptr_t)p == 0x80001000L);
+}

@@ -1,0 +1,25 @@
+/*
+ * Tiny C "drivers" for tests/cpp/test_ddi_probe.cc: what an out-of-tree
+ * illumos driver (the ilprobe audit) needed and the personality lacked or
+ * had wrong. Results go to kd_log (kd_ddi.h), in the order they happen.
+ */
+#ifndef KS_TEST_KDRIVERS_KD_PROBE_H
+#define KS_TEST_KDRIVERS_KD_PROBE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void kd_probe_ids(void *);	/* id_t is signed: a full space's -1 is < 0 */
+void kd_probe_ticks(void *);	/* MSEC_TO_TICK and friends at hz = 100 */
+void kd_probe_past_wait(void *);	/* a timed wait already expired: -1, no wait */
+void kd_probe_hires(void *);	/* cv_timedwait_hires: relative, absolute, rounding */
+void kd_probe_printf(void *);	/* kmem_asprintf, a null %s as illumos prints it */
+void kd_probe_props(void *);	/* prop_op: ddi_prop_op_nblocks, ddi_prop_op */
+void kd_probe_model(void *);	/* caddr32_t widens without sign extension */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,96 @@
+// What an out-of-tree illumos driver needed and the personality lacked or
+// had wrong (the ilprobe audit), each through a tiny C driver
+// (tests/cpp/kdrivers/kd_probe.c) and checked against illumos: id_t is an
+// int (<sys/types.h>); the tick conversions of <sys/time.h> at hz = 100;
+// cv_timedwait, cv_reltimedwait and cv_timedwait_hires return -1 at once
+// for a deadline already passed, never dropping the mutex (condvar.c);
+// cv_timedwait_hires aligns its deadline to res; a null %s prints
+// "<null string>" (common/util/string.c); ddi_prop_op_nblocks answers
+// "Nblocks", "Size" and the 32-bit "nblocks" (sunddi.c); caddr32_t is
+// unsigned (<sys/types32.h>).
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernel_model/illumos/dev_impl.h"
+#include "kernel_model/world.h"
+#include "sim/strategies/pct.h"
+#include "sim/strategies/round_robin.h"
+#include "tests/cpp/kdrivers/kd_ddi.h"
+#include "tests/cpp/kdrivers/kd_probe.h"
+
+using namespace ks;
+
+namespace {
+
+struct Outcome {
+  sim::Failure failure;
+  std::vector<long> log;
+};
+
+Outcome run(sim::Strategy& s, void (*fn)(void*), void* arg = nullptr, uint64_t index = 0) {
+  static sim::StackPool pool;
+  km::World w(pool, s, {}, index);
+  {
+    sim::Sim::HostScope scope(w.sim());
+    kd_init();
+  }
+  w.spawn("t", fn, arg);
+  w.run();
+  return {w.sim().failure(), std::vector<long>(kd_log, kd_log + kd_nlog)};
+}
+
+Outcome run_rr(void (*fn)(void*), void* arg = nullptr) {
+  sim::RoundRobin rr;
+  return run(rr, fn, arg);
+}
+
+TEST(DdiProbe, IdTIsSignedAsOnIllumos) {
+  Outcome o = run_rr(kd_probe_ids);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 1, 1, -1}));
+}
+
+TEST(DdiProbe, TickConversionsAtHz100) {
+  Outcome o = run_rr(kd_probe_ticks);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{2, 3, 1, 100, 200, 30, 5000000, 0, (4 << 8) | 42, 16}));
+}
+
+TEST(DdiProbe, ATimedWaitAlreadyExpiredNeverDropsTheMutex) {
+  // -1 three times and the count never moved while the lock was held, in
+  // every schedule PCT tries (a wait there would let the taskq bump it).
+  for (uint64_t i = 0; i < 200; i++) {
+    sim::PctStrategy pct(5, 3, 0, {});
+    Outcome o = run(pct, kd_probe_past_wait, nullptr, i);
+    ASSERT_FALSE(o.failure) << o.failure.message;
+    ASSERT_EQ(o.log, (std::vector<long>{-1, -1, -1, 0})) << "execution " << i;
+  }
+}
+
+TEST(DdiProbe, HiresWaitsTimeOutAtTheirDeadline) {
+  Outcome o = run_rr(kd_probe_hires);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{-1, 1, -1, 1, -1}));
+}
+
+TEST(DdiProbe, KmemAsprintfPrintsANullStringAsIllumos) {
+  Outcome o = run_rr(kd_probe_printf);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1}));
+}
+
+TEST(DdiProbe, PropOpAnswersTheSizePropertiesAndTheDriversOwn) {
+  dev_info dip;
+  Outcome o = run_rr(kd_probe_props, &dip);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 64, 0, 32768, 4, 4, 4, 1, 0, 4, 0, 8, 0, 1, 8, 8}));
+}
+
+TEST(DdiProbe, A32BitAddressWidensWithoutSignExtension) {
+  Outcome o = run_rr(kd_probe_model);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1}));
+}
+
+}  // namespace

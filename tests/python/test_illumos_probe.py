@@ -1,0 +1,119 @@
+"""Two illumos drivers written as illumos engineers write them, outside
+kernsim's idioms (the ilprobe audit): tests/drivers/iltick.c, timers on
+timeout(9F), a taskq and a ddi_periodic_add(9F) housekeeping run from
+attach to detach; tests/drivers/ilmsgq.c, clone minors from an id space,
+kmem caches, list_t, blocking reads, an ILP32 ioctl struct. A correct
+driver gets no report.
+
+Before: a periodic callout armed at attach kept the clock running for ever
+once no thread waited (at the boot, after a scenario's last thread), each
+run a new thread, until the host ran out of stacks; ddi_periodic_delete
+could free its record while a run in progress re-armed it (a NULL
+dereference in the next run); <sys/isa_defs.h> and _MULTI_DATAMODEL did
+not exist, so a driver's ILP32 branch was compiled out and a 32-bit
+caller's struct was read at its native size."""
+import errno
+import os
+import struct
+
+import kernsim
+from kernsim import build_driver, sys
+
+_TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
+                             "test_drivers")
+ILTICK = os.path.join(_TEST_DRIVERS, "iltick.so")
+ILMSGQ = os.path.join(_TEST_DRIVERS, "ilmsgq.so")
+TICK_ARM, TICK_CANCEL, TICK_WAIT = 0x5401, 0x5402, 0x5403
+MSGQ_SETTIMEOUT, MSGQ_GETSTATS = 0x4D01, 0x4D02
+
+
+@kernsim.scenario(driver=ILTICK)
+def open_close(w):
+    """Nothing but an open and a close: the periodic runs on by itself."""
+    def client():
+        fd = yield sys.open("/dev/tick", sys.O_RDWR)
+        assert fd >= 0, fd
+        yield sys.close(fd)
+    w.spawn("client", client())
+
+
+@kernsim.scenario(driver=ILTICK)
+def arm_wait_cancel(w):
+    """A timer armed to fire twice, waited for, cancelled; a second armed
+    and cancelled at once; the periodic runs beside them."""
+    def armer(tid, count, wait):
+        fd = yield sys.open("/dev/tick", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<III32s", tid, 10000, count, b"t"))
+        assert (yield sys.ioctl(fd, TICK_ARM, buf)) == 0
+        if wait:
+            yield sys.poke(buf, struct.pack("<IIiI", tid, count, 1000, 0))
+            r = yield sys.ioctl(fd, TICK_WAIT, buf)
+            # virtual time may pass while a thread runs in the kernel
+            assert r in (0, -errno.ETIMEDOUT), r
+        yield sys.poke(buf, struct.pack("<I", tid))
+        assert (yield sys.ioctl(fd, TICK_CANCEL, buf)) == 0
+        yield sys.close(fd)
+    w.spawn("a", armer(1, 2, True))
+    w.spawn("b", armer(2, 3, False))
+
+
+def test_a_periodic_callout_from_attach_to_detach_is_no_report():
+    for strategy in ("random", "dfs"):
+        r = kernsim.explore(open_close, strategy=strategy, runs=300, seed=1)
+        assert r.failure is None, r.failure
+
+
+def test_a_periodic_delete_meeting_a_run_in_progress_is_no_report():
+    # random reaches the run that re-arms while detach deletes it
+    r = kernsim.explore(arm_wait_cancel, strategy="random", runs=3000, seed=1)
+    assert r.failure is None, r.failure
+
+
+@kernsim.scenario(driver=ILMSGQ)
+def ilp32_timeout(w):
+    """A 32-bit caller's 8-byte msgq_timeout32 at the very end of its
+    mapping: the driver's _MULTI_DATAMODEL branch copies in those 8 bytes
+    (a native 16-byte copy would fault), and the read times out."""
+    def client():
+        fd = yield sys.open("/dev/msgq", sys.O_RDWR)
+        assert fd >= 0, fd
+        page = yield sys.mmap(4096)
+        arg = page + 4096 - 8
+        yield sys.poke(arg, struct.pack("<iI", 20, 0x80001000))
+        r = yield sys.ioctl(fd, MSGQ_SETTIMEOUT, arg)
+        assert r == 0, r
+        r = yield sys.read(fd, page, 64)
+        assert r == -errno.ETIME, r
+        yield sys.close(fd)
+    w.proc("p32", model="ilp32")
+    w.spawn("client", client(), proc="p32")
+
+
+@kernsim.scenario(driver=ILMSGQ)
+def two_queues(w):
+    """Two clone opens, each its own queue: what one writes it reads back."""
+    def client(tag):
+        fd = yield sys.open("/dev/msgq", sys.O_RDWR)
+        assert fd >= 0, fd
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, tag * 3)
+        assert (yield sys.write(fd, buf, 3)) == 3
+        n = yield sys.read(fd, buf + 64, 64)
+        assert (yield sys.peek(buf + 64, n)) == tag * 3
+        assert (yield sys.ioctl(fd, MSGQ_GETSTATS, buf)) == 0
+        posted, read = struct.unpack("<QQ", (yield sys.peek(buf, 16)))
+        assert (posted, read) == (1, 1), (posted, read)
+        yield sys.close(fd)
+    w.spawn("a", client(b"a"))
+    w.spawn("b", client(b"b"))
+
+
+def test_an_ilp32_struct_is_copied_at_its_own_size():
+    r = kernsim.explore(ilp32_timeout, strategy="random", runs=50, seed=1)
+    assert r.failure is None, r.failure
+
+
+def test_clone_opens_get_queues_of_their_own():
+    r = kernsim.explore(two_queues, strategy="pct", runs=500, seed=1)
+    assert r.failure is None, r.failure
