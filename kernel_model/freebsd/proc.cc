@@ -26,6 +26,8 @@ extern "C" {
 #undef curthread
 #undef curproc
 #undef proc0
+#undef crhold
+#undef crfree
 
 using ks::km::World;
 
@@ -158,7 +160,7 @@ struct thread* ks_fb_curthread(void) {
 
 struct proc* ks_fb_proc0(void) { return ks::km::freebsd::proc_record(*World::current(), nullptr); }
 
-struct ucred* crhold(struct ucred* cr) {
+struct ucred* ks_fb_crhold(struct ucred* cr) {
   World& w = *World::current();
   uint32_t pid = ks::km::freebsd::cred_pid(w, cr, "crhold");
   ks::km::freebsd::arm_leak_check(w);
@@ -166,7 +168,7 @@ struct ucred* crhold(struct ucred* cr) {
   return cr;
 }
 
-void crfree(struct ucred* cr) {
+void ks_fb_crfree(struct ucred* cr) {
   World& w = *World::current();
   uint32_t pid = ks::km::freebsd::cred_pid(w, cr, "crfree");
   int32_t& h = ks::km::freebsd::holds(w, pid);

@@ -100,7 +100,7 @@ int ddi_prop_lookup_int64_array(dev_t dev, dev_info_t* dip, uint_t, char* name, 
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
   auto it = find_prop(dip->props, dev, name);
   if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_array_of_one<int64_t>(it->second);
+  *datap = prop_array_of_one<int64_t>(it->value);
   *nelements = 1;
   return DDI_PROP_SUCCESS;
 }
@@ -110,7 +110,7 @@ int ddi_prop_lookup_int_array(dev_t dev, dev_info_t* dip, uint_t flags, char* na
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
   auto it = find_prop(dip->props, dev, name);
   if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_array_of_one<int>(static_cast<int>(it->second));
+  *datap = prop_array_of_one<int>(static_cast<int>(it->value));
   *nelements = 1;
   return DDI_PROP_SUCCESS;
 }
@@ -121,7 +121,7 @@ int ddi_prop_lookup_string_array(dev_t dev, dev_info_t* dip, uint_t, char* name,
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
   auto it = find_prop(dip->str_props, dev, name);
   if (it == dip->str_props.end()) return DDI_PROP_NOT_FOUND;
-  const std::string& v = it->second;
+  const std::string& v = it->value;
   size_t n = sizeof(size_t) + sizeof(char*) + v.size() + 1;
   auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
   std::memcpy(p, &n, sizeof n);
@@ -281,10 +281,10 @@ int ddi_prop_op(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* n
                 caddr_t valuep, int* lengthp) {
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
   if (auto it = find_prop(dip->str_props, dev, name); it != dip->str_props.end())
-    return prop_answer(op, flags, it->second.c_str(), static_cast<int>(it->second.size() + 1),
+    return prop_answer(op, flags, it->value.c_str(), static_cast<int>(it->value.size() + 1),
                        valuep, lengthp);
   if (auto it = find_prop(dip->props, dev, name); it != dip->props.end()) {
-    int64_t v = it->second;
+    int64_t v = it->value;
     if (v >= INT32_MIN && v <= INT32_MAX) {
       int i = static_cast<int>(v);
       return prop_answer(op, flags, &i, sizeof i, valuep, lengthp);

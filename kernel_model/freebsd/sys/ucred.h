@@ -46,11 +46,14 @@ struct ucred {
 #ifdef __cplusplus
 extern "C" {
 #endif
-struct ucred *crhold(struct ucred *);
-void crfree(struct ucred *);
+/* ks_fb_: illumos has a crhold and a crfree too, and both link into one binary */
+struct ucred *ks_fb_crhold(struct ucred *);
+void ks_fb_crfree(struct ucred *);
 bool groupmember(gid_t, const struct ucred *);
 #ifdef __cplusplus
 }
 #endif
+#define crhold(cr)	ks_fb_crhold(cr)
+#define crfree(cr)	ks_fb_crfree(cr)
 
 #endif
