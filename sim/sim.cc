@@ -107,6 +107,7 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   // A reset Sim reuses the records of the threads before it (their
   // addresses stay put while more are added).
   size_t slot = by_tid_.size();
+  if (__builtin_expect(slot >= kMaxThreadsPerExecution, 0)) thread_budget_exceeded();
   if (slot == threads_.size()) threads_.emplace_back();
   Thread& t = threads_[slot];
   by_tid_.push_back(&t);
@@ -431,6 +432,17 @@ void Sim::step_budget_exceeded() {
        "step_budget");
 }
 
+// On a fiber the run ends here; on the host (a timer fired by run()'s own
+// pick) the failure is set, the thread made, and run() stops before it
+// switches to anything.
+void Sim::thread_budget_exceeded() {
+  std::string msg = "thread budget of " + std::to_string(kMaxThreadsPerExecution) +
+                    " threads in one execution exceeded: a runaway (a callout or timeout that "
+                    "re-arms itself at once, or a thread that starts threads without end?)";
+  if (cur_) fail(FailureKind::kStepBudget, std::move(msg), "thread_budget");
+  if (!failure_) set_failure(FailureKind::kStepBudget, std::move(msg), "thread_budget");
+}
+
 uint64_t Sim::add_timer(uint64_t deadline, TimerFn fn, void* arg) {
   uint64_t id = ++timer_seq_;
   timers_.push_back(Timer{std::max(deadline, now_), id, id, fn, arg});
@@ -458,6 +470,15 @@ void Sim::fire_next_timer() {
   timers_.pop_back();
   options_dirty_ = true;
   now_ = t.deadline;
+  // A thread in a system call is unpinned (unpin): a timer may fire between
+  // any two of its scheduling points, however far ahead. Once one has, the
+  // thread is owed the CPU within the scheduling latency, as a woken one
+  // is; else a periodic timer could run ahead of it for ever (PCT's clock
+  // may outrank it at every pick), which no real scheduler allows.
+  for (uint32_t i = 1; i <= nrun_; i++) {
+    Thread* th = by_tid_[pick_buf_[i] - 1];
+    if (th->pin == kUnpinned) th->pin = now_ + opts_.sched_latency_ns;
+  }
   emit(kEvClock, 0, now_, t.id);
   t.fn(t.arg, t.id);
 }
@@ -485,7 +506,7 @@ StopReason Sim::run() {
     next = req_thread_;
   } else {
     Tid t = pick_next(false);
-    if (t == 0) {
+    if (t == 0 || failure_) {  // (failure_: a timer the pick fired failed)
       tls_current_sim = prev;
       return stop_ = failure_ ? StopReason::kFailed : StopReason::kQuiescent;
     }

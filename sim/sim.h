@@ -59,6 +59,11 @@ struct Thread : Context {
   uint64_t pin = 0;
 };
 constexpr uint64_t kUnpinned = ~uint64_t(0);
+// The threads one execution may start. A thread's stack is its slot's for
+// the whole execution (two mappings each: the host's map count, 65530 by
+// default, allows about 32 k), so a runaway (a callout re-arming at once,
+// each run a thread) is a failure at this count, not a host abort.
+constexpr size_t kMaxThreadsPerExecution = 24576;
 // Sim::spawn sets every field of a reused record one by one: a field added
 // here must be set there too, and this count changed with it.
 static_assert(sizeof(Thread) == sizeof(Context) + 112, "a new Thread field: set it in Sim::spawn");
@@ -343,6 +348,7 @@ class Sim final : public SchedView {
   // ... or until some thread switches back to this one.
   void yield_to_host(StopReason why);
   [[noreturn]] void step_budget_exceeded();
+  void thread_budget_exceeded();
   void fire_next_timer();
   // The pick's options follow the runnable set as it changes (one insert
   // or removal in a short sorted list), rather than being rebuilt from the

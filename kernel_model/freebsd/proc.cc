@@ -35,7 +35,7 @@ namespace ks::km::freebsd {
 namespace {
 
 constexpr uint32_t kMaxProcs = 1024;   // pids 0 (proc0) .. 1023
-constexpr uint32_t kMaxThreads = 8192;  // thread ids 1 .. 8191
+constexpr uint32_t kMaxThreads = sim::kMaxThreadsPerExecution + 1;  // thread ids 1 ..
 
 struct ProcRecord {
   struct proc p;

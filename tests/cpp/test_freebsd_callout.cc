@@ -41,6 +41,15 @@ Outcome run_rr(void (*fn)(void*)) {
   return run(rr, fn);
 }
 
+TEST(FreebsdCallout, ARunawayReArmingIsAFailureNotAHostAbort) {
+  // Each run is a thread with a stack of its own for the execution: the
+  // host's map count ran out (an abort) long before the step budget.
+  Outcome o = run_rr(kfbc_runaway);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kStepBudget) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "thread_budget") << o.failure.message;
+  EXPECT_NE(o.failure.message.find("re-arms itself"), std::string::npos) << o.failure.message;
+}
+
 TEST(FreebsdCallout, FiresOnceWithItsMutexHeld) {
   Outcome o = run_rr(kfbc_fires);
   ASSERT_FALSE(o.failure) << o.failure.message;

@@ -59,7 +59,11 @@ def arm_wait_cancel(w):
 
 
 def test_a_periodic_callout_from_attach_to_detach_is_no_report():
-    for strategy in ("random", "dfs"):
+    # PCT too: its clock could outrank the client in its system call at
+    # every pick, and the periodic ran ahead for ever (a new callout thread
+    # each run, until the host ran out of stacks). A timer that fired now
+    # owes the thread the CPU within the scheduling latency (sim.cc).
+    for strategy in ("random", "dfs", "pct"):
         r = kernsim.explore(open_close, strategy=strategy, runs=300, seed=1)
         assert r.failure is None, r.failure
 

@@ -227,3 +227,19 @@ void kfbc_taskqueue(void *arg) {
 	note(kc_task_runs);
 	taskqueue_free(kc_tq);
 }
+
+/* A runaway: a callout that re-arms itself at once, for ever (each run is
+ * a thread of its own). */
+static void runaway_fn(void *arg) {
+	(void)arg;
+	kc_ran++;
+	callout_reset(&kc_plain, 0, runaway_fn, NULL);
+}
+
+/* The thread stays alive (asleep): with nothing but callouts left, the
+ * kernel model parks them. */
+void kfbc_runaway(void *arg) {
+	(void)arg;
+	callout_reset(&kc_plain, 0, runaway_fn, NULL);
+	pause("runaway", 1000 * hz);
+}
