@@ -18,8 +18,12 @@
 get_filename_component(KS_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(KS_DRIVER_DIR ${CMAKE_BINARY_DIR}/drivers)
 # KS_DRIVER_C_WARNINGS is for every piece of driver code, wherever it is
-# compiled (modules here, tests/cpp's kdrivers).
-set(KS_DRIVER_C_WARNINGS -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration)
+# compiled (modules here, tests/cpp's kdrivers). No -Wmissing-braces: every
+# illumos driver writes its modlinkage `{ MODREV_1, &modldrv, NULL }`, the
+# array inside it unbraced, and a warning on the kernel's own idiom is
+# noise to its engineer.
+set(KS_DRIVER_C_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-braces
+    -Werror=implicit-function-declaration)
 set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden ${KS_DRIVER_C_WARNINGS})
 set(KS_DRIVER_LDFLAGS -shared -nostartfiles -Wl,-init,ks_no_dt_init -Wl,-fini,ks_no_dt_fini
     -Wl,-z,now -Wl,--build-id=none)
@@ -55,7 +59,8 @@ set(KS_INCLUDE_qnx ${KS_ROOT}/kernel_model/qnx ${KS_ROOT}/kernel_model/abi)
 # block: CTL's byte-wise LUN fill ran 4.5x slower with it), which the
 # fuzzer loads; and with RACE <dir>/race/<name>.so, the race-instrumented
 # build a World that detects races loads. The libFuzzer tree has one
-# build, instrumented for libFuzzer.
+# build, instrumented for libFuzzer. Sources with no kernsim line are
+# registered as `kernsim build-driver` registers them.
 # One build of a driver: its target, file name, personality, directory,
 # sources, definitions and instrumentation flags.
 function(_kernsim_driver_build target name personality dir sources defines flags)
@@ -78,6 +83,25 @@ function(kernsim_add_driver name)
   endif()
   if(NOT D_OUTPUT_DIRECTORY)
     set(D_OUTPUT_DIRECTORY ${KS_DRIVER_DIR})
+  endif()
+  # As `kernsim build-driver` does (python/kernsim/build_driver.py): sources
+  # naming no KS_<PERSONALITY>_DRIVER are registered from what the driver
+  # declares for its own kernel (FreeBSD DECLARE_MODULE, illumos _init and
+  # _fini through ks_module_auto.c), named after the module's file.
+  set(registered FALSE)
+  foreach(src ${D_SOURCES})
+    get_filename_component(abs ${src} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${abs})
+    file(READ ${abs} text)
+    if(text MATCHES "KS_(ILLUMOS|FREEBSD|QNX)_DRIVER\\(")
+      set(registered TRUE)
+    endif()
+  endforeach()
+  if(NOT registered)
+    list(APPEND D_DEFINES "KS_MODULE_NAME=\"${name}\"")
+    if(D_PERSONALITY STREQUAL "illumos")
+      list(APPEND D_SOURCES ${KS_ROOT}/kernel_model/illumos/ks_module_auto.c)
+    endif()
   endif()
   if(KS_LIBFUZZER)
     set(plain_flags ${KS_DRIVER_COVERAGE_FLAGS})

@@ -175,8 +175,10 @@ void delay_ns(World& w, uint64_t ns) {
 }
 
 void callout_unpark(World& w) {
-  auto& t = services(w).callouts;
-  if (!t) return;
+  // Every spawn asks: a World with no callout makes no service state here.
+  auto* st = static_cast<ServiceState*>(w.component_if(World::kSlotTaskq));
+  if (!st || !st->callouts) return;
+  auto& t = st->callouts;
   for (auto& c : t->all) {
     if (c->state != CalloutState::kParked) continue;
     c->state = CalloutState::kPending;

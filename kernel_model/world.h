@@ -309,6 +309,9 @@ class World {
     components_used_ = true;
     return components_[slot];
   }
+  // A component's state if this execution made it, else null; makes none
+  // (a hook on a hot path, such as spawn's, asks this way).
+  void* component_if(int slot) const { return components_[slot].get(); }
   enum ComponentSlot { kSlotUser = 0, kSlotDev, kSlotVfs, kSlotTaskq, kSlotScenario,
                        kSlotWitness, kSlotRace, kNumCoreSlots, kNumSlots = 16 };
   static int new_component_slot();
