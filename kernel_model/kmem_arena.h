@@ -15,6 +15,9 @@ constexpr uint64_t kKmemSlotSize = 512ull << 20;
 // may hash or order them). Their contents come from the World's state each
 // time they are handed out, so the boot image needs no copy of them.
 constexpr uint64_t kRecordsSize = 4ull << 20;
+// Each personality that keeps records has its own half (a World may load
+// drivers of both): FreeBSD the first, illumos the second.
+constexpr uint64_t kRecordsHalf = kRecordsSize / 2;
 constexpr uint64_t kKmemSize = kKmemSlotSize - kRecordsSize;
 
 // Claims a slot: its base, or null if every slot is taken.

@@ -45,7 +45,7 @@ struct Records {
   ProcRecord procs[kMaxProcs];
   struct thread threads[kMaxThreads];
 };
-static_assert(sizeof(Records) <= kRecordsSize, "the records do not fit the records area");
+static_assert(sizeof(Records) <= kRecordsHalf, "the records do not fit FreeBSD's half of the records area");
 
 Records& records(World& w) {
   char* area = w.records_area();

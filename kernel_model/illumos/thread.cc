@@ -2,10 +2,14 @@
 // a World thread whose thread_exit ends it from any depth
 // (kernel_model/kthread_exit.h).
 #include <cstdint>
+#include <cstring>
 #include <deque>
+#include <string>
 
 #include "kernel_model/illumos/il_state.h"
+#include "kernel_model/kmem_arena.h"
 #include "kernel_model/kthread_exit.h"
+#include "kernel_model/proc.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
@@ -17,11 +21,17 @@ extern "C" {
 #undef curthread
 #undef curproc
 
-struct proc {
-  int ks_unused;
-};
-
 namespace {
+// A command's name into the user area, cut at MAXCOMLEN as illumos cuts it.
+void name_into(struct user& u, const char* name) {
+  size_t n = strnlen(name, MAXCOMLEN);
+  std::memcpy(u.u_comm, name, n);
+  u.u_comm[n] = 0;
+  n = strnlen(name, PSARGSZ - 1);
+  std::memcpy(u.u_psargs, name, n);
+  u.u_psargs[n] = 0;
+}
+
 // The kthread_t of thread `tid`: a record per thread id whose t_did is that
 // id, the same in every World (nothing in it changes), so it is kept per
 // host thread rather than per World.
@@ -34,7 +44,13 @@ kthread_t* thread_of(uint32_t tid) {
 
 extern "C" {
 
-proc_t p0;
+// pid 0, "sched", as illumos's p0.
+proc_t p0 = [] {
+  proc_t p{};
+  p.p_cred = reinterpret_cast<struct cred*>(const_cast<ks_cred*>(ks_kcred()));
+  name_into(p.p_user, "sched");
+  return p;
+}();
 
 kthread_t* ks_il_thread_create(caddr_t stk, size_t, void (*proc)(void*), void* arg, size_t len,
                                struct proc*, int state, pri_t, const char* name) {
@@ -61,10 +77,21 @@ void thread_join(kt_did_t did) {
 kthread_t* ks_il_curthread(void) { return thread_of(ks::km::World::current()->self_tid()); }
 
 proc_t* ks_il_curproc(void) {
-  uint32_t pid = ks_curproc_pid();
-  if (pid == 0) return &p0;
-  // Opaque, as a thread's: a non-canonical address naming the process.
-  return reinterpret_cast<proc_t*>(static_cast<uintptr_t>(0x1200000000000000ull | pid));
+  ks::km::World& w = *ks::km::World::current();
+  const ks::km::Proc* p = ks::km::curproc_or_null(w);
+  if (!p) return &p0;
+  // One record per pid in illumos's half of the records area.
+  constexpr uint32_t kMaxProcs = ks::km::kRecordsHalf / sizeof(proc_t);
+  char* area = w.records_area();
+  if (!area || p->pid >= kMaxProcs)
+    w.fail(ks::sim::FailureKind::kHostError,
+           "no record for process " + std::to_string(p->pid) + " (curproc)",
+           "records_area_unavailable");
+  proc_t& r = reinterpret_cast<proc_t*>(area + ks::km::kRecordsHalf)[p->pid];
+  r.p_pid = static_cast<pid_t>(p->pid);
+  r.p_cred = reinterpret_cast<struct cred*>(const_cast<ks::km::Cred*>(&p->cred));
+  name_into(r.p_user, p->name.c_str());
+  return &r;
 }
 
 }  // extern "C"
