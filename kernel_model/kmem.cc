@@ -134,7 +134,12 @@ void World::release_arena() {
 char* World::records_area() {
   if (!kmem_) kmem_ = std::make_unique<KmemState>();
   if (kmem_->slot < 0) kmem_->base = kmem_arena_claim(&kmem_->slot);
-  return kmem_->slot < 0 ? nullptr : kmem_arena_records(kmem_->slot);
+  char* area = kmem_->slot < 0 ? nullptr : kmem_arena_records(kmem_->slot);
+  if (!area)
+    fail(sim::FailureKind::kHostError,
+         "the kernel memory arena has no slot for this World's thread and process records",
+         "records_area_unavailable");
+  return area;
 }
 
 KmemState& World::kmem_first_use() {

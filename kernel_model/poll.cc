@@ -5,6 +5,7 @@
 // test and add no scheduling point.
 #include "kernel_model/poll.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <deque>
@@ -345,10 +346,12 @@ void poll_wakeup(World& w, const void* head, short events, bool match) {
   PollState* st = peek(w);
   if (!st) return;
   w.mutex_enter(st->head_lock);
-  bool seen = false;
-  for (auto& [h, step] : st->last_wake)
-    if (h == head) seen = true, step = w.sim().step();
-  if (!seen) st->last_wake.emplace_back(head, w.sim().step());
+  auto last = std::find_if(st->last_wake.begin(), st->last_wake.end(),
+                           [&](const auto& e) { return e.first == head; });
+  if (last == st->last_wake.end())
+    st->last_wake.emplace_back(head, w.sim().step());
+  else
+    last->second = w.sim().step();
   for (size_t i = 0; i < st->regs.size();) {
     PollReg r = st->regs[i];
     if (r.head != head ||

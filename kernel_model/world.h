@@ -302,8 +302,8 @@ class World {
     return kmem_first_use();
   }
   // The records area of this World's arena slot (kmem_arena.h): fixed
-  // addresses for a personality's records of threads and processes; null
-  // if the arena has no slot for it (a failure is the caller's to raise).
+  // addresses for a personality's records of threads and processes. On a
+  // thread; an arena with no slot for it fails the run.
   char* records_area();
   std::shared_ptr<void>& component(int slot) {
     components_used_ = true;

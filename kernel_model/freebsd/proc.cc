@@ -6,7 +6,6 @@
 // the one thing a driver changes, its credential references, is counted in
 // the personality's state (FbState::cred_holds) and copied into cr_ref.
 #include <cerrno>
-#include <cstring>
 #include <string>
 
 #include "kernel_model/freebsd/state.h"
@@ -47,14 +46,7 @@ struct Records {
 };
 static_assert(sizeof(Records) <= kRecordsHalf, "the records do not fit FreeBSD's half of the records area");
 
-Records& records(World& w) {
-  char* area = w.records_area();
-  if (!area)
-    w.fail(sim::FailureKind::kHostError,
-           "the kernel memory arena has no slot for this World's thread records",
-           "records_area_unavailable");
-  return *reinterpret_cast<Records*>(area);
-}
+Records& records(World& w) { return *reinterpret_cast<Records*>(w.records_area()); }
 
 // The driver's references to process `pid`'s credential (crhold minus
 // crfree), this execution's.
@@ -65,15 +57,6 @@ int32_t& holds(World& w, uint32_t pid) {
 }
 
 uint32_t pid_of(const Proc* p) { return p ? p->pid : 0; }
-
-// A name into a MAXCOMLEN + 1 field, cut as FreeBSD cuts p_comm (every
-// entry point a driver is called through writes two: snprintf's cost
-// showed in CTL's figures).
-void copy_name(char (&dst)[MAXCOMLEN + 1], const char* src) {
-  size_t n = strnlen(src, MAXCOMLEN);
-  std::memcpy(dst, src, n);
-  dst[n] = 0;
-}
 
 void fill_cred(struct ucred& cr, const Cred& c, long refs) {
   cr.cr_ref = refs;
@@ -101,7 +84,7 @@ struct proc* proc_record(World& w, const Proc* p) {
   r.p.p_flag = p ? 0 : P_KPROC | P_SYSTEM;
   r.p.p_state = PRS_NORMAL;
   r.p.p_pid = static_cast<pid_t>(pid);
-  copy_name(r.p.p_comm, p ? p->name.c_str() : "kernel");
+  strlcpy(r.p.p_comm, p ? p->name.c_str() : "kernel", sizeof r.p.p_comm);
   return &r.p;
 }
 
@@ -151,7 +134,7 @@ struct thread* thread_record(World& w, uint32_t tid) {
   td.td_flags = 0;
   td.td_pflags = 0;
   td.td_ucred = td.td_proc->p_ucred;
-  copy_name(td.td_name, w.thread_name(tid));
+  strlcpy(td.td_name, w.thread_name(tid), sizeof td.td_name);
   return &td;
 }
 

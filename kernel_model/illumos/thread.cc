@@ -2,7 +2,6 @@
 // a World thread whose thread_exit ends it from any depth
 // (kernel_model/kthread_exit.h).
 #include <cstdint>
-#include <cstring>
 #include <deque>
 #include <string>
 
@@ -21,15 +20,15 @@ extern "C" {
 #undef curthread
 #undef curproc
 
+// The kernel model's (kernel_model/libkern.cc); sys/sunddi.h declares it
+// for C only.
+extern "C" size_t strlcpy(char*, const char*, size_t);
+
 namespace {
-// A command's name into the user area, cut at MAXCOMLEN as illumos cuts it.
+// A command's name into the user area, cut as illumos cuts it.
 void name_into(struct user& u, const char* name) {
-  size_t n = strnlen(name, MAXCOMLEN);
-  std::memcpy(u.u_comm, name, n);
-  u.u_comm[n] = 0;
-  n = strnlen(name, PSARGSZ - 1);
-  std::memcpy(u.u_psargs, name, n);
-  u.u_psargs[n] = 0;
+  strlcpy(u.u_comm, name, sizeof u.u_comm);
+  strlcpy(u.u_psargs, name, sizeof u.u_psargs);
 }
 
 // The kthread_t of thread `tid`: a record per thread id whose t_did is that
@@ -83,10 +82,11 @@ proc_t* ks_il_curproc(void) {
   // One record per pid in illumos's half of the records area.
   constexpr uint32_t kMaxProcs = ks::km::kRecordsHalf / sizeof(proc_t);
   char* area = w.records_area();
-  if (!area || p->pid >= kMaxProcs)
+  if (p->pid >= kMaxProcs)
     w.fail(ks::sim::FailureKind::kHostError,
-           "no record for process " + std::to_string(p->pid) + " (curproc)",
-           "records_area_unavailable");
+           "process " + std::to_string(p->pid) + " is past the " + std::to_string(kMaxProcs) +
+               " the illumos personality keeps records for (curproc)",
+           "too_many_processes");
   proc_t& r = reinterpret_cast<proc_t*>(area + ks::km::kRecordsHalf)[p->pid];
   r.p_pid = static_cast<pid_t>(p->pid);
   r.p_cred = reinterpret_cast<struct cred*>(const_cast<ks::km::Cred*>(&p->cred));
