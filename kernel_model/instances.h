@@ -27,8 +27,8 @@ struct InstanceTags {
 struct InstanceTable;
 
 InstanceTable* instances_init(World& w, size_t size, size_t n_items, const InstanceTags* tags);
-// False when the instance is taken, the allocation failed (an injected
-// fault), or the table or number is bad. May sleep (a KM_SLEEP allocation).
+// False when the instance is taken or the table or number is bad; never
+// for want of memory. May sleep (a KM_SLEEP allocation).
 bool instances_zalloc(World& w, InstanceTable* t, int item, const InstanceTags* tags);
 void* instances_get(InstanceTable* t, int item);
 void instances_free(World& w, InstanceTable* t, int item, const InstanceTags* tags);

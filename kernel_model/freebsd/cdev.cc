@@ -227,13 +227,19 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   va_start(ap, fmt);
   int n = std::vsnprintf(name, sizeof name, fmt, ap);
   va_end(ap);
-  if (n <= 0 || size_t(n) >= sizeof name) return ENAMETOOLONG;
-  std::string path = std::string("/dev/") + name;
-  if (ks::km::devsw_lookup(w, path)) return EEXIST;  // that name is taken
-  // make_dev(9): make_dev_s fails with ENOMEM under MAKEDEV_NOWAIT, and a
-  // name another driver took is EEXIST: an injected fault, so a driver
-  // that ignores the result is found.
-  if (w.inject_fault()) return (a->mda_flags & MAKEDEV_NOWAIT) ? ENOMEM : EEXIST;
+  // A bad or taken name is an error only under MAKEDEV_CHECKNAME; without
+  // it FreeBSD panics (make_dev_sv in kern_conf.c).
+  int bad = n <= 0 || size_t(n) >= sizeof name ? ENAMETOOLONG : 0;
+  std::string path = bad ? std::string() : std::string("/dev/") + name;
+  if (!bad && ks::km::devsw_lookup(w, path)) bad = EEXIST;
+  if (bad) {
+    if (a->mda_flags & MAKEDEV_CHECKNAME) return bad;
+    ks_panic("make_dev_sv: bad si_name (error=%d, si_name=%.*s)", bad, int(sizeof name - 1),
+             name);
+  }
+  // Memory is the only other failure, and only under MAKEDEV_NOWAIT
+  // (devfs_alloc and prep_cdevsw sleep otherwise): an injected fault there.
+  if ((a->mda_flags & MAKEDEV_NOWAIT) && w.inject_fault()) return ENOMEM;
   FbState& s = state(w);
   ks_fb_cdev& c = s.cdevs.emplace_back();
   c.w = &w;

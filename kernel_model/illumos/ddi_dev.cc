@@ -206,7 +206,34 @@ void ddi_set_driver_private(dev_info_t* dip, void* data) {
   if (dip) dip->driver_private = data;
 }
 const char* ddi_driver_name(dev_info_t* dip) {
-  return dip && dip->drv ? dip->drv->desc->name : "";
+  if (!dip) return "";
+  return dip->drv ? dip->drv->desc->name : dip->nexus ? dip->nexus : "";
+}
+
+// The nexus nodes every World shares: nothing a driver may do changes them
+// (their properties are not the driver's to update).
+namespace {
+dev_info* nexus_node(bool root) {
+  static dev_info r = [] {
+    dev_info d;
+    d.nexus = "rootnex";
+    d.nexus_node = "i86pc";
+    return d;
+  }();
+  static dev_info p = [] {
+    dev_info d;
+    d.nexus = "pseudo";
+    d.nexus_node = "pseudo";
+    return d;
+  }();
+  return root ? &r : &p;
+}
+}  // namespace
+
+dev_info_t* ddi_root_node(void) { return nexus_node(true); }
+dev_info_t* ddi_get_parent(dev_info_t* dip) {
+  if (!dip || dip == nexus_node(true)) return nullptr;
+  return dip == nexus_node(false) ? nexus_node(true) : nexus_node(false);
 }
 major_t ddi_driver_major(dev_info_t* dip) { return dip && dip->drv ? dip->drv->major : 0; }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <string>
 
+#include "kernel_model/illumos/dev_impl.h"
 #include "kernel_model/kernel_printf.h"
 
 #include "kernel_model/poll.h"
@@ -45,12 +46,17 @@ void ddi_report_dev(dev_info_t* dip) {
 }
 
 char* ddi_pathname(dev_info_t* dip, char* path) {
-  std::snprintf(path, 1024, "/pseudo/%s@%d", ddi_driver_name(dip), ddi_get_instance(dip));
+  if (dip && !dip->drv)  // a nexus: "" for the root, "/pseudo"
+    std::snprintf(path, 1024, "%s", dip == ddi_root_node() ? "" : "/pseudo");
+  else
+    std::snprintf(path, 1024, "/pseudo/%s@%d", ddi_driver_name(dip), ddi_get_instance(dip));
   return path;
 }
 int ddi_dev_is_needed(dev_info_t*, int, int) { return DDI_SUCCESS; }
 
-char* ddi_node_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
+char* ddi_node_name(dev_info_t* dip) {
+  return const_cast<char*>(dip && dip->nexus_node ? dip->nexus_node : ddi_driver_name(dip));
+}
 char* ddi_binding_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
 char* ddi_get_name(dev_info_t* dip) { return const_cast<char*>(ddi_driver_name(dip)); }
 

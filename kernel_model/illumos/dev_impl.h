@@ -26,17 +26,20 @@ struct IlDriver;
 }  // namespace ks::km::illumos
 
 // The dev_info_t a driver's attach and detach get: instance 0 of the driver.
+// The two nexus nodes above it (ddi_root_node, the pseudo nexus) have no
+// driver record, only their names.
 struct dev_info {
   ks::km::illumos::IlDriver* drv = nullptr;
+  const char* nexus = nullptr;     // a nexus node's driver name
+  const char* nexus_node = nullptr;  // ... and its node name
   int instance = 0;
   void* driver_private = nullptr;
   // Minor nodes, creation order: the minor name and the /dev path of the
   // node made for it.
   std::vector<std::pair<std::string, std::string>> nodes;
-  // ddi_prop_update_int64 properties by (dev, name), in that order.
-  ks::km::illumos::PropTable<int64_t> props;
-  // ddi_prop_update_string properties, the same way
-  ks::km::illumos::PropTable<std::string> str_props;
+  // Its properties by (dev, name), in that order: one per (dev, name), of
+  // the type it was last updated with.
+  ks::km::illumos::PropTable<ks::km::illumos::PropValue> props;
 };
 
 namespace ks::km::illumos {

@@ -1,5 +1,4 @@
-// A dev_info's properties of one kind (integer or string values) by
-// (dev, name), in the order an ordered map of (dev, name) keeps them: a
+// A dev_info's properties by (dev, name), in the order an ordered map of (dev, name) keeps them: a
 // DDI_DEV_T_ANY lookup finds the first in that order. A sorted vector, not
 // a map: a driver that sets and removes its properties per mapping (lofi's
 // Size and Nblocks) paid a map node's search, insertion and rebalance per
@@ -13,10 +12,25 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 namespace ks::km::illumos {
+
+// A property as illumos keeps one: its type (DDI_PROP_TYPE_*; the older
+// ddi_prop_create makes DDI_PROP_TYPE_ANY) and its encoded bytes: ints and
+// int64s in native order one after another, strings each with its NUL,
+// bytes as given. A typed lookup sees only properties of its type.
+struct PropValue {
+  uint32_t type = 0;
+  std::string bytes;
+  void clear() {
+    type = 0;
+    bytes.clear();
+  }
+  bool operator==(const PropValue&) const = default;
+};
 
 template <class V>
 class PropTable {
@@ -60,7 +74,10 @@ class PropTable {
     Entry& fresh = e_[n_];
     fresh.dev = dev;
     fresh.name.assign(name.data(), name.size());
-    fresh.value = V{};
+    if constexpr (std::is_arithmetic_v<V>)
+      fresh.value = V{};
+    else
+      fresh.value.clear();  // a value's storage kept, as the name's
     for (size_t i = n_; i > at; i--) std::swap(e_[i], e_[i - 1]);
     n_++;
     return e_[at].value;

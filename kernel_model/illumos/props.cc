@@ -1,8 +1,14 @@
-// illumos device properties: integer and string properties of a dev_t kept
-// with the dev_info (what prtconf would show); ddi_prop_remove_all at detach
-// drops them. A lookup matches the dev_t the property was created with, or
-// any with DDI_DEV_T_ANY; a string lookup hands out a kmem copy the driver
-// frees with ddi_prop_free (a leak otherwise, as on illumos).
+// illumos device properties (ddi_prop_update(9F), ddi_prop_lookup(9F),
+// ddi_prop_get_int(9F), ddi_prop_create(9F), ddi_prop_op(9F)), kept with the
+// dev_info (what prtconf would show); ddi_prop_remove_all at detach drops
+// them. Each is typed and encoded as illumos keeps it (prop_table.h's
+// PropValue): a typed lookup sees only a property of its type, or one the
+// older ddi_prop_create made (DDI_PROP_TYPE_ANY, which is not INT64), as
+// i_ddi_prop_search's type test does. A lookup matches the dev_t the
+// property was created with, or any with DDI_DEV_T_ANY; it hands out a kmem
+// copy the driver frees with ddi_prop_free (a leak otherwise, as on illumos).
+// One difference: illumos may keep two properties of one (dev, name) with
+// different types; here an update of another type replaces the property.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,146 +21,207 @@ extern "C" {
 #include <sys/sunddi.h>
 }
 
-extern "C" {
+namespace {
 
-int ddi_prop_update_int64(dev_t dev, dev_info_t* dip, char* name, int64_t v) {
-  if (!dip || !name || !*name) return DDI_PROP_INVAL_ARG;
-  dip->props.get(static_cast<uint64_t>(dev), name) = v;
+using ks::km::illumos::PropValue;
+using Entry = decltype(dev_info::props)::Entry;
+
+// The property `name` of dev (any dev for DDI_DEV_T_ANY: the first in
+// (dev, name) order) whose type is in `types`, or null.
+Entry* find_prop(dev_info_t* dip, dev_t dev, const char* name, uint32_t types) {
+  auto& m = dip->props;
+  if (dev != DDI_DEV_T_ANY) {
+    Entry* e = m.find(static_cast<uint64_t>(dev), name);
+    return e != m.end() && (e->value.type & types) ? e : nullptr;
+  }
+  for (Entry& e : m)
+    if (e.name == name && (e.value.type & types)) return &e;
+  return nullptr;
+}
+
+// ddi_prop_update_common: DDI_DEV_T_ANY and an empty name are refused.
+int set_prop(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, const void* data,
+             size_t len) {
+  if (!dip || !name || !*name || dev == DDI_DEV_T_ANY) return DDI_PROP_INVAL_ARG;
+  // The nexus nodes are shared by every World: a change would outlive the
+  // execution.
+  if (dip->nexus) ks_not_modelled("a property update on a nexus node (ddi_root_node, the parent)");
+  PropValue& v = dip->props.get(static_cast<uint64_t>(dev), name);
+  v.type = type;
+  v.bytes.assign(static_cast<const char*>(data), len);
   return DDI_PROP_SUCCESS;
 }
 
-int ddi_prop_update_int(dev_t dev, dev_info_t* dip, char* name, int v) {
-  return ddi_prop_update_int64(dev, dip, name, v);
-}
-
-}  // extern "C"
-
-namespace {
-
-// The property `name` matching dev (any dev for DDI_DEV_T_ANY: the first
-// in (dev, name) order), or end().
-template <typename Table>
-auto find_prop(Table& m, dev_t dev, const char* name) {
-  if (dev != DDI_DEV_T_ANY) return m.find(static_cast<uint64_t>(dev), name);
-  for (auto it = m.begin(); it != m.end(); ++it)
-    if (it->name == name) return it;
-  return m.end();
-}
-
-// A string property's kmem copy: its length is the word before the text,
-// so ddi_prop_free, which gets only the pointer, can free it exactly.
-char* prop_copy(const std::string& v) {
-  size_t n = sizeof(size_t) + v.size() + 1;
+// A kmem block for ddi_prop_free: its size in the word before what the
+// driver gets, so ddi_prop_free, which gets only the pointer, frees it
+// exactly.
+char* prop_block(size_t len) {
+  size_t n = sizeof(size_t) + len;
   auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
   std::memcpy(p, &n, sizeof n);
-  std::memcpy(p + sizeof n, v.c_str(), v.size() + 1);
   return p + sizeof n;
 }
 
-// An array of one for ddi_prop_free: the block's size first, as prop_copy.
+// ddi_prop_lookup_common: not found, or a property with no value (a
+// boolean: DDI_PROP_END_OF_DATA), or its bytes copied out as elements of
+// `width` bytes (a byte count that is not a multiple cannot be decoded).
+int lookup_array(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, size_t width,
+                 void** datap, uint_t* nelements) {
+  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
+  Entry* e = find_prop(dip, dev, name, type);
+  if (!e) return DDI_PROP_NOT_FOUND;
+  const std::string& b = e->value.bytes;
+  if (b.empty()) return DDI_PROP_END_OF_DATA;
+  if (b.size() % width) return DDI_PROP_CANNOT_DECODE;
+  char* p = prop_block(b.size());
+  std::memcpy(p, b.data(), b.size());
+  *datap = p;
+  *nelements = static_cast<uint_t>(b.size() / width);
+  return DDI_PROP_SUCCESS;
+}
+
+// The first element of an int or int64 property, or why there is none.
 template <typename T>
-T* prop_array_of_one(T v) {
-  size_t n = sizeof(size_t) + sizeof(T);
-  auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
-  std::memcpy(p, &n, sizeof n);
-  std::memcpy(p + sizeof n, &v, sizeof v);
-  return reinterpret_cast<T*>(p + sizeof n);
+int lookup_one(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, T* out) {
+  if (!dip || !name) return DDI_PROP_INVAL_ARG;
+  Entry* e = find_prop(dip, dev, name, type);
+  if (!e) return DDI_PROP_NOT_FOUND;
+  const std::string& b = e->value.bytes;
+  if (b.empty()) return DDI_PROP_END_OF_DATA;
+  if (b.size() < sizeof(T)) return DDI_PROP_CANNOT_DECODE;
+  std::memcpy(out, b.data(), sizeof(T));
+  return DDI_PROP_SUCCESS;
 }
 
 }  // namespace
 
 extern "C" {
 
-int64_t ddi_prop_get_int64(dev_t dev, dev_info_t* dip, uint_t, char* name, int64_t defvalue) {
-  if (!dip || !name) return defvalue;
-  auto it = find_prop(dip->props, dev, name);
-  return it == dip->props.end() ? defvalue : it->value;
+int ddi_prop_update_int(dev_t dev, dev_info_t* dip, char* name, int v) {
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_INT, &v, sizeof v);
 }
-
-int ddi_prop_get_int(dev_t dev, dev_info_t* dip, uint_t flags, char* name, int defvalue) {
-  return static_cast<int>(ddi_prop_get_int64(dev, dip, flags, name, defvalue));
+int ddi_prop_update_int64(dev_t dev, dev_info_t* dip, char* name, int64_t v) {
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_INT64, &v, sizeof v);
 }
-
-int ddi_prop_exists(dev_t dev, dev_info_t* dip, uint_t, char* name) {
-  if (!dip || !name) return 0;
-  return find_prop(dip->props, dev, name) != dip->props.end() ||
-         find_prop(dip->str_props, dev, name) != dip->str_props.end();
+int ddi_prop_update_int_array(dev_t dev, dev_info_t* dip, char* name, int* data, uint_t n) {
+  if (!data && n) return DDI_PROP_INVAL_ARG;
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_INT, data, size_t(n) * sizeof(int));
 }
-
+int ddi_prop_update_int64_array(dev_t dev, dev_info_t* dip, char* name, int64_t* data,
+                                uint_t n) {
+  if (!data && n) return DDI_PROP_INVAL_ARG;
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_INT64, data, size_t(n) * sizeof(int64_t));
+}
+int ddi_prop_update_byte_array(dev_t dev, dev_info_t* dip, char* name, uchar_t* data,
+                               uint_t n) {
+  if (!data && n) return DDI_PROP_INVAL_ARG;
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_BYTE, data, n);
+}
 int ddi_prop_update_string(dev_t dev, dev_info_t* dip, char* name, char* data) {
-  if (!dip || !name || !*name || !data) return DDI_PROP_INVAL_ARG;
-  dip->str_props.get(static_cast<uint64_t>(dev), name) = data;
-  return DDI_PROP_SUCCESS;
+  if (!data) return DDI_PROP_INVAL_ARG;
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_STRING, data, std::strlen(data) + 1);
+}
+int ddi_prop_update_string_array(dev_t dev, dev_info_t* dip, char* name, char** data,
+                                 uint_t n) {
+  if (!data && n) return DDI_PROP_INVAL_ARG;
+  std::string all;
+  for (uint_t i = 0; i < n; i++) {
+    if (!data[i]) return DDI_PROP_INVAL_ARG;
+    all.append(data[i], std::strlen(data[i]) + 1);
+  }
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_STRING, all.data(), all.size());
 }
 
-int ddi_prop_lookup_string(dev_t dev, dev_info_t* dip, uint_t, char* name, char** datap) {
-  if (!dip || !name || !datap) return DDI_PROP_INVAL_ARG;
-  auto it = find_prop(dip->str_props, dev, name);
-  if (it == dip->str_props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_copy(it->value);
-  return DDI_PROP_SUCCESS;
+// The older interfaces: untyped bytes, DDI_PROP_TYPE_ANY. ddi_prop_modify
+// changes only a property that exists.
+int ddi_prop_create(dev_t dev, dev_info_t* dip, int, char* name, caddr_t value, int length) {
+  if (length < 0 || (length > 0 && !value)) return DDI_PROP_INVAL_ARG;
+  return set_prop(dev, dip, name, DDI_PROP_TYPE_ANY, value, size_t(length));
+}
+int ddi_prop_modify(dev_t dev, dev_info_t* dip, int flag, char* name, caddr_t value,
+                    int length) {
+  if (!dip || !name || dev == DDI_DEV_T_ANY) return DDI_PROP_INVAL_ARG;
+  if (dip->props.find(static_cast<uint64_t>(dev), name) == dip->props.end())
+    return DDI_PROP_NOT_FOUND;
+  return ddi_prop_create(dev, dip, flag, name, value, length);
 }
 
+int ddi_prop_lookup_int_array(dev_t dev, dev_info_t* dip, uint_t, char* name, int** datap,
+                              uint_t* nelements) {
+  return lookup_array(dev, dip, name, DDI_PROP_TYPE_INT, sizeof(int),
+                      reinterpret_cast<void**>(datap), nelements);
+}
 int ddi_prop_lookup_int64_array(dev_t dev, dev_info_t* dip, uint_t, char* name, int64_t** datap,
                                 uint_t* nelements) {
-  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
-  auto it = find_prop(dip->props, dev, name);
-  if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_array_of_one<int64_t>(it->value);
-  *nelements = 1;
-  return DDI_PROP_SUCCESS;
+  return lookup_array(dev, dip, name, DDI_PROP_TYPE_INT64, sizeof(int64_t),
+                      reinterpret_cast<void**>(datap), nelements);
+}
+int ddi_prop_lookup_byte_array(dev_t dev, dev_info_t* dip, uint_t, char* name, uchar_t** datap,
+                               uint_t* nelements) {
+  return lookup_array(dev, dip, name, DDI_PROP_TYPE_BYTE, 1, reinterpret_cast<void**>(datap),
+                      nelements);
 }
 
-int ddi_prop_lookup_int_array(dev_t dev, dev_info_t* dip, uint_t flags, char* name, int** datap,
-                              uint_t* nelements) {
-  if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
-  auto it = find_prop(dip->props, dev, name);
-  if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
-  *datap = prop_array_of_one<int>(static_cast<int>(it->value));
-  *nelements = 1;
-  return DDI_PROP_SUCCESS;
-}
-
-// One string: the pointer, then its text, in one block.
+// The strings' pointers, then their text, in one block.
 int ddi_prop_lookup_string_array(dev_t dev, dev_info_t* dip, uint_t, char* name, char*** datap,
                                  uint_t* nelements) {
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
-  auto it = find_prop(dip->str_props, dev, name);
-  if (it == dip->str_props.end()) return DDI_PROP_NOT_FOUND;
-  const std::string& v = it->value;
-  size_t n = sizeof(size_t) + sizeof(char*) + v.size() + 1;
-  auto* p = static_cast<char*>(ks_kmem_alloc(n, KS_KM_SLEEP, "ddi_prop_lookup"));
-  std::memcpy(p, &n, sizeof n);
-  char* text = p + sizeof n + sizeof(char*);
-  std::memcpy(text, v.c_str(), v.size() + 1);
-  std::memcpy(p + sizeof n, &text, sizeof text);
-  *datap = reinterpret_cast<char**>(p + sizeof n);
-  *nelements = 1;
+  Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING);
+  if (!e) return DDI_PROP_NOT_FOUND;
+  const std::string& b = e->value.bytes;
+  if (b.empty()) return DDI_PROP_END_OF_DATA;
+  if (b.back() != '\0') return DDI_PROP_CANNOT_DECODE;  // untyped bytes, not strings
+  size_t n = 0;
+  for (char c : b) n += c == '\0';
+  char* p = prop_block(n * sizeof(char*) + b.size());
+  char* text = p + n * sizeof(char*);
+  std::memcpy(text, b.data(), b.size());
+  char** v = reinterpret_cast<char**>(p);
+  for (size_t i = 0, at = 0; i < n; i++) {
+    v[i] = text + at;
+    at += std::strlen(text + at) + 1;
+  }
+  *datap = v;
+  *nelements = static_cast<uint_t>(n);
   return DDI_PROP_SUCCESS;
 }
 
-int ddi_prop_update_int_array(dev_t dev, dev_info_t* dip, char* name, int* data, uint_t n) {
-  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
-  if (n > 1) ks_not_modelled("ddi_prop_update_int_array of more than one int");
-  return ddi_prop_update_int(dev, dip, name, data[0]);
+// The first string (ddi_prop_fm_decode_string).
+int ddi_prop_lookup_string(dev_t dev, dev_info_t* dip, uint_t, char* name, char** datap) {
+  if (!dip || !name || !datap) return DDI_PROP_INVAL_ARG;
+  Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING);
+  if (!e) return DDI_PROP_NOT_FOUND;
+  const std::string& b = e->value.bytes;
+  if (b.empty()) return DDI_PROP_END_OF_DATA;
+  size_t len = ::strnlen(b.data(), b.size());
+  if (len == b.size()) return DDI_PROP_CANNOT_DECODE;
+  char* p = prop_block(len + 1);
+  std::memcpy(p, b.data(), len + 1);
+  *datap = p;
+  return DDI_PROP_SUCCESS;
 }
 
-int ddi_prop_update_int64_array(dev_t dev, dev_info_t* dip, char* name, int64_t* data,
-                                uint_t n) {
-  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
-  if (n > 1) ks_not_modelled("ddi_prop_update_int64_array of more than one int64");
-  return ddi_prop_update_int64(dev, dip, name, data[0]);
+// A boolean property (no value) reads as 1; one that is absent or cannot be
+// decoded as defvalue (ddi_prop_get_int in sunddi.c).
+int ddi_prop_get_int(dev_t dev, dev_info_t* dip, uint_t, char* name, int defvalue) {
+  int v = 0;
+  int r = lookup_one(dev, dip, name, DDI_PROP_TYPE_INT, &v);
+  return r == DDI_PROP_SUCCESS ? v : r == DDI_PROP_END_OF_DATA ? 1 : defvalue;
+}
+int64_t ddi_prop_get_int64(dev_t dev, dev_info_t* dip, uint_t, char* name, int64_t defvalue) {
+  int64_t v = 0;
+  int r = lookup_one(dev, dip, name, DDI_PROP_TYPE_INT64, &v);
+  return r == DDI_PROP_SUCCESS ? v : r == DDI_PROP_END_OF_DATA ? 1 : defvalue;
+}
+// The older form: any type, the first int of its bytes.
+int ddi_getprop(dev_t dev, dev_info_t* dip, int, char* name, int defvalue) {
+  int v = 0;
+  int r = lookup_one(dev, dip, name, DDI_PROP_TYPE_MASK, &v);
+  return r == DDI_PROP_SUCCESS ? v : r == DDI_PROP_END_OF_DATA ? 1 : defvalue;
 }
 
-int ddi_prop_update_string_array(dev_t dev, dev_info_t* dip, char* name, char** data,
-                                 uint_t n) {
-  if (!data || n == 0) return DDI_PROP_INVAL_ARG;
-  if (n > 1) ks_not_modelled("ddi_prop_update_string_array of more than one string");
-  return ddi_prop_update_string(dev, dip, name, data[0]);
-}
-
-int ddi_getprop(dev_t dev, dev_info_t* dip, int flags, char* name, int defvalue) {
-  return ddi_prop_get_int(dev, dip, static_cast<uint_t>(flags), name, defvalue);
+int ddi_prop_exists(dev_t dev, dev_info_t* dip, uint_t, char* name) {
+  return dip && name && find_prop(dip, dev, name, DDI_PROP_TYPE_MASK);
 }
 
 void ddi_prop_free(void* data) {
@@ -165,30 +232,16 @@ void ddi_prop_free(void* data) {
   ks_kmem_free(p, n, "ddi_prop_free");
 }
 
-}  // extern "C"
-
-extern "C" {
-
 int ddi_prop_remove(dev_t dev, dev_info_t* dip, char* name) {
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
-  size_t n = 0;
-  if (auto it = dip->props.find(static_cast<uint64_t>(dev), name); it != dip->props.end()) {
-    dip->props.erase(it);
-    n++;
-  }
-  if (auto it = dip->str_props.find(static_cast<uint64_t>(dev), name);
-      it != dip->str_props.end()) {
-    dip->str_props.erase(it);
-    n++;
-  }
-  return n ? DDI_PROP_SUCCESS : DDI_PROP_NOT_FOUND;
+  auto it = dip->props.find(static_cast<uint64_t>(dev), name);
+  if (it == dip->props.end()) return DDI_PROP_NOT_FOUND;
+  dip->props.erase(it);
+  return DDI_PROP_SUCCESS;
 }
 
 void ddi_prop_remove_all(dev_info_t* dip) {
-  if (dip) {
-    dip->props.clear();
-    dip->str_props.clear();
-  }
+  if (dip) dip->props.clear();
 }
 
 }  // extern "C"
@@ -274,24 +327,28 @@ int prop_op_sized(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char*
 
 extern "C" {
 
-// The driver's own properties (ddi_prop_update_*): a string with its NUL;
-// an integer as an int, or as an int64 when it does not fit one (the store
-// keeps one 64-bit value per name, not the width it was created with).
+// The driver's own properties, any type: their encoded bytes.
 int ddi_prop_op(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* name,
                 caddr_t valuep, int* lengthp) {
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
-  if (auto it = find_prop(dip->str_props, dev, name); it != dip->str_props.end())
-    return prop_answer(op, flags, it->value.c_str(), static_cast<int>(it->value.size() + 1),
-                       valuep, lengthp);
-  if (auto it = find_prop(dip->props, dev, name); it != dip->props.end()) {
-    int64_t v = it->value;
-    if (v >= INT32_MIN && v <= INT32_MAX) {
-      int i = static_cast<int>(v);
-      return prop_answer(op, flags, &i, sizeof i, valuep, lengthp);
-    }
-    return prop_answer(op, flags, &v, sizeof v, valuep, lengthp);
-  }
-  return DDI_PROP_NOT_FOUND;
+  Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_MASK);
+  if (!e) return DDI_PROP_NOT_FOUND;
+  const std::string& b = e->value.bytes;
+  return prop_answer(op, flags, b.data(), static_cast<int>(b.size()), valuep, lengthp);
+}
+
+// The older lookups on ddi_prop_op (ddi_getlongprop(9F)): the length, a
+// kmem copy the caller frees with kmem_free(*lengthp), or into its buffer.
+int ddi_getproplen(dev_t dev, dev_info_t* dip, int flags, char* name, int* lengthp) {
+  return ddi_prop_op(dev, dip, PROP_LEN, flags, name, nullptr, lengthp);
+}
+int ddi_getlongprop(dev_t dev, dev_info_t* dip, int flags, char* name, caddr_t valuep,
+                    int* lengthp) {
+  return ddi_prop_op(dev, dip, PROP_LEN_AND_VAL_ALLOC, flags, name, valuep, lengthp);
+}
+int ddi_getlongprop_buf(dev_t dev, dev_info_t* dip, int flags, char* name, caddr_t valuep,
+                        int* lengthp) {
+  return ddi_prop_op(dev, dip, PROP_LEN_AND_VAL_BUF, flags, name, valuep, lengthp);
 }
 
 int ddi_prop_op_nblocks_blksize(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags,

@@ -31,8 +31,9 @@ int ddi_soft_state_init(void** state_p, size_t size, size_t n_items) {
   return 0;
 }
 
-// ddi_soft_state(9F): DDI_FAILURE when the item is taken or "the routine
-// failed to allocate the storage required" (an injected fault).
+// DDI_FAILURE when the item is taken or negative. The man page also names
+// a failed allocation, but illumos allocates with KM_SLEEP (sunddi.c), so
+// that never happens and is not injected.
 int ddi_soft_state_zalloc(void* state, int item) {
   return ks::km::instances_zalloc(*World::current(), T(state), item, &kTags) ? DDI_SUCCESS
                                                                               : DDI_FAILURE;

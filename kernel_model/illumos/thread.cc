@@ -32,11 +32,11 @@ void name_into(struct user& u, const char* name) {
 }
 
 // The kthread_t of thread `tid`: a record per thread id whose t_did is that
-// id, the same in every World (nothing in it changes), so it is kept per
-// host thread rather than per World.
+// id, kept per host thread rather than per World; its t_procp is written
+// whenever curthread is asked, so nothing of an earlier World is read.
 kthread_t* thread_of(uint32_t tid) {
   static thread_local std::deque<kthread_t> records;
-  while (records.size() <= tid) records.push_back(kthread_t{records.size()});
+  while (records.size() <= tid) records.push_back(kthread_t{records.size(), nullptr});
   return &records[tid];
 }
 }  // namespace
@@ -58,7 +58,9 @@ kthread_t* ks_il_thread_create(caddr_t stk, size_t, void (*proc)(void*), void* a
   if (len) ks_not_modelled("thread_create copying its argument (len > 0)");
   ks::km::World& w = *ks::km::World::current();
   auto& list = ks::km::illumos::il_state(w).kthreads;
-  return thread_of(ks::km::exitable_create(list, name, proc, arg));
+  kthread_t* t = thread_of(ks::km::exitable_create(list, name, proc, arg));
+  t->t_procp = &p0;  // a kernel thread's, whatever pp asked
+  return t;
 }
 
 void thread_exit(void) {
@@ -73,7 +75,11 @@ void thread_join(kt_did_t did) {
   ks::km::exitable_join(ks::km::illumos::il_state(w).kthreads, static_cast<uint32_t>(did));
 }
 
-kthread_t* ks_il_curthread(void) { return thread_of(ks::km::World::current()->self_tid()); }
+kthread_t* ks_il_curthread(void) {
+  kthread_t* t = thread_of(ks::km::World::current()->self_tid());
+  t->t_procp = ks_il_curproc();
+  return t;
+}
 
 proc_t* ks_il_curproc(void) {
   ks::km::World& w = *ks::km::World::current();

@@ -87,6 +87,28 @@ TEST(DdiProbe, PropOpAnswersTheSizePropertiesAndTheDriversOwn) {
   EXPECT_EQ(o.log, (std::vector<long>{0, 64, 0, 32768, 4, 4, 4, 1, 0, 4, 0, 8, 0, 1, 8, 8}));
 }
 
+// Typed as sunddi.c types them: i_ddi_prop_search skips a property of
+// another type, ddi_prop_get_int reads a boolean as 1, DDI_PROP_TYPE_ANY
+// (ddi_prop_create) is not INT64, an update to DDI_DEV_T_ANY is refused.
+TEST(DdiProbe, PropertiesAreTypedArrays) {
+  dev_info dip;
+  Outcome o = run_rr(kd_probe_typed_props, &dip);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 0, 3, 48, 7, 0, 12,          // ints
+                                      0, 0, 2, 1, 0, 1,               // strings
+                                      0, 0, 55,                       // bytes
+                                      0, -5, 1, 0, 1, 1,              // int64, types
+                                      0, 1, 8, 1, 0, 42, -5, 1, 0,    // older forms
+                                      0, 407, 4, 0}));
+}
+
+TEST(DdiProbe, ADriverNodeHangsUnderThePseudoNexus) {
+  dev_info dip;
+  Outcome o = run_rr(kd_probe_nexus, &dip);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 1, 3}));
+}
+
 TEST(DdiProbe, A32BitAddressWidensWithoutSignExtension) {
   Outcome o = run_rr(kd_probe_model);
   ASSERT_FALSE(o.failure) << o.failure.message;

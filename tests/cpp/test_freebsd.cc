@@ -356,6 +356,33 @@ TEST(FreebsdCdev, MakeDevIoctlCopyAndReadWrite) {
   EXPECT_EQ(o.log, (Log{0, 1, EEXIST, 1, 0, 42, -EFAULT, 4, 6, 1, 484950, 3}));
 }
 
+// make_dev_sv (kern_conf.c): a taken name is an error only under
+// MAKEDEV_CHECKNAME, else a panic; without MAKEDEV_NOWAIT nothing else
+// fails, so an injected fault never makes a sleeping make_dev_s fail.
+TEST(FreebsdCdev, ATakenNameWithoutCheckNamePanics) {
+  Outcome o = run_rr({{"t", C(kfb_make_dev_twice)}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kPanic) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "bad si_name (error=17, si_name=kfb0)"))
+      << o.failure.message;
+  EXPECT_EQ(o.log, (Log{0}));
+}
+
+TEST(FreebsdCdev, ASleepingMakeDevNeverFailsUnderInjectedFaults) {
+  km::WorldOptions faults;
+  faults.inject_faults = true;
+  for (uint64_t i = 0; i < 40; i++) {
+    sim::RandomStrategy rnd(7, {1, 2, 1, 8, 1, 4});
+    Body make_and_destroy = [](km::World&) {
+      kfb_make_dev(nullptr);
+      kfb_destroy(nullptr);
+    };
+    Outcome o = run(rnd, {{"t", make_and_destroy}}, faults, i);
+    EXPECT_PASS(o);
+    ASSERT_FALSE(o.log.empty());
+    EXPECT_EQ(o.log[0], 0) << "execution " << i;
+  }
+}
+
 TEST(FreebsdCdev, DestroyDevWaitsForAThreadInsideIoctl) {
   Body user = [](km::World& w) {
     int64_t fd = km::sys_open(w, "/dev/kfb0", km::kORdwr);

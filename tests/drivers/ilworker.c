@@ -94,6 +94,7 @@ ilw_worker(void *arg)
 	callb_cpr_t cprinfo;
 
 	ASSERT(curproc == &p0);		/* a kernel thread is p0's */
+	ASSERT(ttoproc(curthread) == &p0);
 	ASSERT(p0.p_pid == 0 && strcmp(p0.p_user.u_comm, "sched") == 0);
 	CALLB_CPR_INIT(&cprinfo, &w.lock, callb_generic_cpr, "ilworker");
 	mutex_enter(&w.lock);
@@ -144,6 +145,7 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 
 	ASSERT(curproc != &p0);		/* the calling process's */
 	ASSERT(curproc->p_pid == ddi_get_pid());
+	ASSERT(ttoproc(curthread) == curproc);
 	ASSERT(crgetuid(curproc->p_cred) == crgetuid(cr));
 	if (cmd == ILW_RESET) {
 		int error = secpolicy_sys_config(cr, B_FALSE);

@@ -50,6 +50,11 @@ extern void ddi_report_dev(dev_info_t *);
 extern char *ddi_pathname(dev_info_t *, char *);
 /* raise a component's power (obsolete): a device is always powered here */
 extern int ddi_dev_is_needed(dev_info_t *, int, int);
+/* A driver's node is a child of the pseudo nexus ("pseudo", instance 0),
+ * whose parent is the root node ("rootnex", node name "i86pc"); the root's
+ * parent is NULL. Neither nexus has properties here. */
+extern dev_info_t *ddi_root_node(void);
+extern dev_info_t *ddi_get_parent(dev_info_t *);
 /* the node, binding and driver names: the driver's name */
 extern char *ddi_node_name(dev_info_t *);
 extern char *ddi_binding_name(dev_info_t *);
@@ -181,8 +186,9 @@ extern pid_t ddi_get_pid(void);
 
 /* ---- end user memory ---- */
 
-/* ---- properties: 64-bit integer properties of a dev_t (lofi's "Size",
- * "Nblocks"), kept with the dev_info until removed ---- */
+/* ---- properties of a dev_t (ddi_prop_update(9F), ddi_prop_lookup(9F),
+ * ddi_prop_create(9F)), typed as illumos types them, kept with the
+ * dev_info until removed ---- */
 
 /* values and flags of illumos <sys/ddipropdefs.h> */
 #define DDI_PROP_SUCCESS 0
@@ -199,6 +205,14 @@ extern pid_t ddi_get_pid(void);
 #define DDI_PROP_SYSTEM_DEF 0x0004
 #define DDI_PROP_NOTPROM 0x0008
 #define DDI_PROP_DONTSLEEP 0x0010
+#define DDI_PROP_TYPE_INT 0x0100
+#define DDI_PROP_TYPE_STRING 0x0200
+#define DDI_PROP_TYPE_BYTE 0x0400
+#define DDI_PROP_TYPE_COMPOSITE 0x0800
+#define DDI_PROP_TYPE_INT64 0x1000
+#define DDI_PROP_TYPE_ANY (DDI_PROP_TYPE_INT | DDI_PROP_TYPE_STRING | \
+    DDI_PROP_TYPE_BYTE | DDI_PROP_TYPE_COMPOSITE)
+#define DDI_PROP_TYPE_MASK (DDI_PROP_TYPE_ANY | DDI_PROP_TYPE_INT64)
 #define DDI_DEV_T_NONE ((dev_t)-1)
 #define DDI_DEV_T_ANY ((dev_t)-2)
 
@@ -216,11 +230,12 @@ extern int ddi_prop_exists(dev_t, dev_info_t *, uint_t, char *);
 extern int ddi_prop_update_string(dev_t, dev_info_t *, char *, char *);
 extern int ddi_prop_lookup_string(dev_t, dev_info_t *, uint_t, char *, char **);
 extern void ddi_prop_free(void *);
-/*
- * Arrays (ddi_prop_lookup(9F)): the store keeps one value per name, so a
- * lookup answers an int or string property as an array of one, and an
- * update of more than one element is a not_modelled failure.
- */
+/* arrays; a lookup's copy is freed with ddi_prop_free. A property with no
+ * value (a boolean) is DDI_PROP_END_OF_DATA to a lookup, 1 to
+ * ddi_prop_get_int. */
+extern int ddi_prop_lookup_byte_array(dev_t, dev_info_t *, uint_t, char *, uchar_t **,
+    uint_t *);
+extern int ddi_prop_update_byte_array(dev_t, dev_info_t *, char *, uchar_t *, uint_t);
 extern int ddi_prop_lookup_int_array(dev_t, dev_info_t *, uint_t, char *, int **, uint_t *);
 extern int ddi_prop_lookup_int64_array(dev_t, dev_info_t *, uint_t, char *, int64_t **,
     uint_t *);
@@ -229,8 +244,13 @@ extern int ddi_prop_lookup_string_array(dev_t, dev_info_t *, uint_t, char *, cha
 extern int ddi_prop_update_int_array(dev_t, dev_info_t *, char *, int *, uint_t);
 extern int ddi_prop_update_int64_array(dev_t, dev_info_t *, char *, int64_t *, uint_t);
 extern int ddi_prop_update_string_array(dev_t, dev_info_t *, char *, char **, uint_t);
-/* the older form: an int property's value, or defvalue */
+/* the older forms: untyped properties, and lookups of any type */
 extern int ddi_getprop(dev_t, dev_info_t *, int, char *, int);
+extern int ddi_prop_create(dev_t, dev_info_t *, int, char *, caddr_t, int);
+extern int ddi_prop_modify(dev_t, dev_info_t *, int, char *, caddr_t, int);
+extern int ddi_getproplen(dev_t, dev_info_t *, int, char *, int *);
+extern int ddi_getlongprop(dev_t, dev_info_t *, int, char *, caddr_t, int *);
+extern int ddi_getlongprop_buf(dev_t, dev_info_t *, int, char *, caddr_t, int *);
 /*
  * A prop_op(9E) that answers the dynamic "Nblocks"/"nblocks" (in DEV_BSIZE
  * blocks) and "Size"/"size" (bytes) properties, 64-bit values, and passes

@@ -6,20 +6,23 @@
  * thread created stopped is not modelled); len > 0 copies len bytes of
  * arg for the thread, as illumos copies them onto its stack. The priority
  * is not used by the kernel model's scheduler. curthread names the
- * calling thread; of its fields only t_did is modelled, which
+ * calling thread; of its fields t_did is modelled, which
  * thread_join(t->t_did) waits on, as a detach does before its module's
- * code goes.
+ * code goes, and t_procp (ttoproc), the process curproc names, written when
+ * curthread is asked (another thread's record keeps what it had then).
  */
 #ifndef _KS_ILLUMOS_SYS_THREAD_H
 #define _KS_ILLUMOS_SYS_THREAD_H
 
 #include <sys/types.h>
 
-/* What a driver reads of a thread: its id, for thread_join. */
+struct proc;
+/* What a driver reads of a thread: its id, for thread_join, its process. */
 typedef struct _kthread {
 	kt_did_t	t_did;
+	struct proc	*t_procp;
 } kthread_t;
-struct proc;
+#define ttoproc(t)	((t)->t_procp)
 
 #define TS_FREE		0x00
 #define TS_SLEEP	0x01

@@ -186,6 +186,77 @@ void kd_probe_props(void *arg) {
 	ddi_prop_remove_all(dip);
 }
 
+void kd_probe_typed_props(void *arg) {
+	dev_info_t *dip = arg;
+	int three[3] = { 7, -1, 42 }, *ints, len;
+	int64_t big = 1LL << 40, *i64s;
+	char *names[2] = { "alpha", "be" }, **strs, *str, buf[16];
+	uchar_t bytes[5] = { 1, 2, 3, 4, 5 }, *bp;
+	uint_t n;
+
+	note(ddi_prop_update_int_array(DDI_DEV_T_NONE, dip, "three", three, 3));
+	note(ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, 0, "three", &ints, &n));
+	note(n);
+	note(ints[0] + ints[1] + ints[2]);			/* 48 */
+	ddi_prop_free(ints);
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "three", 0));	/* the first: 7 */
+	note(ddi_getproplen(DDI_DEV_T_ANY, dip, 0, "three", &len));
+	note(len);						/* 12 */
+
+	note(ddi_prop_update_string_array(DDI_DEV_T_NONE, dip, "names", names, 2));
+	note(ddi_prop_lookup_string_array(DDI_DEV_T_ANY, dip, 0, "names", &strs, &n));
+	note(n);
+	note(strcmp(strs[0], "alpha") == 0 && strcmp(strs[1], "be") == 0);
+	ddi_prop_free(strs);
+	note(ddi_prop_lookup_string(DDI_DEV_T_ANY, dip, 0, "names", &str));
+	note(strcmp(str, "alpha") == 0);
+	ddi_prop_free(str);
+
+	note(ddi_prop_update_byte_array(DDI_DEV_T_NONE, dip, "bytes", bytes, 5));
+	note(ddi_prop_lookup_byte_array(DDI_DEV_T_ANY, dip, 0, "bytes", &bp, &n));
+	note(n * 10 + bp[4]);					/* 55 */
+	ddi_prop_free(bp);
+
+	/* A typed lookup sees only its type. */
+	note(ddi_prop_update_int64(DDI_DEV_T_NONE, dip, "big", big));
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "big", -5));	/* -5 */
+	note(ddi_prop_get_int64(DDI_DEV_T_ANY, dip, 0, "big", -5) == big);
+	note(ddi_prop_lookup_int64_array(DDI_DEV_T_ANY, dip, 0, "big", &i64s, &n));
+	note(n);
+	ddi_prop_free(i64s);
+	note(ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, 0, "names", &ints, &n)); /* 1 */
+
+	/* The older forms: untyped bytes, a boolean, modify needs the property. */
+	note(ddi_prop_create(DDI_DEV_T_NONE, dip, DDI_PROP_CANSLEEP, "flag", NULL, 0));
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "flag", 0));	/* 1 */
+	note(ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, 0, "flag", &ints, &n)); /* 8 */
+	note(ddi_prop_exists(DDI_DEV_T_ANY, dip, 0, "flag"));		/* 1 */
+	note(ddi_prop_create(DDI_DEV_T_NONE, dip, 0, "raw", (caddr_t)&three[2], 4));
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "raw", 0));	/* 42 */
+	note(ddi_prop_get_int64(DDI_DEV_T_ANY, dip, 0, "raw", -5));	/* -5 */
+	note(ddi_prop_modify(DDI_DEV_T_NONE, dip, 0, "absent", buf, 1));	/* 1 */
+	note(ddi_prop_modify(DDI_DEV_T_NONE, dip, 0, "raw", (caddr_t)&three[0], 4));
+	len = sizeof (buf);
+	note(ddi_getlongprop_buf(DDI_DEV_T_ANY, dip, 0, "raw", buf, &len));
+	note(len * 100 + *(int *)buf);				/* 407 */
+	note(ddi_prop_update_int(DDI_DEV_T_ANY, dip, "any", 1));	/* 4 */
+	ddi_prop_remove_all(dip);
+	note(ddi_prop_exists(DDI_DEV_T_ANY, dip, 0, "three"));	/* 0 */
+}
+
+void kd_probe_nexus(void *arg) {
+	dev_info_t *dip = arg, *p = ddi_get_parent(dip), *root = ddi_root_node();
+	char path[MAXPATHLEN];
+
+	note(strcmp(ddi_driver_name(p), "pseudo") == 0);
+	note(ddi_get_parent(p) == root);
+	note(ddi_get_parent(root) == NULL);
+	note(strcmp(ddi_node_name(root), "i86pc") == 0 &&
+	    strcmp(ddi_driver_name(root), "rootnex") == 0);
+	note(strcmp(ddi_pathname(p, path), "/pseudo") == 0);
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, root, 0, "nothing", 3));	/* 3 */
+}
+
 typedef struct kd_req32 {
 	int32_t r_len;
 	caddr32_t r_buf;

@@ -74,6 +74,7 @@ void kfb_copy(void *);
 #define KFB_IOC_DOUBLE	0xc0046b01UL	/* _IOWR('k', 1, int) */
 #define KFB_IOC_BLOCK	0x20006b02UL	/* _IO('k', 2) */
 void kfb_make_dev(void *);	/* creates /dev/kfb (logs make_dev_s's return) */
+void kfb_make_dev_twice(void *);	/* /dev/kfb0 twice, no MAKEDEV_CHECKNAME: a panic */
 void kfb_destroy_when_inside(void *);	/* waits for a thread in d_ioctl, destroy_dev */
 void kfb_release(void *);
 void kfb_destroy(void *);	/* destroy_dev of /dev/kfb0 */	/* lets the thread in d_ioctl out */

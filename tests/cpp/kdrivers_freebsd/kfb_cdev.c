@@ -89,7 +89,21 @@ void kfb_make_dev(void *arg) {
 	kfb_note(make_dev_s(&args, &kfb.dev, "kfb%d", 0));
 	kfb_note(strcmp(devtoname(kfb.dev), "kfb0") == 0 && kfb.dev->si_drv1 == &kfb);
 	struct cdev *dup;
+	args.mda_flags |= MAKEDEV_CHECKNAME;	/* else a taken name panics */
 	kfb_note(make_dev_s(&args, &dup, "kfb%d", 0));	/* the name is taken */
+}
+
+void kfb_make_dev_twice(void *arg) {
+	(void)arg;
+	struct make_dev_args args;
+	struct cdev *dup;
+	make_dev_args_init(&args);
+	args.mda_devsw = &kfb_cdevsw;
+	args.mda_uid = UID_ROOT;
+	args.mda_gid = GID_OPERATOR;
+	args.mda_mode = 0600;
+	kfb_note(make_dev_s(&args, &kfb.dev, "kfb%d", 0));
+	kfb_note(make_dev_s(&args, &dup, "kfb%d", 0));	/* never returns */
 }
 
 void kfb_destroy_when_inside(void *arg) {

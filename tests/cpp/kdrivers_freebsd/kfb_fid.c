@@ -123,6 +123,7 @@ kfbfid_make_devs(void *arg)
 	args.mda_uid = UID_ROOT;
 	args.mda_gid = GID_OPERATOR;
 	args.mda_mode = 0600;
+	args.mda_flags = MAKEDEV_NOWAIT;	/* so it may fail (ENOMEM) */
 	note(make_dev_s(&args, &sc.dev, "kfbfid"));
 	args.mda_devsw = &kfbfidt_cdevsw;
 	note(make_dev_s(&args, &sc.devt, "kfbfidt"));
