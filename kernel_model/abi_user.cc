@@ -31,9 +31,58 @@ const Cred& C(World& w, const ks_cred* c, const char* op) {
   return *reinterpret_cast<const Cred*>(c);
 }
 
+// The process whose credential c is, null for the kernel's; a panic for
+// anything else (a driver's own pointer, a freed process's).
+Proc* cred_owner(World& w, const ks_cred* c, const char* fn) {
+  const Cred& cr = C(w, c, fn);
+  if (&cr == &kKernelCred) return nullptr;
+  for (auto& p : ks::km::procs(w).procs)
+    if (&p->cred == &cr) return p.get();
+  ks_panic("%s: %p is not a credential", fn, static_cast<const void*>(c));
+}
+
+void arm_cred_leak_check(World& w) {
+  ks::km::ProcTable& t = ks::km::procs(w);
+  if (t.cred_check) return;
+  // Armed by the first hold: a reference still held after teardown is a
+  // leak, as an allocation never freed is.
+  t.cred_check = true;
+  w.on_final_check([&w] {
+    for (auto& p : ks::km::procs(w).procs)  // in pid order
+      if (p->cred_holds > 0) {
+        w.set_failure(ks::sim::FailureKind::kMemory,
+                      "memory leak at teardown: " + std::to_string(p->cred_holds) +
+                          " reference(s) to the credential of process " +
+                          std::to_string(p->pid) + " (" + p->name +
+                          ") taken by crhold and never given back by crfree",
+                      "leak:cred");
+        return;
+      }
+  });
+}
+
 }  // namespace
 
 extern "C" {
+
+void ks_cred_hold(const ks_cred* c, const char* fn) {
+  World& w = W();
+  Proc* p = cred_owner(w, c, fn);
+  if (!p) return;
+  arm_cred_leak_check(w);
+  p->cred_holds++;
+}
+
+void ks_cred_rele(const ks_cred* c, const char* fn) {
+  World& w = W();
+  Proc* p = cred_owner(w, c, fn);
+  if (!p) return;
+  if (p->cred_holds == 0)
+    ks_panic("%s: the credential of process %u (%s) has no reference from crhold to give back "
+             "(its last one is the process's: a real kernel would free it under the process)",
+             fn, p->pid, p->name.c_str());
+  p->cred_holds--;
+}
 
 int ks_copyin(uint64_t uaddr, void* kaddr, size_t n) {
   World& w = W();

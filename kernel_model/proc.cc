@@ -26,6 +26,7 @@ void ProcTable::recycle() {
     spare.push_back(std::move(p));
   }
   procs.clear();
+  cred_check = false;
 }
 
 Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred) {
@@ -40,6 +41,7 @@ Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred)
   p->pid = static_cast<uint32_t>(t.procs.size() + 1);
   p->name = name;
   p->cred = cred;
+  p->cred_holds = 0;
   p->model = model;
   p->obj = w.new_obj(kObjProc, w.sim().intern(name));
   t.procs.push_back(std::move(p));

@@ -30,6 +30,7 @@ struct Proc {
   AddressSpace as;
   std::vector<std::shared_ptr<OpenFile>> fds;  // index = fd; null = free
   sim::ObjId obj = 0;                          // for trace events
+  int32_t cred_holds = 0;  // crhold references to `cred` not yet released
 };
 
 // The World's processes (component slot kSlotUser). Recycled
@@ -38,6 +39,7 @@ struct Proc {
 struct ProcTable {
   std::vector<std::unique_ptr<Proc>> procs;
   std::vector<std::unique_ptr<Proc>> spare;  // emptied, for proc_create
+  bool cred_check = false;  // the leak check of credential holds is armed
   void recycle();
 };
 

@@ -84,7 +84,10 @@ int secpolicy_ponline(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_sys_devices(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_blacklist(const cred_t* c) { return ks_cred_priv(KC(c)); }
 int secpolicy_excl_open(const cred_t* c) { return ks_cred_priv(KC(c)); }
-void crhold(cred_t* c) { ks_cred_uid(KC(c)); }  // a NULL credential is reported
-void crfree(cred_t* c) { ks_cred_uid(KC(c)); }
+// Counted per process (kcred is never freed): a hold left at teardown is
+// leak:cred, a crfree beyond the holds a panic (the cred's last reference
+// is its process's).
+void crhold(cred_t* c) { ks_cred_hold(KC(c), "crhold"); }
+void crfree(cred_t* c) { ks_cred_rele(KC(c), "crfree"); }
 
 }  // extern "C"

@@ -23,6 +23,9 @@
  * count is not zero (ILW_RESET clears it): the module stays usable.
  * ILW_KICK arms a timeout(9F) that counts a tick; detach untimeouts it,
  * except in variant "no_untimeout".
+ * A job holds its caller's credential (crhold) until the worker has served
+ * it (crfree); variant "cred_leak" never gives it back, "crfree_twice"
+ * gives it back in the ioctl too.
  */
 #include <sys/types.h>
 #include <sys/errno.h>
@@ -55,6 +58,7 @@ typedef struct ilw_job {
 	avl_node_t	j_node;
 	id_t		j_id;
 	int		j_done;
+	cred_t		*j_cred;	/* the caller's, held until served */
 } ilw_job_t;
 
 static struct {
@@ -107,6 +111,8 @@ ilw_worker(void *arg)
 		if (job == NULL)
 			break;
 		avl_remove(&w.pending, job);
+		if (!KS_VARIANT("ilworker", "cred_leak"))
+			crfree(job->j_cred);
 		job->j_done = 1;
 		w.done++;
 		DTRACE_PROBE1(ilw__done, int, w.done);
@@ -171,6 +177,8 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		kmem_free(job, sizeof (*job));
 		return (EAGAIN);
 	}
+	crhold(cr);
+	job->j_cred = cr;
 	mutex_enter(&w.lock);
 	mine = ++w.jobs;
 	avl_add(&w.pending, job);
@@ -179,6 +187,8 @@ ilw_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		cv_wait(&w.cv, &w.lock);
 	*rvalp = mine;
 	mutex_exit(&w.lock);
+	if (KS_VARIANT("ilworker", "crfree_twice"))
+		crfree(cr);
 	id_free(w.ids, job->j_id);
 	kmem_free(job, sizeof (*job));
 	return (0);
@@ -266,6 +276,8 @@ static const char *const ilw_variants[] = {
 	"join_worker", "detach also thread_joins the worker (safe for a mid-run unload)",
 	"busy_detach", "detach refuses while the job count is not zero",
 	"no_untimeout", "detach does not untimeout the tick ILW_KICK armed",
+	"cred_leak", "the worker never crfrees the credential a job holds",
+	"crfree_twice", "the ioctl also crfrees its caller's credential",
 	NULL, NULL,
 };
 KS_ILLUMOS_DRIVER(ilworker, ilw_variants);

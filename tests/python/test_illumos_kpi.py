@@ -37,6 +37,18 @@ def test_a_detach_that_does_not_wait_for_its_worker_is_found():
     assert "lock" in r.failure.message, r.failure.message
 
 
+def test_a_credential_held_and_never_freed_is_a_leak():
+    # crhold/crfree count per process (illumos cr_ref): the correct driver's
+    # holds all come back (the first test), a forgotten crfree is a leak at
+    # teardown, one crfree too many a panic.
+    r = kernsim.explore(two_jobs, strategy="random", runs=20, seed=1, variant="cred_leak")
+    assert r.failure is not None and r.failure.signature == "leak:cred", r.failure
+    assert "process 1" in r.failure.message and "crfree" in r.failure.message
+    r = kernsim.explore(two_jobs, strategy="random", runs=20, seed=1, variant="crfree_twice")
+    assert r.failure is not None and r.failure.kind == "panic", r.failure
+    assert "crfree: the credential of process" in r.failure.message, r.failure.message
+
+
 @kernsim.scenario(driver=ILWORKER)
 def reset_by_uid(w):
     """ILW_RESET needs secpolicy_sys_config: root may, uid 100 gets EPERM."""

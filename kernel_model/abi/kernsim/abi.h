@@ -149,6 +149,12 @@ uint32_t ks_cred_uid(const struct ks_cred *);
 uint32_t ks_cred_gid(const struct ks_cred *);
 /* 0 when the credential is privileged, else EPERM */
 int ks_cred_priv(const struct ks_cred *);
+/* A reference to a process's credential (crhold/crfree): one still held
+ * after teardown is a leak (leak:cred), a release beyond the holds a
+ * panic. The kernel's own is never freed and not counted. `fn` names the
+ * caller's function in a report. */
+void ks_cred_hold(const struct ks_cred *, const char *fn);
+void ks_cred_rele(const struct ks_cred *, const char *fn);
 /* Private data of the open a device entry point runs for (FreeBSD's
  * cdevpriv; devsw.h OpenFile): set returns 0, ENOENT outside an entry point
  * or EBUSY when set already; get 0, EBADF outside an entry point or ENOENT
