@@ -1,5 +1,7 @@
 #include "kernel_model/kthread_exit.h"
 
+#include <cstring>
+
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
@@ -24,10 +26,14 @@ void exitable_main(void* p) {
 }  // namespace
 
 uint32_t exitable_create(std::deque<ExitableThread>& list, const char* name, void (*fn)(void*),
-                         void* arg) {
+                         void* arg, size_t arg_len) {
   ExitableThread& k = list.emplace_back();
   k.fn = fn;
   k.arg = arg;
+  if (arg_len) {
+    std::memcpy(k.arg_copy, arg, arg_len);
+    k.arg = k.arg_copy;
+  }
   k.tid = ks_kthread_create(name, exitable_main, &k, 1);
   World::current()->kt(k.tid).driver_fn = reinterpret_cast<const void*>(fn);
   return k.tid;

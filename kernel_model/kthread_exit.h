@@ -8,14 +8,19 @@
 #pragma once
 
 #include <csetjmp>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 
 namespace ks::km {
 
 struct ExitableThread {
+  // illumos thread_create may copy its argument for the thread (len > 0):
+  // the copy lives here, at an address the record keeps for the thread's life.
+  static constexpr size_t kArgCopyMax = 256;
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
+  alignas(16) unsigned char arg_copy[kArgCopyMax];
   uint32_t tid = 0;
   std::jmp_buf* exit_to = nullptr;  // on the thread's own stack while it runs
   bool exited = false;
@@ -23,9 +28,10 @@ struct ExitableThread {
 };
 
 // Starts fn(arg) as a daemon kernel thread named `name`, its record
-// appended to `list`; returns its thread id.
+// appended to `list`; returns its thread id. With arg_len > 0 (at most
+// kArgCopyMax), fn gets a copy of those bytes of arg, kept in the record.
 uint32_t exitable_create(std::deque<ExitableThread>& list, const char* name, void (*fn)(void*),
-                         void* arg);
+                         void* arg, size_t arg_len = 0);
 // Ends the calling thread if `list` started it; returns if not (the
 // caller reports the misuse).
 void exitable_exit(std::deque<ExitableThread>& list);

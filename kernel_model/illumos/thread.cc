@@ -55,10 +55,14 @@ kthread_t* ks_il_thread_create(caddr_t stk, size_t, void (*proc)(void*), void* a
                                struct proc*, int state, pri_t, const char* name) {
   if (stk) ks_not_modelled("thread_create on a stack of the driver's own");
   if (state != TS_RUN) ks_not_modelled("thread_create of a thread not TS_RUN");
-  if (len) ks_not_modelled("thread_create copying its argument (len > 0)");
+  if (len > ks::km::ExitableThread::kArgCopyMax)
+    ks_not_modelled("thread_create copying more than 256 bytes of its argument");
   ks::km::World& w = *ks::km::World::current();
   auto& list = ks::km::illumos::il_state(w).kthreads;
-  kthread_t* t = thread_of(ks::km::exitable_create(list, name, proc, arg));
+  // len > 0: the thread gets a copy of len bytes of arg, as illumos copies
+  // them onto the new thread's stack (from memory of thread.c, and as
+  // thread_create(9F) says).
+  kthread_t* t = thread_of(ks::km::exitable_create(list, name, proc, arg, len));
   t->t_procp = &p0;  // a kernel thread's, whatever pp asked
   return t;
 }

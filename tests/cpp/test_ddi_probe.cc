@@ -109,6 +109,12 @@ TEST(DdiProbe, ADriverNodeHangsUnderThePseudoNexus) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 1, 3}));
 }
 
+TEST(DdiProbe, ThreadCreateCopiesItsArgument) {
+  Outcome o = run_rr(kd_probe_thread_arg_copy);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{42, 9}));
+}
+
 TEST(DdiProbe, A32BitAddressWidensWithoutSignExtension) {
   Outcome o = run_rr(kd_probe_model);
   ASSERT_FALSE(o.failure) << o.failure.message;

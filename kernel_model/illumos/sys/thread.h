@@ -4,8 +4,8 @@
  * calling one from any depth (a thread whose function returns exits too).
  * Only what drivers use: the kernel's own stack (stk NULL), TS_RUN (a
  * thread created stopped is not modelled); len > 0 copies len bytes of
- * arg for the thread, as illumos copies them onto its stack. The priority
- * is not used by the kernel model's scheduler. curthread names the
+ * arg (at most 256) for the thread, as illumos copies them onto its
+ * stack. The priority is not used by the kernel model's scheduler. curthread names the
  * calling thread; of its fields t_did is modelled, which
  * thread_join(t->t_did) waits on, as a detach does before its module's
  * code goes, and t_procp (ttoproc), the process curproc names, written when

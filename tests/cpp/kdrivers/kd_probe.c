@@ -9,6 +9,9 @@
 #include <sys/id_space.h>
 #include <sys/conf.h>
 #include <sys/dkio.h>
+#include <sys/thread.h>
+#include <sys/proc.h>
+#include <sys/disp.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 
@@ -255,6 +258,28 @@ void kd_probe_nexus(void *arg) {
 	    strcmp(ddi_driver_name(root), "rootnex") == 0);
 	note(strcmp(ddi_pathname(p, path), "/pseudo") == 0);
 	note(ddi_prop_get_int(DDI_DEV_T_ANY, root, 0, "nothing", 3));	/* 3 */
+}
+
+typedef struct kd_targ {
+	int	a, b;
+} kd_targ_t;
+
+static void kd_targ_thread(void *arg) {
+	kd_targ_t *t = arg;
+
+	note(t->a * 10 + t->b);
+}
+
+void kd_probe_thread_arg_copy(void *arg) {
+	kd_targ_t t = { 4, 2 };
+	kthread_t *k;
+
+	(void) arg;
+	k = thread_create(NULL, 0, kd_targ_thread, &t, sizeof (t), &p0, TS_RUN,
+	    minclsyspri);
+	t.a = 9;		/* the thread has its own copy */
+	thread_join(k->t_did);
+	note(t.a);
 }
 
 typedef struct kd_req32 {
