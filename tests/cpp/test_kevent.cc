@@ -65,11 +65,12 @@ struct Outcome {
 };
 
 // User threads of process "p" on a World with /dev/kfbq made.
-Outcome run(sim::Strategy& s, std::vector<Thread> threads, uint64_t index = 0) {
+Outcome run(sim::Strategy& s, std::vector<Thread> threads, uint64_t index = 0,
+            km::DataModel model = km::DataModel::kLP64) {
   sim::install_fault_handlers();
   km::WorldOptions o;
   km::World w(pool(), s, o, index);
-  km::Proc& p = km::proc_create(w, "p", km::DataModel::kLP64, km::Cred{0, 0});
+  km::Proc& p = km::proc_create(w, "p", model, km::Cred{0, 0});
   {
     sim::Sim::HostScope scope(w.sim());
     kfb_init();
@@ -260,6 +261,46 @@ TEST(Kevent, BadArguments) {
   Outcome o = run_rr({{"u", user}});
   EXPECT_PASS(o);
   EXPECT_EQ(o.log, (std::vector<long>{-EBADF, -EBADF, -EINVAL, 0, -EFAULT, 1, 1, 800}));  // 800: exit
+}
+
+// An ILP32 process's struct kevent is freebsd32's kevent32 on amd64:
+// ident, filter, flags, fflags, data as two 32-bit halves, udata,
+// ext64[8]: 56 bytes.
+TEST(Kevent, AnIlp32ProcessUsesKevent32) {
+  struct Kev32 {
+    uint32_t ident;
+    int16_t filter;
+    uint16_t flags;
+    uint32_t fflags;
+    uint32_t data1, data2;
+    uint32_t udata;
+    uint32_t ext64[8];
+  };
+  static_assert(sizeof(Kev32) == 56);
+  Body user = [](km::World& w) {
+    km::Proc& p = km::curproc(w);
+    int64_t fd = km::sys_open(w, "/dev/kfbq", km::kORdwr);
+    int64_t kq = km::sys_kqueue(w);
+    uint64_t buf = scratch(w);
+    Kev32 c[2] = {};
+    c[0] = Kev32{static_cast<uint32_t>(fd), kRead, kAdd, 0, 0, 0, 0xabcd, {}};
+    c[1] = Kev32{static_cast<uint32_t>(fd), -2, kAdd, 0, 0, 0, 0, {}};  // EINVAL entry
+    km::user_write(w, p, buf, c, sizeof c);
+    kfb_note(km::sys_kevent(w, kq, buf, 2, buf + kEvents, 4, 0));  // 1 error entry
+    Kev32 e[2] = {};
+    km::user_read(w, p, buf + kEvents, e, sizeof e);
+    kfb_note(e[0].data1 == EINVAL && e[0].flags == 0x4000 && e[0].filter == -2);
+    km::sys_ioctl(w, fd, KFBQ_POST, 0);
+    km::sys_ioctl(w, fd, KFBQ_POST, 0);
+    kfb_note(km::sys_kevent(w, kq, 0, 0, buf + kEvents, 4, 0));  // 1
+    km::user_read(w, p, buf + kEvents, e, sizeof e);
+    kfb_note(e[0].ident == uint32_t(fd) && e[0].data1 == 2 && e[0].data2 == 0 &&
+             e[0].udata == 0xabcd && e[1].ident == 0);
+  };
+  sim::RoundRobin rr;
+  Outcome o = run(rr, {{"u", user}}, 0, km::DataModel::kILP32);
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 900, 800}));
 }
 
 }  // namespace
