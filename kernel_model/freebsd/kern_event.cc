@@ -394,7 +394,8 @@ int kq_register(World& w, struct kqueue* kq, Proc& p, struct kevent* kev) {
 // Fills `out` with up to maxevents events; 0 or an errno (EINTR).
 int kq_scan(World& w, struct kqueue* kq, int64_t maxevents, int64_t timeout_ms,
             std::vector<struct kevent>& out) {
-  if (maxevents == 0) return 0;
+  if (maxevents == 0) return 0;  // the timeout is not even looked at
+  if (timeout_ms < -1) return EINVAL;  // a negative timespec
   const uint64_t deadline =
       timeout_ms > 0 ? w.sim().now() + static_cast<uint64_t>(timeout_ms) * 1000000 : 0;
   struct knote marker;
@@ -555,6 +556,8 @@ int64_t sys_kevent_impl(World& w, Proc& p, int64_t kqfd, uint64_t changelist, in
   if (!h.f || !h.f->fo_close || h.f->fo_close != kq_close) return -EBADF;  // kqueue_acquire
   auto* kq = static_cast<struct kqueue*>(h.f->fo_data);
   if (kq->closing) return -EBADF;
+  // Recent FreeBSD's kqueue(2) (from memory): a negative list length is
+  // EINVAL; the older kern_event.c read for this model had no such check.
   if (nchanges < 0 || nevents < 0) return -EINVAL;
   const size_t ksz = kev_size(p);
   int64_t nerrors = 0;
@@ -584,7 +587,6 @@ int64_t sys_kevent_impl(World& w, Proc& p, int64_t kqfd, uint64_t changelist, in
     nchanges -= n;
   }
   if (nerrors) return nerrors;
-  if (timeout_ms < -1) return -EINVAL;  // a negative timespec
   std::vector<struct kevent> out;
   int e = kq_scan(w, kq, nevents, timeout_ms, out);
   for (size_t i = 0; i < out.size(); i++) {

@@ -263,6 +263,44 @@ TEST(Kevent, BadArguments) {
   EXPECT_EQ(o.log, (std::vector<long>{-EBADF, -EBADF, -EINVAL, 0, -EFAULT, 1, 1, 800}));  // 800: exit
 }
 
+// close(2) of the device while a reader sleeps in kevent on it: the
+// knote is detached (then the device closed), and the reader, whom
+// knote_fdclose does not wake, sleeps until its timeout.
+TEST(Kevent, ACloseWhileAReaderSleepsDetachesAndLeavesItToItsTimeout) {
+  Body reader = [](km::World& w) {
+    int64_t fd = km::sys_open(w, "/dev/kfbq", km::kORdwr);
+    int64_t kq = km::sys_kqueue(w);
+    kfb_note(fd * 10 + kq);  // 1: fd 0, kq 1
+    kfb_note(kev(w, kq, scratch(w), {change(fd, kAdd)}, 1, 10));
+  };
+  Body closer = [](km::World& w) {
+    km::sys_poll(w, 0, 0, 1);  // 1 ms: the reader is asleep by then
+    kfb_note(km::sys_close(w, 0));
+  };
+  Outcome o = run_rr({{"reader", reader}, {"closer", closer}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (std::vector<long>{1, 900, 800, 0, 0}));
+}
+
+TEST(Kevent, AKnoteLeftOnTheKnlistAfterItsDetachIsAUseAfterFree) {
+  Body user = [](km::World& w) {
+    kfbq_detach_forgets = 1;
+    int64_t fd = km::sys_open(w, "/dev/kfbq", km::kORdwr);
+    int64_t kq = km::sys_kqueue(w);
+    uint64_t buf = scratch(w);
+    kev(w, kq, buf, {change(fd, kAdd)}, 0, 0);
+    kev(w, kq, buf, {change(fd, kDelete)}, 0, 0);  // freed, still on the list
+    km::sys_ioctl(w, fd, KFBQ_POST, 0);            // KNOTE walks it
+  };
+  Outcome o = run_rr({{"u", user}});
+  kfbq_detach_forgets = 0;
+  ASSERT_TRUE(o.failure);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kMemory) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "knote_after_detach");
+  EXPECT_NE(o.failure.message.find("kfb_kq.c:"), std::string::npos) << o.failure.message;
+  EXPECT_NE(o.failure.message.find("knlist_remove"), std::string::npos) << o.failure.message;
+}
+
 // An ILP32 process's struct kevent is freebsd32's kevent32 on amd64:
 // ident, filter, flags, fflags, data as two 32-bit halves, udata,
 // ext64[8]: 56 bytes.

@@ -76,6 +76,7 @@ void kfb_copy(void *);
 #define KFBQ_TAKE		0x20006b03	/* not ready */
 void kfb_kq_make_dev(void *);	/* on the host */
 void kfb_kq_destroy(void *);	/* destroy_dev, knlist_clear, knlist_destroy */
+extern int kfbq_detach_forgets;	/* f_detach without knlist_remove */
 
 /* cdevs, d_ioctl, d_read/d_write, kthreads (kfb_cdev.c) */
 #define KFB_IOC_DOUBLE	0xc0046b01UL	/* _IOWR('k', 1, int) */

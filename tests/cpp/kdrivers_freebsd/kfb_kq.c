@@ -3,7 +3,9 @@
  * /dev/kfbq, whose d_kqfilter attaches EVFILT_READ knotes to a knlist
  * locked by kfb.a; KFBQ_POST makes it readable and KNOTE_LOCKEDs the
  * list (KFBQ_POST_NOKNOTE forgets the KNOTE), KFBQ_TAKE empties it.
- * f_detach logs 900, d_close 800, so a test sees their order.
+ * f_detach logs 900, d_close 800, so a test sees their order; with
+ * kfbq_detach_forgets set it does not knlist_remove (the knote, freed by
+ * its kqueue, stays on the list).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -50,11 +52,14 @@ kfbq_close(struct cdev *dev, int fflag, int devtype, struct thread *td)
 	return (0);
 }
 
+int kfbq_detach_forgets;
+
 static void
 kfbq_detach(struct knote *kn)
 {
 	kfb_note(900);
-	knlist_remove(&kfbq_sel.si_note, kn, 0);
+	if (!kfbq_detach_forgets)
+		knlist_remove(&kfbq_sel.si_note, kn, 0);
 }
 
 static int
