@@ -282,6 +282,22 @@ TEST(Kevent, ACloseWhileAReaderSleepsDetachesAndLeavesItToItsTimeout) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 900, 800, 0, 0}));
 }
 
+// A signal ends the sleep with EINTR (kqueue_scan does not restart it).
+TEST(Kevent, ASignalInterruptsTheSleep) {
+  Body reader = [](km::World& w) {
+    int64_t fd = km::sys_open(w, "/dev/kfbq", km::kORdwr);
+    int64_t kq = km::sys_kqueue(w);
+    kfb_note(kev(w, kq, scratch(w), {change(fd, kAdd)}, 1, -1));
+  };
+  Body killer = [](km::World& w) {
+    km::sys_poll(w, 0, 0, 1);
+    kfb_note(km::sys_kill(w, "reader", 2));
+  };
+  Outcome o = run_rr({{"reader", reader}, {"killer", killer}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (std::vector<long>{0, -EINTR, 900, 800}));
+}
+
 TEST(Kevent, AKnoteLeftOnTheKnlistAfterItsDetachIsAUseAfterFree) {
   Body user = [](km::World& w) {
     kfbq_detach_forgets = 1;

@@ -199,3 +199,23 @@ def fb_kevent_program():
     call(t, "close", "kq", expect=0)
     call(t, "close", "fd", expect=0)
     return prog
+
+
+@kernsim.program_scenario(driver=FBRING)
+def fb_kevent_program_reader_and_writer():
+    """The Program form of the race: a reader in kevent for ever on fd 0,
+    a writer appending a byte."""
+    prog = pb.Program()
+    prog.proc.add(name="user", model="lp64")
+    call = kernsim.program_call
+    r = prog.thread.add(name="reader", proc="user")
+    call(r, "open", sys.O_RDWR, path="/dev/fbring", out="fd")
+    call(r, "kqueue", out="kq")
+    call(r, "mmap", 4096, 3, out="buf")
+    call(r, "poke", "buf", data=sys.kevents((0, sys.EVFILT_READ, sys.EV_ADD)))
+    call(r, "kevent", "kq", "buf", 1, ("buf", EVENTS), 1, -1, expect=1)
+    wr = prog.thread.add(name="writer", proc="user")
+    call(wr, "open", sys.O_RDWR, path="/dev/fbring", out="wfd")
+    call(wr, "mmap", 4096, 3, out="wbuf")
+    call(wr, "write", "wfd", "wbuf", 1, expect=1)
+    return prog

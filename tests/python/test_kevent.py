@@ -93,3 +93,16 @@ def test_qemu_rejects_the_kqueue_ops_by_name(op):
     t.call.add(op=op)
     with pytest.raises(KernsimError, match=f"is '{op}': .*FreeBSD's"):
         qemu.guest_program(p)
+
+
+def test_the_program_form_finds_a_missing_knote_and_its_repro_replays(tmp_path):
+    s = scn("fb_kevent_program_reader_and_writer")
+    r = kernsim.explore(s, strategy="pct", runs=500, seed=3)
+    assert r.failure is None, r.failure
+    r = kernsim.explore(s, strategy="pct", runs=500, seed=3, variant="no_knote")
+    assert r.failure is not None and r.failure.signature == "stuck:kevent:fbring", r.failure
+    path = str(tmp_path / "program_no_knote.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    assert 'op: "kevent"' in open(path).read()
+    rep = kernsim.replay(path)
+    assert rep.matched, rep.mismatches
