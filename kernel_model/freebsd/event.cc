@@ -130,13 +130,27 @@ void knlist_cleardel(struct knlist* knl, struct thread*, int islocked, int) {
   assert_lock(knl, islocked);
   if (!islocked) knl->kl_lock(knl->kl_lockarg);
   // Each knote leaves the list with EOF set, as FreeBSD's does, so its
-  // kqueue reports the end once.
-  while (struct knote* kn = SLIST_FIRST(&knl->kl_list)) {
-    SLIST_REMOVE_HEAD(&knl->kl_list, kn_selnext);
-    kn->kn_knlist = nullptr;
-    kn->kn_flags |= EV_EOF | EV_ONESHOT;
-    kn->kn_status |= KN_DETACHED;
-    if (kn->kn_kq) ks::km::freebsd::kq_knote_cleared(kn);
+  // kqueue reports the end once if it is queued. A knote its kqueue code
+  // has in flux (a scan or a registration between its steps) is waited
+  // for, with the list's lock dropped even when the caller holds it, as
+  // FreeBSD's knlist_cleardel does: that code takes the list's lock next.
+  for (;;) {
+    struct knote* next;
+    for (struct knote* kn = SLIST_FIRST(&knl->kl_list); kn; kn = next) {
+      next = SLIST_NEXT(kn, kn_selnext);
+      if (kn->kn_kq) {
+        ks::km::freebsd::kq_knote_clear(kn, knl);
+        continue;
+      }
+      SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
+      kn->kn_knlist = nullptr;
+      kn->kn_flags |= EV_EOF | EV_ONESHOT;
+      kn->kn_status |= KN_DETACHED;
+    }
+    struct knote* left = SLIST_FIRST(&knl->kl_list);
+    if (!left) break;
+    ks::km::freebsd::kq_knote_flux_wait(left, knl);
+    knl->kl_lock(knl->kl_lockarg);
   }
   if (!islocked) knl->kl_unlock(knl->kl_lockarg);
 }

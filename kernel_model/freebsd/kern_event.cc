@@ -708,10 +708,31 @@ bool kq_knote_dropped(const struct knote* kn) {
   return false;
 }
 
-void kq_knote_cleared(struct knote* kn) {
-  World& w = *kn->kn_kq->w;
+bool kq_knote_clear(struct knote* kn, struct knlist* knl) {
+  struct kqueue* kq = kn->kn_kq;
+  World& w = *kq->w;
+  kq_lock(kq);
+  if (kn->kn_status & KN_INFLUX) {
+    kq_unlock(kq);
+    return false;
+  }
+  SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
+  kn->kn_knlist = nullptr;
+  kn->kn_flags |= EV_EOF | EV_ONESHOT;
+  kn->kn_status |= KN_DETACHED;
   if (KqState* st = peek(w))
     if (KnoteRec* r = rec_of(*st, kn)) r->cleared_step = w.sim().step();
+  kq_unlock(kq);
+  return true;
+}
+
+void kq_knote_flux_wait(struct knote* kn, struct knlist* knl) {
+  struct kqueue* kq = kn->kn_kq;
+  kq_lock(kq);
+  knl->kl_unlock(knl->kl_lockarg);
+  // Tested under the kqueue's lock, where flux is left: no wakeup lost.
+  if (kn->kn_status & KN_INFLUX) flux_wait(kq);
+  kq_unlock(kq);
 }
 
 }  // namespace ks::km::freebsd

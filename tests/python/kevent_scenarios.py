@@ -219,3 +219,39 @@ def fb_kevent_program_reader_and_writer():
     call(wr, "mmap", 4096, 3, out="wbuf")
     call(wr, "write", "wfd", "wbuf", 1, expect=1)
     return prog
+
+
+@kernsim.scenario(driver=FBRING)
+def fb_kevent_unload_race(w):
+    """A reader registers a ready knote and scans (level triggered) while
+    another thread unloads the module: MOD_UNLOAD's knlist_clear waits for
+    a knote the scan or the registration has in flux, so the driver's
+    f_event always runs under its lock, and never once the module is gone
+    (a cleared knote is EV_ONESHOT: returned without asking f_event)."""
+    def reader():
+        rd = yield sys.open("/dev/fbring", sys.O_RDONLY)
+        wr = yield sys.open("/dev/fbring", sys.O_WRONLY)
+        if rd < 0 or wr < 0:
+            return  # the module went first
+        kq = yield sys.kqueue()
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, b"r")
+        yield sys.write(wr, buf, 1)
+        n, evs = yield from _kevent(kq, buf, [(rd, sys.EVFILT_READ, sys.EV_ADD)], 4, 0)
+        assert n in (0, 1), (n, evs)
+        if n == 1 and evs[0]["flags"] & sys.EV_ERROR:
+            assert evs[0]["data"] == errno.ENXIO, evs  # destroy_dev came first
+            return
+        eof = 0
+        for _ in range(3):
+            n, evs = yield from _kevent(kq, buf, [], 4, 0)
+            assert n in (0, 1), n
+            if n and evs[0]["flags"] & sys.EV_EOF:
+                eof += 1
+        assert eof <= 1, f"EV_EOF returned {eof} times"
+
+    def unloader():
+        r = yield sys.modunload("fbring")
+        assert r == 0, f"modunload returned {r}"
+    w.spawn("reader", reader())
+    w.spawn("unloader", unloader())

@@ -106,3 +106,9 @@ def test_the_program_form_finds_a_missing_knote_and_its_repro_replays(tmp_path):
     assert 'op: "kevent"' in open(path).read()
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
+
+
+@pytest.mark.parametrize("strategy", ["pct", "random"])
+def test_an_unload_during_a_scan_waits_for_the_knote_in_flux(strategy):
+    r = kernsim.explore(scn("fb_kevent_unload_race"), strategy=strategy, runs=2000, seed=11)
+    assert r.failure is None, r.failure
