@@ -255,3 +255,32 @@ def fb_kevent_unload_race(w):
         assert r == 0, f"modunload returned {r}"
     w.spawn("reader", reader())
     w.spawn("unloader", unloader())
+
+
+FBPRIV = os.path.join(_TEST_DRIVERS, "fbpriv.so")
+
+
+@kernsim.scenario(driver=FBPRIV)
+def fb_kevent_without_d_kqfilter(w):
+    """A FreeBSD cdevsw without d_kqfilter: devfs gives it no_kqfilter,
+    whose answer is ENODEV (kern_conf.c), an EV_ERROR entry."""
+    def user():
+        fd = yield sys.open("/dev/fbpriv", sys.O_RDWR)
+        kq = yield sys.kqueue()
+        buf = yield sys.mmap(4096)
+        n, evs = yield from _kevent(kq, buf, [(fd, sys.EVFILT_READ, sys.EV_ADD)], 4, 0)
+        assert n == 1 and evs[0]["flags"] == sys.EV_ERROR, (n, evs)
+        assert evs[0]["data"] == errno.ENODEV, evs
+        yield sys.close(kq)
+        yield sys.close(fd)
+    w.spawn("user", user())
+
+
+@kernsim.scenario(driver=FBRING)
+def kevent_timer_filter(w):
+    """EVFILT_TIMER has no driver behind it: not modelled, and says so."""
+    def user():
+        kq = yield sys.kqueue()
+        buf = yield sys.mmap(4096)
+        yield from _kevent(kq, buf, [(1, sys.EVFILT_TIMER, sys.EV_ADD, 0, 10)], 4, 0)
+    w.spawn("user", user())

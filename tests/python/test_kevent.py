@@ -64,7 +64,8 @@ def test_a_missing_knote_is_found_by_dfs():
     assert r.failure is not None and r.failure.signature == "stuck:kevent:fbring", r.failure
 
 
-@pytest.mark.parametrize("name", ["fb_kevent_semantics", "fb_kevent_eof_at_unload"])
+@pytest.mark.parametrize("name", ["fb_kevent_semantics", "fb_kevent_eof_at_unload",
+                                  "fb_kevent_without_d_kqfilter"])
 def test_sequential_semantics(name):
     r = kernsim.explore(scn(name), strategy="pct", runs=20, seed=1)
     assert r.failure is None, r.failure
@@ -112,3 +113,10 @@ def test_the_program_form_finds_a_missing_knote_and_its_repro_replays(tmp_path):
 def test_an_unload_during_a_scan_waits_for_the_knote_in_flux(strategy):
     r = kernsim.explore(scn("fb_kevent_unload_race"), strategy=strategy, runs=2000, seed=11)
     assert r.failure is None, r.failure
+
+
+def test_a_filter_with_no_driver_behind_it_is_not_modelled_and_says_so():
+    r = kernsim.explore(scn("kevent_timer_filter"), strategy="pct", runs=1, seed=1)
+    assert r.failure is not None, "EVFILT_TIMER passed"
+    assert r.failure.signature == "not_modelled:kevent:EVFILT_TIMER", r.failure
+    assert "d_kqfilter" in r.failure.message, r.failure.message
