@@ -284,3 +284,23 @@ def kevent_timer_filter(w):
         buf = yield sys.mmap(4096)
         yield from _kevent(kq, buf, [(1, sys.EVFILT_TIMER, sys.EV_ADD, 0, 10)], 4, 0)
     w.spawn("user", user())
+
+
+@kernsim.scenario(driver=FBRING)
+def fb_kevent_waiter_at_unload(w):
+    """A reader asleep in kevent on the empty ring when the module unloads:
+    knlist_clear sets EV_EOF on its knote but, as on FreeBSD, does not
+    activate it, so nothing wakes the reader (a driver that wants its
+    waiters woken KNOTEs an end-of-file its f_event reports first)."""
+    def reader():
+        rd = yield sys.open("/dev/fbring", sys.O_RDONLY)
+        kq = yield sys.kqueue()
+        buf = yield sys.mmap(4096)
+        yield from _kevent(kq, buf, [(rd, sys.EVFILT_READ, sys.EV_ADD)], 4, -1)
+
+    def unloader():
+        yield sys.poll(0, 0, 1)  # 1 ms: the reader sleeps by then
+        r = yield sys.modunload("fbring")
+        assert r == 0, f"modunload returned {r}"
+    w.spawn("reader", reader())
+    w.spawn("unloader", unloader())

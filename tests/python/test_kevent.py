@@ -120,3 +120,10 @@ def test_a_filter_with_no_driver_behind_it_is_not_modelled_and_says_so():
     assert r.failure is not None, "EVFILT_TIMER passed"
     assert r.failure.signature == "not_modelled:kevent:EVFILT_TIMER", r.failure
     assert "d_kqfilter" in r.failure.message, r.failure.message
+
+
+def test_knlist_clear_does_not_wake_a_sleeping_reader_and_the_report_says_so():
+    f = kernsim.run(scn("fb_kevent_waiter_at_unload"))
+    assert f.kind == "stuck" and f.signature == "stuck:kevent:fbring", f
+    assert "knlist_clear took it off the driver's knlist" in f.message, f.message
+    assert "does not activate a cleared knote" in f.message, f.message
