@@ -280,7 +280,8 @@ bool is_file_filter(int f) {
 int kq_register(World& w, struct kqueue* kq, Proc& p, struct kevent* kev) {
   const int filt = kev->filter;
   if (filt > 0 || filt + EVFILT_SYSCOUNT < 0) return EINVAL;  // kqueue_fo_find
-  if (filt == EVFILT_AIO || filt == EVFILT_LIO) return ENXIO;  // null_filtops
+  // null_filtops: no descriptor; nothing to find, and an attach fails.
+  if (filt == EVFILT_AIO || filt == EVFILT_LIO) return (kev->flags & EV_ADD) ? ENXIO : ENOENT;
   if (!is_file_filter(filt))
     w.fail(sim::FailureKind::kHostError,
            std::string("kevent: filter ") + filter_name(filt) +
