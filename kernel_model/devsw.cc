@@ -2,12 +2,12 @@
 // exit-time close of files a process left open, the leftover-node check, and
 // the boot gate that holds user threads until the drivers are loaded.
 #include "kernel_model/devsw.h"
-#include "kernel_model/kqueue.h"
 
 #include <cerrno>
 #include <stdexcept>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/kqueue.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/race.h"
