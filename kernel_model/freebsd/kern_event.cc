@@ -194,8 +194,8 @@ void list_unlock(struct knlist* knl) {
 }
 
 // Leaves flux and wakes those waiting for a knote to settle; kq locked.
-void flux_leave(struct kqueue* kq, struct knote* kn, int also = 0) {
-  kn->kn_status &= ~(KN_INFLUX | KN_SCAN | also);
+void flux_leave(struct kqueue* kq, struct knote* kn) {
+  kn->kn_status &= ~(KN_INFLUX | KN_SCAN);
   kq->w->cv_broadcast(kq->flux_cv);
 }
 // Waits for kn to leave flux; kq locked (dropped while asleep).
