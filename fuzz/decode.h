@@ -14,6 +14,10 @@
 // described with rw, or a close/munmap of an fd/buffer of this thread or an
 // earlier one (the race). The same decoder is kernsim fuzz's generator
 // (fuzz/mutate.h): there its bytes come from a seeded generator.
+// poll, kqueue and kevent are not generated: a driver's ioctl description
+// says nothing of its readiness, so a decoded waiter would have no
+// producer that the description promises, and an infinite wait is a
+// scenario's question (a reader and its writer), not a generated one's.
 #pragma once
 
 #include <cstddef>

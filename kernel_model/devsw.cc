@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/kqueue.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
 #include "kernel_model/race.h"
@@ -320,6 +321,7 @@ int devsw_close_file(World& w, OpenFile& f, const Cred& cr) {
   if (f.released) return 0;
   f.released = true;
   poll_file_closed(w, &f);  // a poller's cached entry goes before the driver's close
+  if (f.fo_close) return f.fo_close(w, f);
   int rc;
   {
     CurFileScope in(w, &f);
@@ -367,6 +369,8 @@ void devsw_register_exit_close(World& w) {
         KThread& k = w.self();
         k.syscall = "exit";
         k.syscall_arg = p->pid;
+        // knote_fdclose: the knotes on it go before its close, as at close(2).
+        kqueue_fd_closing(w, *p, static_cast<int>(fd));
         int rc = devsw_close_file(w, *f, p->cred);
         w.sim().emit(kEvSyscallExit, p->obj, kSysClose, 0, rc ? -rc : 0);
         k.syscall = nullptr;

@@ -108,6 +108,10 @@ struct DevOps {
   int (*poll)(void* cookie, uint64_t dev, short events, bool anyyet, short* revents,
               const Cred& cr) = nullptr;
   PollRules poll_rules{};
+  // kqueue(2)'s EV_ADD on a descriptor of this node (kqueue.h): the
+  // driver's kqfilter for the knote `kn` (a FreeBSD struct knote), 0 or an
+  // errno. Null: a device whose kernel has no kqueue (not FreeBSD's).
+  int (*kqfilter)(void* cookie, uint64_t dev, void* kn) = nullptr;
 };
 
 struct DevNode {
@@ -151,6 +155,11 @@ struct OpenFile {
   void* priv_data = nullptr;
   void (*priv_dtor)(void*) = nullptr;
   OpenFile* priv_next = nullptr;
+  // A file that is no device's open (a FreeBSD kqueue): its own close in
+  // place of the device switch's, and its state. `node` is then a node of
+  // no driver, whose entry points are all null.
+  int (*fo_close)(World& w, OpenFile& f) = nullptr;
+  void* fo_data = nullptr;
 };
 
 // The calling thread runs a device entry point for f (nested scopes keep

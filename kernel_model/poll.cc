@@ -111,8 +111,8 @@ bool registered(const PollState& st, Tid t, uint32_t index) {
 [[noreturn]] void no_poll_routine(World& w, const DevNode& n) {
   w.fail(sim::FailureKind::kHostError,
          "poll(2) of " + n.path + " (driver " + n.owner +
-             "): this kind of device (a STREAMS stream, a QNX resource manager) has no "
-             "poll routine in kernsim; poll is modelled for character drivers only",
+             "): this kind of file (a STREAMS stream, a QNX resource manager, a kqueue) "
+             "has no poll routine in kernsim; poll is modelled for character drivers only",
          "not_modelled:poll");
 }
 

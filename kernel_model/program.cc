@@ -46,6 +46,8 @@ const char* op_name(Op op) {
     case Op::kGetmsg: return "getmsg";
     case Op::kModunload: return "modunload";
     case Op::kPoll: return "poll";
+    case Op::kKqueue: return "kqueue";
+    case Op::kKevent: return "kevent";
   }
   return "?";
 }
@@ -69,7 +71,8 @@ namespace {
 size_t nargs(const Call& c) {
   switch (c.op) {
     case Op::kExtension: return c.ext ? c.ext->nargs : 0;
-    case Op::kGettime: case Op::kModunload: return 0;
+    case Op::kGettime: case Op::kModunload: case Op::kKqueue: return 0;
+    case Op::kKevent: return 6;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
@@ -173,8 +176,8 @@ int64_t run_call(RunThread& rt, size_t ci, const Call& c) {
     default: {
       // arg()'s two common cases inline (a constant, a result already
       // made), the call only for the rest: about 60 arguments an execution.
-      int64_t a[4] = {0, 0, 0, 0};
-      const size_t na = c.args.size() < 4 ? c.args.size() : 4;
+      int64_t a[kMaxOpArgs] = {0, 0, 0, 0, 0, 0};
+      const size_t na = c.args.size() < kMaxOpArgs ? c.args.size() : kMaxOpArgs;
       const ProgRun& run = *rt.run;
       for (size_t i = 0; i < na; i++) {
         const Arg& x = c.args[i];
@@ -441,7 +444,7 @@ void program_load(World& w, const Program& p) {
   w.keep(std::move(keep));
 }
 
-int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std::string& path,
+int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[kMaxOpArgs], const std::string& path,
                         const std::string& data) {
   auto U = [&](int i) { return static_cast<uint64_t>(a[i]); };
   switch (op) {
@@ -460,6 +463,8 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std:
     case Op::kGetmsg: return sys_getmsg(w, a[0], U(1), U(2), U(3));
     case Op::kModunload: return sys_modunload(w, path);
     case Op::kPoll: return sys_poll(w, U(0), U(1), a[2]);
+    case Op::kKqueue: return sys_kqueue(w);
+    case Op::kKevent: return sys_kevent(w, a[0], U(1), a[2], U(3), a[4], a[5]);
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

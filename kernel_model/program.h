@@ -63,7 +63,15 @@ enum class Op : uint8_t {
   // poll(2): a0 = user address of a0's struct pollfd array, a1 = nfds,
   // a2 = timeout in ms (-1 forever, 0 never sleeps) -> the count ready.
   kPoll,
+  // kqueue(2) -> a kqueue descriptor; kevent(2): a0 = kq, a1 = changelist
+  // (user address of struct kevent), a2 = nchanges, a3 = eventlist,
+  // a4 = nevents, a5 = timeout in ms (-1 forever, 0 never sleeps)
+  // -> events returned, or EV_ERROR entries written (syscalls.h).
+  kKqueue,
+  kKevent,
 };
+// The most arguments an op takes (kevent's six).
+constexpr size_t kMaxOpArgs = 6;
 
 struct OpExtension;
 
@@ -169,7 +177,7 @@ const char* op_name(Op op);
 // Runs one call of process p's thread with its arguments resolved (a[i] is
 // argument i): the system call, or the process's own store for kPoke. kCheck
 // is the caller's. Returns the result (>= 0, or -errno).
-int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[4], const std::string& path,
+int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[kMaxOpArgs], const std::string& path,
                         const std::string& data);
 
 }  // namespace ks::km

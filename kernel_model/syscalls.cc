@@ -7,6 +7,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/free_list.h"
+#include "kernel_model/kqueue.h"
 #include "kernel_model/module_unload.h"
 #include "kernel_model/poll.h"
 #include "kernel_model/proc.h"
@@ -32,6 +33,8 @@ const char* sys_name(int nr) {
     case kSysGetmsg: return "getmsg";
     case kSysModunload: return "modunload";
     case kSysPoll: return "poll";
+    case kSysKqueue: return "kqueue";
+    case kSysKevent: return "kevent";
     default: return "syscall";
   }
 }
@@ -194,6 +197,9 @@ int64_t sys_close(World& w, int64_t fd) {
   // The descriptor is gone before the driver's close runs, as on illumos:
   // another thread's use of it now sees EBADF.
   p.fds[static_cast<size_t>(fd)].reset();
+  // FreeBSD's knote_fdclose: the descriptor's knotes are detached before
+  // the file is closed (and before it counts as closed: their holds go).
+  kqueue_fd_closing(w, p, static_cast<int>(fd));
   f->closed = true;
   poll_file_closed(w, f.get());  // illumos pollcacheclean: at close(2), before the driver's
   // In use by another thread's call: its release makes the device close,
@@ -297,6 +303,21 @@ int64_t sys_modunload(World& w, const std::string& name) {
 int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms) {
   Proc& p = enter(w, kSysPoll, nfds);
   return leave(w, p, kSysPoll, poll_files(w, fds, nfds, timeout_ms));
+}
+
+int64_t sys_kqueue(World& w) {
+  Proc& p = enter(w, kSysKqueue, 0);
+  const KqueueImpl* k = kqueue_impl();
+  return leave(w, p, kSysKqueue, k ? k->kqueue(w, p) : -ENOSYS);
+}
+
+int64_t sys_kevent(World& w, int64_t kq, uint64_t changelist, int64_t nchanges,
+                   uint64_t eventlist, int64_t nevents, int64_t timeout_ms) {
+  Proc& p = enter(w, kSysKevent, static_cast<uint64_t>(kq));
+  const KqueueImpl* k = kqueue_impl();
+  return leave(w, p, kSysKevent,
+               k ? k->kevent(w, p, kq, changelist, nchanges, eventlist, nevents, timeout_ms)
+                 : -ENOSYS);
 }
 
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {

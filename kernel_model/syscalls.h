@@ -18,6 +18,7 @@ enum SysNr : uint16_t {
   kSysMmap, kSysMunmap, kSysMprotect, kSysKill, kSysPutmsg, kSysGetmsg,
   kSysModunload,  // module_unload.h
   kSysPoll,
+  kSysKqueue, kSysKevent,  // kqueue.h
 };
 const char* sys_name(int nr);
 
@@ -39,6 +40,14 @@ int64_t sys_getmsg(World& w, int64_t fd, uint64_t ctl, uint64_t data, uint64_t f
 // timeout in ms on the simulated clock (-1 forever, 0 never sleeps); the
 // count of descriptors with revents (poll.h says what the kernel does).
 int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms);
+// kqueue() -> a kqueue descriptor; kevent(kq, changelist, nchanges,
+// eventlist, nevents, timeout): struct kevent arrays at user addresses
+// (the process's data model's layout), timeout in ms on the simulated
+// clock (-1 forever, as a NULL timespec; 0 never sleeps). FreeBSD's:
+// kqueue.h and kernel_model/freebsd/kern_event.cc say what they do.
+int64_t sys_kqueue(World& w);
+int64_t sys_kevent(World& w, int64_t kq, uint64_t changelist, int64_t nchanges,
+                   uint64_t eventlist, int64_t nevents, int64_t timeout_ms);
 // modunload(1M)/kldunload(8) of the module registered as `name`
 // (module_unload.h).
 int64_t sys_modunload(World& w, const std::string& name);

@@ -22,6 +22,7 @@ constexpr OpName kOps[] = {
     {"putmsg", km::Op::kPutmsg, 4}, {"getmsg", km::Op::kGetmsg, 4},
     {"modunload", km::Op::kModunload, 0},  // path: the module's name
     {"poll", km::Op::kPoll, 3},
+    {"kqueue", km::Op::kKqueue, 0}, {"kevent", km::Op::kKevent, 6},
 };
 }  // namespace
 

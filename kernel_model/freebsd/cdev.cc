@@ -203,6 +203,21 @@ int a_poll(void* cookie, uint64_t, short events, bool, short* revents, const Cre
   return 0;
 }
 
+// kevent's EV_ADD through devfs (devfs_kqfilter_f): d_kqfilter with the
+// thread counted in the device; a cdevsw without one answers as
+// no_kqfilter (enodev: ENODEV, kern_conf.c), a destroyed cdev ENXIO (its
+// file no longer reaches a device).
+int a_kqfilter(void* cookie, uint64_t, void* kn) {
+  ks_fb_cdev* c = C(cookie);
+  if (c->destroyed) return ENXIO;
+  d_kqfilter_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_kqfilter : nullptr;
+  if (!fn) return ENODEV;
+  enter(c);
+  int r = fn(&c->cdev, static_cast<struct knote*>(kn));
+  leave(c);
+  return r;
+}
+
 }  // namespace
 
 }  // namespace ks::km::freebsd
@@ -271,6 +286,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ops.poll_rules.error_fails_call = false;
   ops.poll_rules.head_name = "struct selinfo";
   ops.poll_rules.clean_hint = "seldrain";
+  ops.kqfilter = a_kqfilter;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   c.node = &node;

@@ -1,7 +1,14 @@
 // A driver's knlists (sys/event.h for the rules): the list and its lock,
 // as FreeBSD's kern_event.c keeps them. The lock functions a list is
 // given run the driver's lock through the kernel model, so a KNOTE_LOCKED
-// without the lock is mtx_assert's lock-misuse report.
+// without the lock is mtx_assert's lock-misuse report. A knote a kqueue
+// attached (kn_kq set) is activated on it (kern_event.cc); one attached by
+// hand only has its f_event asked.
+#include <string>
+
+#include "kernel_model/freebsd/kqueue_knote.h"
+#include "kernel_model/world.h"
+
 extern "C" {
 #include <sys/event.h>
 #include <sys/lock.h>
@@ -67,6 +74,7 @@ void knlist_add(struct knlist* knl, struct knote* kn, int islocked) {
   if (!islocked) knl->kl_lock(knl->kl_lockarg);
   SLIST_INSERT_HEAD(&knl->kl_list, kn, kn_selnext);
   kn->kn_knlist = knl;
+  kn->kn_status &= ~KN_DETACHED;
   if (!islocked) knl->kl_unlock(knl->kl_lockarg);
 }
 
@@ -76,6 +84,7 @@ void knlist_remove(struct knlist* knl, struct knote* kn, int islocked) {
   if (!islocked) knl->kl_lock(knl->kl_lockarg);
   SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
   kn->kn_knlist = nullptr;
+  kn->kn_status |= KN_DETACHED;
   if (!islocked) knl->kl_unlock(knl->kl_lockarg);
 }
 
@@ -96,10 +105,23 @@ void ks_fb_knote(struct knlist* list, long hint, int lockflags, const char* file
     assert_lock(list, 1, file, line);
   else
     list->kl_lock(list->kl_lockarg);
-  // A knote whose filter fires would be activated on its kqueue; no
-  // kqueue exists yet (sys/event.h), so the filter's answer goes nowhere.
-  struct knote* kn;
-  SLIST_FOREACH(kn, &list->kl_list, kn_selnext) kn->kn_fop->f_event(kn, hint);
+  // The next knote is read before this one's f_event, which may take it
+  // off the list (SLIST_FOREACH_SAFE, as FreeBSD's knote).
+  struct knote* next;
+  for (struct knote* kn = SLIST_FIRST(&list->kl_list); kn; kn = next) {
+    if (ks::km::freebsd::kq_knote_dropped(kn))
+      ks::km::World::current()->fail(
+          ks::sim::FailureKind::kMemory,
+          std::string("use after free: KNOTE at ") + file + ":" + std::to_string(line) +
+              " walks a knote its kqueue has dropped and freed: the filter's f_detach did "
+              "not take it off the knlist (knlist_remove)",
+          "knote_after_detach");
+    next = SLIST_NEXT(kn, kn_selnext);
+    if (kn->kn_kq)
+      ks::km::freebsd::kq_knote(kn, hint);
+    else
+      kn->kn_fop->f_event(kn, hint);
+  }
   if (!(lockflags & KNF_LISTLOCKED)) list->kl_unlock(list->kl_lockarg);
 }
 
@@ -108,11 +130,27 @@ void knlist_cleardel(struct knlist* knl, struct thread*, int islocked, int) {
   assert_lock(knl, islocked);
   if (!islocked) knl->kl_lock(knl->kl_lockarg);
   // Each knote leaves the list with EOF set, as FreeBSD's does, so its
-  // kqueue reports the end once.
-  while (struct knote* kn = SLIST_FIRST(&knl->kl_list)) {
-    SLIST_REMOVE_HEAD(&knl->kl_list, kn_selnext);
-    kn->kn_knlist = nullptr;
-    kn->kn_flags |= EV_EOF | EV_ONESHOT;
+  // kqueue reports the end once if it is queued. A knote its kqueue code
+  // has in flux (a scan or a registration between its steps) is waited
+  // for, with the list's lock dropped even when the caller holds it, as
+  // FreeBSD's knlist_cleardel does: that code takes the list's lock next.
+  for (;;) {
+    struct knote* next;
+    for (struct knote* kn = SLIST_FIRST(&knl->kl_list); kn; kn = next) {
+      next = SLIST_NEXT(kn, kn_selnext);
+      if (kn->kn_kq) {
+        ks::km::freebsd::kq_knote_clear(kn, knl);
+        continue;
+      }
+      SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
+      kn->kn_knlist = nullptr;
+      kn->kn_flags |= EV_EOF | EV_ONESHOT;
+      kn->kn_status |= KN_DETACHED;
+    }
+    struct knote* left = SLIST_FIRST(&knl->kl_list);
+    if (!left) break;
+    ks::km::freebsd::kq_knote_flux_wait(left, knl);
+    knl->kl_lock(knl->kl_lockarg);
   }
   if (!islocked) knl->kl_unlock(knl->kl_lockarg);
 }

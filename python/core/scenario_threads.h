@@ -20,7 +20,7 @@ namespace py = pybind11;
 // One system call as a generator yields it: kernsim.sys builds these tuples.
 struct GenCall {
   km::Op op = km::Op::kClose;
-  int64_t a[4] = {0, 0, 0, 0};
+  int64_t a[km::kMaxOpArgs] = {0, 0, 0, 0, 0, 0};
   std::string path;  // open: device path; kill: thread name
   std::string data;  // poke bytes
   uint64_t peek_len = 0;

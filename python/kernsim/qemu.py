@@ -46,6 +46,12 @@ GUEST_UNSUPPORTED_OPS = {
                  "EBUSY or ENXIO); run it in the simulator only",
     "poll": "the guest agent does not run poll (the Linux backend of the illumos "
             "personality, qemu/linux_ddi, has no chpoll); run it in the simulator only",
+    "kqueue": "kqueue(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
+              "illumos personality's backend (qemu/linux_ddi), which has neither kqueue nor "
+              "d_kqfilter; run it in the simulator only",
+    "kevent": "kevent(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
+              "illumos personality's backend (qemu/linux_ddi), which has neither kqueue nor "
+              "d_kqfilter; run it in the simulator only",
 }
 OOPS = re.compile(r"(BUG: |Oops|general protection fault|Kernel panic|WARNING: CPU|"
                   r"kernsim: failure|kernel BUG at|unable to handle|INFO: task .* blocked)")

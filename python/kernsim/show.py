@@ -13,7 +13,7 @@ from . import _core
 # What a syscall event's a1 (the first argument) is, per call.
 _SYSCALL_ARG = {"open": "flags", "close": "fd", "ioctl": "fd", "read": "fd", "write": "fd",
                 "pread": "fd", "pwrite": "fd", "mmap": "len", "munmap": "addr",
-                "mprotect": "addr", "kill": "sig"}
+                "mprotect": "addr", "kill": "sig", "poll": "nfds", "kevent": "kq"}
 _OPEN_MODES = {0: "O_RDONLY", 1: "O_WRONLY", 2: "O_RDWR"}
 _CHOICES = {1: "fault", 2: "spurious", 3: "signal"}
 

@@ -23,6 +23,12 @@ POLLRDNORM, POLLRDBAND, POLLWRBAND = 0x40, 0x80, 0x100
 POLLWRNORM = POLLOUT
 INFTIM = -1
 POLLFD_SIZE = 8              # struct pollfd: int fd; short events; short revents
+# kqueue(2)/kevent(2): FreeBSD's <sys/event.h>
+EVFILT_READ, EVFILT_WRITE, EVFILT_VNODE, EVFILT_TIMER = -1, -2, -4, -7
+EV_ADD, EV_DELETE, EV_ENABLE, EV_DISABLE = 0x1, 0x2, 0x4, 0x8
+EV_ONESHOT, EV_CLEAR, EV_RECEIPT, EV_DISPATCH = 0x10, 0x20, 0x40, 0x80
+EV_ERROR, EV_EOF = 0x4000, 0x8000
+KEVENT_SIZE = 64             # struct kevent of an LP64 process (56 for ILP32)
 
 
 def open(path, flags=O_RDWR):  # noqa: A001 - the system call's own name
@@ -99,6 +105,48 @@ def revents(data, i=0):
     """The revents of entry i of a struct pollfd array peeked back."""
     import struct as _struct
     return _struct.unpack_from("<h", data, i * POLLFD_SIZE + 6)[0]
+
+
+def kqueue():
+    """kqueue(2) (FreeBSD's): a new kqueue descriptor of the calling process."""
+    return ("kqueue",)
+
+
+def kevent(kq, changelist, nchanges, eventlist, nevents, timeout=INFTIM):
+    """kevent(2): changelist and eventlist are user addresses of struct
+    kevent arrays (pack changes with kevents(), poke them in; peek the
+    events back and read them with kevent_at()); timeout in ms on the
+    simulated clock (-1 forever, as a NULL timespec; 0 never sleeps). The
+    changes are applied first: EVFILT_READ/EVFILT_WRITE on a FreeBSD
+    device's descriptor call its d_kqfilter. A failed change (or one with
+    EV_RECEIPT) is an EV_ERROR entry in the eventlist while it has room,
+    and the result is then their count; without room the call fails with
+    that error. Otherwise the result is the count of events returned
+    (0 at the timeout), or -errno (EBADF: kq is not a kqueue). A
+    descriptor of another personality's device ends the run as a scenario
+    error (kqueue is FreeBSD's)."""
+    return ("kevent", kq, changelist, nchanges, eventlist, nevents, timeout)
+
+
+def kevents(*changes):
+    """The bytes of a struct kevent array (LP64): kevents((fd, EVFILT_READ,
+    EV_ADD), (fd, EVFILT_READ, EV_DELETE, fflags, data, udata), ...)."""
+    import struct as _struct
+    out = b""
+    for c in changes:
+        ident, filt, flags = c[0], c[1], c[2]
+        fflags, data, udata = (tuple(c[3:]) + (0, 0, 0))[:3]
+        out += _struct.pack("<QhHIqQ32x", ident, filt, flags, fflags, data, udata)
+    return out
+
+
+def kevent_at(data, i=0):
+    """Entry i of a struct kevent array peeked back (LP64), as a dict:
+    ident, filter, flags, fflags, data, udata."""
+    import struct as _struct
+    ident, filt, flags, fflags, d, udata = _struct.unpack_from("<QhHIqQ", data, i * KEVENT_SIZE)
+    return {"ident": ident, "filter": filt, "flags": flags, "fflags": fflags, "data": d,
+            "udata": udata}
 
 
 def kill(thread, sig=SIGINT):

@@ -37,7 +37,9 @@
  * d_kqfilter attaches EVFILT_READ knotes to rsel's knlist, whose lock is
  * the mutex; a write KNOTE_LOCKEDs it under the mutex, MOD_UNLOAD clears
  * and destroys it. Variant "knote_unlocked" KNOTE_LOCKEDs after dropping
- * the mutex (FreeBSD's INVARIANTS kernel asserts the list's lock).
+ * the mutex (FreeBSD's INVARIANTS kernel asserts the list's lock);
+ * variant "no_knote" never KNOTEs: a reader asleep in kevent(2) on an
+ * empty ring is never woken by a write.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -167,7 +169,7 @@ fbring_write(struct cdev *dev, struct uio *uio, int ioflag)
 		sc.buf[(sc.head + sc.len) % FBRING_SIZE] = tmp[i];
 	wakeup(&sc.len);
 	selwakeup(&sc.rsel);
-	if (!KS_VARIANT("fbring", "knote_unlocked"))
+	if (!KS_VARIANT("fbring", "knote_unlocked") && !KS_VARIANT("fbring", "no_knote"))
 		KNOTE_LOCKED(&sc.rsel.si_note, 0);
 	if (KS_VARIANT("fbring", "via_callout") || KS_VARIANT("fbring", "no_callout_drain"))
 		callout_reset(&sc.co, 1, fbring_tick, &sc);
@@ -385,6 +387,7 @@ static const char *const fbring_variants[] = {
 	"no_callout_drain", "writes wake through the callout; MOD_UNLOAD callout_stops it",
 	"busy_quiesce", "MOD_QUIESCE refuses (EBUSY) while the ring holds data",
 	"poll_unlocked", "d_poll tests for data without the mutex, then selrecords",
+	"no_knote", "a write appends without KNOTEing the read knlist",
 	NULL, NULL,
 };
 KS_FREEBSD_DRIVER(fbring, fbring_variants, fbring_mod);

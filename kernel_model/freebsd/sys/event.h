@@ -8,9 +8,10 @@
  * knlist_add/remove take it unless told it is held; knlist_destroy of a
  * list with knotes on it is a panic.
  *
- * kevent(2) is not a system call of the kernel model yet: no knote is
- * ever attached, so d_kqfilter is never called and KNOTE finds no knote;
- * the list's locking and its life (init, clear, destroy) are checked.
+ * kqueue(2) and kevent(2) are system calls of the kernel model
+ * (kernel_model/freebsd/kern_event.cc): EV_ADD on a device descriptor
+ * calls its d_kqfilter, and KNOTE activates the knotes whose f_event
+ * answers non-zero on their kqueue, waking a thread asleep in kevent.
  */
 #ifndef _KS_FREEBSD_SYS_EVENT_H
 #define _KS_FREEBSD_SYS_EVENT_H
@@ -31,6 +32,7 @@
 #define EVFILT_USER		(-11)
 #define EVFILT_SENDFILE		(-12)
 #define EVFILT_EMPTY		(-13)
+#define EVFILT_SYSCOUNT		13
 
 #define EV_ADD		0x0001
 #define EV_DELETE	0x0002
@@ -40,6 +42,8 @@
 #define EV_CLEAR	0x0020
 #define EV_RECEIPT	0x0040
 #define EV_DISPATCH	0x0080
+#define EV_SYSFLAGS	0xF000	/* reserved by the system */
+#define EV_DROP		0x1000
 #define EV_EOF		0x8000
 #define EV_ERROR	0x4000
 
@@ -56,6 +60,7 @@ struct kevent {
 };
 
 struct knote;
+struct kqueue;
 SLIST_HEAD(klist, knote);
 
 struct filterops {
@@ -88,7 +93,16 @@ struct knote {
 		void		*p_v;
 	} kn_ptr;
 	struct filterops	*kn_fop;
+	struct kqueue		*kn_kq;		/* null: attached by hand, no kqueue */
 };
+/* kn_status, FreeBSD's values */
+#define KN_ACTIVE	0x01	/* event has been triggered */
+#define KN_QUEUED	0x02	/* event is on the kqueue's active list */
+#define KN_DISABLED	0x04	/* event is disabled (EV_DISABLE) */
+#define KN_DETACHED	0x08	/* knote is off its knlist */
+#define KN_MARKER	0x20	/* a scan's marker, not a knote */
+#define KN_INFLUX	0x80	/* the kqueue code is changing it (a flag here) */
+#define KN_SCAN		0x100	/* in flux for a scan or a register's f_event */
 #define kn_id		kn_kevent.ident
 #define kn_filter	kn_kevent.filter
 #define kn_flags	kn_kevent.flags

@@ -70,6 +70,14 @@ struct kfb_user {
 };
 void kfb_copy(void *);
 
+/* /dev/kfbq: d_kqfilter on a knlist locked by kfb_a (kfb_kq.c) */
+#define KFBQ_POST		0x20006b01	/* _IO('k', 1): ready, KNOTE_LOCKED */
+#define KFBQ_POST_NOKNOTE	0x20006b02	/* ready, no KNOTE */
+#define KFBQ_TAKE		0x20006b03	/* not ready */
+void kfb_kq_make_dev(void *);	/* on the host */
+void kfb_kq_destroy(void *);	/* destroy_dev, knlist_clear, knlist_destroy */
+extern int kfbq_detach_forgets;	/* f_detach without knlist_remove */
+
 /* cdevs, d_ioctl, d_read/d_write, kthreads (kfb_cdev.c) */
 #define KFB_IOC_DOUBLE	0xc0046b01UL	/* _IOWR('k', 1, int) */
 #define KFB_IOC_BLOCK	0x20006b02UL	/* _IO('k', 2) */

@@ -1,8 +1,8 @@
 /*
- * A driver's knlist (sys/event.h) with knotes attached by hand, as a
- * kqueue would attach them through d_kqfilter (kevent(2) is not a system
- * call of the kernel model yet): each function logs what it saw through
- * kfb_note (kfb.h).
+ * A driver's knlist (sys/event.h) with knotes attached by hand (no
+ * kqueue: kn_kq null, so KNOTE only asks f_event), as a kqueue attaches
+ * them through d_kqfilter (kfb_kq.c for that): each function logs what it
+ * saw through kfb_note (kfb.h).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
