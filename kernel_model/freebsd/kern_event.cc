@@ -485,26 +485,30 @@ int kq_scan(World& w, struct kqueue* kq, int64_t maxevents, int64_t timeout_ms,
 
 // ---- the kqueue file ----
 
-// kqueue_close: every knote detached and dropped, then the kqueue goes.
-int kq_close(World& w, OpenFile& f) {
-  auto* kq = static_cast<struct kqueue*>(f.fo_data);
-  KqState& st = state(w);
-  kq_lock(kq);
-  kq->closing = true;
+// Detaches and drops kq's knotes (on descriptor fd; every one for -1),
+// waiting for any a scan has in flux. Called with the kqueue locked.
+void drop_knotes(World& w, KqState& st, struct kqueue* kq, int fd) {
   for (;;) {
     struct knote* kn = nullptr;
     for (KnoteRec& r : st.knotes)
-      if (r.kq == kq) {
+      if (r.kq == kq && (fd < 0 || r.fd == fd)) {
         kn = r.kn;
         break;
       }
-    if (!kn) break;
-    if (kn->kn_status & KN_INFLUX) {
+    if (!kn) return;
+    if (kn->kn_status & KN_INFLUX)
       flux_wait(kq);
-      continue;
-    }
-    detach_and_drop(w, kq, kn);
+    else
+      detach_and_drop(w, kq, kn);
   }
+}
+
+// kqueue_close: every knote detached and dropped, then the kqueue goes.
+int kq_close(World& w, OpenFile& f) {
+  auto* kq = static_cast<struct kqueue*>(f.fo_data);
+  kq_lock(kq);
+  kq->closing = true;
+  drop_knotes(w, state(w), kq, -1);
   kq_unlock(kq);
   // The kqueue's memory stays with the World: a describer may still name it.
   return 0;
@@ -514,15 +518,9 @@ int kq_close(World& w, OpenFile& f) {
 // (read and write ENXIO, ioctl ENOTTY, as kqueue_read/write/ioctl).
 DevNode& kqueue_node() {
   static DevNode n = [] {
-    DevNode d{};
+    DevNode d{};  // no ops
     d.path = "kqueue";
     d.owner = "kqueue";
-    d.ops.cookie = nullptr;
-    d.ops.open = nullptr;
-    d.ops.close = nullptr;
-    d.ops.read = nullptr;
-    d.ops.write = nullptr;
-    d.ops.ioctl = nullptr;
     return d;
   }();
   return n;
@@ -607,20 +605,7 @@ void fd_closing_impl(World& w, Proc& p, int fd) {
     struct kqueue* kq = st->kqs[k].get();
     if (kq->proc != &p || kq->closing) continue;
     kq_lock(kq);
-    for (;;) {
-      struct knote* kn = nullptr;
-      for (KnoteRec& r : st->knotes)
-        if (r.kq == kq && r.fd == fd) {
-          kn = r.kn;
-          break;
-        }
-      if (!kn) break;
-      if (kn->kn_status & KN_INFLUX) {
-        flux_wait(kq);
-        continue;
-      }
-      detach_and_drop(w, kq, kn);
-    }
+    drop_knotes(w, *st, kq, fd);
     kq_unlock(kq);
   }
 }
