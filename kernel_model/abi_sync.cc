@@ -136,6 +136,18 @@ void ks_taskq_destroy(ks_taskq_t* tq, const char* expr) {
   World& w = W();
   ks::km::taskq_destroy(w, TQ(w, tq, expr, "taskq_destroy"));
 }
+void ks_taskq_suspend(ks_taskq_t* tq, const char* expr) {
+  World& w = W();
+  ks::km::taskq_suspend(w, TQ(w, tq, expr, "taskq_suspend"));
+}
+void ks_taskq_resume(ks_taskq_t* tq, const char* expr) {
+  World& w = W();
+  ks::km::taskq_resume(w, TQ(w, tq, expr, "taskq_resume"));
+}
+int ks_taskq_suspended(ks_taskq_t* tq, const char* expr) {
+  World& w = W();
+  return ks::km::taskq_suspended(w, TQ(w, tq, expr, "taskq_suspended"));
+}
 
 uint64_t ks_timeout(void (*fn)(void*), void* arg, uint64_t deadline_ns, const char* name) {
   return ks::km::callout_timeout(W(), fn, arg, deadline_ns, name);

@@ -66,6 +66,7 @@ enum KEvent : uint16_t {
   kEvPoolIdle,    // a thread pool's thread leaves for lack of work (hi water)
   kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
   kEvThreadJoin,  // a join waits for a driver's kernel thread to exit (a0 = its tid)
+  kEvTaskqSuspend,  // taskq_suspend: waits for the running entries (a0 1 suspend, 0 resume)
   kEvLast
 };
 

@@ -35,6 +35,8 @@ struct Taskq {
   int live = 0;     // workers not yet exited
   int running = 0;  // entries taken by a worker, not yet returned
   bool stopping = false;
+  bool suspended = false;  // taskq_suspend: workers take no entry
+  Tid suspender = 0;       // ... until this thread's taskq_resume
   uint64_t next_id = 1;
   std::deque<TaskqEntry> q;
   std::vector<TaskqEntry> busy;  // taken by a worker, not yet returned
@@ -145,7 +147,9 @@ void worker_main(void* arg) {
   World& w = *tq.w;
   Tid me = w.self_tid();
   for (;;) {
-    while (tq.q.empty() && !tq.stopping) {
+    // Suspended, a worker waits for taskq_resume even when stopping: the
+    // suspender holds the lock a worker takes to run (illumos tq_threadlock).
+    while ((tq.q.empty() && !tq.stopping) || tq.suspended) {
       w.wq_push(tq.work, me);
       w.sim().block(kEvTaskqIdle, tq.work);
     }
@@ -171,7 +175,8 @@ void worker_main(void* arg) {
                std::string("task_returned_holding:") + w.name(k.held[k.nheld - 1]));
     tq.running--;
     if (Tid t = w.wq_pop(tq.room)) w.sim().wake(t, 0);
-    if (tq.q.empty() && tq.running == 0) wake_all(w, tq.obj);
+    // taskq_wait waits for an empty queue, taskq_suspend only for this
+    if (tq.running == 0 && (tq.q.empty() || tq.suspended)) wake_all(w, tq.obj);
   }
   tq.live--;
   wake_all(w, tq.obj);
@@ -198,7 +203,8 @@ ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc) {
     tq = std::move(t.spare.back());  // its queue and workers emptied
     t.spare.pop_back();
     tq->live = tq->running = 0;
-    tq->stopping = false;
+    tq->stopping = tq->suspended = false;
+    tq->suspender = 0;
     tq->next_id = 1;
   }
   tq->w = &w;
@@ -233,7 +239,7 @@ uint64_t taskq_dispatch(World& w, ObjId o, void (*fn)(void*), void* arg, int fla
     w.sim().emit(kEvTaskqDispatch, o, static_cast<uint64_t>(flags), 0, 0);
     return uint64_t(0);
   };
-  if ((flags & kTqNoQueue) && w.obj(tq->work).wq_head == 0) return refuse();
+  if ((flags & kTqNoQueue) && (w.obj(tq->work).wq_head == 0 || tq->suspended)) return refuse();
   if (nosleep) {
     if (tq->nalloc() >= tq->maxalloc) return refuse();
     if (w.options().inject_faults && w.sim().choose(2, sim::ChoiceKind::kFault) == 1)
@@ -280,6 +286,46 @@ void taskq_destroy(World& w, ObjId o) {
   w.obj(tq.work).destroyed = true;
   w.obj(tq.room).destroyed = true;
 }
+
+void taskq_suspend(World& w, ObjId o) {
+  w.sim().point(kEvTaskqSuspend, o, 1);
+  Taskq& tq = usable(w, o, "taskq_suspend");
+  not_from_own_worker(w, tq, "taskq_suspend");
+  // illumos ASSERTs both (taskq.c): a second suspend would wait for its own
+  // writer lock, a resume by another thread releases a lock it does not hold.
+  if (tq.suspended)
+    w.fail(sim::FailureKind::kPanic,
+           std::string("panic: taskq_suspend: taskq ") + tq.name +
+               " is suspended already (by thread " + w.thread_name(tq.suspender) + ")",
+           std::string("panic:taskq_suspend:") + tq.name);
+  tq.suspended = true;
+  tq.suspender = w.self_tid();
+  while (tq.running) {
+    w.assert_may_sleep("taskq_suspend", o);
+    w.wq_push(o, w.self_tid());
+    w.sim().block(kEvTaskqSuspend, o);
+  }
+  race_acquire(w, o);  // the entries that ran returned before this
+}
+
+void taskq_resume(World& w, ObjId o) {
+  w.sim().point(kEvTaskqSuspend, o, 0);
+  Taskq& tq = usable(w, o, "taskq_resume");
+  if (!tq.suspended)
+    w.fail(sim::FailureKind::kPanic,
+           std::string("panic: taskq_resume: taskq ") + tq.name + " is not suspended",
+           std::string("panic:taskq_resume:") + tq.name);
+  if (tq.suspender != w.self_tid())
+    w.fail(sim::FailureKind::kPanic,
+           std::string("panic: taskq_resume: thread ") + w.thread_name(w.self_tid()) +
+               " resumes taskq " + tq.name + ", which thread " + w.thread_name(tq.suspender) +
+               " suspended (it holds the taskq's thread lock as writer)",
+           std::string("panic:taskq_resume:") + tq.name);
+  tq.suspended = false;
+  wake_all(w, tq.work);
+}
+
+bool taskq_suspended(World& w, ObjId o) { return usable(w, o, "taskq_suspended").suspended; }
 
 void taskq_each_entry(World& w, const std::function<void(const TaskqView&)>& f) {
   auto& t = services(w).taskqs;

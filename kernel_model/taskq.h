@@ -30,6 +30,16 @@ uint64_t taskq_dispatch(World& w, ObjId tq, void (*fn)(void*), void* arg, int fl
 void taskq_wait(World& w, ObjId tq);
 // Runs what is queued, stops the workers, and destroys the object.
 void taskq_destroy(World& w, ObjId tq);
+// illumos taskq_suspend: no entry starts until the same thread's
+// taskq_resume; returns once the entries already running have returned (it
+// waits as a writer of the lock each running entry holds as a reader, so
+// from the taskq's own worker it never returns: a misuse here). Dispatch
+// still queues; a suspended taskq's destroy waits for ever, as on illumos.
+// A second suspend, or a resume of a taskq not suspended or by another
+// thread, panics (illumos's ASSERTs).
+void taskq_suspend(World& w, ObjId tq);
+void taskq_resume(World& w, ObjId tq);
+bool taskq_suspended(World& w, ObjId tq);
 // The taskq whose worker is the calling thread, or 0.
 ObjId taskq_of_current(World& w);
 

@@ -109,6 +109,26 @@ TEST(DdiProbe, ADriverNodeHangsUnderThePseudoNexus) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 1, 3}));
 }
 
+// taskq_suspend (illumos taskq.c): no entry starts until taskq_resume;
+// dispatch still queues; a resume of a taskq not suspended is an ASSERT.
+TEST(DdiProbe, ASuspendedTaskqRunsNothingUntilResumed) {
+  Outcome o = run_rr(kd_probe_taskq_suspend);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 0, 1, 0}));
+  for (uint64_t i = 0; i < 50; i++) {  // any schedule: the same
+    sim::PctStrategy pct(3 + i, 3, 0, {});
+    Outcome p = run(pct, kd_probe_taskq_suspend, nullptr, i);
+    ASSERT_FALSE(p.failure) << p.failure.message;
+    EXPECT_EQ(p.log, (std::vector<long>{1, 1, 0, 1, 0})) << "execution " << i;
+  }
+}
+
+TEST(DdiProbe, ResumingATaskqNotSuspendedPanics) {
+  Outcome o = run_rr(kd_probe_taskq_resume_unsuspended);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kPanic) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "panic:taskq_resume:kdsusp") << o.failure.message;
+}
+
 TEST(DdiProbe, ThreadCreateCopiesItsArgument) {
   Outcome o = run_rr(kd_probe_thread_arg_copy);
   ASSERT_FALSE(o.failure) << o.failure.message;

@@ -119,6 +119,10 @@ uint64_t ks_taskq_dispatch(ks_taskq_t *, void (*fn)(void *), void *arg, int flag
     const char *expr);
 void ks_taskq_wait(ks_taskq_t *, const char *expr);
 void ks_taskq_destroy(ks_taskq_t *, const char *expr);
+/* illumos taskq_suspend/resume/suspended (kernel_model/taskq.h) */
+void ks_taskq_suspend(ks_taskq_t *, const char *expr);
+void ks_taskq_resume(ks_taskq_t *, const char *expr);
+int ks_taskq_suspended(ks_taskq_t *, const char *expr);
 
 /* an explicit preemption point */
 void ks_preempt(void);

@@ -287,6 +287,10 @@ extern ddi_taskq_t *ddi_taskq_create(dev_info_t *, const char *, int, pri_t, uin
 extern int ddi_taskq_dispatch(ddi_taskq_t *, void (*)(void *), void *, uint_t);
 extern void ddi_taskq_wait(ddi_taskq_t *);
 extern void ddi_taskq_destroy(ddi_taskq_t *);
+/* no task starts until ddi_taskq_resume; returns once running ones returned */
+extern void ddi_taskq_suspend(ddi_taskq_t *);
+extern void ddi_taskq_resume(ddi_taskq_t *);
+extern boolean_t ddi_taskq_suspended(ddi_taskq_t *);
 extern ddi_taskq_t *ks_il_ddi_taskq_create(dev_info_t *, const char *, int, const char *);
 extern int ks_il_ddi_taskq_dispatch(ddi_taskq_t *, void (*)(void *), void *, uint_t,
     const char *);
@@ -300,6 +304,9 @@ extern int ks_il_ddi_taskq_dispatch(ddi_taskq_t *, void (*)(void *), void *, uin
 	ks_il_ddi_taskq_dispatch((tq), (func), (arg), (dflags), #tq)
 #define ddi_taskq_wait(tq) ks_taskq_wait((ks_taskq_t *)(tq), #tq)
 #define ddi_taskq_destroy(tq) ks_taskq_destroy((ks_taskq_t *)(tq), #tq)
+#define ddi_taskq_suspend(tq) ks_taskq_suspend((ks_taskq_t *)(tq), #tq)
+#define ddi_taskq_resume(tq) ks_taskq_resume((ks_taskq_t *)(tq), #tq)
+#define ddi_taskq_suspended(tq) ((boolean_t)ks_taskq_suspended((ks_taskq_t *)(tq), #tq))
 
 /* ---- end DDI task queues ---- */
 

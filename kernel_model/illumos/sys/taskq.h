@@ -41,6 +41,10 @@ extern taskq_t *taskq_create(const char *, int, pri_t, int, int, uint_t);
 extern taskqid_t taskq_dispatch(taskq_t *, task_func_t, void *, uint_t);
 extern void taskq_wait(taskq_t *);
 extern void taskq_destroy(taskq_t *);
+/* no entry starts until taskq_resume; returns once running ones returned */
+extern void taskq_suspend(taskq_t *);
+extern void taskq_resume(taskq_t *);
+extern int taskq_suspended(taskq_t *);
 
 extern taskq_t *ks_il_taskq_create(const char *, int, int, uint_t, const char *);
 extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
@@ -64,5 +68,8 @@ extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
 	"ddi_taskq_create)"); (taskq_t *)0; }))
 #define taskq_wait(tq) ks_taskq_wait((ks_taskq_t *)(tq), #tq)
 #define taskq_destroy(tq) ks_taskq_destroy((ks_taskq_t *)(tq), #tq)
+#define taskq_suspend(tq) ks_taskq_suspend((ks_taskq_t *)(tq), #tq)
+#define taskq_resume(tq) ks_taskq_resume((ks_taskq_t *)(tq), #tq)
+#define taskq_suspended(tq) ks_taskq_suspended((ks_taskq_t *)(tq), #tq)
 
 #endif

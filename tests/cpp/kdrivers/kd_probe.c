@@ -260,6 +260,37 @@ void kd_probe_nexus(void *arg) {
 	note(ddi_prop_get_int(DDI_DEV_T_ANY, root, 0, "nothing", 3));	/* 3 */
 }
 
+static int kd_tq_count;
+
+static void kd_tq_inc(void *arg) {
+	(void) arg;
+	kd_tq_count++;
+}
+
+void kd_probe_taskq_suspend(void *arg) {
+	taskq_t *tq = taskq_create("kdsusp", 1, minclsyspri, 1, 4, 0);
+
+	(void) arg;
+	kd_tq_count = 0;
+	taskq_suspend(tq);
+	note(taskq_suspended(tq));				/* 1 */
+	note(taskq_dispatch(tq, kd_tq_inc, NULL, TQ_SLEEP) != 0);	/* queued: 1 */
+	delay(drv_usectohz(1000));	/* the worker runs meanwhile, but not the task */
+	note(kd_tq_count);					/* 0 */
+	taskq_resume(tq);
+	taskq_wait(tq);
+	note(kd_tq_count);					/* 1 */
+	note(taskq_suspended(tq));				/* 0 */
+	taskq_destroy(tq);
+}
+
+void kd_probe_taskq_resume_unsuspended(void *arg) {
+	taskq_t *tq = taskq_create("kdsusp", 1, minclsyspri, 1, 4, 0);
+
+	(void) arg;
+	taskq_resume(tq);
+}
+
 typedef struct kd_targ {
 	int	a, b;
 } kd_targ_t;

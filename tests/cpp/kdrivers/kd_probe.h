@@ -17,6 +17,8 @@ void kd_probe_hires(void *);	/* cv_timedwait_hires: relative, absolute, rounding
 void kd_probe_printf(void *);	/* kmem_asprintf, a null %s as illumos prints it */
 void kd_probe_typed_props(void *);	/* typed arrays, booleans, the older forms */
 void kd_probe_nexus(void *);
+void kd_probe_taskq_suspend(void *);	/* taskq_suspend/resume/suspended */
+void kd_probe_taskq_resume_unsuspended(void *);	/* a panic */
 void kd_probe_thread_arg_copy(void *);	/* thread_create with len > 0 */	/* ddi_get_parent, ddi_root_node */
 void kd_probe_props(void *);	/* prop_op: ddi_prop_op_nblocks, ddi_prop_op */
 void kd_probe_model(void *);	/* caddr32_t widens without sign extension */
