@@ -287,12 +287,16 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
   const uint64_t key = spec_key(dev, n.block);
   auto it = d.opens.find(key);
-  if (it != d.opens.end() && --it->second > 0) {
-    // Not the last close of this type: only a driver that tracks every
-    // close (FreeBSD D_TRACKCLOSE) sees it.
-    if (n.ops.close_rule != CloseRule::kEvery || !n.ops.close) return 0;
-    return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  if (n.ops.close_rule == CloseRule::kEvery) {
+    // FreeBSD D_TRACKCLOSE: devfs_close calls d_close at every close, the
+    // last too, and (the vnode unlocked, as around d_open) waits for no
+    // open in progress: a close that waited for one and found it
+    // succeeded was taken for "not the last" and skipped d_close, so a
+    // driver counting its opens never saw it.
+    if (it != d.opens.end() && --it->second == 0) d.opens_spares.erase(d.opens, it);
+    return n.ops.close ? n.ops.close(n.ops.cookie, dev, flags, n.block, cr) : 0;
   }
+  if (it != d.opens.end() && --it->second > 0) return 0;  // not the last of this type
   if (it != d.opens.end()) d.opens_spares.erase(d.opens, it);
   if (!n.ops.close) return 0;
   // From here new opens wait for this close; opens already inside the

@@ -14,6 +14,7 @@
 struct ks_fb_cdev;
 struct callout;
 struct thread;
+struct ucred;
 
 // One scheduling of a callout(9) (callout.cc): what the timer runs, and how
 // far it got. World-owned, so a stale timer never touches a callout the
@@ -63,6 +64,16 @@ struct FbState {
   // The driver's crhold references per pid, less its crfree's (proc.cc).
   std::vector<int32_t> cred_holds;
   bool cred_check = false;  // the leak check of those is armed
+  // Each process's p_mtx (PROC_LOCK), made at the first hand-out of its
+  // record; index pid, an unmade one has made == false.
+  struct ProcMtx {
+    bool made = false;
+    ks_handle_t h{};
+  };
+  std::vector<ProcMtx> proc_mtx;
+  // Credentials the driver made (crget, crdup: kmem, tag "ucred"), in the
+  // order made; one leaves at the crfree of its last reference.
+  std::vector<struct ::ucred*> made_creds;
 };
 
 FbState& state(World& w);
