@@ -3,7 +3,8 @@
  * UMA zone / malloc(9) and are reference counted (refcount(9)) so a GET
  * can copy a value out without holding the table lock across copyout.
  * Each open remembers its owner's credential and the last key it wrote.
- * D_TRACKCLOSE: d_close runs at every close.
+ * D_TRACKCLOSE: d_close runs at every close.  The largest value size is
+ * read-mostly, under an rmlock(9).
  *
  * Build-time bug switches (for the test suite):
  *   -DKV_BUG_NOREF  GET drops the table lock before copyout without taking
@@ -17,6 +18,7 @@
 #include <sys/malloc.h>
 #include <sys/lock.h>
 #include <sys/sx.h>
+#include <sys/rmlock.h>
 #include <sys/queue.h>
 #include <sys/refcount.h>
 #include <sys/ioccom.h>
@@ -43,6 +45,7 @@ struct kv_req {
 #define	KV_DEL		_IOW('K', 3, struct kv_req)
 #define	KV_COUNT	_IOR('K', 4, int)
 #define	KV_CLEAR	_IO('K', 5)
+#define	KV_SETMAX	_IOW('K', 6, int)	/* largest value, bytes */
 
 MALLOC_DEFINE(M_FBKV, "fbkv", "fbkv values");
 
@@ -63,6 +66,8 @@ struct kv_open {
 
 static LIST_HEAD(, kv_entry) kv_table = LIST_HEAD_INITIALIZER(kv_table);
 static struct sx kv_lock;
+static struct rmlock kv_cfglock;	/* read on every PUT, written rarely */
+static size_t kv_valmax = KV_VALMAX;
 static uma_zone_t kv_zone;
 static struct cdev *kv_dev;
 static int kv_count;
@@ -143,12 +148,16 @@ static int
 kv_put(struct kv_open *ko, struct kv_req *kr, struct thread *td)
 {
 	struct kv_entry *ke, *old;
+	struct rm_priotracker tracker;
 	char key[KV_KEYMAX];
-	size_t done;
+	size_t done, max;
 	void *val;
 	int error;
 
-	if (kr->kr_len == 0 || kr->kr_len > KV_VALMAX)
+	rm_rlock(&kv_cfglock, &tracker);
+	max = kv_valmax;
+	rm_runlock(&kv_cfglock, &tracker);
+	if (kr->kr_len == 0 || kr->kr_len > max)
 		return (EINVAL);
 	error = copyinstr(kr->kr_key, key, sizeof(key), &done);
 	if (error != 0)
@@ -282,6 +291,16 @@ kv_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 		*(int *)data = kv_count;
 		sx_sunlock(&kv_lock);
 		return (0);
+	case KV_SETMAX:
+		error = priv_check(td, PRIV_DRIVER);
+		if (error != 0)
+			return (error);
+		if (*(int *)data <= 0 || *(int *)data > KV_VALMAX)
+			return (EINVAL);
+		rm_wlock(&kv_cfglock);
+		kv_valmax = *(int *)data;
+		rm_wunlock(&kv_cfglock);
+		return (0);
 	case KV_CLEAR:
 		error = priv_check(td, PRIV_DRIVER);
 		if (error != 0)
@@ -301,12 +320,14 @@ kv_modevent(module_t mod, int type, void *data)
 	switch (type) {
 	case MOD_LOAD:
 		sx_init(&kv_lock, "fbkv table");
+		rm_init(&kv_cfglock, "fbkv config");
 		kv_zone = uma_zcreate("fbkv entries", sizeof(struct kv_entry),
 		    NULL, NULL, NULL, NULL, UMA_ALIGN_PTR, 0);
 		error = make_dev_p(MAKEDEV_CHECKNAME | MAKEDEV_WAITOK, &kv_dev,
 		    &kv_cdevsw, NULL, UID_ROOT, GID_WHEEL, 0666, "fbkv");
 		if (error != 0) {
 			uma_zdestroy(kv_zone);
+			rm_destroy(&kv_cfglock);
 			sx_destroy(&kv_lock);
 			return (error);
 		}
@@ -320,6 +341,7 @@ kv_modevent(module_t mod, int type, void *data)
 		destroy_dev(kv_dev);
 		kv_flush();
 		uma_zdestroy(kv_zone);
+		rm_destroy(&kv_cfglock);
 		sx_destroy(&kv_lock);
 		return (0);
 	case MOD_SHUTDOWN:

@@ -2,7 +2,10 @@
  * fbtick: a periodic event source.  TICK_START arms a callout that posts
  * a numbered event every interval until a given count is reached; each
  * open reads the events posted since it opened (its own cursor, kept with
- * devfs_set_cdevpriv(9)).  Readers block in msleep(9) or poll(2).
+ * devfs_set_cdevpriv(9)).  Readers block in msleep(9) or poll(2); TICK_WAIT
+ * waits for the run's end with msleep_sbt to an absolute deadline.  A run's
+ * end is noted by a task on taskqueue_swi, which schedules a summary as a
+ * timeout task on taskqueue_thread.
  *
  * Build-time bug switches (for the test suite):
  *   -DTICK_BUG_TSLEEP  the reader tests for data under the lock, drops it
@@ -44,6 +47,7 @@ struct tick_stat {
 #define	TICK_START	_IOW('T', 1, int[2])	/* interval ms, count */
 #define	TICK_STOP	_IO('T', 2)
 #define	TICK_STAT	_IOR('T', 3, struct tick_stat)
+#define	TICK_WAIT	_IOW('T', 4, int)	/* until the run ends, ms */
 
 #define	TICK_RING	16
 
@@ -55,6 +59,8 @@ struct tick_softc {
 	struct selinfo	sc_rsel;
 	struct cdev	*sc_cdev;
 	struct task	sc_donetask;
+	struct timeout_task sc_summary;	/* 10 ms after a run ends */
+	int		sc_summaries;
 	struct tick_event sc_ring[TICK_RING];
 	uint32_t	sc_posted;	/* events ever posted */
 	uint32_t	sc_target;	/* stop after this many */
@@ -105,6 +111,17 @@ tick_done_task(void *arg, int pending __unused)
 	mtx_unlock(&sc->sc_mtx);
 	if (tick_verbose)
 		log(LOG_INFO, "fbtick: run complete, %u events\n", n);
+	taskqueue_enqueue_timeout(taskqueue_thread, &sc->sc_summary, hz / 100);
+}
+
+static void
+tick_summary(void *arg, int pending __unused)
+{
+	struct tick_softc *sc = arg;
+
+	mtx_lock(&sc->sc_mtx);
+	sc->sc_summaries++;
+	mtx_unlock(&sc->sc_mtx);
 }
 
 static void
@@ -235,6 +252,7 @@ tick_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 {
 	struct tick_softc *sc = dev->si_drv1;
 	struct tick_stat *ts;
+	sbintime_t deadline;
 	int *args;
 	int error = 0;
 
@@ -243,6 +261,8 @@ tick_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 		args = (int *)data;
 		if (args[0] <= 0 || args[1] <= 0)
 			return (EINVAL);
+		/* a summary of the last run that has not run yet is stale */
+		taskqueue_cancel_timeout(taskqueue_thread, &sc->sc_summary, NULL);
 		mtx_lock(&sc->sc_mtx);
 		if (callout_active(&sc->sc_callout)) {
 			mtx_unlock(&sc->sc_mtx);
@@ -252,6 +272,23 @@ tick_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 		sc->sc_target = sc->sc_posted + args[1];
 		callout_reset_sbt(&sc->sc_callout, SBT_1MS * args[0], 0,
 		    tick_callout, sc, 0);
+		mtx_unlock(&sc->sc_mtx);
+		break;
+	case TICK_WAIT:
+		if (*(int *)data <= 0)
+			return (EINVAL);
+		deadline = sbinuptime() + SBT_1MS * *(int *)data;
+		mtx_lock(&sc->sc_mtx);
+		while (sc->sc_posted < sc->sc_target) {
+			error = msleep_sbt(sc, &sc->sc_mtx, PCATCH, "tickwt",
+			    deadline, 0, C_ABSOLUTE);
+			if (error == EWOULDBLOCK) {
+				error = ETIMEDOUT;
+				break;
+			}
+			if (error != 0)
+				break;
+		}
 		mtx_unlock(&sc->sc_mtx);
 		break;
 	case TICK_STOP:
@@ -309,6 +346,8 @@ tick_modevent(module_t mod, int type, void *data)
 		mtx_init(&sc->sc_mtx, "fbtick", NULL, MTX_DEF);
 		callout_init_mtx(&sc->sc_callout, &sc->sc_mtx, 0);
 		TASK_INIT(&sc->sc_donetask, 0, tick_done_task, sc);
+		TIMEOUT_TASK_INIT(taskqueue_thread, &sc->sc_summary, 0,
+		    tick_summary, sc);
 		tick_reads = counter_u64_alloc(M_WAITOK);
 
 		make_dev_args_init(&args);
@@ -339,6 +378,7 @@ tick_modevent(module_t mod, int type, void *data)
 		destroy_dev(sc->sc_cdev);
 		callout_drain(&sc->sc_callout);
 		taskqueue_drain(taskqueue_swi, &sc->sc_donetask);
+		taskqueue_drain_timeout(taskqueue_thread, &sc->sc_summary);
 		seldrain(&sc->sc_rsel);
 		counter_u64_free(tick_reads);
 		mtx_destroy(&sc->sc_mtx);

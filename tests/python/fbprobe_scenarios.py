@@ -29,12 +29,14 @@ IOC_INOUT = IOC_IN | IOC_OUT
 TICK_START = _ioc(IOC_IN, 'T', 1, 8)
 TICK_STOP = _ioc(IOC_VOID, 'T', 2, 0)
 TICK_STAT = _ioc(IOC_OUT, 'T', 3, 16)
+TICK_WAIT = _ioc(IOC_IN, 'T', 4, 4)
 
 KV_PUT = _ioc(IOC_IN, 'K', 1, 32)
 KV_GET = _ioc(IOC_INOUT, 'K', 2, 32)
 KV_DEL = _ioc(IOC_IN, 'K', 3, 32)
 KV_COUNT = _ioc(IOC_OUT, 'K', 4, 4)
 KV_CLEAR = _ioc(IOC_VOID, 'K', 5, 0)
+KV_SETMAX = _ioc(IOC_IN, 'K', 6, 4)
 
 PIPE_SETTIMEO = _ioc(IOC_IN, 'P', 1, 4)
 PIPE_SETMAX = _ioc(IOC_IN, 'P', 2, 4)
@@ -128,6 +130,34 @@ def _tick_close_stops(w):
     w.spawn("client", client())
 
 
+def _tick_wait(w):
+    """TICK_WAIT (msleep_sbt to an absolute deadline): a run of 3 ticks
+    2 ms apart ends within 100 ms; a run of 5 ticks 10 ms apart does not
+    end within 5 ms (ETIMEDOUT, and 5 ms went by); the
+    summary timeout task after a run is cancelled by the next start."""
+    def client():
+        fd = yield sys.open("/dev/fbtick", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<i", 100))
+        assert (yield sys.ioctl(fd, TICK_WAIT, buf)) == 0   # nothing running
+        yield sys.poke(buf, struct.pack("<ii", 2, 3))
+        assert (yield sys.ioctl(fd, TICK_START, buf)) == 0
+        yield sys.poke(buf, struct.pack("<i", 100))
+        assert (yield sys.ioctl(fd, TICK_WAIT, buf)) == 0
+        yield sys.poke(buf, struct.pack("<ii", 10, 5))
+        r = yield sys.ioctl(fd, TICK_START, buf)
+        assert r in (0, -errno.EBUSY), r   # the last callout may not have returned
+        if r == 0:
+            yield sys.poke(buf, struct.pack("<i", 5))
+            t0 = yield sys.gettime()
+            assert (yield sys.ioctl(fd, TICK_WAIT, buf)) == -errno.ETIMEDOUT
+            # SBT_1MS is 2^32/1000 rounded down, on FreeBSD too: a hair under
+            assert (yield sys.gettime()) - t0 >= 4_999_000
+            assert (yield sys.ioctl(fd, TICK_STOP)) == 0
+        yield sys.close(fd)
+    w.spawn("client", client())
+
+
 # ---------------------------------------------------------------- fbkv
 
 def _until(cond):
@@ -182,9 +212,21 @@ def _kv_ops(w):
         assert n in (0, 1), n
         yield sys.close(fd)
 
+    def d():
+        fd = yield sys.open("/dev/fbkv", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<i", 0))
+        assert (yield sys.ioctl(fd, KV_SETMAX, buf)) == -errno.EINVAL
+        yield sys.poke(buf, struct.pack("<i", 128))
+        assert (yield sys.ioctl(fd, KV_SETMAX, buf)) == 0
+        yield sys.close(fd)
+
     def c():
         fd = yield sys.open("/dev/fbkv", sys.O_RDONLY)
         assert (yield sys.ioctl(fd, KV_CLEAR)) == -errno.EPERM
+        buf0 = yield sys.mmap(4096)
+        yield sys.poke(buf0, struct.pack("<i", 64))
+        assert (yield sys.ioctl(fd, KV_SETMAX, buf0)) == -errno.EPERM
         buf = yield sys.mmap(4096)
         yield sys.poke(buf + 256, b"alpha\0")
         yield sys.poke(buf, _kvreq(buf + 256, buf + 512, 4))
@@ -193,6 +235,7 @@ def _kv_ops(w):
     w.spawn("a", a())
     w.spawn("b", b())
     w.spawn("c", c(), proc="nobody")
+    w.spawn("d", d())
 
 
 def _kv_get_del(w):
@@ -352,6 +395,7 @@ def _declare(body, driver, name):
 tick_read = _declare(_tick_read, "fbtick", "tick_read")
 tick_signal_unload = _declare(_tick_signal_unload, "fbtick", "tick_signal_unload")
 tick_close_stops = _declare(_tick_close_stops, "fbtick", "tick_close_stops")
+tick_wait = _declare(_tick_wait, "fbtick", "tick_wait")
 kv_ops = _declare(_kv_ops, "fbkv", "kv_ops")
 kv_get_del = _declare(_kv_get_del, "fbkv", "kv_get_del")
 pipe_two_by_two = _declare(_pipe_two_by_two, "fbpipe", "pipe_two_by_two")
@@ -359,7 +403,7 @@ pipe_full = _declare(_pipe_full, "fbpipe", "pipe_full")
 pipe_timeout = _declare(_pipe_timeout, "fbpipe", "pipe_timeout")
 pipe_signal = _declare(_pipe_signal, "fbpipe", "pipe_signal")
 
-CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "kv_ops", "kv_get_del",
+CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait", "kv_ops", "kv_get_del",
            "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal"]
 
 # the bugs: the same scenario on the -D twin
