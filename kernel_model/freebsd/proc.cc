@@ -87,18 +87,15 @@ struct proc* proc_record(World& w, const Proc* p) {
   r.p.p_state = PRS_NORMAL;
   r.p.p_pid = static_cast<pid_t>(pid);
   strlcpy(r.p.p_comm, p ? p->name.c_str() : "kernel", sizeof r.p.p_comm);
-  auto& mtxs = state(w).proc_mtx;
-  if (mtxs.size() <= pid) mtxs.resize(pid + 1);
-  if (!mtxs[pid].made) {
-    // FreeBSD's proc_init: mtx_init(&p->p_mtx, "process lock", NULL,
-    // MTX_DEF | MTX_DUPOK | MTX_NEW) (from memory)
-    ks_fb_mtx_init(&r.p.p_mtx, "process lock", MTX_DEF | MTX_DUPOK, "p_mtx");
-    mtxs[pid] = {true, r.p.p_mtx._opaque};
-  } else {
-    // written afresh as the rest is: the handle is this World's
+  // p_mtx: made at the first PROC_LOCK (ks_fb_proc_mtx), so a run that
+  // never takes it creates no lock object (object ids, hence traces, of
+  // every other run stay as they were)
+  const auto& mtxs = state(w).proc_mtx;
+  if (pid < mtxs.size() && mtxs[pid].made) {
     r.p.p_mtx._opaque = mtxs[pid].h;
     r.p.p_mtx._ks_opts = MTX_DEF | MTX_DUPOK;
-    r.p.p_mtx._ks_recurse = 0;
+  } else {
+    r.p.p_mtx = (struct mtx){};
   }
   return &r.p;
 }
@@ -174,6 +171,22 @@ struct prison prison0 = {0, "0"};
 struct thread* ks_fb_curthread(void) {
   World& w = *World::current();
   return ks::km::freebsd::thread_record(w, w.self_tid());
+}
+
+// PROC_LOCK's mutex: FreeBSD's proc_init makes p_mtx an MTX_DEF mutex
+// named "process lock" (from memory); here at its first use.
+struct mtx* ks_fb_proc_mtx(struct proc* p) {
+  World& w = *World::current();
+  auto& mtxs = ks::km::freebsd::state(w).proc_mtx;
+  auto pid = static_cast<uint32_t>(p->p_pid);
+  if (mtxs.size() <= pid) mtxs.resize(pid + 1);
+  if (!mtxs[pid].made) {
+    ks_fb_mtx_init(&p->p_mtx, "process lock", MTX_DEF | MTX_DUPOK, "p_mtx");
+    mtxs[pid] = {true, p->p_mtx._opaque};
+  }
+  p->p_mtx._opaque = mtxs[pid].h;
+  p->p_mtx._ks_opts = MTX_DEF | MTX_DUPOK;
+  return &p->p_mtx;
 }
 
 struct proc* ks_fb_proc0(void) { return ks::km::freebsd::proc_record(*World::current(), nullptr); }
