@@ -28,6 +28,10 @@ struct ks_fb_callout_run {
   bool started = false;    // the timer fired (maybe waiting for the lock)
   bool in_fn = false;      // the function was called
   bool done = false;
+  // What the scheduling will run when fn is the personality's own (a
+  // timeout task's callout runs the task's function), kept at arming: the
+  // unload check asks after the driver may have freed the task.
+  const void* code = nullptr;
 };
 
 namespace ks::km {

@@ -85,10 +85,13 @@ void timeout_fire(void* arg) {
 
 extern "C" {
 
+// name: the task's function as the driver spells it, which names the
+// callout in reports (an unload that forgot the timeout task)
 void ks_fb_timeout_task_init(struct taskqueue* q, struct timeout_task* tt, int pri,
-                             task_fn_t* fn, void* ctx) {
+                             task_fn_t* fn, void* ctx, const char* name) {
   TASK_INIT(&tt->t, pri, fn, ctx);
   ks_fb_callout_init(&tt->c, nullptr, 0);
+  tt->c.c_ks_name = name;
   tt->q = q;
   tt->f = 0;
 }
@@ -112,7 +115,12 @@ int taskqueue_enqueue_timeout_sbt(struct taskqueue* q, struct timeout_task* tt, 
     tt->f |= DT_CALLOUT_ARMED;
     if (sbt < 0) sbt = -sbt;
   }
-  if (sbt > 0) ks_fb_callout_reset_sbt(&tt->c, sbt, pr, timeout_fire, tt, flags, "taskqueue_timeout_func");
+  if (sbt > 0) {
+    const char* name = tt->c.c_ks_name ? tt->c.c_ks_name : "taskqueue_timeout_func";
+    ks_fb_callout_reset_sbt(&tt->c, sbt, pr, timeout_fire, tt, flags, name);
+    // it will run the driver's function: what the unload check names
+    tt->c.c_ks_run->code = reinterpret_cast<const void*>(tt->t.ta_func);
+  }
   return res;
 }
 

@@ -10,6 +10,8 @@
  * Build-time bug switches (for the test suite):
  *   -DTICK_BUG_TSLEEP  the reader tests for data under the lock, drops it
  *                      and then tsleep()s: a wakeup in between is lost.
+ *   -DTICK_BUG_NODRAIN the unload forgets the summary timeout task: one
+ *                      still armed runs after the module is gone.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -378,7 +380,9 @@ tick_modevent(module_t mod, int type, void *data)
 		destroy_dev(sc->sc_cdev);
 		callout_drain(&sc->sc_callout);
 		taskqueue_drain(taskqueue_swi, &sc->sc_donetask);
+#ifndef TICK_BUG_NODRAIN
 		taskqueue_drain_timeout(taskqueue_thread, &sc->sc_summary);
+#endif
 		seldrain(&sc->sc_rsel);
 		counter_u64_free(tick_reads);
 		mtx_destroy(&sc->sc_mtx);

@@ -158,6 +158,22 @@ def _tick_wait(w):
     w.spawn("client", client())
 
 
+def _tick_unload(w):
+    """A run of 2 ticks, waited for, then kldunload at once: the summary
+    timeout task of the run is still armed (or its task queued); the
+    unload must drain it."""
+    def client():
+        fd = yield sys.open("/dev/fbtick", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<ii", 1, 2))
+        assert (yield sys.ioctl(fd, TICK_START, buf)) == 0
+        yield sys.poke(buf, struct.pack("<i", 100))
+        assert (yield sys.ioctl(fd, TICK_WAIT, buf)) == 0
+        yield sys.close(fd)
+        assert (yield sys.modunload(TICK)) == 0
+    w.spawn("client", client())
+
+
 # ---------------------------------------------------------------- fbkv
 
 def _until(cond):
@@ -396,6 +412,7 @@ tick_read = _declare(_tick_read, "fbtick", "tick_read")
 tick_signal_unload = _declare(_tick_signal_unload, "fbtick", "tick_signal_unload")
 tick_close_stops = _declare(_tick_close_stops, "fbtick", "tick_close_stops")
 tick_wait = _declare(_tick_wait, "fbtick", "tick_wait")
+tick_unload = _declare(_tick_unload, "fbtick", "tick_unload")
 kv_ops = _declare(_kv_ops, "fbkv", "kv_ops")
 kv_get_del = _declare(_kv_get_del, "fbkv", "kv_get_del")
 pipe_two_by_two = _declare(_pipe_two_by_two, "fbpipe", "pipe_two_by_two")
@@ -403,10 +420,12 @@ pipe_full = _declare(_pipe_full, "fbpipe", "pipe_full")
 pipe_timeout = _declare(_pipe_timeout, "fbpipe", "pipe_timeout")
 pipe_signal = _declare(_pipe_signal, "fbpipe", "pipe_signal")
 
-CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait", "kv_ops", "kv_get_del",
+CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait",
+           "tick_unload", "kv_ops", "kv_get_del",
            "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal"]
 
 # the bugs: the same scenario on the -D twin
 tick_read_tsleep = _declare(_tick_read, "fbtick_tsleep", "tick_read_tsleep")
+tick_unload_nodrain = _declare(_tick_unload, "fbtick_nodrain", "tick_unload_nodrain")
 kv_get_del_noref = _declare(_kv_get_del, "fbkv_noref", "kv_get_del_noref")
 pipe_two_by_two_if = _declare(_pipe_two_by_two, "fbpipe_if", "pipe_two_by_two_if")

@@ -32,6 +32,7 @@ DRIVERS = ("fbtick", "fbkv", "fbpipe")
 BUGS = {
     # scenario on the twin, failure kind, a word of its message
     "tick_read_tsleep": ("stuck", "the wakeup came before the wait"),
+    "tick_unload_nodrain": ("unload", "tick_summary"),
     "kv_get_del_noref": ("memory", "read after free"),
     "pipe_two_by_two_if": ("panic", "woken with no message"),
 }

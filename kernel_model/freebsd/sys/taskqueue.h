@@ -45,7 +45,9 @@ struct task {
  * callout runs under the queue's mutex; here its function sets the task
  * pending with no scheduling point between its start and that, so a
  * cancel always finds it either still armed or pending, as the mutex
- * makes it there. A timeout still armed at unload is not reported.
+ * makes it there. A timeout still armed when its module unloads is
+ * reported as the module's work left behind (unload:pending_callout),
+ * named by the task's function.
  */
 struct timeout_task {
 	struct taskqueue *q;
@@ -59,7 +61,7 @@ struct timeout_task {
 extern "C" {
 #endif
 void ks_fb_timeout_task_init(struct taskqueue *, struct timeout_task *, int, task_fn_t *,
-    void *);
+    void *, const char *);
 int taskqueue_enqueue_timeout(struct taskqueue *, struct timeout_task *, int);
 int taskqueue_enqueue_timeout_sbt(struct taskqueue *, struct timeout_task *, sbintime_t,
     sbintime_t, int);
@@ -84,6 +86,6 @@ extern struct taskqueue *taskqueue_fast;
 #endif
 
 #define TIMEOUT_TASK_INIT(queue, timeout_task, priority, func, context) \
-	ks_fb_timeout_task_init((queue), (timeout_task), (priority), (func), (context))
+	ks_fb_timeout_task_init((queue), (timeout_task), (priority), (func), (context), #func)
 
 #endif
