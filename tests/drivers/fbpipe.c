@@ -5,6 +5,8 @@
  * Readers wait on a condvar (cv_wait_sig / cv_timedwait_sig with the
  * timeout set by PIPE_SETTIMEO); writers wait for room with mtx_sleep and
  * are woken one at a time (wakeup_one).  The limits sit behind an rwlock.
+ * It unloads while open: sleepers are woken to leave with ENXIO and
+ * destroy_dev waits for the threads still inside the methods.
  *
  * Build-time bug switches (for the test suite):
  *   -DPIPE_BUG_IF   the reader tests for a message with "if", not "while":
@@ -54,6 +56,7 @@ struct pipe_softc {
 	int		sc_max;		/* under sc_cfglock */
 	int		sc_timeo;	/* ticks, under sc_cfglock */
 	int		sc_opens;
+	int		sc_dying;	/* unloading: sleepers leave with ENXIO */
 	struct taskqueue *sc_tq;
 	struct task	sc_cooktask;
 	struct cdev	*sc_dev;
@@ -114,6 +117,10 @@ pipe_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
 	struct pipe_softc *sc = dev->si_drv1;
 
 	mtx_lock(&sc->sc_mtx);
+	if (sc->sc_dying) {
+		mtx_unlock(&sc->sc_mtx);
+		return (ENXIO);
+	}
 	sc->sc_opens++;
 	mtx_unlock(&sc->sc_mtx);
 	return (0);
@@ -153,6 +160,10 @@ pipe_read(struct cdev *dev, struct uio *uio, int ioflag)
 #else
 	while (STAILQ_EMPTY(&sc->sc_ready)) {
 #endif
+		if (sc->sc_dying) {
+			error = ENXIO;
+			goto out;
+		}
 		if (ioflag & O_NONBLOCK) {
 			error = EAGAIN;
 			goto out;
@@ -206,6 +217,10 @@ pipe_write(struct cdev *dev, struct uio *uio, int ioflag)
 		rw_rlock(&sc->sc_cfglock);
 		max = sc->sc_max;
 		rw_runlock(&sc->sc_cfglock);
+		if (sc->sc_dying) {
+			error = ENXIO;
+			break;
+		}
 		if (sc->sc_queued < max)
 			break;
 		if (ioflag & O_NONBLOCK) {
@@ -311,12 +326,17 @@ pipe_modevent(module_t mod, int type, void *data)
 		pipe_sc = sc;
 		return (0);
 	case MOD_UNLOAD:
+		/*
+		 * Open files may remain: wake every sleeper, which leaves with
+		 * ENXIO, and let destroy_dev wait for the threads still inside
+		 * our methods; later calls on those files never reach us.
+		 */
 		sc = pipe_sc;
 		mtx_lock(&sc->sc_mtx);
-		error = sc->sc_opens > 0 ? EBUSY : 0;
+		sc->sc_dying = 1;
+		cv_broadcast(&sc->sc_readcv);
+		wakeup(&sc->sc_queued);
 		mtx_unlock(&sc->sc_mtx);
-		if (error != 0)
-			return (error);
 		destroy_dev(sc->sc_dev);
 		taskqueue_drain(sc->sc_tq, &sc->sc_cooktask);
 		taskqueue_free(sc->sc_tq);

@@ -354,7 +354,7 @@ def _pipe_full(w):
 
 def _pipe_timeout(w):
     """A read with a 5 ms timeout and no writer: EWOULDBLOCK (cv_timedwait_sig);
-    an O_NONBLOCK read: EAGAIN; no unload while open."""
+    an O_NONBLOCK read: EAGAIN."""
     def timed():
         fd = yield sys.open("/dev/fbpipe", sys.O_RDWR)
         buf = yield sys.mmap(4096)
@@ -376,7 +376,6 @@ def _pipe_timeout(w):
         fd = yield sys.open("/dev/fbpipe", sys.O_RDONLY)
         buf = yield sys.mmap(4096)
         assert (yield sys.ioctl(fd, PIPE_NREADY, buf)) == 0
-        assert (yield sys.modunload(PIPE)) == -errno.EBUSY
         yield sys.close(fd)
     w.spawn("timed", timed())
     w.spawn("nb", nb())
@@ -396,6 +395,52 @@ def _pipe_signal(w):
         yield sys.kill("reader")
     w.spawn("reader", reader())
     w.spawn("killer", killer())
+
+
+def _pipe_unload_open(w):
+    """kldunload while a reader and a writer sleep in the driver (the
+    queue is full): the unload wakes them, they leave with ENXIO, and
+    destroy_dev waits for them; every later call on their files is ENXIO
+    from devfs, their closes 0."""
+    def reader():
+        fd = yield sys.open("/dev/fbpipe", sys.O_RDONLY)
+        if fd < 0:
+            assert fd in (-errno.ENXIO, -errno.ENOENT), fd
+            return
+        buf = yield sys.mmap(4096)
+        r = 3
+        for _ in range(50):   # until the unload ends it
+            r = yield sys.read(fd, buf, 16)
+            assert r == 3 or r == -errno.ENXIO, r
+            if r < 0:
+                break
+        if r < 0:
+            assert (yield sys.read(fd, buf, 16)) == -errno.ENXIO
+        assert (yield sys.close(fd)) == 0
+
+    def writer():
+        fd = yield sys.open("/dev/fbpipe", sys.O_WRONLY)
+        if fd < 0:
+            assert fd in (-errno.ENXIO, -errno.ENOENT), fd
+            return
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, b"abc")
+        r = 3
+        for _ in range(50):   # until the unload ends it
+            r = yield sys.write(fd, buf, 3)
+            assert r == 3 or r == -errno.ENXIO, r
+            if r < 0:
+                break
+        if r < 0:
+            assert (yield sys.write(fd, buf, 3)) == -errno.ENXIO
+        assert (yield sys.close(fd)) == 0
+
+    def unloader():
+        assert (yield sys.modunload(PIPE)) == 0
+        assert (yield sys.modunload(PIPE)) == -errno.ENOENT
+    w.spawn("reader", reader())
+    w.spawn("writer", writer())
+    w.spawn("unloader", unloader())
 
 
 # ---------------------------------------------------------------- declarations
@@ -419,10 +464,12 @@ pipe_two_by_two = _declare(_pipe_two_by_two, "fbpipe", "pipe_two_by_two")
 pipe_full = _declare(_pipe_full, "fbpipe", "pipe_full")
 pipe_timeout = _declare(_pipe_timeout, "fbpipe", "pipe_timeout")
 pipe_signal = _declare(_pipe_signal, "fbpipe", "pipe_signal")
+pipe_unload_open = _declare(_pipe_unload_open, "fbpipe", "pipe_unload_open")
 
 CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait",
            "tick_unload", "kv_ops", "kv_get_del",
-           "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal"]
+           "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal",
+           "pipe_unload_open"]
 
 # the bugs: the same scenario on the -D twin
 tick_read_tsleep = _declare(_tick_read, "fbtick_tsleep", "tick_read_tsleep")
