@@ -26,6 +26,7 @@
 #include <sys/ucred.h>
 #include <sys/priv.h>
 #include <sys/fcntl.h>
+#include <sys/eventhandler.h>
 #include <machine/atomic.h>
 #include <vm/uma.h>
 
@@ -72,6 +73,7 @@ static uma_zone_t kv_zone;
 static struct cdev *kv_dev;
 static int kv_count;
 static volatile u_int kv_opens;
+static eventhandler_tag kv_shutdown_tag;
 
 static d_open_t		kv_open;
 static d_close_t	kv_close;
@@ -312,6 +314,14 @@ kv_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 	}
 }
 
+/* Nothing to sync to disk, but say how much is lost at shutdown. */
+static void
+kv_shutdown(void *arg __unused, int howto __unused)
+{
+
+	printf("fbkv: %d entries dropped at shutdown\n", kv_count);
+}
+
 static int
 kv_modevent(module_t mod, int type, void *data)
 {
@@ -331,6 +341,8 @@ kv_modevent(module_t mod, int type, void *data)
 			sx_destroy(&kv_lock);
 			return (error);
 		}
+		kv_shutdown_tag = EVENTHANDLER_REGISTER(shutdown_pre_sync,
+		    kv_shutdown, NULL, SHUTDOWN_PRI_DEFAULT);
 		printf("fbkv: loaded\n");
 		return (0);
 	case MOD_QUIESCE:
@@ -338,6 +350,7 @@ kv_modevent(module_t mod, int type, void *data)
 	case MOD_UNLOAD:
 		if (atomic_load_acq_int(&kv_opens) > 0)
 			return (EBUSY);
+		EVENTHANDLER_DEREGISTER(shutdown_pre_sync, kv_shutdown_tag);
 		destroy_dev(kv_dev);
 		kv_flush();
 		uma_zdestroy(kv_zone);

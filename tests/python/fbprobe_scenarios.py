@@ -10,6 +10,7 @@ import struct
 
 import kernsim
 from kernsim import build_driver, sys
+from kernsim import kernsim_pb2 as pb
 
 _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
                              "test_drivers")
@@ -476,3 +477,26 @@ tick_read_tsleep = _declare(_tick_read, "fbtick_tsleep", "tick_read_tsleep")
 tick_unload_nodrain = _declare(_tick_unload, "fbtick_nodrain", "tick_unload_nodrain")
 kv_get_del_noref = _declare(_kv_get_del, "fbkv_noref", "kv_get_del_noref")
 pipe_two_by_two_if = _declare(_pipe_two_by_two, "fbpipe_if", "pipe_two_by_two_if")
+
+
+# ---------------------------------------------------------------- a Program
+
+@kernsim.program_scenario(driver=mod("fbpipe"), ranges={"clients": (1, 8)})
+def pipe_program(clients=3):
+    """The fast kind: each client opens the pipe, writes "abc", reads one
+    cooked message ("ABC", whoever wrote it) and closes; a last close in
+    between drops nothing a reader is owed (every message has a reader
+    still open)."""
+    prog = pb.Program()
+    prog.proc.add(name="user", model="lp64")
+    for i in range(clients):
+        t = prog.thread.add(name=f"client{i}", proc="user")
+        kernsim.program_call(t, "open", sys.O_RDWR, path="/dev/fbpipe", out=f"fd{i}")
+        kernsim.program_call(t, "mmap", 4096, sys.PROT_READ | sys.PROT_WRITE, out=f"buf{i}")
+        kernsim.program_call(t, "poke", f"buf{i}", data=b"abc")
+        kernsim.program_call(t, "write", f"fd{i}", f"buf{i}", 3, expect=3)
+        kernsim.program_call(t, "read", f"fd{i}", (f"buf{i}", 64), 64, expect=3)
+        kernsim.program_call(t, "check", (f"buf{i}", 64), data=b"ABC")
+        kernsim.program_call(t, "close", f"fd{i}", expect=0)
+    return prog
+

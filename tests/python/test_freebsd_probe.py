@@ -71,6 +71,13 @@ def test_the_correct_drivers_get_no_report(name, strategy):
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+def test_a_program_scenario_gets_no_report(strategy):
+    r = kernsim.explore(scn("pipe_program"), strategy=strategy, runs=3000, seed=3)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+    assert r.runs == 3000
+
+
 @pytest.mark.parametrize("name", sorted(BUGS))
 def test_each_bug_is_found_and_replays(name, tmp_path):
     kind, word = BUGS[name]
