@@ -15,6 +15,7 @@
 #define _KS_FREEBSD_SYS_TASKQUEUE_H
 
 #include <sys/types.h>
+#include <sys/callout.h>	/* struct timeout_task holds one */
 #include <kernsim/abi.h>
 
 struct taskqueue;
