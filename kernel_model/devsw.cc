@@ -170,6 +170,8 @@ void devsw_remove_node(World& w, const std::string& path) {
     n->draining = true;
     while (n->inside > 0) w.cv_wait(n->drain_cv, n->drain_lock, false, 0);
     n->draining = false;
+    // every method that left comes before what follows the drain
+    if (race_on(w)) race_acquire(w, n->drain_cv);
     w.mutex_exit(n->drain_lock);
   }
   while (n->privs) devsw_priv_destroy(*n->privs);
@@ -220,6 +222,10 @@ void devsw_priv_destroy(OpenFile& f) {
 }
 
 void devsw_leave_driver(World& w, DevNode& n) {
+  // Leaving publishes what the method did to the drain that waits for it
+  // (FreeBSD's dev_relthread: a release decrement of si_threadcount, read
+  // by destroy_dev), whether or not a drain is under way yet.
+  if (n.drain_cv && race_on(w)) race_release(w, n.drain_cv);
   n.inside--;
   if (n.draining && n.inside == 0) {
     w.mutex_enter(n.drain_lock);

@@ -467,6 +467,17 @@ pipe_timeout = _declare(_pipe_timeout, "fbpipe", "pipe_timeout")
 pipe_signal = _declare(_pipe_signal, "fbpipe", "pipe_signal")
 pipe_unload_open = _declare(_pipe_unload_open, "fbpipe", "pipe_unload_open")
 
+# the race-instrumented builds, for --detect-races (a path names the file)
+RACES = {name: _declare(body, "race/" + drv, name + "_race")
+         for name, body, drv in (("tick_read", _tick_read, "fbtick"),
+                                 ("tick_unload", _tick_unload, "fbtick"),
+                                 ("kv_ops", _kv_ops, "fbkv"),
+                                 ("kv_get_del", _kv_get_del, "fbkv"),
+                                 ("pipe_two_by_two", _pipe_two_by_two, "fbpipe"),
+                                 ("pipe_full", _pipe_full, "fbpipe"),
+                                 ("pipe_unload_open", _pipe_unload_open, "fbpipe"))}
+globals().update({s.name: s for s in RACES.values()})
+
 CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait",
            "tick_unload", "kv_ops", "kv_get_del",
            "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal",
