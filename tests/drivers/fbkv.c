@@ -4,7 +4,8 @@
  * can copy a value out without holding the table lock across copyout.
  * Each open remembers its owner's credential and the last key it wrote.
  * D_TRACKCLOSE: d_close runs at every close.  The largest value size is
- * read-mostly, under an rmlock(9).
+ * read-mostly, under an rmlock(9).  read(2) lists the table (sbuf(9),
+ * uiomove_frombuf: the listing behaves as a file, offsets and all).
  *
  * Build-time bug switches (for the test suite):
  *   -DKV_BUG_NOREF  GET drops the table lock before copyout without taking
@@ -27,6 +28,8 @@
 #include <sys/priv.h>
 #include <sys/fcntl.h>
 #include <sys/eventhandler.h>
+#include <sys/sbuf.h>
+#include <sys/uio.h>
 #include <machine/atomic.h>
 #include <vm/uma.h>
 
@@ -77,6 +80,7 @@ static eventhandler_tag kv_shutdown_tag;
 
 static d_open_t		kv_open;
 static d_close_t	kv_close;
+static d_read_t		kv_read;
 static d_ioctl_t	kv_ioctl;
 
 static struct cdevsw kv_cdevsw = {
@@ -84,6 +88,7 @@ static struct cdevsw kv_cdevsw = {
 	.d_flags =	D_TRACKCLOSE,
 	.d_open =	kv_open,
 	.d_close =	kv_close,
+	.d_read =	kv_read,
 	.d_ioctl =	kv_ioctl,
 	.d_name =	"fbkv",
 };
@@ -144,6 +149,27 @@ kv_close(struct cdev *dev, int fflag, int devtype, struct thread *td)
 	KASSERT(kv_opens > 0, ("fbkv: close with no opens"));
 	atomic_subtract_int(&kv_opens, 1);
 	return (0);
+}
+
+/* read(2) lists the table, "key size owner" a line, as a file would. */
+static int
+kv_read(struct cdev *dev, struct uio *uio, int ioflag)
+{
+	struct kv_entry *ke;
+	struct sbuf *sb;
+	int error;
+
+	sb = sbuf_new_auto();
+	sx_slock(&kv_lock);
+	LIST_FOREACH(ke, &kv_table, ke_link)
+		sbuf_printf(sb, "%s %zu %d\n", ke->ke_key, ke->ke_len,
+		    (int)ke->ke_owner);
+	sx_sunlock(&kv_lock);
+	error = sbuf_finish(sb);
+	if (error == 0)
+		error = uiomove_frombuf(sbuf_data(sb), sbuf_len(sb), uio);
+	sbuf_delete(sb);
+	return (error);
 }
 
 static int

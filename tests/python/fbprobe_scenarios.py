@@ -255,6 +255,38 @@ def _kv_ops(w):
     w.spawn("d", d())
 
 
+def _kv_list(w):
+    """read(2) lists the table as a file: in pieces at the file offset,
+    0 at its end, pread anywhere; a second reader lists it whole."""
+    def lister():
+        fd = yield sys.open("/dev/fbkv", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf + 256, b"a\0")
+        yield sys.poke(buf + 512, b"x")
+        yield sys.poke(buf, _kvreq(buf + 256, buf + 512, 1))
+        assert (yield sys.ioctl(fd, KV_PUT, buf)) == 0
+        yield sys.poke(buf + 256, b"bb\0")
+        yield sys.poke(buf, _kvreq(buf + 256, buf + 512, 2))
+        assert (yield sys.ioctl(fd, KV_PUT, buf)) == 0
+        yield sys.poke(buf, _kvreq(buf + 256, buf + 768, 16))
+        assert (yield sys.ioctl(fd, KV_GET, buf)) == 0          # _IOWR: the owner comes out
+        pid = struct.unpack("<QQQiI", (yield sys.peek(buf, 32)))[3]
+        assert pid > 0, pid
+        whole = b"bb 2 %d\na 1 %d\n" % (pid, pid)
+        assert (yield sys.read(fd, buf + 1024, 4)) == 4
+        n = yield sys.read(fd, buf + 1028, 100)
+        got = yield sys.peek(buf + 1024, 4 + n)
+        assert got.startswith(b"bb 2 ") and got.endswith(b"\n") and got.count(b"\n") == 2, got
+        assert (yield sys.read(fd, buf + 1024, 100)) == 0   # at the end
+        assert (yield sys.pread(fd, buf + 2048, 100, 3)) == len(got) - 3
+        assert (yield sys.peek(buf + 2048, len(got) - 3)) == got[3:]
+        assert (yield sys.pread(fd, buf + 2048, 100, 1000)) == 0
+        assert got == whole, (got, whole)
+        yield sys.close(fd)
+
+    w.spawn("lister", lister())
+
+
 def _kv_get_del(w):
     """A GET races a DEL and a re-PUT of one key: the GET sees one whole
     value or ENOENT."""
@@ -472,6 +504,7 @@ tick_wait = _declare(_tick_wait, "fbtick", "tick_wait")
 tick_unload = _declare(_tick_unload, "fbtick", "tick_unload")
 kv_ops = _declare(_kv_ops, "fbkv", "kv_ops")
 kv_get_del = _declare(_kv_get_del, "fbkv", "kv_get_del")
+kv_list = _declare(_kv_list, "fbkv", "kv_list")
 pipe_two_by_two = _declare(_pipe_two_by_two, "fbpipe", "pipe_two_by_two")
 pipe_full = _declare(_pipe_full, "fbpipe", "pipe_full")
 pipe_timeout = _declare(_pipe_timeout, "fbpipe", "pipe_timeout")
@@ -490,7 +523,7 @@ RACES = {name: _declare(body, "race/" + drv, name + "_race")
 globals().update({s.name: s for s in RACES.values()})
 
 CORRECT = ["tick_read", "tick_signal_unload", "tick_close_stops", "tick_wait",
-           "tick_unload", "kv_ops", "kv_get_del",
+           "tick_unload", "kv_ops", "kv_get_del", "kv_list",
            "pipe_two_by_two", "pipe_full", "pipe_timeout", "pipe_signal",
            "pipe_unload_open"]
 
