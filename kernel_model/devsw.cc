@@ -170,6 +170,8 @@ void devsw_remove_node(World& w, const std::string& path) {
     n->draining = true;
     while (n->inside > 0) w.cv_wait(n->drain_cv, n->drain_lock, false, 0);
     n->draining = false;
+    // every method that left comes before what follows the drain
+    if (race_on(w)) race_acquire(w, n->drain_cv);
     w.mutex_exit(n->drain_lock);
   }
   while (n->privs) devsw_priv_destroy(*n->privs);
@@ -220,6 +222,10 @@ void devsw_priv_destroy(OpenFile& f) {
 }
 
 void devsw_leave_driver(World& w, DevNode& n) {
+  // Leaving publishes what the method did to the drain that waits for it
+  // (FreeBSD's dev_relthread: a release decrement of si_threadcount, read
+  // by destroy_dev), whether or not a drain is under way yet.
+  if (n.drain_cv && race_on(w)) race_release(w, n.drain_cv);
   n.inside--;
   if (n.draining && n.inside == 0) {
     w.mutex_enter(n.drain_lock);
@@ -287,12 +293,16 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
   const uint64_t key = spec_key(dev, n.block);
   auto it = d.opens.find(key);
-  if (it != d.opens.end() && --it->second > 0) {
-    // Not the last close of this type: only a driver that tracks every
-    // close (FreeBSD D_TRACKCLOSE) sees it.
-    if (n.ops.close_rule != CloseRule::kEvery || !n.ops.close) return 0;
-    return n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  if (n.ops.close_rule == CloseRule::kEvery) {
+    // FreeBSD D_TRACKCLOSE: devfs_close calls d_close at every close, the
+    // last too, and (the vnode unlocked, as around d_open) waits for no
+    // open in progress: a close that waited for one and found it
+    // succeeded was taken for "not the last" and skipped d_close, so a
+    // driver counting its opens never saw it.
+    if (it != d.opens.end() && --it->second == 0) d.opens_spares.erase(d.opens, it);
+    return n.ops.close ? n.ops.close(n.ops.cookie, dev, flags, n.block, cr) : 0;
   }
+  if (it != d.opens.end() && --it->second > 0) return 0;  // not the last of this type
   if (it != d.opens.end()) d.opens_spares.erase(d.opens, it);
   if (!n.ops.close) return 0;
   // From here new opens wait for this close; opens already inside the

@@ -287,4 +287,18 @@ const KmemHdr* kmem_containing(World& w, const void* p, uint64_t* offset) {
   return found;
 }
 
+const KmemHdr* kmem_freed_read(World& w, const void* p, size_t n, uint64_t* offset) {
+  if (n == 0) return nullptr;
+  KmemState& k = w.kmem();
+  auto a = reinterpret_cast<const unsigned char*>(p);
+  if (!k.base || a < reinterpret_cast<const unsigned char*>(k.base) ||
+      a >= reinterpret_cast<const unsigned char*>(k.base) + k.used)
+    return nullptr;
+  // A buffer's data is 16-aligned, so its poison's phase is the address's.
+  for (size_t i = 0; i < std::min<size_t>(n, 8); i++)
+    if (a[i] != poison_byte((reinterpret_cast<uintptr_t>(a) + i) % 8)) return nullptr;
+  const KmemHdr* h = kmem_containing(w, p, offset);
+  return h && h->freed ? h : nullptr;
+}
+
 }  // namespace ks::km

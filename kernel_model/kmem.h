@@ -63,5 +63,9 @@ const KmemHdr* kmem_buffer(World& w, const void* p);
 // The buffer (live or freed) whose bytes hold p, and p's offset in it; null
 // if none. A walk of the arena: for reports, not for hot paths.
 const KmemHdr* kmem_containing(World& w, const void* p, uint64_t* offset);
+// The freed buffer whose bytes a copy of p[0, n) would read, and p's offset
+// in it; null if none. Cheap unless p is in the arena and its first bytes
+// are poison at a buffer's phase: a copy to user memory asks it.
+const KmemHdr* kmem_freed_read(World& w, const void* p, size_t n, uint64_t* offset);
 
 }  // namespace ks::km

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernel_model/kmem.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
@@ -122,6 +123,20 @@ void user_point(World& w, uint16_t kind, ObjId obj, uint64_t a0, uint64_t a1) {
 // One copy across the boundary, page by page. `need` is the protection the
 // kernel's access needs (0 for the process's own accesses: mapped is enough).
 // `to_user`: data flows from kbuf to the user pages.
+// Reading freed kernel memory out to the user (copyout, a read's uiomove):
+// what KASAN reports as a use after free. Asked at the copy itself, after
+// its scheduling point, where a free by another thread has already come.
+void check_freed_source(World& w, const unsigned char* kbuf, size_t n) {
+  uint64_t off = 0;
+  if (const KmemHdr* h = kmem_freed_read(w, kbuf, n, &off))
+    w.fail(sim::FailureKind::kMemory,
+           "read after free: a copy to user memory read " + std::to_string(n) +
+               " bytes at offset " + std::to_string(off) + " of a " + std::to_string(h->size) +
+               "-byte buffer of tag " + h->tag + " that thread " + w.thread_name(h->free_tid) +
+               " freed at step " + std::to_string(h->free_step),
+           std::string("read_after_free:") + h->tag);
+}
+
 int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsigned char* kbuf,
                size_t len, bool to_user) {
   if (len == 0) {
@@ -145,8 +160,10 @@ int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsig
       w.sim().emit(kind, p.obj, a, n, -EFAULT);
       return EFAULT;
     }
-    if (to_user) up->store(a - pg, kbuf, n);
-    else std::memcpy(kbuf, up->mem + (a - pg), n);
+    if (to_user) {
+      check_freed_source(w, kbuf, n);
+      up->store(a - pg, kbuf, n);
+    } else std::memcpy(kbuf, up->mem + (a - pg), n);
     kbuf += n;
     a += n;
   }

@@ -56,6 +56,7 @@ void run(void* p) {
 const void* run_code(void* p) {
   auto* r = static_cast<ks_fb_callout_run*>(p);
   if (r->done || (r->cancelled && !r->in_fn)) return nullptr;
+  if (r->code) return r->code;
   return reinterpret_cast<const void*>(r->fn);
 }
 [[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, run_code), true);

@@ -63,6 +63,15 @@ int ks_fb_pause(const char*, int timo, int) {
   return EWOULDBLOCK;
 }
 
+// pause_sbt: the same on an sbintime_t, relative unless C_ABSOLUTE.
+int ks_fb_pause_sbt(const char*, sbintime_t sbt, sbintime_t, int flags) {
+  uint64_t now = ks_now_ns();
+  uint64_t ns = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
+  if (flags & C_ABSOLUTE) ns = ns > now ? ns - now : 0;
+  ks_delay_ns(ns > 0 ? ns : 1);
+  return EWOULDBLOCK;
+}
+
 void ks_fb_delay(int) { ks_preempt(); }
 
 int tvtohz(struct timeval* tv) {

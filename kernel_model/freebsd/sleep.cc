@@ -14,6 +14,7 @@
 #include "kernel_model/world.h"
 
 extern "C" {
+#include <sys/callout.h>
 #include <sys/mutex.h>
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -41,11 +42,36 @@ FbSleepq& sleepq(const void* chan, const char* wmesg) {
   return q;
 }
 
+// deadline: virtual ns, 0 for none
+int sleep_until(FbSleepq& q, ks_handle_t* lock, int pri, uint64_t deadline, const char* wmesg,
+                const char* lock_expr) {
+  int r = ks_cv_wait(&q.cv, lock, (pri & PCATCH) != 0, deadline, wmesg, lock_expr);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
 int sleep_on(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmesg,
          const char* lock_expr) {
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  int r = ks_cv_wait(&q.cv, lock, (pri & PCATCH) != 0, deadline, wmesg, lock_expr);
-  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+  return sleep_until(q, lock, pri, deadline, wmesg, lock_expr);
+}
+
+// An sbintime_t timeout as a deadline: relative to now unless C_ABSOLUTE
+// (sys/callout.h), 0 for none. A deadline already past still sleeps until
+// the next firing, as a timeout of one tick would.
+uint64_t sbt_deadline(sbintime_t sbt, int flags) {
+  if (sbt <= 0 && !(flags & C_ABSOLUTE)) return 0;
+  uint64_t now = ks_now_ns();
+  uint64_t ns = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
+  uint64_t d = (flags & C_ABSOLUTE) ? ns : now + ns;
+  return d > now ? d : now + 1;
+}
+
+ks_handle_t* chain_lock(FbSleepq& q) {
+  if (!q.lock_made) {
+    ks_mutex_init(&q.lock, "sleepq chain", 0, "sleepq chain");
+    q.lock_made = true;
+  }
+  return &q.lock;
 }
 
 }  // namespace
@@ -63,13 +89,28 @@ int ks_fb_msleep(const void* chan, struct mtx* m, int pri, const char* wmesg, in
 
 int ks_fb_tsleep(const void* chan, int pri, const char* wmesg, int timo) {
   FbSleepq& q = sleepq(chan, wmesg);
-  if (!q.lock_made) {
-    ks_mutex_init(&q.lock, "sleepq chain", 0, "sleepq chain");
-    q.lock_made = true;
+  ks_handle_t* l = chain_lock(q);
+  ks_mutex_enter(l, "sleepq chain");
+  int r = sleep_on(q, l, pri, timo, wmesg, "sleepq chain");
+  ks_mutex_exit(l, "sleepq chain");
+  return r;
+}
+
+// msleep_sbt/tsleep_sbt (sleep(9)): the timeout an sbintime_t, relative
+// unless C_ABSOLUTE; `pr` (the precision) changes nothing on virtual time.
+int ks_fb_msleep_sbt(const void* chan, struct mtx* m, int pri, const char* wmesg,
+                     sbintime_t sbt, sbintime_t, int flags, const char* expr) {
+  FbSleepq& q = sleepq(chan, wmesg);
+  uint64_t deadline = sbt_deadline(sbt, flags);
+  if (!m) {
+    ks_handle_t* l = chain_lock(q);
+    ks_mutex_enter(l, "sleepq chain");
+    int r = sleep_until(q, l, pri, deadline, wmesg, "sleepq chain");
+    ks_mutex_exit(l, "sleepq chain");
+    return r;
   }
-  ks_mutex_enter(&q.lock, "sleepq chain");
-  int r = sleep_on(q, &q.lock, pri, timo, wmesg, "sleepq chain");
-  ks_mutex_exit(&q.lock, "sleepq chain");
+  int r = sleep_until(q, &m->_opaque, pri, deadline, wmesg, expr);
+  if (pri & PDROP) mtx_unlock(m);
   return r;
 }
 

@@ -14,6 +14,7 @@
 struct ks_fb_cdev;
 struct callout;
 struct thread;
+struct ucred;
 
 // One scheduling of a callout(9) (callout.cc): what the timer runs, and how
 // far it got. World-owned, so a stale timer never touches a callout the
@@ -27,6 +28,10 @@ struct ks_fb_callout_run {
   bool started = false;    // the timer fired (maybe waiting for the lock)
   bool in_fn = false;      // the function was called
   bool done = false;
+  // What the scheduling will run when fn is the personality's own (a
+  // timeout task's callout runs the task's function), kept at arming: the
+  // unload check asks after the driver may have freed the task.
+  const void* code = nullptr;
 };
 
 namespace ks::km {
@@ -63,6 +68,16 @@ struct FbState {
   // The driver's crhold references per pid, less its crfree's (proc.cc).
   std::vector<int32_t> cred_holds;
   bool cred_check = false;  // the leak check of those is armed
+  // Each process's p_mtx (PROC_LOCK), made at the first hand-out of its
+  // record; index pid, an unmade one has made == false.
+  struct ProcMtx {
+    bool made = false;
+    ks_handle_t h{};
+  };
+  std::vector<ProcMtx> proc_mtx;
+  // Credentials the driver made (crget, crdup: kmem, tag "ucred"), in the
+  // order made; one leaves at the crfree of its last reference.
+  std::vector<struct ::ucred*> made_creds;
 };
 
 FbState& state(World& w);

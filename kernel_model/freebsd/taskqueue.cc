@@ -14,8 +14,13 @@
 
 extern "C" {
 #include <sys/malloc.h>
+#include <sys/systm.h>
 #include <sys/taskqueue.h>
+#include <sys/time.h>
 }
+
+#undef panic
+#undef printf
 
 struct taskqueue {
   ks_taskq_t* tq;
@@ -67,9 +72,80 @@ const void* task_code(void* p) {
 }
 [[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, task_code), true);
 
+// The callout of a timeout task: from its start to the task pending
+// there is no scheduling point (see sys/taskqueue.h).
+void timeout_fire(void* arg) {
+  auto* tt = static_cast<struct timeout_task*>(arg);
+  if (!(tt->f & DT_CALLOUT_ARMED)) ks_panic("taskqueue_timeout_func: Stray timeout");
+  tt->f &= ~DT_CALLOUT_ARMED;
+  taskqueue_enqueue(tt->q, &tt->t);
+}
+
 }  // namespace
 
 extern "C" {
+
+// name: the task's function as the driver spells it, which names the
+// callout in reports (an unload that forgot the timeout task)
+void ks_fb_timeout_task_init(struct taskqueue* q, struct timeout_task* tt, int pri,
+                             task_fn_t* fn, void* ctx, const char* name) {
+  TASK_INIT(&tt->t, pri, fn, ctx);
+  ks_fb_callout_init(&tt->c, nullptr, 0);
+  tt->c.c_ks_name = name;
+  tt->q = q;
+  tt->f = 0;
+}
+
+// subr_taskqueue.c's rules: the pending count, one more if the callout
+// was armed already; -1 while a drain runs; 0 time enqueues now; a
+// negative time arms only a callout not armed yet.
+int taskqueue_enqueue_timeout_sbt(struct taskqueue* q, struct timeout_task* tt, sbintime_t sbt,
+                                  sbintime_t pr, int flags) {
+  if (tt->q && tt->q != q) ks_panic("taskqueue_enqueue_timeout: Migrated queue");
+  tt->q = q;
+  int res = tt->t.ta_pending;
+  if (tt->f & DT_DRAIN_IN_PROGRESS) return -1;
+  if (sbt == 0) {
+    taskqueue_enqueue(q, &tt->t);
+    return res;
+  }
+  if (tt->f & DT_CALLOUT_ARMED) {
+    res++;
+  } else {
+    tt->f |= DT_CALLOUT_ARMED;
+    if (sbt < 0) sbt = -sbt;
+  }
+  if (sbt > 0) {
+    const char* name = tt->c.c_ks_name ? tt->c.c_ks_name : "taskqueue_timeout_func";
+    ks_fb_callout_reset_sbt(&tt->c, sbt, pr, timeout_fire, tt, flags, name);
+    // it will run the driver's function: what the unload check names
+    tt->c.c_ks_run->code = reinterpret_cast<const void*>(tt->t.ta_func);
+  }
+  return res;
+}
+
+int taskqueue_enqueue_timeout(struct taskqueue* q, struct timeout_task* tt, int nticks) {
+  return taskqueue_enqueue_timeout_sbt(
+      q, tt, nstosbt(int64_t(nticks) * int64_t(ks::km::freebsd::kNsPerTick)), 0, C_HARDCLOCK);
+}
+
+int taskqueue_cancel_timeout(struct taskqueue* q, struct timeout_task* tt, u_int* pendp) {
+  u_int armed = 0, pending = 0;
+  if (ks_fb_callout_stop(&tt->c, 0) > 0 && (tt->f & DT_CALLOUT_ARMED)) {
+    tt->f &= ~DT_CALLOUT_ARMED;
+    armed = 1;
+  }
+  int error = taskqueue_cancel(q, &tt->t, &pending);
+  if (pendp) *pendp = pending + armed;
+  return error;
+}
+
+void taskqueue_drain_timeout(struct taskqueue* q, struct timeout_task* tt) {
+  tt->f |= DT_DRAIN_IN_PROGRESS;
+  ks_fb_callout_stop(&tt->c, 1);
+  taskqueue_drain(q, &tt->t);
+  tt->f &= ~DT_DRAIN_IN_PROGRESS;
+}
 
 struct taskqueue* taskqueue_create(const char* name, int mflags, taskqueue_enqueue_fn, void*) {
   auto* q = static_cast<struct taskqueue*>(ks_kmem_alloc(

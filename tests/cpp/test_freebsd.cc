@@ -104,6 +104,39 @@ bool has(const std::string& s, const char* what) { return s.find(what) != std::s
 
 using Log = std::vector<long>;
 
+// ---- PROC_LOCK, made credentials ----
+
+// PROC_LOCK is FreeBSD's p_mtx, an MTX_DEF mutex (proc_init, from memory):
+// it excludes, and WITNESS forbids sleeping with it held.
+TEST(FreebsdProc, ProcLockExcludesAndIsNotSleepable) {
+  for (uint64_t i = 0; i < 200; i++) {
+    sim::RandomStrategy rnd(21, {});
+    Outcome o = run(rnd, {{"t1", C(kfb_proc_lock_count), true}, {"t2", C(kfb_proc_lock_count), true}},
+                    {}, i);
+    EXPECT_PASS(o);
+    EXPECT_EQ(o.log, (Log{2})) << "run " << i;
+  }
+  Outcome o = run_rr({{"t", C(kfb_proc_lock_sleeps), true}});
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):process lock",
+                 "process lock");
+}
+
+// kern_prot.c: crdup is crget + crcopy, one reference, the identity of
+// the source; crfree of the last reference frees it; crcopy into a shared
+// credential is a KASSERT ("crcopy of shared ucred"); one never freed
+// leaks.
+TEST(FreebsdProc, MadeCredentialsAreCountedAndFreed) {
+  Outcome o = run_rr({{"t", C(kfb_crdup_cycle), true}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 1, 1, 2, 0}));
+  o = run_rr({{"t", C(kfb_crdup_leak), true}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kMemory) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "ucred")) << o.failure.message;
+  o = run_rr({{"t", C(kfb_crcopy_shared), true}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kPanic) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "crcopy of shared ucred")) << o.failure.message;
+}
+
 // ---- mtx ----
 
 TEST(FreebsdMtx, DefExcludesUnderEveryRandomSchedule) {

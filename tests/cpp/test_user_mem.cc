@@ -10,6 +10,7 @@
 #include <set>
 
 #include "kernel_model/proc.h"
+#include "kernel_model/kmem.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
 #include "kernel_model/world.h"
@@ -150,6 +151,31 @@ TEST(UserMem, CopyRoundTripAcrossAPageBoundary) {
   for (int i = 0; i < 30; i++) EXPECT_EQ(back[i], 'a' + i % 26);
   EXPECT_EQ(r.p->as.pages.at(a).mem[kUserPage - 10], 'a');
   EXPECT_EQ(r.p->as.pages.at(a + kUserPage).mem[0], 'a' + 10);
+}
+
+// A copy to user memory that reads a freed kmem buffer is a use after
+// free (KASAN's report); a live buffer holding the poison's bytes is not,
+// nor is the second page of a copy whose first page was live.
+TEST(UserMem, CopyoutOfFreedKmemIsAReadAfterFree) {
+  Fixture f;
+  UserWorld r(f.pool, f.rr);
+  uint64_t a = r.map(kUserPage);
+  int rc = -1;
+  r.user("t", [&] {
+    auto* live = static_cast<uint64_t*>(km::kmem_alloc(r.w, 16, km::kKmemSleep, "live_tag"));
+    live[0] = live[1] = km::kKmemPoison;  // looks freed, is not
+    rc = km::copyout(r.w, *r.p, live, a, 16);
+    km::kmem_free(r.w, live, 16, "test");
+    void* gone = km::kmem_alloc(r.w, 32, km::kKmemSleep, "gone_tag");
+    km::kmem_free(r.w, gone, 32, "test");
+    km::copyout(r.w, *r.p, static_cast<char*>(gone) + 8, a, 8);
+  });
+  r.w.run();
+  EXPECT_EQ(rc, 0);
+  const sim::Failure& fl = r.w.sim().failure();
+  EXPECT_EQ(fl.kind, sim::FailureKind::kMemory) << fl.message;
+  EXPECT_EQ(fl.signature, "read_after_free:gone_tag") << fl.message;
+  EXPECT_NE(fl.message.find("offset 8 of a 32-byte buffer"), std::string::npos) << fl.message;
 }
 
 TEST(UserMem, EachPageOfACopyIsASchedulingPoint) {

@@ -26,6 +26,11 @@ static inline u_long ulmin(u_long a, u_long b) { return (a < b ? a : b); }
 static inline off_t omax(off_t a, off_t b) { return (a > b ? a : b); }
 static inline off_t omin(off_t a, off_t b) { return (a < b ? a : b); }
 
+/* fls: the 1-based index of the highest bit set, 0 for none (ffs is the
+ * host's, the same meaning) */
+static inline int fls(int m) { return m ? 32 - __builtin_clz((unsigned)m) : 0; }
+static inline int flsl(long m) { return m ? 64 - __builtin_clzl((unsigned long)m) : 0; }
+static inline int flsll(long long m) { return m ? 64 - __builtin_clzll((unsigned long long)m) : 0; }
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -49,6 +49,7 @@ int ks_fb_mtx_trylock(struct mtx *, const char *expr);
 int ks_fb_mtx_recursed(struct mtx *, const char *expr);
 void ks_fb_mtx_destroy(struct mtx *, const char *expr);
 void ks_fb_mtx_assert(struct mtx *, int what, const char *expr, const char *file, int line);
+int ks_fb_msleep(const void *, struct mtx *, int, const char *, int, const char *);
 #ifdef __cplusplus
 }
 #endif
@@ -70,6 +71,9 @@ void ks_fb_mtx_assert(struct mtx *, int what, const char *expr, const char *file
 #define mtx_lock_spin_flags(m, opts) mtx_lock_spin(m)
 #define mtx_unlock_spin_flags(m, opts) mtx_unlock_spin(m)
 #define mtx_trylock_spin_flags(m, opts) mtx_trylock_spin(m)
+/* FreeBSD's sys/mutex.h spells msleep(9) on an mtx this way too */
+#define mtx_sleep(chan, m, pri, wmesg, timo) \
+	ks_fb_msleep((chan), (m), (pri), (wmesg), (timo), #m)
 #define mtx_assert(m, what) \
 	ks_fb_mtx_assert((m), (what), #m, __FILE__, __LINE__)
 

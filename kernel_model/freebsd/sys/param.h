@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include_next <sys/param.h>
 #include <sys/errno.h>	/* as FreeBSD's kernel param.h includes it */
+#include <sys/time.h>	/* so does it sys/time.h: sbinuptime, SBT_1MS */
 #include <sys/priority.h>
 
 /* sleep(9)'s priority argument: the priority, and flags above it */

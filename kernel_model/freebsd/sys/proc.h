@@ -16,6 +16,8 @@
 #include <sys/param.h>
 #include <sys/types.h>
 #include <sys/systm.h>
+#include <sys/lock.h>
+#include <sys/mutex.h>
 #include <sys/ucred.h>
 
 #define PID_MAX		99999
@@ -35,6 +37,7 @@ struct proc {
 	enum p_states	p_state;
 	pid_t		p_pid;
 	char		p_comm[MAXCOMLEN + 1];
+	struct mtx	p_mtx;	/* PROC_LOCK's (through ks_fb_proc_mtx: made at first use) */
 };
 
 struct thread {
@@ -50,9 +53,19 @@ struct thread {
 extern "C" {
 #endif
 struct proc *ks_fb_proc0(void);
+struct mtx *ks_fb_proc_mtx(struct proc *);	/* p_mtx, made at its first use */
 #ifdef __cplusplus
 }
 #endif
+
+/* The process lock guards nothing of the model's (the record is rewritten
+ * at each hand-out), but it is a real mtx: taking it orders, blocks and
+ * is checked as FreeBSD's p_mtx is (no sleeping while it is held). */
+#define PROC_LOCK(p)		mtx_lock(ks_fb_proc_mtx(p))
+#define PROC_TRYLOCK(p)		mtx_trylock(ks_fb_proc_mtx(p))
+#define PROC_UNLOCK(p)		mtx_unlock(ks_fb_proc_mtx(p))
+#define PROC_LOCKED(p)		mtx_owned(ks_fb_proc_mtx(p))
+#define PROC_LOCK_ASSERT(p, type) mtx_assert(ks_fb_proc_mtx(p), (type))
 
 #define curproc	(curthread->td_proc)
 /* proc0 is an lvalue, as FreeBSD's global is (&proc0 names it) */

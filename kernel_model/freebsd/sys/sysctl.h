@@ -113,8 +113,11 @@ extern struct sysctl_oid_list ks_fb_sysctl_static_children;
 	    __attribute__((used)) = { { 0 }, 0, #name, (kind),		\
 	    (void *)(uintptr_t)(a1), (a2), (handler), (descr) }
 #define SYSCTL_DECL(name) extern struct sysctl_oid_list sysctl_##name##_children
+/* the children list is used (its children name it on FreeBSD): a
+ * `static SYSCTL_NODE` is no unused-variable warning */
 #define SYSCTL_NODE(parent, nbr, name, access, handler, descr)		\
-	struct sysctl_oid_list sysctl_##parent##_##name##_children;		\
+	struct sysctl_oid_list sysctl_##parent##_##name##_children		\
+	    __attribute__((used));						\
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_NODE | (access), 0, 0,	\
 	    (handler), (descr))
 #define SYSCTL_INT(parent, nbr, name, access, ptr, val, descr)		\

@@ -58,6 +58,10 @@ int ks_fb_pause(const char *, int, int);
 struct mtx;
 int ks_fb_msleep(const void *, struct mtx *, int, const char *, int, const char *);
 int ks_fb_tsleep(const void *, int, const char *, int);
+/* the _sbt forms: an sbintime_t timeout, relative unless C_ABSOLUTE */
+int ks_fb_msleep_sbt(const void *, struct mtx *, int, const char *, sbintime_t, sbintime_t,
+    int, const char *);
+int ks_fb_pause_sbt(const char *, sbintime_t, sbintime_t, int);
 void ks_fb_wakeup(const void *, int);
 /* DELAY(9): a busy wait, a scheduling point that neither sleeps nor moves
  * virtual time (only sleeps advance it) */
@@ -113,6 +117,13 @@ int vsprintf(char *, const char *, va_list) __attribute__((format(__printf__, 2,
 #define msleep_spin(chan, mtx, wmesg, timo) \
 	ks_fb_msleep((chan), (mtx), 0, (wmesg), (timo), #mtx)
 #define tsleep(chan, pri, wmesg, timo) ks_fb_tsleep((chan), (pri), (wmesg), (timo))
+#define msleep_sbt(chan, mtx, pri, wmesg, bt, pr, flags) \
+	ks_fb_msleep_sbt((chan), (mtx), (pri), (wmesg), (bt), (pr), (flags), #mtx)
+#define tsleep_sbt(chan, pri, wmesg, bt, pr, flags) \
+	ks_fb_msleep_sbt((chan), NULL, (pri), (wmesg), (bt), (pr), (flags), "tsleep_sbt")
+#define pause_sbt(wmesg, bt, pr, flags) ks_fb_pause_sbt((wmesg), (bt), (pr), (flags))
+/* uprintf(9) writes on the process's terminal: here the console */
+#define uprintf ks_fb_printf
 #define wakeup(chan) ks_fb_wakeup((chan), 0)
 #define wakeup_one(chan) ks_fb_wakeup((chan), 1)
 /* the host's getenv and setenv are the process's environment: not these */

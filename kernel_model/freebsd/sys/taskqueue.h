@@ -15,6 +15,7 @@
 #define _KS_FREEBSD_SYS_TASKQUEUE_H
 
 #include <sys/types.h>
+#include <sys/callout.h>	/* struct timeout_task holds one */
 #include <kernsim/abi.h>
 
 struct taskqueue;
@@ -37,9 +38,36 @@ struct task {
 	(task)->ta_ks_running = 0;			\
 } while (0)
 
+/*
+ * A timeout task (taskqueue_enqueue_timeout): a task enqueued by a callout
+ * when its time comes, with FreeBSD's flags and return values (the pending
+ * count, one more while the callout is armed, -1 during a drain; a
+ * negative time arms only an unarmed one, 0 enqueues at once). FreeBSD's
+ * callout runs under the queue's mutex; here its function sets the task
+ * pending with no scheduling point between its start and that, so a
+ * cancel always finds it either still armed or pending, as the mutex
+ * makes it there. A timeout still armed when its module unloads is
+ * reported as the module's work left behind (unload:pending_callout),
+ * named by the task's function.
+ */
+struct timeout_task {
+	struct taskqueue *q;
+	struct task t;
+	struct callout c;
+	int f;
+};
+#define DT_CALLOUT_ARMED	(1 << 0)
+#define DT_DRAIN_IN_PROGRESS	(1 << 1)
 #ifdef __cplusplus
 extern "C" {
 #endif
+void ks_fb_timeout_task_init(struct taskqueue *, struct timeout_task *, int, task_fn_t *,
+    void *, const char *);
+int taskqueue_enqueue_timeout(struct taskqueue *, struct timeout_task *, int);
+int taskqueue_enqueue_timeout_sbt(struct taskqueue *, struct timeout_task *, sbintime_t,
+    sbintime_t, int);
+int taskqueue_cancel_timeout(struct taskqueue *, struct timeout_task *, u_int *);
+void taskqueue_drain_timeout(struct taskqueue *, struct timeout_task *);
 struct taskqueue *taskqueue_create(const char *, int, taskqueue_enqueue_fn, void *);
 int taskqueue_start_threads(struct taskqueue **, int, int, const char *, ...)
     __attribute__((format(__printf__, 4, 5)));
@@ -57,5 +85,8 @@ extern struct taskqueue *taskqueue_fast;
 #ifdef __cplusplus
 }
 #endif
+
+#define TIMEOUT_TASK_INIT(queue, timeout_task, priority, func, context) \
+	ks_fb_timeout_task_init((queue), (timeout_task), (priority), (func), (context), #func)
 
 #endif

@@ -9,8 +9,11 @@
  * crhold/crfree count the driver's references: a crfree that drops one
  * the driver never took fails the run (a real kernel would free the
  * credential under its process), and a reference still held when the run
- * ends is reported as a leak. crget/crdup/crcopy (making credentials) are
- * not modelled.
+ * ends is reported as a leak. crget and crdup make a credential in
+ * kmem (tag "ucred"; crget may sleep, as FreeBSD's M_WAITOK malloc does)
+ * with one reference, freed at the crfree of its last; crcopy into a
+ * shared one (cr_ref > 1) panics, as FreeBSD's KASSERT does. One never
+ * freed is a leak of that tag.
  */
 #ifndef _KS_FREEBSD_SYS_UCRED_H
 #define _KS_FREEBSD_SYS_UCRED_H
@@ -49,11 +52,17 @@ extern "C" {
 /* ks_fb_: illumos has a crhold and a crfree too, and both link into one binary */
 struct ucred *ks_fb_crhold(struct ucred *);
 void ks_fb_crfree(struct ucred *);
+struct ucred *ks_fb_crget(void);
+struct ucred *ks_fb_crdup(struct ucred *);
+void ks_fb_crcopy(struct ucred *, struct ucred *);
 bool groupmember(gid_t, const struct ucred *);
 #ifdef __cplusplus
 }
 #endif
 #define crhold(cr)	ks_fb_crhold(cr)
 #define crfree(cr)	ks_fb_crfree(cr)
+#define crget()		ks_fb_crget()
+#define crdup(cr)	ks_fb_crdup(cr)
+#define crcopy(d, s)	ks_fb_crcopy((d), (s))
 
 #endif

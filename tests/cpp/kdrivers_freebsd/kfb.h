@@ -38,6 +38,13 @@ void kfb_mtx_recurse_ok(void *);
 void kfb_mtx_recursed_cv_wait(void *);
 void kfb_mtx_destroy_owned(void *);
 
+/* PROC_LOCK and made credentials (kfb_cred.c) */
+void kfb_proc_lock_count(void *);	/* PROC_LOCK excludes: 2 threads -> 2 */
+void kfb_proc_lock_sleeps(void *);	/* malloc(M_WAITOK) under PROC_LOCK */
+void kfb_crdup_cycle(void *);		/* crdup, crhold, crfree twice: logs uid, refs */
+void kfb_crdup_leak(void *);		/* crdup never freed */
+void kfb_crcopy_shared(void *);		/* crcopy into a held crget */
+
 /* condvars (kfb_cv.c) */
 void kfb_cv_waiter_nocheck(void *);	/* cv_wait without checking the state first */
 void kfb_cv_waiter(void *);		/* checks the state: never lost */

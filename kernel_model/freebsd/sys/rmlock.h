@@ -1,0 +1,41 @@
+/*
+ * FreeBSD <sys/rmlock.h>: rmlock(9), read-mostly locks, onto the kernel
+ * model's reader/writer locks as rw(9) is. FreeBSD makes readers cheap
+ * and writers expensive; the exclusion is the same, and that is all a
+ * run can observe. The priority tracker a reader passes is the caller's
+ * and holds nothing here. RM_RECURSE lets the writer lock again; reader
+ * recursion is not modelled (a recursing reader can block behind a
+ * waiting writer: a deadlock report where FreeBSD would not deadlock, so
+ * don't rely on it). RM_SLEEPABLE (an sx underneath on FreeBSD) changes
+ * nothing: sleeping with any rmlock held is not reported (a missed
+ * report for a plain one, which WITNESS forbids).
+ */
+#ifndef _KS_FREEBSD_SYS_RMLOCK_H
+#define _KS_FREEBSD_SYS_RMLOCK_H
+#include <sys/types.h>
+#include <sys/lock.h>
+#include <sys/rwlock.h>
+#include <kernsim/abi.h>
+struct rmlock {
+	ks_handle_t _opaque;
+};
+struct rm_priotracker {
+	void *rmp_ks_unused[4];	/* the caller's; the model keeps nothing in it */
+};
+#define RM_NOWITNESS	0x00000001
+#define RM_RECURSE	0x00000002
+#define RM_SLEEPABLE	0x00000004
+#define RM_NEW		0x00000008
+#define rm_init(rm, name) ks_rw_init(&(rm)->_opaque, (name), #rm)
+#define rm_init_flags(rm, name, opts) \
+	ks_rw_init_flags(&(rm)->_opaque, (name), ((opts) & RM_RECURSE) ? KS_RW_RECURSE : 0, #rm)
+#define rm_destroy(rm) ks_rw_destroy(&(rm)->_opaque, #rm)
+#define rm_rlock(rm, tracker) ((void)(tracker), ks_rw_enter(&(rm)->_opaque, 0, #rm))
+#define rm_try_rlock(rm, tracker) ((void)(tracker), ks_rw_tryenter(&(rm)->_opaque, 0, #rm))
+#define rm_runlock(rm, tracker) ((void)(tracker), ks_rw_exit(&(rm)->_opaque, #rm))
+#define rm_wlock(rm) ks_rw_enter(&(rm)->_opaque, 1, #rm)
+#define rm_wunlock(rm) ks_rw_exit(&(rm)->_opaque, #rm)
+#define rm_wowned(rm) ks_rw_write_held(&(rm)->_opaque, #rm)
+#define rm_assert(rm, what) \
+	ks_fb_rw_assert(&(rm)->_opaque, (what), #rm, __FILE__, __LINE__)
+#endif
