@@ -61,6 +61,10 @@ class HbDetector {
   // its own, so keeping every exited thread's would take memory quadratic
   // in the threads an execution starts.
   void exit(Tid t);
+  // Nothing will acquire `key` again (a callout that ran, with nobody
+  // waiting for it): its clock's memory goes. A callout is a key of its
+  // own, so a periodic one would keep a clock per run.
+  void forget(uint64_t key) { sync_.erase(key); }
   // A release of `key` by `t`, and an acquire that sees every release before.
   void release(uint64_t key, Tid t);
   void acquire(uint64_t key, Tid t);
