@@ -34,7 +34,8 @@ namespace {
 
 constexpr uint32_t kMaxProcs = 1024;   // pids 0 (proc0) .. 1023
 // A thread's record is its stack's (sim::Thread::stack_no + 1): as FreeBSD
-// takes a struct thread from a zone that recycles exited threads', a new
+// takes a struct thread from a UMA zone that recycles exited threads'
+// (kern_thread.c threadinit: thread_zone, UMA_ZONE_NOFREE), a new
 // thread may get the record an exited one had, and the records number the
 // threads alive at once, not every thread an execution started.
 constexpr uint32_t kMaxThreads = sim::kMaxLiveThreads + 1;

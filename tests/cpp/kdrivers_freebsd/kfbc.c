@@ -245,9 +245,9 @@ void kfbc_runaway(void *arg) {
 }
 
 /* A periodic callout, as a driver's watchdog or statistics tick: each run
- * re-arms it for the next tick (callout(9): a callout function may call
- * callout_reset on its own callout), until it ran kc_per_n times; the
- * thread sleeps on the count under the callout's mutex until then. */
+ * re-arms it for the next tick (a callout_reset on its own callout from
+ * its function, the drivers' usual idiom), until it ran kc_per_n times;
+ * the thread sleeps on the count under the callout's mutex until then. */
 static int kc_per_n;
 static int kc_per_count;
 
