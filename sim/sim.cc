@@ -124,8 +124,13 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.started = false;
   t.fn = fn;
   t.arg = arg;
-  // The stack an exited thread of this execution left, else the next one.
-  const uint32_t no = __builtin_expect(nfree_ != 0, 1) ? free_stacks_[--nfree_] : new_stack();
+  // The stack an exited thread of this execution left, else the next one:
+  // a stack of an earlier execution's (the common case, tested inline), or
+  // one more from the pool.
+  uint32_t no;
+  if (nfree_ != 0) no = free_stacks_[--nfree_];
+  else if (__builtin_expect(nstacks_ < stacks_own_.size(), 1)) no = nstacks_++;
+  else no = new_stack();
   t.stack_no = no;
   // Read back from a local, not from t.stack just stored (a store-forwarding
   // stall showed there).

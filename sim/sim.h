@@ -325,7 +325,7 @@ class Sim final : public SchedView {
   friend void fiber_entry(bctx::transfer_t t);
   struct Image;
   std::unique_ptr<Image> image_;
-  uint32_t new_stack();  // one more stack of this execution's, the Sim's or the pool's
+  uint32_t new_stack();  // spawn's slow path: one more stack, from the pool
   void put_stacks();  // every stack, back to the pool (the destructor)
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);

@@ -15,18 +15,15 @@ namespace ks::sim {
 // The boot image's live threads ran on stacks of this Sim's, and a
 // restore writes their bytes back into the same stacks, so the image
 // holds no stack of its own.
+// Spawn's slow path: every stack held is in use by a live thread.
 uint32_t Sim::new_stack() {
-  // Every stack in use by a live thread: one more would be past the budget.
-  // On the host the failure is recorded and the thread still made (run()
-  // stops before it switches to anything).
-  if (__builtin_expect(nstacks_ >= kMaxLiveThreads, 0)) thread_budget_exceeded(true);
-  uint32_t no = nstacks_++;
-  if (no == stacks_own_.size()) {
-    stacks_own_.push_back(stacks_.get());
-    parked_.emplace_back();
-    free_stacks_.push_back(0);  // room for every stack on the free list
-  }
-  return no;
+  // One more would be past the budget. On the host the failure is recorded
+  // and the thread still made (run() stops before it switches to anything).
+  if (nstacks_ >= kMaxLiveThreads) thread_budget_exceeded(true);
+  stacks_own_.push_back(stacks_.get());
+  parked_.emplace_back();
+  free_stacks_.push_back(0);  // room for every stack on the free list
+  return nstacks_++;
 }
 
 void Sim::put_stacks() {
