@@ -247,6 +247,15 @@ TEST(Reset, LofiProgramSameAsFresh) {
   EXPECT_GT(compare_program(forced_unmap("unmap_no_wait"), 1500), 0u);
 }
 
+// Two drivers: the first one's load thread exits before the boot ends, so
+// the image holds a free stack, which the restored execution's first spawn
+// must take as the booting one's does.
+TEST(Reset, ImageKeepsTheStacksItsBootLeftFree) {
+  km::Program p = forced_unmap("none");
+  p.drivers.insert(p.drivers.begin(), {"sample", "none"});
+  EXPECT_EQ(compare_program(p, 300), 0u);
+}
+
 #if !KS_ASAN  // the ASan tree builds no race-instrumented drivers
 // The race detector's state is part of the image (the boot's accesses,
 // its clocks).
