@@ -79,7 +79,10 @@ void callout_main(void* arg) {
              std::string("callout_returned_holding:") + w.name(k.held[k.nheld - 1]));
   c.state = CalloutState::kDone;
   w.obj(c.obj).owner = 0;
-  race_release(w, c.obj);
+  // An untimeout waiting for this run acquires its release once woken; a
+  // later one finds it done and acquires nothing.
+  if (w.obj(c.obj).wq_head) race_release(w, c.obj);
+  else race_forget(w, c.obj);
   while (Tid t = w.wq_pop(c.obj)) w.sim().wake(t, 0);
 }
 
@@ -146,9 +149,11 @@ int callout_untimeout(World& w, uint64_t id) {
     case CalloutState::kPending:
       w.sim().cancel_timer(c->timer);
       c->state = CalloutState::kCancelled;
+      race_forget(w, c->obj);  // it never runs: nothing acquires its arming
       return 1;
     case CalloutState::kParked:
       c->state = CalloutState::kCancelled;
+      race_forget(w, c->obj);
       return 1;
     case CalloutState::kFired:
       // From inside the callout itself there is nothing to wait for.

@@ -231,6 +231,14 @@ void race_join_all(World& w) {
   if (RaceState* r = race_state(w)) r->hb.join_all(current_tid(w));
 }
 
+void race_exit(World& w, Tid t) {
+  if (RaceState* r = race_state(w)) r->hb.exit(t);
+}
+
+void race_forget(World& w, uint64_t key) {
+  if (RaceState* r = race_state(w)) r->hb.forget(key);
+}
+
 void race_boot_load(World& w, Tid modload) {
   if (RaceState* r = race_state(w)) {
     if (r->loads == ~0u) return;

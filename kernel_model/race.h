@@ -36,6 +36,10 @@ void race_fork(World& w, Tid child);
 void race_restart(World& w, Tid child, uint64_t key);
 // The current thread (teardown) comes after every thread so far.
 void race_join_all(World& w);
+// Thread `t` returned: nothing more happens in it (sim::Sim's exit hook).
+void race_exit(World& w, Tid t);
+// Nothing will acquire `key` again.
+void race_forget(World& w, uint64_t key);
 // A module load runs on `modload` (a kernel thread the set-up spawned), and
 // the boot gate opened (every load finished). While the first and only load
 // runs alone (no thread forked from a fiber, no callout armed or fired, no

@@ -46,6 +46,7 @@ World::World(sim::StackPool& stacks, sim::Strategy& strategy, const WorldOptions
   sim_.set_owner(this);
   sim_.set_event_names(kEventNames, kNumEventNames);
   sim_.set_fault_describer(describe_fault);
+  sim_.set_exit_hook(races_tracked() ? race_exit_hook : nullptr);
 }
 
 World::~World() = default;
@@ -72,9 +73,11 @@ void World::reset(sim::Strategy& strategy, const WorldOptions& opts, uint64_t in
   epoch_ = ++tls_epoch;
   if (epoch_ == 0) epoch_ = ++tls_epoch;
   sim_.reset(strategy, opts.sim, index);
+  sim_.set_exit_hook(races_tracked() ? race_exit_hook : nullptr);
 }
 
 void World::race_fork_child(Tid t) { race_fork(*this, t); }
+void World::race_exit_hook(void* owner, Tid t) { race_exit(*static_cast<World*>(owner), t); }
 
 void World::init_handle(KHandle* h, KObjKind kind, const char* name, const char* expr) {
   // An unnamed object is named by its expression, shortened only when a

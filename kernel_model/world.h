@@ -180,6 +180,7 @@ class World {
   }
   // Accesses and lock edges are tracked (race.h's race_on()).
   bool races_tracked() const { return opts_.detect_races || opts_.preempt_at_access; }
+  static void race_exit_hook(void* owner, Tid t);
 
   // ---- synchronisation (mutex.cc, condvar.cc, rwlock.cc, sema.cc) ----
   void mutex_enter(ObjId m);

@@ -6,6 +6,7 @@ namespace ks::sim {
 
 void HbDetector::reset() {
   for (auto& c : vc_) c.clear();
+  exited_.clear();
   sync_.clear();
   if (++gen_ == 0) {  // wrapped: every slot would look current
     for (Slot& s : table_) s.gen = 0;
@@ -18,6 +19,7 @@ void HbDetector::reset() {
 
 void HbDetector::save(Image& im) const {
   im.vc = vc_;
+  im.exited = exited_;
   im.sync = sync_;
   im.cells.clear();
   for (const Slot& s : table_)
@@ -28,6 +30,7 @@ void HbDetector::restore(const Image& im) {
   reset();
   if (vc_.size() < im.vc.size()) vc_.resize(im.vc.size());
   for (size_t i = 0; i < im.vc.size(); i++) vc_[i] = im.vc[i];
+  exited_ = im.exited;
   sync_ = im.sync;
   for (auto& [g, c] : im.cells) cell(g) = c;
 }
@@ -83,6 +86,10 @@ void HbDetector::grow() {
 std::vector<uint32_t>& HbDetector::new_clock(Tid t) {
   if (t >= vc_.size()) vc_.resize(t + 1);
   std::vector<uint32_t>& c = vc_[t];
+  if (c.capacity() == 0 && !spare_.empty()) {
+    c.swap(spare_.back());
+    spare_.pop_back();
+  }
   if (c.size() <= t) c.resize(t + 1, 0);
   if (c[t] == 0) c[t] = 1;  // epochs start at 1: 0 is "never"
   return c;
@@ -115,6 +122,22 @@ void HbDetector::join_all(Tid t) {
     std::vector<uint32_t> other = vc_[u];
     join(clock_of(t), other);
     vc_[u][u]++;  // what u does from now on is not seen by t
+  }
+  join(clock_of(t), exited_);
+}
+
+void HbDetector::exit(Tid t) {
+  if (t >= vc_.size() || vc_[t].empty()) return;
+  std::vector<uint32_t>& c = vc_[t];
+  join(exited_, c);
+  c.clear();
+  // A few kept for the next threads (a reset detector allocates nothing
+  // once warm); the rest freed, as they may be long.
+  if (spare_.size() < 16) {
+    spare_.emplace_back();
+    spare_.back().swap(c);
+  } else {
+    std::vector<uint32_t>().swap(c);
   }
 }
 

@@ -55,6 +55,16 @@ class HbDetector {
   void restart(Tid t);
   // `t` comes after everything every thread did so far (a join of all).
   void join_all(Tid t);
+  // `t` returned: it does nothing more, and nothing asks for its clock but
+  // join_all, which finds it in the exited threads' joined clock. Its own
+  // clock's memory serves a later thread: a clock spans every tid up to
+  // its own, so keeping every exited thread's would take memory quadratic
+  // in the threads an execution starts.
+  void exit(Tid t);
+  // Nothing will acquire `key` again (a callout that ran, with nobody
+  // waiting for it): its clock's memory goes. A callout is a key of its
+  // own, so a periodic one would keep a clock per run.
+  void forget(uint64_t key) { sync_.erase(key); }
   // A release of `key` by `t`, and an acquire that sees every release before.
   void release(uint64_t key, Tid t);
   void acquire(uint64_t key, Tid t);
@@ -89,6 +99,8 @@ class HbDetector {
 
   friend struct Image;
   std::vector<std::vector<uint32_t>> vc_;  // per thread, by tid
+  std::vector<uint32_t> exited_;  // the clocks of the threads that exited, joined
+  std::vector<std::vector<uint32_t>> spare_;  // exited threads' clocks' memory
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync_;  // looked up, never iterated
   std::vector<Slot> table_;
   uint32_t gen_ = 1;
@@ -99,6 +111,7 @@ class HbDetector {
 
 struct HbDetector::Image {
   std::vector<std::vector<uint32_t>> vc;
+  std::vector<uint32_t> exited;
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync;
   std::vector<std::pair<uint64_t, Cell>> cells;
 };

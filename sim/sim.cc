@@ -36,6 +36,8 @@ Sim::Sim(StackPool& stacks, Strategy& strategy, const SimOptions& opts, uint64_t
 // containers keep what they grew to, so a warm Sim allocates nothing.
 void Sim::reset(Strategy& strategy, const SimOptions& opts, uint64_t index) {
   by_tid_.clear();
+  nfree_ = 0;  // every stack serves again, in number order
+  nstacks_ = 0;
   opt_first_ = 1;
   opt_n_ = 0;
   options_dirty_ = true;
@@ -89,7 +91,7 @@ void Sim::finish() {
 }
 
 Sim::~Sim() {
-  drop_image();  // then every slot's stack
+  drop_image();
   put_stacks();
 }
 
@@ -107,7 +109,7 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   // A reset Sim reuses the records of the threads before it (their
   // addresses stay put while more are added).
   size_t slot = by_tid_.size();
-  if (__builtin_expect(slot >= kMaxThreadsPerExecution, 0)) thread_budget_exceeded();
+  if (__builtin_expect(slot >= kMaxThreadsPerExecution, 0)) thread_budget_exceeded(false);
   if (slot == threads_.size()) threads_.emplace_back();
   Thread& t = threads_[slot];
   by_tid_.push_back(&t);
@@ -122,11 +124,17 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.started = false;
   t.fn = fn;
   t.arg = arg;
-  if (__builtin_expect(slot >= slot_stacks_.size() || !slot_stacks_[slot].base, 0))
-    new_slot_stack(slot);
+  // The stack an exited thread of this execution left, else the next one:
+  // a stack of an earlier execution's (the common case, tested inline), or
+  // one more from the pool.
+  uint32_t no;
+  if (nfree_ != 0) no = free_stacks_[--nfree_];
+  else if (__builtin_expect(nstacks_ < stacks_own_.size(), 1)) no = nstacks_++;
+  else no = new_stack();
+  t.stack_no = no;
   // Read back from a local, not from t.stack just stored (a store-forwarding
   // stall showed there).
-  const Stack st = slot_stacks_[slot];
+  const Stack st = stacks_own_[no];
   t.stack = st;
   asan::unpoison(st.base, st.size);  // ASan builds: an abandoned fiber's redzones
   t.wait_obj = 0;
@@ -140,9 +148,9 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
 #if KS_ASAN
   t.asan_fake = nullptr;
 #endif
-  if (bctx::fcontext_t f = parked_[slot].fctx) {
-    t.fctx = f;  // the fiber of the slot's last thread, parked (thread_main)
-    parked_[slot].fctx = nullptr;
+  if (bctx::fcontext_t f = parked_[no].fctx) {
+    t.fctx = f;  // the fiber of the stack's last thread, parked (thread_main)
+    parked_[no].fctx = nullptr;
   } else {
     t.fctx = bctx::make_fcontext(st.top(), st.size, fiber_entry);
   }
@@ -172,11 +180,12 @@ void fiber_entry(bctx::transfer_t t) {
   s->thread_main(s->cur_);
 }
 
-// Runs the threads of one slot, one after another: a thread that returns
-// parks its fiber here, and the next thread spawned in its slot (in a later
-// execution) resumes it instead of making a new fiber (Relacy's reuse: no
-// make_fcontext and no first entry per spawn). A fiber abandoned where it
-// stands (a failure) is not parked, and its slot makes a new one.
+// Runs the threads of one stack, one after another: a thread that returns
+// parks its fiber here and frees its stack, and the next thread spawned on
+// that stack (in this execution or a later one) resumes it instead of
+// making a new fiber (Relacy's reuse: no make_fcontext and no first entry
+// per spawn). A fiber abandoned where it stands (a failure) is not parked,
+// and the next thread on its stack makes a new one.
 void Sim::thread_main(Thread* self) {
   for (;;) {
     self->started = true;
@@ -203,13 +212,17 @@ void Sim::thread_main(Thread* self) {
       cur_ = thread(next);
       to = cur_;
     }
-    // Whoever runs next stores this fiber's context in the slot's parking
+    if (exit_hook_) exit_hook_(owner_, self->tid);
+    // The stack is free once this fiber has left it: not before the pick,
+    // whose timers may spawn (a callout's run) while it still runs here.
+    free_stacks_[nfree_++] = self->stack_no;
+    // Whoever runs next stores this fiber's context in the stack's parking
     // place, as it stores any context it was switched from.
-    Context* park = kReuseFibers ? &parked_[self->tid - 1] : self;
+    Context* park = kReuseFibers ? &parked_[self->stack_no] : self;
     if (next == 0) asan_leave_for_host(nullptr);
     else asan_leave(nullptr, cur_->stack);
     bctx::transfer_t t = bctx::jump_fcontext(to->fctx, park);
-    // Resumed by a spawn of this slot: cur_ is the new thread.
+    // Resumed by a spawn on this stack: cur_ is the new thread.
     static_cast<Context*>(t.data)->fctx = t.fctx;
     self = cur_;
   }
@@ -435,12 +448,17 @@ void Sim::step_budget_exceeded() {
 // On a fiber the run ends here; on the host (a timer fired by run()'s own
 // pick) the failure is set, the thread made, and run() stops before it
 // switches to anything.
-void Sim::thread_budget_exceeded() {
-  std::string msg = "thread budget of " + std::to_string(kMaxThreadsPerExecution) +
-                    " threads in one execution exceeded: a runaway (a callout or timeout that "
-                    "re-arms itself at once, or a thread that starts threads without end?)";
-  if (cur_) fail(FailureKind::kStepBudget, std::move(msg), "thread_budget");
-  if (!failure_) set_failure(FailureKind::kStepBudget, std::move(msg), "thread_budget");
+void Sim::thread_budget_exceeded(bool live) {
+  std::string msg =
+      live ? "live thread budget of " + std::to_string(kMaxLiveThreads) +
+                 " threads alive at once exceeded: a runaway (a thread that starts threads "
+                 "that never finish?)"
+           : "thread budget of " + std::to_string(kMaxThreadsPerExecution) +
+                 " threads in one execution exceeded: a runaway (a callout or timeout that "
+                 "re-arms itself at once, or a thread that starts threads without end?)";
+  const char* sig = live ? "live_thread_budget" : "thread_budget";
+  if (cur_) fail(FailureKind::kStepBudget, std::move(msg), sig);
+  if (!failure_) set_failure(FailureKind::kStepBudget, std::move(msg), sig);
 }
 
 uint64_t Sim::add_timer(uint64_t deadline, TimerFn fn, void* arg) {

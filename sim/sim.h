@@ -8,8 +8,8 @@
 // asked the host for a service (a Python generator's next system call).
 //
 // A failure, a step budget overrun or a fault abandons every fiber where it
-// stands: nothing is unwound, and each thread slot's stack serves the next
-// execution's thread in that slot.
+// stands: nothing is unwound, and the Sim's stacks serve the next
+// execution's threads.
 #pragma once
 
 #include <csetjmp>
@@ -32,6 +32,7 @@ enum class ThreadState : uint8_t { kRunnable, kBlocked, kDone };
 
 struct Thread : Context {
   Tid tid = 0;
+  uint32_t stack_no = 0;  // which of the Sim's stacks it runs on (Sim::spawn)
   const char* name = "";
   ThreadState state = ThreadState::kRunnable;
   bool daemon = false;     // a kernel service thread: asleep at the end is fine
@@ -59,11 +60,18 @@ struct Thread : Context {
   uint64_t pin = 0;
 };
 constexpr uint64_t kUnpinned = ~uint64_t(0);
-// The threads one execution may start. A thread's stack is its slot's for
-// the whole execution (two mappings each: the host's map count, 65530 by
-// default, allows about 32 k), so a runaway (a callout re-arming at once,
-// each run a thread) is a failure at this count, not a host abort.
-constexpr size_t kMaxThreadsPerExecution = 24576;
+// The threads one execution may have alive at once: each needs a stack of
+// its own (two mappings: the host's map count, 65530 by default, allows
+// about 32 k), so more is a failure report (`live_thread_budget`), not a
+// host abort. An exited thread's stack serves the next new thread.
+constexpr size_t kMaxLiveThreads = 24576;
+// The threads one execution may start. Each keeps a record for the rest of
+// the execution (its tid names it in reports and in the trace): about
+// 0.5 KiB with the kernel model's (DESIGN.md, "thread budget"), so this
+// bounds a runaway (a callout re-arming at once, each run a thread) to a
+// clear `thread_budget` failure at a few hundred MiB, while a correct
+// periodic callout may run this many times in one execution.
+constexpr size_t kMaxThreadsPerExecution = size_t(1) << 18;
 // Sim::spawn sets every field of a reused record one by one: a field added
 // here must be set there too, and this count changed with it.
 static_assert(sizeof(Thread) == sizeof(Context) + 112, "a new Thread field: set it in Sim::spawn");
@@ -159,6 +167,9 @@ class Sim final : public SchedView {
   Thread* thread(Tid t) { return by_tid_[t - 1]; }
   const Thread* thread(Tid t) const { return by_tid_[t - 1]; }
   size_t nthreads() const { return by_tid_.size(); }
+  // Stacks this Sim holds (the most threads alive at once in any of its
+  // executions so far, and the boot's).
+  size_t stacks_held() const { return stacks_own_.size(); }
 
   // ---- on a fiber ----
   // A scheduling point, then the event of the operation that follows it.
@@ -237,8 +248,9 @@ class Sim final : public SchedView {
   // ---- the boot image (issue 14: boot once) ----
   // Taken on the host where the boot stopped (the last module load asked
   // the host for the rest of the set-up): every thread, object, name,
-  // timer, the clock, step and hash, and the bytes of the live threads'
-  // stacks, whose stacks it keeps out of the pool. restore_image(), right
+  // timer, the clock, step and hash, the bytes of the live threads'
+  // stacks (the Sim's own, by number) and which stacks the boot left free.
+  // restore_image(), right
   // after a reset, puts that state back and tells the strategy of the
   // boot's threads as their spawns did. Refused (false, `why` says) when
   // the boot is not the same in every execution or cannot be copied: a
@@ -246,7 +258,6 @@ class Sim final : public SchedView {
   // trace, a failure, or an ASan build (its fake stacks).
   bool save_image(std::string* why);
   void restore_image();
-  // Gives the image's stacks back to the pool.
   void drop_image();
 
   // ---- host ----
@@ -274,6 +285,10 @@ class Sim final : public SchedView {
   using FaultDescriber = bool (*)(void* owner, uintptr_t addr, std::string* what,
                                   std::string* sig);
   void set_fault_describer(FaultDescriber d) { fault_describer_ = d; }
+  // Told of each thread that returned, once it can do nothing more (after
+  // its last pick): the race detector lets go of its clock. Null: no call.
+  using ExitHook = void (*)(void* owner, Tid t);
+  void set_exit_hook(ExitHook h) { exit_hook_ = h; }
 
   // SchedView
   const char* thread_name(Tid t) const override;
@@ -310,8 +325,8 @@ class Sim final : public SchedView {
   friend void fiber_entry(bctx::transfer_t t);
   struct Image;
   std::unique_ptr<Image> image_;
-  void new_slot_stack(size_t slot);  // slot_stacks_[slot], from the pool
-  void put_stacks();  // every slot's, back to the pool (the destructor)
+  uint32_t new_stack();  // spawn's slow path: one more stack, from the pool
+  void put_stacks();  // every stack, back to the pool (the destructor)
   void start(uint64_t index);  // the part of construction a reset repeats
   void thread_main(Thread* self);
   Thread* decide();  // the next thread at a point, or null to keep running
@@ -348,7 +363,7 @@ class Sim final : public SchedView {
   // ... or until some thread switches back to this one.
   void yield_to_host(StopReason why);
   [[noreturn]] void step_budget_exceeded();
-  void thread_budget_exceeded();
+  void thread_budget_exceeded(bool live);
   void fire_next_timer();
   // The pick's options follow the runnable set as it changes (one insert
   // or removal in a short sorted list), rather than being rebuilt from the
@@ -406,10 +421,20 @@ class Sim final : public SchedView {
   // keeps them for the next execution. Stable addresses.
   StableTable<Thread> threads_;
   std::vector<Thread*> by_tid_;  // index tid - 1: a load, not deque arithmetic
-  std::vector<Stack> slot_stacks_;  // index: the slot in threads_ (new_slot_stack())
-  // Index: the slot; the fiber its last thread parked when it returned, or
-  // null (thread_main). Not in ASan builds: a parked fiber keeps ASan's
-  // fake-stack state, which spawn's unpoisoning of the stack would undo.
+  // Every stack this Sim took from the pool, by number (Thread::stack_no);
+  // kept until the destructor. An execution uses numbers 0 .. nstacks_-1,
+  // the first new ones in order; a thread that exits puts its number on
+  // free_stacks_ (the first nfree_; room for every stack), and a spawn
+  // takes the last one put there (LIFO), else the next number. Which stack
+  // a thread gets is thus the execution's own doing: the same in every run
+  // and after a boot image's restore (a driver may take a local's address).
+  std::vector<Stack> stacks_own_;
+  std::vector<uint32_t> free_stacks_;
+  uint32_t nfree_ = 0, nstacks_ = 0;
+  // Index: the stack number; the fiber its last thread parked when it
+  // returned, or null (thread_main). Not in ASan builds: a parked fiber
+  // keeps ASan's fake-stack state, which spawn's unpoisoning of the stack
+  // would undo.
   std::vector<Context> parked_;
   static constexpr bool kReuseFibers = !KS_ASAN;
   std::vector<uint64_t> runnable_;
@@ -448,6 +473,7 @@ class Sim final : public SchedView {
   std::vector<Timer> timers_;  // binary min-heap on (deadline, seq)
 
   FaultDescriber fault_describer_ = nullptr;
+  ExitHook exit_hook_ = nullptr;
   sigjmp_buf recover_;
   uint32_t runs_ = 0;
   uintptr_t hang_pc_ = 0;  // set by the watchdog; the report is made on the host

@@ -1,5 +1,6 @@
 // The boot image (sim.h, Sim::save_image): the Sim's half of booting once
 // and starting every later execution from a copy of the booted kernel.
+#include <algorithm>
 #include <cstring>
 
 #include "sim/sim_image.h"
@@ -7,38 +8,33 @@
 namespace ks::sim {
 
 
-// A thread slot keeps its stack from one execution to the next: a reset
-// costs no trip through the pool per thread. An abandoned fiber's stack is
-// reused as it stands (ASan builds: spawn clears its redzones). The
-// image's pins are slot stacks too (the boot's threads ran on them, and a
-// restore puts each back in its slot), so a stack is never on two lists.
-void Sim::new_slot_stack(size_t slot) {
-  if (slot >= slot_stacks_.size()) {
-    slot_stacks_.resize(slot + 1);
-    parked_.resize(slot + 1);
-  }
-  slot_stacks_[slot] = stacks_.get();
-  parked_[slot].fctx = nullptr;
+// The Sim keeps every stack it took from the pool until its destructor: a
+// reset costs no trip through the pool per thread, and an execution's
+// spawns take them by number (sim.h, stacks_own_). An abandoned fiber's
+// stack is reused as it stands (ASan builds: spawn clears its redzones).
+// The boot image's live threads ran on stacks of this Sim's, and a
+// restore writes their bytes back into the same stacks, so the image
+// holds no stack of its own.
+// Spawn's slow path: every stack held is in use by a live thread.
+uint32_t Sim::new_stack() {
+  // One more would be past the budget. On the host the failure is recorded
+  // and the thread still made (run() stops before it switches to anything).
+  if (nstacks_ >= kMaxLiveThreads) thread_budget_exceeded(true);
+  stacks_own_.push_back(stacks_.get());
+  parked_.emplace_back();
+  free_stacks_.push_back(0);  // room for every stack on the free list
+  return nstacks_++;
 }
 
 void Sim::put_stacks() {
-  for (const Stack& s : slot_stacks_)
-    if (s.base) stacks_.put(s);
-  slot_stacks_.clear();
+  for (const Stack& s : stacks_own_) stacks_.put(s);
+  stacks_own_.clear();
   parked_.clear();
+  free_stacks_.clear();
+  nfree_ = nstacks_ = 0;
 }
 
-void Sim::drop_image() {
-  if (!image_) return;
-  // A pin that is not some slot's own (none, by the above) goes back.
-  std::vector<Stack> pins = std::move(image_->pins);
-  image_.reset();
-  for (const Stack& p : pins) {
-    bool owned = false;
-    for (const Stack& s : slot_stacks_) owned |= s.base == p.base;
-    if (!owned) stacks_.put(p);
-  }
-}
+void Sim::drop_image() { image_.reset(); }
 
 bool Sim::save_image(std::string* why) {
   auto refuse = [&](const char* w) {
@@ -64,8 +60,9 @@ bool Sim::save_image(std::string* why) {
     }
     const char* sp = static_cast<const char*>(t->fctx);
     im->stack_bytes.emplace_back(sp, t->stack.top() - sp);
-    im->pins.push_back(t->stack);
   }
+  im->free_stacks.assign(free_stacks_.begin(), free_stacks_.begin() + nfree_);
+  im->nstacks = nstacks_;
   im->runnable = runnable_;
   im->objects = objects_;
   im->nnames = nnames_;
@@ -96,9 +93,15 @@ void Sim::restore_image() {
     if (!b.empty()) {
       std::memcpy(t.stack.top() - b.size(), b.data(), b.size());
       // A fiber parked on that stack (thread_main) is overwritten.
-      if (i < parked_.size()) parked_[i].fctx = nullptr;
+      parked_[t.stack_no].fctx = nullptr;
     }
   }
+  // A free stack's parked fiber, if it has one, is as good as the boot's
+  // (every parked fiber waits at the same place in thread_main), and one
+  // that has none makes its fiber afresh: the thread's frames are the same.
+  std::copy(im.free_stacks.begin(), im.free_stacks.end(), free_stacks_.begin());
+  nfree_ = static_cast<uint32_t>(im.free_stacks.size());
+  nstacks_ = im.nstacks;
   runnable_ = im.runnable;
   if (pick_buf_.size() < by_tid_.size() + 1) pick_buf_.resize(by_tid_.size() + 1);
   rebuild_run_list();

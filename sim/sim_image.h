@@ -11,7 +11,11 @@ namespace ks::sim {
 struct Sim::Image {
   std::vector<Thread> threads;
   std::vector<std::string> stack_bytes;  // [fctx, top) of each live thread
-  std::vector<Stack> pins;               // the live threads' stacks
+  // The stacks the boot used (Sim::stacks_own_'s numbers 0 .. nstacks-1)
+  // and which of them its exited threads left free, in order: a restored
+  // execution's spawns take the stacks the booting one's would.
+  std::vector<uint32_t> free_stacks;
+  uint32_t nstacks = 0;
   std::vector<uint64_t> runnable;
   std::vector<Object> objects;
   size_t nnames = 0;

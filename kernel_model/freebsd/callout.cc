@@ -5,7 +5,9 @@
 // record cancelled and returns without touching the callout. A callout
 // with a mutex takes it before its function and looks again: a stop made
 // under that mutex while the timer waited for it wins, as on FreeBSD.
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/module_unload.h"
@@ -26,10 +28,20 @@ using ks::km::freebsd::kNsPerTick;
 void lock(struct mtx* m) { ks_fb_mtx_lock(m, (m->_ks_opts & MTX_SPIN) != 0, "callout lock"); }
 void unlock(struct mtx* m) { ks_fb_mtx_unlock(m, (m->_ks_opts & MTX_SPIN) != 0, "callout lock"); }
 
+// A run is done: it leaves the live list (mostly its first: runs end in
+// about the order they were made).
+void finish(World& w, ks_fb_callout_run* r) {
+  r->done = true;
+  std::vector<uint32_t>& live = ks::km::freebsd::state(w).callout_live;
+  auto it = std::find(live.begin(), live.end(), r->index);
+  if (it != live.end()) live.erase(it);
+}
+
 void run(void* p) {
   auto* r = static_cast<ks_fb_callout_run*>(p);
+  World& w = *World::current();
   if (r->cancelled) {
-    r->done = true;
+    finish(w, r);
     return;
   }
   r->started = true;
@@ -41,14 +53,14 @@ void run(void* p) {
     lock(m);
     if (r->cancelled) {  // stopped under the lock while we waited for it
       unlock(m);
-      r->done = true;
+      finish(w, r);
       return;
     }
   }
   r->in_fn = true;
   r->fn(r->arg);  // may free the callout: nothing below reads it
   if (unlock_after) unlock(m);
-  r->done = true;
+  finish(w, r);
 }
 
 // A scripted unload asks what a scheduling will run: the driver's function
@@ -64,8 +76,10 @@ const void* run_code(void* p) {
 // Cancels c's pending run if any; returns what callout_stop returns.
 int stop(World& w, struct callout* c) {
   bool running = false, cancelled = false;
-  for (ks_fb_callout_run& r : ks::km::freebsd::state(w).callout_runs) {
-    if (r.c != c || r.done) continue;
+  auto& st = ks::km::freebsd::state(w);
+  for (uint32_t i : st.callout_live) {
+    ks_fb_callout_run& r = st.callout_runs[i];
+    if (r.c != c) continue;
     if (r.in_fn) running = true;
     else if (!r.cancelled) {
       r.cancelled = true;
@@ -81,7 +95,10 @@ int schedule(struct callout* c, uint64_t deadline, void (*fn)(void*), void* arg,
              const char* name) {
   World& w = *World::current();
   int was = stop(w, c) == 1 ? 1 : 0;
-  ks_fb_callout_run& r = ks::km::freebsd::state(w).callout_runs.emplace_back();
+  auto& st = ks::km::freebsd::state(w);
+  ks_fb_callout_run& r = st.callout_runs.emplace_back();
+  r.index = static_cast<uint32_t>(st.callout_runs.size() - 1);
+  st.callout_live.push_back(r.index);
   r.c = c;
   r.fn = fn;
   r.arg = arg;
@@ -126,9 +143,14 @@ int ks_fb_callout_stop(struct callout* c, int drain) {
     // Wait for every run of c still under way (a running function, a timer
     // fired and waiting for the lock); cancelled timers not fired yet are
     // cancelled in the kernel model too, so none outlives the drain.
-    for (ks_fb_callout_run& run : ks::km::freebsd::state(w).callout_runs) {
+    // The runs live when the drain began: a wait for a running one lets
+    // others end meanwhile, which changes the list.
+    auto& st = ks::km::freebsd::state(w);
+    std::vector<uint32_t> live = st.callout_live;
+    for (uint32_t i : live) {
+      ks_fb_callout_run& run = st.callout_runs[i];
       if (run.c != c || run.done) continue;
-      if (ks_untimeout(run.id) == 1) run.done = true;
+      if (ks_untimeout(run.id) == 1) finish(w, &run);
     }
   }
   return r;

@@ -1,5 +1,5 @@
 // FreeBSD's struct thread, proc and ucred (sys/proc.h, sys/ucred.h for the
-// rules): one record per thread id and per pid in the World's records area
+// rules): one record per live thread and per pid in the World's records area
 // (kmem_arena.h), whose addresses are fixed as kmem's are. A record is
 // written from the kernel model's state each time it is handed out, so it
 // always says what the model says and needs no place in the boot image;
@@ -35,7 +35,12 @@ namespace ks::km::freebsd {
 namespace {
 
 constexpr uint32_t kMaxProcs = 1024;   // pids 0 (proc0) .. 1023
-constexpr uint32_t kMaxThreads = sim::kMaxThreadsPerExecution + 1;  // thread ids 1 ..
+// A thread's record is its stack's (sim::Thread::stack_no + 1): as FreeBSD
+// takes a struct thread from a UMA zone that recycles exited threads'
+// (kern_thread.c threadinit: thread_zone, UMA_ZONE_NOFREE), a new
+// thread may get the record an exited one had, and the records number the
+// threads alive at once, not every thread an execution started.
+constexpr uint32_t kMaxThreads = sim::kMaxLiveThreads + 1;
 
 struct ProcRecord {
   struct proc p;
@@ -147,12 +152,13 @@ void arm_leak_check(World& w) {
 }  // namespace
 
 struct thread* thread_record(World& w, uint32_t tid) {
-  if (tid == 0 || tid >= kMaxThreads)
+  uint32_t slot = tid == 0 ? 0 : w.sim().thread(tid)->stack_no + 1;
+  if (tid == 0 || slot >= kMaxThreads)
     w.fail(sim::FailureKind::kHostError,
-           "thread " + std::to_string(tid) + " is past the " + std::to_string(kMaxThreads) +
-               " the FreeBSD personality keeps records for",
+           "thread " + std::to_string(tid) + " is past the " + std::to_string(kMaxThreads - 1) +
+               " live threads the FreeBSD personality keeps records for",
            "too_many_threads");
-  struct thread& td = records(w).threads[tid];
+  struct thread& td = records(w).threads[slot];
   td.td_proc = proc_record(w, w.kt(tid).proc);
   td.td_tid = static_cast<lwpid_t>(PID_MAX + 1 + tid);
   td.td_flags = 0;

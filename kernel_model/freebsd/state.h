@@ -21,6 +21,7 @@ struct ucred;
 // driver may have freed.
 struct ks_fb_callout_run {
   struct callout* c = nullptr;
+  uint32_t index = 0;  // in FbState::callout_runs
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
   uint64_t id = 0;         // the kernel model's callout
@@ -60,6 +61,9 @@ struct FbState {
   std::deque<ks_fb_cdev> cdevs;
   std::deque<ExitableThread> kthreads;
   std::deque<ks_fb_callout_run> callout_runs;
+  // Which of those are not done, in the order made: a stop looks at these
+  // only, not at every run so far (a periodic callout makes one per tick).
+  std::vector<uint32_t> callout_live;
   std::deque<FbSleepq> sleepqs;  // in the order first slept on
   // The system taskqueues (taskqueue_thread, _swi, _fast), made at their
   // first enqueue (taskqueue.cc); null until then.

@@ -7,7 +7,9 @@
 // PENDING but leaves ACTIVE, stop clears both.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "kernel_model/world.h"
@@ -48,6 +50,43 @@ TEST(FreebsdCallout, ARunawayReArmingIsAFailureNotAHostAbort) {
   EXPECT_EQ(o.failure.kind, sim::FailureKind::kStepBudget) << o.failure.message;
   EXPECT_EQ(o.failure.signature, "thread_budget") << o.failure.message;
   EXPECT_NE(o.failure.message.find("re-arms itself"), std::string::npos) << o.failure.message;
+}
+
+size_t host_mappings() {
+  std::ifstream maps("/proc/self/maps");
+  size_t n = 0;
+  for (std::string line; std::getline(maps, line);) n++;
+  return n;
+}
+
+// A 1 ms periodic callout for 100 s of virtual time in one execution: each
+// run is a thread, and an exited run's stack (and parked fiber) serves the
+// next, so the execution holds as many stacks as threads alive at once and
+// the host's map count stays flat; before, it was a thread_budget report
+// after 24,576 runs, which no real kernel makes.
+TEST(FreebsdCallout, APeriodicCalloutRunsAHundredThousandTimesInOneExecution) {
+  constexpr long kRuns = 100000;
+  static sim::StackPool pool;
+  for (int strategy = 0; strategy < 2; strategy++) {
+    sim::RoundRobin rr;
+    sim::RandomStrategy rnd(7, {});
+    km::WorldOptions o;
+    o.sim.max_steps = 20'000'000;
+    km::World w(pool, strategy ? static_cast<sim::Strategy&>(rnd) : rr, o, 0);
+    {
+      sim::Sim::HostScope scope(w.sim());
+      kfbc_init();
+    }
+    size_t before = host_mappings();
+    w.spawn("t", kfbc_periodic, reinterpret_cast<void*>(static_cast<intptr_t>(kRuns)));
+    w.run();
+    ASSERT_FALSE(w.sim().failure()) << w.sim().failure().message;
+    EXPECT_EQ(std::vector<long>(kfbc_log, kfbc_log + kfbc_nlog), std::vector<long>{kRuns});
+    EXPECT_GT(w.sim().nthreads(), size_t(kRuns));
+    EXPECT_LE(w.sim().stacks_held(), 4u) << "strategy " << strategy;
+    // A handful for the heap's growth, not one per run.
+    EXPECT_LE(host_mappings(), before + 16) << "strategy " << strategy;
+  }
 }
 
 TEST(FreebsdCallout, FiresOnceWithItsMutexHeld) {

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "bench/lost_wakeup/lw_run.h"
@@ -201,18 +202,38 @@ km::Program forced_unmap(const char* variant) {
 // what it would get alone (the kmem slot, the module's data). A new World
 // boots; the reset one, after its first execution, starts each from the
 // boot image (DESIGN.md "Boot once"): the same executions to the hash.
+// Also the stack each thread ran on (by number: a World's stacks are its
+// own, so by address only within one World): the booting World's spawns
+// and the restored one's take the same, exited threads' stacks included,
+// so a driver that takes a local's address sees the same in both.
 uint64_t compare_program(const km::Program& p, uint64_t n, km::WorldOptions o = {}) {
   sim::StackPool pool;
-  runner::SetupFn setup = [&](km::World& w) { km::program_load(w, p); };
+  std::vector<uint32_t> stacks;  // stack numbers by tid, at the final check
+  runner::SetupFn setup = [&](km::World& w) {
+    km::program_load(w, p);
+    w.on_final_check([&stacks, &w] {
+      stacks.clear();
+      for (size_t t = 1; t <= w.sim().nthreads(); t++)
+        stacks.push_back(w.sim().thread(static_cast<sim::Tid>(t))->stack_no);
+    });
+  };
   sim::PctStrategy fresh_s(9, 3, 0, {}), reset_s(9, 3, 0, {});
   runner::WorldReuse reuse;
-  uint64_t failures = 0;
+  uint64_t failures = 0, reused = 0;
   for (uint64_t i = 0; i < n; i++) {
+    stacks.clear();
     runner::RunRecord f = runner::run_once(pool, fresh_s, o, i, setup, nullptr, false);
+    std::vector<uint32_t> fresh_stacks = std::move(stacks);
+    stacks.clear();
     runner::RunRecord r = runner::run_once(pool, reset_s, o, i, setup, nullptr, false, &reuse);
     expect_same(seen_of(f), seen_of(r), i);
+    EXPECT_EQ(fresh_stacks, stacks) << "execution " << i;
+    // A stack taken by more than one thread: an exited one's, reused.
+    std::set<uint32_t> distinct(stacks.begin(), stacks.end());
+    reused += distinct.size() < stacks.size();
     failures += static_cast<bool>(r.failure);
   }
+  EXPECT_GT(reused, n / 2) << "executions whose threads reused a stack";
   // Every execution after the first started from the image (none under
   // ASan, whose fake stacks an image cannot copy).
   EXPECT_EQ(reuse.boot_restores(), KS_ASAN ? 0 : n - 1);
@@ -224,6 +245,15 @@ TEST(Reset, LofiProgramSameAsFresh) {
   // A bug variant: failing executions (abandoned fibers, kmem left behind)
   // before the ones that follow them in the reset World.
   EXPECT_GT(compare_program(forced_unmap("unmap_no_wait"), 1500), 0u);
+}
+
+// Two drivers: the first one's load thread exits before the boot ends, so
+// the image holds a free stack, which the restored execution's first spawn
+// must take as the booting one's does.
+TEST(Reset, ImageKeepsTheStacksItsBootLeftFree) {
+  km::Program p = forced_unmap("none");
+  p.drivers.insert(p.drivers.begin(), {"sample", "none"});
+  EXPECT_EQ(compare_program(p, 300), 0u);
 }
 
 #if !KS_ASAN  // the ASan tree builds no race-instrumented drivers

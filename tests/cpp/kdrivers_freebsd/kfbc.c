@@ -243,3 +243,29 @@ void kfbc_runaway(void *arg) {
 	callout_reset(&kc_plain, 0, runaway_fn, NULL);
 	pause("runaway", 1000 * hz);
 }
+
+/* A periodic callout, as a driver's watchdog or statistics tick: each run
+ * re-arms it for the next tick (a callout_reset on its own callout from
+ * its function, the drivers' usual idiom), until it ran kc_per_n times;
+ * the thread sleeps on the count under the callout's mutex until then. */
+static int kc_per_n;
+static int kc_per_count;
+
+static void kc_per_fn(void *arg) {
+	(void)arg;
+	if (++kc_per_count >= kc_per_n)
+		wakeup(&kc_per_count);
+	else
+		callout_reset(&kc_co, 1, kc_per_fn, NULL);
+}
+
+void kfbc_periodic(void *arg) {
+	kc_per_n = (int)(intptr_t)arg;
+	kc_per_count = 0;
+	mtx_lock(&kc_mtx);
+	callout_reset(&kc_co, 1, kc_per_fn, NULL);
+	while (kc_per_count < kc_per_n)
+		msleep(&kc_per_count, &kc_mtx, 0, "kcper", 0);
+	mtx_unlock(&kc_mtx);
+	note(kc_per_count);
+}

@@ -27,6 +27,7 @@ void kfbc_refcount(void *);
 void kfbc_misc(void *);
 void kfbc_random(void *);
 void kfbc_runaway(void *);	/* a callout re-arming itself at once, for ever */
+void kfbc_periodic(void *);	/* a callout re-armed each tick, (intptr_t)arg runs */
 void kfbc_taskqueue(void *);	/* coalescing enqueue, cancel, drain, free */	/* random(9), arc4random(9) */		/* endian, getenv, sema(9), libkern */
 
 #ifdef __cplusplus
