@@ -437,46 +437,32 @@ def _pipe_unload_open(w):
     is ENXIO from devfs, their closes 0."""
     unloaded = []
 
-    def reader():
-        fd = yield sys.open("/dev/fbpipe", sys.O_RDONLY)
-        if fd < 0:
-            assert fd in (-errno.ENXIO, -errno.ENOENT), fd
-            return
-        buf = yield sys.mmap(4096)
-        r = 3
-        for _ in range(50):   # until the unload ends it
-            gone = bool(unloaded)
-            r = yield sys.read(fd, buf, 16)
-            assert r == 3 or r == -errno.ENXIO, r
-            assert not gone or r == -errno.ENXIO, f"{r} after the unload returned"  # devfs
-            if r < 0:
-                break
-        # the driver's own ENXIO (dying) can come before destroy_dev, and
-        # a message cooked meanwhile still reaches a read that gets in
-        r = yield sys.read(fd, buf, 16)
-        assert r in (3, -errno.ENXIO), r
-        assert (yield sys.close(fd)) == 0
-
-    def writer():
-        fd = yield sys.open("/dev/fbpipe", sys.O_WRONLY)
+    def until_unloaded(flags, io):
+        """Reads or writes 3-byte messages until the unload ends it."""
+        fd = yield sys.open("/dev/fbpipe", flags)
         if fd < 0:
             assert fd in (-errno.ENXIO, -errno.ENOENT), fd
             return
         buf = yield sys.mmap(4096)
         yield sys.poke(buf, b"abc")
-        r = 3
-        for _ in range(50):   # until the unload ends it
+        for _ in range(50):
             gone = bool(unloaded)
-            r = yield sys.write(fd, buf, 3)
+            r = yield io(fd, buf)
             assert r == 3 or r == -errno.ENXIO, r
             assert not gone or r == -errno.ENXIO, f"{r} after the unload returned"  # devfs
             if r < 0:
                 break
-        # the driver's own ENXIO (dying) can come before destroy_dev, and
-        # a message cooked meanwhile still reaches a read that gets in
-        r = yield sys.write(fd, buf, 3)
+        # the driver's own ENXIO (dying) can come before destroy_dev, and a
+        # call that gets in meanwhile still moves a message
+        r = yield io(fd, buf)
         assert r in (3, -errno.ENXIO), r
         assert (yield sys.close(fd)) == 0
+
+    def reader():
+        yield from until_unloaded(sys.O_RDONLY, lambda fd, buf: sys.read(fd, buf, 16))
+
+    def writer():
+        yield from until_unloaded(sys.O_WRONLY, lambda fd, buf: sys.write(fd, buf, 3))
 
     def unloader():
         assert (yield sys.modunload(PIPE)) == 0
