@@ -111,8 +111,9 @@ TEST(FreebsdCallout, APeriodicCalloutsRunsKeepTheRaceDetectorsClocksNarrow) {
   ASSERT_FALSE(w.sim().failure()) << w.sim().failure().message;
   EXPECT_EQ(std::vector<long>(kfbc_log, kfbc_log + kfbc_nlog), std::vector<long>{kRuns});
   EXPECT_GT(w.sim().nthreads(), size_t(kRuns));
+  RecordProperty("clock_width", static_cast<int>(km::race_clock_width(w)));
   EXPECT_GT(km::race_clock_width(w), 0u);
-  EXPECT_LE(km::race_clock_width(w), 16u);
+  EXPECT_LE(km::race_clock_width(w), 16u);  // 4 when measured
 }
 
 TEST(FreebsdCallout, FiresOnceWithItsMutexHeld) {
