@@ -239,6 +239,11 @@ void race_forget(World& w, uint64_t key) {
   if (RaceState* r = race_state(w)) r->hb.forget(key);
 }
 
+size_t race_clock_width(World& w) {
+  RaceState* r = race_state(w);
+  return r ? r->hb.width() : 0;
+}
+
 void race_boot_load(World& w, Tid modload) {
   if (RaceState* r = race_state(w)) {
     if (r->loads == ~0u) return;

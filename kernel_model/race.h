@@ -6,6 +6,7 @@
 // All of it is off (one load and branch) unless the World detects races.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "kernel_model/world.h"
@@ -50,6 +51,9 @@ void race_forget(World& w, uint64_t key);
 // costs nothing to check.
 void race_boot_load(World& w, Tid modload);
 void race_boot_finished(World& w);
+// The detector's clock width in this execution: the threads alive or
+// still named by the shadow at once, at most (0 when races are not tracked).
+size_t race_clock_width(World& w);
 // A load or store by driver code; `pc` is the return address of the
 // instrumented call. A race is a data_race failure naming both accesses.
 void race_access(World& w, const void* addr, uint32_t size, bool write, const void* pc);

@@ -6,6 +6,9 @@ namespace ks::sim {
 
 void HbDetector::reset() {
   for (auto& c : vc_) c.clear();
+  slot_of_.clear();
+  slots_.clear();
+  free_.clear();
   exited_.clear();
   sync_.clear();
   if (++gen_ == 0) {  // wrapped: every slot would look current
@@ -18,7 +21,10 @@ void HbDetector::reset() {
 }
 
 void HbDetector::save(Image& im) const {
-  im.vc = vc_;
+  im.vc.assign(vc_.begin(), vc_.begin() + static_cast<long>(slots_.size()));
+  im.slot_of = slot_of_;
+  im.slots = slots_;
+  im.free = free_;
   im.exited = exited_;
   im.sync = sync_;
   im.cells.clear();
@@ -30,6 +36,9 @@ void HbDetector::restore(const Image& im) {
   reset();
   if (vc_.size() < im.vc.size()) vc_.resize(im.vc.size());
   for (size_t i = 0; i < im.vc.size(); i++) vc_[i] = im.vc[i];
+  slot_of_ = im.slot_of;
+  slots_ = im.slots;
+  free_ = im.free;
   exited_ = im.exited;
   sync_ = im.sync;
   for (auto& [g, c] : im.cells) cell(g) = c;
@@ -83,15 +92,31 @@ void HbDetector::grow() {
   last_cell_ = nullptr;
 }
 
-std::vector<uint32_t>& HbDetector::new_clock(Tid t) {
-  if (t >= vc_.size()) vc_.resize(t + 1);
-  std::vector<uint32_t>& c = vc_[t];
+std::vector<uint32_t>& HbDetector::new_clock(Tid t, uint32_t* slot) {
+  uint32_t s;
+  if (!free_.empty()) {
+    s = free_.back();
+    free_.pop_back();
+  } else {
+    s = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+    if (vc_.size() <= s) vc_.resize(s + 1);
+  }
+  if (t >= slot_of_.size()) slot_of_.resize(t + 1, 0);
+  slot_of_[t] = s + 1;
+  SlotState& st = slots_[s];
+  st.live = true;
+  std::vector<uint32_t>& c = vc_[s];
   if (c.capacity() == 0 && !spare_.empty()) {
     c.swap(spare_.back());
     spare_.pop_back();
   }
-  if (c.size() <= t) c.resize(t + 1, 0);
-  if (c[t] == 0) c[t] = 1;  // epochs start at 1: 0 is "never"
+  c.assign(s + 1, 0);
+  // Above every epoch the slot's earlier threads had (epochs start at 1:
+  // 0 is "never"), so no clock has seen this one yet. 32 bits hold more
+  // releases than an execution's step budget allows.
+  c[s] = st.last + 1;
+  *slot = s;
   return c;
 }
 
@@ -103,33 +128,42 @@ void join(std::vector<uint32_t>& into, const std::vector<uint32_t>& from) {
 }  // namespace
 
 void HbDetector::fork(Tid parent, Tid child) {
-  std::vector<uint32_t> p = clock_of(parent);
-  clock_of(parent)[parent]++;
-  std::vector<uint32_t>& c = clock_of(child);
-  join(c, p);
+  uint32_t ps, cs;
+  clock_of(parent, &ps);
+  clock_of(child, &cs);  // may move vc_'s clocks: both looked up after
+  std::vector<uint32_t>& p = vc_[ps];
+  join(vc_[cs], p);
+  p[ps]++;
 }
 
 void HbDetector::restart(Tid t) {
-  std::vector<uint32_t>& c = clock_of(t);
-  uint32_t own = c[t];
+  uint32_t s;
+  std::vector<uint32_t>& c = clock_of(t, &s);
+  uint32_t own = c[s];
   std::fill(c.begin(), c.end(), 0);
-  c[t] = own;
+  c[s] = own;
 }
 
 void HbDetector::join_all(Tid t) {
-  for (Tid u = 0; u < vc_.size(); u++) {
-    if (u == t || vc_[u].empty()) continue;
-    std::vector<uint32_t> other = vc_[u];
-    join(clock_of(t), other);
-    vc_[u][u]++;  // what u does from now on is not seen by t
+  uint32_t ts;
+  std::vector<uint32_t>& c = clock_of(t, &ts);
+  for (uint32_t u = 0; u < slots_.size(); u++) {
+    if (u == ts || !slots_[u].live) continue;
+    join(c, vc_[u]);
+    vc_[u][u]++;  // what u's thread does from now on is not seen by t
   }
-  join(clock_of(t), exited_);
+  join(c, exited_);
 }
 
 void HbDetector::exit(Tid t) {
-  if (t >= vc_.size() || vc_[t].empty()) return;
-  std::vector<uint32_t>& c = vc_[t];
+  if (t >= slot_of_.size() || !slot_of_[t]) return;
+  uint32_t s = slot_of_[t] - 1;
+  slot_of_[t] = 0;
+  std::vector<uint32_t>& c = vc_[s];
   join(exited_, c);
+  slots_[s].last = c[s];
+  slots_[s].live = false;
+  if (slots_[s].refs == 0) free_.push_back(s);
   c.clear();
   // A few kept for the next threads (a reset detector allocates nothing
   // once warm); the rest freed, as they may be long.
@@ -142,22 +176,25 @@ void HbDetector::exit(Tid t) {
 }
 
 void HbDetector::release(uint64_t key, Tid t) {
-  std::vector<uint32_t>& c = clock_of(t);
+  uint32_t s;
+  std::vector<uint32_t>& c = clock_of(t, &s);
   join(sync_[key], c);
-  c[t]++;
+  c[s]++;
 }
 
 void HbDetector::acquire(uint64_t key, Tid t) {
   auto it = sync_.find(key);
   if (it == sync_.end()) return;
-  std::vector<uint32_t>& c = clock_of(t);
+  uint32_t s;
+  std::vector<uint32_t>& c = clock_of(t, &s);
   join(c, it->second);
 }
 
 bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc,
                          Access* older) {
-  std::vector<uint32_t>& c = clock_of(t);
-  uint32_t now = c[t];
+  uint32_t slot;
+  std::vector<uint32_t>& c = clock_of(t, &slot);
+  uint32_t now = c[slot];
   Cell& cell = this->cell(g);
   // The same bytes, no more writing, at the same epoch: checked already,
   // against threads' accesses that came before, and any that came since
@@ -170,7 +207,7 @@ bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t 
   for (int i = 0; i < cell.n; i++) {
     const Access& s = cell.a[i];
     if (s.tid == t || !(s.mask & mask) || !(s.write || write)) continue;
-    uint32_t seen = s.tid < c.size() ? c[s.tid] : 0;
+    uint32_t seen = s.slot < c.size() ? c[s.slot] : 0;
     if (s.clock > seen) {
       *older = s;
       return true;
@@ -188,14 +225,20 @@ bool HbDetector::granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t 
       return false;
     }
     if ((s.mask | mask) == mask && (write || !s.write)) {
-      s = Access{t, now, mask, write, pc};
+      if (s.slot != slot) {  // a tid seen again after its exit: a new slot
+        ref(slot);
+        unref(s.slot);
+      }
+      s = Access{t, now, mask, write, slot, pc};
       return false;
     }
   }
-  Access a{t, now, mask, write, pc};
+  Access a{t, now, mask, write, slot, pc};
+  ref(slot);
   if (cell.n < kSlots) {
     cell.a[cell.n++] = a;
   } else {
+    unref(cell.a[cell.next].slot);
     cell.a[cell.next] = a;
     cell.next = static_cast<uint8_t>((cell.next + 1) % kSlots);
   }
@@ -208,7 +251,7 @@ bool HbDetector::access(Tid t, uintptr_t addr, uint32_t size, bool write, uintpt
     Access older;
     uint8_t mask = static_cast<uint8_t>(((1u << size) - 1) << (addr & 7));
     if (!granule(t, addr >> 3, mask, write, pc, &older)) return false;
-    *out = Race{addr, size, older, Access{t, clock_of(t)[t], mask, write, pc}};
+    *out = Race{addr, size, older, now_access(t, mask, write, pc)};
     return true;
   }
   uintptr_t end = addr + size;
@@ -219,7 +262,7 @@ bool HbDetector::access(Tid t, uintptr_t addr, uint32_t size, bool write, uintpt
     uint8_t mask = static_cast<uint8_t>(((1u << n) - 1) << (at & 7));
     Access older;
     if (granule(t, g, mask, write, pc, &older)) {
-      *out = Race{addr, size, older, Access{t, clock_of(t)[t], mask, write, pc}};
+      *out = Race{addr, size, older, now_access(t, mask, write, pc)};
       return true;
     }
     at = gend;

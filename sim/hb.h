@@ -15,6 +15,18 @@
 //
 // Thread id 0 is the host: the set-up and a module's _init, which happen
 // before every thread they start.
+//
+// Clocks are dense by slot, not by thread id: a thread takes a slot while
+// it runs, and a slot is given to a later thread once its thread has
+// exited and no shadow cell holds an access of it any more. Only a shadow
+// access is ever compared with a clock's entry, so by then the old
+// thread's entries in every clock are dead; a slot's epochs go on rising
+// across its threads (the next starts above the last one's final epoch),
+// so a stale entry, left in a clock by the old thread, is below every
+// epoch of the new one and orders nothing. The race check then answers as
+// with a clock entry per thread, while a clock is as wide as the threads
+// alive or still in the shadow at once: an execution of 100,000 callout
+// runs no longer makes each new clock span every run before it.
 #pragma once
 
 #include <cstddef>
@@ -33,6 +45,7 @@ class HbDetector {
     uint32_t clock = 0;
     uint8_t mask = 0;  // bytes of the granule
     bool write = false;
+    uint32_t slot = 0;  // the clock slot `tid` held (its epochs are the slot's)
     uintptr_t pc = 0;  // the instruction after the instrumented access
   };
   struct Race {
@@ -56,11 +69,11 @@ class HbDetector {
   // `t` comes after everything every thread did so far (a join of all).
   void join_all(Tid t);
   // `t` returned: it does nothing more, and nothing asks for its clock but
-  // join_all, which finds it in the exited threads' joined clock. Its own
-  // clock's memory serves a later thread: a clock spans every tid up to
-  // its own, so keeping every exited thread's would take memory quadratic
-  // in the threads an execution starts.
+  // join_all, which finds it in the exited threads' joined clock. Its slot
+  // serves a later thread once the shadow holds none of its accesses.
   void exit(Tid t);
+  // Slots ever taken at once in this execution: every clock's width.
+  size_t width() const { return slots_.size(); }
   // Nothing will acquire `key` again (a callout that ran, with nobody
   // waiting for it): its clock's memory goes. A callout is a key of its
   // own, so a periodic one would keep a clock per run.
@@ -87,18 +100,40 @@ class HbDetector {
     uint32_t gen = 0;
     Cell cell;
   };
-  std::vector<uint32_t>& clock_of(Tid t) {
-    if (__builtin_expect(t < vc_.size() && t < vc_[t].size() && vc_[t][t], 1)) return vc_[t];
-    return new_clock(t);
+  // A thread's clock, and its slot in `*slot` (a slot and its first epoch
+  // taken on first use).
+  std::vector<uint32_t>& clock_of(Tid t, uint32_t* slot) {
+    if (__builtin_expect(t < slot_of_.size() && slot_of_[t], 1)) {
+      *slot = slot_of_[t] - 1;
+      return vc_[*slot];
+    }
+    return new_clock(t, slot);
   }
-  std::vector<uint32_t>& new_clock(Tid t);
+  std::vector<uint32_t>& new_clock(Tid t, uint32_t* slot);
+  struct SlotState {
+    uint32_t refs = 0;  // shadow accesses that name the slot
+    uint32_t last = 0;  // its latest epoch, when its thread exited
+    bool live = false;  // its thread has not exited
+  };
+  void ref(uint32_t s) { slots_[s].refs++; }
+  void unref(uint32_t s) {
+    if (--slots_[s].refs == 0 && !slots_[s].live) free_.push_back(s);
+  }
+  Access now_access(Tid t, uint8_t mask, bool write, uintptr_t pc) {
+    uint32_t s;
+    uint32_t now = clock_of(t, &s)[s];
+    return Access{t, now, mask, write, s, pc};
+  }
   bool granule(Tid t, uint64_t g, uint8_t mask, bool write, uintptr_t pc, Access* older);
   Cell& cell(uint64_t g);
   const Cell* find(uint64_t g) const;
   void grow();
 
   friend struct Image;
-  std::vector<std::vector<uint32_t>> vc_;  // per thread, by tid
+  std::vector<std::vector<uint32_t>> vc_;  // by slot, a live thread's (memory kept past a reset)
+  std::vector<uint32_t> slot_of_;  // by tid: its slot + 1 while it runs, else 0
+  std::vector<SlotState> slots_;  // every slot taken in this execution
+  std::vector<uint32_t> free_;  // slots to give out, last freed first
   std::vector<uint32_t> exited_;  // the clocks of the threads that exited, joined
   std::vector<std::vector<uint32_t>> spare_;  // exited threads' clocks' memory
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync_;  // looked up, never iterated
@@ -111,6 +146,9 @@ class HbDetector {
 
 struct HbDetector::Image {
   std::vector<std::vector<uint32_t>> vc;
+  std::vector<uint32_t> slot_of;
+  std::vector<SlotState> slots;
+  std::vector<uint32_t> free;
   std::vector<uint32_t> exited;
   std::unordered_map<uint64_t, std::vector<uint32_t>> sync;
   std::vector<std::pair<uint64_t, Cell>> cells;
