@@ -11,6 +11,8 @@
  * Build-time bug switches (for the test suite):
  *   -DPIPE_BUG_IF   the reader tests for a message with "if", not "while":
  *                   with two readers, the one woken second finds none.
+ *   -DPIPE_BUG_RWSLEEP the writer holds the config rwlock across its
+ *                   malloc(M_WAITOK).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -204,7 +206,13 @@ pipe_write(struct cdev *dev, struct uio *uio, int ioflag)
 		return (0);
 	if (len > PIPE_MSGMAX)
 		return (EMSGSIZE);
+#ifdef PIPE_BUG_RWSLEEP
+	rw_rlock(&sc->sc_cfglock);	/* held across a sleeping malloc */
 	pm = malloc(sizeof(*pm) + len, M_FBPIPE, M_WAITOK);
+	rw_runlock(&sc->sc_cfglock);
+#else
+	pm = malloc(sizeof(*pm) + len, M_FBPIPE, M_WAITOK);
+#endif
 	pm->pm_len = len;
 	error = uiomove(pm->pm_data, len, uio);
 	if (error != 0) {
