@@ -43,7 +43,7 @@ void ks_fb_sleepable_lock(ks_handle_t* h, int write, const char* op, const char*
       if (held == rw || !w.obj(held).no_sleep_held) continue;
       std::string a = w.name(held), b = w.name(rw);
       w.fail(ks::sim::FailureKind::kLockOrder,
-             "lock order reversal: (sleepable after non-sleepable): thread " +
+             std::string("lock order reversal: (sleepable after non-sleepable): thread ") +
                  w.thread_name(w.self_tid()) + " takes the sleepable lock " + b + " (" + op +
                  " at " + base_name(file) + ":" + std::to_string(line) +
                  ") while holding the non-sleepable lock " + a,
