@@ -104,6 +104,16 @@ bool has(const std::string& s, const char* what) { return s.find(what) != std::s
 
 using Log = std::vector<long>;
 
+// ---- counter(9) sysctls ----
+
+// subr_counter.c (checked): sysctl_handle_counter_u64 reports the sum and
+// any write zeroes the counter; the array handler does so for each.
+TEST(FreebsdCounter, SysctlReadsTheSumAndAWriteZeroes) {
+  Outcome o = run_rr({{"t", C(kfb_counter_sysctl), true}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 5, 0, 0, 0, 0, 3, 0, 0, 1}));
+}
+
 // ---- WITNESS's lock classes ----
 
 // rw and a plain rmlock are not sleepable (no LC_SLEEPABLE in

@@ -25,6 +25,9 @@ void kfb_note(long);
 /* Initialise every object (on the host, inside the World, before threads). */
 void kfb_init(void);
 
+/* counter(9) sysctls (kfb_counter.c) */
+void kfb_counter_sysctl(void *);	/* read 5, a write zeroes; the array likewise */
+
 /* lock classes (kfb_lockclass.c) */
 void kfb_lc_sleepable_ok(void *);	/* sx, sleepable rm held across sleeps; try under mtx */
 void kfb_lc_rw_wlock_sleeps(void *);	/* malloc(M_WAITOK) under rw_wlock */
