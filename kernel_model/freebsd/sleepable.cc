@@ -10,6 +10,7 @@
 // an INVARIANTS panic, an uncontended one passes.
 #include <string>
 
+#include "kernel_model/rwlock.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -54,7 +55,7 @@ void ks_fb_sleepable_lock(ks_handle_t* h, int write, const char* op, const char*
   bool busy = write ? (o.owner != 0 || o.readers != 0) : (o.owner != 0 || o.count != 0);
   if (o.wait_sleeps && busy && !recursion && o.owner != w.self_tid())
     w.assert_may_sleep(op, rw);
-  ks_rw_enter(h, write, expr);
+  ks::km::rw_enter(w, rw, write != 0);  // resolved once, above
 }
 
 }  // extern "C"
