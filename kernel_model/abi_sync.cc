@@ -51,7 +51,10 @@ void ks_rw_init(ks_handle_t* h, const char* name, const char* expr) {
 void ks_rw_init_flags(ks_handle_t* h, const char* name, int flags, const char* expr) {
   World& w = W();
   w.init_handle(H(h), ks::km::kObjRwlock, name, expr);
-  w.obj(static_cast<ObjId>(h->v)).recursable = (flags & KS_RW_RECURSE) != 0;
+  ks::km::KObject& o = w.obj(static_cast<ObjId>(h->v));
+  o.recursable = (flags & KS_RW_RECURSE) != 0;
+  o.no_sleep_held = (flags & KS_RW_NOSLEEP) != 0;
+  o.wait_sleeps = (flags & KS_RW_SLEEPS) != 0;
 }
 int ks_rw_recursed(ks_handle_t* h, const char* expr) {
   World& w = W();

@@ -252,11 +252,12 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   race_acquire(w, n.obj);
   DevSwitch& d = devsw(w);
   // The dev's last close (of this open type) is running: wait for it to
-  // finish (a driver must never see an open interleaved with the close that
-  // tears it down). The wait queue is made only when someone waits, so runs
+  // finish where the kernel does (illumos: a driver never sees an open
+  // interleaved with the close that tears it down; FreeBSD: it may). The wait queue is made only when someone waits, so runs
   // without this race keep their object ids and trace hashes.
-  for (auto it = d.closing.find(spec_key(*dev, n.block)); it != d.closing.end();
-       it = d.closing.find(spec_key(*dev, n.block))) {
+  for (auto it = n.ops.open_waits_last_close ? d.closing.find(spec_key(*dev, n.block))
+                                              : d.closing.end();
+       it != d.closing.end(); it = d.closing.find(spec_key(*dev, n.block))) {
     if (!it->second.q) it->second.q = w.new_obj(kObjOther, w.sim().intern("spec:" + n.path));
     sim::ObjId q = it->second.q;
     w.wq_push(q, w.self_tid());

@@ -75,6 +75,12 @@ struct DevOps {
                const Cred& cr, int* rval);
   uint32_t partial_on = kPartialOnEintr;
   CloseRule close_rule = CloseRule::kLastPerType;
+  // Whether an open waits for a last close of its dev in progress: illumos
+  // spec_open does (the snode's lock, SLOCKED around the driver's close);
+  // FreeBSD's devfs_open and devfs_close drop the vnode lock around
+  // d_open / d_close and nothing else orders them, so an open may enter
+  // d_open while d_close runs (a race a driver must handle).
+  bool open_waits_last_close = true;
   FionbioRule fionbio = FionbioRule::kAfterDriver;
   // Who refuses a read or write on an open without FREAD/FWRITE: the kernel,
   // with EBADF before any driver code (illumos read/write, FreeBSD

@@ -55,6 +55,9 @@ struct KObject {
   // mutex may be held across a sleep, so its locks leave it off).
   bool no_sleep_held = false;
   bool recursable = false;     // the owner (writer) may enter again (recursed counts)
+  // Waiting for this rwlock is a sleep (FreeBSD's sx: a sleep queue), so
+  // it is checked as one; otherwise a brief block (a turnstile).
+  bool wait_sleeps = false;
   // A blockable mutex taken with a spin lock held is misuse even when it
   // happens not to contend (WITNESS judges the class, not the contention).
   bool class_checked = false;

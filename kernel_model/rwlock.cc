@@ -39,6 +39,12 @@ void check_recursion(World& w, ObjId rw, bool write, const char* op) {
              std::string("recursive_enter:") + w.name(rw));
 }
 
+// A contended enter sleeps (sx) or blocks briefly (a turnstile).
+void wait_check(World& w, ObjId rw) {
+  if (__builtin_expect(w.obj(rw).wait_sleeps, 0)) w.assert_may_sleep("rw_enter", rw);
+  else w.assert_may_block("rw_enter", rw);
+}
+
 }  // namespace
 
 // Happens-before (race.h): a writer sees everything before its enter, the
@@ -64,7 +70,7 @@ void rw_enter(World& w, ObjId rw, bool write) {
   if (write) {
     w.obj(rw).count++;
     while (w.obj(rw).owner != 0 || w.obj(rw).readers != 0) {
-      w.assert_may_block("rw_enter", rw);
+      wait_check(w, rw);
       w.wq_push(rw, me);
       w.sim().block(kEvRwEnter, rw);
     }
@@ -73,7 +79,7 @@ void rw_enter(World& w, ObjId rw, bool write) {
     o.owner = me;
   } else {
     while (w.obj(rw).owner != 0 || w.obj(rw).count != 0) {
-      w.assert_may_block("rw_enter", rw);
+      wait_check(w, rw);
       w.wq_push(rw, me);
       w.sim().block(kEvRwEnter, rw);
     }

@@ -273,6 +273,9 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   // D_TRACKCLOSE in conf.h).
   ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;
   if (a->mda_devsw->d_flags & D_TRACKCLOSE) ops.close_rule = ks::km::CloseRule::kEvery;
+  // devfs_open/devfs_close unlock the vnode around the driver's entry
+  // point (devfs_vnops.c, checked): an open does not wait for d_close.
+  ops.open_waits_last_close = false;
   ops.fionbio = ks::km::FionbioRule::kBeforeDriver;
   // poll(2): sys_generic.c's rules (kernel_model/poll.h): selwakeup takes
   // the thread off the selinfo, seltdclear drops the rest when poll

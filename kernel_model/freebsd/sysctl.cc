@@ -4,6 +4,7 @@
 #include <cstring>
 
 extern "C" {
+#include <sys/counter.h>
 #include <sys/malloc.h>
 #include <sys/sysctl.h>
 }
@@ -104,6 +105,31 @@ int sysctl_handle_opaque(struct sysctl_oid*, void* arg1, intmax_t arg2, struct s
   size_t n = static_cast<size_t>(arg2);
   if (int e = ks_fb_sysctl_out(req, arg1, n)) return e;
   return ks_fb_sysctl_in(req, arg1, n);
+}
+
+// counter(9)'s handlers (FreeBSD's subr_counter.c, checked): arg1 points
+// at the counter_u64_t (an array of arg2 of them); the sums go out, and a
+// request carrying a new value zeroes the counters, whatever the value.
+int sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS) {
+  (void)oidp;
+  (void)arg2;
+  uint64_t out = counter_u64_fetch(*static_cast<counter_u64_t*>(arg1));
+  if (int e = ks_fb_sysctl_out(req, &out, sizeof out)) return e;
+  if (!req->newptr) return 0;
+  counter_u64_zero(*static_cast<counter_u64_t*>(arg1));
+  return 0;
+}
+
+int sysctl_handle_counter_u64_array(SYSCTL_HANDLER_ARGS) {
+  (void)oidp;
+  counter_u64_t* c = static_cast<counter_u64_t*>(arg1);
+  for (intmax_t i = 0; i < arg2; i++) {
+    uint64_t out = counter_u64_fetch(c[i]);
+    if (int e = ks_fb_sysctl_out(req, &out, sizeof out)) return e;
+  }
+  if (!req->newptr) return 0;
+  for (intmax_t i = 0; i < arg2; i++) counter_u64_zero(c[i]);
+  return 0;
 }
 
 }  // extern "C"

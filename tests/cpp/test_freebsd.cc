@@ -104,6 +104,46 @@ bool has(const std::string& s, const char* what) { return s.find(what) != std::s
 
 using Log = std::vector<long>;
 
+// ---- counter(9) sysctls ----
+
+// subr_counter.c (checked): sysctl_handle_counter_u64 reports the sum and
+// any write zeroes the counter; the array handler does so for each.
+TEST(FreebsdCounter, SysctlReadsTheSumAndAWriteZeroes) {
+  Outcome o = run_rr({{"t", C(kfb_counter_sysctl), true}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 5, 0, 0, 0, 0, 3, 0, 0, 1}));
+}
+
+// ---- WITNESS's lock classes ----
+
+// rw and a plain rmlock are not sleepable (no LC_SLEEPABLE in
+// lock_class_rw / lock_class_rm); sx and RM_SLEEPABLE are; a sleepable
+// lock taken (not tried) under a non-sleepable one is witness_checkorder's
+// "(sleepable after non-sleepable)" (subr_witness.c, kern_rmlock.c).
+TEST(FreebsdLockClass, SleepableLocksMayBeHeldAcrossASleep) {
+  Outcome o = run_rr({{"t", C(kfb_lc_sleepable_ok), true}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{1}));
+}
+
+TEST(FreebsdLockClass, SleepingUnderRwOrPlainRmIsReported) {
+  Outcome o = run_rr({{"t", C(kfb_lc_rw_wlock_sleeps), true}});
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):lc_rw",
+                 "non-sleepable lock lc_rw held");
+  o = run_rr({{"t", C(kfb_lc_rm_rlock_sleeps), true}});
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):lc_rm",
+                 "non-sleepable lock lc_rm held");
+}
+
+TEST(FreebsdLockClass, SleepableAfterNonSleepableIsAReversal) {
+  Outcome o = run_rr({{"t", C(kfb_lc_sx_under_rw), true}});
+  EXPECT_FAILURE(o, kLockOrder, "lock_order_sleepable:lc_rw:lc_sx",
+                 "(sleepable after non-sleepable)", "sx_slock at kfb_lockclass.c:");
+  o = run_rr({{"t", C(kfb_lc_sleepable_rm_under_mtx), true}});
+  EXPECT_FAILURE(o, kLockOrder, "lock_order_sleepable:lc_mtx:lc_rm_sleepable",
+                 "rm_rlock at kfb_lockclass.c:");
+}
+
 // ---- PROC_LOCK, made credentials ----
 
 // PROC_LOCK is FreeBSD's p_mtx, an MTX_DEF mutex (proc_init, from memory):

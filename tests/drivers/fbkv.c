@@ -10,6 +10,9 @@
  * Build-time bug switches (for the test suite):
  *   -DKV_BUG_NOREF  GET drops the table lock before copyout without taking
  *                   a reference: a concurrent DEL frees the value under it.
+ *   -DKV_BUG_RMSLEEP PUT holds the config rmlock (a plain one, not
+ *                   sleepable) across copyinstr.
+ *   -DKV_BUG_SXMTX  PUT takes the table sx with PROC_LOCK still held.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -184,10 +187,19 @@ kv_put(struct kv_open *ko, struct kv_req *kr, struct thread *td)
 
 	rm_rlock(&kv_cfglock, &tracker);
 	max = kv_valmax;
+#ifndef KV_BUG_RMSLEEP
 	rm_runlock(&kv_cfglock, &tracker);
-	if (kr->kr_len == 0 || kr->kr_len > max)
+#endif
+	if (kr->kr_len == 0 || kr->kr_len > max) {
+#ifdef KV_BUG_RMSLEEP
+		rm_runlock(&kv_cfglock, &tracker);
+#endif
 		return (EINVAL);
+	}
 	error = copyinstr(kr->kr_key, key, sizeof(key), &done);
+#ifdef KV_BUG_RMSLEEP
+	rm_runlock(&kv_cfglock, &tracker);	/* held across a copyin */
+#endif
 	if (error != 0)
 		return (error);
 	val = malloc(kr->kr_len, M_FBKV, M_WAITOK);
@@ -203,9 +215,14 @@ kv_put(struct kv_open *ko, struct kv_req *kr, struct thread *td)
 	ke->ke_len = kr->kr_len;
 	PROC_LOCK(td->td_proc);
 	ke->ke_owner = td->td_proc->p_pid;
+#ifndef KV_BUG_SXMTX
 	PROC_UNLOCK(td->td_proc);
+#endif
 
 	sx_xlock(&kv_lock);
+#ifdef KV_BUG_SXMTX
+	PROC_UNLOCK(td->td_proc);	/* an sx taken under the proc mutex */
+#endif
 	old = kv_lookup(key);
 	if (old != NULL)
 		LIST_REMOVE(old, ke_link);

@@ -110,14 +110,21 @@ fbown_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
 	return (error);
 }
 
-/* d_close: FreeBSD calls it at the last close of the device only. */
+/*
+ * d_close at every close (D_TRACKCLOSE); the last, counted under the
+ * mutex, gives the owner back. devfs's own "last close" would not do: an
+ * open can get in (and find the old owner) while that d_close runs.
+ */
 static int
 fbown_close(struct cdev *dev, int fflag, int devtype, struct thread *td)
 {
 	struct fbown_rec *rec;
 
 	mtx_lock(&sc.mtx);
-	sc.opens = 0;
+	if (--sc.opens > 0) {
+		mtx_unlock(&sc.mtx);
+		return (0);
+	}
 	rec = sc.owner;
 	sc.owner = NULL;
 	mtx_unlock(&sc.mtx);
@@ -171,6 +178,7 @@ fbown_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag, struct thread
 
 static struct cdevsw fbown_cdevsw = {
 	.d_version =	D_VERSION,
+	.d_flags =	D_TRACKCLOSE,
 	.d_open =	fbown_open,
 	.d_close =	fbown_close,
 	.d_ioctl =	fbown_ioctl,

@@ -11,6 +11,8 @@
  * Build-time bug switches (for the test suite):
  *   -DPIPE_BUG_IF   the reader tests for a message with "if", not "while":
  *                   with two readers, the one woken second finds none.
+ *   -DPIPE_BUG_RWSLEEP the writer holds the config rwlock across its
+ *                   malloc(M_WAITOK).
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -72,6 +74,7 @@ static d_ioctl_t	pipe_ioctl;
 
 static struct cdevsw pipe_cdevsw = {
 	.d_version =	D_VERSION,
+	.d_flags =	D_TRACKCLOSE,
 	.d_open =	pipe_open,
 	.d_close =	pipe_close,
 	.d_read =	pipe_read,
@@ -126,15 +129,28 @@ pipe_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
 	return (0);
 }
 
-/* Last close only (no D_TRACKCLOSE): drop whatever nobody will read. */
+/*
+ * Every close (D_TRACKCLOSE); the last one, counted under the mutex,
+ * drops whatever nobody will read.  devfs's own "last close" would not
+ * do: an open and its writes can come in while that d_close runs.
+ */
 static int
 pipe_close(struct cdev *dev, int fflag, int devtype, struct thread *td)
 {
 	struct pipe_softc *sc = dev->si_drv1;
 
+	mtx_lock(&sc->sc_mtx);
+	if (--sc->sc_opens > 0) {
+		mtx_unlock(&sc->sc_mtx);
+		return (0);
+	}
+	mtx_unlock(&sc->sc_mtx);
 	taskqueue_drain(sc->sc_tq, &sc->sc_cooktask);
 	mtx_lock(&sc->sc_mtx);
-	sc->sc_opens = 0;
+	if (sc->sc_opens > 0) {		/* reopened meanwhile: keep it all */
+		mtx_unlock(&sc->sc_mtx);
+		return (0);
+	}
 	pipe_flush(&sc->sc_raw);
 	pipe_flush(&sc->sc_ready);
 	sc->sc_queued = 0;
@@ -204,7 +220,13 @@ pipe_write(struct cdev *dev, struct uio *uio, int ioflag)
 		return (0);
 	if (len > PIPE_MSGMAX)
 		return (EMSGSIZE);
+#ifdef PIPE_BUG_RWSLEEP
+	rw_rlock(&sc->sc_cfglock);	/* held across a sleeping malloc */
 	pm = malloc(sizeof(*pm) + len, M_FBPIPE, M_WAITOK);
+	rw_runlock(&sc->sc_cfglock);
+#else
+	pm = malloc(sizeof(*pm) + len, M_FBPIPE, M_WAITOK);
+#endif
 	pm->pm_len = len;
 	error = uiomove(pm->pm_data, len, uio);
 	if (error != 0) {

@@ -68,6 +68,7 @@ struct tick_softc {
 	uint32_t	sc_target;	/* stop after this many */
 	int		sc_interval;	/* ticks */
 	int		sc_readers;
+	int		sc_opens;	/* counted by d_open/d_close (D_TRACKCLOSE) */
 	int		sc_done_logged;
 };
 
@@ -93,6 +94,7 @@ static d_poll_t		tick_poll;
 
 static struct cdevsw tick_cdevsw = {
 	.d_version =	D_VERSION,
+	.d_flags =	D_TRACKCLOSE,
 	.d_open =	tick_open,
 	.d_close =	tick_close,
 	.d_read =	tick_read,
@@ -174,25 +176,32 @@ tick_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
 	mtx_lock(&sc->sc_mtx);
 	tr->tr_next = sc->sc_posted;
 	sc->sc_readers++;
+	sc->sc_opens++;
 	mtx_unlock(&sc->sc_mtx);
 	error = devfs_set_cdevpriv(tr, tick_reader_dtor);
 	if (error != 0) {
 		mtx_lock(&sc->sc_mtx);
 		sc->sc_readers--;
+		sc->sc_opens--;
 		mtx_unlock(&sc->sc_mtx);
 		free(tr, M_FBTICK);
 	}
 	return (error);
 }
 
-/* Without D_TRACKCLOSE this runs once, at the last close of the device. */
+/*
+ * D_TRACKCLOSE: every close comes here, and the opens are counted under
+ * the mutex.  Without it devfs calls d_close at what it judged the last
+ * close, and an open (and its TICK_START) can run while that d_close is
+ * still on its way to the mutex: it would stop the new open's run.
+ */
 static int
 tick_close(struct cdev *dev, int fflag, int devtype, struct thread *td)
 {
 	struct tick_softc *sc = dev->si_drv1;
 
 	mtx_lock(&sc->sc_mtx);
-	if (callout_stop(&sc->sc_callout) > 0)
+	if (--sc->sc_opens == 0 && callout_stop(&sc->sc_callout) > 0)
 		sc->sc_target = sc->sc_posted;
 	mtx_unlock(&sc->sc_mtx);
 	return (0);

@@ -473,6 +473,25 @@ def _pipe_unload_open(w):
     w.spawn("unloader", unloader())
 
 
+# ---------------------------------------------------------------- fbreopen
+
+def _reopen(w):
+    """Two threads open, read and close, twice each: an open can meet
+    the other's last close."""
+    def user():
+        buf = yield sys.mmap(4096)
+        for _ in range(2):
+            fd = yield sys.open("/dev/fbreopen", sys.O_RDONLY)
+            assert fd >= 0, fd
+            r = yield sys.read(fd, buf, 8)
+            assert r == 8, r
+            assert (yield sys.peek(buf, 8)) == b"fbreopen"
+            yield sys.close(fd)
+
+    w.spawn("u1", user())
+    w.spawn("u2", user())
+
+
 # ---------------------------------------------------------------- declarations
 
 def _declare(body, driver, name):
@@ -518,6 +537,15 @@ tick_read_tsleep = _declare(_tick_read, "fbtick_tsleep", "tick_read_tsleep")
 tick_unload_nodrain = _declare(_tick_unload, "fbtick_nodrain", "tick_unload_nodrain")
 kv_get_del_noref = _declare(_kv_get_del, "fbkv_noref", "kv_get_del_noref")
 pipe_two_by_two_if = _declare(_pipe_two_by_two, "fbpipe_if", "pipe_two_by_two_if")
+# WITNESS's lock classes: an rwlock held across malloc(M_WAITOK), a plain
+# rmlock across copyinstr, an sx taken under the proc mutex
+pipe_two_by_two_rwsleep = _declare(_pipe_two_by_two, "fbpipe_rwsleep",
+                                   "pipe_two_by_two_rwsleep")
+kv_ops_rmsleep = _declare(_kv_ops, "fbkv_rmsleep", "kv_ops_rmsleep")
+kv_ops_sxmtx = _declare(_kv_ops, "fbkv_sxmtx", "kv_ops_sxmtx")
+# d_close at the last close only, and an open during it (FreeBSD's devfs)
+reopen = _declare(_reopen, "fbreopen", "reopen")
+reopen_track = _declare(_reopen, "fbreopen_track", "reopen_track")
 
 
 # ---------------------------------------------------------------- a Program

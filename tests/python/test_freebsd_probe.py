@@ -7,7 +7,11 @@ store behind _IOW/_IOWR ioctls with nested user pointers (copyinstr,
 copyin, copyout), an sx lock, a UMA zone, refcount(9), priv_check,
 PROC_LOCK, crhold, D_TRACKCLOSE; fbpipe.c, a message pipe with a private
 taskqueue thread, cv_wait_sig / cv_timedwait_sig, mtx_sleep + wakeup_one,
-an rwlock, d_close at the last close only. No kernsim line in any of them.
+an rwlock. No kernsim line in any of them. fbtick and fbpipe used to
+do their teardown in a last-close-only d_close; on FreeBSD an open (and
+its TICK_START or writes) can run while that d_close runs (devfs drops the
+vnode lock around it), which the model hid until fblocks: both are now
+D_TRACKCLOSE and count their opens under their mutex.
 A correct driver gets no report; each bug twin (-D switch) is found and
 its repro replays.
 

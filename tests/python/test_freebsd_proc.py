@@ -38,7 +38,12 @@ def test_a_credential_given_back_twice_panics():
 def test_two_first_opens_racing_for_ownership_are_found_and_replay(tmp_path):
     r = kernsim.explore(scn("owners"), strategy="pct", runs=2000, seed=5,
                         variant="unlocked_owner")
-    assert r.failure is not None and r.failure.signature.startswith("leak"), r.failure
+    # The lost reference (a leak), or, since an open may meet the last
+    # close (fbowner counts its opens, D_TRACKCLOSE), an open that found
+    # the old owner unlocked and kept the device with none.
+    assert r.failure is not None, "not found"
+    assert (r.failure.signature.startswith("leak")
+            or "FBOWN_OWNER returned -2" in r.failure.message), r.failure
     path = str(tmp_path / "unlocked_owner.repro.txtpb")
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)

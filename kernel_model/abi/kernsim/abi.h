@@ -66,6 +66,11 @@ void ks_rw_init(ks_handle_t *, const char *name, const char *expr);
 /* flags: KS_RW_RECURSE the writer may enter exclusively again, each enter
  * needing its exit (FreeBSD's SX_RECURSE, RW_RECURSE) */
 #define KS_RW_RECURSE 1
+/* KS_RW_NOSLEEP: no sleep while it is held (FreeBSD's rw(9), a plain
+ * rmlock(9): WITNESS's non-sleepable locks); KS_RW_SLEEPS: waiting for it
+ * is a sleep, not a turnstile block (FreeBSD's sx(9), a sleepable rmlock) */
+#define KS_RW_NOSLEEP 2
+#define KS_RW_SLEEPS 4
 void ks_rw_init_flags(ks_handle_t *, const char *name, int flags, const char *expr);
 /* held as writer by the caller and entered exclusively more than once */
 int ks_rw_recursed(ks_handle_t *, const char *expr);

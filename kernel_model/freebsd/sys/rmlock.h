@@ -6,15 +6,18 @@
  * and holds nothing here. RM_RECURSE lets the writer lock again; reader
  * recursion is not modelled (a recursing reader can block behind a
  * waiting writer: a deadlock report where FreeBSD would not deadlock, so
- * don't rely on it). RM_SLEEPABLE (an sx underneath on FreeBSD) changes
- * nothing: sleeping with any rmlock held is not reported (a missed
- * report for a plain one, which WITNESS forbids).
+ * don't rely on it). A plain rmlock is not sleepable (lock_class_rm has
+ * no LC_SLEEPABLE, kern_rmlock.c): sleeping with it held is WITNESS's
+ * "sleeping with a non-sleepable lock held". RM_SLEEPABLE puts an sx
+ * underneath: it is taken as a sleepable lock (sx.h) and may be held
+ * across a sleep.
  */
 #ifndef _KS_FREEBSD_SYS_RMLOCK_H
 #define _KS_FREEBSD_SYS_RMLOCK_H
 #include <sys/types.h>
 #include <sys/lock.h>
 #include <sys/rwlock.h>
+#include <sys/sx.h>
 #include <kernsim/abi.h>
 struct rmlock {
 	ks_handle_t _opaque;
@@ -26,14 +29,18 @@ struct rm_priotracker {
 #define RM_RECURSE	0x00000002
 #define RM_SLEEPABLE	0x00000004
 #define RM_NEW		0x00000008
-#define rm_init(rm, name) ks_rw_init(&(rm)->_opaque, (name), #rm)
+#define rm_init(rm, name) ks_rw_init_flags(&(rm)->_opaque, (name), KS_RW_NOSLEEP, #rm)
 #define rm_init_flags(rm, name, opts) \
-	ks_rw_init_flags(&(rm)->_opaque, (name), ((opts) & RM_RECURSE) ? KS_RW_RECURSE : 0, #rm)
+	ks_rw_init_flags(&(rm)->_opaque, (name), \
+	    (((opts) & RM_SLEEPABLE) ? KS_RW_SLEEPS : KS_RW_NOSLEEP) | \
+	    (((opts) & RM_RECURSE) ? KS_RW_RECURSE : 0), #rm)
 #define rm_destroy(rm) ks_rw_destroy(&(rm)->_opaque, #rm)
-#define rm_rlock(rm, tracker) ((void)(tracker), ks_rw_enter(&(rm)->_opaque, 0, #rm))
+#define rm_rlock(rm, tracker) ((void)(tracker), \
+	ks_fb_sleepable_lock(&(rm)->_opaque, 0, "rm_rlock", #rm, __FILE__, __LINE__))
 #define rm_try_rlock(rm, tracker) ((void)(tracker), ks_rw_tryenter(&(rm)->_opaque, 0, #rm))
 #define rm_runlock(rm, tracker) ((void)(tracker), ks_rw_exit(&(rm)->_opaque, #rm))
-#define rm_wlock(rm) ks_rw_enter(&(rm)->_opaque, 1, #rm)
+#define rm_wlock(rm) \
+	ks_fb_sleepable_lock(&(rm)->_opaque, 1, "rm_wlock", #rm, __FILE__, __LINE__)
 #define rm_wunlock(rm) ks_rw_exit(&(rm)->_opaque, #rm)
 #define rm_wowned(rm) ks_rw_write_held(&(rm)->_opaque, #rm)
 #define rm_assert(rm, what) \

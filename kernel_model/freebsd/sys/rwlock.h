@@ -3,7 +3,9 @@
  * model's reader/writer locks as sx(9) is. RW_RECURSE lets the writer lock
  * again (counted; RA_RECURSED); without it, recursion is misuse. rw_assert
  * is on (INVARIANTS); as without WITNESS, RA_RLOCKED checks that someone
- * holds it shared, not who.
+ * holds it shared, not who. An rwlock is not sleepable (its class has no
+ * LC_SLEEPABLE, kern_rwlock.c): sleeping with it held, read or write, is
+ * WITNESS's "sleeping with a non-sleepable lock held".
  */
 #ifndef _KS_FREEBSD_SYS_RWLOCK_H
 #define _KS_FREEBSD_SYS_RWLOCK_H
@@ -39,9 +41,10 @@ void ks_fb_rw_assert(ks_handle_t *, int what, const char *expr, const char *file
 }
 #endif
 
-#define rw_init(rw, name) ks_rw_init(&(rw)->_opaque, (name), #rw)
+#define rw_init(rw, name) ks_rw_init_flags(&(rw)->_opaque, (name), KS_RW_NOSLEEP, #rw)
 #define rw_init_flags(rw, name, opts) \
-	ks_rw_init_flags(&(rw)->_opaque, (name), ((opts) & RW_RECURSE) ? KS_RW_RECURSE : 0, #rw)
+	ks_rw_init_flags(&(rw)->_opaque, (name), \
+	    KS_RW_NOSLEEP | (((opts) & RW_RECURSE) ? KS_RW_RECURSE : 0), #rw)
 #define rw_destroy(rw) ks_rw_destroy(&(rw)->_opaque, #rw)
 #define rw_wlock(rw) ks_rw_enter(&(rw)->_opaque, 1, #rw)
 #define rw_rlock(rw) ks_rw_enter(&(rw)->_opaque, 0, #rw)

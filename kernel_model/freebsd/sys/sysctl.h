@@ -98,6 +98,8 @@ int sysctl_handle_long(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_64(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_string(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_opaque(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_counter_u64_array(SYSCTL_HANDLER_ARGS);
 int ks_fb_sysctl_out(struct sysctl_req *, const void *, size_t);
 int ks_fb_sysctl_in(struct sysctl_req *, void *, size_t);
 extern struct sysctl_oid_list ks_fb_sysctl_static_children;
@@ -144,6 +146,15 @@ extern struct sysctl_oid_list ks_fb_sysctl_static_children;
 #define SYSCTL_OPAQUE(parent, nbr, name, access, ptr, len, fmt, descr)	\
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_OPAQUE | (access), (ptr),	\
 	    (len), sysctl_handle_opaque, (descr))
+/* counter(9) oids: ptr is the counter_u64_t variable (an array of len);
+ * a read sums it, any write zeroes it (subr_counter.c) */
+#define SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_U64 | CTLFLAG_MPSAFE |	\
+	    CTLFLAG_STATS | (access), (ptr), 0, sysctl_handle_counter_u64, (descr))
+#define SYSCTL_COUNTER_U64_ARRAY(parent, nbr, name, access, ptr, len, descr) \
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_OPAQUE | CTLFLAG_MPSAFE |	\
+	    CTLFLAG_STATS | (access), (ptr), (len),				\
+	    sysctl_handle_counter_u64_array, (descr))
 #define SYSCTL_PROC(parent, nbr, name, access, ptr, arg, handler, fmt, descr) \
 	KS_FB_SYSCTL_STATIC(parent, name, (access), (ptr), (arg), (handler), (descr))
 #define SYSCTL_STATIC_CHILDREN(oid_name) (&ks_fb_sysctl_static_children)
@@ -171,6 +182,14 @@ extern struct sysctl_oid_list ks_fb_sysctl_static_children;
 #define SYSCTL_ADD_STRING(ctx, parent, nbr, name, access, arg, len, descr) \
 	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_STRING | (access),	\
 	    (void *)(arg), (len), sysctl_handle_string, (descr))
+#define SYSCTL_ADD_COUNTER_U64(ctx, parent, nbr, name, access, ptr, descr) \
+	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_U64 |		\
+	    CTLFLAG_MPSAFE | CTLFLAG_STATS | (access), (void *)(ptr), 0,	\
+	    sysctl_handle_counter_u64, (descr))
+#define SYSCTL_ADD_COUNTER_U64_ARRAY(ctx, parent, nbr, name, access, ptr, len, descr) \
+	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_OPAQUE |		\
+	    CTLFLAG_MPSAFE | CTLFLAG_STATS | (access), (void *)(ptr), (len),	\
+	    sysctl_handle_counter_u64_array, (descr))
 #define SYSCTL_ADD_PROC(ctx, parent, nbr, name, access, ptr, arg, handler, fmt, descr) \
 	ks_fb_sysctl_add((ctx), (parent), (name), (access), (void *)(ptr), (arg), \
 	    (handler), (descr))

@@ -25,6 +25,16 @@ void kfb_note(long);
 /* Initialise every object (on the host, inside the World, before threads). */
 void kfb_init(void);
 
+/* counter(9) sysctls (kfb_counter.c) */
+void kfb_counter_sysctl(void *);	/* read 5, a write zeroes; the array likewise */
+
+/* lock classes (kfb_lockclass.c) */
+void kfb_lc_sleepable_ok(void *);	/* sx, sleepable rm held across sleeps; try under mtx */
+void kfb_lc_rw_wlock_sleeps(void *);	/* malloc(M_WAITOK) under rw_wlock */
+void kfb_lc_rm_rlock_sleeps(void *);	/* malloc(M_WAITOK) under a plain rm_rlock */
+void kfb_lc_sx_under_rw(void *);	/* sx_slock with an rw read-held */
+void kfb_lc_sleepable_rm_under_mtx(void *);	/* rm_rlock(RM_SLEEPABLE) under an mtx */
+
 /* mtx (kfb_mtx.c) */
 void kfb_mtx_count(void *);	/* lock; read, preempt, write; unlock: 2 threads -> 2 */
 void kfb_mtx_ab(void *);
