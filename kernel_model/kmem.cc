@@ -200,8 +200,10 @@ KmemState& World::kmem_first_use() {
 
 void* kmem_alloc(World& w, size_t size, int flags, const char* tag) {
   sim::Sim& s = w.sim();
-  s.point(kEvKmemAlloc, 0, size, static_cast<uint64_t>(flags));
-  if (!(flags & kKmemNoSleep)) w.assert_may_sleep("kmem_alloc(KM_SLEEP)", 0);
+  // kKmemMalloc only names the call in a report: the event is the same.
+  s.point(kEvKmemAlloc, 0, size, static_cast<uint64_t>(flags & ~kKmemMalloc));
+  if (!(flags & kKmemNoSleep))
+    w.assert_may_sleep((flags & kKmemMalloc) ? "malloc(M_WAITOK)" : "kmem_alloc(KM_SLEEP)", 0);
   if ((flags & kKmemNoSleep) && w.options().inject_faults &&
       s.choose(2, sim::ChoiceKind::kFault) == 1)
     return nullptr;

@@ -48,7 +48,7 @@ struct KmemState {
   ~KmemState();
 };
 
-enum KmemFlags : int { kKmemSleep = 0, kKmemNoSleep = 1, kKmemZero = 2 };
+enum KmemFlags : int { kKmemSleep = 0, kKmemNoSleep = 1, kKmemZero = 2, kKmemMalloc = 4 };
 
 // tag: what allocated it (the calling function, or a malloc type name).
 void* kmem_alloc(World& w, size_t size, int flags, const char* tag);

@@ -331,7 +331,7 @@ TEST(FidelityContexts, CalloutMayNotSleep) {
 // illumos allows both (an adaptive mutex may be held across cv_wait).
 TEST(FidelityContexts, FreebsdWitnessForbidsSleepingWithAMutexHeld) {
   Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_malloc_waitok_under_mtx(nullptr); }}});
-  EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):kfbfid_a")
+  EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:malloc(M_WAITOK):kfbfid_a")
       << o.failure.message;
   EXPECT_TRUE(has(o.failure.message, "non-sleepable lock kfbfid_a held")) << o.failure.message;
   o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_cv_wait_under_other_mtx(nullptr); }}});

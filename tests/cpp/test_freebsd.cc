@@ -128,10 +128,10 @@ TEST(FreebsdLockClass, SleepableLocksMayBeHeldAcrossASleep) {
 
 TEST(FreebsdLockClass, SleepingUnderRwOrPlainRmIsReported) {
   Outcome o = run_rr({{"t", C(kfb_lc_rw_wlock_sleeps), true}});
-  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):lc_rw",
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:malloc(M_WAITOK):lc_rw",
                  "non-sleepable lock lc_rw held");
   o = run_rr({{"t", C(kfb_lc_rm_rlock_sleeps), true}});
-  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):lc_rm",
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:malloc(M_WAITOK):lc_rm",
                  "non-sleepable lock lc_rm held");
 }
 
@@ -157,7 +157,7 @@ TEST(FreebsdProc, ProcLockExcludesAndIsNotSleepable) {
     EXPECT_EQ(o.log, (Log{2})) << "run " << i;
   }
   Outcome o = run_rr({{"t", C(kfb_proc_lock_sleeps), true}});
-  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:kmem_alloc(KM_SLEEP):process lock",
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:malloc(M_WAITOK):process lock",
                  "process lock");
 }
 
@@ -204,7 +204,7 @@ TEST(FreebsdMtx, LockOrderReversalIsReportedByTheWitness) {
 
 TEST(FreebsdMtx, SleepingUnderASpinMutexIsMisuse) {
   Outcome o = run_rr({{"t", C(kfb_mtx_spin_sleeps)}});
-  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:kmem_alloc(KM_SLEEP):kfb_spin", "kfb_spin");
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:malloc(M_WAITOK):kfb_spin", "kfb_spin");
   o = run_rr({{"t", C(kfb_mtx_spin_then_def)}});
   EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:mtx_lock:kfb_a",
                  "mtx_lock of kfb_a: a blockable sleep mutex acquired with a spin mutex held");

@@ -22,7 +22,7 @@ def scn(name):
 
 BUGS = {
     # scenario: (failure kind, words of its message)
-    "pipe_two_by_two_rwsleep": ("lock_misuse", ("non-sleepable lock fbpipe cfg", "kmem_alloc")),
+    "pipe_two_by_two_rwsleep": ("lock_misuse", ("non-sleepable lock fbpipe cfg", "malloc(M_WAITOK)")),
     "kv_ops_rmsleep": ("lock_misuse", ("non-sleepable lock fbkv config", "copyinstr")),
     "kv_ops_sxmtx": ("lock_order", ("(sleepable after non-sleepable)", "sleepable lock fbkv table",
                                     "sx_xlock at fbkv.c:", "non-sleepable lock process lock")),

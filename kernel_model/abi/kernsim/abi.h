@@ -95,6 +95,9 @@ void ks_sema_destroy(ks_handle_t *, const char *expr);
 #define KS_KM_SLEEP 0
 #define KS_KM_NOSLEEP 1
 #define KS_KM_ZERO 2
+/* FreeBSD's malloc(9): a report names the call malloc(M_WAITOK), not
+ * kmem_alloc(KM_SLEEP); nothing else differs (not in the trace) */
+#define KS_KM_MALLOC 4
 void *ks_kmem_alloc(size_t size, int flags, const char *tag);
 void ks_kmem_free(void *p, size_t size, const char *op);
 /* size unknown to the caller (FreeBSD free(9)): SIZE_MAX */

@@ -34,7 +34,7 @@ ks_fb_malloc(size_t size, struct malloc_type *type, int flags)
 		    type->ks_name);
 	return (ks_kmem_alloc(size,
 	    ((flags & M_NOWAIT) ? KS_KM_NOSLEEP : KS_KM_SLEEP) |
-	    ((flags & M_ZERO) ? KS_KM_ZERO : 0), type->ks_name));
+	    ((flags & M_ZERO) ? KS_KM_ZERO : 0) | KS_KM_MALLOC, type->ks_name));
 }
 
 static inline void
