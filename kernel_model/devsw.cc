@@ -253,15 +253,17 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
   // The dev's last close (of this open type) is running: wait for it to
   // finish where the kernel does (illumos: a driver never sees an open
-  // interleaved with the close that tears it down; FreeBSD: it may). The wait queue is made only when someone waits, so runs
-  // without this race keep their object ids and trace hashes.
-  for (auto it = n.ops.open_waits_last_close ? d.closing.find(spec_key(*dev, n.block))
-                                              : d.closing.end();
-       it != d.closing.end(); it = d.closing.find(spec_key(*dev, n.block))) {
-    if (!it->second.q) it->second.q = w.new_obj(kObjOther, w.sim().intern("spec:" + n.path));
-    sim::ObjId q = it->second.q;
-    w.wq_push(q, w.self_tid());
-    w.sim().block(kEvSyscall, q);
+  // interleaved with the close that tears it down; FreeBSD: it may). The
+  // wait queue is made only when someone waits, so runs without this race
+  // keep their object ids and trace hashes.
+  if (n.ops.open_waits_last_close) {
+    for (auto it = d.closing.find(spec_key(*dev, n.block)); it != d.closing.end();
+         it = d.closing.find(spec_key(*dev, n.block))) {
+      if (!it->second.q) it->second.q = w.new_obj(kObjOther, w.sim().intern("spec:" + n.path));
+      sim::ObjId q = it->second.q;
+      w.wq_push(q, w.self_tid());
+      w.sim().block(kEvSyscall, q);
+    }
   }
   if (n.removed) return ENXIO;  // the close tore the device down
   // Its driver is detaching (devsw_hold_opens): wait for the outcome.
@@ -294,17 +296,16 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
   const uint64_t key = spec_key(dev, n.block);
   auto it = d.opens.find(key);
-  if (n.ops.close_rule == CloseRule::kEvery) {
-    // FreeBSD D_TRACKCLOSE: devfs_close calls d_close at every close, the
-    // last too, and (the vnode unlocked, as around d_open) waits for no
-    // open in progress: a close that waited for one and found it
-    // succeeded was taken for "not the last" and skipped d_close, so a
-    // driver counting its opens never saw it.
-    if (it != d.opens.end() && --it->second == 0) d.opens_spares.erase(d.opens, it);
+  const bool last = it == d.opens.end() || --it->second == 0;  // of this open type
+  if (it != d.opens.end() && last) d.opens_spares.erase(d.opens, it);
+  // FreeBSD D_TRACKCLOSE: devfs_close calls d_close at every close, the
+  // last too, and (the vnode unlocked, as around d_open) waits for no open
+  // in progress: a close that waited for one and found it succeeded was
+  // taken for "not the last" and skipped d_close, so a driver counting its
+  // opens never saw it.
+  if (n.ops.close_rule == CloseRule::kEvery)
     return n.ops.close ? n.ops.close(n.ops.cookie, dev, flags, n.block, cr) : 0;
-  }
-  if (it != d.opens.end() && --it->second > 0) return 0;  // not the last of this type
-  if (it != d.opens.end()) d.opens_spares.erase(d.opens, it);
+  if (!last) return 0;
   if (!n.ops.close) return 0;
   // From here new opens wait for this close; opens already inside the
   // driver finish first.
