@@ -5,6 +5,7 @@
 // rules where the real systems differ.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -97,6 +98,10 @@ struct DevOps {
   // What the driver's unload should call to remove the node, for the
   // report of a node left behind ("destroy_dev at MOD_UNLOAD").
   const char* remove_hint = nullptr;
+  // What open(2) of the path returns once the driver removed the node:
+  // illumos keeps the /dev name and finds no driver behind it (ENXIO);
+  // FreeBSD's devfs drops the name with the cdev (ENOENT).
+  int removed_errno = ENXIO;
   // STREAMS putmsg(2)/getmsg(2), with the caller's user addresses of its
   // strbufs (and getmsg's flags word) and its file mode | data model;
   // null for a device that is not a stream (ENOSTR). getmsg's *rval: the

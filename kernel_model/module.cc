@@ -100,6 +100,36 @@ uint64_t check_elf(const std::string& path, const std::string& img) {
   return h;
 }
 
+// The module's linker sets (FreeBSD's SET_DECLARE/DATA_SET: arrays of
+// pointers in sections named set_<name>), found by the section table, as
+// the kernel's linker finds them (LINKER_LOOKUP_SET): a set nothing in the
+// module names has no __start_ symbol to look up.
+std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> linker_sets(
+    const std::string& img) {
+  std::vector<std::pair<std::string, std::pair<uint64_t, uint64_t>>> out;
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, img.data(), sizeof eh);
+  if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shstrndx >= eh.e_shnum ||
+      eh.e_shoff + uint64_t{eh.e_shnum} * sizeof(Elf64_Shdr) > img.size())
+    return out;
+  auto shdr = [&](unsigned i) {
+    Elf64_Shdr sh;
+    std::memcpy(&sh, img.data() + eh.e_shoff + i * sizeof sh, sizeof sh);
+    return sh;
+  };
+  Elf64_Shdr names = shdr(eh.e_shstrndx);
+  if (names.sh_offset + names.sh_size > img.size()) return out;
+  for (unsigned i = 0; i < eh.e_shnum; i++) {
+    Elf64_Shdr sh = shdr(i);
+    if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_name >= names.sh_size) continue;
+    const char* n = img.data() + names.sh_offset + sh.sh_name;
+    size_t len = strnlen(n, names.sh_size - sh.sh_name);
+    std::string name(n, len);
+    if (name.rfind("set_", 0) == 0) out.push_back({name.substr(4), {sh.sh_addr, sh.sh_size}});
+  }
+  return out;
+}
+
 struct PhdrQuery {
   uintptr_t base;
   std::vector<Elf64_Phdr> phdrs;
@@ -251,6 +281,9 @@ Module& Module::open(const std::string& spec) {
     // Before the data's as-loaded copy, which holds the slots when they
     // are not read-only.
     bind_kernel_functions(img, q.base, relro_lo, relro_hi, d->personality);
+    for (auto& [name, at] : linker_sets(img))
+      m->sets_.push_back({name, reinterpret_cast<void* const*>(q.base + at.first),
+                          reinterpret_cast<void* const*>(q.base + at.first + at.second)});
     for (auto& ph : q.phdrs) {
       if (ph.p_type != PT_LOAD) continue;
       uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;
@@ -272,6 +305,12 @@ Module& Module::open(const std::string& spec) {
 }
 
 Module::~Module() = default;  // never dlclose'd: a process keeps what it loaded
+
+Module::LinkerSet Module::linker_set(const std::string& name) const {
+  for (auto& s : sets_)
+    if (s.name == name) return s;
+  return {};
+}
 
 std::string Module::hash_hex() const {
   char b[19];

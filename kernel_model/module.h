@@ -84,6 +84,14 @@ class Module {
       at += s.size;
     }
   }
+  // A linker set of the module (FreeBSD's DATA_SET(name, ...): the
+  // pointers in its section set_<name>), empty when it has none.
+  struct LinkerSet {
+    std::string name;
+    void* const* begin = nullptr;
+    void* const* end = nullptr;
+  };
+  LinkerSet linker_set(const std::string& name) const;
   // The variant names ("none" first: the correct driver) and descriptions.
   std::vector<std::pair<std::string, std::string>> variants() const;
   bool has_variant(const std::string& v) const;
@@ -107,6 +115,7 @@ class Module {
   bool race_instrumented_ = false;
   bool coverage_instrumented_ = false;
   std::vector<Segment> segs_;
+  std::vector<LinkerSet> sets_;
 };
 
 // The module `spec` names: a path (it contains '/' or ends in ".so";

@@ -162,8 +162,8 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
   if (int e = open_flags(oflags, &flags)) return leave(w, p, kSysOpen, -e);
   DevNode* n = devsw_find(w, path);
   if (!n) return leave(w, p, kSysOpen, -ENOENT);
-  // A node whose driver removed it (detached) has no driver behind it.
-  if (n->removed) return leave(w, p, kSysOpen, -ENXIO);
+  // A node whose driver removed it (detached, destroy_dev).
+  if (n->removed) return leave(w, p, kSysOpen, -n->ops.removed_errno);
   uint64_t dev = makedev64(n->major, n->minor);
   // Open files come and go in every execution: from a free list. Made
   // before the driver's open, which may keep private data on it.

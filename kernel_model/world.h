@@ -285,6 +285,7 @@ class World {
   static void set_component_image(int slot, ComponentImage ops);
   // The modules loaded in this execution, whose data an image keeps.
   void note_module(Module* m) { modules_.push_back(m); }
+  const std::vector<Module*>& modules() const { return modules_; }
   // Executions of this World that started from a boot image.
   uint64_t boot_restores() const { return boot_restores_; }
 

@@ -269,6 +269,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ops.drain_lock = "si_threadcount_mtx";
   ops.drain_cv = "si_threadcount";
   ops.remove_hint = "destroy_dev at MOD_UNLOAD";
+  ops.removed_errno = ENOENT;
   // FreeBSD's rules (sys_generic.c dofileread/dofilewrite; devfs_close and
   // D_TRACKCLOSE in conf.h).
   ops.partial_on = ks::km::kPartialOnEintr | ks::km::kPartialOnEwouldblock;

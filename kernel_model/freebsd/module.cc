@@ -1,17 +1,26 @@
-// The FreeBSD module loader onto the kernel model's module life
-// (module_life.h): the module's event handler gets MOD_LOAD, and at
-// teardown MOD_UNLOAD. The moduledata_t is what KS_FREEBSD_DRIVER named.
+// The FreeBSD kernel linker onto the kernel model's module life
+// (module_life.h). Loading a file runs its SYSINITs in order, the module's
+// MOD_LOAD among them (DECLARE_MODULE's own SYSINIT, module_register_init);
+// unloading it sends MOD_UNLOAD and, if the module agreed, runs the
+// SYSUNINITs in the reverse order. The moduledata_t is what
+// KS_FREEBSD_DRIVER or DECLARE_MODULE named. Read in kern_linker.c
+// (linker_load_file, linker_file_sysinit/sysuninit, linker_file_unload)
+// and kern_module.c (module_register_init).
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/drivers.h"
+#include "kernel_model/module.h"
 #include "kernel_model/module_life.h"
 #include "kernel_model/world.h"
 
 extern "C" {
+#include <sys/kernel.h>
 #include <sys/module.h>
 }
+#undef log  // <sys/systm.h>'s log(9); World::log is meant here
 
 namespace ks::km::freebsd {
 
@@ -19,6 +28,7 @@ namespace {
 
 struct FbModule : DriverRecordOf<FbModule> {
   const ks_driver_desc* desc = nullptr;
+  const Module* file = nullptr;  // its linker sets
   moduledata_t* md = nullptr;
   ModuleLife life;
   ModuleLife* module_life() override { return &life; }
@@ -27,13 +37,76 @@ struct FbModule : DriverRecordOf<FbModule> {
 FbModule& M(void* mod) { return *static_cast<FbModule*>(mod); }
 module_t MOD(FbModule& m) { return reinterpret_cast<module_t>(&m); }
 
-int mod_load(World&, void* mod) {
+// A linker set of SYSINITs in the order kern_linker.c runs them: the same
+// exchange sort over the set as the module has it, ascending by
+// (subsystem, order) for SYSINITs, descending for SYSUNINITs; equal keys
+// keep the order this sort leaves them in.
+std::vector<const sysinit*> sysinits(const FbModule& m, const char* set, bool descending) {
+  Module::LinkerSet s = m.file ? m.file->linker_set(set) : Module::LinkerSet{};
+  std::vector<const sysinit*> v;
+  for (void* const* p = s.begin; p < s.end; p++) v.push_back(static_cast<const sysinit*>(*p));
+  auto before = [descending](const sysinit* a, const sysinit* b) {
+    if (a->subsystem != b->subsystem)
+      return descending ? a->subsystem > b->subsystem : a->subsystem < b->subsystem;
+    return descending ? a->order >= b->order : a->order <= b->order;
+  };
+  for (size_t i = 0; i < v.size(); i++)
+    for (size_t j = i + 1; j < v.size(); j++)
+      if (!before(v[i], v[j])) std::swap(v[i], v[j]);
+  return v;
+}
+
+// module_register_init: MOD_LOAD, and after a failed one MOD_UNLOAD (its
+// answer ignored), so a handler that cleans up in MOD_UNLOAD is called to
+// do it, and one that cannot face a half-made state meets it here as on
+// FreeBSD. The module is then gone.
+int register_init(World& w, FbModule& m) {
+  int e = m.md->evhand(MOD(m), MOD_LOAD, m.md->priv);
+  if (e == 0) return 0;
+  m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
+  w.log(std::string("module_register_init: MOD_LOAD (") + m.md->name + ") error " +
+        std::to_string(e));
+  return e;
+}
+
+void run_sysuninits(FbModule& m) {
+  for (const sysinit* si : sysinits(m, "sysuninit_set", true))
+    if (si->subsystem != SI_SUB_DUMMY) si->func(si->udata);
+}
+
+// linker_load_file: every SYSINIT runs, whatever MOD_LOAD answered; a file
+// whose module failed is then unloaded (its SYSUNINITs run) and the load
+// fails. A file built without the set (before kernsim had SYSINITs, or
+// registered by KS_FREEBSD_DRIVER with no DECLARE_MODULE) has MOD_LOAD
+// alone.
+int mod_load(World& w, void* mod) {
   FbModule& m = M(mod);
-  return m.md->evhand(MOD(m), MOD_LOAD, m.md->priv);
+  int e = 0;
+  bool loaded = false;
+  for (const sysinit* si : sysinits(m, "sysinit_set", false)) {
+    if (si->subsystem == SI_SUB_DUMMY) continue;
+    if (si->func != module_register_init) {
+      si->func(si->udata);
+      continue;
+    }
+    if (si->udata != m.md)
+      w.fail(sim::FailureKind::kHostError,
+             std::string("driver ") + m.desc->name + " declares a second module, " +
+                 static_cast<const moduledata_t*>(si->udata)->name +
+                 ", in its file: kernsim loads one module per file",
+             "not_modelled:second_module");
+    e = register_init(w, m);
+    loaded = true;
+  }
+  if (!loaded) e = register_init(w, m);
+  if (e != 0) run_sysuninits(m);
+  return e;
 }
 int mod_unload(World&, void* mod) {
   FbModule& m = M(mod);
-  return m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
+  int e = m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
+  if (e == 0) run_sysuninits(m);
+  return e;
 }
 // kldunload asks first (module_quiesce): a handler that does not know the
 // event (EOPNOTSUPP, EINVAL) agrees; any other error refuses the unload
@@ -55,6 +128,8 @@ void load(World& w, const ks_driver_desc* desc) {
   FbModule& m = *rec;
   m.desc = desc;
   m.md = md;
+  for (const Module* f : w.modules())
+    if (f->desc() == desc) m.file = f;
   // No attach or detach: a module's MOD_LOAD makes its devices itself.
   ModuleLife& l = m.life;
   l.driver = desc->name;
@@ -82,3 +157,8 @@ void load(World& w, const ks_driver_desc* desc) {
 [[maybe_unused]] const bool registered = (km::register_personality("freebsd", load), true);
 
 }  // namespace ks::km::freebsd
+
+// Called only through a DECLARE_MODULE's SYSINIT, which the loader above
+// recognises and runs itself; a driver calling it is outside what kernsim
+// models.
+extern "C" void module_register_init(const void*) { ks_not_modelled("module_register_init"); }
