@@ -370,6 +370,14 @@ void devsw_register_exit_close(World& w) {
     // threads, and the World's thread records may move.)
     for (auto& p : procs(w).procs) {
       w.self().proc = p.get();
+      {
+        KThread& k = w.self();
+        k.syscall = "exit";
+        k.syscall_arg = p->pid;
+        run_proc_exit_hooks(w, *p);
+        w.self().syscall = nullptr;
+        w.self().syscall_arg = 0;
+      }
       for (auto& slot : p->fds) {
         std::shared_ptr<OpenFile> f = std::move(slot);
         slot.reset();

@@ -19,6 +19,19 @@ ProcTable& procs(World& w) {
 
 // In the order a destroyed table releases them: each process's files, then
 // its pages.
+namespace {
+std::vector<ProcExitHook>& exit_hooks() {
+  static std::vector<ProcExitHook> h;
+  return h;
+}
+}  // namespace
+
+void register_proc_exit_hook(ProcExitHook hook) { exit_hooks().push_back(hook); }
+
+void run_proc_exit_hooks(World& w, Proc& p) {
+  for (ProcExitHook h : exit_hooks()) h(w, p);
+}
+
 void ProcTable::recycle() {
   for (auto& p : procs) {
     p->fds.clear();

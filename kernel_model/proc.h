@@ -56,6 +56,13 @@ Proc& user_process(World& w, const char* op);
 // Makes thread t a thread of process p.
 void proc_attach(World& w, sim::Tid t, Proc& p);
 
+// What a personality does when a process exits (FreeBSD: its process_exit
+// event handlers), before the process's open files are closed. Registered
+// once when the host starts; called for every exiting process.
+using ProcExitHook = void (*)(World& w, Proc& p);
+void register_proc_exit_hook(ProcExitHook hook);
+void run_proc_exit_hooks(World& w, Proc& p);
+
 // Posts signal `sig` (1..63) to thread t: pending until taken; a thread
 // sleeping interruptibly (cv_wait_sig, sema_p_sig) wakes with EINTR.
 void post_signal(World& w, sim::Tid t, int sig);

@@ -55,6 +55,8 @@ const int kFbSlot = World::new_component_slot();
                        &FbState::sleepqs>()),
      true);
 
+bool has_state(World& w) { return w.component(kFbSlot) != nullptr; }
+
 FbState& state(World& w) {
   auto& slot = w.component(kFbSlot);
   if (!slot) {

@@ -4,11 +4,14 @@
 // eventhandler registrations.
 #include <cerrno>
 #include <cstdarg>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
+#include "kernel_model/proc.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -110,13 +113,36 @@ void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* fil
 
 }  // extern "C"
 
-// eventhandler(9) (sys/eventhandler.h): registrations kept, never invoked.
+// eventhandler(9) (sys/eventhandler.h). A handler may deregister itself
+// or another while an event is being called: the entry is marked dead and
+// stays in the list, skipped, until the last call in progress ends, as
+// FreeBSD's run count and EHE_DEAD_PRIORITY do (subr_eventhandler.c).
 struct ks_fb_eventhandler_entry {
   const char* name;
   void* func;
   void* arg;
   int priority;
+  bool dead;
 };
+
+namespace {
+
+ks::km::freebsd::FbState& fb(World& w) { return ks::km::freebsd::state(w); }
+
+void free_entry(eventhandler_tag e) {
+  ks_kmem_free(e, sizeof(struct ks_fb_eventhandler_entry), "EVENTHANDLER_DEREGISTER");
+}
+
+// exit1(): the process_exit handlers, in the exiting process's context,
+// before fdescfree closes its files (kern_exit.c, read).
+void process_exit(World& w, ks::km::Proc& p) {
+  if (!ks::km::freebsd::has_state(w) || fb(w).eventhandlers.empty()) return;
+  struct proc* rec = ks::km::freebsd::proc_record(w, &p);
+  EVENTHANDLER_INVOKE(process_exit, rec);
+}
+[[maybe_unused]] const bool exit_hook = (ks::km::register_proc_exit_hook(process_exit), true);
+
+}  // namespace
 
 extern "C" {
 
@@ -124,12 +150,44 @@ eventhandler_tag ks_fb_eventhandler_register(const char* name, void* func, void*
                                              int priority) {
   auto* e = static_cast<eventhandler_tag>(
       ks_kmem_alloc(sizeof(struct ks_fb_eventhandler_entry), KS_KM_SLEEP, "eventhandler"));
-  *e = {name, func, arg, priority};
+  *e = {name, func, arg, priority, false};
+  // Before the first of a greater priority (eventhandler_register_internal).
+  auto& v = fb(*World::current()).eventhandlers;
+  v.insert(std::find_if(v.begin(), v.end(), [&](eventhandler_tag o) { return o->priority > priority; }),
+           e);
   return e;
 }
 
 void ks_fb_eventhandler_deregister(const char*, eventhandler_tag tag) {
-  if (tag) ks_kmem_free(tag, sizeof(struct ks_fb_eventhandler_entry), "EVENTHANDLER_DEREGISTER");
+  if (!tag) return;
+  auto& s = fb(*World::current());
+  auto at = std::find(s.eventhandlers.begin(), s.eventhandlers.end(), tag);
+  if (at != s.eventhandlers.end() && s.eventhandlers_running) {
+    tag->dead = true;
+    return;
+  }
+  if (at != s.eventhandlers.end()) s.eventhandlers.erase(at);
+  free_entry(tag);  // a tag not registered: kmem reports what it is
 }
+
+void ks_fb_eventhandler_invoking(int delta) {
+  auto& s = fb(*World::current());
+  if ((s.eventhandlers_running += delta) != 0) return;
+  auto& v = s.eventhandlers;
+  for (eventhandler_tag e : v)
+    if (e->dead) free_entry(e);
+  v.erase(std::remove_if(v.begin(), v.end(), [](eventhandler_tag e) { return e->dead; }), v.end());
+}
+
+eventhandler_tag ks_fb_eventhandler_next(const char* name, eventhandler_tag prev) {
+  auto& v = fb(*World::current()).eventhandlers;
+  size_t i = prev ? static_cast<size_t>(std::find(v.begin(), v.end(), prev) - v.begin()) + 1 : 0;
+  for (; i < v.size(); i++)
+    if (!v[i]->dead && !std::strcmp(v[i]->name, name)) return v[i];
+  return nullptr;
+}
+
+void* ks_fb_eventhandler_func(eventhandler_tag e) { return e->func; }
+void* ks_fb_eventhandler_arg(eventhandler_tag e) { return e->arg; }
 
 }  // extern "C"

@@ -77,6 +77,8 @@ void fill_cred(struct ucred& cr, const Cred& c, long refs) {
   cr.cr_agroups = CRED_SMALLGROUPS_NB;
 }
 
+}  // namespace
+
 struct proc* proc_record(World& w, const Proc* p) {
   uint32_t pid = pid_of(p);
   if (pid >= kMaxProcs)
@@ -104,6 +106,8 @@ struct proc* proc_record(World& w, const Proc* p) {
   }
   return &r.p;
 }
+
+namespace {
 
 // Whether `cr` is a credential the driver made (crget, crdup).
 bool is_made(World& w, const struct ucred* cr) {

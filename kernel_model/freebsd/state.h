@@ -15,6 +15,8 @@ struct ks_fb_cdev;
 struct callout;
 struct thread;
 struct ucred;
+struct proc;
+struct ks_fb_eventhandler_entry;
 
 // One scheduling of a callout(9) (callout.cc): what the timer runs, and how
 // far it got. World-owned, so a stale timer never touches a callout the
@@ -37,6 +39,7 @@ struct ks_fb_callout_run {
 
 namespace ks::km {
 class World;
+struct Proc;
 }
 
 namespace ks::km::freebsd {
@@ -82,10 +85,18 @@ struct FbState {
   // Credentials the driver made (crget, crdup: kmem, tag "ucred"), in the
   // order made; one leaves at the crfree of its last reference.
   std::vector<struct ::ucred*> made_creds;
+  // eventhandler(9) registrations (kmem), by priority, equal ones in the
+  // order registered: the order they are called in (kern_misc.cc).
+  std::vector<struct ::ks_fb_eventhandler_entry*> eventhandlers;
+  int eventhandlers_running = 0;  // events being called (EVENTHANDLER_INVOKE)
 };
 
 FbState& state(World& w);
+// Whether this World has used the personality (its state exists).
+bool has_state(World& w);
 // The struct thread of thread `tid`, written afresh (proc.cc).
 struct ::thread* thread_record(World& w, uint32_t tid);
+// The struct proc of process p (null: proc0), written afresh (proc.cc).
+struct ::proc* proc_record(World& w, const Proc* p);
 
 }  // namespace ks::km::freebsd

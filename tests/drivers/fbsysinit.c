@@ -9,11 +9,17 @@
  * (module_register_init).  A SYSUNINIT takes the table away after the
  * module is gone.  read(2) returns the table's first name.
  *
+ * Each process that opens the device gets a record, freed by a
+ * process_exit event handler when the process exits; MOD_UNLOAD refuses
+ * (EBUSY) while any process still has one.
+ *
  * Build-time switches (for the test suite):
  *   -DSI_BUG_ORDER   the table's SYSINIT at SI_ORDER_ANY: after MOD_LOAD,
  *                    which then finds no table.
  *   -DSI_BUG_HALF    MOD_UNLOAD assumes MOD_LOAD finished: it destroys a
  *                    device that a failed make_dev_s never made.
+ *   -DSI_BUG_DEFINE  the exit handler registered by EVENTHANDLER_DEFINE,
+ *                    which nothing deregisters: it outlives the module.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -24,6 +30,9 @@
 #include <sys/malloc.h>
 #include <sys/lock.h>
 #include <sys/mutex.h>
+#include <sys/proc.h>
+#include <sys/queue.h>
+#include <sys/eventhandler.h>
 
 MALLOC_DEFINE(M_FBSYSINIT, "fbsysinit", "fbsysinit tables");
 
@@ -35,6 +44,52 @@ static struct mtx si_mtx;
 static char (*si_names)[SI_NAMELEN];	/* under si_mtx */
 static char *si_scratch;
 static struct cdev *si_dev;
+
+struct si_proc {
+	LIST_ENTRY(si_proc) link;
+	pid_t pid;
+};
+static LIST_HEAD(, si_proc) si_procs = LIST_HEAD_INITIALIZER(si_procs); /* si_mtx */
+static eventhandler_tag si_exit_tag;
+
+static void
+si_proc_exit(void *arg __unused, struct proc *p)
+{
+	struct si_proc *sp;
+
+	mtx_lock(&si_mtx);
+	LIST_FOREACH(sp, &si_procs, link)
+		if (sp->pid == p->p_pid)
+			break;
+	if (sp != NULL)
+		LIST_REMOVE(sp, link);
+	mtx_unlock(&si_mtx);
+	free(sp, M_FBSYSINIT);
+}
+
+#ifdef SI_BUG_DEFINE
+EVENTHANDLER_DEFINE(process_exit, si_proc_exit, NULL, EVENTHANDLER_PRI_ANY);
+#endif
+
+static int
+si_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
+{
+	struct si_proc *sp, *new;
+
+	new = malloc(sizeof(*new), M_FBSYSINIT, M_WAITOK | M_ZERO);
+	new->pid = td->td_proc->p_pid;
+	mtx_lock(&si_mtx);
+	LIST_FOREACH(sp, &si_procs, link)
+		if (sp->pid == new->pid)
+			break;
+	if (sp == NULL) {
+		LIST_INSERT_HEAD(&si_procs, new, link);
+		new = NULL;
+	}
+	mtx_unlock(&si_mtx);
+	free(new, M_FBSYSINIT);
+	return (0);
+}
 
 static void
 si_table_init(void *arg __unused)
@@ -73,6 +128,7 @@ si_read(struct cdev *dev, struct uio *uio, int ioflag)
 
 static struct cdevsw si_cdevsw = {
 	.d_version =	D_VERSION,
+	.d_open =	si_open,
 	.d_read =	si_read,
 	.d_name =	"fbsysinit",
 };
@@ -84,6 +140,10 @@ si_load(void)
 	int error;
 
 	KASSERT(si_names != NULL, ("fbsysinit: MOD_LOAD before the name table"));
+#ifndef SI_BUG_DEFINE
+	si_exit_tag = EVENTHANDLER_REGISTER(process_exit, si_proc_exit, NULL,
+	    EVENTHANDLER_PRI_ANY);
+#endif
 	make_dev_args_init(&args);
 	args.mda_flags = MAKEDEV_NOWAIT | MAKEDEV_CHECKNAME;
 	args.mda_devsw = &si_cdevsw;
@@ -106,6 +166,15 @@ si_modevent(module_t mod, int type, void *data)
 	case MOD_LOAD:
 		return (si_load());
 	case MOD_UNLOAD:
+		mtx_lock(&si_mtx);
+		if (!LIST_EMPTY(&si_procs)) {
+			mtx_unlock(&si_mtx);
+			return (EBUSY);
+		}
+		mtx_unlock(&si_mtx);
+		if (si_exit_tag != NULL)
+			EVENTHANDLER_DEREGISTER(process_exit, si_exit_tag);
+		si_exit_tag = NULL;
 #ifdef SI_BUG_HALF
 		destroy_dev(si_dev);
 #else

@@ -7,7 +7,9 @@ Facts (freebsd-src): linker_load_file runs every SYSINIT of the file
 (linker_file_sysinit) and, if its module's MOD_LOAD failed, unloads the
 file, running the SYSUNINITs (linker_file_unload, linker_file_sysuninit);
 module_register_init sends MOD_UNLOAD after a failed MOD_LOAD (kern_linker.c,
-kern_module.c)."""
+kern_module.c); exit1 calls process_exit handlers before fdescfree
+(kern_exit.c); EVENTHANDLER_DEFINE registers from a SYSINIT at
+SI_SUB_CONFIGURE and never deregisters (sys/eventhandler.h)."""
 import errno
 import os
 
@@ -45,7 +47,8 @@ def _declare(build):
 
 
 # module level, so that a repro names them: the correct driver and its twins
-SCENARIOS = {b: _declare(b) for b in ("fbsysinit", "fbsysinit_order", "fbsysinit_half")}
+SCENARIOS = {b: _declare(b) for b in ("fbsysinit", "fbsysinit_order", "fbsysinit_half",
+                                       "fbsysinit_define")}
 globals().update(SCENARIOS)
 
 
@@ -92,3 +95,16 @@ def test_mod_unload_after_a_failed_load_meets_the_half_made_state(tmp_path):
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
+
+
+def test_process_exit_handlers_run_before_unload():
+    """Each opener's record is freed by the driver's process_exit handler;
+    MOD_UNLOAD refuses while one is left (a teardown failure if kernsim
+    never called the handler, as it did not before 2026-12-07)."""
+    r = kernsim.run(scn("fbsysinit"))
+    assert r.kind == "pass", r
+
+
+def test_an_event_handler_nothing_deregisters_outlives_the_module():
+    r = kernsim.run(scn("fbsysinit_define"))
+    assert r.kind != "pass" and "eventhandler" in r.message, r
