@@ -98,10 +98,10 @@ int a_chpoll(void* cookie, uint64_t dev, short events, bool, short* revents, con
   return 0;
 }
 
-// mmap(2) through specfs (spec_map): a driver with a cb_segmap, a
-// cb_devmap or a cb_mmap reaches segmap/devmap, which kernsim does not
-// model yet, and the run says so; one with none of them (nodev or NULL)
-// has no mapping: ENODEV.
+// mmap(2) through specfs (spec_map; from memory, not checked): a driver
+// with a cb_segmap, a cb_devmap or a cb_mmap reaches segmap/devmap, which
+// kernsim does not model yet, and the run says so; one with none of them
+// (nodev or NULL) has no mapping: ENODEV.
 int a_mmap(void* cookie, uint64_t, uint64_t, int, bool, void**) {
   struct cb_ops* cb = CB(cookie);
   auto set = [](auto fn) { return fn && reinterpret_cast<void*>(fn) != reinterpret_cast<void*>(&nodev); };

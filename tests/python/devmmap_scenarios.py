@@ -181,3 +181,16 @@ def ring_program():
 def ring_closefree_program():
     """The same, unmapping after the close: the twin freed the ring."""
     return _ring_program(closefree_order=True)
+
+
+@kernsim.scenario(driver=os.path.join(_TEST_DRIVERS, "race", "racy.so"))
+def illumos_no_mapping(w):
+    """An illumos device with no segmap, devmap or mmap entry point (nodev,
+    NULL) has no mapping: ENODEV (spec_map)."""
+    def user():
+        fd = yield sys.open("/dev/racy", sys.O_RDWR)
+        assert fd >= 0, fd
+        assert (yield sys.mmap(PAGE, fd=fd)) == -errno.ENODEV
+        yield sys.close(fd)
+
+    w.spawn("user", user())

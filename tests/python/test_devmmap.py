@@ -19,7 +19,8 @@ def scn(name):
     return kernsim.resolve(f"{dm.__file__}:{name}")
 
 
-@pytest.mark.parametrize("name", ["ring", "ring_exit_mapped", "errors", "ring_program"])
+@pytest.mark.parametrize("name", ["ring", "ring_exit_mapped", "errors", "ring_program",
+                                  "illumos_no_mapping"])
 def test_one_run_passes(name):
     r = kernsim.explore(scn(name), strategy="random", runs=1, seed=1)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
