@@ -9,6 +9,7 @@
 #include "kernel_model/kmem.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/race.h"
+#include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/world.h"
 
@@ -129,8 +130,8 @@ int devmap_touch(World& w, Proc& p, uint64_t pg, UserPage& up, uint64_t at, uint
     if (e)
       w.fail(sim::FailureKind::kFault,
              "SIGBUS: process " + p.name + " touched page " + hex(pg) + " of " +
-                 describe(m, pg) + ", whose fault the device refused (error " +
-                 std::to_string(e) + (m.node->removed ? ", the device is gone" : "") +
+                 describe(m, pg) + ", whose fault the device refused (" +
+                 std::string(errno_name(e)) + (m.node->removed ? ", the device is gone" : "") +
                  ") after accepting the range at mmap",
              "sigbus:devmap:" + m.node->owner);
     uint64_t boff = 0;

@@ -107,6 +107,19 @@ def _ring_unsynced(w):
     w.spawn("writer", writer())
 
 
+def _touch_after_close(w):
+    """The owner maps the ring, closes its descriptor and only then touches
+    the mapping for the first time: the page's fault asks d_mmap again."""
+    def owner():
+        fd = yield sys.open("/dev/fbshm", sys.O_RDWR)
+        ring = yield sys.mmap(PAGE, fd=fd)
+        assert ring > 0, ring
+        assert (yield sys.close(fd)) == 0
+        assert struct.unpack("<I", (yield sys.peek(ring, 4)))[0] == 0
+
+    w.spawn("owner", owner())
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -120,6 +133,8 @@ ring_exit_mapped = _declare(_ring_exit_mapped, "fbshm", "ring_exit_mapped")
 ring_race = _declare(_ring, "race/fbshm", "ring_race")
 ring_unsynced = _declare(_ring_unsynced, "race/fbshm", "ring_unsynced")
 ring_closefree = _declare(_ring, "fbshm_closefree", "ring_closefree")
+touch_after_close = _declare(_touch_after_close, "fbshm", "touch_after_close")
+touch_after_closefree = _declare(_touch_after_close, "fbshm_closefree", "touch_after_closefree")
 ring_exit_closefree = _declare(_ring_exit_mapped, "fbshm_closefree", "ring_exit_closefree")
 
 

@@ -20,7 +20,7 @@ def scn(name):
 
 
 @pytest.mark.parametrize("name", ["ring", "ring_exit_mapped", "errors", "ring_program",
-                                  "illumos_no_mapping"])
+                                  "illumos_no_mapping", "touch_after_close"])
 def test_one_run_passes(name):
     r = kernsim.explore(scn(name), strategy="random", runs=1, seed=1)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
@@ -64,6 +64,18 @@ def test_freeing_mapped_memory_is_found_and_replays(name, tmp_path):
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
+
+
+def test_a_fault_the_driver_refuses_is_the_process_sigbus(tmp_path):
+    """fbshm_closefree freed the ring at the close, so d_mmap answers ENXIO
+    at the first touch: the device pager's VM_PAGER_FAIL, SIGBUS."""
+    r = kernsim.explore(scn("touch_after_closefree"), strategy="random", runs=1, seed=0)
+    assert r.failure is not None and r.failure.kind == "fault", r.failure
+    assert r.failure.signature == "sigbus:devmap:fbshm", r.failure.signature
+    assert "SIGBUS" in r.failure.message and "(ENXIO" in r.failure.message, r.failure.message
+    path = str(tmp_path / "sigbus.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    assert kernsim.replay(path).matched
 
 
 def test_the_bug_is_found_by_random_search_too():
