@@ -8,7 +8,10 @@
  * The ring lives from MOD_LOAD to MOD_UNLOAD (after destroy_dev): a
  * mapping outlives the close(2) of the descriptor it was made from, and
  * devfs calls d_close at the last close whether or not the device is
- * still mapped somewhere.
+ * still mapped somewhere.  (A kldunload while a process still maps the
+ * ring frees it under the mapping: destroy_dev waits for threads in the
+ * cdev's methods, not for mappings.  The tests show it; a driver that
+ * must survive it keeps the ring in a VM object, d_mmap_single.)
  *
  * Build-time switch (for the test suite):
  *   -DSHM_BUG_CLOSEFREE  the ring is made at the first open and freed by

@@ -120,6 +120,22 @@ def _touch_after_close(w):
     w.spawn("owner", owner())
 
 
+def _unload_while_mapped(w):
+    """The owner touches its mapping, closes the descriptor, unloads the
+    module and touches the mapping again: MOD_UNLOAD freed the ring after
+    destroy_dev, which waits for threads inside the cdev, not for mappings
+    (the device pager holds a dev_ref only)."""
+    def owner():
+        fd = yield sys.open("/dev/fbshm", sys.O_RDWR)
+        ring = yield sys.mmap(PAGE, fd=fd)
+        assert struct.unpack("<I", (yield sys.peek(ring, 4)))[0] == 0
+        assert (yield sys.close(fd)) == 0
+        assert (yield sys.modunload("fbshm")) == 0
+        yield sys.peek(ring, 4)
+
+    w.spawn("owner", owner())
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -135,6 +151,7 @@ ring_unsynced = _declare(_ring_unsynced, "race/fbshm", "ring_unsynced")
 ring_closefree = _declare(_ring, "fbshm_closefree", "ring_closefree")
 touch_after_close = _declare(_touch_after_close, "fbshm", "touch_after_close")
 touch_after_closefree = _declare(_touch_after_close, "fbshm_closefree", "touch_after_closefree")
+unload_while_mapped = _declare(_unload_while_mapped, "fbshm", "unload_while_mapped")
 ring_exit_closefree = _declare(_ring_exit_mapped, "fbshm_closefree", "ring_exit_closefree")
 
 

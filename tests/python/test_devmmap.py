@@ -78,6 +78,15 @@ def test_a_fault_the_driver_refuses_is_the_process_sigbus(tmp_path):
     assert kernsim.replay(path).matched
 
 
+def test_an_unload_under_a_mapping_frees_mapped_memory():
+    """fbshm frees its ring at MOD_UNLOAD: correct as long as nothing maps
+    it then, which a kldunload does not ensure."""
+    r = kernsim.explore(scn("unload_while_mapped"), strategy="random", runs=1, seed=0)
+    assert r.failure is not None, "not found"
+    assert r.failure.signature == "freed_while_mapped:M_FBSHM", r.failure.message
+    assert "read through page" in r.failure.message, r.failure.message
+
+
 def test_the_bug_is_found_by_random_search_too():
     r = kernsim.explore(scn("ring_closefree"), strategy="random", runs=20000, seed=0)
     assert r.failure is not None and r.failure.signature == "freed_while_mapped:M_FBSHM", r.failure
