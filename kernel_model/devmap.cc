@@ -119,7 +119,7 @@ int64_t devmap_mmap(World& w, Proc& p, int64_t fd, uint64_t len, int prot, int f
 }
 
 int devmap_touch(World& w, Proc& p, uint64_t pg, UserPage& up, uint64_t at, uint64_t n,
-                 bool write) {
+                 bool write, bool by_user) {
   DevPage* dp = p.as.dev ? p.as.dev->find(pg) : nullptr;
   if (!dp) return EFAULT;  // gone with a failure already reported
   DevMapping& m = p.as.dev->maps[dp->map];
@@ -148,9 +148,9 @@ int devmap_touch(World& w, Proc& p, uint64_t pg, UserPage& up, uint64_t at, uint
   }
   if (dp->hdr->freed)
     freed_while_mapped(w, p, m, pg, dp->hdr, write ? "wrote through" : "read through");
-  if (race_on(w))
+  if (n && race_on(w))
     race_access(w, up.mem + at, static_cast<uint32_t>(n), write,
-                reinterpret_cast<const void*>(kRacePcUserMapping));
+                reinterpret_cast<const void*>(by_user ? kRacePcUserMapping : kRacePcCopyMapping));
   return 0;
 }
 

@@ -62,10 +62,12 @@ int64_t devmap_mmap(World& w, Proc& p, int64_t fd, uint64_t len, int prot, int f
                     int64_t off);
 // A user access (the process's own, or the kernel's copyin/copyout) to
 // [pg + at, + n) of device page pg: faults the page in on first touch and
-// checks the buffer behind it. 0, or EFAULT when the fault failed (the
-// failure is then reported).
+// checks the buffer behind it; with race detection, [at, at + n) is an
+// access of the current thread, by user code or (by_user false) by the
+// kernel's copyin/copyout. 0, or EFAULT when the fault failed (the failure
+// is then reported).
 int devmap_touch(World& w, Proc& p, uint64_t pg, UserPage& up, uint64_t at, uint64_t n,
-                 bool write);
+                 bool write, bool by_user);
 // The device page at pg goes (munmap, exit): the check that its memory
 // outlived it.
 void devmap_unmap_page(World& w, Proc& p, uint64_t pg);

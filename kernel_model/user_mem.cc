@@ -158,7 +158,8 @@ int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsig
     user_point(w, kind, p.obj, a, n);
     UserPage* up = p.as.pages.find(pg);
     if (!up || (up->prot & need) != need ||
-        (__builtin_expect(up->dev, 0) && devmap_touch(w, p, pg, *up, a - pg, n, to_user))) {
+        (__builtin_expect(up->dev, 0) &&
+         devmap_touch(w, p, pg, *up, a - pg, n, to_user, kind == kEvUserMem))) {
       w.sim().emit(kind, p.obj, a, n, -EFAULT);
       return EFAULT;
     }
@@ -303,10 +304,12 @@ int as_unmap(World& w, Proc& p, uint64_t addr, uint64_t len) {
   if (n == 0 || addr + n < addr) return EINVAL;
   auto& pages = p.as.pages;
   auto from = pages.lower_bound(addr), to = from;
-  for (; to != pages.end() && to->first < addr + n; ++to)
-    if (__builtin_expect(to->second.dev, 0)) devmap_unmap_page(w, p, to->first);
-  // Only now back to the cache: a device page's check above may end the
-  // run, and a page put back must not stay in the map.
+  while (to != pages.end() && to->first < addr + n) ++to;
+  // The device pages' checks first: one may end the run, and a page put
+  // back to the cache must not stay in the map.
+  if (__builtin_expect(p.as.dev != nullptr, 0))
+    for (auto it = from; it != to; ++it)
+      if (it->second.dev) devmap_unmap_page(w, p, it->first);
   for (auto it = from; it != to; ++it)
     if (!it->second.dev) page_put(it->second);
   pages.erase(from, to);
@@ -385,7 +388,7 @@ int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t
     user_point(w, kEvCopyin, p.obj, a, n);
     UserPage* up = p.as.pages.find(pg);
     if (!up || !(up->prot & kProtRead) ||
-        (__builtin_expect(up->dev, 0) && devmap_touch(w, p, pg, *up, a - pg, n, false))) {
+        (__builtin_expect(up->dev, 0) && devmap_touch(w, p, pg, *up, a - pg, 0, false, false))) {
       w.sim().emit(kEvCopyin, p.obj, a, n, -EFAULT);
       rc = EFAULT;
       break;
@@ -394,6 +397,9 @@ int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t
     const void* nul = std::memchr(m, 0, n);
     uint64_t take = nul ? static_cast<const unsigned char*>(nul) - m + 1 : n;
     std::memcpy(kaddr + copied, m, take);
+    if (__builtin_expect(up->dev, 0) && race_on(w))
+      race_access(w, m, static_cast<uint32_t>(take), false,
+                  reinterpret_cast<const void*>(kRacePcCopyMapping));
     copied += take;
     a += take;
     if (nul) {

@@ -33,6 +33,8 @@ PAGE = 4096
 def _ring(w):
     """`owner` maps the ring, puts two records and reads them in place,
     writes slot 5 through the mapping and has the driver read it back,
+    passes an ioctl an argument inside the ring (copyin and copyout at a
+    device-mapped address),
     closes its descriptor and reads the ring again through the mapping
     (which outlives the close), then unmaps. `peer` opens, asks the head
     and closes, twice: its close may be the last one, while the mapping
@@ -52,6 +54,12 @@ def _ring(w):
         yield sys.poke(arg, struct.pack("<I", 5))
         assert (yield sys.ioctl(fd, SHM_SLOT, arg)) == 0
         assert struct.unpack("<I", (yield sys.peek(arg, 4)))[0] == 42
+        # the ioctl's copyout lands in the ring itself, through the mapping
+        assert (yield sys.ioctl(fd, SHM_HEAD, ring + 4 + 4 * 10)) == 0
+        assert struct.unpack("<I", (yield sys.peek(ring + 4 + 4 * 10, 4)))[0] == 2
+        arg2 = ring + 4 + 4 * 10
+        assert (yield sys.ioctl(fd, SHM_SLOT, arg2)) == 0  # copyin of 2, copyout of slot 2
+        assert struct.unpack("<I", (yield sys.peek(arg2, 4)))[0] == 0
         assert (yield sys.close(fd)) == 0
         head, = struct.unpack("<I", (yield sys.peek(ring, 4)))
         assert head == 2, head
