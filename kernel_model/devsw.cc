@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/devmap.h"
 #include "kernel_model/kqueue.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
@@ -396,6 +397,10 @@ void devsw_register_exit_close(World& w) {
         k.syscall = nullptr;
         k.syscall_arg = 0;
       }
+      // Then its address space goes (exit1: the files before the
+      // vmspace), and with it the device mappings, before any driver's
+      // detach frees what they map.
+      if (p->as.dev) devmap_exit(w, *p);
     }
     w.self().proc = nullptr;
   });

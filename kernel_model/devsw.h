@@ -123,6 +123,13 @@ struct DevOps {
   // driver's kqfilter for the knote `kn` (a FreeBSD struct knote), 0 or an
   // errno. Null: a device whose kernel has no kqueue (not FreeBSD's).
   int (*kqfilter)(void* cookie, uint64_t dev, void* kn) = nullptr;
+  // mmap(2) of the device (devmap.h): the kernel memory backing the page
+  // at device offset `off`, in *kva. Asked for every page at mmap time
+  // (fault false: an error is what mmap(2) returns) and at the page's first
+  // touch (fault true: an error is the process's SIGBUS). Null: mmap(2)
+  // gives ENODEV.
+  int (*mmap)(void* cookie, uint64_t dev, uint64_t off, int prot, bool fault, void** kva) =
+      nullptr;
 };
 
 struct DevNode {

@@ -48,6 +48,7 @@ const char* op_name(Op op) {
     case Op::kPoll: return "poll";
     case Op::kKqueue: return "kqueue";
     case Op::kKevent: return "kevent";
+    case Op::kMmapDev: return "mmap_dev";
   }
   return "?";
 }
@@ -73,6 +74,7 @@ size_t nargs(const Call& c) {
     case Op::kExtension: return c.ext ? c.ext->nargs : 0;
     case Op::kGettime: case Op::kModunload: case Op::kKqueue: return 0;
     case Op::kKevent: return 6;
+    case Op::kMmapDev: return 5;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
@@ -465,6 +467,8 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[kMaxOpArgs], c
     case Op::kPoll: return sys_poll(w, U(0), U(1), a[2]);
     case Op::kKqueue: return sys_kqueue(w);
     case Op::kKevent: return sys_kevent(w, a[0], U(1), a[2], U(3), a[4], a[5]);
+    case Op::kMmapDev:
+      return sys_mmap_dev(w, a[0], U(1), static_cast<int>(a[2]), static_cast<int>(a[3]), a[4]);
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

@@ -69,6 +69,9 @@ enum class Op : uint8_t {
   // -> events returned, or EV_ERROR entries written (syscalls.h).
   kKqueue,
   kKevent,
+  // mmap(2) of a device: a0 = fd, a1 = len, a2 = prot, a3 = flags
+  // (MAP_SHARED), a4 = device offset -> the user address (devmap.h).
+  kMmapDev,
 };
 // The most arguments an op takes (kevent's six).
 constexpr size_t kMaxOpArgs = 6;

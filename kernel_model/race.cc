@@ -113,6 +113,8 @@ struct Where {
 };
 
 Where code_at(uintptr_t pc) {
+  if (pc == kRacePcUserMapping) return {"user code", "through its device mapping"};
+  if (pc == kRacePcCopyMapping) return {"copyin/copyout", "at a device-mapped user address"};
   static std::map<std::pair<std::string, uint64_t>, Where> cache;
   Dl_info di{};
   uintptr_t at = pc - 1;  // inside the call instruction: its line

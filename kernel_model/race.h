@@ -28,6 +28,12 @@ enum RaceKey : uint64_t {
   kRaceKeyAddr = 1ull << 63,  // | an address: atomics
 };
 
+// The `pc` of an access by user code through a device mapping (devmap.h):
+// the process's own load or store, named so in a report.
+constexpr uintptr_t kRacePcUserMapping = 1;
+// ... and the kernel's copyin/copyout at such an address.
+constexpr uintptr_t kRacePcCopyMapping = 2;
+
 // The current thread (0: the host) releases or acquires `key`.
 void race_release(World& w, uint64_t key);
 void race_acquire(World& w, uint64_t key);

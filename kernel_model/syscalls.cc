@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "kernel_model/devmap.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/free_list.h"
 #include "kernel_model/kqueue.h"
@@ -35,6 +36,7 @@ const char* sys_name(int nr) {
     case kSysPoll: return "poll";
     case kSysKqueue: return "kqueue";
     case kSysKevent: return "kevent";
+    case kSysMmapDev: return "mmap_dev";  // mmap(2) of a device file
     default: return "syscall";
   }
 }
@@ -345,6 +347,11 @@ int64_t sys_mmap(World& w, uint64_t hint, uint64_t len, int prot) {
   int err = 0;
   uint64_t a = as_map(w, p, hint, len, prot, &err);
   return leave(w, p, kSysMmap, a ? static_cast<int64_t>(a) : -(err ? err : ENOMEM));
+}
+
+int64_t sys_mmap_dev(World& w, int64_t fd, uint64_t len, int prot, int flags, int64_t off) {
+  Proc& p = enter(w, kSysMmapDev, static_cast<uint64_t>(fd));
+  return leave(w, p, kSysMmapDev, devmap_mmap(w, p, fd, len, prot, flags, off));
 }
 
 int64_t sys_munmap(World& w, uint64_t addr, uint64_t len) {

@@ -19,6 +19,7 @@ enum SysNr : uint16_t {
   kSysModunload,  // module_unload.h
   kSysPoll,
   kSysKqueue, kSysKevent,  // kqueue.h
+  kSysMmapDev,  // devmap.h
 };
 const char* sys_name(int nr);
 
@@ -30,6 +31,10 @@ int64_t sys_write(World& w, int64_t fd, uint64_t uaddr, uint64_t len);
 int64_t sys_pread(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off);
 int64_t sys_pwrite(World& w, int64_t fd, uint64_t uaddr, uint64_t len, int64_t off);
 int64_t sys_mmap(World& w, uint64_t hint, uint64_t len, int prot);
+// mmap(2) of a device file: fd, len, prot, flags (MAP_SHARED; MAP_PRIVATE
+// is EINVAL), the device offset (page-aligned) -> the user address
+// (devmap.h).
+int64_t sys_mmap_dev(World& w, int64_t fd, uint64_t len, int prot, int flags, int64_t off);
 int64_t sys_munmap(World& w, uint64_t addr, uint64_t len);
 int64_t sys_mprotect(World& w, uint64_t addr, uint64_t len, int prot);
 // STREAMS: putmsg(fd, ctlptr, dataptr, flags), getmsg(fd, ctlptr, dataptr,

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernel_model/devmap.h"
 #include "kernel_model/kmem.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/race.h"
@@ -156,7 +157,9 @@ int copy_pages(World& w, Proc& p, uint16_t kind, int need, uint64_t uaddr, unsig
     // or protected this page while the copy was under way.
     user_point(w, kind, p.obj, a, n);
     UserPage* up = p.as.pages.find(pg);
-    if (!up || (up->prot & need) != need) {
+    if (!up || (up->prot & need) != need ||
+        (__builtin_expect(up->dev, 0) &&
+         devmap_touch(w, p, pg, *up, a - pg, n, to_user, kind == kEvUserMem))) {
       w.sim().emit(kind, p.obj, a, n, -EFAULT);
       return EFAULT;
     }
@@ -256,9 +259,11 @@ void page_put(const UserPage& pg) {
 AddressSpace::~AddressSpace() { clear(); }
 
 void AddressSpace::clear() {
-  for (auto& [addr, pg] : pages) page_put(pg);
+  for (auto& [addr, pg] : pages)
+    if (!pg.dev) page_put(pg);
   pages.clear();
   next_map = 0;
+  dev.reset();
 }
 
 uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err) {
@@ -293,15 +298,36 @@ uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err
   return addr;
 }
 
-int as_unmap(World&, Proc& p, uint64_t addr, uint64_t len) {
+int as_unmap(World& w, Proc& p, uint64_t addr, uint64_t len) {
   if (addr & (kUserPage - 1)) return EINVAL;
   uint64_t n = round_len(len);
   if (n == 0 || addr + n < addr) return EINVAL;
   auto& pages = p.as.pages;
   auto from = pages.lower_bound(addr), to = from;
-  for (; to != pages.end() && to->first < addr + n; ++to) page_put(to->second);
+  while (to != pages.end() && to->first < addr + n) ++to;
+  // The device pages' checks first: one may end the run, and a page put
+  // back to the cache must not stay in the map.
+  if (__builtin_expect(p.as.dev != nullptr, 0))
+    for (auto it = from; it != to; ++it)
+      if (it->second.dev) devmap_unmap_page(w, p, it->first);
+  for (auto it = from; it != to; ++it)
+    if (!it->second.dev) page_put(it->second);
   pages.erase(from, to);
   return 0;
+}
+
+uint64_t as_map_device(Proc& p, uint64_t n, int prot) {
+  reserve_range();
+  AddressSpace& as = p.as;
+  uint64_t addr = find_free(as, as.next_map ? as.next_map : kRangeBase, n);
+  if (!addr) return 0;
+  PageMap::Entry* e = as.pages.insert_run(addr, n / kUserPage, kUserPage);
+  for (uint64_t i = 0; i < n / kUserPage; i++) {
+    e[i].second = UserPage{nullptr, prot};
+    e[i].second.dev = true;
+  }
+  as.next_map = addr + n;
+  return addr;
 }
 
 int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
@@ -360,8 +386,9 @@ int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t
     uint64_t pg = page_down(a);
     uint64_t n = std::min<uint64_t>(max - copied, pg + kUserPage - a);
     user_point(w, kEvCopyin, p.obj, a, n);
-    const UserPage* up = p.as.pages.find(pg);
-    if (!up || !(up->prot & kProtRead)) {
+    UserPage* up = p.as.pages.find(pg);
+    if (!up || !(up->prot & kProtRead) ||
+        (__builtin_expect(up->dev, 0) && devmap_touch(w, p, pg, *up, a - pg, 0, false, false))) {
       w.sim().emit(kEvCopyin, p.obj, a, n, -EFAULT);
       rc = EFAULT;
       break;
@@ -370,6 +397,9 @@ int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t
     const void* nul = std::memchr(m, 0, n);
     uint64_t take = nul ? static_cast<const unsigned char*>(nul) - m + 1 : n;
     std::memcpy(kaddr + copied, m, take);
+    if (__builtin_expect(up->dev, 0) && race_on(w))
+      race_access(w, m, static_cast<uint32_t>(take), false,
+                  reinterpret_cast<const void*>(kRacePcCopyMapping));
     copied += take;
     a += take;
     if (nul) {

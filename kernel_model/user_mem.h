@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <algorithm>
 #include <string>
@@ -36,6 +37,9 @@ struct UserPage {
   // whole page's memset per mapped page was most of an mmap). Every store
   // into `mem` goes through store().
   uint32_t dirty_lo = kUserPage, dirty_hi = 0;
+  // A page of a device mapping (devmap.h): `mem` is the driver's kernel
+  // memory (null until the first touch faults it in), never the cache's.
+  bool dev = false;
   void store(uint64_t off, const void* src, size_t n) {
     if (!n) return;
     std::memcpy(mem + off, src, n);
@@ -102,9 +106,16 @@ class PageMap {
   std::vector<Entry> v_;
 };
 
+struct DevMaps;
+struct DevMapsFree {  // devmap.cc: DevMaps stays incomplete here
+  void operator()(DevMaps* d) const;
+};
+
 struct AddressSpace {
   PageMap pages;           // by page-aligned user address
   uint64_t next_map = 0;   // where the next mmap without a hint goes
+  // The device mappings (devmap.h); null while there is none.
+  std::unique_ptr<DevMaps, DevMapsFree> dev;
   ~AddressSpace();
   // Unmaps everything (the pages back to the cache), keeping the storage.
   void clear();
@@ -115,6 +126,9 @@ struct AddressSpace {
 // in *err).
 uint64_t as_map(World& w, Proc& p, uint64_t hint, uint64_t len, int prot, int* err);
 int as_unmap(World& w, Proc& p, uint64_t addr, uint64_t len);
+// Places n bytes (whole pages) of a device mapping at the next free place:
+// its pages, not yet faulted in (UserPage::dev, mem null). 0 for ENOMEM.
+uint64_t as_map_device(Proc& p, uint64_t n, int prot);
 int as_protect(World& w, Proc& p, uint64_t addr, uint64_t len, int prot);
 
 // The kernel copying to and from the current thread's process (or `p`).

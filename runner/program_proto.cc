@@ -23,6 +23,7 @@ constexpr OpName kOps[] = {
     {"modunload", km::Op::kModunload, 0},  // path: the module's name
     {"poll", km::Op::kPoll, 3},
     {"kqueue", km::Op::kKqueue, 0}, {"kevent", km::Op::kKevent, 6},
+    {"mmap_dev", km::Op::kMmapDev, 5},
 };
 }  // namespace
 

@@ -13,12 +13,16 @@
 #include <string>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/devmap.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/user_mem.h"
 #include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/conf.h>
+#include <sys/mman.h>
+#include <vm/vm.h>
 #include <sys/fcntl.h>
 #include <sys/poll.h>
 #include <sys/systm.h>
@@ -220,6 +224,45 @@ int a_kqfilter(void* cookie, uint64_t, void* kn) {
   return r;
 }
 
+// mmap(2) through devfs onto the device pager (vm_mmap_cdev,
+// device_pager.c; checked): at mmap, old_dev_pager_ctor asks d_mmap for
+// every page with the mapping's protection, and any error makes mmap(2)
+// EINVAL (a cdevsw without d_mmap answers as no_mmap: an error, so
+// EINVAL too); a destroyed cdev is ENXIO (dev_refthread fails). At a
+// page's first fault old_dev_pager_fault asks again, always for
+// PROT_READ (dev_pager_getpages), and uses that physical address; an error
+// there, or a cdev destroyed meanwhile, is VM_PAGER_FAIL, the process's
+// SIGBUS. The pager holds a dev_ref on the cdev, which keeps the struct,
+// not the open: d_close runs at the last close(2) whether or not a
+// mapping remains, and the memory must outlive the mapping all the same.
+int a_mmap(void* cookie, uint64_t, uint64_t off, int prot, bool fault, void** kva) {
+  ks_fb_cdev* c = C(cookie);
+  if (c->destroyed) return ENXIO;
+  d_mmap_t* fn = c->cdev.si_devsw ? c->cdev.si_devsw->d_mmap : nullptr;
+  if (!fn) return fault ? ENODEV : EINVAL;
+  vm_paddr_t pa = 0;
+  vm_memattr_t attr = VM_MEMATTR_DEFAULT;
+  int nprot = fault ? PROT_READ : ((prot & ks::km::kProtRead ? PROT_READ : 0) |
+                                   (prot & ks::km::kProtWrite ? PROT_WRITE : 0));
+  enter(c);
+  int rc = fn(&c->cdev, static_cast<vm_ooffset_t>(off), &pa, nprot, &attr);
+  leave(c);
+  if (rc) return fault ? rc : EINVAL;
+  if (!fault) return 0;
+  void* v = ks::km::kmem_phystov(*c->w, pa);
+  if (!v) {
+    char b[160];
+    std::snprintf(b, sizeof b,
+                  "d_mmap of %s gave physical address 0x%llx for offset 0x%llx, which is no "
+                  "kernel memory (kernsim models physical addresses of kmem only)",
+                  c->cdev.si_name, static_cast<unsigned long long>(pa),
+                  static_cast<unsigned long long>(off));
+    c->w->fail(ks::sim::FailureKind::kHostError, b, "not_modelled:d_mmap_paddr");
+  }
+  *kva = v;
+  return 0;
+}
+
 }  // namespace
 
 }  // namespace ks::km::freebsd
@@ -293,6 +336,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ops.poll_rules.head_name = "struct selinfo";
   ops.poll_rules.clean_hint = "seldrain";
   ops.kqfilter = a_kqfilter;
+  ops.mmap = a_mmap;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
   c.node = &node;

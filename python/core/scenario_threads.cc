@@ -69,6 +69,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"modunload", km::Op::kModunload, 0, 1},
       {"poll", km::Op::kPoll, 3, -1},
       {"kqueue", km::Op::kKqueue, 0, -1}, {"kevent", km::Op::kKevent, 6, -1},
+      {"mmap_dev", km::Op::kMmapDev, 5, -1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

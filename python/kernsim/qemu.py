@@ -46,6 +46,8 @@ GUEST_UNSUPPORTED_OPS = {
                  "EBUSY or ENXIO); run it in the simulator only",
     "poll": "the guest agent does not run poll (the Linux backend of the illumos "
             "personality, qemu/linux_ddi, has no chpoll); run it in the simulator only",
+    "mmap_dev": "the guest agent does not map devices (the Linux backend of the illumos "
+                "personality, qemu/linux_ddi, has no devmap); run it in the simulator only",
     "kqueue": "kqueue(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
               "illumos personality's backend (qemu/linux_ddi), which has neither kqueue nor "
               "d_kqfilter; run it in the simulator only",

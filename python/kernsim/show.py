@@ -13,7 +13,8 @@ from . import _core
 # What a syscall event's a1 (the first argument) is, per call.
 _SYSCALL_ARG = {"open": "flags", "close": "fd", "ioctl": "fd", "read": "fd", "write": "fd",
                 "pread": "fd", "pwrite": "fd", "mmap": "len", "munmap": "addr",
-                "mprotect": "addr", "kill": "sig", "poll": "nfds", "kevent": "kq"}
+                "mprotect": "addr", "kill": "sig", "poll": "nfds", "kevent": "kq",
+                "mmap_dev": "fd"}
 _OPEN_MODES = {0: "O_RDONLY", 1: "O_WRONLY", 2: "O_RDWR"}
 _CHOICES = {1: "fault", 2: "spurious", 3: "signal"}
 
@@ -111,7 +112,7 @@ def describe(e, names, prev=None, ioctls=None):
             d = f"{call}({a1})"
     elif kind == "syscall_exit":
         call = _sys_name(a0)
-        d = f"{call} = {_result(res, hexa=(call == 'mmap'))}"
+        d = f"{call} = {_result(res, hexa=(call in ('mmap', 'mmap_dev')))}"
     elif kind == "block":
         d = f"sleeps in {_event_name(a0)}"
     elif kind == "wake":

@@ -59,8 +59,17 @@ def pwrite(fd, addr, length, offset):
     return ("pwrite", fd, addr, length, offset)
 
 
-def mmap(length, prot=PROT_READ | PROT_WRITE):
-    return ("mmap", length, prot)
+MAP_SHARED = 0x1
+MAP_PRIVATE = 0x2
+
+
+def mmap(length, prot=PROT_READ | PROT_WRITE, fd=None, offset=0, flags=MAP_SHARED):
+    """Anonymous memory, or with fd a mapping of that device's memory at
+    `offset` (the driver's d_mmap says which; MAP_SHARED only, as the
+    kernels give a device no private mapping)."""
+    if fd is None:
+        return ("mmap", length, prot)
+    return ("mmap_dev", fd, length, prot, flags, offset)
 
 
 def munmap(addr, length):

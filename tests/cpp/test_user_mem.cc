@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 
+#include "kernel_model/devmap.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/kmem.h"
 #include "kernel_model/user_mem.h"
@@ -687,3 +688,32 @@ TEST(UserMem, SameAddressesAndHashesInEveryWorld) {
 }
 
 }  // namespace
+
+// ---- device mappings' physical addresses (devmap.h) ----
+
+TEST(DevMap, KmemPhysicalAddressesRoundTripAndRepeat) {
+  Fixture f;
+  uint64_t pas[2] = {0, 0};
+  for (uint64_t i = 0; i < 2; i++) {
+    UserWorld r(f.pool, f.rr, i);
+    r.kernel("k", [&] {
+      void* a = km::kmem_alloc(r.w, 100, km::kKmemSleep, "a");
+      void* b = km::kmem_alloc(r.w, 4096, km::kKmemSleep, "b");
+      uint64_t pa = km::kmem_vtophys(r.w, b);
+      EXPECT_NE(pa, 0u);
+      EXPECT_EQ(km::kmem_phystov(r.w, pa), b);
+      EXPECT_EQ(km::kmem_phystov(r.w, pa + 17), static_cast<char*>(b) + 17);
+      EXPECT_EQ(km::kmem_vtophys(r.w, static_cast<char*>(b) + 4095), pa + 4095);
+      EXPECT_LT(km::kmem_vtophys(r.w, a), pa);
+      int local = 0;
+      EXPECT_EQ(km::kmem_vtophys(r.w, &local), 0u);  // no stack address has one
+      EXPECT_EQ(km::kmem_phystov(r.w, 0), nullptr);
+      EXPECT_EQ(km::kmem_phystov(r.w, pa + (1ull << 40)), nullptr);
+      pas[i] = pa;
+      km::kmem_free(r.w, a, 100, "test");
+      km::kmem_free(r.w, b, 4096, "test");
+    });
+    ASSERT_EQ(r.w.run(), km::RunStatus::kDone) << r.w.sim().failure().message;
+  }
+  EXPECT_EQ(pas[0], pas[1]);  // another World (another arena slot), the same address
+}

@@ -48,8 +48,10 @@ struct cdevsw {
 	d_write_t *d_write;
 	d_ioctl_t *d_ioctl;
 	d_poll_t *d_poll;	/* poll(2): sys/poll.h, sys/selinfo.h; NULL: poll_no_poll */
-	/* Never called: the kernel model has no mmap(2) of a device and no
-	 * kevent(2) (sys/event.h) yet. */
+	/* mmap(2) of the device: the physical address (vtophys, vm/pmap.h)
+	 * of the memory at offset; asked at mmap and at each page's first
+	 * fault (kernel_model/freebsd/cdev.cc a_mmap says when and what an
+	 * error does). NULL: mmap(2) fails with EINVAL. */
 	d_mmap_t *d_mmap;
 	d_kqfilter_t *d_kqfilter;
 };
