@@ -32,18 +32,28 @@ def _no_qemu_left():
 
 @needs_qemu
 def test_sequential_programs_give_the_simulators_results():
-    """One boot, three Programs: the sample's and lofi's sequential cases
-    equal call by call, then a driver fault seen alike."""
+    """One boot, four Programs: the sample's, lofi's and ddiparity's
+    sequential cases equal call by call, then a driver fault seen alike."""
     progs = [qemu.load_input(SEQ + ":sample_sequence"), qemu.load_input(SEQ + ":lofi_sequence"),
+             qemu.load_input(SEQ + ":ddiparity_sequence"),
              # last: an oops taints the kernel
              qemu.load_input(SEQ + ":sample_sequence", variant="stats_no_copyout")]
     cs = qemu.compare_many(progs, image=_image)
-    for c in cs[:2]:
+    for c in cs[:3]:
         assert c.equal, c.text()
         assert c.sim_failure == "" and c.guest_failures == []
+    # the illumos calls the simulator gained (typed properties, undefine,
+    # the nexus, curthread's process, thread_create with a copy, taskq
+    # suspension, crhold, groups, untimeout's ticks): the guest's module
+    # linked them and answered each as the simulator did: a check op that
+    # differs from the 40 answers is a failure on its side, and both sides
+    # passed (asserted above)
+    ddip = cs[2]
+    assert ddip.rows.count(("client", "ioctl", 0, 0, True)) == 2, ddip.text()
+    assert ("client", "ioctl", -25, -25, True) in ddip.rows, ddip.text()
     # a driver storing through a user pointer: the simulator's fault, the
     # guest's oops (SMAP), the same verdict
-    oops = cs[2]
+    oops = cs[3]
     assert oops.equal, oops.text()
     assert oops.sim_failure.startswith("fault")
     assert any(g.startswith("died in the kernel") for g in oops.guest_failures), oops.text()
