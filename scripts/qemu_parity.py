@@ -69,7 +69,7 @@ def declared(cc, hdir):
 
 def cached_ko():
     found = sorted(glob.glob(os.path.join(os.path.dirname(HERE), "out", "qemu", "*",
-                                          "ks_sample.ko")), key=os.path.getmtime)
+                                          "mod_sample", "ks_sample.ko")), key=os.path.getmtime)
     return found[-1] if found else None
 
 
@@ -79,7 +79,7 @@ def main():
     ap.add_argument("--source", default=root, help="repository root (its kernel_model)")
     ap.add_argument("--build", default=os.path.join(root, "build"))
     ap.add_argument("--ko", help="a module built through qemu/build_module.sh "
-                    "(default: the newest cached image's ks_sample.ko)")
+                    "(default: the newest cached image's mod_sample/ks_sample.ko)")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--cc", default=os.environ.get("CC", "cc"))
     a = ap.parse_args()
@@ -114,6 +114,7 @@ def main():
            "backend": len(names) - len(missing), "missing": len(missing)}
     if a.list:
         out["missing_names"] = missing
+        out["given_names"] = sorted(names - set(missing))
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     print()
 

@@ -37,7 +37,7 @@ static struct lx_thread *lx_thread_find(struct task_struct *task, uint32_t id)
 
 	spin_lock(&lx_threads_lock);
 	list_for_each_entry(t, &lx_threads, link) {
-		if ((task && t->task == task) || (!task && t->id == id)) {
+		if (task ? t->task == task : t->id == id) {
 			found = t;
 			break;
 		}
@@ -50,6 +50,11 @@ static void __noreturn lx_thread_end(struct lx_thread *t)
 {
 	if (t->done)
 		t->done(t->arg);
+	/* a later kthread may get this task_struct's memory: its thread_exit
+	 * must not find this record */
+	spin_lock(&lx_threads_lock);
+	t->task = NULL;
+	spin_unlock(&lx_threads_lock);
 	kthread_complete_and_exit(&t->ended, 0);
 }
 
@@ -79,7 +84,7 @@ uint32_t ks_lx_thread_create(const char *name, void (*fn)(void *), void *arg,
 	t->task = task;
 	t->id = task_pid_nr(task);
 	spin_lock(&lx_threads_lock);
-	list_add_tail(&t->link, &lx_threads);
+	list_add(&t->link, &lx_threads);	/* newest first: a pid reused finds its own */
 	spin_unlock(&lx_threads_lock);
 	wake_up_process(task);
 	return t->id;
