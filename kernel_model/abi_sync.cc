@@ -156,6 +156,7 @@ uint64_t ks_timeout(void (*fn)(void*), void* arg, uint64_t deadline_ns, const ch
   return ks::km::callout_timeout(W(), fn, arg, deadline_ns, name);
 }
 int ks_untimeout(uint64_t id) { return ks::km::callout_untimeout(W(), id); }
+int64_t ks_untimeout_ns(uint64_t id) { return ks::km::callout_untimeout_ns(W(), id); }
 void ks_delay_ns(uint64_t ns) { ks::km::delay_ns(W(), ns); }
 
 }  // extern "C"

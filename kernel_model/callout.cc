@@ -140,33 +140,35 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
   return t.all.back()->id;
 }
 
-int callout_untimeout(World& w, uint64_t id) {
+int callout_untimeout(World& w, uint64_t id) { return callout_untimeout_ns(w, id) >= 0; }
+
+int64_t callout_untimeout_ns(World& w, uint64_t id) {
   CalloutTable& t = table(w);
   Callout* c = id >= 1 && id <= t.all.size() ? t.all[id - 1].get() : nullptr;
   w.sim().point(kEvUntimeout, c ? c->obj : 0, id);
-  if (!c) return 0;
+  if (!c) return -1;
   switch (c->state) {
     case CalloutState::kPending:
       w.sim().cancel_timer(c->timer);
       c->state = CalloutState::kCancelled;
       race_forget(w, c->obj);  // it never runs: nothing acquires its arming
-      return 1;
+      return c->deadline > w.sim().now() ? static_cast<int64_t>(c->deadline - w.sim().now()) : 0;
     case CalloutState::kParked:
       c->state = CalloutState::kCancelled;
       race_forget(w, c->obj);
-      return 1;
+      return 0;  // parked when it came due: nothing left
     case CalloutState::kFired:
       // From inside the callout itself there is nothing to wait for.
-      if (c->thread == w.self_tid()) return 0;
+      if (c->thread == w.self_tid()) return -1;
       w.assert_may_sleep("untimeout", c->obj);
       while (c->state == CalloutState::kFired) {
         w.wq_push(c->obj, w.self_tid());
         w.sim().block(kEvUntimeout, c->obj);
       }
       race_acquire(w, c->obj);  // the callback ran before untimeout returns
-      return 0;
+      return -1;
     default:
-      return 0;
+      return -1;
   }
 }
 

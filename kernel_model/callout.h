@@ -16,6 +16,9 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
 // 1 if it was cancelled before it fired. Otherwise 0, after waiting for it
 // to finish if it is running (unless the caller is that callout).
 int callout_untimeout(World& w, uint64_t id);
+// The same, with how long was left when cancelled (ns to the deadline, 0
+// once due); -1 in every other case.
+int64_t callout_untimeout_ns(World& w, uint64_t id);
 // A callout still armed, or fired and running (a scripted unload asks
 // which would run a module's code: module_unload.h).
 struct CalloutView {

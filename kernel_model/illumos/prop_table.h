@@ -24,9 +24,11 @@ namespace ks::km::illumos {
 // bytes as given. A typed lookup sees only properties of its type.
 struct PropValue {
   uint32_t type = 0;
+  bool undefined = false;  // ddi_prop_undefine's marker (DDI_PROP_UNDEF_IT)
   std::string bytes;
   void clear() {
     type = 0;
+    undefined = false;
     bytes.clear();
   }
   bool operator==(const PropValue&) const = default;

@@ -9,6 +9,12 @@
 // copy the driver frees with ddi_prop_free (a leak otherwise, as on illumos).
 // One difference: illumos may keep two properties of one (dev, name) with
 // different types; here an update of another type replaces the property.
+// ddi_prop_undefine makes a byte property marked undefined (sunddi.c:
+// DDI_PROP_UNDEF_IT | DDI_PROP_TYPE_BYTE, no value): a search that finds it
+// answers DDI_PROP_UNDEFINED (ddi_prop_search_common), so a byte or untyped
+// lookup fails with it, ddi_prop_exists says 0 and ddi_prop_get_int and
+// ddi_getprop give the default; a lookup of another type does not see it.
+// Here it replaces the (dev, name) it undefines (illumos stacks it in front).
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -48,6 +54,7 @@ int set_prop(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, const 
   if (dip->nexus) ks_not_modelled("a property update on a nexus node (ddi_root_node, the parent)");
   PropValue& v = dip->props.get(static_cast<uint64_t>(dev), name);
   v.type = type;
+  v.undefined = false;
   v.bytes.assign(static_cast<const char*>(data), len);
   return DDI_PROP_SUCCESS;
 }
@@ -70,6 +77,7 @@ int lookup_array(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, si
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
   Entry* e = find_prop(dip, dev, name, type);
   if (!e) return DDI_PROP_NOT_FOUND;
+  if (e->value.undefined) return DDI_PROP_UNDEFINED;
   const std::string& b = e->value.bytes;
   if (b.empty()) return DDI_PROP_END_OF_DATA;
   if (b.size() % width) return DDI_PROP_CANNOT_DECODE;
@@ -86,6 +94,7 @@ int lookup_one(dev_t dev, dev_info_t* dip, const char* name, uint32_t type, T* o
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
   Entry* e = find_prop(dip, dev, name, type);
   if (!e) return DDI_PROP_NOT_FOUND;
+  if (e->value.undefined) return DDI_PROP_UNDEFINED;
   const std::string& b = e->value.bytes;
   if (b.empty()) return DDI_PROP_END_OF_DATA;
   if (b.size() < sizeof(T)) return DDI_PROP_CANNOT_DECODE;
@@ -168,6 +177,7 @@ int ddi_prop_lookup_string_array(dev_t dev, dev_info_t* dip, uint_t, char* name,
   if (!dip || !name || !datap || !nelements) return DDI_PROP_INVAL_ARG;
   Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING);
   if (!e) return DDI_PROP_NOT_FOUND;
+  if (e->value.undefined) return DDI_PROP_UNDEFINED;
   const std::string& b = e->value.bytes;
   if (b.empty()) return DDI_PROP_END_OF_DATA;
   if (b.back() != '\0') return DDI_PROP_CANNOT_DECODE;  // untyped bytes, not strings
@@ -191,6 +201,7 @@ int ddi_prop_lookup_string(dev_t dev, dev_info_t* dip, uint_t, char* name, char*
   if (!dip || !name || !datap) return DDI_PROP_INVAL_ARG;
   Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING);
   if (!e) return DDI_PROP_NOT_FOUND;
+  if (e->value.undefined) return DDI_PROP_UNDEFINED;
   const std::string& b = e->value.bytes;
   if (b.empty()) return DDI_PROP_END_OF_DATA;
   size_t len = ::strnlen(b.data(), b.size());
@@ -221,7 +232,16 @@ int ddi_getprop(dev_t dev, dev_info_t* dip, int, char* name, int defvalue) {
 }
 
 int ddi_prop_exists(dev_t dev, dev_info_t* dip, uint_t, char* name) {
-  return dip && name && find_prop(dip, dev, name, DDI_PROP_TYPE_MASK);
+  Entry* e = dip && name ? find_prop(dip, dev, name, DDI_PROP_TYPE_MASK) : nullptr;
+  return e && !e->value.undefined;
+}
+
+// An explicit undefinition (sunddi.c ddi_prop_undefine): a byte property
+// with no value, marked; ddi_prop_remove takes it away again.
+int ddi_prop_undefine(dev_t dev, dev_info_t* dip, int, char* name) {
+  int r = set_prop(dev, dip, name, DDI_PROP_TYPE_BYTE, nullptr, 0);
+  if (r == DDI_PROP_SUCCESS) dip->props.find(static_cast<uint64_t>(dev), name)->value.undefined = true;
+  return r;
 }
 
 void ddi_prop_free(void* data) {
@@ -333,6 +353,7 @@ int ddi_prop_op(dev_t dev, dev_info_t* dip, ddi_prop_op_t op, int flags, char* n
   if (!dip || !name) return DDI_PROP_INVAL_ARG;
   Entry* e = find_prop(dip, dev, name, DDI_PROP_TYPE_MASK);
   if (!e) return DDI_PROP_NOT_FOUND;
+  if (e->value.undefined) return DDI_PROP_UNDEFINED;
   const std::string& b = e->value.bytes;
   return prop_answer(op, flags, b.data(), static_cast<int>(b.size()), valuep, lengthp);
 }

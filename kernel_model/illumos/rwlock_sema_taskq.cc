@@ -44,10 +44,12 @@ timeout_id_t ks_il_timeout(void (*fn)(void*), void* arg, clock_t ticks, const ch
   return reinterpret_cast<timeout_id_t>(
       static_cast<uintptr_t>(ks_timeout(fn, arg, deadline, name)));
 }
+// illumos callout.c untimeout: the ticks left (the ns left divided by the
+// ns of a tick, rounded down) when it was cancelled before it ran; -1 when
+// it had run, was running (waited for), or is the caller itself.
 clock_t untimeout(timeout_id_t id) {
-  // Cancelled: the neutral call does not say how long was left; 0 ticks
-  // keeps the only distinction drivers test (-1 or not).
-  return ks_untimeout(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id))) ? 0 : -1;
+  int64_t left = ks_untimeout_ns(static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id)));
+  return left < 0 ? -1 : static_cast<clock_t>(left / KS_NS_PER_TICK);
 }
 void delay(clock_t ticks) {
   ks_delay_ns(ticks > 0 ? static_cast<uint64_t>(ticks) * KS_NS_PER_TICK : 0);

@@ -71,6 +71,18 @@ zoneid_t crgetzoneid(const cred_t* c) {
   ks_cred_uid(KC(c));  // a NULL credential is reported, as crgetuid would
   return GLOBAL_ZONEID;
 }
+// The model's credentials carry no supplementary groups (proc.h Cred);
+// illumos cred.c answers a credential without a group list with 0 and a
+// pointer to its gid, which callers must not read past count 0.
+int crgetngroups(const cred_t* c) {
+  ks_cred_uid(KC(c));  // a NULL credential is reported, as crgetuid would
+  return 0;
+}
+const gid_t* crgetgroups(const cred_t* c) {
+  ks_cred_uid(KC(c));
+  static const gid_t none = 0;
+  return &none;
+}
 int drv_priv(cred_t* c) { return ks_cred_priv(KC(c)); }
 
 // sys/policy.h: every privilege is root's (no privilege sets in the model).

@@ -28,7 +28,7 @@ import time
 from . import kernsim_pb2 as pb
 from .errors import KernsimError
 
-DRIVERS = ("sample", "lofi")
+DRIVERS = ("sample", "lofi", "ddiparity")
 BUSYBOX = "/bin/busybox"
 QEMU = "qemu-system-x86_64"
 # An open of a file the simulator would make is a syscall; these are the ops

@@ -35,6 +35,28 @@ int ks_lx_file_fsync(void *f);
 /* The caller's uid (0 for the kernel's own credentials). */
 uint32_t ks_lx_cred_uid(const void *cred);
 uint32_t ks_lx_cred_gid(const void *cred);
+/* The credential's supplementary groups: how many, and up to max of them
+ * into gids (the kernel's own credentials have none). */
+int ks_lx_cred_groups(const void *cred, uint32_t *gids, int max);
+
+/* The calling task's process: 0 for a kernel thread, else 1 with its
+ * thread group id and command name (comm of at least 17 bytes). */
+int ks_lx_curproc(uint32_t *pid, char *comm, size_t commlen);
+
+/* Kernel threads a driver starts (thread_create): fn(arg) on a kthread
+ * whose id is returned (0: none could be made); ks_lx_thread_exit ends the
+ * calling one from any depth (it must be one of these), ks_lx_thread_join
+ * waits until thread id has ended. done(arg) runs as the thread ends, to
+ * free what the illumos side gave it. */
+uint32_t ks_lx_thread_create(const char *name, void (*fn)(void *), void *arg,
+    void (*done)(void *));
+void ks_lx_thread_exit(void);	/* never returns (objtool must not be told) */
+int ks_lx_thread_join(uint32_t id);
+
+/* What the backend does not give: a panic naming it, as the simulator's
+ * ks_not_modelled is a failure naming it. Not declared noreturn, so that
+ * objtool does not see a function end in a call it cannot follow. */
+void ks_lx_not_given(const char *what);
 
 /* ---- il/: the illumos side's entry points for the Linux device ---- */
 

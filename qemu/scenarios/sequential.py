@@ -163,3 +163,31 @@ def lofi_sequence():
     a("close", "rctl", expect=0)
     a("close", "ctl", expect=0)
     return prog
+
+
+# drivers/ddiparity/ddiparity_io.h, and the answers ddiparity.c's comments
+# give: the simulator's and the Linux backend's must both be these.
+DDIP_RUN = (ord("D") << 8) | 1
+DDIP_ANSWERS = [0, 7, 0, 1, -1, 0, 0, 1, 0, 0, 33, 0, 0, 245,      # typed
+                0, 1, 6, 4, 6, 1,                                   # older forms
+                0, -2, 0, 2, 0,                                     # undefine
+                1, 1, 1, 5,                                         # tree, proc, thread
+                1, 1, 0, 10, 1, 0, 2,                               # taskq suspend
+                1, 1, -1, 39]                                       # cred, untimeout
+
+
+@kernsim.program_scenario(driver="ddiparity")
+def ddiparity_sequence():
+    """One client: DDIP_RUN twice (its properties are made anew each
+    time), each answer as ddiparity.c says; an unknown ioctl (ENOTTY)."""
+    prog = pb.Program()
+    prog.proc.add(name="user", model="lp64")
+    c = _Thread(prog.thread.add(name="client", proc="user"))
+    c("open", sys.O_RDWR, path="/dev/ddiparity", out="fd")
+    c("mmap", PAGE, 3, out="buf")
+    for _ in range(2):
+        c("ioctl", "fd", DDIP_RUN, "buf", expect=0)
+        c("check", "buf", data=struct.pack(f"<{len(DDIP_ANSWERS)}q", *DDIP_ANSWERS))
+    c("ioctl", "fd", DDIP_RUN + 1, "buf", expect=-ENOTTY)
+    c("close", "fd", expect=0)
+    return prog

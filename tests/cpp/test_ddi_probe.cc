@@ -102,6 +102,17 @@ TEST(DdiProbe, PropertiesAreTypedArrays) {
                                       0, 407, 4, 0}));
 }
 
+// sunddi.c ddi_prop_undefine: a byte property marked DDI_PROP_UNDEF_IT, no
+// value; ddi_prop_search_common answers DDI_PROP_UNDEFINED (2) for it, a
+// lookup of another type skips it (i_ddi_prop_search's type test), and
+// ddi_prop_remove or an update ends it.
+TEST(DdiProbe, AnUndefinedPropertyAnswersUndefined) {
+  dev_info dip;
+  Outcome o = run_rr(kd_probe_undefine, &dip);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 0, 2, 1, -3, -4, 0, 2, 2, 0, 1, 4, 0, 0, 9}));
+}
+
 TEST(DdiProbe, ADriverNodeHangsUnderThePseudoNexus) {
   dev_info dip;
   Outcome o = run_rr(kd_probe_nexus, &dip);

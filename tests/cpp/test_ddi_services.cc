@@ -97,6 +97,23 @@ TEST(DdiServices, TimeAdvancesOnlyBySleeping) {
   EXPECT_EQ(o.log, (std::vector<long>{0, 200, 2, 1, -1}));
 }
 
+// illumos callout.c untimeout: the time left in ticks (rounded down) when
+// it cancelled the callout, -1 when it had fired, was already cancelled or
+// is the callout's own call.
+TEST(DdiServices, UntimeoutAnswersTheTicksLeftOrMinusOne) {
+  Outcome o = run_rr(kd_untimeout);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{30, -1, -1, 1, 0, -1, 2}));
+}
+
+// No supplementary groups in the model's credentials: 0 and a pointer not
+// NULL (illumos cred.c without a group list).
+TEST(DdiServices, CredentialsHaveNoSupplementaryGroups) {
+  Outcome o = run_rr(kd_cred_groups);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 1, 0}));
+}
+
 TEST(DdiServices, SegmapIsAReportedFailureNotACrash) {
   Outcome o = run_rr(kd_segmap);
   EXPECT_EQ(o.failure.kind, sim::FailureKind::kHostError) << o.failure.message;

@@ -109,6 +109,10 @@ void ks_delay_ns(uint64_t ns);
 uint64_t ks_timeout(void (*fn)(void *), void *arg, uint64_t deadline_ns, const char *name);
 /* 1 if cancelled before it ran; waits for a running callout to finish. */
 int ks_untimeout(uint64_t id);
+/* The same, answering how long was left: the ns to its deadline (0 once
+ * due) when cancelled before it ran, else -1 (illumos untimeout's answer
+ * before its conversion to ticks). */
+int64_t ks_untimeout_ns(uint64_t id);
 
 /*
  * task queues. A taskq is named by an opaque pointer that is never

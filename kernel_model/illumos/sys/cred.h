@@ -22,6 +22,11 @@ extern gid_t crgetgid(const cred_t *);
 extern gid_t crgetrgid(const cred_t *);
 extern gid_t crgetsgid(const cred_t *);
 extern zoneid_t crgetzoneid(const cred_t *);
+/* The supplementary groups: none in the kernel model's credentials, so 0
+ * and, as illumos gives a credential without a group list, a pointer that
+ * is not NULL but must not be read (cred.c points it at the gid). */
+extern int crgetngroups(const cred_t *);
+extern const gid_t *crgetgroups(const cred_t *);
 /* 0 when privileged, else EPERM (illumos <sys/ddi.h> declares it too) */
 extern int drv_priv(cred_t *);
 /* a hold on a credential: a process's lives as long as the execution here */

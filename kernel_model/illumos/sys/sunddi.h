@@ -251,6 +251,9 @@ extern int ddi_prop_modify(dev_t, dev_info_t *, int, char *, caddr_t, int);
 extern int ddi_getproplen(dev_t, dev_info_t *, int, char *, int *);
 extern int ddi_getlongprop(dev_t, dev_info_t *, int, char *, caddr_t, int *);
 extern int ddi_getlongprop_buf(dev_t, dev_info_t *, int, char *, caddr_t, int *);
+/* an explicit undefinition: lookups that find it answer DDI_PROP_UNDEFINED
+ * until ddi_prop_remove */
+extern int ddi_prop_undefine(dev_t, dev_info_t *, int, char *);
 /*
  * A prop_op(9E) that answers the dynamic "Nblocks"/"nblocks" (in DEV_BSIZE
  * blocks) and "Size"/"size" (bytes) properties, 64-bit values, and passes

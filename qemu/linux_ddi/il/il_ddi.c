@@ -26,12 +26,29 @@
 
 /* ---- dev_info: one instance (0) of the one driver in this module ---- */
 
-struct dev_info il_dip;
+/* Its parents, as the simulator has them: the pseudo nexus under the root
+ * (i86pc, driver rootnex). Their properties are not given (il_props.c). */
+static struct dev_info il_root = { .di_nexus = 1, .di_node_name = "i86pc" };
+static struct dev_info il_pseudo = { .di_nexus = 1, .di_node_name = "pseudo",
+    .di_parent = &il_root };
+struct dev_info il_dip = { .di_parent = &il_pseudo };
+
+dev_info_t *ddi_root_node(void) { return (&il_root); }
+dev_info_t *ddi_get_parent(dev_info_t *dip) { return (dip ? dip->di_parent : NULL); }
+char *ddi_node_name(dev_info_t *dip)
+{
+	return ((char *)(dip->di_nexus ? dip->di_node_name : KS_LX_DRIVER_NAME));
+}
 
 int ddi_get_instance(dev_info_t *dip) { return dip->di_instance; }
 void *ddi_get_driver_private(dev_info_t *dip) { return dip->di_private; }
 void ddi_set_driver_private(dev_info_t *dip, void *data) { dip->di_private = data; }
-const char *ddi_driver_name(dev_info_t *dip) { return KS_LX_DRIVER_NAME; }
+const char *ddi_driver_name(dev_info_t *dip)
+{
+	if (dip == &il_root)
+		return ("rootnex");
+	return (dip->di_nexus ? dip->di_node_name : KS_LX_DRIVER_NAME);
+}
 major_t ddi_driver_major(dev_info_t *dip) { return dip->di_major; }
 
 int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type, minor_t minor,
@@ -53,20 +70,6 @@ int ddi_quiesce_not_supported(dev_info_t *dip) { return (DDI_FAILURE); }
 int nodev() { return (ENXIO); }
 int nulldev() { return (0); }
 int nochpoll(dev_t dev, short ev, int any, short *rev, struct pollhead **php) { return (ENXIO); }
-
-/* Properties: drivers here only set and remove them; nothing reads them
- * back, so they are accepted and not kept (see DESIGN.md's table). */
-int ddi_prop_op(dev_t dev, dev_info_t *dip, ddi_prop_op_t op, int fl, char *name,
-    caddr_t valuep, int *lengthp)
-{
-	return (DDI_PROP_NOT_FOUND);
-}
-int ddi_prop_update_int64(dev_t dev, dev_info_t *dip, char *name, int64_t v)
-{
-	return (DDI_PROP_SUCCESS);
-}
-int ddi_prop_remove(dev_t dev, dev_info_t *dip, char *name) { return (DDI_PROP_SUCCESS); }
-void ddi_prop_remove_all(dev_info_t *dip) { }
 
 /* ---- soft state: a table of items, grown under its own mutex ---- */
 
@@ -192,10 +195,55 @@ uint_t ddi_model_convert_from(model_t model)
 	return ((model & DDI_MODEL_MASK) == DDI_MODEL_ILP32 ? DDI_MODEL_ILP32 : DDI_MODEL_NONE);
 }
 
+pid_t ddi_get_pid(void) { return ((pid_t)ks_curproc_pid()); }
 cred_t *ks_il_cred(void) { return ((cred_t *)(uintptr_t)ks_curcred()); }
+/* As the simulator's (kernel_model/illumos/user.cc): the effective ids
+ * stand for the real and saved ones, one zone. */
 uid_t crgetuid(const cred_t *c) { return (ks_cred_uid((const struct ks_cred *)c)); }
+uid_t crgetruid(const cred_t *c) { return (ks_cred_uid((const struct ks_cred *)c)); }
+uid_t crgetsuid(const cred_t *c) { return (ks_cred_uid((const struct ks_cred *)c)); }
 gid_t crgetgid(const cred_t *c) { return (ks_cred_gid((const struct ks_cred *)c)); }
-int drv_priv(cred_t *c) { return (ks_cred_priv((const struct ks_cred *)c) ? 0 : EPERM); }
+gid_t crgetrgid(const cred_t *c) { return (ks_cred_gid((const struct ks_cred *)c)); }
+gid_t crgetsgid(const cred_t *c) { return (ks_cred_gid((const struct ks_cred *)c)); }
+zoneid_t crgetzoneid(const cred_t *c) { return (GLOBAL_ZONEID); }
+int drv_priv(cred_t *c) { return (ks_cred_priv((const struct ks_cred *)c)); }
+void crhold(cred_t *c) { ks_cred_hold((const struct ks_cred *)c, "crhold"); }
+void crfree(cred_t *c) { ks_cred_rele((const struct ks_cred *)c, "crfree"); }
+
+/* The task's real supplementary groups (the simulator's credentials have
+ * none, and the guest agent's threads none either: both answer 0). Kept
+ * per credential for the pointer's life, as illumos's cr_grps: here in a
+ * small table of the last credentials asked. */
+#define IL_NGROUPS 32
+static struct { const cred_t *c; gid_t g[IL_NGROUPS]; } il_groups[8];
+static unsigned il_groups_next;
+static kmutex_t il_groups_lock;
+
+int crgetngroups(const cred_t *c)
+{
+	return (ks_lx_cred_groups(c, NULL, 0));
+}
+
+const gid_t *crgetgroups(const cred_t *c)
+{
+	static const gid_t none;
+	uint32_t g[IL_NGROUPS];
+	int n = ks_lx_cred_groups(c, g, IL_NGROUPS), i, slot;
+
+	if (n == 0)
+		return (&none);	/* illumos: not NULL, not to be read */
+	if (n > IL_NGROUPS) {
+		ks_lx_not_given("crgetgroups of more than 32 supplementary groups");
+		n = IL_NGROUPS;
+	}
+	mutex_enter(&il_groups_lock);
+	slot = il_groups_next++ % 8;
+	il_groups[slot].c = c;
+	for (i = 0; i < n; i++)
+		il_groups[slot].g[i] = g[i];
+	mutex_exit(&il_groups_lock);
+	return (il_groups[slot].g);
+}
 
 /* ---- kstats: kept for the driver, not exported ---- */
 

@@ -86,6 +86,7 @@ int ks_il_module_unload(void)
 	if (err == 0 && _fini() != 0)
 		err = EBUSY;
 	il_loaded = 0;
+	ddi_prop_remove_all(&il_dip);	/* the module's memory goes with it */
 	ks_lx_region_fini();	/* Linux unloads regardless: no node may outlive it */
 	mutex_destroy(&il_spec_lock);
 	return (err);

@@ -78,9 +78,13 @@ timeout_id_t ks_il_timeout(void (*fn)(void *), void *arg, clock_t ticks, const c
 	    ks_now_ns() + (uint64_t)ticks * KS_NS_PER_TICK, name));
 }
 
+/* illumos callout.c: the ticks left, rounded down, when it was cancelled
+ * before it ran; -1 when it had run or was running, or is the caller. */
 clock_t untimeout(timeout_id_t id)
 {
-	return (ks_untimeout((uint64_t)(uintptr_t)id) ? 0 : -1);
+	int64_t left = ks_untimeout_ns((uint64_t)(uintptr_t)id);
+
+	return (left < 0 ? -1 : (clock_t)(left / KS_NS_PER_TICK));
 }
 
 void delay(clock_t ticks)
@@ -114,4 +118,21 @@ void cmn_err(int level, const char *fmt, ...)
 		ks_panic("%s", buf);
 	if (level != CE_IGNORE)
 		ks_log(level, "%s", buf);
+}
+
+/* ddi_taskq_create(9F): the kernel's taskqs under the DDI's names, as the
+ * simulator's (kernel_model/illumos/ddi_taskq.cc): maxalloc unbounded. */
+ddi_taskq_t *ks_il_ddi_taskq_create(dev_info_t *dip, const char *name, int nthreads,
+    const char *expr)
+{
+	return ((ddi_taskq_t *)ks_taskq_create(name, nthreads > 0 ? nthreads : 1, 0, expr));
+}
+
+int ks_il_ddi_taskq_dispatch(ddi_taskq_t *tq, void (*fn)(void *), void *arg, uint_t dflags,
+    const char *expr)
+{
+	int f = (dflags & DDI_NOSLEEP) ? KS_TQ_NOSLEEP : KS_TQ_SLEEP;
+
+	return (ks_taskq_dispatch((ks_taskq_t *)tq, fn, arg, f, expr) ? DDI_SUCCESS :
+	    DDI_FAILURE);
 }

@@ -237,10 +237,13 @@ static int __init lx_module_init(void)
 	return -err;
 }
 
+void ks_lx_thread_fini(void);	/* lx_thread.c */
+
 static void __exit lx_module_exit(void)
 {
 	int err = ks_il_module_unload();
 
+	ks_lx_thread_fini();
 	if (err)
 		pr_err("ks_%s: unload: _fini or detach refused (error %d); removed anyway\n",
 		    KS_LX_DRIVER_NAME, err);

@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/preempt.h>
 #include <linux/uidgid.h>
+#include <linux/errno.h>
 
 #include <kernsim/abi.h>
 #include "ks_lx.h"
@@ -69,6 +70,7 @@ void ks_delay_ns(uint64_t ns)
 
 struct lx_timeout {
 	struct delayed_work dw;
+	u64 deadline_ns;
 	void (*fn)(void *);
 	void *arg;
 };
@@ -89,22 +91,38 @@ uint64_t ks_timeout(void (*fn)(void *), void *arg, uint64_t deadline_ns, const c
 
 	t->fn = fn;
 	t->arg = arg;
+	t->deadline_ns = deadline_ns;
 	INIT_DELAYED_WORK(&t->dw, lx_timeout_fire);
 	schedule_delayed_work(&t->dw,
 	    deadline_ns > now ? nsecs_to_jiffies(deadline_ns - now) : 0);
 	return (uintptr_t)t;
 }
 
-int ks_untimeout(uint64_t id)
+/* The ns left when cancelled before it ran (0 once due), else -1, having
+ * waited for a run in progress (unless the caller is that run). */
+int64_t ks_untimeout_ns(uint64_t id)
 {
 	struct lx_timeout *t = (struct lx_timeout *)(uintptr_t)id;
-	int pending;
+	int64_t left;
+	u64 now;
 
 	if (t == NULL)
-		return 0;
-	pending = cancel_delayed_work_sync(&t->dw);
+		return -1;
+	if (current_work() == &t->dw.work)
+		return -1;	/* the callout cancelling itself */
+	if (!cancel_delayed_work_sync(&t->dw)) {
+		kfree(t);
+		return -1;
+	}
+	now = ktime_get_ns();
+	left = t->deadline_ns > now ? (int64_t)(t->deadline_ns - now) : 0;
 	kfree(t);
-	return pending ? 1 : 0;	/* as the simulator: true when it was pending */
+	return left;
+}
+
+int ks_untimeout(uint64_t id)
+{
+	return ks_untimeout_ns(id) >= 0;	/* as the simulator: true when it was pending */
 }
 
 void ks_preempt(void)
@@ -185,9 +203,29 @@ uint32_t ks_cred_gid(const struct ks_cred *c)
 	return from_kgid(&init_user_ns, ((const struct cred *)c)->egid);
 }
 
+/* abi.h: 0 when privileged, else EPERM (as the simulator answers). */
 int ks_cred_priv(const struct ks_cred *c)
 {
-	return ks_cred_uid(c) == 0;
+	return ks_cred_uid(c) == 0 ? 0 : EPERM;
+}
+
+/* crhold/crfree: a reference on the task's struct cred (the kernel's own
+ * marker needs none). The simulator's leak check of holds left at the end
+ * has no counterpart here (see DESIGN.md's table). */
+void ks_cred_hold(const struct ks_cred *c, const char *fn)
+{
+	if (c == NULL)
+		panic("kernsim: %s of a NULL credential\n", fn);
+	if ((const void *)c != &lx_kcred_marker)
+		get_cred((const struct cred *)c);
+}
+
+void ks_cred_rele(const struct ks_cred *c, const char *fn)
+{
+	if (c == NULL)
+		panic("kernsim: %s of a NULL credential\n", fn);
+	if ((const void *)c != &lx_kcred_marker)
+		put_cred((const struct cred *)c);
 }
 
 uint32_t ks_lx_cred_uid(const void *c)
@@ -230,6 +268,11 @@ void ks_log(int level, const char *fmt, ...)
 	else
 		printk(KERN_NOTICE "ks_" KS_LX_DRIVER_NAME ": %pV\n", &vaf);
 	va_end(ap);
+}
+
+void ks_lx_not_given(const char *what)
+{
+	panic("kernsim: %s is not given by the Linux backend\n", what);
 }
 
 void ks_not_modelled(const char *what)

@@ -11,6 +11,8 @@
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
+#include <linux/rwsem.h>
+#include <linux/panic.h>
 
 #include <kernsim/abi.h>
 
@@ -20,6 +22,11 @@ struct ks_taskq {
 	atomic_t outstanding;
 	int maxalloc;
 	int nthreads;
+	/* taskq_suspend: held as writer by the suspending thread, as illumos
+	 * holds tq_threadlock; each entry runs holding it as reader */
+	struct rw_semaphore run;
+	struct task_struct *suspender;
+	const char *name;
 };
 
 struct lx_task {
@@ -38,6 +45,8 @@ ks_taskq_t *ks_taskq_create(const char *name, int nthreads, int maxalloc, const 
 	tq->nthreads = nthreads;
 	tq->maxalloc = maxalloc > 0 ? maxalloc : INT_MAX;
 	init_waitqueue_head(&tq->freed);
+	init_rwsem(&tq->run);
+	tq->name = name ? name : "ks_taskq";
 	atomic_set(&tq->outstanding, 0);
 	tq->wq = alloc_workqueue("%s", WQ_UNBOUND, nthreads, name ? name : "ks_taskq");
 	if (tq->wq == NULL) {
@@ -52,7 +61,9 @@ static void lx_task_run(struct work_struct *w)
 	struct lx_task *t = container_of(w, struct lx_task, w);
 	struct ks_taskq *tq = t->tq;
 
+	down_read(&tq->run);
 	t->fn(t->arg);
+	up_read(&tq->run);
 	kfree(t);
 	atomic_dec(&tq->outstanding);
 	wake_up(&tq->freed);
@@ -103,4 +114,32 @@ void ks_taskq_destroy(ks_taskq_t *tq, const char *expr)
 {
 	destroy_workqueue(tq->wq);	/* runs what is queued, then frees */
 	kfree(tq);
+}
+
+/* The simulator's rules (kernel_model/taskq.h): suspend waits for the
+ * entries running and starts no other until the same thread resumes; a
+ * second suspend, or a resume of a taskq not suspended or by another
+ * thread, is a panic naming the taskq (illumos ASSERTs them). */
+void ks_taskq_suspend(ks_taskq_t *tq, const char *expr)
+{
+	if (READ_ONCE(tq->suspender) != NULL)
+		panic("kernsim: taskq_suspend: taskq %s is suspended already\n", tq->name);
+	down_write(&tq->run);
+	WRITE_ONCE(tq->suspender, current);
+}
+
+void ks_taskq_resume(ks_taskq_t *tq, const char *expr)
+{
+	if (READ_ONCE(tq->suspender) == NULL)
+		panic("kernsim: taskq_resume: taskq %s is not suspended\n", tq->name);
+	if (tq->suspender != current)
+		panic("kernsim: taskq_resume: thread %s resumes taskq %s, which another thread "
+		    "suspended\n", current->comm, tq->name);
+	WRITE_ONCE(tq->suspender, NULL);
+	up_write(&tq->run);
+}
+
+int ks_taskq_suspended(ks_taskq_t *tq, const char *expr)
+{
+	return READ_ONCE(tq->suspender) != NULL;
 }

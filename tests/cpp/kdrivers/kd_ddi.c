@@ -14,6 +14,7 @@
 #include <sys/file.h>
 #include <sys/vnode.h>
 #include <sys/kstat.h>
+#include <sys/cred.h>
 
 #include "kd_ddi.h"
 
@@ -199,6 +200,46 @@ void kd_time(void *arg) {
 	kd_note((long)(ddi_get_time() - s0));
 	kd_note(s0 >= KS_IL_BOOT_TIME);
 	kd_note(drv_getparm(UPROCP, &t1));	/* not modelled: -1 */
+}
+
+static int kd_fired;
+
+static void kd_fire(void *arg) {
+	kd_fired++;
+	/* a callout cancelling itself: nothing to wait for, -1 */
+	if (arg != NULL)
+		kd_note(untimeout(*(timeout_id_t *)arg));
+}
+
+static timeout_id_t kd_self_id;
+
+void kd_untimeout(void *arg) {
+	timeout_id_t id;
+
+	(void) arg;
+	kd_fired = 0;
+	id = timeout(kd_fire, NULL, 50);
+	delay(20);
+	kd_note(untimeout(id));		/* 30 ticks were left */
+	id = timeout(kd_fire, NULL, 5);
+	delay(10);
+	kd_note(untimeout(id));		/* it already ran: -1 */
+	kd_note(untimeout(id));		/* and again: still -1 */
+	kd_note(kd_fired);		/* 1 */
+	id = timeout(kd_fire, NULL, 0);	/* due at once: 0 ticks left */
+	kd_note(untimeout(id));
+	kd_self_id = timeout(kd_fire, &kd_self_id, 1);
+	delay(5);			/* the callout notes its own untimeout */
+	kd_note(kd_fired);		/* 2 */
+}
+
+void kd_cred_groups(void *arg) {
+	const gid_t *g = crgetgroups(kcred);
+
+	(void) arg;
+	kd_note(crgetngroups(kcred));	/* 0 */
+	kd_note(g != NULL);		/* a pointer, never to be read */
+	kd_note(crgetngroups(CRED()));
 }
 
 void kd_segmap(void *arg) {

@@ -23,6 +23,8 @@ void kd_ddi_taskq(void *);	/* dispatch, wait, destroy */
 void kd_strings(void *);	/* ddi_strtol family, strlcpy/strlcat, ddi_strdup ... */
 void kd_atomics(void *);	/* atomic_ops(9F), bitx64 */
 void kd_time(void *);		/* drv_getparm, ddi_get_time, drv_usecwait */
+void kd_untimeout(void *);	/* untimeout's ticks left, or -1 */
+void kd_cred_groups(void *);	/* crgetngroups/crgetgroups */
 void kd_segmap(void *);		/* reaches ddi_segmap: not modelled */
 void kd_list(void *);		/* list_create(9F) and friends */
 void kd_periodic(void *);	/* ddi_periodic_add: runs every interval */

@@ -247,6 +247,31 @@ void kd_probe_typed_props(void *arg) {
 	note(ddi_prop_exists(DDI_DEV_T_ANY, dip, 0, "three"));	/* 0 */
 }
 
+void kd_probe_undefine(void *arg) {
+	dev_info_t *dip = arg;
+	uchar_t *bp;
+	int *ip, len = 4;
+	uint_t n;
+	char buf[8];
+
+	note(ddi_prop_update_int(DDI_DEV_T_NONE, dip, "gone", 7));
+	note(ddi_prop_undefine(DDI_DEV_T_NONE, dip, 0, "gone"));	/* 0 */
+	note(ddi_prop_lookup_byte_array(DDI_DEV_T_ANY, dip, 0, "gone", &bp, &n)); /* 2 */
+	note(ddi_prop_lookup_int_array(DDI_DEV_T_ANY, dip, 0, "gone", &ip, &n)); /* 1 */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "gone", -3));	/* -3 */
+	note(ddi_getprop(DDI_DEV_T_ANY, dip, 0, "gone", -4));	/* -4 */
+	note(ddi_prop_exists(DDI_DEV_T_ANY, dip, 0, "gone"));	/* 0 */
+	note(ddi_getproplen(DDI_DEV_T_ANY, dip, 0, "gone", &len));	/* 2 */
+	note(ddi_getlongprop_buf(DDI_DEV_T_ANY, dip, 0, "gone", buf, &len)); /* 2 */
+	note(ddi_prop_remove(DDI_DEV_T_NONE, dip, "gone"));	/* 0 */
+	note(ddi_getproplen(DDI_DEV_T_ANY, dip, 0, "gone", &len));	/* 1 */
+	note(ddi_prop_undefine(DDI_DEV_T_ANY, dip, 0, "gone"));	/* 4 */
+	note(ddi_prop_undefine(DDI_DEV_T_NONE, dip, 0, "again"));
+	note(ddi_prop_update_int(DDI_DEV_T_NONE, dip, "again", 9));	/* defined again */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "again", 0));	/* 9 */
+	ddi_prop_remove_all(dip);
+}
+
 void kd_probe_nexus(void *arg) {
 	dev_info_t *dip = arg, *p = ddi_get_parent(dip), *root = ddi_root_node();
 	char path[MAXPATHLEN];

@@ -16,6 +16,7 @@ void kd_probe_past_wait(void *);	/* a timed wait already expired: -1, no wait */
 void kd_probe_hires(void *);	/* cv_timedwait_hires: relative, absolute, rounding */
 void kd_probe_printf(void *);	/* kmem_asprintf, a null %s as illumos prints it */
 void kd_probe_typed_props(void *);	/* typed arrays, booleans, the older forms */
+void kd_probe_undefine(void *);	/* ddi_prop_undefine: DDI_PROP_UNDEFINED */
 void kd_probe_nexus(void *);
 void kd_probe_taskq_suspend(void *);	/* taskq_suspend/resume/suspended */
 void kd_probe_taskq_resume_unsuspended(void *);	/* a panic */
