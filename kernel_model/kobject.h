@@ -106,6 +106,10 @@ struct KThread : KThreadState {
   // so a spawn that reuses the record resets only the KThreadState part
   // (clearing these 128 bytes was most of World::spawn).
   ObjId held[kMaxHeld];
+  // Where each was taken: the return address of the driver's call that
+  // took it (0: the kernel model took it for the driver), as WITNESS keeps
+  // a file:line per held lock. Symbolized only for a report.
+  uintptr_t held_at[kMaxHeld];
   // Field by field, not `= KThreadState{}`: that compiled to a rep stos
   // whose start-up was over half of World::spawn (a sampling profile of
   // the lost wakeup). A field added to KThreadState is set here too (the
