@@ -48,20 +48,34 @@ CodeSite code_site(uintptr_t pc) {
   std::lock_guard<std::mutex> g(mu);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second;
+  // -i: the chain of inlined frames, innermost first. A call made in an
+  // inline function of a personality's header (malloc is ks_fb_malloc in
+  // <sys/malloc.h>, copyinstr an inline of <sys/systm.h>) is named at the
+  // driver's line that used it, as FreeBSD's __FILE__/__LINE__ would be: the
+  // first frame outside kernel_model/; in the kernel's own code, the first.
   CodeSite w;
-  std::string out = run_tool("addr2line -f -C -e " + quoted(key.first) + " " + hex(off) +
+  std::string out = run_tool("addr2line -i -f -C -e " + quoted(key.first) + " " + hex(off) +
                              " 2>/dev/null");
-  size_t nl = out.find('\n');
   std::string base = key.first.substr(key.first.rfind('/') + 1);
-  if (nl != std::string::npos) {
-    w.func = out.substr(0, nl);
-    std::string line = out.substr(nl + 1);
-    line = line.substr(0, line.find_first_of(" \n"));
-    if (line.empty() || line[0] == '?') line = base + "+" + hex(off);
+  bool chosen = false;
+  size_t at_line = 0;
+  while (at_line < out.size()) {
+    size_t nl1 = out.find('\n', at_line);
+    if (nl1 == std::string::npos) break;
+    size_t nl2 = out.find('\n', nl1 + 1);
+    std::string func = out.substr(at_line, nl1 - at_line);
+    std::string line = out.substr(nl1 + 1, (nl2 == std::string::npos ? out.size() : nl2) - nl1 - 1);
+    line = line.substr(0, line.find(' '));
+    at_line = nl2 == std::string::npos ? out.size() : nl2 + 1;
+    if (line.empty() || line[0] == '?') continue;
+    bool kernel = line.find("kernel_model/") != std::string::npos;
+    if (chosen && kernel) continue;  // the innermost kernel frame is kept as a fallback
+    w.func = func;
     w.line = line.substr(line.rfind('/') + 1);
-  } else {
-    w.line = base + "+" + hex(off);
+    chosen = true;
+    if (!kernel) break;
   }
+  if (!chosen) w.line = base + "+" + hex(off);
   return cache[key] = w;
 }
 
