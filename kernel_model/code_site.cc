@@ -7,6 +7,8 @@
 #include <mutex>
 #include <utility>
 
+#include "kernel_model/kobject.h"
+
 namespace ks::km {
 
 namespace {
@@ -81,6 +83,7 @@ CodeSite code_site(uintptr_t pc) {
 
 std::string at_site(uintptr_t pc) {
   if (!pc) return {};
+  if (pc == kSiteNotKept) return " (site not kept)";
   CodeSite s = code_site(pc);
   return " @ " + s.line + (s.func == "?" ? std::string() : " (" + s.func + ")");
 }

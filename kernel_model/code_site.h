@@ -18,7 +18,8 @@ struct CodeSite {
 // `pc` is a return address (the line of the call before it); 0: none.
 CodeSite code_site(uintptr_t pc);
 
-// " @ file:line (func)", or "" for pc 0: the suffix the lock reports use.
+// " @ file:line (func)", or "" for pc 0: the suffix the lock reports use
+// (kSiteNotKept says so).
 std::string at_site(uintptr_t pc);
 
 }  // namespace ks::km

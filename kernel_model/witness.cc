@@ -18,6 +18,7 @@ namespace ks::km {
 
 namespace {
 std::string site_or_kernel(uintptr_t at) {
+  if (at == kSiteNotKept) return " (site not kept: over " + std::to_string(kSitesKept) + " locks held)";
   return at ? at_site(at) : std::string(" (taken by the kernel)");
 }
 }  // namespace
@@ -77,7 +78,7 @@ void World::held_push_slow(ObjId lock, uintptr_t at) {
          std::string("thread ") + thread_name(self_tid()) + " holds more than " +
              std::to_string(kMaxHeld) + " locks",
          "too_many_locks");
-  k.held_at[k.nheld] = at;
+  if (k.nheld < kSitesKept) k.held_at[k.nheld] = at;
   k.held[k.nheld++] = lock;
   // An rwlock's edges depend on the mode it is held in (rwlock.cc).
   if (race_on(*this) && obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
@@ -90,7 +91,7 @@ void World::held_pop_slow(ObjId lock) {
     if (k.held[i] != lock) continue;
     for (int j = i; j + 1 < k.nheld; j++) {
       k.held[j] = k.held[j + 1];
-      k.held_at[j] = k.held_at[j + 1];
+      if (j < kSitesKept) k.held_at[j] = k.site(j + 1);
     }
     k.nheld--;
     return;
@@ -124,13 +125,13 @@ void World::witness_order(ObjId lock, uintptr_t at) {
                " at step " + std::to_string(e->step) + ": " +
                std::string(ws.classes[e->from - 1]) + site_or_kernel(e->from_at) + ", then " +
                std::string(ws.classes[e->to - 1]) + site_or_kernel(e->to_at) + ")";
-      msg += std::string("\n 1st ") + name(k.held[i]) + site_or_kernel(k.held_at[i]) +
+      msg += std::string("\n 1st ") + name(k.held[i]) + site_or_kernel(k.site(i)) +
              std::string("\n 2nd ") + name(lock) + site_or_kernel(at);
       std::string a(ws.classes[from - 1]), b(ws.classes[to - 1]);
       fail(sim::FailureKind::kLockOrder, msg,
            "lock_order:" + (a < b ? a + ":" + b : b + ":" + a));
     }
-    ws.edges.push_back({from, to, self_tid(), sim_.step(), k.held_at[i], at});
+    ws.edges.push_back({from, to, self_tid(), sim_.step(), k.site(i), at});
   }
   held_push(lock, at);
 }

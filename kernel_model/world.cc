@@ -146,9 +146,11 @@ std::string World::held_line(const KThread& k, int i) {
                         ? (o.spin ? "spin mutex" : o.class_checked ? "sleep mutex" : "mutex")
                         : o.wait_sleeps ? "sleepable lock" : "rwlock";
   bool excl = o.kind == kObjMutex || o.owner == static_cast<Tid>(&k - &kthreads_[0] + 1);
-  uintptr_t at = k.held_at[i];
+  uintptr_t at = k.site(i);
   return std::string("\n   ") + (excl ? "exclusive " : "shared ") + cls + " " + name(h) +
-         (at ? " locked" + at_site(at) : std::string(" (taken by the kernel)"));
+         (at == kSiteNotKept ? std::string(" (site not kept)")
+          : at               ? " locked" + at_site(at)
+                             : std::string(" (taken by the kernel)"));
 }
 
 // The driver's call that would block or sleep (its innermost frame), as

@@ -171,14 +171,14 @@ class World {
     KThread& k = self();
     if (__builtin_expect(k.nheld == kMaxHeld || races_tracked(), 0))
       return held_push_slow(lock, at);
-    k.held_at[k.nheld] = at;
+    if (k.nheld < kSitesKept) k.held_at[k.nheld] = at;
     k.held[k.nheld++] = lock;
   }
   // Where the current thread took `lock` (0: unknown or not held).
   uintptr_t held_site(ObjId lock) {
     KThread& k = self();
     for (int i = k.nheld - 1; i >= 0; i--)
-      if (k.held[i] == lock) return k.held_at[i];
+      if (k.held[i] == lock) return k.site(i);
     return 0;
   }
   void held_pop(ObjId lock) {

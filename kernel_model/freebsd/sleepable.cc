@@ -89,8 +89,9 @@ void ks_fb_sleepable_lock(ks_handle_t* h, int write, const char* op, const char*
                  w.thread_name(w.self_tid()) + " takes the sleepable lock " + b + " (" + op +
                  " at " + base_name(file) + ":" + std::to_string(line) +
                  ") while holding the non-sleepable lock " + a + "\n 1st " + a +
-                 (k.held_at[i] ? ks::km::at_site(k.held_at[i])
-                               : std::string(" (taken by the kernel)")) +
+                 (k.site(i) == ks::km::kSiteNotKept ? std::string(" (site not kept)")
+                  : k.site(i)                       ? ks::km::at_site(k.site(i))
+                                                    : std::string(" (taken by the kernel)")) +
                  "\n 2nd " + b + ks::km::at_site(at),
              "lock_order_sleepable:" + a + ":" + b);
     }

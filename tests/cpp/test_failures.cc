@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernel_model/world.h"
+#include "kernsim/abi.h"
 #include "sim/fault_guard.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/round_robin.h"
@@ -214,6 +215,23 @@ TEST(Failures, LockReportsNameTheDriversLines) {
   std::string a2 = " 2nd kf_a @ " + kf_locks_line("mutex_enter(&s->kf_a);", 2) + " (kf_ba)";
   EXPECT_FAILURE(o, kLockOrder, "lock_order:kf_a:kf_b", a1.c_str(), b1.c_str(), b2.c_str(),
                  a2.c_str());
+}
+
+// Past the first kSitesKept held locks a thread keeps no site (the records
+// are per tid): the report says so rather than naming a wrong line.
+void nine_locks_then_sleep(void*) {
+  static ks_handle_t m[9];
+  static const char* names[9] = {"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "deep_spin"};
+  for (int i = 0; i < 9; i++) ks_mutex_init(&m[i], names[i], i == 8 ? KS_MTX_SPIN : 0, names[i]);
+  for (int i = 0; i < 9; i++) ks_mutex_enter(&m[i], names[i]);
+  ks_kmem_alloc(16, KS_KM_SLEEP, "deep");
+}
+
+TEST(Failures, LockSitesPastTheKeptOnesAreNotGuessed) {
+  static_assert(km::kSitesKept == 8, "nine_locks_then_sleep holds the ninth");
+  Outcome o = run_rr({{"t", nine_locks_then_sleep}});
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:kmem_alloc(KM_SLEEP):deep_spin",
+                 "exclusive spin mutex deep_spin (site not kept)");
 }
 
 // ---- memory ----
