@@ -9,6 +9,7 @@
 
 #include "kernel_model/kmem.h"
 #include "kernel_model/lock_class.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/world.h"
 
 using ks::km::KHandle;
@@ -38,11 +39,12 @@ void ks_mutex_init(ks_handle_t* h, const char* name, int flags, const char* expr
 }
 void ks_mutex_enter(ks_handle_t* h, const char* expr) {
   World& w = W();
-  w.mutex_enter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_enter"));
+  w.mutex_enter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_enter"), KS_CALLER);
 }
 int ks_mutex_tryenter(ks_handle_t* h, const char* expr) {
   World& w = W();
-  return w.mutex_tryenter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_tryenter"));
+  return w.mutex_tryenter(w.resolve(H(h), ks::km::kObjMutex, expr, "mutex_tryenter"),
+                          KS_CALLER);
 }
 void ks_mutex_exit(ks_handle_t* h, const char* expr) {
   World& w = W();
@@ -64,7 +66,7 @@ void ks_mutex_enter_class(ks_handle_t* h, int spin, const char* op, const char* 
                           const char* expr) {
   World& w = W();
   ks::km::mutex_enter_class(w, w.resolve(H(h), ks::km::kObjMutex, expr, op), spin != 0, op,
-                            right_op);
+                            right_op, KS_CALLER);
 }
 void ks_mutex_exit_class(ks_handle_t* h, int spin, const char* op, const char* right_op,
                          const char* expr) {

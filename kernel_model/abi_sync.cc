@@ -7,6 +7,7 @@
 #include "kernel_model/rwlock.h"
 #include "kernel_model/sema.h"
 #include "kernel_model/taskq.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
@@ -62,11 +63,11 @@ int ks_rw_recursed(ks_handle_t* h, const char* expr) {
 }
 void ks_rw_enter(ks_handle_t* h, int write, const char* expr) {
   World& w = W();
-  ks::km::rw_enter(w, RW(w, h, expr, "rw_enter"), write != 0);
+  ks::km::rw_enter(w, RW(w, h, expr, "rw_enter"), write != 0, KS_CALLER);
 }
 int ks_rw_tryenter(ks_handle_t* h, int write, const char* expr) {
   World& w = W();
-  return ks::km::rw_tryenter(w, RW(w, h, expr, "rw_tryenter"), write != 0);
+  return ks::km::rw_tryenter(w, RW(w, h, expr, "rw_tryenter"), write != 0, KS_CALLER);
 }
 void ks_rw_exit(ks_handle_t* h, const char* expr) {
   World& w = W();

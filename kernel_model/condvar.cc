@@ -68,6 +68,9 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
   // Release the mutex and sleep, atomically with respect to other threads.
   mo.owner = 0;
   if (mo.spin) k.spin_held--;
+  // Taken again on waking, it keeps the site it was first taken at (as
+  // WITNESS_SAVE/WITNESS_RESTORE keep it around FreeBSD's sleeps).
+  uintptr_t m_at = k.nheld && k.held[k.nheld - 1] == m ? k.site(k.nheld - 1) : held_site(m);
   held_pop(m);
   if (Tid w = wq_pop(m)) sim_.wake(w, 0);
 
@@ -97,7 +100,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
   }
   mo.owner = me;
   if (mo.spin) k.spin_held++;
-  held_push(m);
+  held_push(m, m_at);
   return code;
 }
 

@@ -313,14 +313,26 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch::Closing& mine = d.closing_spares.get(d.closing, key);
   mine.n++;
   const uint32_t epoch = mine.epoch;
-  for (auto o = d.opening.find(key); o != d.opening.end(); o = d.opening.find(key)) {
-    if (!o->second.q) o->second.q = w.new_obj(kObjOther, w.sim().intern("spec-open:" + n.path));
-    sim::ObjId q = o->second.q;
-    w.wq_push(q, w.self_tid());
-    w.sim().block(kEvSyscall, q);
-  }
   int rc = 0;
-  if (mine.epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  if (!n.ops.open_waits_last_close) {
+    // FreeBSD devfs_close decides at once, under the vnode interlock, from
+    // count_dev: si_usecount sums the device vnodes' use references, and
+    // an opener inside d_open holds one (from its lookup), so the close is
+    // not the last and skips d_close, whether that open then succeeds or
+    // fails; it waits for nothing (devfs_vnops.c devfs_close, devfs_allocv;
+    // kern_conf.c count_dev).
+    if (d.opening.find(key) == d.opening.end())
+      rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  } else {
+    for (auto o = d.opening.find(key); o != d.opening.end(); o = d.opening.find(key)) {
+      if (!o->second.q)
+        o->second.q = w.new_obj(kObjOther, w.sim().intern("spec-open:" + n.path));
+      sim::ObjId q = o->second.q;
+      w.wq_push(q, w.self_tid());
+      w.sim().block(kEvSyscall, q);
+    }
+    if (mine.epoch == epoch) rc = n.ops.close(n.ops.cookie, dev, flags, n.block, cr);
+  }
   auto c = d.closing.find(key);  // still there: only the last of us erases it
   if (--c->second.n > 0) return rc;
   sim::ObjId q = c->second.q;

@@ -78,6 +78,8 @@ struct KObject {
 };
 
 constexpr int kMaxHeld = 32;
+constexpr int kSitesKept = 8;           // KThread::held_at
+constexpr uintptr_t kSiteNotKept = 1;  // a held lock past kSitesKept
 
 // A thread's kernel state but for its held locks: what a spawn resets.
 struct KThreadState {
@@ -106,6 +108,14 @@ struct KThread : KThreadState {
   // so a spawn that reuses the record resets only the KThreadState part
   // (clearing these 128 bytes was most of World::spawn).
   ObjId held[kMaxHeld];
+  // Where the first kSitesKept were taken: the return address of the
+  // driver's call that took each (0: the kernel model took it for the
+  // driver), as WITNESS keeps a file:line per held lock. Symbolized only
+  // for a report. Not for all kMaxHeld: the records are per tid for the
+  // whole execution (a periodic callout starts some 100,000 threads), and
+  // drivers seldom hold more than a few locks; site(i) says "not kept".
+  uintptr_t held_at[kSitesKept];
+  uintptr_t site(int i) const { return i < kSitesKept ? held_at[i] : kSiteNotKept; }
   // Field by field, not `= KThreadState{}`: that compiled to a rep stos
   // whose start-up was over half of World::spawn (a sampling profile of
   // the lost wakeup). A field added to KThreadState is set here too (the

@@ -16,7 +16,8 @@ namespace ks::km {
 // names the entry point, `right_op` the one m's class needs. A blockable
 // mutex of a class-checked lock (KObject::class_checked) taken with a spin
 // lock held is misuse even uncontended ("sleep_with_spin:<op>").
-void mutex_enter_class(World& w, ObjId m, bool spin, const char* op, const char* right_op);
+void mutex_enter_class(World& w, ObjId m, bool spin, const char* op, const char* right_op,
+                       uintptr_t at = 0);
 void mutex_exit_class(World& w, ObjId m, bool spin, const char* op, const char* right_op);
 
 // Held by the caller and entered more than once.

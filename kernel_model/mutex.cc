@@ -6,15 +6,20 @@
 // of its operation, and the witness sees only the first.
 #include "kernel_model/world.h"
 
+#include "kernel_model/code_site.h"
+
 namespace ks::km {
 
 namespace {
 // The reports, out of the primitives: their strings would otherwise give
 // every enter and exit a large frame to set up, on the path right after a
 // context switch.
-[[noreturn, gnu::noinline, gnu::cold]] void recursive_enter(World& w, ObjId m, Tid me) {
+[[noreturn, gnu::noinline, gnu::cold]] void recursive_enter(World& w, ObjId m, Tid me,
+                                                          uintptr_t at) {
+  uintptr_t first = w.held_site(m);
   w.misuse(std::string("recursive mutex_enter of ") + w.name(m) + " by thread " +
-               w.thread_name(me),
+               w.thread_name(me) + (at ? "\n  2nd" + at_site(at) : std::string()) +
+               (first ? "\n  1st" + at_site(first) : std::string()),
            std::string("recursive_enter:") + w.name(m));
 }
 
@@ -29,7 +34,7 @@ namespace {
 }
 }  // namespace
 
-void World::mutex_enter(ObjId m) {
+void World::mutex_enter(ObjId m, uintptr_t at) {
   sim_.point(kEvMutexEnter, m);
   KObject& o = obj(m);
   Tid me = self_tid();
@@ -38,7 +43,7 @@ void World::mutex_enter(ObjId m) {
       o.recursed++;
       return;
     }
-    recursive_enter(*this, m, me);
+    recursive_enter(*this, m, me, at);
   }
   // A high-level interrupt may take only spin mutexes (mutex(9F)), contended
   // or not.
@@ -51,10 +56,10 @@ void World::mutex_enter(ObjId m) {
   }
   o.owner = me;
   if (o.spin) self().spin_held++;
-  witness_acquire(m);
+  witness_acquire(m, at);
 }
 
-bool World::mutex_tryenter(ObjId m) {
+bool World::mutex_tryenter(ObjId m, uintptr_t at) {
   sim_.point(kEvMutexTryenter, m);
   KObject& o = obj(m);
   if (o.owner != 0) {
@@ -69,7 +74,7 @@ bool World::mutex_tryenter(ObjId m) {
   }
   o.owner = self_tid();
   if (o.spin) self().spin_held++;
-  held_push(m);  // a tryenter cannot deadlock: no order edge
+  held_push(m, at);  // a tryenter cannot deadlock: no order edge
   return true;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/kmem.h"
 #include "sim/hb.h"
 
@@ -85,9 +86,7 @@ std::string hex(uint64_t v) {
   return b;
 }
 
-// ---- symbolization: the module's own DWARF and symbol table, read by the
-// standard tools (addr2line, nm) once per address and module. Their answers
-// depend only on the file, so a replay names the same lines. ----
+// ---- symbolization (code_site.h for code; nm for data) ----
 
 std::string run_tool(const std::string& cmd) {
   std::string out;
@@ -107,37 +106,14 @@ std::string quoted(const std::string& s) {
 }
 
 struct Where {
-  std::string func = "?";
-  std::string short_line = "?";  // file:line, the file's base name: the module's
-                                 // DWARF joins its build directory in
+  std::string func, short_line;
 };
 
 Where code_at(uintptr_t pc) {
   if (pc == kRacePcUserMapping) return {"user code", "through its device mapping"};
   if (pc == kRacePcCopyMapping) return {"copyin/copyout", "at a device-mapped user address"};
-  static std::map<std::pair<std::string, uint64_t>, Where> cache;
-  Dl_info di{};
-  uintptr_t at = pc - 1;  // inside the call instruction: its line
-  if (!dladdr(reinterpret_cast<void*>(at), &di) || !di.dli_fname) return {"?", hex(pc)};
-  uint64_t off = at - reinterpret_cast<uintptr_t>(di.dli_fbase);
-  auto key = std::make_pair(std::string(di.dli_fname), off);
-  auto it = cache.find(key);
-  if (it != cache.end()) return it->second;
-  Where w;
-  std::string out = run_tool("addr2line -f -C -e " + quoted(key.first) + " " + hex(off) +
-                             " 2>/dev/null");
-  size_t nl = out.find('\n');
-  std::string base = key.first.substr(key.first.rfind('/') + 1);
-  if (nl != std::string::npos) {
-    w.func = out.substr(0, nl);
-    std::string line = out.substr(nl + 1);
-    line = line.substr(0, line.find_first_of(" \n"));
-    if (line.empty() || line[0] == '?') line = base + "+" + hex(off);
-    w.short_line = line.substr(line.rfind('/') + 1);
-  } else {
-    w.short_line = base + "+" + hex(off);
-  }
-  return cache[key] = w;
+  CodeSite s = code_site(pc);
+  return {s.func, s.line};
 }
 
 struct Sym {

@@ -59,7 +59,7 @@ static void race_exit(World& w, ObjId rw, bool write) {
   race_release(w, write ? uint64_t(rw) : kRaceKeyRead | rw);
 }
 
-void rw_enter(World& w, ObjId rw, bool write) {
+void rw_enter(World& w, ObjId rw, bool write, uintptr_t at) {
   w.sim().point(kEvRwEnter, rw, write);
   Tid me = w.self_tid();
   if (__builtin_expect(write && w.obj(rw).owner == me && w.obj(rw).recursable, 0)) {
@@ -85,11 +85,18 @@ void rw_enter(World& w, ObjId rw, bool write) {
     }
     w.obj(rw).readers++;
   }
-  w.witness_acquire(rw);
+  w.witness_acquire(rw, at);
   race_enter(w, rw, write);
 }
 
-bool rw_tryenter(World& w, ObjId rw, bool write) {
+void rw_reenter_read(World& w, ObjId rw, uintptr_t at) {
+  w.sim().point(kEvRwEnter, rw, false);
+  w.obj(rw).readers++;  // no writer can own it: this thread reads it
+  w.held_push(rw, at);
+  race_enter(w, rw, false);
+}
+
+bool rw_tryenter(World& w, ObjId rw, bool write, uintptr_t at) {
   w.sim().point(kEvRwTryenter, rw, write);
   KObject& o = w.obj(rw);
   if (__builtin_expect(write && o.owner == w.self_tid() && o.recursable, 0)) {
@@ -103,7 +110,7 @@ bool rw_tryenter(World& w, ObjId rw, bool write) {
     return false;
   }
   if (write) o.owner = w.self_tid(); else o.readers++;
-  w.held_push(rw);  // a try cannot deadlock: no order edge
+  w.held_push(rw, at);  // a try cannot deadlock: no order edge
   race_enter(w, rw, write);
   return true;
 }

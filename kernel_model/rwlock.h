@@ -7,8 +7,12 @@
 
 namespace ks::km {
 
-void rw_enter(World& w, ObjId rw, bool write);
-bool rw_tryenter(World& w, ObjId rw, bool write);
+// `at`: the driver's call site (World::witness_acquire).
+void rw_enter(World& w, ObjId rw, bool write, uintptr_t at = 0);
+bool rw_tryenter(World& w, ObjId rw, bool write, uintptr_t at = 0);
+// A reader that holds `rw` reads it again at once, whatever waits for it
+// (FreeBSD's RM_RECURSE rmlock readers).
+void rw_reenter_read(World& w, ObjId rw, uintptr_t at);
 void rw_exit(World& w, ObjId rw);
 // Reader to writer only if it is the sole reader and no writer waits.
 bool rw_tryupgrade(World& w, ObjId rw);

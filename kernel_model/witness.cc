@@ -9,17 +9,26 @@
 #include <vector>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/component_pool.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
 
+namespace {
+std::string site_or_kernel(uintptr_t at) {
+  if (at == kSiteNotKept) return " (site not kept: over " + std::to_string(kSitesKept) + " locks held)";
+  return at ? at_site(at) : std::string(" (taken by the kernel)");
+}
+}  // namespace
+
 struct WitnessState {
   struct Edge {
     uint32_t from, to;
     Tid tid;
     uint64_t step;
+    uintptr_t from_at, to_at;  // where the thread took each (KThread::held_at)
   };
   std::vector<std::string_view> classes;  // class id - 1 -> name
   std::vector<Edge> edges;
@@ -62,13 +71,14 @@ struct WitnessState {
   }
 };
 
-void World::held_push_slow(ObjId lock) {
+void World::held_push_slow(ObjId lock, uintptr_t at) {
   KThread& k = self();
   if (k.nheld == kMaxHeld)
     fail(sim::FailureKind::kLockMisuse,
          std::string("thread ") + thread_name(self_tid()) + " holds more than " +
              std::to_string(kMaxHeld) + " locks",
          "too_many_locks");
+  if (k.nheld < kSitesKept) k.held_at[k.nheld] = at;
   k.held[k.nheld++] = lock;
   // An rwlock's edges depend on the mode it is held in (rwlock.cc).
   if (race_on(*this) && obj(lock).kind != kObjRwlock) race_acquire(*this, lock);
@@ -79,7 +89,10 @@ void World::held_pop_slow(ObjId lock) {
   KThread& k = self();
   for (int i = k.nheld - 1; i >= 0; i--) {
     if (k.held[i] != lock) continue;
-    for (int j = i; j + 1 < k.nheld; j++) k.held[j] = k.held[j + 1];
+    for (int j = i; j + 1 < k.nheld; j++) {
+      k.held[j] = k.held[j + 1];
+      if (j < kSitesKept) k.held_at[j] = k.site(j + 1);
+    }
     k.nheld--;
     return;
   }
@@ -88,7 +101,7 @@ void World::held_pop_slow(ObjId lock) {
 [[maybe_unused]] const bool image_hook =
     (World::set_component_image(World::kSlotWitness, value_image<WitnessState>()), true);
 
-void World::witness_order(ObjId lock) {
+void World::witness_order(ObjId lock, uintptr_t at) {
   KThread& k = self();
   auto& slot = component(kSlotWitness);
   if (!slot) slot = pooled_component<WitnessState>();
@@ -101,20 +114,26 @@ void World::witness_order(ObjId lock) {
     rev.clear();
     ws.seen.clear();
     if (ws.path(to, from, rev, ws.seen)) {
+      // As WITNESS lists them: the held lock where it was taken (1st),
+      // the one being taken where (2nd), then the order this contradicts.
       std::string msg = std::string("lock order reversal: thread ") + thread_name(self_tid()) +
                         " acquires " + name(lock) + " while holding " + name(k.held[i]) +
                         ", but the established order is";
       for (const auto* e : rev)
         msg += std::string("\n  ") + std::string(ws.classes[e->from - 1]) + " before " +
                std::string(ws.classes[e->to - 1]) + " (thread " + thread_name(e->tid) +
-               " at step " + std::to_string(e->step) + ")";
+               " at step " + std::to_string(e->step) + ": " +
+               std::string(ws.classes[e->from - 1]) + site_or_kernel(e->from_at) + ", then " +
+               std::string(ws.classes[e->to - 1]) + site_or_kernel(e->to_at) + ")";
+      msg += std::string("\n 1st ") + name(k.held[i]) + site_or_kernel(k.site(i)) +
+             std::string("\n 2nd ") + name(lock) + site_or_kernel(at);
       std::string a(ws.classes[from - 1]), b(ws.classes[to - 1]);
       fail(sim::FailureKind::kLockOrder, msg,
            "lock_order:" + (a < b ? a + ":" + b : b + ":" + a));
     }
-    ws.edges.push_back({from, to, self_tid(), sim_.step()});
+    ws.edges.push_back({from, to, self_tid(), sim_.step(), k.site(i), at});
   }
-  held_push(lock);
+  held_push(lock, at);
 }
 
 }  // namespace ks::km

@@ -5,8 +5,10 @@
 #include <cstring>
 
 #include "kernel_model/boot_image.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/kmem.h"
 #include "kernel_model/user_mem.h"
+#include "sim/call_site.h"
 
 namespace ks::km {
 
@@ -129,10 +131,33 @@ const char* ctx_words(uint8_t ctx) {
 }  // namespace
 
 // The spin lock a thread holds (the newest), for reports.
-static std::string spin_held_name(World& w, KThread& k) {
+static int spin_held_index(World& w, KThread& k) {
   for (int i = k.nheld - 1; i >= 0; i--)
-    if (w.obj(k.held[i]).spin) return w.name(k.held[i]);
-  return {};
+    if (w.obj(k.held[i]).spin) return i;
+  return -1;
+}
+
+// A held lock as WITNESS lists one: how it is held, its class, its name,
+// where the thread took it.
+std::string World::held_line(const KThread& k, int i) {
+  ObjId h = k.held[i];
+  const KObject& o = obj(h);
+  const char* cls = o.kind == kObjMutex
+                        ? (o.spin ? "spin mutex" : o.class_checked ? "sleep mutex" : "mutex")
+                        : o.wait_sleeps ? "sleepable lock" : "rwlock";
+  bool excl = o.kind == kObjMutex || o.owner == static_cast<Tid>(&k - &kthreads_[0] + 1);
+  uintptr_t at = k.site(i);
+  return std::string("\n   ") + (excl ? "exclusive " : "shared ") + cls + " " + name(h) +
+         (at == kSiteNotKept ? std::string(" (site not kept)")
+          : at               ? " locked" + at_site(at)
+                             : std::string(" (taken by the kernel)"));
+}
+
+// The driver's call that would block or sleep (its innermost frame), as
+// WITNESS names the file:line of the sleep; none on a kernel thread.
+static std::string call_line(const char* verb) {
+  uintptr_t at = sim::guest_call_site();
+  return at ? std::string("\n  ") + verb + "ing call" + at_site(at) : std::string();
 }
 
 void World::assert_may_block(const char* op, ObjId o) { check_block(op, o, "block"); }
@@ -141,13 +166,17 @@ void World::check_block(const char* op, ObjId o, const char* verb) {
   sim::Thread* t = sim_.cur();
   if (__builtin_expect(t->ctx == kCtxHigh, 0))
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) + " would " +
-               verb + " in high-level interrupt context (thread " + t->name + ")",
+               verb + " in high-level interrupt context (thread " + t->name + ")" +
+               call_line(verb),
            std::string("block_in_high_interrupt:") + op);
   KThread& k = kthreads_[t->tid - 1];
   if (__builtin_expect(k.spin_held != 0, 0)) {
-    std::string held = spin_held_name(*this, k);
+    int i = spin_held_index(*this, k);
+    std::string held = i >= 0 ? name(k.held[i]) : "";
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) + " would " +
-               verb + " while thread " + t->name + " holds spin mutex " + held,
+               verb + " while thread " + t->name + " holds spin mutex " + held +
+               call_line(verb) + (i >= 0 ? "\n  with the spin mutex held:" + held_line(k, i)
+                                         : std::string()),
            std::string("sleep_with_spin:") + op + ":" + held);
   }
 }
@@ -156,16 +185,23 @@ void World::check_sleep(const char* op, ObjId o, ObjId interlock) {
   sim::Thread* t = sim_.cur();
   if (__builtin_expect(t->ctx != kCtxThread, 0))
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
-               " would sleep in " + ctx_words(t->ctx) + " (thread " + t->name + ")",
+               " would sleep in " + ctx_words(t->ctx) + " (thread " + t->name + ")" +
+               call_line("sleep"),
            std::string("sleep_in_interrupt:") + op);
   check_block(op, o, "sleep");
   KThread& k = kthreads_[t->tid - 1];
   for (int i = k.nheld - 1; i >= 0; i--) {
     ObjId h = k.held[i];
     if (h == interlock || !obj(h).no_sleep_held) continue;
+    // Every non-sleepable lock held, newest first, as WITNESS_WARN lists
+    // them; the signature names the newest, as before.
+    std::string list;
+    for (int j = i; j >= 0; j--)
+      if (k.held[j] != interlock && obj(k.held[j]).no_sleep_held) list += held_line(k, j);
     misuse(std::string(op) + (o ? std::string(" on ") + name(o) : std::string()) +
                ": thread " + t->name + " would sleep with the non-sleepable lock " + name(h) +
-               " held",
+               " held" + call_line("sleep") +
+               "\n  with the following non-sleepable locks held:" + list,
            std::string("sleep_with_nonsleepable:") + op + ":" + name(h));
   }
 }

@@ -161,14 +161,25 @@ class World {
   // The checks and the race detector's edges stay out of line; a lock
   // taken with none held, or released in LIFO order with no detector,
   // is a store or two.
-  void witness_acquire(ObjId lock) {
-    if (self().nheld == 0 || !opts_.witness) held_push(lock);
-    else witness_order(lock);
+  // `at`: the return address of the driver's call that takes the lock (0:
+  // the kernel model takes it), for reports (KThread::held_at).
+  void witness_acquire(ObjId lock, uintptr_t at = 0) {
+    if (self().nheld == 0 || !opts_.witness) held_push(lock, at);
+    else witness_order(lock, at);
   }
-  void held_push(ObjId lock) {
+  void held_push(ObjId lock, uintptr_t at = 0) {
     KThread& k = self();
-    if (__builtin_expect(k.nheld == kMaxHeld || races_tracked(), 0)) return held_push_slow(lock);
+    if (__builtin_expect(k.nheld == kMaxHeld || races_tracked(), 0))
+      return held_push_slow(lock, at);
+    if (k.nheld < kSitesKept) k.held_at[k.nheld] = at;
     k.held[k.nheld++] = lock;
+  }
+  // Where the current thread took `lock` (0: unknown or not held).
+  uintptr_t held_site(ObjId lock) {
+    KThread& k = self();
+    for (int i = k.nheld - 1; i >= 0; i--)
+      if (k.held[i] == lock) return k.site(i);
+    return 0;
   }
   void held_pop(ObjId lock) {
     KThread& k = self();
@@ -183,8 +194,8 @@ class World {
   static void race_exit_hook(void* owner, Tid t);
 
   // ---- synchronisation (mutex.cc, condvar.cc, rwlock.cc, sema.cc) ----
-  void mutex_enter(ObjId m);
-  bool mutex_tryenter(ObjId m);
+  void mutex_enter(ObjId m, uintptr_t at = 0);
+  bool mutex_tryenter(ObjId m, uintptr_t at = 0);
   void mutex_exit(ObjId m);
   bool mutex_owned(ObjId m) { return obj(m).owner == self_tid(); }
   void mutex_destroy(ObjId m);
@@ -227,6 +238,10 @@ class World {
       return;
     check_sleep(op, obj, interlock);
   }
+
+  // A report's line for k's i-th held lock: how it is held, its class,
+  // name, and where it was taken, as WITNESS lists one.
+  std::string held_line(const KThread& k, int i);
 
   // ---- phases and hooks ----
   // A hook run on the teardown kernel thread, in registration order.
@@ -330,8 +345,8 @@ class World {
   enum class Phase : uint8_t { kRunning, kTeardown, kDone };
   void drop_boot();  // the image and its pinned stacks
   ObjId resolve_slow(KHandle* h, KObjKind kind, const char* expr, const char* op);
-  void witness_order(ObjId lock);  // witness_acquire with locks held
-  void held_push_slow(ObjId lock);
+  void witness_order(ObjId lock, uintptr_t at);  // witness_acquire with locks held
+  void held_push_slow(ObjId lock, uintptr_t at);
   void held_pop_slow(ObjId lock);
   void check_block(const char* op, ObjId o, const char* verb);
   void race_fork_child(Tid t);  // race.h's race_fork, kept out of this header

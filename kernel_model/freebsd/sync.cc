@@ -9,7 +9,9 @@
 #include <string>
 
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/kobject.h"
+#include "kernel_model/lock_class.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -64,8 +66,11 @@ void ks_fb_mtx_init(struct mtx* m, const char* name, int opts, const char* expr)
 // mtx_lock serves sleep mutexes, mtx_lock_spin spin ones (FreeBSD's
 // KASSERTs make the other class misuse).
 void ks_fb_mtx_lock(struct mtx* m, int spin, const char* expr) {
-  ks_mutex_enter_class(&m->_opaque, spin, spin ? "mtx_lock_spin" : "mtx_lock",
-                       spin ? "mtx_lock" : "mtx_lock_spin", expr);
+  World& w = *World::current();
+  const char* op = spin ? "mtx_lock_spin" : "mtx_lock";
+  ks::km::mutex_enter_class(
+      w, w.resolve(reinterpret_cast<ks::km::KHandle*>(&m->_opaque), ks::km::kObjMutex, expr, op),
+      spin != 0, op, spin ? "mtx_lock" : "mtx_lock_spin", KS_CALLER);
 }
 
 void ks_fb_mtx_unlock(struct mtx* m, int spin, const char* expr) {
@@ -74,7 +79,10 @@ void ks_fb_mtx_unlock(struct mtx* m, int spin, const char* expr) {
 }
 
 int ks_fb_mtx_trylock(struct mtx* m, const char* expr) {
-  return ks_mutex_tryenter(&m->_opaque, expr);
+  World& w = *World::current();
+  return w.mutex_tryenter(w.resolve(reinterpret_cast<ks::km::KHandle*>(&m->_opaque),
+                                    ks::km::kObjMutex, expr, "mutex_tryenter"),
+                          KS_CALLER);
 }
 
 int ks_fb_mtx_recursed(struct mtx* m, const char* expr) {

@@ -46,6 +46,7 @@ struct TestDev {
   bool close_sleeps = false;  // close of minor 0 sleeps until released
   bool open_sleeps = false;   // a second open of minor 0 sleeps until released
   bool every = false;         // CloseRule::kEvery (FreeBSD D_TRACKCLOSE)
+  bool open_fails = false;    // that second open then fails (EBUSY)
   int in_open[2] = {0, 0};    // opens inside the driver, per minor
   int busy[2] = {0, 0};      // ioctls inside the driver, per minor
   bool closing[2] = {false, false};
@@ -70,8 +71,10 @@ int t_open(void* c, uint64_t* d, int, bool, const km::Cred&) {
                                             " while its last close runs",
               "test:open_during_close");
   t.in_open[m]++;
-  if (m == 0 && t.open_sleeps && t.opens[0] > t.closes[0]) t.sleep_until_released();
+  bool second = m == 0 && t.open_sleeps && t.opens[0] > t.closes[0];
+  if (second) t.sleep_until_released();
   t.in_open[m]--;
+  if (second && t.open_fails) return EBUSY;
   t.opens[m]++;
   return 0;
 }
@@ -120,8 +123,10 @@ struct Outcome {
   size_t opens_left = 0;
 };
 
+// `freebsd`: devfs's rules (DevOps::open_waits_last_close false).
 Outcome run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, const km::Program& p,
-            bool close_sleeps = false, bool open_sleeps = false, bool every = false) {
+            bool close_sleeps = false, bool open_sleeps = false, bool every = false,
+            bool freebsd = false, bool open_fails = false) {
   km::WorldOptions o;
   km::World w(pool, s, o, i);
   Outcome r;
@@ -129,11 +134,13 @@ Outcome run(sim::StackPool& pool, sim::Strategy& s, uint64_t i, const km::Progra
   r.dev.close_sleeps = close_sleeps;
   r.dev.open_sleeps = open_sleeps;
   r.dev.every = every;
+  r.dev.open_fails = open_fails;
   {
     sim::Sim::HostScope scope(w.sim());
     r.dev.q = w.new_obj(km::kObjOther, "tc_sleepers");
     km::DevOps ops{&r.dev, t_open, t_close, nullptr, nullptr, t_ioctl};
     if (every) ops.close_rule = km::CloseRule::kEvery;
+    if (freebsd) ops.open_waits_last_close = false;
     uint32_t major = km::devsw_new_major(w);
     km::devsw_add_node(w, "/dev/tc0", major, 0, false, ops);
     km::devsw_add_node(w, "/dev/tc1", major, 1, false, ops);
@@ -315,6 +322,48 @@ TEST(DevswClose, EveryCloseRuleReachesTheDriverAtEveryClose) {
     EXPECT_EQ(r.dev.closes[0], 2) << "run " << i;
     EXPECT_EQ(r.opens_left, 0u);
   }
+}
+
+
+// FreeBSD's devfs_close decides at once from count_dev, which counts the
+// vnode reference of an opener inside d_open (vfs_subr.c v_incr_devcount,
+// devfs_vnops.c devfs_close): a's close is then not the last and skips
+// d_close without waiting, whether b's open succeeds (b's close is the
+// last) or fails (no d_close at all: FreeBSD's own behaviour).
+km::Program close_during_failing_open() {
+  return program(
+      {thread("a", "pa",
+              {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd", "/dev/tc0"), 0),
+               expect(call(Op::kIoctl, {R("fd"), V(kSleep), V(0)}), 0),
+               expect(call(Op::kClose, {R("fd")}), 0)}),
+       thread("b", "pb", {expect(call(Op::kOpen, {V(km::kORdwr)}, "fd2", "/dev/tc0"), -EBUSY)}),
+       thread("c", "pc",
+              {expect(call(Op::kOpen, {V(km::kORdwr)}, "side", "/dev/tc1"), 0),
+               expect(call(Op::kIoctl, {R("side"), V(kRelease), V(0)}), 0),
+               expect(call(Op::kClose, {R("side")}), 0)})},
+      {"pa", "pb", "pc"});
+}
+
+TEST(DevswClose, FreebsdLastCloseSkipsDcloseWhileAnOpenIsInside) {
+  sim::StackPool pool;
+  sim::RoundRobin rr;
+  // Round-robin: a's close comes while b sleeps in d_open (as in
+  // LastCloseWaitsForAnOpenInsideTheDriver).
+  Outcome r = run(pool, rr, 0, close_during_open(), false, true, false, true);
+  ASSERT_FALSE(r.failure) << r.failure.message;
+  EXPECT_EQ(r.dev.opens[0], 2);
+  EXPECT_EQ(r.dev.closes[0], 1);  // b's close, the last
+  EXPECT_EQ(r.opens_left, 0u);
+  sim::RoundRobin rr2;
+  r = run(pool, rr2, 0, close_during_failing_open(), false, true, false, true, true);
+  ASSERT_FALSE(r.failure) << r.failure.message;
+  EXPECT_EQ(r.dev.opens[0], 1);
+  EXPECT_EQ(r.dev.closes[0], 0);
+  // illumos: a's close waits for b's open, which fails: a's was the last.
+  sim::RoundRobin rr3;
+  r = run(pool, rr3, 0, close_during_failing_open(), false, true, false, false, true);
+  ASSERT_FALSE(r.failure) << r.failure.message;
+  EXPECT_EQ(r.dev.closes[0], 1);
 }
 
 }  // namespace

@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "kernel_model/world.h"
+#include "kernsim/abi.h"
 #include "sim/fault_guard.h"
 #include "sim/strategies/random.h"
 #include "sim/strategies/round_robin.h"
@@ -173,6 +176,62 @@ TEST(Failures, LockOrderInversionWithoutDeadlock) {
   km::WorldOptions nowitness;
   nowitness.witness = false;
   EXPECT_FALSE(run_rr({{"t1", kf_ab}, {"t2", kf_ba}}, nowitness).failure);
+}
+
+// ---- where: sites in the lock reports (the line of the driver's call) ----
+
+// The i-th line (from 1) of kf_locks.c holding `text`, as "kf_locks.c:N".
+std::string kf_locks_line(const char* text, int nth = 1) {
+  std::FILE* f = std::fopen(KS_SOURCE_DIR "/tests/cpp/kdrivers/kf_locks.c", "r");
+  EXPECT_TRUE(f);
+  if (!f) return "?";
+  char buf[512];
+  int n = 0;
+  std::string found = "?";
+  while (std::fgets(buf, sizeof buf, f)) {
+    n++;
+    if (std::strstr(buf, text) && --nth == 0) {
+      found = "kf_locks.c:" + std::to_string(n);
+      break;
+    }
+  }
+  std::fclose(f);
+  return found;
+}
+
+// illumos: the spin mutex held across a KM_SLEEP allocation is listed
+// with the line that took it; a reversal names where the thread took the
+// lock it holds (1st), the one it takes (2nd), and the order's own sites.
+TEST(Failures, LockReportsNameTheDriversLines) {
+  Outcome o = run_rr({{"t", kf_spin_kmem}});
+  std::string spin = "exclusive spin mutex kf_spin locked @ " +
+                     kf_locks_line("mutex_enter(&s->kf_spin);", 2) + " (kf_spin_kmem)";
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:kmem_alloc(KM_SLEEP):kf_spin",
+                 "with the spin mutex held:", spin.c_str());
+  o = run_rr({{"t1", kf_ab}, {"t2", kf_ba}});
+  std::string a1 = "kf_a @ " + kf_locks_line("mutex_enter(&s->kf_a);", 1) + " (kf_ab)";
+  std::string b1 = "kf_b @ " + kf_locks_line("mutex_enter(&s->kf_b);", 1) + " (kf_ab)";
+  std::string b2 = " 1st kf_b @ " + kf_locks_line("mutex_enter(&s->kf_b);", 2) + " (kf_ba)";
+  std::string a2 = " 2nd kf_a @ " + kf_locks_line("mutex_enter(&s->kf_a);", 2) + " (kf_ba)";
+  EXPECT_FAILURE(o, kLockOrder, "lock_order:kf_a:kf_b", a1.c_str(), b1.c_str(), b2.c_str(),
+                 a2.c_str());
+}
+
+// Past the first kSitesKept held locks a thread keeps no site (the records
+// are per tid): the report says so rather than naming a wrong line.
+void nine_locks_then_sleep(void*) {
+  static ks_handle_t m[9];
+  static const char* names[9] = {"l0", "l1", "l2", "l3", "l4", "l5", "l6", "l7", "deep_spin"};
+  for (int i = 0; i < 9; i++) ks_mutex_init(&m[i], names[i], i == 8 ? KS_MTX_SPIN : 0, names[i]);
+  for (int i = 0; i < 9; i++) ks_mutex_enter(&m[i], names[i]);
+  ks_kmem_alloc(16, KS_KM_SLEEP, "deep");
+}
+
+TEST(Failures, LockSitesPastTheKeptOnesAreNotGuessed) {
+  static_assert(km::kSitesKept == 8, "nine_locks_then_sleep holds the ninth");
+  Outcome o = run_rr({{"t", nine_locks_then_sleep}});
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_spin:kmem_alloc(KM_SLEEP):deep_spin",
+                 "exclusive spin mutex deep_spin (site not kept)");
 }
 
 // ---- memory ----

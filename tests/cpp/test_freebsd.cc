@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <csignal>
 #include <deque>
 #include <functional>
@@ -142,6 +144,84 @@ TEST(FreebsdLockClass, SleepableAfterNonSleepableIsAReversal) {
   o = run_rr({{"t", C(kfb_lc_sleepable_rm_under_mtx), true}});
   EXPECT_FAILURE(o, kLockOrder, "lock_order_sleepable:lc_mtx:lc_rm_sleepable",
                  "rm_rlock at kfb_lockclass.c:");
+}
+
+// ---- where: each held lock's site, as WITNESS lists "locked @ file:line" ----
+
+// "base:N" for the line of `path` (from the source root) holding `marker`.
+std::string site_of(const char* path, const char* marker) {
+  std::FILE* f = std::fopen((std::string(KS_SOURCE_DIR) + "/" + path).c_str(), "r");
+  EXPECT_TRUE(f) << path;
+  if (!f) return "?";
+  char buf[512];
+  int n = 0;
+  std::string found = "?";
+  while (std::fgets(buf, sizeof buf, f)) {
+    n++;
+    if (std::strstr(buf, marker)) {
+      found = std::string(std::strrchr(path, '/') + 1) + ":" + std::to_string(n);
+      break;
+    }
+  }
+  std::fclose(f);
+  return found;
+}
+
+const char* kLockclassC = "tests/cpp/kdrivers_freebsd/kfb_lockclass.c";
+
+// The report names every non-sleepable lock held and where it was taken;
+// a mutex taken again by a cv wait keeps the site of its lock (WITNESS_SAVE
+// and WITNESS_RESTORE around _cv_wait, kern_condvar.c). The signature has
+// no line in it.
+TEST(FreebsdLockSites, SleepReportNamesWhereEachLockWasTaken) {
+  Outcome o = run_rr({{"t", C(kfb_lc_site_after_wait), true}});
+  std::string rw = "shared rwlock lc_rw locked @ " + site_of(kLockclassC, "SITE: lc_rw") +
+                   " (kfb_lc_site_after_wait)";
+  std::string mtx = "exclusive sleep mutex lc_mtx locked @ " +
+                    site_of(kLockclassC, "SITE: lc_mtx") + " (kfb_lc_site_after_wait)";
+  EXPECT_FAILURE(o, kLockMisuse, "sleep_with_nonsleepable:malloc(M_WAITOK):lc_rw",
+                 "with the following non-sleepable locks held:", rw.c_str(), mtx.c_str());
+  // newest first, as WITNESS walks its list
+  EXPECT_LT(o.failure.message.find(rw), o.failure.message.find(mtx)) << o.failure.message;
+}
+
+TEST(FreebsdLockSites, ReversalNamesBothSites) {
+  Outcome o = run_rr({{"t", C(kfb_lc_sx_under_rw), true}});
+  EXPECT_FAILURE(o, kLockOrder, "lock_order_sleepable:lc_rw:lc_sx", " 1st lc_rw @ kfb_lockclass.c:",
+                 " 2nd lc_sx @ kfb_lockclass.c:", "(kfb_lc_sx_under_rw)");
+  o = run_rr({{"t1", C(kfb_mtx_ab)}, {"t2", C(kfb_mtx_ba)}});
+  EXPECT_FAILURE(o, kLockOrder, "lock_order:kfb_a:kfb_b", " 1st kfb_b @ kfb_mtx.c:",
+                 " 2nd kfb_a @ kfb_mtx.c:", "(kfb_mtx_ba)", "(kfb_mtx_ab)");
+}
+
+// ---- rmlock(9) reader recursion (kern_rmlock.c) ----
+
+// RM_RECURSE: a reader reads again at once, even with a writer waiting
+// (_rm_rlock_hard); before, the second read could queue behind the writer
+// and the run ended as a deadlock FreeBSD cannot have.
+TEST(FreebsdRmlock, RecursiveReaderPassesAWaitingWriter) {
+  for (uint64_t i = 0; i < 200; i++) {
+    sim::RandomStrategy rnd(7, {});
+    Outcome o = run(rnd, {{"r", C(kfb_lc_rm_recurse_reader)}, {"w", C(kfb_lc_rm_writer)}}, {}, i,
+                    [](km::World&, km::Proc&) { kfb_lc_rm_recurse_init(); });
+    EXPECT_PASS(o);
+    std::vector<long> a{1, 2}, b{2, 1};
+    EXPECT_TRUE(o.log == a || o.log == b) << "run " << i;
+  }
+}
+
+// Without RM_RECURSE, _rm_rlock_debug's KASSERT: "recursed on
+// non-recursive rmlock"; rm_wlock never recurses (_rm_wlock_debug asserts
+// RA_UNLOCKED), RM_RECURSE or not.
+TEST(FreebsdRmlock, RecursionWithoutRmRecurseOrAsWriterIsReported) {
+  Outcome o = run_rr({{"t", C(kfb_lc_rm_recurse_plain)}});
+  std::string first = " 1st lc_rm @ " + site_of(kLockclassC, "SITE: rm 1st");
+  std::string second = " 2nd lc_rm @ " + site_of(kLockclassC, "SITE: rm 2nd");
+  EXPECT_FAILURE(o, kLockMisuse, "recursive_enter:lc_rm", "rm_rlock: recursed on rmlock lc_rm",
+                 "without RM_RECURSE", first.c_str(), second.c_str());
+  o = run_rr({{"t", C(kfb_lc_rm_wlock_recurse)}});
+  EXPECT_FAILURE(o, kLockMisuse, "recursive_enter:lc_rm_recurse", "rm_wlock: recursed on rmlock",
+                 "RM_RECURSE is for readers");
 }
 
 // ---- PROC_LOCK, made credentials ----

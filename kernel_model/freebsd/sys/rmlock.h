@@ -3,10 +3,10 @@
  * model's reader/writer locks as rw(9) is. FreeBSD makes readers cheap
  * and writers expensive; the exclusion is the same, and that is all a
  * run can observe. The priority tracker a reader passes is the caller's
- * and holds nothing here. RM_RECURSE lets the writer lock again; reader
- * recursion is not modelled (a recursing reader can block behind a
- * waiting writer: a deadlock report where FreeBSD would not deadlock, so
- * don't rely on it). A plain rmlock is not sleepable (lock_class_rm has
+ * and holds nothing here. RM_RECURSE lets a reader read again, at once
+ * even with a writer waiting; without it a recursing reader is misuse, and
+ * a writer never recurses (kern_rmlock.c; freebsd/sleepable.cc). A plain
+ * rmlock is not sleepable (lock_class_rm has
  * no LC_SLEEPABLE, kern_rmlock.c): sleeping with it held is WITNESS's
  * "sleeping with a non-sleepable lock held". RM_SLEEPABLE puts an sx
  * underneath: it is taken as a sleepable lock (sx.h) and may be held

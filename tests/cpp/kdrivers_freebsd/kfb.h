@@ -34,6 +34,12 @@ void kfb_lc_rw_wlock_sleeps(void *);	/* malloc(M_WAITOK) under rw_wlock */
 void kfb_lc_rm_rlock_sleeps(void *);	/* malloc(M_WAITOK) under a plain rm_rlock */
 void kfb_lc_sx_under_rw(void *);	/* sx_slock with an rw read-held */
 void kfb_lc_sleepable_rm_under_mtx(void *);	/* rm_rlock(RM_SLEEPABLE) under an mtx */
+void kfb_lc_site_after_wait(void *);	/* malloc(M_WAITOK) under rw, mtx after a cv wait */
+void kfb_lc_rm_recurse_init(void);	/* lc_rm with RM_RECURSE */
+void kfb_lc_rm_recurse_reader(void *);	/* rm_rlock twice, RM_RECURSE: logs 1 */
+void kfb_lc_rm_writer(void *);		/* rm_wlock: logs 2 */
+void kfb_lc_rm_recurse_plain(void *);	/* rm_rlock twice without RM_RECURSE */
+void kfb_lc_rm_wlock_recurse(void *);	/* rm_wlock twice, RM_RECURSE */
 
 /* mtx (kfb_mtx.c) */
 void kfb_mtx_count(void *);	/* lock; read, preempt, write; unlock: 2 threads -> 2 */

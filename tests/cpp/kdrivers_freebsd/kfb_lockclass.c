@@ -8,6 +8,7 @@
 #include <sys/rmlock.h>
 #include <sys/sx.h>
 #include <sys/malloc.h>
+#include <sys/condvar.h>
 
 #include "kfb.h"
 #include "kfb_state.h"
@@ -84,4 +85,64 @@ void kfb_lc_sleepable_rm_under_mtx(void *arg) {
 	rm_rlock(&lc_rm, &t);
 	rm_runlock(&lc_rm, &t);
 	mtx_unlock(&lc_mtx);
+}
+
+/* Where each lock was taken, for the reports (test_freebsd.cc reads the
+ * lines of the SITE comments). */
+static struct cv lc_cv;
+
+void kfb_lc_site_after_wait(void *arg) {
+	(void)arg;
+	mtx_init(&lc_mtx, "lc_mtx", NULL, MTX_DEF);
+	cv_init(&lc_cv, "lc_cv");
+	rw_init(&lc_rw, "lc_rw");
+	mtx_lock(&lc_mtx);			/* SITE: lc_mtx */
+	cv_timedwait(&lc_cv, &lc_mtx, 1);	/* taken again: its site stays */
+	rw_rlock(&lc_rw);			/* SITE: lc_rw */
+	sleep_a_little();
+	rw_runlock(&lc_rw);
+	mtx_unlock(&lc_mtx);
+}
+
+/* rmlock(9) readers: RM_RECURSE lets a reader read again at once, a
+ * writer waiting or not; without it a recursing reader is an INVARIANTS
+ * panic, and a writer never recurses (kern_rmlock.c). */
+void kfb_lc_rm_recurse_init(void) {
+	rm_init_flags(&lc_rm, "lc_rm_recurse", RM_RECURSE);
+}
+
+void kfb_lc_rm_recurse_reader(void *arg) {
+	struct rm_priotracker t1, t2;
+	(void)arg;
+	rm_rlock(&lc_rm, &t1);
+	rm_rlock(&lc_rm, &t2);		/* a writer may be waiting: granted */
+	kfb_note(1);
+	rm_runlock(&lc_rm, &t2);
+	rm_runlock(&lc_rm, &t1);
+}
+
+void kfb_lc_rm_writer(void *arg) {
+	(void)arg;
+	rm_wlock(&lc_rm);
+	kfb_note(2);
+	rm_wunlock(&lc_rm);
+}
+
+void kfb_lc_rm_recurse_plain(void *arg) {
+	struct rm_priotracker t1, t2;
+	(void)arg;
+	rm_init(&lc_rm, "lc_rm");
+	rm_rlock(&lc_rm, &t1);		/* SITE: rm 1st */
+	rm_rlock(&lc_rm, &t2);		/* SITE: rm 2nd */
+	rm_runlock(&lc_rm, &t2);
+	rm_runlock(&lc_rm, &t1);
+}
+
+void kfb_lc_rm_wlock_recurse(void *arg) {
+	(void)arg;
+	kfb_lc_rm_recurse_init();
+	rm_wlock(&lc_rm);
+	rm_wlock(&lc_rm);
+	rm_wunlock(&lc_rm);
+	rm_wunlock(&lc_rm);
 }
