@@ -19,6 +19,8 @@ std::string hex(uint64_t v) {
   return b;
 }
 
+}  // namespace
+
 std::string run_tool(const std::string& cmd) {
   std::string out;
   if (FILE* f = popen(cmd.c_str(), "r")) {
@@ -30,13 +32,11 @@ std::string run_tool(const std::string& cmd) {
   return out;
 }
 
-std::string quoted(const std::string& s) {
+std::string shell_quoted(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
-
-}  // namespace
 
 CodeSite code_site(uintptr_t pc) {
   // Worlds of one process may report from several host threads.
@@ -56,8 +56,8 @@ CodeSite code_site(uintptr_t pc) {
   // driver's line that used it, as FreeBSD's __FILE__/__LINE__ would be: the
   // first frame outside kernel_model/; in the kernel's own code, the first.
   CodeSite w;
-  std::string out = run_tool("addr2line -i -f -C -e " + quoted(key.first) + " " + hex(off) +
-                             " 2>/dev/null");
+  std::string out = run_tool("addr2line -i -f -C -e " + shell_quoted(key.first) + " " +
+                             hex(off) + " 2>/dev/null");
   std::string base = key.first.substr(key.first.rfind('/') + 1);
   bool chosen = false;
   size_t at_line = 0;

@@ -15,6 +15,11 @@ struct CodeSite {
   std::string line = "?";  // file:line, the file's base name
 };
 
+// A host tool's standard output (addr2line, nm: report time only), and a
+// path quoted for its command line.
+std::string run_tool(const std::string& cmd);
+std::string shell_quoted(const std::string& s);
+
 // `pc` is a return address (the line of the call before it); 0: none.
 CodeSite code_site(uintptr_t pc);
 

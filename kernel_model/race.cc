@@ -88,23 +88,6 @@ std::string hex(uint64_t v) {
 
 // ---- symbolization (code_site.h for code; nm for data) ----
 
-std::string run_tool(const std::string& cmd) {
-  std::string out;
-  if (FILE* f = popen(cmd.c_str(), "r")) {
-    char buf[512];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    pclose(f);
-  }
-  return out;
-}
-
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 struct Where {
   std::string func, short_line;
 };
@@ -127,7 +110,7 @@ const std::vector<Sym>& data_symbols(const std::string& path) {
   auto it = cache.find(path);
   if (it != cache.end()) return it->second;
   std::vector<Sym> syms;
-  std::string out = run_tool("nm -S --defined-only " + quoted(path) + " 2>/dev/null");
+  std::string out = run_tool("nm -S --defined-only " + shell_quoted(path) + " 2>/dev/null");
   size_t at = 0;
   while (at < out.size()) {
     size_t nl = out.find('\n', at);
