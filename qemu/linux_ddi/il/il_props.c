@@ -124,20 +124,31 @@ void ddi_prop_free(void *data)
 	kmem_free(p, n);
 }
 
+/* The checks every typed lookup makes first, in this order. */
+static int find_data(dev_info_t *dip, dev_t dev, const char *name, uint_t type, int args_ok,
+    struct il_prop **pp)
+{
+	if (dip == NULL || name == NULL || !args_ok)
+		return (DDI_PROP_INVAL_ARG);
+	if ((*pp = find_prop(dip, dev, name, type)) == NULL)
+		return (DDI_PROP_NOT_FOUND);
+	if ((*pp)->p_undefined)
+		return (DDI_PROP_UNDEFINED);
+	if ((*pp)->p_len == 0)
+		return (DDI_PROP_END_OF_DATA);
+	return (DDI_PROP_SUCCESS);
+}
+
 static int lookup_array(dev_t dev, dev_info_t *dip, const char *name, uint_t type,
     size_t width, void **datap, uint_t *nelements)
 {
 	struct il_prop *p;
+	int e;
 	char *b;
 
-	if (dip == NULL || name == NULL || datap == NULL || nelements == NULL)
-		return (DDI_PROP_INVAL_ARG);
-	if ((p = find_prop(dip, dev, name, type)) == NULL)
-		return (DDI_PROP_NOT_FOUND);
-	if (p->p_undefined)
-		return (DDI_PROP_UNDEFINED);
-	if (p->p_len == 0)
-		return (DDI_PROP_END_OF_DATA);
+	e = find_data(dip, dev, name, type, datap != NULL && nelements != NULL, &p);
+	if (e != DDI_PROP_SUCCESS)
+		return (e);
 	if (p->p_len % width)
 		return (DDI_PROP_CANNOT_DECODE);
 	b = prop_block(p->p_len);
@@ -151,15 +162,10 @@ static int lookup_one(dev_t dev, dev_info_t *dip, const char *name, uint_t type,
     size_t size)
 {
 	struct il_prop *p;
+	int e;
 
-	if (dip == NULL || name == NULL)
-		return (DDI_PROP_INVAL_ARG);
-	if ((p = find_prop(dip, dev, name, type)) == NULL)
-		return (DDI_PROP_NOT_FOUND);
-	if (p->p_undefined)
-		return (DDI_PROP_UNDEFINED);
-	if (p->p_len == 0)
-		return (DDI_PROP_END_OF_DATA);
+	if ((e = find_data(dip, dev, name, type, 1, &p)) != DDI_PROP_SUCCESS)
+		return (e);
 	if (p->p_len < size)
 		return (DDI_PROP_CANNOT_DECODE);
 	memcpy(out, p->p_val, size);
@@ -282,17 +288,13 @@ int ddi_prop_lookup_string_array(dev_t dev, dev_info_t *dip, uint_t flags, char 
     char ***datap, uint_t *nelements)
 {
 	struct il_prop *p;
+	int e;
 	size_t n = 0, i, at = 0;
 	char *b, *text, **v;
 
-	if (dip == NULL || name == NULL || datap == NULL || nelements == NULL)
-		return (DDI_PROP_INVAL_ARG);
-	if ((p = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING)) == NULL)
-		return (DDI_PROP_NOT_FOUND);
-	if (p->p_undefined)
-		return (DDI_PROP_UNDEFINED);
-	if (p->p_len == 0)
-		return (DDI_PROP_END_OF_DATA);
+	e = find_data(dip, dev, name, DDI_PROP_TYPE_STRING, datap != NULL && nelements != NULL, &p);
+	if (e != DDI_PROP_SUCCESS)
+		return (e);
 	if (p->p_val[p->p_len - 1] != '\0')
 		return (DDI_PROP_CANNOT_DECODE);
 	for (i = 0; i < p->p_len; i++)
@@ -313,17 +315,13 @@ int ddi_prop_lookup_string_array(dev_t dev, dev_info_t *dip, uint_t flags, char 
 int ddi_prop_lookup_string(dev_t dev, dev_info_t *dip, uint_t flags, char *name, char **datap)
 {
 	struct il_prop *p;
+	int e;
 	size_t len;
 	char *b;
 
-	if (dip == NULL || name == NULL || datap == NULL)
-		return (DDI_PROP_INVAL_ARG);
-	if ((p = find_prop(dip, dev, name, DDI_PROP_TYPE_STRING)) == NULL)
-		return (DDI_PROP_NOT_FOUND);
-	if (p->p_undefined)
-		return (DDI_PROP_UNDEFINED);
-	if (p->p_len == 0)
-		return (DDI_PROP_END_OF_DATA);
+	e = find_data(dip, dev, name, DDI_PROP_TYPE_STRING, datap != NULL, &p);
+	if (e != DDI_PROP_SUCCESS)
+		return (e);
 	len = strnlen(p->p_val, p->p_len);
 	if (len == p->p_len)
 		return (DDI_PROP_CANNOT_DECODE);
