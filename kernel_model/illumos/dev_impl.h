@@ -62,6 +62,8 @@ struct IlDriver : DriverRecordOf<IlDriver> {
 void set_streams_module(str::StrModule& m, int flags);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
+// Its mmap(2): specfs and devmap (devmap.cc).
+void devmap_adapter(DevOps& ops);
 // The /dev path of a minor node, as devfsadm links it.
 std::string minor_path(const std::string& drv, const std::string& name, bool block);
 
