@@ -55,6 +55,9 @@ struct IlDriver : DriverRecordOf<IlDriver> {
   ModuleLife* module_life() override { return &life; }
   uint32_t major = 0;
   dev_info dip;
+  // Its devices' live mappings (devmap.cc's handles), owned here so that
+  // a run ending with one still mapped frees it with the record.
+  std::vector<std::shared_ptr<void>> maps;
 };
 
 // A STREAMS driver's or module's record for the model: its flags and

@@ -64,6 +64,7 @@ namespace {
 
 // One mmap(2)'s handles, the neutral layer's DevMapping::h.
 struct IlMap {
+  IlDriver* drv = nullptr;
   dev_t dev = 0;
   std::vector<std::unique_ptr<devmap_handle>> dh;
 };
@@ -125,7 +126,10 @@ int a_map_range(void* cookie, uint64_t dev, uint64_t off, uint64_t len, int prot
     return rc;
   }
   if (!m) ks_not_modelled("cb_segmap that maps through no devmap_setup");
-  *h = m.release();
+  m->drv = d;
+  std::shared_ptr<IlMap> owned(m.release());
+  d->maps.push_back(owned);
+  *h = owned.get();
   return 0;
 }
 
@@ -140,8 +144,14 @@ int a_map_page(void* h, uint64_t off, void** kva) {
 }
 
 void a_map_gone(void* h) {
-  std::unique_ptr<IlMap> m(static_cast<IlMap*>(h));
+  IlMap* m = static_cast<IlMap*>(h);
   unmap_handles(*m, m->dh.size());
+  auto& v = m->drv->maps;
+  for (size_t i = 0; i < v.size(); i++)
+    if (v[i].get() == m) {
+      v.erase(v.begin() + static_cast<ptrdiff_t>(i));
+      break;
+    }
 }
 
 }  // namespace

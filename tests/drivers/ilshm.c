@@ -9,19 +9,26 @@
  *
  * The ring is made at the first open and freed in close(9E): specfs calls
  * close(9E) only when no open and no mapped page remain (spec_close,
- * spec_delmap), so a mapping never outlives it.  The devmap_map and
- * devmap_unmap callbacks count the mappings: ILSHM_GROW refuses (EBUSY)
- * to free a ring a process maps, since ddi_umem_free frees at once.
+ * spec_delmap), so a mapping never outlives it.  ILSHM_GROW refuses
+ * (EBUSY) to free a ring a process maps, since ddi_umem_free frees at
+ * once: devmap(9E) counts a mapping when it sets its handle up, under the
+ * lock GROW takes, and devmap_unmap uncounts it.  (Counting in devmap_map
+ * is too late: devmap_setup calls it only after the mapping is made, and
+ * a GROW in between frees the ring being mapped.  A mapping that fails
+ * after devmap(9E) stays counted until close(9E), which resets the count:
+ * nothing is mapped then.)
  *
- * Build-time switch (for the test suite):
- *   -DILSHM_BUG_GROW  ILSHM_GROW frees the old ring whether or not a
- *                    process still maps it.
+ * Build-time switches (for the test suite):
+ *   -DILSHM_BUG_GROW       ILSHM_GROW frees the old ring whether or not a
+ *                          process still maps it.
+ *   -DILSHM_BUG_LATECOUNT  the mapping is counted in devmap_map.
  */
 #include <sys/types.h>
 #include <sys/param.h>
 #include <sys/errno.h>
 #include <sys/stat.h>
 #include <sys/file.h>
+#include <sys/open.h>
 #include <sys/cred.h>
 #include <sys/kmem.h>
 #include <sys/ksynch.h>
@@ -101,6 +108,7 @@ ilshm_close(dev_t dev, int flag, int otyp, cred_t *cr)
 	sp->s_ring = NULL;
 	sp->s_cookie = NULL;
 	sp->s_size = 0;
+	sp->s_maps = 0;
 	sp->s_closes++;
 	mutex_exit(&sp->s_lock);
 	ddi_umem_free(cookie);
@@ -170,9 +178,11 @@ ilshm_map(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off, size_t len
 {
 	ilshm_state_t *sp = ilshm_get(dev);
 
+#ifdef ILSHM_BUG_LATECOUNT
 	mutex_enter(&sp->s_lock);
 	sp->s_maps++;
 	mutex_exit(&sp->s_lock);
+#endif
 	*pvtp = sp;
 	return (0);
 }
@@ -221,8 +231,12 @@ ilshm_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len, size_t *m
 	else if (devmap_umem_setup(dhp, sp->s_dip, &ilshm_callbacks, sp->s_cookie,
 	    off, length, PROT_ALL, DEVMAP_DEFAULTS, NULL) != DDI_SUCCESS)
 		error = ENXIO;
-	else
+	else {
 		*maplen = length;
+#ifndef ILSHM_BUG_LATECOUNT
+		sp->s_maps++;
+#endif
+	}
 	mutex_exit(&sp->s_lock);
 	return (error);
 }

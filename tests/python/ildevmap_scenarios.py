@@ -165,6 +165,7 @@ close_deferred = _declare(_close_deferred, "ilshm", "close_deferred")
 exit_mapped = _declare(_exit_mapped, "ilshm", "exit_mapped")
 grow = _declare(_grow, "ilshm", "grow")
 grow_bug = _declare(_grow, "ilshm_grow", "grow_bug")
+grow_latecount = _declare(_grow, "ilshm_latecount", "grow_latecount")
 unload_while_mapped = _declare(_unload_while_mapped, "ilshm", "unload_while_mapped")
 
 
