@@ -94,9 +94,15 @@ int64_t devmap_mmap(World& w, Proc& p, int64_t fd, uint64_t len, int prot, int f
   // A device gives no private (copy-on-write) mapping.
   if (kind == kMapPrivate) return -EINVAL;
   DevNode& node = *f.node;
-  if (!node.ops.mmap) return -ENODEV;
+  if (!node.ops.mmap && !node.ops.map_range) return -ENODEV;
   // Every page of the range must be mappable, before anything is mapped.
-  {
+  void* rh = nullptr;
+  if (node.ops.map_range) {
+    CurFileScope scope(w, h.f.get());
+    int e = node.ops.map_range(node.ops.cookie, f.dev, static_cast<uint64_t>(off), n, prot,
+                               kind, p.cred, &rh);
+    if (e) return -e;
+  } else {
     CurFileScope scope(w, h.f.get());
     for (uint64_t at = 0; at < n; at += kUserPage) {
       void* kva = nullptr;
@@ -106,10 +112,23 @@ int64_t devmap_mmap(World& w, Proc& p, int64_t fd, uint64_t len, int prot, int f
     }
   }
   uint64_t addr = as_map_device(p, n, prot);
-  if (!addr) return -ENOMEM;
+  if (!addr) {
+    if (rh && node.ops.map_gone) node.ops.map_gone(rh);
+    return -ENOMEM;
+  }
   DevMaps& d = maps_of(p);
   uint32_t mi = static_cast<uint32_t>(d.maps.size());
-  d.maps.push_back(DevMapping{&node, f.dev, addr, n, static_cast<uint64_t>(off), prot});
+  DevMapping m{&node, f.dev, addr, n, static_cast<uint64_t>(off), prot};
+  m.h = rh;
+  m.live = static_cast<uint32_t>(n / kUserPage);
+  if (node.ops.close_after_unmap) {
+    m.held = true;
+    m.fflags = 0;  // spec_delmap closes with flag 0 (no file flags at hand)
+    m.uid = p.cred.uid;
+    m.gid = p.cred.gid;
+    devsw_map_hold(w, node, f.dev);
+  }
+  d.maps.push_back(m);
   auto pos = std::lower_bound(d.pages.begin(), d.pages.end(), addr,
                               [](const DevPage& x, uint64_t a) { return x.addr < a; });
   std::vector<DevPage> add;
@@ -125,8 +144,9 @@ int devmap_touch(World& w, Proc& p, uint64_t pg, UserPage& up, uint64_t at, uint
   DevMapping& m = p.as.dev->maps[dp->map];
   if (!dp->faulted) {
     void* kva = nullptr;
-    int e = m.node->ops.mmap(m.node->ops.cookie, m.dev, m.off + (pg - m.addr), m.prot, true,
-                             &kva);
+    int e = m.h ? m.node->ops.map_page(m.h, m.off + (pg - m.addr), &kva)
+                : m.node->ops.mmap(m.node->ops.cookie, m.dev, m.off + (pg - m.addr), m.prot,
+                                   true, &kva);
     if (e)
       w.fail(sim::FailureKind::kFault,
              "SIGBUS: process " + p.name + " touched page " + hex(pg) + " of " +
@@ -162,6 +182,20 @@ void devmap_unmap_page(World& w, Proc& p, uint64_t pg) {
   DevMapping& m = d.maps[dp->map];
   if (dp->faulted && dp->hdr->freed) freed_while_mapped(w, p, m, pg, dp->hdr, "unmapped");
   d.pages.erase(d.pages.begin() + (dp - d.pages.data()));
+  if (--m.live > 0) return;
+  // The mapping's last page went: the device is told (illumos: the
+  // devmap_unmap callbacks), then a mapping that held the dev open
+  // releases it, which may be its last close (spec_delmap).
+  const DevMapping gone = m;
+  m.h = nullptr;
+  m.held = false;
+  if (gone.h && gone.node->ops.map_gone) gone.node->ops.map_gone(gone.h);
+  if (gone.held) {
+    Cred cr;
+    cr.uid = gone.uid;
+    cr.gid = gone.gid;
+    devsw_close(w, *gone.node, gone.dev, gone.fflags, cr);
+  }
 }
 
 void devmap_exit(World& w, Proc& p) {

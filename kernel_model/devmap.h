@@ -41,6 +41,14 @@ struct DevMapping {
   uint64_t addr, len;  // the user range, whole pages
   uint64_t off;        // the device offset of its first page
   int prot;
+  // A range-mapped device's handle (DevOps::map_range), else null.
+  void* h = nullptr;
+  uint32_t live = 0;  // its pages still mapped
+  // It holds its dev open (DevOps::close_after_unmap): the open's flags
+  // and the mapper's credential for the close at its end.
+  bool held = false;
+  int fflags = 0;
+  uint32_t uid = 0, gid = 0;
 };
 
 struct DevPage {

@@ -293,6 +293,11 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
   return rc;
 }
 
+void devsw_map_hold(World& w, DevNode& n, uint64_t dev) {
+  DevSwitch& d = devsw(w);
+  d.opens_spares.get(d.opens, spec_key(dev, n.block))++;
+}
+
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   DevSwitch& d = devsw(w);
   const uint64_t key = spec_key(dev, n.block);

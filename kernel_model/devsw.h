@@ -130,6 +130,22 @@ struct DevOps {
   // gives ENODEV.
   int (*mmap)(void* cookie, uint64_t dev, uint64_t off, int prot, bool fault, void** kva) =
       nullptr;
+  // A device that maps a whole range at once (illumos devmap(9E): the
+  // driver sets the mapping up for [off, off + len) at mmap time): instead
+  // of mmap, map_range answers once at mmap (an error is mmap(2)'s) with
+  // the personality's handle in *h; map_page gives the kernel memory of the
+  // page at device offset off at its first touch; map_gone is told when
+  // the mapping's last page goes (munmap, exit), before the device's close.
+  int (*map_range)(void* cookie, uint64_t dev, uint64_t off, uint64_t len, int prot, int flags,
+                   const Cred& cr, void** h) = nullptr;
+  int (*map_page)(void* h, uint64_t off, void** kva) = nullptr;
+  void (*map_gone)(void* h) = nullptr;
+  // A mapping holds the device open (illumos specfs: spec_addmap counts
+  // mapped pages in s_mapcnt, and spec_close and spec_delmap call the
+  // driver's close only when no open and no mapped page remain): the
+  // driver's close waits for the last unmap, and its unload is refused
+  // meanwhile. FreeBSD: false (d_close runs at the last close).
+  bool close_after_unmap = false;
 };
 
 struct DevNode {
@@ -308,6 +324,9 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr);
 // close waits for opens already inside the driver; if one of them succeeds,
 // the device stays open and the driver's close is left to its last close.
 int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr);
+// A device mapping of dev holds it as an open does (DevOps::close_after_unmap):
+// devsw_close at the mapping's end releases it.
+void devsw_map_hold(World& w, DevNode& n, uint64_t dev);
 
 // The device close of an open file, once: at close(2) when no system call
 // holds the file, else at the last release (syscalls.cc), and at exit.

@@ -98,18 +98,6 @@ int a_chpoll(void* cookie, uint64_t dev, short events, bool, short* revents, con
   return 0;
 }
 
-// mmap(2) through specfs (spec_map; from memory, not checked): a driver
-// with a cb_segmap, a cb_devmap or a cb_mmap reaches segmap/devmap, which
-// kernsim does not model yet, and the run says so; one with none of them
-// (nodev or NULL) has no mapping: ENODEV.
-int a_mmap(void* cookie, uint64_t, uint64_t, int, bool, void**) {
-  struct cb_ops* cb = CB(cookie);
-  auto set = [](auto fn) { return fn && reinterpret_cast<void*>(fn) != reinterpret_cast<void*>(&nodev); };
-  if (cb && (set(cb->cb_segmap) || set(cb->cb_devmap) || set(cb->cb_mmap)))
-    ks_not_modelled("segmap");
-  return ENODEV;
-}
-
 }  // namespace
 
 DevOps dev_ops_adapter(IlDriver* d) {
@@ -124,7 +112,9 @@ DevOps dev_ops_adapter(IlDriver* d) {
   // with nothing ready is polled once more; chpoll's error fails the call;
   // a pass after a wakeup calls chpoll holding the poll cache's lock.
   ops.poll = a_chpoll;
-  ops.mmap = a_mmap;
+  // mmap(2): specfs onto devmap (devmap.cc); a mapping holds the device
+  // open until its last page goes.
+  devmap_adapter(ops);
   ops.poll_rules.unlink_on_wakeup = false;
   ops.poll_rules.cached = true;
   ops.poll_rules.rescan_unregistered = true;

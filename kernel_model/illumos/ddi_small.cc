@@ -20,7 +20,11 @@ int ddi_removing_power(dev_info_t*) { return 0; }
 
 // The cookie is the allocation; its size sits in the word before the data
 // so ddi_umem_free can free it exactly.
+// A size of 0 gives NULL and a NULL cookie (seg_dev.c ddi_umem_alloc;
+// checked).
 void* ddi_umem_alloc(size_t size, int flags, ddi_umem_cookie_t* cookiep) {
+  if (cookiep) *cookiep = nullptr;
+  if (size == 0) return nullptr;
   size_t n = ((size + PAGESIZE - 1) & ~size_t(PAGESIZE - 1)) + sizeof(size_t);
   int f = ((flags & DDI_UMEM_NOSLEEP) ? KS_KM_NOSLEEP : KS_KM_SLEEP) | KS_KM_ZERO;
   auto* p = static_cast<char*>(ks_kmem_alloc(n, f, "ddi_umem_alloc"));
@@ -36,6 +40,12 @@ void ddi_umem_free(ddi_umem_cookie_t cookie) {
   size_t n;
   std::memcpy(&n, p, sizeof n);
   ks_kmem_free(p, n, "ddi_umem_free");
+}
+
+size_t ks_il_umem_size(ddi_umem_cookie_t cookie) {
+  size_t n;
+  std::memcpy(&n, reinterpret_cast<char*>(cookie) - sizeof(size_t), sizeof n);
+  return n - sizeof(size_t);
 }
 
 int ureadc(int c, uio_t* uio) {

@@ -55,6 +55,9 @@ struct IlDriver : DriverRecordOf<IlDriver> {
   ModuleLife* module_life() override { return &life; }
   uint32_t major = 0;
   dev_info dip;
+  // Its devices' live mappings (devmap.cc's handles), owned here so that
+  // a run ending with one still mapped frees it with the record.
+  std::vector<std::shared_ptr<void>> maps;
 };
 
 // A STREAMS driver's or module's record for the model: its flags and
@@ -62,6 +65,8 @@ struct IlDriver : DriverRecordOf<IlDriver> {
 void set_streams_module(str::StrModule& m, int flags);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
+// Its mmap(2): specfs and devmap (devmap.cc).
+void devmap_adapter(DevOps& ops);
 // The /dev path of a minor node, as devfsadm links it.
 std::string minor_path(const std::string& drv, const std::string& name, bool block);
 

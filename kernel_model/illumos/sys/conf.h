@@ -62,6 +62,7 @@ struct fmodsw {
 #define D_NEW 0x00
 #define D_MP 0x20
 #define D_64BIT 0x200
+#define D_DEVMAP 0x100
 #define D_HOTPLUG 0x4
 #define D_U64BIT 0x40000
 #define D_MTSAFE 0x0020

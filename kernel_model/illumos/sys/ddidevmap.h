@@ -1,9 +1,10 @@
 /*
- * illumos <sys/ddidevmap.h> and the segmap entry points (ddi_segmap(9F),
- * devmap_setup(9F) ...): mapping device memory into a process is not
- * modelled (there is no device memory, and mmap(2) of a device node does
- * not reach segmap). A driver that reaches one of these gets a reported
- * failure, "not_modelled:<function>", never a crash or a silent success.
+ * illumos <sys/ddidevmap.h>: devmap(9E) over kernel memory from
+ * ddi_umem_alloc(9F) is modelled (devmap_setup, ddi_devmap_segmap,
+ * devmap_umem_setup, the devmap_map and devmap_unmap callbacks); device
+ * registers (devmap_devmem_setup), the old segmap entry points
+ * (ddi_segmap, ddi_segmap_setup), devmap_access and remapping are not: a
+ * driver that reaches one gets "not_modelled:<function>", never a crash.
  */
 #ifndef _KS_ILLUMOS_SYS_DDIDEVMAP_H
 #define _KS_ILLUMOS_SYS_DDIDEVMAP_H
@@ -14,7 +15,23 @@
 
 struct as;
 struct cred;
-struct devmap_callback_ctl;
+struct devmap_callback_ctl {
+	int devmap_rev;
+	int (*devmap_map)(devmap_cookie_t dhp, dev_t dev, uint_t flags, offset_t off,
+	    size_t len, void **pvtp);
+	int (*devmap_access)(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+	    uint_t type, uint_t rw);
+	int (*devmap_dup)(devmap_cookie_t dhp, void *pvtp, devmap_cookie_t new_dhp,
+	    void **new_pvtp);
+	void (*devmap_unmap)(devmap_cookie_t dhp, void *pvtp, offset_t off, size_t len,
+	    devmap_cookie_t new_dhp1, void **new_pvtp1, devmap_cookie_t new_dhp2,
+	    void **new_pvtp2);
+};
+#define DEVMAP_OPS_REV 1
+#define DEVMAP_DEFAULTS 0x00
+#define DEVMAP_MAPPING_INVALID 0x01
+#define DEVMAP_ALLOW_REMAP 0x02
+#define DEVMAP_USE_PAGESIZE 0x04
 typedef struct ddi_umem_cookie *ddi_umem_cookie_t;
 typedef struct ddi_device_acc_attr ddi_device_acc_attr_t;
 
