@@ -8,6 +8,7 @@ import struct
 
 import kernsim
 from kernsim import build_driver, sys
+from kernsim import kernsim_pb2 as pb
 
 _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
                              "test_drivers")
@@ -102,3 +103,43 @@ lowest_free = _declare(_lowest_free, "fbclone", "lowest_free")
 noref_two_open_one_name = _declare(_two_open_one_name, "fbclone_noref",
                                    "noref_two_open_one_name")
 noref_lowest_free = _declare(_lowest_free, "fbclone_noref", "noref_lowest_free")
+
+
+def _program(driver, path):
+    """The Program form (run in C++): two threads each open `path`, write
+    one byte and read it back at offset 0, then close. A name no node has
+    clones at open; for /dev/fbclone5 one open may find the unit not
+    named yet (ENOENT, its later calls EBADF): no result is expected of
+    the open."""
+    prog = pb.Program()
+    prog.proc.add(name="user", model="lp64")
+    for i in range(2):
+        t = prog.thread.add(name=f"t{i}", proc="user")
+        kernsim.program_call(t, "open", sys.O_RDWR, path=path, out=f"fd{i}")
+        kernsim.program_call(t, "mmap", 4096, sys.PROT_READ | sys.PROT_WRITE, out=f"buf{i}")
+        kernsim.program_call(t, "poke", f"buf{i}", data=b"x")
+        kernsim.program_call(t, "write", f"fd{i}", f"buf{i}", 1)
+        kernsim.program_call(t, "pread", f"fd{i}", f"buf{i}", 8, 0)
+        kernsim.program_call(t, "close", f"fd{i}")
+    return prog
+
+
+@kernsim.program_scenario(driver=mod("fbclone"))
+def lowest_free_program():
+    """Two opens of /dev/fbclone: two new units, each a full round trip."""
+    prog = _program("fbclone", "/dev/fbclone")
+    for t in prog.thread:
+        for c in t.call:
+            if c.op in ("write", "close"):
+                c.expect = 1 if c.op == "write" else 0
+    return prog
+
+
+@kernsim.program_scenario(driver=mod("fbclone"))
+def one_name_program():
+    return _program("fbclone", "/dev/fbclone5")
+
+
+@kernsim.program_scenario(driver=mod("fbclone_noref"))
+def noref_one_name_program():
+    return _program("fbclone_noref", "/dev/fbclone5")

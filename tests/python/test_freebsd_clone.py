@@ -47,3 +47,22 @@ def test_the_missing_reference_is_found_and_replays(tmp_path):
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
+
+
+@pytest.mark.parametrize("name", ["lowest_free_program", "one_name_program"])
+@pytest.mark.parametrize("strategy", ["pct", "random"])
+def test_the_program_form_of_the_correct_driver_gets_no_report(name, strategy):
+    """A Program's open op clones too: nothing new in the Program path."""
+    r = kernsim.explore(scn(name), strategy=strategy, runs=1500, seed=3)
+    assert r.runs == 1500
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+def test_the_program_form_finds_the_twin_and_replays(tmp_path):
+    r = kernsim.explore(scn("noref_one_name_program"), strategy="pct", runs=1500, seed=3)
+    assert r.failure is not None and r.failure.signature == "dev_rel_negative:fbclone", \
+        r.failure
+    path = str(tmp_path / "noref_program.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    rep = kernsim.replay(path)
+    assert rep.matched, rep.mismatches
