@@ -4,6 +4,7 @@
 #include "kernel_model/syscalls.h"
 
 #include <cerrno>
+#include <vector>
 
 #include "kernel_model/devmap.h"
 #include "kernel_model/devsw.h"
@@ -158,11 +159,21 @@ int64_t do_rw(World& w, Proc& p, int64_t fd, uint64_t uaddr, uint64_t len, int64
 
 }  // namespace
 
+namespace {
+std::vector<OpenMissHook>& miss_hooks() {
+  static std::vector<OpenMissHook> v;
+  return v;
+}
+}  // namespace
+
+void register_open_miss_hook(OpenMissHook hook) { miss_hooks().push_back(hook); }
+
 int64_t sys_open(World& w, const std::string& path, int oflags) {
   Proc& p = enter(w, kSysOpen, static_cast<uint64_t>(oflags));
   int flags = 0;
   if (int e = open_flags(oflags, &flags)) return leave(w, p, kSysOpen, -e);
   DevNode* n = devsw_find(w, path);
+  for (size_t i = 0; !n && i < miss_hooks().size(); i++) n = miss_hooks()[i](w, path, p);
   if (!n) return leave(w, p, kSysOpen, -ENOENT);
   // A node whose driver removed it (detached, destroy_dev).
   if (n->removed) return leave(w, p, kSysOpen, -n->ops.removed_errno);

@@ -24,6 +24,14 @@ enum SysNr : uint16_t {
 const char* sys_name(int nr);
 
 int64_t sys_open(World& w, const std::string& path, int oflags);
+// What a personality does when open(2) names no node (FreeBSD: its
+// dev_clone event handlers, which may make one), on the opening thread:
+// the node the open proceeds on, or null (ENOENT). Registered once when
+// the host starts; asked only on a miss.
+struct DevNode;
+struct Proc;
+using OpenMissHook = DevNode* (*)(World& w, const std::string& path, Proc& p);
+void register_open_miss_hook(OpenMissHook hook);
 int64_t sys_close(World& w, int64_t fd);
 int64_t sys_ioctl(World& w, int64_t fd, int64_t cmd, uint64_t arg);
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len);

@@ -15,6 +15,7 @@
 #include "kernel_model/boot_image.h"
 #include "kernel_model/devmap.h"
 #include "kernel_model/devsw.h"
+#include "kernel_model/freebsd/cdev_record.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/world.h"
@@ -35,16 +36,6 @@ extern "C" {
 #undef curthread
 
 using ks::km::World;
-
-// The personality's record of a cdev (struct cdev is its first member, so
-// the driver's pointer stays valid, if dead, for the World's lifetime).
-struct ks_fb_cdev {
-  struct cdev cdev;
-  World* w = nullptr;
-  std::string path;
-  ks::km::DevNode* node = nullptr;  // counts the threads inside its methods
-  bool destroyed = false;
-};
 
 namespace ks::km::freebsd {
 
@@ -301,15 +292,35 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   // (devfs_alloc and prep_cdevsw sleep otherwise): an injected fault there.
   if ((a->mda_flags & MAKEDEV_NOWAIT) && w.inject_fault()) return ENOMEM;
   FbState& s = state(w);
-  ks_fb_cdev& c = s.cdevs.emplace_back();
+  // newdev (kern_conf.c): with D_NEEDMINOR a live cdev of this cdevsw and
+  // unit is the one returned, named now if clone_create made it.
+  ks_fb_cdev* found = nullptr;
+  if (a->mda_devsw->d_flags & D_NEEDMINOR)
+    for (ks_fb_cdev& o : s.cdevs)
+      if (!o.destroyed && o.cdev.si_devsw == a->mda_devsw && o.cdev.si_drv0 == a->mda_unit) {
+        found = &o;
+        break;
+      }
+  if (found && (found->cdev.si_flags & SI_NAMED)) {
+    // make_dev_sv takes MAKEDEV_REF's reference, then KASSERTs.
+    if (a->mda_flags & MAKEDEV_REF) found->cdev.si_refcount++;
+    ks_panic("make_dev() by driver %s on pre-existing device (min=%x, name=%s)",
+             a->mda_devsw->d_name ? a->mda_devsw->d_name : "?", unsigned(a->mda_unit),
+             found->cdev.si_name);
+  }
+  ks_fb_cdev& c = found ? *found : s.cdevs.emplace_back();
   c.w = &w;
   c.path = path;
-  c.cdev.si_drv1 = a->mda_si_drv1;
-  c.cdev.si_drv2 = a->mda_si_drv2;
+  if (!found) {
+    c.cdev.si_drv1 = a->mda_si_drv1;
+    c.cdev.si_drv2 = a->mda_si_drv2;
+  }
   c.cdev.si_devsw = a->mda_devsw;
   c.cdev.si_drv0 = a->mda_unit;
   std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
   c.cdev.si_ks = &c;
+  c.cdev.si_flags |= SI_NAMED;
+  if (a->mda_flags & MAKEDEV_REF) c.cdev.si_refcount++;
   ks::km::DevOps ops{&c, a_open, a_close, a_read, a_write, a_ioctl};
   ops.drain_lock = "si_threadcount_mtx";
   ops.drain_cv = "si_threadcount";
@@ -348,7 +359,13 @@ void destroy_dev(struct cdev* dev) {
   if (!dev || !dev->si_ks || dev->si_ks->destroyed)
     ks_panic("destroy_dev of %s: not a live cdev", dev ? dev->si_name : "NULL");
   ks_fb_cdev* c = dev->si_ks;
+  if (!c->node)
+    ks_panic("WARNING: Driver mistake: destroy_dev on %d (clone_create's cdev, never named)",
+             dev->si_drv0);
   c->destroyed = true;
+  // destroy_devl: off the clone list and the cdevsw's list, unnamed.
+  dev->si_flags &= ~(SI_NAMED | SI_CLONELIST);
+  c->clones = nullptr;
   // Waits for the threads still inside the device's methods, as FreeBSD's
   // destroy_dev does (a driver frees what they use only after this).
   ks::km::devsw_remove_node(*c->w, c->path);

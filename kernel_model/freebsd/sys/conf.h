@@ -37,6 +37,7 @@ typedef int d_mmap_t(struct cdev *dev, vm_ooffset_t offset, vm_paddr_t *paddr, i
 #define D_VERSION	0x17122009
 #define D_TRACKCLOSE	0x00080000
 #define D_NEEDGIANT	0x00400000
+#define D_NEEDMINOR	0x00800000	/* unit numbers: clone_create needs it */
 
 struct cdevsw {
 	int d_version;
@@ -65,7 +66,12 @@ struct cdev {
 	int si_drv0;		/* the unit */
 	char si_name[64];	/* below /dev */
 	struct ks_fb_cdev *si_ks;
+	int si_refcount;	/* dev_ref/dev_rel, MAKEDEV_REF */
+	u_int si_flags;
 };
+
+#define SI_NAMED	0x0004	/* make_dev gave it its name */
+#define SI_CLONELIST	0x0200	/* on a clone_create list */
 
 #define IO_NDELAY	0x0004	/* FNONBLOCK: the file is O_NONBLOCK */
 
@@ -145,9 +151,41 @@ static inline int devfs_set_cdevpriv(void *priv, cdevpriv_dtr_t dtr)
 static inline int devfs_get_cdevpriv(void **datap) { return ks_file_priv_get(datap); }
 static inline void devfs_clear_cdevpriv(void) { ks_file_priv_clear(); }
 
-/* References on a cdev: its record lives as long as the World, so taking
- * and dropping one does nothing. */
-static inline void dev_ref(struct cdev *dev) { (void)dev; }
-static inline void dev_rel(struct cdev *dev) { (void)dev; }
+/* References on a cdev (si_refcount). The record lives as long as the
+ * World, so the count frees nothing; dev_rel below zero is INVARIANTS'
+ * KASSERT "dev_rel(name) gave negative count" (kern_conf.c): a dev_clone
+ * handler that returns a cdev without a reference of its own (MAKEDEV_REF,
+ * dev_ref) meets it when devfs drops that reference after the lookup. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+void dev_ref(struct cdev *dev);
+void dev_rel(struct cdev *dev);
+
+/*
+ * clone(9), kern_conf.c. A driver's dev_clone handler (sys/eventhandler.h)
+ * runs on the opening thread when open(2) names no node under /dev:
+ * dev_stdclone parses "<stem><unit>" (1: the whole name, 2: more after the
+ * unit, 0: no match); clone_create finds the unit's cdev on the driver's
+ * list (0, *dp set) or puts a new, unnamed one there (1, *up the unit: -1
+ * asks for the lowest free one), which make_dev with the same cdevsw and
+ * unit then names; clone_cleanup destroys every named cdev on the list and
+ * frees it. The cdevsw needs D_NEEDMINOR.
+ */
+struct clonedevs;
+#define CLONE_UNITMASK	0xfffff
+#define CLONE_FLAG0	(CLONE_UNITMASK + 1)
+int dev_stdclone(char *name, char **namep, const char *stem, int *unit);
+void clone_setup(struct clonedevs **cdp);
+int clone_create(struct clonedevs **cdp, struct cdevsw *csw, int *up, struct cdev **dp,
+    int extra);
+void clone_cleanup(struct clonedevs **cdp);
+/* Waits until no cdev of the cdevsw remains (each destroyed). */
+void destroy_dev_drain(struct cdevsw *csw);
+/* Waits until no dev_clone handler runs (clone_drain_lock). */
+void drain_dev_clone_events(void);
+#ifdef __cplusplus
+}
+#endif
 
 #endif

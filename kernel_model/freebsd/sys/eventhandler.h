@@ -2,8 +2,10 @@
  * FreeBSD <sys/eventhandler.h>: handlers for the kernel's named events.
  * Of the kernel's events a run has process exit: process_exit handlers
  * are called when a process exits (at the end of the run), in its
- * context, before its files are closed, as exit1() does. The others
- * (shutdown_*, power_*, dev_clone ...) never happen in a run: their
+ * context, before its files are closed, as exit1() does; and dev_clone:
+ * open(2) of a name under /dev no node has calls its handlers on the
+ * opening thread (sys/conf.h, clone(9); kernel_model/freebsd/clone.cc).
+ * The others (shutdown_*, power_* ...) never happen in a run: their
  * handlers are registered, counted and deregistered, never called. A
  * driver's own events (EVENTHANDLER_DECLARE, _INVOKE) are called.
  * Handlers run by priority, lower first, equal ones in the order
