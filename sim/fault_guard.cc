@@ -20,7 +20,8 @@ thread_local bool t_chaining = false;  // handing a fault to the previous handle
 void handler(int signo, siginfo_t* info, void* uctx) {
   Sim* s = Sim::current();
   if (s && s->on_fiber()) {
-    s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr));
+    // SI_KERNEL: a general protection fault (x86-64 reports no address).
+    s->on_fault(signo, reinterpret_cast<uintptr_t>(info->si_addr), info->si_code == SI_KERNEL);
     leave_fiber_from_signal(s, signo);
   }
   // Not ours: hand it to whoever was there before, or die as the host would.

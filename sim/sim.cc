@@ -539,7 +539,7 @@ StopReason Sim::run() {
   return stop_;
 }
 
-void Sim::on_fault(int signo, uintptr_t addr) {
+void Sim::on_fault(int signo, uintptr_t addr, bool no_addr) {
   Thread* self = cur_;
   std::string what, sig;
   char buf[64];
@@ -549,6 +549,16 @@ void Sim::on_fault(int signo, uintptr_t addr) {
   if (self->stack.in_guard(addr)) {
     what = std::string("stack overflow in thread ") + self->name + " (guard page hit at " + buf + ")";
     sig = "fault:stack_overflow";
+  } else if (signo == 11 && no_addr) {
+    // A non-canonical address (x86-64 #GP, si_addr 0): most often a pointer
+    // loaded from freed kmem, whose poison 0xdeadbeefdeadbeef is one. It was
+    // reported as a NULL dereference, which misleads: an illumos kernel
+    // panics on it as a general protection fault at the poisoned address
+    // (found by tests/drivers/ilpool.c's double PUT twin).
+    what = std::string("general protection fault in thread ") + self->name +
+           " (SIGSEGV with no address: a non-canonical pointer, such as one read from freed "
+           "memory's 0xdeadbeef poison?)";
+    sig = "fault:gp";
   } else if (signo == 11 && addr < 4096) {
     what = std::string("NULL pointer dereference in thread ") + self->name + " (" + sname +
            " at " + buf + ")";

@@ -301,7 +301,8 @@ class Sim final : public SchedView {
   size_t nobjects() const { return objects_.size(); }
 
   // Called by the signal handlers (fault_guard.cc, watchdog.cc) only.
-  void on_fault(int signo, uintptr_t addr);
+  // no_addr: the CPU gave no address (a general protection fault).
+  void on_fault(int signo, uintptr_t addr, bool no_addr = false);
   // `site`: the innermost driver call site when pc is not in a driver.
   void on_hang(uintptr_t pc, uintptr_t site) {
     hang_pc_ = pc ? pc : 1;

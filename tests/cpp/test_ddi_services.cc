@@ -72,6 +72,15 @@ TEST(DdiServices, KmemCacheConstructsEveryObjectItHandsOut) {
   EXPECT_EQ(o.log, (std::vector<long>{84, 2, 2}));
 }
 
+// kmem.c kmem_cache_free_debug: a buffer freed twice is KMERR_DUPFREE, found
+// before the destructor could run on the freed object (it used to: the
+// report was the destructor's mutex_destroy on poison).
+TEST(DdiServices, KmemCacheObjectFreedTwiceIsADoubleFree) {
+  Outcome o = run_rr(kd_kmem_cache_dupfree);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kMemory) << o.failure.message;
+  EXPECT_NE(o.failure.message.find("double free"), std::string::npos) << o.failure.message;
+}
+
 TEST(DdiServices, DdiTaskqDispatchWaitDestroy) {
   Outcome o = run_rr(kd_ddi_taskq);
   ASSERT_FALSE(o.failure) << o.failure.message;

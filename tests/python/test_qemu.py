@@ -122,7 +122,9 @@ def test_a_guest_that_never_comes_up_is_stopped_at_the_limit():
 def test_the_backend_links_what_the_simulator_gained():
     """scripts/qemu_parity.py on the cached image's module (no boot): the
     illumos calls the simulator gained link in the Linux backend, and the
-    count of those it still lacks does not grow (170 of 401 on 2026-12-07)."""
+    count of those it still lacks does not grow (170 of 401 on 2026-12-07; 171
+    with kmem_cache_reap_now, declared by the ilprobe audit: the backend has
+    no kmem caches at all)."""
     import json
     import sys
     build = os.path.dirname(os.path.dirname(os.path.dirname(qemu.__file__)))
@@ -138,7 +140,7 @@ def test_the_backend_links_what_the_simulator_gained():
               "ks_taskq_suspend", "ks_taskq_resume", "ks_taskq_suspended", "crhold", "crfree",
               "crgetgroups", "crgetngroups", "ks_untimeout_ns", "ks_il_ddi_taskq_create"}
     assert gained <= set(t["given_names"]), sorted(gained - set(t["given_names"]))
-    assert t["missing"] <= 170, t["missing_names"]
+    assert t["missing"] <= 171, t["missing_names"]
 
 
 def test_agent_lines_parse_and_torn_ones_are_marked():

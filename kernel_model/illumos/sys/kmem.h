@@ -46,6 +46,7 @@ extern kmem_cache_t *kmem_cache_create(char *, size_t, size_t,
 extern void *kmem_cache_alloc(kmem_cache_t *, int);
 extern void kmem_cache_free(kmem_cache_t *, void *);
 extern void kmem_cache_destroy(kmem_cache_t *);
+extern void kmem_cache_reap_now(kmem_cache_t *);
 #ifdef __cplusplus
 }
 #endif

@@ -32,8 +32,14 @@ static inline void list_destroy(list_t *l)
 { ASSERT(list_is_empty(l)); l->list_head.list_next = l->list_head.list_prev = NULL; }
 static inline void list_link_init(list_node_t *n) { n->list_next = n->list_prev = NULL; }
 static inline int list_link_active(list_node_t *n) { return n->list_next != NULL; }
+/*
+ * No check that the new node is unlinked: illumos list.c's insert macros
+ * never read it (uts/common/os/list.c), and an object from kmem_alloc or a
+ * cache whose constructor leaves the node alone holds garbage there (the
+ * check was a false panic on tests/drivers/ilpool.c's leases).
+ */
 static inline void ks_list_insert_after_node(list_node_t *at, list_node_t *n)
-{ ASSERT(!list_link_active(n)); n->list_prev = at; n->list_next = at->list_next;
+{ n->list_prev = at; n->list_next = at->list_next;
   at->list_next->list_prev = n; at->list_next = n; }
 static inline void list_insert_head(list_t *l, void *obj)
 { ks_list_insert_after_node(&l->list_head, KS_LIST_D2L(l, obj)); }

@@ -120,6 +120,19 @@ void kd_kmem_cache(void *arg) {
 	kmem_cache_destroy(c);
 }
 
+/* the second free must be kmem's double free, not kd_dtor on poison */
+void kd_kmem_cache_dupfree(void *arg) {
+	kmem_cache_t *c;
+	struct kd_obj *a;
+	(void) arg;
+	c = kmem_cache_create("kd_dup_cache", sizeof (struct kd_obj), 0, kd_ctor, kd_dtor,
+	    NULL, NULL, NULL, 0);
+	a = kmem_cache_alloc(c, KM_SLEEP);
+	kmem_cache_free(c, a);
+	kmem_cache_free(c, a);
+	kmem_cache_destroy(c);
+}
+
 static int kd_tasks;
 static void kd_task(void *arg) {
 	kd_tasks += (int)(uintptr_t)arg;

@@ -19,6 +19,7 @@ void kd_init(void);		/* on the host, inside the World */
 void kd_softint(void *);	/* trigger, EPENDING, the handler's args, remove */
 void kd_softint_leak(void *);	/* a soft interrupt never removed */
 void kd_kmem_cache(void *);	/* constructor/destructor per object */
+void kd_kmem_cache_dupfree(void *);	/* one object freed twice */
 void kd_ddi_taskq(void *);	/* dispatch, wait, destroy */
 void kd_strings(void *);	/* ddi_strtol family, strlcpy/strlcat, ddi_strdup ... */
 void kd_atomics(void *);	/* atomic_ops(9F), bitx64 */
