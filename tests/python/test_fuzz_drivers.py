@@ -47,12 +47,14 @@ CASES = [
     ("ctl_ioctl", "sg_watermark", 100000, "scenario", "scenario:oracle:CTL_IO"),
     # The port freed under an in-flight I/O shows as whichever use of it
     # comes first: of one of its objects in the freed memory (its lock, its
-    # pool's cv), or of its destroyed mutex (named by the driver's call).
+    # pool's cv), or of its destroyed mutex or pool cv (named by the
+    # driver's call).
     # Or the port's numbers, given back before its node is destroyed, are
     # taken by a new port whose node then has a name still in use: FreeBSD's
     # make_dev_s panics on that (no MAKEDEV_CHECKNAME).
-    ("ctl_ioctl", "port_remove_inflight", 300000, ("memory", "lock_misuse", "panic"),
-     ("bad_object:", "use_after_destroy:mtx_", "panic:make_dev_sv: bad si_name")),
+    ("ctl_ioctl", "port_remove_inflight", 300000, ("memory", "lock_misuse", "lock_misuse", "panic"),
+     ("bad_object:", "use_after_destroy:mtx_", "use_after_destroy:cv_",
+      "panic:make_dev_sv: bad si_name")),
 ]
 
 
