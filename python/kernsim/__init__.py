@@ -29,7 +29,7 @@ from .api import (ExploreResult, Failure, ReplayResult, drivers, explore,  # noq
 from .errors import CheckFailed, KernsimError, ReproError, ScenarioError  # noqa: F401
 from .repro import load as load_repro, save as save_repro  # noqa: F401
 from .scenario import (Scenario, World, program_call, program_scenario, resolve,  # noqa: F401
-                       scenario)
+                       scenario, scenario_of)
 from .api import SearchResult, load_checkpoint, save_checkpoint, search  # noqa: F401,E402
 from .api import set_hang_limit  # noqa: F401,E402
 from .ioctls import ioctls  # noqa: F401,E402

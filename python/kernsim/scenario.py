@@ -11,6 +11,7 @@ instead; its executions then run entirely in C++.
 import importlib.util
 import inspect
 import os
+import sys
 
 from .errors import ScenarioError
 
@@ -51,7 +52,7 @@ class World:
 
 
 class Scenario:
-    def __init__(self, fn, driver, program=False, doc=None, ranges=None):
+    def __init__(self, fn, driver, program=False, doc=None, ranges=None, src=None):
         self.fn = fn
         # {param: (min, max)}: the values the scenario accepts, checked
         # before it runs (a bad --param is an error, not a strange run).
@@ -59,7 +60,7 @@ class Scenario:
         self.name = fn.__name__
         self.program = program
         self.doc = doc or inspect.getdoc(fn) or ""
-        src = inspect.getsourcefile(fn)
+        src = src or inspect.getsourcefile(fn)
         self.module_file = os.path.abspath(src or "")
         # (a scenario typed at a prompt has no file: its paths are the cwd's)
         self.driver = driver_spec(driver, os.path.dirname(self.module_file) if src else os.getcwd())
@@ -103,6 +104,18 @@ def scenario(driver, ranges=None):
     def wrap(fn):
         return Scenario(fn, driver, ranges=ranges)
     return wrap
+
+
+def scenario_of(body, driver, name, ranges=None):
+    """The scenario `name`: body(world, **params) on `driver`, so that one
+    body serves several builds (a driver's bug twins, its race build).
+    Bind it at module level under `name`: a repro finds a scenario by name
+    in the script that declared it, which is the caller's."""
+    def fn(w, **params):
+        return body(w, **params)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = body.__doc__
+    return Scenario(fn, driver, ranges=ranges, src=sys._getframe(1).f_code.co_filename)
 
 
 def program_scenario(driver, ranges=None):

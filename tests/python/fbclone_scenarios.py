@@ -91,11 +91,7 @@ def _lowest_free(w):
 
 
 def _declare(body, driver, name):
-    def fn(w):
-        return body(w)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = body.__doc__
-    return kernsim.scenario(driver=mod(driver))(fn)
+    return kernsim.scenario_of(body, mod(driver), name)
 
 
 two_open_one_name = _declare(_two_open_one_name, "fbclone", "two_open_one_name")

@@ -495,11 +495,7 @@ def _reopen(w):
 # ---------------------------------------------------------------- declarations
 
 def _declare(body, driver, name):
-    def fn(w):
-        return body(w)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = body.__doc__
-    return kernsim.scenario(driver=mod(driver))(fn)
+    return kernsim.scenario_of(body, mod(driver), name)
 
 
 tick_read = _declare(_tick_read, "fbtick", "tick_read")

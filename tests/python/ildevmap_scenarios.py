@@ -153,11 +153,7 @@ def _unload_while_mapped(w):
 
 
 def _declare(body, driver, name):
-    def fn(w):
-        return body(w)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = body.__doc__
-    return kernsim.scenario(driver=mod(driver))(fn)
+    return kernsim.scenario_of(body, mod(driver), name)
 
 
 ring = _declare(_ring, "ilshm", "ring")

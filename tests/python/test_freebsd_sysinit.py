@@ -39,16 +39,9 @@ def _read(w):
     w.spawn("u2", user())
 
 
-def _declare(build):
-    def fn(w):
-        return _read(w)
-    fn.__name__ = fn.__qualname__ = build
-    return kernsim.scenario(driver=os.path.join(_TEST_DRIVERS, build + ".so"))(fn)
-
-
 # module level, so that a repro names them: the correct driver and its twins
-SCENARIOS = {b: _declare(b) for b in ("fbsysinit", "fbsysinit_order", "fbsysinit_half",
-                                       "fbsysinit_define")}
+SCENARIOS = {b: kernsim.scenario_of(_read, os.path.join(_TEST_DRIVERS, b + ".so"), b)
+             for b in ("fbsysinit", "fbsysinit_order", "fbsysinit_half", "fbsysinit_define")}
 globals().update(SCENARIOS)
 
 
