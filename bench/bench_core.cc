@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -507,6 +508,15 @@ int main(int argc, char** argv) {
   }
   if (mode == "decompose") {  // what one lost-wakeup execution is made of
     std::printf("{\"lost_wakeup_decomposed\": %s}\n", decompose_json(200'000).c_str());
+    return 0;
+  }
+  if (mode == "part" && argc > 2) {  // one of decompose's parts alone (for a profiler)
+    int part = std::atoi(argv[2]);
+    if (part < 0 || part > 3) {
+      std::fprintf(stderr, "bench_core part N: N is 0 (reset) to 3 (the whole test)\n");
+      return 2;
+    }
+    std::printf("{\"part\": %d, \"ns\": %.1f}\n", part, part_ns(part, 20'000'000));
     return 0;
   }
   if (mode == "lost_wakeup") {  // just the lost wakeup in a reset World (for a profiler)

@@ -127,12 +127,17 @@ if(NOT TARGET ks_driver_modules)
   add_custom_target(ks_driver_modules ALL)
 endif()
 
+set(KS_HOT_PATH_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/hot_path.ld)
+
 # A host: a binary that runs Worlds and loads driver modules into them. It
 # links the whole kernel API (every personality, the ABI, the coverage
 # callback) and exports it, since modules resolve their kernel calls
 # against the host; and it depends on the driver modules being built.
+# Its scheduling path goes first, in a fixed order (cmake/hot_path.ld).
 function(ks_host target)
   target_link_libraries(${target} PRIVATE ks_abi ks_illumos ks_freebsd ks_qnx)
-  set_target_properties(${target} PROPERTIES ENABLE_EXPORTS ON)
+  set_target_properties(${target} PROPERTIES ENABLE_EXPORTS ON
+                        LINK_DEPENDS ${KS_HOT_PATH_SCRIPT})
+  target_link_options(${target} PRIVATE "LINKER:-T,${KS_HOT_PATH_SCRIPT}")
   add_dependencies(${target} ks_driver_modules)
 endfunction()
