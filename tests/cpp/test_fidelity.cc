@@ -41,6 +41,7 @@ using Log = std::vector<long>;
 struct Outcome {
   sim::Failure failure;
   Log log;
+  std::vector<std::string> console;
 };
 
 sim::StackPool& pool() {
@@ -108,7 +109,7 @@ Outcome run(sim::Strategy& s, Pers pers, std::vector<Thread> threads, km::WorldO
     if (t.user) km::proc_attach(w, tid, p);
   }
   w.run();
-  Outcome r{w.sim().failure(), {}};
+  Outcome r{w.sim().failure(), {}, w.console()};
   if (pers == Pers::kIllumos) r.log.assign(kfid_log, kfid_log + kfid_nlog);
   else r.log.assign(kfbfid_log, kfbfid_log + kfbfid_nlog);
   return r;
@@ -322,6 +323,17 @@ TEST(FidelityContexts, CalloutMayNotSleep) {
   EXPECT_EQ(o.failure.signature, "sleep_in_interrupt:kmem_alloc(KM_SLEEP)");
   EXPECT_TRUE(has(o.failure.message, "would sleep in callout (soft interrupt) context"))
       << o.failure.message;
+}
+
+// kmem_cache_destroy (illumos kmem.c): a cache with buffers still
+// allocated is destroyed anyway, with a CE_WARN; those buffers are leaks.
+TEST(FidelityMemory, CacheDestroyedWithAnObjectOutWarnsAndLeaks) {
+  Outcome o = run_rr(Pers::kIllumos, {{"t", [](km::World&) { kfid_cache_destroy_busy(nullptr); }}});
+  EXPECT_EQ(o.failure.signature, "leak:kfid_cache") << o.failure.message;
+  bool warned = false;
+  for (const std::string& l : o.console)
+    warned |= has(l, "kmem_cache_destroy: cache 'kfid_cache'") && has(l, "1 objects allocated");
+  EXPECT_TRUE(warned) << "no console warning at kmem_cache_destroy";
 }
 
 // FreeBSD WITNESS (sys/kern/subr_witness.c, witness_warn): sleeping with a

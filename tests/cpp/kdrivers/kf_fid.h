@@ -36,6 +36,7 @@ extern int kfid_read_mode;
 /* contexts and time (kernel threads) */
 void kfid_hold_across_callout(void *);	/* a callout blocks on our mutex */
 void kfid_callout_allocates(void *);	/* a callout's KM_SLEEP allocation */
+void kfid_cache_destroy_busy(void *);	/* a cache destroyed with an object out */
 void kfid_timed_waiter(void *);		/* a callout wakes a timed wait */
 void kfid_check_then_sleep(void *);	/* the check-then-sleep bug */
 
