@@ -121,11 +121,13 @@ void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_
 // qtimeout/qbufcall(9F): fn(arg) from a callout (at deadline_ns; qbufcall:
 // when memory may be there, 0 if even that fails) entered into q's
 // perimeters as a service procedure is, or put on the syncq when it cannot
-// enter; a plain callout for a module without perimeters. quntimeout/
-// qunbufcall: 1 if it had not run (a callback waiting on the syncq is taken
-// off it), else 0.
+// enter; a plain callout for a module without perimeters. quntimeout: the
+// ns left when the callout had not fired, 0 when it fired but its callback
+// was still waiting on the syncq (taken off it: illumos's "bypassed"), -1
+// when the callback ran (strsubr.c quntimeout, read). qunbufcall answers
+// nothing.
 uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_t deadline_ns);
-int quntimeout(World& w, ks_queue_t* q, uint64_t id);
+int64_t quntimeout(World& w, ks_queue_t* q, uint64_t id);
 uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg);
 void qunbufcall(World& w, ks_queue_t* q, uint64_t id);
 void qprocsoff(World& w, ks_queue_t* q);

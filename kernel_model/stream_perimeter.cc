@@ -362,19 +362,19 @@ uint64_t qtimeout(World& w, ks_queue_t* q, void (*fn)(void*), void* arg, uint64_
   return id;
 }
 
-int quntimeout(World& w, ks_queue_t* q, uint64_t id) {
+int64_t quntimeout(World& w, ks_queue_t* q, uint64_t id) {
   pair_of(w, q, "quntimeout");
   QCall* c = id ? find_qcall(w, id) : nullptr;
-  if (!c) return id ? callout_untimeout(w, id) : 0;
-  if (callout_untimeout(w, id)) {
+  if (!c) return id ? callout_untimeout_ns(w, id) : -1;
+  if (int64_t left = callout_untimeout_ns(w, id); left >= 0) {
     c->cancelled = true;
-    return 1;
+    return left;
   }
   // Fired: waiting on the syncq (taken off it), or it ran.
   c = find_qcall(w, id);
-  if (c->done) return 0;
+  if (c->done) return -1;
   c->cancelled = true;
-  return 1;
+  return 0;
 }
 
 uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg) {

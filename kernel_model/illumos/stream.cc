@@ -142,9 +142,11 @@ timeout_id_t qtimeout(queue_t* q, void (*fn)(void*), void* arg, clock_t ticks) {
   return reinterpret_cast<timeout_id_t>(
       static_cast<uintptr_t>(str::qtimeout(W(), q, fn, arg, deadline)));
 }
+// The ticks left, rounded down as untimeout's are; 0 for a callback the
+// cancel kept from running after the callout fired; -1 once it ran.
 clock_t quntimeout(queue_t* q, timeout_id_t id) {
-  // As untimeout: -1 when it had already run (0 ticks left otherwise).
-  return str::quntimeout(W(), q, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id))) ? 0 : -1;
+  int64_t left = str::quntimeout(W(), q, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(id)));
+  return left < 0 ? -1 : static_cast<clock_t>(left / KS_NS_PER_TICK);
 }
 bufcall_id_t qbufcall(queue_t* q, size_t size, uint_t, void (*fn)(void*), void* arg) {
   return static_cast<bufcall_id_t>(str::qbufcall(W(), q, size, fn, arg));

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "kernel_model/callout.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/stream_state.h"
 #include "kernel_model/world.h"
@@ -119,4 +120,44 @@ TEST(StreamsPerimeter, InnerInsideOuterStillRunsOnePutAtATime) {
 
 TEST(StreamsPerimeter, WithoutOnePutsOverlap) {
   EXPECT_GT(most_at_once(str::Perimeter::kNone, 200), 1);
+}
+
+// quntimeout (illumos strsubr.c, read): untimeout's answer, the time left
+// while the callout has not fired and -1 once its callback ran.
+namespace {
+int qcalls_run;
+int64_t q_left_before, q_left_after;
+void qcb(void*) { qcalls_run++; }
+void quntimeout_body(void*) {
+  km::World& w = W();
+  uint64_t d = dev;
+  ASSERT_EQ(ops.open(ops.cookie, &d, 3, false, cred), 0);
+  str::StrState& st = str::state(w);
+  ks_queue_t* q = &st.pairs[st.streams[st.by_dev.at(dev)].pairs[0]].q[1];
+  uint64_t early = str::qtimeout(w, q, qcb, nullptr, w.sim().now() + 5'000'000);
+  km::delay_ns(w, 1'000'000);
+  q_left_before = str::quntimeout(w, q, early);
+  uint64_t soon = str::qtimeout(w, q, qcb, nullptr, w.sim().now() + 1'000);
+  km::delay_ns(w, 2'000'000);
+  q_left_after = str::quntimeout(w, q, soon);
+  ops.close(ops.cookie, dev, 0, false, cred);
+}
+}  // namespace
+
+TEST(StreamsPerimeter, QuntimeoutAnswersTheTimeLeftOrMinusOne) {
+  mod = {};
+  mod.name = "permod";
+  mod.tab = &tab;
+  mod.perimeter = str::Perimeter::kPair;
+  ops = str::str_devops(&mod);
+  qcalls_run = 0;
+  sim::StackPool pool;
+  sim::RandomStrategy rnd(7, sim::ChoiceRates{});
+  km::World w(pool, rnd, {}, 0);
+  w.spawn("opener", quntimeout_body, nullptr);
+  w.run();
+  EXPECT_FALSE(w.sim().failure()) << w.sim().failure().message;
+  EXPECT_EQ(q_left_before, 4'000'000);
+  EXPECT_EQ(q_left_after, -1);
+  EXPECT_EQ(qcalls_run, 1);
 }
