@@ -204,8 +204,9 @@ int devmap_setup(dev_t dev, offset_t off, struct as* as, caddr_t* addrp, size_t 
     d->uoff = at;
     d->prot = static_cast<int>(prot & (PROT_READ | PROT_WRITE));
     size_t maplen = 0;
+    // devmap(9E): `model` is the data model of the mapping process.
     if (cb->cb_devmap(dev, d, static_cast<offset_t>(at), len - total, &maplen,
-                      DDI_MODEL_NATIVE) != 0)
+                      get_udatamodel()) != 0)
       return ENXIO;
     if (maplen & PAGEOFFSET) return EINVAL;
     // Neither is checked by illumos (a zero length loops, a handle never

@@ -5,7 +5,8 @@
  * over memory from ddi_umem_alloc(9F), reached through ddi_devmap_segmap.
  * The ring is a head count, then ILSHM_SLOTS slots.  ILSHM_PUT appends a
  * record, ILSHM_SLOT reads one back, ILSHM_GROW replaces the ring with a
- * larger one (zeroed), ILSHM_STAT tells how many times close(9E) ran.
+ * larger one (zeroed), ILSHM_STAT tells how many times close(9E) ran,
+ * ILSHM_MODEL the data model devmap(9E) was last given.
  *
  * The ring is made at the first open and freed in close(9E): specfs calls
  * close(9E) only when no open and no mapped page remain (spec_close,
@@ -45,6 +46,7 @@
 #define	ILSHM_SLOT	(ILSHM_IOC | 2)	/* in: index, out: its value */
 #define	ILSHM_GROW	(ILSHM_IOC | 3)
 #define	ILSHM_STAT	(ILSHM_IOC | 4)	/* out: close(9E) calls */
+#define	ILSHM_MODEL	(ILSHM_IOC | 5)	/* out: devmap(9E)'s last model */
 
 #define	ILSHM_SLOTS	64
 
@@ -61,6 +63,7 @@ typedef struct ilshm_state {
 	size_t			s_size;
 	uint_t			s_maps;		/* devmap handles mapped */
 	uint32_t		s_closes;
+	uint32_t		s_model;	/* devmap(9E)'s last model */
 } ilshm_state_t;
 
 static void *ilshm_statep;
@@ -145,8 +148,9 @@ ilshm_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *cr, int *rvalp)
 		return (ddi_copyout(&v, (void *)arg, sizeof (v), mode) != 0 ?
 		    EFAULT : 0);
 	case ILSHM_STAT:
+	case ILSHM_MODEL:
 		mutex_enter(&sp->s_lock);
-		v = sp->s_closes;
+		v = cmd == ILSHM_STAT ? sp->s_closes : sp->s_model;
 		mutex_exit(&sp->s_lock);
 		return (ddi_copyout(&v, (void *)arg, sizeof (v), mode) != 0 ?
 		    EFAULT : 0);
@@ -226,6 +230,7 @@ ilshm_devmap(dev_t dev, devmap_cookie_t dhp, offset_t off, size_t len, size_t *m
 	int error = 0;
 
 	mutex_enter(&sp->s_lock);
+	sp->s_model = model;
 	if (sp->s_ring == NULL || off < 0 || off + length > sp->s_size)
 		error = ENXIO;
 	else if (devmap_umem_setup(dhp, sp->s_dip, &ilshm_callbacks, sp->s_cookie,

@@ -21,7 +21,8 @@ def mod(name):
 
 
 _IOC = ord('H') << 8
-PUT, SLOT, GROW, STAT = _IOC | 1, _IOC | 2, _IOC | 3, _IOC | 4
+PUT, SLOT, GROW, STAT, MODEL = _IOC | 1, _IOC | 2, _IOC | 3, _IOC | 4, _IOC | 5
+DDI_MODEL_ILP32, DDI_MODEL_LP64 = 0x00100000, 0x00200000
 PAGE = 4096
 DEV = "/dev/ilshm"
 
@@ -163,6 +164,30 @@ grow = _declare(_grow, "ilshm", "grow")
 grow_bug = _declare(_grow, "ilshm_grow", "grow_bug")
 grow_latecount = _declare(_grow, "ilshm_latecount", "grow_latecount")
 unload_while_mapped = _declare(_unload_while_mapped, "ilshm", "unload_while_mapped")
+
+
+def _mapper(model):
+    """Maps the ring and asks what devmap(9E) was told: the data model of
+    the process that maps."""
+    fd = yield sys.open(DEV, sys.O_RDWR)
+    arg = yield sys.mmap(PAGE)
+    ring = yield sys.mmap(PAGE, fd=fd)
+    assert ring > 0, ring
+    assert (yield sys.ioctl(fd, MODEL, arg)) == 0
+    assert _u32((yield sys.peek(arg, 4))) == model
+    assert (yield sys.munmap(ring, PAGE)) == 0
+    yield sys.close(fd)
+
+
+@kernsim.scenario(driver=mod("ilshm"))
+def model_lp64(w):
+    w.spawn("user", _mapper(DDI_MODEL_LP64))
+
+
+@kernsim.scenario(driver=mod("ilshm"))
+def model_ilp32(w):
+    w.proc("p32", model="ilp32")
+    w.spawn("user", _mapper(DDI_MODEL_ILP32), proc="p32")
 
 
 @kernsim.scenario(driver=mod("ilshm"))

@@ -21,7 +21,8 @@ def scn(name):
 
 
 @pytest.mark.parametrize("name", ["ring", "close_deferred", "exit_mapped", "grow",
-                                  "unload_while_mapped", "errors", "grow_program"])
+                                  "unload_while_mapped", "errors", "grow_program",
+                                  "model_lp64", "model_ilp32"])
 def test_one_run_passes(name):
     r = kernsim.explore(scn(name), strategy="random", runs=1, seed=1)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
