@@ -47,7 +47,7 @@ const int kFbSlot = World::new_component_slot();
     (World::set_component_image(
          kFbSlot,
          records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs,
-                       &FbState::sleepqs>()),
+                       &FbState::sleepqs, &FbState::eh_lists>()),
      true);
 
 bool has_state(World& w) { return w.component(kFbSlot) != nullptr; }

@@ -113,10 +113,15 @@ void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* fil
 
 }  // extern "C"
 
-// eventhandler(9) (sys/eventhandler.h). A handler may deregister itself
-// or another while an event is being called: the entry is marked dead and
-// stays in the list, skipped, until the last call in progress ends, as
-// FreeBSD's run count and EHE_DEAD_PRIORITY do (subr_eventhandler.c).
+// eventhandler(9) (sys/eventhandler.h), as subr_eventhandler.c keeps it
+// (read): each event name has a list with a lock and a count of the calls
+// in progress. A handler deregistered while its list is being called is
+// marked dead and stays, skipped, until the last call ends (the run count
+// and EHE_DEAD_PRIORITY); EVENTHANDLER_DEREGISTER then sleeps until the
+// list's calls have ended, so a module that deregisters before freeing
+// what its handler uses is safe, and EVENTHANDLER_DEREGISTER_NOWAIT does
+// not wait (the form a handler must use on itself: the waiting one would
+// wait for its own call, for ever, as it would on FreeBSD).
 struct ks_fb_eventhandler_entry {
   const char* name;
   void* func;
@@ -127,10 +132,22 @@ struct ks_fb_eventhandler_entry {
 
 namespace {
 
+using EhList = ks::km::freebsd::FbState::EhList;
+
 ks::km::freebsd::FbState& fb(World& w) { return ks::km::freebsd::state(w); }
 
 void free_entry(eventhandler_tag e) {
   ks_kmem_free(e, sizeof(struct ks_fb_eventhandler_entry), "EVENTHANDLER_DEREGISTER");
+}
+
+EhList& eh_list(World& w, const char* name) {
+  for (EhList& l : fb(w).eh_lists)
+    if (l.name == name) return l;
+  EhList& l = fb(w).eh_lists.emplace_back();
+  l.name = name;
+  ks_mutex_init(&l.lock, w.sim().intern(l.name + " eventhandler list"), 0, "el_lock");
+  ks_cv_init(&l.drained, "evhrm", "el_runcount");
+  return l;
 }
 
 // exit1(): the process_exit handlers, in the exiting process's context,
@@ -158,25 +175,39 @@ eventhandler_tag ks_fb_eventhandler_register(const char* name, void* func, void*
   return e;
 }
 
-void ks_fb_eventhandler_deregister(const char*, eventhandler_tag tag) {
-  if (!tag) return;
-  auto& s = fb(*World::current());
-  auto at = std::find(s.eventhandlers.begin(), s.eventhandlers.end(), tag);
-  if (at != s.eventhandlers.end() && s.eventhandlers_running) {
-    tag->dead = true;
-    return;
+void ks_fb_eventhandler_deregister(const char* name, eventhandler_tag tag, int wait) {
+  World& w = *World::current();
+  EhList& l = eh_list(w, name);
+  ks_mutex_enter(&l.lock, "el_lock");
+  if (tag) {
+    auto& v = fb(w).eventhandlers;
+    auto at = std::find(v.begin(), v.end(), tag);
+    if (at != v.end() && l.running) {
+      tag->dead = true;
+    } else {
+      if (at != v.end()) v.erase(at);
+      free_entry(tag);  // a tag not registered: kmem reports what it is
+    }
   }
-  if (at != s.eventhandlers.end()) s.eventhandlers.erase(at);
-  free_entry(tag);  // a tag not registered: kmem reports what it is
+  while (wait && l.running > 0) ks_cv_wait(&l.drained, &l.lock, 0, 0, "evhrm", "el_lock");
+  ks_mutex_exit(&l.lock, "el_lock");
 }
 
-void ks_fb_eventhandler_invoking(int delta) {
-  auto& s = fb(*World::current());
-  if ((s.eventhandlers_running += delta) != 0) return;
-  auto& v = s.eventhandlers;
-  for (eventhandler_tag e : v)
-    if (e->dead) free_entry(e);
-  v.erase(std::remove_if(v.begin(), v.end(), [](eventhandler_tag e) { return e->dead; }), v.end());
+void ks_fb_eventhandler_invoking(const char* name, int delta) {
+  World& w = *World::current();
+  EhList& l = eh_list(w, name);
+  ks_mutex_enter(&l.lock, "el_lock");
+  if ((l.running += delta) == 0) {
+    // eventhandler_prune_list: the dead entries of this list go, and the
+    // deregistrations waiting for its calls to end are woken.
+    auto& v = fb(w).eventhandlers;
+    auto gone = std::stable_partition(
+        v.begin(), v.end(), [&](eventhandler_tag e) { return !(e->dead && l.name == e->name); });
+    for (auto e = gone; e != v.end(); ++e) free_entry(*e);
+    v.erase(gone, v.end());
+    ks_cv_broadcast(&l.drained, "el_runcount");
+  }
+  ks_mutex_exit(&l.lock, "el_lock");
 }
 
 eventhandler_tag ks_fb_eventhandler_next(const char* name, eventhandler_tag prev) {

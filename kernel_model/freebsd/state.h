@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "kernel_model/kthread_exit.h"
@@ -88,7 +89,17 @@ struct FbState {
   // eventhandler(9) registrations (kmem), by priority, equal ones in the
   // order registered: the order they are called in (kern_misc.cc).
   std::vector<struct ::ks_fb_eventhandler_entry*> eventhandlers;
-  int eventhandlers_running = 0;  // events being called (EVENTHANDLER_INVOKE)
+  // One per event name called or deregistered from so far, in that order
+  // (subr_eventhandler.c's eventhandler_list): its lock, the calls in
+  // progress (EVENTHANDLER_INVOKE), and the condition a waiting
+  // EVENTHANDLER_DEREGISTER sleeps on until they end.
+  struct EhList {
+    std::string name;
+    int running = 0;
+    ks_handle_t lock{};
+    ks_handle_t drained{};
+  };
+  std::deque<EhList> eh_lists;
 };
 
 FbState& state(World& w);

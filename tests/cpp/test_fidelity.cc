@@ -325,6 +325,24 @@ TEST(FidelityContexts, CalloutMayNotSleep) {
       << o.failure.message;
 }
 
+// FreeBSD subr_eventhandler.c: EVENTHANDLER_DEREGISTER of a handler while
+// its event is being called marks it dead and sleeps until the calls end,
+// so what the handler uses may be freed once it returns;
+// EVENTHANDLER_DEREGISTER_NOWAIT returns at once.
+TEST(FidelityContexts, FreebsdEventhandlerDeregisterWaitsForRunningCalls) {
+  for (bool nowait : {false, true}) {
+    static int token;
+    Outcome o = run_rr(Pers::kFreebsd,
+                       {{"invoker", [](km::World&) { kfbfid_evt_invoker(nullptr); }},
+                        {"deregister", [nowait](km::World&) {
+                           kfbfid_evt_deregister(nowait ? &token : nullptr);
+                         }}});
+    EXPECT_PASS(o);
+    Log tail(o.log.end() - std::min<size_t>(3, o.log.size()), o.log.end());
+    EXPECT_EQ(tail, nowait ? (Log{1, 3, 2}) : (Log{1, 2, 3})) << "nowait " << nowait;
+  }
+}
+
 // kmem_cache_destroy (illumos kmem.c): a cache with buffers still
 // allocated is destroyed anyway, with a CE_WARN; those buffers are leaks.
 TEST(FidelityMemory, CacheDestroyedWithAnObjectOutWarnsAndLeaks) {

@@ -38,11 +38,12 @@ struct cdev;
 extern "C" {
 #endif
 eventhandler_tag ks_fb_eventhandler_register(const char *, void *, void *, int);
-void ks_fb_eventhandler_deregister(const char *, eventhandler_tag);
+/* wait: sleep until the event's calls in progress have ended. */
+void ks_fb_eventhandler_deregister(const char *, eventhandler_tag, int wait);
 /* The live handler after `prev` (NULL: the first) of event `name`. */
 eventhandler_tag ks_fb_eventhandler_next(const char *name, eventhandler_tag prev);
 /* +1 as an event's calls begin, -1 as they end (dead entries go then). */
-void ks_fb_eventhandler_invoking(int delta);
+void ks_fb_eventhandler_invoking(const char *name, int delta);
 void *ks_fb_eventhandler_func(eventhandler_tag);
 void *ks_fb_eventhandler_arg(eventhandler_tag);
 #ifdef __cplusplus
@@ -63,15 +64,16 @@ void *ks_fb_eventhandler_arg(eventhandler_tag);
 	struct __hack
 #define EVENTHANDLER_REGISTER(name, func, arg, priority) \
 	ks_fb_eventhandler_register(#name, (void *)(func), (arg), (priority))
-#define EVENTHANDLER_DEREGISTER(name, tag) ks_fb_eventhandler_deregister(#name, (tag))
-#define EVENTHANDLER_DEREGISTER_NOWAIT(name, tag) EVENTHANDLER_DEREGISTER(name, tag)
+#define EVENTHANDLER_DEREGISTER(name, tag) ks_fb_eventhandler_deregister(#name, (tag), 1)
+#define EVENTHANDLER_DEREGISTER_NOWAIT(name, tag) \
+	ks_fb_eventhandler_deregister(#name, (tag), 0)
 #define EVENTHANDLER_INVOKE(name, ...) do {				\
 	eventhandler_tag _ks_ep = NULL;					\
-	ks_fb_eventhandler_invoking(1);					\
+	ks_fb_eventhandler_invoking(#name, 1);				\
 	while ((_ks_ep = ks_fb_eventhandler_next(#name, _ks_ep)) != NULL) \
 		((ks_fb_eh_fn_##name)ks_fb_eventhandler_func(_ks_ep))(	\
 		    ks_fb_eventhandler_arg(_ks_ep), ## __VA_ARGS__);	\
-	ks_fb_eventhandler_invoking(-1);				\
+	ks_fb_eventhandler_invoking(#name, -1);				\
 } while (0)
 
 /* The kernel's events a driver may register for. */

@@ -10,6 +10,7 @@
 #include <sys/lock.h>
 #include <sys/mutex.h>
 #include <sys/condvar.h>
+#include <sys/eventhandler.h>
 #include <errno.h>
 #include <fcntl.h>
 
@@ -157,4 +158,42 @@ kfbfid_cv_wait_under_other_mtx(void *arg)
 	cv_timedwait(&sc.cv, &sc.b, 1);	/* sleeps holding kfbfid_a */
 	mtx_unlock(&sc.b);
 	mtx_unlock(&sc.a);
+}
+
+/*
+ * eventhandler(9): a driver's own event, whose handler sleeps; the other
+ * thread deregisters it while it runs.  EVENTHANDLER_DEREGISTER waits
+ * for the event's calls in progress (subr_eventhandler.c), _NOWAIT does
+ * not.  The log: 1 when the handler starts, 2 when it ends, 3 when the
+ * deregistration returns.
+ */
+typedef void (*kfbfid_evt_fn)(void *);
+EVENTHANDLER_DECLARE(kfbfid_evt, kfbfid_evt_fn);
+static eventhandler_tag kfbfid_evt_tag;
+
+static void
+kfbfid_evt_handler(void *arg)
+{
+	note(1);
+	pause("kfbevt", 2);
+	note(2);
+}
+
+void
+kfbfid_evt_invoker(void *arg)
+{
+	kfbfid_evt_tag = EVENTHANDLER_REGISTER(kfbfid_evt, kfbfid_evt_handler,
+	    NULL, EVENTHANDLER_PRI_ANY);
+	EVENTHANDLER_INVOKE(kfbfid_evt);
+}
+
+void
+kfbfid_evt_deregister(void *arg)
+{
+	pause("kfbdrg", 1);	/* the handler is running by now */
+	if (arg != NULL)
+		EVENTHANDLER_DEREGISTER_NOWAIT(kfbfid_evt, kfbfid_evt_tag);
+	else
+		EVENTHANDLER_DEREGISTER(kfbfid_evt, kfbfid_evt_tag);
+	note(3);
 }

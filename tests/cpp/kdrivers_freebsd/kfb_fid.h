@@ -38,6 +38,11 @@ extern int kfbfid_read_error;
 void kfbfid_malloc_waitok_under_mtx(void *);
 void kfbfid_cv_wait_under_other_mtx(void *);
 
+/* eventhandler(9): a handler that sleeps, deregistered while it runs
+ * (arg non-NULL: EVENTHANDLER_DEREGISTER_NOWAIT) */
+void kfbfid_evt_invoker(void *);
+void kfbfid_evt_deregister(void *);
+
 #ifdef __cplusplus
 }
 #endif
