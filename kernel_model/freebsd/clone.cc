@@ -188,6 +188,11 @@ void destroy_dev_drain(struct cdevsw* csw) {
                o.cdev.si_drv0);
 }
 
+// FreeBSD waits for the dev_clone calls in progress (devfs_lookupx holds
+// clone_drain_lock shared around them). Here nothing is left to wait for:
+// the EVENTHANDLER_DEREGISTER that must come first already waited for the
+// event's calls to end, and a lookup after it finds no handler. (After
+// EVENTHANDLER_DEREGISTER_NOWAIT a call may still run: not waited for.)
 void drain_dev_clone_events(void) {}
 
 }  // extern "C"
