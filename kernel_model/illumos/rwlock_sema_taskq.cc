@@ -38,8 +38,9 @@ taskqid_t ks_il_taskq_dispatch(taskq_t* tq, task_func_t fn, void* arg, uint_t fl
       ks_taskq_dispatch(reinterpret_cast<ks_taskq_t*>(tq), fn, arg, f, expr));
 }
 
+// callout.c timeout: a delay of 0 or less is one tick (read).
 timeout_id_t ks_il_timeout(void (*fn)(void*), void* arg, clock_t ticks, const char* name) {
-  if (ticks < 0) ticks = 0;
+  if (ticks <= 0) ticks = 1;
   uint64_t deadline = ks_now_ns() + static_cast<uint64_t>(ticks) * KS_NS_PER_TICK;
   return reinterpret_cast<timeout_id_t>(
       static_cast<uintptr_t>(ks_timeout(fn, arg, deadline, name)));

@@ -136,8 +136,9 @@ int putnextctl1(queue_t* q, int type, int p) {
   str::putnext(W(), q, mp, "putnextctl1");
   return 1;
 }
+// As timeout(9F), which it calls on illumos: at least one tick.
 timeout_id_t qtimeout(queue_t* q, void (*fn)(void*), void* arg, clock_t ticks) {
-  if (ticks < 0) ticks = 0;
+  if (ticks <= 0) ticks = 1;
   uint64_t deadline = ks_now_ns() + static_cast<uint64_t>(ticks) * KS_NS_PER_TICK;
   return reinterpret_cast<timeout_id_t>(
       static_cast<uintptr_t>(str::qtimeout(W(), q, fn, arg, deadline)));

@@ -375,6 +375,14 @@ TEST(FidelityContexts, FreebsdWitnessForbidsSleepingWithAMutexHeld) {
 // away: on a real kernel the handler runs within a scheduling latency of
 // its firing, so the wait never times out (cv_timedwait(9F) returns -1
 // only "if the time limit was reached"). Under every random schedule.
+// callout.c timeout: a delay of 0 ticks or less is one tick, so a timeout
+// cancelled at once still had one tick to go.
+TEST(FidelityTime, ATimeoutOfNoTicksIsOneTick) {
+  Outcome o = run_rr(Pers::kIllumos, {{"t", [](km::World&) { kfid_timeout_zero(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log.back(), 1);
+}
+
 TEST(FidelityTime, ACalloutDueEarlierRunsBeforeAFarDeadline) {
   int timedout = 0;
   for (uint64_t i = 0; i < 300; i++) {

@@ -70,10 +70,11 @@ taskqid_t ks_il_taskq_dispatch(taskq_t *tq, task_func_t fn, void *arg, uint_t fl
 	return ((taskqid_t)ks_taskq_dispatch((ks_taskq_t *)tq, fn, arg, f, expr));
 }
 
+/* illumos callout.c timeout: a delay of 0 or less is one tick. */
 timeout_id_t ks_il_timeout(void (*fn)(void *), void *arg, clock_t ticks, const char *name)
 {
-	if (ticks < 0)
-		ticks = 0;
+	if (ticks <= 0)
+		ticks = 1;
 	return ((timeout_id_t)(uintptr_t)ks_timeout(fn, arg,
 	    ks_now_ns() + (uint64_t)ticks * KS_NS_PER_TICK, name));
 }

@@ -239,7 +239,7 @@ void kd_untimeout(void *arg) {
 	kd_note(untimeout(id));		/* it already ran: -1 */
 	kd_note(untimeout(id));		/* and again: still -1 */
 	kd_note(kd_fired);		/* 1 */
-	id = timeout(kd_fire, NULL, 0);	/* due at once: 0 ticks left */
+	id = timeout(kd_fire, NULL, 0);	/* one tick, as illumos makes it: 1 left */
 	kd_note(untimeout(id));
 	kd_self_id = timeout(kd_fire, &kd_self_id, 1);
 	delay(5);			/* the callout notes its own untimeout */

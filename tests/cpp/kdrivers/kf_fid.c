@@ -196,6 +196,20 @@ kfid_cache_destroy_busy(void *arg)
 /* ---- time ---- */
 
 static void
+kfid_nothing(void *arg)
+{
+}
+
+/* timeout(9F) with no delay: illumos makes it one tick (callout.c) */
+void
+kfid_timeout_zero(void *arg)
+{
+	timeout_id_t id = timeout(kfid_nothing, NULL, 0);
+
+	kfid_note(untimeout(id));
+}
+
+static void
 kfid_wake(void *arg)
 {
 	mutex_enter(&kfid.lock);
