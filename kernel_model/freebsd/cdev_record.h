@@ -25,6 +25,10 @@ struct ks_fb_cdev {
   ks::km::DevNode* node = nullptr;  // counts the threads inside its methods
   bool destroyed = false;
   struct clonedevs* clones = nullptr;  // the clone_create list it is on
+  // destroy_dev_sched_cb: scheduled (CDP_SCHED_DTR), and what to call after.
+  bool sched_dtr = false;
+  void (*dtr_cb)(void*) = nullptr;
+  void* dtr_cb_arg = nullptr;
 };
 
 #endif

@@ -177,17 +177,6 @@ void clone_cleanup(struct clonedevs** cdp) {
   *cdp = nullptr;
 }
 
-void destroy_dev_drain(struct cdevsw* csw) {
-  // The model's destroy_dev has drained already; a cdev still live (one
-  // never destroyed) would keep FreeBSD's loop sleeping for ever.
-  for (ks_fb_cdev& o : fb(*World::current()).cdevs)
-    if (!o.destroyed && o.cdev.si_devsw == csw)
-      ks_panic("destroy_dev_drain(%s): cdev %s (unit %d) was never destroyed: it would wait "
-               "forever",
-               csw->d_name ? csw->d_name : "?", o.node ? o.cdev.si_name : "(unnamed)",
-               o.cdev.si_drv0);
-}
-
 // FreeBSD waits for the dev_clone calls in progress (devfs_lookupx holds
 // clone_drain_lock shared around them). Here nothing is left to wait for:
 // the EVENTHANDLER_DEREGISTER that must come first already waited for the

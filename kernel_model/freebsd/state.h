@@ -100,6 +100,14 @@ struct FbState {
     ks_handle_t drained{};
   };
   std::deque<EhList> eh_lists;
+  // destroy_dev_sched (cdev_sched.cc): the cdevs whose destruction is
+  // scheduled, in that order, and the task on taskqueue_swi_giant that
+  // destroys them (kern_conf.c's dev_ddtr and dev_dtr_task).
+  std::vector<struct ::ks_fb_cdev*> ddtr;
+  // The kernel's own struct task, in place (FreeBSD's is static): not
+  // kmem, which would be a leak at teardown.
+  alignas(8) unsigned char dtr_task[32] = {};
+  bool dtr_task_made = false;
 };
 
 FbState& state(World& w);

@@ -343,6 +343,16 @@ TEST(FidelityContexts, FreebsdEventhandlerDeregisterWaitsForRunningCalls) {
   }
 }
 
+// FreeBSD kern_conf.c destroy_dev_sched_cb: scheduled once (1, then 0),
+// destroyed by a task that then calls the callback; destroy_dev_drain
+// waits for it.
+TEST(FidelityContexts, FreebsdDestroyDevSchedIsDrained) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_destroy_sched(nullptr); }}});
+  EXPECT_PASS(o);
+  Log tail(o.log.end() - std::min<size_t>(4, o.log.size()), o.log.end());
+  EXPECT_EQ(tail, (Log{1, 0, 7, 8}));
+}
+
 // kmem_cache_destroy (illumos kmem.c): a cache with buffers still
 // allocated is destroyed anyway, with a CE_WARN; those buffers are leaks.
 TEST(FidelityMemory, CacheDestroyedWithAnObjectOutWarnsAndLeaks) {

@@ -182,6 +182,11 @@ int clone_create(struct clonedevs **cdp, struct cdevsw *csw, int *up, struct cde
 void clone_cleanup(struct clonedevs **cdp);
 /* Waits until no cdev of the cdevsw remains (each destroyed). */
 void destroy_dev_drain(struct cdevsw *csw);
+/* destroy_dev from a task, later (kernel_model/freebsd/cdev_sched.cc): for
+ * a caller that must not wait for the cdev's threads (its own d_close).
+ * 1 when scheduled, 0 when it already was; cb(arg) after the destroy. */
+int destroy_dev_sched(struct cdev *dev);
+int destroy_dev_sched_cb(struct cdev *dev, void (*cb)(void *), void *arg);
 /* Waits until no dev_clone handler runs (clone_drain_lock). */
 void drain_dev_clone_events(void);
 #ifdef __cplusplus

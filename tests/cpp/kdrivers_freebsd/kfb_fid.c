@@ -197,3 +197,31 @@ kfbfid_evt_deregister(void *arg)
 		EVENTHANDLER_DEREGISTER(kfbfid_evt, kfbfid_evt_tag);
 	note(3);
 }
+
+/*
+ * destroy_dev_sched(9): a cdev destroyed later, by a task; scheduling it
+ * again answers 0; destroy_dev_drain waits for the scheduled destruction
+ * (and its callback, 7) before it returns (8).
+ */
+static struct cdevsw kfbfid_tmp_cdevsw = {
+	.d_version = D_VERSION,
+	.d_name = "kfbfidtmp",
+};
+
+static void
+kfbfid_destroyed(void *arg)
+{
+	note(7);
+}
+
+void
+kfbfid_destroy_sched(void *arg)
+{
+	struct cdev *dev = make_dev(&kfbfid_tmp_cdevsw, 0, UID_ROOT,
+	    GID_WHEEL, 0600, "kfbfidtmp");
+
+	note(destroy_dev_sched_cb(dev, kfbfid_destroyed, NULL));
+	note(destroy_dev_sched(dev));
+	destroy_dev_drain(&kfbfid_tmp_cdevsw);
+	note(8);
+}
