@@ -855,22 +855,26 @@ int nvlist_pack(nvlist_t* nvl, char** bufp, size_t* buflen, int encoding, int km
   if (!nvl || !bufp || !buflen) return EINVAL;
   Priv* priv = P(nvl, "nvlist_pack");
   if (!priv) return EINVAL;
-  if (encoding == NV_ENCODE_XDR) ks_not_modelled("nvlist_pack with NV_ENCODE_XDR");
-  if (encoding != NV_ENCODE_NATIVE) return ENOTSUP;
-  size_t need = 0;
-  if (int e = nvlist_size(nvl, &need, encoding)) return e;
   char* buf = *bufp;
   size_t len = *buflen;
-  if (buf && len < 4) return EINVAL;
-  if (!buf) {
+  if (buf) {
+    // nvpair.c writes the header into a caller's buffer before it looks
+    // at the encoding.
+    if (len < 4) return EINVAL;
+    buf[0] = static_cast<char>(encoding);
+  } else {
+    size_t need = 0;
+    if (int e = nvlist_size(nvl, &need, encoding)) return e;
     buf = static_cast<char*>(alloc(need, kmflag, kPackTag));
     if (!buf) return ENOMEM;
     std::memset(buf, 0, need);
     len = need;
   }
-  buf[0] = NV_ENCODE_NATIVE;
   buf[1] = 1;  // little-endian
   buf[2] = buf[3] = 0;
+  if (encoding == NV_ENCODE_XDR) ks_not_modelled("nvlist_pack with NV_ENCODE_XDR");
+  if (encoding != NV_ENCODE_NATIVE) return ENOTSUP;
+  buf[0] = NV_ENCODE_NATIVE;
   Stream s{buf + 4, buf + len, true, 0};
   const uint32_t head[2] = {static_cast<uint32_t>(nvl->nvl_version), nvl->nvl_nvflag};
   int err = put(s, head, 8);

@@ -77,3 +77,14 @@ def test_pack_round_trips_every_type_it_knows():
              ("a64", "uint64_array", [7, 8]), ("as", "string_array", ["x", "yz"]),
              ("n", "nvlist", [("inner", "uint32", 9)])]
     assert nvpair.unpack(nvpair.pack(pairs)) == pairs
+
+
+def test_the_python_packer_lays_lists_out_as_the_kernel_does():
+    # the list tests/cpp/kdrivers/kd_layered.c packs in the kernel: 468
+    # bytes there (test_layered.cc, PackUnpackRoundTripsNestedLists)
+    inner = [("deep", "uint32", 7)]
+    pairs = [("u", "uint64", 5), ("s", "string", "hello"), ("b", "uint8_array", [1, 2, 3]),
+             ("q", "uint64_array", [10, 20]), ("ss", "string_array", ["x", "yz"]),
+             ("flag", "boolean", True), ("in", "nvlist", inner),
+             ("arr", "nvlist_array", [inner, inner])]
+    assert len(nvpair.pack(pairs)) == 468

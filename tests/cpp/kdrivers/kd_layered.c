@@ -1,0 +1,280 @@
+/* nvpair(9F) and the LDI, each exercised the way a driver calls them. */
+#include <sys/types.h>
+#include <sys/errno.h>
+#include <sys/kmem.h>
+#include <sys/file.h>
+#include <sys/open.h>
+#include <sys/cred.h>
+#include <sys/mkdev.h>
+#include <sys/ddi.h>
+#include <sys/sunddi.h>
+#include <sys/sunldi.h>
+#include <sys/nvpair.h>
+
+#include "kd_layered.h"
+
+long kl_log[KL_NLOG];
+int kl_nlog;
+unsigned kl_major;
+
+static void kl_note(long v) {
+	if (kl_nlog < KL_NLOG)
+		kl_log[kl_nlog++] = v;
+}
+
+void kl_init(void) {
+	kl_nlog = 0;
+}
+
+/* the types of the list's pairs, in iteration order, then -1 */
+static void kl_types(nvlist_t *nvl) {
+	nvpair_t *p;
+
+	for (p = nvlist_next_nvpair(nvl, NULL); p != NULL;
+	    p = nvlist_next_nvpair(nvl, p))
+		kl_note(nvpair_type(p));
+	kl_note(-1);
+}
+
+void kl_nv_basic(void *arg) {
+	nvlist_t *nvl, *plain, *nt;
+	uint64_t v64 = 0;
+	uint32_t v32 = 0;
+	char *s = NULL;
+
+	(void) arg;
+	kl_note(nvlist_alloc(NULL, NV_UNIQUE_NAME, KM_SLEEP));		/* EINVAL */
+	kl_note(nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP));		/* 0 */
+	kl_note(nvlist_add_uint64(nvl, "a", 1));
+	kl_note(nvlist_add_string(nvl, "b", "bee"));
+	kl_note(nvlist_add_uint32(nvl, "a", 2));	/* replaces "a", now last */
+	kl_types(nvl);					/* 9 (string), 6 (uint32) */
+	kl_note(nvlist_lookup_uint64(nvl, "a", &v64));	/* ENOENT: wrong type */
+	kl_note(nvlist_lookup_uint32(nvl, "a", &v32));
+	kl_note(v32);
+	kl_note(nvlist_lookup_string(nvl, "b", &s));
+	kl_note(s != NULL && strcmp(s, "bee") == 0);
+	kl_note(nvlist_lookup_uint32(nvl, NULL, &v32));	/* EINVAL */
+	kl_note(nvlist_add_uint32(nvl, NULL, 1));	/* EINVAL */
+	kl_note(nvlist_add_nvlist(nvl, "self", nvl));	/* EINVAL */
+	kl_note(nvlist_add_boolean_value(nvl, "bv", (boolean_t)2));	/* EINVAL */
+	kl_note(nvlist_add_string(nvl, "ns", NULL));	/* EINVAL */
+	kl_note(nvlist_remove(nvl, "zz", DATA_TYPE_UINT32));	/* ENOENT */
+	kl_note(nvlist_remove(nvl, "b", DATA_TYPE_UINT32));	/* ENOENT: type */
+	kl_note(nvlist_remove(nvl, "b", DATA_TYPE_STRING));
+	kl_note(nvlist_exists(nvl, "b"));		/* B_FALSE */
+	kl_note(nvlist_remove_all(nvl, "a"));
+	kl_note(nvlist_remove_all(nvl, "a"));		/* ENOENT */
+	kl_note(nvlist_empty(nvl));			/* B_TRUE */
+	nvlist_free(nvl);
+
+	/* no unique flag: lookups are not supported, a name may repeat */
+	kl_note(nvlist_alloc(&plain, 0, KM_SLEEP));
+	kl_note(nvlist_add_uint32(plain, "x", 1));
+	kl_note(nvlist_add_uint32(plain, "x", 2));
+	kl_types(plain);				/* 6, 6 */
+	kl_note(nvlist_lookup_uint32(plain, "x", &v32));	/* ENOTSUP */
+	nvlist_free(plain);
+
+	/* NV_UNIQUE_NAME_TYPE: one pair per (name, type) */
+	kl_note(nvlist_alloc(&nt, NV_UNIQUE_NAME_TYPE, KM_SLEEP));
+	kl_note(nvlist_add_uint32(nt, "x", 1));
+	kl_note(nvlist_add_uint64(nt, "x", 2));
+	kl_note(nvlist_add_uint32(nt, "x", 3));
+	kl_types(nt);					/* 8, 6 */
+	kl_note(nvlist_lookup_uint32(nt, "x", &v32));
+	kl_note(v32);					/* 3 */
+	nvlist_free(nt);
+	nvlist_free(NULL);
+}
+
+void kl_nv_pack(void *arg) {
+	nvlist_t *nvl, *in, *a[2], *out, *got, **arr;
+	char *buf = NULL, *small;
+	size_t len = 0, sz = 0;
+	uint8_t bytes[3] = { 1, 2, 3 };
+	uint64_t u64s[2] = { 10, 20 }, *pu;
+	char *strs[2] = { "x", "yz" }, **ps, *s;
+	uchar_t *pb;
+	uint_t n;
+	uint32_t v;
+	int i;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_alloc(&in, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_uint32(in, "deep", 7);
+	(void) nvlist_add_uint64(nvl, "u", 5);
+	(void) nvlist_add_string(nvl, "s", "hello");
+	(void) nvlist_add_uint8_array(nvl, "b", bytes, 3);
+	(void) nvlist_add_uint64_array(nvl, "q", u64s, 2);
+	(void) nvlist_add_string_array(nvl, "ss", strs, 2);
+	(void) nvlist_add_boolean(nvl, "flag");
+	kl_note(nvlist_add_nvlist(nvl, "in", in));
+	a[0] = in;
+	a[1] = in;
+	kl_note(nvlist_add_nvlist_array(nvl, "arr", a, 2));
+	nvlist_free(in);	/* the list holds copies */
+
+	kl_note(nvlist_size(nvl, &sz, NV_ENCODE_NATIVE));
+	kl_note(nvlist_pack(nvl, &buf, &len, NV_ENCODE_NATIVE, KM_SLEEP));
+	kl_note(len == sz);
+	kl_note(len);
+	/* a caller's buffer one byte short */
+	small = kmem_alloc(len - 1, KM_SLEEP);
+	sz = len - 1;
+	kl_note(nvlist_pack(nvl, &small, &sz, NV_ENCODE_NATIVE, KM_SLEEP));	/* EFAULT */
+	kmem_free(small, len - 1);
+	small = NULL;
+	kl_note(nvlist_pack(nvl, &small, &sz, 7, KM_SLEEP));	/* ENOTSUP */
+	nvlist_free(nvl);
+
+	kl_note(nvlist_unpack(buf, len, &out, KM_SLEEP));
+	kmem_free(buf, len);
+	kl_types(out);			/* 8 9 26 16 17 1 19 20 */
+	kl_note(nvlist_lookup_uint8_array(out, "b", &pb, &n) == 0 && n == 3 &&
+	    pb[2] == 3);
+	kl_note(nvlist_lookup_uint64_array(out, "q", &pu, &n) == 0 && n == 2 &&
+	    pu[1] == 20);
+	kl_note(nvlist_lookup_string_array(out, "ss", &ps, &n) == 0 &&
+	    n == 2 && strcmp(ps[1], "yz") == 0);
+	kl_note(nvlist_lookup_string(out, "s", &s) == 0 &&
+	    strcmp(s, "hello") == 0);
+	kl_note(nvlist_lookup_boolean(out, "flag"));
+	kl_note(nvlist_lookup_nvlist(out, "in", &got));
+	kl_note(nvlist_lookup_uint32(got, "deep", &v) == 0 && v == 7);
+	kl_note(nvlist_lookup_nvlist_array(out, "arr", &arr, &n) == 0 &&
+	    n == 2);
+	for (i = 0; i < 2; i++)
+		kl_note(nvlist_lookup_uint32(arr[i], "deep", &v) == 0 &&
+		    v == 7);
+	nvlist_free(out);
+}
+
+void kl_nv_truncated(void *arg) {
+	nvlist_t *nvl, *in, *out;
+	char *buf = NULL, *cut;
+	size_t len = 0, l;
+	char *strs[2] = { "x", "yz" };
+	int fails = 0, oks = 0;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_alloc(&in, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_string(in, "k", "v");
+	(void) nvlist_add_uint64(nvl, "u", 5);
+	(void) nvlist_add_string_array(nvl, "ss", strs, 2);
+	(void) nvlist_add_nvlist(nvl, "in", in);
+	nvlist_free(in);
+	(void) nvlist_pack(nvl, &buf, &len, NV_ENCODE_NATIVE, KM_SLEEP);
+	nvlist_free(nvl);
+	/* every prefix is refused, in a buffer of exactly that size */
+	for (l = 0; l < len; l++) {
+		cut = kmem_alloc(l + 1, KM_SLEEP);
+		bcopy(buf, cut, l);
+		if (nvlist_unpack(cut, l, &out, KM_SLEEP) != 0)
+			fails++;
+		else {
+			oks++;
+			nvlist_free(out);
+		}
+		kmem_free(cut, l + 1);
+	}
+	kl_note(fails);
+	kl_note(oks);
+	/* the whole is fine */
+	kl_note(nvlist_unpack(buf, len, &out, KM_SLEEP));
+	nvlist_free(out);
+	kmem_free(buf, len);
+	kl_note(nvlist_unpack(NULL, 0, &out, KM_SLEEP));	/* EINVAL */
+}
+
+void kl_nv_leak(void *arg) {
+	nvlist_t *nvl;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_uint32(nvl, "x", 1);
+}
+
+void kl_nv_use_after_free(void *arg) {
+	nvlist_t *nvl;
+	uint64_t v;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_uint64(nvl, "x", 1);
+	nvlist_free(nvl);
+	kl_note(nvlist_lookup_uint64(nvl, "x", &v));
+}
+
+void kl_nv_double_free(void *arg) {
+	nvlist_t *nvl;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	nvlist_free(nvl);
+	nvlist_free(nvl);
+}
+
+/* Under injected faults a KM_NOSLEEP add may fail with ENOMEM and leave
+ * the list as it was; everything is freed whatever happened. */
+void kl_nv_nosleep(void *arg) {
+	nvlist_t *nvl;
+	int i, e, n = 0;
+	uint32_t v;
+
+	(void) arg;
+	if (nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_NOSLEEP) != 0) {
+		kl_note(-2);
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		e = nvlist_add_uint32(nvl, "k", (uint32_t)i);
+		if (e != 0 && e != ENOMEM)
+			kl_note(-3);
+		n += e == 0;
+	}
+	kl_note(n == 0 || nvlist_lookup_uint32(nvl, "k", &v) == 0);
+	nvlist_free(nvl);
+}
+
+void kl_ldi_args(void *arg) {
+	ldi_ident_t li, none;
+	ldi_handle_t lh;
+	dev_t dev;
+	int otyp = -1;
+
+	(void) arg;
+	kl_note(ldi_ident_from_major(kl_major + 100, &none));	/* EINVAL */
+	kl_note(ldi_ident_from_major(kl_major, NULL));		/* EINVAL */
+	kl_note(ldi_ident_from_major(kl_major, &li));
+	kl_note(ldi_open_by_name("dev/sample", FREAD, kcred, &lh, li));	/* EINVAL */
+	kl_note(ldi_open_by_name("/dev/nosuch", FREAD, kcred, &lh, li));	/* ENOENT */
+	kl_note(ldi_open_by_name("/dev/sample", FREAD, NULL, &lh, li));	/* EINVAL */
+	dev = makedevice(kl_major, 0);
+	kl_note(ldi_open_by_dev(&dev, 7, FREAD, kcred, &lh, li));	/* EINVAL */
+	dev = makedevice(kl_major, 99);
+	kl_note(ldi_open_by_dev(&dev, OTYP_CHR, FREAD, kcred, &lh, li));	/* ENXIO */
+	kl_note(ldi_close(NULL, FREAD, kcred));			/* EINVAL */
+	kl_note(ldi_open_by_name("/dev/sample", FREAD | FWRITE, kcred, &lh, li));
+	kl_note(ldi_get_otyp(lh, &otyp));
+	kl_note(otyp);
+	kl_note(ldi_get_dev(lh, &dev));
+	kl_note(getmajor(dev) == kl_major);
+	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
+	ldi_ident_release(li);
+	ldi_ident_release(NULL);
+}
+
+void kl_ldi_close_twice(void *arg) {
+	ldi_ident_t li;
+	ldi_handle_t lh;
+
+	(void) arg;
+	(void) ldi_ident_from_major(kl_major, &li);
+	kl_note(ldi_open_by_name("/dev/sample", FREAD | FWRITE, kcred, &lh, li));
+	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
+	ldi_ident_release(li);
+	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
+}
