@@ -271,6 +271,72 @@ int ldi_strategy(ldi_handle_t lh, struct buf* bp) {
   return cb->cb_strategy(bp);
 }
 
+// The other cb_ops entry points, called as cdev_*/bdev_* call them. A
+// layered chpoll hands the target's pollhead back to its own caller, whose
+// poll(2) registers on it (ks::km::poll_record after the upper chpoll).
+int ldi_dump(ldi_handle_t lh, caddr_t addr, daddr_t blkno, int nblk) {
+  if (!lh) return EINVAL;
+  Handle* h = H(lh, "ldi_dump");
+  struct cb_ops* cb = CB(h);
+  if (!cb || !cb->cb_dump) return ENXIO;
+  return cb->cb_dump(static_cast<dev_t>(h->dev), addr, blkno, nblk);
+}
+
+int ldi_devmap(ldi_handle_t lh, devmap_cookie_t dhp, offset_t off, size_t len, size_t* maplen,
+               uint_t model) {
+  if (!lh) return EINVAL;
+  Handle* h = H(lh, "ldi_devmap");
+  struct cb_ops* cb = CB(h);
+  if (!cb || !cb->cb_devmap) return ENXIO;
+  return cb->cb_devmap(static_cast<dev_t>(h->dev), dhp, off, len, maplen, model);
+}
+
+// Asynchronous I/O only for a device with a strategy routine and the entry
+// point (driver_lyr.c: ENOTSUP otherwise).
+static int aio(ldi_handle_t lh, struct aio_req* req, cred_t* cr, bool write, const char* op) {
+  if (!lh) return EINVAL;
+  Handle* h = H(lh, op);
+  struct cb_ops* cb = CB(h);
+  const void* strat = cb ? reinterpret_cast<const void*>(cb->cb_strategy) : nullptr;
+  if (!strat || strat == reinterpret_cast<const void*>(&nodev)) return ENOTSUP;
+  auto fn = write ? cb->cb_awrite : cb->cb_aread;
+  if (!fn) return ENOTSUP;
+  return fn(static_cast<dev_t>(h->dev), req, cr);
+}
+int ldi_aread(ldi_handle_t lh, struct aio_req* req, cred_t* cr) {
+  return aio(lh, req, cr, false, "ldi_aread");
+}
+int ldi_awrite(ldi_handle_t lh, struct aio_req* req, cred_t* cr) {
+  return aio(lh, req, cr, true, "ldi_awrite");
+}
+
+int ldi_poll(ldi_handle_t lh, short events, int anyyet, short* reventsp, struct pollhead** phpp) {
+  if (!lh) return EINVAL;
+  Handle* h = H(lh, "ldi_poll");
+  struct cb_ops* cb = CB(h);
+  if (!cb || !cb->cb_chpoll) return ENXIO;
+  return cb->cb_chpoll(static_cast<dev_t>(h->dev), events, anyyet, reventsp, phpp);
+}
+
+// ddi_lyr_get_minor_name: the target's node of that dev and type, its name
+// in kmem (the caller's kmem_free); ENOTSUP when the driver has none.
+int ldi_get_minor_name(ldi_handle_t lh, char** minor_name) {
+  if (!lh || !minor_name) return EINVAL;
+  Handle* h = H(lh, "ldi_get_minor_name");
+  for (auto& [name, path] : h->target->dip.nodes) {
+    DevNode* n = ks::km::devsw_find(W(), path);
+    if (n && n->major == ks::km::major64(h->dev) && n->minor == ks::km::minor64(h->dev) &&
+        n->block == h->node->block) {
+      auto* s = static_cast<char*>(
+          ks::km::kmem_alloc(W(), name.size() + 1, ks::km::kKmemSleep, "ldi_get_minor_name"));
+      std::memcpy(s, name.c_str(), name.size() + 1);
+      *minor_name = s;
+      return 0;
+    }
+  }
+  return ENOTSUP;
+}
+
 int ldi_get_dev(ldi_handle_t lh, dev_t* devp) {
   if (!lh || !devp) return EINVAL;
   *devp = static_cast<dev_t>(H(lh, "ldi_get_dev")->dev);

@@ -19,6 +19,7 @@
 // failures are kmem's; a list or pair used after it was freed is reported
 // at the call that uses it.
 #include <cerrno>
+#include <cstdarg>
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -744,6 +745,45 @@ int nvlist_add_string_array(nvlist_t* nvl, const char* name, char* const* a, uin
 }
 int nvlist_lookup_boolean(nvlist_t* nvl, const char* name) {
   return lookup_common(nvl, name, DATA_TYPE_BOOLEAN, nullptr, nullptr, "nvlist_lookup_boolean");
+}
+
+// (name, type, where [, nelem]) ... NULL: each looked up in turn until one
+// fails; with NV_FLAG_NOENTOK a missing one is no failure.
+int nvlist_lookup_pairs(nvlist_t* nvl, int flag, ...) {
+  va_list ap;
+  va_start(ap, flag);
+  int ret = 0;
+  const char* name;
+  while (ret == 0 && (name = va_arg(ap, const char*)) != nullptr) {
+    int type = va_arg(ap, int);
+    switch (type) {
+      case DATA_TYPE_BOOLEAN:
+        ret = lookup_common(nvl, name, type, nullptr, nullptr, "nvlist_lookup_pairs");
+        break;
+      case DATA_TYPE_BOOLEAN_VALUE: case DATA_TYPE_BYTE: case DATA_TYPE_INT8:
+      case DATA_TYPE_UINT8: case DATA_TYPE_INT16: case DATA_TYPE_UINT16: case DATA_TYPE_INT32:
+      case DATA_TYPE_UINT32: case DATA_TYPE_INT64: case DATA_TYPE_UINT64: case DATA_TYPE_HRTIME:
+      case DATA_TYPE_STRING: case DATA_TYPE_NVLIST: {
+        void* val = va_arg(ap, void*);
+        ret = lookup_common(nvl, name, type, nullptr, val, "nvlist_lookup_pairs");
+        break;
+      }
+      case DATA_TYPE_BYTE_ARRAY: case DATA_TYPE_BOOLEAN_ARRAY: case DATA_TYPE_INT8_ARRAY:
+      case DATA_TYPE_UINT8_ARRAY: case DATA_TYPE_INT16_ARRAY: case DATA_TYPE_UINT16_ARRAY:
+      case DATA_TYPE_INT32_ARRAY: case DATA_TYPE_UINT32_ARRAY: case DATA_TYPE_INT64_ARRAY:
+      case DATA_TYPE_UINT64_ARRAY: case DATA_TYPE_STRING_ARRAY: case DATA_TYPE_NVLIST_ARRAY: {
+        void* val = va_arg(ap, void*);
+        auto* nelem = va_arg(ap, uint_t*);
+        ret = lookup_common(nvl, name, type, nelem, val, "nvlist_lookup_pairs");
+        break;
+      }
+      default:
+        ret = EINVAL;
+    }
+    if (ret == ENOENT && (flag & NV_FLAG_NOENTOK)) ret = 0;
+  }
+  va_end(ap);
+  return ret;
 }
 
 int nvlist_remove(nvlist_t* nvl, const char* name, data_type_t type) {

@@ -61,8 +61,8 @@ TEST(Nvpair, PackUnpackRoundTripsNestedLists) {
   // 468 bytes: the 4-byte header, version and flags, the pairs at
   // NV_ALIGN(16 + name) + NV_ALIGN(value) each, every list's 4-byte end
   // (the embedded ones after their pair), counted by hand.
-  const std::vector<long> want{0,  0, 0, 0,  1,  468, EFAULT, ENOTSUP, 0, 8, 9, 26, 16, 17,
-                               1, 19, 20, -1, 1, 1,   1,      1,       0, 0, 1, 1,  1,  1};
+  const std::vector<long> want{0,  0, 0, 0,  1, 468, EFAULT, ENOTSUP, 0, 8, 9, 26, 16, 17, 1,
+                               19, 20, -1, 1, 1, 1,  1,      0, 0, ENOENT, 0, 0, 1, 1, 1, 1};
   Outcome o = run(kl_nv_pack);
   ASSERT_FALSE(o.failure) << o.failure.message;
   EXPECT_EQ(o.log, want);
@@ -99,7 +99,7 @@ TEST(Nvpair, NoSleepAllocationsFailCleanly) {
 
 TEST(Ldi, ArgumentChecksAndALayeredOpen) {
   const std::vector<long> want{EINVAL, EINVAL, 0, EINVAL, ENOENT, EINVAL, EINVAL, ENXIO,
-                               EINVAL, 0,      0, 2,      0,      1,      0};
+                               EINVAL, 0,      0, 2,      0,      1,      0, 1, 0};
   Outcome o = run(kl_ldi_args, true);
   ASSERT_FALSE(o.failure) << o.failure.message;
   EXPECT_EQ(o.log, want);

@@ -5,7 +5,8 @@
  * what its entry points were told (open and close counts, whether the
  * last open and ioctl came from another driver: FKLYR, FKIOCTL, the data
  * model), which the tests read back through LO_STATS. Its "Size" property
- * is what ldi_get_size(9F) answers.
+ * is what ldi_get_size(9F) answers. chpoll(9E): readable once the value
+ * is not 0.
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -15,6 +16,7 @@
 #include <sys/open.h>
 #include <sys/cred.h>
 #include <sys/uio.h>
+#include <sys/poll.h>
 #include <sys/ksynch.h>
 #include <sys/conf.h>
 #include <sys/modctl.h>
@@ -42,6 +44,7 @@ static dev_info_t	*lo_dip;
 static kmutex_t		lo_lock;
 static uint64_t		lo_value;
 static lo_stats_t	lo_st;
+static struct pollhead	lo_ph;
 
 /*ARGSUSED*/
 static int
@@ -102,6 +105,8 @@ lo_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 		lo_st.ls_ioc_kernel = (mode & FKIOCTL) != 0;
 		lo_st.ls_ioc_model = mode & FMODELS;
 		mutex_exit(&lo_lock);
+		if (v != 0)
+			pollwakeup(&lo_ph, POLLIN | POLLRDNORM);
 		return (0);
 	case LO_GET:
 		mutex_enter(&lo_lock);
@@ -122,6 +127,22 @@ lo_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	default:
 		return (ENOTTY);
 	}
+}
+
+static int
+lo_chpoll(dev_t dev, short events, int anyyet, short *reventsp,
+    struct pollhead **phpp)
+{
+	short revents = 0;
+
+	mutex_enter(&lo_lock);
+	if (lo_value != 0)
+		revents = events & (POLLIN | POLLRDNORM);
+	*reventsp = revents;
+	if (revents == 0 && !anyyet)
+		*phpp = &lo_ph;
+	mutex_exit(&lo_lock);
+	return (0);
 }
 
 /*ARGSUSED*/
@@ -164,6 +185,7 @@ lo_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 		return (DDI_FAILURE);
 	ddi_prop_remove_all(dip);
 	ddi_remove_minor_node(dip, NULL);
+	pollhead_clean(&lo_ph);
 	mutex_destroy(&lo_lock);
 	lo_dip = NULL;
 	return (DDI_SUCCESS);
@@ -181,7 +203,7 @@ static struct cb_ops lo_cb_ops = {
 	.cb_devmap =	nodev,
 	.cb_mmap =	nodev,
 	.cb_segmap =	nodev,
-	.cb_chpoll =	nochpoll,
+	.cb_chpoll =	lo_chpoll,
 	.cb_prop_op =	ddi_prop_op,
 	.cb_str =	NULL,
 	.cb_flag =	D_MP | D_64BIT,

@@ -4,7 +4,8 @@
  * the LDI (ldi_ident_from_dip at attach, ldi_open_by_name at the first
  * ioctl that needs it, ldi_close at the last close) and passes requests
  * down: a user's pointer as it came (LYR_SET), a kernel copy with FKIOCTL
- * (LYR_SETK, LYR_STATS), a kernel uio (LYR_READ), ldi_get_size (LYR_SIZE).
+ * (LYR_SETK, LYR_STATS), a kernel uio (LYR_READ), ldi_get_size (LYR_SIZE);
+ * its chpoll(9E) is the lower device's, through ldi_poll.
  *
  * Its configuration is a packed nvlist (LYR_CONFIG: the user's
  * nvlist_pack output, unpacked with nvlist_unpack after ddi_copyin; a
@@ -27,6 +28,7 @@
 #include <sys/open.h>
 #include <sys/cred.h>
 #include <sys/uio.h>
+#include <sys/poll.h>
 #include <sys/kmem.h>
 #include <sys/ksynch.h>
 #include <sys/conf.h>
@@ -286,6 +288,21 @@ ly_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 	}
 }
 
+/* the lower device's readiness and pollhead; nothing linked: ENXIO */
+static int
+ly_chpoll(dev_t dev, short events, int anyyet, short *reventsp,
+    struct pollhead **phpp)
+{
+	ldi_handle_t lh;
+
+	mutex_enter(&ly_lock);
+	lh = ly_lh;
+	mutex_exit(&ly_lock);
+	if (lh == NULL)
+		return (ENXIO);
+	return (ldi_poll(lh, events, anyyet, reventsp, phpp));
+}
+
 /*ARGSUSED*/
 static int
 ly_getinfo(dev_info_t *dip, ddi_info_cmd_t cmd, void *arg, void **resultp)
@@ -347,7 +364,7 @@ static struct cb_ops ly_cb_ops = {
 	.cb_devmap =	nodev,
 	.cb_mmap =	nodev,
 	.cb_segmap =	nodev,
-	.cb_chpoll =	nochpoll,
+	.cb_chpoll =	ly_chpoll,
 	.cb_prop_op =	ddi_prop_op,
 	.cb_str =	NULL,
 	.cb_flag =	D_MP | D_64BIT,

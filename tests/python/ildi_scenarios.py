@@ -239,3 +239,37 @@ def _config_readers_body(w):
 config_readers = kernsim.scenario_of(_config_readers_body, mod("illyr"), "config_readers")
 config_readers_nvuaf = kernsim.scenario_of(_config_readers_body, mod("illyr_nvuaf"),
                                            "config_readers_nvuaf")
+
+
+def _poll_body(w):
+    """A poller of /dev/illyr sleeps on the lower device's pollhead, which
+    illyr's chpoll hands back through ldi_poll; the lower's pollwakeup at a
+    LYR_SET of a value wakes it."""
+    _lower(w)
+    st = {"linked": False}
+
+    def poller():
+        fd = yield sys.open(LYR, sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, _u64(0))
+        assert (yield sys.ioctl(fd, LYR_SET, buf)) == 0  # links, not readable
+        st["linked"] = True
+        yield sys.poke(buf, sys.pollfds((fd, sys.POLLIN)))
+        r = yield sys.poll(buf, 1, -1)
+        assert r == 1, r
+        assert sys.revents((yield sys.peek(buf, 8)), 0) & sys.POLLIN
+        assert (yield sys.close(fd)) == 0
+
+    def setter():
+        while not st["linked"]:
+            yield sys.poll(0, 0, 1)
+        fd = yield sys.open(LYR, sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, _u64(4))
+        assert (yield sys.ioctl(fd, LYR_SET, buf)) == 0
+        assert (yield sys.close(fd)) == 0
+    w.spawn("poller", poller())
+    w.spawn("setter", setter())
+
+
+poll_through = kernsim.scenario_of(_poll_body, mod("illyr"), "poll_through")

@@ -25,7 +25,7 @@ def test_a_layered_driver_gets_no_report(name):
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
-@pytest.mark.parametrize("name", ["first_link", "config_readers"])
+@pytest.mark.parametrize("name", ["first_link", "config_readers", "poll_through"])
 def test_the_correct_driver_survives_interleavings(name):
     for strategy in ("pct", "random"):
         r = kernsim.explore(getattr(S, name), strategy=strategy, runs=1500, seed=3)

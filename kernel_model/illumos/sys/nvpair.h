@@ -153,6 +153,7 @@ extern int nvlist_lookup_uint64_array(nvlist_t *, const char *, uint64_t **, uin
 extern int nvlist_lookup_string_array(nvlist_t *, const char *, char ***, uint_t *);
 extern int nvlist_lookup_nvlist_array(nvlist_t *, const char *, nvlist_t ***, uint_t *);
 extern int nvlist_lookup_nvpair(nvlist_t *, const char *, nvpair_t **);
+extern int nvlist_lookup_pairs(nvlist_t *, int, ...);
 extern boolean_t nvlist_exists(nvlist_t *, const char *);
 extern boolean_t nvlist_empty(nvlist_t *);
 

@@ -18,6 +18,7 @@
 #include <sys/open.h>
 #include <sys/uio.h>
 #include <sys/buf.h>
+#include <sys/conf.h>
 
 typedef struct __ldi_ident *ldi_ident_t;
 typedef struct __ldi_handle *ldi_handle_t;
@@ -42,6 +43,14 @@ extern int ldi_read(ldi_handle_t, struct uio *, cred_t *);
 extern int ldi_write(ldi_handle_t, struct uio *, cred_t *);
 extern int ldi_ioctl(ldi_handle_t, int, intptr_t, int, cred_t *, int *);
 extern int ldi_strategy(ldi_handle_t, struct buf *);
+extern int ldi_dump(ldi_handle_t, caddr_t, daddr_t, int);
+extern int ldi_devmap(ldi_handle_t, devmap_cookie_t, offset_t, size_t, size_t *, uint_t);
+extern int ldi_aread(ldi_handle_t, struct aio_req *, cred_t *);
+extern int ldi_awrite(ldi_handle_t, struct aio_req *, cred_t *);
+struct pollhead;
+extern int ldi_poll(ldi_handle_t, short, int, short *, struct pollhead **);
+/* the minor node's name in kmem; the caller frees strlen + 1 bytes */
+extern int ldi_get_minor_name(ldi_handle_t, char **);
 extern int ldi_get_size(ldi_handle_t, uint64_t *);
 extern int ldi_get_dev(ldi_handle_t, dev_t *);
 extern int ldi_get_otyp(ldi_handle_t, int *);

@@ -93,7 +93,7 @@ void kl_nv_pack(void *arg) {
 	char *buf = NULL, *small;
 	size_t len = 0, sz = 0;
 	uint8_t bytes[3] = { 1, 2, 3 };
-	uint64_t u64s[2] = { 10, 20 }, *pu;
+	uint64_t u64s[2] = { 10, 20 }, *pu, u64v;
 	char *strs[2] = { "x", "yz" }, **ps, *s;
 	uchar_t *pb;
 	uint_t n;
@@ -141,6 +141,12 @@ void kl_nv_pack(void *arg) {
 	kl_note(nvlist_lookup_string(out, "s", &s) == 0 &&
 	    strcmp(s, "hello") == 0);
 	kl_note(nvlist_lookup_boolean(out, "flag"));
+	kl_note(nvlist_lookup_pairs(out, 0, "u", DATA_TYPE_UINT64, &u64v,
+	    "b", DATA_TYPE_UINT8_ARRAY, &pb, &n, NULL));
+	kl_note(nvlist_lookup_pairs(out, 0, "zz", DATA_TYPE_UINT64, &u64v,
+	    NULL));						/* ENOENT */
+	kl_note(nvlist_lookup_pairs(out, NV_FLAG_NOENTOK, "zz",
+	    DATA_TYPE_UINT64, &u64v, "flag", DATA_TYPE_BOOLEAN, NULL));
 	kl_note(nvlist_lookup_nvlist(out, "in", &got));
 	kl_note(nvlist_lookup_uint32(got, "deep", &v) == 0 && v == 7);
 	kl_note(nvlist_lookup_nvlist_array(out, "arr", &arr, &n) == 0 &&
@@ -244,6 +250,7 @@ void kl_ldi_args(void *arg) {
 	ldi_handle_t lh;
 	dev_t dev;
 	int otyp = -1;
+	char *name = NULL;
 
 	(void) arg;
 	kl_note(ldi_ident_from_major(kl_major + 100, &none));	/* EINVAL */
@@ -262,6 +269,9 @@ void kl_ldi_args(void *arg) {
 	kl_note(otyp);
 	kl_note(ldi_get_dev(lh, &dev));
 	kl_note(getmajor(dev) == kl_major);
+	kl_note(ldi_get_minor_name(lh, &name));
+	kl_note(strcmp(name, "sample") == 0);
+	kmem_free(name, strlen(name) + 1);
 	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
 	ldi_ident_release(li);
 	ldi_ident_release(NULL);
