@@ -49,7 +49,9 @@ Outcome run(void (*fn)(void*), bool sample = false, bool faults = false, uint64_
 TEST(Nvpair, AddReplaceOrderLookupRemove) {
   const long I = EINVAL, N = ENOENT, U = ENOTSUP;
   const std::vector<long> want{
-      I, 0, 0, 0, 0, 9, 6, -1, N, 0, 2, 0, 1, I, I, I, I, I, N, N, 0, 0, 0, N, 1,  // unique
+      I, 0, 0, 0, 0, 9, 6, -1, N, 0, 2, 0, 1, I, I, I, I, I,  // unique: add, lookup
+      0, I, 1, 0, 2, I,                                       // dup, nvpair_value_*
+      N, N, 0, 0, 0, N, 1, 9, 6, -1, 0, 2,                    // remove; the dup
       0, 0, 0, 6, 6, -1, U,                                                      // plain
       0, 0, 0, 0, 8, 6, -1, 0, 3};                                               // name+type
   Outcome o = run(kl_nv_basic);

@@ -37,7 +37,8 @@ static void kl_types(nvlist_t *nvl) {
 }
 
 void kl_nv_basic(void *arg) {
-	nvlist_t *nvl, *plain, *nt;
+	nvlist_t *nvl, *plain, *nt, *dup, *dup2;
+	nvpair_t *p;
 	uint64_t v64 = 0;
 	uint32_t v32 = 0;
 	char *s = NULL;
@@ -59,6 +60,18 @@ void kl_nv_basic(void *arg) {
 	kl_note(nvlist_add_nvlist(nvl, "self", nvl));	/* EINVAL */
 	kl_note(nvlist_add_boolean_value(nvl, "bv", (boolean_t)2));	/* EINVAL */
 	kl_note(nvlist_add_string(nvl, "ns", NULL));	/* EINVAL */
+	/* a copy outlives its original; values through the pairs */
+	kl_note(nvlist_dup(nvl, &dup, KM_SLEEP));
+	kl_note(nvlist_dup(NULL, &dup2, KM_SLEEP));		/* EINVAL */
+	for (p = nvlist_next_nvpair(nvl, NULL); p != NULL;
+	    p = nvlist_next_nvpair(nvl, p)) {
+		if (nvpair_type(p) == DATA_TYPE_UINT32) {
+			kl_note(strcmp(nvpair_name(p), "a") == 0);
+			kl_note(nvpair_value_uint32(p, &v32));
+			kl_note(v32);
+			kl_note(nvpair_value_uint64(p, &v64));	/* EINVAL: type */
+		}
+	}
 	kl_note(nvlist_remove(nvl, "zz", DATA_TYPE_UINT32));	/* ENOENT */
 	kl_note(nvlist_remove(nvl, "b", DATA_TYPE_UINT32));	/* ENOENT: type */
 	kl_note(nvlist_remove(nvl, "b", DATA_TYPE_STRING));
@@ -67,6 +80,10 @@ void kl_nv_basic(void *arg) {
 	kl_note(nvlist_remove_all(nvl, "a"));		/* ENOENT */
 	kl_note(nvlist_empty(nvl));			/* B_TRUE */
 	nvlist_free(nvl);
+	kl_types(dup);					/* 9, 6 */
+	kl_note(nvlist_lookup_uint32(dup, "a", &v32));
+	kl_note(v32);
+	nvlist_free(dup);
 
 	/* no unique flag: lookups are not supported, a name may repeat */
 	kl_note(nvlist_alloc(&plain, 0, KM_SLEEP));
