@@ -6,7 +6,8 @@
  * last open and ioctl came from another driver: FKLYR, FKIOCTL, the data
  * model), which the tests read back through LO_STATS. Its "Size" property
  * is what ldi_get_size(9F) answers. chpoll(9E): readable once the value
- * is not 0.
+ * is not 0. /dev/illower/0 is a 4 KiB RAM disk behind strategy(9E), which
+ * write(9E) of /dev/illower also fills (at the uio's offset).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -17,6 +18,8 @@
 #include <sys/cred.h>
 #include <sys/uio.h>
 #include <sys/poll.h>
+#include <sys/buf.h>
+#include <sys/sysmacros.h>
 #include <sys/ksynch.h>
 #include <sys/conf.h>
 #include <sys/modctl.h>
@@ -45,12 +48,13 @@ static kmutex_t		lo_lock;
 static uint64_t		lo_value;
 static lo_stats_t	lo_st;
 static struct pollhead	lo_ph;
+static char		lo_disk[LO_SIZE];	/* lo_lock */
 
 /*ARGSUSED*/
 static int
 lo_open(dev_t *devp, int flag, int otyp, cred_t *credp)
 {
-	if (getminor(*devp) != 0)
+	if (getminor(*devp) > 1)
 		return (ENXIO);
 	mutex_enter(&lo_lock);
 	lo_st.ls_opens++;
@@ -86,6 +90,44 @@ lo_read(dev_t dev, struct uio *uiop, cred_t *credp)
 		return (0);
 	return (uiomove(buf + uiop->uio_loffset, n - uiop->uio_loffset,
 	    UIO_READ, uiop));
+}
+
+/*ARGSUSED*/
+static int
+lo_write(dev_t dev, struct uio *uiop, cred_t *credp)
+{
+	offset_t off = uiop->uio_loffset;
+	size_t n;
+	int err;
+
+	if (off < 0 || off >= LO_SIZE)
+		return (ENOSPC);
+	n = MIN((size_t)uiop->uio_resid, (size_t)(LO_SIZE - off));
+	mutex_enter(&lo_lock);
+	err = uiomove(lo_disk + off, n, UIO_WRITE, uiop);
+	mutex_exit(&lo_lock);
+	return (err);
+}
+
+static int
+lo_strategy(struct buf *bp)
+{
+	diskaddr_t off = bp->b_lblkno * DEV_BSIZE;
+
+	if (off + bp->b_bcount > LO_SIZE) {
+		bioerror(bp, ENXIO);
+		biodone(bp);
+		return (0);
+	}
+	mutex_enter(&lo_lock);
+	if (bp->b_flags & B_READ)
+		bcopy(lo_disk + off, bp->b_un.b_addr, bp->b_bcount);
+	else
+		bcopy(bp->b_un.b_addr, lo_disk + off, bp->b_bcount);
+	mutex_exit(&lo_lock);
+	bp->b_resid = 0;
+	biodone(bp);
+	return (0);
 }
 
 /*ARGSUSED*/
@@ -168,12 +210,16 @@ lo_attach(dev_info_t *dip, ddi_attach_cmd_t cmd)
 		return (DDI_FAILURE);
 	mutex_init(&lo_lock, NULL, MUTEX_DRIVER, NULL);
 	if (ddi_create_minor_node(dip, "illower", S_IFCHR, 0, DDI_PSEUDO, 0) !=
-	    DDI_SUCCESS) {
+	    DDI_SUCCESS || ddi_create_minor_node(dip, "0", S_IFBLK, 1,
+	    DDI_PSEUDO, 0) != DDI_SUCCESS) {
+		ddi_remove_minor_node(dip, NULL);
 		mutex_destroy(&lo_lock);
 		return (DDI_FAILURE);
 	}
 	(void) ddi_prop_update_int64(makedevice(ddi_driver_major(dip), 0),
 	    dip, "Size", LO_SIZE);
+	(void) ddi_prop_update_int64(makedevice(ddi_driver_major(dip), 1),
+	    dip, "Nblocks", LO_SIZE / DEV_BSIZE);
 	lo_dip = dip;
 	return (DDI_SUCCESS);
 }
@@ -194,11 +240,11 @@ lo_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 static struct cb_ops lo_cb_ops = {
 	.cb_open =	lo_open,
 	.cb_close =	lo_close,
-	.cb_strategy =	nodev,
+	.cb_strategy =	lo_strategy,
 	.cb_print =	nodev,
 	.cb_dump =	nodev,
 	.cb_read =	lo_read,
-	.cb_write =	nodev,
+	.cb_write =	lo_write,
 	.cb_ioctl =	lo_ioctl,
 	.cb_devmap =	nodev,
 	.cb_mmap =	nodev,

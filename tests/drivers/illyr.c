@@ -5,7 +5,9 @@
  * ioctl that needs it, ldi_close at the last close) and passes requests
  * down: a user's pointer as it came (LYR_SET), a kernel copy with FKIOCTL
  * (LYR_SETK, LYR_STATS), a kernel uio (LYR_READ), ldi_get_size (LYR_SIZE);
- * its chpoll(9E) is the lower device's, through ldi_poll.
+ * its chpoll(9E) is the lower device's, through ldi_poll. LYR_WRITE writes
+ * the lower device through a kernel uio (ldi_write); LYR_BLKREAD opens its
+ * block node for the call and reads a block by ldi_strategy.
  *
  * Its configuration is a packed nvlist (LYR_CONFIG: the user's
  * nvlist_pack output, unpacked with nvlist_unpack after ddi_copyin; a
@@ -47,6 +49,10 @@
 #define	LYR_GET		(LYR_IOC | 6)	/* uint64_t out, passed down as is */
 #define	LYR_CONFIG	(LYR_IOC | 7)	/* lyr_nv_t: a packed nvlist in */
 #define	LYR_INFO	(LYR_IOC | 8)	/* lyr_nv_t: a packed nvlist out */
+#define	LYR_WRITE	(LYR_IOC | 9)	/* 16 bytes in, to the lower's offset 0 */
+#define	LYR_BLKREAD	(LYR_IOC | 10)	/* the lower disk's block 0: 16 bytes and
+					   its size (uint64_t) out */
+#define	LYR_LOWER_BLK	"/dev/illower/0"
 
 #define	LYR_NVMAX	4096
 
@@ -226,6 +232,40 @@ ly_info(intptr_t arg, int mode)
 }
 
 static int
+ly_blkread(intptr_t arg, int mode, cred_t *credp)
+{
+	ldi_handle_t bh;
+	struct buf *bp;
+	char *blk;
+	uint64_t out[3];
+	int err;
+
+	if ((err = ldi_open_by_name(LYR_LOWER_BLK, FREAD, credp, &bh,
+	    ly_li)) != 0)
+		return (err);
+	if (ldi_get_size(bh, &out[2]) != DDI_SUCCESS)
+		out[2] = 0;
+	blk = kmem_zalloc(DEV_BSIZE, KM_SLEEP);
+	bp = getrbuf(KM_SLEEP);
+	bp->b_flags = B_BUSY | B_READ;
+	bp->b_un.b_addr = blk;
+	bp->b_bcount = DEV_BSIZE;
+	bp->b_lblkno = 0;
+	bp->b_blkno = 0;
+	if ((err = ldi_strategy(bh, bp)) == 0)
+		err = biowait(bp);
+	freerbuf(bp);
+	if (err == 0) {
+		bcopy(blk, out, 16);
+		if (ddi_copyout(out, (void *)arg, sizeof (out), mode) != 0)
+			err = EFAULT;
+	}
+	kmem_free(blk, DEV_BSIZE);
+	(void) ldi_close(bh, FREAD, credp);
+	return (err);
+}
+
+static int
 ly_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
     int *rvalp)
 {
@@ -273,6 +313,23 @@ ly_ioctl(dev_t dev, int cmd, intptr_t arg, int mode, cred_t *credp,
 			return (EFAULT);
 		*rvalp = (int)(sizeof (rbuf) - uio.uio_resid);
 		return (0);
+	case LYR_WRITE:
+		if (ddi_copyin((void *)arg, rbuf, 16, mode) != 0)
+			return (EFAULT);
+		iov.iov_base = rbuf;
+		iov.iov_len = 16;
+		bzero(&uio, sizeof (uio));
+		uio.uio_iov = &iov;
+		uio.uio_iovcnt = 1;
+		uio.uio_loffset = 0;
+		uio.uio_segflg = UIO_SYSSPACE;
+		uio.uio_resid = 16;
+		if ((err = ldi_write(ly_lh, &uio, credp)) != 0)
+			return (err);
+		*rvalp = (int)(16 - uio.uio_resid);
+		return (0);
+	case LYR_BLKREAD:
+		return (ly_blkread(arg, mode, credp));
 	case LYR_CONFIG:
 		return (ly_config_set(arg, mode));
 	case LYR_INFO:

@@ -19,8 +19,9 @@ def mod(name):
 
 LYR = "/dev/illyr"
 LOWER = "/dev/illower"
-LYR_SET, LYR_SETK, LYR_STATS, LYR_READ, LYR_SIZE, LYR_GET, LYR_CONFIG, LYR_INFO = (
-    (ord("Y") << 8) | n for n in range(1, 9))
+(LYR_SET, LYR_SETK, LYR_STATS, LYR_READ, LYR_SIZE, LYR_GET, LYR_CONFIG, LYR_INFO,
+ LYR_WRITE, LYR_BLKREAD) = ((ord("Y") << 8) | n for n in range(1, 11))
+OTYP_BLK = 0
 LO_SET, LO_GET, LO_STATS = ((ord("L") << 8) | n for n in range(1, 4))
 FKLYR_SEEN = 1
 OTYP_CHR = 2
@@ -83,16 +84,29 @@ def _passdown_body(w):
         assert (yield sys.ioctl(fd, LYR_SIZE, buf)) == 0
         assert struct.unpack("<Q", (yield sys.peek(buf, 8)))[0] == 4096
 
+        # a kernel uio written down (ldi_write), then block 0 of the lower's
+        # disk read back by ldi_strategy through its block node, whose
+        # size is Nblocks * DEV_BSIZE; that layered open is OTYP_BLK
+        yield sys.poke(buf, b"hello, layered!\0")
+        assert (yield sys.ioctl(fd, LYR_WRITE, buf)) == 16
+        assert (yield sys.ioctl(fd, LYR_BLKREAD, buf)) == 0
+        raw = yield sys.peek(buf, 24)
+        assert raw[:16] == b"hello, layered!\0", raw
+        assert struct.unpack_from("<Q", raw, 16)[0] == 4096
+        assert (yield sys.ioctl(fd, LYR_STATS, buf)) == 0
+        st = stats((yield sys.peek(buf, STATS.size)))
+        assert st["otyp"] == OTYP_BLK and st["opens"] == 3 and st["closes"] == 1, st
+
         # the user's own open closes first: the layered one keeps the
         # device open, so no close(9E) yet
         assert (yield sys.close(low)) == 0
         assert (yield sys.ioctl(fd, LYR_STATS, buf)) == 0
-        assert stats((yield sys.peek(buf, STATS.size)))["closes"] == 0
+        assert stats((yield sys.peek(buf, STATS.size)))["closes"] == 1  # the block one
         assert (yield sys.close(fd)) == 0  # illyr's close: ldi_close
         low = yield sys.open(LOWER, sys.O_RDONLY)
         assert (yield sys.ioctl(low, LO_STATS, buf)) == 0
         st = stats((yield sys.peek(buf, STATS.size)))
-        assert st["closes"] == 1 and st["opens"] == 3 and st["open_lyr"] == 0, st
+        assert st["closes"] == 2 and st["opens"] == 4 and st["open_lyr"] == 0, st
         assert (yield sys.close(low)) == 0
     w.spawn("user", user())
 
