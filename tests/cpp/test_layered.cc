@@ -99,6 +99,12 @@ TEST(Nvpair, NoSleepAllocationsFailCleanly) {
   EXPECT_GT(failed_some, 0);  // the faults were really injected
 }
 
+TEST(Nvpair, DamagedPackedListsAreRefusedOrSound) {
+  Outcome o = run(kl_nv_mutate);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1}));  // some unpacked, some refused
+}
+
 TEST(Ldi, ArgumentChecksAndALayeredOpen) {
   const std::vector<long> want{EINVAL, EINVAL, 0, EINVAL, ENOENT, EINVAL, EINVAL, ENXIO,
                                EINVAL, 0,      0, 2,      0,      1,      0, 1, 0};

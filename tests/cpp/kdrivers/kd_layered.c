@@ -305,3 +305,61 @@ void kl_ldi_close_twice(void *arg) {
 	ldi_ident_release(li);
 	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
 }
+
+/* A packed list damaged at random (a fixed-seed generator, so every run
+ * is the same): each unpack either fails or gives a list that packs and
+ * frees; nothing reads past a buffer or leaks (the World's checks). */
+void kl_nv_mutate(void *arg) {
+	nvlist_t *nvl, *in, *a[2], *out;
+	char *buf = NULL, *cp, *re;
+	size_t len = 0, rlen;
+	uint64_t q[3] = { 1, 2, 3 }, x = 88172645463325252ULL;
+	char *strs[3] = { "a", "bb", "ccc" };
+	int i, k, oks = 0, fails = 0;
+	uint32_t w;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_alloc(&in, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_string(in, "k", "v");
+	(void) nvlist_add_boolean_value(in, "t", B_TRUE);
+	(void) nvlist_add_uint64(nvl, "u", 5);
+	(void) nvlist_add_string_array(nvl, "ss", strs, 3);
+	(void) nvlist_add_uint64_array(nvl, "q", q, 3);
+	(void) nvlist_add_nvlist(nvl, "in", in);
+	a[0] = in;
+	a[1] = in;
+	(void) nvlist_add_nvlist_array(nvl, "arr", a, 2);
+	nvlist_free(in);
+	(void) nvlist_pack(nvl, &buf, &len, NV_ENCODE_NATIVE, KM_SLEEP);
+	nvlist_free(nvl);
+	cp = kmem_alloc(len, KM_SLEEP);
+	for (i = 0; i < 3000; i++) {
+		bcopy(buf, cp, len);
+		for (k = 0; k <= (int)(x % 3); k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			if (x & 1) {
+				cp[(x >> 8) % len] = (char)(x >> 40);
+			} else {
+				w = (x >> 16) & 8 ? (uint32_t)(x >> 32) :
+				    (uint32_t)((x >> 32) % 64);
+				bcopy(&w, cp + (((x >> 8) % len) & ~(size_t)3), 4);
+			}
+		}
+		if (nvlist_unpack(cp, len, &out, KM_SLEEP) != 0) {
+			fails++;
+			continue;
+		}
+		oks++;
+		re = NULL;
+		if (nvlist_pack(out, &re, &rlen, NV_ENCODE_NATIVE, KM_SLEEP) == 0)
+			kmem_free(re, rlen);
+		nvlist_free(out);
+	}
+	kmem_free(cp, len);
+	kmem_free(buf, len);
+	kl_note(oks > 0);
+	kl_note(fails > 0);
+}

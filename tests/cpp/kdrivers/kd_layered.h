@@ -22,7 +22,8 @@ void kl_nv_truncated(void *);	/* every prefix of a packed list: an error, no lea
 void kl_nv_leak(void *);	/* a list never freed */
 void kl_nv_use_after_free(void *);	/* a lookup after nvlist_free */
 void kl_nv_double_free(void *);	/* nvlist_free twice */
-void kl_nv_nosleep(void *);	/* KM_NOSLEEP allocations under injected faults */
+void kl_nv_nosleep(void *);
+void kl_nv_mutate(void *);	/* damaged packed lists: refused or sound */	/* KM_NOSLEEP allocations under injected faults */
 void kl_ldi_args(void *);	/* ident and open argument checks, an open and close */
 void kl_ldi_close_twice(void *);	/* ldi_close of a closed handle */
 
