@@ -24,55 +24,20 @@
 #include <cstring>
 #include <string>
 
-#include "kernel_model/kmem.h"
-#include "kernel_model/world.h"
+#include "kernel_model/illumos/nvpair_impl.h"
 
 extern "C" {
 #include <sys/kmem.h>
 #include <sys/nvpair.h>
 }
 
-namespace {
+namespace ks::km::illumos::nv {
 
-using ks::km::World;
-
-constexpr const char* kTag = "nvlist";
 constexpr const char* kPackTag = "nvlist_pack";
 constexpr uint32_t kPrivMagic = 0x6e76706c;  // "nvpl"
-constexpr int kMaxRecursion = 20;           // nvpair_max_recursion (kernel)
 
-// A pair's link, before the nvpair_t in the same buffer (nvpair.c's i_nvp_t).
-struct Inp {
-  Inp* next;
-  Inp* prev;
-};
-static_assert(sizeof(Inp) % 8 == 0);
 
-// A list's private part (nvpair.c's nvpriv_t): its pairs, the iteration
-// cursor, and how to allocate for it.
-struct Priv {
-  uint32_t magic;
-  uint32_t embedded;  // the list lives inside a parent's pair
-  nvlist_t* nvl;
-  Inp* head;
-  Inp* tail;
-  Inp* curr;
-  int kmflag;
-};
-
-World& W() { return *World::current(); }
-
-nvpair_t* NVP(Inp* i) { return reinterpret_cast<nvpair_t*>(i + 1); }
-Inp* INP(const nvpair_t* p) {
-  return reinterpret_cast<Inp*>(const_cast<nvpair_t*>(p)) - 1;
-}
-
-int64_t size_calc(int64_t name_sz, int64_t value_sz) {
-  return static_cast<int64_t>(NV_ALIGN(sizeof(nvpair_t) + name_sz) + NV_ALIGN(value_sz));
-}
-size_t valoff(const nvpair_t* p) { return NV_ALIGN(sizeof(nvpair_t) + p->nvp_name_sz); }
-
-void* alloc(size_t n, int kmflag, const char* tag = kTag) {
+void* alloc(size_t n, int kmflag, const char* tag) {
   return (ks::km::kmem_alloc)(W(), n, (kmflag & KM_NOSLEEP) ? ks::km::kKmemNoSleep : ks::km::kKmemSleep,
                             tag);
 }
@@ -177,7 +142,7 @@ size_t elem_size(int type) {
 // i_get_value_size: the value's bytes, from `data` where the size depends
 // on it (strings); -1 for a bad type or element count. `limit` bounds a
 // string's search for its NUL (a packed pair's remaining bytes).
-int64_t value_size(int type, const void* data, uint_t nelem, size_t limit = SIZE_MAX) {
+int64_t value_size(int type, const void* data, uint_t nelem, size_t limit) {
   if (validate_type_nelem(type, nelem) != 0) return -1;
   uint64_t sz;
   switch (type) {
@@ -611,7 +576,9 @@ int decode_list(Stream& s, nvlist_t* nvl, Priv* priv) {
   }
 }
 
-}  // namespace
+}  // namespace ks::km::illumos::nv
+
+using namespace ks::km::illumos::nv;
 
 extern "C" {
 
@@ -880,9 +847,13 @@ int nvlist_size(nvlist_t* nvl, size_t* size, int encoding) {
   if (!nvl || !size) return EINVAL;
   Priv* priv = P(nvl, "nvlist_size");
   if (!priv) return EINVAL;
-  if (encoding == NV_ENCODE_XDR) ks_not_modelled("nvlist_size with NV_ENCODE_XDR");
-  if (encoding != NV_ENCODE_NATIVE) return ENOTSUP;
-  uint64_t n = 4 + packed_size(priv, true);
+  uint64_t n;
+  if (encoding == NV_ENCODE_NATIVE)
+    n = 4 + packed_size(priv, true);
+  else if (encoding == NV_ENCODE_XDR)
+    n = 4 + xdr_list_size(priv);
+  else
+    return ENOTSUP;
   if (n > INT32_MAX) return EINVAL;
   *size = n;
   return 0;
@@ -912,13 +883,17 @@ int nvlist_pack(nvlist_t* nvl, char** bufp, size_t* buflen, int encoding, int km
   }
   buf[1] = 1;  // little-endian
   buf[2] = buf[3] = 0;
-  if (encoding == NV_ENCODE_XDR) ks_not_modelled("nvlist_pack with NV_ENCODE_XDR");
-  if (encoding != NV_ENCODE_NATIVE) return ENOTSUP;
-  buf[0] = NV_ENCODE_NATIVE;
-  Stream s{buf + 4, buf + len, true, 0};
-  const uint32_t head[2] = {static_cast<uint32_t>(nvl->nvl_version), nvl->nvl_nvflag};
-  int err = put(s, head, 8);
-  if (!err) err = encode_list(s, priv);
+  if (encoding != NV_ENCODE_NATIVE && encoding != NV_ENCODE_XDR) return ENOTSUP;
+  buf[0] = static_cast<char>(encoding);
+  int err;
+  if (encoding == NV_ENCODE_XDR) {
+    err = xdr_encode(buf + 4, buf + len, nvl, priv);
+  } else {
+    Stream s{buf + 4, buf + len, true, 0};
+    const uint32_t head[2] = {static_cast<uint32_t>(nvl->nvl_version), nvl->nvl_nvflag};
+    err = put(s, head, 8);
+    if (!err) err = encode_list(s, priv);
+  }
   if (err) {
     if (!*bufp) release(buf, len, "nvlist_pack");
     return err;
@@ -939,8 +914,7 @@ int nvlist_unpack(char* buf, size_t buflen, nvlist_t** nvlp, int kmflag) {
   if (!buf || buflen < 4) {
     err = EINVAL;
   } else if (buf[0] == NV_ENCODE_XDR) {
-    nvlist_free(nvl);
-    ks_not_modelled("nvlist_unpack of an NV_ENCODE_XDR buffer");
+    err = xdr_decode(buf + 4, buf + buflen, nvl, priv);  // the header's endianness: unused
   } else if (buf[0] != NV_ENCODE_NATIVE || buf[1] != 1) {
     err = ENOTSUP;  // another encoding, or native of the other endianness
   } else {

@@ -1,6 +1,7 @@
 """illumos packed nvlists (libnvpair's nvlist_pack/nvlist_unpack with
-NV_ENCODE_NATIVE, little-endian LP64), for scenarios that hand a driver a
-packed list, as a user program does before an ioctl, and read one back.
+NV_ENCODE_NATIVE, little-endian LP64, or NV_ENCODE_XDR), for scenarios
+that hand a driver a packed list, as a user program does before an ioctl,
+and read one back.
 
 A list is a sequence of (name, type, value): pack([("value", "uint64", 5),
 ("tag", "string", "x"), ("sub", "nvlist", [...])]). unpack gives the same
@@ -8,7 +9,9 @@ shape back. The layout is the kernel model's (kernel_model/illumos/
 nvpair.cc) and illumos's: a 4-byte header, the list's version and flags,
 each pair as it is in memory (its header, name, value at 8-byte
 boundaries, pointers zeroed), an embedded list's pairs after its pair, and
-a 4-byte zero after each list.
+a 4-byte zero after each list. XDR (encoding="xdr"): big-endian words, a
+list's version and flags, per pair its XDR and native lengths, name,
+type, count and value, two zero words after each list.
 """
 import struct
 
@@ -81,8 +84,69 @@ def _pairs(pairs):
     return out + b"\0" * 4
 
 
-def pack(pairs, nvflag=NV_UNIQUE_NAME):
-    """The NV_ENCODE_NATIVE bytes of a list of (name, type, value)."""
+def _xstr(s):
+    b = s.encode()
+    return struct.pack(">I", len(b)) + b + b"\0" * ((4 - len(b) % 4) % 4)
+
+
+_XWORD = {"byte": "b", "int8": "b", "uint8": "b", "int16": "h", "uint16": "H",
+          "int32": "i", "uint32": "I", "boolean_value": "i"}
+
+
+def _xword(typ, v):
+    base = typ[:-len("_array")] if typ.endswith("_array") else typ
+    if base in ("int64", "hrtime"):
+        return struct.pack(">q", v)
+    if base == "uint64":
+        return struct.pack(">Q", v)
+    if base in ("byte", "uint8") and v > 127:
+        v -= 256  # an x86 char: xdr_char widens it signed
+    return struct.pack(">i" if _XWORD.get(base, "i") in "bhi" else ">I", v)
+
+
+def _xlist(pairs, nvflag=NV_UNIQUE_NAME):
+    """(the list's XDR bytes, the bytes nvlist_size counts beyond them)"""
+    out, phantom = struct.pack(">iI", 0, nvflag), 0
+    for name, typ, value in pairs:
+        native, _ = _pair(name, typ, value)
+        nelem = struct.unpack_from("<i", native, 8)[0]
+        body = _xstr(name) + struct.pack(">ii", TYPES[typ], nelem)
+        size = len(body)
+        if nelem:
+            if typ == "string":
+                body += _xstr(value)
+            elif typ == "byte_array":
+                body += bytes(value) + b"\0" * ((4 - len(value) % 4) % 4)
+            elif typ == "string_array":
+                body += b"".join(_xstr(v) for v in value)
+            elif typ == "nvlist":
+                b, ph = _xlist(value)
+                body, phantom = body + b, phantom + ph
+            elif typ == "nvlist_array":
+                for v in value:
+                    b, ph = _xlist(v)
+                    body, phantom = body + b, phantom + ph
+            elif typ.endswith("_array"):
+                body += struct.pack(">I", len(value)) + b"".join(_xword(typ, v) for v in value)
+            elif typ != "boolean":
+                body += _xword(typ, value)
+        # nvlist_size's count: an empty array's 4-byte count is counted,
+        # not written (nvs_xdr_nvp_size against nvs_xdr_nvp_op)
+        extra = 4 if typ.endswith("_array") and typ not in (
+            "byte_array", "string_array", "nvlist_array") and nelem == 0 else 0
+        phantom += extra
+        out += struct.pack(">ii", len(body) + extra + 8, len(native)) + body
+    return out + b"\0" * 8, phantom
+
+
+def pack(pairs, nvflag=NV_UNIQUE_NAME, encoding="native"):
+    """The NV_ENCODE_NATIVE (or, encoding="xdr", NV_ENCODE_XDR) bytes of a
+    list of (name, type, value)."""
+    if encoding == "xdr":
+        body, phantom = _xlist(pairs, nvflag)
+        return bytes([1, 1, 0, 0]) + body + b"\0" * phantom
+    if encoding != "native":
+        raise ValueError(f"encoding {encoding!r} is neither 'native' nor 'xdr'")
     return bytes([0, 1, 0, 0]) + struct.pack("<iI", 0, nvflag) + _pairs(pairs)
 
 
@@ -125,6 +189,7 @@ def unpack(buf):
     """The (name, type, value) list of a NV_ENCODE_NATIVE buffer."""
     buf = bytes(buf)
     if buf[:2] != bytes([0, 1]):
-        raise ValueError("not a little-endian NV_ENCODE_NATIVE nvlist")
+        raise ValueError("not a little-endian NV_ENCODE_NATIVE nvlist (this helper "
+                         "reads no NV_ENCODE_XDR)")
     pairs, _ = _unpack_list(buf, 12)
     return pairs

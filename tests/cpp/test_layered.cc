@@ -23,7 +23,8 @@ struct Outcome {
   std::vector<long> log;
 };
 
-Outcome run(void (*fn)(void*), bool sample = false, bool faults = false, uint64_t seed = 0) {
+Outcome run(void (*fn)(void*), bool sample = false, bool faults = false, uint64_t seed = 0,
+            void* arg = nullptr) {
   static sim::StackPool pool;
   sim::RoundRobin rr;
   sim::RandomStrategy rnd(seed, {});
@@ -39,7 +40,7 @@ Outcome run(void (*fn)(void*), bool sample = false, bool faults = false, uint64_
       kl_major = km::devsw_lookup(w, "/dev/sample")->major;
     }
   }
-  w.spawn("t", fn, nullptr);
+  w.spawn("t", fn, arg);
   w.run();
   return {w.sim().failure(), std::vector<long>(kl_log, kl_log + kl_nlog)};
 }
@@ -100,9 +101,22 @@ TEST(Nvpair, NoSleepAllocationsFailCleanly) {
 }
 
 TEST(Nvpair, DamagedPackedListsAreRefusedOrSound) {
-  Outcome o = run(kl_nv_mutate);
+  for (uintptr_t enc : {0, 1}) {  // NV_ENCODE_NATIVE, NV_ENCODE_XDR
+    Outcome o = run(kl_nv_mutate, false, false, 0, reinterpret_cast<void*>(enc));
+    ASSERT_FALSE(o.failure) << o.failure.message;
+    EXPECT_EQ(o.log, (std::vector<long>{1, 1})) << enc;  // some unpacked, some refused
+  }
+}
+
+TEST(Nvpair, XdrLayoutRoundTripAndPrefixes) {
+  // 156 = 4 (header) + 8 (version, flags) + 32 ("u": 5 words of pair
+  // header and name, a hyper) + 36 ("s": the same and a 5-byte string in
+  // 2 words) + 68 ("n": 24 and its list, 8 + 28 + 8) + 8 (the end)
+  const std::vector<long> want{0, 156, 0, 1, 0, 1, 32, 32, 1, 0x75000000,
+                               0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1};
+  Outcome o = run(kl_nv_xdr);
   ASSERT_FALSE(o.failure) << o.failure.message;
-  EXPECT_EQ(o.log, (std::vector<long>{1, 1}));  // some unpacked, some refused
+  EXPECT_EQ(o.log, want);
 }
 
 TEST(Ldi, ArgumentChecksAndALayeredOpen) {

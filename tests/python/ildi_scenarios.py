@@ -175,8 +175,8 @@ def _configure_body(w):
         fd = yield sys.open(LYR, sys.O_RDWR)
         buf = yield sys.mmap(8192)
 
-        def send(pairs, damage=None):
-            packed = nvpair.pack(pairs)
+        def send(pairs, damage=None, encoding="native"):
+            packed = nvpair.pack(pairs, encoding=encoding)
             if damage:
                 packed = damage(packed)
             head, body = _config(buf, packed)
@@ -190,6 +190,11 @@ def _configure_body(w):
         yield sys.poke(buf, _u64(0))
         assert (yield sys.ioctl(fd, LYR_GET, buf)) == 0
         assert struct.unpack("<Q", (yield sys.peek(buf, 8)))[0] == 21
+        # the same list as XDR: nvlist_unpack reads either encoding
+        r = yield from send([("value", "uint64", 6), ("scale", "uint32", 3),
+                             ("add", "uint64_array", [1, 2]), ("tag", "string", "t1")],
+                            encoding="xdr")
+        assert r == 0, r
         r = yield from send([("scale", "uint32", 2)])
         assert r == -errno.EINVAL, r
         # a pair length past the end of the buffer

@@ -5,6 +5,7 @@ through the LDI and takes its configuration as a packed nvlist
 (tests/python/ildi_scenarios.py). Before: neither header existed, so such
 a driver did not compile."""
 import os
+import struct
 import subprocess
 import sys as pysys
 
@@ -88,3 +89,12 @@ def test_the_python_packer_lays_lists_out_as_the_kernel_does():
              ("flag", "boolean", True), ("in", "nvlist", inner),
              ("arr", "nvlist_array", [inner, inner])]
     assert len(nvpair.pack(pairs)) == 468
+
+
+def test_the_python_xdr_packer_lays_lists_out_as_the_kernel_does():
+    # kd_layered.c's kl_nv_xdr: 156 bytes, words 0, 1, 32, 32, 1, 'u'
+    b = nvpair.pack([("u", "uint64", 5), ("s", "string", "hello"),
+                     ("n", "nvlist", [("d", "uint32", 7)])], encoding="xdr")
+    assert len(b) == 156
+    assert b[:4] == bytes([1, 1, 0, 0])
+    assert struct.unpack(">6I", b[4:28]) == (0, 1, 32, 32, 1, 0x75000000)

@@ -5,7 +5,7 @@
  * (tag nvlist; a packed buffer nvlist_pack allocated, tag nvlist_pack),
  * so a list never freed is a leak and a list used after nvlist_free is
  * reported at the call. Packing: NV_ENCODE_NATIVE, illumos's byte layout
- * for this (little-endian, LP64) kernel; NV_ENCODE_XDR is not modelled.
+ * for this (little-endian, LP64) kernel, and NV_ENCODE_XDR.
  */
 #ifndef _KS_ILLUMOS_SYS_NVPAIR_H
 #define _KS_ILLUMOS_SYS_NVPAIR_H

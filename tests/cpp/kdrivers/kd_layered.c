@@ -306,9 +306,92 @@ void kl_ldi_close_twice(void *arg) {
 	kl_note(ldi_close(lh, FREAD | FWRITE, kcred));
 }
 
+/* NV_ENCODE_XDR: the size by hand, the first words, a round trip to the
+ * same bytes, every integer width and array kind, prefixes refused. */
+void kl_nv_xdr(void *arg) {
+	nvlist_t *nvl, *in, *out, *got;
+	char *buf = NULL, *again = NULL, *cut;
+	size_t len = 0, alen = 0, sz = 0, l;
+	uint32_t w[6];
+	int8_t i8 = -3, *pi8;
+	uint16_t u16s[2] = { 65535, 1 }, *pu16;
+	int16_t i16 = -2;
+	uchar_t by[5] = { 1, 2, 3, 4, 5 }, *pby;
+	uint32_t *pu32, v;
+	char *strs[2] = { "x", "yz" }, **ps, *s;
+	int64_t i64;
+	uint_t n;
+	int fails = 0;
+
+	(void) arg;
+	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_alloc(&in, NV_UNIQUE_NAME, KM_SLEEP);
+	(void) nvlist_add_uint32(in, "d", 7);
+	(void) nvlist_add_uint64(nvl, "u", 5);
+	(void) nvlist_add_string(nvl, "s", "hello");
+	(void) nvlist_add_nvlist(nvl, "n", in);
+	kl_note(nvlist_size(nvl, &sz, NV_ENCODE_XDR));
+	kl_note(sz);					/* 156, by hand */
+	kl_note(nvlist_pack(nvl, &buf, &len, NV_ENCODE_XDR, KM_SLEEP));
+	kl_note(buf[0]);				/* NV_ENCODE_XDR */
+	bcopy(buf + 4, w, sizeof (w));
+	for (l = 0; l < 6; l++)				/* big-endian words */
+		kl_note(((w[l] & 0xff) << 24) | ((w[l] & 0xff00) << 8) |
+		    ((w[l] >> 8) & 0xff00) | (w[l] >> 24));
+	/* 0 (version), 1 (NV_UNIQUE_NAME), 32 (XDR), 32 (native), 1, 'u'... */
+	(void) nvlist_add_int8(nvl, "i8", i8);
+	(void) nvlist_add_int16(nvl, "i16", i16);
+	(void) nvlist_add_uint16_array(nvl, "u16", u16s, 2);
+	(void) nvlist_add_byte_array(nvl, "by", by, 5);
+	(void) nvlist_add_uint32_array(nvl, "empty", NULL, 0);
+	(void) nvlist_add_string_array(nvl, "ss", strs, 2);
+	(void) nvlist_add_int64(nvl, "i64", -(1LL << 40));
+	kmem_free(buf, len);
+	buf = NULL;
+	kl_note(nvlist_pack(nvl, &buf, &len, NV_ENCODE_XDR, KM_SLEEP));
+	nvlist_free(in);
+	nvlist_free(nvl);
+	kl_note(nvlist_unpack(buf, len, &out, KM_SLEEP));
+	kl_note(nvlist_lookup_int8(out, "i8", &i8) == 0 && i8 == -3);
+	kl_note(nvlist_lookup_int16(out, "i16", &i16) == 0 && i16 == -2);
+	kl_note(nvlist_lookup_uint16_array(out, "u16", &pu16, &n) == 0 &&
+	    n == 2 && pu16[0] == 65535 && pu16[1] == 1);
+	kl_note(nvlist_lookup_byte_array(out, "by", &pby, &n) == 0 && n == 5 &&
+	    pby[4] == 5);
+	kl_note(nvlist_lookup_uint32_array(out, "empty", &pu32, &n) == 0 &&
+	    n == 0 && pu32 == NULL);
+	kl_note(nvlist_lookup_string_array(out, "ss", &ps, &n) == 0 && n == 2 &&
+	    strcmp(ps[1], "yz") == 0);
+	kl_note(nvlist_lookup_int64(out, "i64", &i64) == 0 &&
+	    i64 == -(1LL << 40));
+	kl_note(nvlist_lookup_string(out, "s", &s) == 0 &&
+	    strcmp(s, "hello") == 0);
+	kl_note(nvlist_lookup_nvlist(out, "n", &got) == 0 &&
+	    nvlist_lookup_uint32(got, "d", &v) == 0 && v == 7);
+	(void) nvlist_lookup_int8_array(out, "none", &pi8, &n);
+	kl_note(nvlist_pack(out, &again, &alen, NV_ENCODE_XDR, KM_SLEEP));
+	kl_note(alen == len && bcmp(again, buf, len) == 0);
+	kmem_free(again, alen);
+	nvlist_free(out);
+	/* the last 4 bytes are the empty array's count, counted by
+	   nvlist_size and not written: a prefix without them is whole */
+	for (l = 0; l + 4 < len; l++) {
+		cut = kmem_alloc(l + 1, KM_SLEEP);
+		bcopy(buf, cut, l);
+		if (nvlist_unpack(cut, l, &out, KM_SLEEP) != 0)
+			fails++;
+		else
+			nvlist_free(out);
+		kmem_free(cut, l + 1);
+	}
+	kl_note(fails == (int)(len - 4));
+	kmem_free(buf, len);
+}
+
 /* A packed list damaged at random (a fixed-seed generator, so every run
  * is the same): each unpack either fails or gives a list that packs and
- * frees; nothing reads past a buffer or leaks (the World's checks). */
+ * frees; nothing reads past a buffer or leaks (the World's checks).
+ * arg: the encoding. */
 void kl_nv_mutate(void *arg) {
 	nvlist_t *nvl, *in, *a[2], *out;
 	char *buf = NULL, *cp, *re;
@@ -318,7 +401,6 @@ void kl_nv_mutate(void *arg) {
 	int i, k, oks = 0, fails = 0;
 	uint32_t w;
 
-	(void) arg;
 	(void) nvlist_alloc(&nvl, NV_UNIQUE_NAME, KM_SLEEP);
 	(void) nvlist_alloc(&in, NV_UNIQUE_NAME, KM_SLEEP);
 	(void) nvlist_add_string(in, "k", "v");
@@ -331,7 +413,7 @@ void kl_nv_mutate(void *arg) {
 	a[1] = in;
 	(void) nvlist_add_nvlist_array(nvl, "arr", a, 2);
 	nvlist_free(in);
-	(void) nvlist_pack(nvl, &buf, &len, NV_ENCODE_NATIVE, KM_SLEEP);
+	(void) nvlist_pack(nvl, &buf, &len, (int)(uintptr_t)arg, KM_SLEEP);
 	nvlist_free(nvl);
 	cp = kmem_alloc(len, KM_SLEEP);
 	for (i = 0; i < 3000; i++) {

@@ -23,7 +23,8 @@ void kl_nv_leak(void *);	/* a list never freed */
 void kl_nv_use_after_free(void *);	/* a lookup after nvlist_free */
 void kl_nv_double_free(void *);	/* nvlist_free twice */
 void kl_nv_nosleep(void *);
-void kl_nv_mutate(void *);	/* damaged packed lists: refused or sound */	/* KM_NOSLEEP allocations under injected faults */
+void kl_nv_mutate(void *);	/* damaged packed lists (arg: encoding): refused or sound */
+void kl_nv_xdr(void *);	/* NV_ENCODE_XDR: layout, round trip, prefixes */	/* KM_NOSLEEP allocations under injected faults */
 void kl_ldi_args(void *);	/* ident and open argument checks, an open and close */
 void kl_ldi_close_twice(void *);	/* ldi_close of a closed handle */
 
