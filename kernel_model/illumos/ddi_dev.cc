@@ -126,6 +126,10 @@ DevOps dev_ops_adapter(IlDriver* d) {
   return ops;
 }
 
+IlDriver* cb_driver_of(const DevOps& ops) {
+  return ops.open == a_open ? D(ops.cookie) : nullptr;
+}
+
 std::string minor_path(const std::string& drv, const std::string& name, bool block) {
   // The links devfsadm makes for the conventional names: a block node "N"
   // is /dev/<drv>/N and its character twin "N,raw" is /dev/r<drv>/N (as for

@@ -65,6 +65,10 @@ struct IlDriver : DriverRecordOf<IlDriver> {
 void set_streams_module(str::StrModule& m, int flags);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
+// The driver behind a node whose ops dev_ops_adapter made (a character or
+// block device of an illumos driver), or null (a stream, another
+// personality's device): what the LDI calls through.
+IlDriver* cb_driver_of(const DevOps& ops);
 // Its mmap(2): specfs and devmap (devmap.cc).
 void devmap_adapter(DevOps& ops);
 // The /dev path of a minor node, as devfsadm links it.

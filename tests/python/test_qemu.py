@@ -124,7 +124,8 @@ def test_the_backend_links_what_the_simulator_gained():
     illumos calls the simulator gained link in the Linux backend, and the
     count of those it still lacks does not grow (170 of 401 on 2026-12-07; 171
     with kmem_cache_reap_now, declared by the ilprobe audit: the backend has
-    no kmem caches at all)."""
+    no kmem caches at all). The LDI and nvpair(9F) (2026-12-07, 118 names)
+    are the simulator's only: counted apart, so that gap stays named."""
     import json
     import sys
     build = os.path.dirname(os.path.dirname(os.path.dirname(qemu.__file__)))
@@ -140,7 +141,10 @@ def test_the_backend_links_what_the_simulator_gained():
               "ks_taskq_suspend", "ks_taskq_resume", "ks_taskq_suspended", "crhold", "crfree",
               "crgetgroups", "crgetngroups", "ks_untimeout_ns", "ks_il_ddi_taskq_create"}
     assert gained <= set(t["given_names"]), sorted(gained - set(t["given_names"]))
-    assert t["missing"] <= 171, t["missing_names"]
+    layered = ("ldi_", "nvlist_", "nvpair_", "ks_il_nvlist_")
+    rest = [n for n in t["missing_names"] if not n.startswith(layered)]
+    assert len(rest) <= 171, rest
+    assert t["missing"] - len(rest) <= 118, sorted(set(t["missing_names"]) - set(rest))
 
 
 def test_agent_lines_parse_and_torn_ones_are_marked():

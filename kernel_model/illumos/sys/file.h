@@ -59,5 +59,7 @@
 
 /* a layered ioctl from the kernel: the "user" argument is kernel memory */
 #define FKIOCTL 0x80000000
+/* an open or close from another driver (ldi_open_by_*, ldi_close) */
+#define FKLYR 0x40000000
 
 #endif
