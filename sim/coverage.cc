@@ -53,13 +53,14 @@ bool coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
 // nearly all in the one driver it fuzzes.
 __attribute__((no_sanitize_coverage, always_inline)) static inline uint64_t block_id(
     CoverageMap* m, uintptr_t ra) {
-  const CovModule& last = cov_modules[m->module];
-  if (ra - last.begin < last.size) return (ra - last.begin) ^ last.salt;
+  if (ra - m->mod_begin < m->mod_size) return (ra - m->mod_begin) ^ m->mod_salt;
   uint32_t n = cov_nmodules.load(std::memory_order_acquire);
   for (uint32_t i = 0; i < n; i++)
     if (ra - cov_modules[i].begin < cov_modules[i].size) {
-      m->module = i;
-      return (ra - cov_modules[i].begin) ^ cov_modules[i].salt;
+      m->mod_begin = cov_modules[i].begin;
+      m->mod_size = cov_modules[i].size;
+      m->mod_salt = cov_modules[i].salt;
+      return (ra - m->mod_begin) ^ m->mod_salt;
     }
   return ra - reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
 }

@@ -27,7 +27,9 @@ static_assert(kCovMapBits <= 16, "CoverageMap::touched holds cells in 16 bits");
 // execution).
 struct CoverageMap {
   uint64_t prev = 0;
-  uint32_t module = 0;  // the module the last block was in: looked at first
+  // The module the last block was in, looked at first: begin, size, salt.
+  uintptr_t mod_begin = 0, mod_size = 0;
+  uint64_t mod_salt = 0;
   uint32_t ntouched = 0;
   uint16_t touched[kCovMapSize] = {};
   uint8_t hits[kCovMapSize] = {};
