@@ -47,6 +47,7 @@ bool coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
   return true;
 }
 
+#ifndef KS_LIBFUZZER_BUILD  // the callback is libFuzzer's there
 // A block's identity: its offset in its module, or in the host binary for
 // code linked into it (edge numbers then do not move with ASLR either).
 // The module of the map's last block first: a campaign's blocks are
@@ -64,6 +65,7 @@ __attribute__((no_sanitize_coverage, always_inline)) static inline uint64_t bloc
     }
   return ra - reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
 }
+#endif
 
 void coverage_context(uint32_t tid) {
   if (CoverageMap* m = tls_map) m->prev = (uint64_t{tid} + 1) * 0x9E3779B97F4A7C15ull >> 49;
