@@ -288,7 +288,13 @@ Module& Module::open(const std::string& spec) {
       if (ph.p_type != PT_LOAD) continue;
       uintptr_t lo = q.base + ph.p_vaddr, hi = lo + ph.p_memsz;
       if (ph.p_flags & PF_X) {
-        sim::coverage_add_module(lo, hi, fnv(0xcbf29ce484222325ull, d->name, std::strlen(d->name)));
+        if (m->coverage_instrumented_ &&
+            !sim::coverage_add_module(lo, hi,
+                                      fnv(0xcbf29ce484222325ull, d->name, std::strlen(d->name))))
+          refuse(path, "is one module built with coverage too many for this process (" +
+                           std::to_string(sim::kCovModules) +
+                           "): its edges could not be numbered as every other process "
+                           "numbers them; run it in a new process");
         sim::guest_code_add(lo, hi);  // events' call sites in a recorded trace
       }
       if (!(ph.p_flags & PF_W)) continue;

@@ -1,6 +1,7 @@
 #include "sim/coverage.h"
 
 #include <atomic>
+#include <mutex>
 
 namespace ks::sim {
 
@@ -30,22 +31,41 @@ struct CovModule {
   uintptr_t begin, size;
   uint64_t salt;
 };
+// Appended under a lock, read without one: a slot is written before the
+// count that publishes it (modules are never unloaded).
 CovModule cov_modules[kCovModules];
-size_t cov_nmodules = 0;
+std::atomic<uint32_t> cov_nmodules{0};
+std::mutex cov_add;
 }  // namespace
 
-void coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
-  if (cov_nmodules < kCovModules) cov_modules[cov_nmodules++] = {begin, end - begin, salt};
+bool coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt) {
+  std::lock_guard<std::mutex> g(cov_add);
+  uint32_t n = cov_nmodules.load(std::memory_order_relaxed);
+  if (n >= kCovModules) return false;
+  cov_modules[n] = {begin, end - begin, salt};
+  cov_nmodules.store(n + 1, std::memory_order_release);
+  return true;
 }
 
+#ifndef KS_LIBFUZZER_BUILD  // the callback is libFuzzer's there
 // A block's identity: its offset in its module, or in the host binary for
 // code linked into it (edge numbers then do not move with ASLR either).
-__attribute__((no_sanitize_coverage, always_inline)) static inline uint64_t block_id(uintptr_t ra) {
-  for (size_t i = 0; i < cov_nmodules; i++)
-    if (ra - cov_modules[i].begin < cov_modules[i].size)
-      return (ra - cov_modules[i].begin) ^ cov_modules[i].salt;
+// The module of the map's last block first: a campaign's blocks are
+// nearly all in the one driver it fuzzes.
+__attribute__((no_sanitize_coverage, always_inline)) static inline uint64_t block_id(
+    CoverageMap* m, uintptr_t ra) {
+  if (ra - m->mod_begin < m->mod_size) return (ra - m->mod_begin) ^ m->mod_salt;
+  uint32_t n = cov_nmodules.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < n; i++)
+    if (ra - cov_modules[i].begin < cov_modules[i].size) {
+      m->mod_begin = cov_modules[i].begin;
+      m->mod_size = cov_modules[i].size;
+      m->mod_salt = cov_modules[i].salt;
+      return (ra - m->mod_begin) ^ m->mod_salt;
+    }
   return ra - reinterpret_cast<uintptr_t>(&__sanitizer_cov_trace_pc);
 }
+#endif
 
 void coverage_context(uint32_t tid) {
   if (CoverageMap* m = tls_map) m->prev = (uint64_t{tid} + 1) * 0x9E3779B97F4A7C15ull >> 49;
@@ -67,7 +87,7 @@ __sanitizer_cov_trace_pc(void) {
   if (__builtin_expect(ks::sim::g_attached.load(std::memory_order_relaxed) == 0, 1)) return;
   ks::sim::CoverageMap* m = ks::sim::tls_map;
   if (!m) return;
-  uint64_t pc = ks::sim::block_id(reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
+  uint64_t pc = ks::sim::block_id(m, reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
   uint64_t cur = (pc ^ (pc >> 15)) * 0x2545F4914F6CDD1Dull >> (64 - ks::sim::kCovMapBits);
   uint64_t cell = (cur ^ m->prev) & (ks::sim::kCovMapSize - 1);
   if (m->hits[cell]++ == 0 && m->ntouched < ks::sim::kCovMapSize)

@@ -27,6 +27,9 @@ static_assert(kCovMapBits <= 16, "CoverageMap::touched holds cells in 16 bits");
 // execution).
 struct CoverageMap {
   uint64_t prev = 0;
+  // The module the last block was in, looked at first: begin, size, salt.
+  uintptr_t mod_begin = 0, mod_size = 0;
+  uint64_t mod_salt = 0;
   uint32_t ntouched = 0;
   uint16_t touched[kCovMapSize] = {};
   uint8_t hits[kCovMapSize] = {};
@@ -51,9 +54,14 @@ CoverageMap* coverage_attach(CoverageMap* m);
 void coverage_context(uint32_t tid);
 // Code in [begin, end) is numbered relative to begin, mixed with `salt`
 // (the module's name): a loaded module's edges stay the same whatever else
-// is loaded, and wherever the loader put it. Up to kCovModules ranges.
-constexpr size_t kCovModules = 32;
-void coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt);
+// is loaded, and wherever the loader put it. Only modules built with
+// coverage need a range. False when the table is full: the module must
+// then not run with coverage, as its edges would be numbered by its
+// distance from the host's code, which ASLR moves (a table of 32 that
+// every module filled made a long process's CTL campaigns take another
+// course now and then: DESIGN.md, "Driver modules").
+constexpr size_t kCovModules = 1024;
+bool coverage_add_module(uintptr_t begin, uintptr_t end, uint64_t salt);
 
 }  // namespace ks::sim
 
