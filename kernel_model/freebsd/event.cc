@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernel_model/freebsd/kqueue_knote.h"
+#include "kernel_model/freebsd/state.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -22,8 +23,12 @@ extern "C" {
 namespace {
 
 // knlist_init's lock when the driver names none (FreeBSD's knlist_lock):
-// static storage, a fresh mutex in every World (world.h, resolve).
-struct mtx g_knlist_lock;
+// the World's own (FbState::knlist_lock), zeroed memory until first used.
+static_assert(sizeof(struct mtx) <= sizeof(ks::km::freebsd::FbState::knlist_lock));
+struct mtx* knlist_default_lock() {
+  return reinterpret_cast<struct mtx*>(
+      ks::km::freebsd::state(*ks::km::World::current()).knlist_lock);
+}
 
 void mtx_lock_fn(void* arg) { ks_fb_mtx_lock(static_cast<struct mtx*>(arg), 0, "knlist lock"); }
 void mtx_unlock_fn(void* arg) {
@@ -56,7 +61,7 @@ extern "C" {
 
 void knlist_init(struct knlist* knl, void* lock, void (*kl_lock)(void*), void (*kl_unlock)(void*),
                  void (*kl_assert_lock)(void*, int)) {
-  knl->kl_lockarg = lock ? lock : &g_knlist_lock;
+  knl->kl_lockarg = lock ? lock : knlist_default_lock();
   knl->kl_lock = kl_lock ? kl_lock : mtx_lock_fn;
   knl->kl_unlock = kl_unlock ? kl_unlock : mtx_unlock_fn;
   knl->kl_assert_lock = kl_assert_lock ? kl_assert_lock : mtx_assert_fn;

@@ -108,6 +108,11 @@ struct FbState {
   // kmem, which would be a leak at teardown.
   alignas(8) unsigned char dtr_task[32] = {};
   bool dtr_task_made = false;
+  // knlist_init's lock when the driver names none (FreeBSD's knlist_lock),
+  // a struct mtx in place: per World, so a boot image restores it with the
+  // rest (in the host's static storage, an execution restored from an
+  // image saw the handle a later execution of the image's World left).
+  alignas(8) unsigned char knlist_lock[16] = {};
 };
 
 FbState& state(World& w);
