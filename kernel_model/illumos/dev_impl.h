@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/drivers.h"
 #include "kernel_model/module_life.h"
 #include "kernel_model/illumos/prop_table.h"
 #include "kernel_model/stream.h"
@@ -38,8 +39,17 @@ struct dev_info {
   // node made for it.
   std::vector<std::pair<std::string, std::string>> nodes;
   // Its properties by (dev, name), in that order: one per (dev, name), of
-  // the type it was last updated with.
+  // the type it was last updated with. The driver's own (devi_drv_prop_ptr:
+  // ddi_prop_update, ddi_prop_remove_all drops them).
   ks::km::illumos::PropTable<ks::km::illumos::PropValue> props;
+  // From driver.conf(5) (conf_props.cc), DDI_DEV_T_NONE, searched after
+  // the driver's own in illumos's order (ddi_prop_search_common): the
+  // node's entry's (devi_sys_prop_ptr), then the driver's global ones
+  // (devi_global_prop_list). The driver cannot change or remove them; its
+  // own property of the same name (ddi_prop_update, ddi_prop_undefine)
+  // hides them.
+  ks::km::illumos::PropTable<ks::km::illumos::PropValue> sys_props;
+  ks::km::illumos::PropTable<ks::km::illumos::PropValue> global_props;
 };
 
 namespace ks::km::illumos {
@@ -63,6 +73,10 @@ struct IlDriver : DriverRecordOf<IlDriver> {
 // A STREAMS driver's or module's record for the model: its flags and
 // inner perimeter (from D_MT*), and illumos's stream head ioctl numbers.
 void set_streams_module(str::StrModule& m, int flags);
+// driver.conf(5) (conf_props.cc): the personality's ConfigParser, and the
+// parsed file's properties put on the driver's node.
+ConfigParser conf_parser();
+void apply_conf(IlDriver& d, const void* config);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
 // Its mmap(2): specfs and devmap (devmap.cc).

@@ -68,7 +68,7 @@ const char* no_scripted_unload(World&, void* mod) {
                  : nullptr;
 }
 
-void load(World& w, const ks_driver_desc* desc) {
+void load(World& w, const ks_driver_desc* desc, const void* config) {
   auto rec = std::make_shared<IlDriver>();
   devsw(w).driver_records.push_back(rec);
   IlDriver& d = *rec;
@@ -77,6 +77,7 @@ void load(World& w, const ks_driver_desc* desc) {
   d.major = devsw_new_major(w);
   d.dip.drv = &d;
   d.dip.instance = 0;
+  apply_conf(d, config);
   ModuleLife& l = d.life;
   l.driver = desc->name;
   l.mod = &d;
@@ -106,7 +107,7 @@ void load(World& w, const ks_driver_desc* desc) {
 
 // Every host links the whole personality (drivers are loaded later, by
 // file), so its loader registers itself when the host starts.
-[[maybe_unused]] const bool registered = (km::register_personality("illumos", load), true);
+[[maybe_unused]] const bool registered = (km::register_personality("illumos", load, conf_parser()), true);
 
 }  // namespace ks::km::illumos
 

@@ -1,0 +1,97 @@
+// A driver's driver.conf(5) onto its devinfo node. illumos makes the
+// properties of a node entry with e_ddi_prop_update_*(DDI_DEV_T_NONE, ...)
+// on the node the entry describes (its system properties), and the global
+// entries' on the driver's global property list every node of the driver
+// searches (modsysfile.c make_prop; impl_make_parlist; sunddi.c
+// ddi_prop_search_common, all checked in illumos-gate). Integers are
+// DDI_PROP_TYPE_INT arrays, strings DDI_PROP_TYPE_STRING arrays.
+//
+// kernsim's illumos attaches one node of a pseudo driver, instance 0 under
+// the pseudo nexus, whether or not a driver.conf names it (a real pseudo
+// driver with no node entry would not attach). A node entry must describe
+// that node: name= the driver's own name, parent="pseudo", instance 0. A
+// second instance, another parent, or a class= binding is refused as not
+// modelled rather than silently not made.
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "kernel_model/drivers.h"
+#include "kernel_model/illumos/dev_impl.h"
+#include "kernel_model/illumos/driver_conf.h"
+
+extern "C" {
+#include <sys/sunddi.h>
+}
+
+namespace ks::km::illumos {
+
+namespace {
+
+void put(PropTable<PropValue>& t, const ConfProp& p) {
+  PropValue& v = t.get(static_cast<uint64_t>(DDI_DEV_T_NONE), p.name);
+  v.undefined = false;
+  v.bytes.clear();
+  if (p.strings) {
+    v.type = DDI_PROP_TYPE_STRING;
+    for (const std::string& s : p.strs) v.bytes.append(s.c_str(), s.size() + 1);
+  } else {
+    v.type = DDI_PROP_TYPE_INT;
+    for (int32_t i : p.ints) {
+      int x = i;
+      v.bytes.append(reinterpret_cast<const char*>(&x), sizeof x);
+    }
+  }
+}
+
+[[noreturn]] void refuse(const DriverConf& c, int line, const std::string& what) {
+  throw ModuleError(c.file + ":" + std::to_string(line) + ": " + what);
+}
+
+std::shared_ptr<const void> parse(const std::string& text, const std::string& file,
+                                  const ks_driver_desc* d) {
+  auto conf = std::make_shared<DriverConf>();
+  try {
+    *conf = parse_driver_conf(text, file);
+  } catch (const ConfError& e) {
+    throw ModuleError(std::string("driver.conf of ") + d->name + ": " + e.what());
+  }
+  const ConfNode* zero = nullptr;
+  for (const ConfNode& n : conf->nodes) {
+    if (n.name != d->name)
+      refuse(*conf, n.line, "the entry is for node \"" + n.name + "\", but this is the "
+                            "driver.conf of " + d->name + " (kernsim binds a node to the "
+                            "driver of its own name only)");
+    if (!n.cls.empty() && n.parent.empty())
+      refuse(*conf, n.line, "class=\"" + n.cls + "\" without parent=: binding a node by class "
+                            "is not modelled (kernsim has only the pseudo nexus)");
+    if (n.parent != "pseudo")
+      refuse(*conf, n.line, "parent=\"" + n.parent + "\": kernsim's illumos has only the "
+                            "pseudo nexus (parent=\"pseudo\")");
+    if (n.instance != 0)
+      refuse(*conf, n.line, "instance=" + std::to_string(n.instance) + ": kernsim attaches "
+                            "one instance of a driver, instance 0; more are not modelled yet");
+    if (zero)
+      refuse(*conf, n.line, "a second entry for instance 0 of " + n.name + " (the first is on "
+                            "line " + std::to_string(zero->line) + ")");
+    zero = &n;
+  }
+  return conf;
+}
+
+}  // namespace
+
+// Called by the loader as it makes the driver's record, before _init.
+void apply_conf(IlDriver& d, const void* config) {
+  d.dip.sys_props.clear();
+  d.dip.global_props.clear();
+  if (!config) return;
+  const auto& c = *static_cast<const DriverConf*>(config);
+  for (const ConfProp& p : c.globals) put(d.dip.global_props, p);
+  for (const ConfNode& n : c.nodes)
+    for (const ConfProp& p : n.props) put(d.dip.sys_props, p);
+}
+
+ConfigParser conf_parser() { return parse; }
+
+}  // namespace ks::km::illumos
