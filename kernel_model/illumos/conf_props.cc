@@ -44,8 +44,10 @@ void put(PropTable<PropValue>& t, const ConfProp& p) {
   }
 }
 
-[[noreturn]] void refuse(const DriverConf& c, int line, const std::string& what) {
-  throw ModuleError(c.file + ":" + std::to_string(line) + ": " + what);
+[[noreturn]] void refuse(const DriverConf& c, const ks_driver_desc* d, int line,
+                         const std::string& what) {
+  throw ModuleError(std::string("driver.conf of ") + d->name + ": " + c.file + ":" +
+                    std::to_string(line) + ": " + what);
 }
 
 std::shared_ptr<const void> parse(const std::string& text, const std::string& file,
@@ -59,20 +61,20 @@ std::shared_ptr<const void> parse(const std::string& text, const std::string& fi
   const ConfNode* zero = nullptr;
   for (const ConfNode& n : conf->nodes) {
     if (n.name != d->name)
-      refuse(*conf, n.line, "the entry is for node \"" + n.name + "\", but this is the "
+      refuse(*conf, d, n.line, "the entry is for node \"" + n.name + "\", but this is the "
                             "driver.conf of " + d->name + " (kernsim binds a node to the "
                             "driver of its own name only)");
     if (!n.cls.empty() && n.parent.empty())
-      refuse(*conf, n.line, "class=\"" + n.cls + "\" without parent=: binding a node by class "
+      refuse(*conf, d, n.line, "class=\"" + n.cls + "\" without parent=: binding a node by class "
                             "is not modelled (kernsim has only the pseudo nexus)");
     if (n.parent != "pseudo")
-      refuse(*conf, n.line, "parent=\"" + n.parent + "\": kernsim's illumos has only the "
+      refuse(*conf, d, n.line, "parent=\"" + n.parent + "\": kernsim's illumos has only the "
                             "pseudo nexus (parent=\"pseudo\")");
     if (n.instance != 0)
-      refuse(*conf, n.line, "instance=" + std::to_string(n.instance) + ": kernsim attaches "
+      refuse(*conf, d, n.line, "instance=" + std::to_string(n.instance) + ": kernsim attaches "
                             "one instance of a driver, instance 0; more are not modelled yet");
     if (zero)
-      refuse(*conf, n.line, "a second entry for instance 0 of " + n.name + " (the first is on "
+      refuse(*conf, d, n.line, "a second entry for instance 0 of " + n.name + " (the first is on "
                             "line " + std::to_string(zero->line) + ")");
     zero = &n;
   }
@@ -82,14 +84,14 @@ std::shared_ptr<const void> parse(const std::string& text, const std::string& fi
 }  // namespace
 
 // Called by the loader as it makes the driver's record, before _init.
-void apply_conf(IlDriver& d, const void* config) {
-  d.dip.sys_props.clear();
-  d.dip.global_props.clear();
+void apply_conf(dev_info& dip, const void* config) {
+  dip.sys_props.clear();
+  dip.global_props.clear();
   if (!config) return;
   const auto& c = *static_cast<const DriverConf*>(config);
-  for (const ConfProp& p : c.globals) put(d.dip.global_props, p);
+  for (const ConfProp& p : c.globals) put(dip.global_props, p);
   for (const ConfNode& n : c.nodes)
-    for (const ConfProp& p : n.props) put(d.dip.sys_props, p);
+    for (const ConfProp& p : n.props) put(dip.sys_props, p);
 }
 
 ConfigParser conf_parser() { return parse; }

@@ -76,7 +76,7 @@ void set_streams_module(str::StrModule& m, int flags);
 // driver.conf(5) (conf_props.cc): the personality's ConfigParser, and the
 // parsed file's properties put on the driver's node.
 ConfigParser conf_parser();
-void apply_conf(IlDriver& d, const void* config);
+void apply_conf(dev_info& dip, const void* config);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
 // Its mmap(2): specfs and devmap (devmap.cc).

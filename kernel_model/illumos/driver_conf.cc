@@ -215,7 +215,7 @@ void add_prop(const Lexer& lx, Entry& e, ConfProp p) {
 Token read_values(Lexer& lx, const Token& key, ConfProp& p) {
   Token v = lx.next();
   if (v.kind == Tok::kSemicolon || v.kind == Tok::kEnd)
-    lx.fail(v.line, "'" + key.text + "=' has no value");
+    lx.fail(key.line, "'" + key.text + "=' has no value");
   p.strings = v.kind == Tok::kString;
   for (;;) {
     if (v.kind == Tok::kString) {

@@ -77,7 +77,7 @@ void load(World& w, const ks_driver_desc* desc, const void* config) {
   d.major = devsw_new_major(w);
   d.dip.drv = &d;
   d.dip.instance = 0;
-  apply_conf(d, config);
+  apply_conf(d.dip, config);
   ModuleLife& l = d.life;
   l.driver = desc->name;
   l.mod = &d;

@@ -490,8 +490,10 @@ def _repro_setup(r, path):
     if scn.driver != r.driver:
         raise ReproError(f"{path}: field driver: the repro says {r.driver}, "
                          f"scenario {scn.name} exercises {scn.driver}")
-    return _setup_for(scn, r.variant, scenario_params(r.scenario.params, path),
-                      (r.driver_conf, r.driver_conf_file)), scn
+    # The driver.conf the repro ran with, whatever the scenario says now
+    # (minimize and rerecord search this scenario again: the same one).
+    scn = scn.with_conf(r.driver_conf, r.driver_conf_file)
+    return _setup_for(scn, r.variant, scenario_params(r.scenario.params, path)), scn
 
 
 def scenario_params(params, path):

@@ -700,6 +700,8 @@ def cmd_build_driver(a):
     variants = ", ".join(n for n, _ in info["variants"])
     print(f"built {a.output}: driver {info['name']} ({info['personality']}), variants {variants}; "
           f"hash {info['hash']}")
+    if info.get("conf"):
+        print(f"driver.conf: {info['conf']} (beside the module: scenarios of it load it)")
     print(f"use it as @kernsim.scenario(driver={a.output!r}) (relative to the scenario script), "
           f"or list it with: {PROG} drivers --load {shlex.quote(a.output)}")
     return EXIT_OK

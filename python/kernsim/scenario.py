@@ -8,6 +8,7 @@ A Program scenario (@program_scenario) returns a kernsim_pb2.Program
 instead; its executions then run entirely in C++.
 """
 
+import copy
 import importlib.util
 import inspect
 import os
@@ -87,7 +88,8 @@ class Scenario:
         for none. conf="" says none even when the file exists. Read once."""
         if self._conf_found is None:
             if self._conf is not None:
-                self._conf_found = (self._conf, f"{self.name}'s conf" if self._conf else "")
+                self._conf_found = (self._conf,
+                                    f"conf= of scenario {self.name}" if self._conf else "")
             elif self._conf_file is not None:
                 self._conf_found = (_read_conf(self._conf_file, self.name), self._conf_file)
             else:
@@ -97,6 +99,13 @@ class Scenario:
 
     def __repr__(self):
         return f"<scenario {self.name} of driver {self.driver}>"
+
+    def with_conf(self, text, file):
+        """This scenario with its driver.conf pinned to (text, file) (a
+        repro's recorded one)."""
+        pinned = copy.copy(self)
+        pinned._conf_found = (text, file)
+        return pinned
 
     def check_params(self, params):
         """Refuses a parameter the scenario declares a range for and that is

@@ -107,6 +107,7 @@ TEST(DriverConf, MalformedFilesNameFileLineAndWhat) {
       {"a=-2147483649;", "x.conf:1: '-2147483649' does not fit the 32-bit int a driver.conf "
                          "integer is"},
       {"a=;", "x.conf:1: 'a=' has no value"},
+      {"a=1;\nb=\n\n", "x.conf:2: 'b=' has no value"},
       {"a=1,;", "x.conf:1: the list of 'a' ends in a ','"},
       {"a=yes;", "x.conf:1: the value of 'a' is the bare word 'yes': a string value is quoted "
                  "(\"yes\")"},
