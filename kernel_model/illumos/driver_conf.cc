@@ -236,7 +236,7 @@ Token read_values(Lexer& lx, const Token& key, ConfProp& p) {
     if (after.kind != Tok::kComma) return after;
     v = lx.next();
     if (v.kind == Tok::kSemicolon || v.kind == Tok::kEnd)
-      lx.fail(v.line, "the list of '" + key.text + "' ends in a ','");
+      lx.fail(after.line, "the list of '" + key.text + "' ends in a ','");
   }
 }
 

@@ -109,6 +109,7 @@ TEST(DriverConf, MalformedFilesNameFileLineAndWhat) {
       {"a=;", "x.conf:1: 'a=' has no value"},
       {"a=1;\nb=\n\n", "x.conf:2: 'b=' has no value"},
       {"a=1,;", "x.conf:1: the list of 'a' ends in a ','"},
+      {"a=1,\n", "x.conf:1: the list of 'a' ends in a ','"},
       {"a=yes;", "x.conf:1: the value of 'a' is the bare word 'yes': a string value is quoted "
                  "(\"yes\")"},
       {"a=1;\na=2;", "x.conf:2: global property 'a' is set twice (first on line 1)"},

@@ -205,3 +205,29 @@ def test_build_driver_puts_the_conf_beside_the_module_and_it_is_found(tmp_path):
     broken = kernsim.scenario_of(two_opens.fn, str(out), "broken_conf")
     with pytest.raises(KernsimError, match=r"build/ilconf\.conf:1: 'max-clients=' has no value"):
         kernsim.run(broken)
+
+
+def _kernsim(*args):
+    root = os.environ.get("KERNSIM_ROOT", ".")
+    return subprocess.run([os.path.join(root, "build", "bin", "kernsim"), *args],
+                          capture_output=True, text=True, cwd=root)
+
+
+def test_the_command_line_takes_a_conf_and_the_repro_replays_it(tmp_path):
+    conf = tmp_path / "ilconf.conf"
+    conf.write_text("# one client at a time\nmax-clients=1;\n")
+    out = tmp_path / "found.repro.txtpb"
+    scn = f"{__file__}:two_opens"
+    plain = _kernsim("explore", scn, "--runs", "2000", "--quiet", "--out", str(out))
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    found = _kernsim("explore", scn, "--runs", "2000", "--conf", str(conf), "--out", str(out))
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert f"conf={conf}" in found.stdout
+    assert 'driver_conf: "# one client at a time\\nmax-clients=1;\\n"' in out.read_text()
+    conf.write_text("")  # the file changing after does not change the replay
+    replayed = _kernsim("replay", str(out))
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    conf.write_text("max-clients=1,\n")
+    bad = _kernsim("explore", scn, "--runs", "10", "--conf", str(conf))
+    assert bad.returncode == 2, bad.stdout + bad.stderr
+    assert f"{conf}:1: the list of 'max-clients' ends in a ','" in bad.stderr, bad.stderr
