@@ -317,6 +317,10 @@ def check_resume(c, spec, split):
     if (c.driver, c.variant) != (spec.driver, spec.variant):
         raise KernsimError(f"the checkpoint is of driver {c.driver} variant {c.variant}, not "
                            f"{spec.driver} variant {spec.variant}")
+    if c.driver_conf != spec.driver_conf:
+        raise KernsimError("the checkpoint's search ran with another driver.conf than this one "
+                           f"({c.driver_conf_file or 'none'} then, "
+                           f"{spec.driver_conf_file or 'none'} now): resume it with the same")
     st = spec.strategy
     if (c.max_bound, c.dpor, c.iterative) != (st.bound, st.dpor, not st.single_bound):
         raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "

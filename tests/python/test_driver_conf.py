@@ -231,3 +231,12 @@ def test_the_command_line_takes_a_conf_and_the_repro_replays_it(tmp_path):
     bad = _kernsim("explore", scn, "--runs", "10", "--conf", str(conf))
     assert bad.returncode == 2, bad.stdout + bad.stderr
     assert f"{conf}:1: the list of 'max-clients' ends in a ','" in bad.stderr, bad.stderr
+
+
+def test_a_search_resumes_only_with_the_conf_it_ran_with():
+    two_2 = kernsim.scenario_of(two_opens.fn, ILCONF, "two_opens_2", conf="max-clients=2;")
+    r = kernsim.search(two_2, bound=2, max_executions=3)
+    assert r.checkpoint is not None and r.checkpoint.driver_conf == "max-clients=2;"
+    with pytest.raises(KernsimError, match="another driver.conf"):
+        kernsim.search(two_opens, bound=2, max_executions=3, resume=r.checkpoint)
+    kernsim.search(two_2, bound=2, max_executions=3, resume=r.checkpoint)
