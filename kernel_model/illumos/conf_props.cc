@@ -6,12 +6,14 @@
 // ddi_prop_search_common, all checked in illumos-gate). Integers are
 // DDI_PROP_TYPE_INT arrays, strings DDI_PROP_TYPE_STRING arrays.
 //
-// kernsim's illumos attaches one node of a pseudo driver, instance 0 under
-// the pseudo nexus, whether or not a driver.conf names it (a real pseudo
-// driver with no node entry would not attach). A node entry must describe
-// that node: name= the driver's own name, parent="pseudo", instance 0. A
-// second instance, another parent, or a class= binding is refused as not
-// modelled rather than silently not made.
+// Each node entry is a node of the driver under the pseudo nexus, with the
+// entry's instance number, attached in the file's order (detached in the
+// reverse); with no entry the driver has instance 0 alone, as without a
+// driver.conf (a real pseudo driver with no node entry would attach
+// none). An entry must name the driver itself (no driver_aliases),
+// parent="pseudo" (the only nexus modelled) and, when there are several,
+// its instance= (the pseudo nexus's own numbering of entries without one
+// is not modelled); anything else is refused, never silently dropped.
 #include <cstring>
 #include <memory>
 #include <string>
@@ -58,40 +60,56 @@ std::shared_ptr<const void> parse(const std::string& text, const std::string& fi
   } catch (const ConfError& e) {
     throw ModuleError(std::string("driver.conf of ") + d->name + ": " + e.what());
   }
-  const ConfNode* zero = nullptr;
-  for (const ConfNode& n : conf->nodes) {
+  for (size_t i = 0; i < conf->nodes.size(); i++) {
+    const ConfNode& n = conf->nodes[i];
     if (n.name != d->name)
       refuse(*conf, d, n.line, "the entry is for node \"" + n.name + "\", but this is the "
-                            "driver.conf of " + d->name + " (kernsim binds a node to the "
-                            "driver of its own name only)");
+                               "driver.conf of " + d->name + " (kernsim binds a node to the "
+                               "driver of its own name only)");
     if (!n.cls.empty() && n.parent.empty())
-      refuse(*conf, d, n.line, "class=\"" + n.cls + "\" without parent=: binding a node by class "
-                            "is not modelled (kernsim has only the pseudo nexus)");
+      refuse(*conf, d, n.line, "class=\"" + n.cls + "\" without parent=: binding a node by "
+                               "class is not modelled (kernsim has only the pseudo nexus)");
     if (n.parent != "pseudo")
       refuse(*conf, d, n.line, "parent=\"" + n.parent + "\": kernsim's illumos has only the "
-                            "pseudo nexus (parent=\"pseudo\")");
-    if (n.instance != 0)
-      refuse(*conf, d, n.line, "instance=" + std::to_string(n.instance) + ": kernsim attaches "
-                            "one instance of a driver, instance 0; more are not modelled yet");
-    if (zero)
-      refuse(*conf, d, n.line, "a second entry for instance 0 of " + n.name + " (the first is on "
-                            "line " + std::to_string(zero->line) + ")");
-    zero = &n;
+                               "pseudo nexus (parent=\"pseudo\")");
+    if (conf->nodes.size() > 1 && !n.has_instance)
+      refuse(*conf, d, n.line, "the entry has no instance=: with several entries for " +
+                                   std::string(d->name) + ", each names its instance number");
+    for (size_t j = 0; j < i; j++)
+      if (conf->nodes[j].instance == n.instance)
+        refuse(*conf, d, n.line, "a second entry for instance " + std::to_string(n.instance) +
+                                     " of " + n.name + " (the first is on line " +
+                                     std::to_string(conf->nodes[j].line) + ")");
   }
   return conf;
 }
 
 }  // namespace
 
-// Called by the loader as it makes the driver's record, before _init.
-void apply_conf(dev_info& dip, const void* config) {
+void apply_conf(dev_info& dip, const void* config, size_t node) {
   dip.sys_props.clear();
   dip.global_props.clear();
   if (!config) return;
   const auto& c = *static_cast<const DriverConf*>(config);
   for (const ConfProp& p : c.globals) put(dip.global_props, p);
-  for (const ConfNode& n : c.nodes)
-    for (const ConfProp& p : n.props) put(dip.sys_props, p);
+  if (node < c.nodes.size())
+    for (const ConfProp& p : c.nodes[node].props) put(dip.sys_props, p);
+}
+
+// Called by the loader as it makes the driver's record, before _init.
+void make_nodes(IlDriver& d, const void* config) {
+  d.more.clear();
+  d.dip.drv = &d;
+  d.dip.instance = 0;
+  apply_conf(d.dip, config, 0);
+  if (!config) return;
+  const auto& c = *static_cast<const DriverConf*>(config);
+  for (size_t i = 0; i < c.nodes.size(); i++) {
+    dev_info& n = i == 0 ? d.dip : d.more.emplace_back();
+    n.drv = &d;
+    n.instance = c.nodes[i].instance;
+    apply_conf(n, config, i);
+  }
 }
 
 ConfigParser conf_parser() { return parse; }

@@ -2,6 +2,7 @@
 // instance (dev_info_t). C++ only; drivers see dev_info_t as opaque.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,7 +27,8 @@ struct IlDriver;
 
 }  // namespace ks::km::illumos
 
-// The dev_info_t a driver's attach and detach get: instance 0 of the driver.
+// The dev_info_t a driver's attach and detach get: one per instance (one,
+// instance 0, unless its driver.conf has node entries).
 // The two nexus nodes above it (ddi_root_node, the pseudo nexus) have no
 // driver record, only their names.
 struct dev_info {
@@ -34,6 +36,7 @@ struct dev_info {
   const char* nexus = nullptr;     // a nexus node's driver name
   const char* nexus_node = nullptr;  // ... and its node name
   int instance = 0;
+  bool attached = false;  // its attach(9E) succeeded and no detach since
   void* driver_private = nullptr;
   // Minor nodes, creation order: the minor name and the /dev path of the
   // node made for it.
@@ -64,7 +67,11 @@ struct IlDriver : DriverRecordOf<IlDriver> {
   ModuleLife life;  // its life in the World (attached: instance 0)
   ModuleLife* module_life() override { return &life; }
   uint32_t major = 0;
-  dev_info dip;
+  dev_info dip;  // its first node: instance 0, or driver.conf's first entry's
+  // The nodes of driver.conf's further entries, in the file's order
+  // (conf_props.cc); made before _init, never added to after (a driver
+  // keeps their addresses).
+  std::deque<dev_info> more;
   // Its devices' live mappings (devmap.cc's handles), owned here so that
   // a run ending with one still mapped frees it with the record.
   std::vector<std::shared_ptr<void>> maps;
@@ -76,7 +83,12 @@ void set_streams_module(str::StrModule& m, int flags);
 // driver.conf(5) (conf_props.cc): the personality's ConfigParser, and the
 // parsed file's properties put on the driver's node.
 ConfigParser conf_parser();
-void apply_conf(dev_info& dip, const void* config);
+// The driver's nodes from its parsed driver.conf (null: instance 0 alone),
+// each with its entry's and the global properties.
+void make_nodes(IlDriver& d, const void* config);
+// The properties of entry `node` (none: only the globals) and the global
+// ones onto dip.
+void apply_conf(dev_info& dip, const void* config, size_t node = 0);
 // The device switch's view of the driver's cb_ops.
 DevOps dev_ops_adapter(IlDriver* d);
 // Its mmap(2): specfs and devmap (devmap.cc).

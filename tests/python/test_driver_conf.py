@@ -3,6 +3,7 @@ its properties reach the driver's attach through the DDI lookups, a bug only
 the non-default configuration reaches is found only with it, the repro
 replays the configuration it was found with, and a malformed file is
 refused with the file, the line and what is wrong."""
+import errno
 import os
 import shutil
 import struct
@@ -155,9 +156,6 @@ def test_program_scenario_conf_goes_into_the_programs_driver():
                         "of the file"),
     ("a=1;\nweights=1,\"two\";\n", "conf= of scenario bad:2: property 'weights' mixes integers and "
                                    "strings in one list"),
-    ('name="ilconf" parent="pseudo" instance=1;',
-     "instance=1: kernsim attaches one instance of a driver, instance 0; more are not "
-     "modelled yet"),
     ('name="other" parent="pseudo";', 'the entry is for node "other", but this is the '
                                       "driver.conf of ilconf"),
     ('name="ilconf" parent="isa";', 'parent="isa": kernsim\'s illumos has only the pseudo '
@@ -240,3 +238,62 @@ def test_a_search_resumes_only_with_the_conf_it_ran_with():
     with pytest.raises(KernsimError, match="another driver.conf"):
         kernsim.search(two_opens, bound=2, max_executions=3, resume=r.checkpoint)
     kernsim.search(two_2, bound=2, max_executions=3, resume=r.checkpoint)
+
+
+ILINST = os.path.join(_TEST_DRIVERS, "ilinst.so")
+ILINST_INFO = (ord("I") << 8) | 1
+INST = struct.Struct("<2i32s")
+
+INSTANCES = """\
+name="ilinst" parent="pseudo" instance=0 depth=4;
+name="ilinst" parent="pseudo" instance=2 depth=16 label="two";
+label="global";
+"""
+
+
+def test_each_node_entry_is_an_instance_with_its_own_properties():
+    seen = {}
+
+    def client(path):
+        fd = yield sys.open(path, sys.O_RDWR)
+        if fd < 0:
+            seen[path] = fd
+            return
+        buf = yield sys.mmap(4096)
+        assert (yield sys.ioctl(fd, ILINST_INFO, buf)) == 0
+        inst, depth, label = INST.unpack((yield sys.peek(buf, INST.size)))
+        seen[path] = (inst, depth, label.rstrip(b"\0").decode())
+        yield sys.close(fd)
+
+    def body(w):
+        for i in range(3):
+            w.spawn(f"c{i}", client(f"/dev/ilinst{i}"))
+
+    two = kernsim.scenario_of(body, ILINST, "two_instances", conf=INSTANCES)
+    r = kernsim.explore(two, strategy="pct", runs=200, seed=1)
+    assert r.failure is None, r.failure
+    assert seen == {"/dev/ilinst0": (0, 4, "global"), "/dev/ilinst1": -errno.ENOENT,
+                    "/dev/ilinst2": (2, 16, "two")}
+    seen.clear()
+    # no entry: instance 0 alone, as without a driver.conf
+    one = kernsim.scenario_of(body, ILINST, "one_instance", conf="label=\"g\";")
+    assert kernsim.run(one).kind == "pass"
+    assert seen == {"/dev/ilinst0": (0, 1, "g"), "/dev/ilinst1": -errno.ENOENT,
+                    "/dev/ilinst2": -errno.ENOENT}
+
+
+@pytest.mark.parametrize("conf,message", [
+    ('name="ilinst" parent="pseudo" instance=0;\nname="ilinst" parent="pseudo";',
+     "conf= of scenario bad:2: the entry has no instance=: with several entries for ilinst, "
+     "each names its instance number"),
+    ('name="ilinst" parent="pseudo" instance=1;\nname="ilinst" parent="pseudo" instance=1;',
+     "conf= of scenario bad:2: a second entry for instance 1 of ilinst (the first is on "
+     "line 1)"),
+])
+def test_instances_are_named_once_each(conf, message):
+    @kernsim.scenario(driver=ILINST, conf=conf)
+    def bad(w):
+        pass
+    with pytest.raises(KernsimError) as e:
+        kernsim.run(bad)
+    assert message in str(e.value), str(e.value)
