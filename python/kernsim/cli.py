@@ -300,6 +300,11 @@ def _describe_repro(r):
             what += " (" + ", ".join(f"{k}={v}" for k, v in sorted(r.scenario.params.items())) + ")"
     else:
         what = "program of " + ", ".join(t.name for t in r.program.thread)
+    confs = [d.conf_file or f"{d.name} conf" for d in r.program.driver if d.conf]
+    if r.driver_conf:
+        confs.append(r.driver_conf_file or "conf")
+    if confs:
+        what += ", driver.conf " + ", ".join(confs)
     fb = r.found_by
     how = f"found by {fb.name} seed {fb.seed}" if fb.name else "origin unknown"
     if fb.name == "pct":

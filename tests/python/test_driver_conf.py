@@ -225,6 +225,7 @@ def test_the_command_line_takes_a_conf_and_the_repro_replays_it(tmp_path):
     conf.write_text("")  # the file changing after does not change the replay
     replayed = _kernsim("replay", str(out))
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert f"driver.conf {conf}" in replayed.stdout, replayed.stdout
     conf.write_text("max-clients=1,\n")
     bad = _kernsim("explore", scn, "--runs", "10", "--conf", str(conf))
     assert bad.returncode == 2, bad.stdout + bad.stderr
