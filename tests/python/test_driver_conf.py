@@ -298,3 +298,39 @@ def test_instances_are_named_once_each(conf, message):
     with pytest.raises(KernsimError) as e:
         kernsim.run(bad)
     assert message in str(e.value), str(e.value)
+
+
+ILCONF_DESC = """\
+driver: "ilconf"
+node { path: "/dev/ilconf" oflags: 2 }
+ioctl {
+  name: "ILCONF_INFO"
+  cmd: 0x4301
+  node: "/dev/ilconf"
+  dir: "out"
+  field { name: "ci_max_clients" type: "int" size: 4 min: 0 max: 0 }
+}
+"""
+
+
+def test_the_fuzzer_loads_the_conf_beside_the_module_and_its_repro_carries_it(tmp_path):
+    d = tmp_path / "drv"
+    built = _kernsim("build-driver", "--personality", "illumos", "-o", str(d / "ilconf.so"),
+                     os.path.join(os.path.dirname(__file__), "..", "drivers", "ilconf.c"))
+    assert built.returncode == 0, built.stdout + built.stderr  # with cov/ilconf.so for the fuzzer
+    (d / "ilconf.ioctl.txtpb").write_text(ILCONF_DESC)
+    common = ["fuzz", "--driver", str(d / "ilconf.so"), "--execs", "3000", "--seed", "1",
+              "--stop-on-find", "--quiet"]
+    plain = _kernsim(*common, "--out", str(tmp_path / "plain"))
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    (d / "ilconf.conf").write_text("max-clients=1;\n")
+    found = _kernsim(*common, "--out", str(tmp_path / "found"))
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert f"conf={d / 'ilconf.conf'}" in found.stdout
+    repros = sorted((tmp_path / "found").glob("*.repro.txtpb"))
+    assert repros, found.stdout
+    r = repro_io.load(str(repros[0]))
+    assert [dr.conf for dr in r.program.driver] == ["max-clients=1;\n"]
+    (d / "ilconf.conf").write_text("")  # the repro replays its own conf
+    replayed = _kernsim("replay", str(repros[0]))
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
