@@ -594,6 +594,8 @@ struct Build {
     auto* drv = p.add_driver();
     drv->set_name(d.driver());
     drv->set_variant(dec.variant_);
+    drv->set_conf(d.conf());
+    drv->set_conf_file(d.conf_file());
     for (const auto& f : d.file()) *p.add_file() = f;
     auto* pr = p.add_proc();
     pr->set_name("user");

@@ -11,20 +11,50 @@
 namespace ks::km {
 
 namespace {
-std::vector<std::pair<std::string, PersonalityLoader>>& personalities() {
-  static std::vector<std::pair<std::string, PersonalityLoader>> p;
+struct Personality {
+  std::string name;
+  PersonalityLoader load;
+  ConfigParser parse;
+};
+std::vector<Personality>& personalities() {
+  static std::vector<Personality> p;
   return p;
 }
-PersonalityLoader find_loader(const char* personality) {
-  for (auto& [n, l] : personalities())
-    if (n == personality) return l;
+const Personality* find_personality(const char* personality) {
+  for (auto& p : personalities())
+    if (p.name == personality) return &p;
   return nullptr;
+}
+PersonalityLoader find_loader(const char* personality) {
+  const Personality* p = find_personality(personality);
+  return p ? p->load : nullptr;
+}
+
+// A driver's configuration as its personality read it, by (driver, file,
+// text): a Python scenario loads its driver in every execution, and the
+// text is the same each time. A few entries: one process runs few
+// configurations.
+std::shared_ptr<const void> parsed_config(const Personality& p, const ks_driver_desc* d,
+                                          const std::string& text, const std::string& file) {
+  struct Cached {
+    std::string key;
+    std::shared_ptr<const void> conf;
+  };
+  static std::vector<Cached> cache;
+  std::string key = std::string(d->name) + '\0' + file + '\0' + text;
+  for (auto& c : cache)
+    if (c.key == key) return c.conf;
+  std::shared_ptr<const void> conf = p.parse(text, file, d);
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  cache.push_back({std::move(key), conf});
+  return conf;
 }
 
 struct LoadJob : DriverRecordOf<LoadJob> {
   World* w;
   const ks_driver_desc* d;
   PersonalityLoader load;
+  std::shared_ptr<const void> config;  // the personality's reading of the driver's conf
   sim::ObjId obj;
 };
 
@@ -32,19 +62,21 @@ void modload_thread(void* arg) {
   auto* j = static_cast<LoadJob*>(arg);
   World& w = *j->w;
   w.sim().point(kEvModload, j->obj, 1);
-  j->load(w, j->d);
+  j->load(w, j->d, j->config.get());
   w.sim().emit(kEvModload, j->obj, 0);
   boot_load_finished(w);
 }
 }  // namespace
 
-void register_personality(const char* personality, PersonalityLoader load) {
-  for (auto& [n, l] : personalities())
-    if (n == personality) {
-      l = load;
+void register_personality(const char* personality, PersonalityLoader load,
+                          ConfigParser parse) {
+  for (auto& p : personalities())
+    if (p.name == personality) {
+      p.load = load;
+      p.parse = parse;
       return;
     }
-  personalities().emplace_back(personality, load);
+  personalities().push_back({personality, load, parse});
 }
 
 bool personality_known(const std::string& personality) {
@@ -65,7 +97,8 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
   return m;
 }
 
-void load_driver(World& w, const std::string& spec, const std::string& variant) {
+void load_driver(World& w, const std::string& spec, const std::string& variant,
+                 const std::string& conf, const std::string& conf_file) {
   // A race-tracking World loads the race build (no edge coverage: a fuzzer
   // that also tracks races goes without it), a fuzzer's the coverage one.
   bool race = race_on(w), cov = !race && w.options().coverage;
@@ -83,8 +116,17 @@ void load_driver(World& w, const std::string& spec, const std::string& variant) 
                       "with kernsim build-driver (which also writes cov/" + m.name() +
                       ".so beside it) or kernsim_add_driver without NO_COVERAGE");
   const ks_driver_desc* d = m.desc();
-  PersonalityLoader load = find_loader(d->personality);
+  const Personality* pers = find_personality(d->personality);
+  PersonalityLoader load = pers->load;
   const std::string& name = m.name();
+  std::shared_ptr<const void> config;
+  if (!conf.empty()) {
+    if (!pers->parse)
+      throw ModuleError("driver '" + name + "' is a " + d->personality +
+                        " driver, which takes no driver configuration file (a driver.conf(5) "
+                        "is illumos's)");
+    config = parsed_config(*pers, d, conf, conf_file.empty() ? name + ".conf" : conf_file);
+  }
   // The driver's globals as a fresh modload leaves them, whatever earlier
   // Worlds in this process did to them.
   m.restore();
@@ -100,6 +142,7 @@ void load_driver(World& w, const std::string& spec, const std::string& variant) 
   job->w = &w;
   job->d = d;
   job->load = load;
+  job->config = std::move(config);
   job->obj = w.new_obj(kObjOther, w.sim().intern(tname));
   devsw(w).driver_records.push_back(job);
   race_boot_load(w, w.spawn(w.sim().intern(tname), modload_thread, job.get()));

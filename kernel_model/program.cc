@@ -393,6 +393,12 @@ std::string& boot_key(const World& w, const Program& p) {
     key += d.name;
     key += '=';
     key += d.variant;
+    // driver.conf's properties change the boot: its text, length first so
+    // that no text can pass for another driver's entry.
+    key += '#';
+    key += std::to_string(d.conf.size());
+    key += ':';
+    key += d.conf;
     key += '|';
   }
   return key;
@@ -413,7 +419,7 @@ void program_load(World& w, const Program& p) {
     // threads are made.
     std::string& key = boot_key(w, p);
     if (!w.options().boot_image || !w.restore_boot(key)) {
-      for (auto& d : p.drivers) load_driver(w, d.name, d.variant);
+      for (auto& d : p.drivers) load_driver(w, d.name, d.variant, d.conf, d.conf_file);
       if (!boot_now(w)) return;  // it failed: the run reports why
       if (w.options().boot_image) w.save_boot(key);
     }

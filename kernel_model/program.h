@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel_model/proc.h"
@@ -109,8 +110,12 @@ struct ProgFile {
 };
 
 struct ProgDriver {
+  // (A constructor, so that {name, variant} still says all of one.)
+  ProgDriver(std::string n = {}, std::string v = "none", std::string c = {}, std::string f = {})
+      : name(std::move(n)), variant(std::move(v)), conf(std::move(c)), conf_file(std::move(f)) {}
   std::string name;
-  std::string variant = "none";
+  std::string variant;
+  std::string conf, conf_file;  // its driver.conf(5) text, and its name for messages
 };
 
 struct Program {

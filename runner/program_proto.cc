@@ -30,7 +30,8 @@ constexpr OpName kOps[] = {
 km::Program program_from_proto(const kernsim::Program& p) {
   km::Program out;
   for (const auto& d : p.driver())
-    out.drivers.push_back({d.name(), d.variant().empty() ? "none" : d.variant()});
+    out.drivers.push_back(
+        {d.name(), d.variant().empty() ? "none" : d.variant(), d.conf(), d.conf_file()});
   for (const auto& f : p.file()) out.files.push_back({f.path(), f.size(), f.readonly()});
   for (int i = 0; i < p.proc_size(); i++) {
     const auto& pr = p.proc(i);

@@ -24,6 +24,8 @@ void describe_run(const kernsim::RunSpec& spec, Msg& m) {
   if (spec.has_program()) *m.mutable_program() = spec.program();
   m.set_driver(spec.driver());
   m.set_variant(spec.variant());
+  m.set_driver_conf(spec.driver_conf());
+  m.set_driver_conf_file(spec.driver_conf_file());
   *m.mutable_world() = spec.world();
 }
 

@@ -117,7 +117,7 @@ int mod_quiesce(World&, void* mod) {
   return e == EOPNOTSUPP || e == EINVAL ? 0 : e;
 }
 
-void load(World& w, const ks_driver_desc* desc) {
+void load(World& w, const ks_driver_desc* desc, const void*) {
   auto* md = static_cast<moduledata_t*>(desc->module);
   if (!md || !md->evhand)
     w.fail(sim::FailureKind::kPanic,

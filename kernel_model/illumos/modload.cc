@@ -1,6 +1,7 @@
 // The illumos module loader onto the kernel model's module life
 // (module_life.h): _init (which calls mod_install, recording its dev_ops),
-// attach of instance 0; at teardown detach, then _fini.
+// attach of each instance (instance 0, or driver.conf's node entries); at
+// teardown detach of each, then _fini.
 #include <cerrno>
 #include <string>
 
@@ -46,16 +47,36 @@ void installed(World& w, void* mod) {
            std::string("modload:no_attach:") + name);
 }
 
-bool attach(World&, void* mod) {
+// Each node not attached yet, in driver.conf's order; the module counts as
+// attached while any node is. One failing does not stop the others (each
+// node's attach is its own on illumos).
+bool attach(World& w, void* mod) {
   IlDriver& d = D(mod);
   if (!d.ops) return true;  // a STREAMS module
-  return d.ops->devo_attach(&d.dip, DDI_ATTACH) == DDI_SUCCESS;
+  auto one = [&](dev_info& n) {
+    if (!n.attached) n.attached = d.ops->devo_attach(&n, DDI_ATTACH) == DDI_SUCCESS;
+    if (!n.attached && !d.more.empty())
+      w.log(std::string(d.desc->name) + ": attach of instance " + std::to_string(n.instance) +
+            " failed");
+    return n.attached;
+  };
+  bool any = one(d.dip);
+  for (dev_info& n : d.more) any = one(n) || any;
+  return any;
 }
 
+// The attached nodes, last made first; a failed detach keeps the module.
 bool detach(World&, void* mod) {
   IlDriver& d = D(mod);
   if (!d.ops) return true;  // a STREAMS module
-  return d.ops->devo_detach && d.ops->devo_detach(&d.dip, DDI_DETACH) == DDI_SUCCESS;
+  auto one = [&](dev_info& n) {
+    if (n.attached)
+      n.attached = !(d.ops->devo_detach && d.ops->devo_detach(&n, DDI_DETACH) == DDI_SUCCESS);
+    return !n.attached;
+  };
+  for (auto it = d.more.rbegin(); it != d.more.rend(); ++it)
+    if (!one(*it)) return false;
+  return one(d.dip);
 }
 
 // modunload(1M) of a STREAMS module or driver: their unload (the stream
@@ -68,15 +89,14 @@ const char* no_scripted_unload(World&, void* mod) {
                  : nullptr;
 }
 
-void load(World& w, const ks_driver_desc* desc) {
+void load(World& w, const ks_driver_desc* desc, const void* config) {
   auto rec = std::make_shared<IlDriver>();
   devsw(w).driver_records.push_back(rec);
   IlDriver& d = *rec;
   d.w = &w;
   d.desc = desc;
   d.major = devsw_new_major(w);
-  d.dip.drv = &d;
-  d.dip.instance = 0;
+  make_nodes(d, config);
   ModuleLife& l = d.life;
   l.driver = desc->name;
   l.mod = &d;
@@ -106,7 +126,7 @@ void load(World& w, const ks_driver_desc* desc) {
 
 // Every host links the whole personality (drivers are loaded later, by
 // file), so its loader registers itself when the host starts.
-[[maybe_unused]] const bool registered = (km::register_personality("illumos", load), true);
+[[maybe_unused]] const bool registered = (km::register_personality("illumos", load, conf_parser()), true);
 
 }  // namespace ks::km::illumos
 

@@ -32,10 +32,9 @@ namespace {
 using ks::km::illumos::PropValue;
 using Entry = decltype(dev_info::props)::Entry;
 
-// The property `name` of dev (any dev for DDI_DEV_T_ANY: the first in
-// (dev, name) order) whose type is in `types`, or null.
-Entry* find_prop(dev_info_t* dip, dev_t dev, const char* name, uint32_t types) {
-  auto& m = dip->props;
+// The property `name` of dev in table m (any dev for DDI_DEV_T_ANY: the
+// first in (dev, name) order) whose type is in `types`, or null.
+Entry* find_in(decltype(dev_info::props)& m, dev_t dev, const char* name, uint32_t types) {
   if (dev != DDI_DEV_T_ANY) {
     Entry* e = m.find(static_cast<uint64_t>(dev), name);
     return e != m.end() && (e->value.type & types) ? e : nullptr;
@@ -43,6 +42,18 @@ Entry* find_prop(dev_info_t* dip, dev_t dev, const char* name, uint32_t types) {
   for (Entry& e : m)
     if (e.name == name && (e.value.type & types)) return &e;
   return nullptr;
+}
+
+// ddi_prop_search_common's order: the driver's own properties, then the
+// node's from driver.conf, then the driver's global ones from it. A
+// search for DDI_DEV_T_NONE is one for any dev (i_ddi_prop_search), so
+// that driver.conf's DDI_DEV_T_NONE properties answer either.
+Entry* find_prop(dev_info_t* dip, dev_t dev, const char* name, uint32_t types) {
+  if (dev == DDI_DEV_T_NONE) dev = DDI_DEV_T_ANY;
+  Entry* e = find_in(dip->props, dev, name, types);
+  if (!e && !dip->sys_props.empty()) e = find_in(dip->sys_props, dev, name, types);
+  if (!e && !dip->global_props.empty()) e = find_in(dip->global_props, dev, name, types);
+  return e;
 }
 
 // ddi_prop_update_common: DDI_DEV_T_ANY and an empty name are refused.

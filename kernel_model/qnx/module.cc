@@ -38,7 +38,7 @@ int stop(World&, void* mod) {
   return m->desc->mod_fini ? m->desc->mod_fini() : 0;
 }
 
-void load(World& w, const ks_driver_desc* desc) {
+void load(World& w, const ks_driver_desc* desc, const void*) {
   if (!desc->mod_init)
     w.fail(sim::FailureKind::kPanic,
            std::string("driver ") + desc->name + " names no start function",

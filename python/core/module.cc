@@ -160,11 +160,14 @@ PYBIND11_MODULE(_core, m) {
   ks_register_fuzz(m);
 
   py::class_<SetupWorld>(m, "SetupWorld")
-      .def("load_driver",
-           [](SetupWorld& s, const std::string& name, const std::string& variant) {
-             s.check();
-             km::load_driver(*s.w, name, variant);
-           })
+      .def(
+          "load_driver",
+          [](SetupWorld& s, const std::string& name, const std::string& variant,
+             const std::string& conf, const std::string& conf_file) {
+            s.check();
+            km::load_driver(*s.w, name, variant, conf, conf_file);
+          },
+          py::arg("name"), py::arg("variant"), py::arg("conf") = "", py::arg("conf_file") = "")
       .def("proc",
            [](SetupWorld& s, const std::string& name, const std::string& model, uint32_t uid) {
              s.check();

@@ -157,6 +157,7 @@ def run_spec(scn, variant="none", params=None, strategy=None, world=None, **fiel
     if scn.program:
         spec.program.CopyFrom(_program_of(scn, variant, params))
     else:
+        spec.driver_conf, spec.driver_conf_file = scn.driver_conf()
         spec.scenario.module = _module_ref(scn.module_file)
         spec.scenario.name = scn.name
         for k, v in params.items():
@@ -179,18 +180,25 @@ def _program_of(scn, variant, params):
             d.variant = variant
     if not any(d.name == scn.driver for d in prog.driver):
         prog.driver.add(name=scn.driver, variant=variant)
+    text, file = scn.driver_conf()
+    for d in prog.driver:
+        if d.name == scn.driver and not d.conf and text:
+            d.conf, d.conf_file = text, file
     return prog
 
 
-def _setup_for(scn, variant, params):
+def _setup_for(scn, variant, params, conf=None):
     """What _core runs per execution besides the spec: a Python scenario's
-    set-up function; None for a Program (the spec carries it)."""
+    set-up function; None for a Program (the spec carries it). `conf`: the
+    driver.conf (text, file) to load the driver with (a repro's recorded
+    one); the scenario's own when None."""
     if scn.program:
         return None
     params = dict(params or {})
+    conf_text, conf_file = conf if conf is not None else scn.driver_conf()
 
     def setup(core_world):
-        core_world.load_driver(scn.driver, variant)
+        core_world.load_driver(scn.driver, variant, conf_text, conf_file)
         try:
             scn.fn(World(core_world), **params)
         except (KernsimError, ValueError, TypeError):
@@ -309,6 +317,10 @@ def check_resume(c, spec, split):
     if (c.driver, c.variant) != (spec.driver, spec.variant):
         raise KernsimError(f"the checkpoint is of driver {c.driver} variant {c.variant}, not "
                            f"{spec.driver} variant {spec.variant}")
+    if c.driver_conf != spec.driver_conf:
+        raise KernsimError("the checkpoint's search ran with another driver.conf than this one "
+                           f"({c.driver_conf_file or 'none'} then, "
+                           f"{spec.driver_conf_file or 'none'} now): resume it with the same")
     st = spec.strategy
     if (c.max_bound, c.dpor, c.iterative) != (st.bound, st.dpor, not st.single_bound):
         raise KernsimError(f"the checkpoint was made with bound={c.max_bound} dpor={c.dpor} "
@@ -482,6 +494,9 @@ def _repro_setup(r, path):
     if scn.driver != r.driver:
         raise ReproError(f"{path}: field driver: the repro says {r.driver}, "
                          f"scenario {scn.name} exercises {scn.driver}")
+    # The driver.conf the repro ran with, whatever the scenario says now
+    # (minimize and rerecord search this scenario again: the same one).
+    scn = scn.with_conf(r.driver_conf, r.driver_conf_file)
     return _setup_for(scn, r.variant, scenario_params(r.scenario.params, path)), scn
 
 

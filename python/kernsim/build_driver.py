@@ -144,4 +144,26 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
                 os.unlink(x)
             raise KernsimError(f"build-driver: {o} registers a {info['personality']} driver, "
                                f"but was built with --personality {personality}")
+    info["conf"] = install_conf(personality, info["name"], out, sources) if not race else None
     return info
+
+
+def install_conf(personality, name, out, sources):
+    """An illumos driver's <name>.conf (driver.conf(5)) beside its first
+    source is put beside the module, where a scenario finds it (as
+    installing a driver puts it in /kernel/drv). Returns its new path, or
+    None when there is none."""
+    if personality != "illumos":
+        return None
+    src = os.path.join(os.path.dirname(os.path.abspath(sources[0])), name + ".conf")
+    dst = os.path.join(os.path.dirname(os.path.abspath(out)), name + ".conf")
+    if not os.path.isfile(src) or os.path.abspath(src) == dst:
+        return dst if os.path.isfile(dst) else None
+    try:
+        with open(src, "rb") as f:
+            data = f.read()
+        with open(dst, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise KernsimError(f"build-driver: cannot copy {src} to {dst}: {e.strerror}") from e
+    return dst

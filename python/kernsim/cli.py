@@ -82,6 +82,9 @@ def _build_parser():
     add_world_options(e)
     e.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="scenario parameter (a Python literal, else a string); repeatable")
+    e.add_argument("--conf", metavar="DRIVER.conf",
+                   help="the driver's driver.conf(5) (illumos) instead of the scenario's own "
+                   "or the one beside the module; the repro records its text")
     e.add_argument("--out", metavar="FILE.repro.txtpb",
                    help="where to write the repro (default out/<scenario>-<variant>.repro.txtpb)")
     # Executions between progress reports: a live line on a terminal is
@@ -297,6 +300,11 @@ def _describe_repro(r):
             what += " (" + ", ".join(f"{k}={v}" for k, v in sorted(r.scenario.params.items())) + ")"
     else:
         what = "program of " + ", ".join(t.name for t in r.program.thread)
+    confs = [d.conf_file or f"{d.name} conf" for d in r.program.driver if d.conf]
+    if r.driver_conf:
+        confs.append(r.driver_conf_file or "conf")
+    if confs:
+        what += ", driver.conf " + ", ".join(confs)
     fb = r.found_by
     how = f"found by {fb.name} seed {fb.seed}" if fb.name else "origin unknown"
     if fb.name == "pct":
@@ -311,8 +319,22 @@ def _outcome_line(kind, signature, step, hash_):
 
 # ---- commands ----
 
+def _with_conf_option(scn, path):
+    """The scenario with --conf FILE's text as its driver.conf."""
+    if path is None:
+        return scn
+    try:
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8")
+    except OSError as e:
+        raise UsageError(f"--conf {path}: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise UsageError(f"--conf {path}: not text (byte {e.start} is not UTF-8)") from None
+    return scn.with_conf(text, path)
+
+
 def cmd_explore(a):
-    scn = resolve(a.scenario)
+    scn = _with_conf_option(resolve(a.scenario), a.conf)
     params = _params(a.param)
     _check_variant(scn.driver, a.variant)
     label = _scenario_label(a.scenario, scn)
@@ -330,6 +352,7 @@ def cmd_explore(a):
               f"strategy={a.strategy} seed={a.seed} runs={a.runs} depth={a.depth} "
               + _describe_world(a.world)
               + "".join(f" param:{k}={v!r}" for k, v in params.items())
+              + (f" conf={scn.driver_conf()[1]}" if scn.driver_conf()[0] else "")
               + f" out={out_path} path={'program' if scn.program else 'python'}"
               + (f" jobs={a.jobs}" if split else "")
               + (f" cluster={a.cluster}" if a.cluster else ""), flush=True)
@@ -700,6 +723,8 @@ def cmd_build_driver(a):
     variants = ", ".join(n for n, _ in info["variants"])
     print(f"built {a.output}: driver {info['name']} ({info['personality']}), variants {variants}; "
           f"hash {info['hash']}")
+    if info.get("conf"):
+        print(f"driver.conf: {info['conf']} (beside the module: scenarios of it load it)")
     print(f"use it as @kernsim.scenario(driver={a.output!r}) (relative to the scenario script), "
           f"or list it with: {PROG} drivers --load {shlex.quote(a.output)}")
     return EXIT_OK

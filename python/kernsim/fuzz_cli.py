@@ -23,7 +23,7 @@ from . import fuzz_desc
 from . import progress
 from .cli_types import I63, U64, int_in, rng, seconds_in
 from .errors import KernsimError
-from .scenario import is_module_path
+from .scenario import beside_module_conf, is_module_path
 
 REPLAY_CMD = "kernsim replay"  # pasteable in a fresh shell (cli.REPLAY_CMD)
 
@@ -50,6 +50,9 @@ def add_parser(sub, positive):
                    "is a hang failure (default 1 for fuzz) [0.001..3600]")
     f.add_argument("--corpus", metavar="DIR", help="corpus directory (read, then grown)")
     f.add_argument("--desc", metavar="FILE", help="ioctl description (default: found under drivers/)")
+    f.add_argument("--conf", metavar="DRIVER.conf",
+                   help="the driver's driver.conf(5) (illumos; default: <driver>.conf beside "
+                   "the module, if any)")
     f.add_argument("--out", metavar="DIR", default=os.path.join("out", "fuzz"),
                    help="where repros go (default out/fuzz)")
     f.add_argument("--stop-on-find", action="store_true", help="stop at the first failure")
@@ -69,6 +72,16 @@ def _load_desc(a):
         raise KernsimError(f"driver {name} has no variant '{a.variant}' (variants: {', '.join(variants)})")
     if is_module_path(a.driver):
         desc.driver = info["path"]  # Programs (and repros) load the module by its file
+    conf = a.conf or beside_module_conf(a.driver)
+    if conf:
+        try:
+            with open(conf, "rb") as f:
+                desc.conf = f.read().decode("utf-8")
+        except OSError as e:
+            raise KernsimError(f"--conf {conf}: {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise KernsimError(f"--conf {conf}: not text (byte {e.start} is not UTF-8)") from None
+        desc.conf_file = conf
     return desc
 
 
@@ -125,7 +138,8 @@ def cmd(a):
         fuzz_corpus.load_dir(a.corpus, desc.driver)  # a corrupt file is an error before anything runs
     print(f"kernsim fuzz driver={a.driver} variant={a.variant} time={a.time:g}s jobs={a.jobs} "
           f"seed={a.seed} corpus={a.corpus or '-'} out={a.out} "
-          f"ioctls={','.join(io.name for io in desc.ioctl)}", flush=True)
+          + (f"conf={desc.conf_file} " if desc.conf else "")
+          + f"ioctls={','.join(io.name for io in desc.ioctl)}", flush=True)
     col = _Collector(a, a.jobs)
     try:
         return _run(a, desc, col)

@@ -842,6 +842,13 @@ def load_input(spec, variant=None, params=None):
             d.variant = variant
     if not p.thread:
         raise KernsimError(f"qemu: {spec}: the Program has no threads")
+    for d in p.driver:
+        if d.conf:
+            # the Linux backend gives a module no driver.conf properties:
+            # the two runs would not be of one configuration
+            raise KernsimError(f"qemu: {spec}: driver {d.name} has a driver.conf "
+                               f"({d.conf_file or 'conf text'}), which the guest's Linux "
+                               "backend does not read")
     return p
 
 

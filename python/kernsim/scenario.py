@@ -8,6 +8,7 @@ A Program scenario (@program_scenario) returns a kernsim_pb2.Program
 instead; its executions then run entirely in C++.
 """
 
+import copy
 import importlib.util
 import inspect
 import os
@@ -47,12 +48,15 @@ class World:
         self._default_proc(proc)
         self._w.spawn(name, gen, proc)
 
-    def load_driver(self, name, variant="none"):
-        self._w.load_driver(name, variant)
+    def load_driver(self, name, variant="none", conf=""):
+        """Loads another driver too; `conf` its driver.conf(5) text (part of
+        this script, so a replay runs it again)."""
+        self._w.load_driver(name, variant, conf, "")
 
 
 class Scenario:
-    def __init__(self, fn, driver, program=False, doc=None, ranges=None, src=None):
+    def __init__(self, fn, driver, program=False, doc=None, ranges=None, src=None, conf=None,
+                 conf_file=None):
         self.fn = fn
         # {param: (min, max)}: the values the scenario accepts, checked
         # before it runs (a bad --param is an error, not a strange run).
@@ -63,10 +67,45 @@ class Scenario:
         src = src or inspect.getsourcefile(fn)
         self.module_file = os.path.abspath(src or "")
         # (a scenario typed at a prompt has no file: its paths are the cwd's)
-        self.driver = driver_spec(driver, os.path.dirname(self.module_file) if src else os.getcwd())
+        base = os.path.dirname(self.module_file) if src else os.getcwd()
+        self.driver = driver_spec(driver, base)
+        if conf is not None and conf_file is not None:
+            raise ScenarioError(f"scenario {self.name}: give conf (the text) or conf_file "
+                                "(a file), not both")
+        if conf is not None and not isinstance(conf, str):
+            raise ScenarioError(f"scenario {self.name}: conf must be driver.conf text, "
+                                f"not {type(conf).__name__}")
+        self._conf = conf
+        self._conf_file = (os.path.normpath(os.path.join(base, conf_file))
+                           if conf_file is not None else None)
+        self._conf_found = None
+
+    def driver_conf(self):
+        """(text, file) of the driver's configuration file (illumos
+        driver.conf(5)): the scenario's conf= text, else its conf_file=, else
+        <driver>.conf beside the driver's module when there is one (as
+        /kernel/drv/<driver>.conf beside the module on illumos); ("", "")
+        for none. conf="" says none even when the file exists. Read once."""
+        if self._conf_found is None:
+            if self._conf is not None:
+                self._conf_found = (self._conf,
+                                    f"conf= of scenario {self.name}" if self._conf else "")
+            elif self._conf_file is not None:
+                self._conf_found = (_read_conf(self._conf_file, self.name), self._conf_file)
+            else:
+                path = beside_module_conf(self.driver)
+                self._conf_found = (_read_conf(path, self.name), path) if path else ("", "")
+        return self._conf_found
 
     def __repr__(self):
         return f"<scenario {self.name} of driver {self.driver}>"
+
+    def with_conf(self, text, file):
+        """This scenario with its driver.conf pinned to (text, file) (a
+        repro's recorded one)."""
+        pinned = copy.copy(self)
+        pinned._conf_found = (text, file)
+        return pinned
 
     def check_params(self, params):
         """Refuses a parameter the scenario declares a range for and that is
@@ -78,6 +117,32 @@ class Scenario:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
                 raise ScenarioError(f"scenario {self.name}: parameter {k}={v!r} is outside "
                                     f"its range {lo}..{hi}")
+
+
+def _read_conf(path, scenario):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise ScenarioError(f"scenario {scenario}: driver.conf {path}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"scenario {scenario}: driver.conf {path}: not text "
+                            f"(byte {e.start} is not UTF-8)") from None
+
+
+def beside_module_conf(driver):
+    """<module dir>/<registered name>.conf for the module `driver` names, if
+    that file exists; None otherwise (or when the module cannot be opened:
+    loading it says why)."""
+    from . import _core
+    try:
+        info = _core.module_info(driver, "", False)
+    except ValueError:
+        return None
+    path = os.path.join(os.path.dirname(info["path"]), info["name"] + ".conf")
+    return path if os.path.isfile(path) else None
 
 
 def is_module_path(driver):
@@ -97,16 +162,19 @@ def driver_spec(driver, base_dir):
     return driver
 
 
-def scenario(driver, ranges=None):
+def scenario(driver, ranges=None, conf=None, conf_file=None):
     """Declares a Python scenario of `driver` (a registered name, or a
     module's path relative to this script): fn(world, **params). `ranges`:
-    {param: (min, max)} of the parameters that have one."""
+    {param: (min, max)} of the parameters that have one. An illumos
+    driver's driver.conf(5): `conf` its text, or `conf_file` a file
+    (relative to this script); neither: <driver>.conf beside the module,
+    if any (Scenario.driver_conf)."""
     def wrap(fn):
-        return Scenario(fn, driver, ranges=ranges)
+        return Scenario(fn, driver, ranges=ranges, conf=conf, conf_file=conf_file)
     return wrap
 
 
-def scenario_of(body, driver, name, ranges=None):
+def scenario_of(body, driver, name, ranges=None, conf=None, conf_file=None):
     """The scenario `name`: body(world, **params) on `driver`, so that one
     body serves several builds (a driver's bug twins, its race build).
     Bind it at module level under `name`: a repro finds a scenario by name
@@ -115,13 +183,16 @@ def scenario_of(body, driver, name, ranges=None):
         return body(w, **params)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = body.__doc__
-    return Scenario(fn, driver, ranges=ranges, src=sys._getframe(1).f_code.co_filename)
+    return Scenario(fn, driver, ranges=ranges, src=sys._getframe(1).f_code.co_filename,
+                    conf=conf, conf_file=conf_file)
 
 
-def program_scenario(driver, ranges=None):
-    """Declares a Program scenario: fn(**params) returns a kernsim_pb2.Program."""
+def program_scenario(driver, ranges=None, conf=None, conf_file=None):
+    """Declares a Program scenario: fn(**params) returns a kernsim_pb2.Program.
+    `conf`/`conf_file` as for scenario(): the text goes into the Program's
+    entry for `driver` (ProgDriver.conf) unless the Program sets its own."""
     def wrap(fn):
-        return Scenario(fn, driver, program=True, ranges=ranges)
+        return Scenario(fn, driver, program=True, ranges=ranges, conf=conf, conf_file=conf_file)
     return wrap
 
 

@@ -57,7 +57,8 @@ def _resolve(job):
             raise ScenarioError(f"{job['module']} has no scenario '{name}' here")
         scn = found[name]
         params = api.scenario_params(spec.scenario.params, job["module"])
-        _RESOLVED[key] = (scn, api._setup_for(scn, spec.variant, params))
+        _RESOLVED[key] = (scn, api._setup_for(scn, spec.variant, params,
+                                              (spec.driver_conf, spec.driver_conf_file)))
     return _RESOLVED[key] + (spec,)
 
 

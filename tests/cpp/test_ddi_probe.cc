@@ -113,6 +113,26 @@ TEST(DdiProbe, AnUndefinedPropertyAnswersUndefined) {
   EXPECT_EQ(o.log, (std::vector<long>{0, 0, 2, 1, -3, -4, 0, 2, 2, 0, 1, 4, 0, 0, 9}));
 }
 
+// driver.conf(5) properties (modsysfile.c make_prop: DDI_DEV_T_NONE) as
+// ddi_prop_search_common finds them: the driver's own first, then the
+// node entry's, then the global ones; a lookup for one dev_t does not see
+// them, DDI_DEV_T_NONE is any (i_ddi_prop_search); ddi_prop_remove and
+// ddi_prop_remove_all take only the driver's own; a property written with
+// no value is an integer 0.
+TEST(DdiProbe, DriverConfPropertiesSitBelowTheDriversOwn) {
+  dev_info dip;
+  ks_driver_desc kd{};
+  kd.name = "kd";
+  kd.personality = "illumos";
+  auto conf = km::illumos::conf_parser()(
+      "name=\"kd\" parent=\"pseudo\" level=5;\nlevel=1 shared=2 tag=\"global\" flag;\n",
+      "kd.conf", &kd);
+  km::illumos::apply_conf(dip, conf.get());
+  Outcome o = run_rr(kd_probe_conf, &dip);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{5, 2, -1, 2, 0, 1, 0, 9, 0, 5, 1, -1, 2, 1, 0}));
+}
+
 TEST(DdiProbe, ADriverNodeHangsUnderThePseudoNexus) {
   dev_info dip;
   Outcome o = run_rr(kd_probe_nexus, &dip);

@@ -272,6 +272,34 @@ void kd_probe_undefine(void *arg) {
 	ddi_prop_remove_all(dip);
 }
 
+void kd_probe_conf(void *arg) {
+	dev_info_t *dip = arg;	/* its driver.conf applied (test_ddi_probe.cc) */
+	char *s;
+
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, DDI_PROP_DONTPASS,
+	    "level", -1));					/* 5: the node's */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, DDI_PROP_DONTPASS,
+	    "shared", -1));					/* 2: global */
+	note(ddi_prop_get_int(makedevice(7, 0), dip, DDI_PROP_DONTPASS,
+	    "shared", -1));					/* -1: not that dev */
+	note(ddi_prop_get_int(DDI_DEV_T_NONE, dip, DDI_PROP_DONTPASS,
+	    "shared", -1));					/* 2 */
+	note(ddi_prop_lookup_string(DDI_DEV_T_ANY, dip, 0, "tag", &s));	/* 0 */
+	note(strcmp(s, "global") == 0);				/* 1 */
+	ddi_prop_free(s);
+	note(ddi_prop_update_int(DDI_DEV_T_NONE, dip, "level", 9));	/* 0 */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "level", -1));	/* 9: its own first */
+	note(ddi_prop_remove(DDI_DEV_T_NONE, dip, "level"));	/* 0 */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "level", -1));	/* 5 again */
+	note(ddi_prop_remove(DDI_DEV_T_NONE, dip, "shared"));	/* 1: not its own */
+	(void) ddi_prop_update_int(DDI_DEV_T_NONE, dip, "mine", 4);
+	ddi_prop_remove_all(dip);				/* its own only */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "mine", -1));	/* -1 */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "shared", -1));	/* 2 */
+	note(ddi_prop_exists(DDI_DEV_T_ANY, dip, 0, "flag"));	/* 1: no value */
+	note(ddi_prop_get_int(DDI_DEV_T_ANY, dip, 0, "flag", -1));	/* 0 */
+}
+
 void kd_probe_nexus(void *arg) {
 	dev_info_t *dip = arg, *p = ddi_get_parent(dip), *root = ddi_root_node();
 	char path[MAXPATHLEN];

@@ -18,6 +18,7 @@ void kd_probe_printf(void *);	/* kmem_asprintf, a null %s as illumos prints it *
 void kd_probe_typed_props(void *);	/* typed arrays, booleans, the older forms */
 void kd_probe_undefine(void *);	/* ddi_prop_undefine: DDI_PROP_UNDEFINED */
 void kd_probe_nexus(void *);
+void kd_probe_conf(void *);	/* driver.conf properties: search order, dev_t, removal */
 void kd_probe_taskq_suspend(void *);	/* taskq_suspend/resume/suspended */
 void kd_probe_taskq_resume_unsuspended(void *);	/* a panic */
 void kd_probe_thread_arg_copy(void *);	/* thread_create with len > 0 */	/* ddi_get_parent, ddi_root_node */
