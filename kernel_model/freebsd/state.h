@@ -89,6 +89,16 @@ struct FbState {
   // order registered: the order they are called in (kern_misc.cc).
   std::vector<struct ::ks_fb_eventhandler_entry*> eventhandlers;
   int eventhandlers_running = 0;  // events being called (EVENTHANDLER_INVOKE)
+  // unr(9) (unr.cc): each header's allocated units, a bitmap from its low
+  // end, by the index the header keeps; the kernel's own mutex for
+  // headers made without one (struct mtx's words: sys/mutex.h is C).
+  std::vector<std::vector<uint64_t>> unr_bits;
+  struct {
+    ks_handle_t h{};
+    int opts = 0;
+    unsigned recurse = 0;
+  } unit_mtx;
+  bool unit_mtx_made = false;
 };
 
 FbState& state(World& w);

@@ -136,12 +136,24 @@ void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_NOTRECURSED", file, line, "recursed");
 }
 
-int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char* ce,
+int ks_fb_cv_wait(ks_handle_t* cv, ks_handle_t* m, int timo, int sig, const char* ce,
                   const char* me) {
   // (A recursed interlock is misuse: the kernel model's cv wait says so.)
   // timo in ticks; 0 sleeps without a deadline (as msleep's timo 0 does).
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  int r = ks_cv_wait(cv, &m->_opaque, sig, deadline, ce, me);
+  int r = ks_cv_wait(cv, m, sig, deadline, ce, me);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
+// An sx or rwlock interlock (sys/condvar.h): released in the mode it is
+// held in, taken again in it unless KS_FB_CV_UNLOCK (cv_wait_unlock).
+int ks_fb_cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, int timo, int flags, const char* ce,
+                      const char* le) {
+  World& w = *World::current();
+  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce, "cv_wait");
+  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le, "cv_wait");
+  int r = w.cv_wait_rw(c, l, (flags & KS_FB_CV_SIG) != 0, deadline, !(flags & KS_FB_CV_UNLOCK));
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
