@@ -16,7 +16,7 @@ import fbsxtab_scenarios as fs
 @pytest.mark.parametrize("strategy", ["random", "pct"])
 @pytest.mark.parametrize("name", ["readers_and_generations", "interrupted"])
 def test_the_correct_driver_gets_no_report(name, strategy):
-    r = kernsim.explore(getattr(fs, name), strategy=strategy, runs=1500, seed=3)
+    r = kernsim.explore(getattr(fs, name), strategy=strategy, runs=3000, seed=3)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
@@ -26,10 +26,12 @@ def test_a_reader_that_tests_with_if_is_found_and_replays(tmp_path):
     r = kernsim.explore(fs.readers_and_generations_if, strategy="pct", runs=3000, seed=0)
     assert r.failure is not None, "not found"
     assert r.failure.kind == "fault", r.failure.message
-    assert "tab_get" in r.failure.message, r.failure.message
+    assert r.failure.signature == "fault:null_deref", r.failure.signature
+    assert "thread r1" in r.failure.message or "thread r2" in r.failure.message, r.failure.message
     path = str(tmp_path / "sxtab_if.repro.txtpb")
     kernsim.save_repro(r.repro, path)
     rep = kernsim.replay(path)
     assert rep.matched, rep.mismatches
     again = kernsim.replay(path)
-    assert again.matched and again.failure.message == rep.failure.message
+    assert again.matched and rep.still_fails
+    assert again.outcome.message == rep.outcome.message == r.failure.message
