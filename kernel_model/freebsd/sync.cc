@@ -136,12 +136,12 @@ void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_NOTRECURSED", file, line, "recursed");
 }
 
-int ks_fb_cv_wait(ks_handle_t* cv, ks_handle_t* m, int timo, int sig, const char* ce,
+int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char* ce,
                   const char* me) {
   // (A recursed interlock is misuse: the kernel model's cv wait says so.)
   // timo in ticks; 0 sleeps without a deadline (as msleep's timo 0 does).
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  int r = ks_cv_wait(cv, m, sig, deadline, ce, me);
+  int r = ks_cv_wait(cv, &m->_opaque, sig, deadline, ce, me);
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 

@@ -27,7 +27,7 @@ struct rwlock;
 extern "C" {
 #endif
 /* timo in ticks; `flags` KS_FB_CV_SIG, KS_FB_CV_UNLOCK */
-int ks_fb_cv_wait(ks_handle_t *cv, ks_handle_t *mtx, int timo, int sig,
+int ks_fb_cv_wait(ks_handle_t *cv, struct mtx *m, int timo, int sig,
     const char *cv_expr, const char *m_expr);
 int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
     const char *cv_expr, const char *l_expr);
@@ -41,18 +41,18 @@ int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
 /*
  * FreeBSD passes the lock's lock_object and lets its class unlock and
  * relock it; here the lock's type picks the entry point at compile time,
- * so the mtx wait stays the direct call it was. Another type is a
+ * so the mtx wait stays the direct call it was (the same code, so a
+ * driver's build, hence its recorded repros, does not change). Another type is a
  * compile error, as a lock without a lock_object is on FreeBSD.
  */
 #ifdef __cplusplus
 #define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
-	ks_fb_cv_wait(&(cvp)->_opaque, &(lock)->_opaque, (timo), (flags) & KS_FB_CV_SIG, \
-	    #cvp, #lock)
+	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), (flags) & KS_FB_CV_SIG, #cvp, #lock)
 #else
 #define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
 	_Generic((lock), \
-	    struct mtx *: ks_fb_cv_wait(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
-		(flags) & KS_FB_CV_SIG, #cvp, #lock), \
+	    struct mtx *: ks_fb_cv_wait(&(cvp)->_opaque, (struct mtx *)(void *)(lock), \
+		(timo), (flags) & KS_FB_CV_SIG, #cvp, #lock), \
 	    struct sx *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
 		(flags), #cvp, #lock), \
 	    struct rwlock *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
