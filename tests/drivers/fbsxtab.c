@@ -6,6 +6,8 @@
  * and frees its record.  Every PUT and TAKE moves the table's generation
  * on; WAITGEN waits for it to reach a value with sx_sleep(9), holding the
  * lock shared, or exclusive with PDROP (each turn takes it again).
+ * Each open is numbered by unr(9), lowest free first (TAB_UNIT), and
+ * gives its number back when its file goes (the cdevpriv destructor).
  *
  * Build-time bug switch (for the test suite):
  *   -DSXTAB_BUG_IF  GET tests the slot with "if", not "while": a TAKE that
@@ -36,6 +38,7 @@ struct tab_req {
 #define	TAB_PUT		_IOW('X', 2, struct tab_req)
 #define	TAB_TAKE	_IOWR('X', 3, struct tab_req)
 #define	TAB_WAITGEN	_IOWR('X', 4, struct tab_req)
+#define	TAB_UNIT	_IOR('X', 5, struct tab_req)
 
 MALLOC_DEFINE(M_FBSXTAB, "fbsxtab", "fbsxtab records");
 
@@ -49,14 +52,38 @@ static struct cv tab_cv;			/* a slot filled */
 static struct tab_rec *tab_slot[TAB_NSLOTS];	/* under tab_lock */
 static int tab_gen;				/* under tab_lock; sleep channel */
 static struct cdev *tab_dev;
+static struct unrhdr *tab_units;		/* open numbers */
 
+static d_open_t tab_open;
 static d_ioctl_t tab_ioctl;
 
 static struct cdevsw tab_cdevsw = {
 	.d_version =	D_VERSION,
+	.d_open =	tab_open,
 	.d_ioctl =	tab_ioctl,
 	.d_name =	"fbsxtab",
 };
+
+static void
+tab_unit_dtor(void *data)
+{
+
+	free_unr(tab_units, (u_int)(uintptr_t)data);
+}
+
+static int
+tab_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
+{
+	int unit, error;
+
+	unit = alloc_unr(tab_units);
+	if (unit == -1)
+		return (EBUSY);
+	error = devfs_set_cdevpriv((void *)(uintptr_t)unit, tab_unit_dtor);
+	if (error != 0)
+		free_unr(tab_units, unit);
+	return (error);
+}
 
 static int
 tab_get(struct tab_req *req)
@@ -156,7 +183,15 @@ tab_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
     struct thread *td)
 {
 	struct tab_req *req = (struct tab_req *)data;
+	void *unit;
+	int error;
 
+	if (cmd == TAB_UNIT) {
+		error = devfs_get_cdevpriv(&unit);
+		if (error == 0)
+			req->tr_val = (int)(uintptr_t)unit;
+		return (error);
+	}
 	if (cmd != TAB_WAITGEN &&
 	    (req->tr_slot < 0 || req->tr_slot >= TAB_NSLOTS))
 		return (EINVAL);
@@ -181,6 +216,7 @@ tab_modevent(module_t mod, int type, void *data)
 
 	switch (type) {
 	case MOD_LOAD:
+		tab_units = new_unrhdr(0, 7, NULL);
 		sx_init(&tab_lock, "fbsxtab");
 		cv_init(&tab_cv, "tabfill");
 		tab_dev = make_dev(&tab_cdevsw, 0, UID_ROOT, GID_WHEEL, 0666,
@@ -194,6 +230,7 @@ tab_modevent(module_t mod, int type, void *data)
 		}
 		cv_destroy(&tab_cv);
 		sx_destroy(&tab_lock);
+		delete_unrhdr(tab_units);
 		return (0);
 	case MOD_SHUTDOWN:
 		return (0);

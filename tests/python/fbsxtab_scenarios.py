@@ -21,6 +21,7 @@ TAB_GET = _ioc(IOC_IN | IOC_OUT, 1)
 TAB_PUT = _ioc(IOC_IN, 2)
 TAB_TAKE = _ioc(IOC_IN | IOC_OUT, 3)
 TAB_WAITGEN = _ioc(IOC_IN | IOC_OUT, 4)
+TAB_UNIT = _ioc(IOC_OUT, 5)
 TAB_EXCL = 1
 
 
@@ -100,6 +101,43 @@ def _interrupted(w):
     w.spawn("killer", killer(["reader", "gen_shared", "gen_excl"]))
 
 
+def _open_numbers(w):
+    """Three threads open at once and, lowest free first (unr(9)), get 0, 1
+    and 2 between them; a number given back at a close is the lowest free
+    one at the next open."""
+    units = {}
+    done = []
+
+    def user(name):
+        fd = yield sys.open("/dev/fbsxtab", sys.O_RDWR)
+        assert fd >= 0, fd
+        buf = yield sys.mmap(4096)
+        r, u = yield from call(fd, buf, TAB_UNIT)
+        assert r == 0 and 0 <= u <= 2, (r, u)
+        units[name] = u
+        yield from _until(lambda: len(units) == 3)
+        assert sorted(units.values()) == [0, 1, 2], units
+        done.append(name)
+        yield from _until(lambda: len(done) >= 3)
+        if name == "u1":
+            yield sys.close(fd)
+            fd = yield sys.open("/dev/fbsxtab", sys.O_RDWR)
+            r, u = yield from call(fd, buf, TAB_UNIT)
+            assert (r, u) == (0, units["u1"]), (r, u, units)
+            done.append("reopened")
+        yield from _until(lambda: "reopened" in done)
+        yield sys.close(fd)
+
+    for i in range(3):
+        w.spawn(f"u{i}", user(f"u{i}"))
+
+
+def _until(cond):
+    while not cond():
+        r = yield sys.poll(0, 0, 1)
+        assert r == 0, r
+
+
 def _declare(body, driver, name):
     return kernsim.scenario_of(body, os.path.join(_DIR, driver + ".so"), name)
 
@@ -107,5 +145,6 @@ def _declare(body, driver, name):
 readers_and_generations = _declare(_readers_and_generations, "fbsxtab",
                                    "readers_and_generations")
 interrupted = _declare(_interrupted, "fbsxtab", "interrupted")
+open_numbers = _declare(_open_numbers, "fbsxtab", "open_numbers")
 readers_and_generations_if = _declare(_readers_and_generations, "fbsxtab_if",
                                       "readers_and_generations_if")

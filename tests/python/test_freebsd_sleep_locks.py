@@ -5,7 +5,8 @@ PDROP. FreeBSD facts (freebsd-src): _cv_wait* and _sleep release the
 interlock through its class's lc_unlock, which answers how it was held,
 and take it back with lc_lock in that mode, skipped for PDROP
 (kern_condvar.c, kern_synch.c, kern_sx.c lock_sx/unlock_sx); an sx is
-sleepable (LC_SLEEPABLE), so it may be held across a sleep."""
+sleepable (LC_SLEEPABLE), so it may be held across a sleep. The driver
+numbers its opens with unr(9) (subr_unit.c: lowest free first)."""
 import pytest
 
 import kernsim
@@ -14,7 +15,7 @@ import fbsxtab_scenarios as fs
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
-@pytest.mark.parametrize("name", ["readers_and_generations", "interrupted"])
+@pytest.mark.parametrize("name", ["readers_and_generations", "interrupted", "open_numbers"])
 def test_the_correct_driver_gets_no_report(name, strategy):
     r = kernsim.explore(getattr(fs, name), strategy=strategy, runs=3000, seed=3)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
