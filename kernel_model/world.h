@@ -202,6 +202,11 @@ class World {
   // cv waits return: 0 woken, EINTR (signal), ETIMEDOUT; `deadline` is
   // absolute virtual ns, 0 for none.
   int cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline);
+  // The same with a reader/writer lock as the interlock (condvar_rw.cc):
+  // released in whichever mode the caller holds it and taken again in
+  // that mode; `relock` false leaves it released (PDROP, cv_wait_unlock).
+  int cv_wait_rw(ObjId cv, ObjId rw, bool sig, uint64_t deadline, bool relock);
+  void rw_release(ObjId rw, bool write);  // cv_wait_rw's release, no point
   void cv_signal(ObjId cv);
   void cv_broadcast(ObjId cv);
   void cv_destroy(ObjId cv);

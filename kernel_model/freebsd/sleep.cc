@@ -7,7 +7,8 @@
 // interlock; it waits under a lock of the channel's own, so a wakeup
 // before it is lost, as on FreeBSD. PCATCH makes the sleep interruptible
 // (EINTR: see sys/condvar.h on signals), timo counts ticks (EWOULDBLOCK),
-// PDROP leaves the mtx released on return.
+// PDROP leaves the mtx released on return. sx_sleep and rw_sleep are the
+// same with an sx or rwlock, re-taken shared or exclusive as it was held.
 #include <cerrno>
 
 #include "kernel_model/freebsd/state.h"
@@ -17,6 +18,7 @@ extern "C" {
 #include <sys/callout.h>
 #include <sys/mutex.h>
 #include <sys/param.h>
+#include <sys/sx.h>
 #include <sys/systm.h>
 }
 
@@ -112,6 +114,21 @@ int ks_fb_msleep_sbt(const void* chan, struct mtx* m, int pri, const char* wmesg
   int r = sleep_until(q, &m->_opaque, pri, deadline, wmesg, expr);
   if (pri & PDROP) mtx_unlock(m);
   return r;
+}
+
+// sx_sleep/rw_sleep (sys/sx.h, sys/rwlock.h): sleep(9) with an sx or an
+// rwlock as the interlock, released in the mode it is held in and taken
+// again in it unless PDROP (kern_synch.c _sleep: lc_unlock, then lc_lock
+// with its answer, skipped for PDROP). FreeBSD has no _sbt forms of these.
+int ks_fb_sleep_rwl(const void* chan, ks_handle_t* lock, int pri, const char* wmesg, int timo,
+                    const char* op, const char* expr) {
+  ks::km::World& w = *ks::km::World::current();
+  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, expr, op);
+  FbSleepq& q = sleepq(chan, wmesg);
+  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(&q.cv), ks::km::kObjCondvar, wmesg, op);
+  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  int r = w.cv_wait_rw(c, l, (pri & PCATCH) != 0, deadline, !(pri & PDROP));
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
 void ks_fb_wakeup(const void* chan, int one) {

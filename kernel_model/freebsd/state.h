@@ -113,6 +113,16 @@ struct FbState {
   // rest (in the host's static storage, an execution restored from an
   // image saw the handle a later execution of the image's World left).
   alignas(8) unsigned char knlist_lock[16] = {};
+  // unr(9) (unr.cc): each header's allocated units, a bitmap from its low
+  // end, by the index the header keeps; the kernel's own mutex for
+  // headers made without one (struct mtx's words: sys/mutex.h is C).
+  std::vector<std::vector<uint64_t>> unr_bits;
+  struct {
+    ks_handle_t h{};
+    int opts = 0;
+    unsigned recurse = 0;
+  } unit_mtx;
+  bool unit_mtx_made = false;
 };
 
 FbState& state(World& w);

@@ -145,6 +145,18 @@ int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char*
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
+// An sx or rwlock interlock (sys/condvar.h): released in the mode it is
+// held in, taken again in it unless KS_FB_CV_UNLOCK (cv_wait_unlock).
+int ks_fb_cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, int timo, int flags, const char* ce,
+                      const char* le) {
+  World& w = *World::current();
+  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce, "cv_wait");
+  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le, "cv_wait");
+  int r = w.cv_wait_rw(c, l, (flags & KS_FB_CV_SIG) != 0, deadline, !(flags & KS_FB_CV_UNLOCK));
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
 int ks_fb_ticks(void) { return static_cast<int>(ks_now_ns() / kNsPerTick); }
 
 void ks_fb_panic(const char* fmt, ...) {

@@ -5,6 +5,7 @@
 // kdrivers_freebsd/kfb_fid.c on FreeBSD): a report on it is kernsim's bug.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <deque>
 #include <functional>
@@ -377,6 +378,146 @@ TEST(FidelityContexts, FreebsdWitnessForbidsSleepingWithAMutexHeld) {
   o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_cv_wait_under_other_mtx(nullptr); }}});
   EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:cv_timedwait:kfbfid_a")
       << o.failure.message;
+}
+
+// (FreeBSD logs begin 0, 0: make_dev_s made both nodes.)
+// condvar(9) and sleep(9) take any lock with a lock class: the class's
+// lc_unlock answers how it was held and lc_lock takes it again that way
+// (kern_condvar.c _cv_wait*, kern_synch.c _sleep; kern_sx.c lock_sx and
+// unlock_sx, kern_rwlock.c lock_rw and unlock_rw, checked in freebsd-src).
+// Two readers wait together under one shared sx and wake holding it shared.
+TEST(FidelityLockClasses, FreebsdCvWaitRetakesASharedSxShared) {
+  auto waiter = [](km::World&) { kfbfid_sx_shared_waiter(nullptr); };
+  for (uint64_t seed = 0; seed < 40; seed++) {
+    sim::RandomStrategy s(7, {});
+    Outcome o = run(s, Pers::kFreebsd,
+                    {{"r1", waiter}, {"r2", waiter},
+                     {"w", [](km::World&) { kfbfid_sx_ready(nullptr); }}},
+                    {}, seed);
+    EXPECT_PASS(o);
+    Log l = o.log;
+    std::sort(l.begin(), l.end());
+    EXPECT_EQ(l, (Log{0, 0, 500, 500, 510})) << "seed " << seed;
+  }
+}
+
+TEST(FidelityLockClasses, FreebsdCvTimedwaitRetakesAnExclusiveSxExclusive) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_sx_x_timedwait(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, EWOULDBLOCK, 520}));
+}
+
+TEST(FidelityLockClasses, FreebsdCvWaitOnAReadLockedRwlock) {
+  for (uint64_t seed = 0; seed < 40; seed++) {
+    sim::RandomStrategy s(7, {});
+    Outcome o = run(s, Pers::kFreebsd,
+                    {{"r", [](km::World&) { kfbfid_rw_read_waiter(nullptr); }},
+                     {"w", [](km::World&) { kfbfid_rw_ready(nullptr); }}},
+                    {}, seed);
+    EXPECT_PASS(o);
+    EXPECT_EQ(o.log, (Log{0, 0, 530})) << "seed " << seed;
+  }
+}
+
+// WITNESS: an sx is sleepable (lock_class_sx has LC_SLEEPABLE), so another
+// sx held across the sleep is no report; sx_sleep's interlock is shared.
+TEST(FidelityLockClasses, FreebsdSxSleepHoldingAnotherSxIsFine) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_sx_sleep_shared(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, EWOULDBLOCK}));
+}
+
+// _sleep with PDROP does not call lc_lock: the sx is left released.
+TEST(FidelityLockClasses, FreebsdSxSleepPdropLeavesItReleased) {
+  for (uint64_t seed = 0; seed < 40; seed++) {
+    sim::RandomStrategy s(7, {});
+    Outcome o = run(s, Pers::kFreebsd,
+                    {{"s", [](km::World&) { kfbfid_sx_sleep_pdrop(nullptr); }},
+                     {"w", [](km::World&) { kfbfid_sx_wakeup(nullptr); }}},
+                    {}, seed);
+    EXPECT_PASS(o);
+    // slept once and woken, or found it ready
+    EXPECT_TRUE(o.log == (Log{0, 0}) || o.log == (Log{0, 0, 0, 540})) << "seed " << seed;
+  }
+}
+
+TEST(FidelityLockClasses, FreebsdRwSleepTimesOutAndRetakesTheWriteLock) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_rw_sleep_timeout(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, EWOULDBLOCK, 550}));
+}
+
+// lock_class_rw and the mutex classes have no LC_SLEEPABLE: held across a
+// sleep other than as its interlock, WITNESS_WARN names them.
+TEST(FidelityLockClasses, FreebsdSleepingWithAnotherNonSleepableLockIsReported) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_rw_sleep_under_rw(nullptr); }}});
+  EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:cv_timedwait:kfbfid_rw2")
+      << o.failure.message;
+  o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_rw_cv_under_mtx(nullptr); }}});
+  EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:cv_timedwait:kfbfid_a")
+      << o.failure.message;
+}
+
+// unlock_sx asserts SA_LOCKED | SA_NOTRECURSED.
+TEST(FidelityLockClasses, FreebsdCvWaitOnARecursedOrUnheldSxIsMisuse) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_cv_wait_sx_recursed(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "cv_wait_recursed:kfbfid_cv") << o.failure.message;
+  o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_cv_wait_sx_unheld(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "cv_wait_unheld:kfbfid_cv") << o.failure.message;
+}
+
+// _cv_wait_unlock calls lc_unlock and never lc_lock.
+TEST(FidelityLockClasses, FreebsdCvWaitUnlockLeavesTheSxReleased) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_cv_wait_unlock_sx(nullptr); }},
+                                      {"w", [](km::World&) { kfbfid_sx_ready(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, 510, 560}));
+}
+
+// unr(9) (sys/kern/subr_unit.c, checked): the lowest free number first;
+// alloc_unr_specific answers -1 for a unit taken or out of [low, high];
+// -1 when none is left.
+TEST(FidelityUnr, LowestFreeFirstAndSpecificUnits) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_basic(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, 3, 4, 5, 4, -1, -1, 6, -1}));
+}
+
+// alloc_unrl asserts the header's mutex owned and leaves it held;
+// alloc_unr never sleeps (no WITNESS_WARN), so a mutex may be held.
+TEST(FidelityUnr, AllocUnrlUnderItsMutex) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_locked(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{0, 0, 0, 1, 1}));
+  o = run_rr(Pers::kFreebsd,
+             {{"t", [](km::World&) { kfbfid_unr_alloc_unrl_unlocked(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "MA_OWNED")) << o.failure.message;
+}
+
+// free_unr (and alloc_unr_specific) WITNESS_WARN(WARN_SLEEPOK) and malloc
+// M_WAITOK: with a mutex held, reported as any sleep is.
+TEST(FidelityUnr, FreeUnrMaySleep) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_free_under_mtx(nullptr); }}});
+  EXPECT_EQ(o.failure.signature, "sleep_with_nonsleepable:free_unr:kfbfid_a")
+      << o.failure.message;
+}
+
+// INVARIANTS: delete_unrhdr with units allocated and free_unr of a free
+// unit are KASSERT panics; a header never deleted is a leak (M_UNIT).
+TEST(FidelityUnr, MisuseIsReported) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_delete_busy(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kPanic) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "1 unit(s) still allocated")) << o.failure.message;
+  o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_free_free(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kPanic) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.message, "free_unr(2): the unit is not allocated"))
+      << o.failure.message;
+  o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_unr_leak(nullptr); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kMemory) << o.failure.message;
+  EXPECT_TRUE(has(o.failure.signature, "M_UNIT")) << o.failure.signature;
 }
 
 // ---- 4. time ----

@@ -1,6 +1,8 @@
 /*
- * FreeBSD <sys/condvar.h>: condvar(9) with a mtx as the interlock (not
- * recursed: misuse otherwise, as FreeBSD's unlock assertion makes it).
+ * FreeBSD <sys/condvar.h>: condvar(9) with a mtx, an sx or an rwlock as
+ * the interlock (held, not recursed: misuse otherwise, as the classes'
+ * unlock assertions make it); an sx or rwlock is taken again in the mode
+ * it was held in (shared or exclusive).
  * cv_wait_sig returns 0 or EINTR; cv_timedwait(_sig) takes ticks (hz) and
  * returns 0, EINTR or EWOULDBLOCK. A signal a scenario posts counts as one
  * caught by a handler without SA_RESTART (the model has no sigaction), so
@@ -17,28 +19,64 @@ struct cv {
 	ks_handle_t _opaque;
 };
 
+/* the lock classes a wait takes, even where their headers are not included */
+struct sx;
+struct rwlock;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* timo in ticks; `flags` KS_FB_CV_SIG, KS_FB_CV_UNLOCK */
 int ks_fb_cv_wait(ks_handle_t *cv, struct mtx *m, int timo, int sig,
     const char *cv_expr, const char *m_expr);
+int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
+    const char *cv_expr, const char *l_expr);
 #ifdef __cplusplus
 }
 #endif
 
+#define KS_FB_CV_SIG	0x1
+#define KS_FB_CV_UNLOCK	0x2
+
+/*
+ * FreeBSD passes the lock's lock_object and lets its class unlock and
+ * relock it; here the lock's type picks the entry point at compile time,
+ * so the mtx wait stays the direct call it was (the same code, so a
+ * driver's build, hence its recorded repros, does not change). Another type is a
+ * compile error, as a lock without a lock_object is on FreeBSD.
+ */
+#ifdef __cplusplus
+#define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
+	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), (flags) & KS_FB_CV_SIG, #cvp, #lock)
+#else
+#define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
+	_Generic((lock), \
+	    struct mtx *: ks_fb_cv_wait(&(cvp)->_opaque, (struct mtx *)(void *)(lock), \
+		(timo), (flags) & KS_FB_CV_SIG, #cvp, #lock), \
+	    struct sx *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
+		(flags), #cvp, #lock), \
+	    struct rwlock *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
+		(flags), #cvp, #lock))
+#endif
+
 #define cv_init(cvp, desc) ks_cv_init(&(cvp)->_opaque, (desc), #cvp)
 #define cv_destroy(cvp) ks_cv_destroy(&(cvp)->_opaque, #cvp)
-#define cv_wait(cvp, lock) \
-	((void)ks_fb_cv_wait(&(cvp)->_opaque, (lock), 0, 0, #cvp, #lock))
+#define cv_wait(cvp, lock) ((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0))
+#ifdef __cplusplus
 #define cv_wait_unlock(cvp, lock) \
-	((void)ks_fb_cv_wait(&(cvp)->_opaque, (lock), 0, 0, #cvp, #lock), \
-	 mtx_unlock(lock))
-#define cv_wait_sig(cvp, lock) \
-	ks_fb_cv_wait(&(cvp)->_opaque, (lock), 0, 1, #cvp, #lock)
-#define cv_timedwait(cvp, lock, timo) \
-	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), 0, #cvp, #lock)
+	((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0), mtx_unlock(lock))
+#else
+/* the mtx one re-takes then drops it; an sx or rwlock is left released */
+#define cv_wait_unlock(cvp, lock) \
+	_Generic((lock), \
+	    struct mtx *: ((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0), \
+		ks_fb_mtx_unlock((struct mtx *)(void *)(lock), 0, #lock)), \
+	    default: (void)_KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_UNLOCK))
+#endif
+#define cv_wait_sig(cvp, lock) _KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_SIG)
+#define cv_timedwait(cvp, lock, timo) _KS_FB_CV_WAIT(cvp, lock, (timo), 0)
 #define cv_timedwait_sig(cvp, lock, timo) \
-	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), 1, #cvp, #lock)
+	_KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_SIG)
 #define cv_signal(cvp) ks_cv_signal(&(cvp)->_opaque, #cvp)
 #define cv_broadcast(cvp) ks_cv_broadcast(&(cvp)->_opaque, #cvp)
 

@@ -37,6 +37,8 @@ struct rwlock {
 extern "C" {
 #endif
 void ks_fb_rw_assert(ks_handle_t *, int what, const char *expr, const char *file, int line);
+int ks_fb_sleep_rwl(const void *chan, ks_handle_t *lock, int pri, const char *wmesg,
+    int timo, const char *op, const char *expr);
 #ifdef __cplusplus
 }
 #endif
@@ -58,5 +60,9 @@ void ks_fb_rw_assert(ks_handle_t *, int what, const char *expr, const char *file
 #define rw_wowned(rw) ks_rw_write_held(&(rw)->_opaque, #rw)
 #define rw_assert(rw, what) \
 	ks_fb_rw_assert(&(rw)->_opaque, (what), #rw, __FILE__, __LINE__)
+
+/* sleep(9) with this lock as the interlock: timo in ticks, PDROP, PCATCH */
+#define rw_sleep(chan, rw, pri, wmesg, timo) \
+	ks_fb_sleep_rwl((chan), &(rw)->_opaque, (pri), (wmesg), (timo), "rw_sleep", #rw)
 
 #endif

@@ -37,6 +37,8 @@ void ks_fb_sx_assert(ks_handle_t *, int what, const char *expr, const char *file
 void ks_fb_sx_unlock(ks_handle_t *, const char *expr);
 void ks_fb_sleepable_lock(ks_handle_t *, int write, const char *op, const char *expr,
     const char *file, int line);
+int ks_fb_sleep_rwl(const void *chan, ks_handle_t *lock, int pri, const char *wmesg,
+    int timo, const char *op, const char *expr);
 #ifdef __cplusplus
 }
 #endif
@@ -65,5 +67,9 @@ void ks_fb_sleepable_lock(ks_handle_t *, int write, const char *op, const char *
 #define sx_xlocked(sx) ks_rw_write_held(&(sx)->_opaque, #sx)
 #define sx_assert(sx, what) \
 	ks_fb_sx_assert(&(sx)->_opaque, (what), #sx, __FILE__, __LINE__)
+
+/* sleep(9) with this lock as the interlock: timo in ticks, PDROP, PCATCH */
+#define sx_sleep(chan, sx, pri, wmesg, timo) \
+	ks_fb_sleep_rwl((chan), &(sx)->_opaque, (pri), (wmesg), (timo), "sx_sleep", #sx)
 
 #endif

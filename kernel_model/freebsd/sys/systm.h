@@ -83,6 +83,18 @@ int ks_fb_getenv_string(const char *, char *, int);
 int ks_fb_getenv_bool(const char *, bool *);
 bool ks_fb_getenv_is_true(const char *);
 bool ks_fb_getenv_is_false(const char *);
+/* unr(9), unit numbers (kernel_model/freebsd/unr.cc): lowest free first,
+ * -1 when none is left; a NULL mutex means the kernel's own */
+struct unrhdr;
+struct unrhdr *new_unrhdr(int low, int high, struct mtx *mutex);
+void delete_unrhdr(struct unrhdr *);
+void clear_unrhdr(struct unrhdr *);
+void clean_unrhdr(struct unrhdr *);
+void clean_unrhdrl(struct unrhdr *);
+int alloc_unr(struct unrhdr *);
+int alloc_unrl(struct unrhdr *);
+int alloc_unr_specific(struct unrhdr *, u_int item);
+void free_unr(struct unrhdr *, u_int item);
 /* the C library's, with the kernel's meaning */
 int snprintf(char *, size_t, const char *, ...) __attribute__((format(__printf__, 3, 4)));
 int vsnprintf(char *, size_t, const char *, va_list) __attribute__((format(__printf__, 3, 0)));

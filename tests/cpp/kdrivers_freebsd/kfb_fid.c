@@ -11,6 +11,8 @@
 #include <sys/mutex.h>
 #include <sys/condvar.h>
 #include <sys/eventhandler.h>
+#include <sys/sx.h>
+#include <sys/rwlock.h>
 #include <errno.h>
 #include <fcntl.h>
 
@@ -34,6 +36,9 @@ static struct {
 	int oflags;
 	struct mtx a, b;
 	struct cv cv;
+	struct sx sx, sx2;
+	struct rwlock rw, rw2;
+	int ready;
 } sc;
 
 void
@@ -46,6 +51,11 @@ kfbfid_init(void)
 	mtx_init(&sc.a, "kfbfid_a", NULL, MTX_DEF);
 	mtx_init(&sc.b, "kfbfid_b", NULL, MTX_DEF);
 	cv_init(&sc.cv, "kfbfid_cv");
+	sx_init(&sc.sx, "kfbfid_sx");
+	sx_init_flags(&sc.sx2, "kfbfid_sx2", SX_RECURSE);
+	rw_init(&sc.rw, "kfbfid_rw");
+	rw_init(&sc.rw2, "kfbfid_rw2");
+	sc.ready = 0;
 }
 
 static int
@@ -224,4 +234,254 @@ kfbfid_destroy_sched(void *arg)
 	note(destroy_dev_sched(dev));
 	destroy_dev_drain(&kfbfid_tmp_cdevsw);
 	note(8);
+}
+
+/*
+ * condvar(9) and sleep(9) with an sx or rwlock interlock: released in the
+ * mode it is held in and taken again in that mode.
+ */
+void
+kfbfid_sx_shared_waiter(void *arg)
+{
+	sx_slock(&sc.sx);
+	while (!sc.ready)
+		cv_wait(&sc.cv, &sc.sx);
+	sx_assert(&sc.sx, SA_SLOCKED);	/* re-taken shared */
+	note(sx_xlocked(&sc.sx) ? 501 : 500);
+	sx_sunlock(&sc.sx);
+}
+
+void
+kfbfid_sx_ready(void *arg)
+{
+	sx_xlock(&sc.sx);
+	sc.ready = 1;
+	cv_broadcast(&sc.cv);
+	sx_xunlock(&sc.sx);
+	note(510);
+}
+
+void
+kfbfid_sx_x_timedwait(void *arg)
+{
+	int error;
+
+	sx_xlock(&sc.sx);
+	error = cv_timedwait(&sc.cv, &sc.sx, 2);
+	note(error);
+	note(sx_xlocked(&sc.sx) ? 520 : 521);	/* re-taken exclusive */
+	sx_xunlock(&sc.sx);
+}
+
+void
+kfbfid_rw_read_waiter(void *arg)
+{
+	rw_rlock(&sc.rw);
+	while (!sc.ready)
+		cv_wait(&sc.cv, &sc.rw);
+	rw_assert(&sc.rw, RA_RLOCKED);
+	note(rw_wowned(&sc.rw) ? 531 : 530);
+	rw_runlock(&sc.rw);
+}
+
+void
+kfbfid_rw_ready(void *arg)
+{
+	rw_wlock(&sc.rw);
+	sc.ready = 1;
+	cv_signal(&sc.cv);
+	rw_wunlock(&sc.rw);
+}
+
+/* sx_sleep holding another sx (sleepable: allowed), shared interlock */
+void
+kfbfid_sx_sleep_shared(void *arg)
+{
+	int error;
+
+	sx_xlock(&sc.sx2);
+	sx_slock(&sc.sx);
+	error = sx_sleep(&sc.ready, &sc.sx, 0, "kfbs", 2);
+	note(error);
+	sx_assert(&sc.sx, SA_SLOCKED);
+	sx_sunlock(&sc.sx);
+	sx_xunlock(&sc.sx2);
+}
+
+/* PDROP: left released; the channel woken by wakeup(9) */
+void
+kfbfid_sx_sleep_pdrop(void *arg)
+{
+	int error;
+
+	sx_xlock(&sc.sx);
+	while (!sc.ready) {
+		error = sx_sleep(&sc.ready, &sc.sx, PDROP, "kfbd", 0);
+		note(error);
+		note(sx_xlocked(&sc.sx) ? 541 : 540);
+		sx_xlock(&sc.sx);
+	}
+	sx_xunlock(&sc.sx);
+}
+
+void
+kfbfid_sx_wakeup(void *arg)
+{
+	sx_xlock(&sc.sx);
+	sc.ready = 1;
+	wakeup(&sc.ready);
+	sx_xunlock(&sc.sx);
+}
+
+/* rw_sleep timing out, re-taken as writer */
+void
+kfbfid_rw_sleep_timeout(void *arg)
+{
+	int error;
+
+	rw_wlock(&sc.rw);
+	error = rw_sleep(&sc.ready, &sc.rw, PCATCH, "kfbr", 1);
+	note(error);
+	note(rw_wowned(&sc.rw) ? 550 : 551);
+	rw_wunlock(&sc.rw);
+}
+
+/* WITNESS: an rwlock other than the interlock is not sleepable (an sx
+ * taken under one would be reported already: sleepable after non-sleepable) */
+void
+kfbfid_rw_sleep_under_rw(void *arg)
+{
+	rw_rlock(&sc.rw2);
+	rw_wlock(&sc.rw);
+	rw_sleep(&sc.ready, &sc.rw, 0, "kfbw", 1);
+	rw_wunlock(&sc.rw);
+	rw_runlock(&sc.rw2);
+}
+
+/* WITNESS: nor is a mutex */
+void
+kfbfid_rw_cv_under_mtx(void *arg)
+{
+	mtx_lock(&sc.a);
+	rw_wlock(&sc.rw);
+	cv_timedwait(&sc.cv, &sc.rw, 1);
+	rw_wunlock(&sc.rw);
+	mtx_unlock(&sc.a);
+}
+
+/* unlock_sx asserts SA_LOCKED | SA_NOTRECURSED */
+void
+kfbfid_cv_wait_sx_recursed(void *arg)
+{
+	sx_xlock(&sc.sx2);
+	sx_xlock(&sc.sx2);
+	cv_timedwait(&sc.cv, &sc.sx2, 1);
+	sx_xunlock(&sc.sx2);
+	sx_xunlock(&sc.sx2);
+}
+
+void
+kfbfid_cv_wait_sx_unheld(void *arg)
+{
+	cv_timedwait(&sc.cv, &sc.sx, 1);
+}
+
+/* cv_wait_unlock: returns with the sx released */
+void
+kfbfid_cv_wait_unlock_sx(void *arg)
+{
+	sx_slock(&sc.sx);
+	if (!sc.ready)
+		cv_wait_unlock(&sc.cv, &sc.sx);
+	else
+		sx_sunlock(&sc.sx);
+	note(sx_try_xlock(&sc.sx) ? 560 : 561);
+	sx_xunlock(&sc.sx);
+}
+
+/* unr(9): lowest free first; -1 for a unit taken or out of range */
+void
+kfbfid_unr_basic(void *arg)
+{
+	struct unrhdr *uh;
+
+	uh = new_unrhdr(3, 6, NULL);
+	note(alloc_unr(uh));			/* 3 */
+	note(alloc_unr(uh));			/* 4 */
+	note(alloc_unr(uh));			/* 5 */
+	free_unr(uh, 4);
+	note(alloc_unr(uh));			/* 4 again */
+	note(alloc_unr_specific(uh, 5));	/* taken: -1 */
+	note(alloc_unr_specific(uh, 2));	/* below low: -1 */
+	note(alloc_unr_specific(uh, 6));	/* 6 */
+	note(alloc_unr(uh));			/* full: -1 */
+	free_unr(uh, 3);
+	free_unr(uh, 4);
+	free_unr(uh, 5);
+	free_unr(uh, 6);
+	delete_unrhdr(uh);
+}
+
+/* alloc_unrl under the header's own mutex, which it leaves held */
+void
+kfbfid_unr_locked(void *arg)
+{
+	struct unrhdr *uh;
+	int u;
+
+	uh = new_unrhdr(0, 100, &sc.b);
+	mtx_lock(&sc.b);
+	u = alloc_unrl(uh);
+	note(u);
+	note(mtx_owned(&sc.b) ? 1 : 0);
+	mtx_unlock(&sc.b);
+	mtx_lock(&sc.a);
+	note(alloc_unr(uh));	/* never sleeps: fine under a mutex */
+	mtx_unlock(&sc.a);
+	free_unr(uh, u);
+	free_unr(uh, 1);
+	clear_unrhdr(uh);
+	delete_unrhdr(uh);
+}
+
+void
+kfbfid_unr_leak(void *arg)
+{
+	(void)new_unrhdr(0, 10, NULL);
+}
+
+void
+kfbfid_unr_delete_busy(void *arg)
+{
+	struct unrhdr *uh = new_unrhdr(0, 10, NULL);
+
+	alloc_unr(uh);
+	delete_unrhdr(uh);
+}
+
+void
+kfbfid_unr_free_under_mtx(void *arg)
+{
+	struct unrhdr *uh = new_unrhdr(0, 10, NULL);
+
+	mtx_lock(&sc.a);
+	free_unr(uh, alloc_unr(uh));	/* may sleep (malloc M_WAITOK) */
+	mtx_unlock(&sc.a);
+	delete_unrhdr(uh);
+}
+
+void
+kfbfid_unr_free_free(void *arg)
+{
+	struct unrhdr *uh = new_unrhdr(0, 10, NULL);
+
+	free_unr(uh, 2);
+}
+
+void
+kfbfid_unr_alloc_unrl_unlocked(void *arg)
+{
+	struct unrhdr *uh = new_unrhdr(0, 10, &sc.b);
+
+	alloc_unrl(uh);
 }

@@ -46,6 +46,31 @@ void kfbfid_evt_deregister(void *);
 /* destroy_dev_sched_cb, again, then destroy_dev_drain */
 void kfbfid_destroy_sched(void *);
 
+/* condvar(9)/sleep(9) with an sx or rwlock interlock; logs 5xx, errors */
+void kfbfid_sx_shared_waiter(void *);
+void kfbfid_sx_ready(void *);
+void kfbfid_sx_x_timedwait(void *);
+void kfbfid_rw_read_waiter(void *);
+void kfbfid_rw_ready(void *);
+void kfbfid_sx_sleep_shared(void *);
+void kfbfid_sx_sleep_pdrop(void *);
+void kfbfid_sx_wakeup(void *);
+void kfbfid_rw_sleep_timeout(void *);
+void kfbfid_rw_sleep_under_rw(void *);
+void kfbfid_rw_cv_under_mtx(void *);
+void kfbfid_cv_wait_sx_recursed(void *);
+void kfbfid_cv_wait_sx_unheld(void *);
+void kfbfid_cv_wait_unlock_sx(void *);
+
+/* unr(9) */
+void kfbfid_unr_basic(void *);
+void kfbfid_unr_locked(void *);
+void kfbfid_unr_leak(void *);
+void kfbfid_unr_delete_busy(void *);
+void kfbfid_unr_free_under_mtx(void *);
+void kfbfid_unr_free_free(void *);
+void kfbfid_unr_alloc_unrl_unlocked(void *);
+
 #ifdef __cplusplus
 }
 #endif
