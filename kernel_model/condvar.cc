@@ -45,7 +45,7 @@ void timed_wait_expired(void* arg, uint64_t) {
 }
 }  // namespace
 
-int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
+int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline, bool relock) {
   uint16_t ev = deadline ? kEvCvTimedwait : sig ? kEvCvWaitSig : kEvCvWait;
   // The interlock is released whole for the sleep: a recursed one cannot
   // be (FreeBSD asserts it not recursed in the mutex class's unlock).
@@ -93,6 +93,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline) {
     if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
   }
 
+  if (__builtin_expect(!relock, 0)) return code;
   // Reacquire: contending like any mutex_enter, but no new scheduling point.
   while (mo.owner != 0) {
     wq_push(m, me);

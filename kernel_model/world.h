@@ -201,7 +201,9 @@ class World {
   void mutex_destroy(ObjId m);
   // cv waits return: 0 woken, EINTR (signal), ETIMEDOUT; `deadline` is
   // absolute virtual ns, 0 for none.
-  int cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline);
+  // `relock` false: the mutex is left released on waking (FreeBSD's
+  // cv_wait_unlock never takes it again).
+  int cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline, bool relock = true);
   // The same with a reader/writer lock as the interlock (condvar_rw.cc):
   // released in whichever mode the caller holds it and taken again in
   // that mode; `relock` false leaves it released (PDROP, cv_wait_unlock).

@@ -145,6 +145,18 @@ int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char*
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
+// cv_wait_unlock with an mtx: _cv_wait_unlock releases it and never takes
+// it again (kern_condvar.c, read by fbsleeplk); re-taking it made a waker
+// that keeps holding the mtx block the waiter, which FreeBSD does not.
+int ks_fb_cv_wait_unlock(ks_handle_t* cv, struct mtx* m, const char* ce, const char* me) {
+  World& w = *World::current();
+  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce,
+                     "cv_wait_unlock");
+  auto x = w.resolve(reinterpret_cast<ks::km::KHandle*>(&m->_opaque), ks::km::kObjMutex, me,
+                     "cv_wait_unlock");
+  return (w.cv_wait)(c, x, false, 0, false);  // parenthesized: cv_wait is a macro here
+}
+
 // An sx or rwlock interlock (sys/condvar.h): released in the mode it is
 // held in, taken again in it unless KS_FB_CV_UNLOCK (cv_wait_unlock).
 int ks_fb_cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, int timo, int flags, const char* ce,

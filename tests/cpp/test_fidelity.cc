@@ -476,6 +476,21 @@ TEST(FidelityLockClasses, FreebsdCvWaitUnlockLeavesTheSxReleased) {
   EXPECT_EQ(o.log, (Log{0, 0, 510, 560}));
 }
 
+// The same with an mtx: the waiter runs on while the waker still holds it
+// (kernsim took it again on waking, so the waiter waited for the waker).
+// The waker busy-waits (DELAY) for the waiter holding the mtx, which only
+// a waiter that does not take it again lets end; any schedule.
+TEST(FidelityLockClasses, FreebsdCvWaitUnlockLeavesTheMtxReleased) {
+  for (uint64_t seed : {1, 2, 3, 4, 5}) {
+    sim::RandomStrategy rnd(seed, sim::ChoiceRates{});
+    Outcome o = run(rnd, Pers::kFreebsd,
+                    {{"t", [](km::World&) { kfbfid_cv_wait_unlock_mtx(nullptr); }},
+                     {"w", [](km::World&) { kfbfid_cv_signal_holding(nullptr); }}});
+    EXPECT_PASS(o);
+    EXPECT_EQ(o.log, (Log{0, 0, 1, 2, 3})) << "seed " << seed;
+  }
+}
+
 // unr(9) (sys/kern/subr_unit.c, checked): the lowest free number first;
 // alloc_unr_specific answers -1 for a unit taken or out of [low, high];
 // -1 when none is left.

@@ -31,6 +31,8 @@ int ks_fb_cv_wait(ks_handle_t *cv, struct mtx *m, int timo, int sig,
     const char *cv_expr, const char *m_expr);
 int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
     const char *cv_expr, const char *l_expr);
+int ks_fb_cv_wait_unlock(ks_handle_t *cv, struct mtx *m, const char *cv_expr,
+    const char *m_expr);
 #ifdef __cplusplus
 }
 #endif
@@ -62,15 +64,15 @@ int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
 #define cv_init(cvp, desc) ks_cv_init(&(cvp)->_opaque, (desc), #cvp)
 #define cv_destroy(cvp) ks_cv_destroy(&(cvp)->_opaque, #cvp)
 #define cv_wait(cvp, lock) ((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0))
+/* the lock is left released on waking, never taken again */
 #ifdef __cplusplus
 #define cv_wait_unlock(cvp, lock) \
-	((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0), mtx_unlock(lock))
+	((void)ks_fb_cv_wait_unlock(&(cvp)->_opaque, (lock), #cvp, #lock))
 #else
-/* the mtx one re-takes then drops it; an sx or rwlock is left released */
 #define cv_wait_unlock(cvp, lock) \
 	_Generic((lock), \
-	    struct mtx *: ((void)_KS_FB_CV_WAIT(cvp, lock, 0, 0), \
-		ks_fb_mtx_unlock((struct mtx *)(void *)(lock), 0, #lock)), \
+	    struct mtx *: (void)ks_fb_cv_wait_unlock(&(cvp)->_opaque, \
+		(struct mtx *)(void *)(lock), #cvp, #lock), \
 	    default: (void)_KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_UNLOCK))
 #endif
 #define cv_wait_sig(cvp, lock) _KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_SIG)

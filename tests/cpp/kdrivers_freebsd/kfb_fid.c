@@ -22,6 +22,9 @@ long kfbfid_log[KFBFID_NLOG];
 int kfbfid_nlog;
 int kfbfid_read_error;
 
+/* kfbfid_cv_wait_unlock_mtx: asleep (set under sc.a), gone on */
+static volatile int kfbfid_waiter_in, kfbfid_waiter_on;
+
 MALLOC_DEFINE(M_KFBFID, "kfbfid", "kfbfid test driver");
 
 static void
@@ -45,6 +48,7 @@ void
 kfbfid_init(void)
 {
 	kfbfid_nlog = 0;
+	kfbfid_waiter_in = kfbfid_waiter_on = 0;
 	kfbfid_read_error = 0;
 	sc.dev = sc.devt = NULL;
 	sc.oflags = 0;
@@ -484,4 +488,36 @@ kfbfid_unr_alloc_unrl_unlocked(void *arg)
 	struct unrhdr *uh = new_unrhdr(0, 10, &sc.b);
 
 	alloc_unrl(uh);
+}
+
+/*
+ * cv_wait_unlock with an mtx: the waiter never takes the mtx again, so a
+ * waker that keeps it until the waiter has gone on is no deadlock (log:
+ * 1 signalled, 2 the waiter on, 3 the waker lets go).
+ */
+void
+kfbfid_cv_wait_unlock_mtx(void *arg)
+{
+	mtx_lock(&sc.a);
+	kfbfid_waiter_in = 1;	/* seen under sc.a: asleep */
+	cv_wait_unlock(&sc.cv, &sc.a);
+	note(2);
+	kfbfid_waiter_on = 1;
+}
+
+void
+kfbfid_cv_signal_holding(void *arg)
+{
+	mtx_lock(&sc.a);
+	while (!kfbfid_waiter_in) {
+		mtx_unlock(&sc.a);
+		DELAY(1);
+		mtx_lock(&sc.a);
+	}
+	cv_signal(&sc.cv);
+	note(1);
+	while (!kfbfid_waiter_on)
+		DELAY(1);	/* a busy wait: no sleep with the mtx held */
+	mtx_unlock(&sc.a);
+	note(3);
 }

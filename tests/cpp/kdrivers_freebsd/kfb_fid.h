@@ -61,6 +61,8 @@ void kfbfid_rw_cv_under_mtx(void *);
 void kfbfid_cv_wait_sx_recursed(void *);
 void kfbfid_cv_wait_sx_unheld(void *);
 void kfbfid_cv_wait_unlock_sx(void *);
+void kfbfid_cv_wait_unlock_mtx(void *);	/* mtx left released on waking */
+void kfbfid_cv_signal_holding(void *);	/* signals, keeps the mtx a while */
 
 /* unr(9) */
 void kfbfid_unr_basic(void *);
