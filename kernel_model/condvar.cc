@@ -2,18 +2,13 @@
 // (when the World allows them) spurious wakeups as a recorded choice.
 #include <cerrno>
 
+#include "kernel_model/cv_sleep.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
 
 namespace {
-struct TimedWait {
-  World* w;
-  Tid t;
-  ObjId cv;
-};
-
 // The reports, out of cv_wait: their strings would otherwise give every
 // wait a large frame to set up, on the path right after a context switch.
 [[noreturn, gnu::noinline, gnu::cold]] void wait_recursed(World& w, uint16_t ev, ObjId m) {
@@ -36,13 +31,6 @@ struct TimedWait {
            std::string("cv_wrong_mutex:") + w.name(cv));
 }
 
-void timed_wait_expired(void* arg, uint64_t) {
-  auto* tw = static_cast<TimedWait*>(arg);
-  World* w = tw->w;
-  KThread& k = w->kt(tw->t);
-  k.wait_timer = 0;
-  if (w->wq_remove(tw->cv, tw->t)) w->sim().wake(tw->t, ETIMEDOUT);
-}
 }  // namespace
 
 int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline, bool relock) {
@@ -74,24 +62,7 @@ int World::cv_wait(ObjId cv, ObjId m, bool sig, uint64_t deadline, bool relock) 
   held_pop(m);
   if (Tid w = wq_pop(m)) sim_.wake(w, 0);
 
-  int code = 0;
-  bool spurious = opts_.spurious_wakeups && sim_.choose(2, sim::ChoiceKind::kSpurious) == 1;
-  if (!spurious) {
-    c.cv_mutex = m;
-    wq_push(cv, me);
-    TimedWait tw{this, me, cv};
-    if (deadline) k.wait_timer = sim_.add_timer(deadline, timed_wait_expired, &tw);
-    k.interruptible = sig;
-    code = sim_.block(ev, cv);
-    k.interruptible = false;
-    if (k.wait_timer) {
-      sim_.cancel_timer(k.wait_timer);
-      k.wait_timer = 0;
-    }
-    if (code == 0 && race_on(*this)) race_acquire(*this, cv);
-    if (code == ETIMEDOUT) sim_.emit(kEvTimedout, cv, 0, 0, ETIMEDOUT);
-    if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
-  }
+  int code = cv_sleep(*this, k, cv, m, ev, sig, deadline);
 
   if (__builtin_expect(!relock, 0)) return code;
   // Reacquire: contending like any mutex_enter, but no new scheduling point.

@@ -8,24 +8,13 @@
 // hot path, stays as it is. Neutral: an illumos rwlock could use it too.
 #include <cerrno>
 
+#include "kernel_model/cv_sleep.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
 
 namespace {
-struct TimedWaitRw {
-  World* w;
-  Tid t;
-  ObjId cv;
-};
-
-void timed_wait_rw_expired(void* arg, uint64_t) {
-  auto* tw = static_cast<TimedWaitRw*>(arg);
-  World* w = tw->w;
-  w->kt(tw->t).wait_timer = 0;
-  if (w->wq_remove(tw->cv, tw->t)) w->sim().wake(tw->t, ETIMEDOUT);
-}
 
 bool reads(World& w, ObjId rw) {
   const KThread& k = w.self();
@@ -70,24 +59,7 @@ int World::cv_wait_rw(ObjId cv, ObjId rw, bool sig, uint64_t deadline, bool relo
   uintptr_t at = held_site(rw);  // taken again, it keeps its first site
   rw_release(rw, write);
 
-  int code = 0;
-  bool spurious = opts_.spurious_wakeups && sim_.choose(2, sim::ChoiceKind::kSpurious) == 1;
-  if (!spurious) {
-    c.cv_mutex = rw;
-    wq_push(cv, me);
-    TimedWaitRw tw{this, me, cv};
-    if (deadline) k.wait_timer = sim_.add_timer(deadline, timed_wait_rw_expired, &tw);
-    k.interruptible = sig;
-    code = sim_.block(ev, cv);
-    k.interruptible = false;
-    if (k.wait_timer) {
-      sim_.cancel_timer(k.wait_timer);
-      k.wait_timer = 0;
-    }
-    if (code == 0 && race_on(*this)) race_acquire(*this, cv);
-    if (code == ETIMEDOUT) sim_.emit(kEvTimedout, cv, 0, 0, ETIMEDOUT);
-    if (code == EINTR) sim_.emit(kEvInterrupted, cv, 0, 0, EINTR);
-  }
+  int code = cv_sleep(*this, k, cv, rw, ev, sig, deadline);
   if (!relock) return code;
 
   // Taken again in the mode it was held in, contending as rw_enter does
