@@ -2,6 +2,10 @@
 // (ticks, taskq_t *, timeout_id_t) and the neutral calls. rw_*, sema_*,
 // taskq_* and timeout are header macros only (see sync.cc for why).
 #include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "kernel_model/world.h"
 
 extern "C" {
 #include <sys/ddi.h>
@@ -15,6 +19,17 @@ namespace {
 // Threads a TASKQ_THREADS_CPU_PCT taskq gets per 100%: the simulated
 // machine's CPU count.
 constexpr int kSimulatedCpus = 2;
+
+// taskq_dispatch_ent: illumos marks the entry prealloc'd (never freed by
+// the taskq: taskq.c, from memory) and links it in; kernsim also marks it
+// queued until its function starts.
+constexpr uintptr_t kTqentPrealloc = 0x1, kTqentQueued = uintptr_t(1) << 63;
+
+void run_ent(void* p) {
+  auto* e = static_cast<taskq_ent_t*>(p);
+  e->tqent_flags &= ~kTqentQueued;  // the caller may dispatch it again now
+  e->tqent_func(e->tqent_arg);
+}
 }  // namespace
 
 extern "C" {
@@ -39,6 +54,25 @@ taskqid_t ks_il_taskq_dispatch(taskq_t* tq, task_func_t fn, void* arg, uint_t fl
 }
 
 // callout.c timeout: a delay of 0 or less is one tick (read).
+void taskq_init_ent(taskq_ent_t* e) { std::memset(e, 0, sizeof *e); }
+
+void ks_il_taskq_dispatch_ent(taskq_t* tq, task_func_t fn, void* arg, uint_t flags,
+                              taskq_ent_t* ent, const char* expr) {
+  if (ent->tqent_flags & kTqentQueued) {
+    ks::km::World& w = *ks::km::World::current();
+    w.misuse(std::string("taskq_dispatch_ent on ") + (expr ? expr : "?") +
+                 " of an entry still queued (its function has not started): the taskq "
+                 "would link it twice",
+             std::string("taskq_ent_requeued:") + (expr ? expr : "?"));
+  }
+  ent->tqent_func = fn;
+  ent->tqent_arg = arg;
+  ent->tqent_flags |= kTqentPrealloc | kTqentQueued;
+  int f = KS_TQ_PREALLOC;
+  if (flags & TQ_FRONT) f |= KS_TQ_FRONT;
+  (void)ks_taskq_dispatch(reinterpret_cast<ks_taskq_t*>(tq), run_ent, ent, f, expr);
+}
+
 timeout_id_t ks_il_timeout(void (*fn)(void*), void* arg, clock_t ticks, const char* name) {
   if (ticks <= 0) ticks = 1;
   uint64_t deadline = ks_now_ns() + static_cast<uint64_t>(ticks) * KS_NS_PER_TICK;

@@ -354,6 +354,19 @@ TEST(FidelityContexts, FreebsdDestroyDevSchedIsDrained) {
   EXPECT_EQ(tail, (Log{1, 0, 7, 8}));
 }
 
+// taskq_dispatch_ent: the caller's entry, used again once its function
+// has run; dispatched again while still queued, the taskq would link it
+// twice, which kernsim reports.
+TEST(FidelityMemory, TaskqEntryReusedOnlyOnceRun) {
+  Outcome o = run_rr(Pers::kIllumos, {{"t", [](km::World&) { kfid_taskq_ent(nullptr); }}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(std::count(o.log.begin(), o.log.end(), 5), 2);
+  static int requeue;
+  o = run_rr(Pers::kIllumos, {{"t", [](km::World&) { kfid_taskq_ent(&requeue); }}});
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "taskq_ent_requeued:tq") << o.failure.message;
+}
+
 // kmem_cache_destroy (illumos kmem.c): a cache with buffers still
 // allocated is destroyed anyway, with a CE_WARN; those buffers are leaks.
 TEST(FidelityMemory, CacheDestroyedWithAnObjectOutWarnsAndLeaks) {

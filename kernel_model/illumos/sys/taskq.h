@@ -29,6 +29,20 @@ typedef short pri_t;
 #define TQ_NOALLOC 0x04
 #define TQ_FRONT 0x08
 
+/*
+ * A caller's own entry for taskq_dispatch_ent: dispatching it allocates
+ * nothing and cannot fail; it must not be dispatched again before its
+ * function has started (illumos would link it into the queue twice:
+ * kernsim reports it). taskq_init_ent zeroes one.
+ */
+typedef struct taskq_ent {
+	struct taskq_ent *tqent_next;
+	struct taskq_ent *tqent_prev;
+	task_func_t *tqent_func;
+	void *tqent_arg;
+	uintptr_t tqent_flags;
+} taskq_ent_t;
+
 /* System-class priorities (illumos's values; priorities are not modelled). */
 #define minclsyspri ((pri_t)60)
 #define maxclsyspri ((pri_t)99)
@@ -46,6 +60,9 @@ extern void taskq_suspend(taskq_t *);
 extern void taskq_resume(taskq_t *);
 extern int taskq_suspended(taskq_t *);
 
+extern void taskq_init_ent(taskq_ent_t *);
+extern void ks_il_taskq_dispatch_ent(taskq_t *, task_func_t, void *, uint_t,
+    taskq_ent_t *, const char *);
 extern taskq_t *ks_il_taskq_create(const char *, int, int, uint_t, const char *);
 extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
     const char *);
@@ -58,6 +75,8 @@ extern taskqid_t ks_il_taskq_dispatch(taskq_t *, task_func_t, void *, uint_t,
 	ks_il_taskq_create((name), (nthreads), (maxalloc), (flags), #name)
 #define taskq_dispatch(tq, func, arg, flags) \
 	ks_il_taskq_dispatch((tq), (func), (arg), (flags), #tq)
+#define taskq_dispatch_ent(tq, func, arg, flags, ent) \
+	ks_il_taskq_dispatch_ent((tq), (func), (arg), (flags), (ent), #tq)
 /*
  * The kernel's shared system_taskq is not modelled (its workers would
  * outlive every module, and each execution's teardown checks a driver's

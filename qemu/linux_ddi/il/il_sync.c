@@ -70,6 +70,28 @@ taskqid_t ks_il_taskq_dispatch(taskq_t *tq, task_func_t fn, void *arg, uint_t fl
 	return ((taskqid_t)ks_taskq_dispatch((ks_taskq_t *)tq, fn, arg, f, expr));
 }
 
+/* taskq_dispatch_ent: the caller's entry, never failing (no maxalloc). */
+void taskq_init_ent(taskq_ent_t *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+static void il_run_ent(void *p)
+{
+	taskq_ent_t *e = p;
+
+	e->tqent_func(e->tqent_arg);
+}
+
+void ks_il_taskq_dispatch_ent(taskq_t *tq, task_func_t fn, void *arg, uint_t flags,
+    taskq_ent_t *ent, const char *expr)
+{
+	ent->tqent_func = fn;
+	ent->tqent_arg = arg;
+	(void) ks_taskq_dispatch((ks_taskq_t *)tq, il_run_ent, ent,
+	    KS_TQ_PREALLOC | ((flags & TQ_FRONT) ? KS_TQ_FRONT : 0), expr);
+}
+
 /* illumos callout.c timeout: a delay of 0 or less is one tick. */
 timeout_id_t ks_il_timeout(void (*fn)(void *), void *arg, clock_t ticks, const char *name)
 {

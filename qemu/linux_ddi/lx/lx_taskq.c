@@ -78,7 +78,11 @@ uint64_t ks_taskq_dispatch(ks_taskq_t *tq, void (*fn)(void *), void *arg, int fl
 		if (atomic_read(&tq->outstanding) >= tq->nthreads)
 			return 0;
 	}
-	if (flags & (KS_TQ_NOSLEEP | KS_TQ_NOQUEUE)) {
+	if (flags & KS_TQ_PREALLOC) {
+		/* the caller's own entry: counted, never held to maxalloc */
+		atomic_inc(&tq->outstanding);
+		t = kmalloc(sizeof(*t), GFP_KERNEL | __GFP_NOFAIL);
+	} else if (flags & (KS_TQ_NOSLEEP | KS_TQ_NOQUEUE)) {
 		if (atomic_inc_return(&tq->outstanding) > tq->maxalloc) {
 			atomic_dec(&tq->outstanding);
 			return 0;

@@ -15,6 +15,7 @@
 #include <sys/devops.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
+#include <sys/taskq.h>
 
 #include "kf_fid.h"
 
@@ -244,4 +245,30 @@ kfid_check_then_sleep(void *arg)
 		mutex_exit(&kfid.lock);
 	}
 	kfid_note(3);
+}
+
+/*
+ * taskq_dispatch_ent(9F-like, sys/taskq.h): the caller's entry, reused
+ * once its function has run (log 5, 5); dispatched again while still
+ * queued when `arg` is non-NULL (a misuse).
+ */
+static void
+kfid_ent_fn(void *arg)
+{
+	kfid_note(5);
+}
+
+void
+kfid_taskq_ent(void *arg)
+{
+	taskq_t *tq = taskq_create("kfid_tq", 1, minclsyspri, 1, 1, 0);
+	taskq_ent_t ent;
+
+	taskq_init_ent(&ent);
+	taskq_dispatch_ent(tq, kfid_ent_fn, NULL, TQ_SLEEP, &ent);
+	if (arg == NULL)
+		taskq_wait(tq);
+	taskq_dispatch_ent(tq, kfid_ent_fn, NULL, TQ_SLEEP, &ent);
+	taskq_wait(tq);
+	taskq_destroy(tq);
 }
