@@ -142,7 +142,7 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
 
 int callout_untimeout(World& w, uint64_t id) { return callout_untimeout_ns(w, id) >= 0; }
 
-int64_t callout_untimeout_ns(World& w, uint64_t id) {
+int64_t callout_untimeout_ns(World& w, uint64_t id, bool wait) {
   CalloutTable& t = table(w);
   Callout* c = id >= 1 && id <= t.all.size() ? t.all[id - 1].get() : nullptr;
   w.sim().point(kEvUntimeout, c ? c->obj : 0, id);
@@ -159,7 +159,7 @@ int64_t callout_untimeout_ns(World& w, uint64_t id) {
       return 0;  // parked when it came due: nothing left
     case CalloutState::kFired:
       // From inside the callout itself there is nothing to wait for.
-      if (c->thread == w.self_tid()) return -1;
+      if (c->thread == w.self_tid() || !wait) return -1;
       w.assert_may_sleep("untimeout", c->obj);
       while (c->state == CalloutState::kFired) {
         w.wq_push(c->obj, w.self_tid());

@@ -18,7 +18,9 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
 int callout_untimeout(World& w, uint64_t id);
 // The same, with how long was left when cancelled (ns to the deadline, 0
 // once due); -1 in every other case.
-int64_t callout_untimeout_ns(World& w, uint64_t id);
+// `wait` false: a callout running is not waited for (illumos
+// untimeout_generic's nowait); the answer is -1 all the same.
+int64_t callout_untimeout_ns(World& w, uint64_t id, bool wait = true);
 // A callout still armed, or fired and running (a scripted unload asks
 // which would run a module's code: module_unload.h).
 struct CalloutView {

@@ -5,9 +5,11 @@
 #include <cstring>
 #include <string>
 
+#include "kernel_model/callout.h"
 #include "kernel_model/world.h"
 
 extern "C" {
+#include <sys/callo.h>
 #include <sys/ddi.h>
 #include <sys/rwlock.h>
 #include <sys/semaphore.h>
@@ -51,6 +53,27 @@ taskqid_t ks_il_taskq_dispatch(taskq_t* tq, task_func_t fn, void* arg, uint_t fl
   if (flags & TQ_FRONT) f |= KS_TQ_FRONT;
   return static_cast<taskqid_t>(
       ks_taskq_dispatch(reinterpret_cast<ks_taskq_t*>(tq), fn, arg, f, expr));
+}
+
+// callout.c timeout_generic (read): the expiration relative unless
+// CALLOUT_FLAG_ABSOLUTE, aligned to the resolution (rounded up with
+// CALLOUT_FLAG_ROUNDUP), no minimum; one already past fires at once. Both
+// types are ordinary callouts here (neither the realtime cyclic's PIL nor
+// the normal ones' taskq is modelled).
+callout_id_t timeout_generic(int, void (*fn)(void*), void* arg, hrtime_t expiration,
+                             hrtime_t resolution, int flags) {
+  hrtime_t now = static_cast<hrtime_t>(ks_now_ns());
+  hrtime_t exp = (flags & CALLOUT_FLAG_ABSOLUTE) ? expiration : now + expiration;
+  if (resolution > 1) {
+    if (flags & CALLOUT_FLAG_ROUNDUP) exp += resolution - 1;
+    exp = exp / resolution * resolution;
+  }
+  if (exp < now) exp = now;
+  return ks_timeout(fn, arg, static_cast<uint64_t>(exp), "timeout_generic");
+}
+
+hrtime_t untimeout_generic(callout_id_t id, int nowait) {
+  return ks::km::callout_untimeout_ns(*ks::km::World::current(), id, nowait == 0);
 }
 
 // callout.c timeout: a delay of 0 or less is one tick (read).

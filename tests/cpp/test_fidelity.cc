@@ -562,6 +562,19 @@ TEST(FidelityTime, ATimeoutOfNoTicksIsOneTick) {
   EXPECT_EQ(o.log.back(), 1);
 }
 
+// callout.c timeout_generic: no one-tick minimum, the expiration aligned
+// to the resolution (rounded up with CALLOUT_FLAG_ROUNDUP);
+// untimeout_generic answers the ns left, or -1 once it ran.
+TEST(FidelityTime, TimeoutGenericAlignsToTheResolution) {
+  Outcome o = run_rr(Pers::kIllumos, {{"t", [](km::World&) { kfid_timeout_generic(nullptr); }}});
+  EXPECT_PASS(o);
+  ASSERT_GE(o.log.size(), 3u);
+  long now = o.log[o.log.size() - 3];
+  long want = (now + 5'500'000 + 999'999) / 1'000'000 * 1'000'000 - now;
+  EXPECT_EQ(o.log[o.log.size() - 2], want);
+  EXPECT_EQ(o.log.back(), -1);
+}
+
 TEST(FidelityTime, ACalloutDueEarlierRunsBeforeAFarDeadline) {
   int timedout = 0;
   for (uint64_t i = 0; i < 300; i++) {

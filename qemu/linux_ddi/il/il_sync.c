@@ -13,6 +13,7 @@
 #include <sys/mutex.h>
 #include <sys/condvar.h>
 #include <sys/taskq.h>
+#include <sys/callo.h>
 #include <sys/kmem.h>
 #include <sys/cmn_err.h>
 #include <sys/ddi.h>
@@ -90,6 +91,31 @@ void ks_il_taskq_dispatch_ent(taskq_t *tq, task_func_t fn, void *arg, uint_t fla
 	ent->tqent_arg = arg;
 	(void) ks_taskq_dispatch((ks_taskq_t *)tq, il_run_ent, ent,
 	    KS_TQ_PREALLOC | ((flags & TQ_FRONT) ? KS_TQ_FRONT : 0), expr);
+}
+
+/* callout.c timeout_generic: relative unless CALLOUT_FLAG_ABSOLUTE, aligned
+ * to the resolution (up with CALLOUT_FLAG_ROUNDUP), no minimum. */
+callout_id_t timeout_generic(int type, void (*fn)(void *), void *arg, hrtime_t expiration,
+    hrtime_t resolution, int flags)
+{
+	hrtime_t now = (hrtime_t)ks_now_ns();
+	hrtime_t exp = (flags & CALLOUT_FLAG_ABSOLUTE) ? expiration : now + expiration;
+
+	if (resolution > 1) {
+		if (flags & CALLOUT_FLAG_ROUNDUP)
+			exp += resolution - 1;
+		exp = exp / resolution * resolution;
+	}
+	if (exp < now)
+		exp = now;
+	return (ks_timeout(fn, arg, (uint64_t)exp, "timeout_generic"));
+}
+
+/* The ns left, or -1. This backend waits for a running callout even with
+ * nowait (its record is freed here, so it cannot be left running). */
+hrtime_t untimeout_generic(callout_id_t id, int nowait)
+{
+	return (ks_untimeout_ns(id));
 }
 
 /* illumos callout.c timeout: a delay of 0 or less is one tick. */

@@ -16,6 +16,7 @@
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/taskq.h>
+#include <sys/callo.h>
 
 #include "kf_fid.h"
 
@@ -271,4 +272,23 @@ kfid_taskq_ent(void *arg)
 	taskq_dispatch_ent(tq, kfid_ent_fn, NULL, TQ_SLEEP, &ent);
 	taskq_wait(tq);
 	taskq_destroy(tq);
+}
+
+/*
+ * timeout_generic/untimeout_generic (callout.c): the expiration 5.5 ms
+ * from now rounded up to a millisecond, the ns left when cancelled; one
+ * 1 ns away, cancelled after it ran: -1.  Logs now, left, -1.
+ */
+void
+kfid_timeout_generic(void *arg)
+{
+	hrtime_t now = gethrtime();
+	callout_id_t id = timeout_generic(CALLOUT_NORMAL, kfid_nothing, NULL,
+	    5500000, 1000000, CALLOUT_FLAG_ROUNDUP);
+
+	kfid_note((long)now);
+	kfid_note((long)untimeout_generic(id, 0));
+	id = timeout_generic(CALLOUT_REALTIME, kfid_nothing, NULL, 1, 1, 0);
+	delay(2);
+	kfid_note((long)untimeout_generic(id, 1));
 }

@@ -38,7 +38,8 @@ void kfid_hold_across_callout(void *);	/* a callout blocks on our mutex */
 void kfid_callout_allocates(void *);	/* a callout's KM_SLEEP allocation */
 void kfid_cache_destroy_busy(void *);	/* a cache destroyed with an object out */
 void kfid_taskq_ent(void *);		/* arg non-NULL: an entry re-queued */
-void kfid_timeout_zero(void *);		/* untimeout of a timeout of 0 ticks */
+void kfid_timeout_zero(void *);
+void kfid_timeout_generic(void *);	/* logs now, ns left, -1 */		/* untimeout of a timeout of 0 ticks */
 void kfid_timed_waiter(void *);		/* a callout wakes a timed wait */
 void kfid_check_then_sleep(void *);	/* the check-then-sleep bug */
 
