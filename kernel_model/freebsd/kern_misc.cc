@@ -84,6 +84,35 @@ int tvtohz(struct timeval* tv) {
   return t > 0x7fffffff ? 0x7fffffff : int(t);
 }
 
+// Rate limits for messages (kern_time.c, read): ratecheck admits a call
+// once mininterval of uptime has passed since the last one admitted (or
+// when none was); eventratecheck (ppsratecheck) counts the calls of the
+// current second of ticks. On the virtual clock uptime starts at 0, so
+// before it first moves every call is "the first", as it would be on a
+// kernel at uptime 0.
+int ratecheck(struct timeval* lasttime, const struct timeval* mininterval) {
+  struct timeval tv;
+  getmicrouptime(&tv);
+  int64_t d = (int64_t(tv.tv_sec) - lasttime->tv_sec) * 1000000 + (tv.tv_usec - lasttime->tv_usec);
+  int64_t m = int64_t(mininterval->tv_sec) * 1000000 + mininterval->tv_usec;
+  if (d >= m || (lasttime->tv_sec == 0 && lasttime->tv_usec == 0)) {
+    *lasttime = tv;
+    return 1;
+  }
+  return 0;
+}
+
+int eventratecheck(struct timeval* lasttime, int* cureps, int maxeps) {
+  int now = ks_fb_ticks();
+  if (lasttime->tv_sec == 0 || unsigned(now - int(lasttime->tv_sec)) >= unsigned(hz)) {
+    lasttime->tv_sec = now;
+    *cureps = 1;
+    return maxeps != 0;
+  }
+  (*cureps)++;
+  return maxeps < 0 || *cureps <= maxeps;
+}
+
 void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* file, int line) {
   bool x = ks_rw_write_held(h, expr) != 0;
   bool s = ks_rw_read_held(h, expr) != 0;

@@ -344,6 +344,14 @@ TEST(FidelityContexts, FreebsdEventhandlerDeregisterWaitsForRunningCalls) {
   }
 }
 
+// FreeBSD kern_time.c ratecheck/eventratecheck (ppsratecheck).
+TEST(FidelityContexts, FreebsdRatecheckAdmitsByTheSecond) {
+  Outcome o = run_rr(Pers::kFreebsd, {{"t", [](km::World&) { kfbfid_ratecheck(nullptr); }}});
+  EXPECT_PASS(o);
+  Log tail(o.log.end() - std::min<size_t>(7, o.log.size()), o.log.end());
+  EXPECT_EQ(tail, (Log{1, 0, 1, 1, 0, 1, 1}));
+}
+
 // FreeBSD kern_conf.c destroy_dev_sched_cb: scheduled once (1, then 0),
 // destroyed by a task that then calls the callback; destroy_dev_drain
 // waits for it.

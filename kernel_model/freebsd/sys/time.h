@@ -92,8 +92,12 @@ extern "C" {
 #endif
 /* the ticks (hz) a timeval lasts, rounded up, at least 1 */
 int tvtohz(struct timeval *);
+/* rate limits for messages (ratecheck(9)) */
+int ratecheck(struct timeval *, const struct timeval *);
+int eventratecheck(struct timeval *, int *, int);
 #ifdef __cplusplus
 }
 #endif
+#define ppsratecheck(t, c, m) eventratecheck(t, c, m)
 
 #endif

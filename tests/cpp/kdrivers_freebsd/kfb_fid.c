@@ -4,6 +4,7 @@
  */
 #include <sys/param.h>
 #include <sys/systm.h>
+#include <sys/time.h>
 #include <sys/conf.h>
 #include <sys/uio.h>
 #include <sys/malloc.h>
@@ -520,4 +521,27 @@ kfbfid_cv_signal_holding(void *arg)
 		DELAY(1);	/* a busy wait: no sleep with the mtx held */
 	mtx_unlock(&sc.a);
 	note(3);
+}
+
+/*
+ * ratecheck(9), ppsratecheck: after the first tick, a 1 s ratecheck
+ * admits the first call and not the next; 2 per second admits two calls
+ * of three; both admit again a second later.
+ */
+void
+kfbfid_ratecheck(void *arg)
+{
+	struct timeval last = { 0, 0 }, pps_last = { 0, 0 };
+	const struct timeval one = { 1, 0 };
+	int pps = 0;
+
+	pause("kfbrt", 1);
+	note(ratecheck(&last, &one));
+	note(ratecheck(&last, &one));
+	note(ppsratecheck(&pps_last, &pps, 2));
+	note(ppsratecheck(&pps_last, &pps, 2));
+	note(ppsratecheck(&pps_last, &pps, 2));
+	pause("kfbrt", hz);
+	note(ratecheck(&last, &one));
+	note(ppsratecheck(&pps_last, &pps, 2));
 }

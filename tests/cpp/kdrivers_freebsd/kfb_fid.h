@@ -43,6 +43,9 @@ void kfbfid_cv_wait_under_other_mtx(void *);
 void kfbfid_evt_invoker(void *);
 void kfbfid_evt_deregister(void *);
 
+/* ratecheck and ppsratecheck: logs 1 0 1 1 0 1 1 */
+void kfbfid_ratecheck(void *);
+
 /* destroy_dev_sched_cb, again, then destroy_dev_drain */
 void kfbfid_destroy_sched(void *);
 
