@@ -23,11 +23,9 @@ extern "C" {
 namespace {
 
 // knlist_init's lock when the driver names none (FreeBSD's knlist_lock):
-// the World's own (FbState::knlist_lock), zeroed memory until first used.
-static_assert(sizeof(struct mtx) <= sizeof(ks::km::freebsd::FbState::knlist_lock));
+// the World's own, zeroed until first used.
 struct mtx* knlist_default_lock() {
-  return reinterpret_cast<struct mtx*>(
-      ks::km::freebsd::state(*ks::km::World::current()).knlist_lock);
+  return ks::km::freebsd::as_mtx(ks::km::freebsd::state(*ks::km::World::current()).knlist_lock);
 }
 
 void mtx_lock_fn(void* arg) { ks_fb_mtx_lock(static_cast<struct mtx*>(arg), 0, "knlist lock"); }

@@ -13,6 +13,7 @@
 #include "kernsim/abi.h"
 
 struct ks_fb_cdev;
+struct mtx;
 struct callout;
 struct thread;
 struct ucred;
@@ -58,6 +59,17 @@ struct FbSleepq {
   ks_handle_t lock{};
   bool lock_made = false;
 };
+
+// A struct mtx the kernel itself owns, kept in FbState (per World, so a
+// boot image restores it with the rest): its words, as sys/mutex.h (C)
+// lays them out; as_mtx (sync.cc, where the layout is checked) gives the
+// struct mtx. Zeroed, it is an initialised mutex (kernel model handles).
+struct KernelMtx {
+  ks_handle_t h{};
+  int opts = 0;
+  unsigned recurse = 0;
+};
+struct ::mtx* as_mtx(KernelMtx& m);
 
 struct FbState {
   uint32_t major = 0;
@@ -108,20 +120,15 @@ struct FbState {
   // kmem, which would be a leak at teardown.
   alignas(8) unsigned char dtr_task[32] = {};
   bool dtr_task_made = false;
-  // knlist_init's lock when the driver names none (FreeBSD's knlist_lock),
-  // a struct mtx in place: per World, so a boot image restores it with the
-  // rest (in the host's static storage, an execution restored from an
-  // image saw the handle a later execution of the image's World left).
-  alignas(8) unsigned char knlist_lock[16] = {};
+  // knlist_init's lock when the driver names none (FreeBSD's knlist_lock):
+  // in the host's static storage, an execution restored from an image saw
+  // the handle a later execution of the image's World left.
+  KernelMtx knlist_lock;
   // unr(9) (unr.cc): each header's allocated units, a bitmap from its low
   // end, by the index the header keeps; the kernel's own mutex for
-  // headers made without one (struct mtx's words: sys/mutex.h is C).
+  // headers made without one.
   std::vector<std::vector<uint64_t>> unr_bits;
-  struct {
-    ks_handle_t h{};
-    int opts = 0;
-    unsigned recurse = 0;
-  } unit_mtx;
+  KernelMtx unit_mtx;
   bool unit_mtx_made = false;
 };
 

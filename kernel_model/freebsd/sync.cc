@@ -5,6 +5,7 @@
 // condvar waits (ticks, EWOULDBLOCK), panic, printf, hz, ticks.
 #include <cerrno>
 #include <cstdarg>
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -27,6 +28,15 @@ extern "C" {
 #undef curthread
 
 using ks::km::World;
+
+namespace ks::km::freebsd {
+static_assert(sizeof(KernelMtx) == sizeof(struct mtx) &&
+                  offsetof(KernelMtx, h) == offsetof(struct mtx, _opaque) &&
+                  offsetof(KernelMtx, opts) == offsetof(struct mtx, _ks_opts) &&
+                  offsetof(KernelMtx, recurse) == offsetof(struct mtx, _ks_recurse),
+              "KernelMtx is a struct mtx");
+struct mtx* as_mtx(KernelMtx& m) { return reinterpret_cast<struct mtx*>(&m); }
+}  // namespace ks::km::freebsd
 
 namespace {
 using ks::km::freebsd::kNsPerTick;

@@ -11,7 +11,6 @@
 // range and allocated; delete_unrhdr KASSERTs that no unit is allocated;
 // clear_unrhdr frees them all. The header is kmem, so one never deleted
 // is a leak; the units are a bitmap in the World (FbState::unr_bits).
-#include <cstddef>
 #include <string>
 
 #include "kernel_model/freebsd/state.h"
@@ -40,14 +39,8 @@ namespace {
 using ks::km::World;
 using ks::km::freebsd::FbState;
 
-using UnitMtx = decltype(FbState::unit_mtx);
-static_assert(sizeof(UnitMtx) == sizeof(struct mtx) &&
-                  offsetof(UnitMtx, h) == offsetof(struct mtx, _opaque) &&
-                  offsetof(UnitMtx, opts) == offsetof(struct mtx, _ks_opts),
-              "FbState::unit_mtx is a struct mtx");
-
 struct mtx* unit_mtx(FbState& st) {
-  auto* m = reinterpret_cast<struct mtx*>(&st.unit_mtx);
+  struct mtx* m = ks::km::freebsd::as_mtx(st.unit_mtx);
   if (!st.unit_mtx_made) {
     ks_fb_mtx_init(m, "unit# allocation", MTX_DEF, "unitmtx");
     st.unit_mtx_made = true;
