@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/node_perm.h"
 #include "kernel_model/node_spares.h"
 #include "kernel_model/poll.h"
 #include "sim/event.h"
@@ -156,6 +157,7 @@ struct DevNode {
   sim::ObjId obj;
   bool removed = false;
   std::string owner;  // the driver that created it, for reports
+  NodePerm perm;      // who may open it (set by the personality that made it)
   // Threads inside the driver's entry points through this node, counted
   // where the personality's kernel counts them (devsw_enter_driver), and
   // the drain's objects (DevOps::drain_lock); a removal waits for zero.
@@ -273,6 +275,9 @@ struct DevSwitchValues {
   uint32_t loads_pending = 0;
   sim::ObjId boot_gate = 0;
   bool closer_registered = false;  // the exit-time close of open files
+  // The administrator's permissions for each driver's minor nodes (illumos
+  // /etc/minor_perm), by driver name; set before the boot.
+  std::map<std::string, std::vector<AdminPerm>> minor_perms;
   bool node_check_registered = false;
 };
 struct DevSwitch : DevSwitchValues {

@@ -2,6 +2,7 @@
 // loaders (registered by each personality when the host starts).
 #include "kernel_model/drivers.h"
 
+#include <string_view>
 #include <vector>
 
 #include "kernel_model/devsw.h"
@@ -97,8 +98,17 @@ Module& driver_module(const std::string& spec, const std::string& variant) {
   return m;
 }
 
+void set_minor_perm(World& w, const ks_driver_desc* d, const std::vector<std::string>& entries) {
+  if (std::string_view(d->personality) != "illumos")
+    throw ModuleError(std::string("driver '") + d->name + "' is a " + d->personality +
+                      " driver: minor_perm is illumos's /etc/minor_perm (a FreeBSD driver "
+                      "gives its nodes' owner, group and mode to make_dev)");
+  devsw(w).minor_perms[d->name] = parse_minor_perm(d->name, entries);
+}
+
 void load_driver(World& w, const std::string& spec, const std::string& variant,
-                 const std::string& conf, const std::string& conf_file) {
+                 const std::string& conf, const std::string& conf_file,
+                 const std::vector<std::string>& minor_perm) {
   // A race-tracking World loads the race build (no edge coverage: a fuzzer
   // that also tracks races goes without it), a fuzzer's the coverage one.
   bool race = race_on(w), cov = !race && w.options().coverage;
@@ -127,6 +137,7 @@ void load_driver(World& w, const std::string& spec, const std::string& variant,
                         "is illumos's)");
     config = parsed_config(*pers, d, conf, conf_file.empty() ? name + ".conf" : conf_file);
   }
+  if (!minor_perm.empty()) set_minor_perm(w, d, minor_perm);
   // The driver's globals as a fresh modload leaves them, whatever earlier
   // Worlds in this process did to them.
   m.restore();

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "kernel_model/module.h"
 
@@ -38,7 +39,16 @@ Module& driver_module(const std::string& spec, const std::string& variant);
 // empty). Throws ModuleError naming the unknown driver, module or variant,
 // or what is wrong in the configuration. The load runs when the World
 // runs, before any thread spawned after this call.
+// The administrator's permissions for driver d's minor nodes (illumos
+// /etc/minor_perm entries, node_perm.h), for the nodes its attach and later
+// calls make; throws ModuleError for another personality or a bad entry.
+void set_minor_perm(World& w, const ks_driver_desc* d, const std::vector<std::string>& entries);
+
+// `minor_perm`: the same, with the load: the administrator's permissions for its minor nodes
+// (illumos /etc/minor_perm entries, node_perm.h), refused for another
+// personality.
 void load_driver(World& w, const std::string& spec, const std::string& variant,
-                 const std::string& conf = {}, const std::string& conf_file = {});
+                 const std::string& conf = {}, const std::string& conf_file = {},
+                 const std::vector<std::string>& minor_perm = {});
 
 }  // namespace ks::km

@@ -399,6 +399,12 @@ std::string& boot_key(const World& w, const Program& p) {
     key += std::to_string(d.conf.size());
     key += ':';
     key += d.conf;
+    for (const std::string& e : d.minor_perm) {
+      key += '#';
+      key += std::to_string(e.size());
+      key += ':';
+      key += e;
+    }
     key += '|';
   }
   return key;
@@ -419,7 +425,8 @@ void program_load(World& w, const Program& p) {
     // threads are made.
     std::string& key = boot_key(w, p);
     if (!w.options().boot_image || !w.restore_boot(key)) {
-      for (auto& d : p.drivers) load_driver(w, d.name, d.variant, d.conf, d.conf_file);
+      for (auto& d : p.drivers)
+        load_driver(w, d.name, d.variant, d.conf, d.conf_file, d.minor_perm);
       if (!boot_now(w)) return;  // it failed: the run reports why
       if (w.options().boot_image) w.save_boot(key);
     }
@@ -441,6 +448,7 @@ void program_load(World& w, const Program& p) {
   for (auto& pr : p.procs) {
     Cred cr;
     cr.uid = pr.uid;
+    cr.gid = pr.gid;
     proc_create(w, pr.name, pr.model, cr);
   }
   for (auto& t : p.threads) {

@@ -101,6 +101,7 @@ struct ProgProc {
   std::string name;
   DataModel model = DataModel::kLP64;
   uint32_t uid = 0;
+  uint32_t gid = 0;
 };
 
 struct ProgFile {
@@ -116,6 +117,8 @@ struct ProgDriver {
   std::string name;
   std::string variant;
   std::string conf, conf_file;  // its driver.conf(5) text, and its name for messages
+  // illumos /etc/minor_perm entries for its nodes ("minor mode owner group")
+  std::vector<std::string> minor_perm{};
 };
 
 struct Program {

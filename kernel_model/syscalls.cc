@@ -177,6 +177,9 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
   if (!n) return leave(w, p, kSysOpen, -ENOENT);
   // A node whose driver removed it (detached, destroy_dev).
   if (n->removed) return leave(w, p, kSysOpen, -n->ops.removed_errno);
+  // devfs's access check, before the driver's open sees anything.
+  if (n->perm.checked)
+    if (int e = node_access(n->perm, flags, p.cred)) return leave(w, p, kSysOpen, -e);
   uint64_t dev = makedev64(n->major, n->minor);
   // Open files come and go in every execution: from a free list. Made
   // before the driver's open, which may keep private data on it.

@@ -29,9 +29,11 @@ constexpr OpName kOps[] = {
 
 km::Program program_from_proto(const kernsim::Program& p) {
   km::Program out;
-  for (const auto& d : p.driver())
+  for (const auto& d : p.driver()) {
     out.drivers.push_back(
         {d.name(), d.variant().empty() ? "none" : d.variant(), d.conf(), d.conf_file()});
+    out.drivers.back().minor_perm.assign(d.minor_perm().begin(), d.minor_perm().end());
+  }
   for (const auto& f : p.file()) out.files.push_back({f.path(), f.size(), f.readonly()});
   for (int i = 0; i < p.proc_size(); i++) {
     const auto& pr = p.proc(i);
@@ -43,6 +45,7 @@ km::Program program_from_proto(const kernsim::Program& p) {
       throw std::invalid_argument("proc[" + std::to_string(i) + "].model: '" + pr.model() +
                                   "' is neither lp64 nor ilp32");
     pp.uid = pr.uid();
+    pp.gid = pr.has_gid() ? pr.gid() : pr.uid();
     out.procs.push_back(pp);
   }
   for (int ti = 0; ti < p.thread_size(); ti++) {

@@ -350,6 +350,12 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   ops.mmap = a_mmap;
   ks::km::DevNode& node = ks::km::devsw_add_node(w, path, s.major, s.next_minor++, false, ops);
   node.owner = a->mda_devsw->d_name ? a->mda_devsw->d_name : "freebsd";
+  // The devfs entry's owner, group and mode (make_dev_args_init's zeroes:
+  // root, wheel, 0000, which only root opens).
+  node.perm.checked = true;
+  node.perm.uid = a->mda_uid;
+  node.perm.gid = a->mda_gid;
+  node.perm.mode = static_cast<uint16_t>(a->mda_mode & 0777);
   c.node = &node;
   *cdev = &c.cdev;
   return 0;

@@ -158,6 +158,49 @@ std::string minor_path(const std::string& drv, const std::string& name, bool blo
   return out;
 }
 
+namespace {
+
+// A device policy's privilege that only root holds here: any but the
+// basic ones (sys/priv_names.h).
+bool needs_privilege(const char* priv) {
+  if (!priv || !*priv) return false;
+  static constexpr std::string_view kBasic[] = {"none",      "file_link_any", "file_read",
+                                                "file_write", "net_access",   "proc_exec",
+                                                "proc_fork",  "proc_info",    "proc_session"};
+  for (std::string_view b : kBasic)
+    if (b == priv) return false;
+  return true;
+}
+
+// The node's /devices attributes, in devfs's order: the administrator's
+// minor_perm entry, else the mode ddi_create_priv_minor_node gave (for a
+// node with a device policy or PRIVONLY_DEV), else devfs's default, 0600
+// root sys (devfs.h DV_DEVMODE_DEFAULT, DV_UID_DEFAULT, DV_GID_DEFAULT;
+// the order is devfs_vnops.c's, both read). A PRIVONLY_DEV node's mode is
+// never checked; its device policy is.
+ks::km::NodePerm minor_perm(World& w, const char* drv, const char* name, int flag,
+                            const char* rdpriv, const char* wrpriv, mode_t priv_mode) {
+  ks::km::NodePerm p;
+  p.checked = true;
+  p.no_fsperm = (flag & PRIVONLY_DEV) != 0;
+  p.read_priv = needs_privilege(rdpriv);
+  p.write_priv = needs_privilege(wrpriv);
+  p.uid = 0;
+  p.gid = 3;
+  p.mode = rdpriv || wrpriv || p.no_fsperm ? static_cast<uint16_t>(priv_mode & 0777) : 0600;
+  const auto& perms = ks::km::devsw(w).minor_perms;
+  if (!perms.empty())
+    if (auto it = perms.find(drv); it != perms.end())
+      if (const ks::km::AdminPerm* a = ks::km::match_minor_perm(it->second, name)) {
+        p.uid = a->uid;
+        p.gid = a->gid;
+        p.mode = a->mode;
+      }
+  return p;
+}
+
+}  // namespace
+
 }  // namespace ks::km::illumos
 
 using ks::km::illumos::IlDriver;
@@ -166,6 +209,13 @@ extern "C" {
 
 int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, minor_t minor,
                           const char* node_type, int flag) {
+  return ddi_create_priv_minor_node(dip, name, spec_type, minor, node_type, flag, nullptr,
+                                    nullptr, 0);
+}
+
+int ddi_create_priv_minor_node(dev_info_t* dip, const char* name, int spec_type, minor_t minor,
+                               const char* node_type, int flag, const char* rdpriv,
+                               const char* wrpriv, mode_t priv_mode) {
   if (!dip || !dip->drv || !name || !*name) return DDI_FAILURE;
   if (spec_type != S_IFCHR && spec_type != S_IFBLK) return DDI_FAILURE;
   IlDriver* d = dip->drv;
@@ -186,6 +236,7 @@ int ddi_create_minor_node(dev_info_t* dip, const char* name, int spec_type, mino
   }
   ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK, ops);
   n.owner = d->desc->name;
+  n.perm = ks::km::illumos::minor_perm(w, d->desc->name, name, flag, rdpriv, wrpriv, priv_mode);
   dip->nodes.emplace_back(name, path);
   return DDI_SUCCESS;
 }

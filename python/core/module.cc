@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "kernel_model/drivers.h"
@@ -163,13 +164,21 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "load_driver",
           [](SetupWorld& s, const std::string& name, const std::string& variant,
-             const std::string& conf, const std::string& conf_file) {
+             const std::string& conf, const std::string& conf_file,
+             const std::vector<std::string>& minor_perm) {
             s.check();
-            km::load_driver(*s.w, name, variant, conf, conf_file);
+            km::load_driver(*s.w, name, variant, conf, conf_file, minor_perm);
           },
-          py::arg("name"), py::arg("variant"), py::arg("conf") = "", py::arg("conf_file") = "")
+          py::arg("name"), py::arg("variant"), py::arg("conf") = "", py::arg("conf_file") = "",
+          py::arg("minor_perm") = std::vector<std::string>{})
+      .def("minor_perm",
+           [](SetupWorld& s, const std::string& name, const std::vector<std::string>& entries) {
+             s.check();
+             km::set_minor_perm(*s.w, km::driver_module(name, "none").desc(), entries);
+           })
       .def("proc",
-           [](SetupWorld& s, const std::string& name, const std::string& model, uint32_t uid) {
+           [](SetupWorld& s, const std::string& name, const std::string& model, uint32_t uid,
+              std::optional<uint32_t> gid) {
              s.check();
              if (km::proc_find(*s.w, name))
                throw std::invalid_argument("process '" + name + "' exists already");
@@ -177,6 +186,7 @@ PYBIND11_MODULE(_core, m) {
                throw std::invalid_argument("process '" + name + "': model must be lp64 or ilp32");
              km::Cred cr;
              cr.uid = uid;
+             cr.gid = gid ? *gid : uid;  // as a Program's process (kernsim.proto ProgProc)
              km::proc_create(*s.w, name,
                              model == "ilp32" ? km::DataModel::kILP32 : km::DataModel::kLP64, cr);
            })

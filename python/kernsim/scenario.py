@@ -23,9 +23,10 @@ class World:
     def __init__(self, core_world):
         self._w = core_world
 
-    def proc(self, name, model="lp64", uid=0):
-        """A process; model 'lp64' or 'ilp32' (a 32-bit caller)."""
-        self._w.proc(name, model, uid)
+    def proc(self, name, model="lp64", uid=0, gid=None):
+        """A process; model 'lp64' or 'ilp32' (a 32-bit caller); its group
+        `gid`, by default the uid's number (its own group)."""
+        self._w.proc(name, model, uid, gid)
         return name
 
     def file(self, path, size=0, data=b"", readonly=False):
@@ -41,17 +42,26 @@ class World:
 
     def _default_proc(self, proc):
         if proc == "user" and not self._w.has_proc("user"):
-            self._w.proc("user", "lp64", 0)
+            self._w.proc("user", "lp64", 0, None)
 
     def spawn(self, name, gen, proc="user"):
         """A user thread whose body is a generator yielding kernsim.sys calls."""
         self._default_proc(proc)
         self._w.spawn(name, gen, proc)
 
-    def load_driver(self, name, variant="none", conf=""):
+    def load_driver(self, name, variant="none", conf="", minor_perm=()):
         """Loads another driver too; `conf` its driver.conf(5) text (part of
-        this script, so a replay runs it again)."""
-        self._w.load_driver(name, variant, conf, "")
+        this script, so a replay runs it again); `minor_perm` its nodes'
+        permissions (illumos, see minor_perm)."""
+        self._w.load_driver(name, variant, conf, "", list(minor_perm))
+
+    def minor_perm(self, driver, entries):
+        """An illumos driver's node permissions, as the administrator's
+        /etc/minor_perm gives them: entries "minor-name mode owner group"
+        ("* 0666 root sys"; '*' matches any run of characters, the first
+        match wins). Without one a node is devfs's default, 0600 root sys,
+        which only root opens. Applies to the nodes made after the call."""
+        self._w.minor_perm(driver, list(entries))
 
 
 class Scenario:

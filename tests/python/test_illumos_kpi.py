@@ -51,7 +51,10 @@ def test_a_credential_held_and_never_freed_is_a_leak():
 
 @kernsim.scenario(driver=ILWORKER)
 def reset_by_uid(w):
-    """ILW_RESET needs secpolicy_sys_config: root may, uid 100 gets EPERM."""
+    """ILW_RESET needs secpolicy_sys_config: root may, uid 100 gets EPERM.
+    The node is everyone's to open, as add_drv -m would make it (devfs's
+    default, 0600 root sys, would refuse uid 100's open itself)."""
+    w.minor_perm(ILWORKER, ["ilworker 0666 root sys"])
     w.proc("root", uid=0)
     w.proc("user", uid=100)
 

@@ -20,6 +20,15 @@ extern "C" {
 /* Creates /dev/<name> (spec_type S_IFCHR or S_IFBLK) for minor `minor`. */
 extern int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type,
     minor_t minor, const char *node_type, int flag);
+/*
+ * The same with a device policy: opening for reading needs privilege
+ * rdpriv, for writing wrpriv (NULL: none); with PRIVONLY_DEV in flag the
+ * node's mode is not checked. priv_mode is its mode when /etc/minor_perm
+ * gives none.
+ */
+extern int ddi_create_priv_minor_node(dev_info_t *dip, const char *name, int spec_type,
+    minor_t minor, const char *node_type, int flag, const char *rdpriv, const char *wrpriv,
+    mode_t priv_mode);
 /* Removes the node `name`, or every node of dip when name is NULL. */
 extern void ddi_remove_minor_node(dev_info_t *dip, const char *name);
 extern int ddi_get_instance(dev_info_t *dip);

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 #include <sys/cred.h>
+#include <sys/priv_names.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -60,6 +60,17 @@ int ddi_create_minor_node(dev_info_t *dip, const char *name, int spec_type, mino
 	    DDI_FAILURE);
 }
 
+/*
+ * The node's privileges and mode are the simulator's to check (kernsim's
+ * open(2) does, node_perm.h); under Linux the node is the devtmpfs one the
+ * backend makes, which the guest's Programs open as root.
+ */
+int ddi_create_priv_minor_node(dev_info_t *dip, const char *name, int spec_type, minor_t minor,
+    const char *node_type, int flag, const char *rdpriv, const char *wrpriv, mode_t priv_mode)
+{
+	return (ddi_create_minor_node(dip, name, spec_type, minor, node_type, flag));
+}
+
 void ddi_remove_minor_node(dev_info_t *dip, const char *name)
 {
 	ks_lx_node_remove(name);
