@@ -67,6 +67,7 @@ enum KEvent : uint16_t {
   kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
   kEvThreadJoin,  // a join waits for a driver's kernel thread to exit (a0 = its tid)
   kEvTaskqSuspend,  // taskq_suspend: waits for the running entries (a0 1 suspend, 0 resume)
+  kEvIdWait,        // id_alloc on a full id space waits for an id_free
   kEvLast
 };
 

@@ -7,6 +7,8 @@ extern "C" {
 #include <sys/id_space.h>
 }
 
+#include "kernel_model/events.h"
+#include "kernel_model/world.h"
 #include "kernsim/abi.h"
 
 struct id_space {
@@ -15,6 +17,9 @@ struct id_space {
   int64_t next;       // where id_alloc's next-fit search starts
   int64_t used;
   uint8_t* bits;      // (high - low) bits
+  // Where id_alloc waits on a full space (vmem's vm_cv): made at the first
+  // wait, so a space nobody waits on adds no object to an execution.
+  uint32_t waitq;
 };
 
 namespace {
@@ -43,10 +48,19 @@ id_t first_free(id_space* s, int64_t from) {
   return static_cast<id_t>(-1);
 }
 
-id_t must(id_space* s, id_t id) {
-  if (id == static_cast<id_t>(-1))
-    ks_not_modelled("id_alloc on a full id space (illumos waits for an id_free)");
-  return id;
+// id_alloc and id_allocff are vmem_alloc(VM_SLEEP): on a full space they
+// wait for an id_free (vmem_xalloc's cv_wait on vm_cv, which vmem_free
+// broadcasts; vmem.c read), then search again.
+id_t sleeping(id_space* s, id_t (*take)(id_space*)) {
+  ks::km::World& w = *ks::km::World::current();
+  for (;;) {
+    id_t id = take(s);
+    if (id != static_cast<id_t>(-1)) return id;
+    if (!s->waitq) s->waitq = w.new_obj(ks::km::kObjOther, w.sim().intern(s->name));
+    w.assert_may_sleep("id_alloc", s->waitq);
+    w.wq_push(s->waitq, w.self_tid());
+    w.sim().block(ks::km::kEvIdWait, s->waitq);
+  }
 }
 
 }  // namespace
@@ -90,9 +104,9 @@ id_t id_alloc_nosleep(id_space_t* s) {
                                                 ? int64_t(static_cast<int>(id)) + 1 : s->low;
   return id;
 }
-id_t id_alloc(id_space_t* s) { return must(s, id_alloc_nosleep(s)); }
+id_t id_alloc(id_space_t* s) { return sleeping(s, id_alloc_nosleep); }
 id_t id_allocff_nosleep(id_space_t* s) { return first_free(s, s->low); }
-id_t id_allocff(id_space_t* s) { return must(s, id_allocff_nosleep(s)); }
+id_t id_allocff(id_space_t* s) { return sleeping(s, id_allocff_nosleep); }
 
 id_t id_alloc_specific_nosleep(id_space_t* s, id_t id) {
   int64_t v = static_cast<int>(id);
@@ -106,6 +120,10 @@ void id_free(id_space_t* s, id_t id) {
   if (v < s->low || v >= s->high || !taken(s, v))
     ks_panic("id_free(%s, %ld): an id not allocated from the space", s->name, long(v));
   mark(s, v, false);
+  if (s->waitq) {
+    ks::km::World& w = *ks::km::World::current();
+    while (ks::km::Tid t = w.wq_pop(s->waitq)) w.sim().wake(t, 0);
+  }
 }
 
 }  // extern "C"

@@ -166,6 +166,21 @@ TEST(DdiServices, NamedKstats) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 2, 42, 1, 1}));
 }
 
+TEST(DdiServices, IdAllocOnAFullSpaceWaitsForAnIdFree) {
+  // vmem_alloc(VM_SLEEP): the task waits for the main thread's id_free
+  // and then gets the freed id; whatever the schedule.
+  const std::vector<long> want{1, 0, 101};
+  Outcome o = run_rr(kd_id_wait);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, want);
+  sim::RandomStrategy rnd(3, {});
+  for (uint64_t i = 0; i < 100; i++) {
+    Outcome r = run(rnd, kd_id_wait, i);
+    ASSERT_FALSE(r.failure) << r.failure.message;
+    ASSERT_EQ(r.log, want) << "execution " << i;
+  }
+}
+
 }  // namespace
 
 namespace {

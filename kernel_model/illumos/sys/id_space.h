@@ -4,8 +4,8 @@
  * free id after the last one it gave (wrapping), as illumos's next-fit
  * does; id_allocff the lowest free one; the _nosleep forms return -1 when
  * the space is full. A space is kmem (tag "id_space"), so one never
- * destroyed is a leak. id_alloc on a full space would wait for an id_free
- * on illumos; here that wait is not modelled. Freeing an id not allocated
+ * destroyed is a leak. id_alloc and id_allocff on a full space wait for an
+ * id_free, as vmem_alloc(VM_SLEEP) does. Freeing an id not allocated
  * panics, as illumos's vmem does.
  */
 #ifndef _KS_ILLUMOS_SYS_ID_SPACE_H

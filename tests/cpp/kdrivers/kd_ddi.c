@@ -434,6 +434,31 @@ void kd_avl(void *arg) {
 
 /* [1, 4): next fit 1, 2, 3, then full (-1); free 2; next fit wraps to 2;
  * free 1 and 3; first fit 1; specific 3, then 3 again (-1). */
+/* A space of one id, taken; a task's id_alloc waits for it (the task
+ * notes 100 + the id it got after the main thread's id_free). */
+static id_space_t *kd_ids;
+
+static void kd_id_task(void *arg) {
+	(void) arg;
+	kd_note(100 + id_alloc(kd_ids));
+	id_free(kd_ids, 1);
+}
+
+void kd_id_wait(void *arg) {
+	ddi_taskq_t *tq = ddi_taskq_create(NULL, "kd_idq", 1, TASKQ_DEFAULTPRI, 0);
+
+	(void) arg;
+	kd_ids = id_space_create("kd_one", 1, 2);
+	kd_note(id_alloc(kd_ids));
+	(void) ddi_taskq_dispatch(tq, kd_id_task, NULL, DDI_SLEEP);
+	delay(1);	/* the task runs meanwhile, and waits */
+	kd_note(0);
+	id_free(kd_ids, 1);
+	ddi_taskq_wait(tq);
+	ddi_taskq_destroy(tq);
+	id_space_destroy(kd_ids);
+}
+
 void kd_id_space(void *arg) {
 	id_space_t *s = id_space_create("kd_ids", 1, 4);
 

@@ -33,6 +33,7 @@ void kd_umem(void *);
 void kd_vop(void *);
 void kd_kstat(void *);		/* named kstats */
 void kd_avl(void *);		/* avl_create(9F): order, find, nearest, walk */
+void kd_id_wait(void *);	/* id_alloc on a full space waits for id_free */
 void kd_id_space(void *);	/* id_alloc next fit, allocff, specific, free */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
