@@ -51,4 +51,4 @@ def _spin_takers(w, turns=0):
 
 takers = kernsim.scenario_of(_takers, DRIVER, "takers")
 spin_takers = kernsim.scenario_of(_spin_takers, DRIVER, "spin_takers",
-                                  ranges={"turns": (0, 2**31 - 1)})
+                                ranges={"turns": (0, 2**31 - 1)})
