@@ -58,7 +58,9 @@ stack_take(void)
 /* The uninitialised read is this driver's bug, on purpose. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#ifndef __clang__
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 static __attribute__((noinline)) int
 stack_note(void)
 {
