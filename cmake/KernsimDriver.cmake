@@ -24,7 +24,23 @@ set(KS_DRIVER_DIR ${CMAKE_BINARY_DIR}/drivers)
 # noise to its engineer.
 set(KS_DRIVER_C_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-braces
     -Werror=implicit-function-declaration)
-set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden ${KS_DRIVER_C_WARNINGS})
+# -ftrivial-auto-var-init=zero: every automatic variable of driver code
+# (padding and VLAs included; not alloca) starts zero, as in a Linux
+# kernel built with CONFIG_INIT_STACK_ALL_ZERO. The fiber stacks are reused
+# uncleared from execution to execution, so without it an uninitialised
+# local held whatever an earlier execution in the process left there, and
+# a campaign's find replayed otherwise alone (DESIGN.md, "Driver modules",
+# *Stack contents*). Clang before 16 wants its enabling flag with it.
+set(KS_DRIVER_STACK_INIT -ftrivial-auto-var-init=zero)
+if(CMAKE_C_COMPILER_ID STREQUAL "Clang" AND CMAKE_C_COMPILER_VERSION VERSION_LESS 16)
+  list(APPEND KS_DRIVER_STACK_INIT
+       -enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang)
+elseif(CMAKE_C_COMPILER_ID STREQUAL "GNU" AND CMAKE_C_COMPILER_VERSION VERSION_LESS 12)
+  message(FATAL_ERROR "driver modules need GCC 12 or later (-ftrivial-auto-var-init=zero); "
+                      "${CMAKE_C_COMPILER} is GCC ${CMAKE_C_COMPILER_VERSION}")
+endif()
+set(KS_DRIVER_CFLAGS -std=gnu11 -O2 -g -fPIC -fvisibility=hidden ${KS_DRIVER_STACK_INIT}
+    ${KS_DRIVER_C_WARNINGS})
 set(KS_DRIVER_LDFLAGS -shared -nostartfiles -Wl,-init,ks_no_dt_init -Wl,-fini,ks_no_dt_fini
     -Wl,-z,now -Wl,--build-id=none)
 option(KS_DRIVER_COVERAGE "instrument driver code for the fuzzer's edge coverage" ON)

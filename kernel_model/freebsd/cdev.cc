@@ -115,7 +115,9 @@ int rw(ks_fb_cdev* c, UserIo& io) {
   struct iovec iov;
   iov.iov_base = reinterpret_cast<void*>(static_cast<uintptr_t>(io.uaddr));
   iov.iov_len = io.resid;
-  struct uio uio;
+  // Zeroed whole, padding too: it is on the fiber stack, which the last
+  // execution left as it was, and it is the driver's to read.
+  struct uio uio {};
   uio.uio_iov = &iov;
   uio.uio_iovcnt = 1;
   uio.uio_offset = io.offset;

@@ -339,7 +339,7 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "replay",
-      [](py::object setup, const py::bytes& repro_bytes, uint32_t hang_ms) {
+      [](py::object setup, const py::bytes& repro_bytes) {
         kernsim::Repro rp;
         if (!rp.ParseFromString(std::string(repro_bytes)))
           throw std::invalid_argument("replay: not a serialized kernsim.Repro");
@@ -347,8 +347,11 @@ PYBIND11_MODULE(_core, m) {
         s.name = "replay";
         s.decisions = runner::decisions_from_proto(rp.schedule());
         auto st = runner::make_strategy(s);
+        // The hang limit is the repro's (none recorded: the default the
+        // recording ran under), never this process's: a thread that ran
+        // longer than one limit and less than another with no scheduling
+        // point is a hang under one and not the other.
         km::WorldOptions wo = runner::world_options(rp.world());
-        if (!rp.world().hang_ms() && hang_ms) wo.sim.hang_ms = hang_ms;
         sim::install_fault_handlers();
         sim::StackPool& pool = runner::stack_pool();
         runner::RunRecord r = runner::run_once(pool, *st, wo, rp.execution(),
@@ -356,9 +359,9 @@ PYBIND11_MODULE(_core, m) {
                                            bind::serve_scenario_thread, true);
         return trace_record(r);
       },
-      py::arg("setup"), py::arg("repro"), py::arg("hang_ms") = 0,
+      py::arg("setup"), py::arg("repro"),
       "Replays a serialized Repro once, trace recorded (`setup`: the Python scenario's "
-      "function, None for its Program); hang_ms: the hang limit when the repro has none.");
+      "function, None for its Program), under the repro's own hang limit.");
 
   m.def(
       "checkpoint_header",

@@ -115,11 +115,13 @@ def hang_limit_kept():
 @contextlib.contextmanager
 def recorded_hang_limit(r):
     """Runs under repro `r`'s recorded hang limit (minimize, rerecord: a
-    hang repro's candidates then hang as fast as the original did)."""
+    hang repro's candidates then hang as fast as the original did, and a
+    thread's long loop is a hang in them exactly when it was in the
+    original). None recorded is the default the original ran under, not
+    this process's limit."""
     global _hang_ms
     with hang_limit_kept():
-        if r.world.hang_ms:
-            _hang_ms = r.world.hang_ms
+        _hang_ms = r.world.hang_ms
         yield
 
 
@@ -510,10 +512,11 @@ def scenario_params(params, path):
 
 
 def run_repro(r, path="repro"):
-    """Replays a loaded repro once, trace recorded. An error names the file."""
+    """Replays a loaded repro once, trace recorded, under its recorded hang
+    limit (set_hang_limit does not reach it). An error names the file."""
     try:
         setup, scn = _repro_setup(r, path)
-        d = _call_core(_core.replay, setup, r.SerializeToString(), _hang_ms, scn=scn)
+        d = _call_core(_core.replay, setup, r.SerializeToString(), scn=scn)
     except KernsimError as e:
         if str(e).startswith(f"{path}:"):
             raise

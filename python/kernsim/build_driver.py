@@ -2,8 +2,10 @@
 user's own directory, exactly as the shipped drivers are built (the flags
 come from the build, cmake/KernsimDriver.cmake, via build_config.json)."""
 
+import functools
 import json
 import os
+import re
 import subprocess
 
 from .errors import KernsimError
@@ -74,13 +76,38 @@ def _cc(cc):
     return cc or os.environ.get("CC") or config()["cc"]
 
 
+# Clang before 16 takes -ftrivial-auto-var-init=zero only with this flag
+# beside it, which GCC and later clang refuse (KernsimDriver.cmake adds it
+# for the build's own compiler; --cc or $CC may name another).
+_ZERO_INIT_ENABLER = "-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang"
+
+
+@functools.lru_cache(maxsize=None)
+def _clang_major(cc):
+    """The compiler's clang major version; 0 when it is not clang."""
+    try:
+        out = subprocess.run([cc, "-dM", "-E", "-x", "c", os.devnull], capture_output=True,
+                             text=True).stdout
+    except OSError:
+        return 0  # the build command names it when it does not run
+    m = re.search(r"^#define __clang_major__ (\d+)$", out, re.M)
+    return int(m.group(1)) if m else 0
+
+
+def _cflags(cc):
+    flags = [f for f in config()["cflags"] if f != _ZERO_INIT_ENABLER]
+    if "-ftrivial-auto-var-init=zero" in flags and 0 < _clang_major(cc) < 16:
+        flags.append(_ZERO_INIT_ENABLER)
+    return flags
+
+
 def _compile(personality, cc, defines, includes, cwd, extra):
     if personality not in PERSONALITIES:
         raise KernsimError(f"unknown personality '{personality}' "
                            f"(personalities: {', '.join(PERSONALITIES)})")
     cfg = config()
     cwd = os.path.abspath(cwd or os.getcwd())
-    cmd = [_cc(cc)] + cfg["cflags"] + list(extra)
+    cmd = [_cc(cc)] + _cflags(_cc(cc)) + list(extra)
     cmd += [f"-I{d}" for d in includes] + [f"-I{d}" for d in cfg["include"][personality]]
     cmd += [f"-D{d}" for d in defines]
     # Sources named relative to the user's directory, as the in-tree build
