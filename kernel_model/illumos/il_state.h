@@ -21,10 +21,13 @@ struct IlState {
   VnodeCache vnodes;  // of struct vnode
   std::vector<struct kstat*> kstats;  // installed, in installation order
   std::deque<ExitableThread> kthreads;  // thread_create's, their fibers point in
+  static constexpr uint64_t kRngSeed = 0x9e3779b97f4a7c15ull;
+  uint64_t rng = kRngSeed;  // random_get_bytes: the same in every World
   void recycle() {
     vnodes.recycle();
     kstats.clear();
     kthreads.clear();
+    rng = kRngSeed;
   }
 };
 

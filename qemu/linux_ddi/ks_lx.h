@@ -32,6 +32,9 @@ int ks_lx_file_getattr(void *f, uint64_t *size, int *vtype, uint32_t *mode);
 int ks_lx_file_rdwr(void *f, int write, void *buf, size_t len, int64_t off, size_t *resid);
 int ks_lx_file_fsync(void *f);
 
+/* len bytes of the kernel's randomness (get_random_bytes). */
+void ks_lx_random_bytes(void *buf, size_t len);
+
 /* The caller's uid (0 for the kernel's own credentials). */
 uint32_t ks_lx_cred_uid(const void *cred);
 uint32_t ks_lx_cred_gid(const void *cred);

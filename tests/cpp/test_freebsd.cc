@@ -430,6 +430,43 @@ TEST(FreebsdMalloc, ZeroAndMissingWaitFlag) {
   EXPECT_FAILURE(o, kPanic, o.failure.signature.c_str(), "neither M_WAITOK nor M_NOWAIT", "M_KFB");
 }
 
+TEST(FreebsdMalloc, TheKernelsOwnTypesNeedNoDefinition) {
+  // kern_malloc.c defines M_DEVBUF and M_TEMP for every driver; a buffer
+  // of one left behind is a leak of that type.
+  Outcome o = run_rr({{"t", C(kfb_malloc_kernel_types)}});
+  EXPECT_FAILURE(o, kMemory, "leak:M_DEVBUF", "1 allocation(s), 8 bytes, of tag M_DEVBUF");
+  EXPECT_EQ(o.log, Log{1});
+}
+
+TEST(FreebsdMalloc, ReallocKeepsOrMovesAsKernMallocDoes) {
+  Outcome o = run_rr({{"t", C(kfb_realloc)}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{1, 1, 1, 1, 1}));
+  // the buffer it moved from is freed: a write through it is reported
+  o = run_rr({{"t", C(kfb_realloc_stale)}});
+  EXPECT_FAILURE(o, kMemory, "modified_after_free:M_TEMP", "write after free");
+}
+
+TEST(FreebsdLibkern, StrdupFamilyInMallocMemory) {
+  Outcome o = run_rr({{"t", C(kfb_strdup)}});
+  EXPECT_PASS(o);
+  EXPECT_EQ(o.log, (Log{1, 1, 1}));
+}
+
+TEST(FreebsdLibkern, RandomBytesAreTheWorldsNotTheHosts) {
+  // arc4random_buf and arc4random_uniform are in the host's C library
+  // too: a driver must get the World's generator, the same in every run.
+  Outcome a = run_rr({{"t", C(kfb_random_bytes)}});
+  Outcome b = run_rr({{"t", C(kfb_random_bytes)}});
+  EXPECT_PASS(a);
+  ASSERT_EQ(a.log.size(), 5u);
+  EXPECT_EQ(a.log, b.log);
+  EXPECT_EQ(a.log[2], 1);
+  EXPECT_EQ(a.log[3], 0);
+  EXPECT_EQ(a.log[4], 1);
+  EXPECT_EQ(run_rr({{"t", C(kfb_broadcastpri)}}).log, Log{1});
+}
+
 // ---- copies ----
 
 TEST(FreebsdCopy, CopyinCopyoutCopyinstr) {

@@ -81,5 +81,7 @@ int ks_fb_cv_wait_unlock(ks_handle_t *cv, struct mtx *m, const char *cv_expr,
 	_KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_SIG)
 #define cv_signal(cvp) ks_cv_signal(&(cvp)->_opaque, #cvp)
 #define cv_broadcast(cvp) ks_cv_broadcast(&(cvp)->_opaque, #cvp)
+/* the waiters' priority is not modelled: a broadcast */
+#define cv_broadcastpri(cvp, pri) ((void)(pri), cv_broadcast(cvp))
 
 #endif

@@ -36,6 +36,11 @@ extern "C" {
 #endif
 size_t strlcpy(char *, const char *, size_t);
 size_t strlcat(char *, const char *, size_t);
+/* The kernel's strdup family: a copy in malloc(9) memory of the type given
+ * (M_WAITOK; strdup_flags takes the flags, M_NOWAIT may give NULL). */
+struct malloc_type;
+char *ks_fb_strdup_flags(const char *, struct malloc_type *, int);
+char *ks_fb_strndup(const char *, size_t, struct malloc_type *);
 /*
  * random(9): pseudo-random numbers from a generator each World starts from
  * the same seed, so a run replays exactly (the host's would not). They are
@@ -45,13 +50,22 @@ u_long ks_fb_random(void);
 void ks_fb_srandom(u_long);
 uint32_t ks_fb_arc4random(void);
 void ks_fb_arc4rand(void *, u_int, int);
+void ks_fb_arc4random_buf(void *, size_t);
+uint32_t ks_fb_arc4random_uniform(uint32_t);
 #ifdef __cplusplus
 }
 #endif
 
+/* (the host's C library has arc4random_buf and arc4random_uniform too:
+ * without these names a driver would draw the host's entropy) */
 #define random ks_fb_random
 #define srandom ks_fb_srandom
 #define arc4random ks_fb_arc4random
 #define arc4rand ks_fb_arc4rand
+#define arc4random_buf ks_fb_arc4random_buf
+#define arc4random_uniform ks_fb_arc4random_uniform
+#define strdup(s, type) ks_fb_strdup_flags((s), (type), 0x0002 /* M_WAITOK */)
+#define strdup_flags ks_fb_strdup_flags
+#define strndup ks_fb_strndup
 
 #endif

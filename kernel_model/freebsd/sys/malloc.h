@@ -4,7 +4,9 @@
  * type. One of M_WAITOK or M_NOWAIT is required (an INVARIANTS panic
  * otherwise); M_NOWAIT may fail when faults are injected; M_WAITOK never
  * returns NULL. libc's <stdlib.h> comes first, so its malloc and free are
- * declared before these macros take the names.
+ * declared before these macros take the names. The kernel's own types
+ * M_DEVBUF, M_TEMP and M_CACHE are there for every driver, as
+ * kern_malloc.c defines them.
  */
 #ifndef _KS_FREEBSD_SYS_MALLOC_H
 #define _KS_FREEBSD_SYS_MALLOC_H
@@ -25,6 +27,24 @@ struct malloc_type {
 #define MALLOC_DEFINE(type, shortdesc, longdesc) \
 	struct malloc_type type[1] = { { #type, (shortdesc) } }
 #define MALLOC_DECLARE(type) extern struct malloc_type type[1]
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+MALLOC_DECLARE(M_DEVBUF);
+MALLOC_DECLARE(M_TEMP);
+MALLOC_DECLARE(M_CACHE);
+/*
+ * realloc(9) (kern_malloc.c): NULL is a malloc; a size that fits the
+ * buffer and is more than half of it keeps the buffer; else a new one with
+ * the old bytes, the old one freed. NULL (M_NOWAIT) leaves the old buffer;
+ * reallocf frees it then.
+ */
+void *ks_fb_realloc(void *addr, size_t size, struct malloc_type *type, int flags);
+void *ks_fb_reallocf(void *addr, size_t size, struct malloc_type *type, int flags);
+#ifdef __cplusplus
+}
+#endif
 
 static inline void *
 ks_fb_malloc(size_t size, struct malloc_type *type, int flags)
@@ -59,5 +79,7 @@ ks_fb_mallocarray(size_t nmemb, size_t size, struct malloc_type *type, int flags
 #define mallocarray(nmemb, size, type, flags) \
 	ks_fb_mallocarray((nmemb), (size), (type), (flags))
 #define free(addr, type) ks_fb_free((addr), (type))
+#define realloc(addr, size, type, flags) ks_fb_realloc((addr), (size), (type), (flags))
+#define reallocf(addr, size, type, flags) ks_fb_reallocf((addr), (size), (type), (flags))
 
 #endif

@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
+#include <sys/random.h>
 #include <sys/kernsim.h>
 
 #include "ks_lx.h"
@@ -50,6 +51,10 @@ int ddi_no_info(dev_info_t *dip, ddi_info_cmd_t cmd, void *arg, void **result)
 }
 ddi_devstate_t ddi_get_devstate(dev_info_t *dip) { return (DDI_DEVSTATE_UP); }
 int ddi_in_panic(void) { return (0); }
+
+/* Linux's randomness: the guest is the oracle's kernel, not a replay. */
+int random_get_bytes(uint8_t *p, size_t len) { ks_lx_random_bytes(p, len); return (0); }
+int random_get_pseudo_bytes(uint8_t *p, size_t len) { ks_lx_random_bytes(p, len); return (0); }
 int ddi_can_receive_sig(void) { return (ks_curproc_pid() != 0); }
 cred_t *ddi_get_cred(void) { return (ks_il_cred()); }
 kt_did_t ddi_get_kt_did(void) { return ((kt_did_t)ks_thread_id()); }

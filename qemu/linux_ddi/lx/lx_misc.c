@@ -20,6 +20,7 @@
 #include <linux/preempt.h>
 #include <linux/uidgid.h>
 #include <linux/errno.h>
+#include <linux/random.h>
 
 #include <kernsim/abi.h>
 #include "ks_lx.h"
@@ -226,6 +227,11 @@ void ks_cred_rele(const struct ks_cred *c, const char *fn)
 		panic("kernsim: %s of a NULL credential\n", fn);
 	if ((const void *)c != &lx_kcred_marker)
 		put_cred((const struct cred *)c);
+}
+
+void ks_lx_random_bytes(void *buf, size_t len)
+{
+	get_random_bytes(buf, len);
 }
 
 uint32_t ks_lx_cred_uid(const void *c)

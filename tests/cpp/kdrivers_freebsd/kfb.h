@@ -86,6 +86,14 @@ void kfb_nv_roundtrip(void *);
 void kfb_nv_malformed(void *);
 void kfb_nv_get_absent(void *);
 
+/* the kernel's malloc types, realloc, strdup, random bytes (kfb_kpi.c) */
+void kfb_malloc_kernel_types(void *);	/* logs 1, leaks one M_DEVBUF buffer */
+void kfb_realloc(void *);	/* logs 1, 1, 1, 1, 1 */
+void kfb_realloc_stale(void *);	/* writes through the pointer realloc moved from */
+void kfb_strdup(void *);	/* logs 1, 1, 1 */
+void kfb_random_bytes(void *);	/* logs a hash of 12 bytes, 2 bytes, 1, 0, 1 */
+void kfb_broadcastpri(void *);	/* logs 1 */
+
 /* copyin/copyout/copyinstr: arg points at a struct kfb_user (kfb_copy.c) */
 struct kfb_user {
 	uint64_t ua;		/* a mapped page */
