@@ -16,6 +16,7 @@ const char* const kEventNames[] = {
     "MsgSend", "MsgSend/SEND-blocked", "MsgSend/REPLY-blocked", "MsgReceive",
     "MsgReceive/RECEIVE-blocked", "MsgReply", "MsgError", "MsgRead", "MsgWrite",
     "thread_pool_exit", "thread_pool_destroy", "thread_join", "taskq_suspend",
+    "page_lock", "page_lock_wait",
 };
 static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
               "kEventNames must name every KEvent");

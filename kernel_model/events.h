@@ -67,6 +67,8 @@ enum KEvent : uint16_t {
   kEvPoolDestroy, // thread_pool_destroy waits for the pool's threads to leave
   kEvThreadJoin,  // a join waits for a driver's kernel thread to exit (a0 = its tid)
   kEvTaskqSuspend,  // taskq_suspend: waits for the running entries (a0 1 suspend, 0 resume)
+  kEvPageLock,      // a driver locks (a0 = 1) or unlocks (a0 = 0) user pages; a1 = the address
+  kEvPageLockWait,  // munmap, mprotect or exit waits for locked pages (page_lock.h)
   kEvLast
 };
 

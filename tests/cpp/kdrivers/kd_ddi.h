@@ -33,6 +33,9 @@ void kd_umem(void *);
 void kd_vop(void *);
 void kd_kstat(void *);		/* named kstats */
 void kd_avl(void *);		/* avl_create(9F): order, find, nearest, walk */
+void kd_id32(void *);		/* id32_alloc, lookup, reuse, a bad id rejected */
+void kd_id32_stale(void *);	/* a freed id looked up */
+void kd_id32_leak(void *);	/* an id never freed */
 void kd_id_space(void *);	/* id_alloc next fit, allocff, specific, free */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
