@@ -9,9 +9,13 @@
 //   unlocked;
 // - as_free (exit) runs every callback first, whatever its range, then
 //   unmaps, sleeping the same way.
-// illumos judges a whole segment (a mapping) locked when any of its pages
-// is; here only the pages themselves are: an munmap of another page of the
-// same mapping does not wait (DESIGN.md).
+// - segvn_unmap and segvn_setprot (seg_vn.c, read) answer EAGAIN while
+//   any page of the segment is locked (its softlockcnt).
+// So illumos judges a whole segment (an mmap, perhaps merged with its
+// neighbours) locked when any of its pages is; here only the pages
+// themselves are: an munmap of another page of the same mapping does not
+// wait, where illumos's would (a hang kernsim can miss, never one it
+// invents; DESIGN.md).
 #include "kernel_model/page_lock.h"
 
 #include <cerrno>
