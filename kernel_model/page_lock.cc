@@ -38,6 +38,8 @@ int page_lock(World& w, Proc& p, uint64_t addr, uint64_t len, int need, const ch
   // The address space's lock is taken: a concurrent munmap may come first.
   if (w.sim().on_fiber()) w.sim().point(kEvPageLock, p.obj, 1, addr);
   if (addr + len < addr) return EFAULT;
+  // Nothing to lock still needs a segment there (as_fault's FC_NOMAP).
+  if (len == 0 && !p.as.pages.find(addr)) return EFAULT;
   for (uint64_t a = addr; a < addr + len; a += kUserPage) {
     const UserPage* up = p.as.pages.find(a);
     if (!up) return EFAULT;
@@ -70,8 +72,6 @@ void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg) {
   k->undo = undo;
   k->undo_arg = arg;
 }
-
-bool page_locked(const Proc& p, uint32_t id) { return find(const_cast<Proc&>(p), id) != nullptr; }
 
 bool page_unlock(World& w, Proc& p, uint32_t id, bool* undo_pending) {
   PageLock* k = find(p, id);

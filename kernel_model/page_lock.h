@@ -42,7 +42,7 @@ struct PageLocks {
 };
 
 // Locks [addr, addr + len) of p, whole pages (the caller checked the
-// alignment; len > 0). Every page must be mapped (else EFAULT) with the
+// alignment; for len 0, addr's page). Every page must be mapped (else EFAULT) with the
 // protection `need` (kProtRead/kProtWrite; else EACCES, illumos's FC_PROT).
 // A page of a device mapping is not modelled. 0 with *id set, or an errno.
 int page_lock(World& w, Proc& p, uint64_t addr, uint64_t len, int need, const char* op,
@@ -54,8 +54,6 @@ void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg);
 // lock up. `undo_pending` gets whether its undo is still to run (it is
 // dropped with the lock).
 bool page_unlock(World& w, Proc& p, uint32_t id, bool* undo_pending = nullptr);
-// Whether lock `id` of p is held.
-bool page_locked(const Proc& p, uint32_t id);
 
 // Before [addr, addr + len) of p goes or changes protection (event
 // "munmap"/"mprotect"): the undos of the locks on it run, then the thread

@@ -166,6 +166,7 @@ def _errors(w):
             ((buf, PAGE, READ, LONG_NOCB), -errno.EINVAL),       # LONGTERM without a cleanup
             ((holed, 2 * PAGE, READ), -errno.EFAULT),            # its second page unmapped
             ((0xE0000000, PAGE, READ), -errno.EFAULT),           # nothing mapped there
+            ((0xE0000000, 0, READ), -errno.EFAULT),              # nor for no length
             ((ro, PAGE, WRITE), -errno.EACCES),                  # read-only, locked for writing
         ]
         for args, want in bad:
