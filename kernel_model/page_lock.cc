@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include "kernel_model/events.h"
@@ -66,11 +67,21 @@ PageLock* find(Proc& p, uint32_t id) {
 }
 }  // namespace
 
-void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg) {
+void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg, const void* code) {
   PageLock* k = find(p, id);
   if (!k) throw std::logic_error("page_lock_set_undo: no such lock");
   k->undo = undo;
   k->undo_arg = arg;
+  k->undo_code = code;
+}
+
+std::vector<const PageLock*> page_lock_undos(World& w) {
+  std::vector<const PageLock*> v;
+  for (auto& p : procs(w).procs)
+    if (p->as.locks)
+      for (const PageLock& k : p->as.locks->locks)
+        if (k.undo) v.push_back(&k);
+  return v;
 }
 
 bool page_unlock(World& w, Proc& p, uint32_t id, bool* undo_pending) {
@@ -110,6 +121,7 @@ void page_locks_settle(World& w, Proc& p, uint64_t addr, uint64_t len, const cha
       void* arg = hit->undo_arg;
       hit->undo = nullptr;
       hit->undo_arg = nullptr;
+      hit->undo_code = nullptr;
       u(w, arg, event);
       continue;
     }

@@ -33,6 +33,7 @@ struct PageLock {
   const char* op;  // the locker's interface, for reports ("ddi_umem_lock")
   PageLockUndo undo = nullptr;
   void* undo_arg = nullptr;
+  const void* undo_code = nullptr;  // the driver function the undo runs
 };
 
 struct PageLocks {
@@ -47,8 +48,12 @@ struct PageLocks {
 // A page of a device mapping is not modelled. 0 with *id set, or an errno.
 int page_lock(World& w, Proc& p, uint64_t addr, uint64_t len, int need, const char* op,
               uint32_t* id);
-// Registers the undo for lock `id` (it must exist).
-void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg);
+// Registers the undo for lock `id` (it must exist); `code` is the driver
+// function it runs, for the check at a module's unload.
+void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg, const void* code);
+// Every process's locks whose undo is still to run (a module's unload
+// checks that none runs its code).
+std::vector<const PageLock*> page_lock_undos(World& w);
 // Drops lock `id` and wakes the threads waiting for it; false if p holds no
 // such lock. No scheduling point: the caller's comes before it looks its
 // lock up. `undo_pending` gets whether its undo is still to run (it is

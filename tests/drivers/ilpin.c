@@ -14,6 +14,9 @@
  *                       means to keep it until detach).
  *   -DILPIN_BUG_TWICE   ILPIN_RELEASE forgets to clear the cookie it
  *                       unlocked, so close(9E) unlocks it again.
+ *   -DILPIN_BUG_DETACH  close(9E) and detach(9E) both leave the range
+ *                       locked (the driver means the cleanup callback to
+ *                       give it up).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -121,7 +124,7 @@ ilpin_close(dev_t dev, int flag, int otyp, cred_t *cr)
 
 	mutex_enter(&sp->s_lock);
 	cookie = sp->s_cookie;
-#ifndef ILPIN_BUG_KEEP
+#if !defined(ILPIN_BUG_KEEP) && !defined(ILPIN_BUG_DETACH)
 	sp->s_cookie = NULL;
 	sp->s_stat.s_pinned = 0;
 #else
@@ -266,8 +269,10 @@ ilpin_detach(dev_info_t *dip, ddi_detach_cmd_t cmd)
 	cookie = sp->s_cookie;
 	sp->s_cookie = NULL;
 	mutex_exit(&sp->s_lock);
+#ifndef ILPIN_BUG_DETACH
 	if (cookie != NULL)
 		ddi_umem_unlock(cookie);
+#endif
 	ddi_remove_minor_node(dip, NULL);
 	cv_destroy(&sp->s_cv);
 	mutex_destroy(&sp->s_lock);

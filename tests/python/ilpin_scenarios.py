@@ -142,6 +142,28 @@ def _release_then_close(w):
     w.spawn("owner", owner())
 
 
+def _unload_locked(module):
+    """A long-term lock left by close(9E), then the driver unloaded: ilpin
+    (whose close unlocks) unloads cleanly; its twin ilpin_detach leaves the
+    lock and its cleanup callback registered, which the process's next
+    munmap would call in the unloaded module."""
+    def body(w):
+        w.spawn("owner", owner())
+
+    def owner():
+        fd = yield sys.open(DEV, sys.O_RDWR)
+        buf = yield sys.mmap(PAGE)
+        arg = yield sys.mmap(PAGE)
+        yield sys.poke(arg, reg(buf, PAGE, how=LONG))
+        assert (yield sys.ioctl(fd, REG, arg)) == 0
+        assert (yield sys.close(fd)) == 0
+        assert (yield sys.modunload(module)) == 0
+        assert (yield sys.munmap(buf, PAGE)) == 0
+
+    body.__name__ = "_unload_locked_" + module
+    return body
+
+
 def _errors(w):
     """ddi_umem_lock's and umem_lockmemory's refusals, as sunddi.c and
     as_pagelock give them."""
@@ -197,4 +219,7 @@ exit_locked_keep = _declare(_exit_locked, "ilpin_keep", "exit_locked_keep")
 release_then_close = _declare(_release_then_close, "ilpin", "release_then_close")
 release_then_close_twice = _declare(_release_then_close, "ilpin_twice",
                                     "release_then_close_twice")
+unload_locked = _declare(_unload_locked("ilpin"), "ilpin", "unload_locked")
+unload_locked_detach = _declare(_unload_locked("ilpin_detach"), "ilpin_detach",
+                                "unload_locked_detach")
 errors = _declare(_errors, "ilpin", "errors")

@@ -17,7 +17,8 @@ def scn(name):
 
 
 CLEAN = ["pin_unpin", "munmap_waits", "mprotect_waits", "longterm_munmap",
-         "longterm_mprotect", "longterm_exit", "exit_locked", "release_then_close", "errors"]
+         "longterm_mprotect", "longterm_exit", "exit_locked", "release_then_close", "errors",
+         "unload_locked"]
 
 
 @pytest.mark.parametrize("name", CLEAN)
@@ -62,3 +63,12 @@ def test_unlocking_a_cookie_twice_is_found(tmp_path):
     f = _found("release_then_close_twice", tmp_path)
     assert f.kind == "memory", f.message
     assert f.signature == "ddi_umem_unlock_not_locked", f.signature
+
+
+def test_unloading_with_a_cleanup_callback_registered_is_found(tmp_path):
+    """The module's code is gone once modunload returns 0: a registered
+    cleanup callback would run it at the process's next munmap."""
+    f = _found("unload_locked_detach", tmp_path)
+    assert f.kind == "unload", f.message
+    assert f.signature == "unload:page_lock_callback:ilpin_detach:umem_lockmemory", f.signature
+    assert "cleanup callback" in f.message, f.message
