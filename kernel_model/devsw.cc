@@ -8,6 +8,7 @@
 
 #include "kernel_model/boot_image.h"
 #include "kernel_model/devmap.h"
+#include "kernel_model/page_lock.h"
 #include "kernel_model/kqueue.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/syscalls.h"
@@ -418,6 +419,12 @@ void devsw_register_exit_close(World& w) {
       // Then its address space goes (exit1: the files before the
       // vmspace), and with it the device mappings, before any driver's
       // detach frees what they map.
+      if (p->as.locks) {
+        // as_free: the lock undos run, then the exit waits for the unlocks.
+        w.self().syscall = "exit";
+        page_locks_exit(w, *p);
+        w.self().syscall = nullptr;
+      }
       if (p->as.dev) devmap_exit(w, *p);
     }
     w.self().proc = nullptr;

@@ -17,6 +17,7 @@ const char* const kEventNames[] = {
     "MsgReceive/RECEIVE-blocked", "MsgReply", "MsgError", "MsgRead", "MsgWrite",
     "thread_pool_exit", "thread_pool_destroy", "thread_join", "taskq_suspend",
     "id_wait",
+    "page_lock", "page_lock_wait",
 };
 static_assert(sizeof kEventNames / sizeof kEventNames[0] == kNumEventNames,
               "kEventNames must name every KEvent");

@@ -68,6 +68,8 @@ enum KEvent : uint16_t {
   kEvThreadJoin,  // a join waits for a driver's kernel thread to exit (a0 = its tid)
   kEvTaskqSuspend,  // taskq_suspend: waits for the running entries (a0 1 suspend, 0 resume)
   kEvIdWait,        // id_alloc on a full id space waits for an id_free
+  kEvPageLock,      // a driver locks (a0 = 1) or unlocks (a0 = 0) user pages; a1 = the address
+  kEvPageLockWait,  // munmap, mprotect or exit waits for locked pages (page_lock.h)
   kEvLast
 };
 

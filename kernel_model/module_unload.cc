@@ -12,6 +12,7 @@
 #include "kernel_model/callout.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/module_life.h"
+#include "kernel_model/page_lock.h"
 #include "kernel_model/taskq.h"
 #include "kernel_model/world.h"
 
@@ -99,6 +100,15 @@ void check_leftovers(World& w, const ModuleLife& l) {
              std::string("callout ") + co.name + " (" + code_name(bad) + ") is still " +
                  (co.running ? "running" : "armed"),
              co.name, l.drain_callout_hint);
+  // A long-term lock's cleanup callback: the next munmap, mprotect or
+  // exit of the process would call it.
+  for (const PageLock* k : page_lock_undos(w))
+    if (in_module(k->undo_code, l.image))
+      leftover(w, l, "page_lock_callback",
+               std::string("the cleanup callback (") + code_name(k->undo_code) +
+                   ") of user pages locked by " + k->op + " in thread " +
+                   w.thread_name(k->locker) + " is still registered",
+               k->op, "unlock them");
   sim::Sim& s = w.sim();
   for (size_t i = 1; i <= s.nthreads(); i++) {
     const sim::Thread* t = s.thread(static_cast<Tid>(i));

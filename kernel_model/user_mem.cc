@@ -13,6 +13,7 @@
 
 #include "kernel_model/devmap.h"
 #include "kernel_model/kmem.h"
+#include "kernel_model/page_lock.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
@@ -264,6 +265,7 @@ void AddressSpace::clear() {
   pages.clear();
   next_map = 0;
   dev.reset();
+  locks.reset();
 }
 
 uint64_t as_map(World&, Proc& p, uint64_t hint, uint64_t len, int prot, int* err) {
@@ -302,6 +304,8 @@ int as_unmap(World& w, Proc& p, uint64_t addr, uint64_t len) {
   if (addr & (kUserPage - 1)) return EINVAL;
   uint64_t n = round_len(len);
   if (n == 0 || addr + n < addr) return EINVAL;
+  // Locked pages cannot go: their undos run, then the unmap waits.
+  if (__builtin_expect(p.as.locks != nullptr, 0)) page_locks_settle(w, p, addr, n, "munmap");
   auto& pages = p.as.pages;
   auto from = pages.lower_bound(addr), to = from;
   while (to != pages.end() && to->first < addr + n) ++to;
@@ -330,7 +334,7 @@ uint64_t as_map_device(Proc& p, uint64_t n, int prot) {
   return addr;
 }
 
-int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
+int as_protect(World& w, Proc& p, uint64_t addr, uint64_t len, int prot) {
   if (addr & (kUserPage - 1)) return EINVAL;
   if ((prot & ~(kProtRead | kProtWrite)) != 0) return EINVAL;
   uint64_t n = round_len(len);
@@ -339,6 +343,11 @@ int as_protect(World&, Proc& p, uint64_t addr, uint64_t len, int prot) {
   // All or nothing: a hole anywhere in the range is ENOMEM, as mprotect(2).
   for (uint64_t a = addr; a < addr + n; a += kUserPage)
     if (!pages.count(a)) return ENOMEM;
+  if (__builtin_expect(p.as.locks != nullptr, 0)) {
+    page_locks_settle(w, p, addr, n, "mprotect");
+    for (uint64_t a = addr; a < addr + n; a += kUserPage)  // it may have slept
+      if (!pages.count(a)) return ENOMEM;
+  }
   for (uint64_t a = addr; a < addr + n; a += kUserPage) pages.find(a)->prot = prot;
   return 0;
 }

@@ -111,11 +111,18 @@ struct DevMapsFree {  // devmap.cc: DevMaps stays incomplete here
   void operator()(DevMaps* d) const;
 };
 
+struct PageLocks;
+struct PageLocksFree {  // page_lock.cc
+  void operator()(PageLocks* l) const;
+};
+
 struct AddressSpace {
   PageMap pages;           // by page-aligned user address
   uint64_t next_map = 0;   // where the next mmap without a hint goes
   // The device mappings (devmap.h); null while there is none.
   std::unique_ptr<DevMaps, DevMapsFree> dev;
+  // The pages drivers locked (page_lock.h); null while there is none.
+  std::unique_ptr<PageLocks, PageLocksFree> locks;
   ~AddressSpace();
   // Unmaps everything (the pages back to the cache), keeping the storage.
   void clear();

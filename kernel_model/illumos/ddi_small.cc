@@ -3,11 +3,15 @@
 // uwritec on uiomove, the buf helpers.
 #include <cstring>
 
+#include "kernel_model/world.h"
+
 extern "C" {
 #include <sys/buf.h>
 #include <sys/sunddi.h>
 #include <sys/uio.h>
 }
+
+bool ks_il_umem_is_lock(const void* cookie);  // umem_lock.cc
 
 extern "C" {
 
@@ -36,6 +40,14 @@ void* ddi_umem_alloc(size_t size, int flags, ddi_umem_cookie_t* cookiep) {
 
 void ddi_umem_free(ddi_umem_cookie_t cookie) {
   if (!cookie) return;
+  // seg_dev.c (read) kmem_frees the cookie's address: for a ddi_umem_lock
+  // cookie that is the user address, kmem's bad free.
+  if (ks_il_umem_is_lock(cookie))
+    ks::km::World::current()->fail(
+        ks::sim::FailureKind::kMemory,
+        "bad free: ddi_umem_free of a cookie from ddi_umem_lock or umem_lockmemory "
+        "(ddi_umem_unlock releases it; ddi_umem_free frees ddi_umem_alloc memory)",
+        "bad_free:ddi_umem_free");
   char* p = reinterpret_cast<char*>(cookie) - sizeof(size_t);
   size_t n;
   std::memcpy(&n, p, sizeof n);

@@ -47,6 +47,7 @@ extern "C" {
 
 // The size ddi_umem_alloc gave a cookie (ddi_small.cc).
 extern "C" size_t ks_il_umem_size(ddi_umem_cookie_t cookie);
+bool ks_il_umem_is_lock(const void* cookie);  // umem_lock.cc
 
 // The devmap handle a driver's devmap(9E) gets (devmap_cookie_t).
 struct devmap_handle {
@@ -238,6 +239,7 @@ int devmap_umem_setup(devmap_cookie_t dhp, dev_info_t*, struct devmap_callback_c
                       ddi_umem_cookie_t cookie, offset_t off, size_t len, uint_t maxprot,
                       uint_t flags, ddi_device_acc_attr_t*) {
   if (!cookie || !dhp) return DDI_FAILURE;
+  if (ks_il_umem_is_lock(cookie)) ks_not_modelled("devmap_umem_setup of a ddi_umem_lock cookie");
   if (off < 0 || static_cast<uint64_t>(off) + len > ks_il_umem_size(cookie)) return DDI_FAILURE;
   if (callbackops && (flags & DEVMAP_ALLOW_REMAP) && !callbackops->devmap_access)
     return DDI_FAILURE;

@@ -21,12 +21,20 @@ struct IlState {
   VnodeCache vnodes;  // of struct vnode
   std::vector<struct kstat*> kstats;  // installed, in installation order
   std::deque<ExitableThread> kthreads;  // thread_create's, their fibers point in
+  std::vector<void*> umem_locks;  // the live ddi_umem_lock cookies (umem_lock.cc)
+  struct {
+    std::vector<void*> slots;     // by index: the id's kmem entry, null once freed
+    std::vector<uint32_t> free;   // freed indexes, the last freed at the back
+  } id32;  // id32.cc
   static constexpr uint64_t kRngSeed = 0x9e3779b97f4a7c15ull;
   uint64_t rng = kRngSeed;  // random_get_bytes: the same in every World
   void recycle() {
     vnodes.recycle();
     kstats.clear();
     kthreads.clear();
+    umem_locks.clear();
+    id32.slots.clear();
+    id32.free.clear();
     rng = kRngSeed;
   }
 };

@@ -51,6 +51,11 @@ kstat_t* kstat_create(const char* module, int instance, const char* name, const 
   return k;
 }
 
+kstat_t* kstat_create_zone(const char* module, int instance, const char* name, const char* cls,
+                           uchar_t type, uint_t ndata, uchar_t flags, zoneid_t) {
+  return kstat_create(module, instance, name, cls, type, ndata, flags);
+}
+
 void kstat_install(kstat_t* k) {
   if (!k) return;
   ks::km::illumos::il_state(*World::current()).kstats.push_back(k);

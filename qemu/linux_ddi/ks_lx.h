@@ -46,6 +46,13 @@ int ks_lx_cred_groups(const void *cred, uint32_t *gids, int max);
  * thread group id and command name (comm of at least 17 bytes). */
 int ks_lx_curproc(uint32_t *pid, char *comm, size_t commlen);
 
+/* ddi_umem_lock's pinning: the calling task's [uaddr, + len) (whole pages)
+ * pinned for the device (FOLL_LONGTERM; FOLL_WRITE when write), or NULL
+ * with *error the errno (EFAULT for a page that cannot be pinned). Linux's
+ * munmap and exit do not wait for a pin: the pages stay until the unpin. */
+void *ks_lx_pin_user(uint64_t uaddr, size_t len, int write, int *error);
+void ks_lx_unpin_user(void *pin);
+
 /* Kernel threads a driver starts (thread_create): fn(arg) on a kthread
  * whose id is returned (0: none could be made); ks_lx_thread_exit ends the
  * calling one from any depth (it must be one of these), ks_lx_thread_join

@@ -163,7 +163,7 @@ TEST(DdiServices, NamedKstats) {
   // left installed would fail teardown); a raw kstat is not modelled: NULL.
   Outcome o = run_rr(kd_kstat);
   ASSERT_FALSE(o.failure) << o.failure.message;
-  EXPECT_EQ(o.log, (std::vector<long>{1, 2, 42, 1, 1}));
+  EXPECT_EQ(o.log, (std::vector<long>{1, 2, 42, 1, 1, 1}));  // and a zone's, the same
 }
 
 TEST(DdiServices, IdAllocOnAFullSpaceWaitsForAnIdFree) {
@@ -200,6 +200,24 @@ TEST(DdiServices, IdSpaceNextFitFirstFitAndSpecific) {
   Outcome o = run_rr(kd_id_space);
   ASSERT_FALSE(o.failure) << o.failure.message;
   EXPECT_EQ(o.log, want);
+}
+
+TEST(DdiServices, Id32NamesPointersAndRejectsBadIds) {
+  Outcome o = run_rr(kd_id32);
+  ASSERT_FALSE(o.failure) << o.failure.message;  // both freed: no leak
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 1}));
+}
+
+TEST(DdiServices, Id32LookupOfAFreedIdIsAReadAfterFree) {
+  Outcome o = run_rr(kd_id32_stale);
+  ASSERT_TRUE(o.failure);
+  EXPECT_EQ(o.failure.signature, "read_after_free:id32_alloc") << o.failure.message;
+}
+
+TEST(DdiServices, Id32NeverFreedIsALeak) {
+  Outcome o = run_rr(kd_id32_leak);
+  ASSERT_TRUE(o.failure);
+  EXPECT_NE(o.failure.message.find("id32_alloc"), std::string::npos) << o.failure.message;
 }
 
 }  // namespace

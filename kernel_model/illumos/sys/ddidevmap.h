@@ -35,6 +35,19 @@ struct devmap_callback_ctl {
 typedef struct ddi_umem_cookie *ddi_umem_cookie_t;
 typedef struct ddi_device_acc_attr ddi_device_acc_attr_t;
 
+/*
+ * ddi_umem_lock(9F)'s access flags and umem_lockmemory's cleanup callback
+ * (<sys/esunddi.h>), as illumos's ddidevmap.h has them. The cleanup is
+ * handed the cookie itself, cast to the pointer type declared here.
+ */
+#define DDI_UMEMLOCK_READ 0x01
+#define DDI_UMEMLOCK_WRITE 0x02
+#define UMEM_CALLBACK_VERSION 1
+struct umem_callback_ops {
+	int cbo_umem_callback_version;
+	void (*cbo_umem_lock_cleanup)(ddi_umem_cookie_t *);
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif

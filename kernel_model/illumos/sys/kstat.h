@@ -91,6 +91,10 @@ extern "C" {
 #endif
 extern kstat_t *kstat_create(const char *, int, const char *, const char *, uchar_t,
     uint_t, uchar_t);
+/* kstat.c: a zone's kstat differs only in who may read it (kstat_create is
+ * this with ALL_ZONES), and nobody reads kstats here. */
+extern kstat_t *kstat_create_zone(const char *, int, const char *, const char *, uchar_t,
+    uint_t, uchar_t, zoneid_t);
 extern void kstat_install(kstat_t *);
 extern void kstat_delete(kstat_t *);
 extern void kstat_waitq_enter(kstat_io_t *);

@@ -380,6 +380,20 @@ extern void ddi_umem_free(ddi_umem_cookie_t);
 }
 #endif
 
+/* ---- user memory a driver locks (ddi_umem_lock(9F)): the calling
+ * process's pages stay until ddi_umem_unlock; its munmap, mprotect and
+ * exit wait for that (DESIGN.md, locked pages). umem_lockmemory, with a
+ * cleanup callback the unmap runs, is in <sys/esunddi.h> ---- */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+extern int ddi_umem_lock(caddr_t, size_t, int, ddi_umem_cookie_t *);
+extern void ddi_umem_unlock(ddi_umem_cookie_t);
+#ifdef __cplusplus
+}
+#endif
+
 /* ---- end umem ---- */
 
 /* ---- poll(2): struct pollhead and the rules are in <sys/poll.h> ---- */

@@ -17,6 +17,8 @@
 #include <sys/ksynch.h>
 #include <sys/mutex.h>
 #include <sys/kstat.h>
+#include <sys/id32.h>
+#include <sys/cmn_err.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/kernsim.h>
@@ -290,6 +292,120 @@ void kstat_delete(kstat_t *ks)
 	if (!(ks->ks_flags & KSTAT_FLAG_VIRTUAL) && ks->ks_data)
 		kmem_free(ks->ks_data, ks->ks_data_size);
 	kmem_free(ks, sizeof (*ks));
+}
+
+/* kstat.c: a zone's kstat differs only in who may read it */
+kstat_t *kstat_create_zone(const char *module, int instance, const char *name,
+    const char *class, uchar_t type, uint_t ndata, uchar_t flags, zoneid_t zoneid)
+{
+	return (kstat_create(module, instance, name, class, type, ndata, flags));
+}
+
+/*
+ * ---- id32 (the simulator's kernel_model/illumos/id32.cc): an id is an
+ * index into a table of kmem entries, in id32.c's encoding ----
+ */
+
+#define	IL_ID32_ALIGN	32u
+#define	IL_ID32_MOD	(IL_ID32_ALIGN - 1)
+
+static kmutex_t il_id32_lock;
+static void ***il_id32_slots;	/* by index: the entry, NULL once freed */
+static uint32_t il_id32_n, il_id32_cap, il_id32_live;
+
+static uint32_t il_id32_encode(uint32_t i)
+{
+	uint32_t x = i * IL_ID32_ALIGN;
+
+	return ((x | (x % IL_ID32_MOD)) + 1);
+}
+
+static uint32_t il_id32_decode(uint32_t id) { return ((id & ~IL_ID32_MOD) / IL_ID32_ALIGN); }
+
+static int il_id32_valid(uint32_t id) { return (il_id32_encode(il_id32_decode(id)) == id); }
+
+uint32_t id32_alloc(void *ptr, int kmflag)
+{
+	void **e = kmem_alloc(IL_ID32_ALIGN, kmflag);
+	void ***grown;
+	uint32_t i, cap;
+
+	if (e == NULL)
+		return (0);
+	*e = ptr;
+	mutex_enter(&il_id32_lock);
+	for (i = 0; i < il_id32_n; i++)
+		if (il_id32_slots[i] == NULL)
+			break;
+	if (i == il_id32_n && il_id32_n == il_id32_cap) {
+		cap = il_id32_cap ? 2 * il_id32_cap : 64;
+		grown = kmem_zalloc(cap * sizeof (void **), KM_NOSLEEP);
+		if (grown == NULL) {
+			mutex_exit(&il_id32_lock);
+			kmem_free(e, IL_ID32_ALIGN);
+			return (0);
+		}
+		if (il_id32_slots != NULL) {
+			bcopy(il_id32_slots, grown, il_id32_cap * sizeof (void **));
+			kmem_free(il_id32_slots, il_id32_cap * sizeof (void **));
+		}
+		il_id32_slots = grown;
+		il_id32_cap = cap;
+	}
+	if (i == il_id32_n)
+		il_id32_n++;
+	il_id32_slots[i] = e;
+	il_id32_live++;
+	mutex_exit(&il_id32_lock);
+	return (il_id32_encode(i));
+}
+
+void id32_free(uint32_t id)
+{
+	uint32_t i = il_id32_decode(id);
+	void **e = NULL;
+
+	if (!il_id32_valid(id)) {
+		cmn_err(CE_WARN, "id32_free(%x): bad ID rejected", id);
+		return;
+	}
+	mutex_enter(&il_id32_lock);
+	if (i < il_id32_n) {
+		e = il_id32_slots[i];
+		il_id32_slots[i] = NULL;
+	}
+	if (e != NULL && --il_id32_live == 0) {
+		/* the last one: nothing is left for the module's unload */
+		kmem_free(il_id32_slots, il_id32_cap * sizeof (void **));
+		il_id32_slots = NULL;
+		il_id32_n = il_id32_cap = 0;
+	}
+	mutex_exit(&il_id32_lock);
+	if (e == NULL)
+		ks_lx_not_given("id32_free of an id not allocated (a duplicate free)");
+	else
+		kmem_free(e, IL_ID32_ALIGN);
+}
+
+void *id32_lookup(uint32_t id)
+{
+	uint32_t i = il_id32_decode(id);
+	void *p = NULL;
+	int found = 0;
+
+	if (!il_id32_valid(id)) {
+		cmn_err(CE_WARN, "id32_lookup(%x): bad ID rejected", id);
+		return (NULL);
+	}
+	mutex_enter(&il_id32_lock);
+	if (i < il_id32_n && il_id32_slots[i] != NULL) {
+		p = *il_id32_slots[i];
+		found = 1;
+	}
+	mutex_exit(&il_id32_lock);
+	if (!found)
+		ks_lx_not_given("id32_lookup of an id not allocated (a read after free)");
+	return (p);
 }
 
 void kstat_waitq_enter(kstat_io_t *k) { k->wcnt++; }

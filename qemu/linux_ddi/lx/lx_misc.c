@@ -21,6 +21,7 @@
 #include <linux/uidgid.h>
 #include <linux/errno.h>
 #include <linux/random.h>
+#include <linux/mm.h>
 
 #include <kernsim/abi.h>
 #include "ks_lx.h"
@@ -328,4 +329,44 @@ uint32_t ks_kthread_create(const char *name, void (*fn)(void *), void *arg, int 
 		return 0;
 	}
 	return task_pid_nr(t);
+}
+
+struct lx_pin {
+	unsigned long n;
+	int write;
+	struct page *pages[];
+};
+
+void *ks_lx_pin_user(uint64_t uaddr, size_t len, int write, int *error)
+{
+	unsigned long n = len >> PAGE_SHIFT;
+	struct lx_pin *p = kvmalloc(struct_size(p, pages, n), GFP_KERNEL);
+	long got = 0;
+
+	if (p == NULL) {
+		*error = ENOMEM;
+		return NULL;
+	}
+	p->n = n;
+	p->write = write;
+	if (n)
+		got = pin_user_pages_fast((unsigned long)uaddr, n,
+		    FOLL_LONGTERM | (write ? FOLL_WRITE : 0), p->pages);
+	if (got != (long)n) {
+		if (got > 0)
+			unpin_user_pages(p->pages, got);
+		kvfree(p);
+		*error = got < 0 ? (int)-got : EFAULT;
+		return NULL;
+	}
+	*error = 0;
+	return p;
+}
+
+void ks_lx_unpin_user(void *pin)
+{
+	struct lx_pin *p = pin;
+
+	unpin_user_pages_dirty_lock(p->pages, p->n, p->write);
+	kvfree(p);
 }

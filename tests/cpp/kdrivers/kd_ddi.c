@@ -7,6 +7,7 @@
 #include <sys/list.h>
 #include <sys/avl.h>
 #include <sys/id_space.h>
+#include <sys/id32.h>
 #include <sys/sysmacros.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
@@ -387,6 +388,11 @@ void kd_kstat(void *arg) {
 	kd_note(strcmp(kn[1].name, "state") == 0 && KSTAT_NAMED_STR_BUFLEN(&kn[1]) == 7);
 	kstat_delete(ks);
 	kd_note(kstat_create("kd", 0, "kd_raw", "misc", KSTAT_TYPE_RAW, 1, 0) == NULL);
+	ks = kstat_create_zone("kd", 0, "kd_zone", "misc", KSTAT_TYPE_NAMED, 1, 0,
+	    GLOBAL_ZONEID);
+	kd_note(ks != NULL && ks->ks_ndata == 1);
+	kstat_install(ks);
+	kstat_delete(ks);
 }
 
 struct kd_anode {
@@ -478,4 +484,42 @@ void kd_id_space(void *arg) {
 	id_free(s, 2);
 	id_free(s, 3);
 	id_space_destroy(s);
+}
+
+/* Two ids for two pointers: non-zero, distinct, each looks its pointer
+ * up; the first freed comes back from the next id32_alloc; an id of a
+ * bad encoding is rejected (NULL); both freed at the end. */
+void kd_id32(void *arg) {
+	static int a, b, c;
+	uint32_t ia = id32_alloc(&a, KM_SLEEP), ib = id32_alloc(&b, KM_SLEEP), ic;
+
+	(void) arg;
+	kd_note(ia != 0 && ib != 0 && ia != ib);
+	kd_note(id32_lookup(ia) == &a && id32_lookup(ib) == &b);
+	id32_free(ia);
+	ic = id32_alloc(&c, KM_NOSLEEP);
+	kd_note(ic == ia && id32_lookup(ic) == &c);
+	kd_note(id32_lookup(ib + 1) == NULL);
+	id32_free(ib + 1);	/* rejected: ib stays */
+	kd_note(id32_lookup(ib) == &b);
+	id32_free(ib);
+	id32_free(ic);
+}
+
+/* A freed id looked up before any id32_alloc hands it out again. */
+void kd_id32_stale(void *arg) {
+	static int a;
+	uint32_t ia = id32_alloc(&a, KM_SLEEP);
+
+	(void) arg;
+	id32_free(ia);
+	kd_note(id32_lookup(ia) != NULL);
+}
+
+/* An id never freed. */
+void kd_id32_leak(void *arg) {
+	static int a;
+
+	(void) arg;
+	kd_note(id32_alloc(&a, KM_SLEEP) != 0);
 }

@@ -34,6 +34,9 @@ void kd_vop(void *);
 void kd_kstat(void *);		/* named kstats */
 void kd_avl(void *);		/* avl_create(9F): order, find, nearest, walk */
 void kd_id_wait(void *);	/* id_alloc on a full space waits for id_free */
+void kd_id32(void *);		/* id32_alloc, lookup, reuse, a bad id rejected */
+void kd_id32_stale(void *);	/* a freed id looked up */
+void kd_id32_leak(void *);	/* an id never freed */
 void kd_id_space(void *);	/* id_alloc next fit, allocff, specific, free */		/* VOP_WRITE/READ of a uio, VOP_IOCTL ... on /kd/file */		/* ddi_umem_alloc: zeroed, freed by cookie */
 
 #ifdef __cplusplus
