@@ -166,6 +166,16 @@ TEST(DdiServices, NamedKstats) {
   EXPECT_EQ(o.log, (std::vector<long>{1, 2, 42, 1, 1, 1}));  // and a zone's, the same
 }
 
+TEST(DdiServices, RandomBytesAreTheWorldsSameInEveryRun) {
+  Outcome a = run_rr(kd_random), b = run_rr(kd_random);
+  ASSERT_FALSE(a.failure) << a.failure.message;
+  ASSERT_EQ(a.log.size(), 4u);
+  EXPECT_EQ(a.log[0], 0);
+  EXPECT_EQ(a.log[2], 0);
+  EXPECT_EQ(a.log, b.log);
+  EXPECT_NE(a.log[1], 0);
+}
+
 TEST(DdiServices, IdAllocOnAFullSpaceWaitsForAnIdFree) {
   // vmem_alloc(VM_SLEEP): the task waits for the main thread's id_free
   // and then gets the freed id; whatever the schedule.

@@ -7,6 +7,7 @@
 #include <sys/list.h>
 #include <sys/avl.h>
 #include <sys/id_space.h>
+#include <sys/random.h>
 #include <sys/id32.h>
 #include <sys/sysmacros.h>
 #include <sys/ddi.h>
@@ -440,6 +441,21 @@ void kd_avl(void *arg) {
 
 /* [1, 4): next fit 1, 2, 3, then full (-1); free 2; next fit wraps to 2;
  * free 1 and 3; first fit 1; specific 3, then 3 again (-1). */
+/* random_get_bytes and random_get_pseudo_bytes: a hash of each's bytes
+ * (the World's generator: the same in every run) and their results. */
+void kd_random(void *arg) {
+	uint8_t b[12];
+	uint32_t v = 0;
+
+	(void) arg;
+	kd_note(random_get_bytes(b, sizeof (b)));
+	for (int i = 0; i < 12; i++)
+		v = v * 31 + b[i];
+	kd_note(v);
+	kd_note(random_get_pseudo_bytes(b, 3));
+	kd_note(b[0] | b[1] << 8 | b[2] << 16);
+}
+
 /* A space of one id, taken; a task's id_alloc waits for it (the task
  * notes 100 + the id it got after the main thread's id_free). */
 static id_space_t *kd_ids;

@@ -33,6 +33,7 @@ void kd_umem(void *);
 void kd_vop(void *);
 void kd_kstat(void *);		/* named kstats */
 void kd_avl(void *);		/* avl_create(9F): order, find, nearest, walk */
+void kd_random(void *);		/* random_get_bytes: 0, a hash, 0, 3 bytes */
 void kd_id_wait(void *);	/* id_alloc on a full space waits for id_free */
 void kd_id32(void *);		/* id32_alloc, lookup, reuse, a bad id rejected */
 void kd_id32_stale(void *);	/* a freed id looked up */
