@@ -1,0 +1,85 @@
+// The waits FreeBSD times with an sbintime_t (cv_timedwait_sbt and its
+// _sig form) and sema_timedwait, on the virtual clock. The deadline is
+// kern_timeout.c's callout_when (read): C_ABSOLUTE or C_PRECALC take the
+// time as it is; otherwise C_HARDCLOCK raises a delay below tick_sbt to
+// one tick and counts from the last tick, and a delay without it counts
+// from now. Not modelled: callout_when also counts a long delay
+// (sbt_tickthreshold and up) from the tick after the last one, a shift of
+// under one tick; the precision only lets FreeBSD's event timer fire
+// later, which virtual time never needs.
+#include <cerrno>
+
+#include "kernel_model/freebsd/state.h"
+#include "kernel_model/world.h"
+
+extern "C" {
+#include <sys/callout.h>
+#include <sys/condvar.h>
+#include <sys/sema.h>
+#include <sys/sx.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+}
+
+#undef printf
+#undef panic
+#undef ticks
+
+using ks::km::World;
+using ks::km::freebsd::kNsPerTick;
+
+namespace {
+
+// callout_when's deadline in virtual ns (never 0, which means none).
+uint64_t when(sbintime_t sbt, int flags) {
+  uint64_t now = ks_now_ns();
+  uint64_t d;
+  if (flags & (C_ABSOLUTE | C_PRECALC)) {
+    d = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
+  } else {
+    uint64_t base = now;
+    if (flags & C_HARDCLOCK) {
+      if (sbt < tick_sbt) sbt = tick_sbt;
+      base = now / kNsPerTick * kNsPerTick;
+    }
+    int64_t ns = sbt > 0 ? sbttons(sbt) : 0;
+    d = base + uint64_t(ns);
+    if (d < base) d = UINT64_MAX;  // SBT_MAX saturates
+  }
+  // Due already: the callout fires at once and the sleeper times out.
+  return d > now ? d : now + 1;
+}
+
+}  // namespace
+
+extern "C" {
+
+sbintime_t tick_sbt = SBT_1S / static_cast<sbintime_t>(1'000'000'000 / kNsPerTick);
+
+int ks_fb_cv_timedwait_sbt(ks_handle_t* cv, struct mtx* m, sbintime_t sbt, sbintime_t,
+                           int flags, int sig, const char* ce, const char* me) {
+  int r = ks_cv_wait(cv, &m->_opaque, sig, when(sbt, flags), ce, me);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
+int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t* cv, ks_handle_t* lock, sbintime_t sbt, sbintime_t,
+                               int flags, int sig, const char* ce, const char* le) {
+  World& w = *World::current();
+  uint64_t deadline = when(sbt, flags);
+  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce,
+                     "cv_timedwait_sbt");
+  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le,
+                     "cv_timedwait_sbt");
+  int r = w.cv_wait_rw(c, l, sig != 0, deadline, true);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
+
+// kern_sema.c (read): 1 when it took the count, 0 when a cv_timedwait of
+// timo ticks (tick_sbt * timo, C_HARDCLOCK: at least one tick) ran out
+// with the count still zero; each wakeup that finds it taken waits anew.
+int ks_fb_sema_timedwait(ks_handle_t* s, int timo, const char* expr) {
+  uint64_t each = uint64_t(timo > 1 ? timo : 1) * kNsPerTick;
+  return ks_sema_p_timed(s, each, expr) == 0 ? 1 : 0;
+}
+
+}  // extern "C"
