@@ -2,12 +2,13 @@
 // _sig form) and sema_timedwait, on the virtual clock. The deadline is
 // kern_timeout.c's callout_when (read): C_ABSOLUTE or C_PRECALC take the
 // time as it is; otherwise C_HARDCLOCK raises a delay below tick_sbt to
-// one tick and counts from the last tick, and a delay without it counts
-// from now. Not modelled: callout_when also counts a long delay
+// one tick and counts from the last tick (here in whole ticks: the
+// hardclock tick at or after it), and a delay without it counts from now. Not modelled: callout_when also counts a long delay
 // (sbt_tickthreshold and up) from the tick after the last one, a shift of
 // under one tick; the precision only lets FreeBSD's event timer fire
 // later, which virtual time never needs.
 #include <cerrno>
+#include <cstdint>
 
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/world.h"
@@ -38,11 +39,16 @@ uint64_t when(sbintime_t sbt, int flags) {
     d = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
   } else {
     uint64_t base = now;
+    int64_t ns = sbt > 0 ? sbttons(sbt) : 0;
     if (flags & C_HARDCLOCK) {
+      // From the last tick, in whole ticks: the first tick at or after
+      // the time (tick_sbt is SBT_1S / hz rounded down, so a delay of n
+      // ticks in sbt is a hair under n ticks in ns).
       if (sbt < tick_sbt) sbt = tick_sbt;
       base = now / kNsPerTick * kNsPerTick;
+      int64_t n = sbt / tick_sbt + (sbt % tick_sbt != 0 ? 1 : 0);
+      ns = n > INT64_MAX / int64_t(kNsPerTick) ? INT64_MAX : n * int64_t(kNsPerTick);
     }
-    int64_t ns = sbt > 0 ? sbttons(sbt) : 0;
     d = base + uint64_t(ns);
     if (d < base) d = UINT64_MAX;  // SBT_MAX saturates
   }

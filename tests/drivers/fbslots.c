@@ -10,8 +10,9 @@
  *			sema_value after the take
  *   FBSLOTS_GIVE	sema_post
  *   FBSLOTS_WAIT	cv_timedwait_sbt for a kick, at most `ms` ms
- *			(SBT_1MS * ms, C_HARDCLOCK); the answer and the
- *			virtual time the wait took
+ *			(SBT_1MS * ms, C_HARDCLOCK; or C_ABSOLUTE, until ms
+ *			after the call); the answer and the virtual time the
+ *			wait took
  *   FBSLOTS_KICK	wakes the waiters
  *   FBSLOTS_NAME	devtoname of the cdev d_ioctl is called for
  *   FBSLOTS_UNALIAS	destroy_dev of the alias alone
@@ -47,7 +48,9 @@ struct fbslots_take {
 
 struct fbslots_wait {
 	int		ms;	/* in */
+	int		absolute; /* in: C_ABSOLUTE, ms after the call (< 0: before) */
 	int		error;	/* out: cv_timedwait_sbt's answer */
+	int		pad;
 	int64_t		waited_ns; /* out */
 };
 
@@ -91,10 +94,16 @@ fbslots_wait(struct fbslots_wait *fw)
 	error = 0;
 	mtx_pool_lock(fbslots_pool, &fbslots_kicks);
 	kicks = fbslots_kicks;
-	while (fbslots_kicks == kicks && error == 0)
-		error = cv_timedwait_sbt(&fbslots_cv,
-		    mtx_pool_find(fbslots_pool, &fbslots_kicks),
-		    SBT_1MS * fw->ms, 0, C_HARDCLOCK);
+	while (fbslots_kicks == kicks && error == 0) {
+		if (fw->absolute)
+			error = cv_timedwait_sbt(&fbslots_cv,
+			    mtx_pool_find(fbslots_pool, &fbslots_kicks),
+			    start + SBT_1MS * fw->ms, 0, C_ABSOLUTE);
+		else
+			error = cv_timedwait_sbt(&fbslots_cv,
+			    mtx_pool_find(fbslots_pool, &fbslots_kicks),
+			    SBT_1MS * fw->ms, 0, C_HARDCLOCK);
+	}
 	mtx_pool_unlock(fbslots_pool, &fbslots_kicks);
 	fw->error = error;
 	fw->waited_ns = sbttons(sbinuptime() - start);

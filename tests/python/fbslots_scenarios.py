@@ -23,7 +23,7 @@ def _io(group, num):
 
 TAKE = _iowr("S", 1, 24)        # struct fbslots_take: int, int, uint64_t, int (+pad)
 GIVE = _io("S", 2)
-WAIT = _iowr("S", 3, 16)        # struct fbslots_wait: int, int, int64_t
+WAIT = _iowr("S", 3, 24)        # struct fbslots_wait: 4 ints, int64_t
 KICK = _io("S", 4)
 NAME = 0x40000000 | (16 << 16) | (ord("S") << 8) | 5   # _IOR('S', 5, char[16])
 UNALIAS = _io("S", 6)
@@ -44,12 +44,12 @@ def take(fd, buf, timo):
     return took, ticket, value
 
 
-def wait(fd, buf, ms):
+def wait(fd, buf, ms, absolute=False):
     """(error, waited_ns)"""
-    yield sys.poke(buf, struct.pack("<iiq", ms, -1, -1))
+    yield sys.poke(buf, struct.pack("<iiiiq", ms, int(absolute), -1, 0, -1))
     r = yield sys.ioctl(fd, WAIT, buf)
     assert r == 0, f"FBSLOTS_WAIT returned {r}"
-    _, error, waited = struct.unpack("<iiq", (yield sys.peek(buf, 16)))
+    _, _, error, _, waited = struct.unpack("<iiiiq", (yield sys.peek(buf, 24)))
     return error, waited
 
 
@@ -114,15 +114,27 @@ def _exhausted(w):
 
 
 def _timed_wait(w):
-    """cv_timedwait_sbt(SBT_1MS * 10, C_HARDCLOCK) with nobody kicking
-    answers EWOULDBLOCK after 10 ms of virtual time (within a tick); with a
-    kicker it answers 0 as soon as the kick comes."""
+    """cv_timedwait_sbt with nobody kicking answers EWOULDBLOCK at
+    callout_when's deadline: SBT_1MS * 10 with C_HARDCLOCK after 10 ms
+    (within a tick), 0 with C_HARDCLOCK after at most a tick, C_ABSOLUTE
+    at the time given."""
     def alone():
         buf = yield sys.mmap(4096)
         fd = yield sys.open("/dev/fbslots", sys.O_RDWR)
         err, waited = yield from wait(fd, buf, 10)
         assert err == errno.EWOULDBLOCK, err
         assert 9 * MS < waited <= 11 * MS, waited
+        # C_HARDCLOCK: a delay under one tick is one tick from the last
+        # tick, never none
+        err, waited = yield from wait(fd, buf, 0)
+        assert err == errno.EWOULDBLOCK and 0 < waited <= MS, (err, waited)
+        # C_ABSOLUTE: the time itself, 7 ms from the call (not from a
+        # tick); one already past times out at once
+        yield sys.gettime()
+        err, waited = yield from wait(fd, buf, 7, absolute=True)
+        assert err == errno.EWOULDBLOCK and abs(waited - 7 * MS) < 1000, (err, waited)
+        err, waited = yield from wait(fd, buf, -3, absolute=True)
+        assert err == errno.EWOULDBLOCK and waited < 1000, (err, waited)
         yield sys.close(fd)
     w.spawn("alone", alone())
 
