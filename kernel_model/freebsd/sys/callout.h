@@ -46,7 +46,7 @@ struct callout {
 #define C_HARDCLOCK		0x0100	/* from the last tick, at least one tick */
 #define C_ABSOLUTE		0x0200	/* the time is an sbinuptime, not a delay */
 #define C_PRECALC		0x0400	/* as C_ABSOLUTE for the waits */
-#define C_CATCH			0x0800	/* pause_sbt: a signal ends it */
+#define C_CATCH			0x0800	/* pause_sbt: a signal ends it (a pause is not interruptible here) */
 
 #ifdef __cplusplus
 extern "C" {
