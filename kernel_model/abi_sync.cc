@@ -111,14 +111,6 @@ int ks_sema_tryp(ks_handle_t* h, const char* expr) {
   World& w = W();
   return ks::km::sema_tryp(w, SM(w, h, expr, "sema_tryp"));
 }
-int ks_sema_p_timed(ks_handle_t* h, uint64_t each_ns, const char* expr) {
-  World& w = W();
-  return ks::km::sema_p_timed(w, SM(w, h, expr, "sema_timedwait"), each_ns);
-}
-int ks_sema_value(ks_handle_t* h, const char* expr) {
-  World& w = W();
-  return ks::km::sema_value(w, SM(w, h, expr, "sema_value"));
-}
 void ks_sema_v(ks_handle_t* h, const char* expr) {
   World& w = W();
   ks::km::sema_v(w, SM(w, h, expr, "sema_v"));

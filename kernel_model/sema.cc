@@ -61,7 +61,7 @@ int sema_p_timed(World& w, ObjId s, uint64_t each_ns) {
   return 0;
 }
 
-int sema_value(World& w, ObjId s) { return int(w.obj(s).count); }
+int sema_count(World& w, ObjId s) { return int(w.obj(s).count); }
 
 void sema_init(World& w, ObjId s, unsigned count) { w.obj(s).count = count; }
 

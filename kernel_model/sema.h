@@ -16,7 +16,7 @@ bool sema_tryp(World& w, ObjId s);
 // ETIMEDOUT when a sleep ran out with the count still zero.
 int sema_p_timed(World& w, ObjId s, uint64_t each_ns);
 // The count, as a racy read of it gives it (no scheduling point).
-int sema_value(World& w, ObjId s);
+int sema_count(World& w, ObjId s);
 void sema_v(World& w, ObjId s);
 void sema_destroy(World& w, ObjId s);
 

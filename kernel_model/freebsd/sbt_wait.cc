@@ -11,6 +11,8 @@
 #include <cstdint>
 
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/kobject.h"
+#include "kernel_model/sema.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -84,8 +86,18 @@ int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t* cv, ks_handle_t* lock, sbintime_t sb
 // timo ticks (tick_sbt * timo, C_HARDCLOCK: at least one tick) ran out
 // with the count still zero; each wakeup that finds it taken waits anew.
 int ks_fb_sema_timedwait(ks_handle_t* s, int timo, const char* expr) {
+  World& w = *World::current();
   uint64_t each = uint64_t(timo > 1 ? timo : 1) * kNsPerTick;
-  return ks_sema_p_timed(s, each, expr) == 0 ? 1 : 0;
+  auto o = w.resolve(reinterpret_cast<ks::km::KHandle*>(s), ks::km::kObjSema, expr,
+                     "sema_timedwait");
+  return ks::km::sema_p_timed(w, o, each) == 0 ? 1 : 0;
+}
+
+int ks_fb_sema_value(ks_handle_t* s, const char* expr) {
+  World& w = *World::current();
+  auto o = w.resolve(reinterpret_cast<ks::km::KHandle*>(s), ks::km::kObjSema, expr,
+                     "sema_value");
+  return ks::km::sema_count(w, o);
 }
 
 }  // extern "C"

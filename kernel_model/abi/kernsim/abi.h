@@ -88,10 +88,6 @@ void ks_sema_init(ks_handle_t *, unsigned count, const char *name, const char *e
 void ks_sema_p(ks_handle_t *, const char *expr);
 int ks_sema_p_sig(ks_handle_t *, const char *expr);
 int ks_sema_tryp(ks_handle_t *, const char *expr);
-/* each sleep at most each_ns (restarted by a wakeup that finds the count
- * taken); 0 taken, ETIMEDOUT not */
-int ks_sema_p_timed(ks_handle_t *, uint64_t each_ns, const char *expr);
-int ks_sema_value(ks_handle_t *, const char *expr);
 void ks_sema_v(ks_handle_t *, const char *expr);
 void ks_sema_destroy(ks_handle_t *, const char *expr);
 

@@ -23,12 +23,13 @@ struct sema {
 #define sema_wait(sema) ks_sema_p(&(sema)->_opaque, #sema)
 #define sema_trywait(sema) ks_sema_tryp(&(sema)->_opaque, #sema)
 #define sema_timedwait(sema, timo) ks_fb_sema_timedwait(&(sema)->_opaque, (timo), #sema)
-#define sema_value(sema) ks_sema_value(&(sema)->_opaque, #sema)
+#define sema_value(sema) ks_fb_sema_value(&(sema)->_opaque, #sema)
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 int ks_fb_sema_timedwait(ks_handle_t *, int timo, const char *expr);
+int ks_fb_sema_value(ks_handle_t *, const char *expr);
 #ifdef __cplusplus
 }
 #endif
