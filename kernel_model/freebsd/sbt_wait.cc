@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "kernel_model/freebsd/sbt.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
 #include "kernel_model/sema.h"
@@ -31,10 +32,9 @@ extern "C" {
 using ks::km::World;
 using ks::km::freebsd::kNsPerTick;
 
-namespace {
+namespace ks::km::freebsd {
 
-// callout_when's deadline in virtual ns (never 0, which means none).
-uint64_t when(sbintime_t sbt, int flags) {
+uint64_t callout_when_ns(int64_t sbt, int flags) {
   uint64_t now = ks_now_ns();
   uint64_t d;
   if (flags & (C_ABSOLUTE | C_PRECALC)) {
@@ -58,7 +58,7 @@ uint64_t when(sbintime_t sbt, int flags) {
   return d > now ? d : now + 1;
 }
 
-}  // namespace
+}  // namespace ks::km::freebsd
 
 extern "C" {
 
@@ -66,14 +66,14 @@ sbintime_t tick_sbt = SBT_1S / static_cast<sbintime_t>(1'000'000'000 / kNsPerTic
 
 int ks_fb_cv_timedwait_sbt(ks_handle_t* cv, struct mtx* m, sbintime_t sbt, sbintime_t,
                            int flags, int sig, const char* ce, const char* me) {
-  int r = ks_cv_wait(cv, &m->_opaque, sig, when(sbt, flags), ce, me);
+  int r = ks_cv_wait(cv, &m->_opaque, sig, ks::km::freebsd::callout_when_ns(sbt, flags), ce, me);
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
 int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t* cv, ks_handle_t* lock, sbintime_t sbt, sbintime_t,
                                int flags, int sig, const char* ce, const char* le) {
   World& w = *World::current();
-  uint64_t deadline = when(sbt, flags);
+  uint64_t deadline = ks::km::freebsd::callout_when_ns(sbt, flags);
   auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce,
                      "cv_timedwait_sbt");
   auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le,

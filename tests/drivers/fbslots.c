@@ -16,6 +16,8 @@
  *   FBSLOTS_KICK	wakes the waiters
  *   FBSLOTS_NAME	devtoname of the cdev d_ioctl is called for
  *   FBSLOTS_UNALIAS	destroy_dev of the alias alone
+ *   FBSLOTS_NAP	tsleep_sbt of 1/2^32 s with C_HARDCLOCK (one tick);
+ *			the answer and the virtual time it took
  *   FBSLOTS_POOL	which of 16 static and 16 malloc'ed objects share
  *			a mutex of a 4-mutex pool with the first of them
  *			(mtx_pool_find): bit i of each mask
@@ -61,6 +63,7 @@ struct fbslots_wait {
 #define	FBSLOTS_NAME	_IOR('S', 5, char[16])
 #define	FBSLOTS_UNALIAS	_IO('S', 6)
 #define	FBSLOTS_POOL	_IOR('S', 7, uint32_t[2])
+#define	FBSLOTS_NAP	_IOR('S', 8, struct fbslots_wait)
 
 MALLOC_DEFINE(M_FBSLOTS, "fbslots", "fbslots objects");
 
@@ -75,6 +78,7 @@ static struct cv	fbslots_cv;
 static int		fbslots_kicks;
 static char		fbslots_statics[16][24];
 static void		*fbslots_bufs[16];
+static int		fbslots_nap;
 
 static d_ioctl_t	fbslots_ioctl;
 
@@ -159,6 +163,15 @@ fbslots_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
 		cv_broadcast(&fbslots_cv);
 		mtx_pool_unlock(fbslots_pool, &fbslots_kicks);
 		break;
+	case FBSLOTS_NAP: {
+		struct fbslots_wait *fw = (struct fbslots_wait *)data;
+		sbintime_t start = sbinuptime();
+
+		fw->error = tsleep_sbt(&fbslots_nap, 0, "fbnap", 1, 0,
+		    C_HARDCLOCK);
+		fw->waited_ns = sbttons(sbinuptime() - start);
+		break;
+	}
 	case FBSLOTS_POOL:
 		fbslots_pool_masks((uint32_t *)data);
 		break;

@@ -28,6 +28,7 @@ KICK = _io("S", 4)
 NAME = 0x40000000 | (16 << 16) | (ord("S") << 8) | 5   # _IOR('S', 5, char[16])
 UNALIAS = _io("S", 6)
 POOL = 0x40000000 | (8 << 16) | (ord("S") << 8) | 7     # _IOR('S', 7, uint32_t[2])
+NAP = 0x40000000 | (24 << 16) | (ord("S") << 8) | 8     # _IOR('S', 8, struct fbslots_wait)
 MS = 1_000_000
 
 
@@ -135,6 +136,10 @@ def _timed_wait(w):
         assert err == errno.EWOULDBLOCK and abs(waited - 7 * MS) < 1000, (err, waited)
         err, waited = yield from wait(fd, buf, -3, absolute=True)
         assert err == errno.EWOULDBLOCK and waited < 1000, (err, waited)
+        # tsleep_sbt (kern_synch.c's _sleep): the same deadline
+        assert (yield sys.ioctl(fd, NAP, buf)) == 0
+        _, _, err, _, waited = struct.unpack("<iiiiq", (yield sys.peek(buf, 24)))
+        assert err == errno.EWOULDBLOCK and 0 < waited <= MS, (err, waited)
         yield sys.close(fd)
     w.spawn("alone", alone())
 
