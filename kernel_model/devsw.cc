@@ -141,6 +141,7 @@ DevNode& devsw_add_node(World& w, const std::string& path, uint32_t major, uint3
     n->opens_held_q = 0;
     n->privs = nullptr;
     n->perm = {};
+    n->link = nullptr;
   }
   n->path = path;
   n->major = major;

@@ -168,6 +168,10 @@ struct DevNode {
   sim::ObjId opens_held_q = 0;
   sim::ObjId drain_lock = 0, drain_cv = 0;
   struct OpenFile* privs = nullptr;  // its opens with private data set
+  // A symbolic link to another node (FreeBSD's make_dev_alias is one in
+  // devfs): open(2) of its path opens that node, so opens, closes and the
+  // drain are the target's; removing the link removes only the name.
+  DevNode* link = nullptr;
 };
 
 struct OpenFile {

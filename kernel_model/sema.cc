@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "kernel_model/cv_sleep.h"
 #include "kernel_model/race.h"
 
 namespace ks::km {
@@ -30,6 +31,37 @@ int take(World& w, ObjId s, bool sig) {
   return 0;
 }
 }  // namespace
+
+int sema_p_timed(World& w, ObjId s, uint64_t each_ns) {
+  w.sim().point(kEvSemaP, s, 2);
+  Tid me = w.self_tid();
+  int code = 0;
+  while (w.obj(s).count <= 0 && code != ETIMEDOUT) {
+    w.assert_may_sleep("sema_timedwait", s);
+    w.wq_push(s, me);
+    KThread& k = w.self();
+    // The cv wait's expiry: off the queue, woken with ETIMEDOUT.
+    CvTimedWait tw{&w, me, s};
+    k.wait_timer = w.sim().add_timer(w.sim().now() + (each_ns ? each_ns : 1),
+                                     cv_timed_wait_expired, &tw);
+    code = w.sim().block(kEvSemaP, s);
+    if (w.self().wait_timer) {
+      w.sim().cancel_timer(w.self().wait_timer);
+      w.self().wait_timer = 0;
+    }
+  }
+  // A post that came with the expiry still counts (kern_sema.c takes a
+  // positive count whatever the wait answered).
+  if (w.obj(s).count <= 0) {
+    w.sim().emit(kEvTimedout, s, 0, 0, ETIMEDOUT);
+    return ETIMEDOUT;
+  }
+  w.obj(s).count--;
+  race_acquire(w, s);
+  return 0;
+}
+
+int sema_count(World& w, ObjId s) { return int(w.obj(s).count); }
 
 void sema_init(World& w, ObjId s, unsigned count) { w.obj(s).count = count; }
 

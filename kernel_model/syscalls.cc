@@ -175,6 +175,7 @@ int64_t sys_open(World& w, const std::string& path, int oflags) {
   DevNode* n = devsw_find(w, path);
   for (size_t i = 0; !n && i < miss_hooks().size(); i++) n = miss_hooks()[i](w, path, p);
   if (!n) return leave(w, p, kSysOpen, -ENOENT);
+  if (n->link && !n->removed) n = n->link;  // a dangling link: the target's answer
   // A node whose driver removed it (detached, destroy_dev).
   if (n->removed) return leave(w, p, kSysOpen, -n->ops.removed_errno);
   // devfs's access check, before the driver's open sees anything.

@@ -47,7 +47,7 @@ const int kFbSlot = World::new_component_slot();
     (World::set_component_image(
          kFbSlot,
          records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs,
-                       &FbState::sleepqs, &FbState::eh_lists>()),
+                       &FbState::sleepqs, &FbState::eh_lists, &FbState::sleep_pool>()),
      true);
 
 bool has_state(World& w) { return w.component(kFbSlot) != nullptr; }
@@ -363,6 +363,69 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   return 0;
 }
 
+// make_dev_alias_v (kern_conf.c, read): the checks, the name, then a
+// cdev with no cdevsw whose node links to the parent's.
+static int make_alias(int flags, struct cdev** out, struct cdev* pdev, const char* fmt,
+                      va_list ap) {
+  World& w = *World::current();
+  if (!pdev) ks_panic("make_dev_alias_v: pdev is NULL");
+  if ((flags & MAKEDEV_WAITOK) && (flags & MAKEDEV_NOWAIT))
+    ks_panic("make_dev_alias_v: both WAITOK and NOWAIT specified");
+  if (flags & ~(MAKEDEV_WAITOK | MAKEDEV_NOWAIT | MAKEDEV_CHECKNAME))
+    ks_panic("make_dev_alias_v: invalid flags specified (flags=%02x)", unsigned(flags));
+  ks_fb_cdev* p = pdev->si_ks;
+  if (!p || p->destroyed || !p->node)
+    ks_panic("make_dev_alias of %s: not a live, named cdev", pdev->si_name);
+  if ((flags & MAKEDEV_NOWAIT) && w.inject_fault()) return ENOMEM;  // devfs_alloc
+  char name[64];
+  int n = std::vsnprintf(name, sizeof name, fmt, ap);
+  int bad = n <= 0 || size_t(n) >= sizeof name ? ENAMETOOLONG : 0;
+  std::string path = bad ? std::string() : std::string("/dev/") + name;
+  if (!bad && ks::km::devsw_lookup(w, path)) bad = EEXIST;
+  if (bad) {
+    if (flags & MAKEDEV_CHECKNAME) return bad;
+    ks_panic("make_dev_alias_v: bad si_name (error=%d, si_name=%.*s)", bad,
+             int(sizeof name - 1), name);
+  }
+  FbState& s = state(w);
+  ks_fb_cdev& c = s.cdevs.emplace_back();
+  c.w = &w;
+  c.path = path;
+  c.parent = p;
+  std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
+  c.cdev.si_ks = &c;
+  c.cdev.si_flags = SI_ALIAS | SI_NAMED | SI_CHILD;
+  // The parent's ops, for anything that asks the node itself; open(2)
+  // follows the link to the parent's node and never uses them.
+  ks::km::DevOps ops = p->node->ops;
+  ops.drain_lock = nullptr;
+  ks::km::DevNode& node =
+      ks::km::devsw_add_node(w, path, p->node->major, p->node->minor, false, ops);
+  node.owner = p->node->owner;
+  node.link = p->node;
+  c.node = &node;
+  *out = &c.cdev;
+  return 0;
+}
+
+struct cdev* make_dev_alias(struct cdev* pdev, const char* fmt, ...) {
+  struct cdev* dev = nullptr;
+  va_list ap;
+  va_start(ap, fmt);
+  int r = make_alias(MAKEDEV_WAITOK, &dev, pdev, fmt, ap);
+  va_end(ap);
+  if (r != 0) ks_panic("make_dev_alias: failed make_dev_alias_v (error=%d)", r);
+  return dev;
+}
+
+int make_dev_alias_p(int flags, struct cdev** cdev, struct cdev* pdev, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int r = make_alias(flags, cdev, pdev, fmt, ap);
+  va_end(ap);
+  return r;
+}
+
 void destroy_dev(struct cdev* dev) {
   if (!dev || !dev->si_ks || dev->si_ks->destroyed)
     ks_panic("destroy_dev of %s: not a live cdev", dev ? dev->si_name : "NULL");
@@ -371,6 +434,21 @@ void destroy_dev(struct cdev* dev) {
     ks_panic("WARNING: Driver mistake: destroy_dev on %d (clone_create's cdev, never named)",
              dev->si_drv0);
   c->destroyed = true;
+  // destroy_devl kills the cdev's children (its aliases) before it waits
+  // for the threads inside the cdev; here their names go first, then the
+  // parent's (an open of either between the two is a race on FreeBSD too).
+  // By index: a removal is a scheduling point, and another thread's
+  // make_dev may grow the deque meanwhile.
+  auto& cdevs = state(*c->w).cdevs;
+  for (size_t i = 0; i < cdevs.size(); i++)
+    if (cdevs[i].parent == c && !cdevs[i].destroyed) destroy_dev(&cdevs[i].cdev);
+  if (c->parent) {
+    // An alias: its name only (nothing runs inside it, it has no cdevsw).
+    dev->si_flags &= ~(SI_NAMED | SI_CHILD | SI_ALIAS);
+    c->parent = nullptr;
+    ks::km::devsw_remove_node(*c->w, c->path);
+    return;
+  }
   // destroy_devl: off the clone list and the cdevsw's list, unnamed.
   dev->si_flags &= ~(SI_NAMED | SI_CLONELIST);
   c->clones = nullptr;

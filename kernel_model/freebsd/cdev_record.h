@@ -25,6 +25,9 @@ struct ks_fb_cdev {
   ks::km::DevNode* node = nullptr;  // counts the threads inside its methods
   bool destroyed = false;
   struct clonedevs* clones = nullptr;  // the clone_create list it is on
+  // An alias (make_dev_alias, SI_ALIAS) names this cdev, its parent; its
+  // node is a link to the parent's. destroy_dev of the parent destroys it.
+  ks_fb_cdev* parent = nullptr;
   // destroy_dev_sched_cb: scheduled (CDP_SCHED_DTR), and what to call after.
   bool sched_dtr = false;
   void (*dtr_cb)(void*) = nullptr;

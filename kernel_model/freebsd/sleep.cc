@@ -11,6 +11,7 @@
 // same with an sx or rwlock, re-taken shared or exclusive as it was held.
 #include <cerrno>
 
+#include "kernel_model/freebsd/sbt.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/world.h"
 
@@ -57,17 +58,6 @@ int sleep_on(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmes
   return sleep_until(q, lock, pri, deadline, wmesg, lock_expr);
 }
 
-// An sbintime_t timeout as a deadline: relative to now unless C_ABSOLUTE
-// (sys/callout.h), 0 for none. A deadline already past still sleeps until
-// the next firing, as a timeout of one tick would.
-uint64_t sbt_deadline(sbintime_t sbt, int flags) {
-  if (sbt <= 0 && !(flags & C_ABSOLUTE)) return 0;
-  uint64_t now = ks_now_ns();
-  uint64_t ns = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
-  uint64_t d = (flags & C_ABSOLUTE) ? ns : now + ns;
-  return d > now ? d : now + 1;
-}
-
 ks_handle_t* chain_lock(FbSleepq& q) {
   if (!q.lock_made) {
     ks_mutex_init(&q.lock, "sleepq chain", 0, "sleepq chain");
@@ -98,12 +88,13 @@ int ks_fb_tsleep(const void* chan, int pri, const char* wmesg, int timo) {
   return r;
 }
 
-// msleep_sbt/tsleep_sbt (sleep(9)): the timeout an sbintime_t, relative
-// unless C_ABSOLUTE; `pr` (the precision) changes nothing on virtual time.
+// msleep_sbt/tsleep_sbt (sleep(9)): kern_synch.c's _sleep (read) sets a
+// timeout only for an sbt other than 0, at callout_when's deadline (its
+// C_* flags: sbt.h); `pr` (the precision) changes nothing on virtual time.
 int ks_fb_msleep_sbt(const void* chan, struct mtx* m, int pri, const char* wmesg,
                      sbintime_t sbt, sbintime_t, int flags, const char* expr) {
   FbSleepq& q = sleepq(chan, wmesg);
-  uint64_t deadline = sbt_deadline(sbt, flags);
+  uint64_t deadline = sbt != 0 ? ks::km::freebsd::callout_when_ns(sbt, flags) : 0;
   if (!m) {
     ks_handle_t* l = chain_lock(q);
     ks_mutex_enter(l, "sleepq chain");

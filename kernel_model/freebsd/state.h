@@ -20,6 +20,15 @@ struct ucred;
 struct proc;
 struct ks_fb_eventhandler_entry;
 
+// mtx_pool(9)'s pool (mtxpool.cc): its mutexes are `ary[0, size)`.
+struct mtx_pool {
+  int size;
+  int mask;
+  int shift;
+  int next;
+  struct mtx* ary;
+};
+
 // One scheduling of a callout(9) (callout.cc): what the timer runs, and how
 // far it got. World-owned, so a stale timer never touches a callout the
 // driver may have freed.
@@ -70,6 +79,14 @@ struct KernelMtx {
   unsigned recurse = 0;
 };
 struct ::mtx* as_mtx(KernelMtx& m);
+
+// The World's mtxpool_sleep (mtxpool.cc): its header and its mutexes, in
+// place (a driver keeps the pointers mtx_pool_find gives it).
+constexpr int kSleepPoolSize = 128;  // kern_mtxpool.c's MTX_POOL_SLEEP_SIZE
+struct SleepPool {
+  struct ::mtx_pool pool;
+  KernelMtx mtx[kSleepPoolSize];
+};
 
 struct FbState {
   uint32_t major = 0;
@@ -130,6 +147,8 @@ struct FbState {
   std::vector<std::vector<uint64_t>> unr_bits;
   KernelMtx unit_mtx;
   bool unit_mtx_made = false;
+  // mtxpool_sleep, one element once made (a record deque: in place).
+  std::deque<SleepPool> sleep_pool;
 };
 
 FbState& state(World& w);

@@ -39,8 +39,14 @@ struct callout {
 
 /* callout_reset_sbt flags */
 #define C_DIRECT_EXEC		0x0001
-#define C_ABSOLUTE		0x0200
-#define C_HARDCLOCK		0x0100
+#define C_PRELBITS		7
+#define C_PRELRANGE		((1 << C_PRELBITS) - 1)
+#define C_PREL(x)		(((x) + 1) << 1)
+#define C_PRELGET(x)		(int)((((x) >> 1) & C_PRELRANGE) - 1)
+#define C_HARDCLOCK		0x0100	/* from the last tick, at least one tick */
+#define C_ABSOLUTE		0x0200	/* the time is an sbinuptime, not a delay */
+#define C_PRECALC		0x0400	/* as C_ABSOLUTE for the waits */
+#define C_CATCH			0x0800	/* pause_sbt: a signal ends it (a pause is not interruptible here) */
 
 #ifdef __cplusplus
 extern "C" {

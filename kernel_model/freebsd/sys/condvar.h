@@ -33,6 +33,12 @@ int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
     const char *cv_expr, const char *l_expr);
 int ks_fb_cv_wait_unlock(ks_handle_t *cv, struct mtx *m, const char *cv_expr,
     const char *m_expr);
+/* the _sbt forms: callout_when's deadline (sbt, its C_* flags; the
+ * precision changes nothing on virtual time), then the wait as above */
+int ks_fb_cv_timedwait_sbt(ks_handle_t *cv, struct mtx *m, sbintime_t sbt, sbintime_t pr,
+    int flags, int sig, const char *cv_expr, const char *m_expr);
+int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t *cv, ks_handle_t *lock, sbintime_t sbt,
+    sbintime_t pr, int flags, int sig, const char *cv_expr, const char *l_expr);
 #ifdef __cplusplus
 }
 #endif
@@ -79,6 +85,23 @@ int ks_fb_cv_wait_unlock(ks_handle_t *cv, struct mtx *m, const char *cv_expr,
 #define cv_timedwait(cvp, lock, timo) _KS_FB_CV_WAIT(cvp, lock, (timo), 0)
 #define cv_timedwait_sig(cvp, lock, timo) \
 	_KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_SIG)
+#ifdef __cplusplus
+#define _KS_FB_CV_WAIT_SBT(cvp, lock, sbt, pr, flags, sig) \
+	ks_fb_cv_timedwait_sbt(&(cvp)->_opaque, (lock), (sbt), (pr), (flags), (sig), #cvp, #lock)
+#else
+#define _KS_FB_CV_WAIT_SBT(cvp, lock, sbt, pr, flags, sig) \
+	_Generic((lock), \
+	    struct mtx *: ks_fb_cv_timedwait_sbt(&(cvp)->_opaque, \
+		(struct mtx *)(void *)(lock), (sbt), (pr), (flags), (sig), #cvp, #lock), \
+	    struct sx *: ks_fb_cv_timedwait_sbt_rwl(&(cvp)->_opaque, &(lock)->_opaque, \
+		(sbt), (pr), (flags), (sig), #cvp, #lock), \
+	    struct rwlock *: ks_fb_cv_timedwait_sbt_rwl(&(cvp)->_opaque, &(lock)->_opaque, \
+		(sbt), (pr), (flags), (sig), #cvp, #lock))
+#endif
+#define cv_timedwait_sbt(cvp, lock, sbt, pr, flags) \
+	_KS_FB_CV_WAIT_SBT(cvp, lock, sbt, pr, flags, 0)
+#define cv_timedwait_sig_sbt(cvp, lock, sbt, pr, flags) \
+	_KS_FB_CV_WAIT_SBT(cvp, lock, sbt, pr, flags, 1)
 #define cv_signal(cvp) ks_cv_signal(&(cvp)->_opaque, #cvp)
 #define cv_broadcast(cvp) ks_cv_broadcast(&(cvp)->_opaque, #cvp)
 /* the waiters' priority is not modelled: a broadcast */

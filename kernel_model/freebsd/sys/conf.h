@@ -70,7 +70,9 @@ struct cdev {
 	u_int si_flags;
 };
 
+#define SI_ALIAS	0x0002	/* make_dev_alias's: a name of its parent */
 #define SI_NAMED	0x0004	/* make_dev gave it its name */
+#define SI_CHILD	0x0010	/* on its parent's list of children */
 #define SI_CLONELIST	0x0200	/* on a clone_create list */
 
 #define IO_NDELAY	0x0004	/* FNONBLOCK: the file is O_NONBLOCK */
@@ -124,6 +126,19 @@ struct cdev *make_dev_credf(int, struct cdevsw *, int, struct ucred *, uid_t, gi
     const char *, ...) __attribute__((format(__printf__, 8, 9)));
 int make_dev_p(int, struct cdev **, struct cdevsw *, struct ucred *, uid_t, gid_t, int,
     const char *, ...) __attribute__((format(__printf__, 8, 9)));
+/*
+ * make_dev_alias(9), kern_conf.c: a second name for pdev, which devfs makes
+ * a symbolic link to it, so an open of the alias opens pdev (d_open sees
+ * pdev) and counts with pdev's opens. The alias cdev has no cdevsw
+ * (si_devsw NULL, SI_ALIAS). destroy_dev of pdev destroys its aliases
+ * first; destroy_dev of an alias removes only that name. Flags as
+ * make_dev_p's (MAKEDEV_WAITOK, MAKEDEV_NOWAIT, MAKEDEV_CHECKNAME only);
+ * a bad or taken name panics without MAKEDEV_CHECKNAME.
+ */
+struct cdev *make_dev_alias(struct cdev *pdev, const char *fmt, ...)
+    __attribute__((format(__printf__, 2, 3)));
+int make_dev_alias_p(int flags, struct cdev **cdev, struct cdev *pdev, const char *fmt, ...)
+    __attribute__((format(__printf__, 4, 5)));
 #ifdef __cplusplus
 }
 #endif

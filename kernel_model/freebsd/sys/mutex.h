@@ -50,9 +50,24 @@ int ks_fb_mtx_recursed(struct mtx *, const char *expr);
 void ks_fb_mtx_destroy(struct mtx *, const char *expr);
 void ks_fb_mtx_assert(struct mtx *, int what, const char *expr, const char *file, int line);
 int ks_fb_msleep(const void *, struct mtx *, int, const char *, int, const char *);
+/* mtx_pool(9) (kernel_model/freebsd/mtxpool.cc): which mutex a pointer
+ * hashes to is the same in every run of a repro */
+struct mtx_pool;
+struct mtx_pool *mtx_pool_create(const char *mtx_name, int pool_size, int opts);
+void mtx_pool_destroy(struct mtx_pool **poolp);
+struct mtx *mtx_pool_find(struct mtx_pool *pool, void *ptr);
+struct mtx *mtx_pool_alloc(struct mtx_pool *pool);
+struct mtx_pool *ks_fb_mtxpool_sleep(void);
 #ifdef __cplusplus
 }
 #endif
+
+#define mtx_pool_lock(pool, ptr) mtx_lock(mtx_pool_find((pool), (ptr)))
+#define mtx_pool_lock_spin(pool, ptr) mtx_lock_spin(mtx_pool_find((pool), (ptr)))
+#define mtx_pool_unlock(pool, ptr) mtx_unlock(mtx_pool_find((pool), (ptr)))
+#define mtx_pool_unlock_spin(pool, ptr) mtx_unlock_spin(mtx_pool_find((pool), (ptr)))
+/* a variable on FreeBSD; here the World's own pool */
+#define mtxpool_sleep ks_fb_mtxpool_sleep()
 
 #define mtx_init(m, name, type, opts) ks_fb_mtx_init((m), (name), (opts), #m)
 #define mtx_destroy(m) ks_fb_mtx_destroy((m), #m)

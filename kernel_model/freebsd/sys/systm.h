@@ -105,6 +105,17 @@ int vsprintf(char *, const char *, va_list) __attribute__((format(__printf__, 2,
 }
 #endif
 
+/* unr64 (FreeBSD's sys/systm.h, read): a 64-bit counter, never freed
+ * back; alloc_unr64 is an atomic fetch-and-add of one (LP64), so two
+ * threads never get one number. */
+struct unrhdr64 {
+	uint64_t counter;
+};
+static inline void new_unrhdr64(struct unrhdr64 *unr64, uint64_t low)
+{ unr64->counter = low; }
+static inline uint64_t alloc_unr64(struct unrhdr64 *unr64)
+{ return atomic_fetchadd_64(&unr64->counter, 1); }
+
 /* msg is a parenthesised printf argument list: KASSERT(x, ("bad %d", y)). */
 #define KASSERT(exp, msg) do {					\
 	if (__predict_false(!(exp)))				\

@@ -90,6 +90,8 @@ static inline struct bintime sbttobt(sbintime_t s)
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* one tick as an sbintime_t: SBT_1S / hz (subr_param.c) */
+extern sbintime_t tick_sbt;
 /* the ticks (hz) a timeval lasts, rounded up, at least 1 */
 int tvtohz(struct timeval *);
 /* rate limits for messages (ratecheck(9)) */
