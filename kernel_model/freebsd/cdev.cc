@@ -457,6 +457,23 @@ void destroy_dev(struct cdev* dev) {
   ks::km::devsw_remove_node(*c->w, c->path);
 }
 
+struct cdevsw* dev_refthread(struct cdev* dev, int* ref) {
+  ks_fb_cdev* c = dev ? dev->si_ks : nullptr;
+  if (!c || c->destroyed || c->sched_dtr || !c->node || !dev->si_devsw) return nullptr;
+  ks::km::devsw_enter_driver(*c->node);
+  *ref = 1;
+  return dev->si_devsw;
+}
+
+void dev_relthread(struct cdev* dev, int ref) {
+  if (ref == 0) return;
+  ks_fb_cdev* c = dev->si_ks;
+  if (!c || !c->node || c->node->inside == 0)
+    ks_panic("dev_relthread(%s): no thread reference to release (si_threadcount 0)",
+             dev->si_name);
+  ks::km::devsw_leave_driver(*c->w, *c->node);
+}
+
 int dev2unit(struct cdev* dev) { return dev->si_drv0; }
 const char* devtoname(struct cdev* dev) { return dev->si_name; }
 

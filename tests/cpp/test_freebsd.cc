@@ -573,6 +573,15 @@ TEST(FreebsdCdev, ASleepingMakeDevNeverFailsUnderInjectedFaults) {
   }
 }
 
+TEST(FreebsdCdev, DestroyDevWaitsForADevRefthreadReference) {
+  // kern_conf.c: dev_refthread counts the caller in si_threadcount, which
+  // destroy_dev drains; once destroyed, dev_refthread answers NULL.
+  Outcome o = run_rr({{"holder", C(kfb_refthread_hold)}, {"destroyer", C(kfb_refthread_destroy)}},
+                     {}, make_dev_on_host);
+  EXPECT_PASS(o);
+  EXPECT_EQ(Log(o.log.begin() + 3, o.log.end()), (Log{1, 2, 3, 4}));
+}
+
 TEST(FreebsdCdev, DestroyDevWaitsForAThreadInsideIoctl) {
   Body user = [](km::World& w) {
     int64_t fd = km::sys_open(w, "/dev/kfb0", km::kORdwr);

@@ -176,6 +176,11 @@ extern "C" {
 #endif
 void dev_ref(struct cdev *dev);
 void dev_rel(struct cdev *dev);
+/* A thread reference (kern_conf.c): the cdevsw and *ref = 1 while the cdev
+ * is alive, counted where destroy_dev drains (si_threadcount); NULL, *ref
+ * untouched, once it is destroyed or scheduled for destruction. */
+struct cdevsw *dev_refthread(struct cdev *dev, int *ref);
+void dev_relthread(struct cdev *dev, int ref);
 
 /*
  * clone(9), kern_conf.c. A driver's dev_clone handler (sys/eventhandler.h)

@@ -87,6 +87,8 @@ void kfb_nv_malformed(void *);
 void kfb_nv_get_absent(void *);
 
 /* the kernel's malloc types, realloc, strdup, random bytes (kfb_kpi.c) */
+void kfb_refthread_hold(void *);	/* logs 1 (got the cdevsw), 2 before releasing */
+void kfb_refthread_destroy(void *);	/* logs 3 after destroy_dev, 4 if refthread then fails */
 void kfb_malloc_kernel_types(void *);	/* logs 1, leaks one M_DEVBUF buffer */
 void kfb_realloc(void *);	/* logs 1, 1, 1, 1, 1 */
 void kfb_realloc_stale(void *);	/* writes through the pointer realloc moved from */

@@ -117,6 +117,28 @@ void kfb_destroy_when_inside(void *arg) {
 	kfb_note(3);
 }
 
+/* A thread reference (dev_refthread) held across a sleep. */
+void kfb_refthread_hold(void *arg) {
+	int ref = 0;
+	(void)arg;
+	kfb_note(dev_refthread(kfb.dev, &ref) == &kfb_cdevsw && ref == 1);
+	pause("kfbref", 1);
+	kfb_note(2);
+	dev_relthread(kfb.dev, ref);
+}
+
+/* destroy_dev waits for the reference; afterwards dev_refthread fails
+ * (the cdev kept by dev_ref, as a caller must). */
+void kfb_refthread_destroy(void *arg) {
+	int ref = 0;
+	(void)arg;
+	dev_ref(kfb.dev);
+	destroy_dev(kfb.dev);
+	kfb_note(3);
+	kfb_note(dev_refthread(kfb.dev, &ref) == NULL ? 4 : 5);
+	dev_rel(kfb.dev);
+}
+
 void kfb_release(void *arg) {
 	(void)arg;
 	mtx_lock(&kfb.a);
