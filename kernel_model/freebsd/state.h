@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/det_random.h"
 #include "kernel_model/kthread_exit.h"
 #include "kernsim/abi.h"
 
@@ -101,7 +102,7 @@ struct FbState {
   // The system taskqueues (taskqueue_thread, _swi, _fast), made at their
   // first enqueue (taskqueue.cc); null until then.
   ks_taskq_t* system_tq[3] = {};
-  uint64_t rng = 0x9e3779b97f4a7c15ull;  // random(9): the same in every World
+  uint64_t rng = kDetRandomSeed;  // random(9) & co. (det_random.h)
   // The driver's crhold references per pid, less its crfree's (proc.cc).
   std::vector<int32_t> cred_holds;
   bool cred_check = false;  // the leak check of those is armed

@@ -6,6 +6,7 @@
 #include <deque>
 #include <vector>
 
+#include "kernel_model/det_random.h"
 #include "kernel_model/kthread_exit.h"
 #include "kernel_model/vnode_cache.h"
 #include "kernel_model/world.h"
@@ -26,8 +27,7 @@ struct IlState {
     std::vector<void*> slots;     // by index: the id's kmem entry, null once freed
     std::vector<uint32_t> free;   // freed indexes, the last freed at the back
   } id32;  // id32.cc
-  static constexpr uint64_t kRngSeed = 0x9e3779b97f4a7c15ull;
-  uint64_t rng = kRngSeed;  // random_get_bytes: the same in every World
+  uint64_t rng = kDetRandomSeed;  // random_get_bytes (det_random.h)
   void recycle() {
     vnodes.recycle();
     kstats.clear();
@@ -35,7 +35,7 @@ struct IlState {
     umem_locks.clear();
     id32.slots.clear();
     id32.free.clear();
-    rng = kRngSeed;
+    rng = kDetRandomSeed;
   }
 };
 
