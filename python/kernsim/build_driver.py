@@ -7,6 +7,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 
 from .errors import KernsimError
 
@@ -116,6 +117,68 @@ def _compile(personality, cc, defines, includes, cwd, extra):
     return cmd + [f"-ffile-prefix-map={cwd}/="]
 
 
+# Host headers a kernel driver may include itself: the compiler's own
+# (freestanding C), and those the personalities take from the host on
+# purpose (errno values and the S_IF* file types mean the same there).
+# A kernel namespace header the personality lacks (sys/, vm/, machine/,
+# net/ ...) must not fall through to the host's: its functions are the
+# host's, not the kernel's (glibc's <sys/random.h> gave drivers getrandom:
+# the host's entropy, and no run replayed). Another host header is a
+# warning. QNX resource managers are processes: the C library is theirs.
+_HOST_OK = {"errno.h", "sys/errno.h", "sys/stat.h", "string.h", "strings.h", "stdio.h"}
+_KERNEL_DIRS = ("sys/", "vm/", "machine/", "net/", "netinet/", "dev/", "cam/", "geom/",
+                "inet/", "vm/", "fs/", "rpc/")
+
+
+def _include_name(path):
+    """The name an #include gave for a host header's path."""
+    m = re.match(r".*?/include(?:-fixed)?/(?:x86_64-linux-gnu/)?(.*)$", path)
+    return m.group(1) if m else path
+
+
+def host_includes(personality, sources, defines=(), includes=(), cc=None):
+    """(errors, warnings): the host headers the driver's own files include
+    (a source, or a header beside it or in `includes`) that are not the
+    personality's, each as "source: <name> is the host's path"."""
+    if personality == "qnx":
+        return [], []
+    cfg = config()
+    kernel = [os.path.abspath(d) + os.sep for d in cfg["include"][personality]]
+    compiler = _cc(cc)
+    errors, warnings = [], []
+    for src in sources:
+        mine = [os.path.dirname(os.path.abspath(src)) + os.sep] + \
+               [os.path.abspath(d) + os.sep for d in includes]
+        cmd = _compile(personality, cc, defines, includes, None, []) + \
+            ["-E", "-H", "-o", os.devnull, src]
+        try:
+            r = subprocess.run(cmd, capture_output=True, text=True)
+        except OSError:
+            return [], []  # the build itself names a compiler that does not run
+        stack = [os.path.abspath(src)]
+        for line in r.stderr.splitlines():
+            m = re.match(r"^(\.+) (.*)$", line)
+            if not m:
+                continue
+            depth, path = len(m.group(1)), os.path.abspath(m.group(2))
+            del stack[depth:]
+            parent = stack[-1]
+            stack.append(path)
+            if any(parent.startswith(k) for k in kernel) or \
+                    not any(parent.startswith(d) for d in mine):
+                continue  # not the driver's own #include
+            if any(path.startswith(d) for d in kernel + mine) or "/gcc/" in path or \
+                    "/clang/" in path:
+                continue
+            name = _include_name(path)
+            if name in _HOST_OK:
+                continue
+            msg = (f"{src}: <{name}> is the host's {path}, not a header of kernsim's "
+                   f"{personality} personality")
+            (errors if name.startswith(_KERNEL_DIRS) else warnings).append(msg)
+    return sorted(set(errors)), sorted(set(warnings))
+
+
 def command(personality, out, sources, defines=(), includes=(), cc=None, coverage=False,
             cwd=None):
     """The compiler command line that builds `out` from `sources` (with
@@ -138,6 +201,16 @@ def build(personality, out, sources, defines=(), includes=(), cc=None, coverage=
     for s in sources:
         if not os.path.isfile(s):
             raise KernsimError(f"build-driver: source {s} does not exist")
+    errors, warnings = host_includes(personality, *registration(personality, out, sources,
+                                                                 defines), includes, cc)
+    for w in warnings:
+        print(f"build-driver: warning: {w}: a kernel driver's code should not depend on the "
+              f"host's C library", file=sys.stderr)
+    if errors:
+        raise KernsimError("build-driver: " + "; ".join(errors) + ": the kernel's header of "
+                           "that name is not modelled, and the host's would put the host's "
+                           "functions into the driver (an interface kernsim lacks is a "
+                           "kernsim issue to report)")
     outs = [out] if race or not coverage else [out, cov_path(out)]
     for o in outs:
         os.makedirs(os.path.dirname(os.path.abspath(o)), exist_ok=True)

@@ -305,3 +305,43 @@ def test_race_build_of_an_own_driver(own):
     repro = (own / "out" / "race.repro.txtpb").read_text()
     assert "race/tally.so" in repro  # the race build is the one recorded
     assert _kernsim(own, "replay", "out/race.repro.txtpb").returncode == 0
+
+
+def test_a_kernel_header_the_personality_lacks_is_refused_not_the_hosts(tmp_path):
+    # <sys/random.h> once fell through to glibc's (getrandom: the host's
+    # entropy in a driver). A kernel header kernsim lacks is refused,
+    # naming it; another host header is a warning; the build stops before
+    # any module is written.
+    (tmp_path / "epoll.c").write_text(
+        "#include <sys/param.h>\n#include <sys/systm.h>\n#include <sys/module.h>\n"
+        "#include <sys/conf.h>\n#include <sys/epoll.h>\n"
+        "static int ev(module_t m, int t, void *d) { return 0; }\n"
+        "DEV_MODULE(epoll, ev, NULL);\n")
+    line = _one_error(_kernsim(tmp_path, "build-driver", "--personality", "freebsd",
+                               "-o", "out/epoll.so", "epoll.c"))
+    assert "epoll.c: <sys/epoll.h> is the host's" in line, line
+    assert "not a header of kernsim's freebsd personality" in line, line
+    assert not (tmp_path / "out" / "epoll.so").exists()
+    (tmp_path / "lib.c").write_text(
+        "#include <sys/param.h>\n#include <sys/systm.h>\n#include <sys/module.h>\n"
+        "#include <sys/conf.h>\n#include <ctype.h>\n"
+        "static int ev(module_t m, int t, void *d) { return 0; }\n"
+        "DEV_MODULE(lib, ev, NULL);\n")
+    r = _kernsim(tmp_path, "build-driver", "--personality", "freebsd", "-o", "out/lib.so", "lib.c")
+    assert r.returncode == 0, r.stderr
+    assert "warning: lib.c: <ctype.h> is the host's" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("personality,pattern", [
+    ("illumos", "drivers/lofi/*.c"), ("illumos", "drivers/sample/*.c"),
+    ("illumos", "drivers/streams_*/*.c"), ("illumos", "drivers/ddiparity/*.c"),
+    ("freebsd", "drivers/ctl_ioctl/*.c"), ("illumos", "tests/drivers/il*.c"),
+    ("freebsd", "tests/drivers/fb*.c"), ("illumos", "examples/own_driver/tally.c"),
+    ("freebsd", "examples/own_driver/ping.c"),
+])
+def test_the_shipped_drivers_include_no_host_header(root, personality, pattern):
+    import glob
+    sources = sorted(glob.glob(os.path.join(root, pattern)))
+    assert sources, pattern
+    for s in sources:
+        assert build_driver.host_includes(personality, [s]) == ([], []), s
