@@ -21,8 +21,8 @@ int node_access(const NodePerm& p, int flags, const Cred& cr) {
     if ((bits & want) != want) return EACCES;
   }
   // secpolicy_spec_open: the write set for an open that writes, else the
-  // read set.
-  if ((flags & kFWrite) ? p.write_priv : p.read_priv) return EPERM;
+  // read set; secpolicy_require_set refuses with EACCES (policy.c, read).
+  if ((flags & kFWrite) ? p.write_priv : p.read_priv) return EACCES;
   return 0;
 }
 

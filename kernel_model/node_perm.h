@@ -25,8 +25,8 @@ struct NodePerm {
   bool read_priv = false, write_priv = false;
 };
 
-// 0, EACCES (the mode refuses it) or EPERM (the device policy does) for an
-// open with kFRead/kFWrite `flags` by `cr`. Root passes: it holds every
+// 0 or EACCES (the mode or the device policy refuses it) for an open with
+// kFRead/kFWrite `flags` by `cr`. Root passes: it holds every
 // privilege (PRIV_VFS_READ/WRITE, file_dac_read/write, any device policy).
 int node_access(const NodePerm& p, int flags, const Cred& cr);
 
