@@ -83,7 +83,7 @@ void callout_main(void* arg) {
   // later one finds it done and acquires nothing.
   if (w.obj(c.obj).wq_head) race_release(w, c.obj);
   else race_forget(w, c.obj);
-  while (Tid t = w.wq_pop(c.obj)) w.sim().wake(t, 0);
+  w.wq_wake_all(c.obj);
 }
 
 // A thread alive that is neither a daemon nor a callout or interrupt: a

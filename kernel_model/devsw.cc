@@ -92,7 +92,7 @@ void devsw_hold_opens(World& w, const std::string& owner, bool hold) {
       n->opens_held = true;
     } else if (!hold && n->opens_held) {  // the detach may have removed it meanwhile
       n->opens_held = false;
-      while (Tid t = w.wq_pop(n->opens_held_q)) w.sim().wake(t, 0);
+      w.wq_wake_all(n->opens_held_q);
     }
   }
 }
@@ -291,7 +291,7 @@ int devsw_open(World& w, DevNode& n, uint64_t* dev, int flags, const Cred& cr) {
     sim::ObjId q = o->second.q;
     d.opening_spares.erase(d.opening, o);
     if (q)
-      while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
+      w.wq_wake_all(q);
   }
   return rc;
 }
@@ -346,7 +346,7 @@ int devsw_close(World& w, DevNode& n, uint64_t dev, int flags, const Cred& cr) {
   sim::ObjId q = c->second.q;
   d.closing_spares.erase(d.closing, c);
   if (q)
-    while (Tid t = w.wq_pop(q)) w.sim().wake(t, 0);
+    w.wq_wake_all(q);
   return rc;
 }
 
@@ -466,7 +466,7 @@ void boot_load_finished(World& w) {
   race_boot_finished(w);
   if (d.loads_pending == 0 || --d.loads_pending > 0) return;
   w.sim().set_fixed(false);
-  while (Tid t = w.wq_pop(d.boot_gate)) w.sim().wake(t, 0);
+  w.wq_wake_all(d.boot_gate);
   if (w.take_boot_stop()) w.sim().host_request(kReqBootDone, nullptr);
 }
 

@@ -21,7 +21,7 @@ void exitable_main(void* p) {
   // No scheduling point from here to the fiber's end: a joiner woken now
   // runs only once this thread is gone.
   if (k->joiners)
-    while (Tid t = w.wq_pop(k->joiners)) w.sim().wake(t, 0);
+    w.wq_wake_all(k->joiners);
 }
 }  // namespace
 

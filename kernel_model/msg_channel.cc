@@ -127,7 +127,7 @@ void msg_channel_destroy(World& w, uint32_t chid) {
   for (auto& [id, p] : s.rcvids)
     if (p->chid == chid) left.push_back(p);
   for (Pending* p : left) finish(w, *c, *p, -ESRCH);
-  while (Tid t = w.wq_pop(c->recv)) w.sim().wake(t, ESRCH);
+  w.wq_wake_all(c->recv, ESRCH);
 }
 
 uint32_t msg_connect(World& w, uint32_t chid) {

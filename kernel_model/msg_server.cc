@@ -96,7 +96,7 @@ void thread_main(void* arg) {
   p.ops.context_free(ctx);
   p.live--;
   if (p.live == 0)
-    while (Tid t = w.wq_pop(p.obj)) w.sim().wake(t, 0);
+    w.wq_wake_all(p.obj);
 }
 
 }  // namespace

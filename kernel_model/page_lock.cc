@@ -98,7 +98,7 @@ bool page_unlock(World& w, Proc& p, uint32_t id, bool* undo_pending) {
       o.last_wake_step = w.sim().step();
       o.last_wake_sleepers = w.wq_len(l.wait);
     }
-    while (Tid t = w.wq_pop(l.wait)) w.sim().wake(t, 0);
+    w.wq_wake_all(l.wait);
   }
   return true;
 }

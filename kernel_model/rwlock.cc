@@ -21,10 +21,6 @@ bool holds_as_reader(World& w, ObjId rw) {
   return false;
 }
 
-void wake_all(World& w, ObjId rw) {
-  while (Tid t = w.wq_pop(rw)) w.sim().wake(t, 0);
-}
-
 // Entering a lock the caller already holds would wait for itself.
 void check_recursion(World& w, ObjId rw, bool write, const char* op) {
   Tid me = w.self_tid();
@@ -141,7 +137,7 @@ void rw_exit(World& w, ObjId rw) {
                  w.name(rw));
   }
   w.held_pop(rw);
-  if (o.owner == 0 && o.readers == 0) wake_all(w, rw);
+  if (o.owner == 0 && o.readers == 0) w.wq_wake_all(rw);
 }
 
 bool rw_tryupgrade(World& w, ObjId rw) {
@@ -180,7 +176,7 @@ void rw_downgrade(World& w, ObjId rw) {
   o.owner = 0;
   o.readers = 1;
   // Waiting readers may now join; waiting writers re-check and sleep again.
-  wake_all(w, rw);
+  w.wq_wake_all(rw);
 }
 
 void rw_destroy(World& w, ObjId rw) {

@@ -12,18 +12,33 @@ namespace ks::km {
 
 namespace {
 // Sleeps until the count is positive, then takes one. Returns EINTR if a
-// signal poster woke an interruptible sleep.
-int take(World& w, ObjId s, bool sig) {
+// signal poster woke an interruptible sleep; with `each_ns`, ETIMEDOUT when
+// a sleep that long ran out with the count still taken (each wakeup that
+// finds it taken sleeps anew; a post that came with the expiry still
+// counts, as kern_sema.c takes a positive count whatever the wait said).
+int take(World& w, ObjId s, const char* op, bool sig, uint64_t each_ns = 0) {
   Tid me = w.self_tid();
   while (w.obj(s).count <= 0) {
-    w.assert_may_sleep(sig ? "sema_p_sig" : "sema_p", s);
+    w.assert_may_sleep(op, s);
     w.wq_push(s, me);
-    w.self().interruptible = sig;
+    KThread& k = w.self();
+    CvTimedWait tw{&w, me, s};  // the expiry takes the thread off the queue
+    if (each_ns)
+      k.wait_timer = w.sim().add_timer(w.sim().now() + each_ns, cv_timed_wait_expired, &tw);
+    k.interruptible = sig;
     int code = w.sim().block(kEvSemaP, s);
-    w.self().interruptible = false;
+    k.interruptible = false;
+    if (k.wait_timer) {
+      w.sim().cancel_timer(k.wait_timer);
+      k.wait_timer = 0;
+    }
     if (code == EINTR) {
       w.sim().emit(kEvInterrupted, s, 0, 0, EINTR);
       return EINTR;
+    }
+    if (code == ETIMEDOUT && w.obj(s).count <= 0) {
+      w.sim().emit(kEvTimedout, s, 0, 0, ETIMEDOUT);
+      return ETIMEDOUT;
     }
   }
   w.obj(s).count--;
@@ -34,31 +49,7 @@ int take(World& w, ObjId s, bool sig) {
 
 int sema_p_timed(World& w, ObjId s, uint64_t each_ns) {
   w.sim().point(kEvSemaP, s, 2);
-  Tid me = w.self_tid();
-  int code = 0;
-  while (w.obj(s).count <= 0 && code != ETIMEDOUT) {
-    w.assert_may_sleep("sema_timedwait", s);
-    w.wq_push(s, me);
-    KThread& k = w.self();
-    // The cv wait's expiry: off the queue, woken with ETIMEDOUT.
-    CvTimedWait tw{&w, me, s};
-    k.wait_timer = w.sim().add_timer(w.sim().now() + (each_ns ? each_ns : 1),
-                                     cv_timed_wait_expired, &tw);
-    code = w.sim().block(kEvSemaP, s);
-    if (w.self().wait_timer) {
-      w.sim().cancel_timer(w.self().wait_timer);
-      w.self().wait_timer = 0;
-    }
-  }
-  // A post that came with the expiry still counts (kern_sema.c takes a
-  // positive count whatever the wait answered).
-  if (w.obj(s).count <= 0) {
-    w.sim().emit(kEvTimedout, s, 0, 0, ETIMEDOUT);
-    return ETIMEDOUT;
-  }
-  w.obj(s).count--;
-  race_acquire(w, s);
-  return 0;
+  return take(w, s, "sema_timedwait", false, each_ns ? each_ns : 1);
 }
 
 int sema_count(World& w, ObjId s) { return int(w.obj(s).count); }
@@ -67,7 +58,7 @@ void sema_init(World& w, ObjId s, unsigned count) { w.obj(s).count = count; }
 
 void sema_p(World& w, ObjId s) {
   w.sim().point(kEvSemaP, s);
-  take(w, s, false);
+  take(w, s, "sema_p", false);
 }
 
 int sema_p_sig(World& w, ObjId s) {
@@ -76,7 +67,7 @@ int sema_p_sig(World& w, ObjId s) {
     w.sim().emit(kEvInterrupted, s, 0, 0, EINTR);
     return EINTR;
   }
-  return take(w, s, true);
+  return take(w, s, "sema_p_sig", true);
 }
 
 bool sema_tryp(World& w, ObjId s) {

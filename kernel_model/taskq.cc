@@ -121,10 +121,6 @@ struct ServiceImage {
 
 Taskq& tq_of(World& w, ObjId tq) { return *static_cast<Taskq*>(w.obj(tq).data); }
 
-void wake_all(World& w, ObjId o) {
-  while (Tid t = w.wq_pop(o)) w.sim().wake(t, 0);
-}
-
 // The taskq a call names, refusing one that is destroyed or being destroyed.
 Taskq& usable(World& w, ObjId o, const char* op) {
   Taskq& tq = tq_of(w, o);
@@ -176,10 +172,10 @@ void worker_main(void* arg) {
     tq.running--;
     if (Tid t = w.wq_pop(tq.room)) w.sim().wake(t, 0);
     // taskq_wait waits for an empty queue, taskq_suspend only for this
-    if (tq.running == 0 && (tq.q.empty() || tq.suspended)) wake_all(w, tq.obj);
+    if (tq.running == 0 && (tq.q.empty() || tq.suspended)) w.wq_wake_all(tq.obj);
   }
   tq.live--;
-  wake_all(w, tq.obj);
+  w.wq_wake_all(tq.obj);
 }
 
 }  // namespace
@@ -276,8 +272,8 @@ void taskq_destroy(World& w, ObjId o) {
   not_from_own_worker(w, tq, "taskq_destroy");
   if (tq.live) w.assert_may_sleep("taskq_destroy", o);
   tq.stopping = true;
-  wake_all(w, tq.work);
-  wake_all(w, tq.room);  // a dispatcher still waiting for room is now a misuse
+  w.wq_wake_all(tq.work);
+  w.wq_wake_all(tq.room);  // a dispatcher still waiting for room is now a misuse
   while (tq.live) {
     w.wq_push(o, w.self_tid());
     w.sim().block(kEvTaskqWait, o);
@@ -322,7 +318,7 @@ void taskq_resume(World& w, ObjId o) {
                " suspended (it holds the taskq's thread lock as writer)",
            std::string("panic:taskq_resume:") + tq.name);
   tq.suspended = false;
-  wake_all(w, tq.work);
+  w.wq_wake_all(tq.work);
 }
 
 bool taskq_suspended(World& w, ObjId o) { return usable(w, o, "taskq_suspended").suspended; }

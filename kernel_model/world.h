@@ -150,6 +150,10 @@ class World {
     k.waiting_on = 0;
     return t;
   }
+  // Wakes every thread queued on o, in queue order, each with `code`.
+  void wq_wake_all(ObjId o, int code = 0) {
+    while (Tid t = wq_pop(o)) sim_.wake(t, code);
+  }
   bool wq_remove(ObjId o, Tid t);
   uint32_t wq_len(ObjId o) {
     uint32_t n = 0;

@@ -72,14 +72,8 @@ int ks_fb_cv_timedwait_sbt(ks_handle_t* cv, struct mtx* m, sbintime_t sbt, sbint
 
 int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t* cv, ks_handle_t* lock, sbintime_t sbt, sbintime_t,
                                int flags, int sig, const char* ce, const char* le) {
-  World& w = *World::current();
-  uint64_t deadline = ks::km::freebsd::callout_when_ns(sbt, flags);
-  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce,
-                     "cv_timedwait_sbt");
-  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le,
-                     "cv_timedwait_sbt");
-  int r = w.cv_wait_rw(c, l, sig != 0, deadline, true);
-  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+  return ks::km::freebsd::cv_wait_rwl(cv, lock, ks::km::freebsd::callout_when_ns(sbt, flags),
+                                      sig != 0, true, ce, le, "cv_timedwait_sbt");
 }
 
 // kern_sema.c (read): 1 when it took the count, 0 when a cv_timedwait of

@@ -113,13 +113,10 @@ int ks_fb_msleep_sbt(const void* chan, struct mtx* m, int pri, const char* wmesg
 // with its answer, skipped for PDROP). FreeBSD has no _sbt forms of these.
 int ks_fb_sleep_rwl(const void* chan, ks_handle_t* lock, int pri, const char* wmesg, int timo,
                     const char* op, const char* expr) {
-  ks::km::World& w = *ks::km::World::current();
-  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, expr, op);
   FbSleepq& q = sleepq(chan, wmesg);
-  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(&q.cv), ks::km::kObjCondvar, wmesg, op);
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  int r = w.cv_wait_rw(c, l, (pri & PCATCH) != 0, deadline, !(pri & PDROP));
-  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+  return ks::km::freebsd::cv_wait_rwl(&q.cv, lock, deadline, (pri & PCATCH) != 0, !(pri & PDROP),
+                                      wmesg, expr, op);
 }
 
 void ks_fb_wakeup(const void* chan, int one) {

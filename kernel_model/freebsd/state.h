@@ -81,6 +81,13 @@ struct KernelMtx {
 };
 struct ::mtx* as_mtx(KernelMtx& m);
 
+// A condvar wait whose interlock is an sx or rwlock (World::cv_wait_rw)
+// until `deadline` (0: none), answered as FreeBSD answers (EWOULDBLOCK for
+// a timeout); `op` names the call in handle reports. cv_wait*, the
+// cv_timedwait_sbt forms, sx_sleep and rw_sleep (sync.cc).
+int cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, uint64_t deadline, bool sig, bool relock,
+                const char* ce, const char* le, const char* op);
+
 // The World's mtxpool_sleep (mtxpool.cc): its header and its mutexes, in
 // place (a driver keeps the pointers mtx_pool_find gives it).
 constexpr int kSleepPoolSize = 128;  // kern_mtxpool.c's MTX_POOL_SLEEP_SIZE

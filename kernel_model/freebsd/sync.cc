@@ -36,6 +36,15 @@ static_assert(sizeof(KernelMtx) == sizeof(struct mtx) &&
                   offsetof(KernelMtx, recurse) == offsetof(struct mtx, _ks_recurse),
               "KernelMtx is a struct mtx");
 struct mtx* as_mtx(KernelMtx& m) { return reinterpret_cast<struct mtx*>(&m); }
+
+int cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, uint64_t deadline, bool sig, bool relock,
+                const char* ce, const char* le, const char* op) {
+  World& w = *World::current();
+  auto c = w.resolve(reinterpret_cast<KHandle*>(cv), kObjCondvar, ce, op);
+  auto l = w.resolve(reinterpret_cast<KHandle*>(lock), kObjRwlock, le, op);
+  int r = w.cv_wait_rw(c, l, sig, deadline, relock);
+  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+}
 }  // namespace ks::km::freebsd
 
 namespace {
@@ -171,12 +180,9 @@ int ks_fb_cv_wait_unlock(ks_handle_t* cv, struct mtx* m, const char* ce, const c
 // held in, taken again in it unless KS_FB_CV_UNLOCK (cv_wait_unlock).
 int ks_fb_cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, int timo, int flags, const char* ce,
                       const char* le) {
-  World& w = *World::current();
   uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  auto c = w.resolve(reinterpret_cast<ks::km::KHandle*>(cv), ks::km::kObjCondvar, ce, "cv_wait");
-  auto l = w.resolve(reinterpret_cast<ks::km::KHandle*>(lock), ks::km::kObjRwlock, le, "cv_wait");
-  int r = w.cv_wait_rw(c, l, (flags & KS_FB_CV_SIG) != 0, deadline, !(flags & KS_FB_CV_UNLOCK));
-  return r == ETIMEDOUT ? EWOULDBLOCK : r;
+  return ks::km::freebsd::cv_wait_rwl(cv, lock, deadline, (flags & KS_FB_CV_SIG) != 0,
+                                      !(flags & KS_FB_CV_UNLOCK), ce, le, "cv_wait");
 }
 
 int ks_fb_ticks(void) { return static_cast<int>(ks_now_ns() / kNsPerTick); }

@@ -122,7 +122,7 @@ void id_free(id_space_t* s, id_t id) {
   mark(s, v, false);
   if (s->waitq) {
     ks::km::World& w = *ks::km::World::current();
-    while (ks::km::Tid t = w.wq_pop(s->waitq)) w.sim().wake(t, 0);
+    w.wq_wake_all(s->waitq);
   }
 }
 
