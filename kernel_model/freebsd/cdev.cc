@@ -258,6 +258,21 @@ int a_mmap(void* cookie, uint64_t, uint64_t off, int prot, bool fault, void** kv
 
 }  // namespace
 
+// A cdev's name from the driver's format and its /dev path, as make_dev_sv
+// and make_dev_alias_v judge it (kern_conf.c): too long or taken is that
+// error under MAKEDEV_CHECKNAME, else a panic naming `who`. Returns the
+// error, or 0 with name and path set.
+int dev_name(World& w, int flags, const char* who, char (&name)[64], std::string* path,
+             const char* fmt, va_list ap) {
+  int n = std::vsnprintf(name, sizeof name, fmt, ap);
+  int bad = n <= 0 || size_t(n) >= sizeof name ? ENAMETOOLONG : 0;
+  *path = bad ? std::string() : std::string("/dev/") + name;
+  if (!bad && ks::km::devsw_lookup(w, *path)) bad = EEXIST;
+  if (bad && !(flags & MAKEDEV_CHECKNAME))
+    ks_panic("%s: bad si_name (error=%d, si_name=%.*s)", who, bad, int(sizeof name - 1), name);
+  return bad;
+}
+
 }  // namespace ks::km::freebsd
 
 using namespace ks::km::freebsd;
@@ -276,20 +291,12 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
     ks_panic("make_dev_s: cdevsw %s has d_version 0x%x, not D_VERSION",
              a->mda_devsw->d_name ? a->mda_devsw->d_name : "?", a->mda_devsw->d_version);
   char name[64];
+  std::string path;
   va_list ap;
   va_start(ap, fmt);
-  int n = std::vsnprintf(name, sizeof name, fmt, ap);
+  int bad = dev_name(w, a->mda_flags, "make_dev_sv", name, &path, fmt, ap);
   va_end(ap);
-  // A bad or taken name is an error only under MAKEDEV_CHECKNAME; without
-  // it FreeBSD panics (make_dev_sv in kern_conf.c).
-  int bad = n <= 0 || size_t(n) >= sizeof name ? ENAMETOOLONG : 0;
-  std::string path = bad ? std::string() : std::string("/dev/") + name;
-  if (!bad && ks::km::devsw_lookup(w, path)) bad = EEXIST;
-  if (bad) {
-    if (a->mda_flags & MAKEDEV_CHECKNAME) return bad;
-    ks_panic("make_dev_sv: bad si_name (error=%d, si_name=%.*s)", bad, int(sizeof name - 1),
-             name);
-  }
+  if (bad) return bad;
   // Memory is the only other failure, and only under MAKEDEV_NOWAIT
   // (devfs_alloc and prep_cdevsw sleep otherwise): an injected fault there.
   if ((a->mda_flags & MAKEDEV_NOWAIT) && w.inject_fault()) return ENOMEM;
@@ -319,7 +326,7 @@ int make_dev_s(struct make_dev_args* a, struct cdev** cdev, const char* fmt, ...
   }
   c.cdev.si_devsw = a->mda_devsw;
   c.cdev.si_drv0 = a->mda_unit;
-  std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
+  std::memcpy(c.cdev.si_name, name, std::strlen(name) + 1);
   c.cdev.si_ks = &c;
   c.cdev.si_flags |= SI_NAMED;
   if (a->mda_flags & MAKEDEV_REF) c.cdev.si_refcount++;
@@ -378,21 +385,14 @@ static int make_alias(int flags, struct cdev** out, struct cdev* pdev, const cha
     ks_panic("make_dev_alias of %s: not a live, named cdev", pdev->si_name);
   if ((flags & MAKEDEV_NOWAIT) && w.inject_fault()) return ENOMEM;  // devfs_alloc
   char name[64];
-  int n = std::vsnprintf(name, sizeof name, fmt, ap);
-  int bad = n <= 0 || size_t(n) >= sizeof name ? ENAMETOOLONG : 0;
-  std::string path = bad ? std::string() : std::string("/dev/") + name;
-  if (!bad && ks::km::devsw_lookup(w, path)) bad = EEXIST;
-  if (bad) {
-    if (flags & MAKEDEV_CHECKNAME) return bad;
-    ks_panic("make_dev_alias_v: bad si_name (error=%d, si_name=%.*s)", bad,
-             int(sizeof name - 1), name);
-  }
+  std::string path;
+  if (int bad = dev_name(w, flags, "make_dev_alias_v", name, &path, fmt, ap)) return bad;
   FbState& s = state(w);
   ks_fb_cdev& c = s.cdevs.emplace_back();
   c.w = &w;
   c.path = path;
   c.parent = p;
-  std::memcpy(c.cdev.si_name, name, size_t(n) + 1);
+  std::memcpy(c.cdev.si_name, name, std::strlen(name) + 1);
   c.cdev.si_ks = &c;
   c.cdev.si_flags = SI_ALIAS | SI_NAMED | SI_CHILD;
   // The parent's ops, for anything that asks the node itself; open(2)
