@@ -29,7 +29,9 @@ namespace ks::km {
 
 namespace {
 
-enum class CalloutState : uint8_t { kPending, kFired, kDone, kCancelled, kParked };
+// kArming: taken by a timeout(9F) still in its scheduling point, not yet
+// returned to its caller (no id of it is known; it has no timer yet).
+enum class CalloutState : uint8_t { kArming, kPending, kFired, kDone, kCancelled, kParked };
 
 struct Callout {
   World* w;
@@ -124,20 +126,25 @@ void delay_done(void* arg, uint64_t) {
 uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadline_ns,
                          const char* name) {
   CalloutTable& t = table(w);
-  auto c = std::make_unique<Callout>();
-  c->w = &w;
-  c->id = t.all.size() + 1;
-  c->name = w.sim().intern(name && *name ? name : "callout");
-  c->obj = w.new_obj(kObjCallout, c->name);
-  c->fn = fn;
-  c->arg = arg;
-  c->deadline = deadline_ns;
-  c->chained = w.sim().on_fiber() && w.sim().cur()->ctx != kCtxThread && !someone_waits(w);
-  if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c->obj, deadline_ns);
-  race_release(w, c->obj);
-  c->timer = w.sim().add_timer(deadline_ns, fire, c.get());
-  t.all.push_back(std::move(c));
-  return t.all.back()->id;
+  // The id is taken and its slot filled before the scheduling point: two
+  // threads arming at once each took the table's size as their id while
+  // the other sat in its point, and untimeout of the second found the
+  // first (a close's untimeout returned while the callout ran on).
+  Callout& c = *t.all.emplace_back(std::make_unique<Callout>());
+  c.w = &w;
+  c.id = t.all.size();
+  c.name = w.sim().intern(name && *name ? name : "callout");
+  c.obj = w.new_obj(kObjCallout, c.name);
+  c.fn = fn;
+  c.arg = arg;
+  c.deadline = deadline_ns;
+  c.chained = w.sim().on_fiber() && w.sim().cur()->ctx != kCtxThread && !someone_waits(w);
+  c.state = CalloutState::kArming;
+  if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c.obj, deadline_ns);
+  race_release(w, c.obj);
+  c.state = CalloutState::kPending;
+  c.timer = w.sim().add_timer(deadline_ns, fire, &c);
+  return c.id;
 }
 
 int callout_untimeout(World& w, uint64_t id) { return callout_untimeout_ns(w, id) >= 0; }
