@@ -8,10 +8,12 @@
 // owner of a running callout is its thread, and untimeout sleeps on it.
 //
 // A callout that re-arms itself (ddi_periodic_add, a watchdog timeout
-// re-armed from its own handler) would keep the clock running for ever once
-// no thread waits any more (after attach at boot, after a scenario's last
-// thread): one re-armed from callout context while nothing but callouts and
-// daemons is alive is parked when it comes due, if that is still so, and
+// re-armed from its own handler, or from the taskq its handler hands the
+// work to, as an illumos callout that must not block does) would keep the
+// clock running for ever once no thread waits any more (after attach at
+// boot, after a scenario's last thread): one re-armed from callout context
+// or by a daemon while nothing but callouts and daemons is alive is parked
+// when it comes due, if that is still so, and
 // armed again (same deadline, so due at once) when a thread that is not a
 // daemon starts: a scenario thread, or the teardown's, so it runs on beside
 // them and detach cancels it as on a real system.
@@ -43,7 +45,9 @@ struct Callout {
   uint64_t timer;
   uint64_t deadline;
   CalloutState state = CalloutState::kPending;
-  bool chained = false;  // armed from callout context with no thread waiting
+  // Armed from callout context or by a daemon (a taskq worker the
+  // callout handed its work to) with no thread waiting.
+  bool chained = false;
   Tid thread = 0;
 };
 
@@ -138,7 +142,8 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
   c.fn = fn;
   c.arg = arg;
   c.deadline = deadline_ns;
-  c.chained = w.sim().on_fiber() && w.sim().cur()->ctx != kCtxThread && !someone_waits(w);
+  c.chained = w.sim().on_fiber() &&
+              (w.sim().cur()->ctx != kCtxThread || w.sim().cur()->daemon) && !someone_waits(w);
   c.state = CalloutState::kArming;
   if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c.obj, deadline_ns);
   race_release(w, c.obj);

@@ -471,6 +471,7 @@ class Sim final : public SchedView {
 
   uint64_t now_ = 0;
   uint64_t timer_seq_ = 0;
+  uint64_t clock_step_ = 0;  // the step the clock last fired a timer at
   std::vector<Timer> timers_;  // binary min-heap on (deadline, seq)
 
   FaultDescriber fault_describer_ = nullptr;
