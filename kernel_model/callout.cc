@@ -13,7 +13,9 @@
 // clock running for ever once no thread waits any more (after attach at
 // boot, after a scenario's last thread): one re-armed from callout context
 // or by a daemon while nothing but callouts and daemons is alive is parked
-// when it comes due, if that is still so, and
+// when it comes due, if that is still so (or when every other thread has
+// slept, with no timer of its own, for two minutes of virtual time: see
+// all_hung), and
 // armed again (same deadline, so due at once) when a thread that is not a
 // daemon starts: a scenario thread, or the teardown's, so it runs on beside
 // them and detach cancels it as on a real system.
@@ -21,6 +23,7 @@
 
 #include "kernel_model/boot_image.h"
 
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -46,7 +49,9 @@ struct Callout {
   uint64_t deadline;
   CalloutState state = CalloutState::kPending;
   // Armed from callout context or by a daemon (a taskq worker the
-  // callout handed its work to) with no thread waiting.
+  // callout handed its work to): a periodic's next run ...
+  bool rearmed = false;
+  // ... and with no thread waiting then.
   bool chained = false;
   Tid thread = 0;
 };
@@ -55,6 +60,10 @@ struct Callout {
 
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
+  // The first callout parked because every thread hung (all_hung), and
+  // when: the stuck report says why the clock stopped.
+  const char* hung_parked = nullptr;
+  uint64_t hung_parked_ns = 0;
 };
 
 std::shared_ptr<void> callout_table_save(const CalloutTable& t) {
@@ -102,10 +111,43 @@ bool someone_waits(World& w) {
   return false;
 }
 
+// Every thread but the callouts and interrupts sleeps with no timer of its
+// own (no timed wait, no delay), and every one that is no daemon has for
+// kHungNs of virtual time, while only callouts (and the daemons they woke)
+// ran: Linux's hung-task detector reports such a sleep (120 s, its
+// default), and here a periodic that ran on all that time would only keep
+// the clock going until the step budget, hiding the threads' hang behind
+// it. Parked, it lets the execution end, and the stuck report name them.
+constexpr uint64_t kHungNs = 120'000'000'000;
+bool all_hung(World& w) {
+  const uint64_t now = w.sim().now();
+  bool any = false;
+  for (size_t i = 1; i <= w.sim().nthreads(); i++) {
+    const sim::Thread* t = w.sim().thread(static_cast<Tid>(i));
+    if (t->state == sim::ThreadState::kDone || t->ctx != kCtxThread) continue;
+    if (t->state != sim::ThreadState::kBlocked || t->wait_kind == kEvDelay ||
+        w.kt(static_cast<Tid>(i)).wait_timer)
+      return false;
+    if (t->daemon) continue;
+    if (now - t->wait_ns < kHungNs) return false;
+    any = true;
+  }
+  return any;
+}
+
 void fire(void* arg, uint64_t) {
   Callout& c = *static_cast<Callout*>(arg);
   if (c.chained && !someone_waits(*c.w)) {
     c.state = CalloutState::kParked;
+    return;
+  }
+  if (c.rearmed && all_hung(*c.w)) {
+    c.state = CalloutState::kParked;
+    CalloutTable& t = table(*c.w);
+    if (!t.hung_parked) {
+      t.hung_parked = c.name;
+      t.hung_parked_ns = c.w->sim().now();
+    }
     return;
   }
   c.state = CalloutState::kFired;
@@ -142,8 +184,9 @@ uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadli
   c.fn = fn;
   c.arg = arg;
   c.deadline = deadline_ns;
-  c.chained = w.sim().on_fiber() &&
-              (w.sim().cur()->ctx != kCtxThread || w.sim().cur()->daemon) && !someone_waits(w);
+  c.rearmed = w.sim().on_fiber() &&
+              (w.sim().cur()->ctx != kCtxThread || w.sim().cur()->daemon);
+  c.chained = c.rearmed && !someone_waits(w);
   c.state = CalloutState::kArming;
   if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c.obj, deadline_ns);
   race_release(w, c.obj);
@@ -191,6 +234,17 @@ void delay_ns(World& w, uint64_t ns) {
   DelayWake d{&w, w.self_tid()};
   w.sim().add_timer(w.sim().now() + ns, delay_done, &d);
   w.sim().block(kEvDelay, 0);
+}
+
+std::string callout_hung_note(World& w) {
+  auto* st = static_cast<ServiceState*>(w.component_if(World::kSlotTaskq));
+  if (!st || !st->callouts || !st->callouts->hung_parked) return "";
+  char t[32];
+  std::snprintf(t, sizeof t, "%.3f s", static_cast<double>(st->callouts->hung_parked_ns) / 1e9);
+  return std::string("\n  (the periodic callout ") + st->callouts->hung_parked +
+         " ran on beside them until " + t + " of virtual time, then was stopped: every "
+         "thread had slept for two minutes with no timeout of its own, which a hung-task "
+         "detector reports)";
 }
 
 void callout_unpark(World& w) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "kernel_model/world.h"
 
@@ -34,6 +35,9 @@ void callout_each_live(World& w, const std::function<void(const CalloutView&)>& 
 // was alive when they came due (callout.cc); World::spawn calls it for a
 // thread that is not a daemon.
 void callout_unpark(World& w);
+// For a stuck report: why the clock stopped although a periodic callout
+// was armed ("" when none was parked for a hang: callout.cc all_hung).
+std::string callout_hung_note(World& w);
 // Sleeps for ns of virtual time.
 void delay_ns(World& w, uint64_t ns);
 

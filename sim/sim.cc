@@ -141,6 +141,7 @@ Tid Sim::spawn(const char* name, void (*fn)(void*), void* arg, bool daemon,
   t.wait_obj = 0;
   t.wait_kind = 0;
   t.wait_step = 0;
+  t.wait_ns = 0;
   t.wake_code = 0;
   t.next_kind = 0;
   t.next_obj = 0;
@@ -354,6 +355,7 @@ Thread* Sim::block_pick(uint16_t kind, ObjId obj) {
   self->wait_obj = obj;
   self->wait_kind = kind;
   self->wait_step = step_;
+  self->wait_ns = now_;
   self->next_kind = kind;  // resuming continues the wait on obj
   self->next_obj = obj;
   set_runnable(self->tid, false);

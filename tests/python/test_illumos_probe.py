@@ -200,3 +200,16 @@ def test_a_timer_the_taskq_rearms_stops_the_clock_when_nobody_waits():
     r = kernsim.explore(arm_and_leave, strategy="pct", runs=20, seed=1)
     assert r.failure is not None
     assert r.failure.signature.startswith("teardown:detach_failed"), r.failure
+
+
+def test_a_hang_beside_a_periodic_is_reported_as_the_hang():
+    """The third GET sleeps for ever while ilpool's periodic runs on: the
+    clock never stopped, so the hang showed only as the step budget running
+    out. After two minutes of virtual time with every thread asleep and no
+    timer of its own, the periodic parks (as a hung-task detector reports
+    such a sleep) and the run ends with the stuck report naming the sleep."""
+    r = kernsim.explore(_scn("pool_greedy"), strategy="pct", runs=5, seed=1)
+    assert r.failure is not None and r.failure.kind == "stuck", r.failure
+    assert r.failure.signature == "stuck:sema_p:pool_sema", r.failure.signature
+    assert "thread greedy sleeps in sema_p" in r.failure.message, r.failure.message
+    assert "the periodic callout pool_tick ran on beside them" in r.failure.message
