@@ -20,6 +20,19 @@ def test_minors_are_unique_and_recycled_and_a_nosleep_open_gets_eagain():
     assert r.kind == "pass", f"{r}\n{r.failure and r.failure.message}"
 
 
+def test_each_execution_of_a_campaign_is_a_new_worlds():
+    """The arena and its wait queue are kmem, reset with it (as in
+    test_reset.py): the campaign's distinct traces are those of each
+    execution run alone in a new World."""
+    n = 120
+    r = kernsim.explore(_scn("wait"), strategy="random", seed=7, runs=n)
+    assert r.runs == n and not r.failure, r.failure
+    alone = [kernsim.run(_scn("wait"), strategy="random", seed=7, execution=ex)
+             for ex in range(n)]
+    assert {f.kind for f in alone} == {"pass"}
+    assert r.distinct == len({f.hash for f in alone}) > 10
+
+
 @pytest.mark.parametrize("strategy", ["random", "pct"])
 def test_an_open_on_an_empty_arena_waits_for_a_close(strategy):
     r = kernsim.explore(_scn("wait"), strategy=strategy, runs=500, seed=3)
