@@ -42,7 +42,8 @@ struct Span {
 }  // namespace
 
 struct vmem {
-  char name[32];  // VMEM_NAMELEN is 30 on illumos
+  uint32_t magic;  // kVmemMagic from vmem_create to vmem_destroy
+  char name[32];   // VMEM_NAMELEN is 30 on illumos
   int cflags;
   uint64_t quantum;
   uint64_t inuse, total;  // vk_mem_inuse, vk_mem_total
@@ -60,6 +61,7 @@ struct vmem {
 namespace {
 
 constexpr const char* kTag = "vmem";
+constexpr uint32_t kVmemMagic = 0x766d656d;  // "vmem"
 
 int highbit(uint64_t x) { return x ? 64 - __builtin_clzll(x) : 0; }
 bool pow2(uint64_t x) { return (x & (x - 1)) == 0; }
@@ -95,6 +97,10 @@ void on_freelist(vmem_t* vm, Seg& s) {
 
 vmem_t* checked(vmem_t* vm, const char* op) {
   if (!vm) ks_panic("%s(NULL): no arena", op);
+  // A destroyed arena's record is freed kmem: its magic was cleared first.
+  if (vm->magic != kVmemMagic)
+    ks_panic("%s(%p): not an arena vmem_create made, or one vmem_destroy destroyed", op,
+             static_cast<void*>(vm));
   return vm;
 }
 
@@ -213,6 +219,7 @@ vmem_t* vmem_xcreate(const char* name, void* base, size_t size, size_t quantum,
              static_cast<unsigned long>(quantum));
   auto* vm = static_cast<vmem_t*>(ks_kmem_alloc(sizeof(vmem_t), KS_KM_SLEEP | KS_KM_ZERO, kTag));
   std::strncpy(vm->name, name ? name : "", sizeof vm->name - 1);
+  vm->magic = kVmemMagic;
   vm->cflags = vmflag;
   vm->quantum = quantum;
   if (base || size) vmem_add(vm, base, size, vmflag);
@@ -236,6 +243,7 @@ void vmem_destroy(vmem_t* vm) {
             (vm->cflags & VMC_IDENTIFIER) ? "identifiers" : "bytes");
   if (vm->segs) ks_kmem_free(vm->segs, sizeof(Seg) * vm->segcap, kTag);
   if (vm->spans) ks_kmem_free(vm->spans, sizeof(Span) * vm->spancap, kTag);
+  vm->magic = 0;
   ks_kmem_free(vm, sizeof(vmem_t), kTag);
 }
 

@@ -22,6 +22,7 @@ namespace {
 struct Outcome {
   sim::Failure failure;
   std::vector<long> log;
+  std::vector<std::string> console;
 };
 
 Outcome run(sim::Strategy& s, void (*fn)(void*), uint64_t index = 0) {
@@ -33,7 +34,7 @@ Outcome run(sim::Strategy& s, void (*fn)(void*), uint64_t index = 0) {
   }
   w.spawn("t", fn, nullptr);
   w.run();
-  return {w.sim().failure(), std::vector<long>(kd_log, kd_log + kd_nlog)};
+  return {w.sim().failure(), std::vector<long>(kd_log, kd_log + kd_nlog), w.console()};
 }
 
 Outcome run_rr(void (*fn)(void*)) {
@@ -123,6 +124,24 @@ TEST(Vmem, AnOverconstrainedXallocPanics) {
   ASSERT_TRUE(o.failure);
   EXPECT_NE(o.failure.message.find("overconstrained allocation"), std::string::npos)
       << o.failure.message;
+}
+
+TEST(Vmem, ADestroyedArenaIsNoArena) {
+  Outcome o = run_rr(kd_vmem_after_destroy);
+  ASSERT_TRUE(o.failure);
+  EXPECT_NE(o.failure.message.find("vmem_alloc("), std::string::npos) << o.failure.message;
+  EXPECT_NE(o.failure.message.find("vmem_destroy destroyed"), std::string::npos)
+      << o.failure.message;
+}
+
+TEST(Vmem, DestroyWithIdsOutstandingWarnsAsIllumos) {
+  // vmem.c's CE_WARN, not a panic; the arena's kmem goes back, so no leak.
+  Outcome o = run_rr(kd_vmem_destroy_leaked);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  bool warned = false;
+  for (auto& line : o.console)
+    warned |= line.find("vmem_destroy('kd_leaky'): leaked 2 identifiers") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
 
 }  // namespace

@@ -192,3 +192,20 @@ void kd_vmem_overconstrained(void *arg) {
 	(void) arg;
 	(void) vmem_xalloc(a, 8, 16, 0, 8, NULL, NULL, VM_SLEEP);
 }
+
+void kd_vmem_after_destroy(void *arg) {
+	vmem_t *a = ids("kd_gone", 1, 4);
+
+	(void) arg;
+	vmem_destroy(a);
+	(void) vmem_alloc(a, 1, VM_NOSLEEP);
+}
+
+void kd_vmem_destroy_leaked(void *arg) {
+	vmem_t *a = ids("kd_leaky", 1, 4);
+
+	(void) arg;
+	(void) vmem_alloc(a, 1, VM_SLEEP);
+	(void) vmem_alloc(a, 1, VM_SLEEP);
+	vmem_destroy(a);
+}

@@ -15,6 +15,8 @@ void kd_vmem_double_free(void *);
 void kd_vmem_wrong_size(void *);
 void kd_vmem_import(void *);	/* an import source: not modelled */
 void kd_vmem_overconstrained(void *);
+void kd_vmem_after_destroy(void *);
+void kd_vmem_destroy_leaked(void *);	/* CE_WARN, no failure */	/* a destroyed arena used */
 #ifdef __cplusplus
 }
 #endif
