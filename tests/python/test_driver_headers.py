@@ -509,9 +509,8 @@ def test_illumos_system_taskq_is_a_compile_error_naming_it(tmp_path):
 
 def test_an_identifier_arena_for_minors_builds_as_illumos_drivers_write_it(tmp_path):
     # <sys/vmem.h> did not exist (2026-12-07): a pseudo driver taking its
-    # clone minors from a vmem identifier arena failed to build. MAXMIN32
-    # comes with <sys/types.h>, as on illumos; the flag values are
-    # illumos's (sys/vmem.h).
+    # clone minors from a vmem identifier arena failed to build. The flag
+    # values are illumos's (sys/vmem.h), MAXMIN32 its mkdev.h's.
     r = compile_c(tmp_path, "illumos", """
         #include <sys/types.h>
         #include <sys/vmem.h>
