@@ -246,11 +246,13 @@ uint32_t outer_for(World& w, const StrModule* m) {
 
 namespace {
 
+// Made when first needed, qwait's wait on its first use, so executions
+// without a qwait number their objects as before.
 void perim_objects(World& w, StrState& st) {
-  if (st.perim_lock) return;
-  st.perim_lock = w.new_obj(kObjMutex, "sq_lock");
-  st.perim_cv = w.new_obj(kObjCondvar, "sq_wait");
-  st.qwait_cv = w.new_obj(kObjCondvar, "sq_exitwait");
+  if (!st.perim_lock) {
+    st.perim_lock = w.new_obj(kObjMutex, "sq_lock");
+    st.perim_cv = w.new_obj(kObjCondvar, "sq_wait");
+  }
 }
 
 }  // namespace
@@ -510,6 +512,7 @@ int qwait(World& w, ks_queue_t* q, bool sig) {
              "streams:qwait_outer_only:" + mod);
   StrState& st = state(w);
   perim_objects(w, st);
+  if (!st.qwait_cv) st.qwait_cv = w.new_obj(kObjCondvar, "sq_exitwait");
   Hold h = p.oc_hold;
   p.oc_hold = Hold{};
   give(w, p.perim[0], h.inner, t);
