@@ -81,15 +81,17 @@ def two_streams():
     return prog
 
 
-@kernsim.program_scenario(driver="streams_qwait")
-def close_signalled():
+@kernsim.program_scenario(driver="streams_qwait", ranges={"kill": (0, 1)})
+def close_signalled(kill=1):
     """The question nobody answers (M_CTL, which streams_perim frees): the
-    close waits in qwait_sig until `killer` signals the closer, then gives
-    up (the module's close returns EINTR, which close(2) does not pass on:
-    the stream is closed all the same)."""
+    close waits in qwait_sig until `killer` signals the closer (before the
+    wait or during it), then gives up (the module's close returns EINTR,
+    which close(2) does not pass on: the stream is closed all the same).
+    kill=0: nobody signals it, and the close sleeps for ever."""
     prog = program()
     t, fd, _ = pushed(prog, "closer", mode=QW_NOREPLY)
     call(t, "close", fd, expect=0)
-    k = prog.thread.add(name="killer", proc="user")
-    call(k, "kill", sys.SIGINT, path="closer", expect=0)
+    if kill:
+        k = prog.thread.add(name="killer", proc="user")
+        call(k, "kill", sys.SIGINT, path="closer", expect=0)
     return prog
