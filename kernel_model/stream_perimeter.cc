@@ -510,6 +510,14 @@ int qwait(World& w, ks_queue_t* q, bool sig) {
                  ", which has an outer perimeter but no inner one: illumos leaves qwait "
                  "undefined there",
              "streams:qwait_outer_only:" + mod);
+  // illumos enters the outer perimeter for open and close only under
+  // D_MTOCEXCL (without it they are concurrent there), and qwait leaves it
+  // as its writer: stream.c asserts the caller holds it so.
+  if (p.outer && !(p.mod && p.mod->oc_excl))
+    w.misuse(op + "(9F) from " + mod +
+                 ", whose open and close do not hold its outer perimeter (no "
+                 "D_MTOCEXCL): qwait leaves the outer perimeter as its holder",
+             "streams:qwait_outer_not_held:" + mod);
   StrState& st = state(w);
   perim_objects(w, st);
   if (!st.qwait_cv) st.qwait_cv = w.new_obj(kObjCondvar, "sq_exitwait");

@@ -90,12 +90,13 @@ void opener(void*) {
   ops.close(ops.cookie, dev, 0, false, cred);
 }
 
-void use(str::Perimeter p, bool outer = false) {
+void use(str::Perimeter p, bool outer = false, bool oc_excl = false) {
   mod = {};
   mod.name = "qwaitdrv";
   mod.tab = &tab;
   mod.perimeter = p;
   mod.outer = outer;
+  mod.oc_excl = oc_excl;
   ops = str::str_devops(&mod);
 }
 
@@ -144,6 +145,32 @@ TEST(StreamsQwait, WithoutPerimetersItStillWaitsForAPut) {
   }
   EXPECT_GT(idle_returns, 0);
   EXPECT_GT(on_writers, 0);
+}
+
+// With an outer perimeter that open/close hold (D_MTOCEXCL) qwait gives
+// both up: the writers' puts get in as with the inner one alone.
+TEST(StreamsQwait, OuterPerimeterHeldByCloseIsLeftToo) {
+  use(str::Perimeter::kPair, true, true);
+  qwait_in_put = false;
+  returns = idle_returns = on_closer = on_writers = 0;
+  for (uint64_t ex = 0; ex < 200; ex++) {
+    sim::Failure f = run_one(ex);
+    ASSERT_FALSE(f) << f.message;
+    EXPECT_EQ(nputs, kWriters * kPerWriter);
+  }
+  EXPECT_EQ(idle_returns, 0);
+  EXPECT_GT(on_closer, 0);
+  EXPECT_GT(on_writers, 0);
+}
+
+// Without D_MTOCEXCL illumos's open and close do not enter the outer
+// perimeter (SQ_COOC), which qwait would leave.
+TEST(StreamsQwait, OuterPerimeterNotHeldByCloseIsMisuse) {
+  use(str::Perimeter::kPair, true, false);
+  qwait_in_put = false;
+  sim::Failure f = run_one(1);
+  EXPECT_EQ(f.kind, sim::FailureKind::kLockMisuse);
+  EXPECT_EQ(f.signature, "streams:qwait_outer_not_held:qwaitdrv");
 }
 
 TEST(StreamsQwait, FromAPutProcedureIsMisuse) {
