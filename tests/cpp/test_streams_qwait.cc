@@ -1,12 +1,13 @@
-// qwait(9F) (kernel_model/stream_perimeter.cc): a close routine waits
-// inside its perimeter while writers' put procedures run. With a
+// qwait(9F) (kernel_model/stream_perimeter.cc): a close (or open)
+// routine waits inside its perimeter while writers' put procedures run. With a
 // perimeter, each return comes after at least one put ran (illumos: after a put or service exit,
 // or once the syncq it ran itself held something), the puts run both on
 // the closer's thread (deferred to the syncq while it held the perimeter)
 // and on the writers' (while it slept in qwait), never two at once in a
 // module single-threaded per pair (without perimeters a put already under
-// way when the wait began may end it); and qwait outside open/close, or in a
-// module with only an outer perimeter, is misuse.
+// way when the wait began may end it); and qwait outside open/close, in a
+// module with only an outer perimeter, or with an outer perimeter open and
+// close do not hold (no D_MTOCEXCL), is misuse.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -52,13 +53,23 @@ void writer(void*) {
     str::putnext(w, head_wq, str::allocb(w, 8, "test"), "putnext");
 }
 
+bool wait_in_open;
+void wait_for_writers(ks_queue_t* q);
+
 int open_(ks_queue_t* q, void*, int, int, void*) {
   str::qprocson(W(), q);
+  if (wait_in_open) wait_for_writers(q);
   return 0;
 }
 // Starts the writers, then waits for all their messages as a close that
 // waits for an answer does: a loop on its own condition around qwait.
 int close_(ks_queue_t* q, int, void*) {
+  if (!wait_in_open) wait_for_writers(q);
+  str::qprocsoff(W(), q);
+  return 0;
+}
+
+void wait_for_writers(ks_queue_t* q) {
   km::World& w = W();
   closer = w.self_tid();
   str::StrState& st = str::state(w);
@@ -70,8 +81,6 @@ int close_(ks_queue_t* q, int, void*) {
     returns++;
     if (nputs == before) idle_returns++;
   }
-  str::qprocsoff(w, q);
-  return 0;
 }
 
 ks_module_info_t minfo{1, "qwaitdrv", 0, -1, 4096, 1024};
@@ -128,6 +137,23 @@ TEST(StreamsQwait, CloseWaitsForEveryPutAndEachReturnFollowsOne) {
   EXPECT_EQ(most_seen, 1);  // qwait lets nputs in, one at a time
   // Both ways a put gets in: deferred and run by the closer's qwait, and
   // entered directly by a writer while the closer slept.
+  EXPECT_GT(on_closer, 0);
+  EXPECT_GT(on_writers, 0);
+}
+
+// An open routine may wait the same way (qwait(9F): open or close).
+TEST(StreamsQwait, OpenWaitsToo) {
+  use(str::Perimeter::kPair);
+  qwait_in_put = false;
+  wait_in_open = true;
+  returns = idle_returns = on_closer = on_writers = 0;
+  for (uint64_t ex = 0; ex < 200; ex++) {
+    sim::Failure f = run_one(ex);
+    ASSERT_FALSE(f) << f.message;
+    EXPECT_EQ(nputs, kWriters * kPerWriter);
+  }
+  wait_in_open = false;
+  EXPECT_EQ(idle_returns, 0);
   EXPECT_GT(on_closer, 0);
   EXPECT_GT(on_writers, 0);
 }
