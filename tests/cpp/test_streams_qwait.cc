@@ -1,13 +1,13 @@
-// qwait(9F) (kernel_model/stream_perimeter.cc): a close (or open)
-// routine waits inside its perimeter while writers' put procedures run. With a
-// perimeter, each return comes after at least one put ran (illumos: after a put or service exit,
-// or once the syncq it ran itself held something), the puts run both on
-// the closer's thread (deferred to the syncq while it held the perimeter)
-// and on the writers' (while it slept in qwait), never two at once in a
-// module single-threaded per pair (without perimeters a put already under
-// way when the wait began may end it); and qwait outside open/close, in a
-// module with only an outer perimeter, or with an outer perimeter open and
-// close do not hold (no D_MTOCEXCL), is misuse.
+// qwait(9F) (kernel_model/stream_perimeter.cc): a close (or open) routine
+// waits inside its perimeter while writers' put procedures run. With a
+// perimeter, each return comes after at least one put ran (illumos: after
+// a put or service exit, or once the syncq it ran itself held something);
+// the puts run both on the waiter's thread (deferred to the syncq while it
+// held the perimeter) and on the writers' (while it slept in qwait), never
+// two at once in a module single-threaded per pair. Without perimeters a
+// put already under way when the wait began may end it. qwait outside
+// open/close, in a module with only an outer perimeter, or with an outer
+// perimeter open and close do not hold (no D_MTOCEXCL), is misuse.
 #include <gtest/gtest.h>
 
 #include <algorithm>
