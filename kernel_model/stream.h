@@ -24,6 +24,8 @@
 // - M_SETOPTS from below sets the head's read mode (I_SRDOPT too), write
 //   offset, and its read queue's packet sizes and water marks (flow
 //   control follows the new marks at once).
+// - qwait/qwait_sig: an open or close routine leaves its perimeters and
+//   waits for any put or service exit there (stream_perimeter.cc).
 #pragma once
 
 #include <cstdint>
