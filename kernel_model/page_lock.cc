@@ -65,14 +65,34 @@ PageLock* find(Proc& p, uint32_t id) {
     if (k.id == id) return &k;
   return nullptr;
 }
+
+// The unmappers asleep on p's locks look again (illumos: a broadcast on
+// as->a_cv).
+void wake_unmappers(World& w, PageLocks& l) {
+  if (!l.wait) return;
+  KObject& o = w.obj(l.wait);
+  if (o.wq_head) {
+    o.last_waker = w.self_tid();
+    o.last_wake_kind = kEvPageLock;
+    o.last_wake_step = w.sim().step();
+    o.last_wake_sleepers = w.wq_len(l.wait);
+  }
+  w.wq_wake_all(l.wait);
+}
 }  // namespace
 
-void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg, const void* code) {
+void page_lock_set_undo(World& w, Proc& p, uint32_t id, PageLockUndo undo, void* arg,
+                        const void* code) {
   PageLock* k = find(p, id);
   if (!k) throw std::logic_error("page_lock_set_undo: no such lock");
   k->undo = undo;
   k->undo_arg = arg;
   k->undo_code = code;
+  // An unmap that came between the lock and its undo found nothing to run
+  // and sleeps: it is woken to run this one (vm_as.c as_add_callback's
+  // broadcast, read: that race is why it is there). It was a false stuck
+  // report, found by kernsim fuzz on ilpin.
+  wake_unmappers(w, *p.as.locks);
 }
 
 std::vector<const PageLock*> page_lock_undos(World& w) {
@@ -90,16 +110,7 @@ bool page_unlock(World& w, Proc& p, uint32_t id, bool* undo_pending) {
   if (undo_pending) *undo_pending = k->undo != nullptr;
   PageLocks& l = *p.as.locks;
   l.locks.erase(l.locks.begin() + (k - l.locks.data()));
-  if (l.wait) {
-    KObject& o = w.obj(l.wait);
-    if (o.wq_head) {
-      o.last_waker = w.self_tid();
-      o.last_wake_kind = kEvPageLock;
-      o.last_wake_step = w.sim().step();
-      o.last_wake_sleepers = w.wq_len(l.wait);
-    }
-    w.wq_wake_all(l.wait);
-  }
+  wake_unmappers(w, l);
   return true;
 }
 

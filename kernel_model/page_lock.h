@@ -49,8 +49,10 @@ struct PageLocks {
 int page_lock(World& w, Proc& p, uint64_t addr, uint64_t len, int need, const char* op,
               uint32_t* id);
 // Registers the undo for lock `id` (it must exist); `code` is the driver
-// function it runs, for the check at a module's unload.
-void page_lock_set_undo(Proc& p, uint32_t id, PageLockUndo undo, void* arg, const void* code);
+// function it runs, for the check at a module's unload. Wakes an unmap
+// already waiting on p's locks, which then runs it.
+void page_lock_set_undo(World& w, Proc& p, uint32_t id, PageLockUndo undo, void* arg,
+                        const void* code);
 // Every process's locks whose undo is still to run (a module's unload
 // checks that none runs its code).
 std::vector<const PageLock*> page_lock_undos(World& w);

@@ -116,7 +116,7 @@ int lock(caddr_t addr, size_t len, int flags, ddi_umem_cookie_t* cookiep,
   if (cleanup) {
     u->cb = *ops;
     u->has_cb = true;
-    ks::km::page_lock_set_undo(*p, id, undo, u, reinterpret_cast<const void*>(cleanup));
+    ks::km::page_lock_set_undo(w, *p, id, undo, u, reinterpret_cast<const void*>(cleanup));
   }
   live(w).push_back(u);
   *cookiep = reinterpret_cast<ddi_umem_cookie_t>(u);

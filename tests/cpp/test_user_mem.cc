@@ -12,6 +12,7 @@
 #include "kernel_model/devmap.h"
 #include "kernel_model/proc.h"
 #include "kernel_model/kmem.h"
+#include "kernel_model/page_lock.h"
 #include "kernel_model/user_mem.h"
 #include "kernel_model/vfs.h"
 #include "kernel_model/world.h"
@@ -283,6 +284,46 @@ TEST(UserMem, ConcurrentMunmapLandsBetweenThePagesOfACopy) {
   EXPECT_GT(ok, 0);
   EXPECT_GT(efault_at_once, 0);
   EXPECT_GT(efault_midway, 0);
+}
+
+// A long-term lock takes its pages, then (after a scheduling point, as
+// umem_lockmemory allocates its cookie) registers the undo that unlocks
+// them. An munmap that comes between finds no undo to run and sleeps; the
+// registration wakes it to run the undo, as illumos's as_add_callback
+// broadcasts for that very race (vm_as.c). It slept for ever before.
+TEST(UserMem, AnUndoRegisteredAfterAnUnmapBeganIsRun) {
+  sim::StackPool pool;
+  sim::RandomStrategy rnd(5, {});
+  int slept = 0;
+  for (uint64_t i = 0; i < 300; i++) {
+    UserWorld r(pool, rnd, i);
+    uint64_t a = r.map(kUserPage);
+    struct Undo {
+      km::Proc* p;
+      uint32_t id;
+      bool ran;
+    } u{r.p, 0, false};
+    int rc = -1;
+    r.user("locker", [&] {
+      // EFAULT when the unmap came first
+      if ((rc = km::page_lock(r.w, *r.p, a, kUserPage, kProtRead, "umem_lockmemory", &u.id)))
+        return;
+      r.w.preempt();
+      km::page_lock_set_undo(
+          r.w, *r.p, u.id,
+          [](km::World& w, void* arg, const char*) {
+            auto* x = static_cast<Undo*>(arg);
+            x->ran = true;
+            km::page_unlock(w, *x->p, x->id);
+          },
+          &u, nullptr);
+    });
+    r.user("unmapper", [&] { EXPECT_EQ(km::as_unmap(r.w, *r.p, a, kUserPage), 0); }, "munmap");
+    ASSERT_EQ(r.w.run(), km::RunStatus::kDone) << r.w.sim().failure().message;
+    EXPECT_TRUE(rc == EFAULT || (rc == 0 && u.ran)) << rc;
+    slept += r.w.sim().nobjects() > 0 && r.p->as.locks && r.p->as.locks->wait != 0;
+  }
+  EXPECT_GT(slept, 0);  // some unmap did come between and sleep
 }
 
 TEST(UserMem, CopyWithASpinLockHeldIsAMisuse) {
