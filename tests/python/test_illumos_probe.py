@@ -213,3 +213,18 @@ def test_a_hang_beside_a_periodic_is_reported_as_the_hang():
     assert r.failure.signature == "stuck:sema_p:pool_sema", r.failure.signature
     assert "thread greedy sleeps in sema_p" in r.failure.message, r.failure.message
     assert "the periodic callout pool_tick ran on beside them" in r.failure.message
+
+
+def test_the_fuzzer_takes_no_long_timed_wait_for_a_finding(tmp_path, monkeypatch):
+    """iltick fuzzed from an empty corpus: a timer of four billion firings
+    with a TICK_WAIT for them ran into the step budget with the clock
+    still moving (step_budget:clock_running, no spin), and a timer the
+    taskq re-armed after the program's end kept the clock going for ever;
+    neither is a finding (both were, on the correct driver)."""
+    from kernsim import fuzz_desc, fuzz_engine
+    monkeypatch.setenv("KERNSIM_DRIVER_PATH", _TEST_DRIVERS)
+    desc = fuzz_desc.load(os.path.join(os.path.dirname(__file__), "..", "drivers",
+                                       "iltick.ioctl.txtpb"))
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir=str(tmp_path))
+    fz.run(executions=3000)
+    assert not fz.findings, list(fz.findings)
