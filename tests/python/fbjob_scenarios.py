@@ -147,6 +147,21 @@ def _unload_armed(w):
     w.spawn("t", body())
 
 
+def _poll_then_leave(w):
+    """The worker polls every 5 ticks and the scenario ends with the module
+    loaded: its timed sleeps, come due with nothing but daemons alive, are
+    parked, the World quiesces and the teardown's MOD_UNLOAD stops it (the
+    clock ran for ever before: a step-budget report)."""
+    def body():
+        fd = yield sys.open("/dev/fbjob", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<i", 5))
+        assert (yield sys.ioctl(fd, JOB_POLL, buf)) == 0
+        yield sys.poll(0, 0, 12)
+        yield sys.close(fd)
+    w.spawn("t", body())
+
+
 def _declare(body, name, module="fbjob"):
     return kernsim.scenario_of(body, mod(module), name)
 
@@ -155,4 +170,5 @@ jobs = _declare(_jobs, "jobs")
 wait_zero = _declare(_wait_zero, "wait_zero")
 watchdog = _declare(_watchdog, "watchdog")
 unload_armed = _declare(_unload_armed, "unload_armed")
+poll_then_leave = _declare(_poll_then_leave, "poll_then_leave")
 unload_armed_nowait = _declare(_unload_armed, "unload_armed_nowait", "fbjob_nowait")

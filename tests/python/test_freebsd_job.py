@@ -7,7 +7,10 @@ or got wrong (read in freebsd-src, 2026-12-07):
   subr_sleepqueue.c, callout_when): one tick on FreeBSD, a wait for ever
   here: JOB_WAIT with timo 0 was reported stuck.
 - kproc_kthread_add (kern_kthread.c) and cpu_ticks (kern_tc.c, sys/systm.h):
-  no prototype."""
+  no prototype.
+- a kernel thread polling on a timeout kept the virtual clock running after
+  the scenario's last thread: no teardown, a step-budget report
+  (park_daemon_wait, kernel_model/callout.cc)."""
 import os
 import shutil
 import subprocess
@@ -43,7 +46,8 @@ def test_a_zero_tick_cv_timedwait_is_one_tick():
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
-@pytest.mark.parametrize("name", ["jobs", "wait_zero", "watchdog", "unload_armed"])
+@pytest.mark.parametrize("name", ["jobs", "wait_zero", "watchdog", "unload_armed",
+                                  "poll_then_leave"])
 def test_the_correct_driver_gets_no_report(name, strategy):
     r = kernsim.explore(scn(name), strategy=strategy, runs=400, seed=7)
     assert r.runs == 400
