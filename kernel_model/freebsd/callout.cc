@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/code_site.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
 #include "kernel_model/module_unload.h"
@@ -89,6 +90,20 @@ const void* run_code(void* p) {
   return reinterpret_cast<const void*>(r->fn);
 }
 [[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, run_code), true);
+
+// _callout_stop_safe without CS_DRAIN asserts the callout's lock is held
+// (lc_assert LA_XLOCKED: with INVARIANTS, mtx_assert's panic), for
+// callout_stop and callout_async_drain alike (kern_timeout.c, read
+// 2026-12-07); callout_drain and callout_reset do not.
+void assert_lock_held(World& w, struct callout* c, const char* op, const std::string& what,
+                      const std::string& where) {
+  if (!c->c_ks_mtx || ks_mutex_owned(&c->c_ks_mtx->_opaque, "callout lock")) return;
+  std::string m = w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(&c->c_ks_mtx->_opaque),
+                                   ks::km::kObjMutex, "callout lock", op));
+  w.misuse(std::string(op) + "(" + what + ")" + where + " without the callout's mutex " + m +
+               " held (thread " + w.thread_name(w.self_tid()) + ")",
+           std::string(op) + ":unlocked:" + m);
+}
 
 // Cancels c's pending run if any; returns what callout_stop returns.
 int stop(World& w, struct callout* c) {
@@ -175,6 +190,11 @@ int ks_fb_callout_reset_sbt(struct callout* c, int64_t sbt, int64_t, void (*fn)(
 
 int ks_fb_callout_stop(struct callout* c, int drain) {
   World& w = *World::current();
+  // (callout_stop's macro passes no expression: its drivers' builds, so
+  // their recorded repros, stay as they were; the site is the caller's.)
+  if (!drain && c->c_ks_mtx && !ks_mutex_owned(&c->c_ks_mtx->_opaque, "callout lock"))
+    assert_lock_held(w, c, "callout_stop", c->c_ks_name ? c->c_ks_name : "callout",
+                     ks::km::at_site(KS_CALLER));  // (host work: on failure only)
   int r = stop(w, c);
   if (drain) {
     // Wait for every run of c still under way (a running function, a timer
@@ -200,16 +220,12 @@ int ks_fb_callout_stop(struct callout* c, int drain) {
 int ks_fb_callout_async_drain(struct callout* c, void (*drain)(void*), const char* expr,
                               const char* file, int line) {
   World& w = *World::current();
-  if (c->c_ks_mtx && !ks_mutex_owned(&c->c_ks_mtx->_opaque, "callout lock")) {
+  if (c->c_ks_mtx) {
     const char* base = file;
     for (const char* p = file; *p; p++)
       if (*p == '/') base = p + 1;
-    w.misuse(std::string("callout_async_drain(") + expr + ") at " + base + ":" +
-                 std::to_string(line) + " without the callout's mutex " +
-                 w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(&c->c_ks_mtx->_opaque),
-                                  ks::km::kObjMutex, "callout lock", "callout_async_drain")) +
-                 " held (thread " + w.thread_name(w.self_tid()) + ")",
-             std::string("callout_async_drain:unlocked:") + expr);
+    assert_lock_held(w, c, "callout_async_drain", expr,
+                     std::string(" at ") + base + ":" + std::to_string(line));
   }
   auto& st = ks::km::freebsd::state(w);
   bool running = false, cancelled = false;

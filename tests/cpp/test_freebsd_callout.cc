@@ -289,8 +289,10 @@ TEST(FreebsdCallout, AsyncDrainUnderTheMutexLetsAWaitingRunRun) {
 TEST(FreebsdCallout, AsyncDrainWithoutTheCalloutsMutexIsMisuse) {
   Outcome o = run_rr(kfbc_async_drain_unlocked);
   EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
-  EXPECT_EQ(o.failure.signature, "callout_async_drain:unlocked:&kz_co") << o.failure.message;
-  EXPECT_NE(o.failure.message.find("kz_mtx"), std::string::npos) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "callout_async_drain:unlocked:kz_mtx") << o.failure.message;
+  EXPECT_NE(o.failure.message.find("callout_async_drain(&kz_co) at kfbc_zero.c:"),
+            std::string::npos)
+      << o.failure.message;
 }
 
 // cpu_ticks counts virtual ns (cpu_tickrate 10^9); kproc_kthread_add makes
@@ -300,4 +302,17 @@ TEST(FreebsdKthread, CpuTicksAndKprocKthreadAdd) {
   Outcome o = run_rr(kfbc_cpu_ticks_kproc);
   ASSERT_FALSE(o.failure) << o.failure.message;
   EXPECT_EQ(o.log, (std::vector<long>{1, 1, 3000, 0, 1, 0, 1, 1, 11}));
+}
+
+// _callout_stop_safe without CS_DRAIN asserts the callout's lock is held
+// (lc_assert LA_XLOCKED, kern_timeout.c): callout_stop of a
+// callout_init_mtx callout without its mutex is INVARIANTS' panic; it
+// passed here before 2026-12-07.
+TEST(FreebsdCallout, StopWithoutTheCalloutsMutexIsMisuse) {
+  Outcome o = run_rr(kfbc_stop_unlocked);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "callout_stop:unlocked:kz_mtx") << o.failure.message;
+  EXPECT_NE(o.failure.message.find("callout_stop(kz_locked_fn) @ kfbc_zero.c:"),
+            std::string::npos)
+      << o.failure.message;
 }

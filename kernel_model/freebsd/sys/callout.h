@@ -18,7 +18,8 @@
  * its mutex, which it will then get and run: the drain does not cancel it)
  * gives 0, and fn(arg) is called from the callout's context once the
  * function has returned and the mutex is released; a reset meanwhile
- * schedules nothing. A callout with a mutex must be drained holding it.
+ * schedules nothing. A callout with a mutex must be stopped or
+ * async-drained holding it (INVARIANTS' lock assertion; misuse here).
  */
 #ifndef _KS_FREEBSD_SYS_CALLOUT_H
 #define _KS_FREEBSD_SYS_CALLOUT_H

@@ -208,3 +208,14 @@ void kfbc_cpu_ticks_kproc(void *arg) {
 	(void) pause("kz", 2);
 	note(kz_kt_ran);
 }
+
+/* INVARIANTS: callout_stop of a callout with a mutex, without it */
+void kfbc_stop_unlocked(void *arg) {
+	(void) arg;
+	kz_init();
+	mtx_lock(&kz_mtx);
+	(void) callout_reset(&kz_co, 5, kz_locked_fn, &kz_co);
+	mtx_unlock(&kz_mtx);
+	(void) callout_stop(&kz_co);
+	note(-1);
+}
