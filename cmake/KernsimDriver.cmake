@@ -21,8 +21,15 @@ set(KS_DRIVER_DIR ${CMAKE_BINARY_DIR}/drivers)
 # compiled (modules here, tests/cpp's kdrivers). No -Wmissing-braces: every
 # illumos driver writes its modlinkage `{ MODREV_1, &modldrv, NULL }`, the
 # array inside it unbraced, and a warning on the kernel's own idiom is
-# noise to its engineer.
+# noise to its engineer. Nor the other warnings illumos's kernel build
+# turns off (usr/src/uts/Makefile.uts, read: missing braces, sign compare,
+# unknown pragmas, unused parameters, missing field initialisers), which
+# its idioms trip: a kstat_named_t table initialised `{ "name", TYPE }`,
+# `#pragma ident`. FreeBSD's kernel build has no -Wextra (from memory),
+# so the same list is no stricter there. Warning flags change no byte of a
+# module (checked: the same object with and without them).
 set(KS_DRIVER_C_WARNINGS -Wall -Wextra -Wno-unused-parameter -Wno-missing-braces
+    -Wno-missing-field-initializers -Wno-sign-compare -Wno-unknown-pragmas
     -Werror=implicit-function-declaration)
 # -ftrivial-auto-var-init=zero: every automatic variable of driver code
 # (padding and VLAs included; not alloca) starts zero, as in a Linux

@@ -8,10 +8,14 @@
 // owner of a running callout is its thread, and untimeout sleeps on it.
 //
 // A callout that re-arms itself (ddi_periodic_add, a watchdog timeout
-// re-armed from its own handler) would keep the clock running for ever once
-// no thread waits any more (after attach at boot, after a scenario's last
-// thread): one re-armed from callout context while nothing but callouts and
-// daemons is alive is parked when it comes due, if that is still so, and
+// re-armed from its own handler, or from the taskq its handler hands the
+// work to, as an illumos callout that must not block does) would keep the
+// clock running for ever once no thread waits any more (after attach at
+// boot, after a scenario's last thread): one re-armed from callout context
+// or by a daemon while nothing but callouts and daemons is alive is parked
+// when it comes due, if that is still so (or when every other thread has
+// slept, with no timer of its own, for two minutes of virtual time: see
+// all_hung), and
 // armed again (same deadline, so due at once) when a thread that is not a
 // daemon starts: a scenario thread, or the teardown's, so it runs on beside
 // them and detach cancels it as on a real system.
@@ -19,6 +23,7 @@
 
 #include "kernel_model/boot_image.h"
 
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -29,7 +34,9 @@ namespace ks::km {
 
 namespace {
 
-enum class CalloutState : uint8_t { kPending, kFired, kDone, kCancelled, kParked };
+// kArming: taken by a timeout(9F) still in its scheduling point, not yet
+// returned to its caller (no id of it is known; it has no timer yet).
+enum class CalloutState : uint8_t { kArming, kPending, kFired, kDone, kCancelled, kParked };
 
 struct Callout {
   World* w;
@@ -41,7 +48,11 @@ struct Callout {
   uint64_t timer;
   uint64_t deadline;
   CalloutState state = CalloutState::kPending;
-  bool chained = false;  // armed from callout context with no thread waiting
+  // Armed from callout context or by a daemon (a taskq worker the
+  // callout handed its work to): a periodic's next run ...
+  bool rearmed = false;
+  // ... and with no thread waiting then.
+  bool chained = false;
   Tid thread = 0;
 };
 
@@ -62,6 +73,10 @@ struct ParkedWait {
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
   std::vector<ParkedWait> parked_waits;       // in the order parked
+  // The first callout parked because every thread hung (all_hung), and
+  // when: the stuck report says why the clock stopped.
+  const char* hung_parked = nullptr;
+  uint64_t hung_parked_ns = 0;
 };
 
 namespace {
@@ -118,10 +133,43 @@ bool someone_waits(World& w) {
   return false;
 }
 
+// Every thread but the callouts and interrupts sleeps with no timer of its
+// own (no timed wait, no delay), and every one that is no daemon has for
+// kHungNs of virtual time, while only callouts (and the daemons they woke)
+// ran: Linux's hung-task detector reports such a sleep (120 s, its
+// default), and here a periodic that ran on all that time would only keep
+// the clock going until the step budget, hiding the threads' hang behind
+// it. Parked, it lets the execution end, and the stuck report name them.
+constexpr uint64_t kHungNs = 120'000'000'000;
+bool all_hung(World& w) {
+  const uint64_t now = w.sim().now();
+  bool any = false;
+  for (size_t i = 1; i <= w.sim().nthreads(); i++) {
+    const sim::Thread* t = w.sim().thread(static_cast<Tid>(i));
+    if (t->state == sim::ThreadState::kDone || t->ctx != kCtxThread) continue;
+    if (t->state != sim::ThreadState::kBlocked || t->wait_kind == kEvDelay ||
+        w.kt(static_cast<Tid>(i)).wait_timer)
+      return false;
+    if (t->daemon) continue;
+    if (now - t->wait_ns < kHungNs) return false;
+    any = true;
+  }
+  return any;
+}
+
 void fire(void* arg, uint64_t) {
   Callout& c = *static_cast<Callout*>(arg);
   if (c.chained && !someone_waits(*c.w)) {
     c.state = CalloutState::kParked;
+    return;
+  }
+  if (c.rearmed && all_hung(*c.w)) {
+    c.state = CalloutState::kParked;
+    CalloutTable& t = table(*c.w);
+    if (!t.hung_parked) {
+      t.hung_parked = c.name;
+      t.hung_parked_ns = c.w->sim().now();
+    }
     return;
   }
   c.state = CalloutState::kFired;
@@ -147,20 +195,27 @@ void delay_done(void* arg, uint64_t) {
 uint64_t callout_timeout(World& w, void (*fn)(void*), void* arg, uint64_t deadline_ns,
                          const char* name) {
   CalloutTable& t = table(w);
-  auto c = std::make_unique<Callout>();
-  c->w = &w;
-  c->id = t.all.size() + 1;
-  c->name = w.sim().intern(name && *name ? name : "callout");
-  c->obj = w.new_obj(kObjCallout, c->name);
-  c->fn = fn;
-  c->arg = arg;
-  c->deadline = deadline_ns;
-  c->chained = w.sim().on_fiber() && w.sim().cur()->ctx != kCtxThread && !someone_waits(w);
-  if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c->obj, deadline_ns);
-  race_release(w, c->obj);
-  c->timer = w.sim().add_timer(deadline_ns, fire, c.get());
-  t.all.push_back(std::move(c));
-  return t.all.back()->id;
+  // The id is taken and its slot filled before the scheduling point: two
+  // threads arming at once each took the table's size as their id while
+  // the other sat in its point, and untimeout of the second found the
+  // first (a close's untimeout returned while the callout ran on).
+  Callout& c = *t.all.emplace_back(std::make_unique<Callout>());
+  c.w = &w;
+  c.id = t.all.size();
+  c.name = w.sim().intern(name && *name ? name : "callout");
+  c.obj = w.new_obj(kObjCallout, c.name);
+  c.fn = fn;
+  c.arg = arg;
+  c.deadline = deadline_ns;
+  c.rearmed = w.sim().on_fiber() &&
+              (w.sim().cur()->ctx != kCtxThread || w.sim().cur()->daemon);
+  c.chained = c.rearmed && !someone_waits(w);
+  c.state = CalloutState::kArming;
+  if (w.sim().on_fiber()) w.sim().point(kEvTimeout, c.obj, deadline_ns);
+  race_release(w, c.obj);
+  c.state = CalloutState::kPending;
+  c.timer = w.sim().add_timer(deadline_ns, fire, &c);
+  return c.id;
 }
 
 int callout_untimeout(World& w, uint64_t id) { return callout_untimeout_ns(w, id) >= 0; }
@@ -202,6 +257,17 @@ void delay_ns(World& w, uint64_t ns) {
   DelayWake d{&w, w.self_tid()};
   w.sim().add_timer(w.sim().now() + ns, delay_done, &d);
   w.sim().block(kEvDelay, 0);
+}
+
+std::string callout_hung_note(World& w) {
+  auto* st = static_cast<ServiceState*>(w.component_if(World::kSlotTaskq));
+  if (!st || !st->callouts || !st->callouts->hung_parked) return "";
+  char t[32];
+  std::snprintf(t, sizeof t, "%.3f s", static_cast<double>(st->callouts->hung_parked_ns) / 1e9);
+  return std::string("\n  (the periodic callout ") + st->callouts->hung_parked +
+         " ran on beside them until " + t + " of virtual time, then was stopped: every "
+         "thread had slept for two minutes with no timeout of its own, which a hung-task "
+         "detector reports)";
 }
 
 void callout_unpark(World& w) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "kernel_model/world.h"
 
@@ -44,6 +45,9 @@ void callout_unpark(World& w);
 // cv_timedwait or pause) would otherwise keep the clock running for ever
 // after a scenario's last thread, and no teardown would come.
 bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv);
+// For a stuck report: why the clock stopped although a periodic callout
+// was armed ("" when none was parked for a hang: callout.cc all_hung).
+std::string callout_hung_note(World& w);
 // Sleeps for ns of virtual time.
 void delay_ns(World& w, uint64_t ns);
 

@@ -43,6 +43,7 @@ struct PollWait {
   const OpenFile* cur_file = nullptr;
   short cur_events = 0;
   PollRules cur_rules;
+  uint64_t cur_asked = 0;  // the step its driver was asked at
   std::vector<uint8_t> woken;   // by pollfd index: its head fired
   std::vector<uint8_t> rescan;  // by pollfd index: polled again on any pass
   const std::vector<PollFd>* fds = nullptr;  // the call's, for a stuck report
@@ -56,7 +57,9 @@ struct PollReg {
   short events;
   const OpenFile* file;
   PollRules rules;
-  uint64_t step;  // when the driver recorded it, for a stuck report
+  // When the driver last recorded it, and when it was asked on that pass
+  // (its readiness test lies between), for a stuck report.
+  uint64_t step, asked;
 };
 
 struct PollState {
@@ -149,6 +152,7 @@ int64_t pass(World& w, PollState& st, PollWait& me, Proc& p, std::vector<PollFd>
     me.cur_file = f;
     me.cur_events = pf.events;
     me.cur_rules = rules;
+    me.cur_asked = w.sim().step();
     const bool locked = fired && rules.poller_locked_in_driver;
     CurFileScope in(w, f);  // the open a d_poll's devfs_get_cdevpriv finds
     if (locked) w.mutex_enter(me.lock);
@@ -156,6 +160,7 @@ int64_t pass(World& w, PollState& st, PollWait& me, Proc& p, std::vector<PollFd>
     int e = node.ops.poll(node.ops.cookie, f->dev, pf.events, n > 0, &rev, p.cred);
     if (e == 0 && rev == 0 && me.new_reg && rules.repoll_first_register) {
       me.new_reg = false;
+      me.cur_asked = w.sim().step();
       e = node.ops.poll(node.ops.cookie, f->dev, pf.events, n > 0, &rev, p.cred);
     }
     if (locked) w.mutex_exit(me.lock);
@@ -214,8 +219,10 @@ bool notify(World& w, PollState& st, const PollReg& r) {
 
 // A poller stuck in poll(2), for the stuck report (World::WaitDescriber):
 // per descriptor, whether the driver recorded it on a head at all, and
-// whether that head's last wakeup came before the recording (readiness
-// tested outside the lock the producer wakes under) or never came.
+// whether that head's last wakeup came while the driver was being asked,
+// before its recording (readiness tested outside the lock the producer
+// wakes under), or not since that pass (a wakeup before it was seen:
+// the pass found the device not ready after it).
 bool describe_poll_wait(World& w, Tid t, ObjId obj, std::string* line, std::string* sig) {
   PollState* st = peek(w);
   PollWait* pw = st ? wait_of(*st, t) : nullptr;
@@ -247,7 +254,7 @@ bool describe_poll_wait(World& w, Tid t, ObjId obj, std::string* line, std::stri
     uint64_t woke = 0;
     for (const auto& [h, step] : st->last_wake)
       if (h == reg->head) woke = step;
-    if (woke && woke < reg->step)
+    if (woke && woke >= reg->asked && woke < reg->step)
       *line += "; that head's last wakeup was at step " + std::to_string(woke) +
                ", before the recording: it came between the driver's readiness test and its "
                "recording (make both under the lock the wakeup is made under)";
@@ -323,6 +330,10 @@ bool poll_record(World& w, const void* head) {
       if (r.head == head) {
         r.index = index;
         r.events = events;
+        // The latest recording is the one a stuck report weighs against
+        // the head's last wakeup (a wakeup between two recordings woke it).
+        r.step = w.sim().step();
+        r.asked = me->cur_asked;
         fresh = false;
       } else if (rules.cached) {
         // The driver now gives another head: the kernel moves the entry
@@ -334,7 +345,8 @@ bool poll_record(World& w, const void* head) {
     i++;
   }
   if (fresh)
-    st->regs.push_back(PollReg{head, me->tid, index, events, file, rules, w.sim().step()});
+    st->regs.push_back(
+        PollReg{head, me->tid, index, events, file, rules, w.sim().step(), me->cur_asked});
   w.mutex_exit(st->head_lock);
   me->new_reg |= fresh;
   return fresh;

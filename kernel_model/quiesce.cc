@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/callout.h"
 #include "kernel_model/world.h"
 
 namespace ks::km {
@@ -114,6 +115,7 @@ void World::analyze_hang() {
     if (sig.empty())
       sig = std::string("stuck:") + sim_.event_name(th->wait_kind) + ":" + oname;
   }
+  msg += callout_hung_note(*this);
   sim_.set_failure(sim::FailureKind::kStuck, msg, sig, sleepers.front());
 }
 

@@ -21,6 +21,7 @@ RaceState* race_state(World& w);
 
 // Sync keys besides kernel objects (an ObjId is its own key).
 enum RaceKey : uint64_t {
+  kRaceKeySyncq = 1ull << 57, // | perimeter key: an entry put on its syncq, before it runs
   kRaceKeyExit = 1ull << 58,  // | tid: a kernel thread's exit, before its join
   kRaceKeyRead = 1ull << 59,  // | rwlock: its readers' releases, which only writers see
   kRaceKeyUser = 1ull << 60,  // | pid << 40 | user page number: copyout, then copyin

@@ -24,6 +24,8 @@
 // - M_SETOPTS from below sets the head's read mode (I_SRDOPT too), write
 //   offset, and its read queue's packet sizes and water marks (flow
 //   control follows the new marks at once).
+// - qwait/qwait_sig: an open or close routine leaves its perimeters and
+//   waits for any put or service exit there (stream_perimeter.cc).
 #pragma once
 
 #include <cstdint>
@@ -131,6 +133,14 @@ int64_t quntimeout(World& w, ks_queue_t* q, uint64_t id);
 uint64_t qbufcall(World& w, ks_queue_t* q, size_t size, void (*fn)(void*), void* arg);
 void qunbufcall(World& w, ks_queue_t* q, uint64_t id);
 void qprocsoff(World& w, ks_queue_t* q);
+// qwait/qwait_sig(9F), from an open or close routine only: leaves the
+// perimeters open/close entered; if the syncq holds deferred work, runs it
+// and comes back at once, else sleeps until a thread leaves a put or
+// service procedure (or a qtimeout/qbufcall callback) of q's syncq; then
+// enters the perimeters again. Any such exit ends the wait, so callers
+// loop on their own condition. 1, or 0 when `sig` and a signal ended the
+// sleep (stream_perimeter.cc).
+int qwait(World& w, ks_queue_t* q, bool sig);
 ks_queue_t* other_q(ks_queue_t* q);  // RD/WR/OTHERQ: the pair's other queue
 ks_queue_t* rd_q(ks_queue_t* q);
 ks_queue_t* wr_q(ks_queue_t* q);

@@ -49,14 +49,35 @@ void plumb_end(World& w, Stream& s) {
   w.mutex_exit(s.lock);
 }
 
+namespace {
+
+// Into the pair's perimeters for its open or close routine; the thread and
+// its hold are noted for qwait, which leaves and enters them again.
+void oc_begin(World& w, uint32_t pi) {
+  Hold h = perim_enter(w, pi, 0, Entry::kOpenClose);
+  Pair& p = state(w).pairs[pi];
+  p.oc_tid = w.self_tid();
+  p.oc_hold = h;
+}
+
+void oc_end(World& w, uint32_t pi) {
+  Pair& p = state(w).pairs[pi];
+  Hold h = p.oc_hold;
+  p.oc_tid = 0;
+  p.oc_hold = Hold{};
+  perim_exit(w, pi, 0, h);
+}
+
+}  // namespace
+
 int call_open(World& w, uint32_t pi, uint64_t* dev, int flags, int sflag, const Cred& cr) {
   Pair& p = state(w).pairs[pi];
   ks_queue_t* rq = &p.q[0];
   auto open = rq->q_qinfo ? rq->q_qinfo->qi_qopen : nullptr;
   if (!open) return ENXIO;
-  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
+  oc_begin(w, pi);
   int rc = open(rq, dev, flags, sflag, CR(cr));
-  perim_exit(w, pi, 0, perim);
+  oc_end(w, pi);
   return rc;
 }
 
@@ -67,12 +88,12 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
   ks_queue_t* rq = &st.pairs[pi].q[0];
   const StrModule* m = st.pairs[pi].mod;
   set_current_stream(w, si);
-  Hold perim = perim_enter(w, pi, 0, Entry::kOpenClose);
+  oc_begin(w, pi);
   if (rq->q_qinfo && rq->q_qinfo->qi_qclose) rq->q_qinfo->qi_qclose(rq, flags, CR(cr));
   if (st.pairs[pi].on) qprocsoff(w, rq);
   // Leaving the perimeter runs its syncq: what was left for this pair
   // passes around it now.
-  perim_exit(w, pi, 0, perim);
+  oc_end(w, pi);
   Stream& s = st.streams[si];
   if (m == s.drv && s.loaned > 0) {
     w.fail(sim::FailureKind::kMemory,

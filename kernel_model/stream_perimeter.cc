@@ -24,6 +24,15 @@ namespace {
 
 Perim& P(World& w, uint32_t idx) { return state(w).perims[idx - 1]; }
 
+// An entry goes on perimeter g's syncq: what its thread did before (the
+// message it filled) comes before whichever thread runs it (illumos
+// queues and takes syncq entries under the syncq's lock).
+void defer(World& w, uint32_t g, const Deferred& d) {
+  Perim& per = P(w, g);
+  per.syncq.push_back(d);
+  race_release(w, kRaceKeySyncq | per.key);
+}
+
 bool shares(const Perim& p, Tid t) {
   return std::find(p.shared.begin(), p.shared.end(), t) != p.shared.end();
 }
@@ -127,6 +136,7 @@ void run_put(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   enter_pair(w, pi);
   q->q_qinfo->qi_putp(q, mp);
   leave_pair(w, pi);
+  qwait_exit(w, pi, is_read(q) ? 0 : 1);
 }
 
 // A deferred message whose queue left the stream meanwhile goes on past
@@ -169,6 +179,7 @@ void drain(World& w, uint32_t g) {
     Pair& p = st.pairs[pi];
     if (!p.freed && !can_enter(w, p, side, d.kind, t, false)) break;
     P(w, g).syncq.pop_front();
+    race_acquire(w, kRaceKeySyncq | P(w, g).key);
     if (d.fn) {
       uint32_t wi = d.kind == Entry::kWriterOuter ? p.outer : p.perim[side];
       if (wi) P(w, wi).writers_pending--;
@@ -187,6 +198,7 @@ void drain(World& w, uint32_t g) {
         c.fn(c.arg);
         st.qcalls[d.qcall - 1].done = true;
         leave_pair(w, pi);
+        qwait_exit(w, pi, side);
       }
     } else if (d.fn) {
       enter_pair(w, pi);
@@ -232,14 +244,24 @@ uint32_t outer_for(World& w, const StrModule* m) {
   return idx;
 }
 
-uint32_t new_perim(World& w, const std::string& name) {
-  StrState& st = state(w);
-  st.perims.emplace_back();
-  st.perims.back().key = w.new_obj(kObjOther, w.sim().intern(name));
+namespace {
+
+// Made when first needed, qwait's wait on its first use, so executions
+// without a qwait number their objects as before.
+void perim_objects(World& w, StrState& st) {
   if (!st.perim_lock) {
     st.perim_lock = w.new_obj(kObjMutex, "sq_lock");
     st.perim_cv = w.new_obj(kObjCondvar, "sq_wait");
   }
+}
+
+}  // namespace
+
+uint32_t new_perim(World& w, const std::string& name) {
+  StrState& st = state(w);
+  st.perims.emplace_back();
+  st.perims.back().key = w.new_obj(kObjOther, w.sim().intern(name));
+  perim_objects(w, st);
   return uint32_t(st.perims.size());
 }
 
@@ -255,7 +277,7 @@ void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp) {
   uint32_t g = group_of(p, side);
   Tid t = w.self_tid();
   if (must_defer(w, p, side, Entry::kPut, t)) {
-    P(w, g).syncq.push_back(Deferred{q, mp, nullptr, Entry::kPut});
+    defer(w, g, Deferred{q, mp, nullptr, Entry::kPut});
     return;
   }
   Hold h = take_both(w, pi, side, Entry::kPut);
@@ -325,7 +347,7 @@ void qcall_fire(void* a) {
   if (must_defer(w, p, side, Entry::kSrv, t)) {
     Deferred d{q, nullptr, nullptr, Entry::kSrv};
     d.qcall = ci;
-    P(w, g).syncq.push_back(d);
+    defer(w, g, d);
     return;
   }
   set_current_stream(w, p.stream);
@@ -334,6 +356,7 @@ void qcall_fire(void* a) {
   st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
   st.qcalls[ci - 1].done = true;
   leave_pair(w, pi);
+  qwait_exit(w, pi, side);
   perim_exit(w, pi, side, h);
 }
 
@@ -425,8 +448,102 @@ void qwriter(World& w, ks_queue_t* q, ks_mblk_t* mp, void (*fn)(ks_queue_t*, ks_
     return;
   }
   per.writers_pending++;
-  P(w, group_of(p, side)).syncq.push_back(
-      Deferred{q, mp, fn, outer ? Entry::kWriterOuter : Entry::kWriterInner});
+  defer(w, group_of(p, side),
+        Deferred{q, mp, fn, outer ? Entry::kWriterOuter : Entry::kWriterInner});
+}
+
+// qwait(9F) and qwait_sig(9F), as illumos's stream.c has them (read):
+// the caller's hold of the inner and outer perimeters is given up; a syncq
+// with deferred work is run by the caller itself, which then enters again
+// and returns without sleeping; otherwise it sleeps on a wait of its own
+// (sq_exitwait, so the perimeters' other waiters do not wake it) until a
+// thread leaves a put or service procedure of that syncq, or a
+// qtimeout/qbufcall callback ran there (qwait(9F)). Any such exit ends the
+// wait, whatever it brought. qwait_sig's sleep is interruptible: 0 then.
+namespace {
+
+// The flag a qwait on the pair's queue `side` sleeps on: its inner
+// perimeter's (the syncq illumos keys the sleep on), or the pair's when it
+// has none (a D_MP module's one syncq for both queues).
+bool& exwakeup(World& w, Pair& p, int side) {
+  return p.perim[side] ? P(w, p.perim[side]).want_exwakeup : p.want_exwakeup;
+}
+
+}  // namespace
+
+void qwait_exit(World& w, uint32_t pi, int side) {
+  StrState& st = state(w);
+  if (!st.qwaiters) return;
+  bool& want = exwakeup(w, st.pairs[pi], side);
+  if (!want) return;
+  want = false;
+  w.mutex_enter(st.perim_lock);
+  w.cv_broadcast(st.qwait_cv);
+  w.mutex_exit(st.perim_lock);
+}
+
+int qwait(World& w, ks_queue_t* q, bool sig) {
+  std::string op = sig ? "qwait_sig" : "qwait";
+  Pair& p = pair_of(w, q, op.c_str());
+  uint32_t pi = q->q_ks_id;
+  int side = is_read(q) ? 0 : 1;
+  Tid t = w.self_tid();
+  std::string mod = p.mod ? p.mod->name : "strhead";
+  // qwait(9F): for open and close routines only (a put or service
+  // procedure may not sleep, and has no open/close hold to give up).
+  if (p.oc_tid != t)
+    w.misuse(op + "(9F) from " + mod +
+                 " outside its open or close routine: only they may wait for the "
+                 "module's put and service procedures",
+             "streams:qwait_outside_open_close:" + mod);
+  // illumos leaves the syncq of the queue passed in: open and close entered
+  // the read queue's, which a D_MTPERQ write queue does not share.
+  if (p.perim[side] != p.perim[0])
+    w.misuse(op + "(9F) on " + mod +
+                 "'s write queue, whose perimeter (D_MTPERQ) its open/close did not "
+                 "enter: pass the queue being opened or closed",
+             "streams:qwait_wrong_queue:" + mod);
+  // stream.c: with only an outer perimeter qwait does not work, its
+  // semantics are undefined.
+  if (p.outer && !p.perim[0])
+    w.misuse(op + "(9F) from " + mod +
+                 ", which has an outer perimeter but no inner one: illumos leaves qwait "
+                 "undefined there",
+             "streams:qwait_outer_only:" + mod);
+  // illumos enters the outer perimeter for open and close only under
+  // D_MTOCEXCL (without it they are concurrent there), and qwait leaves it
+  // as its writer: stream.c asserts the caller holds it so.
+  if (p.outer && !(p.mod && p.mod->oc_excl))
+    w.misuse(op + "(9F) from " + mod +
+                 ", whose open and close do not hold its outer perimeter (no "
+                 "D_MTOCEXCL): qwait leaves the outer perimeter as its holder",
+             "streams:qwait_outer_not_held:" + mod);
+  StrState& st = state(w);
+  perim_objects(w, st);
+  if (!st.qwait_cv) st.qwait_cv = w.new_obj(kObjCondvar, "sq_exitwait");
+  Hold h = p.oc_hold;
+  p.oc_hold = Hold{};
+  give(w, p.perim[0], h.inner, t);
+  give(w, p.outer, h.outer, t);
+  uint32_t g = group_of(p, 0);
+  int rc = 0;
+  if (g && !P(w, g).syncq.empty()) {
+    drain(w, g);  // wakes the perimeters' waiters when done
+  } else {
+    // Flagged before the first scheduling point: an exit from here on
+    // clears it and wakes this thread, none is lost.
+    st.qwaiters++;
+    exwakeup(w, p, side) = true;
+    w.mutex_enter(st.perim_lock);
+    if (st.perim_waiters) w.cv_broadcast(st.perim_cv);
+    while (rc == 0 && exwakeup(w, st.pairs[pi], side))
+      rc = w.cv_wait(st.qwait_cv, st.perim_lock, sig, 0);
+    w.mutex_exit(st.perim_lock);
+    st.qwaiters--;
+  }
+  Hold again = perim_enter(w, pi, 0, Entry::kOpenClose);
+  st.pairs[pi].oc_hold = again;
+  return rc ? 0 : 1;
 }
 
 }  // namespace ks::km::str

@@ -58,6 +58,7 @@ void srv_thread(void* arg) {
     w.sim().point(kEvPreempt, p.obj[side]);
     q->q_qinfo->qi_srvp(q);
     leave_pair(w, pi);
+    qwait_exit(w, pi, side);
     perim_exit(w, pi, side, perim);
   }
   Pair& p = st.pairs[pi];

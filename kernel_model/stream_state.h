@@ -15,6 +15,13 @@
 
 namespace ks::km::str {
 
+// What a procedure entering a module's perimeters is: each kind has its
+// hold at the inner and the outer perimeter (stream_perimeter.cc).
+enum class Entry : uint8_t { kPut, kSrv, kOpenClose, kWriterInner, kWriterOuter };
+enum class Mode : uint8_t { kNone, kShared, kExcl, kNested };
+struct Hold {
+  Mode inner = Mode::kNone, outer = Mode::kNone;
+};
 struct Pair {
   ks_queue_t* q = nullptr;   // q[0] read, q[1] write (one kmem buffer)
   uint32_t stream = 0;       // index in StrState::streams
@@ -27,15 +34,15 @@ struct Pair {
   sim::ObjId obj[2] = {0, 0};  // the queues as objects (trace, reports)
   uint32_t perim[2] = {0, 0};  // each queue's inner perimeter (index + 1), 0 none
   uint32_t outer = 0;          // the module's outer perimeter (index + 1), 0 none
+  // The thread in the pair's open or close routine (0: none) and the hold
+  // it took there: qwait gives it up and takes a new one.
+  Tid oc_tid = 0;
+  Hold oc_hold;
+  // A qwait waits on the pair of a module without perimeters (illumos:
+  // one syncq for both queues): the next put or service exit wakes it.
+  bool want_exwakeup = false;
 };
 
-// What a procedure entering a module's perimeters is: each kind has its
-// hold at the inner and the outer perimeter (stream_perimeter.cc).
-enum class Entry : uint8_t { kPut, kSrv, kOpenClose, kWriterInner, kWriterOuter };
-enum class Mode : uint8_t { kNone, kShared, kExcl, kNested };
-struct Hold {
-  Mode inner = Mode::kNone, outer = Mode::kNone;
-};
 // A put, or a qwriter callback (fn), waiting on a syncq.
 struct Deferred {
   ks_queue_t* q = nullptr;
@@ -64,6 +71,7 @@ struct Perim {
   std::vector<Tid> shared;
   uint32_t writers_pending = 0;  // qwriter callbacks waiting on a syncq for it
   bool draining = false;
+  bool want_exwakeup = false;    // a qwait waits for a put or service to leave
   sim::ObjId key = 0;            // its happens-before key (race.h)
   std::deque<Deferred> syncq;
 };
@@ -110,6 +118,8 @@ struct StrState {
   std::deque<QCall> qcalls;                       // qtimeout/qbufcall of modules with perimeters
   sim::ObjId perim_lock = 0, perim_cv = 0;
   uint32_t perim_waiters = 0;
+  sim::ObjId qwait_cv = 0;  // qwait's sleep (illumos's sq_exitwait), under perim_lock
+  uint32_t qwaiters = 0;    // threads in qwait now: exits look at nothing else when 0
   bool leak_check = false;  // the teardown's check of closed streams is registered
 };
 
@@ -158,5 +168,8 @@ uint32_t new_perim(World& w, const std::string& name);
 void deliver(World& w, ks_queue_t* q, ks_mblk_t* mp);
 Hold perim_enter(World& w, uint32_t pair, int side, Entry kind);
 void perim_exit(World& w, uint32_t pair, int side, Hold h);
+// After a put or service procedure, or a qtimeout/qbufcall callback, of
+// q's pair (side) left: wakes a qwait on that syncq.
+void qwait_exit(World& w, uint32_t pair, int side);
 
 }  // namespace ks::km::str

@@ -12,7 +12,8 @@ the simulator and fails to build as a Linux module (modpost: undefined).
   backend:  the symbols a module built through qemu/build_module.sh defines
             (nm of a .ko: --ko, or the cached QEMU image's ks_sample.ko).
 Nothing is run and nothing is booted. Prints JSON: the counts, and with
---list the names the backend lacks.
+--list the names the backend lacks (and, apart, those of them the STREAMS
+headers declare: the backend has no stream framework).
 
   scripts/qemu_parity.py [--build build] [--ko out/qemu/KEY/ks_sample.ko] [--list]
 """
@@ -34,8 +35,14 @@ import personality_coverage as pc  # noqa: E402  (headers_of, defined_in, host_o
 # side lacks is a name a driver cannot count on.
 
 
-def declared(cc, hdir):
-    """Functions and objects declared extern by the illumos headers."""
+# STREAMS (sys/stream.h, sys/strsun.h, sys/stropts.h): the backend has no
+# stream framework at all, so these names are listed apart (streams_names).
+STREAMS_HEADERS = ("sys/stream.h", "sys/strsun.h", "sys/stropts.h")
+
+
+def declared(cc, hdir, streams=None):
+    """Functions and objects declared extern by the illumos headers; the
+    functions the STREAMS headers declare are added to `streams`."""
     root = os.path.join(hdir, "illumos")
     prelude = "".join(f"#include <{h}>\n" for h in pc.headers_of(hdir, "illumos"))
     flags = ["-std=gnu11", "-I", root, "-I", os.path.join(hdir, "abi")]
@@ -59,6 +66,8 @@ def declared(cc, hdir):
                 n = re.search(r"\b([A-Za-z_]\w*)\s*\(", decl.split("__attribute__")[0])
                 if n:
                     fns.add(n.group(1))
+                    if streams is not None and m.group(1).endswith(STREAMS_HEADERS):
+                        streams.add(n.group(1))
         pre = pc.run([cc, *flags, "-E", "-P", c]).stdout
     objs = set()
     for m in re.finditer(r"^\s*extern\s+[^();{}]*?\b([A-Za-z_]\w*)\s*(\[[^\]]*\])?\s*;",
@@ -88,7 +97,8 @@ def main():
         sys.exit("qemu_parity: no module to read: build one (qemu/build_module.sh "
                  "drivers/sample DIR) and pass --ko DIR/ks_sample.ko")
     hdir = os.path.join(a.source, "kernel_model")
-    fns, objs = declared(a.cc, hdir)
+    streams = set()
+    fns, objs = declared(a.cc, hdir, streams)
     sim = pc.defined_in([pc.host_of(a.build)])
     backend = pc.defined_in([ko])
     # the module's own symbols are local in a .ko; nm lists them lowercase
@@ -115,6 +125,7 @@ def main():
     if a.list:
         out["missing_names"] = missing
         out["given_names"] = sorted(names - set(missing))
+        out["streams_names"] = sorted(streams & set(missing))
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     print()
 

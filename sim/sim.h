@@ -47,6 +47,7 @@ struct Thread : Context {
   ObjId wait_obj = 0;
   uint16_t wait_kind = 0;
   uint64_t wait_step = 0;
+  uint64_t wait_ns = 0;  // the virtual time it went to sleep at
   int wake_code = 0;
   // The operation it performs when next resumed (set only on the slow path
   // of a point, where it may be suspended, and when it blocks): see
@@ -74,7 +75,7 @@ constexpr size_t kMaxLiveThreads = 24576;
 constexpr size_t kMaxThreadsPerExecution = size_t(1) << 18;
 // Sim::spawn sets every field of a reused record one by one: a field added
 // here must be set there too, and this count changed with it.
-static_assert(sizeof(Thread) == sizeof(Context) + 112, "a new Thread field: set it in Sim::spawn");
+static_assert(sizeof(Thread) == sizeof(Context) + 120, "a new Thread field: set it in Sim::spawn");
 
 // A logged decision: which thread ran (kind 0) or a data choice.
 struct Decision {
@@ -471,6 +472,7 @@ class Sim final : public SchedView {
 
   uint64_t now_ = 0;
   uint64_t timer_seq_ = 0;
+  uint64_t clock_step_ = 0;  // the step the clock last fired a timer at
   std::vector<Timer> timers_;  // binary min-heap on (deadline, seq)
 
   FaultDescriber fault_describer_ = nullptr;

@@ -70,6 +70,7 @@ bool Sim::save_image(std::string* why) {
   im->hash = hash_;
   im->now = now_;
   im->timer_seq = timer_seq_;
+  im->clock_step = clock_step_;
   im->preemptions = preemptions_;
   im->timers = timers_;
   im->resume_cur = resume_cur_;
@@ -111,6 +112,7 @@ void Sim::restore_image() {
   hash_ = im.hash;
   now_ = im.now;
   timer_seq_ = im.timer_seq;
+  clock_step_ = im.clock_step;
   preemptions_ = im.preemptions;
   timers_ = im.timers;
   resume_cur_ = im.resume_cur;

@@ -19,7 +19,7 @@ struct Sim::Image {
   std::vector<uint64_t> runnable;
   std::vector<Object> objects;
   size_t nnames = 0;
-  uint64_t step = 0, hash = 0, now = 0, timer_seq = 0;
+  uint64_t step = 0, hash = 0, now = 0, timer_seq = 0, clock_step = 0;
   uint32_t preemptions = 0;
   std::vector<Timer> timers;
   bool resume_cur = false;

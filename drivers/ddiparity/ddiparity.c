@@ -24,6 +24,7 @@
 #include <sys/thread.h>
 #include <sys/proc.h>
 #include <sys/disp.h>
+#include <sys/vmem.h>
 #include <sys/ddi.h>
 #include <sys/sunddi.h>
 #include <sys/kernsim.h>
@@ -94,6 +95,8 @@ ddip_run(int64_t *r)
 	ddi_taskq_t *dtq;
 	timeout_id_t id;
 	clock_t left;
+	vmem_t *ids;
+	int64_t a1, a2, a3;
 
 	/* typed properties */
 	r[n++] = ddi_prop_update_int(DDI_DEV_T_NONE, dip, "n", 7);		/* 0 */
@@ -175,7 +178,24 @@ ddip_run(int64_t *r)
 	id = timeout(ddip_never, NULL, 1);
 	delay(10);
 	r[n++] = untimeout(id);							/* -1 */
-	r[n] = n;	/* how many came before: 39 */
+	/* an identifier arena of four (orders both sides give alike) */
+	ids = vmem_create("ddip_ids", (void *)1, 4, 1, NULL, NULL, NULL, 0,
+	    VM_SLEEP | VMC_IDENTIFIER);
+	a1 = (intptr_t)vmem_alloc(ids, 1, VM_SLEEP);
+	a2 = (intptr_t)vmem_alloc(ids, 1, VM_SLEEP);
+	a3 = (intptr_t)vmem_alloc(ids, 1, VM_SLEEP);
+	r[n++] = a1 * 100 + a2 * 10 + a3;					/* 123 */
+	vmem_free(ids, (void *)2, 1);
+	r[n++] = (intptr_t)vmem_alloc(ids, 1, VM_SLEEP);			/* 2 */
+	a1 = (intptr_t)vmem_alloc(ids, 1, VM_SLEEP);
+	r[n++] = a1 * 10 + (intptr_t)vmem_alloc(ids, 1, VM_NOSLEEP);	/* 40: full */
+	r[n++] = vmem_size(ids, VMEM_ALLOC) * 10 + vmem_size(ids, VMEM_FREE); /* 40 */
+	for (a1 = 1; a1 <= 4; a1++)
+		vmem_free(ids, (void *)(intptr_t)a1, 1);
+	r[n++] = (intptr_t)vmem_xalloc(ids, 2, 2, 0, 0, NULL, NULL, VM_SLEEP); /* 2 */
+	vmem_xfree(ids, (void *)2, 2);
+	vmem_destroy(ids);
+	r[n] = n;	/* how many came before: 44 */
 }
 
 static int

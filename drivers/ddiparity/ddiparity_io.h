@@ -4,6 +4,6 @@
 #define DDIPARITY_IO_H
 
 #define DDIP_RUN ((('D') << 8) | 1)
-#define DDIP_NRESULTS 40
+#define DDIP_NRESULTS 48
 
 #endif

@@ -7,8 +7,7 @@ extern "C" {
 #include <sys/id_space.h>
 }
 
-#include "kernel_model/events.h"
-#include "kernel_model/world.h"
+#include "kernel_model/illumos/arena_wait.h"
 #include "kernsim/abi.h"
 
 struct id_space {
@@ -49,17 +48,12 @@ id_t first_free(id_space* s, int64_t from) {
 }
 
 // id_alloc and id_allocff are vmem_alloc(VM_SLEEP): on a full space they
-// wait for an id_free (vmem_xalloc's cv_wait on vm_cv, which vmem_free
-// broadcasts; vmem.c read), then search again.
+// wait for an id_free (arena_wait.h), then search again.
 id_t sleeping(id_space* s, id_t (*take)(id_space*)) {
-  ks::km::World& w = *ks::km::World::current();
   for (;;) {
     id_t id = take(s);
     if (id != static_cast<id_t>(-1)) return id;
-    if (!s->waitq) s->waitq = w.new_obj(ks::km::kObjOther, w.sim().intern(s->name));
-    w.assert_may_sleep("id_alloc", s->waitq);
-    w.wq_push(s->waitq, w.self_tid());
-    w.sim().block(ks::km::kEvIdWait, s->waitq);
+    ks::km::illumos::arena_wait(&s->waitq, s->name, "id_alloc");
   }
 }
 
@@ -120,10 +114,7 @@ void id_free(id_space_t* s, id_t id) {
   if (v < s->low || v >= s->high || !taken(s, v))
     ks_panic("id_free(%s, %ld): an id not allocated from the space", s->name, long(v));
   mark(s, v, false);
-  if (s->waitq) {
-    ks::km::World& w = *ks::km::World::current();
-    w.wq_wake_all(s->waitq);
-  }
+  ks::km::illumos::arena_wake(s->waitq);
 }
 
 }  // extern "C"

@@ -96,6 +96,8 @@ void qwriter(queue_t* q, mblk_t* mp, void (*fn)(), int perimeter) {
   auto cb = reinterpret_cast<void (*)(queue_t*, mblk_t*)>(fn);
   str::qwriter(W(), q, mp, cb, perimeter == PERIM_OUTER);
 }
+void qwait(queue_t* q) { (void)str::qwait(W(), q, false); }
+int qwait_sig(queue_t* q) { return str::qwait(W(), q, true); }
 queue_t* RD(queue_t* q) { return str::rd_q(q); }
 queue_t* WR(queue_t* q) { return str::wr_q(q); }
 queue_t* OTHERQ(queue_t* q) { return str::other_q(q); }

@@ -9,6 +9,14 @@ negative -errno on error; bytes for peek) is sent back into the generator.
         r = yield sys.ioctl(fd, SAMPLE_SUBMIT, buf)
 """
 
+import errno as _errno
+
+# The error numbers a result's -errno is made of (sys.EAGAIN, sys.ENOENT
+# ...): every personality's driver is built against the host's <errno.h>
+# (their numbers mean the same there), so the host's table is theirs.
+globals().update({_k: _v for _k, _v in vars(_errno).items()
+                  if _k.startswith("E") and isinstance(_v, int)})
+
 O_RDONLY, O_WRONLY, O_RDWR = 0, 1, 2
 O_EXCL = 0o200
 O_NDELAY = 0o4000

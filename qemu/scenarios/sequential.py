@@ -173,7 +173,9 @@ DDIP_ANSWERS = [0, 7, 0, 1, -1, 0, 0, 1, 0, 0, 33, 0, 0, 245,      # typed
                 0, -2, 0, 2, 0,                                     # undefine
                 1, 1, 1, 5,                                         # tree, proc, thread
                 1, 1, 0, 10, 1, 0, 2,                               # taskq suspend
-                1, 1, -1, 39]                                       # cred, untimeout
+                1, 1, -1,                                           # cred, untimeout
+                123, 2, 40, 40, 2,                                  # vmem
+                44, 0, 0, 0]
 
 
 @kernsim.program_scenario(driver="ddiparity")

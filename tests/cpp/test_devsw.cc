@@ -187,7 +187,8 @@ TEST(Devsw, UnknownDriverOrVariantIsAClearError) {
   EXPECT_NE(km::program_check(p).find("unknown driver 'nosuch'"), std::string::npos)
       << km::program_check(p);
   EXPECT_NE(km::program_check(p).find("known drivers: ctl_ioctl, ddiparity, lofi, qnx_devctl, sample, "
-                                       "streams_lp, streams_perim, streams_permod, streams_watch)"),
+                                       "streams_lp, streams_perim, streams_permod, streams_qwait, "
+                                       "streams_watch)"),
             std::string::npos) << km::program_check(p);
   p.drivers[0] = {"sample", "bogus"};
   EXPECT_NE(km::program_check(p).find(

@@ -104,6 +104,16 @@ TEST(Failures, StepBudgetOnASpinLoop) {
   EXPECT_FAILURE(o, kStepBudget, "step_budget", "step budget of 500", "thread spinner");
 }
 
+// A loop that sleeps a tick at a time is no spin: the report says time
+// still advanced, under a signature of its own (the fuzzer ignores it).
+TEST(Failures, StepBudgetWithTheClockRunningIsNoSpin) {
+  km::WorldOptions opt;
+  opt.sim.max_steps = 500;
+  Outcome o = run_rr({{"poller", kf_poll_on_flag}}, opt);
+  EXPECT_FAILURE(o, kStepBudget, "step_budget:clock_running", "thread poller",
+                 "virtual time still advancing", "an execution that does not end");
+}
+
 // ---- panics ----
 
 TEST(Failures, PanicFromCmnErr) {

@@ -314,6 +314,19 @@ def _soft_ping_close(w, module="ilsoft"):
 
 # ---------------------------------------------------------------- declarations
 
+def _pool_greedy(w):
+    """One user takes both leases, then a third with a blocking GET: it
+    sleeps in sema_p for ever (uninterruptibly: its own deadlock), while
+    the pool's ddi_periodic_add housekeeping runs on beside it."""
+    def greedy():
+        fd = yield sys.open(DEV, sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        for _ in range(3):
+            r, _lease = yield from _get(fd, buf)
+            assert r == 0, r
+    w.spawn("greedy", greedy())
+
+
 def _declare(body, driver, name):
     takes_module = "module" in body.__code__.co_varnames[:body.__code__.co_argcount]
 
@@ -329,6 +342,7 @@ pool_signal = _declare(_pool_signal, "ilpool", "pool_signal")
 pool_unload = _declare(_pool_unload, "ilpool", "pool_unload")
 pool_close_in_ioctl = _declare(_pool_close_in_ioctl, "ilpool", "pool_close_in_ioctl")
 pool_double_put = _declare(_pool_double_put, "ilpool", "pool_double_put")
+pool_greedy = _declare(_pool_greedy, "ilpool", "pool_greedy")
 
 soft_names = _declare(_soft_names, "ilsoft", "soft_names")
 soft_ping_close = _declare(_soft_ping_close, "ilsoft", "soft_ping_close")

@@ -535,3 +535,31 @@ def test_freebsd_static_malloc_define_unused_draws_no_warning(tmp_path):
     """, only_syntax=False)   # the unused-variable warning needs code generation
     assert r.returncode == 0, r.stderr
     assert "warning" not in r.stderr, r.stderr
+
+
+def test_an_identifier_arena_for_minors_builds_as_illumos_drivers_write_it(tmp_path):
+    # <sys/vmem.h> did not exist (2026-12-07): a pseudo driver taking its
+    # clone minors from a vmem identifier arena failed to build. The flag
+    # values are illumos's (sys/vmem.h), MAXMIN32 its mkdev.h's.
+    r = compile_c(tmp_path, "illumos", """
+        #include <sys/types.h>
+        #include <sys/vmem.h>
+        #include <sys/ddi.h>
+        #include <sys/sunddi.h>
+        _Static_assert(VM_SLEEP == 0 && VM_NOSLEEP == 1 && VM_PUSHPAGE == 4 &&
+            VM_BESTFIT == 0x100 && VM_FIRSTFIT == 0x200 && VM_NEXTFIT == 0x400 &&
+            VMC_IDENTIFIER == 0x40000 && MAXMIN32 == 0x3ffff, "vmem.h");
+        static vmem_t *arena;
+        int f(dev_t *devp) {
+            minor_t m;
+            arena = vmem_create("xx_minor", (void *)1, MAXMIN32, 1, NULL, NULL,
+                NULL, 0, VM_SLEEP | VMC_IDENTIFIER);
+            m = (minor_t)(uintptr_t)vmem_alloc(arena, 1, VM_SLEEP);
+            *devp = makedevice(getmajor(*devp), m);
+            vmem_free(arena, (void *)(uintptr_t)m, 1);
+            m += (minor_t)vmem_size(arena, VMEM_ALLOC | VMEM_FREE);
+            vmem_destroy(arena);
+            return ((int)m);
+        }
+    """)
+    assert r.returncode == 0, r.stderr

@@ -176,3 +176,40 @@ def test_a_pointer_from_freed_memory_is_no_null_dereference():
     assert r.failure is not None
     assert r.failure.signature == "fault:gp", r.failure.message
     assert "NULL" not in r.failure.message
+
+
+@kernsim.scenario(driver=ILTICK)
+def arm_and_leave(w):
+    """A timer armed to fire four billion times, left running: the program
+    closes and ends, the driver keeps it (its timers outlive the open)."""
+    def client():
+        fd = yield sys.open("/dev/tick", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, struct.pack("<III32s", 1, 30000, 0xFFFFFFFF, b"long"))
+        assert (yield sys.ioctl(fd, TICK_ARM, buf)) == 0
+        yield sys.close(fd)
+    w.spawn("client", client())
+
+
+def test_a_timer_the_taskq_rearms_stops_the_clock_when_nobody_waits():
+    # tick_fire hands each expiry to the taskq, which re-arms the timeout:
+    # once the program ended, that chain kept the clock running for ever
+    # (a step-budget "livelock"); it parks as a callout's own re-arm does,
+    # and the teardown's detach then refuses, as iltick does with a timer
+    # left (EBUSY on illumos; the fuzzer ignores it).
+    r = kernsim.explore(arm_and_leave, strategy="pct", runs=20, seed=1)
+    assert r.failure is not None
+    assert r.failure.signature.startswith("teardown:detach_failed"), r.failure
+
+
+def test_a_hang_beside_a_periodic_is_reported_as_the_hang():
+    """The third GET sleeps for ever while ilpool's periodic runs on: the
+    clock never stopped, so the hang showed only as the step budget running
+    out. After two minutes of virtual time with every thread asleep and no
+    timer of its own, the periodic parks (as a hung-task detector reports
+    such a sleep) and the run ends with the stuck report naming the sleep."""
+    r = kernsim.explore(_scn("pool_greedy"), strategy="pct", runs=5, seed=1)
+    assert r.failure is not None and r.failure.kind == "stuck", r.failure
+    assert r.failure.signature == "stuck:sema_p:pool_sema", r.failure.signature
+    assert "thread greedy sleeps in sema_p" in r.failure.message, r.failure.message
+    assert "the periodic callout pool_tick ran on beside them" in r.failure.message

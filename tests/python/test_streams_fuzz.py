@@ -16,7 +16,9 @@ test_streams.py finds it with PCT.
 no_unbufcall needs an allocation to fail, which the fuzzer does not
 inject; test_streams.py finds it with injected faults. streams_perim's
 qwriter_sync is reached; its perimeter-declaration variants are data races,
-which only a run with the race detector sees (test_streams_perim.py)."""
+which only a run with the race detector sees (test_streams_perim.py).
+streams_qwait's no_loop is reached; no_sig needs a QW_NOREPLY close, which
+the description leaves out (only a signal ends it), and no_perim is a race."""
 
 import pytest
 
@@ -38,6 +40,9 @@ CASES = [
     # qwriter's callback deferred because a thread on the other stream is
     # inside the outer perimeter (seeds 0-7 needed 13 to 1162)
     ("streams_perim", "qwriter_sync", 3000, ("fault",), ("fault:null_deref",), (0, 1, 2)),
+    # qwmod's close takes the answer after one qwait, which an echo of
+    # data written before woke (seeds 0-3 needed 41 to 341, 2026-12-07)
+    ("streams_qwait", "no_loop", 1000, ("fault",), ("fault:null_deref",), (0, 1, 2)),
 ]
 PARAMS = [(c[0], c[1], c[2], c[3], c[4], seed) for c in CASES for seed in c[5]]
 
@@ -51,5 +56,5 @@ def test_finds_variant_and_repro_replays(root, tmp_path, driver, variant, budget
 
 
 def test_correct_streams_drivers_no_findings(root, tmp_path):
-    for driver in ("streams_lp", "streams_watch", "streams_perim"):
+    for driver in ("streams_lp", "streams_watch", "streams_perim", "streams_qwait"):
         no_findings(root, tmp_path, driver, 6000, 100, 10)

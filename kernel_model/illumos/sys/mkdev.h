@@ -1,12 +1,19 @@
 /*
  * illumos <sys/mkdev.h>: the kernel's dev_t is the 64-bit expanded device
  * number, major in the high 32 bits and minor in the low 32 (NBITSMAJOR64).
+ * The 32-bit sizes (a dev32_t's: 14 major bits, 18 minor) bound what a
+ * driver hands to 32-bit callers, and MAXMIN32 is the usual top of a
+ * driver's minor-number space (illumos-gate's mkdev.h, read).
  */
 #ifndef _KS_ILLUMOS_SYS_MKDEV_H
 #define _KS_ILLUMOS_SYS_MKDEV_H
 
 #include <sys/types.h>
 
+#define NBITSMAJOR32 14
+#define NBITSMINOR32 18
+#define MAXMAJ32 0x3fffUL
+#define MAXMIN32 0x3ffffUL
 #define NBITSMAJOR64 32
 #define NBITSMINOR64 32
 #define MAXMAJ64 0xffffffffUL

@@ -144,6 +144,9 @@ extern void qprocsoff(queue_t *);
 extern void put(queue_t *, mblk_t *);
 /* the callback is called as (*func)(queue_t *, mblk_t *), as in illumos */
 extern void qwriter(queue_t *, mblk_t *, void (*)(), int);
+/* open and close routines only: 0 from qwait_sig when a signal came */
+extern void qwait(queue_t *);
+extern int qwait_sig(queue_t *);
 extern queue_t *RD(queue_t *);
 extern queue_t *WR(queue_t *);
 extern queue_t *OTHERQ(queue_t *);

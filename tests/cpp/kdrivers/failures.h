@@ -53,6 +53,7 @@ void kf_ba(void *);
 void kf_sema_wait(void *);
 void kf_sema_post(void *);
 void kf_spin_on_flag(void *);
+void kf_poll_on_flag(void *);
 void kf_panic(void *);
 void kf_assert(void *);
 void kf_hold_a(void *);

@@ -8,6 +8,7 @@
 #include <sys/kmem.h>
 #include <sys/cmn_err.h>
 #include <sys/debug.h>
+#include <sys/ddi.h>
 #include <sys/kernsim.h>
 
 #include "failures.h"
@@ -63,6 +64,13 @@ void kf_spin_on_flag(void *arg) {
 	struct kf_state *s = arg;
 	while (!s->kf_flag)
 		KS_PREEMPT();
+}
+
+/* Polls for the flag a tick at a time: virtual time passes, nothing spins. */
+void kf_poll_on_flag(void *arg) {
+	struct kf_state *s = arg;
+	while (!s->kf_flag)
+		delay(1);
 }
 
 void kf_panic(void *arg) {
