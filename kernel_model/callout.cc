@@ -58,19 +58,41 @@ struct Callout {
 
 }  // namespace
 
+namespace {
+// A daemon's timed sleep whose expiry was parked (park_daemon_wait): the
+// sleep it belongs to is the one thread t began at step `step`.
+struct ParkedWait {
+  Tid t;
+  uint64_t step;
+  void (*fn)(void*, uint64_t);
+  void* arg;  // on t's stack, which the sleep keeps
+  bool cv;
+};
+}  // namespace
+
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
+  std::vector<ParkedWait> parked_waits;       // in the order parked
   // The first callout parked because every thread hung (all_hung), and
   // when: the stuck report says why the clock stopped.
   const char* hung_parked = nullptr;
   uint64_t hung_parked_ns = 0;
 };
 
+namespace {
+struct SavedCallouts {
+  std::vector<Callout> all;
+  std::vector<ParkedWait> parked_waits;
+};
+}  // namespace
+
 std::shared_ptr<void> callout_table_save(const CalloutTable& t) {
-  return std::make_shared<std::vector<Callout>>(save_owned(t.all));
+  return std::make_shared<SavedCallouts>(SavedCallouts{save_owned(t.all), t.parked_waits});
 }
 bool callout_table_restore(CalloutTable& t, const void* saved) {
-  return restore_owned(t.all, *static_cast<const std::vector<Callout>*>(saved));
+  const auto& s = *static_cast<const SavedCallouts*>(saved);
+  t.parked_waits = s.parked_waits;
+  return restore_owned(t.all, s.all);
 }
 
 namespace {
@@ -164,6 +186,7 @@ struct DelayWake {
 
 void delay_done(void* arg, uint64_t) {
   auto* d = static_cast<DelayWake*>(arg);
+  if (park_daemon_wait(*d->w, d->t, delay_done, arg, false)) return;
   d->w->sim().wake(d->t, 0);
 }
 
@@ -258,6 +281,20 @@ void callout_unpark(World& w) {
     c->chained = false;
     c->timer = w.sim().add_timer(c->deadline, fire, c.get());
   }
+  for (const ParkedWait& p : t->parked_waits) {
+    const sim::Thread* th = w.sim().thread(p.t);
+    if (th->state != sim::ThreadState::kBlocked || th->wait_step != p.step) continue;
+    uint64_t id = w.sim().add_timer(w.sim().now(), p.fn, p.arg);
+    if (p.cv) w.kt(p.t).wait_timer = id;
+  }
+  t->parked_waits.clear();
+}
+
+bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv) {
+  const sim::Thread* th = w.sim().thread(t);
+  if (!th->daemon || someone_waits(w)) return false;
+  table(w).parked_waits.push_back(ParkedWait{t, th->wait_step, fn, arg, cv});
+  return true;
 }
 
 void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f) {

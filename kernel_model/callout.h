@@ -32,9 +32,19 @@ struct CalloutView {
 };
 void callout_each_live(World& w, const std::function<void(const CalloutView&)>& f);
 // Arms again the callouts parked because nothing but callouts and daemons
-// was alive when they came due (callout.cc); World::spawn calls it for a
+// was alive when they came due (callout.cc), and the daemons' timed sleeps
+// parked for that reason (park_daemon_wait); World::spawn calls it for a
 // thread that is not a daemon.
 void callout_unpark(World& w);
+// A timer ending the timed sleep of thread t (a cv or sema wait's
+// deadline, a delay) calls this first: when t is a daemon and nothing but
+// callouts and daemons is alive, the expiry is parked and true returned (the
+// timer does nothing more); callout_unpark fires fn(arg) again, due at once,
+// if t still sleeps that sleep (`cv`: its KThread::wait_timer names it).
+// A kernel thread polling on a timeout (a FreeBSD kproc's loop of
+// cv_timedwait or pause) would otherwise keep the clock running for ever
+// after a scenario's last thread, and no teardown would come.
+bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv);
 // For a stuck report: why the clock stopped although a periodic callout
 // was armed ("" when none was parked for a hang: callout.cc all_hung).
 std::string callout_hung_note(World& w);

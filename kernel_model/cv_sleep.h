@@ -8,6 +8,7 @@
 
 #include <cerrno>
 
+#include "kernel_model/callout.h"
 #include "kernel_model/race.h"
 #include "kernel_model/world.h"
 
@@ -23,6 +24,7 @@ inline void cv_timed_wait_expired(void* arg, uint64_t) {
   auto* tw = static_cast<CvTimedWait*>(arg);
   World* w = tw->w;
   w->kt(tw->t).wait_timer = 0;
+  if (park_daemon_wait(*w, tw->t, cv_timed_wait_expired, arg, true)) return;
   if (w->wq_remove(tw->cv, tw->t)) w->sim().wake(tw->t, ETIMEDOUT);
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernel_model/freebsd/sbt.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
 #include "kernel_model/proc.h"
@@ -66,16 +67,23 @@ int ks_fb_pause(const char*, int timo, int) {
   return EWOULDBLOCK;
 }
 
-// pause_sbt: the same on an sbintime_t, relative unless C_ABSOLUTE.
+// pause_sbt: the same on an sbintime_t, to callout_when's deadline. An
+// sbt of 0 is one tick (kern_synch.c pause_sbt, read 2026-12-07: it
+// replaces 0 by tick_sbt before sleeping; here it was a 1 ns nap), and
+// C_HARDCLOCK counts from the last tick as the sleeps do (it was ignored).
 int ks_fb_pause_sbt(const char*, sbintime_t sbt, sbintime_t, int flags) {
-  uint64_t now = ks_now_ns();
-  uint64_t ns = sbt > 0 ? uint64_t(sbttons(sbt)) : 0;
-  if (flags & C_ABSOLUTE) ns = ns > now ? ns - now : 0;
-  ks_delay_ns(ns > 0 ? ns : 1);
+  if (sbt == 0) sbt = tick_sbt;
+  ks_delay_ns(ks::km::freebsd::callout_when_ns(sbt, flags) - ks_now_ns());
   return EWOULDBLOCK;
 }
 
 void ks_fb_delay(int) { ks_preempt(); }
+
+// cpu_ticks (sys/systm.h): the virtual clock in ns, a 1 GHz ticker.
+static uint64_t virtual_cpu_ticks(void) { return ks_now_ns(); }
+cpu_tick_f* cpu_ticks = virtual_cpu_ticks;
+uint64_t cpu_tickrate(void) { return 1'000'000'000; }
+uint64_t cputick2usec(uint64_t tick) { return tick / 1000; }
 
 int tvtohz(struct timeval* tv) {
   int64_t us = int64_t(tv->tv_sec) * 1000000 + tv->tv_usec;

@@ -52,9 +52,16 @@ int sleep_until(FbSleepq& q, ks_handle_t* lock, int pri, uint64_t deadline, cons
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
+// msleep's timo in ticks: 0 is no deadline; any other value arms one,
+// a negative one a tick (_sleep arms it for an sbt other than 0,
+// tick_sbt * timo with C_HARDCLOCK, which callout_when raises to a tick).
+uint64_t tick_deadline(int timo) {
+  return timo != 0 ? ks_now_ns() + uint64_t(timo > 0 ? timo : 1) * kNsPerTick : 0;
+}
+
 int sleep_on(FbSleepq& q, ks_handle_t* lock, int pri, int timo, const char* wmesg,
          const char* lock_expr) {
-  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  uint64_t deadline = tick_deadline(timo);
   return sleep_until(q, lock, pri, deadline, wmesg, lock_expr);
 }
 
@@ -114,7 +121,7 @@ int ks_fb_msleep_sbt(const void* chan, struct mtx* m, int pri, const char* wmesg
 int ks_fb_sleep_rwl(const void* chan, ks_handle_t* lock, int pri, const char* wmesg, int timo,
                     const char* op, const char* expr) {
   FbSleepq& q = sleepq(chan, wmesg);
-  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
+  uint64_t deadline = tick_deadline(timo);
   return ks::km::freebsd::cv_wait_rwl(&q.cv, lock, deadline, (pri & PCATCH) != 0, !(pri & PDROP),
                                       wmesg, expr, op);
 }

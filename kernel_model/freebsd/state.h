@@ -41,8 +41,14 @@ struct ks_fb_callout_run {
   uint64_t id = 0;         // the kernel model's callout
   bool cancelled = false;  // stopped or reset before the function ran
   bool started = false;    // the timer fired (maybe waiting for the lock)
-  bool in_fn = false;      // the function was called
+  bool in_fn = false;      // the function was called (false again once it returned
+                           // with a drain function to call: no longer running)
   bool done = false;
+  // callout_async_drain's function, called with arg from this run's
+  // context once the function has returned and the lock is released
+  // (kern_timeout.c softclock_call_cc); `draining` while it runs.
+  void (*drain)(void*) = nullptr;
+  bool draining = false;
   // What the scheduling will run when fn is the personality's own (a
   // timeout task's callout runs the task's function), kept at arming: the
   // unload check asks after the driver may have freed the task.
@@ -105,6 +111,7 @@ struct FbState {
   // Which of those are not done, in the order made: a stop looks at these
   // only, not at every run so far (a periodic callout makes one per tick).
   std::vector<uint32_t> callout_live;
+  uint32_t callout_drains = 0;  // runs with a drain function not called yet
   std::deque<FbSleepq> sleepqs;  // in the order first slept on
   // The system taskqueues (taskqueue_thread, _swi, _fast), made at their
   // first enqueue (taskqueue.cc); null until then.

@@ -155,12 +155,19 @@ void ks_fb_sx_assert(ks_handle_t* h, int what, const char* expr, const char* fil
     assert_failed(ks::km::kObjRwlock, h, "sx_assert", expr, "SA_NOTRECURSED", file, line, "recursed");
 }
 
-int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int sig, const char* ce,
+// A cv wait's deadline: none for cv_wait (timo 0, no KS_FB_CV_TIMED);
+// cv_timedwait's timo ticks from now, at least one (sys/condvar.h: FreeBSD
+// arms the timeout whatever timo is, and callout_when makes less than a
+// tick one tick; it was a wait for ever here before 2026-12-07).
+static uint64_t cv_deadline(int timo, int flags) {
+  if (!(flags & KS_FB_CV_TIMED)) return 0;
+  return ks_now_ns() + uint64_t(timo > 0 ? timo : 1) * kNsPerTick;
+}
+
+int ks_fb_cv_wait(ks_handle_t* cv, struct mtx* m, int timo, int flags, const char* ce,
                   const char* me) {
   // (A recursed interlock is misuse: the kernel model's cv wait says so.)
-  // timo in ticks; 0 sleeps without a deadline (as msleep's timo 0 does).
-  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  int r = ks_cv_wait(cv, &m->_opaque, sig, deadline, ce, me);
+  int r = ks_cv_wait(cv, &m->_opaque, flags & KS_FB_CV_SIG, cv_deadline(timo, flags), ce, me);
   return r == ETIMEDOUT ? EWOULDBLOCK : r;
 }
 
@@ -180,8 +187,8 @@ int ks_fb_cv_wait_unlock(ks_handle_t* cv, struct mtx* m, const char* ce, const c
 // held in, taken again in it unless KS_FB_CV_UNLOCK (cv_wait_unlock).
 int ks_fb_cv_wait_rwl(ks_handle_t* cv, ks_handle_t* lock, int timo, int flags, const char* ce,
                       const char* le) {
-  uint64_t deadline = timo > 0 ? ks_now_ns() + uint64_t(timo) * kNsPerTick : 0;
-  return ks::km::freebsd::cv_wait_rwl(cv, lock, deadline, (flags & KS_FB_CV_SIG) != 0,
+  return ks::km::freebsd::cv_wait_rwl(cv, lock, cv_deadline(timo, flags),
+                                      (flags & KS_FB_CV_SIG) != 0,
                                       !(flags & KS_FB_CV_UNLOCK), ce, le, "cv_wait");
 }
 

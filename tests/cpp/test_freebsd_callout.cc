@@ -223,3 +223,96 @@ TEST(FreebsdTaskqueue, EnqueueCoalescesCancelDrainFree) {
 }
 
 }  // namespace
+
+// cv_timedwait(cv, m, 0) is _cv_timedwait_sbt(tick_sbt * 0, C_HARDCLOCK):
+// the timeout is armed and callout_when makes it a tick (FreeBSD
+// sys/condvar.h, kern_condvar.c, subr_sleepqueue.c, kern_timeout.c); it
+// was a wait for ever here, which this test (nobody signals) would report
+// stuck. msleep with timo 0 has no deadline (kern_synch.c _sleep) and a
+// negative one arms a tick; pause_sbt makes 0 one tick (it was 1 ns).
+TEST(FreebsdSleep, ZeroTimeoutsAreATickButMsleepZeroIsNone) {
+  Outcome o = run_rr(kfbc_zero_timeouts);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 7, 1}));
+}
+
+// callout_async_drain (kern_timeout.c _callout_stop_safe with a drain
+// function, no CS_DRAIN): not running, it is callout_stop (-1 idle, 1
+// pending cancelled) and the drain function is never called.
+TEST(FreebsdCallout, AsyncDrainOfAnIdleOrPendingCalloutCallsNoDrain) {
+  Outcome o = run_rr(kfbc_async_drain_idle);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{-1, 1, 0, 0, 0}));
+}
+
+// Running: 0, and the drain function runs once, from the callout's
+// context, after the function returned, with its argument; a reset
+// meanwhile schedules nothing (callout_reset_sbt_on) and returns 0.
+TEST(FreebsdCallout, AsyncDrainOfARunningCalloutCallsTheDrainAfterIt) {
+  sim::RandomStrategy rnd(9, {});
+  std::set<long> seen;
+  for (uint64_t i = 0; i < 300; i++) {
+    Outcome o = run(rnd, kfbc_async_drain_running, i);
+    ASSERT_FALSE(o.failure) << o.failure.message;
+    ASSERT_EQ(o.log.size(), 9u);
+    long running = o.log[0], r = o.log[1];
+    if (running) {
+      EXPECT_EQ(o.log, (std::vector<long>{1, 0, 0, 1, 1, 0, 1, 1, 1})) << "execution " << i;
+    } else if (r == 1) {  // still pending: cancelled, never ran
+      EXPECT_EQ(o.log, (std::vector<long>{0, 1, -2, 0, 0, -1, -1, -1, -1})) << "execution " << i;
+    } else {  // done already
+      EXPECT_EQ(o.log, (std::vector<long>{0, -1, -2, 1, 0, -1, -1, -1, -1})) << "execution " << i;
+    }
+    seen.insert(r);
+  }
+  EXPECT_TRUE(seen.count(0)) << "the function was never caught running";
+}
+
+// With the callout's mutex held, a run fired and waiting for it is not
+// cancelled by an async drain (the cancel under the lock is callout_stop's
+// only): 0, the function runs after the unlock, then the drain function.
+TEST(FreebsdCallout, AsyncDrainUnderTheMutexLetsAWaitingRunRun) {
+  sim::RandomStrategy rnd(13, {});
+  std::set<long> seen;
+  for (uint64_t i = 0; i < 300; i++) {
+    Outcome o = run(rnd, kfbc_async_drain_locked, i);
+    ASSERT_FALSE(o.failure) << o.failure.message;
+    ASSERT_EQ(o.log.size(), 3u);
+    if (o.log[0] == 0) EXPECT_EQ(o.log, (std::vector<long>{0, 1, 1})) << "execution " << i;
+    else if (o.log[0] == 1) EXPECT_EQ(o.log, (std::vector<long>{1, 0, 0})) << "execution " << i;
+    else EXPECT_EQ(o.log, (std::vector<long>{-1, 1, 0})) << "execution " << i;
+    seen.insert(o.log[0]);
+  }
+  EXPECT_TRUE(seen.count(0)) << "the run was never caught waiting for the mutex";
+}
+
+TEST(FreebsdCallout, AsyncDrainWithoutTheCalloutsMutexIsMisuse) {
+  Outcome o = run_rr(kfbc_async_drain_unlocked);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "callout_async_drain:unlocked:kz_mtx") << o.failure.message;
+  EXPECT_NE(o.failure.message.find("callout_async_drain(&kz_co) at kfbc_zero.c:"),
+            std::string::npos)
+      << o.failure.message;
+}
+
+// cpu_ticks counts virtual ns (cpu_tickrate 10^9); kproc_kthread_add makes
+// the process at the first call and adds threads to it after
+// (kern_kthread.c), each named by its format.
+TEST(FreebsdKthread, CpuTicksAndKprocKthreadAdd) {
+  Outcome o = run_rr(kfbc_cpu_ticks_kproc);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{1, 1, 3000, 0, 1, 0, 1, 1, 11}));
+}
+
+// _callout_stop_safe without CS_DRAIN asserts the callout's lock is held
+// (lc_assert LA_XLOCKED, kern_timeout.c): callout_stop of a
+// callout_init_mtx callout without its mutex is INVARIANTS' panic; it
+// passed here before 2026-12-07.
+TEST(FreebsdCallout, StopWithoutTheCalloutsMutexIsMisuse) {
+  Outcome o = run_rr(kfbc_stop_unlocked);
+  EXPECT_EQ(o.failure.kind, sim::FailureKind::kLockMisuse) << o.failure.message;
+  EXPECT_EQ(o.failure.signature, "callout_stop:unlocked:kz_mtx") << o.failure.message;
+  EXPECT_NE(o.failure.message.find("callout_stop(kz_locked_fn) @ kfbc_zero.c:"),
+            std::string::npos)
+      << o.failure.message;
+}

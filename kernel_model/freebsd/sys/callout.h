@@ -11,6 +11,15 @@
  * callout_drain also waits for a running function to finish (deadlock if
  * the caller holds the callout's mutex, as on FreeBSD). Pending/active
  * flags as callout(9) describes them.
+ * callout_async_drain(c, fn) never sleeps (kern_timeout.c _callout_stop_safe
+ * with no CS_DRAIN, and softclock_call_cc, read 2026-12-07): a callout not
+ * running is stopped as callout_stop does (1 if it was pending, -1 if
+ * idle) and fn is not called; a running one (or one fired and waiting for
+ * its mutex, which it will then get and run: the drain does not cancel it)
+ * gives 0, and fn(arg) is called from the callout's context once the
+ * function has returned and the mutex is released; a reset meanwhile
+ * schedules nothing. A callout with a mutex must be stopped or
+ * async-drained holding it (INVARIANTS' lock assertion; misuse here).
  */
 #ifndef _KS_FREEBSD_SYS_CALLOUT_H
 #define _KS_FREEBSD_SYS_CALLOUT_H
@@ -56,6 +65,8 @@ int ks_fb_callout_reset(struct callout *, int, void (*)(void *), void *, const c
 int ks_fb_callout_reset_sbt(struct callout *, int64_t, int64_t, void (*)(void *), void *,
     int, const char *);
 int ks_fb_callout_stop(struct callout *, int drain);
+int ks_fb_callout_async_drain(struct callout *, void (*)(void *), const char *, const char *,
+    int);
 #ifdef __cplusplus
 }
 #endif
@@ -81,6 +92,8 @@ int ks_fb_callout_stop(struct callout *, int drain);
 	    (c)->c_ks_name)
 #define callout_stop(c) ks_fb_callout_stop((c), 0)
 #define callout_drain(c) ks_fb_callout_stop((c), 1)
+#define callout_async_drain(c, fn) \
+	ks_fb_callout_async_drain((c), (fn), #c, __FILE__, __LINE__)
 #define callout_pending(c) (((c)->c_flags & CALLOUT_PENDING) != 0)
 #define callout_active(c) (((c)->c_flags & CALLOUT_ACTIVE) != 0)
 #define callout_deactivate(c) ((c)->c_flags &= ~CALLOUT_ACTIVE)

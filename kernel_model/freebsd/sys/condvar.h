@@ -4,7 +4,11 @@
  * unlock assertions make it); an sx or rwlock is taken again in the mode
  * it was held in (shared or exclusive).
  * cv_wait_sig returns 0 or EINTR; cv_timedwait(_sig) takes ticks (hz) and
- * returns 0, EINTR or EWOULDBLOCK. A signal a scenario posts counts as one
+ * returns 0, EINTR or EWOULDBLOCK. A timo of 0 or less is one tick, never
+ * a wait without a deadline: the macro is _cv_timedwait_sbt with
+ * tick_sbt * timo and C_HARDCLOCK, which sleepq_set_timeout_sbt arms
+ * whatever the value and callout_when raises to one tick (sys/condvar.h,
+ * kern_condvar.c, subr_sleepqueue.c, kern_timeout.c, read 2026-12-07). A signal a scenario posts counts as one
  * caught by a handler without SA_RESTART (the model has no sigaction), so
  * the _sig waits return EINTR, never ERESTART.
  */
@@ -26,8 +30,9 @@ struct rwlock;
 #ifdef __cplusplus
 extern "C" {
 #endif
-/* timo in ticks; `flags` KS_FB_CV_SIG, KS_FB_CV_UNLOCK */
-int ks_fb_cv_wait(ks_handle_t *cv, struct mtx *m, int timo, int sig,
+/* timo in ticks, a deadline only with KS_FB_CV_TIMED; `flags` KS_FB_CV_SIG,
+ * KS_FB_CV_UNLOCK (the rwl form), KS_FB_CV_TIMED */
+int ks_fb_cv_wait(ks_handle_t *cv, struct mtx *m, int timo, int flags,
     const char *cv_expr, const char *m_expr);
 int ks_fb_cv_wait_rwl(ks_handle_t *cv, ks_handle_t *lock, int timo, int flags,
     const char *cv_expr, const char *l_expr);
@@ -45,6 +50,7 @@ int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t *cv, ks_handle_t *lock, sbintime_t sb
 
 #define KS_FB_CV_SIG	0x1
 #define KS_FB_CV_UNLOCK	0x2
+#define KS_FB_CV_TIMED	0x4	/* cv_timedwait: timo <= 0 is one tick */
 
 /*
  * FreeBSD passes the lock's lock_object and lets its class unlock and
@@ -55,12 +61,13 @@ int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t *cv, ks_handle_t *lock, sbintime_t sb
  */
 #ifdef __cplusplus
 #define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
-	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), (flags) & KS_FB_CV_SIG, #cvp, #lock)
+	ks_fb_cv_wait(&(cvp)->_opaque, (lock), (timo), \
+	    (flags) & (KS_FB_CV_SIG | KS_FB_CV_TIMED), #cvp, #lock)
 #else
 #define _KS_FB_CV_WAIT(cvp, lock, timo, flags) \
 	_Generic((lock), \
 	    struct mtx *: ks_fb_cv_wait(&(cvp)->_opaque, (struct mtx *)(void *)(lock), \
-		(timo), (flags) & KS_FB_CV_SIG, #cvp, #lock), \
+		(timo), (flags) & (KS_FB_CV_SIG | KS_FB_CV_TIMED), #cvp, #lock), \
 	    struct sx *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
 		(flags), #cvp, #lock), \
 	    struct rwlock *: ks_fb_cv_wait_rwl(&(cvp)->_opaque, &(lock)->_opaque, (timo), \
@@ -82,9 +89,9 @@ int ks_fb_cv_timedwait_sbt_rwl(ks_handle_t *cv, ks_handle_t *lock, sbintime_t sb
 	    default: (void)_KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_UNLOCK))
 #endif
 #define cv_wait_sig(cvp, lock) _KS_FB_CV_WAIT(cvp, lock, 0, KS_FB_CV_SIG)
-#define cv_timedwait(cvp, lock, timo) _KS_FB_CV_WAIT(cvp, lock, (timo), 0)
+#define cv_timedwait(cvp, lock, timo) _KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_TIMED)
 #define cv_timedwait_sig(cvp, lock, timo) \
-	_KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_SIG)
+	_KS_FB_CV_WAIT(cvp, lock, (timo), KS_FB_CV_SIG | KS_FB_CV_TIMED)
 #ifdef __cplusplus
 #define _KS_FB_CV_WAIT_SBT(cvp, lock, sbt, pr, flags, sig) \
 	ks_fb_cv_timedwait_sbt(&(cvp)->_opaque, (lock), (sbt), (pr), (flags), (sig), #cvp, #lock)

@@ -47,6 +47,13 @@ int securelevel_gt(struct ucred *, int);
 int securelevel_ge(struct ucred *, int);
 int ks_fb_ticks(void);
 extern int hz;
+/* The CPU tick counter (sys/systm.h, kern_tc.c): a pointer to the ticker
+ * function, counting the virtual clock's nanoseconds (cpu_tickrate() is
+ * 10^9), so it is monotonic and the same in every run. */
+typedef uint64_t (cpu_tick_f)(void);
+extern cpu_tick_f *cpu_ticks;
+uint64_t cpu_tickrate(void);
+uint64_t cputick2usec(uint64_t);
 /* log(9): the console with a syslog priority; vprintf/vlog the va_list forms */
 void ks_fb_log(int, const char *, ...) __attribute__((format(__printf__, 2, 3)));
 void ks_fb_vlog(int, const char *, va_list) __attribute__((format(__printf__, 2, 0)));

@@ -28,6 +28,13 @@ void kfbc_misc(void *);
 void kfbc_random(void *);
 void kfbc_runaway(void *);	/* a callout re-arming itself at once, for ever */
 void kfbc_periodic(void *);	/* a callout re-armed each tick, (intptr_t)arg runs */
+void kfbc_zero_timeouts(void *);	/* cv_timedwait 0 is a tick, msleep 0 none (kfbc_zero.c) */
+void kfbc_async_drain_idle(void *);	/* callout_async_drain: -1, 1, no drain call */
+void kfbc_async_drain_running(void *);	/* 0, the drain called after the function */
+void kfbc_async_drain_locked(void *);	/* held mutex: a waiting run still runs */
+void kfbc_async_drain_unlocked(void *);	/* without the callout's mutex: misuse */
+void kfbc_stop_unlocked(void *);	/* callout_stop the same */
+void kfbc_cpu_ticks_kproc(void *);	/* cpu_ticks, kproc_kthread_add */
 void kfbc_taskqueue(void *);	/* coalescing enqueue, cancel, drain, free */	/* random(9), arc4random(9) */		/* endian, getenv, sema(9), libkern */
 
 #ifdef __cplusplus
