@@ -75,6 +75,7 @@ struct CalloutTable {
   std::vector<ParkedWait> parked_waits;       // in the order parked
   // The first callout parked because every thread hung (all_hung), and
   // when: the stuck report says why the clock stopped.
+  const char* hung_parked_what = "";  // "periodic callout ", "polling kernel thread "
   const char* hung_parked = nullptr;
   uint64_t hung_parked_ns = 0;
 };
@@ -133,25 +134,34 @@ bool someone_waits(World& w) {
   return false;
 }
 
-// Every thread but the callouts and interrupts sleeps with no timer of its
-// own (no timed wait, no delay), and every one that is no daemon has for
-// kHungNs of virtual time, while only callouts (and the daemons they woke)
-// ran: Linux's hung-task detector reports such a sleep (120 s, its
-// default), and here a periodic that ran on all that time would only keep
-// the clock going until the step budget, hiding the threads' hang behind
-// it. Parked, it lets the execution end, and the stuck report name them.
+// Every thread that is no daemon, callout or interrupt sleeps with no timer
+// of its own (no timed wait, no delay), and has for kHungNs of virtual
+// time, while only callouts and daemons ran (asleep now, a polling daemon
+// in its timed wait): Linux's hung-task detector reports such a sleep
+// (120 s, its default), and here a periodic or a poller that ran on all
+// that time would only keep the clock going until the step budget, hiding
+// the threads' hang behind it. Parked, they let the execution end, and the
+// stuck report name the sleepers.
 constexpr uint64_t kHungNs = 120'000'000'000;
+void note_hung_park(World& w, const char* what, const char* name) {
+  CalloutTable& t = table(w);
+  if (t.hung_parked) return;
+  t.hung_parked_what = what;
+  t.hung_parked = name;
+  t.hung_parked_ns = w.sim().now();
+}
+
 bool all_hung(World& w) {
   const uint64_t now = w.sim().now();
   bool any = false;
   for (size_t i = 1; i <= w.sim().nthreads(); i++) {
     const sim::Thread* t = w.sim().thread(static_cast<Tid>(i));
     if (t->state == sim::ThreadState::kDone || t->ctx != kCtxThread) continue;
-    if (t->state != sim::ThreadState::kBlocked || t->wait_kind == kEvDelay ||
-        w.kt(static_cast<Tid>(i)).wait_timer)
-      return false;
+    if (t->state != sim::ThreadState::kBlocked) return false;
     if (t->daemon) continue;
-    if (now - t->wait_ns < kHungNs) return false;
+    if (t->wait_kind == kEvDelay || w.kt(static_cast<Tid>(i)).wait_timer ||
+        now - t->wait_ns < kHungNs)
+      return false;
     any = true;
   }
   return any;
@@ -165,11 +175,7 @@ void fire(void* arg, uint64_t) {
   }
   if (c.rearmed && all_hung(*c.w)) {
     c.state = CalloutState::kParked;
-    CalloutTable& t = table(*c.w);
-    if (!t.hung_parked) {
-      t.hung_parked = c.name;
-      t.hung_parked_ns = c.w->sim().now();
-    }
+    note_hung_park(*c.w, "periodic callout ", c.name);
     return;
   }
   c.state = CalloutState::kFired;
@@ -264,7 +270,8 @@ std::string callout_hung_note(World& w) {
   if (!st || !st->callouts || !st->callouts->hung_parked) return "";
   char t[32];
   std::snprintf(t, sizeof t, "%.3f s", static_cast<double>(st->callouts->hung_parked_ns) / 1e9);
-  return std::string("\n  (the periodic callout ") + st->callouts->hung_parked +
+  return std::string("\n  (the ") + st->callouts->hung_parked_what +
+         st->callouts->hung_parked +
          " ran on beside them until " + t + " of virtual time, then was stopped: every "
          "thread had slept for two minutes with no timeout of its own, which a hung-task "
          "detector reports)";
@@ -292,7 +299,11 @@ void callout_unpark(World& w) {
 
 bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv) {
   const sim::Thread* th = w.sim().thread(t);
-  if (!th->daemon || someone_waits(w)) return false;
+  if (!th->daemon) return false;
+  if (someone_waits(w)) {
+    if (!all_hung(w)) return false;
+    note_hung_park(w, "polling kernel thread ", th->name);
+  }
   table(w).parked_waits.push_back(ParkedWait{t, th->wait_step, fn, arg, cv});
   return true;
 }

@@ -114,6 +114,29 @@ TEST(Failures, StepBudgetWithTheClockRunningIsNoSpin) {
                  "virtual time still advancing", "an execution that does not end");
 }
 
+// A kernel thread polling a tick at a time keeps the clock going beside a
+// thread that sleeps for ever with no timeout of its own: after two
+// minutes of virtual time the poller's wait is parked, as a hung-task
+// detector reports such a sleep, and the hang is reported as the hang.
+TEST(Failures, AHangBesideAPollingKernelThreadIsStuck) {
+  sim::StackPool pool;
+  sim::RoundRobin rr;
+  km::World w(pool, rr, km::WorldOptions{}, 0);
+  kf_state st{};
+  {
+    sim::Sim::HostScope scope(w.sim());
+    kf_init(&st);
+  }
+  w.spawn("poller", kf_poll_on_flag, &st, /*daemon=*/true);
+  w.spawn("waiter", kf_sema_wait, &st);
+  w.run();
+  const sim::Failure& f = w.sim().failure();
+  EXPECT_EQ(f.kind, sim::FailureKind::kStuck) << f.message;
+  EXPECT_EQ(f.signature, "stuck:sema_p:kf_sema") << f.message;
+  EXPECT_TRUE(has(f.message, "the polling kernel thread poller ran on beside them"))
+      << f.message;
+}
+
 // ---- panics ----
 
 TEST(Failures, PanicFromCmnErr) {
