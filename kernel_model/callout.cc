@@ -73,8 +73,9 @@ struct ParkedWait {
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
   std::vector<ParkedWait> parked_waits;       // in the order parked
-  // The first callout parked because every thread hung (all_hung), and
-  // when: the stuck report says why the clock stopped.
+  // The first periodic stopped because every thread hung (all_hung: a
+  // callout, or a polling daemon's wait), and when: the stuck report says
+  // why the clock stopped.
   const char* hung_parked_what = "";  // "periodic callout ", "polling kernel thread "
   const char* hung_parked = nullptr;
   uint64_t hung_parked_ns = 0;
