@@ -72,6 +72,14 @@ def _load_desc(a):
         raise KernsimError(f"driver {name} has no variant '{a.variant}' (variants: {', '.join(variants)})")
     if is_module_path(a.driver):
         desc.driver = info["path"]  # Programs (and repros) load the module by its file
+        # A module the description also loads, named, is taken from beside
+        # the described one when it is there (an out-of-tree layered pair,
+        # built side by side, whose lower one is in no driver path).
+        here = os.path.dirname(info["path"])
+        for d in desc.also_load:
+            beside = os.path.join(here, d.name + ".so")
+            if not is_module_path(d.name) and os.path.isfile(beside):
+                d.name = beside
     conf = a.conf or beside_module_conf(a.driver)
     if conf:
         try:

@@ -334,3 +334,32 @@ def test_the_fuzzer_loads_the_conf_beside_the_module_and_its_repro_carries_it(tm
     (d / "ilconf.conf").write_text("")  # the repro replays its own conf
     replayed = _kernsim("replay", str(repros[0]))
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+
+
+ILLYR_DESC = """\
+driver: "illyr"
+also_load { name: "illower" variant: "none" }
+node { path: "/dev/illyr" oflags: 2 }
+ioctl { name: "LYR_SET" cmd: 0x5901 node: "/dev/illyr" dir: "in"
+  field { name: "v" type: "int" size: 8 min: 0 max: 100 } }
+ioctl { name: "LYR_GET" cmd: 0x5906 node: "/dev/illyr" dir: "out"
+  field { name: "v" type: "int" size: 8 min: 0 max: 0 } }
+"""
+
+
+def test_the_fuzzer_loads_a_layered_pair_built_side_by_side(tmp_path):
+    """illyr opens illower through the LDI; both built out of tree into one
+    directory, the description's also_load names the lower by name, which
+    no driver path holds: it is taken from beside the described module (it
+    was `unknown driver 'illower'`)."""
+    d = tmp_path / "drv"
+    src = os.path.join(os.path.dirname(__file__), "..", "drivers")
+    for name in ("illyr", "illower"):
+        built = _kernsim("build-driver", "--personality", "illumos", "-o",
+                         str(d / f"{name}.so"), os.path.join(src, f"{name}.c"))
+        assert built.returncode == 0, built.stdout + built.stderr
+    (d / "illyr.ioctl.txtpb").write_text(ILLYR_DESC)
+    r = _kernsim("fuzz", "--driver", str(d / "illyr.so"), "--execs", "2000", "--seed", "1",
+                 "--quiet", "--out", str(tmp_path / "out"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "executions=2000" in r.stdout, r.stdout
