@@ -148,14 +148,14 @@ job_wd_drained(void *arg)
 	mtx_unlock(&sc->sc_mtx);
 }
 
-/* With sc_mtx held: stop the watchdog without sleeping. */
+/* sc_mtx held: stop the watchdog, not sleeping; one drain call per run. */
 static void
 job_wd_stop(struct job_softc *sc)
 {
 
 	mtx_assert(&sc->sc_mtx, MA_OWNED);
 	sc->sc_armed = 0;
-	if (callout_async_drain(&sc->sc_wd, job_wd_drained) == 0)
+	if (callout_async_drain(&sc->sc_wd, job_wd_drained) == 0 && sc->sc_drains == 0)
 		sc->sc_drains++;
 }
 
