@@ -52,13 +52,24 @@ class Stats:
         return self.executions / self.seconds if self.seconds > 0 else 0.0
 
 
+# The step budget of a fuzz execution. A program is a few dozen calls of a
+# few hundred steps each; what runs longer is a spin (a finding either
+# way, sooner) or a program whose timed waits go on (step_budget:
+# clock_running, ignored), which at the default million steps made every
+# such execution cost a thousand ordinary ones (iltick: 1 k executions/s
+# against 40 k). Recorded in each repro's WorldSpec, so replays agree.
+FUZZ_MAX_STEPS = 100_000
+
+
 class Fuzzer:
     def __init__(self, desc, variant="none", seed=0, corpus_dir=None, out_dir="out/fuzz",
                  world=None, batch=BATCH, on_find=None):
         self.desc = desc
         self.variant = variant
         from . import api  # World options, and this process's hang limit (--hang-limit)
-        self.world = api.world_spec(**dict(world or {}))
+        world = dict(world or {})
+        world.setdefault("max_steps", FUZZ_MAX_STEPS)
+        self.world = api.world_spec(**world)
         self.camp = _core.FuzzCampaign(desc.SerializeToString(), variant, seed & (2**64 - 1),
                                        self.world.SerializeToString(), batch)
         self.corpus_dir = corpus_dir
