@@ -120,9 +120,7 @@ void ks_panic(const char* fmt, ...) {
 
 void ks_assert_failed(const char* expr, const char* file, int line, const char* func) {
   World& w = W();
-  const char* base = file;
-  for (const char* p = file; *p; p++)
-    if (*p == '/') base = p + 1;
+  const char* base = ks::km::file_base(file);
   w.fail(ks::sim::FailureKind::kPanic,
          std::string("assertion failed: ") + expr + ", file: " + base + ", line: " +
              std::to_string(line) + " (in " + func + ", thread " +

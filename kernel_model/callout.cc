@@ -15,7 +15,7 @@
 // or by a daemon while nothing but callouts and daemons is alive is parked
 // when it comes due, if that is still so (or when every other thread has
 // slept, with no timer of its own, for two minutes of virtual time: see
-// all_hung), and
+// parks_for_hang), and
 // armed again (same deadline, so due at once) when a thread that is not a
 // daemon starts: a scenario thread, or the teardown's, so it runs on beside
 // them and detach cancels it as on a real system.
@@ -73,7 +73,7 @@ struct ParkedWait {
 struct CalloutTable {
   std::vector<std::unique_ptr<Callout>> all;  // index = id - 1
   std::vector<ParkedWait> parked_waits;       // in the order parked
-  // The first periodic stopped because every thread hung (all_hung: a
+  // The first periodic stopped because every thread hung (parks_for_hang: a
   // callout, or a polling daemon's wait), and when: the stuck report says
   // why the clock stopped.
   const char* hung_parked_what = "";  // "periodic callout ", "polling kernel thread "
@@ -135,24 +135,18 @@ bool someone_waits(World& w) {
   return false;
 }
 
-// Every thread that is no daemon, callout or interrupt sleeps with no timer
-// of its own (no timed wait, no delay), and has for kHungNs of virtual
-// time, while only callouts and daemons ran (asleep now, a polling daemon
-// in its timed wait): Linux's hung-task detector reports such a sleep
-// (120 s, its default), and here a periodic or a poller that ran on all
-// that time would only keep the clock going until the step budget, hiding
-// the threads' hang behind it. Parked, they let the execution end, and the
-// stuck report name the sleepers.
+// Whether a periodic (`what`, `name`: a callout, or a polling daemon's
+// wait) is parked because every thread hung; the first so parked is named
+// in the stuck report. Hung: every thread that is no daemon, callout or
+// interrupt sleeps with no timer of its own (no timed wait, no delay), and
+// has for kHungNs of virtual time, while only callouts and daemons ran
+// (asleep now, a polling daemon in its timed wait). Linux's hung-task
+// detector reports such a sleep (120 s, its default), and here a periodic
+// or a poller that ran on all that time would only keep the clock going
+// until the step budget, hiding the threads' hang behind it. Parked, they
+// let the execution end, and the stuck report name the sleepers.
 constexpr uint64_t kHungNs = 120'000'000'000;
-void note_hung_park(World& w, const char* what, const char* name) {
-  CalloutTable& t = table(w);
-  if (t.hung_parked) return;
-  t.hung_parked_what = what;
-  t.hung_parked = name;
-  t.hung_parked_ns = w.sim().now();
-}
-
-bool all_hung(World& w) {
+bool parks_for_hang(World& w, const char* what, const char* name) {
   const uint64_t now = w.sim().now();
   bool any = false;
   for (size_t i = 1; i <= w.sim().nthreads(); i++) {
@@ -165,6 +159,12 @@ bool all_hung(World& w) {
       return false;
     any = true;
   }
+  CalloutTable& tab = table(w);
+  if (any && !tab.hung_parked) {
+    tab.hung_parked_what = what;
+    tab.hung_parked = name;
+    tab.hung_parked_ns = now;
+  }
   return any;
 }
 
@@ -174,9 +174,8 @@ void fire(void* arg, uint64_t) {
     c.state = CalloutState::kParked;
     return;
   }
-  if (c.rearmed && all_hung(*c.w)) {
+  if (c.rearmed && parks_for_hang(*c.w, "periodic callout ", c.name)) {
     c.state = CalloutState::kParked;
-    note_hung_park(*c.w, "periodic callout ", c.name);
     return;
   }
   c.state = CalloutState::kFired;
@@ -301,10 +300,7 @@ void callout_unpark(World& w) {
 bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv) {
   const sim::Thread* th = w.sim().thread(t);
   if (!th->daemon) return false;
-  if (someone_waits(w)) {
-    if (!all_hung(w)) return false;
-    note_hung_park(w, "polling kernel thread ", th->name);
-  }
+  if (someone_waits(w) && !parks_for_hang(w, "polling kernel thread ", th->name)) return false;
   table(w).parked_waits.push_back(ParkedWait{t, th->wait_step, fn, arg, cv});
   return true;
 }

@@ -46,7 +46,7 @@ void callout_unpark(World& w);
 // after a scenario's last thread, and no teardown would come.
 bool park_daemon_wait(World& w, Tid t, void (*fn)(void*, uint64_t), void* arg, bool cv);
 // For a stuck report: why the clock stopped although a periodic callout
-// was armed ("" when none was parked for a hang: callout.cc all_hung).
+// was armed ("" when none was parked for a hang: callout.cc parks_for_hang).
 std::string callout_hung_note(World& w);
 // Sleeps for ns of virtual time.
 void delay_ns(World& w, uint64_t ns);

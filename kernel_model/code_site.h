@@ -27,6 +27,14 @@ CodeSite code_site(uintptr_t pc);
 // (kSiteNotKept says so).
 std::string at_site(uintptr_t pc);
 
+// The file's base name of a driver's __FILE__ (an assertion's report).
+inline const char* file_base(const char* path) {
+  const char* base = path;
+  for (const char* p = path; *p; p++)
+    if (*p == '/') base = p + 1;
+  return base;
+}
+
 }  // namespace ks::km
 
 // In a function a driver calls (the C boundary): the driver's call site,

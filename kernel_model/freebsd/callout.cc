@@ -220,13 +220,9 @@ int ks_fb_callout_stop(struct callout* c, int drain) {
 int ks_fb_callout_async_drain(struct callout* c, void (*drain)(void*), const char* expr,
                               const char* file, int line) {
   World& w = *World::current();
-  if (c->c_ks_mtx) {
-    const char* base = file;
-    for (const char* p = file; *p; p++)
-      if (*p == '/') base = p + 1;
+  if (c->c_ks_mtx)
     assert_lock_held(w, c, "callout_async_drain", expr,
-                     std::string(" at ") + base + ":" + std::to_string(line));
-  }
+                     std::string(" at ") + ks::km::file_base(file) + ":" + std::to_string(line));
   auto& st = ks::km::freebsd::state(w);
   bool running = false, cancelled = false;
   for (uint32_t i : st.callout_live) {

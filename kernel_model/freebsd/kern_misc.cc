@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "kernel_model/code_site.h"
 #include "kernel_model/freebsd/sbt.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/kobject.h"
@@ -140,9 +141,7 @@ void ks_fb_rw_assert(ks_handle_t* h, int what, const char* expr, const char* fil
   World& w = *World::current();
   std::string n = w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(h), ks::km::kObjRwlock,
                                    expr, "rw_assert"));
-  const char* base = file;
-  for (const char* p = file; *p; p++)
-    if (*p == '/') base = p + 1;
+  const char* base = ks::km::file_base(file);
   w.misuse(std::string("rw_assert(") + n + ", " + need + ") failed at " + base + ":" +
                std::to_string(line) + " (thread " + w.thread_name(w.self_tid()) + ")",
            std::string("rw_assert:") + need + ":" + n);

@@ -56,9 +56,7 @@ using ks::km::freebsd::kNsPerTick;
                                 const char* expr, const char* what, const char* file, int line,
                                 const char* why) {
   World& w = *World::current();
-  const char* base = file;
-  for (const char* p = file; *p; p++)
-    if (*p == '/') base = p + 1;
+  const char* base = ks::km::file_base(file);
   std::string n = w.name(w.resolve(reinterpret_cast<ks::km::KHandle*>(h), kind, expr, fn));
   w.misuse(std::string(fn) + "(" + n + ", " + what + ") failed at " + base + ":" +
                std::to_string(line) + ": " + why + " (thread " +
