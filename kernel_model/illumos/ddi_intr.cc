@@ -5,7 +5,13 @@
 // due now, so the handler runs in interrupt context on its own thread,
 // racing with the trigger's caller; one trigger while it is pending is
 // DDI_EPENDING (the old ddi_trigger_softintr just coalesces); removal
-// cancels a pending run or waits for a running one.
+// cancels a pending run and waits for every running one. A run clears the
+// pending mark as it starts, so a trigger during a run starts another that
+// may overlap it (illumos keeps the pending mark per CPU: the handler of one
+// soft interrupt can run on two CPUs at once), and removal must wait for
+// both: i86pc's rem_avsoftintr waits until every CPU has left that level
+// (wait_till_seen, read in illumos-gate) and a pending run of a removed
+// handler never starts.
 #include <cstring>
 #include <new>
 
@@ -26,7 +32,12 @@ struct SoftInt {
   void* arg2 = nullptr;
   uint_t pri = DDI_INTR_SOFTPRI_DEFAULT;
   bool pending = false;
-  uint64_t id = 0;  // the callout of the last trigger
+  // The callouts of the runs triggered and not yet finished: a handler
+  // that does not block finishes long before a sixteenth overlaps it.
+  static constexpr int kMaxRuns = 16;
+  uint64_t ids[kMaxRuns] = {};
+  int nids = 0;
+  uint32_t unfinished = 0;
   char name[64];
 };
 
@@ -37,6 +48,7 @@ void run(void* p) {
     (void)s->fn2(static_cast<caddr_t>(s->arg1), static_cast<caddr_t>(s->arg2));
   else
     (void)s->fn1(static_cast<caddr_t>(s->arg1));
+  if (--s->unfinished == 0) s->nids = 0;  // nothing left to wait for
 }
 
 SoftInt* make(const char* op, const char* name) {
@@ -49,13 +61,22 @@ SoftInt* make(const char* op, const char* name) {
 
 int trigger(SoftInt* s) {
   if (s->pending) return DDI_EPENDING;
+  if (s->nids == SoftInt::kMaxRuns)
+    ks_not_modelled("more than 16 overlapping runs of one soft interrupt handler");
   s->pending = true;
-  s->id = ks_timeout(run, s, ks_now_ns(), s->name);
+  s->unfinished++;
+  s->ids[s->nids++] = ks_timeout(run, s, ks_now_ns(), s->name);
   return DDI_SUCCESS;
 }
 
 void remove(SoftInt* s, const char* op) {
-  if (s->id) ks_untimeout(s->id);  // cancels a pending run, waits for a running one
+  // Each cancel of a run not started, or wait for a running one, is a
+  // scheduling point: take the ids first, a run ending meanwhile clears them.
+  uint64_t ids[SoftInt::kMaxRuns];
+  const int n = s->nids;
+  std::memcpy(ids, s->ids, sizeof(uint64_t) * n);
+  for (int i = 0; i < n; i++)
+    if (ks_untimeout(ids[i]) == 1) s->unfinished--;
   ks_kmem_free(s, sizeof(SoftInt), op);
 }
 

@@ -21,7 +21,7 @@ _HERE = os.path.dirname(__file__)
 _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
                              "test_drivers")
 
-DRIVERS = ["ilring", "ilsoft", "illyr", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
+DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
            "fbshm"]
 
 
