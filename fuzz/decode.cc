@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fuzz/bytes.h"
+#include "kernel_model/drivers.h"
 
 namespace ks::fuzz {
 
@@ -564,6 +565,14 @@ struct Build {
     Call* c = add(t, "close");
     ref(c, pick(fds));
   }
+  // The described driver's unload, after closing every fd this thread can
+  // see (its own and earlier threads': an unload is refused while a node
+  // is open): the close and the detach race with what those fds started
+  // (taskq entries, soft interrupts, callouts) and with later threads.
+  void unload_record(Thread& t) {
+    for (const std::string& fd : visible(t, "fd", true)) ref(add(t, "close"), fd);
+    add(t, "modunload")->set_path(dec.module_);
+  }
   void munmap_record(Thread& t) {
     auto bufs = visible(t, "buf");
     auto mine = own(t, "buf");
@@ -616,7 +625,8 @@ struct Build {
       Thread& t = threads[ti];
       uint8_t action = b.byte() % 16;
       if (t.t->call_size() < kMaxCalls) {
-        if (action == 13) close_record(t);
+        if (action == 15 && d.modunload() && b.byte() < 128) unload_record(t);
+        else if (action == 13) close_record(t);
         else if (action == 14) munmap_record(t);
         else if ((action == 11 || action == 12) && rw) rw_record(t);
         else ioctl_record(t);
@@ -632,7 +642,10 @@ struct Build {
 };
 
 Decoder::Decoder(const kernsim::DriverDescription& desc, std::string variant)
-    : d_(desc), variant_(std::move(variant)) {
+    : d_(desc), variant_(std::move(variant)), module_(desc.driver()) {
+  // A driver given by path registers under its own name (program_check
+  // asks a modunload for that name).
+  if (d_.modunload()) module_ = km::driver_module(d_.driver(), variant_).name();
   for (const auto& io : d_.ioctl()) layouts_.push_back(field_layout(io));
 }
 

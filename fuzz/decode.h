@@ -12,7 +12,8 @@
 // pokes it needs, pointers and resources inside the struct chained with
 // poke_int, and the description's oracles), a read/write of a node
 // described with rw, or a close/munmap of an fd/buffer of this thread or an
-// earlier one (the race). The same decoder is kernsim fuzz's generator
+// earlier one (the race), or, when the description asks for it
+// (`modunload: true`), the described driver's unload. The same decoder is kernsim fuzz's generator
 // (fuzz/mutate.h): there its bytes come from a seeded generator.
 // poll, kqueue and kevent are not generated: a driver's ioctl description
 // says nothing of its readiness, so a decoded waiter would have no
@@ -76,6 +77,7 @@ class Decoder {
   friend struct Build;
   const kernsim::DriverDescription& d_;
   std::string variant_;
+  std::string module_;  // the described driver's registered name (modunload)
   std::vector<Layout> layouts_;  // per ioctl
 };
 

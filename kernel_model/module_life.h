@@ -53,6 +53,11 @@ struct ModuleLife {
   // end-of-run teardown then skips it).
   bool loaded = false;
   bool unloaded = false;
+  // A scripted unload is under way: a second one waits for its outcome
+  // (illumos's modunload holds the module busy, mod_hold_by_modctl waiting
+  // while mod_busy; FreeBSD's kldunload holds the kld_sx lock throughout).
+  bool unloading = false;
+  sim::ObjId unload_q = 0;  // its waiters, made at the first
 };
 
 // Loads on the calling (modload) thread; `life` must live as long as the

@@ -125,7 +125,7 @@ void check_leftovers(World& w, const ModuleLife& l) {
 
 // The unload's steps on the calling thread: 0, or the errno that refuses it
 // (the module then stays loaded and usable).
-int unload_now(World& w, ModuleLife& l) {
+int unload_steps(World& w, ModuleLife& l) {
   if (!l.loaded) return l.gone_errno;
   if (l.no_scripted_unload)
     if (const char* why = l.no_scripted_unload(w, l.mod)) {
@@ -159,6 +159,22 @@ int unload_now(World& w, ModuleLife& l) {
   w.log(std::string(l.driver) + ": unloaded");
   check_leftovers(w, l);
   return 0;
+}
+
+// One unload at a time per module: two threads' detach at once would
+// tear the instance down twice.
+int unload_now(World& w, ModuleLife& l) {
+  while (l.unloading) {
+    if (!l.unload_q)
+      l.unload_q = w.new_obj(kObjOther, w.sim().intern(std::string("modunload:") + l.driver));
+    w.wq_push(l.unload_q, w.self_tid());
+    w.sim().block(kEvSyscall, l.unload_q);
+  }
+  l.unloading = true;
+  int rc = unload_steps(w, l);
+  l.unloading = false;
+  if (l.unload_q) w.wq_wake_all(l.unload_q);
+  return rc;
 }
 
 ModuleLife* find_life(World& w, const std::string& name, std::string* loaded) {

@@ -44,8 +44,10 @@ def decisions_from_proto(schedule):
 
 
 def is_program(repro):
-    """A repro (or checkpoint) of a Program scenario, rather than a Python one."""
-    return repro.HasField("program") and len(repro.program.thread) > 0
+    """A repro (or checkpoint) of a Program scenario, rather than a Python one.
+    A Program may have no thread: a driver whose load and unload alone fail
+    minimizes to none."""
+    return repro.HasField("program")
 
 
 def _driver_specs(repro):

@@ -11,6 +11,8 @@
  * ILRD_BUG_NORECHECK: the taskq trusts the bounds strategy checked, so a
  * resize that shrinks the disk between the two lets a transfer run past
  * the end of the new, smaller store.
+ * ILRD_BUG_KEEPSOFTINT: detach leaves its soft interrupt registered (a
+ * leak that a load and unload alone show).
  */
 #include <sys/types.h>
 #include <sys/param.h>
@@ -400,7 +402,9 @@ rd_teardown(dev_info_t *dip)
 		rd_tq = NULL;
 	}
 	if (rd_sih != NULL) {
+#ifndef ILRD_BUG_KEEPSOFTINT
 		(void) ddi_intr_remove_softint(rd_sih);
+#endif
 		rd_sih = NULL;
 	}
 	if (rd_data != NULL) {

@@ -133,3 +133,18 @@ def test_the_ram_disk_builds_without_a_warning(tmp_path):
     cmd = build_driver.command("illumos", str(tmp_path / "ilrd.so"), [SOURCE])
     r = subprocess.run(cmd, capture_output=True, text=True)
     assert r.returncode == 0 and "warning:" not in r.stderr, r.stderr
+
+
+def test_a_leak_of_load_and_unload_alone_replays_from_an_empty_program(tmp_path):
+    # The fuzzer minimizes a leak that no call is needed for to a Program
+    # with no thread; its repro was refused ("exactly one of scenario or
+    # program") and the finding said it did not replay.
+    from kernsim import fuzz_desc, fuzz_engine
+    desc = fuzz_desc.load(os.path.join(os.path.dirname(SOURCE), "ilrd.ioctl.txtpb"))
+    desc.driver = os.path.join(_TEST_DRIVERS, "ilrd_keepsoftint.so")
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=1, out_dir=str(tmp_path))
+    fz.run(executions=200, stop_on_find=True)
+    (f,) = fz.findings.values()
+    assert f.signature == "leak:ddi_intr_add_softint" and f.calls == 0, f
+    assert f.replayed, f
+    assert kernsim.replay(f.repro_path).matched

@@ -31,6 +31,10 @@ CORRECT = [
     ("quiesce_refuses", "busy_quiesce", "pct", 20),
     ("busy_while_open", "none", "pct", 20),
     ("detach_refuses", "busy_detach", "pct", 20),
+    # two unloads at once tore the instance down twice (a host crash in
+    # ddi_remove_minor_node), found by kernsim fuzz with modunload on
+    ("two_unloads", "none", "dfs", 20000),
+    ("two_kldunloads", "none", "dfs", 20000),
 ]
 
 

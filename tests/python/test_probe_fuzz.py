@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from kernsim import build_driver, fuzz_desc, fuzz_engine
+from kernsim import build_driver, fuzz_desc, fuzz_engine, repro
 
 _HERE = os.path.dirname(__file__)
 _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
@@ -34,3 +34,26 @@ def test_an_outsiders_correct_driver_gives_the_fuzzer_nothing(driver, tmp_path, 
     fz.run(executions=20000)
     assert not fz.findings, (driver, list(fz.findings))
     assert fz.stats.executions == 20000 and fz.stats.corpus > 1, fz.stats
+
+
+def test_with_unloads_the_fuzzer_finds_an_open_racing_the_unload(tmp_path, monkeypatch):
+    """fbtick's MOD_UNLOAD checks its reader count under its mutex, drops
+    it, then calls destroy_dev: an open in between succeeds, and that
+    file's close runs its cdevpriv destructor into the softc MOD_UNLOAD
+    freed (FreeBSD's destroy_dev runs the destructors still on the cdev's
+    list but does not wait for one a close has already taken off it:
+    devfs_destroy_cdevpriv, read). A real race, reached only when the
+    description lets the fuzzer unload (`modunload: true`); fbtick's own
+    description leaves it off, so the campaign above finds nothing."""
+    monkeypatch.setenv("KERNSIM_DRIVER_PATH", _TEST_DRIVERS)
+    desc = fuzz_desc.load(os.path.join(_HERE, "..", "drivers", "fbtick.ioctl.txtpb"))
+    assert not desc.modunload
+    desc.modunload = True
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir=str(tmp_path))
+    fz.run(executions=50000, stop_on_find=True)
+    assert fz.findings, fz.stats
+    for f in fz.findings.values():  # one batch may hold two
+        assert f.replayed, f
+        r = repro.load(f.repro_path)
+        ops = [c.op for t in r.program.thread for c in t.call]
+        assert "modunload" in ops and "open" in ops, (f, ops)

@@ -201,3 +201,27 @@ def unknown_module(w):
     def user():
         yield sys.modunload("no_such_module")
     w.spawn("user", user())
+
+
+# ---- two unloads at once ----
+
+def _two_unloaders(w, module, gone):
+    """Two threads unload the same module at once: one unload runs at a
+    time (illumos's modunload holds the module busy, FreeBSD's kldunload
+    the kld_sx lock), so the instance is torn down once; the second finds
+    it gone (illumos: EALREADY, returned as 0; FreeBSD: ENOENT)."""
+    def unloader():
+        r = yield sys.modunload(module)
+        assert r in (0, gone), f"modunload returned {r}"
+    w.spawn("u1", unloader())
+    w.spawn("u2", unloader())
+
+
+@kernsim.scenario(driver=ILWORKER)
+def two_unloads(w):
+    _two_unloaders(w, "ilworker", 0)
+
+
+@kernsim.scenario(driver=FBRING)
+def two_kldunloads(w):
+    _two_unloaders(w, "fbring", -errno.ENOENT)
