@@ -133,7 +133,8 @@ def describe(e, names, prev=None, ioctls=None):
     elif kind == "kmem_alloc":
         d = f"{a0} bytes" + (f", flags {a1:#x}" if a1 else "")
     elif kind == "kmem_free":
-        d = f"{a0} bytes"
+        # FreeBSD's free(9) names no size: the allocation's own is freed
+        d = "the whole buffer" if a0 == 2**64 - 1 else f"{a0} bytes"
     elif kind == "taskq_dispatch":
         d = f"flags {a0:#x}" if a0 else ""
     elif kind == "taskq_create":
