@@ -14,7 +14,7 @@
 // boot, after a scenario's last thread): one re-armed from callout context
 // or by a daemon while nothing but callouts and daemons is alive is parked
 // when it comes due, if that is still so (or when every other thread has
-// slept, with no timer of its own, for two minutes of virtual time: see
+// slept, with no timer of its own, for hung_task_ns of virtual time: see
 // parks_for_hang), and
 // armed again (same deadline, so due at once) when a thread that is not a
 // daemon starts: a scenario thread, or the teardown's, so it runs on beside
@@ -141,13 +141,14 @@ bool someone_waits(World& w) {
 // interrupt sleeps with no timer of its own (no timed wait, no delay), and
 // has for kHungNs of virtual time, while only callouts and daemons ran
 // (asleep now, a polling daemon in its timed wait). Linux's hung-task
-// detector reports such a sleep (120 s, its default), and here a periodic
+// detector reports such a sleep (120 s, its default; WorldSpec hung_task_s
+// sets another), and here a periodic
 // or a poller that ran on all that time would only keep the clock going
 // until the step budget, hiding the threads' hang behind it. Parked, they
 // let the execution end, and the stuck report name the sleepers.
-constexpr uint64_t kHungNs = 120'000'000'000;
 bool parks_for_hang(World& w, const char* what, const char* name) {
   const uint64_t now = w.sim().now();
+  const uint64_t hung_ns = w.options().hung_task_ns;
   bool any = false;
   for (size_t i = 1; i <= w.sim().nthreads(); i++) {
     const sim::Thread* t = w.sim().thread(static_cast<Tid>(i));
@@ -155,7 +156,7 @@ bool parks_for_hang(World& w, const char* what, const char* name) {
     if (t->state != sim::ThreadState::kBlocked) return false;
     if (t->daemon) continue;
     if (t->wait_kind == kEvDelay || w.kt(static_cast<Tid>(i)).wait_timer ||
-        now - t->wait_ns < kHungNs)
+        now - t->wait_ns < hung_ns)
       return false;
     any = true;
   }
@@ -268,13 +269,14 @@ void delay_ns(World& w, uint64_t ns) {
 std::string callout_hung_note(World& w) {
   auto* st = static_cast<ServiceState*>(w.component_if(World::kSlotTaskq));
   if (!st || !st->callouts || !st->callouts->hung_parked) return "";
-  char t[32];
+  char t[32], h[32];
   std::snprintf(t, sizeof t, "%.3f s", static_cast<double>(st->callouts->hung_parked_ns) / 1e9);
+  std::snprintf(h, sizeof h, "%.0f s", static_cast<double>(w.options().hung_task_ns) / 1e9);
   return std::string("\n  (the ") + st->callouts->hung_parked_what +
          st->callouts->hung_parked +
          " ran on beside them until " + t + " of virtual time, then was stopped: every "
-         "thread had slept for two minutes with no timeout of its own, which a hung-task "
-         "detector reports)";
+         "thread had slept for " + h + " with no timeout of its own, which a hung-task "
+         "detector reports; the World option hung_task_s sets that time)";
 }
 
 void callout_unpark(World& w) {

@@ -385,8 +385,8 @@ std::string& boot_key(const World& w, const Program& p) {
     key += b ? '1' : '0';
   // The numbers' bytes, not their digits: the key is only ever compared
   // whole (restore_boot), and the digits' conversion was most of its cost.
-  const uint64_t nums[2] = {static_cast<uint64_t>(o.sim.max_steps),
-                            static_cast<uint64_t>(o.sim.sched_latency_ns)};
+  const uint64_t nums[3] = {static_cast<uint64_t>(o.sim.max_steps),
+                            static_cast<uint64_t>(o.sim.sched_latency_ns), o.hung_task_ns};
   key.append(reinterpret_cast<const char*>(nums), sizeof nums);
   key += '|';
   for (auto& d : p.drivers) {

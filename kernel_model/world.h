@@ -52,6 +52,9 @@ struct WorldOptions {
   // A Program's later executions start from its first one's booted kernel
   // (the boot image, "boot once" below); off, each boots.
   bool boot_image = true;
+  // Every user thread asleep this long with no timeout of its own stops a
+  // periodic running beside them (callout.cc parks_for_hang).
+  uint64_t hung_task_ns = 120'000'000'000;
 };
 
 enum class RunStatus : uint8_t { kDone, kFailed, kHostRequest };

@@ -20,7 +20,7 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
       kernsim::WorldSpec::kSpuriousWakeupsFieldNumber, kernsim::WorldSpec::kHangMsFieldNumber,
       kernsim::WorldSpec::kDetectRacesFieldNumber,
       kernsim::WorldSpec::kPreemptAtAccessFieldNumber,
-      kernsim::WorldSpec::kNoBootImageFieldNumber};
+      kernsim::WorldSpec::kNoBootImageFieldNumber, kernsim::WorldSpec::kHungTaskSFieldNumber};
   const auto* d = kernsim::WorldSpec::descriptor();
   for (int i = 0; i < d->field_count(); i++) {
     bool known = false;
@@ -37,6 +37,7 @@ km::WorldOptions world_options(const kernsim::WorldSpec& w) {
   o.detect_races = w.detect_races();
   o.preempt_at_access = w.preempt_at_access();
   o.boot_image = !w.no_boot_image();
+  if (w.hung_task_s()) o.hung_task_ns = uint64_t{w.hung_task_s()} * 1'000'000'000;
   return o;
 }
 

@@ -216,6 +216,9 @@ _WORLD_HELP = {
     "preempt_at_access": "make an access of race-instrumented driver code to memory "
                          "another thread touched a scheduling point (finds a race's "
                          "consequence: the lost update, the leak)",
+    "hung_task_s": "seconds of virtual time every thread must sleep, with no timeout of its "
+                   "own, before a periodic running beside them is stopped and the hang "
+                   "reported (default 0: 120)",
     "no_boot_image": "boot every execution instead of starting each from the first one's "
                      "booted kernel (the same executions, slower)",
 }

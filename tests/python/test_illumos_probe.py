@@ -14,6 +14,7 @@ not exist, so a driver's ILP32 branch was compiled out and a 32-bit
 caller's struct was read at its native size."""
 import errno
 import os
+import re
 import struct
 
 import kernsim
@@ -213,6 +214,21 @@ def test_a_hang_beside_a_periodic_is_reported_as_the_hang():
     assert r.failure.signature == "stuck:sema_p:pool_sema", r.failure.signature
     assert "thread greedy sleeps in sema_p" in r.failure.message, r.failure.message
     assert "the periodic callout pool_tick ran on beside them" in r.failure.message
+    assert "had slept for 120 s" in r.failure.message, r.failure.message
+
+
+def test_the_hung_task_time_is_a_world_option(tmp_path):
+    # A driver whose periodic wakes sleepers only after longer than two
+    # minutes raises it (WorldSpec hung_task_s); the repro keeps it.
+    r = kernsim.explore(_scn("pool_greedy"), strategy="pct", runs=5, seed=1, hung_task_s=300)
+    assert r.failure is not None and r.failure.kind == "stuck", r.failure
+    m = re.search(r"ran on beside them until ([0-9.]+) s of virtual time", r.failure.message)
+    assert m and float(m.group(1)) >= 300, r.failure.message
+    assert "had slept for 300 s" in r.failure.message, r.failure.message
+    path = str(tmp_path / "greedy.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    rep = kernsim.replay(path)
+    assert rep.matched and "had slept for 300 s" in rep.outcome.message, rep
 
 
 def test_the_fuzzer_takes_no_long_timed_wait_for_a_finding(tmp_path, monkeypatch):
