@@ -1,0 +1,195 @@
+"""Scenarios of stecho (tests/drivers/stecho.c), a STREAMS echo driver
+written as illumos engineers write one (the stprobe audit), and of its bug
+twins: stecho_nountimeout (close leaves the batch qtimeout armed: it fires
+on the freed queue pair) and stecho_noflush (M_FLUSH freed, not turned
+around: the head's read side keeps what I_FLUSH(FLUSHRW) should drop).
+
+    kernsim explore tests/python/stecho_scenarios.py:close_in_batch --strategy pct --runs 2000
+"""
+import os
+import struct
+
+import kernsim
+from kernsim import build_driver, sys
+
+_TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
+                             "test_drivers")
+
+
+def mod(name):
+    return os.path.join(_TEST_DRIVERS, name + ".so")
+
+
+DEV = "/dev/stecho"
+EAGAIN, EINVAL = 11, 22
+
+STR = ord("S") << 8
+I_FLUSH, I_STR = STR | 0o5, STR | 0o10
+FLUSHR, FLUSHW, FLUSHRW = 1, 2, 3
+INFTIM = -1    # an I_STR waits for its answer however long it takes
+STRIOCTL = struct.Struct("<iii4xQ")
+STECHO_GETSTAT, STECHO_SETCFG, STECHO_XCHGCFG = 0x6501, 0x6502, 0x6503
+ECF_UPPER, ECF_TAG = 1, 2
+CFG = struct.Struct("<Ii")
+STAT = struct.Struct("<QQII")
+DATA = 256     # an I_STR's data in the thread's page
+RBUF = 1024    # where reads land
+PAGE = 4096
+
+
+def _istr(fd, buf, cmd, data, length=None):
+    n = len(data) if length is None else length
+    yield sys.poke(buf, STRIOCTL.pack(cmd, INFTIM, n, buf + DATA))
+    yield sys.poke(buf + DATA, data)
+    return (yield sys.ioctl(fd, I_STR, buf))
+
+
+def _set_cfg(fd, buf, flags, delay_ms, transparent=False):
+    if transparent:
+        yield sys.poke(buf, CFG.pack(flags, delay_ms))
+        return (yield sys.ioctl(fd, STECHO_SETCFG, buf))
+    return (yield from _istr(fd, buf, STECHO_SETCFG, CFG.pack(flags, delay_ms)))
+
+
+def _stat(fd, buf, transparent=False):
+    if transparent:
+        r = yield sys.ioctl(fd, STECHO_GETSTAT, buf)
+        return r, STAT.unpack((yield sys.peek(buf, STAT.size)))
+    r = yield from _istr(fd, buf, STECHO_GETSTAT, bytes(STAT.size))
+    return r, STAT.unpack((yield sys.peek(buf + DATA, STAT.size)))
+
+
+def _write(fd, buf, data):
+    yield sys.poke(buf + RBUF, data)
+    return (yield sys.write(fd, buf + RBUF, len(data)))
+
+
+def _read(fd, buf, n):
+    r = yield sys.read(fd, buf + RBUF, n)
+    return r, ((yield sys.peek(buf + RBUF, r)) if r > 0 else b"")
+
+
+def _opened(flags=sys.O_RDWR):
+    fd = yield sys.open(DEV, flags)
+    assert fd >= 0, fd
+    buf = yield sys.mmap(PAGE)
+    return fd, buf
+
+
+def _echo(w):
+    """Two clone opens are two streams with minors of their own; each echoes
+    what is written on it, upper-cased once configured so (I_STR), and the
+    transparent ioctls (M_COPYIN/M_COPYOUT) agree with the I_STR ones."""
+    minors = {}
+
+    def client(name, text, transparent):
+        fd, buf = yield from _opened()
+        r, st = yield from _stat(fd, buf, transparent)
+        assert r == 0 and st[3] > 0, (r, st)
+        minors[name] = st[3]
+        assert (yield from _write(fd, buf, text)) == len(text)
+        r, got = yield from _read(fd, buf, 64)
+        assert got == text, got
+        assert (yield from _set_cfg(fd, buf, ECF_UPPER, 0, transparent)) == 0
+        assert (yield from _write(fd, buf, text)) == len(text)
+        r, got = yield from _read(fd, buf, 64)
+        assert got == text.upper(), got
+        # XCHGCFG: the old configuration comes back
+        if transparent:
+            yield sys.poke(buf, CFG.pack(ECF_TAG, 0))
+            assert (yield sys.ioctl(fd, STECHO_XCHGCFG, buf)) == 0
+            old = CFG.unpack((yield sys.peek(buf, CFG.size)))
+        else:
+            assert (yield from _istr(fd, buf, STECHO_XCHGCFG, CFG.pack(ECF_TAG, 0))) == 0
+            old = CFG.unpack((yield sys.peek(buf + DATA, CFG.size)))
+        assert old == (ECF_UPPER, 0), old
+        assert (yield from _set_cfg(fd, buf, 8, 0, transparent)) == -EINVAL
+        assert (yield from _write(fd, buf, text)) == len(text)
+        r, got = yield from _read(fd, buf, 64)
+        assert got == struct.pack("<I", 1) + text, got
+        r, st = yield from _stat(fd, buf, not transparent)
+        assert r == 0 and st[0] == 3 and st[1] == 3 * len(text), st
+        yield sys.close(fd)
+
+    w.spawn("a", client("a", b"hello", False))
+    w.spawn("b", client("b", b"world", True))
+
+
+def _close_in_batch(w):
+    """Echoes held back for a batch (ec_delay_ms): one client reads its
+    batch, another closes with its batch timer still armed; a third keeps
+    writing while a flusher flushes its stream."""
+    def batcher():
+        fd, buf = yield from _opened()
+        assert (yield from _set_cfg(fd, buf, 0, 20)) == 0
+        assert (yield from _write(fd, buf, b"later")) == 5
+        r, got = yield from _read(fd, buf, 64)
+        assert got == b"later", got
+        yield sys.close(fd)
+
+    def quitter():
+        fd, buf = yield from _opened()
+        assert (yield from _set_cfg(fd, buf, ECF_TAG, 30, transparent=True)) == 0
+        assert (yield from _write(fd, buf, b"never read")) == 10
+        yield sys.close(fd)
+
+    w.spawn("batcher", batcher())
+    w.spawn("quitter", quitter())
+
+
+def _flush_race(w):
+    """A writer fills its stream past the head's high-water mark (flow
+    control holds echoes on the driver's write queue) while another thread
+    of the same process flushes the stream; the writer then reads whatever
+    survived; a last I_FLUSH(FLUSHRW) leaves nothing to read."""
+    shared = {}
+
+    def writer():
+        fd, buf = yield from _opened(sys.O_RDWR | sys.O_NDELAY)
+        shared["fd"] = fd
+        for _ in range(6):
+            r = yield from _write(fd, buf, b"x" * 900)
+            assert r in (900, -EAGAIN), r
+        while True:
+            r, _ = yield from _read(fd, buf, 3000)
+            if r == -EAGAIN:
+                break
+            assert r > 0, r
+        assert (yield from _write(fd, buf, b"stale")) == 5
+        r, st = yield from _stat(fd, buf)
+        assert r == 0
+        # The echo is on the driver's write queue or at the head: FLUSHRW
+        # drops it from either, and I_FLUSH returns once the reflected
+        # M_FLUSH has reached the head.
+        assert (yield sys.ioctl(fd, I_FLUSH, FLUSHRW)) == 0
+        r, got = yield from _read(fd, buf, 64)
+        assert r == -EAGAIN, (r, got)
+        yield sys.close(fd)
+
+    def flusher():
+        while "fd" not in shared:
+            assert (yield sys.poll(0, 0, 1)) == 0
+        for how in (FLUSHRW, FLUSHW, FLUSHR):
+            r = yield sys.ioctl(shared["fd"], I_FLUSH, how)
+            assert r in (0, -9), r      # EBADF once the writer closed
+
+    w.spawn("writer", writer())
+    w.spawn("flusher", flusher())
+
+
+def _declare(body, driver, name):
+    def fn(w):
+        return body(w)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = body.__doc__
+    return kernsim.scenario(driver=mod(driver))(fn)
+
+
+echo = _declare(_echo, "stecho", "echo")
+close_in_batch = _declare(_close_in_batch, "stecho", "close_in_batch")
+flush_race = _declare(_flush_race, "stecho", "flush_race")
+CORRECT = ["echo", "close_in_batch", "flush_race"]
+
+# the bugs: the same scenario on the -D twin
+close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")
+flush_race_bug = _declare(_flush_race, "stecho_noflush", "flush_race_bug")
