@@ -184,6 +184,35 @@ def _flush_race(w):
     w.spawn("flusher", flusher())
 
 
+def _flush_under_service(w):
+    """One thread writes more than the head takes at once, so the write
+    service procedure is still echoing (inside the queue pair's
+    perimeter) when I_FLUSH(FLUSHRW) comes down: a put that finds the
+    perimeter taken waits on its syncq, and I_FLUSH returns only once the
+    M_FLUSH it sent has been turned around and reached the head. Nothing
+    is left to read after it."""
+    def writer():
+        fd, buf = yield from _opened(sys.O_RDWR | sys.O_NDELAY)
+        # upper-cased echoes go through the service procedure
+        assert (yield from _set_cfg(fd, buf, ECF_UPPER, 0)) == 0
+        for _ in range(4):
+            r = yield from _write(fd, buf, b"y" * 900)
+            assert r in (900, -EAGAIN), r
+        assert (yield sys.ioctl(fd, I_FLUSH, FLUSHRW)) == 0
+        r, got = yield from _read(fd, buf, 4000)
+        assert r == -EAGAIN, (r, len(got))
+        assert (yield from _write(fd, buf, b"after")) == 5
+        while True:     # the service procedure echoes it in its own time
+            r, got = yield from _read(fd, buf, 64)
+            if r != -EAGAIN:
+                break
+            assert (yield sys.poll(0, 0, 1)) == 0
+        assert got == b"AFTER", (r, got)
+        yield sys.close(fd)
+
+    w.spawn("writer", writer())
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -195,7 +224,8 @@ def _declare(body, driver, name):
 echo = _declare(_echo, "stecho", "echo")
 close_in_batch = _declare(_close_in_batch, "stecho", "close_in_batch")
 flush_race = _declare(_flush_race, "stecho", "flush_race")
-CORRECT = ["echo", "close_in_batch", "flush_race"]
+flush_under_service = _declare(_flush_under_service, "stecho", "flush_under_service")
+CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service"]
 
 # the bugs: the same scenario on the -D twin
 close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")

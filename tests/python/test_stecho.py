@@ -1,0 +1,73 @@
+"""stecho (tests/drivers/stecho.c): a STREAMS echo driver written as an
+illumos engineer writes one from the STREAMS Programming Guide and the
+9E/9F pages (the stprobe audit). Its correct build passes its scenarios
+under PCT and random search; each bug twin (the same source with a -D
+switch) is found and its repro replays: stecho_nountimeout (close leaves
+the batch qtimeout armed) by a scenario and by the fuzzer, stecho_noflush
+(M_FLUSH freed, not turned around) by a scenario's data check.
+
+What the audit fixed in kernsim, each checked here: a CLONE_DEV node's
+open comes with CLONEOPEN and makes a new stream (echo: two opens, two
+minors); mcopyout's data block is the copy's size (echo: the transparent
+GETSTAT and XCHGCFG read back what the driver wrote); I_FLUSH returns
+once the reflected M_FLUSH reached the head (flush_under_service: the
+service procedure holds the perimeter, the M_FLUSH waits on its syncq);
+DDI_DEFINE_STREAM_OPS is declared (the driver builds)."""
+import os
+
+import pytest
+
+import kernsim
+from kernsim import api, fuzz_desc, fuzz_engine
+
+import stecho_scenarios as sc
+
+_HERE = os.path.dirname(__file__)
+
+
+@pytest.mark.parametrize("name", sc.CORRECT)
+@pytest.mark.parametrize("strategy", ["pct", "random"])
+def test_the_correct_driver_passes(name, strategy):
+    r = kernsim.explore(getattr(sc, name), strategy=strategy, runs=3000, seed=7)
+    assert r.failure is None, r.failure
+
+
+def _found_and_replayed(scn, kind, sig, tmp_path):
+    r = kernsim.explore(scn, strategy="pct", runs=2000, seed=0)
+    assert r.failure is not None, scn
+    assert r.failure.kind == kind and r.failure.signature.startswith(sig), r.failure
+    path = str(tmp_path / "twin.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    rep = api.replay(path)
+    assert rep.matched, rep.mismatches
+    return r.failure
+
+
+def test_a_close_that_leaves_the_qtimeout_armed_is_found(tmp_path):
+    """The batch timer fires after close freed the stream's state: its
+    callback reads the freed (or cleared) queue state."""
+    f = _found_and_replayed(sc.close_in_batch_bug, "fault", "fault:", tmp_path)
+    assert "stecho_batch" in f.message or "qtimeout" in f.message or "fault" in f.kind, f
+
+
+def test_an_m_flush_not_turned_around_is_found(tmp_path):
+    """The echo already at the head survives I_FLUSH(FLUSHRW): read gives it."""
+    f = _found_and_replayed(sc.flush_race_bug, "scenario", "scenario:writer", tmp_path)
+    assert "stale" in f.message, f.message
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_fuzzer_finds_the_armed_qtimeout(tmp_path, monkeypatch, seed):
+    """The same twin from an empty corpus: a SETCFG with a delay, a write
+    and a close are enough (seeds 0-2 needed 4.7k-6.0k executions on
+    2026-12-07; the budget is about three times that)."""
+    monkeypatch.setenv("KERNSIM_DRIVER_PATH", os.path.dirname(sc.mod("stecho")))
+    desc = fuzz_desc.load(os.path.join(_HERE, "..", "drivers", "stecho.ioctl.txtpb"))
+    desc.driver = "stecho_nountimeout"
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=seed, out_dir=str(tmp_path))
+    fz.run(executions=20000, stop_on_find=True)
+    hits = [f for (k, s), f in fz.findings.items() if k == "fault"]
+    assert hits, list(fz.findings)
+    assert hits[0].replayed
+    r = api.replay(hits[0].repro_path)
+    assert r.matched, r.mismatches
