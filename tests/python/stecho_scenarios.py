@@ -213,6 +213,61 @@ def _flush_under_service(w):
     w.spawn("writer", writer())
 
 
+def _close_in_ioctl(w):
+    """Two threads of one process share a stream: one exchanges the
+    configuration (TRANSPARENT: M_COPYIN, M_IOCDATA, M_COPYOUT, M_IOCDATA)
+    and writes, the other closes the descriptor meanwhile; the last close
+    comes when the ioctl is done with the file. Another stream is opened
+    and closed beside them."""
+    shared = {}
+
+    def user():
+        fd, buf = yield from _opened(sys.O_RDWR | sys.O_NDELAY)
+        shared["fd"] = fd
+        for flags, delay in ((ECF_TAG, 10), (ECF_UPPER, 0), (0, 1000)):
+            yield sys.poke(buf, CFG.pack(flags, delay))
+            r = yield sys.ioctl(fd, STECHO_XCHGCFG, buf)
+            assert r in (0, -9), r
+            r = yield from _write(fd, buf, b"abc")
+            assert r in (3, -9, -EAGAIN), r
+
+    def closer():
+        while "fd" not in shared:
+            assert (yield sys.poll(0, 0, 1)) == 0
+        assert (yield sys.close(shared["fd"])) == 0
+
+    def other():
+        fd, buf = yield from _opened()
+        assert (yield from _set_cfg(fd, buf, ECF_TAG | ECF_UPPER, 5, transparent=True)) == 0
+        assert (yield from _write(fd, buf, b"q")) == 1
+        yield sys.close(fd)
+
+    w.spawn("user", user())
+    w.spawn("closer", closer())
+    w.spawn("other", other())
+
+
+def _alloc_fail(w):
+    """Tagged, upper-cased, batched echoes with allocations failing (run
+    with injected faults): the service procedure waits on qbufcall (or a
+    qtimeout when qbufcall fails too), and close cancels whatever is
+    pending. Results are not checked: a write or an ioctl may fail for
+    want of memory."""
+    def user(n):
+        fd = yield sys.open(DEV, sys.O_RDWR | sys.O_NDELAY)
+        if fd < 0:
+            return
+        buf = yield sys.mmap(PAGE)
+        yield from _set_cfg(fd, buf, ECF_TAG | ECF_UPPER, 10 * n)
+        for _ in range(3):
+            yield from _write(fd, buf, b"m" * 40)
+        yield from _read(fd, buf, 256)
+        yield sys.close(fd)
+
+    w.spawn("a", user(0))
+    w.spawn("b", user(1))
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -225,7 +280,9 @@ echo = _declare(_echo, "stecho", "echo")
 close_in_batch = _declare(_close_in_batch, "stecho", "close_in_batch")
 flush_race = _declare(_flush_race, "stecho", "flush_race")
 flush_under_service = _declare(_flush_under_service, "stecho", "flush_under_service")
-CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service"]
+close_in_ioctl = _declare(_close_in_ioctl, "stecho", "close_in_ioctl")
+alloc_fail = _declare(_alloc_fail, "stecho", "alloc_fail")
+CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service", "close_in_ioctl"]
 
 # the bugs: the same scenario on the -D twin
 close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")

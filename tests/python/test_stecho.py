@@ -71,3 +71,13 @@ def test_the_fuzzer_finds_the_armed_qtimeout(tmp_path, monkeypatch, seed):
     assert hits[0].replayed
     r = api.replay(hits[0].repro_path)
     assert r.matched, r.mismatches
+
+
+@pytest.mark.parametrize("strategy", ["pct", "random"])
+def test_failed_allocations_wait_on_qbufcall_and_close_cancels_it(strategy):
+    """With allocations failing the service procedure reaches qbufcall (a
+    build that panics there is found within a few runs); close's
+    qunbufcall and quntimeout leave nothing to fire on the freed state."""
+    r = kernsim.explore(sc.alloc_fail, strategy=strategy, runs=3000, seed=3,
+                        inject_faults=True)
+    assert r.failure is None, r.failure
