@@ -92,6 +92,7 @@ ks_mblk_t* dupmsg(World& w, ks_mblk_t* mp);
 ks_mblk_t* copyb(World& w, ks_mblk_t* mp);
 ks_mblk_t* copymsg(World& w, ks_mblk_t* mp);
 int pullupmsg(World& w, ks_mblk_t* mp, ptrdiff_t len);
+ks_mblk_t* msgpullup(World& w, ks_mblk_t* mp, ptrdiff_t len);
 size_t msgdsize(const ks_mblk_t* mp);
 size_t msgsize(const ks_mblk_t* mp);  // every block's bytes, whatever the type
 void linkb(ks_mblk_t* mp, ks_mblk_t* bp);

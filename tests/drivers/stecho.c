@@ -232,8 +232,9 @@ stecho_shape(queue_t *wq, stecho_t *sp, mblk_t *mp)
 	mblk_t *bp;
 
 	if ((sp->se_cfg.ec_flags & ECF_UPPER) && DB_TYPE(mp) == M_DATA) {
-		if (DB_REF(mp) > 1) {
-			mblk_t *nmp = copymsg(mp);
+		if (DB_REF(mp) > 1 || mp->b_cont != NULL) {
+			/* a private, contiguous copy to change in place */
+			mblk_t *nmp = msgpullup(mp, -1);
 
 			if (nmp == NULL) {
 				stecho_wait_for_memory(wq, sp, msgdsize(mp));
@@ -242,10 +243,10 @@ stecho_shape(queue_t *wq, stecho_t *sp, mblk_t *mp)
 			freemsg(mp);
 			mp = nmp;
 		}
-		for (bp = mp; bp != NULL; bp = bp->b_cont) {
+		{
 			uchar_t *p;
 
-			for (p = bp->b_rptr; p < bp->b_wptr; p++) {
+			for (p = mp->b_rptr; p < mp->b_wptr; p++) {
 				if (*p >= 'a' && *p <= 'z')
 					*p -= 'a' - 'A';
 			}
@@ -511,10 +512,7 @@ stecho_wput(queue_t *q, mblk_t *mp)
 {
 	stecho_t *sp = q->q_ptr;
 
-	switch (DB_TYPE(mp)) {
-	case M_DATA:
-	case M_PROTO:
-	case M_PCPROTO:
+	if (datamsg(DB_TYPE(mp))) {
 		/* nothing shaped or held back and nothing before it: echo now */
 		if (sp->se_cfg.ec_flags == 0 && sp->se_cfg.ec_delay_ms == 0 &&
 		    q->q_first == NULL && canputnext(RD(q))) {
@@ -523,7 +521,10 @@ stecho_wput(queue_t *q, mblk_t *mp)
 		} else {
 			(void) putq(q, mp);
 		}
-		break;
+		return (0);
+	}
+
+	switch (DB_TYPE(mp)) {
 	case M_FLUSH:
 		stecho_flush(q, mp);
 		break;
