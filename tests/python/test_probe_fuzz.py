@@ -12,7 +12,8 @@ blocking GET on an exhausted pool sleeps uninterruptibly, a hang a
 hung-task detector reports) and ilpin (its cleanup ignores a cookie not yet
 stored: a real race), whose findings are their own. stecho (the stprobe
 audit, a STREAMS driver) is fuzzed through its stream head: I_STR and
-TRANSPARENT ioctls, I_FLUSH, reads and writes on clone opens."""
+TRANSPARENT ioctls, I_FLUSH, I_PUSH/I_POP of streams_watch, reads and writes
+on clone opens."""
 import os
 
 import pytest
