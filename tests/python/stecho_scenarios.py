@@ -287,3 +287,11 @@ CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service", "close
 # the bugs: the same scenario on the -D twin
 close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")
 flush_race_bug = _declare(_flush_race, "stecho_noflush", "flush_race_bug")
+
+# the race-instrumented build, for detect_races (a path names the file)
+RACES = {name: _declare(body, "race/stecho", name + "_race")
+         for name, body in (("echo", _echo), ("close_in_batch", _close_in_batch),
+                            ("flush_race", _flush_race),
+                            ("flush_under_service", _flush_under_service),
+                            ("close_in_ioctl", _close_in_ioctl))}
+globals().update({s.name: s for s in RACES.values()})
