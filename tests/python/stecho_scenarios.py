@@ -268,6 +268,47 @@ def _alloc_fail(w):
     w.spawn("b", user(1))
 
 
+def _unload(w, module="stecho"):
+    """modunload is refused while a clone stream is open (EBUSY); a second
+    stream closes with its batch timer armed (close cancels it); once every
+    stream is closed the driver detaches and unloads, and nothing of it is
+    left to run (the twin leaves the timer: its callout is the module's)."""
+    opened = set()
+
+    def user():
+        fd, buf = yield from _opened()
+        opened.add("user")
+        assert (yield from _set_cfg(fd, buf, 0, 50)) == 0
+        assert (yield from _write(fd, buf, b"held")) == 4
+        assert (yield sys.modunload(module)) == -16     # EBUSY
+        r, got = yield from _read(fd, buf, 16)
+        assert got == b"held", got
+        yield sys.close(fd)
+
+    def other():
+        fd, buf = yield from _opened()
+        opened.add("other")
+        # closed with its 1 s batch timer armed: close must cancel it
+        assert (yield from _set_cfg(fd, buf, ECF_TAG, 1000)) == 0
+        assert (yield from _write(fd, buf, b"o")) == 1
+        yield sys.close(fd)
+
+    def unloader():
+        while len(opened) < 2:
+            assert (yield sys.poll(0, 0, 1)) == 0
+        while True:
+            r = yield sys.modunload(module)
+            if r == 0:
+                break
+            assert r == -16, r
+            assert (yield sys.poll(0, 0, 5)) == 0
+        assert (yield sys.open(DEV, sys.O_RDWR)) == -6     # ENXIO: gone
+
+    w.spawn("user", user())
+    w.spawn("other", other())
+    w.spawn("unloader", unloader())
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -282,7 +323,11 @@ flush_race = _declare(_flush_race, "stecho", "flush_race")
 flush_under_service = _declare(_flush_under_service, "stecho", "flush_under_service")
 close_in_ioctl = _declare(_close_in_ioctl, "stecho", "close_in_ioctl")
 alloc_fail = _declare(_alloc_fail, "stecho", "alloc_fail")
-CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service", "close_in_ioctl"]
+unload = _declare(_unload, "stecho", "unload")
+unload_bug = _declare(lambda w: _unload(w, "stecho_nountimeout"), "stecho_nountimeout",
+                      "unload_bug")
+CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service", "close_in_ioctl",
+           "unload"]
 
 # the bugs: the same scenario on the -D twin
 close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")

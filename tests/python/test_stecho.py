@@ -91,3 +91,20 @@ def test_the_queue_pair_perimeter_orders_every_access(name):
     close_in_ioctl: checked by hand, 2026-12-07)."""
     r = kernsim.explore(sc.RACES[name], strategy="pct", runs=2000, seed=2, detect_races=True)
     assert r.failure is None, r.failure
+
+
+def test_an_unload_after_a_close_that_left_its_qtimeout_is_found(tmp_path):
+    """The twin closes with its batch timer armed and the driver is then
+    unloaded: either the timer fires on the freed state first (a fault)
+    or the unload finds the module's callback still due (an unload
+    failure naming the qtimeout: the callout's trampoline names it)."""
+    sigs = set()
+    for seed in range(12):
+        r = kernsim.explore(sc.unload_bug, strategy="random", runs=300, seed=seed)
+        assert r.failure is not None and r.failure.kind in ("fault", "unload"), r.failure
+        sigs.add(r.failure.signature)
+    assert any(s.startswith("unload:pending_callout:stecho_nountimeout:qtimeout")
+               for s in sigs), sigs
+    path = str(tmp_path / "unload.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    assert api.replay(path).matched
