@@ -28,6 +28,7 @@ I_FLUSH, I_STR = STR | 0o5, STR | 0o10
 FLUSHR, FLUSHW, FLUSHRW = 1, 2, 3
 INFTIM = -1    # an I_STR waits for its answer however long it takes
 STRIOCTL = struct.Struct("<iii4xQ")
+STRIOCTL32 = struct.Struct("<iiiI")     # an ILP32 caller's struct strioctl
 STECHO_GETSTAT, STECHO_SETCFG, STECHO_XCHGCFG = 0x6501, 0x6502, 0x6503
 ECF_UPPER, ECF_TAG = 1, 2
 CFG = struct.Struct("<Ii")
@@ -37,9 +38,9 @@ RBUF = 1024    # where reads land
 PAGE = 4096
 
 
-def _istr(fd, buf, cmd, data, length=None):
+def _istr(fd, buf, cmd, data, length=None, ilp32=False):
     n = len(data) if length is None else length
-    yield sys.poke(buf, STRIOCTL.pack(cmd, INFTIM, n, buf + DATA))
+    yield sys.poke(buf, (STRIOCTL32 if ilp32 else STRIOCTL).pack(cmd, INFTIM, n, buf + DATA))
     yield sys.poke(buf + DATA, data)
     return (yield sys.ioctl(fd, I_STR, buf))
 
@@ -309,6 +310,30 @@ def _unload(w, module="stecho"):
     w.spawn("unloader", unloader())
 
 
+def _ilp32(w):
+    """A 32-bit process: its struct strioctl is 16 bytes, the TRANSPARENT
+    ioctls carry its 32-bit address; stecho's structures are the same in
+    both data models, so it needs no ddi_model_convert_from."""
+    w.proc("p32", model="ilp32")
+
+    def client():
+        fd, buf = yield from _opened()
+        r = yield from _istr(fd, buf, STECHO_SETCFG, CFG.pack(ECF_UPPER, 0), ilp32=True)
+        assert r == 0, r
+        yield sys.poke(buf, CFG.pack(0, 0))
+        assert (yield sys.ioctl(fd, STECHO_XCHGCFG, buf)) == 0
+        assert CFG.unpack((yield sys.peek(buf, CFG.size))) == (ECF_UPPER, 0)
+        assert (yield from _write(fd, buf, b"low")) == 3
+        r, got = yield from _read(fd, buf, 16)
+        assert got == b"low", got
+        assert (yield sys.ioctl(fd, STECHO_GETSTAT, buf)) == 0
+        st = STAT.unpack((yield sys.peek(buf, STAT.size)))
+        assert st[0] == 1 and st[1] == 3, st
+        yield sys.close(fd)
+
+    w.spawn("client", client(), proc="p32")
+
+
 def _declare(body, driver, name):
     def fn(w):
         return body(w)
@@ -326,8 +351,9 @@ alloc_fail = _declare(_alloc_fail, "stecho", "alloc_fail")
 unload = _declare(_unload, "stecho", "unload")
 unload_bug = _declare(lambda w: _unload(w, "stecho_nountimeout"), "stecho_nountimeout",
                       "unload_bug")
+ilp32 = _declare(_ilp32, "stecho", "ilp32")
 CORRECT = ["echo", "close_in_batch", "flush_race", "flush_under_service", "close_in_ioctl",
-           "unload"]
+           "unload", "ilp32"]
 
 # the bugs: the same scenario on the -D twin
 close_in_batch_bug = _declare(_close_in_batch, "stecho_nountimeout", "close_in_batch_bug")
