@@ -76,7 +76,8 @@ struct StrModule {
 
 // The device switch's view of a STREAMS driver: open/close/read/write/
 // ioctl through its stream head. `m` lives as long as the World.
-DevOps str_devops(const StrModule* m);
+// `clone`: a clone node's, every open a new stream opened with CLONEOPEN.
+DevOps str_devops(const StrModule* m, bool clone = false);
 // A module I_PUSH may name (registered at its _init).
 void str_register_module(World& w, const StrModule* m);
 void str_unregister_module(World& w, const StrModule* m);
@@ -91,6 +92,7 @@ ks_mblk_t* dupmsg(World& w, ks_mblk_t* mp);
 ks_mblk_t* copyb(World& w, ks_mblk_t* mp);
 ks_mblk_t* copymsg(World& w, ks_mblk_t* mp);
 int pullupmsg(World& w, ks_mblk_t* mp, ptrdiff_t len);
+ks_mblk_t* msgpullup(World& w, ks_mblk_t* mp, ptrdiff_t len);
 size_t msgdsize(const ks_mblk_t* mp);
 size_t msgsize(const ks_mblk_t* mp);  // every block's bytes, whatever the type
 void linkb(ks_mblk_t* mp, ks_mblk_t* bp);

@@ -109,6 +109,11 @@ void close_pair(World& w, uint32_t si, uint32_t pi, int flags, const Cred& cr) {
 
 namespace {
 
+constexpr int kCloneOpen = 2;  // the open routine's sflag CLONEOPEN
+int new_stream(World& w, const StrModule* m, uint64_t* dev, int flags, int sflag,
+               const Cred& cr);
+int s_close(void* cookie, uint64_t dev, int flags, bool, const Cred& cr);
+
 int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
   World& w = *World::current();
   StrState& st = state(w);
@@ -139,6 +144,31 @@ int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
     plumb_end(w, s);
     return rc;
   }
+  return new_stream(w, m, dev, flags, 0, cr);
+}
+
+// An open of a CLONE_DEV node (illumos: an alias under the clone driver,
+// sunddi.c ddi_create_minor_common; clone.c clnopen): always a new stream,
+// the driver's open called with CLONEOPEN and the dev (its major, minor
+// 0) to replace with the one it picks. A dev of another major is closed
+// and refused with ENXIO, as clnopen does.
+int s_clone_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
+  World& w = *World::current();
+  uint32_t major = major64(*dev);
+  uint64_t d = makedev64(major, 0);
+  int rc = new_stream(w, M(cookie), &d, flags, kCloneOpen, cr);
+  if (rc) return rc;
+  if (major64(d) != major) {
+    s_close(cookie, d, flags, false, cr);
+    return ENXIO;
+  }
+  *dev = d;
+  return 0;
+}
+
+int new_stream(World& w, const StrModule* m, uint64_t* dev, int flags, int sflag,
+               const Cred& cr) {
+  StrState& st = state(w);
   uint32_t si = uint32_t(st.streams.size());
   st.streams.emplace_back();
   {
@@ -154,7 +184,9 @@ int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
     s.cv_plumb = w.new_obj(kObjCondvar, "sd_plumb");
     s.cv_write = w.new_obj(kObjCondvar, "sd_writewait");
   }
-  st.by_dev[*dev] = si;
+  // A clone's placeholder dev names no stream: its open picks the dev.
+  const bool clone = sflag == kCloneOpen;
+  if (!clone) st.by_dev[*dev] = si;
   uint32_t head = new_pair(w, si, nullptr);
   uint32_t drv = new_pair(w, si, m);
   st.streams[si].pairs = {head, drv};
@@ -162,7 +194,7 @@ int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
   relink(w, st.streams[si]);
   set_current_stream(w, si);
   uint64_t d = *dev;
-  int rc = call_open(w, drv, &d, flags, 0, cr);
+  int rc = call_open(w, drv, &d, flags, sflag, cr);
   Stream& s = st.streams[si];
   if (rc) {
     if (st.pairs[drv].on) qprocsoff(w, &st.pairs[drv].q[0]);
@@ -172,13 +204,19 @@ int s_open(void* cookie, uint64_t* dev, int flags, bool, const Cred& cr) {
     free_pair(w, head);
     s.pairs.clear();
     s.dead = true;
-    st.by_dev.erase(*dev);
+    if (!clone) st.by_dev.erase(*dev);
   } else {
     if (!st.pairs[drv].on) qprocson(w, &st.pairs[drv].q[0]);
-    if (d != *dev) {
+    if (clone || d != *dev) {
       // A clone open picked another minor: the stream is that dev's.
-      st.by_dev.erase(*dev);
-      st.by_dev[d] = si;
+      if (!clone) st.by_dev.erase(*dev);
+      auto [it, fresh] = st.by_dev.emplace(d, si);
+      if (!fresh && it->second != si) {
+        w.misuse(std::string(m->name) + "'s clone open handed back minor " +
+                     std::to_string(minor64(d)) +
+                     ", the dev of a stream still open: two streams on one dev",
+                 "streams:clone_dev_in_use:" + m->name);
+      }
       *dev = d;
     }
     s.dev = d;
@@ -516,8 +554,9 @@ void loaned_returned(World& w, uint64_t owner) {
     st.streams[owner - 1].loaned--;
 }
 
-DevOps str_devops(const StrModule* m) {
-  DevOps ops{const_cast<StrModule*>(m), s_open, s_close, s_read, s_write, head_ioctl};
+DevOps str_devops(const StrModule* m, bool clone) {
+  DevOps ops{const_cast<StrModule*>(m), clone ? s_clone_open : s_open, s_close, s_read, s_write,
+             head_ioctl};
   ops.remove_hint = "ddi_remove_minor_node in its detach";
   set_msgio(ops);
   return ops;

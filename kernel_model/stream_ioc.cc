@@ -70,6 +70,10 @@ void mcopyout(World& w, ks_mblk_t* mp, void* priv, size_t size, void* useraddr, 
   if (dp) {
     if (mp->b_cont) freemsg(w, mp->b_cont, "mcopyout");
     mp->b_cont = dp;
+    // mcopyout(9F) sets the data block's length to the copy's size
+    // (illumos strsun.c: dp's b_wptr is its b_rptr + size), so a caller
+    // that filled dp without moving b_wptr still copies `size` bytes.
+    dp->b_wptr = dp->b_rptr + size;
   }
   request(mp, KS_M_COPYOUT, priv, size, addr);
 }

@@ -300,15 +300,26 @@ int i_pop(World& w, uint32_t si, int mode, const Cred& cr) {
 }
 
 // I_FLUSH: an M_FLUSH down the stream with the caller's FLUSHR/FLUSHW
-// bits (1, 2); each module and the driver flush and pass it on, the
-// driver turns FLUSHR back up, and the head flushes its read side when it
-// arrives (strrput).
-int i_flush(World& w, Stream& s, uint64_t arg) {
-  if (arg == 0 || (arg & ~uint64_t(3))) return EINVAL;
+// bits (1, 2; 0 is taken and flushes nothing); each module and the driver
+// flush and pass it on, the driver turns FLUSHR back up, and the head
+// flushes its read side when it arrives (strrput). Then, as illumos's
+// strioctl does (streamio.c, I_FLUSH), an ioctl no module knows (command
+// -1, ic_timout 0) goes down behind it and the caller waits for its NAK:
+// the M_FLUSH has come back up by then, even when a perimeter deferred it
+// to a syncq. Its outcome is ignored; I_FLUSH answers 0.
+int i_flush(World& w, Stream& s, uint64_t arg, int mode, const Cred& cr) {
+  if (arg & ~uint64_t(3)) return EINVAL;
   ks_mblk_t* mp = allocb_wait(w, 1, "strflush");
   mp->b_datap->db_type = KS_M_FLUSH;
   *mp->b_wptr++ = static_cast<unsigned char>(arg);
   putnext(w, head_wq(w, s), mp, "strflush");
+  unsigned id;
+  if (begin(w, s, &id)) return 0;
+  Proc& p = user_process(w, "ioctl");
+  int rval = 0;
+  (void)doioctl(w, s, new_ioctl(w, -1, cr, id, 0, mode),
+                w.sim().now() + uint64_t(kStrTimeout) * kSecond, p, nullptr, &rval);
+  end(w, s);
   return 0;
 }
 
@@ -353,7 +364,7 @@ int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, 
   if (cmd == hp.i_str) return i_str(w, s, arg, mode, cr, rval);
   if (cmd == hp.i_push) return i_push(w, si, arg, mode, cr, hp);
   if (cmd == hp.i_pop) return i_pop(w, si, mode, cr);
-  if (cmd == hp.i_flush) return i_flush(w, s, arg);
+  if (cmd == hp.i_flush) return i_flush(w, s, arg, mode, cr);
   if (hp.i_srdopt && cmd == hp.i_srdopt) return i_srdopt(w, s, arg);
   if (hp.i_grdopt && cmd == hp.i_grdopt) return i_grdopt(w, s, arg);
   return transparent(w, s, cmd, arg, mode, cr, rval);

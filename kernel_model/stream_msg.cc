@@ -250,6 +250,38 @@ int pullupmsg(World& w, ks_mblk_t* mp, ptrdiff_t len) {
   return 1;
 }
 
+// msgpullup(9F): a new message whose first block holds every byte of the
+// leading blocks of the first block's type, the rest of mp dupmsg'd
+// behind it; mp itself unaltered. NULL when len (> 0) asks for more than
+// those blocks hold, or an allocation fails (illumos stream.c msgpullup:
+// xmsgsize's count, allocb_tmpl, dupmsg; read).
+ks_mblk_t* msgpullup(World& w, ks_mblk_t* mp, ptrdiff_t len) {
+  if (!mp) return nullptr;
+  unsigned char type = dblk_of(w, mp, "msgpullup")->db_type;
+  size_t have = 0;
+  ks_mblk_t* b = mp;
+  for (; b && b->b_datap->db_type == type; b = b->b_cont) have += size_t(b->b_wptr - b->b_rptr);
+  if (len > 0 && size_t(len) > have) return nullptr;
+  ks_mblk_t* np = allocb(w, have, "msgpullup");
+  if (!np) return nullptr;
+  np->b_datap->db_type = type;
+  np->b_flag = mp->b_flag;
+  np->b_band = mp->b_band;
+  for (ks_mblk_t* c = mp; c != b; c = c->b_cont) {
+    size_t n = size_t(c->b_wptr - c->b_rptr);
+    if (n) std::memcpy(np->b_wptr, c->b_rptr, n);
+    np->b_wptr += n;
+  }
+  if (b) {
+    np->b_cont = dupmsg(w, b);
+    if (!np->b_cont) {
+      freemsg(w, np, "msgpullup");
+      return nullptr;
+    }
+  }
+  return np;
+}
+
 size_t msgdsize(const ks_mblk_t* mp) {
   size_t n = 0;
   for (; mp; mp = mp->b_cont)

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "kernel_model/callout.h"
+#include "kernel_model/module_unload.h"
 #include "kernel_model/race.h"
 #include "kernel_model/stream_state.h"
 
@@ -359,6 +360,18 @@ void qcall_fire(void* a) {
   qwait_exit(w, pi, side);
   perim_exit(w, pi, side, h);
 }
+
+// A scripted unload asks what a qtimeout/qbufcall callout will run: the
+// module's callback until cancelled or run.
+const void* qcall_code(void* a) {
+  World* w = World::current();
+  uint32_t ci = uint32_t(reinterpret_cast<uintptr_t>(a));
+  if (!w || ci == 0 || ci > state(*w).qcalls.size()) return nullptr;
+  const QCall& c = state(*w).qcalls[ci - 1];
+  return c.cancelled || c.done ? nullptr : reinterpret_cast<const void*>(c.fn);
+}
+[[maybe_unused]] const bool qcall_code_registered =
+    (register_driver_code(qcall_fire, qcall_code), true);
 
 uint32_t new_qcall(World& w, ks_queue_t* q, void (*fn)(void*), void* arg) {
   StrState& st = state(w);

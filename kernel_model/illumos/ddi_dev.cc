@@ -232,7 +232,7 @@ int ddi_create_priv_minor_node(dev_info_t* dip, const char* name, int spec_type,
     ks::km::illumos::set_streams_module(d->str, cb->cb_flag);
     d->str.name = d->desc->name;
     d->str.tab = reinterpret_cast<const ks_streamtab_t*>(cb->cb_str);
-    ops = ks::km::str::str_devops(&d->str);
+    ops = ks::km::str::str_devops(&d->str, (flag & CLONE_DEV) != 0);
   }
   ks::km::DevNode& n = ks::km::devsw_add_node(w, path, d->major, minor, spec_type == S_IFBLK, ops);
   n.owner = d->desc->name;

@@ -79,14 +79,13 @@ bool detach(World&, void* mod) {
   return one(d.dip);
 }
 
-// modunload(1M) of a STREAMS module or driver: their unload (the stream
-// heads and queues still open on them) is not in the model.
+// modunload(1M) of a STREAMS module: its unload (the streams it may still
+// be pushed on) is not in the model. A STREAMS driver unloads as any
+// driver: refused (EBUSY) while a stream of its major is open, clone
+// streams included; a closed stream holds nothing of it.
 const char* no_scripted_unload(World&, void* mod) {
   IlDriver& d = D(mod);
-  bool streams = d.fmod || (d.ops && d.ops->devo_cb_ops && d.ops->devo_cb_ops->cb_str);
-  return streams ? "a STREAMS module or driver: unloading one under open streams is not "
-                   "modelled"
-                 : nullptr;
+  return d.fmod ? "a STREAMS module: unloading one is not modelled" : nullptr;
 }
 
 void load(World& w, const ks_driver_desc* desc, const void* config) {

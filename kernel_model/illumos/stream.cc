@@ -1,6 +1,8 @@
 // illumos STREAMS names onto the kernel model's STREAMS framework
 // (kernel_model/stream*.{h,cc}): each routine here only translates, the
 // semantics are the model's.
+#include <cstring>
+
 #include "kernel_model/stream_ioc.h"
 #include "kernel_model/stream.h"
 #include "kernel_model/illumos/dev_impl.h"
@@ -69,7 +71,19 @@ mblk_t* dupmsg(mblk_t* mp) { return str::dupmsg(W(), mp); }
 mblk_t* copyb(mblk_t* mp) { return str::copyb(W(), mp); }
 mblk_t* copymsg(mblk_t* mp) { return str::copymsg(W(), mp); }
 int pullupmsg(mblk_t* mp, ssize_t len) { return str::pullupmsg(W(), mp, len); }
+mblk_t* msgpullup(mblk_t* mp, ssize_t len) { return str::msgpullup(W(), mp, len); }
 size_t msgdsize(mblk_t* mp) { return str::msgdsize(mp); }
+size_t msgsize(mblk_t* mp) { return str::msgsize(mp); }
+// strsun.c: every block's bytes into buf, then the message freed.
+void mcopymsg(mblk_t* mp, void* buf) {
+  unsigned char* d = static_cast<unsigned char*>(buf);
+  for (mblk_t* b = mp; b; b = b->b_cont) {
+    size_t n = static_cast<size_t>(b->b_wptr - b->b_rptr);
+    if (n) std::memcpy(d, b->b_rptr, n);
+    d += n;
+  }
+  str::freemsg(W(), mp, "mcopymsg");
+}
 void linkb(mblk_t* mp, mblk_t* bp) { str::linkb(mp, bp); }
 mblk_t* unlinkb(mblk_t* mp) { return str::unlinkb(mp); }
 bufcall_id_t bufcall(size_t size, uint_t, void (*fn)(void*), void* arg) {

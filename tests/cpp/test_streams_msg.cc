@@ -132,3 +132,56 @@ TEST(StreamsMsg, AMessageNeverFreedIsALeakByTag) {
   EXPECT_NE(f.message.find("of tag allocb"), std::string::npos) << f.message;
   EXPECT_NE(f.message.find("of tag dblk"), std::string::npos) << f.message;
 }
+
+namespace {
+struct PullupResults {
+  size_t first_len = 0, rest_len = 0;
+  unsigned char first_type = 0xff, rest_type = 0xff;
+  char first[8] = {};
+  bool original_kept = false, too_long_null = false, rest_shared = false;
+};
+PullupResults* PR;
+
+// msgpullup(9F) (illumos stream.c, read): the leading blocks of the first
+// block's type copied into one new block, the rest dupmsg'd behind it,
+// the original unaltered; NULL when len asks for more than those hold.
+void pullup_body(void*) {
+  km::World& w = *km::World::current();
+  PullupResults& r = *PR;
+  ks_mblk_t* a = str::allocb(w, 4, "t");
+  fill(a, "ab");
+  ks_mblk_t* b = str::allocb(w, 4, "t");
+  fill(b, "cde");
+  ks_mblk_t* c = str::allocb(w, 4, "t");
+  c->b_datap->db_type = KS_M_PROTO;
+  fill(c, "pq");
+  str::linkb(a, b);
+  str::linkb(a, c);
+  r.too_long_null = str::msgpullup(w, a, 6) == nullptr;
+  ks_mblk_t* n = str::msgpullup(w, a, 3);
+  r.first_len = size_t(n->b_wptr - n->b_rptr);
+  r.first_type = n->b_datap->db_type;
+  std::memcpy(r.first, n->b_rptr, r.first_len);
+  r.rest_len = n->b_cont ? size_t(n->b_cont->b_wptr - n->b_cont->b_rptr) : 0;
+  r.rest_type = n->b_cont ? n->b_cont->b_datap->db_type : 0xff;
+  r.rest_shared = n->b_cont && n->b_cont->b_datap == c->b_datap && c->b_datap->db_ref == 2;
+  r.original_kept = a->b_cont == b && b->b_cont == c && a->b_wptr - a->b_rptr == 2;
+  str::freemsg(w, n, "t");
+  str::freemsg(w, a, "t");
+}
+}  // namespace
+
+TEST(StreamsMsg, MsgpullupCopiesTheLeadingBlocksOfOneType) {
+  PullupResults r;
+  PR = &r;
+  sim::Failure f = run(pullup_body);
+  EXPECT_FALSE(f) << f.message;
+  EXPECT_TRUE(r.too_long_null);
+  EXPECT_EQ(r.first_len, 5u);
+  EXPECT_EQ(std::string(r.first, 5), "abcde");
+  EXPECT_EQ(r.first_type, KS_M_DATA);
+  EXPECT_EQ(r.rest_len, 2u);
+  EXPECT_EQ(r.rest_type, KS_M_PROTO);
+  EXPECT_TRUE(r.rest_shared);
+  EXPECT_TRUE(r.original_kept);
+}

@@ -144,8 +144,8 @@ def test_a_program_naming_no_driver_is_refused_before_it_runs(tmp_path):
 
 
 @pytest.mark.parametrize("driver,why", [("qnx_devctl", "resource manager"),
-                                        ("streams_lp", "STREAMS")])
-def test_qnx_and_streams_refuse_a_scripted_unload_with_enotsup(tmp_path, driver, why):
+                                        ("streams_watch", "STREAMS module")])
+def test_qnx_and_streams_modules_refuse_a_scripted_unload_with_enotsup(tmp_path, driver, why):
     path = tmp_path / "no_unload.py"
     path.write_text(
         "import kernsim\n"
@@ -161,6 +161,26 @@ def test_qnx_and_streams_refuse_a_scripted_unload_with_enotsup(tmp_path, driver,
     assert r.failure is None, r.failure
     res = kernsim.run(kernsim.resolve(f"{path}:p"))
     assert any("not modelled" in line and why in line for line in res.console), res.console
+
+
+def test_a_streams_driver_with_no_stream_open_unloads(tmp_path):
+    """streams_lp, nothing open: detach and _fini run, the module goes
+    (a STREAMS driver unloads as any illumos driver; stecho's unload
+    scenario has streams open and armed timers, test_stecho.py)."""
+    path = tmp_path / "lp_unload.py"
+    path.write_text(
+        "import kernsim\n"
+        "from kernsim import kernsim_pb2 as pb\n"
+        "@kernsim.program_scenario(driver='streams_lp')\n"
+        "def p():\n"
+        "    prog = pb.Program()\n"
+        "    prog.proc.add(name='user')\n"
+        "    t = prog.thread.add(name='t', proc='user')\n"
+        "    t.call.add(op='modunload', path='streams_lp', expect=0)\n"
+        f"    kernsim.program_call(t, 'open', 2, path='/dev/lp', expect=-{errno.ENXIO})\n"
+        "    return prog\n")
+    r = kernsim.explore(kernsim.resolve(f"{path}:p"), runs=1)
+    assert r.failure is None, r.failure
 
 
 def test_qemu_rejects_the_op_by_name():

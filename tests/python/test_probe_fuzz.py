@@ -10,7 +10,10 @@ a new one of that kind fails here. Budgets, not wall time: a campaign with
 a seed and an execution budget is deterministic. Not here: ilpool (its
 blocking GET on an exhausted pool sleeps uninterruptibly, a hang a
 hung-task detector reports) and ilpin (its cleanup ignores a cookie not yet
-stored: a real race), whose findings are their own."""
+stored: a real race), whose findings are their own. stecho (the stprobe
+audit, a STREAMS driver) is fuzzed through its stream head: I_STR and
+TRANSPARENT ioctls, I_FLUSH, I_PUSH/I_POP of streams_watch, reads and writes
+on clone opens."""
 import os
 
 import pytest
@@ -22,7 +25,7 @@ _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]
                              "test_drivers")
 
 DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
-           "fbshm"]
+           "fbshm", "stecho"]
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

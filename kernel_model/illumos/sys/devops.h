@@ -25,6 +25,51 @@ struct dev_ops {
 
 #define DEVO_REV 4
 
+/*
+ * A STREAMS driver's cb_ops and dev_ops in one line, as illumos
+ * <sys/devops.h> defines it (ten arguments since quiesce(9E); checked in
+ * illumos-gate usr/src/uts/common/sys/devops.h): the cb_ops is named
+ * cb_<name>, its open and close are nulldev (the stream head calls the
+ * streamtab's), every other entry nodev but chpoll (nochpoll) and
+ * prop_op (ddi_prop_op).
+ */
+#define DDI_DEFINE_STREAM_OPS(XXname, XXidentify, XXprobe, XXattach, XXdetach, \
+    XXreset, XXgetinfo, XXflag, XXstream_tab, XXquiesce)                         \
+	static struct cb_ops cb_##XXname = {                                    \
+		.cb_open = nulldev,                                             \
+		.cb_close = nulldev,                                            \
+		.cb_strategy = nodev,                                           \
+		.cb_print = nodev,                                              \
+		.cb_dump = nodev,                                               \
+		.cb_read = nodev,                                               \
+		.cb_write = nodev,                                              \
+		.cb_ioctl = nodev,                                              \
+		.cb_devmap = nodev,                                             \
+		.cb_mmap = nodev,                                               \
+		.cb_segmap = nodev,                                             \
+		.cb_chpoll = nochpoll,                                          \
+		.cb_prop_op = ddi_prop_op,                                      \
+		.cb_str = (XXstream_tab),                                       \
+		.cb_flag = (int)(XXflag),                                       \
+		.cb_rev = CB_REV,                                               \
+		.cb_aread = nodev,                                              \
+		.cb_awrite = nodev,                                             \
+	};                                                                      \
+	static struct dev_ops XXname = {                                        \
+		.devo_rev = DEVO_REV,                                           \
+		.devo_refcnt = 0,                                               \
+		.devo_getinfo = (XXgetinfo),                                    \
+		.devo_identify = (XXidentify),                                  \
+		.devo_probe = (XXprobe),                                        \
+		.devo_attach = (XXattach),                                      \
+		.devo_detach = (XXdetach),                                      \
+		.devo_reset = (XXreset),                                        \
+		.devo_cb_ops = &cb_##XXname,                                    \
+		.devo_bus_ops = NULL,                                           \
+		.devo_power = NULL,                                             \
+		.devo_quiesce = (XXquiesce),                                    \
+	}
+
 #ifdef __cplusplus
 extern "C" {
 #endif

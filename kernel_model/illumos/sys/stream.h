@@ -38,6 +38,7 @@ struct stroptions;
 #define M_DATA KS_M_DATA
 #define M_PROTO KS_M_PROTO
 #define M_BREAK KS_M_BREAK
+#define M_DELAY 0x0c	/* illumos's value; the model gives it no meaning */
 #define M_CTL KS_M_CTL
 #define M_IOCTL KS_M_IOCTL
 #define M_SETOPTS KS_M_SETOPTS
@@ -51,6 +52,10 @@ struct stroptions;
 #define M_COPYIN KS_M_COPYIN
 #define M_COPYOUT KS_M_COPYOUT
 #define M_IOCDATA KS_M_IOCDATA
+
+/* a message of data to pass on or queue, as <sys/stream.h> has it */
+#define datamsg(type) \
+	((type) == M_DATA || (type) == M_PROTO || (type) == M_PCPROTO || (type) == M_DELAY)
 
 /* q_flag */
 #define QENAB KS_QENAB
@@ -119,6 +124,7 @@ extern mblk_t *dupmsg(mblk_t *);
 extern mblk_t *copyb(mblk_t *);
 extern mblk_t *copymsg(mblk_t *);
 extern int pullupmsg(mblk_t *, ssize_t);
+extern mblk_t *msgpullup(mblk_t *, ssize_t);
 extern size_t msgdsize(mblk_t *);
 extern void linkb(mblk_t *, mblk_t *);
 extern mblk_t *unlinkb(mblk_t *);

@@ -24,6 +24,8 @@ extern void miocnak(queue_t *, mblk_t *, int, int);
 extern void mcopyin(mblk_t *, void *, size_t, void *);
 extern void mcopyout(mblk_t *, void *, size_t, void *, mblk_t *);
 extern int miocpullup(mblk_t *, size_t);
+extern size_t msgsize(mblk_t *);
+extern void mcopymsg(mblk_t *, void *);
 #ifdef __cplusplus
 }
 #endif
