@@ -83,6 +83,28 @@ int reply(World& w, resmgr_context_t* ctp, int rc, unsigned nparts_max) {
   return ks::km::msg_reply(w, rcvid, ctp->status, parts, static_cast<int>(n < 8 ? n : 8));
 }
 
+// The kernel's unblock pulse for a client REPLY-blocked on one of our
+// connections (a signal reached it): the library calls the OCB's unblock
+// handler with ctp->rcvid the client's, and replies as its return says;
+// _RESMGR_DEFAULT (iofunc_unblock_default's answer when the library had
+// nothing of the client's) leaves the client blocked, for the server to
+// answer when it will. A client blocked in its open has no OCB yet: the
+// connect table's unblock, not modelled, and its default is none.
+void unblock(World& w, resmgr_context_t* ctp, q::Attach* a) {
+  struct _pulse pu;
+  std::memcpy(&pu, ctp->msg, sizeof pu);
+  if (pu.code != _PULSE_CODE_UNBLOCK || !a || a->detached) return;
+  auto it = a->ocbs.find(static_cast<uint32_t>(ctp->info.coid));
+  if (it == a->ocbs.end()) return;
+  ctp->id = a->id;
+  ctp->rcvid = pu.value.sival_int;
+  int rc = a->io && a->io->unblock
+               ? a->io->unblock(ctp, reinterpret_cast<io_pulse_t*>(ctp->msg), it->second)
+               : iofunc_unblock_default(ctp, reinterpret_cast<io_pulse_t*>(ctp->msg),
+                                        it->second);
+  if (rc != _RESMGR_DEFAULT) reply(w, ctp, rc, a->nparts_max);
+}
+
 void* pool_alloc(void* h) { return dispatch_context_alloc(static_cast<dispatch_t*>(h)); }
 void pool_free(void* c) { dispatch_context_free(static_cast<dispatch_context_t*>(c)); }
 void* pool_block(void* c) { return dispatch_block(static_cast<dispatch_context_t*>(c)); }
@@ -102,6 +124,8 @@ dispatch_t* dispatch_create(void) {
   _dispatch& d = s.dispatches.emplace_back();
   d.w = &w;
   d.chid = ks::km::msg_channel_create(w, "dispatch");
+  // A resource manager's channel is told of unblocks (_NTO_CHF_UNBLOCK).
+  ks::km::msg_channel_notify_unblock(w, d.chid);
   return &d;
 }
 
@@ -146,6 +170,20 @@ dispatch_context_t* dispatch_block(dispatch_context_t* ctp) {
   if (rcvid < 0) return nullptr;
   ctp->rcvid = static_cast<int>(rcvid);
   std::memset(&ctp->info, 0, sizeof ctp->info);
+  if (info.pulse) {
+    // A pulse in the receive buffer, as MsgReceive leaves one.
+    struct _pulse pu;
+    std::memset(&pu, 0, sizeof pu);
+    pu.code = info.code;
+    pu.value.sival_int = static_cast<int>(info.value);
+    pu.scoid = static_cast<int32_t>(info.coid);
+    std::memcpy(ctp->msg, &pu, sizeof pu);
+    ctp->info.coid = static_cast<int32_t>(info.coid);
+    ctp->info.scoid = static_cast<int32_t>(info.coid);
+    ctp->info.chid = static_cast<int32_t>(ctp->dpp->chid);
+    ctp->info.msglen = sizeof pu;
+    return ctp;
+  }
   ctp->info.pid = static_cast<pid_t>(info.pid);
   ctp->info.tid = static_cast<int32_t>(info.tid);
   ctp->info.chid = static_cast<int32_t>(ctp->dpp->chid);
@@ -163,6 +201,10 @@ int dispatch_handler(dispatch_context_t* ctp) {
   ctp->status = 0;
   ctp->offset = 0;
   ctp->size = ctp->info.msglen;
+  if (ctp->rcvid == 0) {
+    unblock(w, ctp, a);
+    return 0;
+  }
   if (!a || a->detached) {
     ks::km::msg_error(w, static_cast<uint32_t>(ctp->rcvid), EBADF);
     return 0;

@@ -8,6 +8,8 @@
 // write); the server's ENOSYS (an unhandled command) is ENOTTY to the
 // caller. read() and write() are _IO_READ and _IO_WRITE messages (a_rw).
 // close() is an _IO_CLOSE message, then the connection goes.
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -27,10 +29,14 @@ constexpr size_t kRwMax = 16384;       // a read's or write's data per message
 
 q::Attach* A(void* cookie) { return static_cast<q::Attach*>(cookie); }
 
+// The OCB's ioflag is the client's open flags with the access mode plus
+// one (_IO_FLAG_RD, _IO_FLAG_WR); O_NONBLOCK stays as it is, so the
+// server's iofunc_read_verify tells a client that must not block.
 uint32_t ioflag_of(int kf) {
   uint32_t f = 0;
   if (kf & ks::km::kFRead) f |= _IO_FLAG_RD;
   if (kf & ks::km::kFWrite) f |= _IO_FLAG_WR;
+  if (kf & (ks::km::kFNdelay | ks::km::kFNonblock)) f |= O_NONBLOCK;
   return f;
 }
 
