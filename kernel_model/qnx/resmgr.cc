@@ -196,6 +196,9 @@ int resmgr_attach(dispatch_t* dpp, resmgr_attr_t* attr, const char* path, enum _
   ks::km::DevOps ops{&a, a_open, a_close, a_rw, a_rw, a_ioctl};
   // Every open is its own connection, so every close reaches the server.
   ops.close_rule = ks::km::CloseRule::kEvery;
+  // close() sends its _IO_CLOSE at once, even while another thread of the
+  // client is REPLY-blocked on the same connection: the server answers it.
+  ops.close_waits_calls = false;
   ops.remove_hint = "resmgr_detach at stop";
   // A read or write reaches the server whatever the open mode.
   ops.driver_checks_rw_mode = true;

@@ -168,6 +168,32 @@ def _killed_blocked_reader(w):
     w.spawn("killer", killer())
 
 
+def _close_while_blocked(w):
+    """One thread closes the descriptor another thread of its process is
+    REPLY-blocked reading: close() is its own _IO_CLOSE message, the
+    server's io_close_ocb answers the queued read (EBADF)."""
+    fds = {}
+
+    def reader():
+        fd = yield sys.open(DEV, sys.O_RDONLY)
+        fds["r"] = fd
+        buf = yield sys.mmap(4096)
+        r = yield sys.read(fd, buf, 16)
+        assert r == -sys.EBADF, f"the read of a closed OCB returned {r}"
+
+    def closer():
+        fd = yield sys.open(DEV, sys.O_RDONLY)
+        buf = yield sys.mmap(4096)
+        yield from wait_blocked(fd, buf)
+        assert (yield sys.close(fds["r"])) == 0
+        st = yield from stats(fd, buf)
+        assert st[1] == 0 and st[2] == 1, st
+        yield sys.close(fd)
+
+    w.spawn("reader", reader())
+    w.spawn("closer", closer())
+
+
 def _writer_then_reader_stats(w):
     """Counters agree with what was moved: opens, bytes in and out."""
     def body():
@@ -191,6 +217,7 @@ BODIES = {
     "nonblocking_read": _nonblocking_read,
     "signal_unblocks_read": _signal_unblocks_read,
     "killed_blocked_reader": _killed_blocked_reader,
+    "close_while_blocked": _close_while_blocked,
     "writer_then_reader_stats": _writer_then_reader_stats,
 }
 
