@@ -37,6 +37,8 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsign
     io->close_ocb = iofunc_close_ocb_default;
     io->devctl = iofunc_devctl_default;
     io->unblock = iofunc_unblock_default;
+    io->lock_ocb = iofunc_lock_ocb_default;
+    io->unlock_ocb = iofunc_unlock_ocb_default;
   }
 }
 
@@ -87,6 +89,14 @@ void iofunc_ocb_free(iofunc_ocb_t* ocb) {
 // nothing to unblock.
 int iofunc_unblock_default(resmgr_context_t*, io_pulse_t*, iofunc_ocb_t*) {
   return _RESMGR_DEFAULT;
+}
+
+int iofunc_lock_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
+  return iofunc_attr_lock(ocb->attr);
+}
+
+int iofunc_unlock_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
+  return iofunc_attr_unlock(ocb->attr);
 }
 
 int iofunc_open_default(resmgr_context_t* ctp, io_open_t* msg, iofunc_attr_t* attr, void*) {

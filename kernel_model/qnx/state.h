@@ -47,6 +47,11 @@ struct Attach {
   DevNode* node = nullptr;
   bool detached = false;
   std::map<uint32_t, iofunc_ocb_t*> ocbs;  // by the client's connection
+  // Handlers that found a connection's OCB and have not finished (by
+  // connection), and the OCBs whose close_ocb waits for them: a close
+  // never frees an OCB another thread's message is still handled on.
+  std::map<uint32_t, int> inflight;
+  std::map<uint32_t, iofunc_ocb_t*> close_pending;
 };
 
 // A thread the resource manager started (pthread_create).

@@ -25,6 +25,8 @@
  * Bug twins (-D): QX_BUG_CLOSE_KEEP: io_close_ocb leaves the OCB's queued
  * reads queued (a write would hand one's data to a closed OCB, freed; at
  * our stop, the check that nothing is left queued fails).
+ * QX_BUG_NO_UNBLOCK: no io_unblock of our own (the library's default):
+ * a signal cannot end a read REPLY-blocked on the empty ring.
  */
 #include <assert.h>
 #include <errno.h>
@@ -497,7 +499,7 @@ qx_devctl(resmgr_context_t *ctp, io_devctl_t *msg, RESMGR_OCB_T *ocb)
 	return _RESMGR_PTR(ctp, &msg->o, sizeof(msg->o) + nbytes);
 }
 
-static int
+static int __attribute__((unused))
 qx_unblock(resmgr_context_t *ctp, io_pulse_t *msg, RESMGR_OCB_T *ocb)
 {
 	struct qx_waiter *w;
@@ -554,7 +556,9 @@ qx_start(void)
 	qx.io_funcs.read = qx_read;
 	qx.io_funcs.write = qx_write;
 	qx.io_funcs.devctl = qx_devctl;
+#ifndef QX_BUG_NO_UNBLOCK
 	qx.io_funcs.unblock = qx_unblock;
+#endif
 	qx.io_funcs.close_ocb = qx_close_ocb;
 
 	iofunc_attr_init(&qx.attr, S_IFCHR | 0666, NULL, NULL);

@@ -111,6 +111,21 @@ def _two_readers_putv(w):
     w.spawn("check", check())
 
 
+def _read_nothing_arrives(w):
+    """A read of the empty ring that nothing ever feeds: the reader stays
+    REPLY-blocked (the program's own wait; a signal would end it)."""
+    def reader():
+        fd = yield sys.open(DEV, sys.O_RDONLY)
+        buf = yield sys.mmap(4096)
+        yield sys.read(fd, buf, 16)
+        yield sys.close(fd)
+
+    w.spawn("reader", reader())
+
+
+read_nothing_arrives = kernsim.scenario_of(_read_nothing_arrives, QXRING, "read_nothing_arrives")
+
+
 def _nonblocking_read(w):
     """A read of the empty ring on an O_NONBLOCK open answers EAGAIN."""
     def reader():
@@ -194,6 +209,31 @@ def _close_while_blocked(w):
     w.spawn("closer", closer())
 
 
+def _close_during_write(w):
+    """One thread closes the descriptor another thread of its process is
+    writing through (a write longer than the server's receive buffer
+    takes, read in chunks): the library runs the close after the write's
+    handler, which holds the attribute's lock (lock_ocb), so the OCB is not
+    freed under the write."""
+    fds = {}
+
+    def writer():
+        fd = yield sys.open(DEV, sys.O_WRONLY)
+        fds["w"] = fd
+        buf = yield sys.mmap(4096)
+        yield sys.poke(buf, bytes(range(256)) + bytes(44))
+        r = yield sys.write(fd, buf, 300)
+        assert r in (300, -sys.EBADF), f"write returned {r}"
+
+    def closer():
+        while "w" not in fds:
+            yield from nap()
+        assert (yield sys.close(fds["w"])) == 0
+
+    w.spawn("writer", writer())
+    w.spawn("closer", closer())
+
+
 def _writer_then_reader_stats(w):
     """Counters agree with what was moved: opens, bytes in and out."""
     def body():
@@ -218,6 +258,7 @@ BODIES = {
     "signal_unblocks_read": _signal_unblocks_read,
     "killed_blocked_reader": _killed_blocked_reader,
     "close_while_blocked": _close_while_blocked,
+    "close_during_write": _close_during_write,
     "writer_then_reader_stats": _writer_then_reader_stats,
 }
 
@@ -233,4 +274,7 @@ for _n in BODIES:
 # QX_BUG_CLOSE_KEEP: io_close_ocb leaves the OCB's queued reads queued
 killed_blocked_reader_close_keep = kernsim.scenario_of(
     _killed_blocked_reader, twin("qxring_close_keep"), "killed_blocked_reader_close_keep")
+# QX_BUG_NO_UNBLOCK: the library's default io_unblock leaves the reader blocked
+signal_unblocks_read_no_unblock = kernsim.scenario_of(
+    _signal_unblocks_read, twin("qxring_no_unblock"), "signal_unblocks_read_no_unblock")
 CORRECT = sorted(BODIES)

@@ -10,7 +10,11 @@ a new one of that kind fails here. Budgets, not wall time: a campaign with
 a seed and an execution budget is deterministic. Not here: ilpool (its
 blocking GET on an exhausted pool sleeps uninterruptibly, a hang a
 hung-task detector reports) and ilpin (its cleanup ignores a cookie not yet
-stored: a real race), whose findings are their own."""
+stored: a real race), whose findings are their own. qxring (a QNX resource
+manager, the qnxprobe audit) found three on 2026-12-07: a read blocked on
+an empty device reported stuck though a signal would reach the server's
+io_unblock, an O_NONBLOCK open's read blocked, and (by its scenarios) a
+close() beside a REPLY-blocked read never reaching the server."""
 import os
 
 import pytest
@@ -22,7 +26,7 @@ _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]
                              "test_drivers")
 
 DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
-           "fbshm"]
+           "fbshm", "qxring"]
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

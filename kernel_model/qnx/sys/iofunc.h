@@ -100,6 +100,10 @@ void iofunc_ocb_free(IOFUNC_OCB_T *ocb);
 /* a client asked to be unblocked (a signal or timeout while REPLY-blocked):
  * _RESMGR_DEFAULT when the library had nothing of the client's to undo */
 int iofunc_unblock_default(resmgr_context_t *ctp, io_pulse_t *msg, IOFUNC_OCB_T *ocb);
+/* the library's lock_ocb and unlock_ocb (iofunc_func_init installs them):
+ * the OCB's attribute lock, held around each I/O handler */
+int iofunc_lock_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
+int iofunc_unlock_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
 int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
 /* DCMD_ALL_*; _RESMGR_DEFAULT for any other command */
 int iofunc_devctl(resmgr_context_t *ctp, io_devctl_t *msg, IOFUNC_OCB_T *ocb,
