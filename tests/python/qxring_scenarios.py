@@ -277,4 +277,13 @@ killed_blocked_reader_close_keep = kernsim.scenario_of(
 # QX_BUG_NO_UNBLOCK: the library's default io_unblock leaves the reader blocked
 signal_unblocks_read_no_unblock = kernsim.scenario_of(
     _signal_unblocks_read, twin("qxring_no_unblock"), "signal_unblocks_read_no_unblock")
+# QX_BUG_STATS_UNLOCKED, race-instrumented: GETSTATS without qx.mtx
+signal_unblocks_read_stats_unlocked = kernsim.scenario_of(
+    _signal_unblocks_read, os.path.join(_DIR, "race", "qxring_stats_unlocked.so"),
+    "signal_unblocks_read_stats_unlocked")
 CORRECT = sorted(BODIES)
+
+# the race-instrumented build, for detect_races (a path names the file)
+RACES = {n: kernsim.scenario_of(BODIES[n], os.path.join(_DIR, "race", "qxring.so"),
+                                n + "_race") for n in BODIES}
+globals().update({s.name: s for s in RACES.values()})

@@ -59,6 +59,22 @@ def test_the_correct_resource_manager_gets_no_report(name, strategy):
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
+@pytest.mark.parametrize("name", sorted(qx.RACES))
+def test_the_correct_resource_manager_has_no_data_race(name):
+    """With the race-instrumented build: the pool's threads, the pump
+    (pthread_create, a condvar), message passing, the library's lock_ocb
+    and the unblock pulse order every access the driver makes."""
+    r = kernsim.explore(qx.RACES[name], strategy="pct", runs=1000, seed=2, detect_races=True)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+def test_the_unlocked_stats_twin_is_a_data_race():
+    r = kernsim.explore(qx.signal_unblocks_read_stats_unlocked, strategy="pct", runs=1000,
+                        seed=2, detect_races=True)
+    assert r.failure is not None and r.failure.kind == "data_race", r.failure
+    assert "in qx_devctl" in r.failure.message, r.failure.message
+
+
 # twin scenario: failure kind, signature prefix, a word of its message
 BUGS = {
     "killed_blocked_reader_close_keep": ("panic", "assert:qx_stop:", "qx.waiters == NULL"),
