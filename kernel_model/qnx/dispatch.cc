@@ -291,8 +291,12 @@ void dispatch_unblock(dispatch_context_t* ctp) { pool_unblock(ctp->dpp); }
 
 thread_pool_t* thread_pool_create(thread_pool_attr_t* attr, unsigned flags) {
   World& w = *World::current();
-  if (!attr || !attr->handle || (flags & (POOL_FLAG_EXIT_SELF | POOL_FLAG_USE_SELF))) {
-    // The start function must return: the pool's threads are its own.
+  // POOL_FLAG_EXIT_SELF: the caller (a resource manager's main) ends once
+  // thread_pool_start has started the pool, which here is the start
+  // function returning: thread_pool_start returns to it. USE_SELF would
+  // make the caller a pool thread that never returns: refused, since the
+  // start function must return.
+  if (!attr || !attr->handle || (flags & POOL_FLAG_USE_SELF)) {
     errno = EINVAL;
     return nullptr;
   }
@@ -327,6 +331,10 @@ thread_pool_t* thread_pool_create(thread_pool_attr_t* attr, unsigned flags) {
 
 int thread_pool_start(void* pool) {
   auto* p = static_cast<thread_pool_t*>(pool);
+  if (!p) {
+    errno = EINVAL;
+    return -1;
+  }
   ks::km::pool_start(*p->w, p->id);
   return 0;
 }

@@ -45,7 +45,17 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsign
 void iofunc_attr_init(iofunc_attr_t* attr, mode_t mode, iofunc_attr_t*, struct _client_info*) {
   std::memset(attr, 0, sizeof *attr);
   attr->mode = mode;
+  attr->nlink = 1;
   ks_mutex_init(&attr->lock, "iofunc_attr", KS_MTX_RECURSE, "&attr->lock");
+}
+
+int iofunc_time_update(iofunc_attr_t* attr) {
+  const uint32_t now = static_cast<uint32_t>(ks_now_ns() / 1000000000u);
+  if (attr->flags & IOFUNC_ATTR_MTIME) attr->mtime = now;
+  if (attr->flags & IOFUNC_ATTR_ATIME) attr->atime = now;
+  if (attr->flags & IOFUNC_ATTR_CTIME) attr->ctime = now;
+  attr->flags &= ~(IOFUNC_ATTR_MTIME | IOFUNC_ATTR_ATIME | IOFUNC_ATTR_CTIME);
+  return EOK;
 }
 
 int iofunc_attr_lock(iofunc_attr_t* attr) {

@@ -267,6 +267,26 @@ def make(name, module=QXRING):
     return kernsim.scenario_of(BODIES[name], module, name)
 
 
+def _hello_twice(w):
+    """qxhello (the guides' example): two readers each read the whole
+    text once from their own offset, then the end of the file."""
+    def reader():
+        fd = yield sys.open("/dev/qxhello", sys.O_RDONLY)
+        buf = yield sys.mmap(4096)
+        r = yield sys.read(fd, buf, 64)
+        assert r == 13, f"read returned {r}"
+        assert (yield sys.peek(buf, 13)) == b"Hello world\n\0"
+        assert (yield sys.read(fd, buf, 64)) == 0
+        assert (yield sys.write(fd, buf, 4)) == -sys.EBADF   # opened read-only
+        yield sys.close(fd)
+
+    w.spawn("reader0", reader())
+    w.spawn("reader1", reader())
+
+
+hello_twice = kernsim.scenario_of(_hello_twice, os.path.join(_DIR, "qxhello.so"), "hello_twice")
+
+
 # the correct build's scenarios, for `kernsim explore this.py:NAME`
 for _n in BODIES:
     globals()[_n] = make(_n)

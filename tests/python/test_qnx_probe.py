@@ -12,7 +12,8 @@ campaign is in test_probe_fuzz.py.
 What it hit before (DESIGN.md, "QNX resource managers and message
 passing"): it did not build (no IOFUNC_OCB_T, iofunc_mount_t,
 iofunc_funcs_t, io_pulse_t, iofunc_unblock_default, pthread_cond_*,
-pthread_create/join); an O_NONBLOCK open's read blocked (the OCB's ioflag
+pthread_create/join; and for the guides' own example, qxhello.c, S_IFNAM,
+IOFUNC_ATTR_ATIME/MTIME/CTIME, and POOL_FLAG_EXIT_SELF was refused); an O_NONBLOCK open's read blocked (the OCB's ioflag
 lacked O_NONBLOCK); a blocking read was a fuzz finding (stuck REPLY-blocked,
 though a signal would reach the server's io_unblock); a close() while
 another thread was REPLY-blocked on the same open never reached the server,
@@ -46,7 +47,11 @@ def test_it_builds_outside_the_tree_with_one_command(root, tmp_path):
     assert r.returncode == 0, r.stderr
     assert "warning" not in r.stderr, r.stderr
     assert "driver qxring (qnx)" in r.stdout, r.stdout
-    for define in ("QX_BUG_CLOSE_KEEP", "QX_BUG_NO_UNBLOCK"):
+    shutil.copy(os.path.join(root, "tests", "drivers", "qxhello.c"), tmp_path / "qxhello.c")
+    r = _kernsim(tmp_path, "build-driver", "--personality", "qnx", "-o", "build/qxhello.so",
+                 "qxhello.c")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    for define in ("QX_BUG_CLOSE_KEEP", "QX_BUG_NO_UNBLOCK", "QX_BUG_STATS_UNLOCKED"):
         r = _kernsim(tmp_path, "build-driver", "--personality", "qnx", "-D", define,
                      "-o", f"build/{define}.so", "qxring.c")
         assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
@@ -73,6 +78,14 @@ def test_the_unlocked_stats_twin_is_a_data_race():
                         seed=2, detect_races=True)
     assert r.failure is not None and r.failure.kind == "data_race", r.failure
     assert "in qx_devctl" in r.failure.message, r.failure.message
+
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+def test_the_guides_smallest_resource_manager_builds_and_runs(strategy):
+    """qxhello: S_IFNAM, IOFUNC_ATTR_ATIME, SETIOV/_RESMGR_NPARTS replies and
+    POOL_FLAG_EXIT_SELF, as the guides' examples have them."""
+    r = kernsim.explore(qx.hello_twice, strategy=strategy, runs=2000, seed=4)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
 # twin scenario: failure kind, signature prefix, a word of its message

@@ -62,6 +62,20 @@ typedef struct _iofunc_mount {
 	iofunc_funcs_t *funcs;
 } iofunc_mount_t;
 
+/* an attribute's flags: which times a handler changed (iofunc_time_update
+ * sets them and clears these), what is dirty. Values from memory of QNX's
+ * header; the model needs only that they are distinct bits. */
+#define IOFUNC_ATTR_CTIME 0x00000001
+#define IOFUNC_ATTR_MTIME 0x00000002
+#define IOFUNC_ATTR_ATIME 0x00000004
+#define IOFUNC_ATTR_FTIME 0x00000008
+#define IOFUNC_ATTR_DIRTY_SIZE 0x00000100
+#define IOFUNC_ATTR_DIRTY_OWNER 0x00000200
+#define IOFUNC_ATTR_DIRTY_TIME 0x00000400
+#define IOFUNC_ATTR_DIRTY_MODE 0x00000800
+#define IOFUNC_ATTR_DIRTY_NLINK 0x00001000
+#define IOFUNC_ATTR_DIRTY_RDEV 0x00002000
+
 typedef struct _iofunc_attr {
 	IOFUNC_MOUNT_T *mount;	/* NULL, or the mount whose funcs make the OCBs */
 	ks_handle_t lock;	/* iofunc_attr_lock: a recursive mutex */
@@ -74,6 +88,10 @@ typedef struct _iofunc_attr {
 	uid_t uid;
 	gid_t gid;
 	off_t nbytes;
+	ino_t inode;
+	uint32_t mtime, atime, ctime;	/* seconds of virtual time */
+	nlink_t nlink;
+	dev_t rdev;
 } iofunc_attr_t;
 
 typedef struct _iofunc_ocb {
@@ -90,6 +108,8 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t *connect, unsign
     resmgr_io_funcs_t *io);
 void iofunc_attr_init(IOFUNC_ATTR_T *attr, mode_t mode, IOFUNC_ATTR_T *dattr,
     struct _client_info *info);
+/* the times the attribute's flags say changed, to now; those flags cleared */
+int iofunc_time_update(IOFUNC_ATTR_T *attr);
 int iofunc_attr_lock(IOFUNC_ATTR_T *attr);
 int iofunc_attr_unlock(IOFUNC_ATTR_T *attr);
 int iofunc_open_default(resmgr_context_t *ctp, io_open_t *msg, IOFUNC_ATTR_T *attr,
