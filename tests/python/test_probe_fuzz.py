@@ -11,10 +11,11 @@ a seed and an execution budget is deterministic. Not here: ilpool (its
 blocking GET on an exhausted pool sleeps uninterruptibly, a hang a
 hung-task detector reports) and ilpin (its cleanup ignores a cookie not yet
 stored: a real race), whose findings are their own. qxring (a QNX resource
-manager, the qnxprobe audit) found three on 2026-12-07: a read blocked on
+manager, the qnxprobe audit) found two on 2026-12-07: a read blocked on
 an empty device reported stuck though a signal would reach the server's
-io_unblock, an O_NONBLOCK open's read blocked, and (by its scenarios) a
-close() beside a REPLY-blocked read never reaching the server."""
+io_unblock, and a write-after-free of an OCB closed by one client thread
+while another's write was in its handler (QNX's library runs handlers
+under lock_ocb, which the model did not)."""
 import os
 
 import pytest
