@@ -83,6 +83,13 @@ struct DevOps {
   // d_open / d_close and nothing else orders them, so an open may enter
   // d_open while d_close runs (a race a driver must handle).
   bool open_waits_last_close = true;
+  // Whether a close(2) made while other threads' calls are inside the
+  // driver through the same open waits for them (illumos releasef, a
+  // FreeBSD file's last reference: the driver's close comes with the last
+  // release), or reaches the driver at once (QNX: close() is an _IO_CLOSE
+  // message of its own, sent while another thread of the process is
+  // REPLY-blocked on the same connection).
+  bool close_waits_calls = true;
   FionbioRule fionbio = FionbioRule::kAfterDriver;
   // Who refuses a read or write on an open without FREAD/FWRITE: the kernel,
   // with EBADF before any driver code (illumos read/write, FreeBSD

@@ -36,6 +36,15 @@ struct Pending {
   uint32_t rcvid = 0;     // once received
   bool taken = false;     // a receiver has it: REPLY-blocked
   bool done = false;      // replied, failed, or the channel went away
+  bool unblock_sent = false;  // the server was asked to unblock it
+};
+
+struct Pulse {
+  int8_t code = 0;
+  uint32_t value = 0;
+  uint32_t coid = 0;
+  uint32_t pid = 0;
+  Tid client = 0;
 };
 
 struct Channel {
@@ -44,8 +53,10 @@ struct Channel {
   // not yet received, senders waiting for their reply.
   ObjId recv, send, reply;
   bool destroyed = false;
+  bool notify_unblock = false;  // _NTO_CHF_UNBLOCK
   uint64_t next_seq = 1;
   std::deque<Pending*> queue;
+  std::deque<Pulse> pulses;
 };
 
 struct MsgState {
@@ -130,6 +141,10 @@ void msg_channel_destroy(World& w, uint32_t chid) {
   w.wq_wake_all(c->recv, ESRCH);
 }
 
+void msg_channel_notify_unblock(World& w, uint32_t chid) {
+  if (Channel* c = chan(w, chid)) c->notify_unblock = true;
+}
+
 uint32_t msg_connect(World& w, uint32_t chid) {
   MsgState& s = state(w);
   s.conns.push_back(chid);
@@ -192,7 +207,13 @@ int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* r
     }
     // Any other signal waits for the server's answer: the server's
     // channel asked to be told of unblocks (_NTO_CHF_UNBLOCK), so the
-    // sender stays REPLY-blocked until it replies.
+    // sender stays REPLY-blocked until it replies; the kernel tells the
+    // server once with a pulse whose value is the rcvid.
+    if (c->notify_unblock && !p.unblock_sent && !c->destroyed) {
+      p.unblock_sent = true;
+      c->pulses.push_back({kPulseCodeUnblock, p.rcvid, p.coid, p.pid, p.client});
+      if (Tid r = w.wq_pop(c->recv)) w.sim().wake(r, 0);
+    }
   }
   race_acquire(w, reply_key(*c, p.seq));
   *replied = p.replied;
@@ -203,12 +224,27 @@ int64_t msg_receive(World& w, uint32_t chid, void* buf, size_t len, MsgInfo* inf
   Channel* c = chan(w, chid);
   if (!c) return -EINVAL;
   w.sim().point(kEvMsgReceive, c->recv);  // then, once it has one: rcvid, bytes
-  while (!c->destroyed && c->queue.empty()) {
+  while (!c->destroyed && c->queue.empty() && c->pulses.empty()) {
     w.assert_may_sleep("MsgReceive", c->recv);
     w.wq_push(c->recv, w.self_tid());
     w.sim().block(kEvMsgReceiveBlocked, c->recv);
   }
   if (c->destroyed) return -ESRCH;
+  if (!c->pulses.empty()) {
+    Pulse pu = c->pulses.front();
+    c->pulses.pop_front();
+    if (info) {
+      *info = MsgInfo{};
+      info->pulse = true;
+      info->code = pu.code;
+      info->value = pu.value;
+      info->coid = pu.coid;
+      info->pid = pu.pid;
+      info->tid = pu.client;
+    }
+    w.sim().emit(kEvMsgReceive, c->recv, 0, 0);
+    return 0;
+  }
   MsgState& s = state(w);
   Pending* p = c->queue.front();
   c->queue.pop_front();
@@ -273,6 +309,15 @@ int msg_reply(World& w, uint32_t rcvid, int64_t status, const MsgPart* parts, in
   race_release(w, reply_key(c, p->seq));
   finish(w, c, *p, status);
   return 0;
+}
+
+bool msg_reply_blocked(World& w, Tid t, MsgBlocked* out) {
+  for (const auto& [id, p] : state(w).rcvids)
+    if (p->client == t && p->taken && !p->done) {
+      *out = {p->chid, p->coid, id, p->unblock_sent};
+      return true;
+    }
+  return false;
 }
 
 int msg_error(World& w, uint32_t rcvid, int err) {

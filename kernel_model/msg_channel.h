@@ -29,7 +29,16 @@ struct MsgInfo {
   size_t msglen = 0;       // bytes received into the server's buffer
   size_t srcmsglen = 0;    // bytes the client sent
   size_t dstmsglen = 0;    // bytes its reply buffer holds
+  // A pulse (MsgReceive returned 0): its code and value. The only pulse
+  // the kernel model sends is the unblock request (msg_channel_notify_unblock).
+  bool pulse = false;
+  int8_t code = 0;
+  uint32_t value = 0;
 };
+
+// The pulse code of an unblock request, its value the blocked rcvid (QNX
+// _PULSE_CODE_UNBLOCK).
+constexpr int8_t kPulseCodeUnblock = -32;
 
 // One part of a reply (a QNX iov_t).
 struct MsgPart {
@@ -43,6 +52,12 @@ uint32_t msg_channel_create(World& w, const char* name);
 // Wakes every RECEIVE-blocked thread (their MsgReceive answers ESRCH) and
 // fails every sender still queued with ESRCH; later sends answer EBADF.
 void msg_channel_destroy(World& w, uint32_t chid);
+// The channel asks to be told of unblocks (QNX _NTO_CHF_UNBLOCK, which a
+// resource manager's channel has): a signal (not the kill) to a
+// REPLY-blocked sender queues one unblock pulse for the server, and the
+// sender stays REPLY-blocked until the server replies. Without it the
+// signal does nothing to a REPLY-blocked sender either.
+void msg_channel_notify_unblock(World& w, uint32_t chid);
 uint32_t msg_connect(World& w, uint32_t chid);
 void msg_disconnect(World& w, uint32_t coid);
 const char* msg_channel_name(World& w, uint32_t chid);
@@ -57,8 +72,9 @@ int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* r
                  size_t rlen, size_t* replied, int kill_sig);
 
 // Server side, on the thread that received: MsgReceive blocks until a
-// message comes and returns its rcvid (> 0), or -ESRCH once the channel is
-// destroyed. buf gets the first min(len, sent) bytes.
+// message comes and returns its rcvid (> 0), or 0 for a pulse (pulses
+// first: info says its code and value, buf gets nothing), or -ESRCH once
+// the channel is destroyed. buf gets the first min(len, sent) bytes.
 int64_t msg_receive(World& w, uint32_t chid, void* buf, size_t len, MsgInfo* info);
 // Bytes read (<= n) of the client's message from offset, or -ESRCH.
 int64_t msg_read(World& w, uint32_t rcvid, void* buf, size_t n, size_t offset);
@@ -69,5 +85,14 @@ int64_t msg_write(World& w, uint32_t rcvid, const void* buf, size_t n, size_t of
 int msg_reply(World& w, uint32_t rcvid, int64_t status, const MsgPart* parts, int nparts);
 // Unblocks the client with error err: 0, or ESRCH.
 int msg_error(World& w, uint32_t rcvid, int err);
+
+// For reports: the message thread t is REPLY-blocked on (its channel,
+// connection and rcvid, whether the server was asked to unblock it);
+// false when t is not REPLY-blocked.
+struct MsgBlocked {
+  uint32_t chid = 0, coid = 0, rcvid = 0;
+  bool unblock_sent = false;
+};
+bool msg_reply_blocked(World& w, Tid t, MsgBlocked* out);
 
 }  // namespace ks::km

@@ -222,7 +222,7 @@ int64_t sys_close(World& w, int64_t fd) {
   // In use by another thread's call: its release makes the device close,
   // and this close(2) succeeds now (the driver's close result is that
   // thread's to see, as closef's is on illumos).
-  if (f->holds > 0) return leave(w, p, kSysClose, 0);
+  if (f->holds > 0 && f->node->ops.close_waits_calls) return leave(w, p, kSysClose, 0);
   int rc = devsw_close_file(w, *f, p.cred);
   return leave(w, p, kSysClose, rc ? -rc : 0);
 }

@@ -18,9 +18,14 @@ FuzzVerdict fuzz_verdict(const std::string& kind, const std::string& signature) 
   // never comes) is the program's hang, which a signal would end.
   // So is a program whose timed waits or timers go on past the step
   // budget while virtual time advances (TICK_WAIT for a count of four
-  // billion): no spin, and no kernel would report it.
+  // billion): no spin, and no kernel would report it. A QNX client
+  // REPLY-blocked on a resource manager whose own io_unblock a signal
+  // would reach (a read() of a device with no data yet) is the same: the
+  // program's wait.
   if (starts_with(signature, "teardown:detach_failed:") ||
-      starts_with(signature, "stuck:cv_wait_sig:") || signature == "step_budget:clock_running")
+      starts_with(signature, "stuck:cv_wait_sig:") ||
+      starts_with(signature, "stuck:resmgr_reply_sig:") ||
+      signature == "step_budget:clock_running")
     return FuzzVerdict::kIgnored;
   // An oracle the generator put in the program is a finding; other scenario
   // failures are the program's own, as are divergences and host errors.

@@ -29,17 +29,30 @@ q::Attach* attach_for(World& w, const resmgr_context_t* ctp) {
   return it == m.end() ? nullptr : q::attach_of(w, it->second);
 }
 
-int handle(World& w, resmgr_context_t* ctp, q::Attach* a) {
-  const uint16_t type = ctp->msg->type;
-  const uint32_t coid = static_cast<uint32_t>(ctp->info.coid);
-  if (type == _IO_CONNECT) {
-    if (ctp->info.msglen < static_cast<int32_t>(sizeof(io_open_t))) return EBADMSG;
-    if (!a->connect || !a->connect->open) return ENOSYS;
-    return a->connect->open(ctp, &ctp->msg->open, a->handle, nullptr);
+// An I/O handler runs between the table's lock_ocb and unlock_ocb (by
+// default iofunc_lock_ocb_default: the attribute's lock), so the messages
+// of one resource are handled one at a time unless the resource manager
+// overrides them ("Locking and unlocking the attribute structure",
+// Writing a Resource Manager). A NULL entry takes no lock.
+struct OcbLock {
+  resmgr_context_t* ctp;
+  const resmgr_io_funcs_t* io;
+  iofunc_ocb_t* ocb;
+  OcbLock(resmgr_context_t* c, const resmgr_io_funcs_t* f, iofunc_ocb_t* o)
+      : ctp(c), io(f), ocb(o) {
+    if (!io) iofunc_lock_ocb_default(ctp, nullptr, ocb);
+    else if (io->lock_ocb) io->lock_ocb(ctp, nullptr, ocb);
   }
-  auto it = a->ocbs.find(coid);
-  if (it == a->ocbs.end()) return EBADF;  // no open on this connection
-  iofunc_ocb_t* ocb = it->second;
+  void unlock() {
+    if (!ocb) return;
+    if (!io) iofunc_unlock_ocb_default(ctp, nullptr, ocb);
+    else if (io->unlock_ocb) io->unlock_ocb(ctp, nullptr, ocb);
+    ocb = nullptr;
+  }
+  ~OcbLock() { unlock(); }
+};
+
+int io_message(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb, uint16_t type) {
   switch (type) {
     // No open-mode check here: QNX leaves it to the handler's verify.
     case _IO_READ:
@@ -54,16 +67,62 @@ int handle(World& w, resmgr_context_t* ctp, q::Attach* a) {
       if (ctp->info.msglen < static_cast<int32_t>(sizeof(struct _io_devctl))) return EBADMSG;
       if (!a->io || !a->io->devctl) return iofunc_devctl_default(ctp, &ctp->msg->devctl, ocb);
       return a->io->devctl(ctp, &ctp->msg->devctl, ocb);
-    case _IO_CLOSE: {
-      int rc = a->io && a->io->close_ocb ? a->io->close_ocb(ctp, nullptr, ocb)
-                                         : iofunc_close_ocb_default(ctp, nullptr, ocb);
-      a->ocbs.erase(coid);  // the library unbinds the OCB whatever the handler said
-      (void)rc;
-      return EOK;
-    }
     default:
       return _RESMGR_DEFAULT;
   }
+}
+
+// The last close's close_ocb, without the lock since it frees the OCB;
+// its ctp->rcvid is 0 (it answers no message of its own).
+void close_ocb(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb) {
+  const int rcvid = ctp->rcvid;
+  ctp->rcvid = 0;
+  if (a->io && a->io->close_ocb) a->io->close_ocb(ctp, nullptr, ocb);
+  else iofunc_close_ocb_default(ctp, nullptr, ocb);
+  ctp->rcvid = rcvid;
+}
+
+// *closing: an OCB whose close_ocb was left to this message's end (after
+// its reply), the close having come while it was handled.
+int handle(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t** closing) {
+  const uint16_t type = ctp->msg->type;
+  const uint32_t coid = static_cast<uint32_t>(ctp->info.coid);
+  if (type == _IO_CONNECT) {
+    if (ctp->info.msglen < static_cast<int32_t>(sizeof(io_open_t))) return EBADMSG;
+    if (!a->connect || !a->connect->open) return ENOSYS;
+    return a->connect->open(ctp, &ctp->msg->open, a->handle, nullptr);
+  }
+  auto it = a->ocbs.find(coid);
+  if (it == a->ocbs.end()) return EBADF;  // no open on this connection
+  iofunc_ocb_t* ocb = it->second;
+  if (type == _IO_CLOSE) {
+    // The close message under the lock (a handler running on this OCB
+    // finishes first); the library unbinds the OCB whatever the handler
+    // says, and the last close's close_ocb runs once no other thread's
+    // message that found this OCB is still handled on it.
+    {
+      OcbLock lock(ctp, a->io, ocb);
+      a->ocbs.erase(coid);
+    }
+    if (a->inflight.count(coid)) a->close_pending[coid] = ocb;
+    else close_ocb(ctp, a, ocb);
+    return EOK;
+  }
+  a->inflight[coid]++;
+  int rc;
+  {
+    OcbLock lock(ctp, a->io, ocb);
+    rc = io_message(ctp, a, ocb, type);
+  }
+  if (--a->inflight[coid] == 0) {
+    a->inflight.erase(coid);
+    auto p = a->close_pending.find(coid);
+    if (p != a->close_pending.end()) {
+      *closing = p->second;
+      a->close_pending.erase(p);
+    }
+  }
+  return rc;
 }
 
 // Returns what the reply itself gave: 0, or ESRCH when the client is gone.
@@ -81,6 +140,28 @@ int reply(World& w, resmgr_context_t* ctp, int rc, unsigned nparts_max) {
   ks::km::MsgPart parts[8];
   for (unsigned i = 0; i < n && i < 8; i++) parts[i] = {ctp->iov[i].iov_base, ctp->iov[i].iov_len};
   return ks::km::msg_reply(w, rcvid, ctp->status, parts, static_cast<int>(n < 8 ? n : 8));
+}
+
+// The kernel's unblock pulse for a client REPLY-blocked on one of our
+// connections (a signal reached it): the library calls the OCB's unblock
+// handler with ctp->rcvid the client's, and replies as its return says;
+// _RESMGR_DEFAULT (iofunc_unblock_default's answer when the library had
+// nothing of the client's) leaves the client blocked, for the server to
+// answer when it will. A client blocked in its open has no OCB yet: the
+// connect table's unblock, not modelled, and its default is none.
+void unblock(World& w, resmgr_context_t* ctp, q::Attach* a) {
+  struct _pulse pu;
+  std::memcpy(&pu, ctp->msg, sizeof pu);
+  if (pu.code != _PULSE_CODE_UNBLOCK || !a || a->detached) return;
+  auto it = a->ocbs.find(static_cast<uint32_t>(ctp->info.coid));
+  if (it == a->ocbs.end()) return;
+  ctp->id = a->id;
+  ctp->rcvid = pu.value.sival_int;
+  int rc = a->io && a->io->unblock
+               ? a->io->unblock(ctp, reinterpret_cast<io_pulse_t*>(ctp->msg), it->second)
+               : iofunc_unblock_default(ctp, reinterpret_cast<io_pulse_t*>(ctp->msg),
+                                        it->second);
+  if (rc != _RESMGR_DEFAULT) reply(w, ctp, rc, a->nparts_max);
 }
 
 void* pool_alloc(void* h) { return dispatch_context_alloc(static_cast<dispatch_t*>(h)); }
@@ -102,6 +183,8 @@ dispatch_t* dispatch_create(void) {
   _dispatch& d = s.dispatches.emplace_back();
   d.w = &w;
   d.chid = ks::km::msg_channel_create(w, "dispatch");
+  // A resource manager's channel is told of unblocks (_NTO_CHF_UNBLOCK).
+  ks::km::msg_channel_notify_unblock(w, d.chid);
   return &d;
 }
 
@@ -146,6 +229,20 @@ dispatch_context_t* dispatch_block(dispatch_context_t* ctp) {
   if (rcvid < 0) return nullptr;
   ctp->rcvid = static_cast<int>(rcvid);
   std::memset(&ctp->info, 0, sizeof ctp->info);
+  if (info.pulse) {
+    // A pulse in the receive buffer, as MsgReceive leaves one.
+    struct _pulse pu;
+    std::memset(&pu, 0, sizeof pu);
+    pu.code = info.code;
+    pu.value.sival_int = static_cast<int>(info.value);
+    pu.scoid = static_cast<int32_t>(info.coid);
+    std::memcpy(ctp->msg, &pu, sizeof pu);
+    ctp->info.coid = static_cast<int32_t>(info.coid);
+    ctp->info.scoid = static_cast<int32_t>(info.coid);
+    ctp->info.chid = static_cast<int32_t>(ctp->dpp->chid);
+    ctp->info.msglen = sizeof pu;
+    return ctp;
+  }
   ctp->info.pid = static_cast<pid_t>(info.pid);
   ctp->info.tid = static_cast<int32_t>(info.tid);
   ctp->info.chid = static_cast<int32_t>(ctp->dpp->chid);
@@ -163,22 +260,28 @@ int dispatch_handler(dispatch_context_t* ctp) {
   ctp->status = 0;
   ctp->offset = 0;
   ctp->size = ctp->info.msglen;
+  if (ctp->rcvid == 0) {
+    unblock(w, ctp, a);
+    return 0;
+  }
   if (!a || a->detached) {
     ks::km::msg_error(w, static_cast<uint32_t>(ctp->rcvid), EBADF);
     return 0;
   }
   ctp->id = a->id;
   const bool open = ctp->msg->type == _IO_CONNECT;
-  int rc = handle(w, ctp, a);
-  if (reply(w, ctp, rc, a->nparts_max) == ESRCH && open && rc == EOK) {
+  iofunc_ocb_t* closing = nullptr;
+  int rc = handle(ctp, a, &closing);
+  const int replied = reply(w, ctp, rc, a->nparts_max);
+  if (closing) close_ocb(ctp, a, closing);
+  if (replied == ESRCH && open && rc == EOK) {
     // The client died waiting for its open: nobody will close this OCB,
     // so the library does, as for a connection that went away.
     auto it = a->ocbs.find(static_cast<uint32_t>(ctp->info.coid));
     if (it != a->ocbs.end()) {
       iofunc_ocb_t* ocb = it->second;
       a->ocbs.erase(it);
-      if (a->io && a->io->close_ocb) a->io->close_ocb(ctp, nullptr, ocb);
-      else iofunc_close_ocb_default(ctp, nullptr, ocb);
+      close_ocb(ctp, a, ocb);
     }
   }
   return 0;
@@ -188,8 +291,12 @@ void dispatch_unblock(dispatch_context_t* ctp) { pool_unblock(ctp->dpp); }
 
 thread_pool_t* thread_pool_create(thread_pool_attr_t* attr, unsigned flags) {
   World& w = *World::current();
-  if (!attr || !attr->handle || (flags & (POOL_FLAG_EXIT_SELF | POOL_FLAG_USE_SELF))) {
-    // The start function must return: the pool's threads are its own.
+  // POOL_FLAG_EXIT_SELF: the caller (a resource manager's main) ends once
+  // thread_pool_start has started the pool, which here is the start
+  // function returning: thread_pool_start returns to it. USE_SELF would
+  // make the caller a pool thread that never returns: refused, since the
+  // start function must return.
+  if (!attr || !attr->handle || (flags & POOL_FLAG_USE_SELF)) {
     errno = EINVAL;
     return nullptr;
   }
@@ -224,6 +331,10 @@ thread_pool_t* thread_pool_create(thread_pool_attr_t* attr, unsigned flags) {
 
 int thread_pool_start(void* pool) {
   auto* p = static_cast<thread_pool_t*>(pool);
+  if (!p) {
+    errno = EINVAL;
+    return -1;
+  }
   ks::km::pool_start(*p->w, p->id);
   return 0;
 }

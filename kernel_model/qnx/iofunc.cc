@@ -7,6 +7,8 @@
 // same: the library calls the handler whatever the open mode, and the
 // handler's iofunc_read_verify/iofunc_write_verify refuses (EBADF). The
 // default read and write are /dev/null's.
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -34,13 +36,26 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsign
     io->write = iofunc_write_default;
     io->close_ocb = iofunc_close_ocb_default;
     io->devctl = iofunc_devctl_default;
+    io->unblock = iofunc_unblock_default;
+    io->lock_ocb = iofunc_lock_ocb_default;
+    io->unlock_ocb = iofunc_unlock_ocb_default;
   }
 }
 
 void iofunc_attr_init(iofunc_attr_t* attr, mode_t mode, iofunc_attr_t*, struct _client_info*) {
   std::memset(attr, 0, sizeof *attr);
   attr->mode = mode;
+  attr->nlink = 1;
   ks_mutex_init(&attr->lock, "iofunc_attr", KS_MTX_RECURSE, "&attr->lock");
+}
+
+int iofunc_time_update(iofunc_attr_t* attr) {
+  const uint32_t now = static_cast<uint32_t>(ks_now_ns() / 1000000000u);
+  if (attr->flags & IOFUNC_ATTR_MTIME) attr->mtime = now;
+  if (attr->flags & IOFUNC_ATTR_ATIME) attr->atime = now;
+  if (attr->flags & IOFUNC_ATTR_CTIME) attr->ctime = now;
+  attr->flags &= ~(IOFUNC_ATTR_MTIME | IOFUNC_ATTR_ATIME | IOFUNC_ATTR_CTIME);
+  return EOK;
 }
 
 int iofunc_attr_lock(iofunc_attr_t* attr) {
@@ -53,12 +68,52 @@ int iofunc_attr_unlock(iofunc_attr_t* attr) {
   return EOK;
 }
 
+namespace {
+
+// The mount's OCB allocator, when the resource manager gave one (the
+// funcs table's nfuncs says which entries it has).
+const iofunc_funcs_t* ocb_funcs(const iofunc_attr_t* attr) {
+  return attr && attr->mount && attr->mount->funcs ? attr->mount->funcs : nullptr;
+}
+
+}  // namespace
+
+iofunc_ocb_t* iofunc_ocb_calloc(resmgr_context_t* ctp, iofunc_attr_t* attr) {
+  const iofunc_funcs_t* f = ocb_funcs(attr);
+  if (f && f->nfuncs >= 1 && f->ocb_calloc) return f->ocb_calloc(ctp, attr);
+  World& w = *World::current();
+  return static_cast<iofunc_ocb_t*>(ks::km::kmem_alloc(
+      w, sizeof(iofunc_ocb_t), ks::km::kKmemSleep | ks::km::kKmemZero, "iofunc_ocb"));
+}
+
+void iofunc_ocb_free(iofunc_ocb_t* ocb) {
+  const iofunc_funcs_t* f = ocb_funcs(ocb->attr);
+  if (f && f->nfuncs >= 2 && f->ocb_free) {
+    f->ocb_free(ocb);
+    return;
+  }
+  ks::km::kmem_free(*World::current(), ocb, sizeof(iofunc_ocb_t), "iofunc_ocb_free");
+}
+
+// No file locks are modelled, so no client waits on one of the library's:
+// nothing to unblock.
+int iofunc_unblock_default(resmgr_context_t*, io_pulse_t*, iofunc_ocb_t*) {
+  return _RESMGR_DEFAULT;
+}
+
+int iofunc_lock_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
+  return iofunc_attr_lock(ocb->attr);
+}
+
+int iofunc_unlock_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
+  return iofunc_attr_unlock(ocb->attr);
+}
+
 int iofunc_open_default(resmgr_context_t* ctp, io_open_t* msg, iofunc_attr_t* attr, void*) {
   World& w = *World::current();
   q::Attach* a = q::attach_of(w, ctp->id);
-  auto* ocb = static_cast<iofunc_ocb_t*>(
-      ks::km::kmem_alloc(w, sizeof(iofunc_ocb_t), ks::km::kKmemSleep | ks::km::kKmemZero,
-                         "iofunc_ocb"));
+  iofunc_ocb_t* ocb = iofunc_ocb_calloc(ctp, attr);
+  if (!ocb) return ENOMEM;
   ocb->attr = attr;
   ocb->ioflag = static_cast<int32_t>(msg->connect.ioflag);
   iofunc_attr_lock(attr);
@@ -71,14 +126,13 @@ int iofunc_open_default(resmgr_context_t* ctp, io_open_t* msg, iofunc_attr_t* at
 }
 
 int iofunc_close_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {
-  World& w = *World::current();
   iofunc_attr_t* attr = ocb->attr;
   iofunc_attr_lock(attr);
   attr->count--;
   if (ocb->ioflag & _IO_FLAG_RD) attr->rcount--;
   if (ocb->ioflag & _IO_FLAG_WR) attr->wcount--;
   iofunc_attr_unlock(attr);
-  ks::km::kmem_free(w, ocb, sizeof(iofunc_ocb_t), "iofunc_close_ocb_default");
+  iofunc_ocb_free(ocb);
   return EOK;
 }
 
@@ -128,7 +182,12 @@ int rw_verify(resmgr_context_t* ctp, uint32_t xtype, size_t hdr, iofunc_ocb_t* o
     std::memcpy(&off, reinterpret_cast<const char*>(ctp->msg) + ctp->offset + hdr, sizeof off);
     if (off.offset < 0) return EINVAL;
   }
-  if (nonblock) *nonblock = (xtype & _IO_XFLAG_NONBLOCK) ? 1 : 0;
+  // The open's O_NONBLOCK, unless this message's xtype says otherwise.
+  if (nonblock)
+    *nonblock = (xtype & _IO_XFLAG_NONBLOCK)  ? O_NONBLOCK
+                : (xtype & _IO_XFLAG_BLOCK)   ? 0
+                : (ocb->ioflag & O_NONBLOCK) ? O_NONBLOCK
+                                              : 0;
   return EOK;
 }
 

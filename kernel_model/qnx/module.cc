@@ -67,7 +67,8 @@ void load(World& w, const ks_driver_desc* desc, const void*) {
 [[maybe_unused]] const bool image_hook =
     (World::set_component_image(
          kQnxSlot,
-         records_image<QnxState, &QnxState::dispatches, &QnxState::pools, &QnxState::attaches>()),
+         records_image<QnxState, &QnxState::dispatches, &QnxState::pools, &QnxState::attaches,
+                       &QnxState::pthreads, &QnxState::threads>()),
      true);
 
 QnxState& state(World& w) {

@@ -1,9 +1,13 @@
 /*
- * POSIX mutexes for a resource manager's own state, shared by its pool's
- * threads: the kernel model's mutexes (a scheduling point each), named by
- * the driver's expression. The host's pthread_mutex_t is the storage (a
- * zeroed one, PTHREAD_MUTEX_INITIALIZER, is a valid unlocked mutex). Only
- * mutexes: a resource manager's threads are the pool's.
+ * POSIX threads for a resource manager's own state and its own threads
+ * beside the pool's: mutexes and condition variables are the kernel
+ * model's (a scheduling point each), named by the driver's expression; the
+ * host's pthread_mutex_t and pthread_cond_t are the storage (a zeroed one,
+ * PTHREAD_MUTEX_INITIALIZER or PTHREAD_COND_INITIALIZER, is valid). A
+ * thread (pthread_create) is a World thread the model schedules, named
+ * after its start function; pthread_join waits for its end. Attributes are
+ * not modelled (NULL, or ignored). pthread_cond_wait, as POSIX says, is not
+ * ended by a signal.
  */
 #ifndef _KS_QNX_PTHREAD_H
 #define _KS_QNX_PTHREAD_H
@@ -19,5 +23,23 @@
 #define pthread_mutex_trylock(_m) (ks_mutex_tryenter(KS_QNX_MTX(_m), #_m) ? 0 : EBUSY)
 #define pthread_mutex_unlock(_m) ({ ks_mutex_exit(KS_QNX_MTX(_m), #_m); 0; })
 #define pthread_mutex_destroy(_m) ({ ks_mutex_destroy(KS_QNX_MTX(_m), #_m); 0; })
+
+#define PTHREAD_COND_INITIALIZER { { 0 } }
+#define pthread_cond_init(_c, _a) ({ ks_cv_init(KS_QNX_MTX(_c), #_c, #_c); 0; })
+#define pthread_cond_wait(_c, _m) \
+	({ ks_cv_wait(KS_QNX_MTX(_c), KS_QNX_MTX(_m), 0, 0, #_c, #_m); 0; })
+#define pthread_cond_signal(_c) ({ ks_cv_signal(KS_QNX_MTX(_c), #_c); 0; })
+#define pthread_cond_broadcast(_c) ({ ks_cv_broadcast(KS_QNX_MTX(_c), #_c); 0; })
+#define pthread_cond_destroy(_c) ({ ks_cv_destroy(KS_QNX_MTX(_c), #_c); 0; })
+
+int ks_qnx_pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+    void *(*start)(void *), void *arg, const char *name);
+int ks_qnx_pthread_join(pthread_t thread, void **value);
+void ks_qnx_pthread_exit(void *value) __attribute__((noreturn));
+pthread_t ks_qnx_pthread_self(void);
+#define pthread_create(_t, _a, _fn, _arg) ks_qnx_pthread_create((_t), (_a), (_fn), (_arg), #_fn)
+#define pthread_join(_t, _v) ks_qnx_pthread_join((_t), (_v))
+#define pthread_exit(_v) ks_qnx_pthread_exit(_v)
+#define pthread_self() ks_qnx_pthread_self()
 
 #endif

@@ -8,6 +8,8 @@
 // write); the server's ENOSYS (an unhandled command) is ENOTTY to the
 // caller. read() and write() are _IO_READ and _IO_WRITE messages (a_rw).
 // close() is an _IO_CLOSE message, then the connection goes.
+#include <fcntl.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -27,10 +29,14 @@ constexpr size_t kRwMax = 16384;       // a read's or write's data per message
 
 q::Attach* A(void* cookie) { return static_cast<q::Attach*>(cookie); }
 
+// The OCB's ioflag is the client's open flags with the access mode plus
+// one (_IO_FLAG_RD, _IO_FLAG_WR); O_NONBLOCK stays as it is, so the
+// server's iofunc_read_verify tells a client that must not block.
 uint32_t ioflag_of(int kf) {
   uint32_t f = 0;
   if (kf & ks::km::kFRead) f |= _IO_FLAG_RD;
   if (kf & ks::km::kFWrite) f |= _IO_FLAG_WR;
+  if (kf & (ks::km::kFNdelay | ks::km::kFNonblock)) f |= O_NONBLOCK;
   return f;
 }
 
@@ -190,6 +196,9 @@ int resmgr_attach(dispatch_t* dpp, resmgr_attr_t* attr, const char* path, enum _
   ks::km::DevOps ops{&a, a_open, a_close, a_rw, a_rw, a_ioctl};
   // Every open is its own connection, so every close reaches the server.
   ops.close_rule = ks::km::CloseRule::kEvery;
+  // close() sends its _IO_CLOSE at once, even while another thread of the
+  // client is REPLY-blocked on the same connection: the server answers it.
+  ops.close_waits_calls = false;
   ops.remove_hint = "resmgr_detach at stop";
   // A read or write reaches the server whatever the open mode.
   ops.driver_checks_rw_mode = true;

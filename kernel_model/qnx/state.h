@@ -10,6 +10,7 @@
 #include <string>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/kthread_exit.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -46,12 +47,28 @@ struct Attach {
   DevNode* node = nullptr;
   bool detached = false;
   std::map<uint32_t, iofunc_ocb_t*> ocbs;  // by the client's connection
+  // Handlers that found a connection's OCB and have not finished (by
+  // connection), and the OCBs whose close_ocb waits for them: a close
+  // never frees an OCB another thread's message is still handled on.
+  std::map<uint32_t, int> inflight;
+  std::map<uint32_t, iofunc_ocb_t*> close_pending;
+};
+
+// A thread the resource manager started (pthread_create).
+struct Pthread {
+  void* (*start)(void*) = nullptr;
+  void* arg = nullptr;
+  void* value = nullptr;  // start's return, or pthread_exit's
+  uint32_t tid = 0;
+  bool joined = false;
 };
 
 struct QnxState {
   std::deque<_dispatch> dispatches;
   std::deque<_thread_pool> pools;
   std::deque<Attach> attaches;
+  std::deque<Pthread> pthreads;
+  std::deque<ExitableThread> threads;  // the pthreads' fibers point in
   std::map<uint32_t, int> attach_of_coid;  // connection -> attach id
   uint32_t major = 0;
 };

@@ -166,3 +166,58 @@ TEST(MsgServer, BadWaterMarksAreRefused) {
 }
 
 }  // namespace
+
+// A channel told of unblocks (_NTO_CHF_UNBLOCK): a SIGINT to the
+// REPLY-blocked client is one pulse for the server (MsgReceive returns 0,
+// code _PULSE_CODE_UNBLOCK, value the rcvid); the client waits until the
+// server answers that rcvid.
+struct PulseRig {
+  km::World* w = nullptr;
+  uint32_t chid = 0, coid = 0;
+  int64_t sent = 1, rcvid = 0, pulse = 1;
+  int answered = -1;
+  km::MsgInfo info;
+};
+
+void pulse_client(void* a) {
+  auto& r = *static_cast<PulseRig*>(a);
+  char reply[4];
+  size_t got = 0;
+  r.sent = km::msg_send(*r.w, r.coid, "x", 2, reply, sizeof reply, &got, 9);
+}
+
+void pulse_server(void* a) {
+  auto& r = *static_cast<PulseRig*>(a);
+  char buf[16];
+  km::MsgInfo info;
+  r.rcvid = km::msg_receive(*r.w, r.chid, buf, sizeof buf, &info);
+  km::post_signal(*r.w, 1, 2);  // SIGINT to the client, now REPLY-blocked
+  r.pulse = km::msg_receive(*r.w, r.chid, buf, sizeof buf, &r.info);
+  r.answered = km::msg_error(*r.w, uint32_t(r.info.value), EINTR);
+}
+
+TEST(MsgChannel, ASignalToAReplyBlockedSenderIsAnUnblockPulse) {
+  sim::StackPool pool;
+  sim::RoundRobin rr;
+  km::World w{pool, rr, {}};
+  PulseRig r;
+  r.w = &w;
+  {
+    sim::Sim::HostScope scope(w.sim());
+    r.chid = km::msg_channel_create(w, "chan");
+    km::msg_channel_notify_unblock(w, r.chid);
+    r.coid = km::msg_connect(w, r.chid);
+  }
+  w.spawn("client", pulse_client, &r);
+  w.spawn("server", pulse_server, &r);
+  w.run();
+  ASSERT_FALSE(w.sim().failure()) << w.sim().failure().message;
+  EXPECT_GT(r.rcvid, 0);
+  EXPECT_EQ(r.pulse, 0);
+  EXPECT_TRUE(r.info.pulse);
+  EXPECT_EQ(r.info.code, km::kPulseCodeUnblock);
+  EXPECT_EQ(int64_t(r.info.value), r.rcvid);
+  EXPECT_EQ(r.info.coid, r.coid);
+  EXPECT_EQ(r.answered, 0);   // the client was still there to answer
+  EXPECT_EQ(r.sent, -EINTR);  // the server's answer, not the signal's
+}

@@ -13,7 +13,11 @@ hung-task detector reports) and ilpin (its cleanup ignores a cookie not yet
 stored: a real race), whose findings are their own. stecho (the stprobe
 audit, a STREAMS driver) is fuzzed through its stream head: I_STR and
 TRANSPARENT ioctls, I_FLUSH, I_PUSH/I_POP of streams_watch, reads and writes
-on clone opens."""
+on clone opens. qxring (a QNX resource manager, the qnxprobe audit) found
+two on 2026-12-07: a read blocked on an empty device reported stuck though
+a signal would reach the server's io_unblock, and a write-after-free of an
+OCB closed by one client thread while another's write was in its handler
+(QNX's library runs handlers under lock_ocb, which the model did not)."""
 import os
 
 import pytest
@@ -25,7 +29,7 @@ _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]
                              "test_drivers")
 
 DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
-           "fbshm", "stecho"]
+           "fbshm", "stecho", "qxring"]
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

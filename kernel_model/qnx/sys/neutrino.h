@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #ifndef EOK
@@ -40,6 +41,21 @@ struct _msg_info {
 	int16_t flags;
 	uint32_t reserved;
 };
+
+/* a pulse: a message that nobody replies to. The kernel sends a server's
+ * channel one with _PULSE_CODE_UNBLOCK when a REPLY-blocked client is
+ * signalled (the channel has _NTO_CHF_UNBLOCK), its value the rcvid. */
+struct _pulse {
+	uint16_t type;
+	uint16_t subtype;
+	int8_t code;
+	uint8_t zero[3];
+	union sigval value;
+	int32_t scoid;
+};
+
+#define _PULSE_CODE_UNBLOCK (-32)
+#define _PULSE_CODE_DISCONNECT (-33)
 
 /* ChannelCreate flags a resource manager's channel has */
 #define _NTO_CHF_UNBLOCK 0x0002

@@ -24,6 +24,9 @@ struct _iofunc_ocb;
 
 typedef struct _dispatch dispatch_t;
 
+/* what an unblock handler gets: the kernel's _PULSE_CODE_UNBLOCK pulse */
+typedef struct _pulse io_pulse_t;
+
 typedef union {
 	uint16_t type;
 	io_open_t open;
@@ -63,7 +66,8 @@ typedef struct _resmgr_connect_funcs {
 	int (*mknod)(resmgr_context_t *ctp, void *msg, RESMGR_HANDLE_T *handle, void *reserved);
 	int (*readlink)(resmgr_context_t *ctp, void *msg, RESMGR_HANDLE_T *handle, void *reserved);
 	int (*link)(resmgr_context_t *ctp, void *msg, RESMGR_HANDLE_T *handle, void *extra);
-	int (*unblock)(resmgr_context_t *ctp, void *msg, RESMGR_HANDLE_T *handle, void *reserved);
+	int (*unblock)(resmgr_context_t *ctp, io_pulse_t *msg, RESMGR_HANDLE_T *handle,
+	    void *reserved);
 	int (*mount)(resmgr_context_t *ctp, void *msg, RESMGR_HANDLE_T *handle, void *extra);
 } resmgr_connect_funcs_t;
 #define _RESMGR_CONNECT_NFUNCS \
@@ -77,7 +81,7 @@ typedef struct _resmgr_io_funcs {
 	int (*stat)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*notify)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*devctl)(resmgr_context_t *ctp, io_devctl_t *msg, RESMGR_OCB_T *ocb);
-	int (*unblock)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
+	int (*unblock)(resmgr_context_t *ctp, io_pulse_t *msg, RESMGR_OCB_T *ocb);
 	int (*pathconf)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*lseek)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*chmod)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
