@@ -5,6 +5,8 @@
  * offset and marks the access time, an io_write that takes every byte,
  * S_IFNAM for its type, and main()'s thread_pool_create with
  * POOL_FLAG_EXIT_SELF (here the start function, which returns).
+ * QXHELLO_STAMP: each read from the start sleeps (nanosleep, usleep) and
+ * answers the clocks it then reads instead of the greeting.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +19,31 @@
 #include <sys/dispatch.h>
 #include <sys/neutrino.h>
 #include <sys/kernsim.h>
+#ifdef QXHELLO_STAMP
+#include <time.h>
+#include <sys/time.h>
+#endif
 
+#ifdef QXHELLO_STAMP
+static char buffer[96] = "Hello world\n";
+
+static void stamp(iofunc_attr_t *a)
+{
+	struct timespec nap = { 0, 5000000 }, mono, real;
+	struct timeval tv;
+
+	(void) nanosleep(&nap, NULL);
+	(void) usleep(1000);
+	(void) clock_gettime(CLOCK_MONOTONIC, &mono);
+	(void) clock_gettime(CLOCK_REALTIME, &real);
+	(void) gettimeofday(&tv, NULL);
+	a->nbytes = snprintf(buffer, sizeof buffer, "%lld.%09ld %lld %lld %lld",
+	    (long long)mono.tv_sec, mono.tv_nsec, (long long)real.tv_sec,
+	    (long long)tv.tv_sec, (long long)time(NULL)) + 1;
+}
+#else
 static const char buffer[] = "Hello world\n";
+#endif
 static resmgr_connect_funcs_t cf;
 static resmgr_io_funcs_t iof;
 static iofunc_attr_t attr;
@@ -35,6 +60,10 @@ static int io_read(resmgr_context_t *ctp, io_read_t *msg, RESMGR_OCB_T *ocb)
 		return status;
 	if ((msg->i.xtype & _IO_XTYPE_MASK) != _IO_XTYPE_NONE)
 		return ENOSYS;
+#ifdef QXHELLO_STAMP
+	if (ocb->offset == 0)
+		stamp(ocb->attr);
+#endif
 	nleft = ocb->attr->nbytes - ocb->offset;
 	nbytes = nleft < msg->i.nbytes ? nleft : msg->i.nbytes;
 	if (nbytes > 0) {

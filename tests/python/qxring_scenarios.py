@@ -287,6 +287,27 @@ def _hello_twice(w):
 hello_twice = kernsim.scenario_of(_hello_twice, os.path.join(_DIR, "qxhello.so"), "hello_twice")
 
 
+def _stamp_read(w):
+    """qxhello_stamp: one read, which sleeps 6 ms in the server and answers
+    the clocks it reads then (monotonic, realtime, gettimeofday, time):
+    virtual ones, from the virtual date of boot (2026-01-01T00:00:00Z)."""
+    def reader():
+        fd = yield sys.open("/dev/qxhello", sys.O_RDONLY)
+        buf = yield sys.mmap(4096)
+        n = yield sys.read(fd, buf, 96)
+        assert n > 0, f"read returned {n}"
+        mono, real, tod, now = (yield sys.peek(buf, n - 1)).decode().split()
+        assert 0.006 <= float(mono) < 1, mono
+        assert int(real) == int(tod) == int(now) == 1767225600 + int(float(mono)), \
+            (mono, real, tod, now)
+        yield sys.close(fd)
+    w.spawn("reader", reader())
+
+
+stamp_read = kernsim.scenario_of(_stamp_read, os.path.join(_DIR, "qxhello_stamp.so"),
+                                 "stamp_read")
+
+
 # the correct build's scenarios, for `kernsim explore this.py:NAME`
 for _n in BODIES:
     globals()[_n] = make(_n)

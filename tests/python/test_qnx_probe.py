@@ -88,6 +88,15 @@ def test_the_guides_smallest_resource_manager_builds_and_runs(strategy):
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
 
+def test_a_resource_manager_s_clocks_and_sleeps_are_virtual():
+    """clock_gettime, gettimeofday, time, nanosleep and usleep fell through
+    to the host's C library: a resource manager read the host's date (no
+    two runs alike) and slept the host thread. They are the virtual
+    clock's now (qnx/time.h, sys/time.h, unistd.h)."""
+    r = kernsim.explore(qx.stamp_read, strategy="random", runs=50, seed=1)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
 # twin scenario: failure kind, signature prefix, a word of its message
 BUGS = {
     "killed_blocked_reader_close_keep": ("panic", "assert:qx_stop:", "qx.waiters == NULL"),
