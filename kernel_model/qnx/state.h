@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 
+#include "kernel_model/det_random.h"
 #include "kernel_model/devsw.h"
 #include "kernel_model/kthread_exit.h"
 #include "kernel_model/world.h"
@@ -71,6 +72,7 @@ struct QnxState {
   std::deque<ExitableThread> threads;  // the pthreads' fibers point in
   std::map<uint32_t, int> attach_of_coid;  // connection -> attach id
   uint32_t major = 0;
+  uint64_t rng = kDetRandomSeed;  // rand(3) & co. (qnx/stdlib.h, det_random.h)
 };
 
 QnxState& state(World& w);

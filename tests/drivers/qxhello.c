@@ -6,7 +6,7 @@
  * S_IFNAM for its type, and main()'s thread_pool_create with
  * POOL_FLAG_EXIT_SELF (here the start function, which returns).
  * QXHELLO_STAMP: each read from the start sleeps (nanosleep, usleep) and
- * answers the clocks it then reads instead of the greeting.
+ * answers the clocks it then reads, and a rand(), instead of the greeting.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,9 +37,9 @@ static void stamp(iofunc_attr_t *a)
 	(void) clock_gettime(CLOCK_MONOTONIC, &mono);
 	(void) clock_gettime(CLOCK_REALTIME, &real);
 	(void) gettimeofday(&tv, NULL);
-	a->nbytes = snprintf(buffer, sizeof buffer, "%lld.%09ld %lld %lld %lld",
+	a->nbytes = snprintf(buffer, sizeof buffer, "%lld.%09ld %lld %lld %lld %d",
 	    (long long)mono.tv_sec, mono.tv_nsec, (long long)real.tv_sec,
-	    (long long)tv.tv_sec, (long long)time(NULL)) + 1;
+	    (long long)tv.tv_sec, (long long)time(NULL), rand()) + 1;
 }
 #else
 static const char buffer[] = "Hello world\n";

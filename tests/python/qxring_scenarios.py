@@ -287,16 +287,22 @@ def _hello_twice(w):
 hello_twice = kernsim.scenario_of(_hello_twice, os.path.join(_DIR, "qxhello.so"), "hello_twice")
 
 
+_first_rand = []  # across the executions of one process
+
+
 def _stamp_read(w):
     """qxhello_stamp: one read, which sleeps 6 ms in the server and answers
     the clocks it reads then (monotonic, realtime, gettimeofday, time):
-    virtual ones, from the virtual date of boot (2026-01-01T00:00:00Z)."""
+    virtual ones, from the virtual date of boot (2026-01-01T00:00:00Z); and
+    its first rand(), the same in every execution of the process."""
     def reader():
         fd = yield sys.open("/dev/qxhello", sys.O_RDONLY)
         buf = yield sys.mmap(4096)
         n = yield sys.read(fd, buf, 96)
         assert n > 0, f"read returned {n}"
-        mono, real, tod, now = (yield sys.peek(buf, n - 1)).decode().split()
+        mono, real, tod, now, rnd = (yield sys.peek(buf, n - 1)).decode().split()
+        _first_rand.append(rnd)
+        assert rnd == _first_rand[0], (rnd, _first_rand[0])
         assert 0.006 <= float(mono) < 1, mono
         assert int(real) == int(tod) == int(now) == 1767225600 + int(float(mono)), \
             (mono, real, tod, now)

@@ -89,10 +89,12 @@ def test_the_guides_smallest_resource_manager_builds_and_runs(strategy):
 
 
 def test_a_resource_manager_s_clocks_and_sleeps_are_virtual():
-    """clock_gettime, gettimeofday, time, nanosleep and usleep fell through
-    to the host's C library: a resource manager read the host's date (no
-    two runs alike) and slept the host thread. They are the virtual
-    clock's now (qnx/time.h, sys/time.h, unistd.h)."""
+    """clock_gettime, gettimeofday, time, nanosleep, usleep and rand fell
+    through to the host's C library: a resource manager read the host's date (no
+    two runs alike), slept the host thread, and drew from one generator
+    per process (a campaign's later executions drew what a replay would
+    not). They are the virtual clock's now (qnx/time.h, sys/time.h,
+    unistd.h) and the World's generator (qnx/stdlib.h)."""
     r = kernsim.explore(qx.stamp_read, strategy="random", runs=50, seed=1)
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
 
