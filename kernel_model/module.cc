@@ -280,7 +280,27 @@ Module& Module::open(const std::string& spec) {
       }
     // Before the data's as-loaded copy, which holds the slots when they
     // are not read-only.
-    bind_kernel_functions(img, q.base, relro_lo, relro_hi, d->personality);
+    std::vector<std::string> hazards =
+        bind_kernel_functions(img, q.base, relro_lo, relro_hi, d->personality);
+    // Only a name the module binds to the host's C library: kernsim's own
+    // functions may share a prefix with it (FreeBSD's mtx_pool_find).
+    std::erase_if(hazards, [h](const std::string& name) {
+      Dl_info di{};
+      void* fn = dlsym(h, name.c_str());
+      return !fn || !dladdr(fn, &di) || !di.dli_fname ||
+             (!std::strstr(di.dli_fname, "/libc.so") && !std::strstr(di.dli_fname, "/libpthread") &&
+              !std::strstr(di.dli_fname, "/librt.so"));
+    });
+    if (!hazards.empty()) {
+      std::string list;
+      for (const std::string& h : hazards)
+        list += (list.empty() ? "" : "; ") + h + "(), which " + host_hazard(h.c_str());
+      refuse(path, "calls the host's " + list +
+                       ": no run of it would replay, or one would stall them all. kernsim's " +
+                       d->personality +
+                       " personality does not model it (a missing interface is a kernsim "
+                       "issue to report)");
+    }
     for (auto& [name, at] : linker_sets(img))
       m->sets_.push_back({name, reinterpret_cast<void* const*>(q.base + at.first),
                           reinterpret_cast<void* const*>(q.base + at.first + at.second)});

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iterator>
 
@@ -43,13 +44,45 @@ bool read_at(const std::string& img, uint64_t off, T* out) {
 
 }  // namespace
 
-void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t relro_lo,
-                           uintptr_t relro_hi, const char* personality) {
+const char* host_hazard(const char* name) {
+  static constexpr const char* kClock[] = {
+      "time", "clock", "times", "clock_gettime", "clock_getres", "gettimeofday", "ftime",
+      "timespec_get", "localtime", "localtime_r", "gmtime", "ctime", "ctime_r"};
+  static constexpr const char* kEntropy[] = {
+      "rand", "rand_r", "srand", "random", "srandom", "random_r", "srandom_r", "drand48",
+      "erand48", "lrand48", "nrand48", "mrand48", "jrand48", "srand48", "getrandom",
+      "getentropy", "arc4random", "arc4random_buf", "arc4random_uniform"};
+  static constexpr const char* kIdentity[] = {"getpid", "getppid", "gettid", "getuid",
+                                              "geteuid", "getgid", "getegid"};
+  static constexpr const char* kBlock[] = {
+      "sleep", "usleep", "nanosleep", "clock_nanosleep", "pause", "alarm", "setitimer",
+      "timer_create", "select", "pselect", "poll", "ppoll", "epoll_wait", "sched_yield",
+      "sigwait", "sigsuspend", "fork", "vfork", "system", "popen", "wait", "waitpid"};
+  auto in = [name](const auto& list) {
+    for (const char* n : list)
+      if (std::strcmp(n, name) == 0) return true;
+    return false;
+  };
+  if (in(kClock)) return "reads the host's clock";
+  if (in(kEntropy)) return "draws from the host's generator (its entropy, or one state per process)";
+  if (in(kIdentity)) return "answers for the host process";
+  if (in(kBlock)) return "blocks or sleeps the host thread, which carries every simulated thread";
+  if (!std::strncmp(name, "pthread_", 8) || !std::strncmp(name, "sem_", 4) ||
+      !std::strncmp(name, "thrd_", 5) || !std::strncmp(name, "mtx_", 4) ||
+      !std::strncmp(name, "cnd_", 4))
+    return "is the host's threads library: its locks and waits block the host thread";
+  return nullptr;
+}
+
+std::vector<std::string> bind_kernel_functions(const std::string& img, uintptr_t base,
+                                               uintptr_t relro_lo, uintptr_t relro_hi,
+                                               const char* personality) {
+  std::vector<std::string> hazards;
   const bool illumos = personality && std::strcmp(personality, "illumos") == 0;
   const KernelFunction* functions = illumos ? kIllumosFunctions : kKernelFunctions;
   const size_t nfunctions = illumos ? std::size(kIllumosFunctions) : std::size(kKernelFunctions);
   Elf64_Ehdr eh;
-  if (!read_at(img, 0, &eh)) return;
+  if (!read_at(img, 0, &eh)) return hazards;
   // Virtual addresses of the file's tables to file offsets, through its
   // loaded segments.
   auto offset_of = [&](uint64_t vaddr, uint64_t* off) {
@@ -66,7 +99,7 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
   uint64_t dyn_off = 0, dyn_size = 0;
   for (unsigned i = 0; i < eh.e_phnum; i++) {
     Elf64_Phdr ph;
-    if (!read_at(img, eh.e_phoff + i * sizeof ph, &ph)) return;
+    if (!read_at(img, eh.e_phoff + i * sizeof ph, &ph)) return hazards;
     if (ph.p_type == PT_DYNAMIC) dyn_off = ph.p_offset, dyn_size = ph.p_filesz;
   }
   uint64_t symtab = 0, strtab = 0, strsz = 0, tables[2][2] = {};  // {vaddr, size}
@@ -87,7 +120,7 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
   uint64_t sym_off = 0, str_off = 0;
   if (!offset_of(symtab, &sym_off) || !offset_of(strtab, &str_off) ||
       img.size() - str_off < strsz)
-    return;
+    return hazards;
   long page = sysconf(_SC_PAGESIZE);
   for (auto& [vaddr, size] : tables) {
     uint64_t rel_off = 0;
@@ -103,6 +136,9 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
         continue;
       const char* name = img.data() + str_off + s.st_name;
       size_t max = strsz - s.st_name;
+      if (strnlen(name, max) < max && host_hazard(name) &&
+          std::find(hazards.begin(), hazards.end(), name) == hazards.end())
+        hazards.emplace_back(name);
       for (size_t i = 0; i < nfunctions; i++) {
         const KernelFunction& k = functions[i];
         if (strnlen(name, max) != std::strlen(k.name) || std::strcmp(name, k.name) != 0) continue;
@@ -115,6 +151,7 @@ void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t rel
       }
     }
   }
+  return hazards;
 }
 
 }  // namespace ks::km

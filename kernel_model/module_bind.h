@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ks::km {
 
@@ -14,7 +15,17 @@ namespace ks::km {
 // relro_hi) its part that the loader made read-only, `personality` the one
 // it was built for (illumos's snprintf prints a null %s its own way). The
 // module's bytes, and so its hash, are as built.
-void bind_kernel_functions(const std::string& img, uintptr_t base, uintptr_t relro_lo,
-                           uintptr_t relro_hi, const char* personality);
+// Returns the host functions the module calls that kernsim must not let
+// it reach (host_hazard), each once, in symbol-table order.
+std::vector<std::string> bind_kernel_functions(const std::string& img, uintptr_t base,
+                                               uintptr_t relro_lo, uintptr_t relro_hi,
+                                               const char* personality);
+
+// Why the host's function `name` must not run in a driver, or null: it
+// reads the host's clock or entropy, or a per-process state (no run would
+// replay), or blocks or sleeps the host thread that carries every fiber.
+// A personality that models one maps the driver's calls elsewhere (QNX's
+// <time.h>, <stdlib.h>, <pthread.h>), so what is left is unmodelled.
+const char* host_hazard(const char* name);
 
 }  // namespace ks::km

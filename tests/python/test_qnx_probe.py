@@ -57,6 +57,25 @@ def test_it_builds_outside_the_tree_with_one_command(root, tmp_path):
         assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
 
 
+def test_a_host_function_kernsim_does_not_model_is_refused_by_name(tmp_path):
+    """A resource manager's C library is the host's where the personality
+    maps nothing: sched_yield acts on the host thread that carries every
+    simulated one, getpid answers for the host process. The module is
+    refused at load, each named with why (it loaded before)."""
+    (tmp_path / "qxhost.c").write_text(
+        "#include <pthread.h>\n#include <sched.h>\n#include <unistd.h>\n"
+        "#include <sys/iofunc.h>\n#include <sys/dispatch.h>\n#include <sys/kernsim.h>\n"
+        "static int start(void) { sched_yield();\n"
+        "  return getpid() > 0 ? 0 : 1; }\n"
+        "static int stop(void) { return 0; }\n"
+        "KS_QNX_DRIVER(qxhost, NULL, start, stop);\n")
+    r = _kernsim(tmp_path, "build-driver", "--personality", "qnx", "-o", "qxhost.so", "qxhost.c")
+    assert r.returncode != 0, r.stdout
+    assert "sched_yield(), which blocks or sleeps the host thread" in r.stderr, r.stderr
+    assert "getpid(), which answers for the host process" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
+
+
 @pytest.mark.parametrize("strategy", ["random", "pct"])
 @pytest.mark.parametrize("name", qx.CORRECT)
 def test_the_correct_resource_manager_gets_no_report(name, strategy):
