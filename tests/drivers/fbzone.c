@@ -8,7 +8,10 @@
  * check them.  An open may arm an expiry (a timeout task on the driver's
  * taskqueue): when it fires every item of that open is freed and the
  * open's knotes (EVFILT_READ) are told how many expired.  A periodic
- * timeout task samples the zone while anything is open.  The item limit
+ * timeout task samples the zone while anything is open, walking the
+ * list of opens under an sx; a closing open leaves the list and stops
+ * its expiry with that sx held exclusive (taskqueue_drain waits for that
+ * one task, which never takes the sx).  The item limit
  * is read-mostly configuration under an rmlock; sysctl hw.fbzone.* shows
  * the counts, the limit (a SYSCTL_PROC) and a report (sbuf for sysctl).
  *
@@ -37,6 +40,7 @@
 #include <sys/lock.h>
 #include <sys/mutex.h>
 #include <sys/rmlock.h>
+#include <sys/sx.h>
 #include <sys/taskqueue.h>
 #include <sys/proc.h>
 #include <sys/ioccom.h>
@@ -97,6 +101,8 @@ TAILQ_HEAD(zitem_list, zitem);
 
 struct zone_softc {
 	struct mtx	sc_mtx;		/* sc_opens, sc_sampling, sc_dying */
+	struct sx	sc_list_lock;	/* sc_list */
+	LIST_HEAD(, zone_open) sc_list;
 	struct rmlock	sc_cfg;		/* sc_max */
 	uma_zone_t	sc_zone;
 	struct unrhdr	*sc_unr;
@@ -110,6 +116,7 @@ struct zone_softc {
 	int		sc_dying;
 	int		sc_live;	/* items out, atomic */
 	int		sc_peak;	/* most items seen by a sample */
+	int		sc_peak_held;	/* most items open at a sample */
 	int		sc_samples;
 	u_int		sc_expiries;	/* atomic */
 };
@@ -120,6 +127,7 @@ struct zone_open {
 	struct zitem_list zo_items;
 	struct timeout_task zo_expire;
 	struct zone_softc *zo_sc;
+	LIST_ENTRY(zone_open) zo_link;	/* sc_list */
 	int		zo_unit;
 	int		zo_nitems;
 	int		zo_expired;	/* unacknowledged */
@@ -189,13 +197,24 @@ static void
 zone_sample_task(void *arg, int pending)
 {
 	struct zone_softc *sc = arg;
-	int cur;
+	struct zone_open *zo;
+	int cur, held;
 
+	held = 0;
+	sx_slock(&sc->sc_list_lock);
+	LIST_FOREACH(zo, &sc->sc_list, zo_link) {
+		mtx_lock(&zo->zo_mtx);
+		held += zo->zo_nitems;
+		mtx_unlock(&zo->zo_mtx);
+	}
+	sx_sunlock(&sc->sc_list_lock);
 	cur = uma_zone_get_cur(sc->sc_zone);
 	mtx_lock(&sc->sc_mtx);
 	sc->sc_samples++;
 	if (cur > sc->sc_peak)
 		sc->sc_peak = cur;
+	if (held > sc->sc_peak_held)
+		sc->sc_peak_held = held;
 	if (sc->sc_opens > 0 && !sc->sc_dying)
 		taskqueue_enqueue_timeout(sc->sc_tq, &sc->sc_sample, 2);
 	else
@@ -209,11 +228,17 @@ zone_open_dtor(void *data)
 	struct zone_open *zo = data;
 	struct zone_softc *sc = zo->zo_sc;
 
-	/* No ioctl of this open can arm the expiry again: it is the last. */
+	/*
+	 * No ioctl of this open can arm the expiry again: it is the last.
+	 * Off the sampler's list and the expiry stopped in one go.
+	 */
+	sx_xlock(&sc->sc_list_lock);
+	LIST_REMOVE(zo, zo_link);
 	taskqueue_cancel_timeout(sc->sc_tq, &zo->zo_expire, NULL);
 #ifndef ZONE_BUG_NODRAIN
 	taskqueue_drain_timeout(sc->sc_tq, &zo->zo_expire);
 #endif
+	sx_xunlock(&sc->sc_list_lock);
 	knlist_clear(&zo->zo_sel.si_note, 0);
 	seldrain(&zo->zo_sel);
 	knlist_destroy(&zo->zo_sel.si_note);
@@ -255,6 +280,9 @@ zone_open(struct cdev *dev, int oflags, int devtype, struct thread *td)
 		free_unr(sc->sc_unr, unit);
 		return (error);
 	}
+	sx_xlock(&sc->sc_list_lock);
+	LIST_INSERT_HEAD(&sc->sc_list, zo, zo_link);
+	sx_xunlock(&sc->sc_list_lock);
 	mtx_lock(&sc->sc_mtx);
 	sc->sc_opens++;
 	if (!sc->sc_sampling) {
@@ -495,8 +523,8 @@ zone_sysctl_report(SYSCTL_HANDLER_ARGS)
 	if (sb == NULL)
 		return (ENOMEM);
 	mtx_lock(&sc->sc_mtx);
-	sbuf_printf(sb, "opens=%d samples=%d peak=%d", sc->sc_opens,
-	    sc->sc_samples, sc->sc_peak);
+	sbuf_printf(sb, "opens=%d samples=%d peak=%d held=%d", sc->sc_opens,
+	    sc->sc_samples, sc->sc_peak, sc->sc_peak_held);
 	mtx_unlock(&sc->sc_mtx);
 	sbuf_printf(sb, " live=%d expiries=%u", atomic_load_int(&sc->sc_live),
 	    atomic_load_int(&sc->sc_expiries));
@@ -539,6 +567,8 @@ zone_modevent(module_t mod, int type, void *data)
 	case MOD_LOAD:
 		sc = malloc(sizeof(*sc), M_FBZONE, M_WAITOK | M_ZERO);
 		mtx_init(&sc->sc_mtx, "fbzone", NULL, MTX_DEF);
+		sx_init(&sc->sc_list_lock, "fbzone opens");
+		LIST_INIT(&sc->sc_list);
 		rm_init(&sc->sc_cfg, "fbzone cfg");
 		sc->sc_max = ZONE_DEFMAX;
 		sc->sc_zone = uma_zcreate("fbzone items", sizeof(struct zitem),
@@ -567,6 +597,7 @@ zone_modevent(module_t mod, int type, void *data)
 			delete_unrhdr(sc->sc_unr);
 			uma_zdestroy(sc->sc_zone);
 			rm_destroy(&sc->sc_cfg);
+			sx_destroy(&sc->sc_list_lock);
 			mtx_destroy(&sc->sc_mtx);
 			free(sc, M_FBZONE);
 			return (error);
@@ -593,6 +624,7 @@ zone_modevent(module_t mod, int type, void *data)
 		delete_unrhdr(sc->sc_unr);
 		uma_zdestroy(sc->sc_zone);
 		rm_destroy(&sc->sc_cfg);
+		sx_destroy(&sc->sc_list_lock);
 		mtx_destroy(&sc->sc_mtx);
 		free(sc, M_FBZONE);
 		zone_sc = NULL;
