@@ -25,7 +25,7 @@ _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]
                              "test_drivers")
 
 DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
-           "fbshm", "stecho"]
+           "fbshm", "stecho", "fbzone"]
 
 
 @pytest.mark.parametrize("driver", DRIVERS)
