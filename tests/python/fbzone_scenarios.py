@@ -207,3 +207,50 @@ kevent_races_close = _declare(_kevent_races_close, "kevent_races_close")
 unload_pending = _declare(_unload_pending, "unload_pending")
 close_races_expiry_nodrain = _declare(_close_races_expiry, "close_races_expiry_nodrain",
                                       "fbzone_nodrain")
+
+
+def _unload_under_kevent(w):
+    """A thread waits in kevent on the device while the module unloads:
+    destroy_dev runs the open's destructor, whose knlist_clear takes the
+    knote off (EV_EOF) before the list goes; the waiter then gets that
+    event or its timeout, and closes its descriptors on a dead cdev."""
+    def waiter():
+        fd = yield sys.open("/dev/fbzone", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        r, _ = yield from alloc(fd, buf, 1)
+        assert r == 0, r
+        kq = yield sys.kqueue()
+        n, _ = yield from _kevent(kq, buf, [(fd, sys.EVFILT_READ, sys.EV_ADD)], 4, 0)
+        assert n == 0, n
+
+        def unloader():
+            assert (yield sys.modunload("fbzone")) == 0
+        w.spawn("unloader", unloader())
+        n, evs = yield from _kevent(kq, buf, [], 4, 5)
+        assert n in (0, 1), n
+        if n == 1:
+            assert evs[0]["flags"] & 0x8000, evs   # EV_EOF
+        yield sys.close(fd)
+        yield sys.close(kq)
+    w.spawn("t", waiter())
+
+
+unload_under_kevent = _declare(_unload_under_kevent, "unload_under_kevent")
+
+
+def _leave_armed(w):
+    """The scenario ends with the device open, an expiry far off armed and
+    the sampler running: the teardown's close runs the destructor (cancel,
+    drain), the sampler stops itself, MOD_UNLOAD drains it."""
+    def body():
+        fd = yield sys.open("/dev/fbzone", sys.O_RDWR)
+        buf = yield sys.mmap(4096)
+        for tag in (1, 2):
+            r, _ = yield from alloc(fd, buf, tag)
+            assert r == 0, r
+        assert (yield from expire(fd, buf, 5000)) == 0
+        yield sys.poll(0, 0, 3)
+    w.spawn("t", body())
+
+
+leave_armed = _declare(_leave_armed, "leave_armed")
