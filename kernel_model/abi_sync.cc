@@ -136,21 +136,6 @@ void ks_taskq_wait(ks_taskq_t* tq, const char* expr) {
   World& w = W();
   ks::km::taskq_wait(w, TQ(w, tq, expr, "taskq_wait"));
 }
-void ks_taskq_wait_for(ks_taskq_t* tq, int (*busy)(void*), void* arg, const char* op,
-                       const char* expr) {
-  World& w = W();
-  struct Ask {
-    int (*busy)(void*);
-    void* arg;
-  } ask{busy, arg};
-  ks::km::taskq_wait_for(
-      w, TQ(w, tq, expr, op),
-      [](void* a) {
-        auto* q = static_cast<Ask*>(a);
-        return q->busy(q->arg) != 0;
-      },
-      &ask, op);
-}
 void ks_taskq_destroy(ks_taskq_t* tq, const char* expr) {
   World& w = W();
   ks::km::taskq_destroy(w, TQ(w, tq, expr, "taskq_destroy"));
@@ -176,3 +161,11 @@ int64_t ks_untimeout_ns(uint64_t id) { return ks::km::callout_untimeout_ns(W(), 
 void ks_delay_ns(uint64_t ns) { ks::km::delay_ns(W(), ns); }
 
 }  // extern "C"
+
+// For a personality's own code (FreeBSD's taskqueue_drain), not a driver's:
+// outside the C ABI a module links against.
+void ks::km::taskq_wait_for(ks_taskq_t* tq, bool (*busy)(void*), void* arg, const char* op,
+                            const char* expr) {
+  World& w = W();
+  ks::km::taskq_wait_for(w, TQ(w, tq, expr, op), busy, arg, op);
+}

@@ -10,6 +10,7 @@
 
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/module_unload.h"
+#include "kernel_model/taskq.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -245,11 +246,11 @@ int taskqueue_cancel(struct taskqueue*, struct task* t, u_int* pendp) {
 void taskqueue_drain(struct taskqueue* q, struct task* t) {
   ks_taskq_t* tq = q->system ? system_tq(q) : q->tq;
   if (!tq) return;
-  ks_taskq_wait_for(
+  ks::km::taskq_wait_for(
       tq,
       [](void* p) {
         auto* task = static_cast<struct task*>(p);
-        return task->ta_pending != 0 || task->ta_ks_running != 0 ? 1 : 0;
+        return task->ta_pending != 0 || task->ta_ks_running != 0;
       },
       t, "taskqueue_drain", q->name);
 }

@@ -130,9 +130,6 @@ ks_taskq_t *ks_taskq_create(const char *name, int nthreads, int maxalloc, const 
 uint64_t ks_taskq_dispatch(ks_taskq_t *, void (*fn)(void *), void *arg, int flags,
     const char *expr);
 void ks_taskq_wait(ks_taskq_t *, const char *expr);
-/* Waits until busy(arg) answers 0, asking again as each entry returns. */
-void ks_taskq_wait_for(ks_taskq_t *, int (*busy)(void *), void *arg, const char *op,
-    const char *expr);
 void ks_taskq_destroy(ks_taskq_t *, const char *expr);
 /* illumos taskq_suspend/resume/suspended (kernel_model/taskq.h) */
 void ks_taskq_suspend(ks_taskq_t *, const char *expr);
