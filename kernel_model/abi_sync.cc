@@ -161,3 +161,11 @@ int64_t ks_untimeout_ns(uint64_t id) { return ks::km::callout_untimeout_ns(W(), 
 void ks_delay_ns(uint64_t ns) { ks::km::delay_ns(W(), ns); }
 
 }  // extern "C"
+
+// For a personality's own code (FreeBSD's taskqueue_drain), not a driver's:
+// outside the C ABI a module links against.
+void ks::km::taskq_wait_for(ks_taskq_t* tq, bool (*busy)(void*), void* arg, const char* op,
+                            const char* expr) {
+  World& w = W();
+  ks::km::taskq_wait_for(w, TQ(w, tq, expr, op), busy, arg, op);
+}

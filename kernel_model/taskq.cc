@@ -30,6 +30,10 @@ struct Taskq {
   World* w;
   const char* name;
   ObjId obj, work, room;
+  // Threads waiting for one task (taskq_wait_for), woken as each entry
+  // returns; made at the first such wait, so a taskq nobody waits on so
+  // has the objects, and the executions, it had before.
+  ObjId done = 0;
   int maxalloc;
   int nthreads;
   int live = 0;     // workers not yet exited
@@ -173,6 +177,7 @@ void worker_main(void* arg) {
     if (Tid t = w.wq_pop(tq.room)) w.sim().wake(t, 0);
     // taskq_wait waits for an empty queue, taskq_suspend only for this
     if (tq.running == 0 && (tq.q.empty() || tq.suspended)) w.wq_wake_all(tq.obj);
+    if (tq.done) w.wq_wake_all(tq.done);  // taskq_wait_for: whether its task is done
   }
   tq.live--;
   w.wq_wake_all(tq.obj);
@@ -202,6 +207,7 @@ ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc) {
     tq->stopping = tq->suspended = false;
     tq->suspender = 0;
     tq->next_id = 1;
+    tq->done = 0;
   }
   tq->w = &w;
   tq->name = w.sim().intern(name && *name ? name : "taskq");
@@ -262,6 +268,18 @@ void taskq_wait(World& w, ObjId o) {
     w.assert_may_sleep("taskq_wait", o);
     w.wq_push(o, w.self_tid());
     w.sim().block(kEvTaskqWait, o);
+  }
+  race_acquire(w, o);
+}
+
+void taskq_wait_for(World& w, ObjId o, bool (*busy)(void*), void* arg, const char* op) {
+  w.sim().point(kEvTaskqWait, o);
+  Taskq& tq = usable(w, o, op);
+  w.assert_may_sleep(op, o);
+  while (busy(arg)) {
+    if (!tq.done) tq.done = w.new_obj(kObjTaskq, tq.name);
+    w.wq_push(tq.done, w.self_tid());
+    w.sim().block(kEvTaskqWait, tq.done);
   }
   race_acquire(w, o);
 }

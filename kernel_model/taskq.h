@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "kernel_model/world.h"
+#include "kernsim/abi.h"
 
 namespace ks::km {
 
@@ -28,6 +29,13 @@ ObjId taskq_create(World& w, const char* name, int nthreads, int maxalloc);
 uint64_t taskq_dispatch(World& w, ObjId tq, void (*fn)(void*), void* arg, int flags);
 // Waits until the queue is empty and no entry is running.
 void taskq_wait(World& w, ObjId tq);
+// Waits until busy(arg) is false, asked again as each entry of the taskq
+// returns (FreeBSD's taskqueue_drain of one task: its other tasks may go
+// on running). It may sleep, asked or not (WITNESS_WARN); op names it.
+void taskq_wait_for(World& w, ObjId tq, bool (*busy)(void*), void* arg, const char* op);
+// The same on a taskq's C handle (abi_sync.cc).
+void taskq_wait_for(ks_taskq_t* tq, bool (*busy)(void*), void* arg, const char* op,
+                    const char* expr);
 // Runs what is queued, stops the workers, and destroys the object.
 void taskq_destroy(World& w, ObjId tq);
 // illumos taskq_suspend: no entry starts until the same thread's

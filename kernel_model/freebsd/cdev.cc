@@ -47,7 +47,8 @@ const int kFbSlot = World::new_component_slot();
     (World::set_component_image(
          kFbSlot,
          records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs,
-                       &FbState::sleepqs, &FbState::eh_lists, &FbState::sleep_pool>()),
+                       &FbState::sleepqs, &FbState::eh_lists, &FbState::sleep_pool,
+                       &FbState::task_entries>()),
      true);
 
 bool has_state(World& w) { return w.component(kFbSlot) != nullptr; }

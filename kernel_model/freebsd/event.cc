@@ -4,10 +4,12 @@
 // without the lock is mtx_assert's lock-misuse report. A knote a kqueue
 // attached (kn_kq set) is activated on it (kern_event.cc); one attached by
 // hand only has its f_event asked.
+#include <cstring>
 #include <string>
 
 #include "kernel_model/freebsd/kqueue_knote.h"
 #include "kernel_model/freebsd/state.h"
+#include "kernel_model/kmem.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -48,8 +50,27 @@ void assert_lock(struct knlist* knl, int locked, const char* file = __FILE__,
 }
 
 struct knlist* checked(struct knlist* knl, const char* fn) {
-  if (!knl->kl_lock) ks_panic("%s: knlist %p was never initialised (knlist_init)", fn,
-                              static_cast<void*>(knl));
+  // A list in a buffer the driver freed (its lock pointer poison, or
+  // cleared by knlist_destroy) is a use after free, not a list never made.
+  uint64_t lockword;
+  std::memcpy(&lockword, &knl->kl_lock, sizeof lockword);
+  if (!knl->kl_lock || ks::km::kmem_poisoned_word(lockword)) {
+    ks::km::World& w = *ks::km::World::current();
+    uint64_t off = 0;
+    const ks::km::KmemHdr* h = ks::km::kmem_containing(w, knl, &off);
+    if (h && h->freed)
+      w.fail(ks::sim::FailureKind::kMemory,
+             std::string(fn) + " on a knlist in freed memory: offset " + std::to_string(off) +
+                 " of a " + std::to_string(h->size) + "-byte buffer of tag " + h->tag +
+                 " that thread " + w.thread_name(h->free_tid) + " freed at step " +
+                 std::to_string(h->free_step),
+             std::string("use_after_free:") + fn + ":" + h->tag);
+  }
+  // knlist_destroy clears the lock functions as FreeBSD's does (a
+  // KNOTE after it calls through NULL there): the two are one state here.
+  if (!knl->kl_lock)
+    ks_panic("%s: knlist %p was never initialised (knlist_init) or was destroyed "
+             "(knlist_destroy)", fn, static_cast<void*>(knl));
   return knl;
 }
 

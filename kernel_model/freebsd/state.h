@@ -20,6 +20,7 @@ struct thread;
 struct ucred;
 struct proc;
 struct ks_fb_eventhandler_entry;
+struct task;
 
 // mtx_pool(9)'s pool (mtxpool.cc): its mutexes are `ary[0, size)`.
 struct mtx_pool {
@@ -164,6 +165,16 @@ struct FbState {
   bool unit_mtx_made = false;
   // mtxpool_sleep, one element once made (a record deque: in place).
   std::deque<SleepPool> sleep_pool;
+  // taskqueue(9) (taskqueue.cc): one record per queue entry a task's
+  // enqueue made, which the entry runs through; taskqueue_cancel marks
+  // the task's record dead, so the entry never reads a task the driver
+  // may have freed since (FreeBSD takes the task off its queue).
+  struct TaskEntry {
+    struct ::task* task = nullptr;
+    bool live = false;
+  };
+  std::deque<TaskEntry> task_entries;
+  std::vector<uint32_t> task_entries_free;  // indexes of spent records
 };
 
 FbState& state(World& w);

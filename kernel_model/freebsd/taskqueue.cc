@@ -10,6 +10,7 @@
 
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/module_unload.h"
+#include "kernel_model/taskq.h"
 #include "kernel_model/world.h"
 
 extern "C" {
@@ -54,10 +55,51 @@ ks_taskq_t* queue_tq(struct taskqueue* q) {
   return tq;
 }
 
+using TaskEntry = ks::km::freebsd::FbState::TaskEntry;
+
+TaskEntry* new_entry(struct task* t) {
+  auto& st = ks::km::freebsd::state(*ks::km::World::current());
+  TaskEntry* e;
+  if (st.task_entries_free.empty()) {
+    e = &st.task_entries.emplace_back();
+  } else {
+    e = &st.task_entries[st.task_entries_free.back()];
+    st.task_entries_free.pop_back();
+  }
+  e->task = t;
+  e->live = true;
+  return e;
+}
+
+void spend(TaskEntry* e) {
+  auto& st = ks::km::freebsd::state(*ks::km::World::current());
+  e->live = false;
+  e->task = nullptr;
+  for (size_t i = 0; i < st.task_entries.size(); i++)
+    if (&st.task_entries[i] == e) {
+      st.task_entries_free.push_back(static_cast<uint32_t>(i));
+      return;
+    }
+}
+
+// The queued entry of a pending task (its record still live), or null.
+TaskEntry* queued_entry(struct task* t) {
+  auto& st = ks::km::freebsd::state(*ks::km::World::current());
+  for (TaskEntry& e : st.task_entries)
+    if (e.live && e.task == t) return &e;
+  return nullptr;
+}
+
 void run(void* p) {
-  auto* t = static_cast<struct task*>(p);
+  auto* e = static_cast<TaskEntry*>(p);
+  if (!e->live) {  // cancelled: FreeBSD took it off the queue
+    spend(e);
+    return;
+  }
+  struct task* t = e->task;
+  spend(e);
   int pending = t->ta_pending;
-  if (pending == 0) return;  // cancelled, or run already by an earlier entry
+  if (pending == 0) return;
   t->ta_pending = 0;
   t->ta_ks_running = 1;
   t->ta_func(t->ta_context, pending);
@@ -67,7 +109,9 @@ void run(void* p) {
 // A scripted unload asks what an entry will run: the task's function while
 // it is pending or running, nothing once it was cancelled or has run.
 const void* task_code(void* p) {
-  auto* t = static_cast<struct task*>(p);
+  auto* e = static_cast<TaskEntry*>(p);
+  if (!e->live) return nullptr;
+  struct task* t = e->task;
   return t->ta_pending || t->ta_ks_running ? reinterpret_cast<const void*>(t->ta_func) : nullptr;
 }
 [[maybe_unused]] const bool code_registered = (ks::km::register_driver_code(run, task_code), true);
@@ -182,22 +226,41 @@ int taskqueue_enqueue(struct taskqueue* q, struct task* t) {
   t->ta_pending = 1;
   // The task is the entry: FreeBSD's enqueue never sleeps, so a driver
   // may enqueue holding its mutex or from a callout.
-  (void)ks_taskq_dispatch(tq, run, t, KS_TQ_PREALLOC, q->name);
+  (void)ks_taskq_dispatch(tq, run, new_entry(t), KS_TQ_PREALLOC, q->name);
   return 0;
 }
 
 int taskqueue_cancel(struct taskqueue*, struct task* t, u_int* pendp) {
   if (pendp) *pendp = t->ta_pending;
-  t->ta_pending = 0;  // its queue entry finds nothing to run
+  if (t->ta_pending)
+    if (TaskEntry* e = queued_entry(t)) e->live = false;  // its entry runs nothing
+  t->ta_pending = 0;
   return t->ta_ks_running ? EBUSY : 0;
 }
 
-// A system queue never used in this World has nothing to wait for.
-void taskqueue_drain(struct taskqueue* q, struct task*) {
-  if (ks_taskq_t* tq = q->system ? system_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
+// subr_taskqueue.c (read): taskqueue_drain sleeps while that task is
+// pending or running, whatever else the queue runs; it waited for the
+// whole queue here, so a drain holding an sx that another task of the
+// queue waits for was reported stuck. A system queue never used in this
+// World has nothing to wait for.
+void taskqueue_drain(struct taskqueue* q, struct task* t) {
+  ks_taskq_t* tq = q->system ? system_tq(q) : q->tq;
+  if (!tq) return;
+  ks::km::taskq_wait_for(
+      tq,
+      [](void* p) {
+        auto* task = static_cast<struct task*>(p);
+        return task->ta_pending != 0 || task->ta_ks_running != 0;
+      },
+      t, "taskqueue_drain", q->name);
 }
 
-void taskqueue_drain_all(struct taskqueue* q) { taskqueue_drain(q, nullptr); }
+// FreeBSD's waits for what is queued at the call and what runs; the whole
+// queue idle is a stronger wait, the same for a driver that drains all
+// before freeing.
+void taskqueue_drain_all(struct taskqueue* q) {
+  if (ks_taskq_t* tq = q->system ? system_tq(q) : q->tq) ks_taskq_wait(tq, q->name);
+}
 
 void taskqueue_free(struct taskqueue* q) {
   if (q->system) ks_panic("taskqueue_free(%s): a system queue is the kernel's", q->name);

@@ -222,6 +222,16 @@ TEST(FreebsdTaskqueue, EnqueueCoalescesCancelDrainFree) {
   EXPECT_EQ(o.log, (std::vector<long>{0, 1, 3, 0, 1, 1}));
 }
 
+TEST(FreebsdTaskqueue, DrainWaitsForItsTaskOnly) {
+  // subr_taskqueue.c taskqueue_drain: while that task is pending or
+  // running. It waited for the whole queue here: with the worker blocked
+  // in another task on an sx the drainer holds, that was reported stuck.
+  // A cancelled task's entry then reads nothing the driver freed.
+  Outcome o = run_rr(kfbc_drain_one);
+  ASSERT_FALSE(o.failure) << o.failure.message;
+  EXPECT_EQ(o.log, (std::vector<long>{0, 0, 1, 0}));
+}
+
 }  // namespace
 
 // cv_timedwait(cv, m, 0) is _cv_timedwait_sbt(tick_sbt * 0, C_HARDCLOCK):

@@ -29,7 +29,7 @@ _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]
                              "test_drivers")
 
 DRIVERS = ["ilring", "ilsoft", "illyr", "ilrd", "fbkv", "fbtick", "fbjob", "fbpipe", "fbsxtab",
-           "fbshm", "stecho", "qxring"]
+           "fbshm", "stecho", "qxring", "fbzone"]
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

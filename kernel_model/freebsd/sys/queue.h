@@ -183,4 +183,30 @@
 	for ((var) = TAILQ_FIRST(head);					\
 	    (var) && ((tvar) = TAILQ_NEXT(var, field), 1); (var) = (tvar))
 
+/* FreeBSD's sys/queue.h has these too (read): CONCAT moves all of head2's
+ * elements to the end of head1 and leaves head2 empty; LAST and PREV use
+ * the head and entry's shared layout, as FreeBSD's do. */
+#define STAILQ_CONCAT(head1, head2) do {				\
+	if (!STAILQ_EMPTY((head2))) {					\
+		*(head1)->stqh_last = (head2)->stqh_first;		\
+		(head1)->stqh_last = (head2)->stqh_last;		\
+		STAILQ_INIT((head2));					\
+	}								\
+} while (0)
+#define TAILQ_CONCAT(head1, head2, field) do {				\
+	if (!TAILQ_EMPTY(head2)) {					\
+		*(head1)->tqh_last = (head2)->tqh_first;		\
+		(head2)->tqh_first->field.tqe_prev = (head1)->tqh_last;	\
+		(head1)->tqh_last = (head2)->tqh_last;			\
+		TAILQ_INIT((head2));					\
+	}								\
+} while (0)
+#define TAILQ_LAST(head, headname)					\
+	(*(((struct headname *)((head)->tqh_last))->tqh_last))
+#define TAILQ_PREV(elm, headname, field)				\
+	(*(((struct headname *)((elm)->field.tqe_prev))->tqh_last))
+#define TAILQ_FOREACH_REVERSE(var, head, headname, field)		\
+	for ((var) = TAILQ_LAST((head), headname); (var);		\
+	    (var) = TAILQ_PREV((var), headname, field))
+
 #endif

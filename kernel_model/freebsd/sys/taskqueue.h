@@ -4,9 +4,9 @@
  * makes the workers (a task enqueued before that is not modelled and
  * reported so). Enqueueing a pending task only counts it: the function
  * runs once and gets the count. taskqueue_cancel removes a pending run
- * (EBUSY if it is running). taskqueue_drain waits until the whole queue
- * is idle (FreeBSD waits for that one task only: a stronger wait, the
- * same for a driver that drains before freeing). The system queues
+ * (EBUSY if it is running). taskqueue_drain waits until that task is
+ * neither pending nor running, as FreeBSD's (the queue's other tasks may
+ * go on); taskqueue_drain_all until the whole queue is idle. The system queues
  * taskqueue_thread, taskqueue_swi and taskqueue_fast have one worker each
  * and live as long as the kernel; a World makes each at its first enqueue
  * (a driver that never uses them runs no extra thread).

@@ -23,4 +23,12 @@ typedef uint64_t cap_rights_placeholder_t;
 #define NULL ((void *)0)
 #endif
 
+/* FreeBSD's kernel is built with -Wno-pointer-sign (sys/conf/kern.mk's
+ * CWARNFLAGS, read): its drivers pass an int's address to the u_int
+ * atomics and a char buffer to u_char arguments freely. Every driver
+ * reaches this header, so its build here is as quiet as there. */
+#ifndef __cplusplus
+#pragma GCC diagnostic ignored "-Wpointer-sign"
+#endif
+
 #endif

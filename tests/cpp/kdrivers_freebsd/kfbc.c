@@ -11,6 +11,7 @@
 #include <sys/sema.h>
 #include <sys/malloc.h>
 #include <sys/taskqueue.h>
+#include <sys/sx.h>
 #include <sys/endian.h>
 
 #include "kfbc.h"
@@ -226,6 +227,54 @@ void kfbc_taskqueue(void *arg) {
 	taskqueue_drain_all(kc_tq);
 	note(kc_task_runs);
 	taskqueue_free(kc_tq);
+}
+
+/* taskqueue_drain waits for its own task only (subr_taskqueue.c): with
+ * the queue's worker blocked in task A on an sx this thread holds, a drain
+ * of the idle task B returns; B enqueued, cancelled and freed leaves
+ * nothing for the worker to read once A is let go. */
+static struct sx kc_sx;
+static struct task kc_a;
+static int kc_a_in, kc_b_runs;
+
+static void kc_a_fn(void *ctx, int pending) {
+	(void) ctx; (void) pending;
+	kc_a_in = 1;
+	sx_slock(&kc_sx);
+	sx_sunlock(&kc_sx);
+}
+
+static void kc_b_fn(void *ctx, int pending) {
+	(void) ctx; (void) pending;
+	kc_b_runs++;
+}
+
+void kfbc_drain_one(void *arg) {
+	struct task *b;
+	u_int pend = 99;
+	(void) arg;
+	kc_a_in = kc_b_runs = 0;
+	sx_init(&kc_sx, "kc_sx");
+	kc_tq = taskqueue_create("kc_tq", M_WAITOK, taskqueue_thread_enqueue, &kc_tq);
+	note(taskqueue_start_threads(&kc_tq, 1, 0, "kc_tq thread"));
+	TASK_INIT(&kc_a, 0, kc_a_fn, NULL);
+	b = malloc(sizeof(*b), M_TEMP, M_WAITOK | M_ZERO);
+	TASK_INIT(b, 0, kc_b_fn, NULL);
+	sx_xlock(&kc_sx);
+	(void) taskqueue_enqueue(kc_tq, &kc_a);
+	while (!kc_a_in)
+		pause("kcwait", 1);
+	taskqueue_drain(kc_tq, b);		/* idle: at once */
+	(void) taskqueue_enqueue(kc_tq, b);	/* queued behind A */
+	note(taskqueue_cancel(kc_tq, b, &pend));
+	note(pend);
+	taskqueue_drain(kc_tq, b);		/* cancelled: at once */
+	free(b, M_TEMP);
+	sx_xunlock(&kc_sx);
+	taskqueue_drain(kc_tq, &kc_a);
+	note(kc_b_runs);
+	taskqueue_free(kc_tq);
+	sx_destroy(&kc_sx);
 }
 
 /* A runaway: a callout that re-arms itself at once, for ever (each run is

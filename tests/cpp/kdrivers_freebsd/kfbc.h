@@ -36,6 +36,7 @@ void kfbc_async_drain_unlocked(void *);	/* without the callout's mutex: misuse *
 void kfbc_stop_unlocked(void *);	/* callout_stop the same */
 void kfbc_cpu_ticks_kproc(void *);	/* cpu_ticks, kproc_kthread_add */
 void kfbc_taskqueue(void *);	/* coalescing enqueue, cancel, drain, free */	/* random(9), arc4random(9) */		/* endian, getenv, sema(9), libkern */
+void kfbc_drain_one(void *);	/* taskqueue_drain of one task, a cancelled entry */
 
 #ifdef __cplusplus
 }
