@@ -15,6 +15,7 @@
 #include <string>
 
 #include "kernel_model/callout.h"
+#include "kernel_model/code_site.h"
 #include "kernel_model/module_unload.h"
 #include "kernel_model/race.h"
 #include "kernel_model/stream_state.h"
@@ -334,15 +335,23 @@ void qcall_fire(void* a) {
   uint32_t ci = uint32_t(reinterpret_cast<uintptr_t>(a));
   if (st.qcalls[ci - 1].cancelled) return;
   ks_queue_t* q = st.qcalls[ci - 1].q;
-  uint32_t pi = q->q_ks_id;
-  int side = is_read(q) ? 0 : 1;
+  uint32_t pi = st.qcalls[ci - 1].pair;
   Pair& p = st.pairs[pi];
   if (p.freed) {
-    // Its module closed without cancelling it: it runs on whatever is left.
-    st.qcalls[ci - 1].fn(st.qcalls[ci - 1].arg);
-    st.qcalls[ci - 1].done = true;
-    return;
+    // Its module closed without cancelling it. On illumos the callback
+    // then runs on the freed queue (and whatever its argument pointed to):
+    // what it did here followed the host's heap, so one repro faulted in
+    // one way in one process and another way in the next. The bug is the
+    // close's, and is reported as it fires.
+    const std::string mod = p.mod ? p.mod->name : "strhead";
+    const CodeSite at = code_site(reinterpret_cast<uintptr_t>(st.qcalls[ci - 1].fn) + 1);
+    w.fail(sim::FailureKind::kMemory,
+           "a qtimeout/qbufcall callback of " + mod + " (" + at.func + ", " + at.line +
+               ") fired after its stream closed: close(9E) did not quntimeout/qunbufcall "
+               "it, and it would run on the freed queue",
+           "streams:qcall_after_close:" + mod);
   }
+  int side = is_read(q) ? 0 : 1;
   uint32_t g = group_of(p, side);
   Tid t = w.self_tid();
   if (must_defer(w, p, side, Entry::kSrv, t)) {
@@ -375,7 +384,7 @@ const void* qcall_code(void* a) {
 
 uint32_t new_qcall(World& w, ks_queue_t* q, void (*fn)(void*), void* arg) {
   StrState& st = state(w);
-  st.qcalls.push_back(QCall{q, fn, arg});
+  st.qcalls.push_back(QCall{q, q->q_ks_id, fn, arg});
   return uint32_t(st.qcalls.size());
 }
 

@@ -55,6 +55,7 @@ struct Deferred {
 // A qtimeout or qbufcall: its callback runs inside q's perimeters.
 struct QCall {
   ks_queue_t* q = nullptr;
+  uint32_t pair = 0;  // q's, kept: once the stream closed, q is freed memory
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
   uint64_t callout = 0;
