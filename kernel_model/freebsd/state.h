@@ -172,6 +172,7 @@ struct FbState {
   struct TaskEntry {
     struct ::task* task = nullptr;
     bool live = false;
+    uint32_t index = 0;  // its own, in task_entries (for the free list)
   };
   std::deque<TaskEntry> task_entries;
   std::vector<uint32_t> task_entries_free;  // indexes of spent records

@@ -62,6 +62,7 @@ TaskEntry* new_entry(struct task* t) {
   TaskEntry* e;
   if (st.task_entries_free.empty()) {
     e = &st.task_entries.emplace_back();
+    e->index = static_cast<uint32_t>(st.task_entries.size() - 1);
   } else {
     e = &st.task_entries[st.task_entries_free.back()];
     st.task_entries_free.pop_back();
@@ -75,11 +76,7 @@ void spend(TaskEntry* e) {
   auto& st = ks::km::freebsd::state(*ks::km::World::current());
   e->live = false;
   e->task = nullptr;
-  for (size_t i = 0; i < st.task_entries.size(); i++)
-    if (&st.task_entries[i] == e) {
-      st.task_entries_free.push_back(static_cast<uint32_t>(i));
-      return;
-    }
+  st.task_entries_free.push_back(e->index);
 }
 
 // The queued entry of a pending task (its record still live), or null.

@@ -13,12 +13,11 @@ extern "C" {
 }
 
 namespace {
-constexpr uint64_t kBootTime = 1767225600;  // KS_QNX_BOOT_TIME
 constexpr uint64_t kNs = 1000000000;
 
 bool clock_ns(clockid_t clk, uint64_t* ns) {
   switch (clk) {
-    case CLOCK_REALTIME: *ns = kBootTime * kNs + ks_now_ns(); return true;
+    case CLOCK_REALTIME: *ns = KS_BOOT_TIME * kNs + ks_now_ns(); return true;
     case CLOCK_MONOTONIC: *ns = ks_now_ns(); return true;
     default: return false;
   }
@@ -57,14 +56,17 @@ int ks_qnx_clock_getres(clockid_t clk, struct timespec* res) {
 }
 
 time_t ks_qnx_time(time_t* t) {
-  time_t now = static_cast<time_t>(kBootTime + ks_now_ns() / kNs);
+  uint64_t ns;
+  clock_ns(CLOCK_REALTIME, &ns);
+  time_t now = static_cast<time_t>(ns / kNs);
   if (t) *t = now;
   return now;
 }
 
 int ks_qnx_gettimeofday(struct timeval* tv, void*) {
   if (tv) {
-    uint64_t ns = kBootTime * kNs + ks_now_ns();
+    uint64_t ns;
+    clock_ns(CLOCK_REALTIME, &ns);
     tv->tv_sec = static_cast<time_t>(ns / kNs);
     tv->tv_usec = static_cast<suseconds_t>(ns % kNs / 1000);
   }

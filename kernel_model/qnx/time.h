@@ -1,16 +1,15 @@
 /*
  * The host's <time.h>, with the clocks and sleeps a resource manager calls
  * on the virtual clock: the host's would read the host's time (no two runs
- * alike) and sleep the host thread. CLOCK_REALTIME counts from a virtual
- * date of boot, KS_QNX_BOOT_TIME (2026-01-01T00:00:00Z, FreeBSD's and
- * illumos's too); CLOCK_MONOTONIC from boot.
+ * alike) and sleep the host thread. CLOCK_REALTIME counts from the virtual
+ * date of boot, KS_BOOT_TIME (kernsim/abi.h, every personality's);
+ * CLOCK_MONOTONIC from boot.
  */
 #ifndef _KS_QNX_TIME_H
 #define _KS_QNX_TIME_H
 
 #include_next <time.h>
 
-#define KS_QNX_BOOT_TIME 1767225600LL
 
 int ks_qnx_clock_gettime(clockid_t clk, struct timespec *ts);
 int ks_qnx_clock_getres(clockid_t clk, struct timespec *res);

@@ -104,6 +104,9 @@ void ks_kmem_free(void *p, size_t size, const char *op);
 
 /* time: virtual nanoseconds since the World booted */
 uint64_t ks_now_ns(void);
+/* the virtual date of boot, in seconds (2026-01-01T00:00:00Z): every
+ * personality's calendar clock adds it to ks_now_ns() */
+#define KS_BOOT_TIME 1767225600LL
 void ks_delay_ns(uint64_t ns);
 /* A callout: fn(arg) runs in interrupt context at deadline; id > 0. */
 uint64_t ks_timeout(void (*fn)(void *), void *arg, uint64_t deadline_ns, const char *name);

@@ -12,7 +12,7 @@
 #include <sys/types.h>
 #include <kernsim/abi.h>
 
-#define KS_FB_BOOT_TIME 1767225600LL
+#define KS_FB_BOOT_TIME KS_BOOT_TIME
 
 #define SBT_1S ((sbintime_t)1 << 32)
 #define SBT_1M (SBT_1S * 60)

@@ -84,8 +84,8 @@ extern int ddi_flsll(long long);
 }
 #endif
 
-/* the virtual date of boot, in seconds (2026-01-01T00:00:00Z) */
-#define KS_IL_BOOT_TIME 1767225600L
+/* the virtual date of boot, in seconds (kernsim/abi.h) */
+#define KS_IL_BOOT_TIME KS_BOOT_TIME
 
 /* ---- end device tree ---- */
 
