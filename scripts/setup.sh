@@ -9,6 +9,7 @@ PKGS=(build-essential cmake git
       libprotobuf-dev protobuf-compiler python3-protobuf   # repro files
       pybind11-dev python3-dev python3-pytest              # kernsim._core and its tests
       libgtest-dev                    # C++ tests
+      relacy-dev                      # the anchor the lost-wakeup figure is measured against (bench/)
       python3-distributed             # explore --cluster: Dask scheduler, workers, client (and its test)
       python3-hypothesis              # the parser fuzz tests (tests/python/test_parsers_fuzz.py)
       python3-rich                    # progress (rate, ETA) on long commands, colour in `show`

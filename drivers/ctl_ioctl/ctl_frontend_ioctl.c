@@ -542,11 +542,17 @@ cfi_load(void)
 static int
 cfi_unload(void)
 {
-	struct cfi_port *cp, *tmp;
+	struct cfi_port *cp;
 
-	/* Every file is closed: no submitter is left. */
+	/*
+	 * Files may still be open and ioctls in flight: destroy_dev drains a
+	 * port's ioctls, and while it waits on the default port a
+	 * CTL_PORT_REQ may create a port or remove one. So take the list's
+	 * head again each time round, never a successor read before the
+	 * lock was dropped.
+	 */
 	mtx_lock(&cfi_softc->lock);
-	TAILQ_FOREACH_SAFE(cp, &cfi_softc->ports, link, tmp) {
+	while ((cp = TAILQ_FIRST(&cfi_softc->ports)) != NULL) {
 		TAILQ_REMOVE(&cfi_softc->ports, cp, link);
 		mtx_unlock(&cfi_softc->lock);
 		cfi_port_destroy(cp);
