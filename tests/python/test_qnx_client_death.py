@@ -1,0 +1,144 @@
+"""A QNX client that dies mid-request (tests/drivers/qxdead.c, a job
+server written from QNX's guides: a worker thread replies later, per-client
+state in an extended OCB, io_close_dup and io_close_ocb, a
+pthread_cond_timedwait on CLOCK_MONOTONIC).
+
+What the probe found (DESIGN.md, "QNX resource managers and message
+passing"): a killed client's files were closed only at the end of the run,
+so a server never saw a client die while it still served others (on QNX
+the kernel detaches a dead process's connections and the resource
+manager's library closes their OCBs then: close_dup, then close_ocb);
+SIGKILL killed only the thread it named, whose Program went on;
+io_close_dup was never called (the close message ran close_ocb under the
+OCB's lock, where QNX runs close_dup unlocked);
+pthread_cond_timedwait and pthread_condattr_setclock did not exist; the
+fuzzer sent no signals."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+import kernsim
+from kernsim import _core, build_driver, fuzz_desc, fuzz_engine, repro
+from kernsim import kernsim_pb2 as pb
+
+import qxdead_scenarios as qd
+
+_HERE = os.path.dirname(__file__)
+_TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
+                             "test_drivers")
+
+
+@pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("name", qd.CORRECT)
+def test_the_correct_server_copes_with_dying_clients(name, strategy):
+    r = kernsim.explore(qd.make(name), strategy=strategy, runs=1000, seed=5)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+@pytest.mark.parametrize("name", ["killed_mid_job", "killed_with_queued_jobs"])
+def test_the_correct_server_has_no_data_race(name):
+    """The disconnect pulse, the library's close, the worker (a condvar, a
+    timed wait) and MsgReply to a dead client order every access."""
+    r = kernsim.explore(qd.RACES[name], strategy="pct", runs=300, seed=3, detect_races=True)
+    assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+# twin scenario: failure kind, signature prefix, a word of its message
+BUGS = {
+    "killed_mid_job_close_no_wait": ("memory", "modified_after_free:", "write after free"),
+    "killed_mid_job_reply_assert": ("panic", "assert:reply_job:", "rc == 0"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUGS))
+def test_each_bug_twin_is_found_and_replays(name, tmp_path):
+    kind, sig, word = BUGS[name]
+    r = kernsim.explore(getattr(qd, name), strategy="pct", runs=500, seed=0)
+    assert r.failure is not None, f"{name}: not found"
+    assert r.failure.kind == kind and r.failure.signature.startswith(sig), \
+        (r.failure.kind, r.failure.signature, r.failure.message)
+    assert word in r.failure.message, r.failure.message
+    path = str(tmp_path / f"{name}.repro.txtpb")
+    kernsim.save_repro(r.repro, path)
+    rep = kernsim.replay(path)
+    assert rep.matched, rep.mismatches
+    p = subprocess.run([sys.executable, "-m", "kernsim", "replay", path], capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0 and "MATCH" in p.stdout, p.stdout + p.stderr
+
+
+def test_a_killed_program_thread_makes_no_further_call_and_its_files_close_at_once():
+    """The kill op: SIGKILL ends the victim's Program at the call it is in
+    (its next call, which expects what it cannot get, is never made) and
+    its process's open is closed at its death, so 30 ms later the server
+    counts one open, the watcher's (a peek_int with expect=1)."""
+    for strategy in ("pct", "random"):
+        r = kernsim.explore(qd.killed_program, strategy=strategy, runs=300, seed=2)
+        assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+def test_sigint_is_not_a_death():
+    """Any other signal leaves the process alive: its next call is made
+    (and fails the expectation it was given to show it)."""
+    r = kernsim.explore(qd.interrupted_program, strategy="pct", runs=10, seed=0)
+    assert r.failure is not None and r.failure.kind == "scenario", r.failure
+    assert "victim" in r.failure.message and "expected 12345" in r.failure.message, \
+        r.failure.message
+
+
+def test_with_signals_the_fuzzer_kills_clients_mid_job(tmp_path, monkeypatch):
+    """qxdead's description says `signals: true`: the fuzzer sends SIGINT
+    and SIGKILL (t2 alone in its process). On the correct server a
+    campaign finds nothing; on the twin whose close_ocb frees the OCB the
+    worker still credits it finds the write after free, with a kill in the
+    repro, which replays."""
+    monkeypatch.setenv("KERNSIM_DRIVER_PATH", _TEST_DRIVERS)
+    desc = fuzz_desc.load(os.path.join(_HERE, "..", "drivers", "qxdead.ioctl.txtpb"))
+    assert desc.signals
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=1, out_dir=str(tmp_path / "ok"))
+    fz.run(executions=10000)
+    assert not fz.findings, list(fz.findings)
+    desc.driver = "qxdead_close_no_wait"
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=0, out_dir=str(tmp_path / "twin"))
+    fz.run(executions=50000, stop_on_find=True)
+    assert fz.findings, fz.stats
+    for f in fz.findings.values():
+        assert f.replayed, f
+        r = repro.load(f.repro_path)
+        kills = [c for t in r.program.thread for c in t.call if c.op == "kill"]
+        assert any(c.arg[0].value == 9 for c in kills), f
+
+
+def _decoded_programs(path, n=300):
+    desc = fuzz_desc.load(path)
+    g = _core.FuzzGenerator(desc.SerializeToString(), "none", 7)
+    for _ in range(n):
+        prog = pb.Program()
+        prog.ParseFromString(g.decode(g.generate())[0])
+        yield desc, prog
+
+
+def test_signals_decode_into_kills_and_a_killable_process():
+    """With signals: SIGINT to another thread, SIGKILL only to t2, whose
+    process is its own; without (qxring's description, the default) no
+    kill op and only the process "user", as before the option."""
+    sigs = set()
+    for desc, prog in _decoded_programs(os.path.join(_HERE, "..", "drivers",
+                                                     "qxdead.ioctl.txtpb")):
+        assert desc.signals
+        procs = {t.name: t.proc for t in prog.thread}
+        assert all(p == ("client2" if n == "t2" else "user") for n, p in procs.items()), procs
+        for t in prog.thread:
+            for c in t.call:
+                if c.op == "kill":
+                    sigs.add(c.arg[0].value)
+                    assert c.path != t.name, (t.name, c)
+                    assert c.arg[0].value == 2 or c.path == "t2", c
+    assert sigs == {2, 9}, sigs
+    for desc, prog in _decoded_programs(os.path.join(_HERE, "..", "drivers",
+                                                     "qxring.ioctl.txtpb")):
+        assert not desc.signals
+        assert [p.name for p in prog.proc] == ["user"]
+        assert not [c for t in prog.thread for c in t.call if c.op == "kill"]
