@@ -38,7 +38,7 @@ void ks_qnx_cond_setclock(pthread_cond_t *cond, const pthread_condattr_t *attr);
 int ks_qnx_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mtx,
     const struct timespec *abstime, const char *cond_expr, const char *mtx_expr);
 #define pthread_condattr_init(_a) ks_qnx_condattr_init(_a)
-#define pthread_condattr_destroy(_a) ((void)(_a), 0)
+#define pthread_condattr_destroy(_a) ({ (void)(_a); 0; })
 #define pthread_condattr_setclock(_a, _c) ks_qnx_condattr_setclock((_a), (_c))
 #define pthread_condattr_getclock(_a, _c) ks_qnx_condattr_getclock((_a), (_c))
 #define pthread_cond_init(_c, _a) \

@@ -16,8 +16,10 @@
  * dies (io_close_dup: "called whenever close() is called on a file
  * descriptor or a client otherwise disconnects"), answers the OCB's queued
  * jobs with EBADF, as the guide's "Unblocking if someone closes a file
- * descriptor" asks. io_close_ocb waits until the worker is done with the
- * OCB before the library frees it.
+ * descriptor" asks. io_close_ocb answers any queued since (a JOB handler
+ * may have been running beside the unlocked close_dup: the fuzzer found
+ * that) and waits until the worker is done with the OCB before the
+ * library frees it.
  *
  * Devctls (class _DCMD_MISC):
  *   JOB    __DIOTF  struct qd_job in: value, ms; out: the OCB's total;
@@ -293,16 +295,13 @@ qd_devctl(resmgr_context_t *ctp, io_devctl_t *msg, RESMGR_OCB_T *ocb)
 	return _RESMGR_PTR(ctp, &msg->o, sizeof(msg->o) + nbytes);
 }
 
-/* Every close of an OCB, the client's or its death's: its queued jobs are
- * answered now (their clients would otherwise wait for a worker that may
- * never get to them). Unlocked by the library: our own lock. */
-static int
-qd_close_dup(resmgr_context_t *ctp, io_close_t *msg, RESMGR_OCB_T *ocb)
+/* Takes the OCB's queued jobs off the queue (the caller holds qd.mtx) and
+ * counts them cancelled; the caller answers them once it dropped it. */
+static struct qd_req *
+take_jobs(struct qd_ocb *ocb)
 {
 	struct qd_req **pp, *r, *out = NULL;
 
-	pthread_mutex_lock(&qd.mtx);
-	qd.st.close_dups++;
 	pp = &qd.reqs;
 	while ((r = *pp) != NULL) {
 		if (r->ocb == ocb) {
@@ -318,25 +317,54 @@ qd_close_dup(resmgr_context_t *ctp, io_close_t *msg, RESMGR_OCB_T *ocb)
 	qd.rtail = &qd.reqs;
 	while (*qd.rtail != NULL)
 		qd.rtail = &(*qd.rtail)->next;
-	pthread_mutex_unlock(&qd.mtx);
-	while ((r = out) != NULL) {
-		out = r->next;
+	return out;
+}
+
+static void
+cancel_jobs(struct qd_req *r)
+{
+	struct qd_req *next;
+
+	for (; r != NULL; r = next) {
+		next = r->next;
 		MsgError(r->rcvid, EBADF);	/* ESRCH if its client died */
 		free(r);
 	}
+}
+
+/* Every close of an OCB, the client's or its death's: its queued jobs are
+ * answered now (their clients would otherwise wait for a worker that may
+ * never get to them). Unlocked by the library: our own lock. */
+static int
+qd_close_dup(resmgr_context_t *ctp, io_close_t *msg, RESMGR_OCB_T *ocb)
+{
+	struct qd_req *r;
+
+	pthread_mutex_lock(&qd.mtx);
+	qd.st.close_dups++;
+	r = take_jobs(ocb);
+	pthread_mutex_unlock(&qd.mtx);
+	cancel_jobs(r);
 	return iofunc_close_dup_default(ctp, msg, ocb);
 }
 
+/* The last close. close_dup ran without the OCB's lock, so a JOB handler
+ * still running on this OCB then may have queued its job after close_dup
+ * looked (the library calls us once that handler is done): those go too.
+ * Then the worker may be running this OCB's job: it credits the OCB after. */
 static int
 qd_close_ocb(resmgr_context_t *ctp, void *reserved, RESMGR_OCB_T *ocb)
 {
-#ifndef QD_BUG_CLOSE_NO_WAIT
-	/* the worker may be running this OCB's job: it credits the OCB after */
+	struct qd_req *r;
+
 	pthread_mutex_lock(&qd.mtx);
+	r = take_jobs(ocb);
+#ifndef QD_BUG_CLOSE_NO_WAIT
 	while (ocb->inwork > 0)
 		pthread_cond_wait(&qd.idle_cv, &qd.mtx);
-	pthread_mutex_unlock(&qd.mtx);
 #endif
+	pthread_mutex_unlock(&qd.mtx);
+	cancel_jobs(r);
 	return iofunc_close_ocb_default(ctp, reserved, ocb);
 }
 

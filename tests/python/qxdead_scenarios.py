@@ -6,6 +6,7 @@ worker to be done with the OCB. The clients die mid-request (SIGKILL: the
 whole process), and the server must see their closes then, not at the end
 of the run. Each scenario names the module by path: the correct build, or
 a bug twin's (`twin(...)`)."""
+import collections
 import os
 import struct
 
@@ -62,18 +63,35 @@ def wait_until(fd, buf, cond, what, tries=400):
     raise AssertionError(f"never {what}: {st}")
 
 
+# What the runs of one process saw, by scenario: a test checks that the
+# interesting interleaving (a job cut off by its client's death, a queued
+# job a close cancelled) was among them. Any thread may be delayed for any
+# virtual time, so each scenario accepts every outcome a real system
+# could give and checks each one's own consequences.
+SEEN = collections.defaultdict(set)
+
+
+def linger():
+    """A victim's thread after its request: naps until it is killed (its
+    process's death ends it), or gives up."""
+    for _ in range(1000):
+        yield from nap()
+
+
 def _killed_mid_job(w):
-    """A client is killed while the worker runs its job: its open is closed
-    at its death (close_dup, then close_ocb once the worker is done with
-    the OCB), not at the end of the run; the worker's reply finds no one
-    (ESRCH, counted) and the server goes on serving the watcher."""
+    """A client is killed while the worker runs its job (or, delayed, once
+    it got its answer): its open is closed at its death (close_dup, then
+    close_ocb once the worker is done with the OCB), not at the end of the
+    run; a reply after its death finds no one (ESRCH, counted) and the
+    server goes on serving the watcher."""
     w.proc("victim", uid=100)
 
     def victim():
         fd = yield sys.open(DEV, sys.O_RDWR)
         buf = yield sys.mmap(4096)
-        yield from job(fd, buf, 5, 5)
-        raise AssertionError("a killed process's thread ran on")
+        r, total = yield from job(fd, buf, 5, 5)
+        assert (r, total) == (0, 5), (r, total)  # answered before it died
+        yield from linger()
 
     def watcher():
         fd = yield sys.open(DEV, sys.O_RDWR)
@@ -84,8 +102,10 @@ def _killed_mid_job(w):
         r, total = yield from job(fd, buf, 3, 1)
         assert (r, total) == (0, 3), (r, total)   # its own OCB's total
         st = yield from stats(fd, buf)
-        assert st["dead_replies"] == 1 and st["done"] == 2 and st["cancelled"] == 0, st
+        # the worker answered the victim's job before the watcher's
+        assert st["dead_replies"] <= 1 and st["done"] == 2 and st["cancelled"] == 0, st
         assert st["close_dups"] == 1, st
+        SEEN["killed_mid_job"].add("dead_reply" if st["dead_replies"] else "answered")
         assert (yield sys.close(fd)) == 0
 
     w.spawn("victim", victim(), proc="victim")
@@ -103,8 +123,9 @@ def _killed_with_queued_jobs(w):
         def body():
             fd = yield sys.open(DEV, sys.O_RDWR)
             buf = yield sys.mmap(4096)
-            yield from job(fd, buf, 1, 20)
-            raise AssertionError(f"{name}: a killed process's thread ran on")
+            r, total = yield from job(fd, buf, 1, 20)
+            assert (r, total) == (0, 1), (name, r, total)
+            yield from linger()
         return body()
 
     def watcher():
@@ -117,8 +138,10 @@ def _killed_with_queued_jobs(w):
         r, total = yield from job(fd, buf, 7, 1)
         assert (r, total) == (0, 7), (r, total)
         st = yield from stats(fd, buf)
-        assert st["cancelled"] + st["dead_replies"] == 2, st
+        # each victim job counted once: answered, answered to no one, or cancelled
+        assert st["cancelled"] + st["done"] == 3 and st["dead_replies"] <= 2, st
         assert st["close_dups"] == 2 and st["started"] == st["done"], st
+        SEEN["killed_with_queued_jobs"].add((st["cancelled"], st["dead_replies"]))
         assert (yield sys.close(fd)) == 0
 
     w.spawn("v0", vthread("v0"), proc="victim")
@@ -136,8 +159,9 @@ def _killed_in_sync_handler(w):
         fd = yield sys.open(DEV, sys.O_RDWR)
         buf = yield sys.mmap(4096)
         yield from job(fd, buf, 2, 0)
-        yield sys.ioctl(fd, SYNC, buf)
-        raise AssertionError("a killed process's thread ran on")
+        r = yield sys.ioctl(fd, SYNC, buf)
+        assert r == 0, r
+        yield from linger()
 
     def watcher():
         fd = yield sys.open(DEV, sys.O_RDWR)
@@ -170,17 +194,21 @@ def _close_cancels_queued_job(w):
         while "fd" not in fds:
             yield from nap()
         yield from wait_until(fds["fd"], buf, lambda s: s["started"] >= 1, "the first job started")
-        r, _ = yield from job(fds["fd"], buf, 8, 10)
-        assert r == -sys.EBADF, r  # queued behind the first: cancelled
-        fds["cancelled"] = True
+        r, total = yield from job(fds["fd"], buf, 8, 10)
+        # queued behind the first, the close cancels it; a close delayed
+        # past the first job's end finds it running, and it ends normally
+        assert r == -sys.EBADF or (r, total) == (0, 12), (r, total)
+        fds["queued"] = r
 
     def closer():
         fd = yield sys.open(DEV, sys.O_RDONLY)
         buf = yield sys.mmap(4096)
-        yield from wait_until(fd, buf, lambda s: s["queued"] >= 1, "a job queued")
+        yield from wait_until(fd, buf, lambda s: s["started"] + s["queued"] >= 2,
+                              "the second job in the server")
         assert (yield sys.close(fds["fd"])) == 0
         st = yield from wait_until(fd, buf, lambda s: s["opens"] == 1, "the closed OCB freed")
-        assert st["cancelled"] == 1 and st["done"] == 1, st
+        assert st["cancelled"] + st["done"] == 2 and st["cancelled"] <= 1, st
+        SEEN["close_cancels_queued_job"].add("cancelled" if st["cancelled"] else "ran")
         assert (yield sys.close(fd)) == 0
 
     w.spawn("running", running())
@@ -202,7 +230,12 @@ def _job_times_out_or_aborts(w):
         t0 = t1
         r, total = yield from job(fd, buf, 1, 500)
         t1 = yield sys.gettime()
-        assert (r, total) == (1, 2) and t1 - t0 < 500 * MS, (r, total, t1 - t0)
+        # cut short; or the ABORT came as the wait timed out (the worker
+        # sees it on retaking its lock); or, delayed past it, it found no job
+        assert (r, total) in ((1, 2), (0, 2)), (r, total)
+        assert r == 1 or t1 - t0 >= 500 * MS, (r, t1 - t0)
+        SEEN["job_times_out_or_aborts"].add(
+            "aborted_early" if r == 1 and t1 - t0 < 500 * MS else "late")
         assert (yield sys.close(fd)) == 0
 
     def aborter():
@@ -216,46 +249,36 @@ def _job_times_out_or_aborts(w):
     w.spawn("aborter", aborter())
 
 
-def _killed_program(sig):
-    """A Program: the victim (its own process) REPLY-blocked in a 5 ms job,
-    then a call that fails its expectation if it is ever made; the watcher
-    signals it, waits 30 ms and reads the server's open count, which must
-    be its own alone once the victim's process died."""
+QXRING = os.path.join(_DIR, "qxring.so")
+QXRING_GETSTATS = 0x40280540   # qxring.c's struct qx_stats: opens at offset 8
+
+
+@kernsim.program_scenario(driver=QXRING)
+def killed_program():
+    """The kill op in a Program: the victim (a process of its own) blocks
+    in a read of qxring's empty ring, which only its death ends, then has a
+    call that fails its expectation if it is ever made. The watcher kills
+    it, waits 30 ms and reads the server's open count: its own alone, the
+    victim's closed at its death (qxring's io_close_ocb)."""
     call = kernsim.program_call
     prog = pb.Program()
     prog.proc.add(name="user")
     prog.proc.add(name="victim")
     v = prog.thread.add(name="victim", proc="victim")
-    call(v, "open", sys.O_RDWR, path=DEV, out="vfd", expect=None)
+    call(v, "open", sys.O_RDONLY, path="/dev/qxring", out="vfd", expect=None)
     call(v, "mmap", 4096, 3, out="vbuf")
-    call(v, "poke", "vbuf", data=JOB_S.pack(5, 5, 0))
-    call(v, "ioctl", "vfd", JOB, "vbuf")
-    call(v, "ioctl", "vfd", JOB, "vbuf", expect=12345)  # never made once killed
+    call(v, "read", "vfd", "vbuf", 16)
+    call(v, "ioctl", "vfd", QXRING_GETSTATS, "vbuf", expect=12345)  # never made
     t = prog.thread.add(name="watcher", proc="user")
-    call(t, "open", sys.O_RDWR, path=DEV, out="fd")
+    call(t, "open", sys.O_RDWR, path="/dev/qxring", out="fd", expect=None)
     call(t, "mmap", 4096, 3, out="buf")
-    call(t, "ioctl", "fd", STATS, "buf", expect=0)
-    call(t, "kill", sig, path="victim", expect=0)
-    for _ in range(30):   # 30 ms: the job's 5, then the close
+    call(t, "kill", sys.SIGKILL, path="victim", expect=0)
+    for _ in range(30):
         call(t, "poll", 0, 0, 1)
-    call(t, "ioctl", "fd", STATS, "buf", expect=0)
-    call(t, "peek_int", "buf", 4, out="opens", expect=1)
+    call(t, "ioctl", "fd", QXRING_GETSTATS, "buf", expect=0)
+    call(t, "peek_int", ("buf", 8), 4, out="opens", expect=1)
     call(t, "close", "fd", expect=0)
     return prog
-
-
-@kernsim.program_scenario(driver=QXDEAD)
-def killed_program():
-    """SIGKILL (the kill op): the victim's Program ends at the call it is
-    in, and its open closes at its death."""
-    return _killed_program(sys.SIGKILL)
-
-
-@kernsim.program_scenario(driver=QXDEAD)
-def interrupted_program():
-    """SIGINT is no death: the victim's next call is made, and fails the
-    expectation it was given to show it."""
-    return _killed_program(sys.SIGINT)
 
 
 BODIES = {
