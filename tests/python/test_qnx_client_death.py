@@ -14,6 +14,7 @@ OCB's lock, where QNX runs close_dup unlocked);
 pthread_cond_timedwait and pthread_condattr_setclock did not exist; the
 fuzzer sent no signals."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -28,6 +29,23 @@ import qxdead_scenarios as qd
 _HERE = os.path.dirname(__file__)
 _TEST_DRIVERS = os.path.join(os.path.dirname(build_driver.config()["driver_dir"]),
                              "test_drivers")
+
+
+def test_it_builds_outside_the_tree_with_one_command(root, tmp_path):
+    """`kernsim build-driver` on the bare source, as an outsider would: no
+    error, no warning (pthread_condattr_*, io_close_t in close_dup's
+    prototype); its twins too."""
+    shutil.copy(os.path.join(root, "tests", "drivers", "qxdead.c"), tmp_path / "qxdead.c")
+    for define in (None, "QD_BUG_CLOSE_NO_WAIT", "QD_BUG_REPLY_ASSERT"):
+        args = ["build-driver", "--personality", "qnx", "-o", f"build/{define or 'qxdead'}.so"]
+        if define:
+            args += ["-D", define]
+        env = dict(os.environ)
+        env.pop("KERNSIM_ROOT", None)
+        r = subprocess.run([sys.executable, "-m", "kernsim", *args, "qxdead.c"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300, env=env)
+        assert r.returncode == 0, r.stderr
+        assert "warning" not in r.stderr, r.stderr
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
