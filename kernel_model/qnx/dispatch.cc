@@ -90,7 +90,12 @@ void close_ocb(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb) {
 // a file descriptor", takes the lock in its own close_dup); then the library
 // unbinds the OCB whatever close_dup said (it counts the closes itself) and
 // the last close's close_ocb runs once no other message that found the OCB
-// is still handled. Returns close_dup's answer.
+// is still handled. Returns close_dup's answer. (Also read in the published
+// QNX library source, vocho/openqnx lib/c/resmgr: _resmgr_io_handler runs
+// an _IO_CLOSE's function unlocked after removing the binding; each handler
+// holds a count on the binding and close_ocb, with rcvid 0, runs when the
+// last count goes; _resmgr_disconnect_handler fakes an _IO_CLOSE for each
+// binding of the dead client's connection.)
 int close_dup(resmgr_context_t* ctp, q::Attach* a, uint32_t coid, iofunc_ocb_t* ocb) {
   auto* msg = reinterpret_cast<io_close_t*>(ctp->msg);
   int rc = a->io && a->io->close_dup ? a->io->close_dup(ctp, msg, ocb)
