@@ -138,6 +138,23 @@ def test_with_signals_the_fuzzer_kills_clients_mid_job(tmp_path, monkeypatch):
         assert any(c.arg[0].value == 9 for c in kills), f
 
 
+@pytest.mark.parametrize("driver", ["qxring", "qnx_devctl"])
+def test_signals_on_a_correct_server_give_nothing(driver, tmp_path, monkeypatch):
+    """The fuzzer's SIGINT reaches a reader REPLY-blocked on qxring's empty
+    ring (its io_unblock answers EINTR), its SIGKILL kills a client in any
+    call: no finding. A read nothing feeds is still the program's own wait
+    (stuck:resmgr_reply_sig, ignored), signals or not."""
+    monkeypatch.setenv("KERNSIM_DRIVER_PATH", _TEST_DRIVERS)
+    where = os.path.join(_HERE, "..", "drivers") if driver == "qxring" else \
+        os.path.join(_HERE, "..", "..", "drivers", driver)
+    desc = fuzz_desc.load(os.path.join(where, f"{driver}.ioctl.txtpb"))
+    desc.signals = True
+    fz = fuzz_engine.Fuzzer(desc, "none", seed=2, out_dir=str(tmp_path))
+    fz.run(executions=30000)
+    assert not fz.findings, list(fz.findings)
+    assert _core.fuzz_verdict("stuck", "stuck:resmgr_reply_sig:/dev/qxring") == "ignored"
+
+
 def _decoded_programs(path, n=300):
     desc = fuzz_desc.load(path)
     g = _core.FuzzGenerator(desc.SerializeToString(), "none", 7)
