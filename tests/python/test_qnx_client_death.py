@@ -23,6 +23,7 @@ import pytest
 import kernsim
 from kernsim import _core, build_driver, fuzz_desc, fuzz_engine, repro
 from kernsim import kernsim_pb2 as pb
+from kernsim import sys as sys_
 
 import qxdead_scenarios as qd
 
@@ -46,6 +47,89 @@ def test_it_builds_outside_the_tree_with_one_command(root, tmp_path):
                            capture_output=True, text=True, timeout=300, env=env)
         assert r.returncode == 0, r.stderr
         assert "warning" not in r.stderr, r.stderr
+
+
+_CLOCKS = r"""
+#include <assert.h>
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+#include <sys/iofunc.h>
+#include <sys/dispatch.h>
+#include <sys/kernsim.h>
+
+static pthread_mutex_t m;
+static pthread_cond_t mono, real;
+
+static long long ns(const struct timespec *t) { return t->tv_sec * 1000000000LL + t->tv_nsec; }
+
+static int start(void) {
+	pthread_condattr_t a;
+	clockid_t c;
+	struct timespec t0, t1, at;
+
+	pthread_mutex_init(&m, NULL);
+	assert(pthread_condattr_init(&a) == EOK);
+	assert(pthread_condattr_getclock(&a, &c) == EOK && c == CLOCK_REALTIME);
+	assert(pthread_condattr_setclock(&a, CLOCK_PROCESS_CPUTIME_ID) == EINVAL);
+	assert(pthread_condattr_setclock(&a, CLOCK_MONOTONIC) == EOK);
+	assert(pthread_condattr_getclock(&a, &c) == EOK && c == CLOCK_MONOTONIC);
+	pthread_cond_init(&mono, &a);
+	pthread_condattr_destroy(&a);
+	pthread_cond_init(&real, NULL);
+
+	pthread_mutex_lock(&m);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	at = t0;
+	at.tv_nsec += 3000000;		/* 3 ms on the monotonic clock */
+	if (at.tv_nsec >= 1000000000) { at.tv_sec++; at.tv_nsec -= 1000000000; }
+	assert(pthread_cond_timedwait(&mono, &m, &at) == ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert(ns(&t1) - ns(&t0) >= 3000000);
+	/* already past: at once */
+	assert(pthread_cond_timedwait(&mono, &m, &t0) == ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	assert(ns(&at) == ns(&t1));
+	at.tv_nsec = 1000000000;
+	assert(pthread_cond_timedwait(&mono, &m, &at) == EINVAL);
+	/* the default clock is the date: a monotonic abstime is long past */
+	assert(pthread_cond_timedwait(&real, &m, &t1) == ETIMEDOUT);
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_nsec += 2000000;
+	if (at.tv_nsec >= 1000000000) { at.tv_sec++; at.tv_nsec -= 1000000000; }
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert(pthread_cond_timedwait(&real, &m, &at) == ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert(ns(&t1) - ns(&t0) >= 2000000);
+	pthread_mutex_unlock(&m);
+	return EOK;
+}
+static int stop(void) { return EOK; }
+KS_QNX_DRIVER(qxclock, NULL, start, stop);
+"""
+
+
+def test_a_condvar_s_clock_and_timed_wait(tmp_path):
+    """pthread_condattr_setclock/getclock (CLOCK_MONOTONIC accepted, a
+    CPU-time clock EINVAL), pthread_cond_timedwait on each clock (ETIMEDOUT
+    after the virtual time, at once for an abstime already past, EINVAL for
+    a bad timespec): a resource manager's start that asserts each builds
+    with no warning and boots (a failed one is the boot's panic)."""
+    (tmp_path / "qxclock.c").write_text(_CLOCKS)
+    env = dict(os.environ)
+    env.pop("KERNSIM_ROOT", None)
+    r = subprocess.run([sys.executable, "-m", "kernsim", "build-driver", "--personality", "qnx",
+                        "-o", "qxclock.so", "qxclock.c"], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=300, env=env)
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+
+    def body(w):
+        def t():
+            yield sys_.gettime()
+        w.spawn("t", t())
+    scn = kernsim.scenario_of(body, str(tmp_path / "qxclock.so"), "clocks")
+    res = kernsim.explore(scn, strategy="random", runs=3, seed=0)
+    assert res.failure is None, f"{res.failure}\n{res.failure and res.failure.message}"
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
