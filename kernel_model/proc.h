@@ -35,6 +35,10 @@ struct Proc {
   // the last of them to leave the kernel runs its exit (devsw_proc_exit).
   bool killed = false;
   bool exited = false;  // its exit ran: files closed, pages gone
+  // Its exit runs mid-run on its last thread (proc_thread_killed), not at
+  // the teardown: a QNX client's connections are then detached, no close
+  // message sent (qnx/resmgr.cc).
+  bool dies = false;
 };
 
 // The World's processes (component slot kSlotUser). Recycled

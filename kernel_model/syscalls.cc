@@ -417,6 +417,7 @@ void proc_thread_killed(World& w) {
     Tid u = static_cast<Tid>(j);
     if (u != me && w.kt(u).proc == p && s.thread(u)->state != sim::ThreadState::kDone) return;
   }
+  p->dies = true;
   devsw_proc_exit(w, *p);
 }
 

@@ -70,13 +70,16 @@ int a_open(void* cookie, uint64_t* dev, int flags, bool, const ks::km::Cred&) {
 // server's channel gets a disconnect pulse, from which the server's library
 // makes the close (dispatch.cc). So does a close() whose _IO_CLOSE a
 // signal took off the queue before the server received it: the client's
-// library detaches the connection all the same.
+// library detaches the connection all the same. (A killed process whose
+// exit is left to the teardown, one of its threads never having left the
+// kernel, closes with messages: the run has failed already, and the
+// server's pool must still be there to answer.)
 int a_close(void* cookie, uint64_t dev, int, bool, const ks::km::Cred&) {
   q::Attach* a = A(cookie);
   World& w = *a->w;
   uint32_t coid = ks::km::minor64(dev);
   const ks::km::Proc* p = ks::km::curproc_or_null(w);
-  if (p && p->killed) {
+  if (p && p->dies) {
     ks::km::msg_disconnect_notify(w, coid);
     return 0;
   }
