@@ -221,7 +221,8 @@ dispatch_t* dispatch_create(void) {
   d.chid = ks::km::msg_channel_create(w, "dispatch");
   // A resource manager's channel is told of unblocks (_NTO_CHF_UNBLOCK)
   // and of clients that went away (_NTO_CHF_DISCONNECT, which the library
-  // turns into closes; that the dispatch asks for it is from memory).
+  // turns into closes): the flags the published dispatch library
+  // (vocho/openqnx lib/c/dispatch/dispatch.c) creates its channel with.
   ks::km::msg_channel_notify_unblock(w, d.chid);
   ks::km::msg_channel_notify_disconnect(w, d.chid);
   return &d;
