@@ -84,12 +84,14 @@ void close_ocb(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb) {
 
 // A close of the OCB bound to coid, a client's _IO_CLOSE or the one the
 // library fakes for a connection its client's process dropped (ctp->rcvid
-// 0: nothing can be replied to it): the table's close_dup, unlocked (QNX
-// 7.0's Getting Started, "close_dup": the framework runs it without locking
-// the OCB; 7.1's Writing a Resource Manager, "Unblocking if someone closes
-// a file descriptor", takes the lock in its own close_dup); then the library
-// unbinds the OCB whatever close_dup said (it counts the closes itself) and
-// the last close's close_ocb runs once no other message that found the OCB
+// 0: nothing can be replied to it). The library unbinds the OCB first (a
+// later message on the connection finds none: EBADF), then calls the
+// table's close_dup, unlocked (QNX 7.0's Getting Started, "close_dup": the
+// framework runs it without locking the OCB; 7.1's Writing a Resource
+// Manager, "Unblocking if someone closes a file descriptor", takes the lock
+// in its own close_dup), holding the OCB as a handler does; whatever
+// close_dup said (the library counts the closes itself), the last close's
+// close_ocb runs once neither it nor any other message that found the OCB
 // is still handled. Returns close_dup's answer. (Also read in the published
 // QNX library source, vocho/openqnx lib/c/resmgr: _resmgr_io_handler runs
 // an _IO_CLOSE's function unlocked after removing the binding; each handler
@@ -98,14 +100,16 @@ void close_ocb(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb) {
 // binding of the dead client's connection.)
 int close_dup(resmgr_context_t* ctp, q::Attach* a, uint32_t coid, iofunc_ocb_t* ocb) {
   auto* msg = reinterpret_cast<io_close_t*>(ctp->msg);
+  a->ocbs.erase(coid);
+  a->inflight[coid]++;
   int rc = a->io && a->io->close_dup ? a->io->close_dup(ctp, msg, ocb)
                                      : iofunc_close_dup_default(ctp, msg, ocb);
-  // close_dup may sleep: the OCB is looked up again, and unbound once.
-  auto it = a->ocbs.find(coid);
-  if (it == a->ocbs.end() || it->second != ocb) return rc;
-  a->ocbs.erase(it);
-  if (a->inflight.count(coid)) a->close_pending[coid] = ocb;
-  else close_ocb(ctp, a, ocb);
+  if (--a->inflight[coid] == 0) {
+    a->inflight.erase(coid);
+    close_ocb(ctp, a, ocb);
+  } else {
+    a->close_pending[coid] = ocb;  // the last handler on it closes it (handle)
+  }
   return rc;
 }
 
