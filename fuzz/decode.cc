@@ -10,6 +10,7 @@ namespace ks::fuzz {
 namespace {
 
 constexpr int64_t kPage = 4096;
+constexpr int kKillable = 2;  // with signals: the thread SIGKILL may reach
 constexpr int64_t kORdwr = 2;
 constexpr int64_t kProtRw = 3;
 constexpr int64_t kUserBase = 0xC0000000;  // DESIGN.md: user addresses start here
@@ -573,6 +574,23 @@ struct Build {
     for (const std::string& fd : visible(t, "fd", true)) ref(add(t, "close"), fd);
     add(t, "modunload")->set_path(dec.module_);
   }
+  // A signal to another thread: SIGKILL to t2, the one thread in a
+  // process of its own (when this is not t2 and k is odd), else SIGINT to
+  // one of the others, chosen by k. A name no thread ends up with (a
+  // thread dropped for having no calls) answers ESRCH.
+  void signal_record(Thread& t, uint8_t k) {
+    constexpr int kSigint = 2, kSigkill = 9;
+    const int n = kMaxThreads - 1;
+    int target = (t.index + 1 + (k >> 1) % n) % kMaxThreads;
+    int sig = kSigint;
+    if ((k & 1) && t.index != kKillable) {
+      target = kKillable;
+      sig = kSigkill;
+    }
+    Call* c = add(t, "kill");
+    c->set_path("t" + std::to_string(target));
+    val(c, sig);
+  }
   void munmap_record(Thread& t) {
     auto bufs = visible(t, "buf");
     auto mine = own(t, "buf");
@@ -609,6 +627,11 @@ struct Build {
     auto* pr = p.add_proc();
     pr->set_name("user");
     pr->set_model("lp64");
+    if (d.signals()) {
+      auto* k = p.add_proc();
+      k->set_name("client2");
+      k->set_model("lp64");
+    }
     bool rw = std::any_of(d.node().begin(), d.node().end(), [](const auto& n) { return n.rw(); });
     threads.reserve(kMaxThreads);
     size_t counted = 0;
@@ -619,13 +642,19 @@ struct Build {
         ti = threads.size();
         auto* pt = p.add_thread();
         pt->set_name("t" + std::to_string(ti));
-        pt->set_proc("user");
+        // With signals, t2 is a process of its own: the one SIGKILL kills.
+        pt->set_proc(d.signals() && static_cast<int>(ti) == kKillable ? "client2" : "user");
         threads.push_back(Thread{pt, static_cast<int>(ti), 0, {}});
       }
       Thread& t = threads[ti];
       uint8_t action = b.byte() % 16;
       if (t.t->call_size() < kMaxCalls) {
-        if (action == 15 && d.modunload() && b.byte() < 128) unload_record(t);
+        // Action 15's byte: below 128 the unload, else a signal (each when
+        // the description asks for it; a description with neither decodes
+        // as before either option existed).
+        uint8_t k = action == 15 && (d.modunload() || d.signals()) ? b.byte() : 0;
+        if (action == 15 && d.modunload() && k < 128) unload_record(t);
+        else if (action == 15 && d.signals() && k >= 128) signal_record(t, k);
         else if (action == 13) close_record(t);
         else if (action == 14) munmap_record(t);
         else if ((action == 11 || action == 12) && rw) rw_record(t);

@@ -380,6 +380,47 @@ FileHold::~FileHold() {
   if (f && --f->holds == 0 && f->closed) devsw_close_file(w, *f, cr);
 }
 
+void devsw_proc_exit(World& w, Proc& p) {
+  if (p.exited) return;
+  p.exited = true;
+  {
+    KThread& k = w.self();
+    k.syscall = "exit";
+    k.syscall_arg = p.pid;
+    run_proc_exit_hooks(w, p);
+    w.self().syscall = nullptr;
+    w.self().syscall_arg = 0;
+  }
+  for (auto& slot : p.fds) {
+    std::shared_ptr<OpenFile> f = std::move(slot);
+    slot.reset();
+    if (!f || f->closed) continue;
+    f->closed = true;  // no thread of the process is left, so nothing holds it
+    // Visible in the trace as the close it is, made by the exiting process.
+    uint64_t fd = static_cast<uint64_t>(&slot - p.fds.data());
+    w.sim().point(kEvSyscall, p.obj, kSysClose, fd);
+    KThread& k = w.self();
+    k.syscall = "exit";
+    k.syscall_arg = p.pid;
+    // knote_fdclose: the knotes on it go before its close, as at close(2).
+    kqueue_fd_closing(w, p, static_cast<int>(fd));
+    int rc = devsw_close_file(w, *f, p.cred);
+    w.sim().emit(kEvSyscallExit, p.obj, kSysClose, 0, rc ? -rc : 0);
+    k.syscall = nullptr;
+    k.syscall_arg = 0;
+  }
+  // Then its address space goes (exit1: the files before the vmspace), and
+  // with it the device mappings, before any driver's detach frees what
+  // they map.
+  if (p.as.locks) {
+    // as_free: the lock undos run, then the exit waits for the unlocks.
+    w.self().syscall = "exit";
+    page_locks_exit(w, p);
+    w.self().syscall = nullptr;
+  }
+  if (p.as.dev) devmap_exit(w, p);
+}
+
 void devsw_register_exit_close(World& w) {
   DevSwitch& d = devsw(w);
   if (d.closer_registered) return;
@@ -387,46 +428,10 @@ void devsw_register_exit_close(World& w) {
   w.on_teardown([&w] {
     // Process exit: each file still open is closed in the process's own
     // context (curproc is the exiting process), pid order, then fd order.
-    // (KThread references are taken afresh: a driver's close may spawn
-    // threads, and the World's thread records may move.)
+    // A process killed mid-run exited then (devsw_proc_exit).
     for (auto& p : procs(w).procs) {
       w.self().proc = p.get();
-      {
-        KThread& k = w.self();
-        k.syscall = "exit";
-        k.syscall_arg = p->pid;
-        run_proc_exit_hooks(w, *p);
-        w.self().syscall = nullptr;
-        w.self().syscall_arg = 0;
-      }
-      for (auto& slot : p->fds) {
-        std::shared_ptr<OpenFile> f = std::move(slot);
-        slot.reset();
-        if (!f || f->closed) continue;
-        f->closed = true;  // no thread is left, so nothing holds it
-        // Visible in the trace as the close it is, made by the exiting process.
-        uint64_t fd = static_cast<uint64_t>(&slot - p->fds.data());
-        w.sim().point(kEvSyscall, p->obj, kSysClose, fd);
-        KThread& k = w.self();
-        k.syscall = "exit";
-        k.syscall_arg = p->pid;
-        // knote_fdclose: the knotes on it go before its close, as at close(2).
-        kqueue_fd_closing(w, *p, static_cast<int>(fd));
-        int rc = devsw_close_file(w, *f, p->cred);
-        w.sim().emit(kEvSyscallExit, p->obj, kSysClose, 0, rc ? -rc : 0);
-        k.syscall = nullptr;
-        k.syscall_arg = 0;
-      }
-      // Then its address space goes (exit1: the files before the
-      // vmspace), and with it the device mappings, before any driver's
-      // detach frees what they map.
-      if (p->as.locks) {
-        // as_free: the lock undos run, then the exit waits for the unlocks.
-        w.self().syscall = "exit";
-        page_locks_exit(w, *p);
-        w.self().syscall = nullptr;
-      }
-      if (p->as.dev) devmap_exit(w, *p);
+      devsw_proc_exit(w, *p);
     }
     w.self().proc = nullptr;
   });

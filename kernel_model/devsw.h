@@ -370,6 +370,11 @@ struct FileHold {
 // threads may exit with files open. It must run before the drivers' detach
 // hooks, so load_driver registers it before any driver's own hook.
 void devsw_register_exit_close(World& w);
+// A process's exit, once (Proc::exited): its exit hooks, then its open
+// files closed in fd order in its own context, then its address space. Run
+// by the teardown hook, or by the last thread of a killed process to leave
+// the kernel (proc_thread_killed), which is the caller's thread.
+void devsw_proc_exit(World& w, Proc& p);
 
 // The boot gate: module loads run on their own kernel threads ("modload:x")
 // and must finish before user threads make system calls.

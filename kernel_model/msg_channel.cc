@@ -54,6 +54,7 @@ struct Channel {
   ObjId recv, send, reply;
   bool destroyed = false;
   bool notify_unblock = false;  // _NTO_CHF_UNBLOCK
+  bool notify_disconnect = false;  // _NTO_CHF_DISCONNECT
   uint64_t next_seq = 1;
   std::deque<Pending*> queue;
   std::deque<Pulse> pulses;
@@ -145,6 +146,21 @@ void msg_channel_notify_unblock(World& w, uint32_t chid) {
   if (Channel* c = chan(w, chid)) c->notify_unblock = true;
 }
 
+void msg_channel_notify_disconnect(World& w, uint32_t chid) {
+  if (Channel* c = chan(w, chid)) c->notify_disconnect = true;
+}
+
+void msg_disconnect_notify(World& w, uint32_t coid) {
+  MsgState& s = state(w);
+  if (!coid || coid > s.conns.size() || !s.conns[coid - 1]) return;
+  Channel* c = chan(w, s.conns[coid - 1]);
+  s.conns[coid - 1] = 0;
+  if (!c || c->destroyed || !c->notify_disconnect) return;
+  Proc* p = curproc_or_null(w);
+  c->pulses.push_back({kPulseCodeDisconnect, coid, coid, p ? p->pid : 0, 0});
+  if (Tid r = w.wq_pop(c->recv)) w.sim().wake(r, 0);
+}
+
 uint32_t msg_connect(World& w, uint32_t chid) {
   MsgState& s = state(w);
   s.conns.push_back(chid);
@@ -157,7 +173,7 @@ void msg_disconnect(World& w, uint32_t coid) {
 }
 
 int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* rmsg,
-                 size_t rlen, size_t* replied, int kill_sig) {
+                 size_t rlen, size_t* replied, int kill_sig, bool* received) {
   MsgState& s = state(w);
   uint32_t chid = coid && coid <= s.conns.size() ? s.conns[coid - 1] : 0;
   Channel* c = chan(w, chid);
@@ -202,6 +218,7 @@ int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* r
       // Killed while REPLY-blocked: the thread goes; the server's reply to
       // this rcvid will find no one (ESRCH).
       state(w).rcvids.erase(p.rcvid);
+      if (received) *received = true;
       w.sim().emit(kEvInterrupted, c->reply, 0, 0, EINTR);
       return -EINTR;
     }
@@ -217,6 +234,7 @@ int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* r
   }
   race_acquire(w, reply_key(*c, p.seq));
   *replied = p.replied;
+  if (received) *received = p.taken;
   return p.status;
 }
 

@@ -37,8 +37,10 @@ struct MsgInfo {
 };
 
 // The pulse code of an unblock request, its value the blocked rcvid (QNX
-// _PULSE_CODE_UNBLOCK).
+// _PULSE_CODE_UNBLOCK), and of a connection its client's process dropped
+// without a close (_PULSE_CODE_DISCONNECT), its value the connection.
 constexpr int8_t kPulseCodeUnblock = -32;
+constexpr int8_t kPulseCodeDisconnect = -33;
 
 // One part of a reply (a QNX iov_t).
 struct MsgPart {
@@ -58,8 +60,15 @@ void msg_channel_destroy(World& w, uint32_t chid);
 // sender stays REPLY-blocked until the server replies. Without it the
 // signal does nothing to a REPLY-blocked sender either.
 void msg_channel_notify_unblock(World& w, uint32_t chid);
+// The channel asks to be told of connections that go away (QNX
+// _NTO_CHF_DISCONNECT): msg_disconnect_notify then queues a pulse.
+void msg_channel_notify_disconnect(World& w, uint32_t chid);
 uint32_t msg_connect(World& w, uint32_t chid);
 void msg_disconnect(World& w, uint32_t coid);
+// The connection goes as its client's process dies (the kernel detaches
+// it; no close message is sent): the channel, if it asked, gets one
+// disconnect pulse naming it, after the pulses already queued.
+void msg_disconnect_notify(World& w, uint32_t coid);
 const char* msg_channel_name(World& w, uint32_t chid);
 
 // Client side: sends smsg and blocks until the reply; the reply's bytes go
@@ -68,8 +77,10 @@ const char* msg_channel_name(World& w, uint32_t chid);
 // -errno (MsgError's, EBADF for a dead connection, EINTR when a signal takes
 // the sender off the queue while SEND-blocked, or kills it while
 // REPLY-blocked: `kill_sig` is the signal that may).
+// *received (if given): a server thread took the message (so it is
+// handled even when the send ended with EINTR).
 int64_t msg_send(World& w, uint32_t coid, const void* smsg, size_t slen, void* rmsg,
-                 size_t rlen, size_t* replied, int kill_sig);
+                 size_t rlen, size_t* replied, int kill_sig, bool* received = nullptr);
 
 // Server side, on the thread that received: MsgReceive blocks until a
 // message comes and returns its rcvid (> 0), or 0 for a pulse (pulses

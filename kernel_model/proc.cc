@@ -55,6 +55,9 @@ Proc& proc_create(World& w, const std::string& name, DataModel model, Cred cred)
   p->name = name;
   p->cred = cred;
   p->cred_holds = 0;
+  p->killed = false;
+  p->exited = false;
+  p->dies = false;
   p->model = model;
   p->obj = w.new_obj(kObjProc, w.sim().intern(name));
   t.procs.push_back(std::move(p));

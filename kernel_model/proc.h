@@ -31,6 +31,14 @@ struct Proc {
   std::vector<std::shared_ptr<OpenFile>> fds;  // index = fd; null = free
   sim::ObjId obj = 0;                          // for trace events
   int32_t cred_holds = 0;  // crhold references to `cred` not yet released
+  // SIGKILL reached it (sys_kill): its threads make no further calls, and
+  // the last of them to leave the kernel runs its exit (devsw_proc_exit).
+  bool killed = false;
+  bool exited = false;  // its exit ran: files closed, pages gone
+  // Its exit runs mid-run on its last thread (proc_thread_killed), not at
+  // the teardown: a QNX client's connections are then detached, no close
+  // message sent (qnx/resmgr.cc).
+  bool dies = false;
 };
 
 // The World's processes (component slot kSlotUser). Recycled

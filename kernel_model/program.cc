@@ -250,6 +250,7 @@ void thread_body(void* arg) {
   World& w = *rt.run->w;
   wait_for_boot(w);  // before even touching its memory: the kernel is up first
   for (size_t ci = 0; ci < rt.t->calls.size(); ci++) {
+    if (rt.proc && __builtin_expect(rt.proc->killed, 0)) break;
     const Call& c = rt.t->calls[ci];
     bool sys = enters_kernel(c);
     if (sys) {
@@ -259,6 +260,8 @@ void thread_body(void* arg) {
     }
     int64_t r = run_call(rt, ci, c);
     if (sys) rt.run->in_kernel--;
+    // Killed meanwhile: a dead process keeps and checks nothing.
+    if (rt.proc && __builtin_expect(rt.proc->killed, 0)) break;
     if (!c.out.empty()) {
       // A Program is numbered once (number_results); one changed after
       // its first run is refused here rather than written out of bounds.
@@ -277,6 +280,7 @@ void thread_body(void* arg) {
                  result_str(c.expect),
              "scenario:result:" + rt.t->name + ":" + std::to_string(ci) + ":" + op_name(c.op));
   }
+  if (rt.proc && rt.proc->killed) proc_thread_killed(w);
 }
 
 // A modunload naming no driver of the Program: which ones it could name.

@@ -4,6 +4,7 @@
 #include "kernel_model/syscalls.h"
 
 #include <cerrno>
+#include <csignal>
 #include <vector>
 
 #include "kernel_model/devmap.h"
@@ -389,10 +390,35 @@ int64_t sys_kill(World& w, const std::string& thread, int sig) {
     Tid t = static_cast<Tid>(i);
     if (thread != s.thread_name(t)) continue;
     if (s.thread(t)->state == sim::ThreadState::kDone) continue;
-    post_signal(w, t, sig);
+    Proc* victim = w.kt(t).proc;
+    if (sig != SIGKILL || !victim) {
+      post_signal(w, t, sig);
+      return leave(w, p, kSysKill, 0);
+    }
+    // The whole process dies, its threads in tid order (the caller's own
+    // among them when it kills its own process: its kill returns first).
+    victim->killed = true;
+    for (size_t j = 1; j <= s.nthreads(); j++) {
+      Tid u = static_cast<Tid>(j);
+      if (w.kt(u).proc == victim && s.thread(u)->state != sim::ThreadState::kDone)
+        post_signal(w, u, sig);
+    }
     return leave(w, p, kSysKill, 0);
   }
   return leave(w, p, kSysKill, -ESRCH);
+}
+
+void proc_thread_killed(World& w) {
+  Proc* p = w.self().proc;
+  if (!p || p->exited) return;
+  sim::Sim& s = w.sim();
+  const Tid me = w.self_tid();
+  for (size_t j = 1; j <= s.nthreads(); j++) {
+    Tid u = static_cast<Tid>(j);
+    if (u != me && w.kt(u).proc == p && s.thread(u)->state != sim::ThreadState::kDone) return;
+  }
+  p->dies = true;
+  devsw_proc_exit(w, *p);
 }
 
 }  // namespace ks::km

@@ -64,8 +64,15 @@ int64_t sys_kevent(World& w, int64_t kq, uint64_t changelist, int64_t nchanges,
 // modunload(1M)/kldunload(8) of the module registered as `name`
 // (module_unload.h).
 int64_t sys_modunload(World& w, const std::string& name);
-// Signal `sig` to the thread named `thread`.
+// Signal `sig` to the thread named `thread`. SIGKILL kills its process:
+// every thread of it gets the signal (its interruptible sleeps end) and
+// makes no call after the one it is in (proc_thread_killed).
 int64_t sys_kill(World& w, const std::string& thread, int sig);
+// The calling thread's process was killed: the thread ends its calls here,
+// and the last thread of the process to do so runs the process's exit
+// (its files are closed now, not at the end of the run). A thread of a
+// killed process calls it instead of its next call.
+void proc_thread_killed(World& w);
 
 // Names for reports ("ioctl", "open" ...) and errno names ("EBUSY").
 const char* errno_name(int e);

@@ -82,6 +82,37 @@ void close_ocb(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t* ocb) {
   ctp->rcvid = rcvid;
 }
 
+// A close of the OCB bound to coid, a client's _IO_CLOSE or the one the
+// library fakes for a connection its client's process dropped (ctp->rcvid
+// 0: nothing can be replied to it). The library unbinds the OCB first (a
+// later message on the connection finds none: EBADF), then calls the
+// table's close_dup, unlocked (QNX 7.0's Getting Started, "close_dup": the
+// framework runs it without locking the OCB; 7.1's Writing a Resource
+// Manager, "Unblocking if someone closes a file descriptor", takes the lock
+// in its own close_dup), holding the OCB as a handler does; whatever
+// close_dup said (the library counts the closes itself), the last close's
+// close_ocb runs once neither it nor any other message that found the OCB
+// is still handled. Returns close_dup's answer. (Also read in the published
+// QNX library source, vocho/openqnx lib/c/resmgr: _resmgr_io_handler runs
+// an _IO_CLOSE's function unlocked after removing the binding; each handler
+// holds a count on the binding and close_ocb, with rcvid 0, runs when the
+// last count goes; _resmgr_disconnect_handler fakes an _IO_CLOSE for each
+// binding of the dead client's connection.)
+int close_dup(resmgr_context_t* ctp, q::Attach* a, uint32_t coid, iofunc_ocb_t* ocb) {
+  auto* msg = reinterpret_cast<io_close_t*>(ctp->msg);
+  a->ocbs.erase(coid);
+  a->inflight[coid]++;
+  int rc = a->io && a->io->close_dup ? a->io->close_dup(ctp, msg, ocb)
+                                     : iofunc_close_dup_default(ctp, msg, ocb);
+  if (--a->inflight[coid] == 0) {
+    a->inflight.erase(coid);
+    close_ocb(ctp, a, ocb);
+  } else {
+    a->close_pending[coid] = ocb;  // the last handler on it closes it (handle)
+  }
+  return rc;
+}
+
 // *closing: an OCB whose close_ocb was left to this message's end (after
 // its reply), the close having come while it was handled.
 int handle(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t** closing) {
@@ -95,19 +126,7 @@ int handle(resmgr_context_t* ctp, q::Attach* a, iofunc_ocb_t** closing) {
   auto it = a->ocbs.find(coid);
   if (it == a->ocbs.end()) return EBADF;  // no open on this connection
   iofunc_ocb_t* ocb = it->second;
-  if (type == _IO_CLOSE) {
-    // The close message under the lock (a handler running on this OCB
-    // finishes first); the library unbinds the OCB whatever the handler
-    // says, and the last close's close_ocb runs once no other thread's
-    // message that found this OCB is still handled on it.
-    {
-      OcbLock lock(ctp, a->io, ocb);
-      a->ocbs.erase(coid);
-    }
-    if (a->inflight.count(coid)) a->close_pending[coid] = ocb;
-    else close_ocb(ctp, a, ocb);
-    return EOK;
-  }
+  if (type == _IO_CLOSE) return close_dup(ctp, a, coid, ocb);
   a->inflight[coid]++;
   int rc;
   {
@@ -149,10 +168,8 @@ int reply(World& w, resmgr_context_t* ctp, int rc, unsigned nparts_max) {
 // nothing of the client's) leaves the client blocked, for the server to
 // answer when it will. A client blocked in its open has no OCB yet: the
 // connect table's unblock, not modelled, and its default is none.
-void unblock(World& w, resmgr_context_t* ctp, q::Attach* a) {
-  struct _pulse pu;
-  std::memcpy(&pu, ctp->msg, sizeof pu);
-  if (pu.code != _PULSE_CODE_UNBLOCK || !a || a->detached) return;
+void unblock(World& w, resmgr_context_t* ctp, q::Attach* a, const struct _pulse& pu) {
+  if (!a || a->detached) return;
   auto it = a->ocbs.find(static_cast<uint32_t>(ctp->info.coid));
   if (it == a->ocbs.end()) return;
   ctp->id = a->id;
@@ -162,6 +179,29 @@ void unblock(World& w, resmgr_context_t* ctp, q::Attach* a) {
                : iofunc_unblock_default(ctp, reinterpret_cast<io_pulse_t*>(ctp->msg),
                                         it->second);
   if (rc != _RESMGR_DEFAULT) reply(w, ctp, rc, a->nparts_max);
+}
+
+// The kernel's disconnect pulse: the client's process died with this
+// connection open (Programmer's Guide, "Detecting client termination": a
+// resource manager's close_dup and close_ocb run when a client terminates
+// for any reason). The library fakes an _IO_CLOSE for the OCB, with
+// ctp->rcvid 0 (Getting Started, close_dup: replying to it, or leaving it
+// blocked, fails). Each open is its own connection here, so a pulse names
+// one OCB; QNX's names the process's connection, whose OCBs all close.
+void disconnect(resmgr_context_t* ctp, q::Attach* a) {
+  if (!a || a->detached) return;
+  const uint32_t coid = static_cast<uint32_t>(ctp->info.coid);
+  auto it = a->ocbs.find(coid);
+  if (it == a->ocbs.end()) return;
+  io_close_t m;
+  std::memset(&m, 0, sizeof m);
+  m.i.type = _IO_CLOSE;
+  std::memcpy(ctp->msg, &m, sizeof m);
+  ctp->id = a->id;
+  ctp->rcvid = 0;
+  ctp->info.msglen = sizeof m;
+  ctp->size = sizeof m;
+  close_dup(ctp, a, coid, it->second);
 }
 
 void* pool_alloc(void* h) { return dispatch_context_alloc(static_cast<dispatch_t*>(h)); }
@@ -183,8 +223,12 @@ dispatch_t* dispatch_create(void) {
   _dispatch& d = s.dispatches.emplace_back();
   d.w = &w;
   d.chid = ks::km::msg_channel_create(w, "dispatch");
-  // A resource manager's channel is told of unblocks (_NTO_CHF_UNBLOCK).
+  // A resource manager's channel is told of unblocks (_NTO_CHF_UNBLOCK)
+  // and of clients that went away (_NTO_CHF_DISCONNECT, which the library
+  // turns into closes): the flags the published dispatch library
+  // (vocho/openqnx lib/c/dispatch/dispatch.c) creates its channel with.
   ks::km::msg_channel_notify_unblock(w, d.chid);
+  ks::km::msg_channel_notify_disconnect(w, d.chid);
   return &d;
 }
 
@@ -261,7 +305,10 @@ int dispatch_handler(dispatch_context_t* ctp) {
   ctp->offset = 0;
   ctp->size = ctp->info.msglen;
   if (ctp->rcvid == 0) {
-    unblock(w, ctp, a);
+    struct _pulse pu;
+    std::memcpy(&pu, ctp->msg, sizeof pu);
+    if (pu.code == _PULSE_CODE_UNBLOCK) unblock(w, ctp, a, pu);
+    else if (pu.code == _PULSE_CODE_DISCONNECT) disconnect(ctp, a);
     return 0;
   }
   if (!a || a->detached) {

@@ -35,6 +35,7 @@ void iofunc_func_init(unsigned nconnect, resmgr_connect_funcs_t* connect, unsign
     io->read = iofunc_read_default;
     io->write = iofunc_write_default;
     io->close_ocb = iofunc_close_ocb_default;
+    io->close_dup = iofunc_close_dup_default;
     io->devctl = iofunc_devctl_default;
     io->unblock = iofunc_unblock_default;
     io->lock_ocb = iofunc_lock_ocb_default;
@@ -99,6 +100,14 @@ void iofunc_ocb_free(iofunc_ocb_t* ocb) {
 // nothing to unblock.
 int iofunc_unblock_default(resmgr_context_t*, io_pulse_t*, iofunc_ocb_t*) {
   return _RESMGR_DEFAULT;
+}
+
+int iofunc_close_dup(resmgr_context_t*, io_close_t*, iofunc_ocb_t*, iofunc_attr_t*) {
+  return EOK;
+}
+
+int iofunc_close_dup_default(resmgr_context_t* ctp, io_close_t* msg, iofunc_ocb_t* ocb) {
+  return iofunc_close_dup(ctp, msg, ocb, ocb->attr);
 }
 
 int iofunc_lock_ocb_default(resmgr_context_t*, void*, iofunc_ocb_t* ocb) {

@@ -6,14 +6,16 @@
  * PTHREAD_MUTEX_INITIALIZER or PTHREAD_COND_INITIALIZER, is valid). A
  * thread (pthread_create) is a World thread the model schedules, named
  * after its start function; pthread_join waits for its end. Attributes are
- * not modelled (NULL, or ignored). pthread_cond_wait, as POSIX says, is not
- * ended by a signal.
+ * not modelled (NULL, or ignored), but for a condvar's clock.
+ * pthread_cond_wait and pthread_cond_timedwait, as POSIX says, are not ended
+ * by a signal.
  */
 #ifndef _KS_QNX_PTHREAD_H
 #define _KS_QNX_PTHREAD_H
 
 #include <errno.h>
 #include <sys/types.h>
+#include <time.h>
 #include <kernsim/abi.h>
 
 #define KS_QNX_MTX(_m) ((ks_handle_t *)(void *)(_m))
@@ -25,7 +27,23 @@
 #define pthread_mutex_destroy(_m) ({ ks_mutex_destroy(KS_QNX_MTX(_m), #_m); 0; })
 
 #define PTHREAD_COND_INITIALIZER { { 0 } }
-#define pthread_cond_init(_c, _a) ({ ks_cv_init(KS_QNX_MTX(_c), #_c, #_c); 0; })
+/* The condvar's clock (pthread_condattr_setclock: CLOCK_REALTIME, the
+ * default, or CLOCK_MONOTONIC) is kept in the condvar's storage after the
+ * model's handle; pthread_cond_timedwait's abstime is on that clock, the
+ * virtual one (ETIMEDOUT once it passes). */
+int ks_qnx_condattr_init(pthread_condattr_t *attr);
+int ks_qnx_condattr_setclock(pthread_condattr_t *attr, clockid_t clk);
+int ks_qnx_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clk);
+void ks_qnx_cond_setclock(pthread_cond_t *cond, const pthread_condattr_t *attr);
+int ks_qnx_cond_timedwait(pthread_cond_t *cond, pthread_mutex_t *mtx,
+    const struct timespec *abstime, const char *cond_expr, const char *mtx_expr);
+#define pthread_condattr_init(_a) ks_qnx_condattr_init(_a)
+#define pthread_condattr_destroy(_a) ({ (void)(_a); 0; })
+#define pthread_condattr_setclock(_a, _c) ks_qnx_condattr_setclock((_a), (_c))
+#define pthread_condattr_getclock(_a, _c) ks_qnx_condattr_getclock((_a), (_c))
+#define pthread_cond_init(_c, _a) \
+	({ ks_cv_init(KS_QNX_MTX(_c), #_c, #_c); ks_qnx_cond_setclock((_c), (_a)); 0; })
+#define pthread_cond_timedwait(_c, _m, _t) ks_qnx_cond_timedwait((_c), (_m), (_t), #_c, #_m)
 #define pthread_cond_wait(_c, _m) \
 	({ ks_cv_wait(KS_QNX_MTX(_c), KS_QNX_MTX(_m), 0, 0, #_c, #_m); 0; })
 #define pthread_cond_signal(_c) ({ ks_cv_signal(KS_QNX_MTX(_c), #_c); 0; })

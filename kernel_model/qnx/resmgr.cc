@@ -15,6 +15,7 @@
 #include <string>
 
 #include "kernel_model/msg_channel.h"
+#include "kernel_model/proc.h"
 #include "kernel_model/qnx/state.h"
 #include "kernel_model/world.h"
 
@@ -64,15 +65,35 @@ int a_open(void* cookie, uint64_t* dev, int flags, bool, const ks::km::Cred&) {
   return 0;
 }
 
+// A killed process's files close as it exits (proc_thread_killed): its
+// library sends nothing; the kernel detaches each connection and the
+// server's channel gets a disconnect pulse, from which the server's library
+// makes the close (dispatch.cc). So does a close() whose _IO_CLOSE a
+// signal took off the queue before the server received it: the client's
+// library detaches the connection all the same. (A killed process whose
+// exit is left to the teardown, one of its threads never having left the
+// kernel, closes with messages: the run has failed already, and the
+// server's pool must still be there to answer.)
 int a_close(void* cookie, uint64_t dev, int, bool, const ks::km::Cred&) {
   q::Attach* a = A(cookie);
   World& w = *a->w;
   uint32_t coid = ks::km::minor64(dev);
+  const ks::km::Proc* p = ks::km::curproc_or_null(w);
+  if (p && p->dies) {
+    ks::km::msg_disconnect_notify(w, coid);
+    return 0;
+  }
   io_close_t msg;
   std::memset(&msg, 0, sizeof msg);
   msg.i.type = _IO_CLOSE;
   size_t replied = 0;
-  int64_t st = ks::km::msg_send(w, coid, &msg, sizeof msg, nullptr, 0, &replied, kSigkill);
+  bool received = false;
+  int64_t st =
+      ks::km::msg_send(w, coid, &msg, sizeof msg, nullptr, 0, &replied, kSigkill, &received);
+  if (st == -EINTR && !received) {
+    ks::km::msg_disconnect_notify(w, coid);
+    return EINTR;
+  }
   ks::km::msg_disconnect(w, coid);
   return st < 0 && st != -EBADF ? static_cast<int>(-st) : 0;
 }

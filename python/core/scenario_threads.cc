@@ -4,6 +4,7 @@
 
 #include "kernel_model/devsw.h"
 #include "kernel_model/proc.h"
+#include "kernel_model/syscalls.h"
 #include "kernel_model/user_mem.h"
 
 namespace ks::bind {
@@ -29,6 +30,11 @@ void thread_body(void* arg) {
   km::World& w = *km::World::current();
   w.self().proc = t->proc;
   for (;;) {
+    // A killed process's thread makes no further call (syscalls.h).
+    if (t->proc && t->proc->killed) {
+      km::proc_thread_killed(w);
+      return;
+    }
     w.sim().host_request(kReqNextCall, t);
     if (t->finished) return;
     t->result = execute(w, *t);

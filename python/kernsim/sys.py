@@ -167,7 +167,10 @@ def kevent_at(data, i=0):
 
 
 def kill(thread, sig=SIGINT):
-    """Signal the scenario thread named `thread`."""
+    """Signal the scenario thread named `thread`. SIGKILL kills its whole
+    process: each of its threads makes no call after the one it is in, and
+    the process's files are closed when the last of them leaves the kernel
+    (a QNX server gets their closes then), not at the end of the run."""
     return ("kill", str(thread), int(sig))
 
 

@@ -183,11 +183,13 @@ def concurrent(clients=3):
 def killed_reply_blocked():
     """A client is killed while REPLY-blocked in a slow SYNC (5 ms): its
     ioctl ends with EINTR, the server's reply finds no one (ESRCH, nothing
-    to report), and its open is closed at exit (the OCB is freed). The
+    to report), and its process's death closes its open (the kernel
+    detaches the connection; the server's library closes the OCB). The
+    victim is a process of its own: SIGKILL kills the whole process. The
     killer reads the configuration first, so the kill comes at any point
     of the victim's calls; another client goes on."""
-    prog = program()
-    t = client(prog, "victim")
+    prog = program(procs=("user", "victim"))
+    t = client(prog, "victim", proc="victim")
     call(t, "ioctl", "fd", SYNC, 0)  # EINTR, or 0 if the kill came late
     t = client(prog, "killer", fd="kfd", buf="kbuf")
     call(t, "ioctl", "kfd", GET_CONFIG, "kbuf", expect=0)

@@ -221,3 +221,66 @@ TEST(MsgChannel, ASignalToAReplyBlockedSenderIsAnUnblockPulse) {
   EXPECT_EQ(r.answered, 0);   // the client was still there to answer
   EXPECT_EQ(r.sent, -EINTR);  // the server's answer, not the signal's
 }
+
+// A connection whose client's process died without a close: the channel
+// that asked (_NTO_CHF_DISCONNECT) gets one disconnect pulse naming it,
+// after the pulses already queued and before any message; one that did not
+// ask gets nothing. Either way the connection is gone (a send: EBADF).
+struct DisconnectRig {
+  km::World* w = nullptr;
+  uint32_t chid = 0, coid = 0, other = 0;
+  km::MsgInfo first, second;
+  int64_t r1 = 1, r2 = 1, resend = 1;
+};
+
+void disconnect_server(void* a) {
+  auto& r = *static_cast<DisconnectRig*>(a);
+  char buf[8];
+  r.r1 = km::msg_receive(*r.w, r.chid, buf, sizeof buf, &r.first);
+  r.r2 = km::msg_receive(*r.w, r.chid, buf, sizeof buf, &r.second);
+  km::msg_reply(*r.w, uint32_t(r.r2), 0, nullptr, 0);
+}
+
+void disconnect_client(void* a) {
+  auto& r = *static_cast<DisconnectRig*>(a);
+  km::msg_disconnect_notify(*r.w, r.coid);  // the dying process's exit
+  size_t got;
+  r.resend = km::msg_send(*r.w, r.coid, "x", 1, nullptr, 0, &got, 9);
+  km::msg_send(*r.w, r.other, "y", 1, nullptr, 0, &got, 9);
+}
+
+TEST(MsgChannel, ADroppedConnectionIsADisconnectPulseWhenAsked) {
+  for (bool asked : {true, false}) {
+    sim::StackPool pool;
+    sim::RoundRobin rr;
+    km::World w{pool, rr, {}};
+    DisconnectRig r;
+    r.w = &w;
+    {
+      sim::Sim::HostScope scope(w.sim());
+      r.chid = km::msg_channel_create(w, "chan");
+      if (asked) km::msg_channel_notify_disconnect(w, r.chid);
+      r.coid = km::msg_connect(w, r.chid);
+      r.other = km::msg_connect(w, r.chid);
+    }
+    w.spawn("client", disconnect_client, &r);
+    w.spawn("server", disconnect_server, &r);
+    w.run();
+    EXPECT_EQ(r.resend, -EBADF) << asked;
+    if (asked) {
+      ASSERT_FALSE(w.sim().failure()) << w.sim().failure().message;
+      EXPECT_EQ(r.r1, 0);  // a pulse
+      EXPECT_TRUE(r.first.pulse);
+      EXPECT_EQ(r.first.code, km::kPulseCodeDisconnect);
+      EXPECT_EQ(r.first.value, r.coid);
+      EXPECT_EQ(r.first.coid, r.coid);
+      EXPECT_GT(r.r2, 0);  // then the other connection's message
+      EXPECT_EQ(r.second.coid, r.other);
+    } else {
+      // no pulse: the first receive is the message, the second waits for ever
+      EXPECT_GT(r.r1, 0);
+      EXPECT_EQ(r.first.coid, r.other);
+      EXPECT_TRUE(w.sim().failure());
+    }
+  }
+}

@@ -73,7 +73,8 @@ def _events(name, ex, seed=2):
 def test_killed_while_reply_blocked_in_a_devctl():
     """Some interleaving kills the victim while its SYNC (a header-only
     devctl: 16 bytes sent) is REPLY-blocked; the server's later reply finds
-    no one and the run still passes (its open is closed at exit)."""
+    no one and the run still passes (its open is closed as its process
+    dies)."""
     for ex in range(300):
         last_send = None
         for e in _events("killed_reply_blocked", ex):

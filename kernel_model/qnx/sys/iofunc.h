@@ -125,6 +125,13 @@ int iofunc_unblock_default(resmgr_context_t *ctp, io_pulse_t *msg, IOFUNC_OCB_T 
 int iofunc_lock_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
 int iofunc_unlock_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
 int iofunc_close_ocb_default(resmgr_context_t *ctp, void *reserved, IOFUNC_OCB_T *ocb);
+/* a close (the client's _IO_CLOSE, or the library's for a client that
+ * died): the POSIX clean-up of the client's file locks, which are not
+ * modelled: EOK. The library counts the closes and calls close_ocb on the
+ * last, whatever close_dup returns. */
+int iofunc_close_dup(resmgr_context_t *ctp, io_close_t *msg, IOFUNC_OCB_T *ocb,
+    IOFUNC_ATTR_T *attr);
+int iofunc_close_dup_default(resmgr_context_t *ctp, io_close_t *msg, IOFUNC_OCB_T *ocb);
 /* DCMD_ALL_*; _RESMGR_DEFAULT for any other command */
 int iofunc_devctl(resmgr_context_t *ctp, io_devctl_t *msg, IOFUNC_OCB_T *ocb,
     IOFUNC_ATTR_T *attr);

@@ -96,7 +96,7 @@ typedef struct _resmgr_io_funcs {
 	int (*msg)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*reserved)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
 	int (*dup)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
-	int (*close_dup)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
+	int (*close_dup)(resmgr_context_t *ctp, io_close_t *msg, RESMGR_OCB_T *ocb);
 	int (*lock_ocb)(resmgr_context_t *ctp, void *reserved, RESMGR_OCB_T *ocb);
 	int (*unlock_ocb)(resmgr_context_t *ctp, void *reserved, RESMGR_OCB_T *ocb);
 	int (*sync)(resmgr_context_t *ctp, void *msg, RESMGR_OCB_T *ocb);
