@@ -1,7 +1,11 @@
 // illumos STREAMS names onto the kernel model's STREAMS framework
 // (kernel_model/stream*.{h,cc}): each routine here only translates, the
 // semantics are the model's.
+#include <cstdarg>
 #include <cstring>
+#include <string>
+
+#include "kernel_model/kernel_printf.h"
 
 #include "kernel_model/stream_ioc.h"
 #include "kernel_model/stream.h"
@@ -13,6 +17,7 @@ extern "C" {
 #include <sys/stream.h>
 #include <sys/strsun.h>
 #include <sys/stropts.h>
+#include <sys/strlog.h>
 #include <sys/filio.h>
 #include <sys/conf.h>
 }
@@ -100,6 +105,18 @@ void noenable(queue_t* q) { str::noenable(q); }
 void enableok(queue_t* q) { str::enableok(q); }
 int canput(queue_t* q) { return str::canput(W(), q); }
 int canputnext(queue_t* q) { return str::canputnext(W(), q); }
+int bcanput(queue_t* q, unsigned char pri) { return str::bcanput(W(), q, pri); }
+int bcanputnext(queue_t* q, unsigned char pri) { return str::bcanputnext(W(), q, pri); }
+void flushband(queue_t* q, unsigned char pri, int flag) {
+  str::flushband(W(), q, pri, flag == FLUSHALL);
+}
+int insq(queue_t* q, mblk_t* emp, mblk_t* mp) { return str::insq(W(), q, emp, mp); }
+void rmvq(queue_t* q, mblk_t* mp) { str::rmvq(W(), q, mp); }
+int qsize(queue_t* q) { return str::qsize(W(), q); }
+queue_t* backq(queue_t* q) { return str::backq(W(), q); }
+void freezestr(queue_t* q) { str::freezestr(W(), q); }
+void unfreezestr(queue_t* q) { str::unfreezestr(W(), q); }
+int adjmsg(mblk_t* mp, ssize_t len) { return str::adjmsg(W(), mp, len); }
 void putnext(queue_t* q, mblk_t* mp) { str::putnext(W(), q, mp, "putnext"); }
 void qreply(queue_t* q, mblk_t* mp) { str::qreply(W(), q, mp); }
 void qprocson(queue_t* q) { str::qprocson(W(), q); }
@@ -183,5 +200,27 @@ void mcopyout(mblk_t* mp, void* priv, size_t size, void* useraddr, mblk_t* dp) {
   str::mcopyout(W(), mp, priv, size, useraddr, dp);
 }
 int miocpullup(mblk_t* mp, size_t size) { return str::miocpullup(W(), mp, size); }
+void mioc2ack(mblk_t* mp, mblk_t* dp, size_t count, int rval) {
+  str::mioc2ack(W(), mp, dp, count, rval);
+}
+mblk_t* mexchange(queue_t* wq, mblk_t* mp, size_t size, uchar_t type, int32_t primtype) {
+  return str::mexchange(W(), wq, mp, size, type, primtype);
+}
+void merror(queue_t* wq, mblk_t* mp, int error) { str::merror(W(), wq, mp, error); }
+
+// strlog(9F) (illumos os/printf.c): formatted as cmn_err formats, logged
+// only for a logger that is listening; kernsim's one listener is the
+// console (SL_CONSOLE). 1 whatever happened, as illumos answers.
+int strlog(short mid, short sid, char level, unsigned short flags, char* fmt, ...) {
+  if (!(flags & SL_CONSOLE)) return 1;
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  km::illumos_vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  W().log(std::string("strlog(") + std::to_string(mid) + "," + std::to_string(sid) + "," +
+          std::to_string(int(level)) + "): " + buf);
+  return 1;
+}
 
 }  // extern "C"
