@@ -2,6 +2,7 @@
 // (kernel_model/stream*.{h,cc}): each routine here only translates, the
 // semantics are the model's.
 #include <cstdarg>
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -51,6 +52,34 @@ namespace km = ks::km;
 namespace str = ks::km::str;
 
 static_assert(sizeof(dev_t) == sizeof(uint64_t), "the model passes dev_t as a 64-bit dev");
+// The three ioctl records overlay as illumos's LP64 <sys/stream.h> lays
+// them out (read): drivers turn one into another in place and read a
+// field through the other's name (cp_private is what cq_private was,
+// ioc_flag is cq_flag and cp_flag). The model's records end in fillers
+// illumos lacks (sizes 56, 56, 56 against 40, 48, 40): every block the
+// model makes for one has room for all three, as illumos's union ioctypes.
+static_assert(offsetof(struct iocblk, ioc_cmd) == 0 && offsetof(struct iocblk, ioc_cr) == 8 &&
+                  offsetof(struct iocblk, ioc_id) == 16 &&
+                  offsetof(struct iocblk, ioc_flag) == 20 &&
+                  offsetof(struct iocblk, ioc_count) == 24 &&
+                  offsetof(struct iocblk, ioc_rval) == 32 &&
+                  offsetof(struct iocblk, ioc_error) == 36,
+              "struct iocblk as illumos's LP64 one");
+static_assert(offsetof(struct copyreq, cq_cmd) == 0 && offsetof(struct copyreq, cq_cr) == 8 &&
+                  offsetof(struct copyreq, cq_id) == 16 &&
+                  offsetof(struct copyreq, cq_flag) == 20 &&
+                  offsetof(struct copyreq, cq_private) == 24 &&
+                  offsetof(struct copyreq, cq_addr) == 32 &&
+                  offsetof(struct copyreq, cq_size) == 40,
+              "struct copyreq as illumos's LP64 one");
+static_assert(offsetof(struct copyresp, cp_cmd) == 0 && offsetof(struct copyresp, cp_cr) == 8 &&
+                  offsetof(struct copyresp, cp_id) == 16 &&
+                  offsetof(struct copyresp, cp_flag) == 20 &&
+                  offsetof(struct copyresp, cp_private) == 24 &&
+                  offsetof(struct copyresp, cp_rval) == 32,
+              "struct copyresp as illumos's LP64 one");
+static_assert(sizeof(struct iocblk) >= 48 && sizeof(struct copyresp) >= 48,
+              "each ioctl record has room for a copyreq");
 static_assert(RNORM == KS_RNORM && RMSGD == KS_RMSGD && RMSGN == KS_RMSGN &&
                   RPROTDAT == KS_RPROTDAT && RPROTDIS == KS_RPROTDIS &&
                   RPROTNORM == KS_RPROTNORM,
