@@ -95,6 +95,10 @@ int pullupmsg(World& w, ks_mblk_t* mp, ptrdiff_t len);
 ks_mblk_t* msgpullup(World& w, ks_mblk_t* mp, ptrdiff_t len);
 size_t msgdsize(const ks_mblk_t* mp);
 size_t msgsize(const ks_mblk_t* mp);  // every block's bytes, whatever the type
+// adjmsg(9F): trims len bytes from the head (len > 0) or -len from the
+// tail of the leading blocks of the first block's type; 0 (nothing
+// trimmed) when they hold fewer. Emptied blocks but the first are freed.
+int adjmsg(World& w, ks_mblk_t* mp, ptrdiff_t len);
 void linkb(ks_mblk_t* mp, ks_mblk_t* bp);
 ks_mblk_t* unlinkb(ks_mblk_t* mp);
 // bufcall: fn(arg) runs from a callout once memory may be there (at once,
@@ -143,6 +147,22 @@ void qprocsoff(World& w, ks_queue_t* q);
 // loop on their own condition. 1, or 0 when `sig` and a signal ended the
 // sleep (stream_perimeter.cc).
 int qwait(World& w, ks_queue_t* q, bool sig);
+// Bands and direct queue access (stream_band.cc). A band message (b_band
+// > 0) goes after high-priority messages and those of higher or equal
+// bands; its bytes count against its band, not q_count. bcanput(q, 0) is
+// canput; a band q has not met yet can be put to. insq/rmvq need no
+// freezestr (illumos takes the queue lock for them), but a message not on
+// q is misuse. freezestr: other threads' queue operations on the stream
+// wait for unfreezestr; the freezer's own go on.
+int bcanput(World& w, ks_queue_t* q, unsigned band);
+int bcanputnext(World& w, ks_queue_t* q, unsigned band);
+void flushband(World& w, ks_queue_t* q, unsigned band, bool all);
+int insq(World& w, ks_queue_t* q, ks_mblk_t* emp, ks_mblk_t* mp);
+void rmvq(World& w, ks_queue_t* q, ks_mblk_t* mp);
+int qsize(World& w, ks_queue_t* q);
+ks_queue_t* backq(World& w, ks_queue_t* q);
+void freezestr(World& w, ks_queue_t* q);
+void unfreezestr(World& w, ks_queue_t* q);
 ks_queue_t* other_q(ks_queue_t* q);  // RD/WR/OTHERQ: the pair's other queue
 ks_queue_t* rd_q(ks_queue_t* q);
 ks_queue_t* wr_q(ks_queue_t* q);

@@ -295,7 +295,9 @@ int s_read(void*, uint64_t dev, UserIo& io, const Cred&) {
   StrState& st = state(w);
   ks_queue_t* rq = &st.pairs[s->pairs[0]].q[0];
   w.mutex_enter(s->lock);
-  while (!rq->q_first) {
+  // A stream error (M_ERROR) fails read at once, data waiting or not
+  // (illumos strread tests STRDERR before it looks at the queue).
+  while (!rq->q_first || s->error) {
     if (s->error) {
       int e = s->error;
       w.mutex_exit(s->lock);

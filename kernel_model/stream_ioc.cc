@@ -86,4 +86,46 @@ int miocpullup(World& w, ks_mblk_t* mp, size_t size) {
   return pullupmsg(w, mp->b_cont, ptrdiff_t(size)) ? 0 : 12;  // ENOMEM
 }
 
+void mioc2ack(World& w, ks_mblk_t* mp, ks_mblk_t* dp, size_t count, int rval) {
+  auto* ioc = reinterpret_cast<ks_iocblk_t*>(mp->b_rptr);
+  ks_mblk_t* old = mp->b_cont;
+  mp->b_datap->db_type = KS_M_IOCACK;
+  ioc->ioc_count = count;
+  ioc->ioc_error = 0;
+  ioc->ioc_rval = rval;
+  mp->b_cont = dp;
+  if (dp) dp->b_wptr = dp->b_rptr + count;
+  if (old) freemsg(w, old, "mioc2ack");
+}
+
+ks_mblk_t* mexchange(World& w, ks_queue_t* wq, ks_mblk_t* mp, size_t size, unsigned char type,
+                     int32_t primtype) {
+  if (!mp || size_t(mp->b_datap->db_lim - mp->b_datap->db_base) < size ||
+      mp->b_datap->db_ref > 1) {
+    if (mp) freemsg(w, mp, "mexchange");
+    mp = allocb(w, size, "mexchange");
+    if (!mp) {
+      // strsun.c: the stream is told with an M_ERROR of ENOSR, if even
+      // one byte can be had.
+      if (wq) {
+        if (ks_mblk_t* e = allocb(w, 1, "mexchange")) merror(w, wq, e, 63 /* ENOSR */);
+      }
+      return nullptr;
+    }
+  }
+  // b_cont is kept, as strsun.c keeps it.
+  mp->b_datap->db_type = type;
+  mp->b_rptr = mp->b_datap->db_base;
+  mp->b_wptr = mp->b_rptr + size;
+  if (primtype >= 0) std::memcpy(mp->b_rptr, &primtype, sizeof primtype);
+  return mp;
+}
+
+void merror(World& w, ks_queue_t* wq, ks_mblk_t* mp, int error) {
+  mp = mexchange(w, wq, mp, 1, KS_M_ERROR, -1);
+  if (!mp) return;
+  *mp->b_rptr = static_cast<unsigned char>(error);
+  qreply(w, wq, mp);
+}
+
 }  // namespace ks::km::str

@@ -361,6 +361,11 @@ int head_ioctl(void* cookie, uint64_t dev, int64_t cmd, uint64_t arg, int mode, 
   if (hp.fionbio && (c32 == uint32_t(hp.fionbio) || c32 == uint32_t(hp.fioasync))) return 0;
   if (s.hangup) return ENXIO;
   *rval = 0;
+  // A stream in error (M_ERROR) fails what would go downstream before it
+  // is sent (illumos strioctl's access check).
+  bool down = cmd == hp.i_str || (cmd != hp.i_push && cmd != hp.i_pop && cmd != hp.i_flush &&
+                                  cmd != hp.i_srdopt && cmd != hp.i_grdopt);
+  if (down && s.error) return s.error;
   if (cmd == hp.i_str) return i_str(w, s, arg, mode, cr, rval);
   if (cmd == hp.i_push) return i_push(w, si, arg, mode, cr, hp);
   if (cmd == hp.i_pop) return i_pop(w, si, mode, cr);

@@ -295,6 +295,64 @@ size_t msgsize(const ks_mblk_t* mp) {
   return n;
 }
 
+namespace {
+// The bytes of mp's leading blocks of its first block's type (illumos's
+// xmsgsize, which pullupmsg and adjmsg measure with).
+size_t lead_size(const ks_mblk_t* mp) {
+  unsigned char t = mp->b_datap->db_type;
+  size_t n = 0;
+  for (; mp && mp->b_datap->db_type == t; mp = mp->b_cont) n += size_t(mp->b_wptr - mp->b_rptr);
+  return n;
+}
+}  // namespace
+
+int adjmsg(World& w, ks_mblk_t* mp, ptrdiff_t len) {
+  bool head = len >= 0;
+  size_t left = size_t(head ? len : -len);
+  if (lead_size(mp) < left) return 0;
+  if (head) {
+    // From the front; a block emptied on the way (not the first) is freed.
+    ks_mblk_t* prev = nullptr;
+    for (ks_mblk_t* b = mp; left && b;) {
+      size_t n = std::min(left, size_t(b->b_wptr - b->b_rptr));
+      b->b_rptr += n;
+      left -= n;
+      ks_mblk_t* next = b->b_cont;
+      if (prev && b->b_rptr == b->b_wptr) {
+        prev->b_cont = next;
+        b->b_cont = nullptr;
+        freeb(w, b, "adjmsg");
+      } else {
+        prev = b;
+      }
+      b = next;
+    }
+    return 1;
+  }
+  // From the back of the leading run of the first block's type: its last
+  // block shrinks, and goes (not the first) once empty; then the one before.
+  unsigned char t = mp->b_datap->db_type;
+  while (left) {
+    ks_mblk_t* last = nullptr;
+    ks_mblk_t* before = nullptr;
+    for (ks_mblk_t* b = mp; b && b->b_datap->db_type == t; b = b->b_cont) {
+      before = last;
+      last = b;
+    }
+    size_t n = std::min(left, size_t(last->b_wptr - last->b_rptr));
+    last->b_wptr -= n;
+    left -= n;
+    if (last != mp && last->b_rptr == last->b_wptr) {
+      before->b_cont = last->b_cont;
+      last->b_cont = nullptr;
+      freeb(w, last, "adjmsg");
+    } else if (n == 0) {
+      break;  // only the empty first block is left (not reached: sizes checked)
+    }
+  }
+  return 1;
+}
+
 void linkb(ks_mblk_t* mp, ks_mblk_t* bp) {
   while (mp->b_cont) mp = mp->b_cont;
   mp->b_cont = bp;

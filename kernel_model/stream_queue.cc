@@ -65,6 +65,22 @@ void srv_thread(void* arg) {
   p.srv_pending[side] = false;
 }
 
+}  // namespace
+
+// A driver points into the queue pairs, streams and perimeters, and a
+// timer into the qtimeout records: restored in place.
+[[maybe_unused]] const bool image_hook =
+    (World::set_component_image(
+         kStrSlot, records_image<StrState, &StrState::pairs, &StrState::streams, &StrState::perims,
+                                 &StrState::qcalls>()),
+     true);
+
+StrState& state(World& w) {
+  auto& slot = w.component(kStrSlot);
+  if (!slot) slot = std::make_shared<StrState>();
+  return *static_cast<StrState*>(slot.get());
+}
+
 ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
   // backq: the queue whose q_next is q, while it has no service procedure.
   StrState& st = state(w);
@@ -81,22 +97,6 @@ ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q) {
     q = back;
   }
   return nullptr;
-}
-
-}  // namespace
-
-// A driver points into the queue pairs, streams and perimeters, and a
-// timer into the qtimeout records: restored in place.
-[[maybe_unused]] const bool image_hook =
-    (World::set_component_image(
-         kStrSlot, records_image<StrState, &StrState::pairs, &StrState::streams, &StrState::perims,
-                                 &StrState::qcalls>()),
-     true);
-
-StrState& state(World& w) {
-  auto& slot = w.component(kStrSlot);
-  if (!slot) slot = std::make_shared<StrState>();
-  return *static_cast<StrState*>(slot.get());
 }
 
 Pair& pair_of(World& w, ks_queue_t* q, const char* op) {
@@ -207,38 +207,82 @@ void after_high_pri(ks_queue_t* q, ks_mblk_t* mp) {
 }
 }  // namespace
 
+// Links mp before emp (null: at the end).
+void link_before(ks_queue_t* q, ks_mblk_t* emp, ks_mblk_t* mp) {
+  mp->b_next = emp;
+  mp->b_prev = emp ? emp->b_prev : q->q_last;
+  if (mp->b_prev) mp->b_prev->b_next = mp; else q->q_first = mp;
+  if (emp) emp->b_prev = mp; else q->q_last = mp;
+}
+
+namespace {
+// The first ordinary message whose band is below b (putq), or at or
+// below b (putbq): where a band-b message goes (illumos stream.c keeps
+// high-priority messages first, then bands from the highest down).
+ks_mblk_t* band_slot(ks_queue_t* q, unsigned b, bool back) {
+  ks_mblk_t* x = q->q_first;
+  while (x && (high_pri(x) || (back ? x->b_band > b : x->b_band >= b))) x = x->b_next;
+  return x;
+}
+
+// q's count (band 0, high priority) or its band's, after mp was linked.
+void count_added(Pair& p, ks_queue_t* q, ks_mblk_t* mp) {
+  mp->b_queue = q;
+  size_t n = qbytes(mp);
+  if (mp->b_band) {
+    band_added(p, q, mp, n);
+    return;
+  }
+  q->q_count += n;
+  if (q->q_count >= q->q_hiwat) q->q_flag |= KS_QFULL;
+}
+}  // namespace
+
 int putq(World& w, ks_queue_t* q, ks_mblk_t* mp) {
-  pair_of(w, q, "putq");
-  w.sim().point(kEvPreempt, state(w).pairs[q->q_ks_id].obj[is_read(q) ? 0 : 1]);
+  Pair& p = pair_of(w, q, "putq");
+  w.sim().point(kEvPreempt, p.obj[is_read(q) ? 0 : 1]);
+  thaw_wait(w, p);
+  qlock_hb(w, p, q);
   mp->b_next = mp->b_prev = nullptr;
   if (high_pri(mp)) {
+    mp->b_band = 0;  // a high-priority message has no band (illumos forces it)
     after_high_pri(q, mp);
-  } else {
+  } else if (mp->b_band == 0) {
     mp->b_prev = q->q_last;
     if (q->q_last) q->q_last->b_next = mp; else q->q_first = mp;
     q->q_last = mp;
+  } else {
+    link_before(q, band_slot(q, mp->b_band, false), mp);
   }
-  mp->b_queue = q;
-  q->q_count += qbytes(mp);
-  if (q->q_count >= q->q_hiwat) q->q_flag |= KS_QFULL;
-  bool enable = high_pri(mp) || ((q->q_flag & KS_QWANTR) && !(q->q_flag & KS_QNOENB));
+  count_added(p, q, mp);
+  // A band message enables the queue as a high-priority one does, unless
+  // noenable (illumos putq).
+  bool enable = high_pri(mp) ||
+                (!(q->q_flag & KS_QNOENB) && ((q->q_flag & KS_QWANTR) || mp->b_band));
   if (enable) qenable(w, q);
   return 1;
 }
 
+// putbq(9F): high priority first in line, a band message before the
+// others of its band, an ordinary one before the other band-0 messages.
+// Enables the queue for a high-priority message, or when QWANTR is set
+// and noenable is not (illumos putbq): a service procedure that puts back
+// what getq gave it (QWANTR clear) is not run again.
 int putbq(World& w, ks_queue_t* q, ks_mblk_t* mp) {
-  pair_of(w, q, "putbq");
+  Pair& p = pair_of(w, q, "putbq");
+  thaw_wait(w, p);
+  qlock_hb(w, p, q);
   mp->b_next = mp->b_prev = nullptr;
   if (high_pri(mp)) {
+    mp->b_band = 0;
     mp->b_next = q->q_first;
     if (q->q_first) q->q_first->b_prev = mp; else q->q_last = mp;
     q->q_first = mp;
   } else {
-    after_high_pri(q, mp);
+    link_before(q, band_slot(q, mp->b_band, true), mp);
   }
-  mp->b_queue = q;
-  q->q_count += qbytes(mp);
-  if (q->q_count >= q->q_hiwat) q->q_flag |= KS_QFULL;
+  count_added(p, q, mp);
+  if (high_pri(mp) || ((q->q_flag & KS_QWANTR) && !(q->q_flag & KS_QNOENB))) qenable(w, q);
   return 1;
 }
 
@@ -252,8 +296,10 @@ void below_low(World& w, ks_queue_t* q) {
 }
 
 ks_mblk_t* getq(World& w, ks_queue_t* q) {
-  pair_of(w, q, "getq");
-  w.sim().point(kEvPreempt, state(w).pairs[q->q_ks_id].obj[is_read(q) ? 0 : 1]);
+  Pair& p = pair_of(w, q, "getq");
+  w.sim().point(kEvPreempt, p.obj[is_read(q) ? 0 : 1]);
+  thaw_wait(w, p);
+  qlock_hb(w, p, q);
   ks_mblk_t* mp = q->q_first;
   if (!mp) {
     q->q_flag |= KS_QWANTR;
@@ -262,18 +308,29 @@ ks_mblk_t* getq(World& w, ks_queue_t* q) {
     if (q->q_first) q->q_first->b_prev = nullptr; else q->q_last = nullptr;
     mp->b_next = mp->b_prev = nullptr;
     mp->b_queue = nullptr;
-    q->q_count -= qbytes(mp);
     q->q_flag &= ~KS_QWANTR;
+    if (mp->b_band) {
+      band_removed(w, p, q, mp->b_band, qbytes(mp));
+      return mp;
+    }
+    q->q_count -= qbytes(mp);
   }
   below_low(w, q);
   return mp;
 }
 
 void flushq(World& w, ks_queue_t* q, int all) {
-  pair_of(w, q, "flushq");
+  Pair& p = pair_of(w, q, "flushq");
+  thaw_wait(w, p);
+  qlock_hb(w, p, q);
   ks_mblk_t* mp = q->q_first;
   q->q_first = q->q_last = nullptr;
   q->q_count = 0;
+  int side = is_read(q) ? 0 : 1;
+  for (Band& b : p.bands[side]) {
+    b.count = 0;
+    b.full = false;
+  }
   // FLUSHDATA keeps what is not data (M_PROTO stays only with FLUSHALL).
   while (mp) {
     ks_mblk_t* next = mp->b_next;
@@ -286,10 +343,15 @@ void flushq(World& w, ks_queue_t* q, int all) {
       mp->b_prev = q->q_last;
       if (q->q_last) q->q_last->b_next = mp; else q->q_first = mp;
       q->q_last = mp;
-      q->q_count += qbytes(mp);
+      if (mp->b_band) band_of(p, q, mp->b_band).count += qbytes(mp);
+      else q->q_count += qbytes(mp);
     }
     mp = next;
   }
+  for (Band& b : p.bands[side]) b.full = b.count >= b.hiwat;
+  // A band writer that waited is back-enabled as flushq does for band 0.
+  for (size_t i = 0; i < p.bands[side].size(); i++)
+    if (p.bands[side][i].wantw) band_removed(w, p, q, unsigned(i + 1), 0);
   below_low(w, q);
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_model/race.h"
 #include "kernel_model/stream.h"
 #include "kernel_model/world.h"
 
@@ -21,6 +22,16 @@ enum class Entry : uint8_t { kPut, kSrv, kOpenClose, kWriterInner, kWriterOuter 
 enum class Mode : uint8_t { kNone, kShared, kExcl, kNested };
 struct Hold {
   Mode inner = Mode::kNone, outer = Mode::kNone;
+};
+// A priority band's flow control (illumos's qband_t, kept here rather than
+// in the queue: a driver reaches bands only through bcanput/strqget). Made
+// when a queue first meets the band, its marks the queue's then; band 0 is
+// the queue itself (q_count, QFULL).
+struct Band {
+  size_t count = 0;
+  size_t hiwat = 0, lowat = 0;
+  bool full = false;
+  bool wantw = false;  // a bcanput found it full: back-enable below lowat
 };
 struct Pair {
   ks_queue_t* q = nullptr;   // q[0] read, q[1] write (one kmem buffer)
@@ -41,6 +52,9 @@ struct Pair {
   // A qwait waits on the pair of a module without perimeters (illumos:
   // one syncq for both queues): the next put or service exit wakes it.
   bool want_exwakeup = false;
+  // Bands 1.. of each queue (index band - 1): empty until a band message
+  // comes (stream_band.cc).
+  std::vector<Band> bands[2];
 };
 
 // A put, or a qwriter callback (fn), waiting on a syncq.
@@ -104,6 +118,10 @@ struct Stream {
   uint32_t writers = 0;         // threads waiting for the write side to drain
   uint16_t readopt = KS_RNORM | KS_RPROTNORM;  // read mode (I_SRDOPT, SO_READOPT)
   uint16_t wroff = 0;           // SO_WROFF: room before each write's data
+  // freezestr(9F): the thread that froze the stream (0: none) and the lock
+  // standing for every QLOCK of it, made at the first freezestr.
+  Tid freezer = 0;
+  sim::ObjId freeze_lock = 0;
 };
 
 struct StrState {
@@ -148,6 +166,37 @@ int head_wait_room(World& w, uint32_t si, int fmode);
 // After q's count dropped: QFULL off below the low mark, and a writer
 // that wanted room (QWANTW) back-enabled (stream_queue.cc).
 void below_low(World& w, ks_queue_t* q);
+// The nearest queue upstream of q with a service procedure (or the head's
+// write side), for back-enabling; null at the top.
+ks_queue_t* find_srv_upstream(World& w, ks_queue_t* q);
+// A queue operation on q by a thread other than the one that froze q's
+// stream waits for unfreezestr, as it would for the QLOCK (stream_band.cc).
+// Inline: every putq/getq asks.
+void thaw_wait_slow(World& w, Stream& s);
+inline void thaw_wait(World& w, const Pair& p) {
+  Stream& s = state(w).streams[p.stream];
+  if (s.freezer != 0 && s.freezer != w.self_tid()) thaw_wait_slow(w, s);
+}
+// The queue's lock (illumos QLOCK) as the race detector sees it: each
+// queue operation takes and drops it, so what one thread did before its
+// putq happens before what another does after the getq that takes the
+// message. The model's queue operations do not yield inside, so taking
+// and dropping it at one point stands for holding it throughout.
+inline void qlock_hb(World& w, const Pair& p, const ks_queue_t* q) {
+  if (race_on(w)) {
+    sim::ObjId key = p.obj[is_read(q) ? 0 : 1];
+    race_acquire(w, key);
+    race_release(w, key);
+  }
+}
+// Links mp into q before emp (null: at the end); no counts (stream_queue.cc).
+void link_before(ks_queue_t* q, ks_mblk_t* emp, ks_mblk_t* mp);
+// Bands (stream_band.cc): band b (>= 1) of q, made with q's marks if new;
+// a band message's count added or taken away; after a band's count
+// dropped, its writer back-enabled below the band's low mark.
+Band& band_of(Pair& p, ks_queue_t* q, unsigned b);
+void band_added(Pair& p, ks_queue_t* q, ks_mblk_t* mp, size_t bytes);
+void band_removed(World& w, Pair& p, ks_queue_t* q, unsigned b, size_t bytes);
 // Links every pair whose procedures are on (stream_queue.cc).
 void relink(World& w, Stream& s);
 // Allocates a pair for module m (null: the head) in stream s.

@@ -35,9 +35,9 @@ import personality_coverage as pc  # noqa: E402  (headers_of, defined_in, host_o
 # side lacks is a name a driver cannot count on.
 
 
-# STREAMS (sys/stream.h, sys/strsun.h, sys/stropts.h): the backend has no
+# STREAMS (sys/stream.h, sys/strsun.h, sys/stropts.h, sys/strlog.h): the backend has no
 # stream framework at all, so these names are listed apart (streams_names).
-STREAMS_HEADERS = ("sys/stream.h", "sys/strsun.h", "sys/stropts.h")
+STREAMS_HEADERS = ("sys/stream.h", "sys/strsun.h", "sys/stropts.h", "sys/strlog.h")
 
 
 def declared(cc, hdir, streams=None):

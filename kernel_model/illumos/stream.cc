@@ -1,7 +1,12 @@
 // illumos STREAMS names onto the kernel model's STREAMS framework
 // (kernel_model/stream*.{h,cc}): each routine here only translates, the
 // semantics are the model's.
+#include <cstdarg>
+#include <cstddef>
 #include <cstring>
+#include <string>
+
+#include "kernel_model/kernel_printf.h"
 
 #include "kernel_model/stream_ioc.h"
 #include "kernel_model/stream.h"
@@ -13,6 +18,7 @@ extern "C" {
 #include <sys/stream.h>
 #include <sys/strsun.h>
 #include <sys/stropts.h>
+#include <sys/strlog.h>
 #include <sys/filio.h>
 #include <sys/conf.h>
 }
@@ -46,6 +52,34 @@ namespace km = ks::km;
 namespace str = ks::km::str;
 
 static_assert(sizeof(dev_t) == sizeof(uint64_t), "the model passes dev_t as a 64-bit dev");
+// The three ioctl records overlay as illumos's LP64 <sys/stream.h> lays
+// them out (read): drivers turn one into another in place and read a
+// field through the other's name (cp_private is what cq_private was,
+// ioc_flag is cq_flag and cp_flag). The model's records end in fillers
+// illumos lacks (sizes 56, 56, 56 against 40, 48, 40): every block the
+// model makes for one has room for all three, as illumos's union ioctypes.
+static_assert(offsetof(struct iocblk, ioc_cmd) == 0 && offsetof(struct iocblk, ioc_cr) == 8 &&
+                  offsetof(struct iocblk, ioc_id) == 16 &&
+                  offsetof(struct iocblk, ioc_flag) == 20 &&
+                  offsetof(struct iocblk, ioc_count) == 24 &&
+                  offsetof(struct iocblk, ioc_rval) == 32 &&
+                  offsetof(struct iocblk, ioc_error) == 36,
+              "struct iocblk as illumos's LP64 one");
+static_assert(offsetof(struct copyreq, cq_cmd) == 0 && offsetof(struct copyreq, cq_cr) == 8 &&
+                  offsetof(struct copyreq, cq_id) == 16 &&
+                  offsetof(struct copyreq, cq_flag) == 20 &&
+                  offsetof(struct copyreq, cq_private) == 24 &&
+                  offsetof(struct copyreq, cq_addr) == 32 &&
+                  offsetof(struct copyreq, cq_size) == 40,
+              "struct copyreq as illumos's LP64 one");
+static_assert(offsetof(struct copyresp, cp_cmd) == 0 && offsetof(struct copyresp, cp_cr) == 8 &&
+                  offsetof(struct copyresp, cp_id) == 16 &&
+                  offsetof(struct copyresp, cp_flag) == 20 &&
+                  offsetof(struct copyresp, cp_private) == 24 &&
+                  offsetof(struct copyresp, cp_rval) == 32,
+              "struct copyresp as illumos's LP64 one");
+static_assert(sizeof(struct iocblk) >= 48 && sizeof(struct copyresp) >= 48,
+              "each ioctl record has room for a copyreq");
 static_assert(RNORM == KS_RNORM && RMSGD == KS_RMSGD && RMSGN == KS_RMSGN &&
                   RPROTDAT == KS_RPROTDAT && RPROTDIS == KS_RPROTDIS &&
                   RPROTNORM == KS_RPROTNORM,
@@ -100,6 +134,18 @@ void noenable(queue_t* q) { str::noenable(q); }
 void enableok(queue_t* q) { str::enableok(q); }
 int canput(queue_t* q) { return str::canput(W(), q); }
 int canputnext(queue_t* q) { return str::canputnext(W(), q); }
+int bcanput(queue_t* q, unsigned char pri) { return str::bcanput(W(), q, pri); }
+int bcanputnext(queue_t* q, unsigned char pri) { return str::bcanputnext(W(), q, pri); }
+void flushband(queue_t* q, unsigned char pri, int flag) {
+  str::flushband(W(), q, pri, flag == FLUSHALL);
+}
+int insq(queue_t* q, mblk_t* emp, mblk_t* mp) { return str::insq(W(), q, emp, mp); }
+void rmvq(queue_t* q, mblk_t* mp) { str::rmvq(W(), q, mp); }
+int qsize(queue_t* q) { return str::qsize(W(), q); }
+queue_t* backq(queue_t* q) { return str::backq(W(), q); }
+void freezestr(queue_t* q) { str::freezestr(W(), q); }
+void unfreezestr(queue_t* q) { str::unfreezestr(W(), q); }
+int adjmsg(mblk_t* mp, ssize_t len) { return str::adjmsg(W(), mp, len); }
 void putnext(queue_t* q, mblk_t* mp) { str::putnext(W(), q, mp, "putnext"); }
 void qreply(queue_t* q, mblk_t* mp) { str::qreply(W(), q, mp); }
 void qprocson(queue_t* q) { str::qprocson(W(), q); }
@@ -183,5 +229,27 @@ void mcopyout(mblk_t* mp, void* priv, size_t size, void* useraddr, mblk_t* dp) {
   str::mcopyout(W(), mp, priv, size, useraddr, dp);
 }
 int miocpullup(mblk_t* mp, size_t size) { return str::miocpullup(W(), mp, size); }
+void mioc2ack(mblk_t* mp, mblk_t* dp, size_t count, int rval) {
+  str::mioc2ack(W(), mp, dp, count, rval);
+}
+mblk_t* mexchange(queue_t* wq, mblk_t* mp, size_t size, uchar_t type, int32_t primtype) {
+  return str::mexchange(W(), wq, mp, size, type, primtype);
+}
+void merror(queue_t* wq, mblk_t* mp, int error) { str::merror(W(), wq, mp, error); }
+
+// strlog(9F) (illumos os/printf.c): formatted as cmn_err formats, logged
+// only for a logger that is listening; kernsim's one listener is the
+// console (SL_CONSOLE). 1 whatever happened, as illumos answers.
+int strlog(short mid, short sid, char level, unsigned short flags, char* fmt, ...) {
+  if (!(flags & SL_CONSOLE)) return 1;
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  km::illumos_vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  W().log(std::string("strlog(") + std::to_string(mid) + "," + std::to_string(sid) + "," +
+          std::to_string(int(level)) + "): " + buf);
+  return 1;
+}
 
 }  // extern "C"

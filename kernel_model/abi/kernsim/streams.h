@@ -5,7 +5,9 @@
  * these names and fields once for every STREAMS system, so the model uses
  * SVR4's field names under its own tags (ks_*); a personality's headers
  * (illumos <sys/stream.h>) give them the system's type names. Layouts are
- * kernsim's own; drivers only use the fields by name.
+ * kernsim's own, but for the ioctl records: iocblk, copyreq and copyresp
+ * put each field where illumos's LP64 ones do (drivers cast one to
+ * another), with fillers after (checked in kernel_model/illumos/stream.cc).
  *
  * Message types and flag values are SVR4's (the same on every STREAMS
  * system that kept SVR4's numbering).

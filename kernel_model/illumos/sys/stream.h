@@ -139,6 +139,18 @@ extern void noenable(queue_t *);
 extern void enableok(queue_t *);
 extern int canput(queue_t *);
 extern int canputnext(queue_t *);
+extern int bcanput(queue_t *, unsigned char);
+extern int bcanputnext(queue_t *, unsigned char);
+extern void flushband(queue_t *, unsigned char, int);
+/* insq/rmvq: illumos takes the queue lock when the caller did not
+ * freezestr; a message that is not on the queue is a driver bug */
+extern int insq(queue_t *, mblk_t *, mblk_t *);
+extern void rmvq(queue_t *, mblk_t *);
+extern int qsize(queue_t *);
+extern queue_t *backq(queue_t *);
+extern void freezestr(queue_t *);
+extern void unfreezestr(queue_t *);
+extern int adjmsg(mblk_t *, ssize_t);
 extern void putnext(queue_t *, mblk_t *);
 extern void qreply(queue_t *, mblk_t *);
 extern int putctl(queue_t *, int);

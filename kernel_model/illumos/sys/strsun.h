@@ -1,6 +1,7 @@
 /*
  * illumos <sys/strsun.h>: STREAMS conveniences: block lengths and types,
- * and the ioctl helpers (miocack, miocnak, mcopyin, mcopyout).
+ * the ioctl helpers (miocack, miocnak, mioc2ack, mcopyin, mcopyout), and
+ * mexchange/merror.
  */
 #ifndef _KS_ILLUMOS_SYS_STRSUN_H
 #define _KS_ILLUMOS_SYS_STRSUN_H
@@ -26,6 +27,9 @@ extern void mcopyout(mblk_t *, void *, size_t, void *, mblk_t *);
 extern int miocpullup(mblk_t *, size_t);
 extern size_t msgsize(mblk_t *);
 extern void mcopymsg(mblk_t *, void *);
+extern void mioc2ack(mblk_t *, mblk_t *, size_t, int);
+extern mblk_t *mexchange(queue_t *, mblk_t *, size_t, uchar_t, int32_t);
+extern void merror(queue_t *, mblk_t *, int);
 #ifdef __cplusplus
 }
 #endif
