@@ -13,7 +13,10 @@
 // poke_int, and the description's oracles), a read/write of a node
 // described with rw, or a close/munmap of an fd/buffer of this thread or an
 // earlier one (the race), or, when the description asks for it
-// (`modunload: true`), the described driver's unload. The same decoder is
+// (`modunload: true`), the described driver's unload, or, when it
+// describes sysctl knobs, a read or write of one (action 10, which is an
+// ioctl for a description without knobs, so their decodings are as
+// before). The same decoder is
 // kernsim fuzz's generator (fuzz/mutate.h): there its bytes come from a
 // seeded generator.
 // poll, kqueue and kevent are not generated: a driver's ioctl description

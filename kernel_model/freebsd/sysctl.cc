@@ -58,6 +58,7 @@ extern "C" {
 }
 #undef log
 
+#include "kernel_model/code_site.h"
 #include "kernel_model/freebsd/state.h"
 #include "kernel_model/freebsd/sysctl_tree.h"
 #include "kernel_model/kmem.h"
@@ -137,6 +138,32 @@ void sysctl_ctx_add(struct ::sysctl_ctx_list* c, struct ::sysctl_oid* o) {
   e->ks_next = c->ks_first;
   if (e->ks_next) e->ks_next->ks_prev = e;
   c->ks_first = e;
+}
+
+// SYSCTL_WLOCK in sysctl_ctx_free and sysctl_remove_oid (sysctl_add_oid's
+// malloc(M_WAITOK) of the name comes first there, and kmem's sleep check
+// reports it): rm_wlock of the sysctl lock, an RM_SLEEPABLE rmlock
+// (its writers take an sx): WITNESS's "sleepable after non-sleepable"
+// when the caller holds a mutex, contended or not (sleepable.cc has the
+// facts). Only the order is checked: the lock itself is taken where a
+// thread may wait on it (wait_handlers), so no execution of a driver
+// that never runs a handler gains a scheduling point.
+void check_wlock_order(World& w, const char* op, uintptr_t at) {
+  const KThread& k = w.self();
+  for (int i = k.nheld - 1; i >= 0; i--) {
+    sim::ObjId held = k.held[i];
+    if (!w.obj(held).no_sleep_held) continue;
+    std::string a = w.name(held);
+    w.fail(sim::FailureKind::kLockOrder,
+           std::string("lock order reversal: (sleepable after non-sleepable): thread ") +
+               w.thread_name(w.self_tid()) + " takes the sleepable lock sysctl lock (" + op +
+               ") while holding the non-sleepable lock " + a + "\n 1st " + a +
+               (k.site(i) == kSiteNotKept ? std::string(" (site not kept)")
+                : k.site(i)              ? at_site(k.site(i))
+                                         : std::string(" (taken by the kernel)")) +
+               "\n 2nd sysctl lock" + at_site(at),
+           "lock_order_sleepable:" + a + ":sysctl lock");
+  }
 }
 
 // rm_sleep on oid_running until the oid's handlers have returned. Asked
@@ -428,6 +455,7 @@ void sysctl_unregister_oid(struct sysctl_oid* o) {
 int sysctl_ctx_free(struct sysctl_ctx_list* ctx) {
   if (!ctx) return EINVAL;
   World& w = *World::current();
+  ks::km::freebsd::check_wlock_order(w, "sysctl_ctx_free", KS_CALLER);
   ks_fb_sysctl_ctx_entry *e = ctx->ks_first, *last = nullptr;
   int error = 0;
   for (; e; e = e->ks_next) {
@@ -463,7 +491,9 @@ int sysctl_ctx_entry_del(struct sysctl_ctx_list* ctx, struct sysctl_oid* o) {
 }
 
 int sysctl_remove_oid(struct sysctl_oid* o, int del, int recurse) {
-  return ks::km::freebsd::remove_oid(*World::current(), o, del, recurse);
+  World& w = *World::current();
+  ks::km::freebsd::check_wlock_order(w, "sysctl_remove_oid", KS_CALLER);
+  return ks::km::freebsd::remove_oid(w, o, del, recurse);
 }
 
 int sysctl_remove_name(struct sysctl_oid* parent, const char* name, int del, int recurse) {

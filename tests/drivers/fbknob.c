@@ -13,6 +13,10 @@
  *   KNOB_BUG_FREE_BEFORE_CTX  MOD_UNLOAD destroys the mutex and frees the
  *       stack before sysctl_ctx_free, so a handler still running (or
  *       starting) uses them after they are gone.
+ *   KNOB_BUG_CTX_FREE_LOCKED  MOD_UNLOAD calls sysctl_ctx_free holding
+ *       the softc mutex, which the handler takes: WITNESS's "sleepable
+ *       after non-sleepable" (the sysctl lock), and a deadlock when a
+ *       handler is running.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -208,6 +212,12 @@ knob_modevent(module_t mod, int type, void *data)
 		mtx_destroy(&sc->sc_mtx);
 		free(sc->sc_stack, M_FBKNOB);
 		sysctl_ctx_free(&sc->sc_ctx);
+		free(sc, M_FBKNOB);
+#elif defined(KNOB_BUG_CTX_FREE_LOCKED)
+		mtx_lock(&sc->sc_mtx);
+		sysctl_ctx_free(&sc->sc_ctx);
+		free(sc->sc_stack, M_FBKNOB);
+		mtx_destroy(&sc->sc_mtx);
 		free(sc, M_FBKNOB);
 #else
 		/* Waits for a handler still running: it may take sc_mtx. */

@@ -2,8 +2,9 @@
 sysctl knob, hw.fbknob.limit, a SYSCTL_PROC that takes the softc mutex
 and swaps in a stack of the new size) and of its bug twins:
 fbknob_unlocked (the handler frees the old stack before it takes the
-mutex) and fbknob_early_free (MOD_UNLOAD tears down what the handler uses
-before sysctl_ctx_free)."""
+mutex), fbknob_early_free (MOD_UNLOAD tears down what the handler uses
+before sysctl_ctx_free) and fbknob_ctx_locked (MOD_UNLOAD calls
+sysctl_ctx_free holding the mutex the handler takes)."""
 import os
 import struct
 
@@ -191,6 +192,9 @@ resize_races_push_unlocked = _declare(_resize_races_push, "resize_races_push_unl
 unload_races_handler_early_free = _declare(_unload_races_handler,
                                            "unload_races_handler_early_free",
                                            "fbknob_early_free")
+unload_races_handler_ctx_locked = _declare(_unload_races_handler,
+                                           "unload_races_handler_ctx_locked",
+                                           "fbknob_ctx_locked")
 
 
 @kernsim.program_scenario(driver=mod())
