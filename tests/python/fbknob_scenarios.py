@@ -165,6 +165,23 @@ def _resize_races_push(w):
     w.spawn("user", user())
 
 
+def _munmap_races_read(w):
+    """The old buffer unmapped while the handler copies the report out:
+    copyout page by page, so the read answers 0 or EFAULT, as a copyout
+    anywhere else does."""
+    buf = w.map(8192)
+
+    def reader():
+        yield sys.poke(buf + OLDLEN, struct.pack("<Q", 8))
+        r = yield sys.sysctl("hw.fbknob.stats", buf + 4096 - 4, buf + OLDLEN)
+        assert r in (0, -sys.EFAULT, -sys.ENOMEM), r
+
+    def unmapper():
+        assert (yield sys.munmap(buf + 4096, 4096)) == 0
+    w.spawn("reader", reader())
+    w.spawn("unmapper", unmapper())
+
+
 def _unload_races_handler(w):
     """kldunload while a thread writes the knob: sysctl_ctx_free waits for
     the running handler (oid_running, "oidrm"), so the softc outlives it;
@@ -187,6 +204,7 @@ def _declare(body, name, module="fbknob"):
 knobs = _declare(_knobs, "knobs")
 resize_races_push = _declare(_resize_races_push, "resize_races_push")
 unload_races_handler = _declare(_unload_races_handler, "unload_races_handler")
+munmap_races_read = _declare(_munmap_races_read, "munmap_races_read")
 resize_races_push_unlocked = _declare(_resize_races_push, "resize_races_push_unlocked",
                                       "fbknob_unlocked")
 unload_races_handler_early_free = _declare(_unload_races_handler,

@@ -22,6 +22,9 @@ import kernsim
 import fbknob_scenarios as fk
 
 
+SYS_SYSCTL = 19  # kSysSysctl, the syscall events' a0
+
+
 def scn(name):
     return kernsim.resolve(f"{fk.__file__}:{name}")
 
@@ -40,7 +43,8 @@ def test_the_program_op_reads_and_writes_a_knob():
 
 
 @pytest.mark.parametrize("strategy", ["random", "pct"])
-@pytest.mark.parametrize("name", ["knobs", "resize_races_push", "unload_races_handler"])
+@pytest.mark.parametrize("name", ["knobs", "resize_races_push", "unload_races_handler",
+                                  "munmap_races_read"])
 def test_the_correct_driver_gets_no_report(name, strategy):
     """unload_races_handler: sysctl_ctx_free sleeps until the running
     handler returns (oid_running, "oidrm"), so the softc it uses is not
@@ -48,6 +52,20 @@ def test_the_correct_driver_gets_no_report(name, strategy):
     r = kernsim.explore(scn(name), strategy=strategy, runs=300, seed=3)
     assert r.runs == 300
     assert r.failure is None, f"{r.failure}\n{r.failure and r.failure.message}"
+
+
+def test_a_page_unmapped_under_the_copyout_is_efault():
+    """The 8-byte old buffer straddles two pages and the second is
+    unmapped meanwhile: the copyout finds it gone (EFAULT) or copies all 8
+    bytes of the longer report (ENOMEM), never anything else."""
+    results = set()
+    for seed in range(1, 40):
+        r = kernsim.run(scn("munmap_races_read"), strategy="pct", seed=seed)
+        assert r.kind == "pass", f"{r.kind}: {r.message}"
+        results |= {e["result"] for e in r.trace
+                    if e["kind"] == "syscall_exit" and e["thread_name"] == "reader"
+                    and e["a0"] == SYS_SYSCTL}
+    assert results == {-12, -14}, results  # ENOMEM (all 8 bytes copied), EFAULT
 
 
 def test_an_unload_waits_for_a_running_handler():
