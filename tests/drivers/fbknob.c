@@ -17,6 +17,9 @@
  *       the softc mutex, which the handler takes: WITNESS's "sleepable
  *       after non-sleepable" (the sysctl lock), and a deadlock when a
  *       handler is running.
+ *   KNOB_BUG_OUT_LOCKED  the handler copies the value out (and the new
+ *       one in) holding the mutex: sysctl_old_user's WITNESS_WARN, the
+ *       user page may fault and sleep.
  */
 #include <sys/param.h>
 #include <sys/systm.h>
@@ -63,6 +66,22 @@ SYSCTL_INT(_hw_fbknob, OID_AUTO, debug, CTLFLAG_RWTUN, &knob_debug, 0,
     "debug level");
 SYSCTL_INT(_hw_fbknob, OID_AUTO, version, CTLFLAG_RD, NULL, 3,
     "interface version");
+
+/* Written before CTLFLAG_MPSAFE was the habit: it runs under Giant. */
+static int
+knob_sysctl_resizes(SYSCTL_HANDLER_ARGS)
+{
+	int v = 0;
+
+	if (knob_sc != NULL) {
+		mtx_lock(&knob_sc->sc_mtx);
+		v = knob_sc->sc_resizes;
+		mtx_unlock(&knob_sc->sc_mtx);
+	}
+	return (sysctl_handle_int(oidp, &v, 0, req));
+}
+SYSCTL_PROC(_hw_fbknob, OID_AUTO, resizes, CTLTYPE_INT | CTLFLAG_RD, NULL, 0,
+    knob_sysctl_resizes, "I", "resizes so far");
 
 static int
 knob_ioctl(struct cdev *dev, u_long cmd, caddr_t data, int fflag,
@@ -113,8 +132,13 @@ knob_sysctl_limit(SYSCTL_HANDLER_ARGS)
 
 	mtx_lock(&sc->sc_mtx);
 	v = sc->sc_limit;
+#ifdef KNOB_BUG_OUT_LOCKED
+	error = sysctl_handle_int(oidp, &v, 0, req);
+	mtx_unlock(&sc->sc_mtx);
+#else
 	mtx_unlock(&sc->sc_mtx);
 	error = sysctl_handle_int(oidp, &v, 0, req);
+#endif
 	if (error != 0 || req->newptr == NULL)
 		return (error);
 	if (v < 1 || v > KNOB_MAX)

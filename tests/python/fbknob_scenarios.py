@@ -4,7 +4,8 @@ and swaps in a stack of the new size) and of its bug twins:
 fbknob_unlocked (the handler frees the old stack before it takes the
 mutex), fbknob_early_free (MOD_UNLOAD tears down what the handler uses
 before sysctl_ctx_free) and fbknob_ctx_locked (MOD_UNLOAD calls
-sysctl_ctx_free holding the mutex the handler takes)."""
+sysctl_ctx_free holding the mutex the handler takes), fbknob_out_locked
+(the handler's SYSCTL_OUT under the mutex)."""
 import os
 import struct
 
@@ -111,6 +112,8 @@ def _knobs(w):
         assert (yield from write_int("hw.fbknob.version", buf, 9))[0] == -sys.EPERM
         assert (yield from write_int("hw.fbknob.stats", buf, 9))[0] == -sys.EPERM
         assert (yield from read_int("hw.fbknob.version", buf)) == (0, 3, 4)
+        # An oid without CTLFLAG_MPSAFE: its handler runs under Giant.
+        assert (yield from read_int("hw.fbknob.resizes", buf)) == (0, 2, 4)
         # A static SYSCTL_INT on the module's own node.
         assert (yield from write_int("hw.fbknob.debug", buf, 5)) == (0, 0)
         assert (yield from read_int("hw.fbknob.debug", buf))[:2] == (0, 5)
@@ -210,6 +213,7 @@ resize_races_push_unlocked = _declare(_resize_races_push, "resize_races_push_unl
 unload_races_handler_early_free = _declare(_unload_races_handler,
                                            "unload_races_handler_early_free",
                                            "fbknob_early_free")
+knobs_out_locked = _declare(_knobs, "knobs_out_locked", "fbknob_out_locked")
 unload_races_handler_ctx_locked = _declare(_unload_races_handler,
                                            "unload_races_handler_ctx_locked",
                                            "fbknob_ctx_locked")

@@ -37,6 +37,20 @@ def test_knobs_answer_as_freebsd_does():
     assert r.kind == "pass", f"{r.kind}: {r.message}"
 
 
+def test_a_handler_without_mpsafe_runs_under_giant():
+    r = kernsim.run(scn("knobs"))
+    giant = [e for e in r.trace if e["object"] == "Giant" and e["kind"] == "mutex_enter"]
+    assert len(giant) == 1 and giant[0]["thread_name"] == "root", giant
+
+
+def test_sysctl_out_holding_the_mutex_is_reported():
+    """sysctl_old_user WITNESS_WARNs (WARN_SLEEPOK) unless the buffer was
+    wired: the copyout may fault and sleep."""
+    r = kernsim.run(scn("knobs_out_locked"))
+    assert r.kind != "pass", r.message
+    assert "sysctl_old_user" in r.message and "fbknob" in r.message, (r.kind, r.message)
+
+
 def test_the_program_op_reads_and_writes_a_knob():
     r = kernsim.run(scn("knob_program"))
     assert r.kind == "pass", f"{r.kind}: {r.message}"
