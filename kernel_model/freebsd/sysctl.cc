@@ -42,6 +42,9 @@
 //   unregistered when the file is unloaded.
 // - sysctl_handle_string: a read-only or arg2 == 0 string is strlen + 1;
 //   a write of arg2 bytes or more is EINVAL.
+// - The sysctl lock is rm_init_flags(RM_SLEEPABLE); SYSCTL_WLOCK is
+//   rm_wlock, whose sleepable form takes an sx (kern_rmlock.c _rm_wlock),
+//   so WITNESS orders it after no mutex.
 // From memory, not checked: SYSCTL_INT & co. add CTLFLAG_MPSAFE (the
 // counter(9) and 64-bit forms were seen doing so, SYSCTL_OPAQUE not).
 // Not modelled: MIB numbers (only names reach an oid), CTLFLAG_SECURE,
