@@ -601,6 +601,47 @@ struct Build {
     val(c, kPage);
   }
 
+  // A described sysctl knob read, or written with a value of its range
+  // (its edges and beyond now and then), from this thread's buffer's last
+  // bytes: the old value at kSysOld, *oldlenp at kSysLen, the new at
+  // kSysNew. The handler runs beside the other threads' ioctls.
+  static constexpr int64_t kSysOld = 3072, kSysLen = 3840, kSysNew = 3904;
+  void sysctl_record(Thread& t) {
+    const auto& k = d.sysctl(static_cast<int>(b.below(static_cast<uint32_t>(d.sysctl_size()))));
+    std::string buf = buf_for(t, false);
+    uint8_t how = b.byte();
+    bool write = !k.read_only() && (how & 1);
+    int64_t size = k.size() ? k.size() : 4;
+    const int64_t lens[] = {size, size, size, 512, 0, 1};
+    Call* pl = add(t, "poke_int");
+    ref(pl, buf, kSysLen);
+    val(pl, lens[b.below(6)]);
+    val(pl, 8);
+    if (write) {
+      FuzzField f;
+      f.set_size(static_cast<uint32_t>(size));
+      f.set_min(k.min());
+      f.set_max(k.max());
+      Call* pv = add(t, "poke_int");
+      ref(pv, buf, kSysNew);
+      val(pv, int_value(f));
+      val(pv, size);
+    }
+    Call* c = add(t, "sysctl");
+    c->set_path(k.name());
+    if (how & 2) val(c, 0);  // the size query
+    else if (b.rare(10)) val(c, kBadPointers[b.below(5)]);
+    else ref(c, buf, kSysOld);
+    ref(c, buf, kSysLen);
+    if (write) {
+      ref(c, buf, kSysNew);
+      val(c, b.rare(10) ? size / 2 : size);
+    } else {
+      val(c, 0);
+      val(c, 0);
+    }
+  }
+
   void header() {
     uint8_t s = b.byte();
     out.schedule.name = (s & 3) == 3 ? "random" : "pct";
@@ -658,6 +699,7 @@ struct Build {
         else if (action == 13) close_record(t);
         else if (action == 14) munmap_record(t);
         else if ((action == 11 || action == 12) && rw) rw_record(t);
+        else if (action == 10 && d.sysctl_size() > 0) sysctl_record(t);
         else ioctl_record(t);
       }
       out.records.push_back({begin, b.pos()});

@@ -15,7 +15,9 @@
 // earlier one (the race), or, when the description asks for it
 // (`modunload: true`), the described driver's unload, or (`signals: true`)
 // a signal to another thread (SIGINT, or SIGKILL to t2, alone in its
-// process). The same decoder is
+// process), or, when it describes sysctl knobs, a read or write of one
+// (action 10, which is an ioctl for a description without knobs, so their
+// decodings are as before). The same decoder is
 // kernsim fuzz's generator (fuzz/mutate.h): there its bytes come from a
 // seeded generator.
 // poll, kqueue and kevent are not generated: a driver's ioctl description

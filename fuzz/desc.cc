@@ -183,6 +183,20 @@ struct Checker {
       fields(w, io, resources);
     }
     exhaustion(d);
+    std::set<std::string> knobs;
+    for (int i = 0; i < d.sysctl_size(); i++) {
+      const auto& k = d.sysctl(i);
+      std::string w = "sysctl[" + std::to_string(i) + "]";
+      if (k.name().empty() || k.name().front() == '.' || k.name().back() == '.' ||
+          k.name().find_first_of(" \t/") != std::string::npos)
+        fail(w + ".name", "'" + k.name() + "' is not a dotted sysctl name (hw.mydrv.knob)");
+      if (!knobs.insert(k.name()).second) fail(w + ".name", "'" + k.name() + "' is described twice");
+      if (k.size() != 0 && !int_size(k.size()))
+        fail(w + " (" + k.name() + ").size", std::to_string(k.size()) + ": a value is 1, 2, 4 or 8 bytes");
+      if (k.min() > k.max())
+        fail(w + " (" + k.name() + ").min",
+             "min " + std::to_string(k.min()) + " > max " + std::to_string(k.max()));
+    }
     for (int i = 0; i < d.file_size(); i++)
       if (d.file(i).path().empty() || d.file(i).path()[0] != '/')
         fail("file[" + std::to_string(i) + "].path", "'" + d.file(i).path() + "' is not absolute");

@@ -49,6 +49,7 @@ const char* op_name(Op op) {
     case Op::kKqueue: return "kqueue";
     case Op::kKevent: return "kevent";
     case Op::kMmapDev: return "mmap_dev";
+    case Op::kSysctl: return "sysctl";
   }
   return "?";
 }
@@ -75,6 +76,7 @@ size_t nargs(const Call& c) {
     case Op::kGettime: case Op::kModunload: case Op::kKqueue: return 0;
     case Op::kKevent: return 6;
     case Op::kMmapDev: return 5;
+    case Op::kSysctl: return 4;
     case Op::kOpen: case Op::kClose: case Op::kPoke: case Op::kCheck: case Op::kKill: return 1;
     case Op::kMmap: case Op::kMunmap: case Op::kPeekInt: return 2;
     case Op::kIoctl: case Op::kRead: case Op::kWrite: case Op::kMprotect: case Op::kPokeInt:
@@ -327,6 +329,7 @@ std::string program_check(const Program& p) {
       if (c.args.size() < nargs(c))
         return where(t, ci, c) + ": needs " + std::to_string(nargs(c)) + " arguments, has " +
                std::to_string(c.args.size());
+      if (c.op == Op::kSysctl && c.path.empty()) return where(t, ci, c) + ": no sysctl name (path)";
       if ((c.op == Op::kOpen || c.op == Op::kKill) && c.path.empty())
         return where(t, ci, c) + (c.op == Op::kOpen ? ": no path" : ": no thread to signal");
       if (c.op == Op::kModunload && !modules.count(c.path))
@@ -487,6 +490,7 @@ int64_t program_syscall(World& w, Proc& p, Op op, const int64_t a[kMaxOpArgs], c
     case Op::kKevent: return sys_kevent(w, a[0], U(1), a[2], U(3), a[4], a[5]);
     case Op::kMmapDev:
       return sys_mmap_dev(w, a[0], U(1), static_cast<int>(a[2]), static_cast<int>(a[3]), a[4]);
+    case Op::kSysctl: return sys_sysctl(w, path, U(0), U(1), U(2), U(3));
     case Op::kPoke: {
       int e = user_write(w, p, U(0), data.data(), data.size());
       return e ? -e : 0;

@@ -73,6 +73,10 @@ enum class Op : uint8_t {
   // mmap(2) of a device: a0 = fd, a1 = len, a2 = prot, a3 = flags
   // (MAP_SHARED), a4 = device offset -> the user address (devmap.h).
   kMmapDev,
+  // sysctlbyname(3): path = the name ("hw.fbknob.limit"), a0 = old (user
+  // address, 0 none), a1 = oldlenp (user address of a size_t, 0 none),
+  // a2 = new (0 none), a3 = newlen -> 0 or -errno (syscalls.h).
+  kSysctl,
 };
 // The most arguments an op takes (kevent's six).
 constexpr size_t kMaxOpArgs = 6;

@@ -39,6 +39,7 @@ const char* sys_name(int nr) {
     case kSysKqueue: return "kqueue";
     case kSysKevent: return "kevent";
     case kSysMmapDev: return "mmap_dev";  // mmap(2) of a device file
+    case kSysSysctl: return "sysctl";
     default: return "syscall";
   }
 }
@@ -336,6 +337,18 @@ int64_t sys_kevent(World& w, int64_t kq, uint64_t changelist, int64_t nchanges,
   return leave(w, p, kSysKevent,
                k ? k->kevent(w, p, kq, changelist, nchanges, eventlist, nevents, timeout_ms)
                  : -ENOSYS);
+}
+
+namespace {
+SysctlHook g_sysctl = nullptr;
+}
+void register_sysctl_hook(SysctlHook hook) { g_sysctl = hook; }
+
+int64_t sys_sysctl(World& w, const std::string& name, uint64_t old, uint64_t oldlenp,
+                   uint64_t newp, uint64_t newlen) {
+  Proc& p = enter(w, kSysSysctl, 0);
+  return leave(w, p, kSysSysctl,
+               g_sysctl ? g_sysctl(w, p, name, old, oldlenp, newp, newlen) : -ENOSYS);
 }
 
 int64_t sys_read(World& w, int64_t fd, uint64_t uaddr, uint64_t len) {

@@ -20,6 +20,7 @@ enum SysNr : uint16_t {
   kSysPoll,
   kSysKqueue, kSysKevent,  // kqueue.h
   kSysMmapDev,  // devmap.h
+  kSysSysctl,   // sysctlbyname(3)
 };
 const char* sys_name(int nr);
 
@@ -61,6 +62,16 @@ int64_t sys_poll(World& w, uint64_t fds, uint64_t nfds, int64_t timeout_ms);
 int64_t sys_kqueue(World& w);
 int64_t sys_kevent(World& w, int64_t kq, uint64_t changelist, int64_t nchanges,
                    uint64_t eventlist, int64_t nevents, int64_t timeout_ms);
+// sysctlbyname(name, old, oldlenp, new, newlen) (FreeBSD's
+// __sysctlbyname): old and new are user addresses (0 for none), oldlenp
+// the user address of a size_t (the process's data model's) or 0. The
+// MIB and the handlers are the personality's (kernel_model/freebsd/
+// sysctl.cc), reached through the hook it registers; without one, ENOSYS.
+int64_t sys_sysctl(World& w, const std::string& name, uint64_t old, uint64_t oldlenp,
+                   uint64_t newp, uint64_t newlen);
+using SysctlHook = int64_t (*)(World& w, Proc& p, const std::string& name, uint64_t old,
+                               uint64_t oldlenp, uint64_t newp, uint64_t newlen);
+void register_sysctl_hook(SysctlHook hook);
 // modunload(1M)/kldunload(8) of the module registered as `name`
 // (module_unload.h).
 int64_t sys_modunload(World& w, const std::string& name);

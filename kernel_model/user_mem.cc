@@ -382,6 +382,14 @@ int copyout(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len) {
                     true);
 }
 
+int copyout_nofault(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len) {
+  if (race_on(w))
+    for_each_user_page(p, uaddr, len, [&](uint64_t key) { race_release(w, key); });
+  return copy_pages(w, p, kEvCopyout, kProtWrite, uaddr,
+                    const_cast<unsigned char*>(static_cast<const unsigned char*>(kaddr)), len,
+                    true);
+}
+
 int copyinstr(World& w, Proc& p, uint64_t uaddr, char* kaddr, size_t max, size_t* done) {
   check_may_sleep(w, "copyinstr", p);
   size_t copied = 0;

@@ -142,6 +142,9 @@ int as_protect(World& w, Proc& p, uint64_t addr, uint64_t len, int prot);
 // Each page is a scheduling point. Return 0 or EFAULT.
 int copyin(World& w, Proc& p, uint64_t uaddr, void* kaddr, size_t len);
 int copyout(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len);
+// copyout to pages the kernel wired (FreeBSD's copyout_nofault after
+// vslock): no sleep, so no may-sleep check; a hole is still EFAULT.
+int copyout_nofault(World& w, Proc& p, const void* kaddr, uint64_t uaddr, size_t len);
 // Copies a NUL-terminated string of at most `max` bytes including the NUL;
 // ENAMETOOLONG if there is none within max, EFAULT on a hole. *done gets
 // the bytes copied including the NUL.

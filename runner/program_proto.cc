@@ -24,6 +24,7 @@ constexpr OpName kOps[] = {
     {"poll", km::Op::kPoll, 3},
     {"kqueue", km::Op::kKqueue, 0}, {"kevent", km::Op::kKevent, 6},
     {"mmap_dev", km::Op::kMmapDev, 5},
+    {"sysctl", km::Op::kSysctl, 4},  // path: the oid's name
 };
 }  // namespace
 

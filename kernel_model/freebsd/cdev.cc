@@ -48,7 +48,7 @@ const int kFbSlot = World::new_component_slot();
          kFbSlot,
          records_image<FbState, &FbState::cdevs, &FbState::kthreads, &FbState::callout_runs,
                        &FbState::sleepqs, &FbState::eh_lists, &FbState::sleep_pool,
-                       &FbState::task_entries>()),
+                       &FbState::task_entries, &FbState::sysctl>()),
      true);
 
 bool has_state(World& w) { return w.component(kFbSlot) != nullptr; }

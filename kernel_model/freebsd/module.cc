@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernel_model/devsw.h"
+#include "kernel_model/freebsd/sysctl_tree.h"
 #include "kernel_model/drivers.h"
 #include "kernel_model/module.h"
 #include "kernel_model/module_life.h"
@@ -74,6 +75,15 @@ void run_sysuninits(FbModule& m) {
     if (si->subsystem != SI_SUB_DUMMY) si->func(si->udata);
 }
 
+// The file's static oids: on the MIB from before its SYSINITs until its
+// unload (linker_file_register_sysctls, linker_file_unregister_sysctls).
+void sysctls(World& w, const FbModule& m, bool reg) {
+  Module::LinkerSet s = m.file ? m.file->linker_set("sysctl_set") : Module::LinkerSet{};
+  if (s.begin == s.end) return;
+  if (reg) sysctl_register_set(w, s.begin, s.end);
+  else sysctl_unregister_set(w, s.begin, s.end);
+}
+
 // linker_load_file: every SYSINIT runs, whatever MOD_LOAD answered; a file
 // whose module failed is then unloaded (its SYSUNINITs run) and the load
 // fails. A file built without the set (before kernsim had SYSINITs, or
@@ -83,6 +93,7 @@ int mod_load(World& w, void* mod) {
   FbModule& m = M(mod);
   int e = 0;
   bool loaded = false;
+  sysctls(w, m, true);
   for (const sysinit* si : sysinits(m, "sysinit_set", false)) {
     if (si->subsystem == SI_SUB_DUMMY) continue;
     if (si->func != module_register_init) {
@@ -99,13 +110,19 @@ int mod_load(World& w, void* mod) {
     loaded = true;
   }
   if (!loaded) e = register_init(w, m);
-  if (e != 0) run_sysuninits(m);
+  if (e != 0) {
+    run_sysuninits(m);
+    sysctls(w, m, false);
+  }
   return e;
 }
-int mod_unload(World&, void* mod) {
+int mod_unload(World& w, void* mod) {
   FbModule& m = M(mod);
   int e = m.md->evhand(MOD(m), MOD_UNLOAD, m.md->priv);
-  if (e == 0) run_sysuninits(m);
+  if (e == 0) {
+    run_sysuninits(m);
+    sysctls(w, m, false);
+  }
   return e;
 }
 // kldunload asks first (module_quiesce): a handler that does not know the

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel_model/det_random.h"
+#include "kernel_model/freebsd/sysctl_tree.h"
 #include "kernel_model/kthread_exit.h"
 #include "kernsim/abi.h"
 
@@ -176,6 +177,8 @@ struct FbState {
   };
   std::deque<TaskEntry> task_entries;
   std::vector<uint32_t> task_entries_free;  // indexes of spent records
+  // The sysctl MIB's kernel part (sysctl.cc), one element once made.
+  std::deque<SysctlTree> sysctl;
 };
 
 FbState& state(World& w);

@@ -76,6 +76,7 @@ GenCall parse_call(const std::string& thread, const py::object& y) {
       {"poll", km::Op::kPoll, 3, -1},
       {"kqueue", km::Op::kKqueue, 0, -1}, {"kevent", km::Op::kKevent, 6, -1},
       {"mmap_dev", km::Op::kMmapDev, 5, -1},
+      {"sysctl", km::Op::kSysctl, 4, 1},
   };
   for (const Shape& s : shapes) {
     if (op != s.name) continue;

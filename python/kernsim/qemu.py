@@ -51,6 +51,9 @@ GUEST_UNSUPPORTED_OPS = {
     "kqueue": "kqueue(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
               "illumos personality's backend (qemu/linux_ddi), which has neither kqueue nor "
               "d_kqfilter; run it in the simulator only",
+    "sysctl": "sysctl(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
+              "illumos personality's backend (qemu/linux_ddi), which has no sysctl MIB; run it "
+              "in the simulator only",
     "kevent": "kevent(2) is FreeBSD's: the guest runs drivers as Linux modules through the "
               "illumos personality's backend (qemu/linux_ddi), which has neither kqueue nor "
               "d_kqfilter; run it in the simulator only",

@@ -166,6 +166,22 @@ def kevent_at(data, i=0):
             "udata": udata}
 
 
+def sysctl(name, old=0, oldlenp=0, new=0, newlen=0):
+    """sysctlbyname(3) (FreeBSD's __sysctlbyname): the oid named by `name`
+    ("hw.fbknob.limit"), its handler run on this thread. old and new are
+    user addresses (0 for none); oldlenp the user address of a size_t (8
+    bytes, 4 in an ILP32 process) holding the old buffer's length, which
+    the call replaces with the length of the value (with old 0: the length
+    it needs). The result is 0 or -errno: ENOENT no such name, EISDIR a
+    node, EPERM a write to a read-only oid or by a process that is not
+    root (without CTLFLAG_ANYBODY), ENOMEM the old buffer was too short
+    (*oldlenp then unchanged: __sysctlbyname writes it only on success),
+    EFAULT a bad address, EINVAL an empty name or a new value of the wrong
+    size, or whatever the handler returned. A World with no FreeBSD module
+    ends the run as a scenario error (sysctl is FreeBSD's)."""
+    return ("sysctl", str(name), int(old), int(oldlenp), int(new), int(newlen))
+
+
 def kill(thread, sig=SIGINT):
     """Signal the scenario thread named `thread`. SIGKILL kills its whole
     process: each of its threads makes no call after the one it is in, and

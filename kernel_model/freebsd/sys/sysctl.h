@@ -1,20 +1,26 @@
 /*
- * FreeBSD <sys/sysctl.h>: a driver's sysctl(9) knobs. The model has no
- * sysctl(2), so no scenario reads or writes a knob and no handler runs
- * from one; what a driver does with them still runs as on FreeBSD. The
- * static declarations (SYSCTL_INT, SYSCTL_NODE, SYSCTL_PROC ...) keep a
- * record naming the variable or handler, so what they name counts as
- * used; the dynamic ones (SYSCTL_ADD_*) make an oid in kmem on the
- * context (tag "sysctl_oid"), which sysctl_ctx_free frees: a context never
- * freed is a leak at teardown, as its oids would outlive the driver on
- * FreeBSD. sysctl_handle_int & co. copy between the request's kernel
- * buffers, for a handler a driver calls itself.
+ * FreeBSD <sys/sysctl.h>: a driver's sysctl(9) knobs and the MIB tree
+ * sysctl(2) walks (kernel_model/freebsd/sysctl.cc has the rules and the
+ * facts checked). The kernel's top-level nodes (kern, vm, vfs, net,
+ * debug, hw, machdep, user, dev, security, compat) are the World's; a
+ * module's static oids (SYSCTL_INT, SYSCTL_NODE, SYSCTL_PROC ...) are a
+ * linker set, registered when its file is loaded and unregistered when it
+ * is unloaded, as kern_linker.c does; the dynamic ones (SYSCTL_ADD_*)
+ * are kmem (tag "sysctl_oid"), on a context that sysctl_ctx_free empties:
+ * a context never freed is a leak at teardown. A scenario's sysctl(2)
+ * (sysctlbyname) runs the oid's handler on the calling thread; its
+ * SYSCTL_OUT/SYSCTL_IN copy to and from the user's buffers as copyout and
+ * copyin do.
  */
 #ifndef _KS_FREEBSD_SYS_SYSCTL_H
 #define _KS_FREEBSD_SYS_SYSCTL_H
 
 #include <sys/types.h>
+#include <sys/linker_set.h>
 #include <stdint.h>
+
+#define CTL_MAXNAME	24
+#define CTL_AUTO_START	0x100
 
 #define CTLTYPE		0xf
 #define CTLTYPE_NODE	1
@@ -57,33 +63,54 @@
 #define CTLFLAG_NEEDGIANT 0x00000800
 #define OID_AUTO	(-1)
 
+/* sysctl_req.lock: whether the old buffer is wired (sysctl_wire_old_buffer) */
+#define REQ_UNWIRED	1
+#define REQ_WIRED	2
+
+struct thread;
 struct sysctl_oid;
 struct sysctl_oid_list {
 	struct sysctl_oid *ks_first;
 };
 struct sysctl_req {
 	struct thread	*td;
-	void		*oldptr;	/* where the old value goes (a kernel buffer here) */
+	void		*oldptr;	/* the old value's buffer: a user address from sysctl(2) */
 	size_t		oldlen, oldidx;
 	const void	*newptr;	/* the new value, or NULL: only a read */
 	size_t		newlen, newidx;
+	size_t		validlen;	/* of the old buffer, what may be written */
+	int		lock;		/* REQ_UNWIRED, REQ_WIRED */
+	int		flags;
+	int		ks_user;	/* kernsim: oldptr/newptr are user addresses */
 };
 #define SYSCTL_HANDLER_ARGS \
 	struct sysctl_oid *oidp, void *arg1, intmax_t arg2, struct sysctl_req *req
 typedef int sysctl_handler_t(SYSCTL_HANDLER_ARGS);
 
 struct sysctl_oid {
-	struct sysctl_oid_list	oid_children;	/* a node's */
-	struct sysctl_oid	*ks_next;	/* on its context */
-	const char		*oid_name;
+	struct sysctl_oid_list	oid_children;	/* a dynamic node's */
+	struct sysctl_oid_list	*oid_parent;
+	struct sysctl_oid	*oid_link;	/* the next on the parent's list */
+	int			oid_number;
 	int			oid_kind;
 	void			*oid_arg1;
 	intmax_t		oid_arg2;
+	const char		*oid_name;
 	sysctl_handler_t	*oid_handler;
+	const char		*oid_fmt;
+	int			oid_refcnt;
+	unsigned int		oid_running;	/* handlers running (a dynamic oid's) */
 	const char		*oid_descr;
+	struct sysctl_oid_list	*ks_kids;	/* a node's children list */
+	int			ks_registered;	/* on its parent's list */
+};
+/* A context's entries (kmem, tag "sysctl_oid"), newest first. */
+struct ks_fb_sysctl_ctx_entry {
+	struct sysctl_oid		*entry;
+	struct ks_fb_sysctl_ctx_entry	*ks_next, *ks_prev;
 };
 struct sysctl_ctx_list {
-	struct sysctl_oid *ks_oids;
+	struct ks_fb_sysctl_ctx_entry *ks_first;
 };
 
 #ifdef __cplusplus
@@ -91,8 +118,20 @@ extern "C" {
 #endif
 int sysctl_ctx_init(struct sysctl_ctx_list *);
 int sysctl_ctx_free(struct sysctl_ctx_list *);
-struct sysctl_oid *ks_fb_sysctl_add(struct sysctl_ctx_list *, struct sysctl_oid_list *,
-    const char *, int, void *, intmax_t, sysctl_handler_t *, const char *);
+struct sysctl_ctx_entry;
+int sysctl_ctx_entry_del(struct sysctl_ctx_list *, struct sysctl_oid *);
+struct sysctl_oid *sysctl_add_oid(struct sysctl_ctx_list *, struct sysctl_oid_list *, int,
+    const char *, int, void *, intmax_t, sysctl_handler_t *, const char *, const char *,
+    const char *);
+int sysctl_remove_oid(struct sysctl_oid *, int, int);
+int sysctl_remove_name(struct sysctl_oid *, const char *, int, int);
+int sysctl_wire_old_buffer(struct sysctl_req *, size_t);
+void sysctl_register_oid(struct sysctl_oid *);
+void sysctl_unregister_oid(struct sysctl_oid *);
+int sysctl_handle_bool(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_8(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_16(SYSCTL_HANDLER_ARGS);
+int sysctl_handle_32(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_int(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_long(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_64(SYSCTL_HANDLER_ARGS);
@@ -102,97 +141,157 @@ int sysctl_handle_counter_u64(SYSCTL_HANDLER_ARGS);
 int sysctl_handle_counter_u64_array(SYSCTL_HANDLER_ARGS);
 int ks_fb_sysctl_out(struct sysctl_req *, const void *, size_t);
 int ks_fb_sysctl_in(struct sysctl_req *, void *, size_t);
-extern struct sysctl_oid_list ks_fb_sysctl_static_children;
+/* The kernel's own lists: keys for the World's (sysctl.cc), never lists. */
+extern struct sysctl_oid_list sysctl__children;
 #ifdef __cplusplus
 }
 #endif
 #define SYSCTL_OUT(req, p, len) ks_fb_sysctl_out((req), (p), (len))
 #define SYSCTL_IN(req, p, len) ks_fb_sysctl_in((req), (p), (len))
 
-/* The static tree: a record per declaration, never linked anywhere. */
-#define KS_FB_SYSCTL_STATIC(parent, name, kind, a1, a2, handler, descr)	\
-	static struct sysctl_oid sysctl_##parent##_##name			\
-	    __attribute__((used)) = { { 0 }, 0, #name, (kind),		\
-	    (void *)(uintptr_t)(a1), (a2), (handler), (descr) }
 #define SYSCTL_DECL(name) extern struct sysctl_oid_list sysctl_##name##_children
-/* the children list is used (its children name it on FreeBSD): a
- * `static SYSCTL_NODE` is no unused-variable warning */
+SYSCTL_DECL(_kern);
+SYSCTL_DECL(_vm);
+SYSCTL_DECL(_vfs);
+SYSCTL_DECL(_net);
+SYSCTL_DECL(_debug);
+SYSCTL_DECL(_hw);
+SYSCTL_DECL(_machdep);
+SYSCTL_DECL(_user);
+SYSCTL_DECL(_dev);
+SYSCTL_DECL(_security);
+SYSCTL_DECL(_compat);
+
+/*
+ * The static tree: a record per declaration, in the module's sysctl_set,
+ * whose parent is the list SYSCTL_DECL or SYSCTL_NODE names (so a parent
+ * must be declared first, as on FreeBSD).
+ */
+#define KS_FB_SYSCTL_STATIC(parent, name, kind, a1, a2, handler, fmt, descr, kids) \
+	static struct sysctl_oid sysctl_##parent##_##name			\
+	    __attribute__((used)) = {						\
+		.oid_parent = &sysctl_##parent##_children,			\
+		.oid_number = OID_AUTO, .oid_kind = (kind),			\
+		.oid_arg1 = (void *)(uintptr_t)(a1), .oid_arg2 = (a2),		\
+		.oid_name = #name, .oid_handler = (handler),			\
+		.oid_fmt = (fmt), .oid_descr = (descr), .ks_kids = (kids) };	\
+	DATA_SET(sysctl_set, sysctl_##parent##_##name)
+/* the children list is used (its children name it): a `static
+ * SYSCTL_NODE` is no unused-variable warning */
 #define SYSCTL_NODE(parent, nbr, name, access, handler, descr)		\
 	struct sysctl_oid_list sysctl_##parent##_##name##_children		\
 	    __attribute__((used));						\
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_NODE | (access), 0, 0,	\
-	    (handler), (descr))
+	    (handler), "N", (descr), &sysctl_##parent##_##name##_children)
+#define SYSCTL_ROOT_NODE(nbr, name, access, handler, descr)		\
+	SYSCTL_NODE(, nbr, name, access, handler, descr)
+#define SYSCTL_OID(parent, nbr, name, kind, a1, a2, handler, fmt, descr)	\
+	KS_FB_SYSCTL_STATIC(parent, name, (kind), (a1), (a2), (handler),	\
+	    (fmt), (descr), 0)
 #define SYSCTL_INT(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_INT | (access), (ptr),	\
-	    (val), sysctl_handle_int, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_INT | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_int, "I", (descr), 0)
 #define SYSCTL_UINT(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_UINT | (access), (ptr),	\
-	    (val), sysctl_handle_int, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_UINT | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_int, "IU", (descr), 0)
 #define SYSCTL_LONG(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_LONG | (access), (ptr),	\
-	    (val), sysctl_handle_long, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_LONG | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_long, "L", (descr), 0)
 #define SYSCTL_ULONG(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_ULONG | (access), (ptr),	\
-	    (val), sysctl_handle_long, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_ULONG | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_long, "LU", (descr), 0)
 #define SYSCTL_U64(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_U64 | (access), (ptr),	\
-	    (val), sysctl_handle_64, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_U64 | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_64, "QU", (descr), 0)
 #define SYSCTL_S64(parent, nbr, name, access, ptr, val, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_S64 | (access), (ptr),	\
-	    (val), sysctl_handle_64, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_S64 | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_64, "Q", (descr), 0)
+#define SYSCTL_BOOL(parent, nbr, name, access, ptr, val, descr)		\
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_U8 | CTLFLAG_MPSAFE |	\
+	    (access), (ptr), (val), sysctl_handle_bool, "CU", (descr), 0)
 #define SYSCTL_STRING(parent, nbr, name, access, arg, len, descr)		\
-	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_STRING | (access), (arg),	\
-	    (len), sysctl_handle_string, (descr))
+	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_STRING | CTLFLAG_MPSAFE |	\
+	    (access), (arg), (len), sysctl_handle_string, "A", (descr), 0)
 #define SYSCTL_OPAQUE(parent, nbr, name, access, ptr, len, fmt, descr)	\
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_OPAQUE | (access), (ptr),	\
-	    (len), sysctl_handle_opaque, (descr))
+	    (len), sysctl_handle_opaque, (fmt), (descr), 0)
+#define SYSCTL_STRUCT(parent, nbr, name, access, ptr, type, descr)	\
+	SYSCTL_OPAQUE(parent, nbr, name, access, ptr, sizeof(struct type),	\
+	    "S," #type, descr)
 /* counter(9) oids: ptr is the counter_u64_t variable (an array of len);
  * a read sums it, any write zeroes it (subr_counter.c) */
 #define SYSCTL_COUNTER_U64(parent, nbr, name, access, ptr, descr)	\
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_U64 | CTLFLAG_MPSAFE |	\
-	    CTLFLAG_STATS | (access), (ptr), 0, sysctl_handle_counter_u64, (descr))
+	    CTLFLAG_STATS | (access), (ptr), 0, sysctl_handle_counter_u64,	\
+	    "QU", (descr), 0)
 #define SYSCTL_COUNTER_U64_ARRAY(parent, nbr, name, access, ptr, len, descr) \
 	KS_FB_SYSCTL_STATIC(parent, name, CTLTYPE_OPAQUE | CTLFLAG_MPSAFE |	\
 	    CTLFLAG_STATS | (access), (ptr), (len),				\
-	    sysctl_handle_counter_u64_array, (descr))
+	    sysctl_handle_counter_u64_array, "S", (descr), 0)
 #define SYSCTL_PROC(parent, nbr, name, access, ptr, arg, handler, fmt, descr) \
-	KS_FB_SYSCTL_STATIC(parent, name, (access), (ptr), (arg), (handler), (descr))
-#define SYSCTL_STATIC_CHILDREN(oid_name) (&ks_fb_sysctl_static_children)
-#define SYSCTL_CHILDREN(oidp) (&(oidp)->oid_children)
+	KS_FB_SYSCTL_STATIC(parent, name, (access), (ptr), (arg), (handler),	\
+	    (fmt), (descr), 0)
+#define SYSCTL_STATIC_CHILDREN(oid_name) (&sysctl_##oid_name##_children)
+#define SYSCTL_CHILDREN(oidp) ((oidp)->ks_kids)
+#define SYSCTL_PARENT(oidp) ks_fb_sysctl_parent(oidp)
+#ifdef __cplusplus
+extern "C" {
+#endif
+struct sysctl_oid *ks_fb_sysctl_parent(struct sysctl_oid *);
+#ifdef __cplusplus
+}
+#endif
 
 /* The dynamic tree: oids on a context. */
+#define SYSCTL_ADD_OID(ctx, parent, nbr, name, kind, a1, a2, handler, fmt, descr) \
+	sysctl_add_oid((ctx), (parent), (nbr), (name), (kind), (a1), (a2),	\
+	    (handler), (fmt), (descr), NULL)
 #define SYSCTL_ADD_NODE(ctx, parent, nbr, name, access, handler, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_NODE | (access), NULL, 0, \
-	    (handler), (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_NODE | (access), \
+	    NULL, 0, (handler), "N", (descr), NULL)
 #define SYSCTL_ADD_INT(ctx, parent, nbr, name, access, ptr, val, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_INT | (access),	\
-	    (void *)(ptr), (val), sysctl_handle_int, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_INT |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), (val), sysctl_handle_int, \
+	    "I", (descr), NULL)
 #define SYSCTL_ADD_UINT(ctx, parent, nbr, name, access, ptr, val, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_UINT | (access),	\
-	    (void *)(ptr), (val), sysctl_handle_int, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_UINT |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), (val), sysctl_handle_int, \
+	    "IU", (descr), NULL)
 #define SYSCTL_ADD_LONG(ctx, parent, nbr, name, access, ptr, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_LONG | (access),	\
-	    (void *)(ptr), 0, sysctl_handle_long, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_LONG |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), 0, sysctl_handle_long,	\
+	    "L", (descr), NULL)
 #define SYSCTL_ADD_ULONG(ctx, parent, nbr, name, access, ptr, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_ULONG | (access),	\
-	    (void *)(ptr), 0, sysctl_handle_long, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_ULONG |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), 0, sysctl_handle_long,	\
+	    "LU", (descr), NULL)
 #define SYSCTL_ADD_U64(ctx, parent, nbr, name, access, ptr, val, descr)	\
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_U64 | (access),	\
-	    (void *)(ptr), (val), sysctl_handle_64, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_U64 |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), (val), sysctl_handle_64,	\
+	    "QU", (descr), NULL)
+#define SYSCTL_ADD_BOOL(ctx, parent, nbr, name, access, ptr, val, descr)	\
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_U8 |		\
+	    CTLFLAG_MPSAFE | (access), (void *)(ptr), (val),			\
+	    sysctl_handle_bool, "CU", (descr), NULL)
 #define SYSCTL_ADD_STRING(ctx, parent, nbr, name, access, arg, len, descr) \
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_STRING | (access),	\
-	    (void *)(arg), (len), sysctl_handle_string, (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_STRING |	\
+	    CTLFLAG_MPSAFE | (access), (void *)(arg), (len),			\
+	    sysctl_handle_string, "A", (descr), NULL)
+#define SYSCTL_ADD_OPAQUE(ctx, parent, nbr, name, access, ptr, len, fmt, descr) \
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_OPAQUE |	\
+	    (access), (void *)(ptr), (len), sysctl_handle_opaque, (fmt),	\
+	    (descr), NULL)
 #define SYSCTL_ADD_COUNTER_U64(ctx, parent, nbr, name, access, ptr, descr) \
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_U64 |		\
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_U64 |		\
 	    CTLFLAG_MPSAFE | CTLFLAG_STATS | (access), (void *)(ptr), 0,	\
-	    sysctl_handle_counter_u64, (descr))
+	    sysctl_handle_counter_u64, "QU", (descr), NULL)
 #define SYSCTL_ADD_COUNTER_U64_ARRAY(ctx, parent, nbr, name, access, ptr, len, descr) \
-	ks_fb_sysctl_add((ctx), (parent), (name), CTLTYPE_OPAQUE |		\
+	sysctl_add_oid((ctx), (parent), (nbr), (name), CTLTYPE_OPAQUE |	\
 	    CTLFLAG_MPSAFE | CTLFLAG_STATS | (access), (void *)(ptr), (len),	\
-	    sysctl_handle_counter_u64_array, (descr))
+	    sysctl_handle_counter_u64_array, "S", (descr), NULL)
 #define SYSCTL_ADD_PROC(ctx, parent, nbr, name, access, ptr, arg, handler, fmt, descr) \
-	ks_fb_sysctl_add((ctx), (parent), (name), (access), (void *)(ptr), (arg), \
-	    (handler), (descr))
+	sysctl_add_oid((ctx), (parent), (nbr), (name), (access), (void *)(ptr), \
+	    (arg), (handler), (fmt), (descr), NULL)
 
 /* Loader tunables: the kernel environment is empty (kenv.cc), so a tunable
  * keeps the value the driver initialised it with. */
